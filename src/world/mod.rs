@@ -1,1 +1,250 @@
-//! The `world` layer.
+//! The simulated cluster: pure data and algorithms, no command-line text.
+//!
+//! [`World`] is the facade: the API server's requests (`create`, `get`, `list`, `update`,
+//! `patch`, `delete`), the virtual clock (`advance`, `settle`), the registries and the nodes.
+//! Controllers run level-triggered in rounds after every change until nothing changes, then the
+//! clock moves to the next timer. Everything is deterministic: time, uids and names come from the
+//! [`clock`] and the [`seed`].
+
+pub mod admission;
+pub mod api;
+pub mod audit;
+pub mod clock;
+pub mod controllers;
+pub mod default_world;
+pub mod events;
+pub mod nodes;
+pub mod registry;
+pub mod requests;
+pub mod seed;
+pub mod store;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use api::kinds::{self, KindInfo};
+use audit::{Actor, AuditEntry};
+use clock::{Clock, Millis, Timer};
+use nodes::{NodeRuntime, PodRuntime};
+use registry::Registry;
+use seed::Seed;
+use store::Store;
+
+pub use api::{ApiError, Reason};
+
+/// Durations of the simulation (virtual milliseconds). See `docs/architecture.md`, "Time model".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timings {
+    /// Fixed cost of a registry pull (manifest, auth).
+    pub pull_base_ms: Millis,
+    /// Pull bandwidth in bytes per second.
+    pub pull_bytes_per_sec: u64,
+    /// Pull when the image's layers are already on the node (a second pull of the same image).
+    pub pull_cached_ms: Millis,
+    /// Creating and starting a container once its image is present.
+    pub start_ms: Millis,
+    /// Maximum pods a ReplicaSet/StatefulSet materialises (absurd replica counts are capped).
+    pub max_pods_per_controller: i64,
+    /// Maximum pods in the whole world.
+    pub max_pods: usize,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            pull_base_ms: 500,
+            pull_bytes_per_sec: 50_000_000,
+            pull_cached_ms: 200,
+            start_ms: 200,
+            max_pods_per_controller: 2000,
+            max_pods: 5000,
+        }
+    }
+}
+
+/// The whole simulated cluster.
+#[derive(Debug, Clone)]
+pub struct World {
+    /// The virtual clock and its timers.
+    pub clock: Clock,
+    /// Deterministic randomness.
+    pub seed: Seed,
+    /// All API objects.
+    pub store: Store,
+    /// Image registries.
+    pub registry: Registry,
+    /// Node-local state (image caches, disks) by node name.
+    pub nodes: BTreeMap<String, NodeRuntime>,
+    /// Kubelet state of each pod by pod uid.
+    pub pods: BTreeMap<String, PodRuntime>,
+    /// Simulation durations.
+    pub timings: Timings,
+    /// Notices for the user (e.g. a cap that was hit), drained by the front end.
+    pub notices: Vec<String>,
+    /// Whether API writes run the controllers to quiescence before returning (tests that step
+    /// controller rounds one by one turn this off).
+    pub settle_on_write: bool,
+    audit: Vec<AuditEntry>,
+    actor: Actor,
+    event_seq: u64,
+    ip_seq: BTreeMap<String, u32>,
+    resyncs: BTreeSet<Millis>,
+    event_index: BTreeMap<String, (String, String)>,
+}
+
+impl World {
+    /// An empty world (no nodes, no namespaces) starting at `start`, seeded with `seed`.
+    pub fn empty(seed: u64, start: Millis) -> World {
+        World {
+            clock: Clock::new(start),
+            seed: Seed::new(seed),
+            store: Store::default(),
+            registry: Registry::default(),
+            nodes: BTreeMap::new(),
+            pods: BTreeMap::new(),
+            timings: Timings::default(),
+            notices: Vec::new(),
+            settle_on_write: true,
+            audit: Vec::new(),
+            actor: Actor::default(),
+            event_seq: 0,
+            ip_seq: BTreeMap::new(),
+            resyncs: BTreeSet::new(),
+            event_index: BTreeMap::new(),
+        }
+    }
+
+    /// The default world of the contract (section 4): nodes, namespaces, registries, a default
+    /// StorageClass and the OpenShift image API, seeded with `seed`.
+    pub fn new(seed: u64) -> World {
+        default_world::build(seed)
+    }
+
+    /// Current virtual time.
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
+    /// Sets who makes the following requests (for the audit log). An empty user agent means
+    /// internal requests, which are not audited.
+    pub fn set_actor(&mut self, user_agent: &str, command: &str) {
+        self.actor = Actor {
+            user_agent: user_agent.to_string(),
+            command: command.to_string(),
+        };
+    }
+
+    /// The audit log.
+    pub fn audit(&self) -> &[AuditEntry] {
+        &self.audit
+    }
+
+    fn audit_request(
+        &mut self,
+        verb: &str,
+        kind: &KindInfo,
+        ns: &str,
+        name: &str,
+        sub: &str,
+        code: u16,
+    ) {
+        if self.actor.user_agent.is_empty() {
+            return;
+        }
+        const CAP: usize = 100_000;
+        if self.audit.len() >= CAP {
+            return;
+        }
+        self.audit.push(AuditEntry {
+            time: self.clock.now(),
+            verb: verb.to_string(),
+            resource: kind.plural.to_string(),
+            namespace: ns.to_string(),
+            name: name.to_string(),
+            subresource: sub.to_string(),
+            code,
+            command: self.actor.command.clone(),
+            user_agent: self.actor.user_agent.clone(),
+        });
+    }
+
+    /// Runs controllers until nothing changes at the current instant.
+    pub fn settle(&mut self) {
+        controllers::settle(self);
+    }
+
+    /// Runs one round of every controller; true if anything changed.
+    pub fn settle_round(&mut self) -> bool {
+        controllers::round(self)
+    }
+
+    /// Lets `ms` of virtual time pass, firing every timer due on the way.
+    pub fn advance(&mut self, ms: Millis) {
+        let deadline = self.clock.now() + ms.max(0);
+        self.settle();
+        while self.step(deadline) {}
+        self.clock.set(deadline);
+        self.settle();
+    }
+
+    /// Moves to the next timer due at or before `deadline`, fires everything due then and settles.
+    /// Returns false (without moving) when no timer is due by then.
+    pub fn step(&mut self, deadline: Millis) -> bool {
+        let due = self.clock.pop_due(deadline);
+        if due.is_empty() {
+            return false;
+        }
+        for t in due {
+            self.fire(t);
+        }
+        self.settle();
+        true
+    }
+
+    fn fire(&mut self, t: Timer) {
+        match t {
+            Timer::Resync => {
+                let now = self.clock.now();
+                self.resyncs.retain(|t| *t > now);
+            }
+            Timer::Kubelet { pod_uid } => nodes::kubelet::on_timer(self, &pod_uid),
+            Timer::NodeHousekeeping { node } => {
+                nodes::image_gc::run(self, &node);
+            }
+            Timer::Named(name) => controllers::on_named_timer(self, &name),
+        }
+    }
+
+    /// Makes controllers run again at `at` (once per instant, however often it is asked).
+    pub fn resync_at(&mut self, at: Millis) {
+        if at > self.clock.now() && self.resyncs.insert(at) {
+            self.clock.schedule(at, Timer::Resync);
+        }
+    }
+
+    /// A fresh pod IP on a node (`10.244.<n>.<k>`).
+    pub fn next_pod_ip(&mut self, node: &str) -> String {
+        let subnet = self.nodes.get(node).map_or(0, |n| n.pod_subnet);
+        let k = self.ip_seq.entry(node.to_string()).or_insert(1);
+        *k += 1;
+        if *k > 254 {
+            *k = 2;
+        }
+        format!("10.244.{subnet}.{k}")
+    }
+
+    /// Looks a kind up or fails with the apiserver's 404 for unknown types.
+    pub fn kind(&self, kind: &str) -> Result<&'static KindInfo, ApiError> {
+        kinds::by_kind(kind).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "the server could not find the requested resource ({kind})"
+            ))
+        })
+    }
+
+    /// A stored object by kind name, namespace and name (borrowed).
+    pub fn object(&self, kind: &str, ns: &str, name: &str) -> Option<&Value> {
+        self.store.get(kinds::by_kind(kind)?, ns, name)
+    }
+}

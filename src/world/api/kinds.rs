@@ -1,0 +1,145 @@
+//! API discovery: every resource type the simulated API server serves, with its group, version,
+//! plural, short names and scope (what `kubectl api-resources` lists).
+
+/// One served resource type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindInfo {
+    /// The kind, e.g. `Deployment`.
+    pub kind: &'static str,
+    /// API group, empty for the core group.
+    pub group: &'static str,
+    /// Version within the group.
+    pub version: &'static str,
+    /// Lower-case plural resource name, e.g. `deployments`.
+    pub plural: &'static str,
+    /// Lower-case singular name, e.g. `deployment`.
+    pub singular: &'static str,
+    /// Short names, e.g. `deploy`.
+    pub short_names: &'static [&'static str],
+    /// Whether objects live in a namespace.
+    pub namespaced: bool,
+}
+
+impl KindInfo {
+    /// `apps/v1` or `v1`.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// `deployments.apps` or `pods`: the name used in API error messages.
+    pub fn qualified_plural(&self) -> String {
+        if self.group.is_empty() {
+            self.plural.to_string()
+        } else {
+            format!("{}.{}", self.plural, self.group)
+        }
+    }
+
+    /// `deployment.apps` or `pod`: the prefix kubectl's name printer uses.
+    pub fn qualified_singular(&self) -> String {
+        let kind = self.kind.to_ascii_lowercase();
+        if self.group.is_empty() {
+            kind
+        } else {
+            format!("{kind}.{}", self.group)
+        }
+    }
+}
+
+macro_rules! kinds {
+    ($( $kind:literal $group:literal $version:literal $plural:literal $singular:literal [$($short:literal),*] $ns:literal; )*) => {
+        /// Every resource type served, in `kubectl api-resources` order (core first, then by group).
+        pub const KINDS: &[KindInfo] = &[
+            $( KindInfo { kind: $kind, group: $group, version: $version, plural: $plural, singular: $singular, short_names: &[$($short),*], namespaced: $ns }, )*
+        ];
+    };
+}
+
+kinds! {
+    "ConfigMap" "" "v1" "configmaps" "configmap" ["cm"] true;
+    "Endpoints" "" "v1" "endpoints" "endpoints" ["ep"] true;
+    "Event" "" "v1" "events" "event" ["ev"] true;
+    "Namespace" "" "v1" "namespaces" "namespace" ["ns"] false;
+    "Node" "" "v1" "nodes" "node" ["no"] false;
+    "PersistentVolumeClaim" "" "v1" "persistentvolumeclaims" "persistentvolumeclaim" ["pvc"] true;
+    "PersistentVolume" "" "v1" "persistentvolumes" "persistentvolume" ["pv"] false;
+    "Pod" "" "v1" "pods" "pod" ["po"] true;
+    "Secret" "" "v1" "secrets" "secret" [] true;
+    "ServiceAccount" "" "v1" "serviceaccounts" "serviceaccount" ["sa"] true;
+    "Service" "" "v1" "services" "service" ["svc"] true;
+    "ControllerRevision" "apps" "v1" "controllerrevisions" "controllerrevision" [] true;
+    "DaemonSet" "apps" "v1" "daemonsets" "daemonset" ["ds"] true;
+    "Deployment" "apps" "v1" "deployments" "deployment" ["deploy"] true;
+    "ReplicaSet" "apps" "v1" "replicasets" "replicaset" ["rs"] true;
+    "StatefulSet" "apps" "v1" "statefulsets" "statefulset" ["sts"] true;
+    "CronJob" "batch" "v1" "cronjobs" "cronjob" ["cj"] true;
+    "Job" "batch" "v1" "jobs" "job" [] true;
+    "StorageClass" "storage.k8s.io" "v1" "storageclasses" "storageclass" ["sc"] false;
+    "ImageStreamImage" "image.openshift.io" "v1" "imagestreamimages" "imagestreamimage" ["isimage"] true;
+    "ImageStream" "image.openshift.io" "v1" "imagestreams" "imagestream" ["is"] true;
+    "ImageStreamTag" "image.openshift.io" "v1" "imagestreamtags" "imagestreamtag" ["istag"] true;
+    "Image" "image.openshift.io" "v1" "images" "image" [] false;
+    "Project" "project.openshift.io" "v1" "projects" "project" [] false;
+}
+
+/// Looks a kind up by its `kind` name (case-sensitive, e.g. `Deployment`).
+pub fn by_kind(kind: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().find(|k| k.kind == kind)
+}
+
+/// Looks a kind up by `kind` and `apiVersion` as written in a manifest.
+pub fn by_kind_and_api_version(kind: &str, api_version: &str) -> Option<&'static KindInfo> {
+    KINDS
+        .iter()
+        .find(|k| k.kind == kind && k.api_version() == api_version)
+}
+
+/// Resolves what a user typed (`deploy`, `deployments`, `Deployment`, `deployments.apps`,
+/// `deployment.v1.apps`) to a kind, as kubectl's RESTMapper does (case-insensitive).
+pub fn resolve(name: &str) -> Option<&'static KindInfo> {
+    let lower = name.to_ascii_lowercase();
+    let (base, group) = match lower.split_once('.') {
+        Some((b, g)) => (b.to_string(), Some(g.to_string())),
+        None => (lower.clone(), None),
+    };
+    KINDS.iter().find(|k| {
+        let name_matches = k.plural == base
+            || k.singular == base
+            || k.kind.eq_ignore_ascii_case(&base)
+            || k.short_names.contains(&base.as_str());
+        let group_matches = match &group {
+            None => true,
+            Some(g) => *g == k.group || *g == format!("{}.{}", k.version, k.group),
+        };
+        name_matches && group_matches
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_user_spellings() {
+        for s in [
+            "deploy",
+            "deployment",
+            "Deployments",
+            "deployments.apps",
+            "deployment.v1.apps",
+        ] {
+            assert_eq!(resolve(s).map(|k| k.kind), Some("Deployment"), "{s}");
+        }
+        assert_eq!(resolve("po").map(|k| k.kind), Some("Pod"));
+        assert_eq!(resolve("is").map(|k| k.kind), Some("ImageStream"));
+        assert_eq!(resolve("nope"), None);
+        let d = by_kind("Deployment").unwrap();
+        assert_eq!(d.qualified_plural(), "deployments.apps");
+        assert_eq!(d.qualified_singular(), "deployment.apps");
+        assert_eq!(by_kind("Pod").unwrap().qualified_singular(), "pod");
+    }
+}

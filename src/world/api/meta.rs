@@ -1,0 +1,255 @@
+//! Reading and writing fields of API objects kept as `serde_json::Value` with real field names.
+
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// The value at a path of map keys (and array indices for arrays), e.g.
+/// `path(obj, &["spec", "containers", "0", "image"])`.
+pub fn path<'a>(obj: &'a Value, keys: &[&str]) -> Option<&'a Value> {
+    let mut cur = obj;
+    for k in keys {
+        cur = match cur {
+            Value::Object(m) => m.get(*k)?,
+            Value::Array(a) => a.get(k.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Mutable access to a path, creating empty maps on the way (and replacing non-maps).
+pub fn path_mut<'a>(obj: &'a mut Value, keys: &[&str]) -> &'a mut Value {
+    let mut cur = obj;
+    for k in keys {
+        if !cur.is_object() {
+            *cur = Value::Object(Map::new());
+        }
+        cur = cur
+            .as_object_mut()
+            .expect("made an object just above")
+            .entry(k.to_string())
+            .or_insert(Value::Null);
+    }
+    cur
+}
+
+/// Sets a path to a value, creating maps on the way.
+pub fn set_path(obj: &mut Value, keys: &[&str], v: Value) {
+    *path_mut(obj, keys) = v;
+}
+
+/// Removes the last key of a path; true if something was removed.
+pub fn remove_path(obj: &mut Value, keys: &[&str]) -> bool {
+    let Some((last, parent)) = keys.split_last() else {
+        return false;
+    };
+    let mut cur = obj;
+    for k in parent {
+        match cur.as_object_mut().and_then(|m| m.get_mut(*k)) {
+            Some(v) => cur = v,
+            None => return false,
+        }
+    }
+    cur.as_object_mut()
+        .map(|m| m.remove(*last).is_some())
+        .unwrap_or(false)
+}
+
+/// A string at a path.
+pub fn str_at<'a>(obj: &'a Value, keys: &[&str]) -> Option<&'a str> {
+    path(obj, keys)?.as_str()
+}
+
+/// An integer at a path (accepts floats with no fraction).
+pub fn int_at(obj: &Value, keys: &[&str]) -> Option<i64> {
+    let v = path(obj, keys)?;
+    v.as_i64()
+        .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+}
+
+/// A bool at a path.
+pub fn bool_at(obj: &Value, keys: &[&str]) -> Option<bool> {
+    path(obj, keys)?.as_bool()
+}
+
+/// `metadata.name` (empty when missing).
+pub fn name(obj: &Value) -> &str {
+    str_at(obj, &["metadata", "name"]).unwrap_or("")
+}
+
+/// `metadata.namespace` (empty when missing).
+pub fn namespace(obj: &Value) -> &str {
+    str_at(obj, &["metadata", "namespace"]).unwrap_or("")
+}
+
+/// `metadata.uid` (empty when missing).
+pub fn uid(obj: &Value) -> &str {
+    str_at(obj, &["metadata", "uid"]).unwrap_or("")
+}
+
+/// `kind` (empty when missing).
+pub fn kind(obj: &Value) -> &str {
+    obj.get("kind").and_then(Value::as_str).unwrap_or("")
+}
+
+/// A string map (labels, annotations, selectors) at a path; non-string values are skipped.
+pub fn string_map(obj: &Value, keys: &[&str]) -> BTreeMap<String, String> {
+    path(obj, keys)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `metadata.labels` as a map.
+pub fn labels(obj: &Value) -> BTreeMap<String, String> {
+    string_map(obj, &["metadata", "labels"])
+}
+
+/// `metadata.annotations` as a map.
+pub fn annotations(obj: &Value) -> BTreeMap<String, String> {
+    string_map(obj, &["metadata", "annotations"])
+}
+
+/// One annotation.
+pub fn annotation<'a>(obj: &'a Value, key: &str) -> Option<&'a str> {
+    path(obj, &["metadata", "annotations"])?.get(key)?.as_str()
+}
+
+/// Sets one annotation.
+pub fn set_annotation(obj: &mut Value, key: &str, value: &str) {
+    let a = path_mut(obj, &["metadata", "annotations"]);
+    if !a.is_object() {
+        *a = json!({});
+    }
+    if let Some(m) = a.as_object_mut() {
+        m.insert(key.to_string(), Value::String(value.to_string()));
+    }
+}
+
+/// Removes one annotation (and an emptied annotations map).
+pub fn remove_annotation(obj: &mut Value, key: &str) {
+    if let Some(m) = path_mut(obj, &["metadata", "annotations"]).as_object_mut() {
+        m.remove(key);
+        if m.is_empty() {
+            remove_path(obj, &["metadata", "annotations"]);
+        }
+    } else {
+        remove_path(obj, &["metadata", "annotations"]);
+    }
+}
+
+/// A string map as a JSON object.
+pub fn map_value(m: &BTreeMap<String, String>) -> Value {
+    Value::Object(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+/// The controller owner reference (`controller: true`), as (kind, name, uid).
+pub fn controller_of(obj: &Value) -> Option<(String, String, String)> {
+    path(obj, &["metadata", "ownerReferences"])?
+        .as_array()?
+        .iter()
+        .find_map(|r| {
+            if r.get("controller").and_then(Value::as_bool) != Some(true) {
+                return None;
+            }
+            Some((
+                r.get("kind")?.as_str()?.to_string(),
+                r.get("name")?.as_str()?.to_string(),
+                r.get("uid")?.as_str()?.to_string(),
+            ))
+        })
+}
+
+/// The uids of every owner reference.
+pub fn owner_uids(obj: &Value) -> Vec<String> {
+    path(obj, &["metadata", "ownerReferences"])
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.get("uid")?.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A controller owner reference pointing at `owner`.
+pub fn controller_ref(owner: &Value) -> Value {
+    json!({
+        "apiVersion": owner.get("apiVersion").cloned().unwrap_or(Value::Null),
+        "blockOwnerDeletion": true,
+        "controller": true,
+        "kind": kind(owner),
+        "name": name(owner),
+        "uid": uid(owner),
+    })
+}
+
+/// Whether `metadata.deletionTimestamp` is set.
+pub fn is_deleting(obj: &Value) -> bool {
+    path(obj, &["metadata", "deletionTimestamp"]).is_some_and(|v| !v.is_null())
+}
+
+/// A condition of `status.conditions` by type.
+pub fn condition<'a>(obj: &'a Value, cond_type: &str) -> Option<&'a Value> {
+    path(obj, &["status", "conditions"])?
+        .as_array()?
+        .iter()
+        .find(|c| c.get("type").and_then(Value::as_str) == Some(cond_type))
+}
+
+/// An int-or-percent value (`maxSurge`), scaled against `total` with rounding up or down,
+/// as `intstr.GetScaledValueFromIntOrPercent`. None if malformed.
+pub fn scaled_int_or_percent(v: Option<&Value>, total: i64, round_up: bool) -> Option<i64> {
+    match v {
+        None | Some(Value::Null) => Some(0),
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => {
+            if let Some(p) = s.strip_suffix('%') {
+                let p: i64 = p.parse().ok()?;
+                let x = p * total;
+                Some(if round_up {
+                    (x + 99).div_euclid(100)
+                } else {
+                    x.div_euclid(100)
+                })
+            } else {
+                // A plain string number is accepted by intstr parsing for ints-as-strings.
+                s.parse().ok()
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_annotations() {
+        let mut o = json!({"metadata": {"name": "x"}});
+        set_path(&mut o, &["spec", "replicas"], json!(3));
+        assert_eq!(int_at(&o, &["spec", "replicas"]), Some(3));
+        set_annotation(&mut o, "a", "1");
+        assert_eq!(annotation(&o, "a"), Some("1"));
+        remove_annotation(&mut o, "a");
+        assert!(path(&o, &["metadata", "annotations"]).is_none());
+        assert!(remove_path(&mut o, &["spec", "replicas"]));
+    }
+
+    #[test]
+    fn percent_rounding() {
+        let v = json!("25%");
+        assert_eq!(scaled_int_or_percent(Some(&v), 10, true), Some(3));
+        assert_eq!(scaled_int_or_percent(Some(&v), 10, false), Some(2));
+        assert_eq!(scaled_int_or_percent(Some(&json!(2)), 10, false), Some(2));
+    }
+}

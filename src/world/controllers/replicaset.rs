@@ -1,0 +1,392 @@
+//! The ReplicaSet controller (`k/k pkg/controller/replicaset/replica_set.go`): claims pods by
+//! selector (adopting orphans, releasing pods relabelled out), creates pods from the template or
+//! deletes the lowest-ranked ones, and reports status from the pods it saw.
+
+use serde_json::{Value, json};
+use std::cmp::Ordering;
+
+use crate::world::World;
+use crate::world::api::kinds;
+use crate::world::api::meta;
+use crate::world::api::selector::Selector;
+use crate::world::clock::{Millis, parse_rfc3339};
+use crate::world::events::Source;
+
+/// `burstReplicas`: at most this many pods are created or deleted per sync.
+const BURST: i64 = 500;
+
+fn source() -> Source {
+    Source::component("replicaset-controller")
+}
+
+/// Syncs every ReplicaSet once.
+pub fn run(world: &mut World) {
+    let Some(k) = kinds::by_kind("ReplicaSet") else {
+        return;
+    };
+    let keys: Vec<(String, String)> = world
+        .store
+        .list(k, None)
+        .map(|d| (meta::namespace(d).to_string(), meta::name(d).to_string()))
+        .collect();
+    for (ns, name) in keys {
+        sync(world, &ns, &name);
+    }
+}
+
+/// Whether a pod is Ready, and since when.
+pub fn ready_since(pod: &Value) -> Option<Millis> {
+    let c = meta::condition(pod, "Ready")?;
+    if c.get("status").and_then(Value::as_str) != Some("True") {
+        return None;
+    }
+    Some(
+        c.get("lastTransitionTime")
+            .and_then(Value::as_str)
+            .and_then(parse_rfc3339)
+            .unwrap_or(0),
+    )
+}
+
+/// `IsPodAvailable`: ready for at least `min_ready` seconds (strictly before now).
+pub fn is_available(pod: &Value, min_ready: i64, now: Millis) -> bool {
+    match ready_since(pod) {
+        None => false,
+        Some(t) => min_ready == 0 || t + min_ready * 1000 < now,
+    }
+}
+
+fn is_active(pod: &Value) -> bool {
+    !meta::is_deleting(pod)
+        && !matches!(
+            meta::str_at(pod, &["status", "phase"]),
+            Some("Succeeded" | "Failed")
+        )
+}
+
+fn sync(world: &mut World, ns: &str, name: &str) {
+    let (Some(rs_kind), Some(pod_kind)) = (kinds::by_kind("ReplicaSet"), kinds::by_kind("Pod"))
+    else {
+        return;
+    };
+    let Some(rs) = world.store.get(rs_kind, ns, name).cloned() else {
+        return;
+    };
+    if meta::is_deleting(&rs) {
+        return;
+    }
+    let uid = meta::uid(&rs).to_string();
+    let selector = meta::path(&rs, &["spec", "selector"])
+        .map(Selector::from_label_selector)
+        .unwrap_or_default();
+    // Claim pods: adopt matching orphans, release owned pods that no longer match.
+    let mut owned: Vec<Value> = Vec::new();
+    let candidates: Vec<Value> = world.store.list(pod_kind, Some(ns)).cloned().collect();
+    for pod in candidates {
+        let matches = !selector.is_empty() && selector.matches(&meta::labels(&pod));
+        match meta::controller_of(&pod) {
+            Some((_, _, owner)) if owner == uid => {
+                if matches {
+                    owned.push(pod);
+                } else if !meta::is_deleting(&pod) {
+                    let mut p = pod;
+                    let refs: Vec<Value> = meta::path(&p, &["metadata", "ownerReferences"])
+                        .and_then(Value::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter(|r| {
+                                    r.get("uid").and_then(Value::as_str) != Some(uid.as_str())
+                                })
+                                .cloned()
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if refs.is_empty() {
+                        meta::remove_path(&mut p, &["metadata", "ownerReferences"]);
+                    } else {
+                        meta::set_path(
+                            &mut p,
+                            &["metadata", "ownerReferences"],
+                            Value::Array(refs),
+                        );
+                    }
+                    world.write(p);
+                }
+            }
+            None if matches && is_active(&pod) => {
+                let mut p = pod;
+                let mut refs: Vec<Value> = meta::path(&p, &["metadata", "ownerReferences"])
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                refs.push(meta::controller_ref(&rs));
+                meta::set_path(&mut p, &["metadata", "ownerReferences"], Value::Array(refs));
+                owned.push(world.write(p));
+            }
+            _ => {}
+        }
+    }
+    let active: Vec<Value> = owned.into_iter().filter(is_active).collect();
+    let mut want = meta::int_at(&rs, &["spec", "replicas"]).unwrap_or(1);
+    let cap = world.timings.max_pods_per_controller;
+    if want > cap {
+        let msg = format!(
+            "kubelab runs at most {cap} pods per ReplicaSet; {want} were requested, so only {cap} are created"
+        );
+        if !world
+            .events_for(&uid)
+            .iter()
+            .any(|e| e.get("reason").and_then(Value::as_str) == Some("KubelabLimit"))
+        {
+            world.record_event(&rs, None, "Warning", "KubelabLimit", &msg, &source());
+            world.notices.push(format!("kubelab: {msg}"));
+        }
+        want = cap;
+    }
+    let diff = active.len() as i64 - want;
+    if diff < 0 {
+        let total_pods = world.store.count(pod_kind);
+        let room = world.timings.max_pods.saturating_sub(total_pods) as i64;
+        let n = (-diff).min(BURST).min(room);
+        for _ in 0..n {
+            create_pod(world, &rs);
+        }
+        if n < (-diff).min(BURST) {
+            let msg = format!(
+                "kubelab runs at most {} pods in a cluster; no more pods are created",
+                world.timings.max_pods
+            );
+            if !world
+                .events_for(&uid)
+                .iter()
+                .any(|e| e.get("reason").and_then(Value::as_str) == Some("KubelabLimit"))
+            {
+                world.record_event(&rs, None, "Warning", "KubelabLimit", &msg, &source());
+                world.notices.push(format!("kubelab: {msg}"));
+            }
+        }
+    } else if diff > 0 {
+        let n = diff.min(BURST) as usize;
+        let victims = pods_to_delete(world, &rs, &active, n);
+        for pod in victims {
+            let name = meta::name(&pod).to_string();
+            if world.delete_internal(pod_kind, ns, &name).is_ok() {
+                world.record_event(
+                    &rs,
+                    None,
+                    "Normal",
+                    "SuccessfulDelete",
+                    &format!("Deleted pod: {name}"),
+                    &source(),
+                );
+            }
+        }
+    }
+    write_status(world, rs, &active);
+}
+
+fn create_pod(world: &mut World, rs: &Value) {
+    let tpl = meta::path(rs, &["spec", "template"])
+        .cloned()
+        .unwrap_or(json!({}));
+    let mut md = json!({"generateName": format!("{}-", meta::name(rs)), "namespace": meta::namespace(rs), "ownerReferences": [meta::controller_ref(rs)]});
+    for k in ["labels", "annotations", "finalizers"] {
+        if let Some(v) = meta::path(&tpl, &["metadata", k]) {
+            md[k] = v.clone();
+        }
+    }
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": md, "spec": tpl.get("spec").cloned().unwrap_or(json!({}))});
+    match world.create_internal(pod) {
+        Ok(p) => world.record_event(
+            rs,
+            None,
+            "Normal",
+            "SuccessfulCreate",
+            &format!("Created pod: {}", meta::name(&p)),
+            &source(),
+        ),
+        Err(e) => world.record_event(
+            rs,
+            None,
+            "Warning",
+            "FailedCreate",
+            &format!("Error creating: {}", e.message),
+            &source(),
+        ),
+    }
+}
+
+fn phase_ordinal(p: &Value) -> i32 {
+    match meta::str_at(p, &["status", "phase"]) {
+        Some("Pending") | None => 0,
+        Some("Unknown") => 1,
+        Some("Running") => 2,
+        _ => 3,
+    }
+}
+
+fn log2_bucket(now: Millis, t: Millis) -> i64 {
+    let d_ns = (now - t) as f64 * 1e6;
+    if d_ns > 0.0 { d_ns.log2() as i64 } else { -1 }
+}
+
+fn max_restarts(p: &Value) -> i64 {
+    meta::path(p, &["status", "containerStatuses"])
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.get("restartCount").and_then(Value::as_i64))
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0)
+}
+
+/// `getPodsToDelete` with `ActivePodsWithRanks` ordering.
+fn pods_to_delete(world: &World, rs: &Value, active: &[Value], n: usize) -> Vec<Value> {
+    if n >= active.len() {
+        return active.to_vec();
+    }
+    let now = world.now();
+    // Related pods: the active pods of every ReplicaSet of the same owner (or of this one).
+    let owner = meta::controller_of(rs).map(|(_, _, u)| u);
+    let siblings: Vec<String> = match &owner {
+        Some(o) => world
+            .object_list("ReplicaSet", meta::namespace(rs))
+            .filter(|r| meta::controller_of(r).map(|(_, _, u)| u).as_ref() == Some(o))
+            .map(|r| meta::uid(r).to_string())
+            .collect(),
+        None => vec![meta::uid(rs).to_string()],
+    };
+    let related: Vec<&Value> = world
+        .object_list("Pod", meta::namespace(rs))
+        .filter(|p| {
+            is_active(p) && meta::controller_of(p).is_some_and(|(_, _, u)| siblings.contains(&u))
+        })
+        .collect();
+    let rank = |p: &Value| -> usize {
+        let node = meta::str_at(p, &["spec", "nodeName"]).unwrap_or("");
+        if node.is_empty() {
+            return 0;
+        }
+        related
+            .iter()
+            .filter(|r| meta::str_at(r, &["spec", "nodeName"]) == Some(node))
+            .count()
+    };
+    let cost = |p: &Value| -> i64 {
+        meta::annotation(p, "controller.kubernetes.io/pod-deletion-cost")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    };
+    let created = |p: &Value| {
+        meta::str_at(p, &["metadata", "creationTimestamp"])
+            .and_then(parse_rfc3339)
+            .unwrap_or(0)
+    };
+    let mut ranked: Vec<(usize, &Value)> = active.iter().map(|p| (rank(p), p)).collect();
+    ranked.sort_by(|(ri, a), (rj, b)| {
+        let na = meta::str_at(a, &["spec", "nodeName"]).unwrap_or("");
+        let nb = meta::str_at(b, &["spec", "nodeName"]).unwrap_or("");
+        if na != nb && (na.is_empty() || nb.is_empty()) {
+            return if na.is_empty() {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let o = phase_ordinal(a).cmp(&phase_ordinal(b));
+        if o != Ordering::Equal {
+            return o;
+        }
+        let (ra, rb) = (ready_since(a), ready_since(b));
+        if ra.is_some() != rb.is_some() {
+            return if ra.is_none() {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let o = cost(a).cmp(&cost(b));
+        if o != Ordering::Equal {
+            return o;
+        }
+        if ri != rj {
+            return rj.cmp(ri);
+        }
+        if let (Some(ta), Some(tb)) = (ra, rb) {
+            if ta != tb {
+                let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
+                return if diff == 0 {
+                    meta::uid(a).cmp(meta::uid(b))
+                } else {
+                    diff.cmp(&0)
+                };
+            }
+        }
+        let o = max_restarts(b).cmp(&max_restarts(a));
+        if o != Ordering::Equal {
+            return o;
+        }
+        let (ca, cb) = (created(a), created(b));
+        if ca != cb {
+            let diff = log2_bucket(now, ca) - log2_bucket(now, cb);
+            return if diff == 0 {
+                meta::uid(a).cmp(meta::uid(b))
+            } else {
+                diff.cmp(&0)
+            };
+        }
+        Ordering::Equal
+    });
+    ranked.into_iter().take(n).map(|(_, p)| p.clone()).collect()
+}
+
+fn write_status(world: &mut World, rs: Value, active: &[Value]) {
+    let now = world.now();
+    let min_ready = meta::int_at(&rs, &["spec", "minReadySeconds"]).unwrap_or(0);
+    let tpl_sel = Selector::from_map(&meta::string_map(
+        &rs,
+        &["spec", "template", "metadata", "labels"],
+    ));
+    let mut fully = 0;
+    let mut ready = 0;
+    let mut available = 0;
+    for p in active {
+        if tpl_sel.matches(&meta::labels(p)) {
+            fully += 1;
+        }
+        if let Some(t) = ready_since(p) {
+            ready += 1;
+            if is_available(p, min_ready, now) {
+                available += 1;
+            } else {
+                world.resync_at(t + min_ready * 1000 + 1);
+            }
+        }
+    }
+    let mut st = serde_json::Map::new();
+    for (k, v) in [
+        ("replicas", active.len() as i64),
+        ("fullyLabeledReplicas", fully),
+        ("readyReplicas", ready),
+        ("availableReplicas", available),
+        (
+            "observedGeneration",
+            meta::int_at(&rs, &["metadata", "generation"]).unwrap_or(0),
+        ),
+    ] {
+        if v != 0 || k == "replicas" {
+            st.insert(k.to_string(), json!(v));
+        }
+    }
+    if let Some(c) = meta::path(&rs, &["status", "conditions"]) {
+        st.insert("conditions".into(), c.clone());
+    }
+    let st = Value::Object(st);
+    if rs.get("status") != Some(&st) {
+        let mut rs = rs;
+        rs["status"] = st;
+        world.write(rs);
+    }
+}

@@ -1,0 +1,1215 @@
+//! The kubelet of every node: picks up pods bound to its node, pulls images by
+//! `imagePullPolicy` (serialized per node, with back-off on failure), creates and starts
+//! containers (init containers first, in order), restarts crashed ones with back-off, tracks
+//! readiness, and terminates pods being deleted. Each pod is a small state machine advanced at
+//! the instants its timers fire; its API status is rewritten after every step.
+
+use serde_json::Value;
+
+use super::process::{self, Process};
+use super::{ContainerRuntime, ContainerState, PodRuntime, PullRecord, pod_status};
+use crate::world::World;
+use crate::world::api::kinds;
+use crate::world::api::meta;
+use crate::world::clock::{Millis, Timer};
+use crate::world::events::Source;
+use crate::world::registry::ImageRef;
+
+/// Pull back-off and crash back-off: 10 s doubling to 5 min.
+const BACKOFF_START: Millis = 10_000;
+const BACKOFF_MAX: Millis = 300_000;
+/// How long an error is shown before the back-off state (`ErrImagePull` → `ImagePullBackOff`).
+const ERROR_SHOWN: Millis = 1_000;
+/// Re-check period for configuration errors and `Never` pulls.
+const RECHECK: Millis = 10_000;
+
+/// Picks up newly bound pods and pods newly marked for deletion. True if anything changed.
+pub fn run(world: &mut World) -> bool {
+    let Some(pod_kind) = kinds::by_kind("Pod") else {
+        return false;
+    };
+    let mut todo: Vec<String> = Vec::new();
+    for p in world.store.list(pod_kind, None) {
+        let Some(node) = meta::str_at(p, &["spec", "nodeName"]) else {
+            continue;
+        };
+        if !world.nodes.contains_key(node) {
+            continue;
+        }
+        let uid = meta::uid(p);
+        match world.pods.get(uid) {
+            None => todo.push(uid.to_string()),
+            Some(rt) if meta::is_deleting(p) && rt.terminating_until.is_none() => {
+                todo.push(uid.to_string())
+            }
+            _ => {}
+        }
+    }
+    let changed = !todo.is_empty();
+    for uid in todo {
+        sync(world, &uid);
+    }
+    changed
+}
+
+/// A kubelet timer fired for a pod.
+pub fn on_timer(world: &mut World, pod_uid: &str) {
+    if let Some(rt) = world.pods.get_mut(pod_uid) {
+        if rt.wake.is_some_and(|w| w <= world.clock.now()) {
+            rt.wake = None;
+        }
+    }
+    sync(world, pod_uid);
+}
+
+fn find_pod(world: &World, uid: &str) -> Option<Value> {
+    let k = kinds::by_kind("Pod")?;
+    if let Some(rt) = world.pods.get(uid) {
+        return world
+            .store
+            .get(k, &rt.namespace, &rt.name)
+            .filter(|p| meta::uid(p) == uid)
+            .cloned();
+    }
+    world
+        .store
+        .list(k, None)
+        .find(|p| meta::uid(p) == uid)
+        .cloned()
+}
+
+fn wake(world: &mut World, uid: &str, at: Millis) {
+    let Some(rt) = world.pods.get_mut(uid) else {
+        return;
+    };
+    if rt.wake.is_some_and(|w| w <= at) {
+        return;
+    }
+    rt.wake = Some(at);
+    world.clock.schedule(
+        at,
+        Timer::Kubelet {
+            pod_uid: uid.to_string(),
+        },
+    );
+}
+
+fn event(
+    world: &mut World,
+    pod: &Value,
+    container: Option<&str>,
+    init: bool,
+    ty: &str,
+    reason: &str,
+    msg: &str,
+) {
+    let node = meta::str_at(pod, &["spec", "nodeName"])
+        .unwrap_or("")
+        .to_string();
+    let fp = container.map(|c| {
+        format!(
+            "spec.{}{{{c}}}",
+            if init { "initContainers" } else { "containers" }
+        )
+    });
+    world.record_event(
+        pod,
+        fp.as_deref(),
+        ty,
+        reason,
+        msg,
+        &Source::on_host("kubelet", &node),
+    );
+}
+
+/// Advances one pod to the current instant and rewrites its status.
+pub fn sync(world: &mut World, uid: &str) {
+    let Some(pod) = find_pod(world, uid) else {
+        world.pods.remove(uid);
+        return;
+    };
+    let now = world.now();
+    if !world.pods.contains_key(uid) {
+        let node = meta::str_at(&pod, &["spec", "nodeName"])
+            .unwrap_or("")
+            .to_string();
+        let ip = world.next_pod_ip(&node);
+        let mut containers = Vec::new();
+        let has_init = meta::path(&pod, &["spec", "initContainers"])
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty());
+        for (list, init) in [("initContainers", true), ("containers", false)] {
+            for c in meta::path(&pod, &["spec", list])
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let reason = if !init && has_init {
+                    "PodInitializing"
+                } else {
+                    "ContainerCreating"
+                };
+                let mut cr = ContainerRuntime::new(
+                    c.get("name").and_then(Value::as_str).unwrap_or(""),
+                    init,
+                    reason,
+                );
+                cr.since = now;
+                containers.push(cr);
+            }
+        }
+        world.pods.insert(
+            uid.to_string(),
+            PodRuntime {
+                namespace: meta::namespace(&pod).to_string(),
+                name: meta::name(&pod).to_string(),
+                node,
+                ip,
+                start_time: now,
+                containers,
+                conditions: Vec::new(),
+                terminating_until: None,
+                finished: None,
+                blocked: None,
+                wake: None,
+            },
+        );
+    }
+    if meta::is_deleting(&pod) {
+        terminate(world, uid, &pod);
+    } else {
+        advance(world, uid, &pod);
+    }
+    pod_status::write(world, uid);
+}
+
+fn terminate(world: &mut World, uid: &str, pod: &Value) {
+    let now = world.now();
+    let Some(rt) = world.pods.get(uid) else {
+        return;
+    };
+    match rt.terminating_until {
+        None => {
+            let grace = meta::int_at(pod, &["metadata", "deletionGracePeriodSeconds"])
+                .unwrap_or(30)
+                .max(0)
+                * 1000;
+            let running: Vec<(String, bool, Millis)> = rt
+                .containers
+                .iter()
+                .filter(|c| c.is_running())
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        c.init,
+                        c.process.as_ref().map_or(300, |p| p.stop_ms),
+                    )
+                })
+                .collect();
+            let stop = running.iter().map(|r| r.2).max().unwrap_or(0).min(grace);
+            for (name, init, _) in &running {
+                event(
+                    world,
+                    pod,
+                    Some(name),
+                    *init,
+                    "Normal",
+                    "Killing",
+                    &format!("Stopping container {name}"),
+                );
+            }
+            let until = now + stop;
+            if let Some(rt) = world.pods.get_mut(uid) {
+                rt.terminating_until = Some(until);
+            }
+            if until > now {
+                wake(world, uid, until);
+            } else {
+                finish_termination(world, uid, pod);
+            }
+        }
+        Some(until) if until <= now => finish_termination(world, uid, pod),
+        Some(until) => wake(world, uid, until),
+    }
+}
+
+fn finish_termination(world: &mut World, uid: &str, pod: &Value) {
+    if let Some(k) = kinds::by_kind("Pod") {
+        world.remove_object(k, meta::namespace(pod), meta::name(pod));
+    }
+    world.pods.remove(uid);
+}
+
+/// The pod-level sequence: volumes, init containers in order, then app containers in order.
+fn advance(world: &mut World, uid: &str, pod: &Value) {
+    let now = world.now();
+    if world.pods.get(uid).is_some_and(|r| r.finished.is_some()) {
+        return;
+    }
+    // Volumes must mount before any container starts.
+    if let Some((vol, msg)) = mount_error(world, pod) {
+        let first = world
+            .pods
+            .get(uid)
+            .and_then(|r| r.blocked.clone())
+            .is_none_or(|b| b.1 != msg);
+        if first || world.pods.get(uid).is_some_and(|r| r.wake.is_none()) {
+            event(
+                world,
+                pod,
+                None,
+                false,
+                "Warning",
+                "FailedMount",
+                &format!("MountVolume.SetUp failed for volume \"{vol}\" : {msg}"),
+            );
+        }
+        if let Some(rt) = world.pods.get_mut(uid) {
+            rt.blocked = Some((vol, msg));
+        }
+        wake(world, uid, now + RECHECK);
+        return;
+    }
+    if let Some(rt) = world.pods.get_mut(uid) {
+        rt.blocked = None;
+    }
+    let restart_policy = meta::str_at(pod, &["spec", "restartPolicy"])
+        .unwrap_or("Always")
+        .to_string();
+    let n = world.pods.get(uid).map_or(0, |r| r.containers.len());
+    // Init containers: one at a time.
+    for i in 0..n {
+        let Some(c) = world.pods.get(uid).map(|r| r.containers[i].clone()) else {
+            return;
+        };
+        if !c.init {
+            continue;
+        }
+        if c.succeeded() {
+            continue;
+        }
+        step_container(world, uid, pod, i, &restart_policy);
+        let done = world
+            .pods
+            .get(uid)
+            .is_some_and(|r| r.containers[i].succeeded());
+        if !done {
+            return;
+        }
+    }
+    // App containers: started in order; a container still being pulled or created holds the ones after it.
+    for i in 0..n {
+        let Some(c) = world.pods.get(uid).map(|r| r.containers[i].clone()) else {
+            return;
+        };
+        if c.init {
+            continue;
+        }
+        if matches!(c.state, ContainerState::Waiting { ref reason, .. } if reason == "PodInitializing")
+        {
+            if let Some(rt) = world.pods.get_mut(uid) {
+                rt.containers[i].state = ContainerState::Waiting {
+                    reason: "ContainerCreating".into(),
+                    message: String::new(),
+                };
+            }
+        }
+        step_container(world, uid, pod, i, &restart_policy);
+        let c = &world.pods[uid].containers[i];
+        let started_once = c.restart_count > 0
+            || !matches!(
+                c.state,
+                ContainerState::Pulling { .. }
+                    | ContainerState::Starting { .. }
+                    | ContainerState::Waiting { .. }
+            )
+            || c.retry_at.is_some();
+        if !started_once {
+            return;
+        }
+    }
+    // Terminal phase when nothing will run again.
+    if let Some(rt) = world.pods.get_mut(uid) {
+        let apps: Vec<&ContainerRuntime> = rt.containers.iter().filter(|c| !c.init).collect();
+        let all_done = !apps.is_empty()
+            && apps.iter().all(|c| {
+                matches!(c.state, ContainerState::Terminated { .. }) && c.retry_at.is_none()
+            });
+        if all_done {
+            let all_ok = apps.iter().all(|c| c.succeeded());
+            rt.finished = Some(if all_ok { "Succeeded" } else { "Failed" }.to_string());
+        }
+        let init_failed = rt.containers.iter().any(|c| {
+            c.init
+                && matches!(c.state, ContainerState::Terminated { exit_code, .. } if exit_code != 0)
+                && c.retry_at.is_none()
+        });
+        if init_failed {
+            rt.finished = Some("Failed".to_string());
+        }
+    }
+}
+
+fn backoff_next(cur: Millis) -> Millis {
+    if cur == 0 {
+        BACKOFF_START
+    } else {
+        (cur * 2).min(BACKOFF_MAX)
+    }
+}
+
+fn go_duration(ms: Millis) -> String {
+    let s = ms / 1000;
+    if s < 60 {
+        format!("{s}s")
+    } else {
+        format!("{}m{}s", s / 60, s % 60)
+    }
+}
+
+fn secs3(ms: Millis) -> String {
+    // Go's time.Duration String for sub-minute values truncated to ms: 1.234s, 500ms.
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else {
+        let s = format!("{}.{:03}", ms / 1000, ms % 1000);
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        format!("{s}s")
+    }
+}
+
+fn set_state(world: &mut World, uid: &str, i: usize, st: ContainerState) {
+    let now = world.now();
+    if let Some(rt) = world.pods.get_mut(uid) {
+        let c = &mut rt.containers[i];
+        c.state = st;
+        c.since = now;
+    }
+}
+
+/// Advances container `i` of a pod as far as the current instant allows.
+fn step_container(world: &mut World, uid: &str, pod: &Value, i: usize, restart_policy: &str) {
+    for _ in 0..8 {
+        let now = world.now();
+        let Some(c) = world.pods.get(uid).map(|r| r.containers[i].clone()) else {
+            return;
+        };
+        let spec = container_spec(pod, &c.name, c.init);
+        match c.state.clone() {
+            ContainerState::Waiting { reason, .. } => {
+                if let Some(at) = c.retry_at {
+                    if at > now {
+                        if matches!(reason.as_str(), "ErrImagePull") && now >= c.since + ERROR_SHOWN
+                        {
+                            let image = spec
+                                .get("image")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string();
+                            event(
+                                world,
+                                pod,
+                                Some(&c.name),
+                                c.init,
+                                "Normal",
+                                "BackOff",
+                                &format!("Back-off pulling image \"{image}\""),
+                            );
+                            event(
+                                world,
+                                pod,
+                                Some(&c.name),
+                                c.init,
+                                "Warning",
+                                "Failed",
+                                "Error: ImagePullBackOff",
+                            );
+                            set_state(
+                                world,
+                                uid,
+                                i,
+                                ContainerState::Waiting {
+                                    reason: "ImagePullBackOff".into(),
+                                    message: format!("Back-off pulling image \"{image}\""),
+                                },
+                            );
+                        } else if reason == "ErrImagePull" {
+                            wake(world, uid, c.since + ERROR_SHOWN);
+                        }
+                        wake(world, uid, at);
+                        return;
+                    }
+                }
+                if reason == "CrashLoopBackOff" {
+                    restart_bookkeeping(world, uid, i);
+                }
+                if !begin_start(world, uid, pod, i, &spec) {
+                    return;
+                }
+            }
+            ContainerState::Pulling {
+                until,
+                started,
+                queued,
+            } => {
+                if until > now {
+                    wake(world, uid, until);
+                    return;
+                }
+                finish_pull(world, uid, pod, i, &spec, until - started, until - queued);
+            }
+            ContainerState::Starting { until } => {
+                if until > now {
+                    wake(world, uid, until);
+                    return;
+                }
+                start_process(world, uid, pod, i, &spec);
+            }
+            ContainerState::Running { .. } => {
+                if let Some(at) = c.ready_at {
+                    if at <= now && !c.ready {
+                        if let Some(rt) = world.pods.get_mut(uid) {
+                            rt.containers[i].ready = true;
+                        }
+                    } else if at > now {
+                        wake(world, uid, at);
+                    }
+                }
+                if let Some((at, code)) = c.exits_at {
+                    if at <= now {
+                        exit_container(
+                            world,
+                            uid,
+                            i,
+                            code,
+                            if code == 0 { "Completed" } else { "Error" },
+                            at,
+                        );
+                        continue;
+                    }
+                    wake(world, uid, at);
+                }
+                return;
+            }
+            ContainerState::Terminated { exit_code, .. } => {
+                let restart = if c.init {
+                    exit_code != 0 && restart_policy != "Never"
+                } else {
+                    match restart_policy {
+                        "Always" => true,
+                        "OnFailure" => exit_code != 0,
+                        _ => false,
+                    }
+                };
+                if !restart {
+                    if let Some(rt) = world.pods.get_mut(uid) {
+                        rt.containers[i].retry_at = None;
+                    }
+                    return;
+                }
+                let at = c.retry_at.unwrap_or(now);
+                if at > now {
+                    if now >= c.since + ERROR_SHOWN && c.crash_backoff > 0 {
+                        let pod_name = meta::name(pod);
+                        let ns = meta::namespace(pod);
+                        let msg = format!(
+                            "back-off {} restarting failed container={} pod={pod_name}_{ns}({uid})",
+                            go_duration(at - c.since),
+                            c.name
+                        );
+                        event(
+                            world,
+                            pod,
+                            Some(&c.name),
+                            c.init,
+                            "Warning",
+                            "BackOff",
+                            &format!(
+                                "Back-off restarting failed container {} in pod {pod_name}_{ns}({uid})",
+                                c.name
+                            ),
+                        );
+                        let keep_retry = c.retry_at;
+                        if let Some(rt) = world.pods.get_mut(uid) {
+                            let cr = &mut rt.containers[i];
+                            cr.last_terminated = Some(cr.state.clone());
+                        }
+                        set_state(
+                            world,
+                            uid,
+                            i,
+                            ContainerState::Waiting {
+                                reason: "CrashLoopBackOff".into(),
+                                message: msg,
+                            },
+                        );
+                        if let Some(rt) = world.pods.get_mut(uid) {
+                            rt.containers[i].retry_at = keep_retry;
+                        }
+                        wake(world, uid, at);
+                        return;
+                    }
+                    wake(world, uid, (c.since + ERROR_SHOWN).min(at));
+                    return;
+                }
+                // Restart now.
+                restart_bookkeeping(world, uid, i);
+                if !begin_start(world, uid, pod, i, &spec) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// A container instance is replaced: the old one becomes `lastState`, logs move to `--previous`.
+fn restart_bookkeeping(world: &mut World, uid: &str, i: usize) {
+    if let Some(rt) = world.pods.get_mut(uid) {
+        let cr = &mut rt.containers[i];
+        if matches!(cr.state, ContainerState::Terminated { .. }) {
+            cr.last_terminated = Some(cr.state.clone());
+        }
+        cr.restart_count += 1;
+        cr.retry_at = None;
+        cr.previous_logs = std::mem::take(&mut cr.logs);
+    }
+}
+
+fn container_spec(pod: &Value, name: &str, init: bool) -> Value {
+    let list = if init { "initContainers" } else { "containers" };
+    meta::path(pod, &["spec", list])
+        .and_then(Value::as_array)
+        .and_then(|a| {
+            a.iter()
+                .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
+        })
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// Config checks and the pull decision. Returns true if the state moved on.
+fn begin_start(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value) -> bool {
+    let now = world.now();
+    let name = spec
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
+    let image = spec
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let policy = spec
+        .get("imagePullPolicy")
+        .and_then(Value::as_str)
+        .unwrap_or("IfNotPresent")
+        .to_string();
+    let Some(node) = world.pods.get(uid).map(|r| r.node.clone()) else {
+        return false;
+    };
+    let parsed = match ImageRef::parse(&image) {
+        Ok(r) => r,
+        Err(_) => {
+            let msg = format!(
+                "Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": invalid reference format"
+            );
+            event(
+                world,
+                pod,
+                Some(&name),
+                init,
+                "Warning",
+                "InspectFailed",
+                &msg,
+            );
+            event(
+                world,
+                pod,
+                Some(&name),
+                init,
+                "Warning",
+                "Failed",
+                "Error: InvalidImageName",
+            );
+            set_state(
+                world,
+                uid,
+                i,
+                ContainerState::Waiting {
+                    reason: "InvalidImageName".into(),
+                    message: msg,
+                },
+            );
+            set_retry(world, uid, i, now + RECHECK);
+            wake(world, uid, now + RECHECK);
+            return false;
+        }
+    };
+    let present = world
+        .nodes
+        .get(&node)
+        .and_then(|n| n.find_image(&parsed))
+        .map(|img| img.digest.clone());
+    if policy != "Always" {
+        if let Some(digest) = present {
+            event(
+                world,
+                pod,
+                Some(&name),
+                init,
+                "Normal",
+                "Pulled",
+                &format!("Container image \"{image}\" already present on machine"),
+            );
+            let repo_digest = world
+                .nodes
+                .get(&node)
+                .and_then(|n| n.images.get(&digest))
+                .and_then(|img| {
+                    img.repo_digests
+                        .iter()
+                        .find(|d| d.starts_with(&format!("{}@", parsed.repository())))
+                        .or(img.repo_digests.iter().next())
+                        .cloned()
+                });
+            if let Some(rt) = world.pods.get_mut(uid) {
+                let c = &mut rt.containers[i];
+                c.image_id = repo_digest.unwrap_or_default();
+                c.image_name = parsed.tagged().unwrap_or_else(|| parsed.full());
+            }
+            return config_then_create(world, uid, pod, i, spec);
+        }
+        if policy == "Never" {
+            let msg =
+                format!("Container image \"{image}\" is not present with pull policy of Never");
+            event(
+                world,
+                pod,
+                Some(&name),
+                init,
+                "Warning",
+                "ErrImageNeverPull",
+                &msg,
+            );
+            event(
+                world,
+                pod,
+                Some(&name),
+                init,
+                "Warning",
+                "Failed",
+                "Error: ErrImageNeverPull",
+            );
+            set_state(
+                world,
+                uid,
+                i,
+                ContainerState::Waiting {
+                    reason: "ErrImageNeverPull".into(),
+                    message: msg,
+                },
+            );
+            set_retry(world, uid, i, now + RECHECK);
+            wake(world, uid, now + RECHECK);
+            return false;
+        }
+    }
+    // Pull, serialized on the node.
+    event(
+        world,
+        pod,
+        Some(&name),
+        init,
+        "Normal",
+        "Pulling",
+        &format!("Pulling image \"{image}\""),
+    );
+    let timings = world.timings.clone();
+    let duration = match world.registry.resolve(&image) {
+        Ok(res) => {
+            let cached = world
+                .nodes
+                .get(&node)
+                .is_some_and(|n| n.images.contains_key(&res.image.digest));
+            if cached {
+                timings.pull_cached_ms
+            } else {
+                timings.pull_base_ms
+                    + (res.image.spec.size.saturating_mul(1000) / timings.pull_bytes_per_sec.max(1))
+                        as Millis
+            }
+        }
+        Err(_) => timings.pull_base_ms,
+    };
+    let Some(n) = world.nodes.get_mut(&node) else {
+        return false;
+    };
+    let started = n.pull_busy_until.max(now);
+    let until = started + duration;
+    n.pull_busy_until = until;
+    set_state(
+        world,
+        uid,
+        i,
+        ContainerState::Pulling {
+            until,
+            started,
+            queued: now,
+        },
+    );
+    true
+}
+
+fn set_retry(world: &mut World, uid: &str, i: usize, at: Millis) {
+    if let Some(rt) = world.pods.get_mut(uid) {
+        rt.containers[i].retry_at = Some(at);
+    }
+}
+
+fn finish_pull(
+    world: &mut World,
+    uid: &str,
+    pod: &Value,
+    i: usize,
+    spec: &Value,
+    took: Millis,
+    total: Millis,
+) {
+    let now = world.now();
+    let name = spec
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
+    let image = spec
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let Some(node) = world.pods.get(uid).map(|r| r.node.clone()) else {
+        return;
+    };
+    match world.registry.resolve(&image) {
+        Ok(res) => {
+            let size = res.image.spec.size;
+            if let Some(n) = world.nodes.get_mut(&node) {
+                n.store_image(&res, now);
+                n.pulls.push(PullRecord {
+                    reference: image.clone(),
+                    digest: res.repo_digest.clone(),
+                    time: now,
+                    ok: true,
+                });
+            }
+            event(
+                world,
+                pod,
+                Some(&name),
+                init,
+                "Normal",
+                "Pulled",
+                &format!(
+                    "Successfully pulled image \"{image}\" in {} ({} including waiting). Image size: {size} bytes.",
+                    secs3(took),
+                    secs3(total)
+                ),
+            );
+            if let Some(rt) = world.pods.get_mut(uid) {
+                let c = &mut rt.containers[i];
+                c.image_id = res.reference.with_digest(&res.repo_digest);
+                c.image_name = res
+                    .reference
+                    .tagged()
+                    .unwrap_or_else(|| res.reference.full());
+                c.pull_backoff = 0;
+            }
+            config_then_create(world, uid, pod, i, spec);
+        }
+        Err(e) => {
+            if let Some(n) = world.nodes.get_mut(&node) {
+                n.pulls.push(PullRecord {
+                    reference: image.clone(),
+                    digest: String::new(),
+                    time: now,
+                    ok: false,
+                });
+            }
+            let msg = e.message().to_string();
+            event(
+                world,
+                pod,
+                Some(&name),
+                init,
+                "Warning",
+                "Failed",
+                &format!("Failed to pull image \"{image}\": {msg}"),
+            );
+            event(
+                world,
+                pod,
+                Some(&name),
+                init,
+                "Warning",
+                "Failed",
+                "Error: ErrImagePull",
+            );
+            let backoff = world.pods.get(uid).map_or(BACKOFF_START, |r| {
+                backoff_next(r.containers[i].pull_backoff)
+            });
+            set_state(
+                world,
+                uid,
+                i,
+                ContainerState::Waiting {
+                    reason: "ErrImagePull".into(),
+                    message: msg,
+                },
+            );
+            if let Some(rt) = world.pods.get_mut(uid) {
+                rt.containers[i].pull_backoff = backoff;
+                rt.containers[i].retry_at = Some(now + backoff);
+            }
+            wake(world, uid, now + ERROR_SHOWN);
+        }
+    }
+}
+
+/// Environment references must resolve before the container is created.
+fn config_then_create(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value) -> bool {
+    let now = world.now();
+    if let Some(msg) = config_error(world, pod, spec) {
+        let name = spec
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
+        event(
+            world,
+            pod,
+            Some(&name),
+            init,
+            "Warning",
+            "Failed",
+            &format!("Error: {msg}"),
+        );
+        set_state(
+            world,
+            uid,
+            i,
+            ContainerState::Waiting {
+                reason: "CreateContainerConfigError".into(),
+                message: msg,
+            },
+        );
+        set_retry(world, uid, i, now + RECHECK);
+        wake(world, uid, now + RECHECK);
+        return false;
+    }
+    let until = now + world.timings.start_ms;
+    set_state(world, uid, i, ContainerState::Starting { until });
+    if let Some(rt) = world.pods.get_mut(uid) {
+        rt.containers[i].retry_at = None;
+    }
+    true
+}
+
+fn config_error(world: &World, pod: &Value, spec: &Value) -> Option<String> {
+    let ns = meta::namespace(pod);
+    for e in spec
+        .get("env")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for (refkey, kind, label) in [
+            ("configMapKeyRef", "ConfigMap", "configmap"),
+            ("secretKeyRef", "Secret", "secret"),
+        ] {
+            let Some(r) = meta::path(e, &["valueFrom", refkey]) else {
+                continue;
+            };
+            if r.get("optional").and_then(Value::as_bool) == Some(true) {
+                continue;
+            }
+            let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+            let key = r.get("key").and_then(Value::as_str).unwrap_or("");
+            match world.object(kind, ns, name) {
+                None => return Some(format!("{label} \"{name}\" not found")),
+                Some(obj) => {
+                    let has = ["data", "binaryData"]
+                        .iter()
+                        .any(|s| obj.get(*s).and_then(|d| d.get(key)).is_some());
+                    if !has {
+                        return Some(format!("couldn't find key {key} in {kind} {ns}/{name}"));
+                    }
+                }
+            }
+        }
+    }
+    for ef in spec
+        .get("envFrom")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for (refkey, kind, label) in [
+            ("configMapRef", "ConfigMap", "configmap"),
+            ("secretRef", "Secret", "secret"),
+        ] {
+            let Some(r) = ef.get(refkey) else { continue };
+            if r.get("optional").and_then(Value::as_bool) == Some(true) {
+                continue;
+            }
+            let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+            if world.object(kind, ns, name).is_none() {
+                return Some(format!("{label} \"{name}\" not found"));
+            }
+        }
+    }
+    None
+}
+
+fn mount_error(world: &World, pod: &Value) -> Option<(String, String)> {
+    let ns = meta::namespace(pod);
+    for v in meta::path(pod, &["spec", "volumes"])
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let vname = v
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        for (field, namekey, kind, label) in [
+            ("configMap", "name", "ConfigMap", "configmap"),
+            ("secret", "secretName", "Secret", "secret"),
+        ] {
+            let Some(src) = v.get(field) else { continue };
+            if src.get("optional").and_then(Value::as_bool) == Some(true) {
+                continue;
+            }
+            let name = src.get(namekey).and_then(Value::as_str).unwrap_or("");
+            if world.object(kind, ns, name).is_none() {
+                return Some((vname, format!("{label} \"{name}\" not found")));
+            }
+        }
+    }
+    None
+}
+
+fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value) {
+    let now = world.now();
+    let name = spec
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
+    let image = spec
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let Some(node) = world.pods.get(uid).map(|r| r.node.clone()) else {
+        return;
+    };
+    let resolved_image = world
+        .nodes
+        .get(&node)
+        .and_then(|n| {
+            ImageRef::parse(&image)
+                .ok()
+                .and_then(|r| n.find_image(&r).map(|c| c.digest.clone()))
+        })
+        .and_then(|d| match world.registry.manifest(&d) {
+            Some(crate::world::registry::Manifest::Image(img)) => Some(img.clone()),
+            _ => None,
+        });
+    let plan: Process = match &resolved_image {
+        Some(img) => process::plan(spec, img),
+        None => process::plan(
+            spec,
+            &crate::world::registry::Image::build(crate::world::registry::ImageSpec::new(
+                &image, 0, 0,
+            )),
+        ),
+    };
+    if let Some(d) = resolved_image.as_ref().map(|i| i.digest.clone()) {
+        if let Some(n) = world.nodes.get_mut(&node) {
+            n.touch_image(&d, now);
+        }
+    }
+    let cid = format!("containerd://{}", {
+        let a = world.seed.next_u64();
+        let b = world.seed.next_u64();
+        let c = world.seed.next_u64();
+        let d = world.seed.next_u64();
+        format!("{a:016x}{b:016x}{c:016x}{d:016x}")
+    });
+    if let Some(err) = plan.start_error.clone() {
+        event(
+            world,
+            pod,
+            Some(&name),
+            init,
+            "Normal",
+            "Created",
+            &format!("Created container {name}"),
+        );
+        event(
+            world,
+            pod,
+            Some(&name),
+            init,
+            "Warning",
+            "Failed",
+            &format!("Error: {err}"),
+        );
+        if let Some(rt) = world.pods.get_mut(uid) {
+            rt.containers[i].container_id = cid;
+        }
+        exit_container_reason(world, uid, i, 128, "StartError", now, Some(err));
+        return;
+    }
+    event(
+        world,
+        pod,
+        Some(&name),
+        init,
+        "Normal",
+        "Created",
+        &format!("Created container {name}"),
+    );
+    event(
+        world,
+        pod,
+        Some(&name),
+        init,
+        "Normal",
+        "Started",
+        &format!("Started container {name}"),
+    );
+    let ready_ms = readiness_delay(spec, &plan);
+    if ready_ms.is_none() && !init {
+        if let Some(probe) = spec.get("readinessProbe") {
+            let ip = world
+                .pods
+                .get(uid)
+                .map(|r| r.ip.clone())
+                .unwrap_or_default();
+            let port = probe_port(spec, probe).unwrap_or(0);
+            let msg = match meta::str_at(probe, &["httpGet", "path"]) {
+                Some(path) => format!(
+                    "Readiness probe failed: Get \"http://{ip}:{port}{path}\": dial tcp {ip}:{port}: connect: connection refused"
+                ),
+                None => format!(
+                    "Readiness probe failed: dial tcp {ip}:{port}: connect: connection refused"
+                ),
+            };
+            event(world, pod, Some(&name), init, "Warning", "Unhealthy", &msg);
+        }
+    }
+    if let Some(rt) = world.pods.get_mut(uid) {
+        let c = &mut rt.containers[i];
+        c.container_id = cid;
+        c.logs = plan.logs.clone();
+        c.ready = false;
+        c.ready_at = if init {
+            None
+        } else {
+            ready_ms.map(|ms| now + ms)
+        };
+        c.exits_at = plan.exit.map(|(after, code)| (now + after, code));
+        c.process = Some(plan);
+    }
+    set_state(world, uid, i, ContainerState::Running { started_at: now });
+}
+
+/// When a started container becomes ready: its own start-up time, or the readiness probe's
+/// initial delay; `None` when a probe can never pass (nothing serves the probed port).
+fn readiness_delay(spec: &Value, plan: &Process) -> Option<Millis> {
+    let Some(probe) = spec.get("readinessProbe") else {
+        return Some(plan.ready_ms);
+    };
+    let delay = probe
+        .get("initialDelaySeconds")
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        * 1000;
+    probe_port(spec, probe)
+        .is_none_or(|port| serves(plan, port, probe.get("httpGet").is_some()))
+        .then_some(delay.max(plan.ready_ms))
+}
+
+/// The port a probe checks (None for exec probes).
+fn probe_port(spec: &Value, probe: &Value) -> Option<u16> {
+    let port = meta::path(probe, &["httpGet", "port"])
+        .or_else(|| meta::path(probe, &["tcpSocket", "port"]))?;
+    match port {
+        Value::Number(n) => n.as_u64().map(|p| p as u16),
+        Value::String(name) => spec
+            .get("ports")
+            .and_then(Value::as_array)
+            .and_then(|ps| {
+                ps.iter()
+                    .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
+            })
+            .and_then(|p| p.get("containerPort"))
+            .and_then(Value::as_u64)
+            .map(|p| p as u16)
+            .or(Some(0)),
+        _ => Some(0),
+    }
+}
+
+/// Whether the process answers on `port`: a declared HTTP body, or any long-running server
+/// without declared bodies for TCP checks.
+fn serves(plan: &Process, port: u16, http: bool) -> bool {
+    plan.http.contains_key(&port) || (!http && plan.http.is_empty() && plan.exit.is_none())
+}
+
+fn exit_container(world: &mut World, uid: &str, i: usize, code: i32, reason: &str, at: Millis) {
+    exit_container_reason(world, uid, i, code, reason, at, None);
+}
+
+fn exit_container_reason(
+    world: &mut World,
+    uid: &str,
+    i: usize,
+    code: i32,
+    reason: &str,
+    at: Millis,
+    _message: Option<String>,
+) {
+    let Some(rt) = world.pods.get_mut(uid) else {
+        return;
+    };
+    let c = &mut rt.containers[i];
+    let started_at = match c.state {
+        ContainerState::Running { started_at } => started_at,
+        _ => at,
+    };
+    if at - started_at > 2 * BACKOFF_MAX {
+        c.crash_backoff = 0;
+    }
+    c.ready = false;
+    c.ready_at = None;
+    c.exits_at = None;
+    c.process = None;
+    c.state = ContainerState::Terminated {
+        exit_code: code,
+        reason: reason.to_string(),
+        started_at,
+        finished_at: at,
+    };
+    c.since = at;
+    // Back-off: the first restart is immediate, then 10 s doubling to 5 min.
+    let delay = c.crash_backoff;
+    c.retry_at = Some(at + delay);
+    c.crash_backoff = backoff_next(c.crash_backoff);
+}

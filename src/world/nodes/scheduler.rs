@@ -1,0 +1,292 @@
+//! The default scheduler, simplified but deterministic: filter nodes (Ready, schedulable, taints
+//! tolerated, nodeSelector, pod capacity, CPU/memory requests), then score by spreading pods of
+//! the same owner and by fewest pods, ties by node name.
+
+use serde_json::{Value, json};
+
+use crate::world::World;
+use crate::world::api::kinds;
+use crate::world::api::meta;
+use crate::world::api::quantity::parse_milli;
+use crate::world::clock::rfc3339;
+use crate::world::events::Source;
+
+/// Places every pending pod that has no node yet. Returns true if anything changed.
+pub fn run(world: &mut World) -> bool {
+    let (Some(pod_kind), Some(node_kind)) = (kinds::by_kind("Pod"), kinds::by_kind("Node")) else {
+        return false;
+    };
+    let pending: Vec<Value> = world
+        .store
+        .list(pod_kind, None)
+        .filter(|p| meta::str_at(p, &["spec", "nodeName"]).is_none() && !meta::is_deleting(p))
+        .filter(|p| {
+            meta::str_at(p, &["spec", "schedulerName"]).unwrap_or("default-scheduler")
+                == "default-scheduler"
+        })
+        .cloned()
+        .collect();
+    if pending.is_empty() {
+        return false;
+    }
+    let nodes: Vec<Value> = world.store.list(node_kind, None).cloned().collect();
+    let mut placed: Vec<Placed> = world
+        .store
+        .list(pod_kind, None)
+        .filter(|p| !terminal(p))
+        .filter_map(|p| Some(placed_of(p, meta::str_at(p, &["spec", "nodeName"])?)))
+        .collect();
+    let mut changed = false;
+    for pod in pending {
+        match choose(&pod, &nodes, &placed) {
+            Ok(node) => {
+                placed.push(placed_of(&pod, &node));
+                let mut p = pod.clone();
+                meta::set_path(&mut p, &["spec", "nodeName"], json!(node));
+                set_scheduled_condition(&mut p, true, None, &rfc3339(world.now()));
+                let p = world.write(p);
+                world.record_event(
+                    &p,
+                    None,
+                    "Normal",
+                    "Scheduled",
+                    &format!(
+                        "Successfully assigned {}/{} to {node}",
+                        meta::namespace(&p),
+                        meta::name(&p)
+                    ),
+                    &Source::component("default-scheduler"),
+                );
+                changed = true;
+            }
+            Err(msg) => {
+                let already = meta::condition(&pod, "PodScheduled")
+                    .and_then(|c| c.get("message"))
+                    .and_then(Value::as_str)
+                    == Some(msg.as_str());
+                if !already {
+                    let mut p = pod.clone();
+                    set_scheduled_condition(&mut p, false, Some(&msg), &rfc3339(world.now()));
+                    meta::set_path(&mut p, &["status", "phase"], json!("Pending"));
+                    let p = world.write(p);
+                    world.record_event(
+                        &p,
+                        None,
+                        "Warning",
+                        "FailedScheduling",
+                        &msg,
+                        &Source::component("default-scheduler"),
+                    );
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
+}
+
+/// What the scheduler needs of a pod already placed on a node.
+struct Placed {
+    node: String,
+    owner: Option<String>,
+    cpu: i128,
+    memory: i128,
+}
+
+fn placed_of(p: &Value, node: &str) -> Placed {
+    Placed {
+        node: node.to_string(),
+        owner: meta::controller_of(p).map(|(_, _, u)| u),
+        cpu: requests(p, "cpu"),
+        memory: requests(p, "memory"),
+    }
+}
+
+fn terminal(p: &Value) -> bool {
+    matches!(
+        meta::str_at(p, &["status", "phase"]),
+        Some("Succeeded" | "Failed")
+    )
+}
+
+fn set_scheduled_condition(pod: &mut Value, ok: bool, msg: Option<&str>, now: &str) {
+    let mut cond = json!({"lastProbeTime": null, "lastTransitionTime": now, "status": if ok { "True" } else { "False" }, "type": "PodScheduled"});
+    if let Some(m) = msg {
+        cond["message"] = json!(m);
+        cond["reason"] = json!("Unschedulable");
+    }
+    let conds = meta::path_mut(pod, &["status", "conditions"]);
+    if !conds.is_array() {
+        *conds = json!([]);
+    }
+    if let Some(a) = conds.as_array_mut() {
+        a.retain(|c| c.get("type").and_then(Value::as_str) != Some("PodScheduled"));
+        a.push(cond);
+    }
+    if meta::path(pod, &["status", "phase"]).is_none() {
+        meta::set_path(pod, &["status", "phase"], json!("Pending"));
+    }
+    if meta::path(pod, &["status", "qosClass"]).is_none() {
+        let qos = qos_class(pod);
+        meta::set_path(pod, &["status", "qosClass"], json!(qos));
+    }
+}
+
+/// The pod's QoS class (`BestEffort`, `Burstable`, `Guaranteed`).
+pub fn qos_class(pod: &Value) -> &'static str {
+    let cs: Vec<&Value> = meta::path(pod, &["spec", "containers"])
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let mut any = false;
+    let mut guaranteed = !cs.is_empty();
+    for c in &cs {
+        let req = c
+            .get("resources")
+            .and_then(|r| r.get("requests"))
+            .and_then(Value::as_object);
+        let lim = c
+            .get("resources")
+            .and_then(|r| r.get("limits"))
+            .and_then(Value::as_object);
+        if req.is_some_and(|m| !m.is_empty()) || lim.is_some_and(|m| !m.is_empty()) {
+            any = true;
+        }
+        for res in ["cpu", "memory"] {
+            let l = lim.and_then(|m| m.get(res));
+            let r = req.and_then(|m| m.get(res)).or(l);
+            if l.is_none() || r != l {
+                guaranteed = false;
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+fn requests(pod: &Value, res: &str) -> i128 {
+    meta::path(pod, &["spec", "containers"])
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| {
+                    meta::str_at(c, &["resources", "requests", res])
+                        .or_else(|| meta::str_at(c, &["resources", "limits", res]))
+                })
+                .filter_map(parse_milli)
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn tolerates(pod: &Value, taint: &Value) -> bool {
+    let key = taint.get("key").and_then(Value::as_str).unwrap_or("");
+    let effect = taint.get("effect").and_then(Value::as_str).unwrap_or("");
+    let value = taint.get("value").and_then(Value::as_str).unwrap_or("");
+    meta::path(pod, &["spec", "tolerations"])
+        .and_then(Value::as_array)
+        .is_some_and(|ts| {
+            ts.iter().any(|t| {
+                let tk = t.get("key").and_then(Value::as_str).unwrap_or("");
+                let te = t.get("effect").and_then(Value::as_str).unwrap_or("");
+                let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
+                let tv = t.get("value").and_then(Value::as_str).unwrap_or("");
+                (tk.is_empty() && op == "Exists" || tk == key)
+                    && (te.is_empty() || te == effect)
+                    && (op == "Exists" || tv == value)
+            })
+        })
+}
+
+fn choose(pod: &Value, nodes: &[Value], pods: &[Placed]) -> Result<String, String> {
+    if let Some(n) = meta::str_at(pod, &["spec", "nodeName"]) {
+        return Ok(n.to_string());
+    }
+    let owner = meta::controller_of(pod).map(|(_, _, uid)| uid);
+    let selector = meta::string_map(pod, &["spec", "nodeSelector"]);
+    let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut best: Option<(usize, usize, String)> = None;
+    for node in nodes {
+        let name = meta::name(node).to_string();
+        let ready = meta::condition(node, "Ready")
+            .and_then(|c| c.get("status"))
+            .and_then(Value::as_str)
+            == Some("True");
+        let untolerated = meta::path(node, &["spec", "taints"])
+            .and_then(Value::as_array)
+            .and_then(|ts| {
+                ts.iter()
+                    .find(|t| {
+                        matches!(
+                            t.get("effect").and_then(Value::as_str),
+                            Some("NoSchedule" | "NoExecute")
+                        ) && !tolerates(pod, t)
+                    })
+                    .cloned()
+            });
+        let reason = if meta::bool_at(node, &["spec", "unschedulable"]) == Some(true) {
+            Some("node(s) were unschedulable".to_string())
+        } else if !ready {
+            Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string())
+        } else if let Some(t) = untolerated {
+            Some(format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                t.get("key").and_then(Value::as_str).unwrap_or(""),
+                t.get("value").and_then(Value::as_str).unwrap_or("")
+            ))
+        } else if !selector
+            .iter()
+            .all(|(k, v)| meta::labels(node).get(k) == Some(v))
+        {
+            Some("node(s) didn't match Pod's node affinity/selector".to_string())
+        } else {
+            let on_node: Vec<&Placed> = pods.iter().filter(|p| p.node == name).collect();
+            let cap_pods = meta::str_at(node, &["status", "allocatable", "pods"])
+                .and_then(|s| s.parse::<usize>().ok())
+                .unwrap_or(110);
+            let cpu_alloc = meta::str_at(node, &["status", "allocatable", "cpu"])
+                .and_then(parse_milli)
+                .unwrap_or(i128::MAX);
+            let mem_alloc = meta::str_at(node, &["status", "allocatable", "memory"])
+                .and_then(parse_milli)
+                .unwrap_or(i128::MAX);
+            let cpu_used: i128 = on_node.iter().map(|p| p.cpu).sum();
+            let mem_used: i128 = on_node.iter().map(|p| p.memory).sum();
+            if on_node.len() >= cap_pods {
+                Some("Too many pods".to_string())
+            } else if cpu_used + requests(pod, "cpu") > cpu_alloc {
+                Some("Insufficient cpu".to_string())
+            } else if mem_used + requests(pod, "memory") > mem_alloc {
+                Some("Insufficient memory".to_string())
+            } else {
+                let siblings = on_node
+                    .iter()
+                    .filter(|p| owner.is_some() && p.owner == owner)
+                    .count();
+                let key = (siblings, on_node.len(), name.clone());
+                if best.as_ref().is_none_or(|b| key < *b) {
+                    best = Some(key);
+                }
+                None
+            }
+        };
+        if let Some(r) = reason {
+            *reasons.entry(r).or_default() += 1;
+        }
+    }
+    if let Some((_, _, n)) = best {
+        return Ok(n);
+    }
+    let total = nodes.len();
+    let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    parts.sort();
+    Err(format!(
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
+        parts.join(", ")
+    ))
+}

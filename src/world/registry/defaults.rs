@@ -1,0 +1,334 @@
+//! The images of the default world: what the course uses, with fixed content (hence fixed digests),
+//! realistic sizes, configs and behaviours.
+
+use super::{ImageSpec, Registry};
+use crate::world::clock::Millis;
+
+/// Registry hosts that exist in the default world.
+pub const HOSTS: &[&str] = &[
+    "docker.io",
+    "quay.io",
+    "registry.access.redhat.com",
+    "registry.redhat.io",
+    "k8s.gcr.io",
+    "registry.k8s.io",
+    "gcr.io",
+    "ghcr.io",
+    "image-registry.openshift-image-registry.svc:5000",
+];
+
+const MB: u64 = 1_000_000;
+
+/// 2024-01-01T00:00:00Z: images are older than the class.
+const Y2024: Millis = 1_704_067_200_000;
+const DAY: Millis = 86_400_000;
+
+struct Def {
+    refs: &'static [&'static str],
+    size_mb: u64,
+    age_days: i64,
+    entrypoint: &'static [&'static str],
+    cmd: &'static [&'static str],
+    ports: &'static [&'static str],
+    http: &'static [(u16, &'static str)],
+    exits: Option<i32>,
+    multi_arch: bool,
+}
+
+const NGINX_PAGE: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n";
+const HTTPD_PAGE: &str = "<html><body><h1>It works!</h1></body></html>\n";
+const NGINX_EP: &[&str] = &["/docker-entrypoint.sh"];
+const NGINX_CMD: &[&str] = &["nginx", "-g", "daemon off;"];
+
+const fn d(refs: &'static [&'static str], size_mb: u64, age_days: i64) -> Def {
+    Def {
+        refs,
+        size_mb,
+        age_days,
+        entrypoint: &[],
+        cmd: &[],
+        ports: &[],
+        http: &[],
+        exits: None,
+        multi_arch: false,
+    }
+}
+
+fn defs() -> Vec<Def> {
+    vec![
+        Def {
+            entrypoint: &["docker-entrypoint.sh"],
+            cmd: &["mongod"],
+            ports: &["27017/tcp"],
+            ..d(&["mongo:4.2", "mongo:4.2.24"], 146, 500)
+        },
+        Def {
+            entrypoint: &["docker-entrypoint.sh"],
+            cmd: &["mongod"],
+            ports: &["27017/tcp"],
+            ..d(&["mongo:4.4", "mongo:4.4.29"], 162, 300)
+        },
+        Def {
+            entrypoint: &["docker-entrypoint.sh"],
+            cmd: &["mongod"],
+            ports: &["27017/tcp"],
+            ..d(&["mongo:7.0", "mongo:latest"], 250, 40)
+        },
+        Def {
+            entrypoint: NGINX_EP,
+            cmd: NGINX_CMD,
+            ports: &["80/tcp"],
+            http: &[(80, NGINX_PAGE)],
+            ..d(&["nginx:1.7.9"], 37, 3000)
+        },
+        Def {
+            entrypoint: NGINX_EP,
+            cmd: NGINX_CMD,
+            ports: &["80/tcp"],
+            http: &[(80, NGINX_PAGE)],
+            ..d(&["nginx:1.25", "nginx:1.25.5"], 71, 200)
+        },
+        Def {
+            entrypoint: NGINX_EP,
+            cmd: NGINX_CMD,
+            ports: &["80/tcp"],
+            http: &[(80, NGINX_PAGE)],
+            multi_arch: true,
+            ..d(&["nginx:1.27", "nginx:latest"], 73, 30)
+        },
+        Def {
+            cmd: NGINX_CMD,
+            ports: &["80/tcp"],
+            http: &[(80, NGINX_PAGE)],
+            ..d(
+                &[
+                    "k8s.gcr.io/nginx-slim:0.8",
+                    "registry.k8s.io/nginx-slim:0.8",
+                ],
+                20,
+                2800,
+            )
+        },
+        Def {
+            cmd: &["httpd-foreground"],
+            ports: &["80/tcp"],
+            http: &[(80, HTTPD_PAGE)],
+            ..d(&["httpd:2.4", "httpd:latest"], 58, 60)
+        },
+        Def {
+            entrypoint: &["docker-entrypoint.sh"],
+            cmd: &["redis-server"],
+            ports: &["6379/tcp"],
+            ..d(&["redis:7.2", "redis:latest"], 45, 50)
+        },
+        Def {
+            cmd: &["sh"],
+            exits: Some(0),
+            multi_arch: true,
+            ..d(&["busybox:1.36", "busybox:latest"], 2, 100)
+        },
+        Def {
+            cmd: &["sh"],
+            exits: Some(0),
+            ..d(&["busybox:1.28"], 1, 2400)
+        },
+        Def {
+            cmd: &["/bin/bash"],
+            exits: Some(0),
+            multi_arch: true,
+            ..d(&["ubuntu:22.04", "ubuntu:latest"], 30, 90)
+        },
+        Def {
+            entrypoint: &["/usr/bin/tini", "--", "/usr/local/bin/jenkins.sh"],
+            ports: &["8080/tcp", "50000/tcp"],
+            ..d(&["jenkins/jenkins:lts", "jenkins/jenkins:latest"], 280, 20)
+        },
+        Def {
+            entrypoint: &["/bin/tini", "--", "/usr/local/bin/jenkins.sh"],
+            ports: &["8080/tcp", "50000/tcp"],
+            ..d(&["jenkins:2.60.3", "jenkins:latest"], 310, 2600)
+        },
+        Def {
+            cmd: &["/usr/src/app/main"],
+            http: &[(8080, "Welcome! http-go:v1\n")],
+            ..d(&["gasbugs/http-go:v1"], 272, 2000)
+        },
+        Def {
+            cmd: &["/usr/src/app/main"],
+            http: &[(8080, "Welcome! http-go:v2\n")],
+            ..d(&["gasbugs/http-go:v2"], 272, 1999)
+        },
+        Def {
+            cmd: &["/usr/src/app/main"],
+            http: &[(8080, "Welcome! http-go:v3\n")],
+            ..d(&["gasbugs/http-go:v3", "gasbugs/http-go:latest"], 272, 1998)
+        },
+        Def {
+            entrypoint: &["python", "app.py"],
+            ports: &["8080/tcp"],
+            http: &[(8080, "Hello from webapp-color v1 (blue)\n")],
+            ..d(&["kodekloud/webapp-color:v1"], 33, 1500)
+        },
+        Def {
+            entrypoint: &["python", "app.py"],
+            ports: &["8080/tcp"],
+            http: &[(8080, "Hello from webapp-color v2 (green)\n")],
+            ..d(
+                &["kodekloud/webapp-color:v2", "kodekloud/webapp-color:latest"],
+                33,
+                1499,
+            )
+        },
+        Def {
+            entrypoint: &["/opt/keycloak/bin/kc.sh"],
+            ports: &["8080/tcp", "8443/tcp"],
+            multi_arch: true,
+            ..d(&["quay.io/keycloak/keycloak:20.0.2"], 210, 700)
+        },
+        Def {
+            entrypoint: &["/opt/keycloak/bin/kc.sh"],
+            ports: &["8080/tcp", "8443/tcp"],
+            multi_arch: true,
+            ..d(
+                &[
+                    "quay.io/keycloak/keycloak:20.0.3",
+                    "quay.io/keycloak/keycloak:20.0",
+                ],
+                211,
+                680,
+            )
+        },
+        Def {
+            cmd: &["/usr/libexec/s2i/usage"],
+            ports: &["8080/tcp", "8443/tcp"],
+            http: &[(8080, NGINX_PAGE)],
+            multi_arch: true,
+            ..d(
+                &["registry.access.redhat.com/ubi9/nginx-120:1-86"],
+                118,
+                420,
+            )
+        },
+        Def {
+            cmd: &["/usr/libexec/s2i/usage"],
+            ports: &["8080/tcp", "8443/tcp"],
+            http: &[(8080, NGINX_PAGE)],
+            multi_arch: true,
+            ..d(
+                &[
+                    "registry.access.redhat.com/ubi9/nginx-120:1-112",
+                    "registry.access.redhat.com/ubi9/nginx-120:latest",
+                ],
+                121,
+                120,
+            )
+        },
+        Def {
+            cmd: &["/usr/libexec/s2i/usage"],
+            ports: &["8080/tcp"],
+            multi_arch: true,
+            ..d(
+                &[
+                    "registry.access.redhat.com/ubi9/php-81:1-50",
+                    "registry.access.redhat.com/ubi9/php-81:latest",
+                ],
+                160,
+                150,
+            )
+        },
+        Def {
+            cmd: &["/bin/bash"],
+            exits: Some(0),
+            multi_arch: true,
+            ..d(
+                &[
+                    "registry.access.redhat.com/ubi9/ubi:9.4",
+                    "registry.access.redhat.com/ubi9/ubi:latest",
+                ],
+                80,
+                100,
+            )
+        },
+    ]
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+fn spec_for(def: &Def, arch: &str) -> ImageSpec {
+    let mut spec = ImageSpec::new(
+        &format!("{}/{arch}", def.refs[0]),
+        def.size_mb * MB + def.age_days as u64 * 4096,
+        Y2024 - def.age_days * DAY,
+    );
+    spec.architecture = arch.to_string();
+    spec.config.entrypoint = strings(def.entrypoint);
+    spec.config.cmd = strings(def.cmd);
+    spec.config.exposed_ports = strings(def.ports);
+    spec.config.env =
+        vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()];
+    spec.behavior.http = def.http.iter().map(|(p, b)| (*p, b.to_string())).collect();
+    if let Some(code) = def.exits {
+        spec.behavior.exit_code = Some(code);
+        spec.behavior.run_ms = 100;
+    }
+    spec
+}
+
+/// The default world's registries with the course's images.
+pub fn default_registry() -> Registry {
+    let mut reg = Registry::new(HOSTS);
+    for def in defs() {
+        let first = def.refs[0];
+        let pushed = if def.multi_arch {
+            reg.push_list(
+                first,
+                vec![
+                    spec_for(&def, "amd64"),
+                    spec_for(&def, "arm64"),
+                    spec_for(&def, "ppc64le"),
+                    spec_for(&def, "s390x"),
+                ],
+            )
+        } else {
+            reg.push(first, spec_for(&def, "amd64"))
+        };
+        if pushed.is_ok() {
+            for other in &def.refs[1..] {
+                let _ = reg.tag(first, other);
+            }
+        }
+    }
+    reg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_course_images_are_there() {
+        let r = default_registry();
+        for i in [
+            "mongo:4.2",
+            "mongo:4.4",
+            "nginx",
+            "httpd",
+            "redis",
+            "busybox",
+            "ubuntu",
+            "jenkins/jenkins:lts",
+            "gasbugs/http-go:v1",
+            "gasbugs/http-go:v3",
+            "quay.io/keycloak/keycloak:20.0.2",
+            "quay.io/keycloak/keycloak:20.0.3",
+            "registry.access.redhat.com/ubi9/nginx-120:1-86",
+            "k8s.gcr.io/nginx-slim:0.8",
+        ] {
+            assert!(r.resolve(i).is_ok(), "{i}");
+        }
+        assert_ne!(r.digest("mongo:4.2"), r.digest("mongo:4.4"));
+        assert_eq!(r.digest("nginx:latest"), r.digest("nginx:1.27"));
+    }
+}

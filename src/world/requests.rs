@@ -1,0 +1,602 @@
+//! The API server's request handling: create, get, list, update, delete, and the internal
+//! writes controllers use. Defaulting, admission and validation happen here, in the order the
+//! apiserver runs them.
+
+use serde_json::{Value, json};
+
+use super::World;
+use super::api::error::ApiError;
+use super::api::kinds::{self, KindInfo};
+use super::api::meta;
+use super::api::selector::Selector;
+use super::api::{defaults, validation};
+use super::clock::rfc3339;
+
+/// Kinds whose `status` is a subresource: user writes never change it.
+pub fn has_status_subresource(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Deployment"
+            | "ReplicaSet"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "Pod"
+            | "Node"
+            | "Namespace"
+            | "PersistentVolume"
+            | "PersistentVolumeClaim"
+            | "Service"
+            | "Job"
+            | "CronJob"
+            | "ImageStream"
+    )
+}
+
+/// Kinds whose `metadata.generation` tracks spec changes.
+pub fn has_generation(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Deployment"
+            | "ReplicaSet"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "Job"
+            | "CronJob"
+            | "ImageStream"
+    )
+}
+
+/// How a delete cascades to dependents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Propagation {
+    /// Delete now; the garbage collector deletes dependents afterwards (kubectl's default).
+    #[default]
+    Background,
+    /// Delete dependents first, then the owner.
+    Foreground,
+    /// Leave dependents, removing their owner references.
+    Orphan,
+}
+
+/// Options of a delete request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    /// Cascading policy.
+    pub propagation: Propagation,
+    /// Grace period override in seconds (`--grace-period`); `Some(0)` with `force` deletes at once.
+    pub grace_period: Option<i64>,
+    /// Server-side dry run.
+    pub dry_run: bool,
+}
+
+impl World {
+    /// Creates an object (POST). `dry_run` runs everything but the write.
+    pub fn create(&mut self, obj: Value, dry_run: bool) -> Result<Value, ApiError> {
+        let kind = self.kind_of(&obj)?;
+        let result = self.create_inner(kind, obj, dry_run);
+        let (ns, name) = match &result {
+            Ok(o) => (meta::namespace(o).to_string(), meta::name(o).to_string()),
+            Err(_) => (String::new(), String::new()),
+        };
+        self.audit_request("create", kind, &ns, &name, "", code_of(&result));
+        if result.is_ok() && !dry_run && self.settle_on_write {
+            self.settle();
+        }
+        result
+    }
+
+    fn create_inner(
+        &mut self,
+        kind: &'static KindInfo,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        obj["apiVersion"] = json!(kind.api_version());
+        obj["kind"] = json!(kind.kind);
+        if kind.namespaced {
+            if meta::namespace(&obj).is_empty() {
+                meta::set_path(&mut obj, &["metadata", "namespace"], json!("default"));
+            }
+            let ns = meta::namespace(&obj).to_string();
+            let ns_kind = kinds::by_kind("Namespace")
+                .ok_or_else(|| ApiError::internal("no Namespace kind"))?;
+            match self.store.get(ns_kind, "", &ns) {
+                None => return Err(ApiError::not_found(ns_kind, &ns)),
+                Some(n) if meta::is_deleting(n) => {
+                    return Err(ApiError::forbidden(format!(
+                        "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                        kind.qualified_plural(),
+                        meta::name(&obj)
+                    )));
+                }
+                _ => {}
+            }
+        } else if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("namespace");
+        }
+        if meta::name(&obj).is_empty() {
+            if let Some(base) =
+                meta::str_at(&obj, &["metadata", "generateName"]).map(str::to_string)
+            {
+                let base: String = base.chars().take(58).collect();
+                let name = format!("{base}{}", self.seed.suffix(5));
+                meta::set_path(&mut obj, &["metadata", "name"], json!(name));
+            }
+        }
+        let name = meta::name(&obj).to_string();
+        let ns = meta::namespace(&obj).to_string();
+        if kind.namespaced || !name.is_empty() {
+            if self.store.contains(kind, &ns, &name) && !name.is_empty() {
+                return Err(ApiError::already_exists(kind, &name));
+            }
+        }
+        // Strategy: drop what clients may not set.
+        if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            for k in [
+                "uid",
+                "resourceVersion",
+                "creationTimestamp",
+                "deletionTimestamp",
+                "generation",
+                "managedFields",
+                "selfLink",
+            ] {
+                m.remove(k);
+            }
+        }
+        if has_status_subresource(kind.kind) {
+            if let Some(m) = obj.as_object_mut() {
+                m.remove("status");
+            }
+        }
+        self.prepare_secret(kind, &mut obj);
+        defaults::apply(kind.kind, &mut obj);
+        self.admit(kind, &mut obj)?;
+        let errs = validation::validate(kind.kind, &obj, None);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(kind.kind, &name, errs));
+        }
+        meta::set_path(&mut obj, &["metadata", "uid"], json!(self.seed.uid()));
+        meta::set_path(
+            &mut obj,
+            &["metadata", "creationTimestamp"],
+            json!(rfc3339(self.clock.now())),
+        );
+        if has_generation(kind.kind) {
+            meta::set_path(&mut obj, &["metadata", "generation"], json!(1));
+        }
+        if dry_run {
+            return Ok(obj);
+        }
+        Ok(self.store.put(kind, obj))
+    }
+
+    fn prepare_secret(&self, kind: &KindInfo, obj: &mut Value) {
+        if kind.kind != "Secret" {
+            return;
+        }
+        use base64::Engine as _;
+        let Some(string_data) = obj.as_object_mut().and_then(|m| m.remove("stringData")) else {
+            return;
+        };
+        if let Some(sd) = string_data.as_object() {
+            for (k, v) in sd {
+                let enc = base64::engine::general_purpose::STANDARD
+                    .encode(v.as_str().unwrap_or("").as_bytes());
+                meta::set_path(obj, &["data", k], json!(enc));
+            }
+        }
+    }
+
+    /// Gets one object (GET).
+    pub fn get(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Result<Value, ApiError> {
+        let ns = if kind.namespaced { ns } else { "" };
+        let r = self
+            .store
+            .get(kind, ns, name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, name));
+        self.audit_request("get", kind, ns, name, "", code_of(&r));
+        r
+    }
+
+    /// Lists objects (LIST), in name order; `ns = None` lists all namespaces.
+    pub fn list(
+        &mut self,
+        kind: &KindInfo,
+        ns: Option<&str>,
+        selector: Option<&Selector>,
+    ) -> Vec<Value> {
+        let ns = if kind.namespaced { ns } else { None };
+        self.audit_request("list", kind, ns.unwrap_or(""), "", "", 200);
+        self.list_quiet(kind, ns, selector)
+    }
+
+    /// Lists without auditing (controllers, printers).
+    pub fn list_quiet(
+        &self,
+        kind: &KindInfo,
+        ns: Option<&str>,
+        selector: Option<&Selector>,
+    ) -> Vec<Value> {
+        self.store
+            .list(kind, ns)
+            .filter(|o| selector.is_none_or(|s| s.matches(&meta::labels(o))))
+            .cloned()
+            .collect()
+    }
+
+    /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
+    pub fn update(&mut self, obj: Value, dry_run: bool) -> Result<Value, ApiError> {
+        let kind = self.kind_of(&obj)?;
+        let r = self.update_inner(kind, obj, dry_run);
+        let (ns, name) = match &r {
+            Ok(o) => (meta::namespace(o).to_string(), meta::name(o).to_string()),
+            Err(_) => (String::new(), String::new()),
+        };
+        self.audit_request("update", kind, &ns, &name, "", code_of(&r));
+        if r.is_ok() && !dry_run && self.settle_on_write {
+            self.settle();
+        }
+        r
+    }
+
+    /// The verb-neutral user write behind update and patch: validation, status preserved,
+    /// generation bumped, stored.
+    pub(crate) fn update_inner(
+        &mut self,
+        kind: &'static KindInfo,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        let ns = if kind.namespaced {
+            match meta::namespace(&obj) {
+                "" => "default".to_string(),
+                n => n.to_string(),
+            }
+        } else {
+            String::new()
+        };
+        let name = meta::name(&obj).to_string();
+        let old = self
+            .store
+            .get(kind, &ns, &name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, &name))?;
+        if let Some(rv) = meta::str_at(&obj, &["metadata", "resourceVersion"]) {
+            if Some(rv) != meta::str_at(&old, &["metadata", "resourceVersion"]) {
+                return Err(ApiError::conflict(
+                    kind,
+                    &name,
+                    "the object has been modified; please apply your changes to the latest version and try again",
+                ));
+            }
+        }
+        obj["apiVersion"] = json!(kind.api_version());
+        obj["kind"] = json!(kind.kind);
+        for k in [
+            "uid",
+            "creationTimestamp",
+            "namespace",
+            "generation",
+            "deletionTimestamp",
+        ] {
+            match old.get("metadata").and_then(|m| m.get(k)) {
+                Some(v) => meta::set_path(&mut obj, &["metadata", k], v.clone()),
+                None => {
+                    meta::remove_path(&mut obj, &["metadata", k]);
+                }
+            }
+        }
+        if has_status_subresource(kind.kind) {
+            match old.get("status") {
+                Some(s) => obj["status"] = s.clone(),
+                None => {
+                    if let Some(m) = obj.as_object_mut() {
+                        m.remove("status");
+                    }
+                }
+            }
+        }
+        self.prepare_secret(kind, &mut obj);
+        defaults::apply(kind.kind, &mut obj);
+        let errs = validation::validate(kind.kind, &obj, Some(&old));
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(kind.kind, &name, errs));
+        }
+        bump_generation(kind.kind, &old, &mut obj, true);
+        if dry_run {
+            return Ok(obj);
+        }
+        if obj_equal_ignoring_rv(&old, &obj) {
+            return Ok(old);
+        }
+        Ok(self.store.put(kind, obj))
+    }
+
+    /// An internal write by a controller: no validation or admission, generation kept in step.
+    pub fn write(&mut self, mut obj: Value) -> Value {
+        let Some(kind) = kinds::by_kind(meta::kind(&obj)) else {
+            return obj;
+        };
+        let old = self
+            .store
+            .get(kind, meta::namespace(&obj), meta::name(&obj))
+            .cloned();
+        if let Some(old) = &old {
+            bump_generation(kind.kind, old, &mut obj, false);
+            if obj_equal_ignoring_rv(old, &obj) {
+                return old.clone();
+            }
+        }
+        self.store.put(kind, obj)
+    }
+
+    /// An internal creation by a controller (pods of a ReplicaSet, ReplicaSets of a Deployment):
+    /// defaulted and admitted like a user create, without auditing.
+    pub fn create_internal(&mut self, obj: Value) -> Result<Value, ApiError> {
+        let kind = self.kind_of(&obj)?;
+        self.create_inner(kind, obj, false)
+    }
+
+    /// Deletes an object (DELETE), cascading as asked.
+    pub fn delete(
+        &mut self,
+        kind: &'static KindInfo,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Value, ApiError> {
+        let ns = if kind.namespaced { ns } else { "" };
+        let r = self.delete_inner(kind, ns, name, opts);
+        self.audit_request("delete", kind, ns, name, "", code_of(&r));
+        if r.is_ok() && !opts.dry_run && self.settle_on_write {
+            self.settle();
+        }
+        r
+    }
+
+    fn delete_inner(
+        &mut self,
+        kind: &'static KindInfo,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Value, ApiError> {
+        let mut obj = self
+            .store
+            .get(kind, ns, name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, name))?;
+        if opts.dry_run {
+            return Ok(obj);
+        }
+        if opts.propagation == Propagation::Orphan {
+            self.orphan_dependents(meta::uid(&obj).to_string());
+        }
+        let now = self.clock.now();
+        let already = meta::is_deleting(&obj);
+        let finalizers = meta::path(&obj, &["metadata", "finalizers"])
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty());
+        let graceful_pod = kind.kind == "Pod"
+            && meta::str_at(&obj, &["spec", "nodeName"]).is_some()
+            && opts.grace_period != Some(0)
+            && !matches!(
+                meta::str_at(&obj, &["status", "phase"]),
+                Some("Succeeded" | "Failed")
+            );
+        if kind.kind == "Namespace" {
+            if !already {
+                meta::set_path(
+                    &mut obj,
+                    &["metadata", "deletionTimestamp"],
+                    json!(rfc3339(now)),
+                );
+                meta::set_path(&mut obj, &["status", "phase"], json!("Terminating"));
+                obj = self.store.put(kind, obj);
+            }
+            return Ok(obj);
+        }
+        if opts.propagation == Propagation::Foreground && !already {
+            let mut f: Vec<Value> = meta::path(&obj, &["metadata", "finalizers"])
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            f.push(json!("foregroundDeletion"));
+            meta::set_path(&mut obj, &["metadata", "finalizers"], Value::Array(f));
+            meta::set_path(
+                &mut obj,
+                &["metadata", "deletionTimestamp"],
+                json!(rfc3339(now)),
+            );
+            meta::set_path(
+                &mut obj,
+                &["metadata", "deletionGracePeriodSeconds"],
+                json!(0),
+            );
+            return Ok(self.store.put(kind, obj));
+        }
+        if graceful_pod {
+            if !already {
+                let grace = opts
+                    .grace_period
+                    .or_else(|| meta::int_at(&obj, &["spec", "terminationGracePeriodSeconds"]))
+                    .unwrap_or(30)
+                    .max(1);
+                meta::set_path(
+                    &mut obj,
+                    &["metadata", "deletionTimestamp"],
+                    json!(rfc3339(now + grace * 1000)),
+                );
+                meta::set_path(
+                    &mut obj,
+                    &["metadata", "deletionGracePeriodSeconds"],
+                    json!(grace),
+                );
+                obj = self.store.put(kind, obj);
+            }
+            return Ok(obj);
+        }
+        if finalizers {
+            if !already {
+                meta::set_path(
+                    &mut obj,
+                    &["metadata", "deletionTimestamp"],
+                    json!(rfc3339(now)),
+                );
+                meta::set_path(
+                    &mut obj,
+                    &["metadata", "deletionGracePeriodSeconds"],
+                    json!(0),
+                );
+                obj = self.store.put(kind, obj);
+            }
+            return Ok(obj);
+        }
+        self.remove_object(kind, ns, name);
+        Ok(obj)
+    }
+
+    /// A delete by a controller (background cascade, not audited, no settle).
+    pub fn delete_internal(
+        &mut self,
+        kind: &'static KindInfo,
+        ns: &str,
+        name: &str,
+    ) -> Result<Value, ApiError> {
+        self.delete_inner(kind, ns, name, &DeleteOptions::default())
+    }
+
+    /// A foreground delete by the garbage collector.
+    pub fn delete_foreground_internal(
+        &mut self,
+        kind: &'static KindInfo,
+        ns: &str,
+        name: &str,
+    ) -> Result<Value, ApiError> {
+        self.delete_inner(
+            kind,
+            ns,
+            name,
+            &DeleteOptions {
+                propagation: Propagation::Foreground,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Objects of a kind (by kind name) in a namespace, borrowed, in name order.
+    pub fn object_list<'a>(
+        &'a self,
+        kind: &str,
+        ns: &'a str,
+    ) -> impl Iterator<Item = &'a Value> + 'a {
+        kinds::by_kind(kind)
+            .into_iter()
+            .flat_map(move |k| self.store.list(k, Some(ns)))
+    }
+
+    /// Removes an object from the store for good (after graceful termination or finalizers),
+    /// dropping node-local state that belongs to it.
+    pub fn remove_object(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Value> {
+        let removed = self.store.remove(kind, ns, name)?;
+        if kind.kind == "Pod" {
+            let uid = meta::uid(&removed).to_string();
+            self.pods.remove(&uid);
+        }
+        Some(removed)
+    }
+
+    fn orphan_dependents(&mut self, owner_uid: String) {
+        let dependents: Vec<(String, Value)> = self
+            .store
+            .all()
+            .filter(|(_, o)| meta::owner_uids(o).contains(&owner_uid))
+            .map(|(k, o)| (k.to_string(), o.clone()))
+            .collect();
+        for (_, mut o) in dependents {
+            if let Some(refs) =
+                meta::path(&o, &["metadata", "ownerReferences"]).and_then(Value::as_array)
+            {
+                let kept: Vec<Value> = refs
+                    .iter()
+                    .filter(|r| r.get("uid").and_then(Value::as_str) != Some(owner_uid.as_str()))
+                    .cloned()
+                    .collect();
+                if kept.is_empty() {
+                    meta::remove_path(&mut o, &["metadata", "ownerReferences"]);
+                } else {
+                    meta::set_path(&mut o, &["metadata", "ownerReferences"], Value::Array(kept));
+                }
+            }
+            self.write(o);
+        }
+    }
+
+    /// The kind of an object from its `kind` and `apiVersion` fields.
+    pub fn kind_of(&self, obj: &Value) -> Result<&'static KindInfo, ApiError> {
+        let k = meta::kind(obj);
+        let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        kinds::by_kind_and_api_version(k, api_version)
+            .or_else(|| {
+                if api_version.is_empty() {
+                    kinds::by_kind(k)
+                } else {
+                    None
+                }
+            })
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "no matches for kind \"{k}\" in version \"{api_version}\""
+                ))
+            })
+    }
+}
+
+fn code_of(r: &Result<Value, ApiError>) -> u16 {
+    use super::api::error::Reason::*;
+    match r {
+        Ok(_) => 200,
+        Err(e) => match e.reason {
+            NotFound => 404,
+            AlreadyExists | Conflict => 409,
+            Invalid => 422,
+            BadRequest => 400,
+            Forbidden => 403,
+            MethodNotAllowed => 405,
+            InternalError => 500,
+        },
+    }
+}
+
+fn strip_rv(v: &Value) -> Value {
+    let mut v = v.clone();
+    meta::remove_path(&mut v, &["metadata", "resourceVersion"]);
+    v
+}
+
+fn obj_equal_ignoring_rv(a: &Value, b: &Value) -> bool {
+    strip_rv(a) == strip_rv(b)
+}
+
+/// Bumps `metadata.generation` when the spec changed (for user writes to Deployments also when
+/// annotations changed, as `pkg/registry/apps/deployment/strategy.go` does; status updates by
+/// controllers never bump it).
+fn bump_generation(kind: &str, old: &Value, new: &mut Value, user: bool) {
+    if !has_generation(kind) {
+        return;
+    }
+    let generation = meta::int_at(old, &["metadata", "generation"]).unwrap_or(1);
+    let spec_changed = old.get("spec") != new.get("spec");
+    let ann_changed = user
+        && kind == "Deployment"
+        && meta::path(old, &["metadata", "annotations"])
+            != meta::path(new, &["metadata", "annotations"]);
+    let next = if spec_changed || ann_changed {
+        generation + 1
+    } else {
+        generation
+    };
+    meta::set_path(new, &["metadata", "generation"], json!(next));
+}
