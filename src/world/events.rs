@@ -84,10 +84,10 @@ impl World {
             "resourceVersion": meta::str_at(obj, &["metadata", "resourceVersion"]).unwrap_or(""),
             "uid": uid,
         });
-        if meta::namespace(obj).is_empty() {
-            if let Some(m) = involved.as_object_mut() {
-                m.remove("namespace");
-            }
+        if meta::namespace(obj).is_empty()
+            && let Some(m) = involved.as_object_mut()
+        {
+            m.remove("namespace");
         }
         if let Some(fp) = field_path {
             involved["fieldPath"] = json!(fp);

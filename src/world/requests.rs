@@ -114,21 +114,21 @@ impl World {
         } else if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
             m.remove("namespace");
         }
-        if meta::name(&obj).is_empty() {
-            if let Some(base) =
+        if meta::name(&obj).is_empty()
+            && let Some(base) =
                 meta::str_at(&obj, &["metadata", "generateName"]).map(str::to_string)
-            {
-                let base: String = base.chars().take(58).collect();
-                let name = format!("{base}{}", self.seed.suffix(5));
-                meta::set_path(&mut obj, &["metadata", "name"], json!(name));
-            }
+        {
+            let base: String = base.chars().take(58).collect();
+            let name = format!("{base}{}", self.seed.suffix(5));
+            meta::set_path(&mut obj, &["metadata", "name"], json!(name));
         }
         let name = meta::name(&obj).to_string();
         let ns = meta::namespace(&obj).to_string();
-        if kind.namespaced || !name.is_empty() {
-            if self.store.contains(kind, &ns, &name) && !name.is_empty() {
-                return Err(ApiError::already_exists(kind, &name));
-            }
+        if (kind.namespaced || !name.is_empty())
+            && self.store.contains(kind, &ns, &name)
+            && !name.is_empty()
+        {
+            return Err(ApiError::already_exists(kind, &name));
         }
         // Strategy: drop what clients may not set.
         if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -144,10 +144,10 @@ impl World {
                 m.remove(k);
             }
         }
-        if has_status_subresource(kind.kind) {
-            if let Some(m) = obj.as_object_mut() {
-                m.remove("status");
-            }
+        if has_status_subresource(kind.kind)
+            && let Some(m) = obj.as_object_mut()
+        {
+            m.remove("status");
         }
         self.prepare_secret(kind, &mut obj);
         defaults::apply(kind.kind, &mut obj);
@@ -263,14 +263,14 @@ impl World {
             .get(kind, &ns, &name)
             .cloned()
             .ok_or_else(|| ApiError::not_found(kind, &name))?;
-        if let Some(rv) = meta::str_at(&obj, &["metadata", "resourceVersion"]) {
-            if Some(rv) != meta::str_at(&old, &["metadata", "resourceVersion"]) {
-                return Err(ApiError::conflict(
-                    kind,
-                    &name,
-                    "the object has been modified; please apply your changes to the latest version and try again",
-                ));
-            }
+        if let Some(rv) = meta::str_at(&obj, &["metadata", "resourceVersion"])
+            && Some(rv) != meta::str_at(&old, &["metadata", "resourceVersion"])
+        {
+            return Err(ApiError::conflict(
+                kind,
+                &name,
+                "the object has been modified; please apply your changes to the latest version and try again",
+            ));
         }
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.kind);

@@ -75,10 +75,10 @@ pub fn apply(kind: &str, obj: &mut Value) {
 }
 
 fn default_selector_from_template(obj: &mut Value) {
-    if path(obj, &["spec", "selector"]).is_none() {
-        if let Some(labels) = path(obj, &["spec", "template", "metadata", "labels"]).cloned() {
-            *path_mut(obj, &["spec", "selector"]) = json!({"matchLabels": labels});
-        }
+    if path(obj, &["spec", "selector"]).is_none()
+        && let Some(labels) = path(obj, &["spec", "template", "metadata", "labels"]).cloned()
+    {
+        *path_mut(obj, &["spec", "selector"]) = json!({"matchLabels": labels});
     }
 }
 
@@ -286,10 +286,10 @@ fn service(obj: &mut Value) {
     if let Some(ports) = path_mut(obj, &["spec", "ports"]).as_array_mut() {
         for p in ports {
             default(p, &["protocol"], json!("TCP"));
-            if p.get("targetPort").is_none() {
-                if let Some(port) = p.get("port").cloned() {
-                    p["targetPort"] = port;
-                }
+            if p.get("targetPort").is_none()
+                && let Some(port) = p.get("port").cloned()
+            {
+                p["targetPort"] = port;
             }
         }
     }

@@ -191,13 +191,13 @@ pub fn validate(kind: &str, obj: &Value, update_of: Option<&Value>) -> Vec<Field
 }
 
 fn workload(kind: &str, obj: &Value, update_of: Option<&Value>, errs: &mut Vec<FieldCause>) {
-    if let Some(r) = path(obj, &["spec", "replicas"]).and_then(Value::as_i64) {
-        if r < 0 {
-            errs.push(cause(
-                "spec.replicas",
-                format!("Invalid value: {r}: must be greater than or equal to 0"),
-            ));
-        }
+    if let Some(r) = path(obj, &["spec", "replicas"]).and_then(Value::as_i64)
+        && r < 0
+    {
+        errs.push(cause(
+            "spec.replicas",
+            format!("Invalid value: {r}: must be greater than or equal to 0"),
+        ));
     }
     let selector = path(obj, &["spec", "selector"]);
     let tpl_labels = path(obj, &["spec", "template", "metadata", "labels"]);
@@ -211,21 +211,19 @@ fn workload(kind: &str, obj: &Value, update_of: Option<&Value>, errs: &mut Vec<F
     });
     if selector.is_none() {
         errs.push(cause("spec.selector", "Required value"));
-    } else if sel_empty {
-        if let Some(s) = selector {
-            let what = if kind == "Deployment" {
-                "deployment"
-            } else {
-                "replica set"
-            };
-            errs.push(cause(
-                "spec.selector",
-                format!(
-                    "Invalid value: {}: empty selector is invalid for {what}",
-                    go_label_selector(s)
-                ),
-            ));
-        }
+    } else if sel_empty && let Some(s) = selector {
+        let what = if kind == "Deployment" {
+            "deployment"
+        } else {
+            "replica set"
+        };
+        errs.push(cause(
+            "spec.selector",
+            format!(
+                "Invalid value: {}: empty selector is invalid for {what}",
+                go_label_selector(s)
+            ),
+        ));
     }
     let labels = meta::string_map(obj, &["spec", "template", "metadata", "labels"]);
     let matches = selector.is_some_and(|s| Selector::from_label_selector(s).matches(&labels));
@@ -244,16 +242,16 @@ fn workload(kind: &str, obj: &Value, update_of: Option<&Value>, errs: &mut Vec<F
     if let (Some(old), Some(new)) = (
         update_of.and_then(|o| path(o, &["spec", "selector"])),
         selector,
-    ) {
-        if old != new && kind != "Pod" {
-            errs.push(cause(
-                "spec.selector",
-                format!(
-                    "Invalid value: {}: field is immutable",
-                    go_label_selector(new)
-                ),
-            ));
-        }
+    ) && old != new
+        && kind != "Pod"
+    {
+        errs.push(cause(
+            "spec.selector",
+            format!(
+                "Invalid value: {}: field is immutable",
+                go_label_selector(new)
+            ),
+        ));
     }
     let restart = path(obj, &["spec", "template", "spec", "restartPolicy"])
         .and_then(Value::as_str)
@@ -427,13 +425,13 @@ fn pod_spec(spec: Option<&Value>, at: &str, template: bool, errs: &mut Vec<Field
                     "Invalid value: \" \": must not have leading or trailing whitespace",
                 ));
             }
-            if let Some(pp) = c.get("imagePullPolicy").and_then(Value::as_str) {
-                if !matches!(pp, "Always" | "IfNotPresent" | "Never") {
-                    errs.push(cause(
+            if let Some(pp) = c.get("imagePullPolicy").and_then(Value::as_str)
+                && !matches!(pp, "Always" | "IfNotPresent" | "Never")
+            {
+                errs.push(cause(
                         format!("{p}.imagePullPolicy"),
                         format!("Unsupported value: {}: supported values: \"Always\", \"IfNotPresent\", \"Never\"", go_quote(pp)),
                     ));
-                }
             }
             if let Some(ports) = c.get("ports").and_then(Value::as_array) {
                 for (j, port) in ports.iter().enumerate() {
@@ -458,18 +456,19 @@ fn pod_spec(spec: Option<&Value>, at: &str, template: bool, errs: &mut Vec<Field
             }
         }
     }
-    if !template {
-        if let Some(rp) = spec
+    if !template
+        && let Some(rp) = spec
             .and_then(|s| s.get("restartPolicy"))
             .and_then(Value::as_str)
-        {
-            if !matches!(rp, "Always" | "OnFailure" | "Never") {
-                errs.push(cause(
-                    format!("{at}.restartPolicy"),
-                    format!("Unsupported value: {}: supported values: \"Always\", \"OnFailure\", \"Never\"", go_quote(rp)),
-                ));
-            }
-        }
+        && !matches!(rp, "Always" | "OnFailure" | "Never")
+    {
+        errs.push(cause(
+            format!("{at}.restartPolicy"),
+            format!(
+                "Unsupported value: {}: supported values: \"Always\", \"OnFailure\", \"Never\"",
+                go_quote(rp)
+            ),
+        ));
     }
 }
 

@@ -314,15 +314,15 @@ fn pods_to_delete(world: &World, rs: &Value, active: &[Value], n: usize) -> Vec<
         if ri != rj {
             return rj.cmp(ri);
         }
-        if let (Some(ta), Some(tb)) = (ra, rb) {
-            if ta != tb {
-                let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
-                return if diff == 0 {
-                    meta::uid(a).cmp(meta::uid(b))
-                } else {
-                    diff.cmp(&0)
-                };
-            }
+        if let (Some(ta), Some(tb)) = (ra, rb)
+            && ta != tb
+        {
+            let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
+            return if diff == 0 {
+                meta::uid(a).cmp(meta::uid(b))
+            } else {
+                diff.cmp(&0)
+            };
         }
         let o = max_restarts(b).cmp(&max_restarts(a));
         if o != Ordering::Equal {

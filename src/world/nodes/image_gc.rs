@@ -65,10 +65,9 @@ pub fn collect(world: &mut World, node: &str) -> Vec<String> {
     }
     let still_high = rt.disk_used() > target;
     let used = rt.disk_used();
-    if still_high {
-        if let Some(obj) = world.object("Node", "", node).cloned() {
-            let need = used.saturating_sub(target);
-            world.record_event(
+    if still_high && let Some(obj) = world.object("Node", "", node).cloned() {
+        let need = used.saturating_sub(target);
+        world.record_event(
                 &obj,
                 None,
                 "Warning",
@@ -76,7 +75,6 @@ pub fn collect(world: &mut World, node: &str) -> Vec<String> {
                 &format!("Failed to garbage collect required amount of images. Attempted to free {need} bytes, but only found 0 bytes eligible to free."),
                 &Source::on_host("kubelet", node),
             );
-        }
     }
     removed
 }

@@ -54,10 +54,10 @@ pub fn run(world: &mut World) -> bool {
 
 /// A kubelet timer fired for a pod.
 pub fn on_timer(world: &mut World, pod_uid: &str) {
-    if let Some(rt) = world.pods.get_mut(pod_uid) {
-        if rt.wake.is_some_and(|w| w <= world.clock.now()) {
-            rt.wake = None;
-        }
+    if let Some(rt) = world.pods.get_mut(pod_uid)
+        && rt.wake.is_some_and(|w| w <= world.clock.now())
+    {
+        rt.wake = None;
     }
     sync(world, pod_uid);
 }
@@ -306,13 +306,12 @@ fn advance(world: &mut World, uid: &str, pod: &Value) {
             continue;
         }
         if matches!(c.state, ContainerState::Waiting { ref reason, .. } if reason == "PodInitializing")
+            && let Some(rt) = world.pods.get_mut(uid)
         {
-            if let Some(rt) = world.pods.get_mut(uid) {
-                rt.containers[i].state = ContainerState::Waiting {
-                    reason: "ContainerCreating".into(),
-                    message: String::new(),
-                };
-            }
+            rt.containers[i].state = ContainerState::Waiting {
+                reason: "ContainerCreating".into(),
+                message: String::new(),
+            };
         }
         step_container(world, uid, pod, i, &restart_policy);
         let c = &world.pods[uid].containers[i];
@@ -397,48 +396,47 @@ fn step_container(world: &mut World, uid: &str, pod: &Value, i: usize, restart_p
         let spec = container_spec(pod, &c.name, c.init);
         match c.state.clone() {
             ContainerState::Waiting { reason, .. } => {
-                if let Some(at) = c.retry_at {
-                    if at > now {
-                        if matches!(reason.as_str(), "ErrImagePull") && now >= c.since + ERROR_SHOWN
-                        {
-                            let image = spec
-                                .get("image")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_string();
-                            event(
-                                world,
-                                pod,
-                                Some(&c.name),
-                                c.init,
-                                "Normal",
-                                "BackOff",
-                                &format!("Back-off pulling image \"{image}\""),
-                            );
-                            event(
-                                world,
-                                pod,
-                                Some(&c.name),
-                                c.init,
-                                "Warning",
-                                "Failed",
-                                "Error: ImagePullBackOff",
-                            );
-                            set_state(
-                                world,
-                                uid,
-                                i,
-                                ContainerState::Waiting {
-                                    reason: "ImagePullBackOff".into(),
-                                    message: format!("Back-off pulling image \"{image}\""),
-                                },
-                            );
-                        } else if reason == "ErrImagePull" {
-                            wake(world, uid, c.since + ERROR_SHOWN);
-                        }
-                        wake(world, uid, at);
-                        return;
+                if let Some(at) = c.retry_at
+                    && at > now
+                {
+                    if matches!(reason.as_str(), "ErrImagePull") && now >= c.since + ERROR_SHOWN {
+                        let image = spec
+                            .get("image")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string();
+                        event(
+                            world,
+                            pod,
+                            Some(&c.name),
+                            c.init,
+                            "Normal",
+                            "BackOff",
+                            &format!("Back-off pulling image \"{image}\""),
+                        );
+                        event(
+                            world,
+                            pod,
+                            Some(&c.name),
+                            c.init,
+                            "Warning",
+                            "Failed",
+                            "Error: ImagePullBackOff",
+                        );
+                        set_state(
+                            world,
+                            uid,
+                            i,
+                            ContainerState::Waiting {
+                                reason: "ImagePullBackOff".into(),
+                                message: format!("Back-off pulling image \"{image}\""),
+                            },
+                        );
+                    } else if reason == "ErrImagePull" {
+                        wake(world, uid, c.since + ERROR_SHOWN);
                     }
+                    wake(world, uid, at);
+                    return;
                 }
                 if reason == "CrashLoopBackOff" {
                     restart_bookkeeping(world, uid, i);
@@ -1027,7 +1025,7 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
                 .and_then(|r| n.find_image(&r).map(|c| c.digest.clone()))
         })
         .and_then(|d| match world.registry.manifest(&d) {
-            Some(crate::world::registry::Manifest::Image(img)) => Some(img.clone()),
+            Some(crate::world::registry::Manifest::Image(img)) => Some((**img).clone()),
             _ => None,
         });
     let plan: Process = match &resolved_image {
@@ -1039,10 +1037,10 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
             )),
         ),
     };
-    if let Some(d) = resolved_image.as_ref().map(|i| i.digest.clone()) {
-        if let Some(n) = world.nodes.get_mut(&node) {
-            n.touch_image(&d, now);
-        }
+    if let Some(d) = resolved_image.as_ref().map(|i| i.digest.clone())
+        && let Some(n) = world.nodes.get_mut(&node)
+    {
+        n.touch_image(&d, now);
     }
     let cid = format!("containerd://{}", {
         let a = world.seed.next_u64();
@@ -1095,24 +1093,25 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
         &format!("Started container {name}"),
     );
     let ready_ms = readiness_delay(spec, &plan);
-    if ready_ms.is_none() && !init {
-        if let Some(probe) = spec.get("readinessProbe") {
-            let ip = world
-                .pods
-                .get(uid)
-                .map(|r| r.ip.clone())
-                .unwrap_or_default();
-            let port = probe_port(spec, probe).unwrap_or(0);
-            let msg = match meta::str_at(probe, &["httpGet", "path"]) {
-                Some(path) => format!(
-                    "Readiness probe failed: Get \"http://{ip}:{port}{path}\": dial tcp {ip}:{port}: connect: connection refused"
-                ),
-                None => format!(
-                    "Readiness probe failed: dial tcp {ip}:{port}: connect: connection refused"
-                ),
-            };
-            event(world, pod, Some(&name), init, "Warning", "Unhealthy", &msg);
-        }
+    if ready_ms.is_none()
+        && !init
+        && let Some(probe) = spec.get("readinessProbe")
+    {
+        let ip = world
+            .pods
+            .get(uid)
+            .map(|r| r.ip.clone())
+            .unwrap_or_default();
+        let port = probe_port(spec, probe).unwrap_or(0);
+        let msg = match meta::str_at(probe, &["httpGet", "path"]) {
+            Some(path) => format!(
+                "Readiness probe failed: Get \"http://{ip}:{port}{path}\": dial tcp {ip}:{port}: connect: connection refused"
+            ),
+            None => {
+                format!("Readiness probe failed: dial tcp {ip}:{port}: connect: connection refused")
+            }
+        };
+        event(world, pod, Some(&name), init, "Warning", "Unhealthy", &msg);
     }
     if let Some(rt) = world.pods.get_mut(uid) {
         let c = &mut rt.containers[i];

@@ -54,11 +54,9 @@ impl NodeRuntime {
 
     /// Disk usage in percent (0–100).
     pub fn disk_percent(&self) -> u64 {
-        if self.disk_capacity == 0 {
-            100
-        } else {
-            self.disk_used() * 100 / self.disk_capacity
-        }
+        (self.disk_used() * 100)
+            .checked_div(self.disk_capacity)
+            .unwrap_or(100)
     }
 }
 

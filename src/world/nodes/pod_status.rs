@@ -46,18 +46,18 @@ fn container_status(c: &ContainerRuntime, spec: &Value, pod_ip: &str) -> Value {
             | ContainerState::Pulling { .. }
             | ContainerState::Starting { .. }
     );
-    if let ContainerState::Terminated { .. } = &c.state {
-        if !c.container_id.is_empty() {
-            st["terminated"]["containerID"] = json!(c.container_id);
-        }
+    if let ContainerState::Terminated { .. } = &c.state
+        && !c.container_id.is_empty()
+    {
+        st["terminated"]["containerID"] = json!(c.container_id);
     }
     let last = match &c.last_terminated {
         Some(t) => {
             let mut v = state_json(t);
-            if !c.container_id.is_empty() {
-                if let Some(m) = v.get_mut("terminated") {
-                    m["containerID"] = json!(c.container_id);
-                }
+            if !c.container_id.is_empty()
+                && let Some(m) = v.get_mut("terminated")
+            {
+                m["containerID"] = json!(c.container_id);
             }
             v
         }

@@ -15,7 +15,7 @@ pub use reference::ImageRef;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Manifest {
     /// A single-platform image.
-    Image(Image),
+    Image(Box<Image>),
     /// A multi-platform index.
     List(ManifestList),
 }
@@ -134,7 +134,8 @@ impl Registry {
         }
         set.insert(list.digest.clone());
         for i in images {
-            self.manifests.insert(i.digest.clone(), Manifest::Image(i));
+            self.manifests
+                .insert(i.digest.clone(), Manifest::Image(Box::new(i)));
         }
         let digest = list.digest.clone();
         self.manifests.insert(digest.clone(), Manifest::List(list));
@@ -235,7 +236,7 @@ impl Registry {
         };
         let digest = self.resolve_digest(&r).ok_or_else(not_found)?;
         let image = match self.manifests.get(&digest).ok_or_else(not_found)? {
-            Manifest::Image(i) => i.clone(),
+            Manifest::Image(i) => (**i).clone(),
             Manifest::List(l) => {
                 let entry = l.entries.iter().find(|(os, arch, _)| os == "linux" && arch == "amd64").ok_or_else(|| {
                     PullError::NotFound(format!(
@@ -243,7 +244,7 @@ impl Registry {
                     ))
                 })?;
                 match self.manifests.get(&entry.2) {
-                    Some(Manifest::Image(i)) => i.clone(),
+                    Some(Manifest::Image(i)) => (**i).clone(),
                     _ => return Err(not_found()),
                 }
             }

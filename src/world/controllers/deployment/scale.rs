@@ -45,10 +45,10 @@ fn scale(world: &mut World, d: &Value, new_rs: Option<&Value>, old: &[Value]) {
         let mut olds: Vec<Value> = old.to_vec();
         olds.sort_by(|a, b| by_creation(b, a));
         let mut active: Vec<Value> = olds.iter().filter(|rs| replicas(rs) > 0).cloned().collect();
-        if let Some(nr) = new_rs {
-            if replicas(nr) > 0 {
-                active.push(nr.clone());
-            }
+        if let Some(nr) = new_rs
+            && replicas(nr) > 0
+        {
+            active.push(nr.clone());
         }
         let target = match active.len() {
             0 => Some(new_rs.cloned().unwrap_or_else(|| olds[0].clone())),
