@@ -104,7 +104,7 @@ impl Registry {
         let image = Image::build(spec);
         let digest = image.digest.clone();
         self.manifests
-            .insert(digest.clone(), Manifest::Image(image));
+            .insert(digest.clone(), Manifest::Image(Box::new(image)));
         let repo = r.repository();
         self.repo_digests
             .entry(repo.clone())
