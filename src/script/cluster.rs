@@ -1,0 +1,436 @@
+//! The `cluster` host type: the simulated cluster as lab scripts see it. Objects come back as
+//! Rhai maps with the real API field names.
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
+use serde_json::Value;
+
+use super::convert::{from_dynamic, to_dynamic};
+use super::host::Host;
+use super::matching;
+use super::node::NodeHandle;
+use crate::world::api::kinds::{self, KindInfo};
+use crate::world::api::meta;
+use crate::world::api::selector::Selector;
+use crate::world::clock::rfc3339;
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+/// `cluster` in scripts.
+#[derive(Clone)]
+pub struct Cluster(pub Host);
+
+fn kind_of(f: &str, kind: &str) -> Res<&'static KindInfo> {
+    kinds::resolve(kind).ok_or_else(|| format!("cluster.{f}: unknown kind \"{kind}\" (try \"deployment\", \"pod\", \"replicaset\", ...)").into())
+}
+
+/// Parses `"30s"`, `"2m"`, `"1h30m"`, `"500ms"` or a number of seconds into milliseconds.
+pub fn parse_duration(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<f64>() {
+        return if n >= 0.0 && n < 1e9 {
+            Ok((n * 1000.0) as i64)
+        } else {
+            Err(format!("invalid duration \"{s}\""))
+        };
+    }
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let unit = if c == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            0.001
+        } else {
+            match c {
+                'h' => 3600.0,
+                'm' => 60.0,
+                's' => 1.0,
+                'd' => 86400.0,
+                _ => {
+                    return Err(format!(
+                        "invalid duration \"{s}\": use forms like \"30s\", \"5m\", \"1h\""
+                    ));
+                }
+            }
+        };
+        let n: f64 = num
+            .parse()
+            .map_err(|_| format!("invalid duration \"{s}\""))?;
+        total += n * unit;
+        num.clear();
+        any = true;
+    }
+    if !num.is_empty() || !any || total > 1e9 {
+        return Err(format!(
+            "invalid duration \"{s}\": use forms like \"30s\", \"5m\", \"1h\""
+        ));
+    }
+    Ok((total * 1000.0) as i64)
+}
+
+impl Cluster {
+    fn ns(&self) -> String {
+        (self.0.namespace)()
+    }
+
+    fn lookup(&self, f: &str, kind: &str, name: &str, ns: &str) -> Res<Value> {
+        let k = kind_of(f, kind)?;
+        let ns = if k.namespaced { ns } else { "" };
+        let w = self.0.world.borrow();
+        w.store.get(k, ns, name).cloned().ok_or_else(|| {
+            if k.namespaced {
+                format!(
+                    "cluster.{f}: no {} \"{name}\" in namespace \"{ns}\"",
+                    k.singular
+                )
+                .into()
+            } else {
+                format!("cluster.{f}: no {} \"{name}\"", k.singular).into()
+            }
+        })
+    }
+
+    /// `cluster.get(kind, name)`: one object of the current namespace.
+    pub fn get(&mut self, kind: &str, name: &str) -> Res<Dynamic> {
+        let ns = self.ns();
+        self.lookup("get", kind, name, &ns).map(|v| to_dynamic(&v))
+    }
+
+    /// `cluster.get(kind, name, namespace)`.
+    pub fn get_in(&mut self, kind: &str, name: &str, ns: &str) -> Res<Dynamic> {
+        self.lookup("get", kind, name, ns).map(|v| to_dynamic(&v))
+    }
+
+    /// `cluster.exists(kind, name)`.
+    pub fn exists(&mut self, kind: &str, name: &str) -> Res<bool> {
+        let ns = self.ns();
+        self.exists_in(kind, name, &ns)
+    }
+
+    /// `cluster.exists(kind, name, namespace)`.
+    pub fn exists_in(&mut self, kind: &str, name: &str, ns: &str) -> Res<bool> {
+        let k = kind_of("exists", kind)?;
+        let ns = if k.namespaced { ns } else { "" };
+        Ok(self.0.world.borrow().store.contains(k, ns, name))
+    }
+
+    /// `cluster.list(kind)`: every object of a kind in the current namespace (all for
+    /// cluster-scoped kinds).
+    pub fn list(&mut self, kind: &str) -> Res<Array> {
+        let ns = self.ns();
+        self.list_in(kind, &ns)
+    }
+
+    /// `cluster.list(kind, namespace)`; `"*"` lists every namespace.
+    pub fn list_in(&mut self, kind: &str, ns: &str) -> Res<Array> {
+        let k = kind_of("list", kind)?;
+        let w = self.0.world.borrow();
+        let ns = if !k.namespaced || ns == "*" {
+            None
+        } else {
+            Some(ns)
+        };
+        Ok(w.store.list(k, ns).map(to_dynamic).collect())
+    }
+
+    /// `cluster.pods(selector)`: pods of the current namespace matching a label selector.
+    pub fn pods(&mut self, selector: &str) -> Res<Array> {
+        let sel = Selector::parse(selector).map_err(|e| format!("cluster.pods: {e}"))?;
+        let ns = self.ns();
+        let w = self.0.world.borrow();
+        let k = kinds::by_kind("Pod").ok_or("no Pod kind")?;
+        Ok(w.store
+            .list(k, Some(&ns))
+            .filter(|p| sel.matches(&meta::labels(p)))
+            .map(to_dynamic)
+            .collect())
+    }
+
+    fn run(&mut self, line: &str, stdin: &str) -> Res<Map> {
+        let out = (self.0.run)(line, stdin.as_bytes());
+        let mut m = Map::new();
+        m.insert("stdout".into(), out.stdout.clone().into());
+        m.insert("stderr".into(), out.stderr.into());
+        m.insert("status".into(), Dynamic::from_int(out.status as i64));
+        m.insert("output".into(), out.stdout.into());
+        Ok(m)
+    }
+
+    /// `cluster.kubectl(line)`: runs `kubectl <line>`; returns its standard output.
+    pub fn kubectl(&mut self, args: &str) -> Res<String> {
+        let m = self.run(&format!("kubectl {args}"), "")?;
+        Ok(m.get("stdout").map(|d| d.to_string()).unwrap_or_default())
+    }
+
+    /// `cluster.oc(line)`: runs `oc <line>`; returns its standard output.
+    pub fn oc(&mut self, args: &str) -> Res<String> {
+        let m = self.run(&format!("oc {args}"), "")?;
+        Ok(m.get("stdout").map(|d| d.to_string()).unwrap_or_default())
+    }
+
+    /// `cluster.shell(line)`: runs a workstation line; returns `#{stdout, stderr, status}`.
+    pub fn shell(&mut self, line: &str) -> Res<Map> {
+        self.run(line, "")
+    }
+
+    /// `cluster.apply(yaml)`: `kubectl apply -f -` with the YAML; fails with kubectl's error.
+    pub fn apply(&mut self, yaml: &str) -> Res<String> {
+        let m = self.run("kubectl apply -f -", yaml)?;
+        let status = m.get("status").and_then(|d| d.as_int().ok()).unwrap_or(1);
+        if status != 0 {
+            return Err(format!(
+                "cluster.apply: {}",
+                m.get("stderr")
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+                    .trim_end()
+            )
+            .into());
+        }
+        Ok(m.get("stdout").map(|d| d.to_string()).unwrap_or_default())
+    }
+
+    /// `cluster.advance("30s")`: lets virtual time pass (controllers, kubelets and timers run).
+    pub fn advance(&mut self, d: &str) -> Res<()> {
+        let ms = parse_duration(d).map_err(|e| format!("cluster.advance: {e}"))?;
+        if ms > 30 * 86_400_000 {
+            return Err("cluster.advance: at most 30 days at once".into());
+        }
+        self.0.world.borrow_mut().advance(ms);
+        Ok(())
+    }
+
+    /// `cluster.now()`: the virtual time, RFC 3339.
+    pub fn now(&mut self) -> String {
+        rfc3339(self.0.world.borrow().now())
+    }
+
+    /// `cluster.events()`: every event, oldest first.
+    pub fn events(&mut self) -> Array {
+        let w = self.0.world.borrow();
+        let Some(k) = kinds::by_kind("Event") else {
+            return Array::new();
+        };
+        let mut evs: Vec<&Value> = w.store.list(k, None).collect();
+        evs.sort_by(|a, b| {
+            (meta::str_at(a, &["firstTimestamp"]), meta::name(a))
+                .cmp(&(meta::str_at(b, &["firstTimestamp"]), meta::name(b)))
+        });
+        evs.into_iter().map(to_dynamic).collect()
+    }
+
+    /// `cluster.audit()`: every API request made by users, oldest first.
+    pub fn audit(&mut self) -> Array {
+        self.0
+            .world
+            .borrow()
+            .audit()
+            .iter()
+            .map(|e| to_dynamic(&e.to_value()))
+            .collect()
+    }
+
+    /// `cluster.rollout_history(kind, name)`: the revisions of a Deployment, oldest first, as
+    /// `#{revision, image, images, change_cause, replicaset}`.
+    pub fn rollout_history(&mut self, kind: &str, name: &str) -> Res<Array> {
+        let k = kind_of("rollout_history", kind)?;
+        if k.kind != "Deployment" {
+            return Err(format!(
+                "cluster.rollout_history: only deployments have a revision history here, not {}",
+                k.plural
+            )
+            .into());
+        }
+        let ns = self.ns();
+        let d = self.lookup("rollout_history", kind, name, &ns)?;
+        let uid = meta::uid(&d).to_string();
+        let w = self.0.world.borrow();
+        let mut revs: Vec<(i64, Map)> = w
+            .object_list("ReplicaSet", &ns)
+            .filter(|rs| meta::controller_of(rs).is_some_and(|(_, _, u)| u == uid))
+            .filter_map(|rs| {
+                let rev: i64 = meta::annotation(rs, "deployment.kubernetes.io/revision")?
+                    .parse()
+                    .ok()?;
+                let images: Array = meta::path(rs, &["spec", "template", "spec", "containers"])
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|c| c.get("image").and_then(Value::as_str))
+                            .map(|s| Dynamic::from(s.to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut m = Map::new();
+                m.insert("revision".into(), Dynamic::from_int(rev));
+                m.insert(
+                    "image".into(),
+                    images.first().cloned().unwrap_or(Dynamic::UNIT),
+                );
+                m.insert("images".into(), Dynamic::from_array(images));
+                m.insert(
+                    "change_cause".into(),
+                    meta::annotation(rs, "kubernetes.io/change-cause")
+                        .map(|s| Dynamic::from(s.to_string()))
+                        .unwrap_or(Dynamic::UNIT),
+                );
+                m.insert(
+                    "replicaset".into(),
+                    Dynamic::from(meta::name(rs).to_string()),
+                );
+                Some((rev, m))
+            })
+            .collect();
+        revs.sort_by_key(|(r, _)| *r);
+        Ok(revs
+            .into_iter()
+            .map(|(_, m)| Dynamic::from_map(m))
+            .collect())
+    }
+
+    /// `cluster.node(name)`.
+    pub fn node(&mut self, name: &str) -> Res<NodeHandle> {
+        if !self.0.world.borrow().nodes.contains_key(name) {
+            let names: Vec<String> = self.0.world.borrow().nodes.keys().cloned().collect();
+            return Err(format!(
+                "cluster.node: no node \"{name}\" (nodes: {})",
+                names.join(", ")
+            )
+            .into());
+        }
+        Ok(NodeHandle {
+            host: self.0.clone(),
+            name: name.to_string(),
+        })
+    }
+
+    /// `cluster.nodes()`.
+    pub fn nodes(&mut self) -> Array {
+        let names: Vec<String> = self.0.world.borrow().nodes.keys().cloned().collect();
+        names
+            .into_iter()
+            .map(|n| {
+                Dynamic::from(NodeHandle {
+                    host: self.0.clone(),
+                    name: n,
+                })
+            })
+            .collect()
+    }
+
+    /// `cluster.matches(kind, name, expected)`: partial match of an object against a Rhai map or
+    /// a YAML/JSON string; `true` or a string explaining what differs.
+    pub fn matches(&mut self, kind: &str, name: &str, expected: Dynamic) -> Res<Dynamic> {
+        let ns = self.ns();
+        let actual = self.lookup("matches", kind, name, &ns)?;
+        let expected = expectation(expected)?;
+        Ok(match matching::matches(&actual, &expected) {
+            Ok(()) => Dynamic::TRUE,
+            Err(why) => Dynamic::from(format!(
+                "{} {name}: {why}",
+                kind_of("matches", kind)?.singular
+            )),
+        })
+    }
+}
+
+/// An expectation from a Rhai map or a YAML/JSON string.
+pub fn expectation(d: Dynamic) -> Res<Value> {
+    if d.is_string() {
+        let text = d.into_string().unwrap_or_default();
+        return parse_yaml_value(&text)
+            .map_err(|e| format!("the expectation is not valid YAML: {e}").into());
+    }
+    from_dynamic(&d)
+}
+
+/// Parses one YAML (or JSON) document into a value.
+pub fn parse_yaml_value(text: &str) -> Result<Value, String> {
+    use yaml_rust2::{Yaml, YamlLoader};
+    fn conv(y: &Yaml) -> Value {
+        match y {
+            Yaml::Real(s) => s
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .unwrap_or(Value::String(s.clone())),
+            Yaml::Integer(i) => Value::from(*i),
+            Yaml::String(s) => Value::String(s.clone()),
+            Yaml::Boolean(b) => Value::Bool(*b),
+            Yaml::Array(a) => Value::Array(a.iter().map(conv).collect()),
+            Yaml::Hash(h) => Value::Object(
+                h.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            Yaml::String(s) => s.clone(),
+                            Yaml::Integer(i) => i.to_string(),
+                            Yaml::Boolean(b) => b.to_string(),
+                            Yaml::Real(r) => r.clone(),
+                            _ => String::new(),
+                        };
+                        (key, conv(v))
+                    })
+                    .collect(),
+            ),
+            _ => Value::Null,
+        }
+    }
+    let docs = YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
+    Ok(docs.first().map(conv).unwrap_or(Value::Null))
+}
+
+/// `matches(actual, expected)` as a global function for maps already in hand.
+pub fn matches_values(actual: Dynamic, expected: Dynamic) -> Res<Dynamic> {
+    let a = from_dynamic(&actual)?;
+    let e = expectation(expected)?;
+    Ok(match matching::matches(&a, &e) {
+        Ok(()) => Dynamic::TRUE,
+        Err(why) => Dynamic::from(why),
+    })
+}
+
+/// Registers `Cluster` and its methods.
+pub fn register(engine: &mut Engine) {
+    engine
+        .register_type_with_name::<Cluster>("Cluster")
+        .register_fn("get", Cluster::get)
+        .register_fn("get", Cluster::get_in)
+        .register_fn("exists", Cluster::exists)
+        .register_fn("exists", Cluster::exists_in)
+        .register_fn("list", Cluster::list)
+        .register_fn("list", Cluster::list_in)
+        .register_fn("pods", Cluster::pods)
+        .register_fn("kubectl", Cluster::kubectl)
+        .register_fn("oc", Cluster::oc)
+        .register_fn("shell", Cluster::shell)
+        .register_fn("apply", Cluster::apply)
+        .register_fn("advance", Cluster::advance)
+        .register_fn("now", Cluster::now)
+        .register_fn("events", Cluster::events)
+        .register_fn("audit", Cluster::audit)
+        .register_fn("rollout_history", Cluster::rollout_history)
+        .register_fn("node", Cluster::node)
+        .register_fn("nodes", Cluster::nodes)
+        .register_fn("matches", Cluster::matches)
+        .register_fn("matches", matches_values);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(30_000));
+        assert_eq!(parse_duration("1h30m"), Ok(5_400_000));
+        assert_eq!(parse_duration("500ms"), Ok(500));
+        assert_eq!(parse_duration("2"), Ok(2_000));
+        assert!(parse_duration("soon").is_err());
+    }
+}

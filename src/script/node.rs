@@ -1,0 +1,191 @@
+//! The `node` host type (`cluster.node("worker-1")`): a node's image store, pulls and disk, and
+//! ways to stress it.
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
+use serde_json::json;
+
+use super::host::Host;
+use crate::world::api::meta;
+use crate::world::nodes::image_gc;
+use crate::world::registry::ImageRef;
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+/// A node in scripts.
+#[derive(Clone)]
+pub struct NodeHandle {
+    /// The shared host.
+    pub host: Host,
+    /// Node name.
+    pub name: String,
+}
+
+impl NodeHandle {
+    /// `node.name`.
+    pub fn get_name(&mut self) -> String {
+        self.name.clone()
+    }
+
+    /// `node.images()`: `#{digest, tags, repo_digests, size}` per image on the node.
+    pub fn images(&mut self) -> Array {
+        let w = self.host.world.borrow();
+        let Some(n) = w.nodes.get(&self.name) else {
+            return Array::new();
+        };
+        n.images
+            .values()
+            .map(|i| {
+                let mut m = Map::new();
+                m.insert("digest".into(), i.digest.clone().into());
+                m.insert(
+                    "tags".into(),
+                    Dynamic::from_array(
+                        i.repo_tags
+                            .iter()
+                            .map(|t| Dynamic::from(t.clone()))
+                            .collect(),
+                    ),
+                );
+                m.insert(
+                    "repo_digests".into(),
+                    Dynamic::from_array(
+                        i.repo_digests
+                            .iter()
+                            .map(|t| Dynamic::from(t.clone()))
+                            .collect(),
+                    ),
+                );
+                m.insert("size".into(), Dynamic::from_int(i.size as i64));
+                Dynamic::from_map(m)
+            })
+            .collect()
+    }
+
+    /// `node.has_image(ref)`: whether the node has an image for the reference (by tag or digest).
+    pub fn has_image(&mut self, reference: &str) -> Res<bool> {
+        let r = ImageRef::parse(reference).map_err(|e| format!("node.has_image: {e}"))?;
+        let w = self.host.world.borrow();
+        Ok(w.nodes
+            .get(&self.name)
+            .is_some_and(|n| n.find_image(&r).is_some()))
+    }
+
+    /// `node.image_digest(ref)`: the digest of the local image a reference names, or `()`.
+    pub fn image_digest(&mut self, reference: &str) -> Res<Dynamic> {
+        let r = ImageRef::parse(reference).map_err(|e| format!("node.image_digest: {e}"))?;
+        let w = self.host.world.borrow();
+        Ok(w.nodes
+            .get(&self.name)
+            .and_then(|n| n.find_image(&r))
+            .map(|i| Dynamic::from(i.digest.clone()))
+            .unwrap_or(Dynamic::UNIT))
+    }
+
+    /// `node.pulls(ref)`: how many successful pulls of that reference the node made.
+    pub fn pulls(&mut self, reference: &str) -> Res<i64> {
+        let want = ImageRef::parse(reference)
+            .map_err(|e| format!("node.pulls: {e}"))?
+            .full();
+        let w = self.host.world.borrow();
+        Ok(w.nodes
+            .get(&self.name)
+            .map(|n| {
+                n.pulls
+                    .iter()
+                    .filter(|p| {
+                        p.ok && ImageRef::parse(&p.reference).map(|r| r.full()).as_deref()
+                            == Ok(want.as_str())
+                    })
+                    .count() as i64
+            })
+            .unwrap_or(0))
+    }
+
+    /// `node.disk_usage()`: image filesystem usage in percent.
+    pub fn disk_usage(&mut self) -> i64 {
+        self.host
+            .world
+            .borrow()
+            .nodes
+            .get(&self.name)
+            .map_or(0, |n| n.disk_percent() as i64)
+    }
+
+    /// `node.fill_disk(percent)`: fills the image filesystem to `percent` with other data, then
+    /// runs the kubelet's image garbage collection as its periodic check would. Returns the
+    /// digests removed.
+    pub fn fill_disk(&mut self, percent: i64) -> Res<Array> {
+        if !(0..=100).contains(&percent) {
+            return Err("node.fill_disk: percent must be between 0 and 100".into());
+        }
+        let mut w = self.host.world.borrow_mut();
+        let Some(n) = w.nodes.get_mut(&self.name) else {
+            return Ok(Array::new());
+        };
+        let images: u64 = n.images.values().map(|i| i.size).sum();
+        let target = n.disk_capacity * percent as u64 / 100;
+        n.disk_other = target.saturating_sub(images);
+        let removed = image_gc::collect(&mut w, &self.name);
+        Ok(removed.into_iter().map(Dynamic::from).collect())
+    }
+
+    fn set_spec(&mut self, f: impl FnOnce(&mut serde_json::Value)) {
+        let mut w = self.host.world.borrow_mut();
+        if let Some(mut n) = w.object("Node", "", &self.name).cloned() {
+            f(&mut n);
+            w.write(n);
+            w.settle();
+        }
+    }
+
+    /// `node.cordon()`: marks the node unschedulable.
+    pub fn cordon(&mut self) {
+        self.set_spec(|n| meta::set_path(n, &["spec", "unschedulable"], json!(true)));
+    }
+
+    /// `node.uncordon()`.
+    pub fn uncordon(&mut self) {
+        self.set_spec(|n| {
+            meta::remove_path(n, &["spec", "unschedulable"]);
+        });
+    }
+
+    /// `node.set_ready(false)`: makes the node NotReady (no new pods are scheduled on it).
+    pub fn set_ready(&mut self, ready: bool) {
+        self.set_spec(|n| {
+            if let Some(conds) = meta::path_mut(n, &["status", "conditions"]).as_array_mut() {
+                for c in conds.iter_mut() {
+                    if c.get("type").and_then(serde_json::Value::as_str) == Some("Ready") {
+                        c["status"] = json!(if ready { "True" } else { "Unknown" });
+                        c["reason"] = json!(if ready {
+                            "KubeletReady"
+                        } else {
+                            "NodeStatusUnknown"
+                        });
+                        c["message"] = json!(if ready {
+                            "kubelet is posting ready status"
+                        } else {
+                            "Kubelet stopped posting node status."
+                        });
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Registers `Node` and its methods.
+pub fn register(engine: &mut Engine) {
+    engine
+        .register_type_with_name::<NodeHandle>("Node")
+        .register_get("name", NodeHandle::get_name)
+        .register_fn("images", NodeHandle::images)
+        .register_fn("has_image", NodeHandle::has_image)
+        .register_fn("image_digest", NodeHandle::image_digest)
+        .register_fn("pulls", NodeHandle::pulls)
+        .register_fn("disk_usage", NodeHandle::disk_usage)
+        .register_fn("fill_disk", NodeHandle::fill_disk)
+        .register_fn("cordon", NodeHandle::cordon)
+        .register_fn("uncordon", NodeHandle::uncordon)
+        .register_fn("set_ready", NodeHandle::set_ready);
+}

@@ -1,0 +1,235 @@
+//! The `registry` host type: the simulated image registries.
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
+
+use super::host::Host;
+use crate::world::registry::{ImageRef, ImageSpec};
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+/// `registry` in scripts.
+#[derive(Clone)]
+pub struct RegistryHandle(pub Host);
+
+fn strings(d: &Dynamic) -> Vec<String> {
+    if d.is_array() {
+        d.clone()
+            .into_array()
+            .unwrap_or_default()
+            .iter()
+            .map(|x| x.to_string())
+            .collect()
+    } else if d.is_string() {
+        vec![d.to_string()]
+    } else {
+        vec![]
+    }
+}
+
+fn int(m: &Map, k: &str) -> Res<Option<i64>> {
+    match m.get(k) {
+        None => Ok(None),
+        Some(d) => d
+            .as_int()
+            .map(Some)
+            .map_err(|_| format!("registry.push: `{k}` must be an integer").into()),
+    }
+}
+
+/// Builds an image spec from `registry.push(ref, #{...})` options.
+fn spec_from(reference: &str, opts: &Map, counter: u64) -> Res<ImageSpec> {
+    const KNOWN: &[&str] = &[
+        "size",
+        "os",
+        "arch",
+        "entrypoint",
+        "cmd",
+        "env",
+        "ports",
+        "http",
+        "logs",
+        "exit_code",
+        "run_seconds",
+        "ready_seconds",
+        "version",
+        "labels",
+        "created",
+    ];
+    for k in opts.keys() {
+        if !KNOWN.contains(&k.as_str()) {
+            return Err(format!(
+                "registry.push: unknown option `{k}` (known: {})",
+                KNOWN.join(", ")
+            )
+            .into());
+        }
+    }
+    let version = opts
+        .get("version")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| format!("push-{counter}"));
+    let size = int(opts, "size")?.unwrap_or(50_000_000);
+    if !(0..=50_000_000_000).contains(&size) {
+        return Err("registry.push: `size` must be between 0 and 50 GB".into());
+    }
+    let mut spec = ImageSpec::new(
+        &format!("{reference}#{version}"),
+        size as u64,
+        crate::world::clock::DEFAULT_START - 86_400_000,
+    );
+    if let Some(os) = opts.get("os") {
+        spec.os = os.to_string();
+    }
+    if let Some(a) = opts.get("arch") {
+        spec.architecture = a.to_string();
+    }
+    if let Some(c) = opts.get("created") {
+        let t = crate::world::clock::parse_rfc3339(&c.to_string()).ok_or(
+            "registry.push: `created` must be an RFC 3339 time like \"2024-01-01T00:00:00Z\"",
+        )?;
+        spec.created = t;
+    }
+    if let Some(v) = opts.get("entrypoint") {
+        spec.config.entrypoint = strings(v);
+    }
+    if let Some(v) = opts.get("cmd") {
+        spec.config.cmd = strings(v);
+    }
+    if let Some(v) = opts.get("env") {
+        spec.config.env = strings(v);
+    }
+    if let Some(v) = opts.get("ports") {
+        spec.config.exposed_ports = strings(v)
+            .into_iter()
+            .map(|p| {
+                if p.contains('/') {
+                    p
+                } else {
+                    format!("{p}/tcp")
+                }
+            })
+            .collect();
+    }
+    if let Some(v) = opts.get("labels") {
+        if let Some(m) = v.clone().try_cast::<Map>() {
+            spec.config.labels = m
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        }
+    }
+    if let Some(v) = opts.get("http") {
+        let m = v.clone().try_cast::<Map>().ok_or(
+            "registry.push: `http` must be a map of port to body, e.g. #{\"8080\": \"hello\"}",
+        )?;
+        for (port, body) in m.iter() {
+            let p: u16 = port
+                .parse()
+                .map_err(|_| format!("registry.push: `http` key `{port}` is not a port number"))?;
+            spec.behavior.http.insert(p, body.to_string());
+        }
+    }
+    if let Some(v) = opts.get("logs") {
+        spec.behavior.logs = strings(v);
+    }
+    if let Some(code) = int(opts, "exit_code")? {
+        spec.behavior.exit_code = Some(code as i32);
+        spec.behavior.run_ms = 100;
+    }
+    if let Some(s) = int(opts, "run_seconds")? {
+        spec.behavior.run_ms = s.max(0) * 1000;
+    }
+    if let Some(s) = int(opts, "ready_seconds")? {
+        spec.behavior.ready_ms = s.max(0) * 1000;
+    }
+    Ok(spec)
+}
+
+impl RegistryHandle {
+    /// `registry.push(ref)`: makes sure the image exists (keeps an existing tag as it is);
+    /// returns its digest.
+    pub fn push(&mut self, reference: &str) -> Res<String> {
+        let mut w = self.0.world.borrow_mut();
+        if let Some(d) = w.registry.digest(reference) {
+            return Ok(d);
+        }
+        let spec = spec_from(reference, &Map::new(), 0)?;
+        w.registry
+            .push(reference, spec)
+            .map_err(|e| format!("registry.push: {e}").into())
+    }
+
+    /// `registry.push(ref, #{...})`: pushes new content under the tag (a re-push moves it);
+    /// returns the new digest.
+    pub fn push_with(&mut self, reference: &str, opts: Map) -> Res<String> {
+        let mut w = self.0.world.borrow_mut();
+        let counter = w.registry.images().len() as u64;
+        let spec = spec_from(reference, &opts, counter)?;
+        w.registry
+            .push(reference, spec)
+            .map_err(|e| format!("registry.push: {e}").into())
+    }
+
+    /// `registry.tag(src, dst)`: points `dst` at what `src` points at.
+    pub fn tag(&mut self, src: &str, dst: &str) -> Res<String> {
+        self.0
+            .world
+            .borrow_mut()
+            .registry
+            .tag(src, dst)
+            .map_err(|e| format!("registry.tag: {e}").into())
+    }
+
+    /// `registry.digest(ref)`: the digest a reference resolves to, or `()`.
+    pub fn digest(&mut self, reference: &str) -> Dynamic {
+        self.0
+            .world
+            .borrow()
+            .registry
+            .digest(reference)
+            .map(Dynamic::from)
+            .unwrap_or(Dynamic::UNIT)
+    }
+
+    /// `registry.delete(ref)`: removes a tag; true if it existed.
+    pub fn delete(&mut self, reference: &str) -> bool {
+        self.0.world.borrow_mut().registry.delete(reference)
+    }
+
+    /// `registry.images()`: `#{ref, digest}` for every tag, sorted.
+    pub fn images(&mut self) -> Array {
+        self.0
+            .world
+            .borrow()
+            .registry
+            .images()
+            .into_iter()
+            .map(|(r, d)| {
+                let mut m = Map::new();
+                m.insert("ref".into(), r.into());
+                m.insert("digest".into(), d.into());
+                Dynamic::from_map(m)
+            })
+            .collect()
+    }
+
+    /// `registry.normalize(ref)`: the fully qualified form (`docker.io/library/mongo:4.2`).
+    pub fn normalize(&mut self, reference: &str) -> Res<String> {
+        ImageRef::parse(reference)
+            .map(|r| r.full())
+            .map_err(|e| format!("registry.normalize: {e}").into())
+    }
+}
+
+/// Registers `Registry` and its methods.
+pub fn register(engine: &mut Engine) {
+    engine
+        .register_type_with_name::<RegistryHandle>("Registry")
+        .register_fn("push", RegistryHandle::push)
+        .register_fn("push", RegistryHandle::push_with)
+        .register_fn("tag", RegistryHandle::tag)
+        .register_fn("digest", RegistryHandle::digest)
+        .register_fn("delete", RegistryHandle::delete)
+        .register_fn("images", RegistryHandle::images)
+        .register_fn("normalize", RegistryHandle::normalize);
+}
