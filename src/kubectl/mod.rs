@@ -1,1 +1,3 @@
-//! The `kubectl` layer.
+//! The kubectl front end: command lines in, world requests, text out.
+
+pub mod status;

@@ -17,7 +17,11 @@ pub fn human_duration(ms: Millis) -> String {
     let minutes = secs / 60;
     if minutes < 10 {
         let s = secs % 60;
-        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
     }
     if minutes < 180 {
         return format!("{minutes}m");
@@ -25,14 +29,22 @@ pub fn human_duration(ms: Millis) -> String {
     let hours = minutes / 60;
     if hours < 8 {
         let m = minutes % 60;
-        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
     }
     if hours < 48 {
         return format!("{hours}h");
     }
     if hours < 192 {
         let h = hours % 24;
-        return if h == 0 { format!("{}d", hours / 24) } else { format!("{}d{h}h", hours / 24) };
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
     }
     if hours < 24 * 365 * 2 {
         return format!("{}d", hours / 24);
@@ -40,7 +52,11 @@ pub fn human_duration(ms: Millis) -> String {
     if hours < 24 * 365 * 8 {
         let days = hours / 24;
         let d = days % 365;
-        return if d == 0 { format!("{}y", days / 365) } else { format!("{}y{d}d", days / 365) };
+        return if d == 0 {
+            format!("{}y", days / 365)
+        } else {
+            format!("{}y{d}d", days / 365)
+        };
     }
     format!("{}y", hours / 24 / 365)
 }

@@ -29,27 +29,106 @@ pub struct TableOptions {
 /// The columns of a kind: (normal headers, extra `-o wide` headers).
 pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
     match kind {
-        "Pod" => (vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"], vec!["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]),
-        "Deployment" => (vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], vec!["CONTAINERS", "IMAGES", "SELECTOR"]),
-        "ReplicaSet" => (vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"], vec!["CONTAINERS", "IMAGES", "SELECTOR"]),
+        "Pod" => (
+            vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            vec!["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        ),
+        "Deployment" => (
+            vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "ReplicaSet" => (
+            vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         "StatefulSet" => (vec!["NAME", "READY", "AGE"], vec!["CONTAINERS", "IMAGES"]),
-        "DaemonSet" => (vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"], vec!["CONTAINERS", "IMAGES", "SELECTOR"]),
-        "Node" => (vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"], vec!["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
+        "DaemonSet" => (
+            vec![
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "Node" => (
+            vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            vec![
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
+        ),
         "Namespace" => (vec!["NAME", "STATUS", "AGE"], vec![]),
-        "Event" => (vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], vec![]),
+        "Event" => (
+            vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+            vec![],
+        ),
         "ConfigMap" => (vec!["NAME", "DATA", "AGE"], vec![]),
         "Secret" => (vec!["NAME", "TYPE", "DATA", "AGE"], vec![]),
         "ServiceAccount" => (vec!["NAME", "SECRETS", "AGE"], vec![]),
-        "Service" => (vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], vec!["SELECTOR"]),
+        "Service" => (
+            vec![
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+            vec!["SELECTOR"],
+        ),
         "Endpoints" => (vec!["NAME", "ENDPOINTS", "AGE"], vec![]),
         "PersistentVolume" => (
-            vec!["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"],
+            vec![
+                "NAME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "RECLAIM POLICY",
+                "STATUS",
+                "CLAIM",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "REASON",
+                "AGE",
+            ],
             vec!["VOLUMEMODE"],
         ),
-        "PersistentVolumeClaim" => (vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"], vec!["VOLUMEMODE"]),
-        "StorageClass" => (vec!["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], vec![]),
+        "PersistentVolumeClaim" => (
+            vec![
+                "NAME",
+                "STATUS",
+                "VOLUME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "AGE",
+            ],
+            vec!["VOLUMEMODE"],
+        ),
+        "StorageClass" => (
+            vec![
+                "NAME",
+                "PROVISIONER",
+                "RECLAIMPOLICY",
+                "VOLUMEBINDINGMODE",
+                "ALLOWVOLUMEEXPANSION",
+                "AGE",
+            ],
+            vec![],
+        ),
         "ControllerRevision" => (vec!["NAME", "CONTROLLER", "REVISION", "AGE"], vec![]),
-        "Job" => (vec!["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], vec!["CONTAINERS", "IMAGES", "SELECTOR"]),
+        "Job" => (
+            vec!["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+            vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         _ => (vec!["NAME", "AGE"], vec![]),
     }
 }
@@ -67,9 +146,18 @@ fn created(obj: &Value, now: Millis) -> String {
 }
 
 fn containers_images(obj: &Value, spec_path: &[&str]) -> (String, String) {
-    let cs = meta::path(obj, spec_path).and_then(Value::as_array).cloned().unwrap_or_default();
-    let names: Vec<&str> = cs.iter().filter_map(|c| c.get("name").and_then(Value::as_str)).collect();
-    let images: Vec<&str> = cs.iter().filter_map(|c| c.get("image").and_then(Value::as_str)).collect();
+    let cs = meta::path(obj, spec_path)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let names: Vec<&str> = cs
+        .iter()
+        .filter_map(|c| c.get("name").and_then(Value::as_str))
+        .collect();
+    let images: Vec<&str> = cs
+        .iter()
+        .filter_map(|c| c.get("image").and_then(Value::as_str))
+        .collect();
     (names.join(","), images.join(","))
 }
 
@@ -80,54 +168,108 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
         "Pod" => return pod_cells(obj, wide, now),
         "Deployment" => vec![
             name,
-            format!("{}/{}", i(obj, &["status", "readyReplicas"]), meta::int_at(obj, &["spec", "replicas"]).unwrap_or(1)),
+            format!(
+                "{}/{}",
+                i(obj, &["status", "readyReplicas"]),
+                meta::int_at(obj, &["spec", "replicas"]).unwrap_or(1)
+            ),
             i(obj, &["status", "updatedReplicas"]).to_string(),
             i(obj, &["status", "availableReplicas"]).to_string(),
             created(obj, now),
         ],
         "ReplicaSet" => vec![
             name,
-            meta::int_at(obj, &["spec", "replicas"]).unwrap_or(1).to_string(),
+            meta::int_at(obj, &["spec", "replicas"])
+                .unwrap_or(1)
+                .to_string(),
             i(obj, &["status", "replicas"]).to_string(),
             i(obj, &["status", "readyReplicas"]).to_string(),
             created(obj, now),
         ],
         "StatefulSet" => vec![
             name,
-            format!("{}/{}", i(obj, &["status", "readyReplicas"]), meta::int_at(obj, &["spec", "replicas"]).unwrap_or(1)),
+            format!(
+                "{}/{}",
+                i(obj, &["status", "readyReplicas"]),
+                meta::int_at(obj, &["spec", "replicas"]).unwrap_or(1)
+            ),
             created(obj, now),
         ],
         "Node" => return node_cells(obj, wide, now),
-        "Namespace" => vec![name, s(meta::str_at(obj, &["status", "phase"])), created(obj, now)],
+        "Namespace" => vec![
+            name,
+            s(meta::str_at(obj, &["status", "phase"])),
+            created(obj, now),
+        ],
         "Event" => return event_cells(obj, now),
         "ConfigMap" => {
-            let n = ["data", "binaryData"].iter().map(|k| obj.get(*k).and_then(Value::as_object).map_or(0, |m| m.len())).sum::<usize>();
+            let n = ["data", "binaryData"]
+                .iter()
+                .map(|k| {
+                    obj.get(*k)
+                        .and_then(Value::as_object)
+                        .map_or(0, |m| m.len())
+                })
+                .sum::<usize>();
             vec![name, n.to_string(), created(obj, now)]
         }
         "Secret" => {
-            let n = obj.get("data").and_then(Value::as_object).map_or(0, |m| m.len());
-            vec![name, s(obj.get("type").and_then(Value::as_str)), n.to_string(), created(obj, now)]
+            let n = obj
+                .get("data")
+                .and_then(Value::as_object)
+                .map_or(0, |m| m.len());
+            vec![
+                name,
+                s(obj.get("type").and_then(Value::as_str)),
+                n.to_string(),
+                created(obj, now),
+            ]
         }
         "ServiceAccount" => {
-            let n = obj.get("secrets").and_then(Value::as_array).map_or(0, |a| a.len());
+            let n = obj
+                .get("secrets")
+                .and_then(Value::as_array)
+                .map_or(0, |a| a.len());
             vec![name, n.to_string(), created(obj, now)]
         }
         "Service" => return service_cells(obj, wide, now),
         "StorageClass" => {
-            let default = meta::annotation(obj, "storageclass.kubernetes.io/is-default-class") == Some("true")
-                || meta::annotation(obj, "storageclass.beta.kubernetes.io/is-default-class") == Some("true");
+            let default = meta::annotation(obj, "storageclass.kubernetes.io/is-default-class")
+                == Some("true")
+                || meta::annotation(obj, "storageclass.beta.kubernetes.io/is-default-class")
+                    == Some("true");
             vec![
-                if default { format!("{name} (default)") } else { name },
+                if default {
+                    format!("{name} (default)")
+                } else {
+                    name
+                },
                 s(obj.get("provisioner").and_then(Value::as_str)),
-                obj.get("reclaimPolicy").and_then(Value::as_str).unwrap_or("Delete").to_string(),
-                obj.get("volumeBindingMode").and_then(Value::as_str).unwrap_or("Immediate").to_string(),
-                obj.get("allowVolumeExpansion").and_then(Value::as_bool).unwrap_or(false).to_string(),
+                obj.get("reclaimPolicy")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Delete")
+                    .to_string(),
+                obj.get("volumeBindingMode")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Immediate")
+                    .to_string(),
+                obj.get("allowVolumeExpansion")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+                    .to_string(),
                 created(obj, now),
             ]
         }
         "ControllerRevision" => {
-            let owner = meta::controller_of(obj).map(|(k, n, _)| format!("{}/{n}", qualified(&k))).unwrap_or_else(|| "<none>".into());
-            vec![name, owner, i(obj, &["revision"]).to_string(), created(obj, now)]
+            let owner = meta::controller_of(obj)
+                .map(|(k, n, _)| format!("{}/{n}", qualified(&k)))
+                .unwrap_or_else(|| "<none>".into());
+            vec![
+                name,
+                owner,
+                i(obj, &["revision"]).to_string(),
+                created(obj, now),
+            ]
         }
         _ => vec![name, created(obj, now)],
     };
@@ -135,7 +277,9 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
         match kind {
             "Deployment" | "ReplicaSet" => {
                 let (c, im) = containers_images(obj, &["spec", "template", "spec", "containers"]);
-                let sel = meta::path(obj, &["spec", "selector"]).map(format_label_selector).unwrap_or_else(|| "<none>".into());
+                let sel = meta::path(obj, &["spec", "selector"])
+                    .map(format_label_selector)
+                    .unwrap_or_else(|| "<none>".into());
                 row.extend([c, im, sel]);
             }
             "StatefulSet" => {
@@ -157,24 +301,46 @@ fn qualified(kind: &str) -> String {
 
 fn pod_cells(pod: &Value, wide: bool, now: Millis) -> Vec<String> {
     let phase = s(meta::str_at(pod, &["status", "phase"]));
-    let mut reason = meta::str_at(pod, &["status", "reason"]).map(str::to_string).unwrap_or_else(|| phase.clone());
-    if meta::condition(pod, "PodScheduled").and_then(|c| c.get("reason")).and_then(Value::as_str) == Some("SchedulingGated") {
+    let mut reason = meta::str_at(pod, &["status", "reason"])
+        .map(str::to_string)
+        .unwrap_or_else(|| phase.clone());
+    if meta::condition(pod, "PodScheduled")
+        .and_then(|c| c.get("reason"))
+        .and_then(Value::as_str)
+        == Some("SchedulingGated")
+    {
         reason = "SchedulingGated".into();
     }
-    let spec_init: Vec<&Value> = meta::path(pod, &["spec", "initContainers"]).and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let spec_init: Vec<&Value> = meta::path(pod, &["spec", "initContainers"])
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     let restartable = |name: &str| {
-        spec_init.iter().any(|c| c.get("name").and_then(Value::as_str) == Some(name) && c.get("restartPolicy").and_then(Value::as_str) == Some("Always"))
+        spec_init.iter().any(|c| {
+            c.get("name").and_then(Value::as_str) == Some(name)
+                && c.get("restartPolicy").and_then(Value::as_str) == Some("Always")
+        })
     };
-    let mut total = meta::path(pod, &["spec", "containers"]).and_then(Value::as_array).map_or(0, |a| a.len());
-    total += spec_init.iter().filter(|c| c.get("restartPolicy").and_then(Value::as_str) == Some("Always")).count();
+    let mut total = meta::path(pod, &["spec", "containers"])
+        .and_then(Value::as_array)
+        .map_or(0, |a| a.len());
+    total += spec_init
+        .iter()
+        .filter(|c| c.get("restartPolicy").and_then(Value::as_str) == Some("Always"))
+        .count();
     let mut ready = 0;
     let mut restarts = 0;
     let mut sidecar_restarts = 0;
     let mut last_restart: Option<Millis> = None;
     let mut last_sidecar_restart: Option<Millis> = None;
-    let finished_at = |c: &Value| meta::str_at(c, &["lastState", "terminated", "finishedAt"]).and_then(parse_rfc3339);
+    let finished_at = |c: &Value| {
+        meta::str_at(c, &["lastState", "terminated", "finishedAt"]).and_then(parse_rfc3339)
+    };
     let mut initializing = false;
-    let init_statuses: Vec<Value> = meta::path(pod, &["status", "initContainerStatuses"]).and_then(Value::as_array).cloned().unwrap_or_default();
+    let init_statuses: Vec<Value> = meta::path(pod, &["status", "initContainerStatuses"])
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     for (idx, c) in init_statuses.iter().enumerate() {
         let cname = c.get("name").and_then(Value::as_str).unwrap_or("");
         restarts += meta::int_at(c, &["restartCount"]).unwrap_or(0);
@@ -203,7 +369,10 @@ fn pod_cells(pod: &Value, wide: bool, now: Millis) -> Vec<String> {
             reason = if r.is_empty() {
                 match t.get("signal").and_then(Value::as_i64).filter(|s| *s != 0) {
                     Some(sig) => format!("Init:Signal:{sig}"),
-                    None => format!("Init:ExitCode:{}", t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)),
+                    None => format!(
+                        "Init:ExitCode:{}",
+                        t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)
+                    ),
                 }
             } else {
                 format!("Init:{r}")
@@ -216,12 +385,18 @@ fn pod_cells(pod: &Value, wide: bool, now: Millis) -> Vec<String> {
         initializing = true;
         break;
     }
-    let initialized = meta::condition(pod, "Initialized").and_then(|c| c.get("status")).and_then(Value::as_str) == Some("True");
+    let initialized = meta::condition(pod, "Initialized")
+        .and_then(|c| c.get("status"))
+        .and_then(Value::as_str)
+        == Some("True");
     if !initializing || initialized {
         restarts = sidecar_restarts;
         last_restart = last_sidecar_restart;
         let mut has_running = false;
-        let statuses: Vec<Value> = meta::path(pod, &["status", "containerStatuses"]).and_then(Value::as_array).cloned().unwrap_or_default();
+        let statuses: Vec<Value> = meta::path(pod, &["status", "containerStatuses"])
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for c in statuses.iter().rev() {
             restarts += meta::int_at(c, &["restartCount"]).unwrap_or(0);
             if let Some(t) = finished_at(c) {
@@ -238,17 +413,29 @@ fn pod_cells(pod: &Value, wide: bool, now: Millis) -> Vec<String> {
                 } else {
                     match t.get("signal").and_then(Value::as_i64).filter(|s| *s != 0) {
                         Some(sig) => format!("Signal:{sig}"),
-                        None => format!("ExitCode:{}", t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)),
+                        None => format!(
+                            "ExitCode:{}",
+                            t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)
+                        ),
                     }
                 };
-            } else if c.get("ready").and_then(Value::as_bool) == Some(true) && meta::path(c, &["state", "running"]).is_some() {
+            } else if c.get("ready").and_then(Value::as_bool) == Some(true)
+                && meta::path(c, &["state", "running"]).is_some()
+            {
                 has_running = true;
                 ready += 1;
             }
         }
         if reason == "Completed" && has_running {
-            let pod_ready = meta::condition(pod, "Ready").and_then(|c| c.get("status")).and_then(Value::as_str) == Some("True");
-            reason = if pod_ready { "Running".into() } else { "NotReady".into() };
+            let pod_ready = meta::condition(pod, "Ready")
+                .and_then(|c| c.get("status"))
+                .and_then(Value::as_str)
+                == Some("True");
+            reason = if pod_ready {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
         }
     }
     if meta::is_deleting(pod) {
@@ -262,32 +449,58 @@ fn pod_cells(pod: &Value, wide: bool, now: Millis) -> Vec<String> {
         (0, _) | (_, None) => restarts.to_string(),
         (n, Some(t)) => format!("{n} ({} ago)", human_duration(now - t)),
     };
-    let mut row = vec![meta::name(pod).to_string(), format!("{ready}/{total}"), reason, restarts_str, created(pod, now)];
+    let mut row = vec![
+        meta::name(pod).to_string(),
+        format!("{ready}/{total}"),
+        reason,
+        restarts_str,
+        created(pod, now),
+    ];
     if wide {
-        let ip = meta::str_at(pod, &["status", "podIPs", "0", "ip"]).filter(|s| !s.is_empty()).unwrap_or("<none>");
-        let node = meta::str_at(pod, &["spec", "nodeName"]).filter(|s| !s.is_empty()).unwrap_or("<none>");
-        let nominated = meta::str_at(pod, &["status", "nominatedNodeName"]).filter(|s| !s.is_empty()).unwrap_or("<none>");
+        let ip = meta::str_at(pod, &["status", "podIPs", "0", "ip"])
+            .filter(|s| !s.is_empty())
+            .unwrap_or("<none>");
+        let node = meta::str_at(pod, &["spec", "nodeName"])
+            .filter(|s| !s.is_empty())
+            .unwrap_or("<none>");
+        let nominated = meta::str_at(pod, &["status", "nominatedNodeName"])
+            .filter(|s| !s.is_empty())
+            .unwrap_or("<none>");
         let gates = match meta::path(pod, &["spec", "readinessGates"]).and_then(Value::as_array) {
             Some(g) if !g.is_empty() => {
                 let ok = g
                     .iter()
                     .filter(|gate| {
-                        let ty = gate.get("conditionType").and_then(Value::as_str).unwrap_or("");
-                        meta::condition(pod, ty).and_then(|c| c.get("status")).and_then(Value::as_str) == Some("True")
+                        let ty = gate
+                            .get("conditionType")
+                            .and_then(Value::as_str)
+                            .unwrap_or("");
+                        meta::condition(pod, ty)
+                            .and_then(|c| c.get("status"))
+                            .and_then(Value::as_str)
+                            == Some("True")
                     })
                     .count();
                 format!("{ok}/{}", g.len())
             }
             _ => "<none>".to_string(),
         };
-        row.extend([ip.to_string(), node.to_string(), nominated.to_string(), gates]);
+        row.extend([
+            ip.to_string(),
+            node.to_string(),
+            nominated.to_string(),
+            gates,
+        ]);
     }
     row
 }
 
 fn node_cells(node: &Value, wide: bool, now: Millis) -> Vec<String> {
     let mut status: Vec<String> = Vec::new();
-    match meta::condition(node, "Ready").and_then(|c| c.get("status")).and_then(Value::as_str) {
+    match meta::condition(node, "Ready")
+        .and_then(|c| c.get("status"))
+        .and_then(Value::as_str)
+    {
         Some("True") => status.push("Ready".into()),
         Some(_) => status.push("NotReady".into()),
         None => status.push("Unknown".into()),
@@ -297,33 +510,57 @@ fn node_cells(node: &Value, wide: bool, now: Millis) -> Vec<String> {
     }
     let mut roles: Vec<String> = meta::labels(node)
         .keys()
-        .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(str::to_string))
+        .filter_map(|k| {
+            k.strip_prefix("node-role.kubernetes.io/")
+                .map(str::to_string)
+        })
         .filter(|r| !r.is_empty())
         .collect();
     if let Some(r) = meta::labels(node).get("kubernetes.io/role") {
         roles.push(r.clone());
     }
     roles.sort();
-    let roles = if roles.is_empty() { "<none>".to_string() } else { roles.join(",") };
+    let roles = if roles.is_empty() {
+        "<none>".to_string()
+    } else {
+        roles.join(",")
+    };
     let mut row = vec![
         meta::name(node).to_string(),
         status.join(","),
         roles,
         created(node, now),
-        s(meta::str_at(node, &["status", "nodeInfo", "kubeletVersion"])),
+        s(meta::str_at(
+            node,
+            &["status", "nodeInfo", "kubeletVersion"],
+        )),
     ];
     if wide {
         let addr = |ty: &str| {
             meta::path(node, &["status", "addresses"])
                 .and_then(Value::as_array)
-                .and_then(|a| a.iter().find(|x| x.get("type").and_then(Value::as_str) == Some(ty)))
+                .and_then(|a| {
+                    a.iter()
+                        .find(|x| x.get("type").and_then(Value::as_str) == Some(ty))
+                })
                 .and_then(|x| x.get("address"))
                 .and_then(Value::as_str)
                 .unwrap_or("<none>")
                 .to_string()
         };
-        let info = |k: &str| meta::str_at(node, &["status", "nodeInfo", k]).filter(|v| !v.is_empty()).unwrap_or("<unknown>").to_string();
-        row.extend([addr("InternalIP"), addr("ExternalIP"), info("osImage"), info("kernelVersion"), info("containerRuntimeVersion")]);
+        let info = |k: &str| {
+            meta::str_at(node, &["status", "nodeInfo", k])
+                .filter(|v| !v.is_empty())
+                .unwrap_or("<unknown>")
+                .to_string()
+        };
+        row.extend([
+            addr("InternalIP"),
+            addr("ExternalIP"),
+            info("osImage"),
+            info("kernelVersion"),
+            info("containerRuntimeVersion"),
+        ]);
     }
     row
 }
@@ -341,30 +578,73 @@ fn event_cells(ev: &Value, now: Millis) -> Vec<String> {
     };
     let obj = format!(
         "{}/{}",
-        meta::str_at(ev, &["involvedObject", "kind"]).unwrap_or("").to_ascii_lowercase(),
+        meta::str_at(ev, &["involvedObject", "kind"])
+            .unwrap_or("")
+            .to_ascii_lowercase(),
         meta::str_at(ev, &["involvedObject", "name"]).unwrap_or("")
     );
-    let message = s(ev.get("message").and_then(Value::as_str)).trim().to_string();
-    vec![last_seen, s(ev.get("type").and_then(Value::as_str)), s(ev.get("reason").and_then(Value::as_str)), obj, message]
+    let message = s(ev.get("message").and_then(Value::as_str))
+        .trim()
+        .to_string();
+    vec![
+        last_seen,
+        s(ev.get("type").and_then(Value::as_str)),
+        s(ev.get("reason").and_then(Value::as_str)),
+        obj,
+        message,
+    ]
 }
 
 fn service_cells(svc: &Value, wide: bool, now: Millis) -> Vec<String> {
-    let ty = meta::str_at(svc, &["spec", "type"]).unwrap_or("ClusterIP").to_string();
-    let cluster_ip = meta::str_at(svc, &["spec", "clusterIPs", "0"]).or_else(|| meta::str_at(svc, &["spec", "clusterIP"])).unwrap_or("").to_string();
-    let cluster_ip = if cluster_ip.is_empty() { "<none>".to_string() } else { cluster_ip };
-    let external: Vec<String> = meta::path(svc, &["spec", "externalIPs"]).and_then(Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default();
+    let ty = meta::str_at(svc, &["spec", "type"])
+        .unwrap_or("ClusterIP")
+        .to_string();
+    let cluster_ip = meta::str_at(svc, &["spec", "clusterIPs", "0"])
+        .or_else(|| meta::str_at(svc, &["spec", "clusterIP"]))
+        .unwrap_or("")
+        .to_string();
+    let cluster_ip = if cluster_ip.is_empty() {
+        "<none>".to_string()
+    } else {
+        cluster_ip
+    };
+    let external: Vec<String> = meta::path(svc, &["spec", "externalIPs"])
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
     let external_ip = match ty.as_str() {
         "ClusterIP" | "NodePort" => {
-            if external.is_empty() { "<none>".to_string() } else { external.join(",") }
+            if external.is_empty() {
+                "<none>".to_string()
+            } else {
+                external.join(",")
+            }
         }
         "LoadBalancer" => {
             let ingress: Vec<String> = meta::path(svc, &["status", "loadBalancer", "ingress"])
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|i| i.get("ip").or_else(|| i.get("hostname")).and_then(Value::as_str).map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|i| {
+                            i.get("ip")
+                                .or_else(|| i.get("hostname"))
+                                .and_then(Value::as_str)
+                                .map(str::to_string)
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             let mut all = ingress;
             all.extend(external);
-            if all.is_empty() { "<pending>".to_string() } else { all.join(",") }
+            if all.is_empty() {
+                "<pending>".to_string()
+            } else {
+                all.join(",")
+            }
         }
         "ExternalName" => s(meta::str_at(svc, &["spec", "externalName"])),
         _ => "<unknown>".to_string(),
@@ -376,7 +656,11 @@ fn service_cells(svc: &Value, wide: bool, now: Millis) -> Vec<String> {
                 .map(|p| {
                     let port = p.get("port").and_then(Value::as_i64).unwrap_or(0);
                     let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
-                    match p.get("nodePort").and_then(Value::as_i64).filter(|n| *n != 0) {
+                    match p
+                        .get("nodePort")
+                        .and_then(Value::as_i64)
+                        .filter(|n| *n != 0)
+                    {
                         Some(np) => format!("{port}:{np}/{proto}"),
                         None => format!("{port}/{proto}"),
                     }
@@ -384,11 +668,29 @@ fn service_cells(svc: &Value, wide: bool, now: Millis) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
-    let ports = if ports.is_empty() { "<none>".to_string() } else { ports.join(",") };
-    let mut row = vec![meta::name(svc).to_string(), ty, cluster_ip, external_ip, ports, created(svc, now)];
+    let ports = if ports.is_empty() {
+        "<none>".to_string()
+    } else {
+        ports.join(",")
+    };
+    let mut row = vec![
+        meta::name(svc).to_string(),
+        ty,
+        cluster_ip,
+        external_ip,
+        ports,
+        created(svc, now),
+    ];
     if wide {
         let sel = meta::string_map(svc, &["spec", "selector"]);
-        row.push(if sel.is_empty() { "<none>".into() } else { sel.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",") });
+        row.push(if sel.is_empty() {
+            "<none>".into()
+        } else {
+            sel.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        });
     }
     row
 }
@@ -420,10 +722,10 @@ pub fn table(kind: &str, objs: &[Value], opts: &TableOptions, now: Millis) -> Ve
             row.push(meta::namespace(o).to_string());
         }
         let mut c = cells(kind, o, opts.wide, now);
-        if let (Some(prefix), Some(first)) = (&opts.kind_prefix, c.first_mut()) {
-            if kind != "Event" {
-                *first = format!("{prefix}/{first}");
-            }
+        if let (Some(prefix), Some(first)) = (&opts.kind_prefix, c.first_mut())
+            && kind != "Event"
+        {
+            *first = format!("{prefix}/{first}");
         }
         row.extend(c);
         let labels = meta::labels(o);
@@ -431,7 +733,15 @@ pub fn table(kind: &str, objs: &[Value], opts: &TableOptions, now: Millis) -> Ve
             row.push(labels.get(l).cloned().unwrap_or_default());
         }
         if opts.show_labels {
-            row.push(if labels.is_empty() { "<none>".into() } else { labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",") });
+            row.push(if labels.is_empty() {
+                "<none>".into()
+            } else {
+                labels
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            });
         }
         for cell in row.iter_mut() {
             if let Some(pos) = cell.find(['\n', '\r', '\x0c']) {

@@ -27,7 +27,7 @@ fn kind_of(f: &str, kind: &str) -> Res<&'static KindInfo> {
 pub fn parse_duration(s: &str) -> Result<i64, String> {
     let s = s.trim();
     if let Ok(n) = s.parse::<f64>() {
-        return if n >= 0.0 && n < 1e9 {
+        return if (0.0..1e9).contains(&n) {
             Ok((n * 1000.0) as i64)
         } else {
             Err(format!("invalid duration \"{s}\""))

@@ -110,13 +110,13 @@ fn spec_from(reference: &str, opts: &Map, counter: u64) -> Res<ImageSpec> {
             })
             .collect();
     }
-    if let Some(v) = opts.get("labels") {
-        if let Some(m) = v.clone().try_cast::<Map>() {
-            spec.config.labels = m
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-        }
+    if let Some(v) = opts.get("labels")
+        && let Some(m) = v.clone().try_cast::<Map>()
+    {
+        spec.config.labels = m
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
     }
     if let Some(v) = opts.get("http") {
         let m = v.clone().try_cast::<Map>().ok_or(
