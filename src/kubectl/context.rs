@@ -1,0 +1,107 @@
+//! What a kubectl command runs against: the world, the client configuration (current
+//! namespace), the workstation's files and editor, standard input, and the output streams.
+
+use crate::world::World;
+
+/// Standard output and error of one command, captured.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Io {
+    /// Standard output.
+    pub out: Vec<u8>,
+    /// Standard error.
+    pub err: Vec<u8>,
+}
+
+impl Io {
+    /// Writes to standard output.
+    pub fn out(&mut self, s: &str) {
+        self.out.extend_from_slice(s.as_bytes());
+    }
+
+    /// Writes to standard error.
+    pub fn err(&mut self, s: &str) {
+        self.err.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// The kubeconfig as far as a lab needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// The current context's namespace.
+    pub namespace: String,
+    /// The user name (`oc whoami`).
+    pub user: String,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            namespace: "default".into(),
+            user: "kubernetes-admin".into(),
+        }
+    }
+}
+
+/// The student's workstation as kubectl sees it: files for `-f`, and an editor for `edit`.
+pub trait Workstation {
+    /// Reads a file (relative paths from the working directory); the error is the OS-style
+    /// message (`open x.yaml: no such file or directory`).
+    fn read_file(&self, path: &str) -> Result<Vec<u8>, String>;
+    /// Whether a path is a directory.
+    fn is_dir(&self, path: &str) -> bool;
+    /// The entries of a directory (file names, sorted).
+    fn list_dir(&self, path: &str) -> Result<Vec<String>, String>;
+    /// Lets the user edit `content` (saved as `file_name` in a temporary place); returns the new
+    /// content, or an error message.
+    fn edit(&mut self, file_name: &str, content: &[u8]) -> Result<Vec<u8>, String>;
+    /// An environment variable of the shell.
+    fn env(&self, name: &str) -> Option<String>;
+}
+
+/// A workstation without files (Rhai-driven commands, tests).
+#[derive(Debug, Default, Clone)]
+pub struct NoFiles;
+
+impl Workstation for NoFiles {
+    fn read_file(&self, path: &str) -> Result<Vec<u8>, String> {
+        Err(format!("open {path}: no such file or directory"))
+    }
+    fn is_dir(&self, _path: &str) -> bool {
+        false
+    }
+    fn list_dir(&self, path: &str) -> Result<Vec<String>, String> {
+        Err(format!("open {path}: no such file or directory"))
+    }
+    fn edit(&mut self, _file_name: &str, _content: &[u8]) -> Result<Vec<u8>, String> {
+        Err("no editor is available here".into())
+    }
+    fn env(&self, _name: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Everything a command needs.
+pub struct Ctx<'a> {
+    /// The cluster.
+    pub world: &'a mut World,
+    /// Client configuration (namespace).
+    pub config: &'a mut ClientConfig,
+    /// Files and editor.
+    pub files: &'a mut dyn Workstation,
+    /// Standard input.
+    pub stdin: &'a [u8],
+    /// Output.
+    pub io: Io,
+    /// `kubectl` or `oc`.
+    pub program: &'static str,
+}
+
+impl Ctx<'_> {
+    /// The namespace for a command: `-n` if given, else the context's.
+    pub fn namespace(&self, flag: Option<&str>) -> String {
+        match flag {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => self.config.namespace.clone(),
+        }
+    }
+}
