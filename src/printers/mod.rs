@@ -2,4 +2,5 @@
 //! output, YAML/JSON identical to kubectl's, jsonpath and custom columns, AGE formatting.
 
 pub mod age;
+pub mod name;
 pub mod table;
