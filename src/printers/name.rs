@@ -26,7 +26,11 @@ pub fn success(kind: &KindInfo, name: &str, operation: &str, dry_run: DryRun) ->
         DryRun::Client => format!("{operation} (dry run)"),
         DryRun::Server => format!("{operation} (server dry run)"),
     };
-    if op.is_empty() { format!("{}\n", qualified_name(kind, name)) } else { format!("{} {op}\n", qualified_name(kind, name)) }
+    if op.is_empty() {
+        format!("{}\n", qualified_name(kind, name))
+    } else {
+        format!("{} {op}\n", qualified_name(kind, name))
+    }
 }
 
 #[cfg(test)]
@@ -37,8 +41,17 @@ mod tests {
     #[test]
     fn prints_like_kubectl() {
         let d = by_kind("Deployment").unwrap();
-        assert_eq!(success(d, "mongo", "created", DryRun::None), "deployment.apps/mongo created\n");
-        assert_eq!(success(by_kind("Pod").unwrap(), "p", "deleted", DryRun::Client), "pod/p deleted (dry run)\n");
-        assert_eq!(success(d, "mongo", "", DryRun::None), "deployment.apps/mongo\n");
+        assert_eq!(
+            success(d, "mongo", "created", DryRun::None),
+            "deployment.apps/mongo created\n"
+        );
+        assert_eq!(
+            success(by_kind("Pod").unwrap(), "p", "deleted", DryRun::Client),
+            "pod/p deleted (dry run)\n"
+        );
+        assert_eq!(
+            success(d, "mongo", "", DryRun::None),
+            "deployment.apps/mongo\n"
+        );
     }
 }

@@ -9,6 +9,18 @@ use super::api::error::ApiError;
 use super::api::kinds::{self, KindInfo};
 use super::api::meta;
 
+fn add_finalizer(obj: &mut Value, f: &str) {
+    let fins = meta::path_mut(obj, &["metadata", "finalizers"]);
+    if !fins.is_array() {
+        *fins = json!([]);
+    }
+    if let Some(a) = fins.as_array_mut() {
+        if !a.iter().any(|x| x.as_str() == Some(f)) {
+            a.push(json!(f));
+        }
+    }
+}
+
 impl World {
     /// Runs the admission plugins for a create.
     pub(crate) fn admit(&mut self, kind: &KindInfo, obj: &mut Value) -> Result<(), ApiError> {
@@ -17,6 +29,11 @@ impl World {
             "Service" => self.admit_service(obj),
             "PersistentVolumeClaim" => {
                 self.admit_pvc(obj);
+                add_finalizer(obj, "kubernetes.io/pvc-protection");
+                Ok(())
+            }
+            "PersistentVolume" => {
+                add_finalizer(obj, "kubernetes.io/pv-protection");
                 Ok(())
             }
             _ => Ok(()),

@@ -80,6 +80,7 @@ fn node_object(name: &str, control_plane: bool, ip: &str, created: &str) -> Valu
 pub fn build(seed: u64) -> World {
     let mut w = World::empty(seed, DEFAULT_START - CLUSTER_AGE_MS);
     w.registry = default_registry();
+    w.provisioners.insert("rancher.io/local-path".to_string());
     let created = rfc3339(w.now());
     for ns in [
         "default",

@@ -80,6 +80,8 @@ pub struct World {
     pub pods: BTreeMap<String, PodRuntime>,
     /// Simulation durations.
     pub timings: Timings,
+    /// Volume provisioners running in the cluster (StorageClass `provisioner` names).
+    pub provisioners: BTreeSet<String>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
     /// Whether API writes run the controllers to quiescence before returning (tests that step
@@ -104,6 +106,7 @@ impl World {
             nodes: BTreeMap::new(),
             pods: BTreeMap::new(),
             timings: Timings::default(),
+            provisioners: BTreeSet::new(),
             notices: Vec::new(),
             settle_on_write: true,
             audit: Vec::new(),
@@ -221,6 +224,21 @@ impl World {
         if at > self.clock.now() && self.resyncs.insert(at) {
             self.clock.schedule(at, Timer::Resync);
         }
+    }
+
+    /// The instance name a provisioner reports in its events
+    /// (`<provisioner>_<pod>_<uuid>` uses this as `<pod>_<uuid>`).
+    pub fn provisioner_instance(&self, provisioner: &str) -> String {
+        let h = seed::fnv1a32(provisioner.as_bytes());
+        let short = provisioner
+            .rsplit(['/', '.'])
+            .next()
+            .unwrap_or("provisioner");
+        format!(
+            "{short}-provisioner-{}_{h:08x}-0000-4000-8000-{:012x}",
+            seed::safe_encode_u32(h),
+            u64::from(h) * 65_537
+        )
     }
 
     /// A fresh pod IP on a node (`10.244.<n>.<k>`).

@@ -5,6 +5,8 @@ pub mod deployment;
 pub mod gc;
 pub mod namespace;
 pub mod replicaset;
+pub mod statefulset;
+pub mod volumes;
 
 use super::World;
 use super::nodes::{kubelet, scheduler};
@@ -29,7 +31,9 @@ pub fn round(world: &mut World) -> bool {
     let before = world.store.writes();
     deployment::run(world);
     replicaset::run(world);
+    statefulset::run(world);
     gc::run(world);
+    volumes::run(world);
     namespace::run(world);
     scheduler::run(world);
     kubelet::run(world);
@@ -37,4 +41,9 @@ pub fn round(world: &mut World) -> bool {
 }
 
 /// A named timer fired (extension controllers register names).
-pub fn on_named_timer(_world: &mut World, _name: &str) {}
+pub fn on_named_timer(world: &mut World, name: &str) {
+    let parts: Vec<&str> = name.splitn(3, '/').collect();
+    if let ["provision", ns, claim] = parts.as_slice() {
+        volumes::provision(world, ns, claim);
+    }
+}

@@ -38,7 +38,47 @@ pub fn run(world: &mut World) -> bool {
         .collect();
     let mut changed = false;
     for pod in pending {
-        match choose(&pod, &nodes, &placed) {
+        let (allowed, annotate) = match volume_check(world, &pod) {
+            VolumeCheck::Fail(msg) => {
+                unschedulable(world, &pod, &msg);
+                continue;
+            }
+            VolumeCheck::Wait => continue,
+            VolumeCheck::Ready(allowed) => (allowed, vec![]),
+            VolumeCheck::SelectNode(claims) => (None, claims),
+        };
+        let candidates: Vec<Value> = match &allowed {
+            Some(a) => nodes
+                .iter()
+                .filter(|n| a.iter().any(|x| x == meta::name(n)))
+                .cloned()
+                .collect(),
+            None => nodes.clone(),
+        };
+        let chosen = if candidates.is_empty() {
+            Err(format!(
+                "0/{total} nodes are available: {total} node(s) had volume node affinity conflict. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
+                total = nodes.len()
+            ))
+        } else {
+            choose(&pod, &candidates, &placed)
+        };
+        if !annotate.is_empty() {
+            if let Ok(node) = &chosen {
+                for claim in annotate {
+                    if let Some(mut c) = world
+                        .object("PersistentVolumeClaim", meta::namespace(&pod), &claim)
+                        .cloned()
+                    {
+                        meta::set_annotation(&mut c, "volume.kubernetes.io/selected-node", node);
+                        world.write(c);
+                        changed = true;
+                    }
+                }
+            }
+            continue;
+        }
+        match chosen {
             Ok(node) => {
                 placed.push(placed_of(&pod, &node));
                 let mut p = pod.clone();
@@ -60,23 +100,7 @@ pub fn run(world: &mut World) -> bool {
                 changed = true;
             }
             Err(msg) => {
-                let already = meta::condition(&pod, "PodScheduled")
-                    .and_then(|c| c.get("message"))
-                    .and_then(Value::as_str)
-                    == Some(msg.as_str());
-                if !already {
-                    let mut p = pod.clone();
-                    set_scheduled_condition(&mut p, false, Some(&msg), &rfc3339(world.now()));
-                    meta::set_path(&mut p, &["status", "phase"], json!("Pending"));
-                    let p = world.write(p);
-                    world.record_event(
-                        &p,
-                        None,
-                        "Warning",
-                        "FailedScheduling",
-                        &msg,
-                        &Source::component("default-scheduler"),
-                    );
+                if unschedulable(world, &pod, &msg) {
                     changed = true;
                 }
             }
@@ -289,4 +313,121 @@ fn choose(pod: &Value, nodes: &[Value], pods: &[Placed]) -> Result<String, Strin
         "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
         parts.join(", ")
     ))
+}
+
+/// Marks a pod unschedulable with `msg` (once per distinct message). True if it wrote.
+fn unschedulable(world: &mut World, pod: &Value, msg: &str) -> bool {
+    let already = meta::condition(pod, "PodScheduled")
+        .and_then(|c| c.get("message"))
+        .and_then(Value::as_str)
+        == Some(msg);
+    if already {
+        return false;
+    }
+    let mut p = pod.clone();
+    set_scheduled_condition(&mut p, false, Some(msg), &rfc3339(world.now()));
+    meta::set_path(&mut p, &["status", "phase"], json!("Pending"));
+    let p = world.write(p);
+    world.record_event(
+        &p,
+        None,
+        "Warning",
+        "FailedScheduling",
+        msg,
+        &Source::component("default-scheduler"),
+    );
+    true
+}
+
+/// What the pod's claims allow.
+enum VolumeCheck {
+    /// Schedulable, optionally only on these nodes (bound volumes with node affinity).
+    Ready(Option<Vec<String>>),
+    /// Claims waiting for a node (WaitForFirstConsumer): pick one and annotate them.
+    SelectNode(Vec<String>),
+    /// Unschedulable with this message.
+    Fail(String),
+    /// A volume is being provisioned for the chosen node: try again later, silently.
+    Wait,
+}
+
+fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
+    let ns = meta::namespace(pod);
+    let total = world.nodes.len();
+    let fail = |why: String| {
+        VolumeCheck::Fail(format!(
+            "0/{total} nodes are available: {why}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+        ))
+    };
+    let mut allowed: Option<Vec<String>> = None;
+    let mut select = Vec::new();
+    for v in meta::path(pod, &["spec", "volumes"])
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(claim) = meta::str_at(v, &["persistentVolumeClaim", "claimName"]) else {
+            continue;
+        };
+        let Some(pvc) = world.object("PersistentVolumeClaim", ns, claim) else {
+            return fail(format!("persistentvolumeclaim \"{claim}\" not found"));
+        };
+        if meta::is_deleting(pvc) {
+            return fail(format!(
+                "persistentvolumeclaim \"{claim}\" is being deleted"
+            ));
+        }
+        if meta::str_at(pvc, &["status", "phase"]) == Some("Bound") {
+            let pv = meta::str_at(pvc, &["spec", "volumeName"])
+                .and_then(|n| world.object("PersistentVolume", "", n));
+            let nodes: Option<Vec<String>> = pv
+                .and_then(|pv| {
+                    meta::path(
+                        pv,
+                        &[
+                            "spec",
+                            "nodeAffinity",
+                            "required",
+                            "nodeSelectorTerms",
+                            "0",
+                            "matchExpressions",
+                            "0",
+                            "values",
+                        ],
+                    )
+                })
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                });
+            if let Some(n) = nodes {
+                allowed = Some(match allowed {
+                    None => n,
+                    Some(prev) => prev.into_iter().filter(|x| n.contains(x)).collect(),
+                });
+            }
+            continue;
+        }
+        let class = crate::world::controllers::volumes::class_of(pvc);
+        let wffc = world
+            .object("StorageClass", "", &class)
+            .and_then(|sc| sc.get("volumeBindingMode"))
+            .and_then(Value::as_str)
+            == Some("WaitForFirstConsumer");
+        if !wffc {
+            return fail("pod has unbound immediate PersistentVolumeClaims".to_string());
+        }
+        if meta::annotation(pvc, "volume.kubernetes.io/selected-node").is_some() {
+            // Provisioning for the selected node is under way: wait without an event.
+            return VolumeCheck::Wait;
+        }
+        select.push(claim.to_string());
+    }
+    if select.is_empty() {
+        VolumeCheck::Ready(allowed)
+    } else {
+        VolumeCheck::SelectNode(select)
+    }
 }
