@@ -14,10 +14,10 @@ fn add_finalizer(obj: &mut Value, f: &str) {
     if !fins.is_array() {
         *fins = json!([]);
     }
-    if let Some(a) = fins.as_array_mut() {
-        if !a.iter().any(|x| x.as_str() == Some(f)) {
-            a.push(json!(f));
-        }
+    if let Some(a) = fins.as_array_mut()
+        && !a.iter().any(|x| x.as_str() == Some(f))
+    {
+        a.push(json!(f));
     }
 }
 

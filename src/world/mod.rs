@@ -13,6 +13,7 @@ pub mod clock;
 pub mod controllers;
 pub mod default_world;
 pub mod events;
+pub mod network;
 pub mod nodes;
 pub mod registry;
 pub mod requests;
@@ -93,6 +94,7 @@ pub struct World {
     ip_seq: BTreeMap<String, u32>,
     resyncs: BTreeSet<Millis>,
     event_index: BTreeMap<String, (String, String)>,
+    lb_counter: BTreeMap<String, usize>,
 }
 
 impl World {
@@ -115,6 +117,7 @@ impl World {
             ip_seq: BTreeMap::new(),
             resyncs: BTreeSet::new(),
             event_index: BTreeMap::new(),
+            lb_counter: BTreeMap::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! controller syncs every object it owns, in a fixed order, until a whole round changes nothing.
 
 pub mod deployment;
+pub mod endpoints;
 pub mod gc;
 pub mod namespace;
 pub mod replicaset;
@@ -34,6 +35,7 @@ pub fn round(world: &mut World) -> bool {
     statefulset::run(world);
     gc::run(world);
     volumes::run(world);
+    endpoints::run(world);
     namespace::run(world);
     scheduler::run(world);
     kubelet::run(world);

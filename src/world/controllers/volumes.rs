@@ -280,21 +280,21 @@ fn sync_claim(world: &mut World, pvc: &Value) {
         == Some("WaitForFirstConsumer");
     let selected_node =
         meta::annotation(pvc, "volume.kubernetes.io/selected-node").map(str::to_string);
-    if !(wffc && selected_node.is_none()) {
-        if let Some(pv) = find_match(pvc, &pvs) {
-            let pv = pv.clone();
-            bind(world, pvc, &pv);
-            return;
-        }
+    if !(wffc && selected_node.is_none())
+        && let Some(pv) = find_match(pvc, &pvs)
+    {
+        let pv = pv.clone();
+        bind(world, pvc, &pv);
+        return;
     }
     if class.is_empty() {
-        if meta::path(pvc, &["spec", "storageClassName"]).is_none() {
-            if let Some(default) = world.default_storage_class() {
-                let mut c = pvc.clone();
-                meta::set_path(&mut c, &["spec", "storageClassName"], json!(default));
-                world.write(c);
-                return;
-            }
+        if meta::path(pvc, &["spec", "storageClassName"]).is_none()
+            && let Some(default) = world.default_storage_class()
+        {
+            let mut c = pvc.clone();
+            meta::set_path(&mut c, &["spec", "storageClassName"], json!(default));
+            world.write(c);
+            return;
         }
         event_once(
             world,

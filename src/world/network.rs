@@ -1,0 +1,170 @@
+//! The cluster network as seen from a pod or a node: DNS names of Services and pods, cluster IPs
+//! load-balanced round-robin over ready endpoints, and what a container answers over HTTP.
+
+use serde_json::Value;
+
+use super::World;
+use super::api::meta;
+
+/// Why a connection failed (curl's exit codes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetError {
+    /// DNS failed (curl exit 6).
+    UnknownHost(String),
+    /// Nothing listens there (curl exit 7).
+    Refused { host: String, port: u16 },
+}
+
+/// A successful HTTP exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Body.
+    pub body: String,
+    /// The pod that answered.
+    pub pod: String,
+}
+
+impl World {
+    /// `GET http://host:port/path` from a pod in namespace `from_ns`.
+    pub fn http_get(
+        &mut self,
+        from_ns: &str,
+        host: &str,
+        port: u16,
+        path: &str,
+    ) -> Result<HttpResponse, NetError> {
+        let _ = path;
+        if let Some(pod) = self.pod_by_ip(host) {
+            return answer(&self.pods_runtime_body(&pod, port), host, port, &pod);
+        }
+        let Some(svc) = self.resolve_service(from_ns, host) else {
+            return Err(NetError::UnknownHost(host.to_string()));
+        };
+        let svc_port = meta::path(&svc, &["spec", "ports"])
+            .and_then(Value::as_array)
+            .and_then(|ps| {
+                ps.iter()
+                    .find(|p| p.get("port").and_then(Value::as_u64) == Some(port as u64))
+                    .cloned()
+            });
+        let Some(svc_port) = svc_port else {
+            return Err(NetError::Refused {
+                host: host.to_string(),
+                port,
+            });
+        };
+        let ep = self
+            .object("Endpoints", meta::namespace(&svc), meta::name(&svc))
+            .cloned();
+        let addrs: Vec<(String, String)> = ep
+            .as_ref()
+            .and_then(|e| meta::path(e, &["subsets", "0", "addresses"]))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| {
+                        Some((
+                            x.get("ip")?.as_str()?.to_string(),
+                            meta::str_at(x, &["targetRef", "name"])?.to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if addrs.is_empty() {
+            return Err(NetError::Refused {
+                host: host.to_string(),
+                port,
+            });
+        }
+        let key = format!("{}/{}", meta::namespace(&svc), meta::name(&svc));
+        let n = self.lb_counter.entry(key).or_insert(0);
+        let (ip, _) = addrs[*n % addrs.len()].clone();
+        *n += 1;
+        let pod = self.pod_by_ip(&ip).ok_or(NetError::Refused {
+            host: host.to_string(),
+            port,
+        })?;
+        let target = match svc_port.get("targetPort") {
+            Some(Value::Number(t)) => t.as_u64().unwrap_or(port as u64) as u16,
+            Some(Value::String(name)) => meta::path(&pod, &["spec", "containers"])
+                .and_then(Value::as_array)
+                .and_then(|cs| {
+                    cs.iter()
+                        .flat_map(|c| {
+                            c.get("ports")
+                                .and_then(Value::as_array)
+                                .into_iter()
+                                .flatten()
+                        })
+                        .find(|cp| cp.get("name").and_then(Value::as_str) == Some(name.as_str()))
+                })
+                .and_then(|cp| cp.get("containerPort"))
+                .and_then(Value::as_u64)
+                .unwrap_or(0) as u16,
+            _ => port,
+        };
+        answer(&self.pods_runtime_body(&pod, target), host, port, &pod)
+    }
+
+    fn pod_by_ip(&self, ip: &str) -> Option<Value> {
+        self.store
+            .list(super::api::kinds::by_kind("Pod")?, None)
+            .find(|p| {
+                meta::str_at(p, &["status", "podIP"]) == Some(ip)
+                    && !matches!(
+                        meta::str_at(p, &["status", "phase"]),
+                        Some("Succeeded" | "Failed")
+                    )
+            })
+            .cloned()
+    }
+
+    fn resolve_service(&self, from_ns: &str, host: &str) -> Option<Value> {
+        let k = super::api::kinds::by_kind("Service")?;
+        if let Some(s) = self
+            .store
+            .list(k, None)
+            .find(|s| meta::str_at(s, &["spec", "clusterIP"]) == Some(host))
+        {
+            return Some(s.clone());
+        }
+        let parts: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+        let (name, ns) = match parts.as_slice() {
+            [name] => (*name, from_ns),
+            [name, ns] | [name, ns, "svc"] | [name, ns, "svc", "cluster", "local"] => (*name, *ns),
+            _ => return None,
+        };
+        self.store.get(k, ns, name).cloned()
+    }
+
+    /// What the running containers of a pod answer on `port` (None: nothing listens).
+    fn pods_runtime_body(&self, pod: &Value, port: u16) -> Option<String> {
+        let rt = self.pods.get(meta::uid(pod))?;
+        rt.containers
+            .iter()
+            .filter(|c| c.is_running())
+            .find_map(|c| c.process.as_ref()?.http.get(&port).cloned())
+    }
+}
+
+fn answer(
+    body: &Option<String>,
+    host: &str,
+    port: u16,
+    pod: &Value,
+) -> Result<HttpResponse, NetError> {
+    match body {
+        Some(b) => Ok(HttpResponse {
+            status: 200,
+            body: b.clone(),
+            pod: meta::name(pod).to_string(),
+        }),
+        None => Err(NetError::Refused {
+            host: host.to_string(),
+            port,
+        }),
+    }
+}
