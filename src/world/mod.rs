@@ -15,6 +15,7 @@ pub mod default_world;
 pub mod events;
 pub mod network;
 pub mod nodes;
+pub mod openshift;
 pub mod registry;
 pub mod requests;
 pub mod seed;
@@ -83,6 +84,8 @@ pub struct World {
     pub timings: Timings,
     /// Volume provisioners running in the cluster (StorageClass `provisioner` names).
     pub provisioners: BTreeSet<String>,
+    /// Image streams with a periodic import queued (`import/<ns>/<name>`).
+    pub scheduled_imports: BTreeSet<String>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
     /// Whether API writes run the controllers to quiescence before returning (tests that step
@@ -109,6 +112,7 @@ impl World {
             pods: BTreeMap::new(),
             timings: Timings::default(),
             provisioners: BTreeSet::new(),
+            scheduled_imports: BTreeSet::new(),
             notices: Vec::new(),
             settle_on_write: true,
             audit: Vec::new(),

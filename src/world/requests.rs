@@ -165,6 +165,7 @@ impl World {
         if has_generation(kind.kind) {
             meta::set_path(&mut obj, &["metadata", "generation"], json!(1));
         }
+        self.strategy(kind, &mut obj, None);
         if dry_run {
             return Ok(obj);
         }
@@ -305,6 +306,7 @@ impl World {
             return Err(ApiError::invalid(kind.kind, &name, errs));
         }
         bump_generation(kind.kind, &old, &mut obj, true);
+        self.strategy(kind, &mut obj, Some(&old));
         if dry_run {
             return Ok(obj);
         }
@@ -312,6 +314,26 @@ impl World {
             return Ok(old);
         }
         Ok(self.store.put(kind, obj))
+    }
+
+    /// Kind-specific server behaviour after defaulting and validation: OpenShift image lookup
+    /// for workloads and pods, and the ImageStream strategy.
+    fn strategy(&self, kind: &KindInfo, obj: &mut Value, old: Option<&Value>) {
+        use super::openshift::{imagestream, lookup};
+        match kind.kind {
+            "Pod" => lookup::admit(self, obj, &["spec"], old),
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
+                lookup::admit(self, obj, &["spec", "template", "spec"], old)
+            }
+            "CronJob" => lookup::admit(
+                self,
+                obj,
+                &["spec", "jobTemplate", "spec", "template", "spec"],
+                old,
+            ),
+            "ImageStream" => imagestream::prepare(self, obj, old),
+            _ => {}
+        }
     }
 
     /// An internal write by a controller: no validation or admission, generation kept in step.

@@ -36,6 +36,8 @@ pub fn round(world: &mut World) -> bool {
     gc::run(world);
     volumes::run(world);
     endpoints::run(world);
+    crate::world::openshift::import::run(world);
+    crate::world::openshift::triggers::run(world);
     namespace::run(world);
     scheduler::run(world);
     kubelet::run(world);
@@ -45,7 +47,9 @@ pub fn round(world: &mut World) -> bool {
 /// A named timer fired (extension controllers register names).
 pub fn on_named_timer(world: &mut World, name: &str) {
     let parts: Vec<&str> = name.splitn(3, '/').collect();
-    if let ["provision", ns, claim] = parts.as_slice() {
-        volumes::provision(world, ns, claim);
+    match parts.as_slice() {
+        ["provision", ns, claim] => volumes::provision(world, ns, claim),
+        ["import", ns, name] => crate::world::openshift::import::on_scheduled(world, ns, name),
+        _ => {}
     }
 }

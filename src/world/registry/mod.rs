@@ -172,6 +172,30 @@ impl Registry {
         Ok(digest)
     }
 
+    /// Makes a digest already stored anywhere pullable from `repository` (and tags it), as the
+    /// integrated registry does for imported images (pull-through).
+    pub fn link(&mut self, repository: &str, digest: &str, tag: Option<&str>) {
+        if !self.manifests.contains_key(digest) {
+            return;
+        }
+        if let Some((host, _)) = repository.split_once('/') {
+            self.hosts.insert(host.to_string());
+        }
+        let set = self.repo_digests.entry(repository.to_string()).or_default();
+        set.insert(digest.to_string());
+        if let Some(Manifest::List(l)) = self.manifests.get(digest) {
+            for (_, _, d) in &l.entries {
+                set.insert(d.clone());
+            }
+        }
+        if let Some(t) = tag {
+            self.tags
+                .entry(repository.to_string())
+                .or_default()
+                .insert(t.to_string(), digest.to_string());
+        }
+    }
+
     /// Removes a tag (or every tag of a digest reference). True if something was removed.
     pub fn delete(&mut self, reference: &str) -> bool {
         let Ok(r) = ImageRef::parse(reference) else {

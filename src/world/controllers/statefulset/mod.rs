@@ -234,7 +234,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             None => {}
         }
     }
-    condemned.sort_by(|a, b| b.0.cmp(&a.0));
+    condemned.sort_by_key(|c| std::cmp::Reverse(c.0));
 
     let mut blocked = false;
     for (i, slot) in slots.clone().into_iter().enumerate() {
