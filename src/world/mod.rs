@@ -86,6 +86,10 @@ pub struct World {
     pub provisioners: BTreeSet<String>,
     /// Image streams with a periodic import queued (`import/<ns>/<name>`).
     pub scheduled_imports: BTreeSet<String>,
+    /// Files written into volumes (emptyDir, hostPath, NFS, PVs) and container root file systems.
+    pub volume_data: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    /// NFS servers reachable from the nodes: address → exported paths.
+    pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
     /// Whether API writes run the controllers to quiescence before returning (tests that step
@@ -113,6 +117,8 @@ impl World {
             timings: Timings::default(),
             provisioners: BTreeSet::new(),
             scheduled_imports: BTreeSet::new(),
+            volume_data: BTreeMap::new(),
+            nfs_servers: BTreeMap::new(),
             notices: Vec::new(),
             settle_on_write: true,
             audit: Vec::new(),

@@ -1,6 +1,7 @@
 //! Nodes: node-local state (image store, disk), the scheduler that places pods, and a kubelet per
 //! node that pulls images by policy, starts containers, reports status and terminates pods.
 
+pub mod container_fs;
 pub mod image_gc;
 pub mod image_store;
 pub mod kubelet;

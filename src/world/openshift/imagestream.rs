@@ -248,9 +248,9 @@ pub fn prepare(world: &World, is: &mut Value, old: Option<&Value>) {
                         heads_changed.push(tname.clone());
                     }
                     // Upstream quirk: the source head shares the event and takes the new generation.
-                    if stream == name && src_ns == ns {
-                        if let Some(list) = meta::path_mut(is, &["status", "tags"]).as_array_mut() {
-                            if let Some(h) = list
+                    if stream == name && src_ns == ns
+                        && let Some(list) = meta::path_mut(is, &["status", "tags"]).as_array_mut()
+                            && let Some(h) = list
                                 .iter_mut()
                                 .find(|x| {
                                     x.get("tag").and_then(Value::as_str) == Some(src_tag.as_str())
@@ -261,8 +261,6 @@ pub fn prepare(world: &World, is: &mut Value, old: Option<&Value>) {
                             {
                                 h["generation"] = tgen.clone();
                             }
-                        }
-                    }
                 }
             }
             "ImageStreamImage" => {

@@ -96,12 +96,11 @@ pub fn apply(world: &World, obj: &Value) -> Option<Value> {
                 .find(|c| c.get("name").and_then(Value::as_str) == Some(name.as_str())),
             Err(i) => containers.get_mut(*i),
         };
-        if let Some(c) = target {
-            if c.get("image").and_then(Value::as_str) != Some(pull.as_str()) {
+        if let Some(c) = target
+            && c.get("image").and_then(Value::as_str) != Some(pull.as_str()) {
                 c["image"] = Value::String(pull);
                 changed = true;
             }
-        }
     }
     changed.then_some(out)
 }

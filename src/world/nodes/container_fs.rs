@@ -1,0 +1,662 @@
+//! What a running container sees, for `kubectl exec`: its environment (image ENV, the pod's
+//! `env`/`envFrom` with `$(VAR)` expansion, service links) and its files (volume mounts:
+//! ConfigMaps and Secrets one file per key, emptyDir, hostPath, NFS, PersistentVolumeClaims,
+//! the service account token), with writes persisted in the volume they land on.
+
+use base64::Engine as _;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+use crate::world::World;
+use crate::world::api::meta;
+use crate::world::controllers::namespace::ROOT_CA;
+
+/// A file-system error, as coreutils words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FsError {
+    /// `No such file or directory`.
+    NotFound,
+    /// `Is a directory`.
+    IsDir,
+    /// `Read-only file system`.
+    ReadOnly,
+    /// `Not a directory`.
+    NotDir,
+}
+
+impl FsError {
+    /// The strerror text.
+    pub fn text(&self) -> &'static str {
+        match self {
+            FsError::NotFound => "No such file or directory",
+            FsError::IsDir => "Is a directory",
+            FsError::ReadOnly => "Read-only file system",
+            FsError::NotDir => "Not a directory",
+        }
+    }
+}
+
+/// Where a mount's content lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Backing {
+    /// Generated read-only files.
+    Fixed(BTreeMap<String, Vec<u8>>),
+    /// A writable store in `world.volume_data` under this key.
+    Store(String),
+}
+
+struct Mount {
+    path: String,
+    read_only: bool,
+    backing: Backing,
+}
+
+fn container<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
+    ["containers", "initContainers"].iter().find_map(|l| {
+        meta::path(pod, &["spec", l])?
+            .as_array()?
+            .iter()
+            .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
+    })
+}
+
+fn files_of(obj: &Value, items: Option<&Value>, decode: bool) -> BTreeMap<String, Vec<u8>> {
+    let mut data: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for section in ["data", "binaryData"] {
+        if let Some(m) = obj.get(section).and_then(Value::as_object) {
+            for (k, v) in m {
+                let s = v.as_str().unwrap_or("");
+                let bytes = if decode || section == "binaryData" {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(s)
+                        .unwrap_or_default()
+                } else {
+                    s.as_bytes().to_vec()
+                };
+                data.insert(k.clone(), bytes);
+            }
+        }
+    }
+    match items.and_then(Value::as_array) {
+        Some(items) => items
+            .iter()
+            .filter_map(|i| {
+                let key = i.get("key")?.as_str()?;
+                let path = i.get("path").and_then(Value::as_str).unwrap_or(key);
+                Some((path.to_string(), data.get(key)?.clone()))
+            })
+            .collect(),
+        None => data,
+    }
+}
+
+fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
+    let ns = meta::namespace(pod);
+    let node = meta::str_at(pod, &["spec", "nodeName"]).unwrap_or("");
+    let vols: Vec<Value> = meta::path(pod, &["spec", "volumes"])
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for m in c
+        .get("volumeMounts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(vname) = m.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(v) = vols
+            .iter()
+            .find(|v| v.get("name").and_then(Value::as_str) == Some(vname))
+        else {
+            continue;
+        };
+        let path = m
+            .get("mountPath")
+            .and_then(Value::as_str)
+            .unwrap_or("/")
+            .trim_end_matches('/')
+            .to_string();
+        let ro = m.get("readOnly").and_then(Value::as_bool) == Some(true);
+        let backing = if let Some(src) = v.get("configMap") {
+            let obj = world.object(
+                "ConfigMap",
+                ns,
+                src.get("name").and_then(Value::as_str).unwrap_or(""),
+            );
+            Backing::Fixed(
+                obj.map(|o| files_of(o, src.get("items"), false))
+                    .unwrap_or_default(),
+            )
+        } else if let Some(src) = v.get("secret") {
+            let obj = world.object(
+                "Secret",
+                ns,
+                src.get("secretName").and_then(Value::as_str).unwrap_or(""),
+            );
+            Backing::Fixed(
+                obj.map(|o| files_of(o, src.get("items"), true))
+                    .unwrap_or_default(),
+            )
+        } else if v.get("projected").is_some() {
+            let mut f = BTreeMap::new();
+            f.insert("ca.crt".to_string(), ROOT_CA.as_bytes().to_vec());
+            f.insert("namespace".to_string(), ns.as_bytes().to_vec());
+            f.insert(
+                "token".to_string(),
+                format!(
+                    "eyJhbGciOiJSUzI1NiIsImtpZCI6Imt1YmVsYWIifQ.{}.c2lnbmF0dXJl",
+                    meta::uid(pod)
+                )
+                .into_bytes(),
+            );
+            Backing::Fixed(f)
+        } else if v.get("emptyDir").is_some() {
+            Backing::Store(format!("emptydir/{}/{vname}", meta::uid(pod)))
+        } else if let Some(hp) = v.get("hostPath") {
+            Backing::Store(format!(
+                "hostpath/{node}{}",
+                hp.get("path").and_then(Value::as_str).unwrap_or("")
+            ))
+        } else if let Some(nfs) = v.get("nfs") {
+            Backing::Store(format!(
+                "nfs/{}{}",
+                nfs.get("server").and_then(Value::as_str).unwrap_or(""),
+                nfs.get("path").and_then(Value::as_str).unwrap_or("")
+            ))
+        } else if let Some(claim) = meta::str_at(v, &["persistentVolumeClaim", "claimName"]) {
+            let pv_name = world
+                .object("PersistentVolumeClaim", ns, claim)
+                .and_then(|c| meta::str_at(c, &["spec", "volumeName"]))
+                .unwrap_or("")
+                .to_string();
+            match world.object("PersistentVolume", "", &pv_name) {
+                Some(pv) if pv.get("spec").and_then(|s| s.get("nfs")).is_some() => {
+                    Backing::Store(format!(
+                        "nfs/{}{}",
+                        meta::str_at(pv, &["spec", "nfs", "server"]).unwrap_or(""),
+                        meta::str_at(pv, &["spec", "nfs", "path"]).unwrap_or("")
+                    ))
+                }
+                Some(pv)
+                    if meta::path(pv, &["spec", "hostPath"]).is_some()
+                        && meta::path(pv, &["spec", "nodeAffinity"]).is_none() =>
+                {
+                    Backing::Store(format!(
+                        "hostpath/{node}{}",
+                        meta::str_at(pv, &["spec", "hostPath", "path"]).unwrap_or("")
+                    ))
+                }
+                _ => Backing::Store(format!("pv/{pv_name}")),
+            }
+        } else {
+            Backing::Fixed(BTreeMap::new())
+        };
+        out.push(Mount {
+            path,
+            read_only: ro,
+            backing,
+        });
+    }
+    // Longest mount path first so nested mounts win.
+    out.sort_by(|a, b| b.path.len().cmp(&a.path.len()));
+    out
+}
+
+/// Normalizes a path (`/a/./b/../c` → `/a/c`), relative paths from `/`.
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            x => parts.push(x),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn base_files(pod: &Value) -> BTreeMap<String, Vec<u8>> {
+    let name = meta::name(pod);
+    let ns = meta::namespace(pod);
+    let ip = meta::str_at(pod, &["status", "podIP"]).unwrap_or("");
+    let mut f = BTreeMap::new();
+    f.insert("/etc/hostname".into(), format!("{name}\n").into_bytes());
+    f.insert(
+        "/etc/hosts".into(),
+        format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{ip}\t{name}\n").into_bytes(),
+    );
+    f.insert(
+        "/etc/resolv.conf".into(),
+        format!("search {ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n").into_bytes(),
+    );
+    f
+}
+
+impl World {
+    /// The environment of a container, in the order a process sees it.
+    pub fn container_env(&self, pod: &Value, container_name: &str) -> Vec<(String, String)> {
+        let ns = meta::namespace(pod);
+        let Some(c) = container(pod, container_name) else {
+            return vec![];
+        };
+        let image_env: Vec<(String, String)> = self
+            .pods
+            .get(meta::uid(pod))
+            .and_then(|rt| rt.containers.iter().find(|x| x.name == container_name))
+            .and_then(|cr| {
+                let r = crate::world::registry::ImageRef::parse(&cr.image_name).ok()?;
+                let n = self.nodes.get(meta::str_at(pod, &["spec", "nodeName"])?)?;
+                let d = n.find_image(&r)?.digest.clone();
+                match self.registry.manifest(&d)? {
+                    crate::world::registry::Manifest::Image(i) => Some(i.spec.config.env.clone()),
+                    _ => None,
+                }
+            })
+            .unwrap_or_else(|| {
+                vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()]
+            })
+            .into_iter()
+            .filter_map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+            })
+            .collect();
+        let mut pod_env: Vec<(String, String)> = Vec::new();
+        let set = |env: &mut Vec<(String, String)>, k: String, v: String| {
+            if let Some(e) = env.iter_mut().find(|e| e.0 == k) {
+                e.1 = v;
+            } else {
+                env.push((k, v));
+            }
+        };
+        for ef in c
+            .get("envFrom")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let prefix = ef.get("prefix").and_then(Value::as_str).unwrap_or("");
+            let (obj, decode) = if let Some(r) = ef.get("configMapRef") {
+                (
+                    self.object(
+                        "ConfigMap",
+                        ns,
+                        r.get("name").and_then(Value::as_str).unwrap_or(""),
+                    ),
+                    false,
+                )
+            } else if let Some(r) = ef.get("secretRef") {
+                (
+                    self.object(
+                        "Secret",
+                        ns,
+                        r.get("name").and_then(Value::as_str).unwrap_or(""),
+                    ),
+                    true,
+                )
+            } else {
+                (None, false)
+            };
+            if let Some(o) = obj {
+                for (k, v) in files_of(o, None, decode) {
+                    let name = format!("{prefix}{k}");
+                    let valid = name.chars().next().is_some_and(|ch| !ch.is_ascii_digit())
+                        && name
+                            .chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || "-._".contains(ch));
+                    if valid {
+                        set(&mut pod_env, name, String::from_utf8_lossy(&v).into_owned());
+                    }
+                }
+            }
+        }
+        for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+            let Some(name) = e.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let value = if let Some(v) = e.get("value").and_then(Value::as_str) {
+                expand(v, &pod_env)
+            } else if let Some(r) = meta::path(e, &["valueFrom", "configMapKeyRef"]) {
+                self.object(
+                    "ConfigMap",
+                    ns,
+                    r.get("name").and_then(Value::as_str).unwrap_or(""),
+                )
+                .and_then(|o| {
+                    meta::str_at(
+                        o,
+                        &["data", r.get("key").and_then(Value::as_str).unwrap_or("")],
+                    )
+                    .map(str::to_string)
+                })
+                .unwrap_or_default()
+            } else if let Some(r) = meta::path(e, &["valueFrom", "secretKeyRef"]) {
+                self.object(
+                    "Secret",
+                    ns,
+                    r.get("name").and_then(Value::as_str).unwrap_or(""),
+                )
+                .and_then(|o| {
+                    meta::str_at(
+                        o,
+                        &["data", r.get("key").and_then(Value::as_str).unwrap_or("")],
+                    )
+                    .map(str::to_string)
+                })
+                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default()
+            } else if let Some(fp) = meta::str_at(e, &["valueFrom", "fieldRef", "fieldPath"]) {
+                match fp {
+                    "metadata.name" => meta::name(pod).to_string(),
+                    "metadata.namespace" => ns.to_string(),
+                    "metadata.uid" => meta::uid(pod).to_string(),
+                    "spec.nodeName" => meta::str_at(pod, &["spec", "nodeName"])
+                        .unwrap_or("")
+                        .to_string(),
+                    "spec.serviceAccountName" => meta::str_at(pod, &["spec", "serviceAccountName"])
+                        .unwrap_or("")
+                        .to_string(),
+                    "status.podIP" => meta::str_at(pod, &["status", "podIP"])
+                        .unwrap_or("")
+                        .to_string(),
+                    "status.hostIP" => meta::str_at(pod, &["status", "hostIP"])
+                        .unwrap_or("")
+                        .to_string(),
+                    _ => String::new(),
+                }
+            } else {
+                String::new()
+            };
+            set(&mut pod_env, name.to_string(), value);
+        }
+        // Service links: every service of the namespace (and kubernetes) when enabled.
+        let mut svc_env: Vec<(String, String)> = Vec::new();
+        let links = meta::bool_at(pod, &["spec", "enableServiceLinks"]) != Some(false);
+        for (svc_ns, only) in [(ns, !links), ("default", true)] {
+            for s in self.object_list("Service", svc_ns) {
+                if only && !(svc_ns == "default" && meta::name(s) == "kubernetes") {
+                    continue;
+                }
+                if svc_ns != ns && meta::name(s) != "kubernetes" {
+                    continue;
+                }
+                let ip = meta::str_at(s, &["spec", "clusterIP"]).unwrap_or("");
+                if ip.is_empty() || ip == "None" {
+                    continue;
+                }
+                let base = meta::name(s).to_ascii_uppercase().replace('-', "_");
+                let ports: Vec<&Value> = meta::path(s, &["spec", "ports"])
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().collect())
+                    .unwrap_or_default();
+                let Some(first) = ports.first() else { continue };
+                let fport = first.get("port").and_then(Value::as_i64).unwrap_or(0);
+                let fproto = first
+                    .get("protocol")
+                    .and_then(Value::as_str)
+                    .unwrap_or("TCP")
+                    .to_ascii_lowercase();
+                svc_env.push((format!("{base}_SERVICE_HOST"), ip.to_string()));
+                svc_env.push((format!("{base}_SERVICE_PORT"), fport.to_string()));
+                for p in &ports {
+                    if let Some(pn) = p.get("name").and_then(Value::as_str) {
+                        svc_env.push((
+                            format!(
+                                "{base}_SERVICE_PORT_{}",
+                                pn.to_ascii_uppercase().replace('-', "_")
+                            ),
+                            p.get("port")
+                                .and_then(Value::as_i64)
+                                .unwrap_or(0)
+                                .to_string(),
+                        ));
+                    }
+                }
+                svc_env.push((format!("{base}_PORT"), format!("{fproto}://{ip}:{fport}")));
+                for p in &ports {
+                    let port = p.get("port").and_then(Value::as_i64).unwrap_or(0);
+                    let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
+                    let pre = format!("{base}_PORT_{port}_{proto}");
+                    svc_env.push((
+                        pre.clone(),
+                        format!("{}://{ip}:{port}", proto.to_ascii_lowercase()),
+                    ));
+                    svc_env.push((format!("{pre}_PROTO"), proto.to_ascii_lowercase()));
+                    svc_env.push((format!("{pre}_PORT"), port.to_string()));
+                    svc_env.push((format!("{pre}_ADDR"), ip.to_string()));
+                }
+            }
+        }
+        svc_env.sort();
+        svc_env.dedup_by(|a, b| a.0 == b.0);
+        let mut env: Vec<(String, String)> = Vec::new();
+        if let Some(p) = image_env.iter().find(|e| e.0 == "PATH") {
+            env.push(p.clone());
+        }
+        env.push(("HOSTNAME".into(), meta::name(pod).to_string()));
+        for e in pod_env.iter().chain(svc_env.iter()) {
+            if !env.iter().any(|x| x.0 == e.0) {
+                env.push(e.clone());
+            }
+        }
+        for e in &image_env {
+            if !env.iter().any(|x| x.0 == e.0) {
+                env.push(e.clone());
+            }
+        }
+        if !env.iter().any(|x| x.0 == "HOME") {
+            env.push(("HOME".into(), "/root".into()));
+        }
+        env
+    }
+
+    fn resolve_path(
+        &self,
+        pod: &Value,
+        container_name: &str,
+        path: &str,
+    ) -> Option<(Option<Mount>, String)> {
+        let c = container(pod, container_name)?;
+        let path = normalize(path);
+        let ms = mounts(self, pod, c);
+        for m in ms {
+            if path == m.path || path.starts_with(&format!("{}/", m.path)) || m.path.is_empty() {
+                let rel = path[m.path.len()..].trim_start_matches('/').to_string();
+                return Some((Some(m), rel));
+            }
+        }
+        Some((None, path))
+    }
+
+    /// Reads a file of a container.
+    pub fn container_read(
+        &self,
+        pod: &Value,
+        container_name: &str,
+        path: &str,
+    ) -> Result<Vec<u8>, FsError> {
+        let Some((mount, rel)) = self.resolve_path(pod, container_name, path) else {
+            return Err(FsError::NotFound);
+        };
+        let files: BTreeMap<String, Vec<u8>> = match &mount {
+            Some(Mount {
+                backing: Backing::Fixed(f),
+                ..
+            }) => f.clone(),
+            Some(Mount {
+                backing: Backing::Store(key),
+                ..
+            }) => self.volume_data.get(key).cloned().unwrap_or_default(),
+            None => {
+                let mut f = base_files(pod);
+                if let Some(extra) = self
+                    .volume_data
+                    .get(&format!("rootfs/{}/{container_name}", meta::uid(pod)))
+                {
+                    f.extend(extra.clone());
+                }
+                f
+            }
+        };
+        let key = if mount.is_some() {
+            rel
+        } else {
+            normalize(path)
+        };
+        if let Some(b) = files.get(&key) {
+            return Ok(b.clone());
+        }
+        let prefix = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}/")
+        };
+        if key.is_empty() || files.keys().any(|k| k.starts_with(&prefix)) {
+            return Err(FsError::IsDir);
+        }
+        Err(FsError::NotFound)
+    }
+
+    /// Lists a directory of a container (names, sorted; `..data`-style internals hidden).
+    pub fn container_list(
+        &self,
+        pod: &Value,
+        container_name: &str,
+        path: &str,
+    ) -> Result<Vec<String>, FsError> {
+        let Some((mount, rel)) = self.resolve_path(pod, container_name, path) else {
+            return Err(FsError::NotFound);
+        };
+        let (files, key): (BTreeMap<String, Vec<u8>>, String) = match &mount {
+            Some(Mount {
+                backing: Backing::Fixed(f),
+                ..
+            }) => (f.clone(), rel),
+            Some(Mount {
+                backing: Backing::Store(k),
+                ..
+            }) => (self.volume_data.get(k).cloned().unwrap_or_default(), rel),
+            None => (
+                base_files(pod),
+                normalize(path).trim_start_matches('/').to_string(),
+            ),
+        };
+        let files: BTreeMap<String, Vec<u8>> = files
+            .into_iter()
+            .map(|(k, v)| (k.trim_start_matches('/').to_string(), v))
+            .collect();
+        if files.contains_key(&key) {
+            return Err(FsError::NotDir);
+        }
+        let prefix = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}/")
+        };
+        let mut names: Vec<String> = files
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .map(|r| r.split('/').next().unwrap_or("").to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.dedup();
+        if names.is_empty() && mount.is_none() && key != "etc" && !key.is_empty() {
+            return Err(FsError::NotFound);
+        }
+        Ok(names)
+    }
+
+    /// Writes (or appends to) a file of a container; writes to volumes persist in the volume.
+    pub fn container_write(
+        &mut self,
+        pod: &Value,
+        container_name: &str,
+        path: &str,
+        data: &[u8],
+        append: bool,
+    ) -> Result<(), FsError> {
+        let Some((mount, rel)) = self.resolve_path(pod, container_name, path) else {
+            return Err(FsError::NotFound);
+        };
+        let (key, file) = match mount {
+            Some(Mount {
+                read_only: true, ..
+            })
+            | Some(Mount {
+                backing: Backing::Fixed(_),
+                ..
+            }) => return Err(FsError::ReadOnly),
+            Some(Mount {
+                backing: Backing::Store(k),
+                ..
+            }) => (k, rel),
+            None => (
+                format!("rootfs/{}/{container_name}", meta::uid(pod)),
+                normalize(path),
+            ),
+        };
+        if file.is_empty() {
+            return Err(FsError::IsDir);
+        }
+        let store = self.volume_data.entry(key).or_default();
+        let entry = store.entry(file).or_default();
+        if !append {
+            entry.clear();
+        }
+        entry.extend_from_slice(data);
+        Ok(())
+    }
+}
+
+/// `$(VAR)` expansion against earlier variables (`$$` escapes).
+fn expand(v: &str, env: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = v;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(a) = after.strip_prefix('$') {
+            out.push('$');
+            rest = a;
+        } else if let Some(inner) = after.strip_prefix('(') {
+            match inner.find(')') {
+                Some(j) => {
+                    let name = &inner[..j];
+                    match env.iter().find(|e| e.0 == name) {
+                        Some(e) => out.push_str(&e.1),
+                        None => out.push_str(&format!("$({name})")),
+                    }
+                    rest = &inner[j + 1..];
+                }
+                None => {
+                    out.push('$');
+                    rest = after;
+                }
+            }
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expansion_and_paths() {
+        let env = vec![("A".to_string(), "x".to_string())];
+        assert_eq!(expand("$(A)-$(B)-$$(A)", &env), "x-$(B)-$(A)");
+        assert_eq!(normalize("/a/./b/../c/"), "/a/c");
+        assert_eq!(normalize("etc"), "/etc");
+    }
+}
