@@ -120,6 +120,7 @@ impl World {
         });
         let name = meta::name(&event).to_string();
         self.store.put(event_kind, event);
+        self.event_order.push_back((ns.clone(), name.clone()));
         self.event_index.insert(key, (ns, name));
         self.prune_events();
     }
@@ -150,32 +151,19 @@ impl World {
     }
 
     /// Keeps the number of events bounded (the apiserver expires them after an hour; a lab must
-    /// not grow without bound either): the oldest are dropped beyond the cap.
+    /// not grow without bound either): the oldest created are dropped beyond the cap.
     fn prune_events(&mut self) {
-        const CAP: usize = 5000;
+        const CAP: usize = 20_000;
         let Some(k) = kinds::by_kind("Event") else {
             return;
         };
-        if self.store.count(k) <= CAP {
+        if self.event_order.len() <= CAP {
             return;
         }
-        let mut all: Vec<(String, String, String)> = self
-            .store
-            .list(k, None)
-            .map(|e| {
-                (
-                    meta::str_at(e, &["lastTimestamp"])
-                        .unwrap_or("")
-                        .to_string(),
-                    meta::namespace(e).to_string(),
-                    meta::name(e).to_string(),
-                )
-            })
-            .collect();
-        all.sort();
-        let excess = all.len() - CAP * 9 / 10;
-        for (_, ns, name) in all.into_iter().take(excess) {
-            self.store.remove(k, &ns, &name);
+        while self.event_order.len() > CAP * 9 / 10 {
+            if let Some((ns, name)) = self.event_order.pop_front() {
+                self.store.remove(k, &ns, &name);
+            }
         }
         let store = &self.store;
         self.event_index

@@ -21,7 +21,7 @@ pub mod requests;
 pub mod seed;
 pub mod store;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde_json::Value;
 
@@ -65,6 +65,15 @@ impl Default for Timings {
     }
 }
 
+/// Counters of the simulation's work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Controller rounds run.
+    pub rounds: u64,
+    /// Distinct instants at which timers fired.
+    pub instants: u64,
+}
+
 /// The whole simulated cluster.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -92,6 +101,8 @@ pub struct World {
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
+    /// Counters of the simulation's work (for benchmarks and diagnostics).
+    pub stats: Stats,
     /// Whether API writes run the controllers to quiescence before returning (tests that step
     /// controller rounds one by one turn this off).
     pub settle_on_write: bool,
@@ -101,7 +112,9 @@ pub struct World {
     ip_seq: BTreeMap<String, u32>,
     resyncs: BTreeSet<Millis>,
     event_index: BTreeMap<String, (String, String)>,
+    event_order: VecDeque<(String, String)>,
     lb_counter: BTreeMap<String, usize>,
+    controller_marks: BTreeMap<&'static str, (u64, Millis)>,
 }
 
 impl World {
@@ -121,13 +134,16 @@ impl World {
             nfs_servers: BTreeMap::new(),
             notices: Vec::new(),
             settle_on_write: true,
+            stats: Stats::default(),
             audit: Vec::new(),
             actor: Actor::default(),
             event_seq: 0,
             ip_seq: BTreeMap::new(),
             resyncs: BTreeSet::new(),
             event_index: BTreeMap::new(),
+            event_order: VecDeque::new(),
             lb_counter: BTreeMap::new(),
+            controller_marks: BTreeMap::new(),
         }
     }
 
@@ -190,6 +206,12 @@ impl World {
         controllers::settle(self);
     }
 
+    /// Whether some namespace is being deleted.
+    pub fn any_namespace_terminating(&self) -> bool {
+        api::kinds::by_kind("Namespace")
+            .is_some_and(|k| self.store.list(k, None).any(api::meta::is_deleting))
+    }
+
     /// Runs one round of every controller; true if anything changed.
     pub fn settle_round(&mut self) -> bool {
         controllers::round(self)
@@ -211,6 +233,7 @@ impl World {
         if due.is_empty() {
             return false;
         }
+        self.stats.instants += 1;
         for t in due {
             self.fire(t);
         }

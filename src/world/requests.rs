@@ -341,11 +341,10 @@ impl World {
         let Some(kind) = kinds::by_kind(meta::kind(&obj)) else {
             return obj;
         };
-        let old = self
+        if let Some(old) = self
             .store
             .get(kind, meta::namespace(&obj), meta::name(&obj))
-            .cloned();
-        if let Some(old) = &old {
+        {
             bump_generation(kind.kind, old, &mut obj, false);
             if obj_equal_ignoring_rv(old, &obj) {
                 return old.clone();
@@ -592,14 +591,31 @@ fn code_of(r: &Result<Value, ApiError>) -> u16 {
     }
 }
 
-fn strip_rv(v: &Value) -> Value {
-    let mut v = v.clone();
-    meta::remove_path(&mut v, &["metadata", "resourceVersion"]);
-    v
-}
-
+/// Whether two objects are equal apart from `metadata.resourceVersion` (without copying them).
 fn obj_equal_ignoring_rv(a: &Value, b: &Value) -> bool {
-    strip_rv(a) == strip_rv(b)
+    let (Some(ma), Some(mb)) = (a.as_object(), b.as_object()) else {
+        return a == b;
+    };
+    if ma.len() != mb.len() {
+        return false;
+    }
+    ma.iter().all(|(k, va)| {
+        let Some(vb) = mb.get(k) else { return false };
+        if k != "metadata" {
+            return va == vb;
+        }
+        let (Some(xa), Some(xb)) = (va.as_object(), vb.as_object()) else {
+            return va == vb;
+        };
+        let count = |m: &serde_json::Map<String, Value>| {
+            m.keys().filter(|k| *k != "resourceVersion").count()
+        };
+        count(xa) == count(xb)
+            && xa
+                .iter()
+                .filter(|(k, _)| *k != "resourceVersion")
+                .all(|(k, v)| xb.get(k) == Some(v))
+    })
 }
 
 /// Bumps `metadata.generation` when the spec changed (for user writes to Deployments also when

@@ -18,6 +18,9 @@ pub struct Store {
     resources: BTreeMap<&'static str, BTreeMap<ObjKey, Value>>,
     last_rv: u64,
     writes: u64,
+    removals: u64,
+    deleting_writes: u64,
+    kind_writes: BTreeMap<&'static str, u64>,
 }
 
 impl Default for Store {
@@ -26,6 +29,9 @@ impl Default for Store {
             resources: BTreeMap::new(),
             last_rv: 1000,
             writes: 0,
+            removals: 0,
+            deleting_writes: 0,
+            kind_writes: BTreeMap::new(),
         }
     }
 }
@@ -67,6 +73,10 @@ impl Store {
     pub fn put(&mut self, kind: &KindInfo, mut obj: Value) -> Value {
         self.last_rv += 1;
         self.writes += 1;
+        *self.kind_writes.entry(kind.plural).or_default() += 1;
+        if meta::is_deleting(&obj) {
+            self.deleting_writes += 1;
+        }
         meta::set_path(
             &mut obj,
             &["metadata", "resourceVersion"],
@@ -91,6 +101,8 @@ impl Store {
             .remove(&(ns.to_string(), name.to_string()));
         if removed.is_some() {
             self.writes += 1;
+            self.removals += 1;
+            *self.kind_writes.entry(kind.plural).or_default() += 1;
         }
         removed
     }
@@ -98,6 +110,21 @@ impl Store {
     /// Number of writes so far: changes when anything was created, updated or removed.
     pub fn writes(&self) -> u64 {
         self.writes
+    }
+
+    /// Number of removals so far.
+    pub fn removals(&self) -> u64 {
+        self.removals
+    }
+
+    /// Number of writes of objects marked for deletion so far.
+    pub fn deleting_writes(&self) -> u64 {
+        self.deleting_writes
+    }
+
+    /// Number of writes to objects of `plural` so far.
+    pub fn kind_writes(&self, plural: &str) -> u64 {
+        self.kind_writes.get(plural).copied().unwrap_or(0)
     }
 
     /// The newest resourceVersion handed out.

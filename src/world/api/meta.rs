@@ -168,6 +168,26 @@ pub fn controller_of(obj: &Value) -> Option<(String, String, String)> {
         })
 }
 
+/// The uid of the controller owner reference, borrowed (no allocation).
+pub fn controller_uid(obj: &Value) -> Option<&str> {
+    path(obj, &["metadata", "ownerReferences"])?
+        .as_array()?
+        .iter()
+        .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))?
+        .get("uid")?
+        .as_str()
+}
+
+/// Whether any owner reference points at `uid`.
+pub fn owned_by(obj: &Value, uid: &str) -> bool {
+    path(obj, &["metadata", "ownerReferences"])
+        .and_then(Value::as_array)
+        .is_some_and(|a| {
+            a.iter()
+                .any(|r| r.get("uid").and_then(Value::as_str) == Some(uid))
+        })
+}
+
 /// The uids of every owner reference.
 pub fn owner_uids(obj: &Value) -> Vec<String> {
     path(obj, &["metadata", "ownerReferences"])

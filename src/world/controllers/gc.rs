@@ -20,8 +20,17 @@ pub fn run(world: &mut World) {
     let mut finalize: Vec<(&'static str, String, String)> = Vec::new();
     let mut foreground: Vec<(String, &'static str, String, String)> = Vec::new();
     for (plural, o) in world.store.all() {
-        let owners = meta::owner_uids(o);
-        if !owners.is_empty() && owners.iter().all(|u| !uids.contains(u)) && !meta::is_deleting(o) {
+        let orphaned = meta::path(o, &["metadata", "ownerReferences"])
+            .and_then(Value::as_array)
+            .is_some_and(|refs| {
+                !refs.is_empty()
+                    && refs.iter().all(|r| {
+                        r.get("uid")
+                            .and_then(Value::as_str)
+                            .is_none_or(|u| !uids.contains(u))
+                    })
+            });
+        if orphaned && !meta::is_deleting(o) {
             orphans.push((
                 plural,
                 meta::namespace(o).to_string(),

@@ -27,20 +27,111 @@ pub fn settle(world: &mut World) {
     ));
 }
 
-/// One round: every controller syncs everything once. True if anything changed.
+/// Whether a controller has anything to look at: something it watches was written (or, for
+/// time-sensitive controllers, the clock moved) since its last run.
+fn due(world: &mut World, name: &'static str, watches: &[&str], time_sensitive: bool) -> bool {
+    let writes: u64 = watches
+        .iter()
+        .map(|w| match *w {
+            "@removals" => world.store.removals(),
+            "@deleting" => world.store.deleting_writes(),
+            k => world.store.kind_writes(k),
+        })
+        .sum();
+    let now = if time_sensitive { world.now() } else { 0 };
+    let mark = (writes, now);
+    if world.controller_marks.get(name) == Some(&mark) {
+        return false;
+    }
+    world.controller_marks.insert(name, mark);
+    true
+}
+
+/// One round: every controller syncs everything it watches once. True if anything changed.
 pub fn round(world: &mut World) -> bool {
+    world.stats.rounds += 1;
     let before = world.store.writes();
-    deployment::run(world);
-    replicaset::run(world);
-    statefulset::run(world);
-    gc::run(world);
-    volumes::run(world);
-    endpoints::run(world);
-    crate::world::openshift::import::run(world);
-    crate::world::openshift::triggers::run(world);
-    namespace::run(world);
-    scheduler::run(world);
-    kubelet::run(world);
+    if due(
+        world,
+        "deployment",
+        &["deployments", "replicasets", "pods"],
+        true,
+    ) {
+        deployment::run(world);
+    }
+    if due(world, "replicaset", &["replicasets", "pods"], true) {
+        replicaset::run(world);
+    }
+    if due(
+        world,
+        "statefulset",
+        &[
+            "statefulsets",
+            "pods",
+            "controllerrevisions",
+            "persistentvolumeclaims",
+        ],
+        true,
+    ) {
+        statefulset::run(world);
+    }
+    if due(world, "gc", &["@removals", "@deleting"], false) {
+        gc::run(world);
+    }
+    if due(
+        world,
+        "volumes",
+        &[
+            "persistentvolumeclaims",
+            "persistentvolumes",
+            "storageclasses",
+            "pods",
+        ],
+        false,
+    ) {
+        volumes::run(world);
+    }
+    if due(world, "endpoints", &["services", "pods"], false) {
+        endpoints::run(world);
+    }
+    if due(world, "imports", &["imagestreams"], false) {
+        crate::world::openshift::import::run(world);
+    }
+    if due(
+        world,
+        "triggers",
+        &[
+            "imagestreams",
+            "deployments",
+            "statefulsets",
+            "daemonsets",
+            "cronjobs",
+        ],
+        false,
+    ) {
+        crate::world::openshift::triggers::run(world);
+    }
+    if due(world, "namespace", &["namespaces", "@removals"], false)
+        || world.any_namespace_terminating()
+    {
+        namespace::run(world);
+    }
+    if due(
+        world,
+        "scheduler",
+        &[
+            "pods",
+            "nodes",
+            "persistentvolumeclaims",
+            "persistentvolumes",
+        ],
+        false,
+    ) {
+        scheduler::run(world);
+    }
+    if due(world, "kubelet", &["pods"], false) {
+        kubelet::run(world);
+    }
     world.store.writes() != before
 }
 

@@ -64,6 +64,39 @@ fn is_active(pod: &Value) -> bool {
         )
 }
 
+/// What the controller needs of one pod it owns (so that it never copies whole pods).
+struct PodInfo {
+    name: String,
+    uid: String,
+    node: String,
+    phase: i32,
+    ready_since: Option<Millis>,
+    cost: i64,
+    created: Millis,
+    restarts: i64,
+    fully_labeled: bool,
+}
+
+fn info(p: &Value, tpl_sel: &Selector) -> PodInfo {
+    PodInfo {
+        name: meta::name(p).to_string(),
+        uid: meta::uid(p).to_string(),
+        node: meta::str_at(p, &["spec", "nodeName"])
+            .unwrap_or("")
+            .to_string(),
+        phase: phase_ordinal(p),
+        ready_since: ready_since(p),
+        cost: meta::annotation(p, "controller.kubernetes.io/pod-deletion-cost")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        created: meta::str_at(p, &["metadata", "creationTimestamp"])
+            .and_then(parse_rfc3339)
+            .unwrap_or(0),
+        restarts: max_restarts(p),
+        fully_labeled: tpl_sel.matches_object(p),
+    }
+}
+
 fn sync(world: &mut World, ns: &str, name: &str) {
     let (Some(rs_kind), Some(pod_kind)) = (kinds::by_kind("ReplicaSet"), kinds::by_kind("Pod"))
     else {
@@ -79,54 +112,65 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     let selector = meta::path(&rs, &["spec", "selector"])
         .map(Selector::from_label_selector)
         .unwrap_or_default();
+    let tpl_sel = Selector::from_map(&meta::string_map(
+        &rs,
+        &["spec", "template", "metadata", "labels"],
+    ));
     // Claim pods: adopt matching orphans, release owned pods that no longer match.
-    let mut owned: Vec<Value> = Vec::new();
-    let candidates: Vec<Value> = world.store.list(pod_kind, Some(ns)).cloned().collect();
-    for pod in candidates {
-        let matches = !selector.is_empty() && selector.matches(&meta::labels(&pod));
-        match meta::controller_of(&pod) {
-            Some((_, _, owner)) if owner == uid => {
+    let mut active: Vec<PodInfo> = Vec::new();
+    let mut release: Vec<String> = Vec::new();
+    let mut adopt: Vec<String> = Vec::new();
+    for pod in world.store.list(pod_kind, Some(ns)) {
+        let matches = !selector.is_empty() && selector.matches_object(pod);
+        match meta::controller_uid(pod) {
+            Some(owner) if owner == uid => {
                 if matches {
-                    owned.push(pod);
-                } else if !meta::is_deleting(&pod) {
-                    let mut p = pod;
-                    let refs: Vec<Value> = meta::path(&p, &["metadata", "ownerReferences"])
-                        .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter(|r| {
-                                    r.get("uid").and_then(Value::as_str) != Some(uid.as_str())
-                                })
-                                .cloned()
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    if refs.is_empty() {
-                        meta::remove_path(&mut p, &["metadata", "ownerReferences"]);
-                    } else {
-                        meta::set_path(
-                            &mut p,
-                            &["metadata", "ownerReferences"],
-                            Value::Array(refs),
-                        );
+                    if is_active(pod) {
+                        active.push(info(pod, &tpl_sel));
                     }
-                    world.write(p);
+                } else if !meta::is_deleting(pod) {
+                    release.push(meta::name(pod).to_string());
                 }
             }
-            None if matches && is_active(&pod) => {
-                let mut p = pod;
-                let mut refs: Vec<Value> = meta::path(&p, &["metadata", "ownerReferences"])
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                refs.push(meta::controller_ref(&rs));
-                meta::set_path(&mut p, &["metadata", "ownerReferences"], Value::Array(refs));
-                owned.push(world.write(p));
+            None if matches && is_active(pod) => {
+                adopt.push(meta::name(pod).to_string());
+                active.push(info(pod, &tpl_sel));
             }
             _ => {}
         }
     }
-    let active: Vec<Value> = owned.into_iter().filter(is_active).collect();
+    for pname in release {
+        let Some(mut p) = world.store.get(pod_kind, ns, &pname).cloned() else {
+            continue;
+        };
+        let refs: Vec<Value> = meta::path(&p, &["metadata", "ownerReferences"])
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter(|r| r.get("uid").and_then(Value::as_str) != Some(uid.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        if refs.is_empty() {
+            meta::remove_path(&mut p, &["metadata", "ownerReferences"]);
+        } else {
+            meta::set_path(&mut p, &["metadata", "ownerReferences"], Value::Array(refs));
+        }
+        world.write(p);
+    }
+    for pname in adopt {
+        let Some(mut p) = world.store.get(pod_kind, ns, &pname).cloned() else {
+            continue;
+        };
+        let mut refs: Vec<Value> = meta::path(&p, &["metadata", "ownerReferences"])
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        refs.push(meta::controller_ref(&rs));
+        meta::set_path(&mut p, &["metadata", "ownerReferences"], Value::Array(refs));
+        world.write(p);
+    }
     let mut want = meta::int_at(&rs, &["spec", "replicas"]).unwrap_or(1);
     let cap = world.timings.max_pods_per_controller;
     if want > cap {
@@ -167,16 +211,14 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         }
     } else if diff > 0 {
         let n = diff.min(BURST) as usize;
-        let victims = pods_to_delete(world, &rs, &active, n);
-        for pod in victims {
-            let name = meta::name(&pod).to_string();
-            if world.delete_internal(pod_kind, ns, &name).is_ok() {
+        for victim in pods_to_delete(world, &rs, &active, n) {
+            if world.delete_internal(pod_kind, ns, &victim).is_ok() {
                 world.record_event(
                     &rs,
                     None,
                     "Normal",
                     "SuccessfulDelete",
-                    &format!("Deleted pod: {name}"),
+                    &format!("Deleted pod: {victim}"),
                     &source(),
                 );
             }
@@ -242,10 +284,10 @@ fn max_restarts(p: &Value) -> i64 {
         .unwrap_or(0)
 }
 
-/// `getPodsToDelete` with `ActivePodsWithRanks` ordering.
-fn pods_to_delete(world: &World, rs: &Value, active: &[Value], n: usize) -> Vec<Value> {
+/// `getPodsToDelete` with `ActivePodsWithRanks` ordering: the names of the pods to delete.
+fn pods_to_delete(world: &World, rs: &Value, active: &[PodInfo], n: usize) -> Vec<String> {
     if n >= active.len() {
-        return active.to_vec();
+        return active.iter().map(|p| p.name.clone()).collect();
     }
     let now = world.now();
     // Related pods: the active pods of every ReplicaSet of the same owner (or of this one).
@@ -258,107 +300,92 @@ fn pods_to_delete(world: &World, rs: &Value, active: &[Value], n: usize) -> Vec<
             .collect(),
         None => vec![meta::uid(rs).to_string()],
     };
-    let related: Vec<&Value> = world
-        .object_list("Pod", meta::namespace(rs))
-        .filter(|p| {
-            is_active(p) && meta::controller_of(p).is_some_and(|(_, _, u)| siblings.contains(&u))
-        })
-        .collect();
-    let rank = |p: &Value| -> usize {
-        let node = meta::str_at(p, &["spec", "nodeName"]).unwrap_or("");
-        if node.is_empty() {
-            return 0;
+    let mut per_node: std::collections::BTreeMap<String, usize> = Default::default();
+    for p in world.object_list("Pod", meta::namespace(rs)) {
+        if is_active(p) && meta::controller_of(p).is_some_and(|(_, _, u)| siblings.contains(&u)) {
+            if let Some(node) = meta::str_at(p, &["spec", "nodeName"]) {
+                *per_node.entry(node.to_string()).or_default() += 1;
+            }
         }
-        related
-            .iter()
-            .filter(|r| meta::str_at(r, &["spec", "nodeName"]) == Some(node))
-            .count()
+    }
+    let rank = |p: &PodInfo| {
+        if p.node.is_empty() {
+            0
+        } else {
+            per_node.get(&p.node).copied().unwrap_or(0)
+        }
     };
-    let cost = |p: &Value| -> i64 {
-        meta::annotation(p, "controller.kubernetes.io/pod-deletion-cost")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0)
-    };
-    let created = |p: &Value| {
-        meta::str_at(p, &["metadata", "creationTimestamp"])
-            .and_then(parse_rfc3339)
-            .unwrap_or(0)
-    };
-    let mut ranked: Vec<(usize, &Value)> = active.iter().map(|p| (rank(p), p)).collect();
+    let mut ranked: Vec<(usize, &PodInfo)> = active.iter().map(|p| (rank(p), p)).collect();
     ranked.sort_by(|(ri, a), (rj, b)| {
-        let na = meta::str_at(a, &["spec", "nodeName"]).unwrap_or("");
-        let nb = meta::str_at(b, &["spec", "nodeName"]).unwrap_or("");
-        if na != nb && (na.is_empty() || nb.is_empty()) {
-            return if na.is_empty() {
+        if a.node != b.node && (a.node.is_empty() || b.node.is_empty()) {
+            return if a.node.is_empty() {
                 Ordering::Less
             } else {
                 Ordering::Greater
             };
         }
-        let o = phase_ordinal(a).cmp(&phase_ordinal(b));
+        let o = a.phase.cmp(&b.phase);
         if o != Ordering::Equal {
             return o;
         }
-        let (ra, rb) = (ready_since(a), ready_since(b));
-        if ra.is_some() != rb.is_some() {
-            return if ra.is_none() {
+        if a.ready_since.is_some() != b.ready_since.is_some() {
+            return if a.ready_since.is_none() {
                 Ordering::Less
             } else {
                 Ordering::Greater
             };
         }
-        let o = cost(a).cmp(&cost(b));
+        let o = a.cost.cmp(&b.cost);
         if o != Ordering::Equal {
             return o;
         }
         if ri != rj {
             return rj.cmp(ri);
         }
-        if let (Some(ta), Some(tb)) = (ra, rb)
-            && ta != tb
-        {
-            let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
-            return if diff == 0 {
-                meta::uid(a).cmp(meta::uid(b))
-            } else {
-                diff.cmp(&0)
-            };
+        if let (Some(ta), Some(tb)) = (a.ready_since, b.ready_since) {
+            if ta != tb {
+                let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
+                return if diff == 0 {
+                    a.uid.cmp(&b.uid)
+                } else {
+                    diff.cmp(&0)
+                };
+            }
         }
-        let o = max_restarts(b).cmp(&max_restarts(a));
+        let o = b.restarts.cmp(&a.restarts);
         if o != Ordering::Equal {
             return o;
         }
-        let (ca, cb) = (created(a), created(b));
-        if ca != cb {
-            let diff = log2_bucket(now, ca) - log2_bucket(now, cb);
+        if a.created != b.created {
+            let diff = log2_bucket(now, a.created) - log2_bucket(now, b.created);
             return if diff == 0 {
-                meta::uid(a).cmp(meta::uid(b))
+                a.uid.cmp(&b.uid)
             } else {
                 diff.cmp(&0)
             };
         }
         Ordering::Equal
     });
-    ranked.into_iter().take(n).map(|(_, p)| p.clone()).collect()
+    ranked
+        .into_iter()
+        .take(n)
+        .map(|(_, p)| p.name.clone())
+        .collect()
 }
 
-fn write_status(world: &mut World, rs: Value, active: &[Value]) {
+fn write_status(world: &mut World, rs: Value, active: &[PodInfo]) {
     let now = world.now();
     let min_ready = meta::int_at(&rs, &["spec", "minReadySeconds"]).unwrap_or(0);
-    let tpl_sel = Selector::from_map(&meta::string_map(
-        &rs,
-        &["spec", "template", "metadata", "labels"],
-    ));
     let mut fully = 0;
     let mut ready = 0;
     let mut available = 0;
     for p in active {
-        if tpl_sel.matches(&meta::labels(p)) {
+        if p.fully_labeled {
             fully += 1;
         }
-        if let Some(t) = ready_since(p) {
+        if let Some(t) = p.ready_since {
             ready += 1;
-            if is_available(p, min_ready, now) {
+            if min_ready == 0 || t + min_ready * 1000 < now {
                 available += 1;
             } else {
                 world.resync_at(t + min_ready * 1000 + 1);

@@ -201,7 +201,7 @@ fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
         });
     }
     // Longest mount path first so nested mounts win.
-    out.sort_by(|a, b| b.path.len().cmp(&a.path.len()));
+    out.sort_by_key(|m| std::cmp::Reverse(m.path.len()));
     out
 }
 

@@ -28,7 +28,7 @@ pub fn run(world: &mut World) -> bool {
     let Some(pod_kind) = kinds::by_kind("Pod") else {
         return false;
     };
-    let mut todo: Vec<String> = Vec::new();
+    let mut todo: Vec<(String, String, String)> = Vec::new();
     for p in world.store.list(pod_kind, None) {
         let Some(node) = meta::str_at(p, &["spec", "nodeName"]) else {
             continue;
@@ -37,17 +37,22 @@ pub fn run(world: &mut World) -> bool {
             continue;
         }
         let uid = meta::uid(p);
+        let key = || {
+            (
+                uid.to_string(),
+                meta::namespace(p).to_string(),
+                meta::name(p).to_string(),
+            )
+        };
         match world.pods.get(uid) {
-            None => todo.push(uid.to_string()),
-            Some(rt) if meta::is_deleting(p) && rt.terminating_until.is_none() => {
-                todo.push(uid.to_string())
-            }
+            None => todo.push(key()),
+            Some(rt) if meta::is_deleting(p) && rt.terminating_until.is_none() => todo.push(key()),
             _ => {}
         }
     }
     let changed = !todo.is_empty();
-    for uid in todo {
-        sync(world, &uid);
+    for (uid, ns, name) in todo {
+        sync_at(world, &uid, Some((&ns, &name)));
     }
     changed
 }
@@ -62,19 +67,17 @@ pub fn on_timer(world: &mut World, pod_uid: &str) {
     sync(world, pod_uid);
 }
 
-fn find_pod(world: &World, uid: &str) -> Option<Value> {
+fn find_pod(world: &World, uid: &str, at: Option<(&str, &str)>) -> Option<Value> {
     let k = kinds::by_kind("Pod")?;
-    if let Some(rt) = world.pods.get(uid) {
-        return world
-            .store
-            .get(k, &rt.namespace, &rt.name)
-            .filter(|p| meta::uid(p) == uid)
-            .cloned();
-    }
+    let (ns, name) = match (world.pods.get(uid), at) {
+        (Some(rt), _) => (rt.namespace.as_str(), rt.name.as_str()),
+        (None, Some(at)) => at,
+        (None, None) => return None,
+    };
     world
         .store
-        .list(k, None)
-        .find(|p| meta::uid(p) == uid)
+        .get(k, ns, name)
+        .filter(|p| meta::uid(p) == uid)
         .cloned()
 }
 
@@ -124,7 +127,11 @@ fn event(
 
 /// Advances one pod to the current instant and rewrites its status.
 pub fn sync(world: &mut World, uid: &str) {
-    let Some(pod) = find_pod(world, uid) else {
+    sync_at(world, uid, None);
+}
+
+fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
+    let Some(pod) = find_pod(world, uid, at) else {
         world.pods.remove(uid);
         return;
     };
@@ -744,9 +751,17 @@ fn begin_start(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value
     let Some(n) = world.nodes.get_mut(&node) else {
         return false;
     };
-    let started = n.pull_busy_until.max(now);
-    let until = started + duration;
-    n.pull_busy_until = until;
+    let key = parsed.full();
+    let (started, until) = match n.in_flight.get(&key) {
+        Some(&(s, u)) if u > now => (s, u),
+        _ => {
+            let started = n.pull_busy_until.max(now);
+            let until = started + duration;
+            n.pull_busy_until = until;
+            n.in_flight.insert(key, (started, until));
+            (started, until)
+        }
+    };
     set_state(
         world,
         uid,

@@ -32,6 +32,9 @@ pub struct NodeRuntime {
     pub pull_busy_until: Millis,
     /// Every pull made on this node, oldest first.
     pub pulls: Vec<PullRecord>,
+    /// Pulls under way: image reference → (started, done). Pods asking for an image already being
+    /// pulled wait for that pull instead of queueing another (containerd de-duplicates them).
+    pub in_flight: BTreeMap<String, (Millis, Millis)>,
 }
 
 impl NodeRuntime {
@@ -45,6 +48,7 @@ impl NodeRuntime {
             disk_other: 0,
             pull_busy_until: 0,
             pulls: Vec::new(),
+            in_flight: BTreeMap::new(),
         }
     }
 

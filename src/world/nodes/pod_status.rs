@@ -161,7 +161,8 @@ pub fn write(world: &mut World, uid: &str) {
     let Some(rt) = world.pods.get(uid) else {
         return;
     };
-    let Some(pod) = world.store.get(k, &rt.namespace, &rt.name).cloned() else {
+    let (ns, name) = (rt.namespace.clone(), rt.name.clone());
+    let Some(pod) = world.store.get(k, &ns, &name) else {
         return;
     };
     let host_ip = world
@@ -285,8 +286,11 @@ pub fn write(world: &mut World, uid: &str) {
     if !inits.is_empty() {
         status["initContainerStatuses"] = Value::Array(inits);
     }
+    let Some(pod) = world.store.get(k, &ns, &name) else {
+        return;
+    };
     if pod.get("status") != Some(&status) {
-        let mut p = pod;
+        let mut p = pod.clone();
         p["status"] = status;
         world.write(p);
     }

@@ -3,6 +3,7 @@
 //! the same owner and by fewest pods, ties by node name.
 
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 use crate::world::World;
 use crate::world::api::kinds;
@@ -30,12 +31,12 @@ pub fn run(world: &mut World) -> bool {
         return false;
     }
     let nodes: Vec<Value> = world.store.list(node_kind, None).cloned().collect();
-    let mut placed: Vec<Placed> = world
-        .store
-        .list(pod_kind, None)
-        .filter(|p| !terminal(p))
-        .filter_map(|p| Some(placed_of(p, meta::str_at(p, &["spec", "nodeName"])?)))
-        .collect();
+    let mut placed: BTreeMap<String, NodeLoad> = BTreeMap::new();
+    for p in world.store.list(pod_kind, None).filter(|p| !terminal(p)) {
+        if let Some(n) = meta::str_at(p, &["spec", "nodeName"]) {
+            placed.entry(n.to_string()).or_default().add(p);
+        }
+    }
     let mut changed = false;
     for pod in pending {
         let (allowed, annotate) = match volume_check(world, &pod) {
@@ -80,7 +81,7 @@ pub fn run(world: &mut World) -> bool {
         }
         match chosen {
             Ok(node) => {
-                placed.push(placed_of(&pod, &node));
+                placed.entry(node.clone()).or_default().add(&pod);
                 let mut p = pod.clone();
                 meta::set_path(&mut p, &["spec", "nodeName"], json!(node));
                 set_scheduled_condition(&mut p, true, None, &rfc3339(world.now()));
@@ -109,20 +110,23 @@ pub fn run(world: &mut World) -> bool {
     changed
 }
 
-/// What the scheduler needs of a pod already placed on a node.
-struct Placed {
-    node: String,
-    owner: Option<String>,
+/// What the scheduler needs to know of the pods already on a node.
+#[derive(Default)]
+struct NodeLoad {
+    count: usize,
     cpu: i128,
     memory: i128,
+    per_owner: BTreeMap<String, usize>,
 }
 
-fn placed_of(p: &Value, node: &str) -> Placed {
-    Placed {
-        node: node.to_string(),
-        owner: meta::controller_of(p).map(|(_, _, u)| u),
-        cpu: requests(p, "cpu"),
-        memory: requests(p, "memory"),
+impl NodeLoad {
+    fn add(&mut self, p: &Value) {
+        self.count += 1;
+        self.cpu += requests(p, "cpu");
+        self.memory += requests(p, "memory");
+        if let Some(o) = meta::controller_uid(p) {
+            *self.per_owner.entry(o.to_string()).or_default() += 1;
+        }
     }
 }
 
@@ -227,7 +231,11 @@ fn tolerates(pod: &Value, taint: &Value) -> bool {
         })
 }
 
-fn choose(pod: &Value, nodes: &[Value], pods: &[Placed]) -> Result<String, String> {
+fn choose(
+    pod: &Value,
+    nodes: &[Value],
+    loads: &BTreeMap<String, NodeLoad>,
+) -> Result<String, String> {
     if let Some(n) = meta::str_at(pod, &["spec", "nodeName"]) {
         return Ok(n.to_string());
     }
@@ -269,7 +277,8 @@ fn choose(pod: &Value, nodes: &[Value], pods: &[Placed]) -> Result<String, Strin
         {
             Some("node(s) didn't match Pod's node affinity/selector".to_string())
         } else {
-            let on_node: Vec<&Placed> = pods.iter().filter(|p| p.node == name).collect();
+            let empty = NodeLoad::default();
+            let load = loads.get(&name).unwrap_or(&empty);
             let cap_pods = meta::str_at(node, &["status", "allocatable", "pods"])
                 .and_then(|s| s.parse::<usize>().ok())
                 .unwrap_or(110);
@@ -279,20 +288,20 @@ fn choose(pod: &Value, nodes: &[Value], pods: &[Placed]) -> Result<String, Strin
             let mem_alloc = meta::str_at(node, &["status", "allocatable", "memory"])
                 .and_then(parse_milli)
                 .unwrap_or(i128::MAX);
-            let cpu_used: i128 = on_node.iter().map(|p| p.cpu).sum();
-            let mem_used: i128 = on_node.iter().map(|p| p.memory).sum();
-            if on_node.len() >= cap_pods {
+            let (cpu_used, mem_used) = (load.cpu, load.memory);
+            if load.count >= cap_pods {
                 Some("Too many pods".to_string())
             } else if cpu_used + requests(pod, "cpu") > cpu_alloc {
                 Some("Insufficient cpu".to_string())
             } else if mem_used + requests(pod, "memory") > mem_alloc {
                 Some("Insufficient memory".to_string())
             } else {
-                let siblings = on_node
-                    .iter()
-                    .filter(|p| owner.is_some() && p.owner == owner)
-                    .count();
-                let key = (siblings, on_node.len(), name.clone());
+                let siblings = owner
+                    .as_ref()
+                    .and_then(|o| load.per_owner.get(o))
+                    .copied()
+                    .unwrap_or(0);
+                let key = (siblings, load.count, name.clone());
                 if best.as_ref().is_none_or(|b| key < *b) {
                     best = Some(key);
                 }

@@ -248,19 +248,20 @@ pub fn prepare(world: &World, is: &mut Value, old: Option<&Value>) {
                         heads_changed.push(tname.clone());
                     }
                     // Upstream quirk: the source head shares the event and takes the new generation.
-                    if stream == name && src_ns == ns
+                    if stream == name
+                        && src_ns == ns
                         && let Some(list) = meta::path_mut(is, &["status", "tags"]).as_array_mut()
-                            && let Some(h) = list
-                                .iter_mut()
-                                .find(|x| {
-                                    x.get("tag").and_then(Value::as_str) == Some(src_tag.as_str())
-                                })
-                                .and_then(|x| x.get_mut("items"))
-                                .and_then(Value::as_array_mut)
-                                .and_then(|a| a.first_mut())
-                            {
-                                h["generation"] = tgen.clone();
-                            }
+                        && let Some(h) = list
+                            .iter_mut()
+                            .find(|x| {
+                                x.get("tag").and_then(Value::as_str) == Some(src_tag.as_str())
+                            })
+                            .and_then(|x| x.get_mut("items"))
+                            .and_then(Value::as_array_mut)
+                            .and_then(|a| a.first_mut())
+                    {
+                        h["generation"] = tgen.clone();
+                    }
                 }
             }
             "ImageStreamImage" => {

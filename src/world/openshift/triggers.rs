@@ -97,10 +97,11 @@ pub fn apply(world: &World, obj: &Value) -> Option<Value> {
             Err(i) => containers.get_mut(*i),
         };
         if let Some(c) = target
-            && c.get("image").and_then(Value::as_str) != Some(pull.as_str()) {
-                c["image"] = Value::String(pull);
-                changed = true;
-            }
+            && c.get("image").and_then(Value::as_str) != Some(pull.as_str())
+        {
+            c["image"] = Value::String(pull);
+            changed = true;
+        }
     }
     changed.then_some(out)
 }
