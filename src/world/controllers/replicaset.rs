@@ -302,10 +302,11 @@ fn pods_to_delete(world: &World, rs: &Value, active: &[PodInfo], n: usize) -> Ve
     };
     let mut per_node: std::collections::BTreeMap<String, usize> = Default::default();
     for p in world.object_list("Pod", meta::namespace(rs)) {
-        if is_active(p) && meta::controller_of(p).is_some_and(|(_, _, u)| siblings.contains(&u)) {
-            if let Some(node) = meta::str_at(p, &["spec", "nodeName"]) {
-                *per_node.entry(node.to_string()).or_default() += 1;
-            }
+        if is_active(p)
+            && meta::controller_of(p).is_some_and(|(_, _, u)| siblings.contains(&u))
+            && let Some(node) = meta::str_at(p, &["spec", "nodeName"])
+        {
+            *per_node.entry(node.to_string()).or_default() += 1;
         }
     }
     let rank = |p: &PodInfo| {
@@ -342,15 +343,15 @@ fn pods_to_delete(world: &World, rs: &Value, active: &[PodInfo], n: usize) -> Ve
         if ri != rj {
             return rj.cmp(ri);
         }
-        if let (Some(ta), Some(tb)) = (a.ready_since, b.ready_since) {
-            if ta != tb {
-                let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
-                return if diff == 0 {
-                    a.uid.cmp(&b.uid)
-                } else {
-                    diff.cmp(&0)
-                };
-            }
+        if let (Some(ta), Some(tb)) = (a.ready_since, b.ready_since)
+            && ta != tb
+        {
+            let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
+            return if diff == 0 {
+                a.uid.cmp(&b.uid)
+            } else {
+                diff.cmp(&0)
+            };
         }
         let o = b.restarts.cmp(&a.restarts);
         if o != Ordering::Equal {

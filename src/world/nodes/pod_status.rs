@@ -250,7 +250,7 @@ pub fn write(world: &mut World, uid: &str) {
         t_cready,
         cready_reason,
     ));
-    if let Some(s) = meta::condition(&pod, "PodScheduled") {
+    if let Some(s) = meta::condition(pod, "PodScheduled") {
         conditions.push(s.clone());
     }
     let mut status = json!({
@@ -260,7 +260,7 @@ pub fn write(world: &mut World, uid: &str) {
         "phase": phase,
         "podIP": rt.ip,
         "podIPs": [{"ip": rt.ip}],
-        "qosClass": qos_class(&pod),
+        "qosClass": qos_class(pod),
         "startTime": rfc3339(rt.start_time),
     });
     let mut inits = Vec::new();
@@ -271,7 +271,7 @@ pub fn write(world: &mut World, uid: &str) {
         } else {
             "containers"
         };
-        let spec = meta::path(&pod, &["spec", list])
+        let spec = meta::path(pod, &["spec", list])
             .and_then(Value::as_array)
             .and_then(|a| {
                 a.iter()
