@@ -1,0 +1,26 @@
+//! `kubectl describe` output per kind (`kubectl pkg/describe/describe.go`), read-only over the
+//! world.
+
+pub mod common;
+pub mod node;
+pub mod workloads;
+pub mod writer;
+
+use serde_json::Value;
+
+use crate::world::World;
+use crate::world::api::meta;
+
+/// The describe text of an object, or None when kubelab has no describer for its kind.
+pub fn describe(world: &World, obj: &Value) -> Option<String> {
+    let events = world.events_for(meta::uid(obj));
+    let now = world.now();
+    match meta::kind(obj) {
+        "Deployment" => Some(workloads::deployment(world, obj, &events, now)),
+        "ReplicaSet" => Some(workloads::replicaset(world, obj, &events, now)),
+        "Pod" => Some(workloads::pod(obj, &events, now)),
+        "Node" => Some(node::node(world, obj, &events, now)),
+        "Namespace" => Some(node::namespace(obj)),
+        _ => None,
+    }
+}
