@@ -27,11 +27,11 @@
 //! Not reproduced: Go's `unicode.IsLetter` is approximated by `char::is_alphabetic` and
 //! `unicode.IsDigit` by ASCII digits in the key sorter (they differ only for exotic scripts).
 
-use std::cmp::Ordering;
 use std::fmt;
 
 use serde_json::{Map, Value};
 
+use super::go_sort::go_sort;
 use super::go_number::{format_float_g, go_json_number};
 use super::yaml_emitter::{Node, Style, emit_document};
 use super::yaml_resolve::{Resolved, is_base60_float, resolve};
@@ -56,16 +56,63 @@ impl std::error::Error for YamlError {}
 /// Strings that kubectl refuses to print (see [`try_to_yaml`]) are printed here with the
 /// offending characters escaped in double quotes, so this never fails.
 pub fn to_yaml(value: &Value) -> String {
-    // Only the strict mode can fail; the fallback is never used.
-    let node = to_node(value, false).unwrap_or_else(|e| Node::Scalar(e.to_string(), Style::Plain));
-    emit_document(&node)
+    emit_document(&to_node(value))
 }
 
 /// Like [`to_yaml`], but fails as kubectl does when a string holds a character go-yaml's reader
 /// rejects (DEL, U+0080–U+009F except U+0085, U+FFFE, U+FFFF): the error displays as
 /// `yaml: control characters are not allowed`.
+///
+/// Two more reader failures of kubectl are reproduced: a map key whose JSON spelling (with
+/// quotes) is longer than 1024 characters, or that holds a raw U+0085, is not accepted as a
+/// simple key, giving `yaml: did not find expected ',' or '}'`, prefixed with `line N: ` where N
+/// counts the U+0085 line breaks before it. N and the choice between several problems assume
+/// the sorted key order of `kubectl get`; for typed objects (struct order) they are approximate.
 pub fn try_to_yaml(value: &Value) -> Result<String, YamlError> {
-    Ok(emit_document(&to_node(value, true)?))
+    check_readable(value, &mut 0)?;
+    Ok(emit_document(&to_node(value)))
+}
+
+/// Walks the value in Go JSON order (sorted keys) as go-yaml's reader would meet it.
+fn check_readable(value: &Value, nels: &mut usize) -> Result<(), YamlError> {
+    match value {
+        Value::String(s) => check_string(s, nels),
+        Value::Array(items) => items.iter().try_for_each(|v| check_readable(v, nels)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                check_string(k, nels)?;
+                let quoted_len: usize = 2 + k.chars().map(json_escaped_len).sum::<usize>();
+                if k.contains('\u{85}') || quoted_len > 1024 {
+                    let line = if *nels > 0 { format!("line {nels}: ") } else { String::new() };
+                    return Err(YamlError {
+                        message: format!("yaml: {line}did not find expected ',' or '}}'"),
+                    });
+                }
+                check_readable(v, nels)?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_string(s: &str, nels: &mut usize) -> Result<(), YamlError> {
+    if s.chars().any(is_unreadable) {
+        return Err(YamlError {
+            message: "yaml: control characters are not allowed".into(),
+        });
+    }
+    *nels += s.chars().filter(|&c| c == '\u{85}').count();
+    Ok(())
+}
+
+/// Characters Go's JSON encoder spends on `c`.
+fn json_escaped_len(c: char) -> usize {
+    match c {
+        '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
+        '<' | '>' | '&' | '\u{0}'..='\u{1f}' | '\u{2028}' | '\u{2029}' => 6,
+        _ => 1,
+    }
 }
 
 /// `kubectl get -o yaml` for several objects: a `v1` `List` with `metadata.resourceVersion: ""`.
@@ -73,34 +120,29 @@ pub fn to_yaml_list(items: &[Value]) -> String {
     to_yaml(&super::json::list_object(items))
 }
 
-/// Builds the emitter tree; `strict` makes unreadable characters an error.
-fn to_node(value: &Value, strict: bool) -> Result<Node, YamlError> {
-    Ok(match value {
+/// Builds the emitter tree.
+fn to_node(value: &Value) -> Node {
+    match value {
         Value::Null => Node::Scalar("null".into(), Style::Plain),
         Value::Bool(b) => Node::Scalar(b.to_string(), Style::Plain),
         Value::Number(n) => Node::Scalar(number_text(n), Style::Plain),
-        Value::String(s) => string_node(&json_roundtrip(s, strict)?),
-        Value::Array(items) => Node::Seq(
-            items
-                .iter()
-                .map(|v| to_node(v, strict))
-                .collect::<Result<_, _>>()?,
-        ),
-        Value::Object(map) => Node::Map(map_entries(map, strict)?),
-    })
+        Value::String(s) => string_node(&json_roundtrip(s)),
+        Value::Array(items) => Node::Seq(items.iter().map(to_node).collect()),
+        Value::Object(map) => Node::Map(map_entries(map)),
+    }
 }
 
-fn map_entries(map: &Map<String, Value>, strict: bool) -> Result<Vec<(Node, Node)>, YamlError> {
-    let mut entries = Vec::with_capacity(map.len());
-    for (k, v) in map {
-        entries.push((json_roundtrip(k, strict)?, v));
-    }
-    let entries = merge_sort(entries, &|a: &(String, &Value), b: &(String, &Value)| {
-        go_yaml_key_cmp(&a.0, &b.0)
+/// Map entries in go-yaml's key order.
+fn map_entries(map: &Map<String, Value>) -> Vec<(Node, Node)> {
+    // go-yaml reads Go's JSON, whose keys are in byte order, then `sort.Sort`s them.
+    let mut entries: Vec<(String, &Value)> =
+        map.iter().map(|(k, v)| (json_roundtrip(k), v)).collect();
+    go_sort(&mut entries, &|a: &(String, &Value), b: &(String, &Value)| {
+        go_yaml_key_less(&a.0, &b.0)
     });
     entries
         .into_iter()
-        .map(|(k, v)| Ok((string_node(&k), to_node(v, strict)?)))
+        .map(|(k, v)| (string_node(&k), to_node(v)))
         .collect()
 }
 
@@ -137,14 +179,9 @@ fn is_unreadable(c: char) -> bool {
 
 /// What go-yaml reads back from Go's JSON spelling of `s` (a double-quoted scalar): raw NEL
 /// characters are line breaks and are folded with the blanks around them.
-fn json_roundtrip(s: &str, strict: bool) -> Result<String, YamlError> {
-    if strict && s.chars().any(is_unreadable) {
-        return Err(YamlError {
-            message: "yaml: control characters are not allowed".into(),
-        });
-    }
+fn json_roundtrip(s: &str) -> String {
     if !s.contains('\u{85}') {
-        return Ok(s.to_string());
+        return s.to_string();
     }
     // yaml_parser_scan_flow_scalar: blanks are raw spaces (Go escapes tabs), breaks are NELs.
     let chars: Vec<char> = s.chars().collect();
@@ -182,21 +219,11 @@ fn json_roundtrip(s: &str, strict: bool) -> Result<String, YamlError> {
             out.push_str(&whitespaces);
         }
     }
-    Ok(out)
+    out
 }
 
-/// go-yaml v2 `keyList.Less` for two string keys, as an ordering.
-pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
-    if a == b {
-        Ordering::Equal
-    } else if go_yaml_key_less(a, b) {
-        Ordering::Less
-    } else {
-        Ordering::Greater
-    }
-}
-
-fn go_yaml_key_less(a: &str, b: &str) -> bool {
+/// go-yaml v2 `keyList.Less` for two string keys.
+pub fn go_yaml_key_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
     let digit = |c: char| c.is_ascii_digit();
@@ -249,30 +276,6 @@ fn go_yaml_key_less(a: &str, b: &str) -> bool {
     ar.len() < br.len()
 }
 
-/// A stable merge sort that tolerates any comparator (never panics).
-fn merge_sort<T>(mut v: Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) -> Vec<T> {
-    if v.len() <= 1 {
-        return v;
-    }
-    let right = v.split_off(v.len() / 2);
-    let left = merge_sort(v, cmp);
-    let right = merge_sort(right, cmp);
-    let mut out = Vec::with_capacity(left.len() + right.len());
-    let mut l = left.into_iter().peekable();
-    let mut r = right.into_iter().peekable();
-    loop {
-        let take_right = match (l.peek(), r.peek()) {
-            (Some(a), Some(b)) => cmp(b, a) == Ordering::Less,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (None, None) => break,
-        };
-        let next = if take_right { r.next() } else { l.next() };
-        out.extend(next);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,7 +284,7 @@ mod tests {
     #[test]
     fn sorts_keys_like_go_yaml() {
         let mut keys = vec!["a10", "a9", "AB", "A_B", "k001", "k01", "k1", "x00", "x0"];
-        keys.sort_by(|a, b| go_yaml_key_cmp(a, b));
+        go_sort(&mut keys, &|a: &&str, b: &&str| go_yaml_key_less(a, b));
         assert_eq!(
             keys,
             ["A_B", "AB", "a9", "a10", "k1", "k01", "k001", "x0", "x00"]
