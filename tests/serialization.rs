@@ -106,7 +106,8 @@ fn objects_snapshots() {
         let value = read_json(path);
         let yaml = try_to_yaml(&value).unwrap_or_else(|e| format!("!!!ERROR!!! error: {e}\n"));
         let out = format!("--- -o yaml\n{yaml}--- -o json\n{}", to_json_sorted(&value));
-        insta::with_settings!({ description => path.display().to_string(), omit_expression => true }, {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        insta::with_settings!({ description => name, omit_expression => true }, {
             insta::assert_snapshot!(out);
         });
     });
@@ -157,7 +158,8 @@ fn typed_recordings_reproduced() {
     assert!(!files.is_empty());
     for path in files {
         let rec = read_recording(&path);
-        let value: Value = serde_json::from_str(&rec.json).expect("recorded JSON parses");
+        let value: Value = serde_json::from_str(&rec.json)
+            .unwrap_or_else(|e| panic!("{}: recorded JSON: {e}", path.display()));
         let p = path.display().to_string();
         assert_same(&format!("{p} -o json"), &to_json_typed(&value), &rec.json);
         assert_same(&format!("{p} -o yaml"), &to_yaml(&value), &rec.yaml);
@@ -173,8 +175,10 @@ fn typed_recordings_match_kubectl_live() {
         let rec = read_recording(&path);
         let p = path.display().to_string();
         for (format, recorded) in [("json", &rec.json), ("yaml", &rec.yaml)] {
+            // `-o` goes before a `--` that starts the container command.
             let mut args: Vec<&str> = rec.command.iter().map(String::as_str).collect();
-            args.extend(["-o", format]);
+            let at = args.iter().position(|a| *a == "--").unwrap_or(args.len());
+            args.splice(at..at, ["-o", format]);
             let (out, err, ok) = kubectl(&args);
             assert!(ok, "{p}: kubectl failed: {err}");
             assert_same(&format!("{p}: recording of -o {format} is stale"), recorded, &out);
