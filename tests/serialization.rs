@@ -17,7 +17,9 @@ use kubelab::printers::yaml::{to_yaml, to_yaml_list, try_to_yaml};
 use serde_json::Value;
 
 fn inputs(dir: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/yaml").join(dir);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/inputs/yaml")
+        .join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
@@ -53,20 +55,27 @@ fn kubectl(args: &[&str]) -> (String, String, bool) {
     )
 }
 
-/// Asserts equality with a readable first-difference report.
-#[track_caller]
-fn assert_same(what: &str, ours: &str, theirs: &str) {
+/// A readable first-difference report, or `None` when equal.
+fn difference(what: &str, ours: &str, theirs: &str) -> Option<String> {
     if ours == theirs {
-        return;
+        return None;
     }
     let (o, t): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
     let i = o.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    panic!(
+    Some(format!(
         "{what}: differs from kubectl at line {}\n kubelab: {:?}\n kubectl: {:?}",
         i + 1,
         o.get(i),
         t.get(i)
-    );
+    ))
+}
+
+/// Asserts equality with a readable first-difference report.
+#[track_caller]
+fn assert_same(what: &str, ours: &str, theirs: &str) {
+    if let Some(d) = difference(what, ours, theirs) {
+        panic!("{d}");
+    }
 }
 
 fn read_json(path: &Path) -> Value {
@@ -106,7 +115,10 @@ fn objects_snapshots() {
         let value = read_json(path);
         let yaml = try_to_yaml(&value).unwrap_or_else(|e| format!("!!!ERROR!!! error: {e}\n"));
         let out = format!("--- -o yaml\n{yaml}--- -o json\n{}", to_json_sorted(&value));
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         insta::with_settings!({ description => name, omit_expression => true }, {
             insta::assert_snapshot!(out);
         });
@@ -115,7 +127,8 @@ fn objects_snapshots() {
 
 #[test]
 fn list_wrapper_matches_kubectl_get() {
-    let items = [serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})];
+    let items =
+        [serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})];
     assert_eq!(
         to_yaml_list(&items),
         "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\nkind: List\nmetadata:\n  resourceVersion: \"\"\n"
@@ -181,7 +194,88 @@ fn typed_recordings_match_kubectl_live() {
             args.splice(at..at, ["-o", format]);
             let (out, err, ok) = kubectl(&args);
             assert!(ok, "{p}: kubectl failed: {err}");
-            assert_same(&format!("{p}: recording of -o {format} is stale"), recorded, &out);
+            assert_same(
+                &format!("{p}: recording of -o {format} is stale"),
+                recorded,
+                &out,
+            );
         }
     }
+}
+
+// ----- manifests (-f files) -----
+
+use kubelab::kubectl::manifest::{flatten_lists, parse_manifests_partial};
+
+/// What `kubectl annotate --local -f FILE x- -o json` prints: every object (lists flattened)
+/// with `metadata.annotations` defaulted to `{}`, then the error if reading stopped early.
+fn annotate_local_output(name: &str, text: &str) -> (String, String) {
+    let parsed = parse_manifests_partial(name, text);
+    let mut out = String::new();
+    for mut obj in flatten_lists(parsed.objects) {
+        if let Some(map) = obj.as_object_mut() {
+            let meta = map
+                .entry("metadata")
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Some(meta) = meta.as_object_mut() {
+                meta.entry("annotations")
+                    .or_insert_with(|| Value::Object(Default::default()));
+            }
+        }
+        out.push_str(&to_json_sorted(&obj));
+    }
+    let err = parsed
+        .error
+        .map(|e| format!("error: {e}\n"))
+        .unwrap_or_default();
+    (out, err)
+}
+
+#[test]
+fn manifests_match_kubectl_live() {
+    if !kubectl_available() {
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/yaml/manifests");
+    let mut failures = Vec::new();
+    for path in inputs("manifests") {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(&path).expect("manifest readable");
+        let out = Command::new("kubectl")
+            .args(["annotate", "--local", "-f", &name, "x-", "-o", "json"])
+            .current_dir(&dir)
+            .output()
+            .expect("kubectl runs");
+        let (ours_out, ours_err) = annotate_local_output(&name, &text);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        failures.extend(difference(&format!("{name} (stdout)"), &ours_out, &stdout));
+        failures.extend(difference(&format!("{name} (stderr)"), &ours_err, &stderr));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn manifests_snapshots() {
+    insta::glob!("inputs/yaml/manifests/*", |path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(path).expect("manifest readable");
+        let parsed = parse_manifests_partial(&name, &text);
+        let mut out = String::new();
+        for obj in &parsed.objects {
+            out.push_str(&to_json_sorted(obj));
+        }
+        if let Some(e) = parsed.error {
+            out.push_str(&format!("!!!ERROR!!! error: {e}\n"));
+        }
+        insta::with_settings!({ description => name, omit_expression => true }, {
+            insta::assert_snapshot!(out);
+        });
+    });
 }

@@ -1,1 +1,4 @@
 //! The `kubectl` layer.
+
+pub mod manifest;
+pub mod manifest_yaml;

@@ -163,6 +163,7 @@ mod tests {
         assert_eq!(go_json_float(-0.0), "-0");
         assert_eq!(go_json_float(123456789.5), "123456789.5");
         assert_eq!(format_float32_g(0.1), "0.1");
-        assert_eq!(format_float32_g(3.14159265358979), "3.1415927");
+        assert_eq!(format_float32_g(16777217.0), "1.6777216e+07");
+        assert_eq!(format_float32_g(1.000000001), "1");
     }
 }

@@ -99,11 +99,7 @@ fn write_value(out: &mut String, value: &Value, shape: Shape, depth: usize, type
 }
 
 /// The entries of an object in output order, each with the shape of its value.
-fn ordered<'a>(
-    map: &'a Map<String, Value>,
-    shape: Shape,
-    typed: bool,
-) -> Vec<(&'a String, &'a Value, Shape)> {
+fn ordered(map: &Map<String, Value>, shape: Shape, typed: bool) -> Vec<(&String, &Value, Shape)> {
     let fields = match shape.fields() {
         Some(fields) if typed => fields,
         // Maps (labels, data, ...) and unknown objects: Go sorts map keys by bytes.

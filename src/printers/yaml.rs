@@ -31,8 +31,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::go_sort::go_sort;
 use super::go_number::{format_float_g, go_json_number};
+use super::go_sort::go_sort;
 use super::yaml_emitter::{Node, Style, emit_document};
 use super::yaml_resolve::{Resolved, is_base60_float, resolve};
 
@@ -83,7 +83,11 @@ fn check_readable(value: &Value, nels: &mut usize) -> Result<(), YamlError> {
                 check_string(k, nels)?;
                 let quoted_len: usize = 2 + k.chars().map(json_escaped_len).sum::<usize>();
                 if k.contains('\u{85}') || quoted_len > 1024 {
-                    let line = if *nels > 0 { format!("line {nels}: ") } else { String::new() };
+                    let line = if *nels > 0 {
+                        format!("line {nels}: ")
+                    } else {
+                        String::new()
+                    };
                     return Err(YamlError {
                         message: format!("yaml: {line}did not find expected ',' or '}}'"),
                     });
@@ -137,9 +141,10 @@ fn map_entries(map: &Map<String, Value>) -> Vec<(Node, Node)> {
     // go-yaml reads Go's JSON, whose keys are in byte order, then `sort.Sort`s them.
     let mut entries: Vec<(String, &Value)> =
         map.iter().map(|(k, v)| (json_roundtrip(k), v)).collect();
-    go_sort(&mut entries, &|a: &(String, &Value), b: &(String, &Value)| {
-        go_yaml_key_less(&a.0, &b.0)
-    });
+    go_sort(
+        &mut entries,
+        &|a: &(String, &Value), b: &(String, &Value)| go_yaml_key_less(&a.0, &b.0),
+    );
     entries
         .into_iter()
         .map(|(k, v)| (string_node(&k), to_node(v)))

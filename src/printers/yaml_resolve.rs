@@ -83,10 +83,11 @@ fn resolve_number(s: &str) -> Resolved {
     if let Some(u) = parse_go_uint(&plain) {
         return Resolved::Uint(u);
     }
-    if is_yaml_style_float(&plain) {
-        if let Some(f) = parse_go_float(&plain) {
-            return Resolved::Float(f);
-        }
+    if let Some(f) = is_yaml_style_float(&plain)
+        .then(|| parse_go_float(&plain))
+        .flatten()
+    {
+        return Resolved::Float(f);
     }
     if let Some(bin) = plain.strip_prefix("0b") {
         if let Ok(i) = i64::from_str_radix_strict(bin, 2) {
@@ -95,10 +96,11 @@ fn resolve_number(s: &str) -> Resolved {
         if let Ok(u) = u64::from_str_radix_strict(bin, 2) {
             return Resolved::Uint(u);
         }
-    } else if let Some(bin) = plain.strip_prefix("-0b") {
-        if let Ok(i) = i64::from_str_radix_strict(&format!("-{bin}"), 2) {
-            return Resolved::Int(i);
-        }
+    } else if let Some(Ok(i)) = plain
+        .strip_prefix("-0b")
+        .map(|bin| i64::from_str_radix_strict(&format!("-{bin}"), 2))
+    {
+        return Resolved::Int(i);
     }
     Resolved::Str
 }
