@@ -279,3 +279,61 @@ fn manifests_snapshots() {
         });
     });
 }
+
+// ----- client-side validation of apiVersion/kind -----
+
+use kubelab::kubectl::manifest::{parse_manifests, validate_object};
+
+/// The first validation error kubelab reports for a file, as kubectl prints it.
+fn first_validation_error(name: &str, text: &str) -> String {
+    match parse_manifests(name, text) {
+        Err(e) => format!("error: {e}\n"),
+        Ok(objects) => objects
+            .iter()
+            .find_map(|o| validate_object(name, o).err())
+            .map(|e| format!("error: {e}\n"))
+            .unwrap_or_default(),
+    }
+}
+
+#[test]
+fn validation_matches_kubectl_live() {
+    if !kubectl_available() {
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/yaml/validation");
+    let mut failures = Vec::new();
+    for path in inputs("validation") {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(&path).expect("manifest readable");
+        let out = Command::new("kubectl")
+            .args(["create", "-f", &name, "--dry-run=client", "-o", "yaml"])
+            .current_dir(&dir)
+            .output()
+            .expect("kubectl runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        failures.extend(difference(
+            &name,
+            &first_validation_error(&name, &text),
+            &stderr,
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn validation_snapshots() {
+    insta::glob!("inputs/yaml/validation/*", |path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(path).expect("manifest readable");
+        insta::with_settings!({ description => name.clone(), omit_expression => true }, {
+            insta::assert_snapshot!(first_validation_error(&name, &text));
+        });
+    });
+}

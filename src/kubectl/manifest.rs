@@ -10,7 +10,7 @@
 //!   do. Only the first YAML document of a chunk is read (like go-yaml `Unmarshal`).
 //! - Empty documents, comment-only documents and `null` are skipped.
 //! - Values follow go-yaml v2 + `sigs.k8s.io/yaml` semantics (see
-//!   [`crate::kubectl::manifest_yaml`]): YAML 1.1 booleans, merge keys, anchors, duplicate keys
+//!   `manifest_yaml.rs`): YAML 1.1 booleans, merge keys, anchors, duplicate keys
 //!   (last wins, **no error**: kubectl v1.32 uses go-yaml v2's non-strict decoder; the text
 //!   `mapping key "x" already defined` belongs to go-yaml v3 and is never printed), non-string
 //!   keys turned into strings.

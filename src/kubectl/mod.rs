@@ -1,4 +1,4 @@
 //! The `kubectl` layer.
 
 pub mod manifest;
-pub mod manifest_yaml;
+pub(crate) mod manifest_yaml;

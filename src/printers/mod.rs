@@ -1,9 +1,17 @@
 //! The `printers` layer.
+//!
+//! Serialization (kubectl-identical `-o yaml` / `-o json`):
+//! - [`yaml`]: `to_yaml`, `try_to_yaml`, `to_yaml_list` (go-yaml v2 via `sigs.k8s.io/yaml`);
+//! - [`json`]: `to_json_sorted`, `to_json_list`, `to_json_typed` (Go `encoding/json`);
+//! - [`typed_order`]: Go struct field order for objects kubectl builds client-side;
+//! - [`yaml_resolve`], [`go_number`]: YAML 1.1 scalar resolution and Go number formatting,
+//!   shared with `kubectl::manifest`.
 
 pub mod go_number;
-pub mod go_sort;
+pub(crate) mod go_sort;
 pub mod json;
 pub mod typed_order;
 pub mod yaml;
-pub mod yaml_emitter;
+pub(crate) mod yaml_analyze;
+pub(crate) mod yaml_emitter;
 pub mod yaml_resolve;
