@@ -105,27 +105,47 @@ pub fn parse_manifests_partial(source_name: &str, text: &str) -> ParsedManifests
     }
 }
 
-/// Expands `kind: List` objects (any kind ending in `List` with an `items` array, as kubectl's
-/// `FlattenListVisitor` does) into their items, recursively.
+/// Expands list objects into their items, as kubectl's unstructured decoder and
+/// `FlattenListVisitor` do: **any** object with an `items` key is a list (a `ConfigMap` with an
+/// `items` field too; `items: null` gives nothing), items that have neither `kind` nor
+/// `apiVersion` get the list's kind without its `List` suffix and the list's apiVersion, and
+/// lists inside lists are not expanded further. An `items` value that is neither an array nor
+/// null leaves the object as it is.
 pub fn flatten_lists(objects: Vec<Value>) -> Vec<Value> {
     let mut out = Vec::new();
     for obj in objects {
-        let is_list = obj
-            .get("kind")
-            .and_then(Value::as_str)
-            .is_some_and(|k| k.ends_with("List"))
-            && obj.get("items").is_some_and(Value::is_array);
-        if is_list {
-            let items = match obj {
-                Value::Object(mut map) => match map.remove("items") {
-                    Some(Value::Array(items)) => items,
-                    _ => Vec::new(),
-                },
-                _ => Vec::new(),
-            };
-            out.extend(flatten_lists(items));
-        } else {
+        let Value::Object(mut map) = obj else {
             out.push(obj);
+            continue;
+        };
+        let items = match map.remove("items") {
+            None => {
+                out.push(Value::Object(map));
+                continue;
+            }
+            Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                map.insert("items".into(), other);
+                out.push(Value::Object(map));
+                continue;
+            }
+        };
+        let text = |k: &str| map.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let item_kind = text("kind")
+            .strip_suffix("List")
+            .map(str::to_string)
+            .unwrap_or_else(|| text("kind"));
+        let api_version = text("apiVersion");
+        for mut item in items {
+            if let Some(m) = item.as_object_mut() {
+                let empty = |k: &str| m.get(k).and_then(Value::as_str).is_none_or(str::is_empty);
+                if empty("kind") && empty("apiVersion") {
+                    m.insert("kind".into(), Value::String(item_kind.clone()));
+                    m.insert("apiVersion".into(), Value::String(api_version.clone()));
+                }
+            }
+            out.push(item);
         }
     }
     out
@@ -315,10 +335,20 @@ mod tests {
 
     #[test]
     fn flattens_lists() {
-        let list = json!({"kind": "List", "items": [{"kind": "A"}, {"kind": "BList", "items": [{"kind": "B"}]}]});
+        let list = json!({"apiVersion": "v1", "kind": "ConfigMapList", "items": [
+            {"metadata": {"name": "a"}}, {"kind": "Secret"}, {"kind": "BList", "items": []}]});
         assert_eq!(
-            flatten_lists(vec![list]),
-            vec![json!({"kind": "A"}), json!({"kind": "B"})]
+            flatten_lists(vec![
+                list,
+                json!({"kind": "List", "items": null}),
+                json!({"kind": "X"})
+            ]),
+            vec![
+                json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}),
+                json!({"kind": "Secret"}),
+                json!({"kind": "BList", "items": []}),
+                json!({"kind": "X"}),
+            ]
         );
     }
 }
