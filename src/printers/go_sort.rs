@@ -2,9 +2,14 @@
 //!
 //! go-yaml sorts map keys with `sort.Sort(keyList)`, and its `Less` is not a strict weak order
 //! for every pair of strings (digit runs are compared as numbers that may overflow, letters and
-//! non-letters are ranked specially). For such inputs the result depends on the exact sequence
-//! of comparisons and swaps, so kubelab reproduces Go's algorithm rather than using Rust's sort.
-//! The only "randomness" (`breakPatterns`) is Go's deterministic xorshift seeded with the length.
+//! non-letters are ranked specially, e.g. `01`, `08`, `9223372036854775808` among other keys).
+//! For such inputs the result depends on the input order and on the exact sequence of
+//! comparisons; kubectl starts from Go's randomized map order, so its own output varies from
+//! run to run (verified: six runs, five different outputs). kubelab sorts the byte-ordered keys
+//! with Go's algorithm, which gives one of the outputs kubectl can produce, deterministically,
+//! and never panics on an inconsistent order (Rust's `sort_by` may). For consistent orders —
+//! every realistic key set — the result is the unique sorted order. The only "randomness" of
+//! the algorithm itself (`breakPatterns`) is Go's xorshift seeded with the length.
 
 /// Sorts `v` exactly as Go's `sort.Sort` would with the given `less`.
 pub fn go_sort<T>(v: &mut [T], less: &dyn Fn(&T, &T) -> bool) {

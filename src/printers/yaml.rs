@@ -26,6 +26,8 @@
 //!
 //! Not reproduced: Go's `unicode.IsLetter` is approximated by `char::is_alphabetic` and
 //! `unicode.IsDigit` by ASCII digits in the key sorter (they differ only for exotic scripts).
+//! For key sets on which go-yaml's order is inconsistent kubectl's own output is random; see
+//! `go_sort.rs` for the deterministic choice made here.
 
 use std::fmt;
 
