@@ -1,6 +1,21 @@
-//! Printers: world objects to text, never mutating the world. Tables for `get`, `describe`
-//! output, YAML/JSON identical to kubectl's, jsonpath and custom columns, AGE formatting.
+//! Printers: world objects to text, never mutating the world.
+//!
+//! - [`table`]: `kubectl get` tables; [`describe`]: `kubectl describe`; [`name`]: success lines;
+//!   [`age`]: relative times.
+//! - [`yaml`]: `to_yaml`, `try_to_yaml`, `to_yaml_list` (go-yaml v2 via `sigs.k8s.io/yaml`);
+//! - [`json`]: `to_json_sorted`, `to_json_list`, `to_json_typed` (Go `encoding/json`);
+//! - [`typed_order`]: Go struct field order for objects kubectl builds client-side;
+//! - [`yaml_resolve`], [`go_number`]: YAML 1.1 scalar resolution and Go number formatting,
+//!   shared with `kubectl::manifest`.
 
 pub mod age;
+pub mod go_number;
+pub(crate) mod go_sort;
+pub mod json;
 pub mod name;
 pub mod table;
+pub mod typed_order;
+pub mod yaml;
+pub(crate) mod yaml_analyze;
+pub(crate) mod yaml_emitter;
+pub mod yaml_resolve;
