@@ -349,40 +349,11 @@ pub fn expectation(d: Dynamic) -> Res<Value> {
     from_dynamic(&d)
 }
 
-/// Parses one YAML (or JSON) document into a value.
+/// Parses one YAML (or JSON) document into a value, as kubectl reads manifests.
 pub fn parse_yaml_value(text: &str) -> Result<Value, String> {
-    use yaml_rust2::{Yaml, YamlLoader};
-    fn conv(y: &Yaml) -> Value {
-        match y {
-            Yaml::Real(s) => s
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .unwrap_or(Value::String(s.clone())),
-            Yaml::Integer(i) => Value::from(*i),
-            Yaml::String(s) => Value::String(s.clone()),
-            Yaml::Boolean(b) => Value::Bool(*b),
-            Yaml::Array(a) => Value::Array(a.iter().map(conv).collect()),
-            Yaml::Hash(h) => Value::Object(
-                h.iter()
-                    .map(|(k, v)| {
-                        let key = match k {
-                            Yaml::String(s) => s.clone(),
-                            Yaml::Integer(i) => i.to_string(),
-                            Yaml::Boolean(b) => b.to_string(),
-                            Yaml::Real(r) => r.clone(),
-                            _ => String::new(),
-                        };
-                        (key, conv(v))
-                    })
-                    .collect(),
-            ),
-            _ => Value::Null,
-        }
-    }
-    let docs = YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
-    Ok(docs.first().map(conv).unwrap_or(Value::Null))
+    let docs = crate::kubectl::manifest::parse_manifests("expectation", text)
+        .map_err(|e| e.to_string())?;
+    Ok(docs.into_iter().next().unwrap_or(Value::Null))
 }
 
 /// `matches(actual, expected)` as a global function for maps already in hand.
