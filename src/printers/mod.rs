@@ -9,11 +9,13 @@
 //!   shared with `kubectl::manifest`.
 
 pub mod age;
+pub mod describe;
 pub mod go_number;
 pub(crate) mod go_sort;
 pub mod json;
 pub mod name;
 pub mod table;
+pub mod tabwriter;
 pub mod typed_order;
 pub mod yaml;
 pub(crate) mod yaml_analyze;

@@ -18,8 +18,14 @@ pub fn time_of(v: Option<&str>) -> String {
 /// `printLabelsMultilineWithIndent`.
 pub fn labels_multiline(w: &mut Writer, title: &str, labels: Option<&Value>) {
     w.write(LEVEL_0, &format!("{title}:\t"));
-    let mut keys: Vec<(&String, &str)> =
-        labels.and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k, v.as_str().unwrap_or(""))).collect()).unwrap_or_default();
+    let mut keys: Vec<(&String, &str)> = labels
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k, v.as_str().unwrap_or("")))
+                .collect()
+        })
+        .unwrap_or_default();
     if keys.is_empty() {
         w.write_line("<none>");
         return;
@@ -39,7 +45,10 @@ pub fn annotations_multiline(w: &mut Writer, title: &str, annotations: Option<&V
     let mut keys: Vec<(&String, &str)> = annotations
         .and_then(Value::as_object)
         .map(|m| {
-            m.iter().filter(|(k, _)| *k != "kubectl.kubernetes.io/last-applied-configuration").map(|(k, v)| (k, v.as_str().unwrap_or(""))).collect()
+            m.iter()
+                .filter(|(k, _)| *k != "kubectl.kubernetes.io/last-applied-configuration")
+                .map(|(k, v)| (k, v.as_str().unwrap_or("")))
+                .collect()
         })
         .unwrap_or_default();
     if keys.is_empty() {
@@ -55,7 +64,11 @@ pub fn annotations_multiline(w: &mut Writer, title: &str, annotations: Option<&V
         if value.len() + k.len() + 2 > MAX_ANNOTATION_LEN || value.contains('\n') {
             w.write_line(&format!("{k}:"));
             for s in value.split('\n') {
-                let s = if s.len() > MAX_ANNOTATION_LEN - 2 { format!("{}...", &s[..floor_char(s, MAX_ANNOTATION_LEN - 2)]) } else { s.to_string() };
+                let s = if s.len() > MAX_ANNOTATION_LEN - 2 {
+                    format!("{}...", &s[..floor_char(s, MAX_ANNOTATION_LEN - 2)])
+                } else {
+                    s.to_string()
+                };
                 w.write_line(&format!("\t  {s}"));
             }
         } else {
@@ -75,12 +88,20 @@ fn floor_char(s: &str, n: usize) -> usize {
 /// `printTolerationsMultilineWithIndent`.
 pub fn tolerations_multiline(w: &mut Writer, title: &str, tolerations: Option<&Value>) {
     w.write(LEVEL_0, &format!("{title}:\t"));
-    let mut ts: Vec<&Value> = tolerations.and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let mut ts: Vec<&Value> = tolerations
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     if ts.is_empty() {
         w.write_line("<none>");
         return;
     }
-    ts.sort_by_key(|t| t.get("key").and_then(Value::as_str).unwrap_or("").to_string());
+    ts.sort_by_key(|t| {
+        t.get("key")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    });
     for (i, t) in ts.iter().enumerate() {
         if i != 0 {
             w.write(LEVEL_0, "\t");
@@ -96,7 +117,11 @@ pub fn tolerations_multiline(w: &mut Writer, title: &str, tolerations: Option<&V
             s.push_str(&format!(":{effect}"));
         }
         if t.get("operator").and_then(Value::as_str) == Some("Exists") && value.is_empty() {
-            s.push_str(if !key.is_empty() || !effect.is_empty() { " op=Exists" } else { "op=Exists" });
+            s.push_str(if !key.is_empty() || !effect.is_empty() {
+                " op=Exists"
+            } else {
+                "op=Exists"
+            });
         }
         if let Some(secs) = t.get("tolerationSeconds").and_then(Value::as_i64) {
             s.push_str(&format!(" for {secs}s"));
@@ -122,19 +147,35 @@ pub fn probe(p: &Value) -> String {
         _ => String::new(),
     };
     if let Some(e) = p.get("exec") {
-        let cmd: Vec<&str> = e.get("command").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let cmd: Vec<&str> = e
+            .get("command")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         return format!("exec [{}] {attrs}", cmd.join(" "));
     }
     if let Some(h) = p.get("httpGet") {
-        let scheme = h.get("scheme").and_then(Value::as_str).unwrap_or("HTTP").to_ascii_lowercase();
+        let scheme = h
+            .get("scheme")
+            .and_then(Value::as_str)
+            .unwrap_or("HTTP")
+            .to_ascii_lowercase();
         let host = h.get("host").and_then(Value::as_str).unwrap_or("");
         let port = port_str(h.get("port"));
         let path = h.get("path").and_then(Value::as_str).unwrap_or("");
-        let hostport = if port.is_empty() { host.to_string() } else { format!("{host}:{port}") };
+        let hostport = if port.is_empty() {
+            host.to_string()
+        } else {
+            format!("{host}:{port}")
+        };
         return format!("http-get {scheme}://{hostport}{path} {attrs}");
     }
     if let Some(t) = p.get("tcpSocket") {
-        return format!("tcp-socket {}:{} {attrs}", t.get("host").and_then(Value::as_str).unwrap_or(""), port_str(t.get("port")));
+        return format!(
+            "tcp-socket {}:{} {attrs}",
+            t.get("host").and_then(Value::as_str).unwrap_or(""),
+            port_str(t.get("port"))
+        );
     }
     format!("unknown {attrs}")
 }
@@ -145,8 +186,17 @@ fn ports(c: &Value, host: bool) -> String {
         .map(|ps| {
             ps.iter()
                 .map(|p| {
-                    let n = if host { p.get("hostPort") } else { p.get("containerPort") }.and_then(Value::as_i64).unwrap_or(0);
-                    format!("{n}/{}", p.get("protocol").and_then(Value::as_str).unwrap_or("TCP"))
+                    let n = if host {
+                        p.get("hostPort")
+                    } else {
+                        p.get("containerPort")
+                    }
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0);
+                    format!(
+                        "{n}/{}",
+                        p.get("protocol").and_then(Value::as_str).unwrap_or("TCP")
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -162,34 +212,80 @@ fn describe_state(w: &mut Writer, name: &str, st: Option<&Value>) {
     let st = st.cloned().unwrap_or(Value::Null);
     if let Some(r) = st.get("running") {
         w.line(LEVEL_2, &format!("{name}:\tRunning"));
-        w.line(LEVEL_3, &format!("Started:\t{}", time_of(r.get("startedAt").and_then(Value::as_str))));
+        w.line(
+            LEVEL_3,
+            &format!(
+                "Started:\t{}",
+                time_of(r.get("startedAt").and_then(Value::as_str))
+            ),
+        );
     } else if let Some(wt) = st.get("waiting") {
         w.line(LEVEL_2, &format!("{name}:\tWaiting"));
-        if let Some(r) = wt.get("reason").and_then(Value::as_str).filter(|r| !r.is_empty()) {
+        if let Some(r) = wt
+            .get("reason")
+            .and_then(Value::as_str)
+            .filter(|r| !r.is_empty())
+        {
             w.line(LEVEL_3, &format!("Reason:\t{r}"));
         }
     } else if let Some(t) = st.get("terminated") {
         w.line(LEVEL_2, &format!("{name}:\tTerminated"));
-        if let Some(r) = t.get("reason").and_then(Value::as_str).filter(|r| !r.is_empty()) {
+        if let Some(r) = t
+            .get("reason")
+            .and_then(Value::as_str)
+            .filter(|r| !r.is_empty())
+        {
             w.line(LEVEL_3, &format!("Reason:\t{r}"));
         }
-        if let Some(m) = t.get("message").and_then(Value::as_str).filter(|r| !r.is_empty()) {
+        if let Some(m) = t
+            .get("message")
+            .and_then(Value::as_str)
+            .filter(|r| !r.is_empty())
+        {
             w.line(LEVEL_3, &format!("Message:\t{m}"));
         }
-        w.line(LEVEL_3, &format!("Exit Code:\t{}", t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)));
+        w.line(
+            LEVEL_3,
+            &format!(
+                "Exit Code:\t{}",
+                t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)
+            ),
+        );
         if let Some(s) = t.get("signal").and_then(Value::as_i64).filter(|s| *s > 0) {
             w.line(LEVEL_3, &format!("Signal:\t{s}"));
         }
-        w.line(LEVEL_3, &format!("Started:\t{}", time_of(t.get("startedAt").and_then(Value::as_str))));
-        w.line(LEVEL_3, &format!("Finished:\t{}", time_of(t.get("finishedAt").and_then(Value::as_str))));
+        w.line(
+            LEVEL_3,
+            &format!(
+                "Started:\t{}",
+                time_of(t.get("startedAt").and_then(Value::as_str))
+            ),
+        );
+        w.line(
+            LEVEL_3,
+            &format!(
+                "Finished:\t{}",
+                time_of(t.get("finishedAt").and_then(Value::as_str))
+            ),
+        );
     } else {
         w.line(LEVEL_2, &format!("{name}:\tWaiting"));
     }
 }
 
 /// `describeContainers`: containers of a template (no statuses) or of a pod (with statuses).
-pub fn containers(w: &mut Writer, label: &str, list: Option<&Value>, statuses: Option<&Value>, space: &str, pod: Option<&Value>) {
-    let cs: Vec<&Value> = list.and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+pub fn containers(
+    w: &mut Writer,
+    label: &str,
+    list: Option<&Value>,
+    statuses: Option<&Value>,
+    space: &str,
+    pod: Option<&Value>,
+) {
+    let cs: Vec<&Value> = list
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     if cs.is_empty() {
         w.line(LEVEL_0, &format!("{space}{label}: <none>"));
         return;
@@ -198,14 +294,35 @@ pub fn containers(w: &mut Writer, label: &str, list: Option<&Value>, statuses: O
     let name_indent = if space.is_empty() { "" } else { " " };
     for c in cs {
         let name = c.get("name").and_then(Value::as_str).unwrap_or("");
-        let status = statuses.and_then(Value::as_array).and_then(|a| a.iter().find(|s| s.get("name").and_then(Value::as_str) == Some(name)));
+        let status = statuses.and_then(Value::as_array).and_then(|a| {
+            a.iter()
+                .find(|s| s.get("name").and_then(Value::as_str) == Some(name))
+        });
         w.line(LEVEL_1, &format!("{name_indent}{name}:"));
         if let Some(s) = status {
-            w.line(LEVEL_2, &format!("Container ID:\t{}", s.get("containerID").and_then(Value::as_str).unwrap_or("")));
+            w.line(
+                LEVEL_2,
+                &format!(
+                    "Container ID:\t{}",
+                    s.get("containerID").and_then(Value::as_str).unwrap_or("")
+                ),
+            );
         }
-        w.line(LEVEL_2, &format!("Image:\t{}", c.get("image").and_then(Value::as_str).unwrap_or("")));
+        w.line(
+            LEVEL_2,
+            &format!(
+                "Image:\t{}",
+                c.get("image").and_then(Value::as_str).unwrap_or("")
+            ),
+        );
         if let Some(s) = status {
-            w.line(LEVEL_2, &format!("Image ID:\t{}", s.get("imageID").and_then(Value::as_str).unwrap_or("")));
+            w.line(
+                LEVEL_2,
+                &format!(
+                    "Image ID:\t{}",
+                    s.get("imageID").and_then(Value::as_str).unwrap_or("")
+                ),
+            );
         }
         let p = ports(c, false);
         if p.contains(',') {
@@ -223,7 +340,11 @@ pub fn containers(w: &mut Writer, label: &str, list: Option<&Value>, statuses: O
             w.line(LEVEL_2, &format!("Restart Policy:\t{rp}"));
         }
         for (key, title) in [("command", "Command"), ("args", "Args")] {
-            if let Some(a) = c.get(key).and_then(Value::as_array).filter(|a| !a.is_empty()) {
+            if let Some(a) = c
+                .get(key)
+                .and_then(Value::as_array)
+                .filter(|a| !a.is_empty())
+            {
                 w.line(LEVEL_2, &format!("{title}:"));
                 for x in a {
                     for s in x.as_str().unwrap_or("").split('\n') {
@@ -237,39 +358,101 @@ pub fn containers(w: &mut Writer, label: &str, list: Option<&Value>, statuses: O
             if meta::path(s, &["lastState", "terminated"]).is_some() {
                 describe_state(w, "Last State", s.get("lastState"));
             }
-            w.line(LEVEL_2, &format!("Ready:\t{}", if s.get("ready").and_then(Value::as_bool) == Some(true) { "True" } else { "False" }));
-            w.line(LEVEL_2, &format!("Restart Count:\t{}", s.get("restartCount").and_then(Value::as_i64).unwrap_or(0)));
+            w.line(
+                LEVEL_2,
+                &format!(
+                    "Ready:\t{}",
+                    if s.get("ready").and_then(Value::as_bool) == Some(true) {
+                        "True"
+                    } else {
+                        "False"
+                    }
+                ),
+            );
+            w.line(
+                LEVEL_2,
+                &format!(
+                    "Restart Count:\t{}",
+                    s.get("restartCount").and_then(Value::as_i64).unwrap_or(0)
+                ),
+            );
         }
         for (key, title) in [("limits", "Limits"), ("requests", "Requests")] {
-            if let Some(m) = meta::path(c, &["resources", key]).and_then(Value::as_object).filter(|m| !m.is_empty()) {
+            if let Some(m) = meta::path(c, &["resources", key])
+                .and_then(Value::as_object)
+                .filter(|m| !m.is_empty())
+            {
                 w.line(LEVEL_2, &format!("{title}:"));
                 for (k, v) in m {
-                    w.line(LEVEL_3, &format!("{k}:\t{}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())));
+                    w.line(
+                        LEVEL_3,
+                        &format!(
+                            "{k}:\t{}",
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string())
+                        ),
+                    );
                 }
             }
         }
-        for (key, title) in [("livenessProbe", "Liveness"), ("readinessProbe", "Readiness"), ("startupProbe", "Startup")] {
+        for (key, title) in [
+            ("livenessProbe", "Liveness"),
+            ("readinessProbe", "Readiness"),
+            ("startupProbe", "Startup"),
+        ] {
             if let Some(p) = c.get(key) {
                 w.line(LEVEL_2, &format!("{title}:\t{}", probe(p)));
             }
         }
-        if let Some(ef) = c.get("envFrom").and_then(Value::as_array).filter(|a| !a.is_empty()) {
+        if let Some(ef) = c
+            .get("envFrom")
+            .and_then(Value::as_array)
+            .filter(|a| !a.is_empty())
+        {
             w.line(LEVEL_2, "Environment Variables from:");
             for e in ef {
-                let (from, r) = if let Some(r) = e.get("configMapRef") { ("ConfigMap", r) } else if let Some(r) = e.get("secretRef") { ("Secret", r) } else { continue };
+                let (from, r) = if let Some(r) = e.get("configMapRef") {
+                    ("ConfigMap", r)
+                } else if let Some(r) = e.get("secretRef") {
+                    ("Secret", r)
+                } else {
+                    continue;
+                };
                 let name = r.get("name").and_then(Value::as_str).unwrap_or("");
                 let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
-                match e.get("prefix").and_then(Value::as_str).filter(|p| !p.is_empty()) {
+                match e
+                    .get("prefix")
+                    .and_then(Value::as_str)
+                    .filter(|p| !p.is_empty())
+                {
                     None => w.line(LEVEL_3, &format!("{name}\t{from}\tOptional: {optional}")),
-                    Some(p) => w.line(LEVEL_3, &format!("{name}\t{from} with prefix '{p}'\tOptional: {optional}")),
+                    Some(p) => w.line(
+                        LEVEL_3,
+                        &format!("{name}\t{from} with prefix '{p}'\tOptional: {optional}"),
+                    ),
                 }
             }
         }
-        let env: Vec<&Value> = c.get("env").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
-        w.line(LEVEL_2, &format!("Environment:{}", if env.is_empty() { "\t<none>" } else { "" }));
+        let env: Vec<&Value> = c
+            .get("env")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        w.line(
+            LEVEL_2,
+            &format!(
+                "Environment:{}",
+                if env.is_empty() { "\t<none>" } else { "" }
+            ),
+        );
         for e in env {
             let name = e.get("name").and_then(Value::as_str).unwrap_or("");
-            if let Some(v) = e.get("value").and_then(Value::as_str).or_else(|| e.get("valueFrom").is_none().then_some("")) {
+            if let Some(v) = e
+                .get("value")
+                .and_then(Value::as_str)
+                .or_else(|| e.get("valueFrom").is_none().then_some(""))
+            {
                 for (i, s) in v.split('\n').enumerate() {
                     if i == 0 {
                         w.line(LEVEL_3, &format!("{name}:\t{s}"));
@@ -282,7 +465,13 @@ pub fn containers(w: &mut Writer, label: &str, list: Option<&Value>, statuses: O
             if let Some(f) = meta::path(e, &["valueFrom", "fieldRef"]) {
                 let fp = f.get("fieldPath").and_then(Value::as_str).unwrap_or("");
                 let resolved = pod.map(|p| resolve_field(p, fp)).unwrap_or_default();
-                w.line(LEVEL_3, &format!("{name}:\t{resolved} ({}:{fp})", f.get("apiVersion").and_then(Value::as_str).unwrap_or("v1")));
+                w.line(
+                    LEVEL_3,
+                    &format!(
+                        "{name}:\t{resolved} ({}:{fp})",
+                        f.get("apiVersion").and_then(Value::as_str).unwrap_or("v1")
+                    ),
+                );
             } else if let Some(r) = meta::path(e, &["valueFrom", "secretKeyRef"]) {
                 w.line(
                     LEVEL_3,
@@ -305,12 +494,34 @@ pub fn containers(w: &mut Writer, label: &str, list: Option<&Value>, statuses: O
                 );
             }
         }
-        let mut mounts: Vec<&Value> = c.get("volumeMounts").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
-        w.line(LEVEL_2, &format!("Mounts:{}", if mounts.is_empty() { "\t<none>" } else { "" }));
-        mounts.sort_by_key(|m| m.get("mountPath").and_then(Value::as_str).unwrap_or("").to_string());
+        let mut mounts: Vec<&Value> = c
+            .get("volumeMounts")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        w.line(
+            LEVEL_2,
+            &format!("Mounts:{}", if mounts.is_empty() { "\t<none>" } else { "" }),
+        );
+        mounts.sort_by_key(|m| {
+            m.get("mountPath")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        });
         for m in mounts {
-            let mut flags = vec![if m.get("readOnly").and_then(Value::as_bool) == Some(true) { "ro".to_string() } else { "rw".to_string() }];
-            if let Some(sp) = m.get("subPath").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+            let mut flags = vec![
+                if m.get("readOnly").and_then(Value::as_bool) == Some(true) {
+                    "ro".to_string()
+                } else {
+                    "rw".to_string()
+                },
+            ];
+            if let Some(sp) = m
+                .get("subPath")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+            {
                 flags.push(format!("path={sp:?}"));
             }
             w.line(
@@ -331,10 +542,18 @@ fn resolve_field(pod: &Value, fp: &str) -> String {
         "metadata.name" => meta::name(pod).to_string(),
         "metadata.namespace" => meta::namespace(pod).to_string(),
         "metadata.uid" => meta::uid(pod).to_string(),
-        "spec.nodeName" => meta::str_at(pod, &["spec", "nodeName"]).unwrap_or("").to_string(),
-        "spec.serviceAccountName" => meta::str_at(pod, &["spec", "serviceAccountName"]).unwrap_or("").to_string(),
-        "status.podIP" => meta::str_at(pod, &["status", "podIP"]).unwrap_or("").to_string(),
-        "status.hostIP" => meta::str_at(pod, &["status", "hostIP"]).unwrap_or("").to_string(),
+        "spec.nodeName" => meta::str_at(pod, &["spec", "nodeName"])
+            .unwrap_or("")
+            .to_string(),
+        "spec.serviceAccountName" => meta::str_at(pod, &["spec", "serviceAccountName"])
+            .unwrap_or("")
+            .to_string(),
+        "status.podIP" => meta::str_at(pod, &["status", "podIP"])
+            .unwrap_or("")
+            .to_string(),
+        "status.hostIP" => meta::str_at(pod, &["status", "hostIP"])
+            .unwrap_or("")
+            .to_string(),
         _ => String::new(),
     }
 }
@@ -348,7 +567,10 @@ fn opt_bool(v: Option<&Value>) -> String {
 
 /// `describeVolumes`.
 pub fn volumes(w: &mut Writer, vols: Option<&Value>, space: &str) {
-    let vs: Vec<&Value> = vols.and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let vs: Vec<&Value> = vols
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     if vs.is_empty() {
         w.line(LEVEL_0, &format!("{space}Volumes:\t<none>"));
         return;
@@ -356,13 +578,22 @@ pub fn volumes(w: &mut Writer, vols: Option<&Value>, space: &str) {
     w.line(LEVEL_0, &format!("{space}Volumes:"));
     let name_indent = if space.is_empty() { "" } else { " " };
     for v in vs {
-        w.line(LEVEL_1, &format!("{name_indent}{}:", v.get("name").and_then(Value::as_str).unwrap_or("")));
+        w.line(
+            LEVEL_1,
+            &format!(
+                "{name_indent}{}:",
+                v.get("name").and_then(Value::as_str).unwrap_or("")
+            ),
+        );
         let s = |k: &str, f: &str| meta::str_at(v, &[k, f]).unwrap_or("").to_string();
         if v.get("hostPath").is_some() {
             let t = meta::str_at(v, &["hostPath", "type"]).unwrap_or("");
             w.line(LEVEL_2, &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{t}", s("hostPath", "path")));
         } else if let Some(e) = v.get("emptyDir") {
-            let limit = e.get("sizeLimit").and_then(Value::as_str).unwrap_or("<unset>");
+            let limit = e
+                .get("sizeLimit")
+                .and_then(Value::as_str)
+                .unwrap_or("<unset>");
             w.line(
                 LEVEL_2,
                 &format!("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{limit}", s("emptyDir", "medium")),
@@ -405,16 +636,46 @@ pub fn volumes(w: &mut Writer, vols: Option<&Value>, space: &str) {
                 ),
             );
         } else if let Some(p) = v.get("projected") {
-            w.line(LEVEL_2, "Type:\tProjected (a volume that contains injected data from multiple sources)");
-            for src in p.get("sources").and_then(Value::as_array).into_iter().flatten() {
+            w.line(
+                LEVEL_2,
+                "Type:\tProjected (a volume that contains injected data from multiple sources)",
+            );
+            for src in p
+                .get("sources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(sec) = src.get("secret") {
-                    w.line(LEVEL_2, &format!("SecretName:\t{}\n    SecretOptionalName:\t{}", sec.get("name").and_then(Value::as_str).unwrap_or(""), opt_bool(sec.get("optional"))));
+                    w.line(
+                        LEVEL_2,
+                        &format!(
+                            "SecretName:\t{}\n    SecretOptionalName:\t{}",
+                            sec.get("name").and_then(Value::as_str).unwrap_or(""),
+                            opt_bool(sec.get("optional"))
+                        ),
+                    );
                 } else if src.get("downwardAPI").is_some() {
                     w.line(LEVEL_2, "DownwardAPI:\ttrue");
                 } else if let Some(cm) = src.get("configMap") {
-                    w.line(LEVEL_2, &format!("ConfigMapName:\t{}\n    ConfigMapOptional:\t{}", cm.get("name").and_then(Value::as_str).unwrap_or(""), opt_bool(cm.get("optional"))));
+                    w.line(
+                        LEVEL_2,
+                        &format!(
+                            "ConfigMapName:\t{}\n    ConfigMapOptional:\t{}",
+                            cm.get("name").and_then(Value::as_str).unwrap_or(""),
+                            opt_bool(cm.get("optional"))
+                        ),
+                    );
                 } else if let Some(t) = src.get("serviceAccountToken") {
-                    w.line(LEVEL_2, &format!("TokenExpirationSeconds:\t{}", t.get("expirationSeconds").and_then(Value::as_i64).unwrap_or(3600)));
+                    w.line(
+                        LEVEL_2,
+                        &format!(
+                            "TokenExpirationSeconds:\t{}",
+                            t.get("expirationSeconds")
+                                .and_then(Value::as_i64)
+                                .unwrap_or(3600)
+                        ),
+                    );
                 }
             }
         } else {
@@ -431,21 +692,49 @@ pub fn pod_template(w: &mut Writer, tpl: Option<&Value>) {
         return;
     };
     labels_multiline(w, "  Labels", meta::path(t, &["metadata", "labels"]));
-    if meta::path(t, &["metadata", "annotations"]).and_then(Value::as_object).is_some_and(|m| !m.is_empty()) {
-        annotations_multiline(w, "  Annotations", meta::path(t, &["metadata", "annotations"]));
+    if meta::path(t, &["metadata", "annotations"])
+        .and_then(Value::as_object)
+        .is_some_and(|m| !m.is_empty())
+    {
+        annotations_multiline(
+            w,
+            "  Annotations",
+            meta::path(t, &["metadata", "annotations"]),
+        );
     }
     if let Some(sa) = meta::str_at(t, &["spec", "serviceAccountName"]).filter(|s| !s.is_empty()) {
         w.line(LEVEL_1, &format!("Service Account:\t{sa}"));
     }
-    if meta::path(t, &["spec", "initContainers"]).and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
-        containers(w, "Init Containers", meta::path(t, &["spec", "initContainers"]), None, "  ", None);
+    if meta::path(t, &["spec", "initContainers"])
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty())
+    {
+        containers(
+            w,
+            "Init Containers",
+            meta::path(t, &["spec", "initContainers"]),
+            None,
+            "  ",
+            None,
+        );
     }
-    containers(w, "Containers", meta::path(t, &["spec", "containers"]), None, "  ", None);
+    containers(
+        w,
+        "Containers",
+        meta::path(t, &["spec", "containers"]),
+        None,
+        "  ",
+        None,
+    );
     volumes(w, meta::path(t, &["spec", "volumes"]), "  ");
     if let Some(pc) = meta::str_at(t, &["spec", "priorityClassName"]).filter(|s| !s.is_empty()) {
         w.line(LEVEL_1, &format!("Priority Class Name:\t{pc}"));
     }
-    labels_multiline(w, "  Node-Selectors", meta::path(t, &["spec", "nodeSelector"]));
+    labels_multiline(
+        w,
+        "  Node-Selectors",
+        meta::path(t, &["spec", "nodeSelector"]),
+    );
     tolerations_multiline(w, "  Tolerations", meta::path(t, &["spec", "tolerations"]));
 }
 
@@ -457,14 +746,28 @@ pub fn events(w: &mut Writer, evs: &[Value], now: i64) {
     }
     w.flush();
     let mut evs: Vec<&Value> = evs.iter().collect();
-    evs.sort_by_key(|e| meta::str_at(e, &["lastTimestamp"]).and_then(parse_rfc3339).unwrap_or(0));
+    evs.sort_by_key(|e| {
+        meta::str_at(e, &["lastTimestamp"])
+            .and_then(parse_rfc3339)
+            .unwrap_or(0)
+    });
     w.line(LEVEL_0, "Events:\n  Type\tReason\tAge\tFrom\tMessage");
     w.line(LEVEL_1, "----\t------\t----\t----\t-------");
     for e in evs {
         let first = age(meta::str_at(e, &["firstTimestamp"]), now);
         let count = meta::int_at(e, &["count"]).unwrap_or(1);
-        let interval = if count > 1 { format!("{} (x{count} over {first})", age(meta::str_at(e, &["lastTimestamp"]), now)) } else { first };
-        let source = meta::str_at(e, &["source", "component"]).filter(|s| !s.is_empty()).or_else(|| meta::str_at(e, &["reportingComponent"])).unwrap_or("");
+        let interval = if count > 1 {
+            format!(
+                "{} (x{count} over {first})",
+                age(meta::str_at(e, &["lastTimestamp"]), now)
+            )
+        } else {
+            first
+        };
+        let source = meta::str_at(e, &["source", "component"])
+            .filter(|s| !s.is_empty())
+            .or_else(|| meta::str_at(e, &["reportingComponent"]))
+            .unwrap_or("");
         w.line(
             LEVEL_1,
             &format!(

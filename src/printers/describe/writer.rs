@@ -48,6 +48,9 @@ impl Writer {
     /// The aligned text.
     pub fn finish(mut self) -> String {
         self.flush();
-        self.blocks.iter().map(|b| crate::printers::tabwriter::align(b, 0, 8, 2, ' ')).collect()
+        self.blocks
+            .iter()
+            .map(|b| crate::printers::tabwriter::align(b, 0, 8, 2, ' '))
+            .collect()
     }
 }

@@ -77,6 +77,9 @@ pub fn admit(world: &World, obj: &mut Value, spec_path: &[&str], old: Option<&Va
                     .collect()
             })
             .unwrap_or_default();
+        if resolved.iter().all(Option::is_none) {
+            continue;
+        }
         if let Some(cs) = meta::path_mut(obj, &keys).as_array_mut() {
             for (c, r) in cs.iter_mut().zip(resolved) {
                 if let Some(r) = r {
