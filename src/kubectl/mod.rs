@@ -1,9 +1,14 @@
 //! The kubectl front end: command lines in, world requests, text out.
 
+pub mod common;
 pub mod context;
+pub mod duration;
+pub mod files;
+pub mod flags;
 pub mod manifest;
 pub(crate) mod manifest_yaml;
 pub mod outcome;
+pub mod output;
 pub mod resources;
 pub mod status;
 

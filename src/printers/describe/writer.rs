@@ -45,6 +45,12 @@ impl Writer {
         self.blocks.push(std::mem::take(&mut self.current));
     }
 
+    /// The text without alignment (`rollout history --revision` prints tabs as they are).
+    pub fn raw(mut self) -> String {
+        self.flush();
+        self.blocks.concat()
+    }
+
     /// The aligned text.
     pub fn finish(mut self) -> String {
         self.flush();

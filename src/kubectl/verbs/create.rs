@@ -1,0 +1,125 @@
+//! `kubectl create -f` and `kubectl create <object> NAME ...` (`kubectl pkg/cmd/create`):
+//! objects are built by pure functions, so `--dry-run=client -o yaml` prints exactly what
+//! would be sent.
+
+use serde_json::Value;
+
+use crate::kubectl::common::{dry_run, object_namespace, record};
+use crate::kubectl::context::Ctx;
+use crate::kubectl::files::read_sourced;
+use crate::kubectl::flags::Flags;
+use crate::kubectl::outcome::{CmdResult, Failure};
+use crate::kubectl::output::{self, OBJECT_FORMATS, Output};
+use crate::printers::name::{DryRun, qualified_name, success};
+use crate::world::api::meta;
+
+/// `kubectl create -f FILE...`.
+pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    let dry = dry_run(f)?;
+    let names = f.strings("filename");
+    let (objs, read_error) = read_sourced(ctx, &names);
+    if objs.is_empty() && read_error.is_none() {
+        return Err(Failure::Message("no objects passed to create".into()));
+    }
+    let mut errors = Vec::new();
+    let mut printed: Vec<Value> = Vec::new();
+    for s in objs {
+        let mut obj = s.object;
+        let kind = match ctx.world.kind_of(&obj) {
+            Ok(k) => k,
+            Err(_) => {
+                errors.push(Failure::Message(format!(
+                    "resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{}\": no matches for kind \"{}\" in version \"{}\"\nensure CRDs are installed first",
+                    meta::name(&obj),
+                    meta::namespace(&obj),
+                    s.source,
+                    meta::kind(&obj),
+                    obj.get("apiVersion").and_then(Value::as_str).unwrap_or("")
+                )));
+                continue;
+            }
+        };
+        let ns = object_namespace(ctx, f, &obj, kind.namespaced)?;
+        if kind.namespaced {
+            meta::set_path(&mut obj, &["metadata", "namespace"], Value::String(ns));
+        }
+        record(f, &mut obj);
+        if f.boolean("save-config") {
+            meta::set_annotation(&mut obj, "kubectl.kubernetes.io/last-applied-configuration", &crate::kubectl::apply_merge::last_applied_annotation(&obj));
+        }
+        let result = match dry {
+            DryRun::Client => Ok(obj.clone()),
+            DryRun::Server => ctx.world.create(obj.clone(), true),
+            DryRun::None => ctx.world.create(obj.clone(), false),
+        };
+        match result {
+            Ok(created) => match out {
+                Output::Default => ctx.io.out(&success(kind, meta::name(&created), "created", dry)),
+                Output::Name => ctx.io.out(&format!("{}\n", qualified_name(kind, meta::name(&created)))),
+                _ => printed.push(created),
+            },
+            Err(e) => {
+                let mut e = e;
+                if e.reason != crate::world::Reason::Invalid {
+                    e.message = format!("error when creating \"{}\": {}", s.source, e.message);
+                }
+                errors.push(Failure::Api(e));
+            }
+        }
+    }
+    if !printed.is_empty() {
+        let as_list = printed.len() > 1;
+        ctx.io.out(&output::print_structured(&out, &printed, as_list, false)?);
+    }
+    if let Some(e) = read_error {
+        errors.push(e);
+    }
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => Err(Failure::Many(errors)),
+    }
+}
+
+/// Sends (or prints, for `--dry-run=client`) an object built by a `create <object>` subcommand;
+/// `what` is kubectl's word in `failed to create <what>: ...`.
+pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) -> CmdResult {
+    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    let dry = dry_run(f)?;
+    let kind = ctx.world.kind_of(&obj)?;
+    record(f, &mut obj);
+    if f.boolean("save-config") {
+        meta::set_annotation(&mut obj, "kubectl.kubernetes.io/last-applied-configuration", &crate::kubectl::apply_merge::last_applied_annotation(&obj));
+    }
+    let explicit_ns = f.string("namespace").filter(|n| !n.is_empty());
+    if kind.namespaced && explicit_ns.is_some() {
+        meta::set_path(&mut obj, &["metadata", "namespace"], Value::String(ctx.namespace(explicit_ns.as_deref())));
+    }
+    let result = match dry {
+        DryRun::Client => obj,
+        _ => {
+            let mut send = obj.clone();
+            if kind.namespaced {
+                meta::set_path(&mut send, &["metadata", "namespace"], Value::String(ctx.namespace(explicit_ns.as_deref())));
+            }
+            match ctx.world.create(send, dry == DryRun::Server) {
+                Ok(o) => o,
+                Err(e) => {
+                    return Err(match e.reason {
+                        crate::world::Reason::AlreadyExists | crate::world::Reason::NotFound | crate::world::Reason::Forbidden => {
+                            Failure::Message(format!("failed to create {what}: {}", e.message))
+                        }
+                        _ => Failure::Api(e),
+                    });
+                }
+            }
+        }
+    };
+    match out {
+        Output::Default => ctx.io.out(&success(kind, meta::name(&result), "created", dry)),
+        Output::Name => ctx.io.out(&format!("{}\n", qualified_name(kind, meta::name(&result)))),
+        out => ctx.io.out(&output::print_structured(&out, &[result], false, true)?),
+    }
+    Ok(())
+}

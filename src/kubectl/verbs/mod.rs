@@ -1,0 +1,60 @@
+//! kubectl verbs, one file each, and the dispatcher from a command path to its verb.
+
+pub mod apply;
+pub mod create;
+pub mod delete;
+pub mod describe;
+pub mod edit;
+pub mod get;
+pub mod label;
+pub mod patch;
+pub mod rollout;
+pub mod scale;
+pub mod set_image;
+pub mod targets;
+pub mod wait;
+
+use crate::kubectl::context::Ctx;
+use crate::kubectl::flags::Flags;
+use crate::kubectl::outcome::{CmdResult, Failure};
+
+/// Runs the verb named by the command path.
+pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    let path = f.path();
+    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    match p.as_slice() {
+        ["get"] => get::run(ctx, f),
+        ["describe"] => describe::run(ctx, f),
+        ["create"] => create::from_files(ctx, f),
+        ["create", "deployment"] => create_deployment(ctx, f),
+        ["apply"] => apply::run(ctx, f),
+        ["delete"] => delete::run(ctx, f),
+        ["scale"] => scale::run(ctx, f),
+        ["set", "image"] => set_image::run(ctx, f),
+        ["label"] => label::run(ctx, f, label::Which::Labels),
+        ["annotate"] => label::run(ctx, f, label::Which::Annotations),
+        ["patch"] => patch::run(ctx, f),
+        ["edit"] => edit::run(ctx, f),
+        ["wait"] => wait::run(ctx, f),
+        ["rollout", "status"] => rollout::status_cmd(ctx, f),
+        ["rollout", "history"] => rollout::history(ctx, f),
+        ["rollout", "undo"] => rollout::undo(ctx, f),
+        ["rollout", "pause"] => rollout::pause(ctx, f, true),
+        ["rollout", "resume"] => rollout::pause(ctx, f, false),
+        ["rollout", "restart"] => rollout::restart(ctx, f),
+        _ => Err(Failure::Unsupported(format!("\"{}\"", f.command_line_name()))),
+    }
+}
+
+fn create_deployment(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    let args = f.args();
+    if args.len() != 1 {
+        return Err(Failure::Usage { command: f.command_line_name(), message: format!("exactly one NAME is required, got {}", args.len()) });
+    }
+    let images = f.strings("image");
+    let replicas = f.int("replicas")?.unwrap_or(1);
+    let port = f.int("port")?.filter(|p| *p >= 0);
+    let obj = crate::kubectl::create_deployment::create_deployment(&args[0], &images, replicas as i32, port.map(|p| p as i32), f.dash_args())
+        .map_err(Failure::Message)?;
+    create::send_built(ctx, f, obj, "deployment")
+}

@@ -1,0 +1,61 @@
+//! `kubectl scale` (`kubectl pkg/cmd/scale/scale.go`).
+
+use serde_json::json;
+
+use super::targets;
+use crate::kubectl::common::dry_run;
+use crate::kubectl::context::Ctx;
+use crate::kubectl::flags::Flags;
+use crate::kubectl::outcome::{CmdResult, Failure};
+use crate::printers::name::{DryRun, success};
+use crate::world::api::meta;
+
+/// `kubectl scale`.
+pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    let replicas = f.int("replicas")?;
+    let Some(replicas) = replicas.filter(|r| *r >= 0) else {
+        return Err(Failure::Message("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0".into()));
+    };
+    let current = f.int("current-replicas")?.filter(|c| *c >= 0);
+    let dry = dry_run(f)?;
+    let args: Vec<String> = f.args().to_vec();
+    let list = targets::resolve(ctx, f, &args, true)?;
+    if list.is_empty() {
+        return Err(Failure::Message("no objects passed to scale".into()));
+    }
+    let mut errors = Vec::new();
+    for (kind, obj) in list {
+        let mut obj = match obj {
+            Ok(o) => o,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if !matches!(kind.kind, "Deployment" | "ReplicaSet" | "StatefulSet" | "Job") {
+            errors.push(Failure::Message(format!("cannot scale kind {}", kind.kind)));
+            continue;
+        }
+        let field = if kind.kind == "Job" { "parallelism" } else { "replicas" };
+        let have = meta::int_at(&obj, &["spec", field]).unwrap_or(1);
+        if let Some(c) = current {
+            if c != have {
+                errors.push(Failure::Message(format!("Expected replicas to be {c}, was {have}")));
+                continue;
+            }
+        }
+        obj["spec"][field] = json!(replicas);
+        if dry != DryRun::Client {
+            if let Err(e) = ctx.world.update(obj.clone(), dry == DryRun::Server) {
+                errors.push(Failure::Api(e));
+                continue;
+            }
+        }
+        ctx.io.out(&success(kind, meta::name(&obj), "scaled", dry));
+    }
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => Err(Failure::Many(errors)),
+    }
+}

@@ -1,0 +1,60 @@
+//! Resolving the objects a mutating verb acts on: `TYPE NAME`, `TYPE/NAME`, `-f`, `-l`, `--all`.
+
+use serde_json::Value;
+
+use crate::kubectl::context::Ctx;
+use crate::kubectl::files::read_sourced;
+use crate::kubectl::flags::Flags;
+use crate::kubectl::outcome::Failure;
+use crate::kubectl::resources;
+use crate::world::api::kinds::KindInfo;
+use crate::world::api::meta;
+use crate::world::api::selector::Selector;
+
+/// One object to act on: its kind and the live object (or a NotFound failure).
+pub type Target = (&'static KindInfo, Result<Value, Failure>);
+
+/// The objects named by the command line. `allow_all` enables `--all` and `-l`.
+pub fn resolve(ctx: &mut Ctx<'_>, f: &dyn Flags, args: &[String], allow_all: bool) -> Result<Vec<Target>, Failure> {
+    let ns = ctx.namespace(f.string("namespace").as_deref());
+    let mut out: Vec<Target> = Vec::new();
+    let filenames = f.strings("filename");
+    if !filenames.is_empty() {
+        let (objs, err) = read_sourced(ctx, &filenames);
+        if let Some(e) = err {
+            return Err(e);
+        }
+        for s in objs {
+            let kind = ctx.world.kind_of(&s.object)?;
+            let ons = if kind.namespaced { if meta::namespace(&s.object).is_empty() { ns.clone() } else { meta::namespace(&s.object).to_string() } } else { String::new() };
+            out.push((kind, ctx.world.get(kind, &ons, meta::name(&s.object)).map_err(Failure::Api)));
+        }
+        return Ok(out);
+    }
+    let requests = resources::parse(args)?;
+    if requests.is_empty() {
+        return Err(Failure::Message("required resource not specified".into()));
+    }
+    let selector = f.string("selector").filter(|s| !s.is_empty());
+    let all = allow_all && f.boolean("all");
+    for r in requests {
+        if r.names.is_empty() {
+            if !(all || selector.is_some()) || !allow_all {
+                return Err(Failure::Message("resource(s) were provided, but no name was specified".into()));
+            }
+            let sel = match &selector {
+                Some(s) => Some(Selector::parse(s).map_err(Failure::Message)?),
+                None => None,
+            };
+            let list_ns = if r.kind.namespaced { Some(ns.as_str()) } else { None };
+            for o in ctx.world.list(r.kind, list_ns, sel.as_ref()) {
+                out.push((r.kind, Ok(o)));
+            }
+        } else {
+            for n in r.names {
+                out.push((r.kind, ctx.world.get(r.kind, &ns, &n).map_err(Failure::Api)));
+            }
+        }
+    }
+    Ok(out)
+}
