@@ -17,7 +17,9 @@ pub fn dry_run(f: &dyn Flags) -> Result<DryRun, Failure> {
         "none" | "false" => Ok(DryRun::None),
         "client" | "true" | "unchanged" | "" => Ok(DryRun::Client),
         "server" => Ok(DryRun::Server),
-        other => Err(Failure::Message(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
+        other => Err(Failure::Message(format!(
+            "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        ))),
     }
 }
 
@@ -30,7 +32,12 @@ pub fn record(f: &dyn Flags, obj: &mut Value) {
 
 /// The namespace an object from a file goes to: its own, else `-n`/context; a mismatch with an
 /// explicit `-n` is kubectl's error.
-pub fn object_namespace(ctx: &Ctx<'_>, f: &dyn Flags, obj: &Value, namespaced: bool) -> Result<String, Failure> {
+pub fn object_namespace(
+    ctx: &Ctx<'_>,
+    f: &dyn Flags,
+    obj: &Value,
+    namespaced: bool,
+) -> Result<String, Failure> {
     if !namespaced {
         return Ok(String::new());
     }

@@ -15,13 +15,17 @@ pub fn parse_go_duration(s: &str) -> Result<i64, ()> {
     }
     let mut total = 0f64;
     while !rest.is_empty() {
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or(())?;
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or(())?;
         if n == 0 {
             return Err(());
         }
         let value: f64 = rest[..n].parse().map_err(|_| ())?;
         rest = &rest[n..];
-        let u = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let unit = match &rest[..u] {
             "ns" => 1e-6,
             "us" | "µs" | "μs" => 1e-3,

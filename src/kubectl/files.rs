@@ -25,12 +25,17 @@ const KNOWN_URLS: &[(&str, &str)] = &[(
 
 fn read_source(ctx: &Ctx<'_>, name: &str) -> Result<Vec<(String, String)>, Failure> {
     if name == "-" {
-        return Ok(vec![("STDIN".to_string(), String::from_utf8_lossy(ctx.stdin).into_owned())]);
+        return Ok(vec![(
+            "STDIN".to_string(),
+            String::from_utf8_lossy(ctx.stdin).into_owned(),
+        )]);
     }
     if name.starts_with("http://") || name.starts_with("https://") {
         return match KNOWN_URLS.iter().find(|(u, _)| *u == name) {
             Some((_, text)) => Ok(vec![(name.to_string(), text.to_string())]),
-            None => Err(Failure::Message(format!("unable to read URL \"{name}\", server reported 404 Not Found, status code=404"))),
+            None => Err(Failure::Message(format!(
+                "unable to read URL \"{name}\", server reported 404 Not Found, status code=404"
+            ))),
         };
     }
     if ctx.files.is_dir(name) {
@@ -47,8 +52,13 @@ fn read_source(ctx: &Ctx<'_>, name: &str) -> Result<Vec<(String, String)>, Failu
         return Ok(out);
     }
     match ctx.files.read_file(name) {
-        Ok(bytes) => Ok(vec![(name.to_string(), String::from_utf8_lossy(&bytes).into_owned())]),
-        Err(_) => Err(Failure::Message(format!("the path \"{name}\" does not exist"))),
+        Ok(bytes) => Ok(vec![(
+            name.to_string(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )]),
+        Err(_) => Err(Failure::Message(format!(
+            "the path \"{name}\" does not exist"
+        ))),
     }
 }
 
@@ -67,7 +77,10 @@ pub fn read_sourced(ctx: &Ctx<'_>, names: &[String]) -> (Vec<Sourced>, Option<Fa
                 if let Err(e) = validate_object(&source, &object) {
                     return (out, Some(Failure::Message(e.to_string())));
                 }
-                out.push(Sourced { source: source.clone(), object });
+                out.push(Sourced {
+                    source: source.clone(),
+                    object,
+                });
             }
             if let Some(e) = parsed.error {
                 return (out, Some(Failure::Message(e.to_string())));
@@ -78,7 +91,11 @@ pub fn read_sourced(ctx: &Ctx<'_>, names: &[String]) -> (Vec<Sourced>, Option<Fa
 }
 
 /// Reads every object of the `-f` sources or fails.
-pub fn read_manifests(ctx: &Ctx<'_>, names: &[String], _recursive: bool) -> Result<Vec<Value>, Failure> {
+pub fn read_manifests(
+    ctx: &Ctx<'_>,
+    names: &[String],
+    _recursive: bool,
+) -> Result<Vec<Value>, Failure> {
     let (objs, err) = read_sourced(ctx, names);
     match err {
         Some(e) => Err(e),

@@ -33,33 +33,64 @@ pub const OBJECT_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jso
 
 /// Parses an `-o` value; `allowed` is the list in the error message (and decides whether
 /// `wide`/`custom-columns` are valid).
-pub fn parse(value: Option<&str>, allowed: &str, files: &dyn Workstation) -> Result<Output, Failure> {
-    let Some(v) = value.filter(|v| !v.is_empty()) else { return Ok(Output::Default) };
-    let unmatched = || Failure::Message(format!("unable to match a printer suitable for the output format \"{v}\", allowed formats are: {allowed}"));
+pub fn parse(
+    value: Option<&str>,
+    allowed: &str,
+    files: &dyn Workstation,
+) -> Result<Output, Failure> {
+    let Some(v) = value.filter(|v| !v.is_empty()) else {
+        return Ok(Output::Default);
+    };
+    let unmatched = || {
+        Failure::Message(format!(
+            "unable to match a printer suitable for the output format \"{v}\", allowed formats are: {allowed}"
+        ))
+    };
     let get_ok = allowed == GET_FORMATS;
     let (name, arg) = match v.split_once('=') {
         Some((n, a)) => (n, Some(a)),
         None => (v, None),
     };
     let read = |path: &str| -> Result<String, Failure> {
-        files.read_file(path).map(|b| String::from_utf8_lossy(&b).into_owned()).map_err(|e| Failure::Message(format!("error reading template {path}, {e}")))
+        files
+            .read_file(path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| Failure::Message(format!("error reading template {path}, {e}")))
     };
     Ok(match (name, arg) {
         ("yaml", None) => Output::Yaml,
         ("json", None) => Output::Json,
         ("name", None) => Output::Name,
         ("wide", None) if get_ok => Output::Wide,
-        ("jsonpath", Some(t)) => Output::JsonPath { template: t.to_string(), as_json: false },
-        ("jsonpath-as-json", Some(t)) => Output::JsonPath { template: t.to_string(), as_json: true },
-        ("jsonpath-file", Some(p)) => Output::JsonPath { template: read(p)?, as_json: false },
+        ("jsonpath", Some(t)) => Output::JsonPath {
+            template: t.to_string(),
+            as_json: false,
+        },
+        ("jsonpath-as-json", Some(t)) => Output::JsonPath {
+            template: t.to_string(),
+            as_json: true,
+        },
+        ("jsonpath-file", Some(p)) => Output::JsonPath {
+            template: read(p)?,
+            as_json: false,
+        },
         ("jsonpath" | "jsonpath-as-json" | "jsonpath-file", None) => {
-            return Err(Failure::Message("template format specified but no template given".into()));
+            return Err(Failure::Message(
+                "template format specified but no template given".into(),
+            ));
         }
         ("custom-columns", Some(spec)) if get_ok => Output::CustomColumns(spec.to_string()),
         ("custom-columns-file", Some(p)) if get_ok => Output::CustomColumns(read(p)?),
-        ("custom-columns", None) if get_ok => return Err(Failure::Message("custom-columns format specified but no custom columns given".into())),
+        ("custom-columns", None) if get_ok => {
+            return Err(Failure::Message(
+                "custom-columns format specified but no custom columns given".into(),
+            ));
+        }
         ("go-template" | "go-template-file" | "template" | "templatefile", _) => {
-            return Err(Failure::Unsupported("Go templates (-o go-template); use -o jsonpath=... or -o custom-columns=...".into()));
+            return Err(Failure::Unsupported(
+                "Go templates (-o go-template); use -o jsonpath=... or -o custom-columns=..."
+                    .into(),
+            ));
         }
         _ => return Err(unmatched()),
     })
@@ -72,8 +103,17 @@ pub fn list_of(objs: &[Value]) -> Value {
 
 /// Prints objects in a structured format. `as_list` wraps them in a List; `typed` uses Go struct
 /// field order for JSON (objects built by kubectl itself).
-pub fn print_structured(out: &Output, objs: &[Value], as_list: bool, typed: bool) -> Result<String, Failure> {
-    let doc = if as_list { list_of(objs) } else { objs.first().cloned().unwrap_or(Value::Null) };
+pub fn print_structured(
+    out: &Output,
+    objs: &[Value],
+    as_list: bool,
+    typed: bool,
+) -> Result<String, Failure> {
+    let doc = if as_list {
+        list_of(objs)
+    } else {
+        objs.first().cloned().unwrap_or(Value::Null)
+    };
     match out {
         Output::Yaml => {
             if as_list {

@@ -233,6 +233,15 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
             vec![name, n.to_string(), created(obj, now)]
         }
         "Service" => return service_cells(obj, wide, now),
+        "ImageStream" => return super::openshift::imagestream_cells(obj, now),
+        "ImageStreamTag" => return super::openshift::istag_cells(obj, wide, now),
+        "Project" => vec![
+            name,
+            meta::annotation(obj, "openshift.io/display-name")
+                .unwrap_or("")
+                .to_string(),
+            s(meta::str_at(obj, &["status", "phase"])),
+        ],
         "StorageClass" => {
             let default = meta::annotation(obj, "storageclass.kubernetes.io/is-default-class")
                 == Some("true")

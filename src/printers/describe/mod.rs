@@ -21,6 +21,7 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "Pod" => Some(workloads::pod(obj, &events, now)),
         "Node" => Some(node::node(world, obj, &events, now)),
         "Namespace" => Some(node::namespace(obj)),
+        "ImageStream" => Some(crate::printers::openshift::describe_imagestream(obj, now)),
         _ => None,
     }
 }

@@ -5,3 +5,4 @@ pub mod imagestream;
 pub mod import;
 pub mod lookup;
 pub mod triggers;
+pub mod virtual_resources;
