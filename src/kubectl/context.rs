@@ -24,6 +24,17 @@ impl Io {
     }
 }
 
+/// An open `oc debug node/NAME` session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebugSession {
+    /// The node.
+    pub node: String,
+    /// The temporary namespace created for it.
+    pub namespace: String,
+    /// Whether `chroot /host` was run.
+    pub chrooted: bool,
+}
+
 /// The kubeconfig as far as a lab needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
@@ -31,6 +42,10 @@ pub struct ClientConfig {
     pub namespace: String,
     /// The user name (`oc whoami`).
     pub user: String,
+    /// The API server URL (`oc project` messages).
+    pub server: String,
+    /// An open `oc debug node/...` session: the shell sends the next lines there.
+    pub debug_session: Option<DebugSession>,
 }
 
 impl Default for ClientConfig {
@@ -38,6 +53,8 @@ impl Default for ClientConfig {
         ClientConfig {
             namespace: "default".into(),
             user: "kubernetes-admin".into(),
+            server: "https://api.ocp4.example.com:6443".into(),
+            debug_session: None,
         }
     }
 }

@@ -1,7 +1,11 @@
 //! Go `time.ParseDuration` (`--timeout=30s`, `1m30s`, `500ms`), in milliseconds.
 
-/// Parses a Go duration; Err with no message on malformed input.
-pub fn parse_go_duration(s: &str) -> Result<i64, ()> {
+/// Why a duration did not parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadDuration;
+
+/// Parses a Go duration.
+pub fn parse_go_duration(s: &str) -> Result<i64, BadDuration> {
     let s = s.trim();
     if s == "0" {
         return Ok(0);
@@ -11,17 +15,17 @@ pub fn parse_go_duration(s: &str) -> Result<i64, ()> {
         None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
     if rest.is_empty() {
-        return Err(());
+        return Err(BadDuration);
     }
     let mut total = 0f64;
     while !rest.is_empty() {
         let n = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or(())?;
+            .ok_or(BadDuration)?;
         if n == 0 {
-            return Err(());
+            return Err(BadDuration);
         }
-        let value: f64 = rest[..n].parse().map_err(|_| ())?;
+        let value: f64 = rest[..n].parse().map_err(|_| BadDuration)?;
         rest = &rest[n..];
         let u = rest
             .find(|c: char| c.is_ascii_digit() || c == '.')
@@ -33,13 +37,13 @@ pub fn parse_go_duration(s: &str) -> Result<i64, ()> {
             "s" => 1000.0,
             "m" => 60_000.0,
             "h" => 3_600_000.0,
-            _ => return Err(()),
+            _ => return Err(BadDuration),
         };
         total += value * unit;
         rest = &rest[u..];
     }
     if total > 9.2e15 {
-        return Err(());
+        return Err(BadDuration);
     }
     Ok(if neg { -(total as i64) } else { total as i64 })
 }

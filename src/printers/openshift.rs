@@ -386,6 +386,136 @@ pub fn describe_imagestream(is: &Value, now: Millis) -> String {
     header.trim_end_matches('\n').to_string() + "\n"
 }
 
+/// `DescribeImage` (tabwriter 0,8,1 with TABs): an image of an ImageStreamTag or an import.
+/// `image_name` is the first line's value (the digest for istags, `stream:tag` for imports).
+pub fn describe_image(image: &Value, image_name: &str, now: Millis) -> String {
+    let ago = |t: Option<Millis>| {
+        t.map(|t| format!("{} ago", human_duration(now - t)))
+            .unwrap_or_default()
+    };
+    let none = |s: String| {
+        if s.is_empty() {
+            "<none>".to_string()
+        } else {
+            s
+        }
+    };
+    let md = image
+        .get("dockerImageMetadata")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut s = String::new();
+    s.push_str(&format!("Image Name:\t{image_name}\n"));
+    s.push_str(&format!(
+        "Docker Image:\t{}\n",
+        meta::str_at(image, &["dockerImageReference"]).unwrap_or("")
+    ));
+    s.push_str(&format!("Name:\t{}\n", meta::name(image)));
+    s.push_str(&format!(
+        "Created:\t{}\n",
+        ago(meta::str_at(image, &["metadata", "creationTimestamp"]).and_then(parse_rfc3339))
+    ));
+    let anns = meta::annotations(image);
+    if !anns.is_empty() {
+        for (i, (k, v)) in anns.iter().enumerate() {
+            s.push_str(&if i == 0 {
+                format!("Annotations:\t{k}={v}\n")
+            } else {
+                format!("\t{k}={v}\n")
+            });
+        }
+    }
+    let layers: Vec<&Value> = image
+        .get("dockerImageLayers")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let total: u64 = layers
+        .iter()
+        .filter_map(|l| l.get("size").and_then(Value::as_u64))
+        .sum();
+    s.push_str(&format!(
+        "Image Size:\t{} in {} layers\n",
+        super::units::human_size(total as f64),
+        layers.len()
+    ));
+    for (i, l) in layers.iter().enumerate() {
+        let size =
+            super::units::human_size(l.get("size").and_then(Value::as_u64).unwrap_or(0) as f64);
+        let d = l.get("name").and_then(Value::as_str).unwrap_or("");
+        s.push_str(&if i == 0 {
+            format!("Layers:\t{size}\t{d}\n")
+        } else {
+            format!("\t{size}\t{d}\n")
+        });
+    }
+    s.push_str(&format!(
+        "Image Created:\t{}\n",
+        ago(md
+            .get("Created")
+            .and_then(Value::as_str)
+            .and_then(parse_rfc3339))
+    ));
+    s.push_str("Author:\t<none>\n");
+    s.push_str(&format!(
+        "Arch:\t{}\n",
+        md.get("Architecture").and_then(Value::as_str).unwrap_or("")
+    ));
+    let join = |k: &str| {
+        md.get("Config")
+            .and_then(|c| c.get(k))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    };
+    let entry = join("Entrypoint");
+    if !entry.is_empty() {
+        s.push_str(&format!("Entrypoint:\t{entry}\n"));
+    }
+    s.push_str(&format!("Command:\t{}\n", none(join("Cmd"))));
+    s.push_str(&format!(
+        "Working Dir:\t{}\n",
+        none(
+            md.get("Config")
+                .and_then(|c| c.get("WorkingDir"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        )
+    ));
+    s.push_str(&format!(
+        "User:\t{}\n",
+        none(
+            md.get("Config")
+                .and_then(|c| c.get("User"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        )
+    ));
+    s.push_str("Exposes Ports:\t<none>\n");
+    s.push_str("Docker Labels:\t<none>\n");
+    let env: Vec<&str> = md
+        .get("Config")
+        .and_then(|c| c.get("Env"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for (i, e) in env.iter().enumerate() {
+        s.push_str(&if i == 0 {
+            format!("Environment:\t{e}\n")
+        } else {
+            format!("\t{e}\n")
+        });
+    }
+    align(&s, 0, 8, 1, '\t')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
