@@ -101,6 +101,26 @@ impl NodeHandle {
             .unwrap_or(0))
     }
 
+    /// `node.pull(ref)`: the node pulls an image now, as if a pod had needed it earlier (useful
+    /// to prepare a node whose cache holds an old version of a floating tag). Returns the digest.
+    pub fn pull(&mut self, reference: &str) -> Res<String> {
+        let mut w = self.host.world.borrow_mut();
+        let now = w.now();
+        let res = w
+            .registry
+            .resolve(reference)
+            .map_err(|e| format!("node.pull: {}", e.message()))?;
+        let n = w.nodes.get_mut(&self.name).ok_or("node.pull: node gone")?;
+        let digest = n.store_image(&res, now);
+        n.pulls.push(crate::world::nodes::PullRecord {
+            reference: reference.to_string(),
+            digest: res.repo_digest.clone(),
+            time: now,
+            ok: true,
+        });
+        Ok(digest)
+    }
+
     /// `node.disk_usage()`: image filesystem usage in percent.
     pub fn disk_usage(&mut self) -> i64 {
         self.host
@@ -183,6 +203,7 @@ pub fn register(engine: &mut Engine) {
         .register_fn("has_image", NodeHandle::has_image)
         .register_fn("image_digest", NodeHandle::image_digest)
         .register_fn("pulls", NodeHandle::pulls)
+        .register_fn("pull", NodeHandle::pull)
         .register_fn("disk_usage", NodeHandle::disk_usage)
         .register_fn("fill_disk", NodeHandle::fill_disk)
         .register_fn("cordon", NodeHandle::cordon)

@@ -123,12 +123,40 @@ pub fn build(seed: u64) -> World {
         "reclaimPolicy": "Delete",
         "volumeBindingMode": "WaitForFirstConsumer",
     }));
-    let _ = w.create_internal(json!({
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-        "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "type": "ClusterIP"},
-    }));
+    // OpenShift samples in the `openshift` namespace (`oc get istag -n openshift | grep php`).
+    for (name, tags) in [
+        (
+            "php",
+            vec![
+                ("8.1-ubi9", "registry.access.redhat.com/ubi9/php-81:1-50"),
+                ("latest", "registry.access.redhat.com/ubi9/php-81:latest"),
+            ],
+        ),
+        (
+            "nginx",
+            vec![
+                (
+                    "1.20-ubi9",
+                    "registry.access.redhat.com/ubi9/nginx-120:1-112",
+                ),
+                ("latest", "registry.access.redhat.com/ubi9/nginx-120:latest"),
+            ],
+        ),
+        (
+            "ubi9",
+            vec![("latest", "registry.access.redhat.com/ubi9/ubi:latest")],
+        ),
+    ] {
+        let tags: Vec<Value> = tags
+            .iter()
+            .map(|(t, from)| json!({"name": t, "from": {"kind": "DockerImage", "name": from}, "referencePolicy": {"type": "Local"}}))
+            .collect();
+        let _ = w.create_internal(json!({
+            "apiVersion": "image.openshift.io/v1", "kind": "ImageStream",
+            "metadata": {"name": name, "namespace": "openshift"},
+            "spec": {"tags": tags},
+        }));
+    }
     w.settle();
     w.clock.set(DEFAULT_START);
     w.settle();

@@ -111,8 +111,12 @@ pub fn round(world: &mut World) -> bool {
     ) {
         crate::world::openshift::triggers::run(world);
     }
-    if due(world, "namespace", &["namespaces", "@removals"], false)
-        || world.any_namespace_terminating()
+    if due(
+        world,
+        "namespace",
+        &["namespaces", "@removals", "services"],
+        false,
+    ) || world.any_namespace_terminating()
     {
         namespace::run(world);
     }

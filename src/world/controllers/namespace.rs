@@ -45,6 +45,14 @@ pub fn run(world: &mut World) {
             }
             continue;
         }
+        if ns == "default" && world.object("Service", "default", "kubernetes").is_none() {
+            // The API server recreates its own Service (e.g. after `kubectl delete all --all`).
+            let _ = world.create_internal(json!({
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "type": "ClusterIP"},
+            }));
+        }
         if world.object("ServiceAccount", &ns, "default").is_none() {
             let _ = world.create_internal(json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": ns}}));
         }
