@@ -1,5 +1,7 @@
 //! The kubectl front end: command lines in, world requests, text out.
 
+pub mod apply_merge;
+pub mod cli;
 pub mod common;
 pub mod context;
 pub mod duration;

@@ -5,6 +5,7 @@ pub mod defaults;
 pub mod error;
 pub mod kinds;
 pub mod meta;
+pub mod patch;
 pub mod quantity;
 pub mod selector;
 pub mod validation;
