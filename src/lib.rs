@@ -16,6 +16,7 @@
 //! See `docs/architecture.md` for the design and `docs/lab-language.md` for the lab language.
 
 pub mod cli;
+pub mod frontend;
 pub mod kubectl;
 pub mod lab;
 pub mod oc;
@@ -23,4 +24,5 @@ pub mod printers;
 pub mod runner;
 pub mod script;
 pub mod shell;
+pub mod workstation;
 pub mod world;

@@ -4,6 +4,7 @@ pub mod apply_merge;
 pub mod cli;
 pub mod common;
 pub mod context;
+pub mod create_deployment;
 pub mod duration;
 pub mod files;
 pub mod flags;
@@ -12,7 +13,9 @@ pub(crate) mod manifest_yaml;
 pub mod outcome;
 pub mod output;
 pub mod resources;
+pub mod sorting;
 pub mod status;
+pub mod verbs;
 
 pub use context::{ClientConfig, Ctx, Io, NoFiles, Workstation};
 pub use outcome::{CmdResult, Failure};

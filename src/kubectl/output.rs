@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::context::Workstation;
 use super::outcome::Failure;
-use crate::printers::{json, yaml};
+use crate::printers::jsonpath::{JsonPath, relaxed, text_of};
+use crate::printers::{json, tabwriter, yaml};
 
 /// A chosen output format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +135,73 @@ pub fn print_structured(
     }
 }
 
-/// `-o jsonpath`: not available until the jsonpath printer lands in this build.
-fn jsonpath(_template: &str, _as_json: bool, _doc: &Value) -> Result<String, Failure> {
-    Err(Failure::Unsupported("-o jsonpath in this build".into()))
+/// `-o jsonpath=...` (cli-runtime `jsonpath.go`).
+fn jsonpath(template: &str, as_json: bool, doc: &Value) -> Result<String, Failure> {
+    let jp = JsonPath::parse(template)
+        .map_err(|e| Failure::Message(format!("error parsing jsonpath {template}, {e}")))?;
+    let result = if as_json { jp.execute_as_json(doc).map(|s| s.trim_end_matches('\n').to_string()) } else { jp.execute(doc) };
+    result.map_err(|e| {
+        Failure::Message(format!(
+            "error executing jsonpath {template:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n",
+            crate::printers::jsonpath::compact_json(doc)
+        ))
+    })
+}
+
+/// The text a jsonpath expression (relaxed: `.status.phase` or `{.status.phase}`) finds in an
+/// object, results joined by spaces (`kubectl wait --for=jsonpath=...`).
+pub fn jsonpath_value(expr: &str, obj: &Value) -> Result<String, Failure> {
+    let t = relaxed(expr).map_err(Failure::Message)?;
+    let jp = JsonPath::parse(&t).map_err(Failure::Message)?;
+    jp.execute(obj).map_err(Failure::Message)
+}
+
+/// `-o custom-columns=HEADER:PATH,...` (`kubectl pkg/printers/customcolumn.go`): one column per
+/// spec, values joined by commas, `<none>` when nothing is found.
+pub fn custom_columns(spec: &str, objs: &[Value], no_headers: bool) -> Result<String, Failure> {
+    let mut headers = Vec::new();
+    let mut paths = Vec::new();
+    for part in spec.split(',') {
+        let Some((h, p)) = part.split_once(':') else {
+            return Err(Failure::Message(format!(
+                "unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+            )));
+        };
+        headers.push(h.to_string());
+        let t = relaxed(p).map_err(Failure::Message)?;
+        paths.push(JsonPath::parse(&t).map_err(Failure::Message)?);
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if !no_headers {
+        rows.push(headers);
+    }
+    for o in objs {
+        let mut row = Vec::new();
+        for jp in &paths {
+            let found: Vec<Value> = jp.find(o).map_err(Failure::Message)?.into_iter().flatten().collect();
+            let cell = if found.is_empty() {
+                "<none>".to_string()
+            } else {
+                found.iter().map(go_sprint_v).collect::<Vec<_>>().join(",")
+            };
+            row.push(cell);
+        }
+        rows.push(row);
+    }
+    Ok(tabwriter::table(&rows))
+}
+
+/// Go's `fmt.Sprintf("%v", v)` of an unstructured value (`map[k:v]`, `[a b]`).
+fn go_sprint_v(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".into(),
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_sprint_v(&m[k.as_str()]))).collect();
+            format!("map[{}]", parts.join(" "))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(go_sprint_v).collect::<Vec<_>>().join(" ")),
+        other => text_of(other),
+    }
 }

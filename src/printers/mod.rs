@@ -13,6 +13,7 @@ pub mod describe;
 pub mod go_number;
 pub(crate) mod go_sort;
 pub mod json;
+pub mod jsonpath;
 pub mod name;
 pub mod openshift;
 pub mod table;

@@ -1,1 +1,204 @@
-//! The `shell` layer.
+//! The student's workstation shell: the subset of bash a lab's `$` lines and a student's prompt
+//! use (grammar in `grammar/shell.pest`). It never starts a host process: its own commands are
+//! builtins, and programs such as `kubectl` and `oc` are provided by a [`Host`]. Files live in a
+//! virtual tree ([`vfs`]); loops are bounded in iterations and virtual time.
+
+pub mod ast;
+mod builtins;
+pub mod exec;
+mod expand;
+pub mod parse;
+pub mod state;
+pub mod vfs;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use builtins::edit_with_sed;
+pub use parse::{ParseError, incomplete};
+pub use state::ShellState;
+pub use vfs::Vfs;
+
+/// What a host program printed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecOutput {
+    /// Standard output.
+    pub stdout: Vec<u8>,
+    /// Standard error.
+    pub stderr: Vec<u8>,
+    /// Exit status.
+    pub status: i32,
+}
+
+/// The programs beyond the builtins (kubectl, oc, ...) and the passage of time.
+pub trait Host {
+    /// Runs `argv` if the host provides `argv[0]`; None means "command not found".
+    fn exec(&mut self, argv: &[String], stdin: &[u8], shell: &mut ShellState) -> Option<ExecOutput>;
+    /// Lets `millis` of virtual time pass; false if interrupted.
+    fn sleep(&mut self, millis: u64) -> bool;
+    /// Virtual Unix time in seconds (for `date`).
+    fn now(&self) -> i64 {
+        1_740_992_400
+    }
+    /// The programs the host provides (for `type`, `which`, completion).
+    fn programs(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A host with no programs whose sleeps pass instantly (tests).
+#[derive(Debug, Default)]
+pub struct NoHost {
+    /// Total virtual time slept.
+    pub slept_ms: u64,
+}
+
+impl Host for NoHost {
+    fn exec(&mut self, _argv: &[String], _stdin: &[u8], _shell: &mut ShellState) -> Option<ExecOutput> {
+        None
+    }
+    fn sleep(&mut self, millis: u64) -> bool {
+        self.slept_ms += millis;
+        true
+    }
+}
+
+/// Bounds on one input.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Loop iterations per input.
+    pub loop_iterations: u64,
+    /// Virtual time one loop may run.
+    pub loop_virtual_ms: u64,
+    /// Output bytes per input.
+    pub output_bytes: usize,
+    /// Nesting of `$(...)`.
+    pub nesting: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { loop_iterations: 10_000, loop_virtual_ms: 600_000, output_bytes: 4 << 20, nesting: 16 }
+    }
+}
+
+/// What one input printed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunOutput {
+    /// Standard output.
+    pub stdout: Vec<u8>,
+    /// Standard error.
+    pub stderr: Vec<u8>,
+    /// Both, in the order they were written (what a terminal shows).
+    pub combined: Vec<u8>,
+    /// The exit status.
+    pub status: i32,
+    /// `exit N` was run.
+    pub exit: Option<i32>,
+}
+
+/// A shell session.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    /// Files, variables, working directory.
+    pub state: ShellState,
+    /// Bounds.
+    pub limits: Limits,
+    interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl Shell {
+    /// A session over the given files.
+    pub fn new(vfs: Vfs) -> Shell {
+        Shell { state: ShellState::new(vfs), limits: Limits::default(), interrupt: None }
+    }
+
+    /// Sets the bounds.
+    pub fn with_limits(mut self, limits: Limits) -> Shell {
+        self.limits = limits;
+        self
+    }
+
+    /// A flag set by Ctrl-C; running stops at the next command or loop iteration.
+    pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
+        self.interrupt = Some(flag);
+    }
+
+    /// Runs one complete input (one or more lines).
+    pub fn run(&mut self, input: &str, host: &mut dyn Host) -> RunOutput {
+        if let Some(f) = &self.interrupt {
+            f.store(false, Ordering::SeqCst);
+        }
+        let list = match parse::parse(input) {
+            Ok(l) => l,
+            Err(e) => {
+                let msg = match e {
+                    ParseError::Incomplete => "kubelab: syntax error: unexpected end of file\n".to_string(),
+                    ParseError::Syntax(s) => format!("kubelab: {s}\n"),
+                    ParseError::Unsupported(what) => format!("kubelab: the kubelab shell does not support {what}\n"),
+                };
+                self.state.last_status = 2;
+                return RunOutput { stderr: msg.clone().into_bytes(), combined: msg.into_bytes(), status: 2, ..Default::default() };
+            }
+        };
+        let mut x = exec::Exec::new(&mut self.state, host, self.limits, self.interrupt.clone());
+        let status = x.run_list(&list, b"", exec::Fds { out: exec::STDOUT, err: exec::STDERR });
+        let (status, exit) = match x.stop.clone() {
+            Some(exec::Stop::Exit(c)) => (c, Some(c)),
+            Some(exec::Stop::Abort) => (130, None),
+            _ => (status, None),
+        };
+        let stdout = std::mem::take(&mut x.bufs[exec::STDOUT]);
+        let stderr = std::mem::take(&mut x.bufs[exec::STDERR]);
+        let combined = std::mem::take(&mut x.combined);
+        self.state.last_status = status;
+        RunOutput { stdout, stderr, combined, status, exit }
+    }
+}
+
+/// The names of the shell's builtin commands.
+pub fn builtin_names() -> &'static [&'static str] {
+    builtins::names()
+}
+
+/// How `--echo` shows an input: the first line after `$ `, further lines after `> `.
+pub fn echo_lines(input: &str) -> String {
+    let mut out = String::new();
+    for (i, l) in input.trim_end_matches('\n').split('\n').enumerate() {
+        out.push_str(if i == 0 { "$ " } else { "> " });
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(sh: &mut Shell, s: &str) -> String {
+        String::from_utf8(sh.run(s, &mut NoHost::default()).combined).unwrap()
+    }
+
+    #[test]
+    fn basics() {
+        let mut sh = Shell::new(Vfs::new());
+        assert_eq!(run(&mut sh, "echo hello   world"), "hello world\n");
+        assert_eq!(run(&mut sh, "X='a b'; echo \"$X\" $X ${X:-z} ${#X}"), "a b a b a b 3\n");
+        run(&mut sh, "cat > f.txt <<EOF\nline $X\nEOF");
+        assert_eq!(run(&mut sh, "cat f.txt"), "line a b\n");
+        assert_eq!(run(&mut sh, "cat f.txt | grep -c line"), "1\n");
+        assert_eq!(run(&mut sh, "echo -n abc | base64"), "YWJj\n");
+        assert_eq!(run(&mut sh, "echo YWJj | base64 --decode"), "abc");
+        assert_eq!(run(&mut sh, "for i in 1 2 3; do echo $((i * 2)); done"), "2\n4\n6\n");
+        assert_eq!(run(&mut sh, "n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n"), "3\n");
+        assert_eq!(run(&mut sh, "false || echo no && echo yes"), "no\nyes\n");
+        assert_eq!(run(&mut sh, "nosuch"), "kubelab: command not found: nosuch\n");
+        assert_eq!(run(&mut sh, "echo $(echo  a   b)"), "a b\n");
+        assert_eq!(run(&mut sh, "ls"), "f.txt\n");
+        assert_eq!(run(&mut sh, "ls *.txt nope 2>&1"), "ls: cannot access 'nope': No such file or directory\nf.txt\n");
+        let out = sh.run("while true; do sleep 1; done", &mut NoHost::default());
+        assert_eq!(out.status, 130);
+        assert_eq!(String::from_utf8(out.stderr).unwrap(), "kubelab: loop stopped after 10m of virtual time\n");
+    }
+}

@@ -46,7 +46,8 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }
         record(f, &mut obj);
         if f.boolean("save-config") {
-            meta::set_annotation(&mut obj, "kubectl.kubernetes.io/last-applied-configuration", &crate::kubectl::apply_merge::last_applied_annotation(&obj));
+            let la = crate::kubectl::apply_merge::last_applied_annotation(&obj);
+        meta::set_annotation(&mut obj, "kubectl.kubernetes.io/last-applied-configuration", &la);
         }
         let result = match dry {
             DryRun::Client => Ok(obj.clone()),
@@ -90,7 +91,8 @@ pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) 
     let kind = ctx.world.kind_of(&obj)?;
     record(f, &mut obj);
     if f.boolean("save-config") {
-        meta::set_annotation(&mut obj, "kubectl.kubernetes.io/last-applied-configuration", &crate::kubectl::apply_merge::last_applied_annotation(&obj));
+        let la = crate::kubectl::apply_merge::last_applied_annotation(&obj);
+        meta::set_annotation(&mut obj, "kubectl.kubernetes.io/last-applied-configuration", &la);
     }
     let explicit_ns = f.string("namespace").filter(|n| !n.is_empty());
     if kind.namespaced && explicit_ns.is_some() {

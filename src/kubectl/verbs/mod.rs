@@ -54,7 +54,9 @@ fn create_deployment(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let images = f.strings("image");
     let replicas = f.int("replicas")?.unwrap_or(1);
     let port = f.int("port")?.filter(|p| *p >= 0);
-    let obj = crate::kubectl::create_deployment::create_deployment(&args[0], &images, replicas as i32, port.map(|p| p as i32), f.dash_args())
+    let world = &mut *ctx.world;
+    let mut suffix = || world.seed.suffix(5);
+    let obj = crate::kubectl::create_deployment::create_deployment(&args[0], &images, replicas as i32, port.map(|p| p as i32), f.dash_args(), &mut suffix)
         .map_err(Failure::Message)?;
     create::send_built(ctx, f, obj, "deployment")
 }

@@ -1,0 +1,370 @@
+//! Everything else: `echo`, `printf`, `sleep`, `exit`, `break`/`continue`, `export`, `env`,
+//! `test`/`[`, `seq`, `date`, `type`/`which`, `basename`, `dirname`.
+
+use super::Out;
+use crate::shell::exec::{Exec, Fds, Stop};
+
+fn unescape(s: &str) -> (String, bool) {
+    let mut out = String::new();
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('a') => out.push('\u{7}'),
+            Some('b') => out.push('\u{8}'),
+            Some('e') => out.push('\u{1b}'),
+            Some('f') => out.push('\u{c}'),
+            Some('v') => out.push('\u{b}'),
+            Some('\\') => out.push('\\'),
+            Some('c') => return (out, true),
+            Some('0') => {
+                let mut v = 0u32;
+                for _ in 0..3 {
+                    match it.peek() {
+                        Some(d @ '0'..='7') => {
+                            v = v * 8 + d.to_digit(8).unwrap_or(0);
+                            it.next();
+                        }
+                        _ => break,
+                    }
+                }
+                out.push(char::from_u32(v).unwrap_or('\0'));
+            }
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
+        }
+    }
+    (out, false)
+}
+
+pub(super) fn echo(args: &[String]) -> Out {
+    let mut newline = true;
+    let mut escapes = false;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+            for c in a[1..].chars() {
+                match c {
+                    'n' => newline = false,
+                    'e' => escapes = true,
+                    _ => escapes = false,
+                }
+            }
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut text = args[i..].join(" ");
+    if escapes {
+        let (t, stop) = unescape(&text);
+        text = t;
+        if stop {
+            return Out::ok(text);
+        }
+    }
+    if newline {
+        text.push('\n');
+    }
+    Out::ok(text)
+}
+
+pub(super) fn printf(args: &[String]) -> Out {
+    let Some(fmt) = args.first() else {
+        return Out::err("kubelab: printf: usage: printf [-v var] format [arguments]\n", 2);
+    };
+    let mut rest: Vec<&String> = args[1..].iter().collect();
+    let mut out = String::new();
+    loop {
+        let mut consumed = false;
+        let chars: Vec<char> = fmt.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '\\' {
+                let (t, _) = unescape(&chars[i..(i + 2).min(chars.len())].iter().collect::<String>());
+                out.push_str(&t);
+                i += 2;
+                continue;
+            }
+            if c != '%' {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            while i < chars.len() && "-+ 0#.123456789".contains(chars[i]) {
+                i += 1;
+            }
+            let Some(&conv) = chars.get(i) else {
+                out.push('%');
+                break;
+            };
+            i += 1;
+            if conv == '%' {
+                out.push('%');
+                continue;
+            }
+            let spec: String = chars[start + 1..i - 1].iter().collect();
+            let arg = if rest.is_empty() { None } else { Some(rest.remove(0).clone()) };
+            consumed |= arg.is_some();
+            let arg = arg.unwrap_or_default();
+            let width: usize = spec.trim_start_matches(['-', '0']).split('.').next().and_then(|w| w.parse().ok()).unwrap_or(0);
+            let left = spec.starts_with('-');
+            let body = match conv {
+                'd' | 'i' => arg.trim().parse::<i64>().unwrap_or(0).to_string(),
+                'b' => unescape(&arg).0,
+                _ => arg,
+            };
+            let pad = width.saturating_sub(body.chars().count());
+            if left {
+                out.push_str(&body);
+                out.push_str(&" ".repeat(pad));
+            } else {
+                let z = if spec.starts_with('0') && conv == 'd' { "0" } else { " " };
+                out.push_str(&z.repeat(pad));
+                out.push_str(&body);
+            }
+        }
+        if rest.is_empty() || !consumed {
+            break;
+        }
+    }
+    Out::ok(out)
+}
+
+/// `sleep 1`, `sleep 0.5`, `sleep 2m`: virtual time passes in the cluster.
+pub(super) fn sleep(x: &mut Exec<'_>, args: &[String]) -> Out {
+    if args.is_empty() {
+        return Out::err("sleep: missing operand\nTry 'sleep --help' for more information.\n", 1);
+    }
+    let mut total_ms: u64 = 0;
+    for a in args {
+        let (num, mult) = match a.chars().last() {
+            Some('s') => (&a[..a.len() - 1], 1000.0),
+            Some('m') => (&a[..a.len() - 1], 60_000.0),
+            Some('h') => (&a[..a.len() - 1], 3_600_000.0),
+            Some('d') => (&a[..a.len() - 1], 86_400_000.0),
+            _ => (a.as_str(), 1000.0),
+        };
+        match num.parse::<f64>() {
+            Ok(v) if v >= 0.0 && v.is_finite() => total_ms = total_ms.saturating_add((v * mult) as u64),
+            _ => return Out::err(format!("sleep: invalid time interval ‘{a}’\nTry 'sleep --help' for more information.\n"), 1),
+        }
+    }
+    // A single sleep is capped at one virtual day: nothing in a lab waits longer.
+    let ms = total_ms.min(86_400_000);
+    x.slept_ms += ms;
+    if !x.host.sleep(ms) {
+        x.stop = Some(Stop::Abort);
+        return Out::status(130);
+    }
+    Out::status(0)
+}
+
+pub(super) fn exit(x: &mut Exec<'_>, args: &[String], fds: Fds) -> i32 {
+    let code = match args.first() {
+        None => x.state.last_status,
+        Some(a) => match a.parse::<i64>() {
+            Ok(n) => (n & 0xff) as i32,
+            Err(_) => {
+                x.error(fds, &format!("exit: {a}: numeric argument required"));
+                2
+            }
+        },
+    };
+    x.stop = Some(Stop::Exit(code));
+    code
+}
+
+pub(super) fn loop_control(x: &mut Exec<'_>, which: &str, args: &[String], _fds: Fds) -> i32 {
+    let n = args.first().and_then(|a| a.parse::<u32>().ok()).unwrap_or(1).max(1);
+    x.stop = Some(if which == "break" { Stop::Break(n) } else { Stop::Continue(n) });
+    0
+}
+
+pub(super) fn export(x: &mut Exec<'_>, args: &[String]) -> Out {
+    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if names.is_empty() {
+        let out: String = x.state.environment().iter().map(|(k, v)| format!("declare -x {k}=\"{}\"\n", v.replace('\\', "\\\\").replace('"', "\\\""))).collect();
+        return Out::ok(out);
+    }
+    let mut err = String::new();
+    for a in names {
+        let (n, v) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (a.as_str(), None),
+        };
+        if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || n.starts_with(|c: char| c.is_ascii_digit()) {
+            err.push_str(&format!("kubelab: export: `{a}': not a valid identifier\n"));
+            continue;
+        }
+        x.state.export(n, v);
+    }
+    Out { stdout: vec![], status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+}
+
+pub(super) fn env(x: &mut Exec<'_>, args: &[String], stdin: &[u8], fds: Fds) -> Out {
+    let mut i = 0;
+    let saved = x.state.vars_snapshot();
+    while let Some(a) = args.get(i) {
+        match a.split_once('=') {
+            Some((n, v)) if !n.is_empty() => x.state.export(n, Some(v)),
+            _ => break,
+        }
+        i += 1;
+    }
+    let out = if i < args.len() {
+        let status = x.invoke(&args[i..], stdin, fds);
+        Out::status(status)
+    } else {
+        Out::ok(x.state.environment().iter().map(|(k, v)| format!("{k}={v}\n")).collect::<String>())
+    };
+    x.state.restore_vars(saved);
+    out
+}
+
+pub(super) fn test(args: &[String], x: &Exec<'_>) -> Out {
+    match eval_test(args, x) {
+        Ok(true) => Out::status(0),
+        Ok(false) => Out::status(1),
+        Err(e) => Out::err(format!("kubelab: test: {e}\n"), 2),
+    }
+}
+
+fn eval_test(a: &[String], x: &Exec<'_>) -> Result<bool, String> {
+    let int = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
+    match a.len() {
+        0 => Ok(false),
+        1 => Ok(!a[0].is_empty()),
+        2 if a[0] == "!" => Ok(!eval_test(&a[1..], x)?),
+        2 => {
+            let p = x.state.resolve(&a[1]);
+            Ok(match a[0].as_str() {
+                "-z" => a[1].is_empty(),
+                "-n" => !a[1].is_empty(),
+                "-e" | "-a" => x.state.vfs.exists(&p),
+                "-f" => x.state.vfs.exists(&p) && !x.state.vfs.is_dir(&p),
+                "-d" => x.state.vfs.is_dir(&p),
+                "-s" => x.state.vfs.read(&p).is_ok_and(|b| !b.is_empty()),
+                "-r" | "-w" => x.state.vfs.exists(&p),
+                _ => return Err(format!("{}: unary operator expected", a[0])),
+            })
+        }
+        3 => Ok(match a[1].as_str() {
+            "=" | "==" => a[0] == a[2],
+            "!=" => a[0] != a[2],
+            "-eq" => int(&a[0])? == int(&a[2])?,
+            "-ne" => int(&a[0])? != int(&a[2])?,
+            "-lt" => int(&a[0])? < int(&a[2])?,
+            "-le" => int(&a[0])? <= int(&a[2])?,
+            "-gt" => int(&a[0])? > int(&a[2])?,
+            "-ge" => int(&a[0])? >= int(&a[2])?,
+            "-a" => !a[0].is_empty() && !a[2].is_empty(),
+            "-o" => !a[0].is_empty() || !a[2].is_empty(),
+            _ if a[0] == "!" => !eval_test(&a[1..], x)?,
+            _ => return Err(format!("{}: binary operator expected", a[1])),
+        }),
+        _ => {
+            if a[0] == "!" {
+                return Ok(!eval_test(&a[1..], x)?);
+            }
+            if let Some(i) = a.iter().position(|s| s == "-o") {
+                return Ok(eval_test(&a[..i], x)? || eval_test(&a[i + 1..], x)?);
+            }
+            if let Some(i) = a.iter().position(|s| s == "-a") {
+                return Ok(eval_test(&a[..i], x)? && eval_test(&a[i + 1..], x)?);
+            }
+            Err("too many arguments".into())
+        }
+    }
+}
+
+pub(super) fn seq(args: &[String]) -> Out {
+    let nums: Result<Vec<i64>, _> = args.iter().map(|a| a.parse::<i64>()).collect();
+    let Ok(n) = nums else {
+        return Out::err(format!("seq: invalid floating point argument: ‘{}’\nTry 'seq --help' for more information.\n", args.iter().find(|a| a.parse::<i64>().is_err()).cloned().unwrap_or_default()), 1);
+    };
+    let (first, step, last) = match n.as_slice() {
+        [l] => (1, 1, *l),
+        [f, l] => (*f, 1, *l),
+        [f, s, l] => (*f, *s, *l),
+        _ => return Out::err("seq: missing operand\nTry 'seq --help' for more information.\n", 1),
+    };
+    if step == 0 {
+        return Out::err("seq: invalid Zero increment value: ‘0’\nTry 'seq --help' for more information.\n", 1);
+    }
+    let mut out = String::new();
+    let mut v = first;
+    let mut count = 0;
+    while (step > 0 && v <= last) || (step < 0 && v >= last) {
+        out.push_str(&format!("{v}\n"));
+        v += step;
+        count += 1;
+        if count >= 100_000 {
+            break;
+        }
+    }
+    Out::ok(out)
+}
+
+pub(super) fn date(x: &mut Exec<'_>, args: &[String]) -> Out {
+    let secs = x.host.now();
+    match args.first().map(String::as_str) {
+        Some("+%s") => Out::ok(format!("{secs}\n")),
+        None | Some("-u") => Out::ok(format!("{}\n", crate::world::clock::unix_date(secs))),
+        Some(other) => Out::err(format!("kubelab: date: the format {other} is not supported (plain `date` and `date +%s` are)\n"), 1),
+    }
+}
+
+pub(super) fn type_of(x: &mut Exec<'_>, which: &str, args: &[String]) -> Out {
+    let mut out = String::new();
+    let mut status = 0;
+    let programs = x.host.programs();
+    for a in args {
+        if super::names().contains(&a.as_str()) {
+            out.push_str(&if which == "type" { format!("{a} is a shell builtin\n") } else { format!("/usr/bin/{a}\n") });
+        } else if programs.iter().any(|p| p == a) {
+            out.push_str(&if which == "type" { format!("{a} is /usr/local/bin/{a}\n") } else { format!("/usr/local/bin/{a}\n") });
+        } else {
+            status = 1;
+            if which == "type" {
+                return Out { stdout: out.into_bytes(), stderr: format!("kubelab: type: {a}: not found\n").into_bytes(), status };
+            }
+        }
+    }
+    Out { stdout: out.into_bytes(), stderr: vec![], status }
+}
+
+pub(super) fn basename(args: &[String]) -> Out {
+    let Some(p) = args.first() else { return Out::err("basename: missing operand\nTry 'basename --help' for more information.\n", 1) };
+    let mut b = crate::shell::vfs::file_name(p).to_string();
+    if let Some(suf) = args.get(1)
+        && b.ends_with(suf.as_str())
+        && b != *suf
+    {
+        b.truncate(b.len() - suf.len());
+    }
+    Out::ok(format!("{b}\n"))
+}
+
+pub(super) fn dirname(args: &[String]) -> Out {
+    let Some(p) = args.first() else { return Out::err("dirname: missing operand\nTry 'dirname --help' for more information.\n", 1) };
+    let t = p.trim_end_matches('/');
+    let d = match t.rfind('/') {
+        Some(0) => "/",
+        Some(i) => &t[..i],
+        None => ".",
+    };
+    Out::ok(format!("{d}\n"))
+}

@@ -1,0 +1,503 @@
+//! Running a parsed input: lists, `&&`/`||`, pipelines (run stage by stage, each stage's
+//! output the next one's input), redirections, compound commands, bounded loops.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::ast::*;
+use super::builtins;
+use super::state::ShellState;
+use super::{ExecOutput, Host, Limits};
+
+/// Output buffer ids: 0 and 1 are the terminal's stdout and stderr; others are captures.
+pub(crate) type BufId = usize;
+pub(crate) const STDOUT: BufId = 0;
+pub(crate) const STDERR: BufId = 1;
+pub(crate) const NULL: BufId = usize::MAX;
+
+/// Where a command's stdout and stderr go.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fds {
+    pub out: BufId,
+    pub err: BufId,
+}
+
+/// Why running stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// `exit N`.
+    Exit(i32),
+    /// A limit or Ctrl-C: the message was printed; status 130.
+    Abort,
+    /// `break` / `continue` (levels).
+    Break(u32),
+    Continue(u32),
+}
+
+/// The executor of one input.
+pub struct Exec<'a> {
+    pub(crate) state: &'a mut ShellState,
+    pub(crate) host: &'a mut dyn Host,
+    pub(crate) limits: Limits,
+    pub(crate) interrupt: Option<Arc<AtomicBool>>,
+    pub(crate) bufs: Vec<Vec<u8>>,
+    /// The terminal's view: stdout and stderr in write order.
+    pub(crate) combined: Vec<u8>,
+    pub(crate) written: usize,
+    pub(crate) iterations: u64,
+    pub(crate) slept_ms: u64,
+    pub(crate) depth: usize,
+    pub(crate) stop: Option<Stop>,
+    truncated: bool,
+}
+
+impl<'a> Exec<'a> {
+    pub(crate) fn new(state: &'a mut ShellState, host: &'a mut dyn Host, limits: Limits, interrupt: Option<Arc<AtomicBool>>) -> Exec<'a> {
+        Exec {
+            state,
+            host,
+            limits,
+            interrupt,
+            bufs: vec![Vec::new(), Vec::new()],
+            combined: Vec::new(),
+            written: 0,
+            iterations: 0,
+            slept_ms: 0,
+            depth: 0,
+            stop: None,
+            truncated: false,
+        }
+    }
+
+    /// Writes to a buffer, within the output cap.
+    pub(crate) fn write(&mut self, id: BufId, data: &[u8]) {
+        if id == NULL || data.is_empty() {
+            return;
+        }
+        let room = self.limits.output_bytes.saturating_sub(self.written);
+        let data = if data.len() > room {
+            if !self.truncated {
+                self.truncated = true;
+                let msg = format!("kubelab: output truncated after {} bytes\n", self.limits.output_bytes);
+                self.bufs[STDERR].extend_from_slice(msg.as_bytes());
+                self.combined.extend_from_slice(msg.as_bytes());
+            }
+            &data[..room]
+        } else {
+            data
+        };
+        self.written += data.len();
+        self.bufs[id].extend_from_slice(data);
+        if id == STDOUT || id == STDERR {
+            self.combined.extend_from_slice(data);
+        }
+    }
+
+    pub(crate) fn error(&mut self, fds: Fds, msg: &str) {
+        let line = format!("kubelab: {msg}\n");
+        self.write(fds.err, line.as_bytes());
+    }
+
+    fn new_buf(&mut self) -> BufId {
+        self.bufs.push(Vec::new());
+        self.bufs.len() - 1
+    }
+
+    fn take_buf(&mut self, id: BufId) -> Vec<u8> {
+        let b = std::mem::take(&mut self.bufs[id]);
+        if id + 1 == self.bufs.len() && id > STDERR {
+            self.bufs.pop();
+        }
+        b
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst))
+    }
+
+    /// Runs a list with the given stdin and outputs; returns the last status.
+    pub(crate) fn run_list(&mut self, list: &List, stdin: &[u8], fds: Fds) -> i32 {
+        let mut status = self.state.last_status;
+        for ao in &list.0 {
+            if self.stop.is_some() {
+                break;
+            }
+            status = self.run_and_or(ao, stdin, fds);
+            self.state.last_status = status;
+        }
+        status
+    }
+
+    fn run_and_or(&mut self, ao: &AndOr, stdin: &[u8], fds: Fds) -> i32 {
+        let mut status = self.run_pipeline(&ao.first, stdin, fds);
+        for (and, p) in &ao.rest {
+            if self.stop.is_some() {
+                break;
+            }
+            self.state.last_status = status;
+            if (*and && status == 0) || (!*and && status != 0) {
+                status = self.run_pipeline(p, stdin, fds);
+            }
+        }
+        status
+    }
+
+    fn run_pipeline(&mut self, p: &Pipeline, stdin: &[u8], fds: Fds) -> i32 {
+        let mut input: Vec<u8> = stdin.to_vec();
+        let mut status = 0;
+        let n = p.commands.len();
+        for (i, c) in p.commands.iter().enumerate() {
+            if self.stop.is_some() {
+                break;
+            }
+            if i + 1 == n {
+                status = self.run_command(c, &input, fds, n > 1);
+            } else {
+                let buf = self.new_buf();
+                status = self.run_command(c, &input, Fds { out: buf, err: fds.err }, true);
+                input = self.take_buf(buf);
+            }
+        }
+        if p.bang { (status == 0) as i32 } else { status }
+    }
+
+    fn run_command(&mut self, c: &Command, stdin: &[u8], fds: Fds, in_pipeline: bool) -> i32 {
+        match c {
+            Command::Simple(s) => self.run_simple(s, stdin, fds, in_pipeline),
+            Command::Compound(comp, redirects) => {
+                let Some((stdin2, fds2, pending)) = self.redirect(redirects, stdin, fds) else { return 1 };
+                let status = if in_pipeline {
+                    self.subshell(|x| x.run_compound(comp, &stdin2, fds2))
+                } else {
+                    self.run_compound(comp, &stdin2, fds2)
+                };
+                self.finish_redirects(pending, fds);
+                status
+            }
+        }
+    }
+
+    /// Runs `f` with variables and the working directory restored afterwards.
+    pub(crate) fn subshell(&mut self, f: impl FnOnce(&mut Self) -> i32) -> i32 {
+        let vars = self.state.vars_snapshot();
+        let cwd = self.state.cwd().to_string();
+        let status = f(self);
+        if let Some(Stop::Exit(_)) = self.stop {
+            self.stop = None;
+        }
+        self.state.restore_vars(vars);
+        self.state.restore_cwd(cwd);
+        status
+    }
+
+    /// Runs a list capturing its stdout (`$(...)`).
+    pub(crate) fn capture(&mut self, list: &List) -> Vec<u8> {
+        if self.depth >= self.limits.nesting {
+            return Vec::new();
+        }
+        self.depth += 1;
+        let buf = self.new_buf();
+        let err = STDERR;
+        let status = self.subshell(|x| x.run_list(list, b"", Fds { out: buf, err }));
+        self.state.last_status = status;
+        self.depth -= 1;
+        self.take_buf(buf)
+    }
+
+    fn run_compound(&mut self, c: &Compound, stdin: &[u8], fds: Fds) -> i32 {
+        match c {
+            Compound::Group(l) => self.run_list(l, stdin, fds),
+            Compound::Subshell(l) => self.subshell(|x| x.run_list(l, stdin, fds)),
+            Compound::If { branches, otherwise } => {
+                for (cond, body) in branches {
+                    let s = self.run_list(cond, stdin, fds);
+                    if self.stop.is_some() {
+                        return s;
+                    }
+                    if s == 0 {
+                        return self.run_list(body, stdin, fds);
+                    }
+                }
+                match otherwise {
+                    Some(l) => self.run_list(l, stdin, fds),
+                    None => 0,
+                }
+            }
+            Compound::While { cond, body, until } => {
+                let start_ms = self.slept_ms;
+                let mut status = 0;
+                loop {
+                    if !self.loop_budget(start_ms, fds) {
+                        return 130;
+                    }
+                    let s = self.run_list(cond, stdin, fds);
+                    if self.stop.is_some() || ((s == 0) == *until) {
+                        break;
+                    }
+                    status = self.run_list(body, stdin, fds);
+                    if self.loop_control() {
+                        break;
+                    }
+                }
+                status
+            }
+            Compound::For { var, words, body } => {
+                let items = match words {
+                    Some(ws) => match self.expand_words(ws) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            self.error(fds, &e);
+                            return 1;
+                        }
+                    },
+                    None => self.state.positional.clone(),
+                };
+                let start_ms = self.slept_ms;
+                let mut status = 0;
+                for it in items {
+                    if !self.loop_budget(start_ms, fds) {
+                        return 130;
+                    }
+                    self.state.set_var(var, &it);
+                    status = self.run_list(body, stdin, fds);
+                    if self.loop_control() {
+                        break;
+                    }
+                }
+                status
+            }
+        }
+    }
+
+    /// Handles `break`/`continue` after a loop body; true when the loop must end.
+    fn loop_control(&mut self) -> bool {
+        match self.stop.clone() {
+            Some(Stop::Break(n)) => {
+                self.stop = if n > 1 { Some(Stop::Break(n - 1)) } else { None };
+                true
+            }
+            Some(Stop::Continue(n)) => {
+                if n > 1 {
+                    self.stop = Some(Stop::Continue(n - 1));
+                    true
+                } else {
+                    self.stop = None;
+                    false
+                }
+            }
+            Some(_) => true,
+            None => false,
+        }
+    }
+
+    /// Counts an iteration; false (after printing why) when a limit is hit.
+    fn loop_budget(&mut self, start_ms: u64, fds: Fds) -> bool {
+        self.iterations += 1;
+        let why = if self.interrupted() {
+            Some("^C".to_string())
+        } else if self.iterations > self.limits.loop_iterations {
+            Some(format!("kubelab: loop stopped after {} iterations (the limit of one input)", self.limits.loop_iterations))
+        } else if self.slept_ms - start_ms >= self.limits.loop_virtual_ms {
+            Some(format!("kubelab: loop stopped after {} of virtual time", human_ms(self.limits.loop_virtual_ms)))
+        } else {
+            None
+        };
+        match why {
+            Some(msg) => {
+                self.write(fds.err, format!("{msg}\n").as_bytes());
+                self.stop = Some(Stop::Abort);
+                false
+            }
+            None => true,
+        }
+    }
+
+    fn run_simple(&mut self, s: &Simple, stdin: &[u8], fds: Fds, _in_pipeline: bool) -> i32 {
+        let argv = match self.expand_words(&s.words) {
+            Ok(a) => a,
+            Err(e) => {
+                self.error(fds, &e);
+                return 1;
+            }
+        };
+        let mut assigns = Vec::new();
+        for (n, w) in &s.assignments {
+            match self.expand_one(w) {
+                Ok(v) => assigns.push((n.clone(), v)),
+                Err(e) => {
+                    self.error(fds, &e);
+                    return 1;
+                }
+            }
+        }
+        let Some((stdin2, fds2, pending)) = self.redirect(&s.redirects, stdin, fds) else { return 1 };
+        if argv.is_empty() {
+            for (n, v) in assigns {
+                self.state.set_var(&n, &v);
+            }
+            self.finish_redirects(pending, fds);
+            return 0;
+        }
+        let saved: Vec<(String, Option<String>)> = assigns.iter().map(|(n, _)| (n.clone(), self.state.var(n).map(str::to_string))).collect();
+        let saved_vars = if assigns.is_empty() { None } else { Some(self.state.vars_snapshot()) };
+        for (n, v) in &assigns {
+            self.state.export(n, Some(v));
+        }
+        let status = self.invoke(&argv, &stdin2, fds2);
+        if let Some(v) = saved_vars {
+            // Prefix assignments last only for the command.
+            let _ = saved;
+            self.state.restore_vars(v);
+        }
+        self.finish_redirects(pending, fds);
+        status
+    }
+
+    /// Runs a command name: builtin, host program (kubectl, oc, ...), or not found.
+    pub(crate) fn invoke(&mut self, argv: &[String], stdin: &[u8], fds: Fds) -> i32 {
+        if self.interrupted() {
+            self.stop = Some(Stop::Abort);
+            return 130;
+        }
+        if let Some(status) = builtins::run(self, argv, stdin, fds) {
+            return status;
+        }
+        let out: Option<ExecOutput> = self.host.exec(argv, stdin, self.state);
+        match out {
+            Some(o) => {
+                self.write(fds.out, &o.stdout);
+                self.write(fds.err, &o.stderr);
+                o.status
+            }
+            None => {
+                let name = &argv[0];
+                if builtins::UNAVAILABLE.contains(&name.as_str()) {
+                    self.error(fds, &format!("{name}: not available in the kubelab shell"));
+                } else {
+                    self.error(fds, &format!("command not found: {name}"));
+                }
+                127
+            }
+        }
+    }
+
+    /// Applies redirections: the stdin to use, the outputs, and files to write afterwards.
+    #[allow(clippy::type_complexity)]
+    fn redirect(&mut self, rs: &[Redirect], stdin: &[u8], fds: Fds) -> Option<(Vec<u8>, Fds, Vec<(BufId, String)>)> {
+        let mut input = stdin.to_vec();
+        let mut out = fds;
+        let mut pending: Vec<(BufId, String)> = Vec::new();
+        for r in rs {
+            match r.op {
+                RedirOp::HereDoc => {
+                    let h = r.heredoc.clone().unwrap_or(Heredoc { body: String::new(), quoted: true });
+                    input = if h.quoted { h.body.into_bytes() } else { self.expand_heredoc(&h.body).into_bytes() };
+                    continue;
+                }
+                RedirOp::HereString => {
+                    let mut s = self.expand_one(&r.target).unwrap_or_default();
+                    s.push('\n');
+                    input = s.into_bytes();
+                    continue;
+                }
+                _ => {}
+            }
+            let target = match self.expand_one(&r.target) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.error(fds, &e);
+                    return None;
+                }
+            };
+            match r.op {
+                RedirOp::In => match self.state.read_file(&target) {
+                    Ok(b) => input = b,
+                    Err(e) => {
+                        self.error(fds, &format!("{target}: {e}"));
+                        return None;
+                    }
+                },
+                RedirOp::DupOut | RedirOp::DupIn => {
+                    let fd = r.fd.unwrap_or(if r.op == RedirOp::DupOut { 1 } else { 0 });
+                    let to = match target.as_str() {
+                        "1" => out.out,
+                        "2" => out.err,
+                        "-" => NULL,
+                        _ => {
+                            self.error(fds, &format!("{target}: ambiguous redirect"));
+                            return None;
+                        }
+                    };
+                    match fd {
+                        1 => out.out = to,
+                        2 => out.err = to,
+                        _ => {}
+                    }
+                }
+                RedirOp::Out | RedirOp::Append | RedirOp::OutErr | RedirOp::AppendErr => {
+                    let append = matches!(r.op, RedirOp::Append | RedirOp::AppendErr);
+                    let id = if target == "/dev/null" {
+                        NULL
+                    } else if target == "/dev/stdout" {
+                        fds.out
+                    } else if target == "/dev/stderr" {
+                        fds.err
+                    } else {
+                        let path = self.state.resolve(&target);
+                        if let Err(e) = self.state.vfs.write(&path, b"", append) {
+                            self.error(fds, &format!("{target}: {e}"));
+                            return None;
+                        }
+                        let id = self.new_buf();
+                        pending.push((id, path));
+                        id
+                    };
+                    match (r.op, r.fd) {
+                        (RedirOp::OutErr | RedirOp::AppendErr, _) => {
+                            out.out = id;
+                            out.err = id;
+                        }
+                        (_, Some(2)) => out.err = id,
+                        (_, Some(1) | None) => out.out = id,
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some((input, out, pending))
+    }
+
+    fn finish_redirects(&mut self, pending: Vec<(BufId, String)>, fds: Fds) {
+        for (id, path) in pending.into_iter().rev() {
+            let data = self.take_buf(id);
+            if let Err(e) = self.state.vfs.write(&path, &data, true) {
+                self.error(fds, &format!("{path}: {e}"));
+            }
+        }
+    }
+
+    /// A heredoc body with `$VAR`, `${...}`, `$(...)` and `\` escapes expanded.
+    fn expand_heredoc(&mut self, body: &str) -> String {
+        let quoted_src = format!("\"{}\"", body.replace('"', "\u{1}"));
+        match super::parse::parse(&format!("_ {quoted_src}")) {
+            Ok(list) => {
+                let words = list.0.first().and_then(|a| match &a.first.commands[0] {
+                    Command::Simple(s) => s.words.get(1).cloned(),
+                    _ => None,
+                });
+                match words.map(|w| self.expand_one(&w)) {
+                    Some(Ok(s)) => s.replace('\u{1}', "\""),
+                    _ => body.to_string(),
+                }
+            }
+            Err(_) => body.to_string(),
+        }
+    }
+}
+
+/// `10m`, `30s`: a virtual duration for messages.
+pub(crate) fn human_ms(ms: u64) -> String {
+    let s = ms / 1000;
+    if s % 60 == 0 && s >= 60 { format!("{}m", s / 60) } else { format!("{s}s") }
+}

@@ -1,0 +1,113 @@
+//! What a shell session remembers between inputs: files, working directory, variables, the
+//! last exit status.
+
+use std::collections::BTreeMap;
+
+use super::vfs::{self, HOME, Vfs, VfsError};
+
+/// The session's state.
+#[derive(Debug, Clone)]
+pub struct ShellState {
+    /// The workstation's files.
+    pub vfs: Vfs,
+    cwd: String,
+    vars: BTreeMap<String, (String, bool)>,
+    /// `$?`.
+    pub last_status: i32,
+    /// `$1`, `$2`, ... (for `bash -c`-style scripts; empty in a session).
+    pub positional: Vec<String>,
+}
+
+impl ShellState {
+    /// A fresh session in the home directory with the usual environment.
+    pub fn new(vfs: Vfs) -> ShellState {
+        let mut s = ShellState { vfs, cwd: HOME.into(), vars: BTreeMap::new(), last_status: 0, positional: Vec::new() };
+        for (k, v) in [
+            ("HOME", HOME),
+            ("USER", "student"),
+            ("LOGNAME", "student"),
+            ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            ("SHELL", "/bin/bash"),
+            ("PWD", HOME),
+            ("HOSTNAME", "workstation"),
+            ("TERM", "xterm-256color"),
+            ("LANG", "C.UTF-8"),
+        ] {
+            s.export(k, Some(v));
+        }
+        s
+    }
+
+    /// The working directory.
+    pub fn cwd(&self) -> &str {
+        &self.cwd
+    }
+
+    /// Changes the working directory (must be a directory).
+    pub fn set_cwd(&mut self, path: &str) -> Result<(), VfsError> {
+        let p = self.resolve(path);
+        if !self.vfs.exists(&p) {
+            return Err(VfsError::NotFound);
+        }
+        if !self.vfs.is_dir(&p) {
+            return Err(VfsError::NotDir);
+        }
+        let old = std::mem::replace(&mut self.cwd, p.clone());
+        self.export("OLDPWD", Some(&old));
+        self.export("PWD", Some(&p));
+        Ok(())
+    }
+
+    /// An absolute, normalized path for `path`.
+    pub fn resolve(&self, path: &str) -> String {
+        vfs::normalize(&self.cwd, path)
+    }
+
+    /// Reads a file relative to the working directory.
+    pub fn read_file(&self, path: &str) -> Result<Vec<u8>, VfsError> {
+        self.vfs.read(&self.resolve(path)).map(<[u8]>::to_vec)
+    }
+
+    /// A variable's value.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|(v, _)| v.as_str())
+    }
+
+    /// Sets a variable, keeping its exported flag.
+    pub fn set_var(&mut self, name: &str, value: &str) {
+        let exported = self.vars.get(name).is_some_and(|v| v.1);
+        self.vars.insert(name.to_string(), (value.to_string(), exported));
+    }
+
+    /// Exports a variable, setting it when a value is given.
+    pub fn export(&mut self, name: &str, value: Option<&str>) {
+        let e = self.vars.entry(name.to_string()).or_insert_with(|| (String::new(), true));
+        e.1 = true;
+        if let Some(v) = value {
+            e.0 = v.to_string();
+        }
+    }
+
+    /// Removes a variable.
+    pub fn unset(&mut self, name: &str) {
+        self.vars.remove(name);
+    }
+
+    /// The exported variables (what `env` prints), sorted by name.
+    pub fn environment(&self) -> BTreeMap<String, String> {
+        self.vars.iter().filter(|(_, v)| v.1).map(|(k, v)| (k.clone(), v.0.clone())).collect()
+    }
+
+    /// Every variable, for `set` and saving/restoring around subshells.
+    pub(crate) fn vars_snapshot(&self) -> BTreeMap<String, (String, bool)> {
+        self.vars.clone()
+    }
+
+    pub(crate) fn restore_vars(&mut self, vars: BTreeMap<String, (String, bool)>) {
+        self.vars = vars;
+    }
+
+    pub(crate) fn restore_cwd(&mut self, cwd: String) {
+        self.cwd = cwd;
+    }
+}

@@ -1,0 +1,109 @@
+//! The student's workstation: the shell, its files, the kubeconfig, and the cluster it talks to.
+//! `kubectl` and `oc` typed at the shell run the front end against the world; `sleep` and waits
+//! move the world's virtual clock. Between two inputs a fixed think time passes.
+
+mod edit;
+mod files;
+mod script;
+
+pub use script::{inputs, run_script};
+
+use crate::kubectl::context::{ClientConfig, Ctx, Io};
+use crate::shell::{ExecOutput, Host, RunOutput, Shell, ShellState, Vfs};
+use crate::world::World;
+
+pub use files::ShellFiles;
+
+/// Virtual time between two inputs of a session.
+pub const THINK_TIME_MS: i64 = 1000;
+
+/// A student's workstation attached to a cluster.
+pub struct Workstation {
+    /// The cluster.
+    pub world: World,
+    /// The shell (files, variables).
+    pub shell: Shell,
+    /// The kubeconfig (current namespace, user).
+    pub config: ClientConfig,
+    inputs: u64,
+}
+
+struct WorldHost<'a> {
+    world: &'a mut World,
+    config: &'a mut ClientConfig,
+}
+
+impl Host for WorldHost<'_> {
+    fn exec(&mut self, argv: &[String], stdin: &[u8], shell: &mut ShellState) -> Option<ExecOutput> {
+        match argv[0].as_str() {
+            "kubectl" | "oc" | "k" => {}
+            _ => return None,
+        }
+        let mut argv = argv.to_vec();
+        if argv[0] == "k" {
+            argv[0] = "kubectl".into();
+        }
+        let mut files = ShellFiles { state: shell };
+        let mut ctx = Ctx { world: self.world, config: self.config, files: &mut files, stdin, io: Io::default(), program: "kubectl" };
+        let status = crate::frontend::run(&mut ctx, &argv);
+        Some(ExecOutput { stdout: ctx.io.out, stderr: ctx.io.err, status })
+    }
+
+    fn sleep(&mut self, millis: u64) -> bool {
+        self.world.advance(millis as i64);
+        true
+    }
+
+    fn now(&self) -> i64 {
+        self.world.now().div_euclid(1000)
+    }
+
+    fn programs(&self) -> Vec<String> {
+        vec!["kubectl".into(), "oc".into()]
+    }
+}
+
+impl Workstation {
+    /// A workstation with empty home directory on `world`.
+    pub fn new(world: World) -> Workstation {
+        Workstation { world, shell: Shell::new(Vfs::new()), config: ClientConfig::default(), inputs: 0 }
+    }
+
+    /// Runs one complete input (see [`crate::shell::incomplete`]).
+    pub fn run(&mut self, input: &str) -> RunOutput {
+        if self.inputs > 0 {
+            self.world.advance(THINK_TIME_MS);
+        }
+        self.inputs += 1;
+        if let Some(mut session) = self.config.debug_session.take() {
+            let mut out = RunOutput::default();
+            let mut open = true;
+            for line in input.lines() {
+                let (o, e, status, still) = crate::oc::node_debug::run_line(&self.world, &mut session, line);
+                out.stdout.extend(o.as_bytes());
+                out.combined.extend(o.as_bytes());
+                out.stderr.extend(e.as_bytes());
+                out.combined.extend(e.as_bytes());
+                out.status = status;
+                if !still {
+                    open = false;
+                    break;
+                }
+            }
+            if open {
+                self.config.debug_session = Some(session);
+            }
+            return out;
+        }
+        let mut host = WorldHost { world: &mut self.world, config: &mut self.config };
+        self.shell.run(input, &mut host)
+    }
+
+    /// The prompt to show before the next input.
+    pub fn prompt(&self) -> String {
+        match &self.config.debug_session {
+            Some(_) => crate::oc::node_debug::prompt().to_string(),
+            None => "$ ".into(),
+        }
+    }
+}
