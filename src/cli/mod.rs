@@ -23,7 +23,9 @@ pub fn main() -> i32 {
             0
         }
         Some(cmd @ ("run" | "grade" | "lint")) => {
-            eprintln!("kubelab: `{cmd}` is not available in this build yet: the lab language lands with issue #4");
+            eprintln!(
+                "kubelab: `{cmd}` is not available in this build yet: the lab language lands with issue #4"
+            );
             2
         }
         Some(other) => {

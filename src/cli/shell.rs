@@ -14,15 +14,33 @@ struct Options {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { echo: false, seed: 1 };
+    let mut o = Options {
+        echo: false,
+        seed: 1,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--echo" => o.echo = true,
-            "--seed" => o.seed = it.next().and_then(|s| s.parse().ok()).ok_or("kubelab shell: --seed needs a number")?,
-            s if s.starts_with("--seed=") => o.seed = s[7..].parse().map_err(|_| "kubelab shell: --seed needs a number")?,
-            other if other.starts_with('-') => return Err(format!("kubelab shell: unknown flag {other}")),
-            other => return Err(format!("kubelab shell: labs are not available in this build yet (got {other})")),
+            "--seed" => {
+                o.seed = it
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or("kubelab shell: --seed needs a number")?
+            }
+            s if s.starts_with("--seed=") => {
+                o.seed = s[7..]
+                    .parse()
+                    .map_err(|_| "kubelab shell: --seed needs a number")?
+            }
+            other if other.starts_with('-') => {
+                return Err(format!("kubelab shell: unknown flag {other}"));
+            }
+            other => {
+                return Err(format!(
+                    "kubelab shell: labs are not available in this build yet (got {other})"
+                ));
+            }
         }
     }
     Ok(o)
@@ -38,7 +56,11 @@ pub fn main(args: &[String]) -> i32 {
         }
     };
     let ws = Workstation::new(default_world::build(o.seed));
-    if std::io::stdin().is_terminal() { repl(ws) } else { scripted(ws, o.echo) }
+    if std::io::stdin().is_terminal() {
+        repl(ws)
+    } else {
+        scripted(ws, o.echo)
+    }
 }
 
 fn scripted(mut ws: Workstation, echo: bool) -> i32 {
@@ -82,7 +104,9 @@ fn repl(mut ws: Workstation) -> i32 {
             return 2;
         }
     };
-    println!("kubelab: a simulated cluster (nodes control-plane, worker-1, worker-2). Type kubectl or oc commands; Ctrl-D leaves.");
+    println!(
+        "kubelab: a simulated cluster (nodes control-plane, worker-1, worker-2). Type kubectl or oc commands; Ctrl-D leaves."
+    );
     let mut status = 0;
     loop {
         let mut input = String::new();

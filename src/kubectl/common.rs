@@ -15,7 +15,7 @@ pub fn dry_run(f: &dyn Flags) -> Result<DryRun, Failure> {
     }
     match f.string("dry-run").as_deref().unwrap_or("client") {
         "none" | "false" => Ok(DryRun::None),
-        "client" | "true" | "unchanged" | "" => Ok(DryRun::Client),
+        "client" | "true" | "unchanged" => Ok(DryRun::Client),
         "server" => Ok(DryRun::Server),
         other => Err(Failure::Message(format!(
             "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."

@@ -10,17 +10,28 @@ pub struct Io {
     pub out: Vec<u8>,
     /// Standard error.
     pub err: Vec<u8>,
+    /// Both, in write order: (is stderr, bytes).
+    pub chunks: Vec<(bool, Vec<u8>)>,
 }
 
 impl Io {
+    fn log(&mut self, is_err: bool, s: &str) {
+        match self.chunks.last_mut() {
+            Some((e, b)) if *e == is_err => b.extend_from_slice(s.as_bytes()),
+            _ => self.chunks.push((is_err, s.as_bytes().to_vec())),
+        }
+    }
+
     /// Writes to standard output.
     pub fn out(&mut self, s: &str) {
         self.out.extend_from_slice(s.as_bytes());
+        self.log(false, s);
     }
 
     /// Writes to standard error.
     pub fn err(&mut self, s: &str) {
         self.err.extend_from_slice(s.as_bytes());
+        self.log(true, s);
     }
 }
 

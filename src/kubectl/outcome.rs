@@ -63,5 +63,17 @@ impl From<ApiError> for Failure {
     }
 }
 
+/// A klog line as kubectl writes it to stderr (`W0303 09:00:05.000000    1000 helpers.go:702] ...`):
+/// the time is the world's virtual time and the process id is always 1000, so the line is
+/// deterministic.
+pub fn klog(level: char, now_ms: i64, source: &str, message: &str) -> String {
+    let (_, mo, d, h, mi, s, _) = crate::world::clock::civil(now_ms);
+    let us = now_ms.rem_euclid(1000) * 1000;
+    format!(
+        "{level}{mo:02}{d:02} {h:02}:{mi:02}:{s:02}.{us:06} {:>7} {source}] {message}\n",
+        1000
+    )
+}
+
 /// The result of a verb.
 pub type CmdResult = Result<(), Failure>;

@@ -139,7 +139,12 @@ pub fn print_structured(
 fn jsonpath(template: &str, as_json: bool, doc: &Value) -> Result<String, Failure> {
     let jp = JsonPath::parse(template)
         .map_err(|e| Failure::Message(format!("error parsing jsonpath {template}, {e}")))?;
-    let result = if as_json { jp.execute_as_json(doc).map(|s| s.trim_end_matches('\n').to_string()) } else { jp.execute(doc) };
+    let result = if as_json {
+        jp.execute_as_json(doc)
+            .map(|s| s.trim_end_matches('\n').to_string())
+    } else {
+        jp.execute(doc)
+    };
     result.map_err(|e| {
         Failure::Message(format!(
             "error executing jsonpath {template:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n",
@@ -178,7 +183,12 @@ pub fn custom_columns(spec: &str, objs: &[Value], no_headers: bool) -> Result<St
     for o in objs {
         let mut row = Vec::new();
         for jp in &paths {
-            let found: Vec<Value> = jp.find(o).map_err(Failure::Message)?.into_iter().flatten().collect();
+            let found: Vec<Value> = jp
+                .find(o)
+                .map_err(Failure::Message)?
+                .into_iter()
+                .flatten()
+                .collect();
             let cell = if found.is_empty() {
                 "<none>".to_string()
             } else {
@@ -198,10 +208,16 @@ fn go_sprint_v(v: &Value) -> String {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
-            let parts: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_sprint_v(&m[k.as_str()]))).collect();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{k}:{}", go_sprint_v(&m[k.as_str()])))
+                .collect();
             format!("map[{}]", parts.join(" "))
         }
-        Value::Array(a) => format!("[{}]", a.iter().map(go_sprint_v).collect::<Vec<_>>().join(" ")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(go_sprint_v).collect::<Vec<_>>().join(" ")
+        ),
         other => text_of(other),
     }
 }

@@ -14,7 +14,11 @@ pub fn sort_by(objs: &mut [Value], expr: &str) -> Result<(), Failure> {
     let t = relaxed(expr).map_err(Failure::Message)?;
     let jp = JsonPath::parse(&t).map_err(Failure::Message)?;
     if !objs.is_empty() {
-        let any = objs.iter().any(|o| jp.find(o).map(|r| r.iter().any(|x| !x.is_empty())).unwrap_or(false));
+        let any = objs.iter().any(|o| {
+            jp.find(o)
+                .map(|r| r.iter().any(|x| !x.is_empty()))
+                .unwrap_or(false)
+        });
         if !any {
             return Err(Failure::Message(format!(
                 "couldn't find any field with path \"{t}\" in the list of objects"
@@ -42,10 +46,15 @@ pub fn sort_by(objs: &mut [Value], expr: &str) -> Result<(), Failure> {
 
 fn compare(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64().unwrap_or(0.0).partial_cmp(&y.as_f64().unwrap_or(0.0)).unwrap_or(Ordering::Equal),
+        (Value::Number(x), Value::Number(y)) => x
+            .as_f64()
+            .unwrap_or(0.0)
+            .partial_cmp(&y.as_f64().unwrap_or(0.0))
+            .unwrap_or(Ordering::Equal),
         (Value::String(x), Value::String(y)) => natural(x, y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        _ => crate::printers::jsonpath::compact_json(a).cmp(&crate::printers::jsonpath::compact_json(b)),
+        _ => crate::printers::jsonpath::compact_json(a)
+            .cmp(&crate::printers::jsonpath::compact_json(b)),
     }
 }
 
@@ -63,8 +72,12 @@ pub fn natural(a: &str, b: &str) -> Ordering {
             while j < b.len() && b[j].is_ascii_digit() {
                 j += 1;
             }
-            let x = std::str::from_utf8(&a[si..i]).unwrap_or("0").trim_start_matches('0');
-            let y = std::str::from_utf8(&b[sj..j]).unwrap_or("0").trim_start_matches('0');
+            let x = std::str::from_utf8(&a[si..i])
+                .unwrap_or("0")
+                .trim_start_matches('0');
+            let y = std::str::from_utf8(&b[sj..j])
+                .unwrap_or("0")
+                .trim_start_matches('0');
             let o = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
             if o != Ordering::Equal {
                 return o;
@@ -87,7 +100,11 @@ mod tests {
 
     #[test]
     fn numbers_and_natural_strings() {
-        let mut v = vec![json!({"n": "web-10", "r": 3}), json!({"n": "web-2", "r": 1}), json!({"x": 1})];
+        let mut v = vec![
+            json!({"n": "web-10", "r": 3}),
+            json!({"n": "web-2", "r": 1}),
+            json!({"x": 1}),
+        ];
         sort_by(&mut v, ".n").unwrap();
         assert_eq!(v[0], json!({"x": 1}));
         assert_eq!(v[1]["n"], "web-2");

@@ -43,6 +43,21 @@ pub fn to_json_typed(value: &Value) -> String {
     out
 }
 
+/// Compact Go `json.Marshal` of an object kubectl built (struct field order), as stored in
+/// `last-applied-configuration` by `create --save-config`.
+pub fn to_json_typed_compact(value: &Value) -> String {
+    let mut out = String::new();
+    write_value_c(&mut out, value, shape_for_object(value), 0, true, true);
+    out
+}
+
+/// Compact Go `json.Marshal` of an unstructured object (keys sorted).
+pub fn to_json_compact(value: &Value) -> String {
+    let mut out = String::new();
+    write_value_c(&mut out, value, Shape::Leaf, 0, false, true);
+    out
+}
+
 /// The `List` kubectl wraps several objects in for `-o json|yaml`.
 pub fn list_object(items: &[Value]) -> Value {
     json!({
@@ -55,6 +70,17 @@ pub fn list_object(items: &[Value]) -> Value {
 
 /// Writes `value` at `depth` (4 spaces per level). `typed` selects struct order for objects.
 fn write_value(out: &mut String, value: &Value, shape: Shape, depth: usize, typed: bool) {
+    write_value_c(out, value, shape, depth, typed, false)
+}
+
+fn write_value_c(
+    out: &mut String,
+    value: &Value,
+    shape: Shape,
+    depth: usize,
+    typed: bool,
+    compact: bool,
+) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -70,10 +96,14 @@ fn write_value(out: &mut String, value: &Value, shape: Shape, depth: usize, type
                 if i > 0 {
                     out.push(',');
                 }
-                newline(out, depth + 1);
-                write_value(out, item, shape.element(), depth + 1, typed);
+                if !compact {
+                    newline(out, depth + 1);
+                }
+                write_value_c(out, item, shape.element(), depth + 1, typed, compact);
             }
-            newline(out, depth);
+            if !compact {
+                newline(out, depth);
+            }
             out.push(']');
         }
         Value::Object(map) => {
@@ -87,12 +117,16 @@ fn write_value(out: &mut String, value: &Value, shape: Shape, depth: usize, type
                 if i > 0 {
                     out.push(',');
                 }
-                newline(out, depth + 1);
+                if !compact {
+                    newline(out, depth + 1);
+                }
                 write_string(out, key);
-                out.push_str(": ");
-                write_value(out, child, child_shape, depth + 1, typed);
+                out.push_str(if compact { ":" } else { ": " });
+                write_value_c(out, child, child_shape, depth + 1, typed, compact);
             }
-            newline(out, depth);
+            if !compact {
+                newline(out, depth);
+            }
             out.push('}');
         }
     }

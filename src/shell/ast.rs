@@ -37,9 +37,16 @@ pub enum Compound {
     /// `while COND; do BODY; done` (`until` when `until` is set).
     While { cond: List, body: List, until: bool },
     /// `for NAME in WORDS; do BODY; done`.
-    For { var: String, words: Option<Vec<Word>>, body: List },
+    For {
+        var: String,
+        words: Option<Vec<Word>>,
+        body: List,
+    },
     /// `if .. then .. elif .. else .. fi`.
-    If { branches: Vec<(List, List)>, otherwise: Option<List> },
+    If {
+        branches: Vec<(List, List)>,
+        otherwise: Option<List>,
+    },
     /// `{ list; }`.
     Group(List),
     /// `( list )`.

@@ -52,7 +52,12 @@ pub struct Exec<'a> {
 }
 
 impl<'a> Exec<'a> {
-    pub(crate) fn new(state: &'a mut ShellState, host: &'a mut dyn Host, limits: Limits, interrupt: Option<Arc<AtomicBool>>) -> Exec<'a> {
+    pub(crate) fn new(
+        state: &'a mut ShellState,
+        host: &'a mut dyn Host,
+        limits: Limits,
+        interrupt: Option<Arc<AtomicBool>>,
+    ) -> Exec<'a> {
         Exec {
             state,
             host,
@@ -78,7 +83,10 @@ impl<'a> Exec<'a> {
         let data = if data.len() > room {
             if !self.truncated {
                 self.truncated = true;
-                let msg = format!("kubelab: output truncated after {} bytes\n", self.limits.output_bytes);
+                let msg = format!(
+                    "kubelab: output truncated after {} bytes\n",
+                    self.limits.output_bytes
+                );
                 self.bufs[STDERR].extend_from_slice(msg.as_bytes());
                 self.combined.extend_from_slice(msg.as_bytes());
             }
@@ -112,7 +120,9 @@ impl<'a> Exec<'a> {
     }
 
     fn interrupted(&self) -> bool {
-        self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst))
+        self.interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::SeqCst))
     }
 
     /// Runs a list with the given stdin and outputs; returns the last status.
@@ -154,7 +164,15 @@ impl<'a> Exec<'a> {
                 status = self.run_command(c, &input, fds, n > 1);
             } else {
                 let buf = self.new_buf();
-                status = self.run_command(c, &input, Fds { out: buf, err: fds.err }, true);
+                status = self.run_command(
+                    c,
+                    &input,
+                    Fds {
+                        out: buf,
+                        err: fds.err,
+                    },
+                    true,
+                );
                 input = self.take_buf(buf);
             }
         }
@@ -165,7 +183,9 @@ impl<'a> Exec<'a> {
         match c {
             Command::Simple(s) => self.run_simple(s, stdin, fds, in_pipeline),
             Command::Compound(comp, redirects) => {
-                let Some((stdin2, fds2, pending)) = self.redirect(redirects, stdin, fds) else { return 1 };
+                let Some((stdin2, fds2, pending)) = self.redirect(redirects, stdin, fds) else {
+                    return 1;
+                };
                 let status = if in_pipeline {
                     self.subshell(|x| x.run_compound(comp, &stdin2, fds2))
                 } else {
@@ -208,7 +228,10 @@ impl<'a> Exec<'a> {
         match c {
             Compound::Group(l) => self.run_list(l, stdin, fds),
             Compound::Subshell(l) => self.subshell(|x| x.run_list(l, stdin, fds)),
-            Compound::If { branches, otherwise } => {
+            Compound::If {
+                branches,
+                otherwise,
+            } => {
                 for (cond, body) in branches {
                     let s = self.run_list(cond, stdin, fds);
                     if self.stop.is_some() {
@@ -273,7 +296,11 @@ impl<'a> Exec<'a> {
     fn loop_control(&mut self) -> bool {
         match self.stop.clone() {
             Some(Stop::Break(n)) => {
-                self.stop = if n > 1 { Some(Stop::Break(n - 1)) } else { None };
+                self.stop = if n > 1 {
+                    Some(Stop::Break(n - 1))
+                } else {
+                    None
+                };
                 true
             }
             Some(Stop::Continue(n)) => {
@@ -296,9 +323,15 @@ impl<'a> Exec<'a> {
         let why = if self.interrupted() {
             Some("^C".to_string())
         } else if self.iterations > self.limits.loop_iterations {
-            Some(format!("kubelab: loop stopped after {} iterations (the limit of one input)", self.limits.loop_iterations))
+            Some(format!(
+                "kubelab: loop stopped after {} iterations (the limit of one input)",
+                self.limits.loop_iterations
+            ))
         } else if self.slept_ms - start_ms >= self.limits.loop_virtual_ms {
-            Some(format!("kubelab: loop stopped after {} of virtual time", human_ms(self.limits.loop_virtual_ms)))
+            Some(format!(
+                "kubelab: loop stopped after {} of virtual time",
+                human_ms(self.limits.loop_virtual_ms)
+            ))
         } else {
             None
         };
@@ -330,7 +363,9 @@ impl<'a> Exec<'a> {
                 }
             }
         }
-        let Some((stdin2, fds2, pending)) = self.redirect(&s.redirects, stdin, fds) else { return 1 };
+        let Some((stdin2, fds2, pending)) = self.redirect(&s.redirects, stdin, fds) else {
+            return 1;
+        };
         if argv.is_empty() {
             for (n, v) in assigns {
                 self.state.set_var(&n, &v);
@@ -338,8 +373,15 @@ impl<'a> Exec<'a> {
             self.finish_redirects(pending, fds);
             return 0;
         }
-        let saved: Vec<(String, Option<String>)> = assigns.iter().map(|(n, _)| (n.clone(), self.state.var(n).map(str::to_string))).collect();
-        let saved_vars = if assigns.is_empty() { None } else { Some(self.state.vars_snapshot()) };
+        let saved: Vec<(String, Option<String>)> = assigns
+            .iter()
+            .map(|(n, _)| (n.clone(), self.state.var(n).map(str::to_string)))
+            .collect();
+        let saved_vars = if assigns.is_empty() {
+            None
+        } else {
+            Some(self.state.vars_snapshot())
+        };
         for (n, v) in &assigns {
             self.state.export(n, Some(v));
         }
@@ -365,8 +407,14 @@ impl<'a> Exec<'a> {
         let out: Option<ExecOutput> = self.host.exec(argv, stdin, self.state);
         match out {
             Some(o) => {
-                self.write(fds.out, &o.stdout);
-                self.write(fds.err, &o.stderr);
+                if o.chunks.is_empty() {
+                    self.write(fds.out, &o.stdout);
+                    self.write(fds.err, &o.stderr);
+                } else {
+                    for (is_err, b) in &o.chunks {
+                        self.write(if *is_err { fds.err } else { fds.out }, b);
+                    }
+                }
                 o.status
             }
             None => {
@@ -383,15 +431,27 @@ impl<'a> Exec<'a> {
 
     /// Applies redirections: the stdin to use, the outputs, and files to write afterwards.
     #[allow(clippy::type_complexity)]
-    fn redirect(&mut self, rs: &[Redirect], stdin: &[u8], fds: Fds) -> Option<(Vec<u8>, Fds, Vec<(BufId, String)>)> {
+    fn redirect(
+        &mut self,
+        rs: &[Redirect],
+        stdin: &[u8],
+        fds: Fds,
+    ) -> Option<(Vec<u8>, Fds, Vec<(BufId, String)>)> {
         let mut input = stdin.to_vec();
         let mut out = fds;
         let mut pending: Vec<(BufId, String)> = Vec::new();
         for r in rs {
             match r.op {
                 RedirOp::HereDoc => {
-                    let h = r.heredoc.clone().unwrap_or(Heredoc { body: String::new(), quoted: true });
-                    input = if h.quoted { h.body.into_bytes() } else { self.expand_heredoc(&h.body).into_bytes() };
+                    let h = r.heredoc.clone().unwrap_or(Heredoc {
+                        body: String::new(),
+                        quoted: true,
+                    });
+                    input = if h.quoted {
+                        h.body.into_bytes()
+                    } else {
+                        self.expand_heredoc(&h.body).into_bytes()
+                    };
                     continue;
                 }
                 RedirOp::HereString => {
@@ -499,5 +559,9 @@ impl<'a> Exec<'a> {
 /// `10m`, `30s`: a virtual duration for messages.
 pub(crate) fn human_ms(ms: u64) -> String {
     let s = ms / 1000;
-    if s % 60 == 0 && s >= 60 { format!("{}m", s / 60) } else { format!("{s}s") }
+    if s.is_multiple_of(60) && s >= 60 {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
 }

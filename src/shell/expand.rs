@@ -47,7 +47,11 @@ impl Exec<'_> {
 
     fn tilde(&self, t: &str) -> String {
         if t == "~" || t.starts_with("~/") {
-            format!("{}{}", self.state.var("HOME").unwrap_or(super::vfs::HOME), &t[1..])
+            format!(
+                "{}{}",
+                self.state.var("HOME").unwrap_or(super::vfs::HOME),
+                &t[1..]
+            )
         } else {
             t.to_string()
         }
@@ -149,7 +153,13 @@ impl Exec<'_> {
             }
             Part::Arith(e) => {
                 let expanded = self.expand_arith_vars(e)?;
-                arith(&expanded, &|n| self.state.var(n).and_then(|v| v.trim().parse().ok()).unwrap_or(0))?.to_string()
+                arith(&expanded, &|n| {
+                    self.state
+                        .var(n)
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0)
+                })?
+                .to_string()
             }
         })
     }
@@ -164,14 +174,22 @@ impl Exec<'_> {
             if chars[i] == '$' {
                 let start = i + 1;
                 if chars.get(start) == Some(&'{') {
-                    let end = chars[start..].iter().position(|c| *c == '}').map(|p| start + p).ok_or("bad substitution")?;
+                    let end = chars[start..]
+                        .iter()
+                        .position(|c| *c == '}')
+                        .map(|p| start + p)
+                        .ok_or("bad substitution")?;
                     let body: String = chars[start + 1..end].iter().collect();
                     out.push_str(&self.param(&body)?);
                     i = end + 1;
                     continue;
                 }
                 let mut j = start;
-                while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '_' || (j == start && "?#$".contains(chars[j]))) {
+                while j < chars.len()
+                    && (chars[j].is_ascii_alphanumeric()
+                        || chars[j] == '_'
+                        || (j == start && "?#$".contains(chars[j])))
+                {
                     j += 1;
                     if j == start + 1 && "?#$".contains(chars[start]) {
                         break;
@@ -198,7 +216,11 @@ impl Exec<'_> {
             "0" => "bash".into(),
             d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => {
                 let i = (d.as_bytes()[0] - b'0') as usize;
-                self.state.positional.get(i - 1).cloned().unwrap_or_default()
+                self.state
+                    .positional
+                    .get(i - 1)
+                    .cloned()
+                    .unwrap_or_default()
             }
             "RANDOM" => "4".into(),
             name => self.state.var(name).unwrap_or("").to_string(),
@@ -215,14 +237,17 @@ impl Exec<'_> {
         }
         let name_len = body
             .char_indices()
-            .find(|(i, c)| !(c.is_ascii_alphanumeric() || *c == '_' || (*i == 0 && "?#$@*!".contains(*c))))
+            .find(|(i, c)| {
+                !(c.is_ascii_alphanumeric() || *c == '_' || (*i == 0 && "?#$@*!".contains(*c)))
+            })
             .map(|(i, _)| i)
             .unwrap_or(body.len());
         let (name, rest) = body.split_at(name_len);
         if name.is_empty() {
             return Err(bad());
         }
-        let set = self.state.var(name).is_some() || matches!(name, "?" | "$" | "#" | "@" | "*" | "0");
+        let set =
+            self.state.var(name).is_some() || matches!(name, "?" | "$" | "#" | "@" | "*" | "0");
         let value = self.special_or_var(name);
         if rest.is_empty() {
             return Ok(value);
@@ -235,19 +260,42 @@ impl Exec<'_> {
                         _ => None,
                     });
                     match words {
-                        Some(ws) if ws.len() > 1 => Ok(ws[1..].iter().map(|w| this.expand_one(w)).collect::<Result<Vec<_>, _>>()?.join(" ")),
+                        Some(ws) if ws.len() > 1 => Ok(ws[1..]
+                            .iter()
+                            .map(|w| this.expand_one(w))
+                            .collect::<Result<Vec<_>, _>>()?
+                            .join(" ")),
                         _ => Ok(String::new()),
                     }
                 }
                 Err(_) => Ok(w.to_string()),
             }
         };
-        for (op, colon) in [(":-", true), (":=", true), (":+", true), (":?", true), ("-", false), ("=", false), ("+", false), ("?", false)] {
+        for (op, colon) in [
+            (":-", true),
+            (":=", true),
+            (":+", true),
+            (":?", true),
+            ("-", false),
+            ("=", false),
+            ("+", false),
+            ("?", false),
+        ] {
             if let Some(arg) = rest.strip_prefix(op) {
-                let use_default = if colon { !set || value.is_empty() } else { !set };
+                let use_default = if colon {
+                    !set || value.is_empty()
+                } else {
+                    !set
+                };
                 let base = op.trim_start_matches(':');
                 return match base {
-                    "-" => if use_default { word(self, arg) } else { Ok(value) },
+                    "-" => {
+                        if use_default {
+                            word(self, arg)
+                        } else {
+                            Ok(value)
+                        }
+                    }
                     "=" => {
                         if use_default {
                             let v = word(self, arg)?;
@@ -257,10 +305,23 @@ impl Exec<'_> {
                             Ok(value)
                         }
                     }
-                    "+" => if use_default { Ok(String::new()) } else { word(self, arg) },
+                    "+" => {
+                        if use_default {
+                            Ok(String::new())
+                        } else {
+                            word(self, arg)
+                        }
+                    }
                     _ => {
                         if use_default {
-                            Err(format!("{name}: {}", if arg.is_empty() { "parameter null or not set".to_string() } else { word(self, arg)? }))
+                            Err(format!(
+                                "{name}: {}",
+                                if arg.is_empty() {
+                                    "parameter null or not set".to_string()
+                                } else {
+                                    word(self, arg)?
+                                }
+                            ))
                         } else {
                             Ok(value)
                         }
@@ -268,7 +329,12 @@ impl Exec<'_> {
                 };
             }
         }
-        for (op, longest, prefix) in [("##", true, true), ("#", false, true), ("%%", true, false), ("%", false, false)] {
+        for (op, longest, prefix) in [
+            ("##", true, true),
+            ("#", false, true),
+            ("%%", true, false),
+            ("%", false, false),
+        ] {
             if let Some(pat) = rest.strip_prefix(op) {
                 let pat = word(self, pat)?;
                 return Ok(strip(&value, &pat, longest, prefix));
@@ -283,18 +349,33 @@ impl Exec<'_> {
             if pat.is_empty() {
                 return Ok(value);
             }
-            return Ok(if all { value.replace(&pat, &rep) } else { value.replacen(&pat, &rep, 1) });
+            return Ok(if all {
+                value.replace(&pat, &rep)
+            } else {
+                value.replacen(&pat, &rep, 1)
+            });
         }
         if let Some(r) = rest.strip_prefix(':') {
-            let (off, len) = r.split_once(':').map(|(a, b)| (a, Some(b))).unwrap_or((r, None));
+            let (off, len) = r
+                .split_once(':')
+                .map(|(a, b)| (a, Some(b)))
+                .unwrap_or((r, None));
             let chars: Vec<char> = value.chars().collect();
             let n = chars.len() as i64;
             let off: i64 = off.trim().parse().map_err(|_| bad())?;
-            let start = if off < 0 { (n + off).max(0) } else { off.min(n) } as usize;
+            let start = if off < 0 {
+                (n + off).max(0)
+            } else {
+                off.min(n)
+            } as usize;
             let end = match len {
                 Some(l) => {
                     let l: i64 = l.trim().parse().map_err(|_| bad())?;
-                    if l < 0 { (n + l).max(start as i64) as usize } else { (start + l as usize).min(n as usize) }
+                    if l < 0 {
+                        (n + l).max(start as i64) as usize
+                    } else {
+                        (start + l as usize).min(n as usize)
+                    }
                 }
                 None => n as usize,
             };
@@ -305,7 +386,11 @@ impl Exec<'_> {
 
     /// Globs a field against the files; no match keeps the word.
     fn glob(&self, f: &Field) -> Vec<String> {
-        let has_glob = f.text.chars().zip(&f.globbable).any(|(c, g)| *g && matches!(c, '*' | '?' | '['));
+        let has_glob = f
+            .text
+            .chars()
+            .zip(&f.globbable)
+            .any(|(c, g)| *g && matches!(c, '*' | '?' | '['));
         if !has_glob {
             return vec![f.text.clone()];
         }
@@ -317,28 +402,46 @@ impl Exec<'_> {
             return vec![f.text.clone()];
         }
         let abs = self.state.resolve(if dir.is_empty() { "." } else { dir });
-        let Ok(names) = self.state.vfs.read_dir(&abs) else { return vec![f.text.clone()] };
+        let Ok(names) = self.state.vfs.read_dir(&abs) else {
+            return vec![f.text.clone()];
+        };
         let matches: Vec<String> = names
             .into_iter()
             .filter(|n| !n.starts_with('.') || pat.starts_with('.'))
             .filter(|n| pattern_match(pat, n))
             .map(|n| format!("{dir}{n}"))
             .collect();
-        if matches.is_empty() { vec![f.text.clone()] } else { matches }
+        if matches.is_empty() {
+            vec![f.text.clone()]
+        } else {
+            matches
+        }
     }
 }
 
 fn strip(value: &str, pat: &str, longest: bool, prefix: bool) -> String {
-    let idx: Vec<usize> = value.char_indices().map(|(i, _)| i).chain(std::iter::once(value.len())).collect();
+    let idx: Vec<usize> = value
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(value.len()))
+        .collect();
     if prefix {
-        let order: Vec<usize> = if longest { idx.iter().rev().copied().collect() } else { idx.clone() };
+        let order: Vec<usize> = if longest {
+            idx.iter().rev().copied().collect()
+        } else {
+            idx.clone()
+        };
         for i in order {
             if pattern_match(pat, &value[..i]) {
                 return value[i..].to_string();
             }
         }
     } else {
-        let order: Vec<usize> = if longest { idx.clone() } else { idx.iter().rev().copied().collect() };
+        let order: Vec<usize> = if longest {
+            idx.clone()
+        } else {
+            idx.iter().rev().copied().collect()
+        };
         for i in order {
             if pattern_match(pat, &value[i..]) {
                 return value[..i].to_string();
@@ -391,10 +494,17 @@ pub fn pattern_match(pat: &str, s: &str) -> bool {
 /// variables by name.
 pub fn arith(e: &str, var: &dyn Fn(&str) -> i64) -> Result<i64, String> {
     let toks = tokenize(e)?;
-    let mut p = Arith { toks: &toks, i: 0, var };
+    let mut p = Arith {
+        toks: &toks,
+        i: 0,
+        var,
+    };
     let v = p.expr(0)?;
     if p.i < toks.len() {
-        return Err(format!("{e}: syntax error in expression (error token is \"{}\")", toks[p.i..].join(" ")));
+        return Err(format!(
+            "{e}: syntax error in expression (error token is \"{}\")",
+            toks[p.i..].join(" ")
+        ));
     }
     Ok(v)
 }
@@ -427,7 +537,10 @@ fn tokenize(e: &str) -> Result<Vec<String>, String> {
             i += 1;
             continue;
         }
-        return Err(format!("{e}: syntax error: invalid arithmetic operator (error token is \"{}\")", c[i..].iter().collect::<String>()));
+        return Err(format!(
+            "{e}: syntax error: invalid arithmetic operator (error token is \"{}\")",
+            c[i..].iter().collect::<String>()
+        ));
     }
     Ok(out)
 }
@@ -484,7 +597,11 @@ impl Arith<'_> {
     }
 
     fn unary(&mut self) -> Result<i64, String> {
-        let t = self.toks.get(self.i).cloned().ok_or("syntax error: operand expected")?;
+        let t = self
+            .toks
+            .get(self.i)
+            .cloned()
+            .ok_or("syntax error: operand expected")?;
         self.i += 1;
         match t.as_str() {
             "-" => Ok(self.unary()?.wrapping_neg()),
@@ -498,7 +615,9 @@ impl Arith<'_> {
                 self.i += 1;
                 Ok(v)
             }
-            n if n.chars().all(|c| c.is_ascii_digit()) => n.parse().map_err(|_| format!("{n}: value too great for base")),
+            n if n.chars().all(|c| c.is_ascii_digit()) => n
+                .parse()
+                .map_err(|_| format!("{n}: value too great for base")),
             name => Ok((self.var)(name)),
         }
     }

@@ -28,12 +28,15 @@ pub struct ExecOutput {
     pub stderr: Vec<u8>,
     /// Exit status.
     pub status: i32,
+    /// Both streams in write order (is stderr, bytes); empty means stdout then stderr.
+    pub chunks: Vec<(bool, Vec<u8>)>,
 }
 
 /// The programs beyond the builtins (kubectl, oc, ...) and the passage of time.
 pub trait Host {
     /// Runs `argv` if the host provides `argv[0]`; None means "command not found".
-    fn exec(&mut self, argv: &[String], stdin: &[u8], shell: &mut ShellState) -> Option<ExecOutput>;
+    fn exec(&mut self, argv: &[String], stdin: &[u8], shell: &mut ShellState)
+    -> Option<ExecOutput>;
     /// Lets `millis` of virtual time pass; false if interrupted.
     fn sleep(&mut self, millis: u64) -> bool;
     /// Virtual Unix time in seconds (for `date`).
@@ -54,7 +57,12 @@ pub struct NoHost {
 }
 
 impl Host for NoHost {
-    fn exec(&mut self, _argv: &[String], _stdin: &[u8], _shell: &mut ShellState) -> Option<ExecOutput> {
+    fn exec(
+        &mut self,
+        _argv: &[String],
+        _stdin: &[u8],
+        _shell: &mut ShellState,
+    ) -> Option<ExecOutput> {
         None
     }
     fn sleep(&mut self, millis: u64) -> bool {
@@ -78,7 +86,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { loop_iterations: 10_000, loop_virtual_ms: 600_000, output_bytes: 4 << 20, nesting: 16 }
+        Limits {
+            loop_iterations: 10_000,
+            loop_virtual_ms: 600_000,
+            output_bytes: 4 << 20,
+            nesting: 16,
+        }
     }
 }
 
@@ -110,7 +123,11 @@ pub struct Shell {
 impl Shell {
     /// A session over the given files.
     pub fn new(vfs: Vfs) -> Shell {
-        Shell { state: ShellState::new(vfs), limits: Limits::default(), interrupt: None }
+        Shell {
+            state: ShellState::new(vfs),
+            limits: Limits::default(),
+            interrupt: None,
+        }
     }
 
     /// Sets the bounds.
@@ -133,16 +150,32 @@ impl Shell {
             Ok(l) => l,
             Err(e) => {
                 let msg = match e {
-                    ParseError::Incomplete => "kubelab: syntax error: unexpected end of file\n".to_string(),
+                    ParseError::Incomplete => {
+                        "kubelab: syntax error: unexpected end of file\n".to_string()
+                    }
                     ParseError::Syntax(s) => format!("kubelab: {s}\n"),
-                    ParseError::Unsupported(what) => format!("kubelab: the kubelab shell does not support {what}\n"),
+                    ParseError::Unsupported(what) => {
+                        format!("kubelab: the kubelab shell does not support {what}\n")
+                    }
                 };
                 self.state.last_status = 2;
-                return RunOutput { stderr: msg.clone().into_bytes(), combined: msg.into_bytes(), status: 2, ..Default::default() };
+                return RunOutput {
+                    stderr: msg.clone().into_bytes(),
+                    combined: msg.into_bytes(),
+                    status: 2,
+                    ..Default::default()
+                };
             }
         };
         let mut x = exec::Exec::new(&mut self.state, host, self.limits, self.interrupt.clone());
-        let status = x.run_list(&list, b"", exec::Fds { out: exec::STDOUT, err: exec::STDERR });
+        let status = x.run_list(
+            &list,
+            b"",
+            exec::Fds {
+                out: exec::STDOUT,
+                err: exec::STDERR,
+            },
+        );
         let (status, exit) = match x.stop.clone() {
             Some(exec::Stop::Exit(c)) => (c, Some(c)),
             Some(exec::Stop::Abort) => (130, None),
@@ -152,7 +185,13 @@ impl Shell {
         let stderr = std::mem::take(&mut x.bufs[exec::STDERR]);
         let combined = std::mem::take(&mut x.combined);
         self.state.last_status = status;
-        RunOutput { stdout, stderr, combined, status, exit }
+        RunOutput {
+            stdout,
+            stderr,
+            combined,
+            status,
+            exit,
+        }
     }
 }
 
@@ -184,21 +223,42 @@ mod tests {
     fn basics() {
         let mut sh = Shell::new(Vfs::new());
         assert_eq!(run(&mut sh, "echo hello   world"), "hello world\n");
-        assert_eq!(run(&mut sh, "X='a b'; echo \"$X\" $X ${X:-z} ${#X}"), "a b a b a b 3\n");
+        assert_eq!(
+            run(&mut sh, "X='a b'; echo \"$X\" $X ${X:-z} ${#X}"),
+            "a b a b a b 3\n"
+        );
         run(&mut sh, "cat > f.txt <<EOF\nline $X\nEOF");
         assert_eq!(run(&mut sh, "cat f.txt"), "line a b\n");
         assert_eq!(run(&mut sh, "cat f.txt | grep -c line"), "1\n");
         assert_eq!(run(&mut sh, "echo -n abc | base64"), "YWJj\n");
         assert_eq!(run(&mut sh, "echo YWJj | base64 --decode"), "abc");
-        assert_eq!(run(&mut sh, "for i in 1 2 3; do echo $((i * 2)); done"), "2\n4\n6\n");
-        assert_eq!(run(&mut sh, "n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n"), "3\n");
+        assert_eq!(
+            run(&mut sh, "for i in 1 2 3; do echo $((i * 2)); done"),
+            "2\n4\n6\n"
+        );
+        assert_eq!(
+            run(
+                &mut sh,
+                "n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n"
+            ),
+            "3\n"
+        );
         assert_eq!(run(&mut sh, "false || echo no && echo yes"), "no\nyes\n");
-        assert_eq!(run(&mut sh, "nosuch"), "kubelab: command not found: nosuch\n");
+        assert_eq!(
+            run(&mut sh, "nosuch"),
+            "kubelab: command not found: nosuch\n"
+        );
         assert_eq!(run(&mut sh, "echo $(echo  a   b)"), "a b\n");
         assert_eq!(run(&mut sh, "ls"), "f.txt\n");
-        assert_eq!(run(&mut sh, "ls *.txt nope 2>&1"), "ls: cannot access 'nope': No such file or directory\nf.txt\n");
+        assert_eq!(
+            run(&mut sh, "ls *.txt nope 2>&1"),
+            "ls: cannot access 'nope': No such file or directory\nf.txt\n"
+        );
         let out = sh.run("while true; do sleep 1; done", &mut NoHost::default());
         assert_eq!(out.status, 130);
-        assert_eq!(String::from_utf8(out.stderr).unwrap(), "kubelab: loop stopped after 10m of virtual time\n");
+        assert_eq!(
+            String::from_utf8(out.stderr).unwrap(),
+            "kubelab: loop stopped after 10m of virtual time\n"
+        );
     }
 }

@@ -59,7 +59,11 @@ fn prescan(src: &str) -> Prescanned {
             }
             '\'' if !dq => sq = true,
             '"' => dq = !dq,
-            '#' if !dq && (i == 0 || chars[i - 1].is_whitespace() || matches!(chars[i - 1], ';' | '|' | '&' | '(')) => {
+            '#' if !dq
+                && (i == 0
+                    || chars[i - 1].is_whitespace()
+                    || matches!(chars[i - 1], ';' | '|' | '&' | '(')) =>
+            {
                 while i < chars.len() && chars[i] != '\n' {
                     out.push(chars[i]);
                     i += 1;
@@ -86,7 +90,9 @@ fn prescan(src: &str) -> Prescanned {
                         Some(qc) if d == qc => q = None,
                         Some(_) => delim.push(d),
                         None => {
-                            if d.is_whitespace() || matches!(d, ';' | '|' | '&' | '<' | '>' | '(' | ')') {
+                            if d.is_whitespace()
+                                || matches!(d, ';' | '|' | '&' | '<' | '>' | '(' | ')')
+                            {
                                 break;
                             }
                             if d == '\'' || d == '"' {
@@ -153,9 +159,17 @@ fn prescan(src: &str) -> Prescanned {
     }
     for (_, quoted, _) in pending.drain(..) {
         unterminated = true;
-        bodies.push(Heredoc { body: String::new(), quoted });
+        bodies.push(Heredoc {
+            body: String::new(),
+            quoted,
+        });
     }
-    Prescanned { text: out, bodies, unterminated, open_quote: sq || dq }
+    Prescanned {
+        text: out,
+        bodies,
+        unterminated,
+        open_quote: sq || dq,
+    }
 }
 
 /// Whether more lines are needed before `src` can run (the REPL's and stdin mode's `> ` prompt).
@@ -225,18 +239,28 @@ fn first_token(rest: &str) -> String {
     if rest.starts_with('\n') {
         return "newline".into();
     }
-    for op in [";;", "&&", "||", ">>", "<<", "&>", ";", "|", "&", "(", ")", ">", "<"] {
+    for op in [
+        ";;", "&&", "||", ">>", "<<", "&>", ";", "|", "&", "(", ")", ">", "<",
+    ] {
         if rest.starts_with(op) {
             return op.into();
         }
     }
-    rest.split(|c: char| c.is_whitespace() || ";|&()<>".contains(c)).next().unwrap_or("").to_string()
+    rest.split(|c: char| c.is_whitespace() || ";|&()<>".contains(c))
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 type Bodies = std::vec::IntoIter<Heredoc>;
 
 fn build_list(p: Pair<'_, Rule>, bodies: &mut Bodies) -> List {
-    List(p.into_inner().filter(|x| x.as_rule() == Rule::and_or).map(|x| build_and_or(x, bodies)).collect())
+    List(
+        p.into_inner()
+            .filter(|x| x.as_rule() == Rule::and_or)
+            .map(|x| build_and_or(x, bodies))
+            .collect(),
+    )
 }
 
 fn build_and_or(p: Pair<'_, Rule>, bodies: &mut Bodies) -> AndOr {
@@ -271,12 +295,18 @@ fn build_command(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Command {
         return Command::Simple(build_simple(first, bodies));
     }
     let compound = build_compound(first, bodies);
-    let redirects = inner.filter(|x| x.as_rule() == Rule::redirect).map(|x| build_redirect(x, bodies)).collect();
+    let redirects = inner
+        .filter(|x| x.as_rule() == Rule::redirect)
+        .map(|x| build_redirect(x, bodies))
+        .collect();
     Command::Compound(compound, redirects)
 }
 
 fn lists(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Vec<List> {
-    p.into_inner().filter(|x| x.as_rule() == Rule::list).map(|x| build_list(x, bodies)).collect()
+    p.into_inner()
+        .filter(|x| x.as_rule() == Rule::list)
+        .map(|x| build_list(x, bodies))
+        .collect()
 }
 
 fn build_compound(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Compound {
@@ -284,7 +314,11 @@ fn build_compound(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Compound {
         Rule::while_loop | Rule::until_loop => {
             let until = p.as_rule() == Rule::until_loop;
             let mut l = lists(p, bodies).into_iter();
-            Compound::While { cond: l.next().unwrap_or_default(), body: l.next().unwrap_or_default(), until }
+            Compound::While {
+                cond: l.next().unwrap_or_default(),
+                body: l.next().unwrap_or_default(),
+                until,
+            }
         }
         Rule::for_loop => {
             let mut var = String::new();
@@ -294,7 +328,9 @@ fn build_compound(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Compound {
                 match x.as_rule() {
                     Rule::name => var = x.as_str().to_string(),
                     Rule::kw_in => words = Some(Vec::new()),
-                    Rule::word => words.get_or_insert_with(Vec::new).push(build_word(x, bodies)),
+                    Rule::word => words
+                        .get_or_insert_with(Vec::new)
+                        .push(build_word(x, bodies)),
                     Rule::list => body = build_list(x, bodies),
                     _ => {}
                 }
@@ -321,9 +357,14 @@ fn build_compound(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Compound {
                     branches.insert(0, (cond, body));
                 }
             }
-            Compound::If { branches, otherwise }
+            Compound::If {
+                branches,
+                otherwise,
+            }
         }
-        Rule::brace_group => Compound::Group(lists(p, bodies).into_iter().next().unwrap_or_default()),
+        Rule::brace_group => {
+            Compound::Group(lists(p, bodies).into_iter().next().unwrap_or_default())
+        }
         _ => Compound::Subshell(lists(p, bodies).into_iter().next().unwrap_or_default()),
     }
 }
@@ -334,8 +375,14 @@ fn build_simple(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Simple {
         match x.as_rule() {
             Rule::assignment => {
                 let mut inner = x.into_inner();
-                let name = inner.next().map(|n| n.as_str().to_string()).unwrap_or_default();
-                let value = inner.next().map(|w| build_word(w, bodies)).unwrap_or_default();
+                let name = inner
+                    .next()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
+                let value = inner
+                    .next()
+                    .map(|w| build_word(w, bodies))
+                    .unwrap_or_default();
                 s.assignments.push((name, value));
             }
             Rule::redirect => s.redirects.push(build_redirect(x, bodies)),
@@ -372,7 +419,12 @@ fn build_redirect(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Redirect {
             _ => {}
         }
     }
-    Redirect { fd, op, target, heredoc }
+    Redirect {
+        fd,
+        op,
+        target,
+        heredoc,
+    }
 }
 
 fn build_word(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Word {
@@ -381,21 +433,52 @@ fn build_word(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Word {
 
 fn build_part(x: Pair<'_, Rule>, bodies: &mut Bodies) -> Part {
     match x.as_rule() {
-        Rule::single_quoted => Part::Quoted(x.into_inner().next().map(|t| t.as_str().to_string()).unwrap_or_default()),
-        Rule::ansi_c => Part::Quoted(ansi_c(x.into_inner().next().map(|t| t.as_str()).unwrap_or_default())),
-        Rule::double_quoted => Part::Double(x.into_inner().map(|y| build_part(y, bodies)).collect()),
+        Rule::single_quoted => Part::Quoted(
+            x.into_inner()
+                .next()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        Rule::ansi_c => Part::Quoted(ansi_c(
+            x.into_inner()
+                .next()
+                .map(|t| t.as_str())
+                .unwrap_or_default(),
+        )),
+        Rule::double_quoted => {
+            Part::Double(x.into_inner().map(|y| build_part(y, bodies)).collect())
+        }
         Rule::dq_escape => Part::Quoted(match &x.as_str()[1..] {
             "\n" | "\r\n" => String::new(),
             s => s.to_string(),
         }),
         Rule::dq_text => Part::Quoted(x.as_str().to_string()),
-        Rule::arith => Part::Arith(x.into_inner().next().map(|t| t.as_str().to_string()).unwrap_or_default()),
-        Rule::cmd_sub => Part::CommandSub(x.into_inner().next().map(|l| build_list(l, bodies)).unwrap_or_default()),
+        Rule::arith => Part::Arith(
+            x.into_inner()
+                .next()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        Rule::cmd_sub => Part::CommandSub(
+            x.into_inner()
+                .next()
+                .map(|l| build_list(l, bodies))
+                .unwrap_or_default(),
+        ),
         Rule::backtick => {
-            let text = x.into_inner().next().map(|t| t.as_str().to_string()).unwrap_or_default();
+            let text = x
+                .into_inner()
+                .next()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default();
             Part::CommandSub(parse(&text).unwrap_or_default())
         }
-        Rule::param => Part::Param(x.into_inner().next().map(|t| t.as_str().to_string()).unwrap_or_default()),
+        Rule::param => Part::Param(
+            x.into_inner()
+                .next()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+        ),
         Rule::var => Part::Var(x.as_str()[1..].to_string()),
         Rule::escaped => Part::Quoted(x.as_str()[1..].to_string()),
         _ => Part::Literal(x.as_str().to_string()),
@@ -437,7 +520,9 @@ mod tests {
     fn heredocs_pipes_and_loops() {
         let l = parse("cat <<'EOF' | kubectl apply -f -\na: $x\nEOF\necho done").unwrap();
         assert_eq!(l.0.len(), 2);
-        let Command::Simple(s) = &l.0[0].first.commands[0] else { panic!() };
+        let Command::Simple(s) = &l.0[0].first.commands[0] else {
+            panic!()
+        };
         assert_eq!(s.redirects[0].heredoc.as_ref().unwrap().body, "a: $x\n");
         assert!(parse("while true; do echo x; sleep 1; done").is_ok());
         assert!(parse("for i in 1 2 3; do echo $i; done").is_ok());
@@ -447,7 +532,12 @@ mod tests {
         assert_eq!(parse("kubectl get pods |"), Err(ParseError::Incomplete));
         assert_eq!(parse("echo a \\"), Err(ParseError::Incomplete));
         assert_eq!(parse("while true; do"), Err(ParseError::Incomplete));
-        assert_eq!(parse("echo a )"), Err(ParseError::Syntax("syntax error near unexpected token `)'".into())));
+        assert_eq!(
+            parse("echo a )"),
+            Err(ParseError::Syntax(
+                "syntax error near unexpected token `)'".into()
+            ))
+        );
         assert!(parse("echo \"$(kubectl get pods -o name)\" # comment").is_ok());
         assert!(parse("kubectl get deploy x -o jsonpath='{.metadata.annotations.image\\.openshift\\.io/triggers}'").is_ok());
     }

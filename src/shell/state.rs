@@ -21,7 +21,13 @@ pub struct ShellState {
 impl ShellState {
     /// A fresh session in the home directory with the usual environment.
     pub fn new(vfs: Vfs) -> ShellState {
-        let mut s = ShellState { vfs, cwd: HOME.into(), vars: BTreeMap::new(), last_status: 0, positional: Vec::new() };
+        let mut s = ShellState {
+            vfs,
+            cwd: HOME.into(),
+            vars: BTreeMap::new(),
+            last_status: 0,
+            positional: Vec::new(),
+        };
         for (k, v) in [
             ("HOME", HOME),
             ("USER", "student"),
@@ -76,12 +82,16 @@ impl ShellState {
     /// Sets a variable, keeping its exported flag.
     pub fn set_var(&mut self, name: &str, value: &str) {
         let exported = self.vars.get(name).is_some_and(|v| v.1);
-        self.vars.insert(name.to_string(), (value.to_string(), exported));
+        self.vars
+            .insert(name.to_string(), (value.to_string(), exported));
     }
 
     /// Exports a variable, setting it when a value is given.
     pub fn export(&mut self, name: &str, value: Option<&str>) {
-        let e = self.vars.entry(name.to_string()).or_insert_with(|| (String::new(), true));
+        let e = self
+            .vars
+            .entry(name.to_string())
+            .or_insert_with(|| (String::new(), true));
         e.1 = true;
         if let Some(v) = value {
             e.0 = v.to_string();
@@ -95,7 +105,11 @@ impl ShellState {
 
     /// The exported variables (what `env` prints), sorted by name.
     pub fn environment(&self) -> BTreeMap<String, String> {
-        self.vars.iter().filter(|(_, v)| v.1).map(|(k, v)| (k.clone(), v.0.clone())).collect()
+        self.vars
+            .iter()
+            .filter(|(_, v)| v.1)
+            .map(|(k, v)| (k.clone(), v.0.clone()))
+            .collect()
     }
 
     /// Every variable, for `set` and saving/restoring around subshells.

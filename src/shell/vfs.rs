@@ -18,7 +18,10 @@ pub struct VfsLimits {
 
 impl Default for VfsLimits {
     fn default() -> Self {
-        VfsLimits { max_bytes: 64 << 20, max_entries: 10_000 }
+        VfsLimits {
+            max_bytes: 64 << 20,
+            max_entries: 10_000,
+        }
     }
 }
 
@@ -74,7 +77,11 @@ impl Default for Vfs {
 
 /// Joins `path` to `cwd` and removes `.`, `..` and repeated slashes.
 pub fn normalize(cwd: &str, path: &str) -> String {
-    let full = if path.starts_with('/') { path.to_string() } else { format!("{cwd}/{path}") };
+    let full = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{cwd}/{path}")
+    };
     let mut parts: Vec<&str> = Vec::new();
     for p in full.split('/') {
         match p {
@@ -98,13 +105,20 @@ pub fn parent(path: &str) -> String {
 
 /// The last component of a path.
 pub fn file_name(path: &str) -> &str {
-    path.trim_end_matches('/').rsplit('/').next().unwrap_or(path)
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
 }
 
 impl Vfs {
     /// `/`, `/tmp`, `/home` and the home directory, empty.
     pub fn new() -> Vfs {
-        let mut v = Vfs { entries: BTreeMap::new(), bytes: 0, limits: VfsLimits::default() };
+        let mut v = Vfs {
+            entries: BTreeMap::new(),
+            bytes: 0,
+            limits: VfsLimits::default(),
+        };
         for d in ["/", "/tmp", "/home", HOME] {
             v.entries.insert(d.to_string(), Entry::Dir);
         }
@@ -162,7 +176,11 @@ impl Vfs {
             return Err(VfsError::NoSpace);
         }
         self.bytes = self.bytes - old + new_len;
-        match self.entries.entry(path.to_string()).or_insert_with(|| Entry::File(Vec::new())) {
+        match self
+            .entries
+            .entry(path.to_string())
+            .or_insert_with(|| Entry::File(Vec::new()))
+        {
             Entry::File(b) => {
                 if !append {
                     b.clear();
@@ -209,7 +227,11 @@ impl Vfs {
             Some(Entry::File(_)) => return Err(VfsError::NotDir),
             None => return Err(VfsError::NotFound),
         }
-        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        let prefix = if path == "/" {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
         Ok(self
             .entries
             .range(prefix.clone()..)
@@ -235,7 +257,11 @@ impl Vfs {
     /// Removes an empty directory.
     pub fn remove_dir(&mut self, path: &str) -> Result<(), VfsError> {
         if !self.is_dir(path) {
-            return Err(if self.exists(path) { VfsError::NotDir } else { VfsError::NotFound });
+            return Err(if self.exists(path) {
+                VfsError::NotDir
+            } else {
+                VfsError::NotFound
+            });
         }
         if !self.read_dir(path)?.is_empty() {
             return Err(VfsError::NotEmpty);
@@ -250,7 +276,12 @@ impl Vfs {
             return Err(VfsError::NotFound);
         }
         let prefix = format!("{path}/");
-        let doomed: Vec<String> = self.entries.keys().filter(|k| *k == path || k.starts_with(&prefix)).cloned().collect();
+        let doomed: Vec<String> = self
+            .entries
+            .keys()
+            .filter(|k| *k == path || k.starts_with(&prefix))
+            .cloned()
+            .collect();
         for k in doomed {
             if let Some(Entry::File(b)) = self.entries.remove(&k) {
                 self.bytes -= b.len();
@@ -266,7 +297,12 @@ impl Vfs {
         }
         self.check_parent(to)?;
         let prefix = format!("{from}/");
-        let moved: Vec<String> = self.entries.keys().filter(|k| *k == from || k.starts_with(&prefix)).cloned().collect();
+        let moved: Vec<String> = self
+            .entries
+            .keys()
+            .filter(|k| *k == from || k.starts_with(&prefix))
+            .cloned()
+            .collect();
         if self.is_dir(to) {
             return Err(VfsError::IsDir);
         }

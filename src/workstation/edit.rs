@@ -49,7 +49,8 @@ fn words(cmd: &str) -> Vec<String> {
 pub fn run_editor(editor: &str, _file_name: &str, content: &[u8]) -> Result<Vec<u8>, String> {
     let argv = words(editor);
     match argv.first().map(String::as_str) {
-        Some("sed") => crate::shell::edit_with_sed(&argv[1..], &String::from_utf8_lossy(content)).map(String::into_bytes),
+        Some("sed") => crate::shell::edit_with_sed(&argv[1..], &String::from_utf8_lossy(content))
+            .map(String::into_bytes),
         _ => Err(format!(
             "kubelab cannot open the editor \"{editor}\" here; set KUBE_EDITOR to a sed command, e.g. KUBE_EDITOR=\"sed -i 's/replicas: 5/replicas: 10/'\" kubectl edit deployment/NAME"
         )),

@@ -15,7 +15,11 @@ impl KubectlFiles for ShellFiles<'_> {
         if self.state.vfs.is_dir(&p) {
             return Err(format!("read {path}: is a directory"));
         }
-        self.state.vfs.read(&p).map(<[u8]>::to_vec).map_err(|_| format!("open {path}: no such file or directory"))
+        self.state
+            .vfs
+            .read(&p)
+            .map(<[u8]>::to_vec)
+            .map_err(|_| format!("open {path}: no such file or directory"))
     }
 
     fn is_dir(&self, path: &str) -> bool {
@@ -23,11 +27,17 @@ impl KubectlFiles for ShellFiles<'_> {
     }
 
     fn list_dir(&self, path: &str) -> Result<Vec<String>, String> {
-        self.state.vfs.read_dir(&self.state.resolve(path)).map_err(|_| format!("open {path}: no such file or directory"))
+        self.state
+            .vfs
+            .read_dir(&self.state.resolve(path))
+            .map_err(|_| format!("open {path}: no such file or directory"))
     }
 
     fn edit(&mut self, file_name: &str, content: &[u8]) -> Result<Vec<u8>, String> {
-        let editor = self.env("KUBE_EDITOR").or_else(|| self.env("EDITOR")).unwrap_or_else(|| "vi".into());
+        let editor = self
+            .env("KUBE_EDITOR")
+            .or_else(|| self.env("EDITOR"))
+            .unwrap_or_else(|| "vi".into());
         crate::workstation::edit::run_editor(&editor, file_name, content)
     }
 

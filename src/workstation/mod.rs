@@ -34,7 +34,12 @@ struct WorldHost<'a> {
 }
 
 impl Host for WorldHost<'_> {
-    fn exec(&mut self, argv: &[String], stdin: &[u8], shell: &mut ShellState) -> Option<ExecOutput> {
+    fn exec(
+        &mut self,
+        argv: &[String],
+        stdin: &[u8],
+        shell: &mut ShellState,
+    ) -> Option<ExecOutput> {
         match argv[0].as_str() {
             "kubectl" | "oc" | "k" => {}
             _ => return None,
@@ -44,9 +49,21 @@ impl Host for WorldHost<'_> {
             argv[0] = "kubectl".into();
         }
         let mut files = ShellFiles { state: shell };
-        let mut ctx = Ctx { world: self.world, config: self.config, files: &mut files, stdin, io: Io::default(), program: "kubectl" };
+        let mut ctx = Ctx {
+            world: self.world,
+            config: self.config,
+            files: &mut files,
+            stdin,
+            io: Io::default(),
+            program: "kubectl",
+        };
         let status = crate::frontend::run(&mut ctx, &argv);
-        Some(ExecOutput { stdout: ctx.io.out, stderr: ctx.io.err, status })
+        Some(ExecOutput {
+            stdout: ctx.io.out,
+            stderr: ctx.io.err,
+            status,
+            chunks: ctx.io.chunks,
+        })
     }
 
     fn sleep(&mut self, millis: u64) -> bool {
@@ -66,7 +83,12 @@ impl Host for WorldHost<'_> {
 impl Workstation {
     /// A workstation with empty home directory on `world`.
     pub fn new(world: World) -> Workstation {
-        Workstation { world, shell: Shell::new(Vfs::new()), config: ClientConfig::default(), inputs: 0 }
+        Workstation {
+            world,
+            shell: Shell::new(Vfs::new()),
+            config: ClientConfig::default(),
+            inputs: 0,
+        }
     }
 
     /// Runs one complete input (see [`crate::shell::incomplete`]).
@@ -79,7 +101,8 @@ impl Workstation {
             let mut out = RunOutput::default();
             let mut open = true;
             for line in input.lines() {
-                let (o, e, status, still) = crate::oc::node_debug::run_line(&self.world, &mut session, line);
+                let (o, e, status, still) =
+                    crate::oc::node_debug::run_line(&self.world, &mut session, line);
                 out.stdout.extend(o.as_bytes());
                 out.combined.extend(o.as_bytes());
                 out.stderr.extend(e.as_bytes());
@@ -95,7 +118,10 @@ impl Workstation {
             }
             return out;
         }
-        let mut host = WorldHost { world: &mut self.world, config: &mut self.config };
+        let mut host = WorldHost {
+            world: &mut self.world,
+            config: &mut self.config,
+        };
         self.shell.run(input, &mut host)
     }
 

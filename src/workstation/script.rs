@@ -50,4 +50,3 @@ pub fn run_script(ws: &mut Workstation, text: &str, echo: bool) -> (Vec<u8>, Vec
     }
     (stdout, stderr, status)
 }
-

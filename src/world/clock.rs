@@ -182,6 +182,20 @@ pub fn rfc1123z(t: Millis) -> String {
     format!("{wd}, {d:02} {mon} {y:04} {h:02}:{mi:02}:{s:02} +0000")
 }
 
+/// `date`'s default format in UTC: `Mon Mar  3 09:00:00 UTC 2025` (Unix seconds in).
+pub fn unix_date(secs: i64) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, mo, d, h, mi, s, wd) = civil(secs * 1000);
+    format!(
+        "{} {} {d:>2} {h:02}:{mi:02}:{s:02} UTC {y}",
+        DAYS[wd as usize],
+        MONTHS[(mo - 1) as usize]
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,12 +227,4 @@ mod tests {
             vec![Timer::Named("b".into()), Timer::Named("c".into())]
         );
     }
-}
-
-/// `date`'s default format in UTC: `Mon Mar  3 09:00:00 UTC 2025` (Unix seconds in).
-pub fn unix_date(secs: i64) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let (y, mo, d, h, mi, s, wd) = civil(secs * 1000);
-    format!("{} {} {d:>2} {h:02}:{mi:02}:{s:02} UTC {y}", DAYS[wd as usize], MONTHS[(mo - 1) as usize])
 }

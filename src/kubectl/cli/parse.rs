@@ -50,7 +50,11 @@ fn levenshtein(a: &str, b: &str) -> usize {
 fn specs_for(program: &str, path: &[String]) -> Option<Vec<FlagSpec>> {
     let t = table();
     let key = path.join(" ");
-    let own = if program == "oc" { t.oc.get(&key).or_else(|| t.kubectl.get(&key)) } else { t.kubectl.get(&key) };
+    let own = if program == "oc" {
+        t.oc.get(&key).or_else(|| t.kubectl.get(&key))
+    } else {
+        t.kubectl.get(&key)
+    };
     let mut all = own?.clone();
     all.extend(t.global.iter().cloned());
     Some(all)
@@ -59,7 +63,8 @@ fn specs_for(program: &str, path: &[String]) -> Option<Vec<FlagSpec>> {
 fn is_group(program: &str, key: &str) -> bool {
     let t = table();
     let prefix = format!("{key} ");
-    t.kubectl.keys().any(|k| k.starts_with(&prefix)) || (program == "oc" && t.oc.keys().any(|k| k.starts_with(&prefix)))
+    t.kubectl.keys().any(|k| k.starts_with(&prefix))
+        || (program == "oc" && t.oc.keys().any(|k| k.starts_with(&prefix)))
 }
 
 fn known(program: &str, key: &str) -> bool {
@@ -68,18 +73,32 @@ fn known(program: &str, key: &str) -> bool {
 }
 
 fn check_value(spec: &FlagSpec, value: &str) -> Result<(), String> {
-    let bad = |why: String| format!("invalid argument \"{value}\" for \"{}\" flag: {why}", spec.display());
+    let bad = |why: String| {
+        format!(
+            "invalid argument \"{value}\" for \"{}\" flag: {why}",
+            spec.display()
+        )
+    };
     match spec.ty {
-        FlagType::Int => value.parse::<i64>().map(|_| ()).map_err(|_| bad(format!("strconv.ParseInt: parsing \"{value}\": invalid syntax"))),
+        FlagType::Int => value.parse::<i64>().map(|_| ()).map_err(|_| {
+            bad(format!(
+                "strconv.ParseInt: parsing \"{value}\": invalid syntax"
+            ))
+        }),
         FlagType::Bool => match value {
-            "1" | "t" | "T" | "TRUE" | "true" | "True" | "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(()),
-            _ => Err(bad(format!("strconv.ParseBool: parsing \"{value}\": invalid syntax"))),
+            "1" | "t" | "T" | "TRUE" | "true" | "True" | "0" | "f" | "F" | "FALSE" | "false"
+            | "False" => Ok(()),
+            _ => Err(bad(format!(
+                "strconv.ParseBool: parsing \"{value}\": invalid syntax"
+            ))),
         },
         FlagType::Duration => {
             if value.chars().all(|c| c.is_ascii_digit()) && value != "0" {
                 return Err(bad(format!("time: missing unit in duration \"{value}\"")));
             }
-            parse_go_duration(value).map(|_| ()).map_err(|_| bad(format!("time: invalid duration \"{value}\"")))
+            parse_go_duration(value)
+                .map(|_| ())
+                .map_err(|_| bad(format!("time: invalid duration \"{value}\"")))
         }
         _ => Ok(()),
     }
@@ -101,34 +120,49 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
             pre_flags.push(a.clone());
             // A global flag with a separate value swallows the next word.
             let takes_value = if let Some(name) = a.strip_prefix("--") {
-                !name.contains('=') && spec_of(&global, name).is_some_and(|s| s.ty != FlagType::Bool)
+                !name.contains('=')
+                    && spec_of(&global, name).is_some_and(|s| s.ty != FlagType::Bool)
             } else {
                 let chars: Vec<char> = a[1..].chars().collect();
-                chars.len() == 1 && short_of(&global, chars[0]).is_some_and(|s| s.ty != FlagType::Bool)
+                chars.len() == 1
+                    && short_of(&global, chars[0]).is_some_and(|s| s.ty != FlagType::Bool)
             };
-            if takes_value && path.is_empty() {
-                if let Some(v) = argv.get(i + 1) {
-                    pre_flags.push(v.clone());
-                    i += 1;
-                }
+            if takes_value
+                && path.is_empty()
+                && let Some(v) = argv.get(i + 1)
+            {
+                pre_flags.push(v.clone());
+                i += 1;
             }
             i += 1;
             continue;
         }
-        let key = if path.is_empty() { a.clone() } else { format!("{} {a}", path.join(" ")) };
-        let alias = ALIASES.iter().find(|(g, al, _)| path.len() == 1 && path[0] == *g && a == al).map(|(_, _, n)| n.to_string());
+        let key = if path.is_empty() {
+            a.clone()
+        } else {
+            format!("{} {a}", path.join(" "))
+        };
+        let alias = ALIASES
+            .iter()
+            .find(|(g, al, _)| path.len() == 1 && path[0] == *g && a == al)
+            .map(|(_, _, n)| n.to_string());
         let resolved = match alias {
             Some(n) => format!("{} {n}", path.join(" ")),
             None => key.clone(),
         };
         if path.is_empty() {
-            let top = KUBECTL_COMMANDS.contains(&a.as_str()) || (program == "oc" && OC_COMMANDS.contains(&a.as_str()));
+            let top = KUBECTL_COMMANDS.contains(&a.as_str())
+                || (program == "oc" && OC_COMMANDS.contains(&a.as_str()));
             if !top {
                 let mut cands: Vec<&str> = KUBECTL_COMMANDS.to_vec();
                 if program == "oc" {
                     cands.extend(OC_COMMANDS);
                 }
-                let mut sugg: Vec<&str> = cands.iter().copied().filter(|c| levenshtein(c, a) <= 2 || c.starts_with(&a.to_ascii_lowercase())).collect();
+                let mut sugg: Vec<&str> = cands
+                    .iter()
+                    .copied()
+                    .filter(|c| levenshtein(c, a) <= 2 || c.starts_with(&a.to_ascii_lowercase()))
+                    .collect();
                 sugg.sort();
                 let mut msg = format!("Error: unknown command \"{a}\" for \"{program}\"\n");
                 if !sugg.is_empty() {
@@ -141,10 +175,15 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
                 return Err(Failure::Raw(msg));
             }
             path.push(a.clone());
-        } else if is_group(program, &path.join(" ")) && (known(program, &resolved) || is_group(program, &resolved)) {
+        } else if is_group(program, &path.join(" "))
+            && (known(program, &resolved) || is_group(program, &resolved))
+        {
             path = resolved.split(' ').map(str::to_string).collect();
         } else if is_group(program, &path.join(" ")) && !known(program, &path.join(" ")) {
-            return Err(Failure::Raw(format!("error: unknown command \"{a}\"\nSee '{program} {} -h' for help and examples\n", path.join(" "))));
+            return Err(Failure::Raw(format!(
+                "error: unknown command \"{a}\"\nSee '{program} {} -h' for help and examples\n",
+                path.join(" ")
+            )));
         } else {
             break;
         }
@@ -156,17 +195,29 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
         (!path.is_empty()).then(|| global.clone())
     }) else {
         if path.is_empty() {
-            return Err(Failure::Unsupported(format!("{program} without a command (its help text)")));
+            return Err(Failure::Unsupported(format!(
+                "{program} without a command (its help text)"
+            )));
         }
         return Err(Failure::Unsupported(format!("\"{program} {key}\"")));
     };
     if is_group(program, &key) && !known(program, &key) {
-        return Err(Failure::Unsupported(format!("\"{program} {key}\" without a subcommand (its help text)")));
+        return Err(Failure::Unsupported(format!(
+            "\"{program} {key}\" without a subcommand (its help text)"
+        )));
     }
     // 2. Parse every flag and positional of the whole line (pflag interspersed parsing).
-    let usage = format!("See '{program}{}{key} --help' for usage.", if key.is_empty() { "" } else { " " });
+    let usage = format!(
+        "See '{program}{}{key} --help' for usage.",
+        if key.is_empty() { "" } else { " " }
+    );
     let fail = |msg: String| Failure::Raw(format!("Error: {msg}\n{usage}\n"));
-    let mut inv = Invocation { program: program.to_string(), path: path.clone(), specs: specs.clone(), ..Default::default() };
+    let mut inv = Invocation {
+        program: program.to_string(),
+        path: path.clone(),
+        specs: specs.clone(),
+        ..Default::default()
+    };
     let mut words: Vec<String> = Vec::new();
     let mut j = 0;
     let mut path_left = path.clone();
@@ -261,7 +312,8 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
 impl Invocation {
     fn record(&mut self, spec: &FlagSpec, value: String) {
         if spec.name == "record" {
-            let w = "Flag --record has been deprecated, --record will be removed in the future".to_string();
+            let w = "Flag --record has been deprecated, --record will be removed in the future"
+                .to_string();
             if !self.warnings.contains(&w) {
                 self.warnings.push(w);
             }
@@ -271,7 +323,11 @@ impl Invocation {
 
     /// The raw value of the last occurrence of a flag.
     fn last(&self, name: &str) -> Option<&str> {
-        self.flags.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.flags
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -305,7 +361,9 @@ impl Flags for Invocation {
 
     fn int(&self, name: &str) -> Result<Option<i64>, Failure> {
         match self.last(name) {
-            Some(v) => v.parse().map(Some).map_err(|_| Failure::Message(format!("invalid argument \"{v}\" for \"--{name}\" flag"))),
+            Some(v) => v.parse().map(Some).map_err(|_| {
+                Failure::Message(format!("invalid argument \"{v}\" for \"--{name}\" flag"))
+            }),
             None => Ok(None),
         }
     }
@@ -315,7 +373,16 @@ impl Flags for Invocation {
         self.flags
             .iter()
             .filter(|(n, _)| n == name)
-            .flat_map(|(_, v)| if array { vec![v.clone()] } else { v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect() })
+            .flat_map(|(_, v)| {
+                if array {
+                    vec![v.clone()]
+                } else {
+                    v.split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                }
+            })
             .collect()
     }
 
@@ -361,24 +428,46 @@ mod tests {
         assert_eq!(i.args(), &["web".to_string()]);
         assert_eq!(i.int("replicas").unwrap(), Some(3));
         let i = p("set image deployment/mongo mongo=mongo:4.4 --record").unwrap();
-        assert_eq!(i.change_cause(), "kubectl set image deployment/mongo mongo=mongo:4.4 --record=true");
+        assert_eq!(
+            i.change_cause(),
+            "kubectl set image deployment/mongo mongo=mongo:4.4 --record=true"
+        );
         let i = p("exec web -c app -- env").unwrap();
         assert_eq!(i.dash_args(), &["env".to_string()]);
     }
 
     #[test]
     fn errors_are_cobras() {
-        assert_eq!(p("get pods --foo").unwrap_err().render(), "Error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n");
-        assert_eq!(p("get pods -x").unwrap_err().render(), "Error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n");
-        assert_eq!(p("get pods -n").unwrap_err().render(), "Error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.\n");
         assert_eq!(
-            p("create deployment x --image=a --replicas=abc").unwrap_err().render(),
+            p("get pods --foo").unwrap_err().render(),
+            "Error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n"
+        );
+        assert_eq!(
+            p("get pods -x").unwrap_err().render(),
+            "Error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.\n"
+        );
+        assert_eq!(
+            p("get pods -n").unwrap_err().render(),
+            "Error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.\n"
+        );
+        assert_eq!(
+            p("create deployment x --image=a --replicas=abc")
+                .unwrap_err()
+                .render(),
             "Error: invalid argument \"abc\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl create deployment --help' for usage.\n"
         );
-        assert_eq!(p("foo").unwrap_err().render(), "Error: unknown command \"foo\" for \"kubectl\"\n\nDid you mean this?\n\ttop\n\n");
-        assert_eq!(p("rollout foo").unwrap_err().render(), "error: unknown command \"foo\"\nSee 'kubectl rollout -h' for help and examples\n");
         assert_eq!(
-            p("rollout status deploy/x --timeout=10").unwrap_err().render(),
+            p("foo").unwrap_err().render(),
+            "Error: unknown command \"foo\" for \"kubectl\"\n\nDid you mean this?\n\ttop\n\n"
+        );
+        assert_eq!(
+            p("rollout foo").unwrap_err().render(),
+            "error: unknown command \"foo\"\nSee 'kubectl rollout -h' for help and examples\n"
+        );
+        assert_eq!(
+            p("rollout status deploy/x --timeout=10")
+                .unwrap_err()
+                .render(),
             "Error: invalid argument \"10\" for \"--timeout\" flag: time: missing unit in duration \"10\"\nSee 'kubectl rollout status --help' for usage.\n"
         );
     }

@@ -80,7 +80,12 @@ fn parse_flags(s: &str) -> Vec<FlagSpec> {
                 "duration" => FlagType::Duration,
                 _ => FlagType::String,
             };
-            Some(FlagSpec { name, short, ty, default: p.next().unwrap_or("").to_string() })
+            Some(FlagSpec {
+                name,
+                short,
+                ty,
+                default: p.next().unwrap_or("").to_string(),
+            })
         })
         .collect()
 }
@@ -89,7 +94,11 @@ fn parse_flags(s: &str) -> Vec<FlagSpec> {
 pub fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
-        let mut t = Table { global: vec![], kubectl: BTreeMap::new(), oc: BTreeMap::new() };
+        let mut t = Table {
+            global: vec![],
+            kubectl: BTreeMap::new(),
+            oc: BTreeMap::new(),
+        };
         let mut in_oc = false;
         for line in include_str!("commands.txt").lines() {
             if line == "@oc" {
@@ -112,16 +121,77 @@ pub fn table() -> &'static Table {
 
 /// kubectl's top-level commands (for "unknown command" suggestions).
 pub const KUBECTL_COMMANDS: &[&str] = &[
-    "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion",
-    "config", "cordon", "cp", "create", "debug", "delete", "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose",
-    "get", "kustomize", "label", "logs", "options", "patch", "plugin", "port-forward", "proxy", "replace", "rollout", "run", "scale",
-    "set", "taint", "top", "uncordon", "version", "wait",
+    "annotate",
+    "api-resources",
+    "api-versions",
+    "apply",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "completion",
+    "config",
+    "cordon",
+    "cp",
+    "create",
+    "debug",
+    "delete",
+    "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
+    "exec",
+    "explain",
+    "expose",
+    "get",
+    "kustomize",
+    "label",
+    "logs",
+    "options",
+    "patch",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "version",
+    "wait",
 ];
 
 /// oc's own top-level commands (besides kubectl's).
 pub const OC_COMMANDS: &[&str] = &[
-    "adm", "extract", "idle", "image", "import-image", "login", "logout", "new-app", "new-build", "new-project", "observe", "policy",
-    "process", "project", "projects", "registry", "rsh", "rsync", "secrets", "serviceaccounts", "start-build", "status", "tag", "whoami",
+    "adm",
+    "extract",
+    "idle",
+    "image",
+    "import-image",
+    "login",
+    "logout",
+    "new-app",
+    "new-build",
+    "new-project",
+    "observe",
+    "policy",
+    "process",
+    "project",
+    "projects",
+    "registry",
+    "rsh",
+    "rsync",
+    "secrets",
+    "serviceaccounts",
+    "start-build",
+    "status",
+    "tag",
+    "whoami",
 ];
 
 /// Subcommand aliases: (group, alias, name).

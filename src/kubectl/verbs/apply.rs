@@ -19,13 +19,15 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 /// `kubectl apply`.
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     if f.boolean("server-side") {
-        return Err(Failure::Unsupported("server-side apply (--server-side)".into()));
+        return Err(Failure::Unsupported(
+            "server-side apply (--server-side)".into(),
+        ));
     }
     let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
     let dry = dry_run(f)?;
     let names = f.strings("filename");
     if names.is_empty() && f.strings("kustomize").is_empty() {
-        return Err(Failure::Usage { command: f.command_line_name(), message: "must specify one of -f and -k".into() });
+        return Err(Failure::Message("must specify one of -f and -k".into()));
     }
     if !f.strings("kustomize").is_empty() {
         return Err(Failure::Unsupported("kustomize (-k)".into()));
@@ -54,7 +56,11 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         };
         let ns = object_namespace(ctx, f, &obj, kind.namespaced)?;
         if kind.namespaced {
-            meta::set_path(&mut obj, &["metadata", "namespace"], Value::String(ns.clone()));
+            meta::set_path(
+                &mut obj,
+                &["metadata", "namespace"],
+                Value::String(ns.clone()),
+            );
         }
         record(f, &mut obj);
         let annotation = last_applied_annotation(&obj);
@@ -71,7 +77,8 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 ("created", r)
             }
             Some(cur) => {
-                let original: Option<Value> = meta::annotation(&cur, LAST_APPLIED).and_then(|a| serde_json::from_str(a).ok());
+                let original: Option<Value> =
+                    meta::annotation(&cur, LAST_APPLIED).and_then(|a| serde_json::from_str(a).ok());
                 if original.is_none() {
                     ctx.io.err(&format!(
                         "Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by {} apply. {} apply should only be used on resources created declaratively by either {} create --save-config or {} apply. The missing annotation will be patched automatically.\n",
@@ -107,13 +114,19 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         match result {
             Ok(o) => match out {
                 Output::Default => ctx.io.out(&success(kind, meta::name(&o), op, dry)),
-                Output::Name => ctx.io.out(&format!("{}\n", qualified_name(kind, meta::name(&o)))),
+                Output::Name => ctx
+                    .io
+                    .out(&format!("{}\n", qualified_name(kind, meta::name(&o)))),
                 _ => printed.push(o),
             },
             Err(e) => {
                 let mut e = e;
                 if e.reason != crate::world::Reason::Invalid {
-                    let verb = if op == "created" { "creating" } else { "patching" };
+                    let verb = if op == "created" {
+                        "creating"
+                    } else {
+                        "patching"
+                    };
                     e.message = format!("error when {verb} \"{}\": {}", s.source, e.message);
                 }
                 errors.push(Failure::Api(e));
@@ -121,7 +134,12 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }
     }
     if !printed.is_empty() {
-        ctx.io.out(&output::print_structured(&out, &printed, printed.len() > 1, false)?);
+        ctx.io.out(&output::print_structured(
+            &out,
+            &printed,
+            printed.len() > 1,
+            false,
+        )?);
     }
     if let Some(e) = read_error {
         errors.push(e);

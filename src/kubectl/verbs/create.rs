@@ -47,7 +47,11 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         record(f, &mut obj);
         if f.boolean("save-config") {
             let la = crate::kubectl::apply_merge::last_applied_annotation(&obj);
-        meta::set_annotation(&mut obj, "kubectl.kubernetes.io/last-applied-configuration", &la);
+            meta::set_annotation(
+                &mut obj,
+                "kubectl.kubernetes.io/last-applied-configuration",
+                &la,
+            );
         }
         let result = match dry {
             DryRun::Client => Ok(obj.clone()),
@@ -56,8 +60,12 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         };
         match result {
             Ok(created) => match out {
-                Output::Default => ctx.io.out(&success(kind, meta::name(&created), "created", dry)),
-                Output::Name => ctx.io.out(&format!("{}\n", qualified_name(kind, meta::name(&created)))),
+                Output::Default => ctx
+                    .io
+                    .out(&success(kind, meta::name(&created), "created", dry)),
+                Output::Name => ctx
+                    .io
+                    .out(&format!("{}\n", qualified_name(kind, meta::name(&created)))),
                 _ => printed.push(created),
             },
             Err(e) => {
@@ -71,7 +79,8 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     }
     if !printed.is_empty() {
         let as_list = printed.len() > 1;
-        ctx.io.out(&output::print_structured(&out, &printed, as_list, false)?);
+        ctx.io
+            .out(&output::print_structured(&out, &printed, as_list, false)?);
     }
     if let Some(e) = read_error {
         errors.push(e);
@@ -91,25 +100,39 @@ pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) 
     let kind = ctx.world.kind_of(&obj)?;
     record(f, &mut obj);
     if f.boolean("save-config") {
-        let la = crate::kubectl::apply_merge::last_applied_annotation(&obj);
-        meta::set_annotation(&mut obj, "kubectl.kubernetes.io/last-applied-configuration", &la);
+        let la = crate::kubectl::apply_merge::last_applied_typed(&obj);
+        meta::set_annotation(
+            &mut obj,
+            "kubectl.kubernetes.io/last-applied-configuration",
+            &la,
+        );
     }
     let explicit_ns = f.string("namespace").filter(|n| !n.is_empty());
     if kind.namespaced && explicit_ns.is_some() {
-        meta::set_path(&mut obj, &["metadata", "namespace"], Value::String(ctx.namespace(explicit_ns.as_deref())));
+        meta::set_path(
+            &mut obj,
+            &["metadata", "namespace"],
+            Value::String(ctx.namespace(explicit_ns.as_deref())),
+        );
     }
     let result = match dry {
         DryRun::Client => obj,
         _ => {
             let mut send = obj.clone();
             if kind.namespaced {
-                meta::set_path(&mut send, &["metadata", "namespace"], Value::String(ctx.namespace(explicit_ns.as_deref())));
+                meta::set_path(
+                    &mut send,
+                    &["metadata", "namespace"],
+                    Value::String(ctx.namespace(explicit_ns.as_deref())),
+                );
             }
             match ctx.world.create(send, dry == DryRun::Server) {
                 Ok(o) => o,
                 Err(e) => {
                     return Err(match e.reason {
-                        crate::world::Reason::AlreadyExists | crate::world::Reason::NotFound | crate::world::Reason::Forbidden => {
+                        crate::world::Reason::AlreadyExists
+                        | crate::world::Reason::NotFound
+                        | crate::world::Reason::Forbidden => {
                             Failure::Message(format!("failed to create {what}: {}", e.message))
                         }
                         _ => Failure::Api(e),
@@ -119,9 +142,15 @@ pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) 
         }
     };
     match out {
-        Output::Default => ctx.io.out(&success(kind, meta::name(&result), "created", dry)),
-        Output::Name => ctx.io.out(&format!("{}\n", qualified_name(kind, meta::name(&result)))),
-        out => ctx.io.out(&output::print_structured(&out, &[result], false, true)?),
+        Output::Default => ctx
+            .io
+            .out(&success(kind, meta::name(&result), "created", dry)),
+        Output::Name => ctx
+            .io
+            .out(&format!("{}\n", qualified_name(kind, meta::name(&result)))),
+        out => ctx
+            .io
+            .out(&output::print_structured(&out, &[result], false, true)?),
     }
     Ok(())
 }

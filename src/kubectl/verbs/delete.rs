@@ -34,21 +34,39 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let all_ns = f.boolean("all-namespaces");
     let selector = f.string("selector").filter(|s| !s.is_empty());
     if all && selector.is_some() {
-        return Err(Failure::Message("setting 'all' parameter but found a non empty selector. ".into()));
+        return Err(Failure::Message(
+            "setting 'all' parameter but found a non empty selector. ".into(),
+        ));
     }
     let propagation = match f.string("cascade").as_deref() {
         None | Some("background") | Some("true") | Some("") => Propagation::Background,
         Some("foreground") => Propagation::Foreground,
         Some("orphan") | Some("false") => Propagation::Orphan,
-        Some(other) => return Err(Failure::Message(format!("invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"."))),
+        Some(other) => {
+            return Err(Failure::Message(format!(
+                "invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"."
+            )));
+        }
     };
     let force = f.boolean("force");
     let grace = f.int("grace-period")?.filter(|g| *g >= 0);
     if force && grace == Some(0) {
         ctx.io.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
     }
-    let opts = DeleteOptions { propagation, grace_period: if force && grace.is_none() { Some(0) } else { grace }, dry_run: dry == DryRun::Server };
-    let op = if force && opts.grace_period == Some(0) { "force deleted" } else { "deleted" };
+    let opts = DeleteOptions {
+        propagation,
+        grace_period: if force && grace.is_none() {
+            Some(0)
+        } else {
+            grace
+        },
+        dry_run: dry == DryRun::Server,
+    };
+    let op = if force && opts.grace_period == Some(0) {
+        "force deleted"
+    } else {
+        "deleted"
+    };
     let name_output = f.string("output").as_deref() == Some("name");
     let filenames = f.strings("filename");
     let mut targets: Vec<(&'static KindInfo, String, String)> = Vec::new();
@@ -57,7 +75,15 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         let (objs, err) = read_sourced(ctx, &filenames);
         for s in objs {
             let kind = ctx.world.kind_of(&s.object)?;
-            let ons = if kind.namespaced { if meta::namespace(&s.object).is_empty() { ns.clone() } else { meta::namespace(&s.object).to_string() } } else { String::new() };
+            let ons = if kind.namespaced {
+                if meta::namespace(&s.object).is_empty() {
+                    ns.clone()
+                } else {
+                    meta::namespace(&s.object).to_string()
+                }
+            } else {
+                String::new()
+            };
             targets.push((kind, ons, meta::name(&s.object).to_string()));
         }
         if let Some(e) = err {
@@ -72,7 +98,9 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }
         let by_name = requests.iter().any(|r| !r.names.is_empty());
         if !by_name && !all && selector.is_none() && f.string("field-selector").is_none() {
-            return Err(Failure::Message("resource(s) were provided, but no name was specified".into()));
+            return Err(Failure::Message(
+                "resource(s) were provided, but no name was specified".into(),
+            ));
         }
         let sel = match &selector {
             Some(s) => Some(Selector::parse(s).map_err(Failure::Message)?),
@@ -80,13 +108,29 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         };
         for r in requests {
             if r.names.is_empty() {
-                let list_ns = if all_ns || !r.kind.namespaced { None } else { Some(ns.as_str()) };
+                let list_ns = if all_ns || !r.kind.namespaced {
+                    None
+                } else {
+                    Some(ns.as_str())
+                };
                 for o in ctx.world.list(r.kind, list_ns, sel.as_ref()) {
-                    targets.push((r.kind, meta::namespace(&o).to_string(), meta::name(&o).to_string()));
+                    targets.push((
+                        r.kind,
+                        meta::namespace(&o).to_string(),
+                        meta::name(&o).to_string(),
+                    ));
                 }
             } else {
                 for n in r.names {
-                    targets.push((r.kind, if r.kind.namespaced { ns.clone() } else { String::new() }, n));
+                    targets.push((
+                        r.kind,
+                        if r.kind.namespaced {
+                            ns.clone()
+                        } else {
+                            String::new()
+                        },
+                        n,
+                    ));
                 }
             }
         }
@@ -98,7 +142,10 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let mut waiting: Vec<(&'static KindInfo, String, String, String)> = Vec::new();
     for (kind, ons, name) in targets {
         let result = if dry == DryRun::Client {
-            ctx.world.object(kind.kind, &ons, &name).cloned().ok_or_else(|| crate::world::ApiError::not_found(kind, &name))
+            ctx.world
+                .object(kind.kind, &ons, &name)
+                .cloned()
+                .ok_or_else(|| crate::world::ApiError::not_found(kind, &name))
         } else {
             ctx.world.delete(kind, &ons, &name, &opts)
         };
@@ -118,7 +165,13 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     }
     if f.string("wait").as_deref() != Some("false") {
         let deadline = ctx.world.now() + WAIT_LIMIT_MS;
-        let gone = |ctx: &Ctx<'_>| waiting.iter().all(|(k, n, name, uid)| ctx.world.object(k.kind, n, name).is_none_or(|o| meta::uid(o) != uid));
+        let gone = |ctx: &Ctx<'_>| {
+            waiting.iter().all(|(k, n, name, uid)| {
+                ctx.world
+                    .object(k.kind, n, name)
+                    .is_none_or(|o| meta::uid(o) != uid)
+            })
+        };
         while !gone(ctx) && ctx.world.step(deadline) {}
     }
     match errors.len() {

@@ -34,10 +34,18 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     }
     for r in &requests {
         if r.names.is_empty() {
-            let list_ns = if all_ns || !r.kind.namespaced { None } else { Some(ns.as_str()) };
+            let list_ns = if all_ns || !r.kind.namespaced {
+                None
+            } else {
+                Some(ns.as_str())
+            };
             let found = ctx.world.list(r.kind, list_ns, sel.as_ref());
             if found.is_empty() && requests.len() == 1 {
-                ctx.io.err(&if list_ns.is_some() { format!("No resources found in {ns} namespace.\n") } else { "No resources found\n".to_string() });
+                ctx.io.err(&if list_ns.is_some() {
+                    format!("No resources found in {ns} namespace.\n")
+                } else {
+                    "No resources found\n".to_string()
+                });
             }
             objs.extend(found);
         } else {
@@ -52,7 +60,10 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let mut first = true;
     for o in &objs {
         let Some(text) = describe::describe(ctx.world, o) else {
-            return Err(Failure::Unsupported(format!("describe for {}", crate::world::api::meta::kind(o))));
+            return Err(Failure::Unsupported(format!(
+                "describe for {}",
+                crate::world::api::meta::kind(o)
+            )));
         };
         if first {
             ctx.io.out(&text);

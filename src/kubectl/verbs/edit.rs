@@ -24,10 +24,22 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             m.remove("managedFields");
         }
         let text = format!("{HEADER}{}", to_yaml(&shown));
-        let file = format!("/tmp/kubectl-edit-{}.yaml", crate::world::seed::safe_encode_u32(crate::world::seed::fnv1a32(meta::uid(&obj).as_bytes())));
-        let edited = ctx.files.edit(&file, text.as_bytes()).map_err(Failure::Message)?;
+        let file = format!(
+            "/tmp/kubectl-edit-{}.yaml",
+            crate::world::seed::safe_encode_u32(crate::world::seed::fnv1a32(
+                meta::uid(&obj).as_bytes()
+            ))
+        );
+        let edited = ctx
+            .files
+            .edit(&file, text.as_bytes())
+            .map_err(Failure::Message)?;
         let edited = String::from_utf8_lossy(&edited).into_owned();
-        let body: String = edited.lines().filter(|l| !l.trim_start().starts_with('#')).map(|l| format!("{l}\n")).collect();
+        let body: String = edited
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
         if body.trim().is_empty() {
             ctx.io.err("Edit cancelled, no changes made.\n");
             continue;
@@ -42,11 +54,18 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             continue;
         }
         if meta::name(&new) != meta::name(&obj) || meta::kind(&new) != meta::kind(&obj) {
-            return Err(Failure::Message("At least one of apiVersion, kind and name was changed".into()));
+            return Err(Failure::Message(
+                "At least one of apiVersion, kind and name was changed".into(),
+            ));
         }
         meta::remove_path(&mut new, &["metadata", "resourceVersion"]);
         ctx.world.update(new, false)?;
-        ctx.io.out(&success(kind, meta::name(&obj), "edited", Default::default()));
+        ctx.io.out(&success(
+            kind,
+            meta::name(&obj),
+            "edited",
+            Default::default(),
+        ));
     }
     Ok(())
 }

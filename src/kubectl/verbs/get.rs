@@ -5,11 +5,11 @@
 use serde_json::Value;
 
 use crate::kubectl::context::Ctx;
+use crate::kubectl::files;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::kubectl::output::{self, GET_FORMATS, Output};
 use crate::kubectl::resources::{self, Request};
-use crate::kubectl::files;
 use crate::printers::name::qualified_name;
 use crate::printers::table::{self, TableOptions};
 use crate::printers::tabwriter;
@@ -47,7 +47,9 @@ fn parse_field_selector(s: &str) -> Result<Vec<(String, bool, String)>, Failure>
         } else if let Some((k, v)) = part.split_once('=') {
             (k, true, v)
         } else {
-            return Err(Failure::Message(format!("invalid selector: '{part}'; can't understand '{part}'")));
+            return Err(Failure::Message(format!(
+                "invalid selector: '{part}'; can't understand '{part}'"
+            )));
         };
         out.push((k.trim().to_string(), eq, v.trim().to_string()));
     }
@@ -67,7 +69,11 @@ impl GetOptions {
     pub fn new(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Result<GetOptions, Failure> {
         let output = output::parse(f.string("output").as_deref(), GET_FORMATS, &*ctx.files)?;
         let filenames = f.strings("filename");
-        let from_files = if filenames.is_empty() { vec![] } else { files::read_manifests(ctx, &filenames, f.boolean("recursive"))? };
+        let from_files = if filenames.is_empty() {
+            vec![]
+        } else {
+            files::read_manifests(ctx, &filenames, f.boolean("recursive"))?
+        };
         let requests = resources::parse(f.args())?;
         if requests.is_empty() && from_files.is_empty() {
             return Err(Failure::Raw(
@@ -79,7 +85,9 @@ impl GetOptions {
         let selector = match f.string("selector") {
             Some(s) if !s.is_empty() => {
                 if has_names {
-                    return Err(Failure::Message("name cannot be provided when a selector is specified".into()));
+                    return Err(Failure::Message(
+                        "name cannot be provided when a selector is specified".into(),
+                    ));
                 }
                 Some(Selector::parse(&s).map_err(Failure::Message)?)
             }
@@ -87,10 +95,15 @@ impl GetOptions {
         };
         let all_namespaces = f.boolean("all-namespaces");
         if all_namespaces && has_names {
-            return Err(Failure::Message("a resource cannot be retrieved by name across all namespaces".into()));
+            return Err(Failure::Message(
+                "a resource cannot be retrieved by name across all namespaces".into(),
+            ));
         }
         let field_selector = parse_field_selector(&f.string("field-selector").unwrap_or_default())?;
-        let several_kinds = requests.len() > 1 || f.args().first().is_some_and(|a| a == "all" || a.split(',').any(|t| t == "all"));
+        let several_kinds = requests.len() > 1
+            || f.args()
+                .first()
+                .is_some_and(|a| a == "all" || a.split(',').any(|t| t == "all"));
         let table = TableOptions {
             wide: output == Output::Wide,
             show_labels: f.boolean("show-labels"),
@@ -117,7 +130,9 @@ impl GetOptions {
     }
 
     fn matches_fields(&self, obj: &Value) -> bool {
-        self.field_selector.iter().all(|(k, eq, v)| (field_value(obj, k).as_deref() == Some(v.as_str())) == *eq)
+        self.field_selector
+            .iter()
+            .all(|(k, eq, v)| (field_value(obj, k).as_deref() == Some(v.as_str())) == *eq)
     }
 
     /// Run: gather the objects of every requested kind, then print.
@@ -126,7 +141,15 @@ impl GetOptions {
         let mut errors: Vec<Failure> = Vec::new();
         for obj in &self.from_files {
             let kind = ctx.world.kind_of(obj)?;
-            let ns = if kind.namespaced { if meta::namespace(obj).is_empty() { self.namespace.clone() } else { meta::namespace(obj).to_string() } } else { String::new() };
+            let ns = if kind.namespaced {
+                if meta::namespace(obj).is_empty() {
+                    self.namespace.clone()
+                } else {
+                    meta::namespace(obj).to_string()
+                }
+            } else {
+                String::new()
+            };
             match ctx.world.get(kind, &ns, meta::name(obj)) {
                 Ok(o) => push(&mut groups, kind, o, true),
                 Err(e) => errors.push(Failure::Api(e)),
@@ -134,7 +157,11 @@ impl GetOptions {
         }
         for r in &self.requests {
             if r.names.is_empty() {
-                let ns = if self.all_namespaces || !r.kind.namespaced { None } else { Some(self.namespace.as_str()) };
+                let ns = if self.all_namespaces || !r.kind.namespaced {
+                    None
+                } else {
+                    Some(self.namespace.as_str())
+                };
                 let objs: Vec<Value> = ctx
                     .world
                     .list(r.kind, ns, self.selector.as_ref())
@@ -146,7 +173,9 @@ impl GetOptions {
                 for n in &r.names {
                     match ctx.world.get(r.kind, &self.namespace, n) {
                         Ok(o) => push(&mut groups, r.kind, o, true),
-                        Err(e) if self.ignore_not_found && e.reason == crate::world::Reason::NotFound => {}
+                        Err(e)
+                            if self.ignore_not_found
+                                && e.reason == crate::world::Reason::NotFound => {}
                         Err(e) => errors.push(Failure::Api(e)),
                     }
                 }
@@ -158,7 +187,10 @@ impl GetOptions {
             }
         }
         let total: usize = groups.iter().map(|g| g.1.len()).sum();
-        let single_named = self.requests.len() == 1 && self.requests[0].names.len() == 1 && self.from_files.is_empty() || (self.requests.is_empty() && self.from_files.len() == 1);
+        let single_named = self.requests.len() == 1
+            && self.requests[0].names.len() == 1
+            && self.from_files.is_empty()
+            || (self.requests.is_empty() && self.from_files.len() == 1);
         let mut text = String::new();
         match &self.output {
             Output::Default | Output::Wide => {
@@ -194,7 +226,7 @@ impl GetOptions {
             }
             out => {
                 let all: Vec<Value> = groups.iter().flat_map(|g| g.1.clone()).collect();
-                if !(all.is_empty() && !errors.is_empty()) {
+                if !all.is_empty() || errors.is_empty() {
                     text = output::print_structured(out, &all, !single_named, false)?;
                 }
             }
@@ -202,11 +234,18 @@ impl GetOptions {
         if !self.watch_only {
             ctx.io.out(&text);
         }
-        if total == 0 && errors.is_empty() && matches!(self.output, Output::Default | Output::Wide | Output::Name) && !self.watch {
+        if total == 0
+            && errors.is_empty()
+            && matches!(self.output, Output::Default | Output::Wide | Output::Name)
+            && !self.watch
+        {
             if self.all_namespaces || self.requests.iter().all(|r| !r.kind.namespaced) {
                 ctx.io.err("No resources found\n");
             } else {
-                ctx.io.err(&format!("No resources found in {} namespace.\n", self.namespace));
+                ctx.io.err(&format!(
+                    "No resources found in {} namespace.\n",
+                    self.namespace
+                ));
             }
         }
         if self.watch || self.watch_only {
@@ -220,13 +259,28 @@ impl GetOptions {
     }
 
     /// `--watch`: one line per change, until the world is quiet or the virtual-time limit.
-    fn watch(&self, ctx: &mut Ctx<'_>, groups: &[(&'static KindInfo, Vec<Value>, bool)]) -> CmdResult {
-        let Some((kind, _, _)) = groups.first() else { return Ok(()) };
+    fn watch(
+        &self,
+        ctx: &mut Ctx<'_>,
+        groups: &[(&'static KindInfo, Vec<Value>, bool)],
+    ) -> CmdResult {
+        let Some((kind, _, _)) = groups.first() else {
+            return Ok(());
+        };
         let kind: &'static KindInfo = kind;
-        let mut seen: std::collections::BTreeMap<(String, String), String> = std::collections::BTreeMap::new();
+        let mut seen: std::collections::BTreeMap<(String, String), String> =
+            std::collections::BTreeMap::new();
         let snapshot = |ctx: &mut Ctx<'_>| -> Vec<Value> {
-            let ns = if self.all_namespaces || !kind.namespaced { None } else { Some(self.namespace.as_str()) };
-            let names: Vec<String> = self.requests.first().map(|r| r.names.clone()).unwrap_or_default();
+            let ns = if self.all_namespaces || !kind.namespaced {
+                None
+            } else {
+                Some(self.namespace.as_str())
+            };
+            let names: Vec<String> = self
+                .requests
+                .first()
+                .map(|r| r.names.clone())
+                .unwrap_or_default();
             ctx.world
                 .list_quiet(kind, ns, self.selector.as_ref())
                 .into_iter()
@@ -234,7 +288,12 @@ impl GetOptions {
                 .collect()
         };
         for o in snapshot(ctx) {
-            seen.insert((meta::namespace(&o).to_string(), meta::name(&o).to_string()), meta::str_at(&o, &["metadata", "resourceVersion"]).unwrap_or("").to_string());
+            seen.insert(
+                (meta::namespace(&o).to_string(), meta::name(&o).to_string()),
+                meta::str_at(&o, &["metadata", "resourceVersion"])
+                    .unwrap_or("")
+                    .to_string(),
+            );
         }
         let deadline = ctx.world.now() + WATCH_LIMIT_MS;
         let mut opts = self.table.clone();
@@ -243,13 +302,20 @@ impl GetOptions {
         while ctx.world.step(deadline) {
             for o in snapshot(ctx) {
                 let key = (meta::namespace(&o).to_string(), meta::name(&o).to_string());
-                let rv = meta::str_at(&o, &["metadata", "resourceVersion"]).unwrap_or("").to_string();
+                let rv = meta::str_at(&o, &["metadata", "resourceVersion"])
+                    .unwrap_or("")
+                    .to_string();
                 if seen.get(&key) == Some(&rv) {
                     continue;
                 }
                 seen.insert(key, rv);
                 let line = match &self.output {
-                    Output::Default | Output::Wide => tabwriter::table(&table::table(kind.kind, std::slice::from_ref(&o), &opts, ctx.world.now())),
+                    Output::Default | Output::Wide => tabwriter::table(&table::table(
+                        kind.kind,
+                        std::slice::from_ref(&o),
+                        &opts,
+                        ctx.world.now(),
+                    )),
                     Output::Name => format!("{}\n", qualified_name(kind, meta::name(&o))),
                     out => output::print_structured(out, std::slice::from_ref(&o), false, false)?,
                 };
@@ -258,12 +324,20 @@ impl GetOptions {
         }
         ctx.world.clock.set(deadline);
         ctx.world.settle();
-        ctx.io.err(&format!("kubelab: stopped watching after {} of virtual time\n", crate::printers::age::human_duration(WATCH_LIMIT_MS)));
+        ctx.io.err(&format!(
+            "kubelab: stopped watching after {} of virtual time\n",
+            crate::printers::age::human_duration(WATCH_LIMIT_MS)
+        ));
         Ok(())
     }
 }
 
-fn push(groups: &mut Vec<(&'static KindInfo, Vec<Value>, bool)>, kind: &'static KindInfo, obj: Value, named: bool) {
+fn push(
+    groups: &mut Vec<(&'static KindInfo, Vec<Value>, bool)>,
+    kind: &'static KindInfo,
+    obj: Value,
+    named: bool,
+) {
     match groups.iter_mut().find(|g| g.0 == kind) {
         Some(g) => g.1.push(obj),
         None => groups.push((kind, vec![obj], named)),

@@ -22,7 +22,10 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags, which: Which) -> CmdResult {
     let dry = dry_run(f)?;
     let overwrite = f.boolean("overwrite");
     let args = f.args();
-    let first_change = args.iter().position(|a| a.contains('=') || (a.ends_with('-') && !a.contains('/'))).unwrap_or(args.len());
+    let first_change = args
+        .iter()
+        .position(|a| a.contains('=') || (a.ends_with('-') && !a.contains('/')))
+        .unwrap_or(args.len());
     let (res_args, change_args) = args.split_at(first_change);
     let mut set: Vec<(String, String)> = Vec::new();
     let mut remove: Vec<String> = Vec::new();
@@ -32,7 +35,14 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags, which: Which) -> CmdResult {
         } else if let Some(k) = a.strip_suffix('-') {
             remove.push(k.to_string());
         } else {
-            return Err(Failure::Message(format!("invalid {} format: {a}", if which == Which::Labels { "label" } else { "annotation" })));
+            return Err(Failure::Message(format!(
+                "invalid {} format: {a}",
+                if which == Which::Labels {
+                    "label"
+                } else {
+                    "annotation"
+                }
+            )));
         }
     }
     if set.is_empty() && remove.is_empty() && !f.boolean("list") {
@@ -59,13 +69,24 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags, which: Which) -> CmdResult {
         if !overwrite {
             let conflicts: Vec<String> = set
                 .iter()
-                .filter(|(k, v)| current.get(k).is_some_and(|c| c != v) && !(which == Which::Annotations && k == "kubernetes.io/change-cause"))
-                .map(|(k, _)| format!("'{k}' already has a value ({})", current.get(k).cloned().unwrap_or_default()))
+                .filter(|(k, v)| {
+                    current.get(k).is_some_and(|c| c != v)
+                        && !(which == Which::Annotations && k == "kubernetes.io/change-cause")
+                })
+                .map(|(k, _)| {
+                    format!(
+                        "'{k}' already has a value ({})",
+                        current.get(k).cloned().unwrap_or_default()
+                    )
+                })
                 .collect();
             if let Some(c) = conflicts.first() {
                 errors.push(Failure::Message(match which {
                     Which::Labels => format!("{c}, and --overwrite is false"),
-                    Which::Annotations => format!("--overwrite is false but found the following declared annotation(s): {}", conflicts.join("; ")),
+                    Which::Annotations => format!(
+                        "--overwrite is false but found the following declared annotation(s): {}",
+                        conflicts.join("; ")
+                    ),
                 }));
                 continue;
             }
@@ -89,11 +110,12 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags, which: Which) -> CmdResult {
             Which::Labels if !remove.is_empty() && set.is_empty() => "unlabeled",
             Which::Labels => "labeled",
         };
-        if updated != obj && dry != DryRun::Client {
-            if let Err(e) = ctx.world.update(updated.clone(), dry == DryRun::Server) {
-                errors.push(Failure::Api(e));
-                continue;
-            }
+        if updated != obj
+            && dry != DryRun::Client
+            && let Err(e) = ctx.world.update(updated.clone(), dry == DryRun::Server)
+        {
+            errors.push(Failure::Api(e));
+            continue;
         }
         ctx.io.out(&success(kind, meta::name(&updated), op, dry));
     }

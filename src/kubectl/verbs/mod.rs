@@ -42,21 +42,34 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ["rollout", "pause"] => rollout::pause(ctx, f, true),
         ["rollout", "resume"] => rollout::pause(ctx, f, false),
         ["rollout", "restart"] => rollout::restart(ctx, f),
-        _ => Err(Failure::Unsupported(format!("\"{}\"", f.command_line_name()))),
+        _ => Err(Failure::Unsupported(format!(
+            "\"{}\"",
+            f.command_line_name()
+        ))),
     }
 }
 
 fn create_deployment(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let args = f.args();
     if args.len() != 1 {
-        return Err(Failure::Usage { command: f.command_line_name(), message: format!("exactly one NAME is required, got {}", args.len()) });
+        return Err(Failure::Usage {
+            command: f.command_line_name(),
+            message: format!("exactly one NAME is required, got {}", args.len()),
+        });
     }
     let images = f.strings("image");
     let replicas = f.int("replicas")?.unwrap_or(1);
     let port = f.int("port")?.filter(|p| *p >= 0);
     let world = &mut *ctx.world;
     let mut suffix = || world.seed.suffix(5);
-    let obj = crate::kubectl::create_deployment::create_deployment(&args[0], &images, replicas as i32, port.map(|p| p as i32), f.dash_args(), &mut suffix)
-        .map_err(Failure::Message)?;
+    let obj = crate::kubectl::create_deployment::create_deployment(
+        &args[0],
+        &images,
+        replicas as i32,
+        port.map(|p| p as i32),
+        f.dash_args(),
+        &mut suffix,
+    )
+    .map_err(Failure::Message)?;
     create::send_built(ctx, f, obj, "deployment")
 }

@@ -21,18 +21,34 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let text = match (f.string("patch"), f.string("patch-file")) {
         (Some(p), _) if !p.is_empty() => p,
         (_, Some(file)) if !file.is_empty() => {
-            String::from_utf8_lossy(&ctx.files.read_file(&file).map_err(|_| Failure::Message(format!("unable to read patch file: open {file}: no such file or directory")))?).into_owned()
+            String::from_utf8_lossy(&ctx.files.read_file(&file).map_err(|_| {
+                Failure::Message(format!(
+                    "unable to read patch file: open {file}: no such file or directory"
+                ))
+            })?)
+            .into_owned()
         }
-        _ => return Err(Failure::Message("must specify --patch or --patch-file containing the contents of the patch".into())),
+        _ => {
+            return Err(Failure::Message(
+                "must specify --patch or --patch-file containing the contents of the patch".into(),
+            ));
+        }
     };
     let ty = f.string("type").unwrap_or_else(|| "strategic".into());
     if !matches!(ty.as_str(), "json" | "merge" | "strategic") {
-        return Err(Failure::Message(format!("--type must be one of [json merge strategic], not \"{ty}\"")));
+        return Err(Failure::Message(format!(
+            "--type must be one of [json merge strategic], not \"{ty}\""
+        )));
     }
     let body: Value = match parse_manifests("patch", &text) {
         Ok(mut docs) if !docs.is_empty() => docs.remove(0),
         Ok(_) => Value::Null,
-        Err(e) => return Err(Failure::Message(format!("unable to parse \"{text}\": {}", e.to_string().trim_start_matches("error parsing patch: ")))),
+        Err(e) => {
+            return Err(Failure::Message(format!(
+                "unable to parse \"{text}\": {}",
+                e.to_string().trim_start_matches("error parsing patch: ")
+            )));
+        }
     };
     let args: Vec<String> = f.args().to_vec();
     let mut errors = Vec::new();
@@ -47,7 +63,8 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         let patched = match ty.as_str() {
             "json" => patch::json_patch(&obj, &body).map_err(|e| Failure::Message(e.to_string())),
             "merge" => Ok(patch::merge_patch(&obj, &body)),
-            _ => patch::strategic_merge(kind.kind, &obj, &body).map_err(|e| Failure::Message(e.to_string())),
+            _ => patch::strategic_merge(kind.kind, &obj, &body)
+                .map_err(|e| Failure::Message(e.to_string())),
         };
         let patched = match patched {
             Ok(p) => p,
@@ -71,9 +88,22 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             }
         };
         match &out {
-            Output::Default => ctx.io.out(&success(kind, meta::name(&result), if changed { "patched" } else { "patched (no change)" }, dry)),
-            Output::Name => ctx.io.out(&format!("{}\n", qualified_name(kind, meta::name(&result)))),
-            o => ctx.io.out(&output::print_structured(o, &[result], false, false)?),
+            Output::Default => ctx.io.out(&success(
+                kind,
+                meta::name(&result),
+                if changed {
+                    "patched"
+                } else {
+                    "patched (no change)"
+                },
+                dry,
+            )),
+            Output::Name => ctx
+                .io
+                .out(&format!("{}\n", qualified_name(kind, meta::name(&result)))),
+            o => ctx
+                .io
+                .out(&output::print_structured(o, &[result], false, false)?),
         }
     }
     match errors.len() {

@@ -35,7 +35,11 @@ fn parse_timeout(s: &str) -> Result<i64, Failure> {
     if s == "0" || s.is_empty() {
         return Ok(0);
     }
-    crate::kubectl::duration::parse_go_duration(s).map_err(|_| Failure::Message(format!("invalid argument \"{s}\" for \"--timeout\" flag: time: invalid duration \"{s}\"")))
+    crate::kubectl::duration::parse_go_duration(s).map_err(|_| {
+        Failure::Message(format!(
+            "invalid argument \"{s}\" for \"--timeout\" flag: time: invalid duration \"{s}\""
+        ))
+    })
 }
 
 fn view(kind: &str, obj: &Value, revision: Option<i64>) -> Result<Status, Failure> {
@@ -43,7 +47,9 @@ fn view(kind: &str, obj: &Value, revision: Option<i64>) -> Result<Status, Failur
         "Deployment" => Ok(status::deployment(obj, revision)),
         "StatefulSet" => Ok(status::statefulset(obj)),
         "DaemonSet" => Ok(status::daemonset(obj)),
-        _ => Err(Failure::Message(format!("no status viewer has been implemented for {kind}"))),
+        _ => Err(Failure::Message(format!(
+            "no status viewer has been implemented for {kind}"
+        ))),
     }
 }
 
@@ -56,13 +62,19 @@ pub fn status_cmd(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         let ns = meta::namespace(&obj).to_string();
         let name = meta::name(&obj).to_string();
         let start = ctx.world.now();
-        let deadline = if timeout > 0 { start + timeout } else { start + STATUS_LIMIT_MS };
+        let deadline = if timeout > 0 {
+            start + timeout
+        } else {
+            start + STATUS_LIMIT_MS
+        };
         let mut last_rv = String::new();
         loop {
             let Some(cur) = ctx.world.object(kind.kind, &ns, &name).cloned() else {
                 return Err(Failure::Message("object has been deleted".into()));
             };
-            let rv = meta::str_at(&cur, &["metadata", "resourceVersion"]).unwrap_or("").to_string();
+            let rv = meta::str_at(&cur, &["metadata", "resourceVersion"])
+                .unwrap_or("")
+                .to_string();
             if rv != last_rv {
                 last_rv = rv;
                 match view(kind.kind, &cur, revision)? {
@@ -83,7 +95,9 @@ pub fn status_cmd(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 if timeout > 0 {
                     ctx.world.clock.set(deadline);
                     ctx.world.settle();
-                    return Err(Failure::Message("timed out waiting for the condition".into()));
+                    return Err(Failure::Message(
+                        "timed out waiting for the condition".into(),
+                    ));
                 }
                 if ctx.world.clock.next_due().is_none() || ctx.world.now() >= deadline {
                     return Err(Failure::Message(format!(
@@ -99,17 +113,27 @@ pub fn status_cmd(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 
 fn owned_rss(ctx: &Ctx<'_>, d: &Value) -> Vec<Value> {
     let uid = meta::uid(d);
-    ctx.world.object_list("ReplicaSet", meta::namespace(d)).filter(|rs| meta::controller_uid(rs) == Some(uid)).cloned().collect()
+    ctx.world
+        .object_list("ReplicaSet", meta::namespace(d))
+        .filter(|rs| meta::controller_uid(rs) == Some(uid))
+        .cloned()
+        .collect()
 }
 
 fn revision_of(rs: &Value) -> i64 {
-    meta::annotation(rs, REVISION).and_then(|s| s.parse().ok()).unwrap_or(0)
+    meta::annotation(rs, REVISION)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 fn sts_revisions(ctx: &Ctx<'_>, s: &Value) -> Vec<Value> {
     let uid = meta::uid(s);
-    let mut v: Vec<Value> =
-        ctx.world.object_list("ControllerRevision", meta::namespace(s)).filter(|r| meta::controller_uid(r) == Some(uid)).cloned().collect();
+    let mut v: Vec<Value> = ctx
+        .world
+        .object_list("ControllerRevision", meta::namespace(s))
+        .filter(|r| meta::controller_uid(r) == Some(uid))
+        .cloned()
+        .collect();
     v.sort_by_key(|r| meta::int_at(r, &["revision"]).unwrap_or(0));
     v
 }
@@ -124,8 +148,12 @@ pub fn history(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 .into_iter()
                 .filter(|rs| revision_of(rs) > 0)
                 .map(|rs| {
-                    let mut tpl = meta::path(&rs, &["spec", "template"]).cloned().unwrap_or(json!({}));
-                    let cause = meta::annotation(&rs, "kubernetes.io/change-cause").unwrap_or("").to_string();
+                    let mut tpl = meta::path(&rs, &["spec", "template"])
+                        .cloned()
+                        .unwrap_or(json!({}));
+                    let cause = meta::annotation(&rs, "kubernetes.io/change-cause")
+                        .unwrap_or("")
+                        .to_string();
                     if !cause.is_empty() {
                         meta::set_annotation(&mut tpl, "kubernetes.io/change-cause", &cause);
                     }
@@ -135,26 +163,38 @@ pub fn history(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             "StatefulSet" | "DaemonSet" => sts_revisions(ctx, &obj)
                 .into_iter()
                 .map(|r| {
-                    let mut tpl = meta::path(&r, &["data", "spec", "template"]).cloned().unwrap_or(json!({}));
+                    let mut tpl = meta::path(&r, &["data", "spec", "template"])
+                        .cloned()
+                        .unwrap_or(json!({}));
                     if let Some(m) = tpl.as_object_mut() {
                         m.remove("$patch");
                     }
-                    let cause = meta::annotation(&r, "kubernetes.io/change-cause").unwrap_or("").to_string();
+                    let cause = meta::annotation(&r, "kubernetes.io/change-cause")
+                        .unwrap_or("")
+                        .to_string();
                     (meta::int_at(&r, &["revision"]).unwrap_or(0), cause, tpl)
                 })
                 .collect(),
-            _ => return Err(Failure::Message(format!("no history viewer has been implemented for {}", kind.kind))),
+            _ => {
+                return Err(Failure::Message(format!(
+                    "no history viewer has been implemented for {}",
+                    kind.kind
+                )));
+            }
         };
         let mut revs = revs;
         revs.sort_by_key(|r| r.0);
         let head = qualified_name(kind, meta::name(&obj));
         if want > 0 {
             let Some((_, _, tpl)) = revs.iter().find(|r| r.0 == want) else {
-                return Err(Failure::Message("unable to find the specified revision".into()));
+                return Err(Failure::Message(
+                    "unable to find the specified revision".into(),
+                ));
             };
             let mut w = Writer::default();
             pod_template(&mut w, Some(tpl));
-            ctx.io.out(&format!("{head} with revision #{want}\n{}\n", w.raw()));
+            ctx.io
+                .out(&format!("{head} with revision #{want}\n{}\n", w.raw()));
             continue;
         }
         if revs.is_empty() {
@@ -163,9 +203,13 @@ pub fn history(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }
         let mut table = String::from("REVISION\tCHANGE-CAUSE\n");
         for (r, cause, _) in &revs {
-            table.push_str(&format!("{r}\t{}\n", if cause.is_empty() { "<none>" } else { cause }));
+            table.push_str(&format!(
+                "{r}\t{}\n",
+                if cause.is_empty() { "<none>" } else { cause }
+            ));
         }
-        ctx.io.out(&format!("{head} \n{}\n", align(&table, 0, 8, 2, ' ')));
+        ctx.io
+            .out(&format!("{head} \n{}\n", align(&table, 0, 8, 2, ' ')));
     }
     Ok(())
 }
@@ -180,25 +224,39 @@ pub fn undo(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }
         let name = meta::name(&d).to_string();
         if to < 0 {
-            return Err(Failure::Message(format!("unable to find specified revision {to} in history")));
+            return Err(Failure::Message(format!(
+                "unable to find specified revision {to} in history"
+            )));
         }
         let mut rss = owned_rss(ctx, &d);
         rss.sort_by_key(revision_of);
         let target = if to > 0 {
-            rss.iter().find(|rs| revision_of(rs) == to).cloned().ok_or_else(|| Failure::Message(format!("unable to find specified revision {to} in history")))?
+            rss.iter()
+                .find(|rs| revision_of(rs) == to)
+                .cloned()
+                .ok_or_else(|| {
+                    Failure::Message(format!("unable to find specified revision {to} in history"))
+                })?
         } else {
             let mut revs: Vec<&Value> = rss.iter().filter(|rs| revision_of(rs) > 0).collect();
             revs.sort_by_key(|rs| std::cmp::Reverse(revision_of(rs)));
-            revs.get(1).map(|v| (*v).clone()).ok_or_else(|| Failure::Message(format!("no rollout history found for deployment \"{name}\"")))?
+            revs.get(1).map(|v| (*v).clone()).ok_or_else(|| {
+                Failure::Message(format!(
+                    "no rollout history found for deployment \"{name}\""
+                ))
+            })?
         };
-        let mut tpl = meta::path(&target, &["spec", "template"]).cloned().unwrap_or(json!({}));
+        let mut tpl = meta::path(&target, &["spec", "template"])
+            .cloned()
+            .unwrap_or(json!({}));
         if let Some(l) = meta::path_mut(&mut tpl, &["metadata", "labels"]).as_object_mut() {
             l.remove("pod-template-hash");
         }
         if dry == DryRun::Client {
             let mut w = Writer::default();
             pod_template(&mut w, Some(&tpl));
-            ctx.io.out(&format!("{}\n{}", qualified_name(kind, &name), w.raw()));
+            ctx.io
+                .out(&format!("{}\n{}", qualified_name(kind, &name), w.raw()));
             continue;
         }
         if meta::bool_at(&d, &["spec", "paused"]) == Some(true) {
@@ -207,9 +265,14 @@ pub fn undo(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 f.program()
             )));
         }
-        let current = meta::path(&d, &["spec", "template"]).cloned().unwrap_or(json!({}));
+        let current = meta::path(&d, &["spec", "template"])
+            .cloned()
+            .unwrap_or(json!({}));
         if current == tpl {
-            ctx.io.out(&format!("{} skipped rollback (current template already matches revision {to})\n", qualified_name(kind, &name)));
+            ctx.io.out(&format!(
+                "{} skipped rollback (current template already matches revision {to})\n",
+                qualified_name(kind, &name)
+            ));
             continue;
         }
         let mut next = d.clone();
@@ -217,12 +280,26 @@ pub fn undo(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         // Annotations: the deployment's skip-list annotations plus the target RS's others.
         let mut ann = serde_json::Map::new();
         for (k, v) in meta::annotations(&d) {
-            if matches!(k.as_str(), "kubectl.kubernetes.io/last-applied-configuration" | REVISION | "deployment.kubernetes.io/revision-history" | "deployment.kubernetes.io/desired-replicas" | "deployment.kubernetes.io/max-replicas" | "deprecated.deployment.rollback.to") {
+            if matches!(
+                k.as_str(),
+                "kubectl.kubernetes.io/last-applied-configuration"
+                    | REVISION
+                    | "deployment.kubernetes.io/revision-history"
+                    | "deployment.kubernetes.io/desired-replicas"
+                    | "deployment.kubernetes.io/max-replicas"
+                    | "deprecated.deployment.rollback.to"
+            ) {
                 ann.insert(k, Value::String(v));
             }
         }
         for (k, v) in meta::annotations(&target) {
-            if !matches!(k.as_str(), REVISION | "deployment.kubernetes.io/revision-history" | "deployment.kubernetes.io/desired-replicas" | "deployment.kubernetes.io/max-replicas") {
+            if !matches!(
+                k.as_str(),
+                REVISION
+                    | "deployment.kubernetes.io/revision-history"
+                    | "deployment.kubernetes.io/desired-replicas"
+                    | "deployment.kubernetes.io/max-replicas"
+            ) {
                 ann.insert(k, Value::String(v));
             }
         }
@@ -237,9 +314,19 @@ pub fn undo(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     Ok(())
 }
 
-fn undo_sts(ctx: &mut Ctx<'_>, _f: &dyn Flags, kind: &'static KindInfo, s: Value, to: i64, dry: DryRun) -> CmdResult {
+fn undo_sts(
+    ctx: &mut Ctx<'_>,
+    _f: &dyn Flags,
+    kind: &'static KindInfo,
+    s: Value,
+    to: i64,
+    dry: DryRun,
+) -> CmdResult {
     if !matches!(kind.kind, "StatefulSet" | "DaemonSet") {
-        return Err(Failure::Message(format!("no rollbacker has been implemented for \"{}\"", kind.kind)));
+        return Err(Failure::Message(format!(
+            "no rollbacker has been implemented for \"{}\"",
+            kind.kind
+        )));
     }
     let revs = sts_revisions(ctx, &s);
     let target = if to == 0 {
@@ -248,15 +335,25 @@ fn undo_sts(ctx: &mut Ctx<'_>, _f: &dyn Flags, kind: &'static KindInfo, s: Value
         }
         revs[revs.len() - 2].clone()
     } else {
-        revs.iter().find(|r| meta::int_at(r, &["revision"]) == Some(to)).cloned().ok_or_else(|| Failure::Message(format!("unable to find specified revision {to} in history")))?
+        revs.iter()
+            .find(|r| meta::int_at(r, &["revision"]) == Some(to))
+            .cloned()
+            .ok_or_else(|| {
+                Failure::Message(format!("unable to find specified revision {to} in history"))
+            })?
     };
-    let mut tpl = meta::path(&target, &["data", "spec", "template"]).cloned().unwrap_or(json!({}));
+    let mut tpl = meta::path(&target, &["data", "spec", "template"])
+        .cloned()
+        .unwrap_or(json!({}));
     if let Some(m) = tpl.as_object_mut() {
         m.remove("$patch");
     }
     let name = meta::name(&s).to_string();
     if meta::path(&s, &["spec", "template"]) == Some(&tpl) {
-        ctx.io.out(&format!("{} skipped rollback (current template already matches revision {to})\n", qualified_name(kind, &name)));
+        ctx.io.out(&format!(
+            "{} skipped rollback (current template already matches revision {to})\n",
+            qualified_name(kind, &name)
+        ));
         return Ok(());
     }
     let mut next = s.clone();
@@ -274,12 +371,26 @@ pub fn pause(ctx: &mut Ctx<'_>, f: &dyn Flags, pause: bool) -> CmdResult {
     let mut errors = Vec::new();
     for (kind, d) in one(ctx, f)? {
         if kind.kind != "Deployment" {
-            errors.push(Failure::Message(format!("{} \"{}\" {} is not supported", kind.qualified_plural(), meta::name(&d), if pause { "pausing" } else { "resuming" })));
+            errors.push(Failure::Message(format!(
+                "{} \"{}\" {} is not supported",
+                kind.qualified_plural(),
+                meta::name(&d),
+                if pause { "pausing" } else { "resuming" }
+            )));
             continue;
         }
         let paused = meta::bool_at(&d, &["spec", "paused"]) == Some(true);
         if paused == pause {
-            errors.push(Failure::Message(format!("{} \"{}\" is {}", kind.qualified_plural(), meta::name(&d), if pause { "already paused" } else { "not paused" })));
+            errors.push(Failure::Message(format!(
+                "{} \"{}\" is {}",
+                kind.qualified_plural(),
+                meta::name(&d),
+                if pause {
+                    "already paused"
+                } else {
+                    "not paused"
+                }
+            )));
             continue;
         }
         let mut next = d.clone();
@@ -291,7 +402,12 @@ pub fn pause(ctx: &mut Ctx<'_>, f: &dyn Flags, pause: bool) -> CmdResult {
         if dry != DryRun::Client {
             ctx.world.update(next, dry == DryRun::Server)?;
         }
-        ctx.io.out(&success(kind, meta::name(&d), if pause { "paused" } else { "resumed" }, dry));
+        ctx.io.out(&success(
+            kind,
+            meta::name(&d),
+            if pause { "paused" } else { "resumed" },
+            dry,
+        ));
     }
     match errors.len() {
         0 => Ok(()),
@@ -305,20 +421,46 @@ pub fn restart(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let dry = dry_run(f)?;
     for (kind, o) in one(ctx, f)? {
         if !matches!(kind.kind, "Deployment" | "StatefulSet" | "DaemonSet") {
-            return Err(Failure::Message(format!("restarting is not supported for {}", kind.kind)));
+            return Err(Failure::Message(format!(
+                "restarting is not supported for {}",
+                kind.kind
+            )));
         }
         let name = meta::name(&o).to_string();
         if kind.kind == "Deployment" && meta::bool_at(&o, &["spec", "paused"]) == Some(true) {
-            return Err(Failure::Message(format!("{} \"{name}\" can't restart paused deployment (run rollout resume first)", kind.qualified_plural())));
+            return Err(Failure::Message(format!(
+                "{} \"{name}\" can't restart paused deployment (run rollout resume first)",
+                kind.qualified_plural()
+            )));
         }
         let stamp = rfc3339(ctx.world.now());
-        if meta::str_at(&o, &["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"]) == Some(stamp.as_str()) {
+        if meta::str_at(
+            &o,
+            &[
+                "spec",
+                "template",
+                "metadata",
+                "annotations",
+                "kubectl.kubernetes.io/restartedAt",
+            ],
+        ) == Some(stamp.as_str())
+        {
             return Err(Failure::Message(format!(
                 "failed to create patch for {name}: if restart has already been triggered within the past second, please wait before attempting to trigger another"
             )));
         }
         let mut next = o.clone();
-        meta::set_path(&mut next, &["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"], json!(stamp));
+        meta::set_path(
+            &mut next,
+            &[
+                "spec",
+                "template",
+                "metadata",
+                "annotations",
+                "kubectl.kubernetes.io/restartedAt",
+            ],
+            json!(stamp),
+        );
         if dry != DryRun::Client {
             ctx.world.update(next, dry == DryRun::Server)?;
         }

@@ -14,7 +14,10 @@ use crate::world::api::meta;
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let replicas = f.int("replicas")?;
     let Some(replicas) = replicas.filter(|r| *r >= 0) else {
-        return Err(Failure::Message("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0".into()));
+        return Err(Failure::Message(
+            "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+                .into(),
+        ));
     };
     let current = f.int("current-replicas")?.filter(|c| *c >= 0);
     let dry = dry_run(f)?;
@@ -32,24 +35,33 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 continue;
             }
         };
-        if !matches!(kind.kind, "Deployment" | "ReplicaSet" | "StatefulSet" | "Job") {
+        if !matches!(
+            kind.kind,
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "Job"
+        ) {
             errors.push(Failure::Message(format!("cannot scale kind {}", kind.kind)));
             continue;
         }
-        let field = if kind.kind == "Job" { "parallelism" } else { "replicas" };
+        let field = if kind.kind == "Job" {
+            "parallelism"
+        } else {
+            "replicas"
+        };
         let have = meta::int_at(&obj, &["spec", field]).unwrap_or(1);
-        if let Some(c) = current {
-            if c != have {
-                errors.push(Failure::Message(format!("Expected replicas to be {c}, was {have}")));
-                continue;
-            }
+        if let Some(c) = current
+            && c != have
+        {
+            errors.push(Failure::Message(format!(
+                "Expected replicas to be {c}, was {have}"
+            )));
+            continue;
         }
         obj["spec"][field] = json!(replicas);
-        if dry != DryRun::Client {
-            if let Err(e) = ctx.world.update(obj.clone(), dry == DryRun::Server) {
-                errors.push(Failure::Api(e));
-                continue;
-            }
+        if dry != DryRun::Client
+            && let Err(e) = ctx.world.update(obj.clone(), dry == DryRun::Server)
+        {
+            errors.push(Failure::Api(e));
+            continue;
         }
         ctx.io.out(&success(kind, meta::name(&obj), "scaled", dry));
     }

@@ -13,7 +13,9 @@ use crate::world::api::meta;
 fn spec_path(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
         "Pod" => Some(&["spec"]),
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => Some(&["spec", "template", "spec"]),
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
+            Some(&["spec", "template", "spec"])
+        }
         "CronJob" => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
         _ => None,
     }
@@ -23,7 +25,10 @@ fn spec_path(kind: &str) -> Option<&'static [&'static str]> {
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let dry = dry_run(f)?;
     let all_args = f.args();
-    let split = all_args.iter().position(|a| a.contains('=')).unwrap_or(all_args.len());
+    let split = all_args
+        .iter()
+        .position(|a| a.contains('='))
+        .unwrap_or(all_args.len());
     let (res_args, image_args) = all_args.split_at(split);
     if res_args.is_empty() && f.strings("filename").is_empty() {
         return Err(Failure::Message("required resource not specified".into()));
@@ -31,13 +36,21 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let mut images: Vec<(String, String)> = Vec::new();
     for a in image_args {
         match a.split_once('=') {
-            Some((c, i)) if !c.is_empty() && !i.is_empty() => images.push((c.to_string(), i.to_string())),
-            _ => return Err(Failure::Message(format!("invalid image update argument: {a}, expected container=image"))),
+            Some((c, i)) if !c.is_empty() && !i.is_empty() => {
+                images.push((c.to_string(), i.to_string()))
+            }
+            _ => {
+                return Err(Failure::Message(format!(
+                    "invalid image update argument: {a}, expected container=image"
+                )));
+            }
         }
     }
     let list = targets::resolve(ctx, f, res_args, true)?;
     if images.is_empty() {
-        return Err(Failure::Message("at least one image update is required".into()));
+        return Err(Failure::Message(
+            "at least one image update is required".into(),
+        ));
     }
     let mut errors = Vec::new();
     for (kind, obj) in list {
@@ -49,7 +62,12 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             }
         };
         let Some(path) = spec_path(kind.kind) else {
-            errors.push(Failure::Message(format!("error: {}/{} the object is not a pod or does not have a pod template: *v1.{}", kind.plural, meta::name(&obj), kind.kind)));
+            errors.push(Failure::Message(format!(
+                "error: {}/{} the object is not a pod or does not have a pod template: *v1.{}",
+                kind.plural,
+                meta::name(&obj),
+                kind.kind
+            )));
             continue;
         };
         let mut updated = obj.clone();
@@ -64,7 +82,9 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 }
                 if let Some(cs) = meta::path_mut(&mut updated, &keys).as_array_mut() {
                     for container in cs.iter_mut() {
-                        if c == "*" || container.get("name").and_then(Value::as_str) == Some(c.as_str()) {
+                        if c == "*"
+                            || container.get("name").and_then(Value::as_str) == Some(c.as_str())
+                        {
                             container["image"] = json!(img);
                             found = true;
                         }
@@ -76,20 +96,23 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             }
         }
         if let Some(c) = missing {
-            errors.push(Failure::Message(format!("unable to find container named \"{c}\"")));
+            errors.push(Failure::Message(format!(
+                "unable to find container named \"{c}\""
+            )));
             continue;
         }
         if updated == obj {
             continue;
         }
         record(f, &mut updated);
-        if dry != DryRun::Client {
-            if let Err(e) = ctx.world.update(updated.clone(), dry == DryRun::Server) {
-                errors.push(Failure::Api(e));
-                continue;
-            }
+        if dry != DryRun::Client
+            && let Err(e) = ctx.world.update(updated.clone(), dry == DryRun::Server)
+        {
+            errors.push(Failure::Api(e));
+            continue;
         }
-        ctx.io.out(&success(kind, meta::name(&updated), "image updated", dry));
+        ctx.io
+            .out(&success(kind, meta::name(&updated), "image updated", dry));
     }
     match errors.len() {
         0 => Ok(()),

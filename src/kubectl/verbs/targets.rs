@@ -15,7 +15,12 @@ use crate::world::api::selector::Selector;
 pub type Target = (&'static KindInfo, Result<Value, Failure>);
 
 /// The objects named by the command line. `allow_all` enables `--all` and `-l`.
-pub fn resolve(ctx: &mut Ctx<'_>, f: &dyn Flags, args: &[String], allow_all: bool) -> Result<Vec<Target>, Failure> {
+pub fn resolve(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
+    args: &[String],
+    allow_all: bool,
+) -> Result<Vec<Target>, Failure> {
     let ns = ctx.namespace(f.string("namespace").as_deref());
     let mut out: Vec<Target> = Vec::new();
     let filenames = f.strings("filename");
@@ -26,8 +31,21 @@ pub fn resolve(ctx: &mut Ctx<'_>, f: &dyn Flags, args: &[String], allow_all: boo
         }
         for s in objs {
             let kind = ctx.world.kind_of(&s.object)?;
-            let ons = if kind.namespaced { if meta::namespace(&s.object).is_empty() { ns.clone() } else { meta::namespace(&s.object).to_string() } } else { String::new() };
-            out.push((kind, ctx.world.get(kind, &ons, meta::name(&s.object)).map_err(Failure::Api)));
+            let ons = if kind.namespaced {
+                if meta::namespace(&s.object).is_empty() {
+                    ns.clone()
+                } else {
+                    meta::namespace(&s.object).to_string()
+                }
+            } else {
+                String::new()
+            };
+            out.push((
+                kind,
+                ctx.world
+                    .get(kind, &ons, meta::name(&s.object))
+                    .map_err(Failure::Api),
+            ));
         }
         return Ok(out);
     }
@@ -40,13 +58,19 @@ pub fn resolve(ctx: &mut Ctx<'_>, f: &dyn Flags, args: &[String], allow_all: boo
     for r in requests {
         if r.names.is_empty() {
             if !(all || selector.is_some()) || !allow_all {
-                return Err(Failure::Message("resource(s) were provided, but no name was specified".into()));
+                return Err(Failure::Message(
+                    "resource(s) were provided, but no name was specified".into(),
+                ));
             }
             let sel = match &selector {
                 Some(s) => Some(Selector::parse(s).map_err(Failure::Message)?),
                 None => None,
             };
-            let list_ns = if r.kind.namespaced { Some(ns.as_str()) } else { None };
+            let list_ns = if r.kind.namespaced {
+                Some(ns.as_str())
+            } else {
+                None
+            };
             for o in ctx.world.list(r.kind, list_ns, sel.as_ref()) {
                 out.push((r.kind, Ok(o)));
             }

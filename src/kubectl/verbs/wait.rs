@@ -46,7 +46,16 @@ fn parse_for(s: &str) -> Result<For, Failure> {
 fn condition_met(obj: &Value, name: &str, value: &str) -> bool {
     meta::path(obj, &["status", "conditions"])
         .and_then(Value::as_array)
-        .is_some_and(|cs| cs.iter().any(|c| c.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case(name)) && c.get("status").and_then(Value::as_str).is_some_and(|v| v.eq_ignore_ascii_case(value))))
+        .is_some_and(|cs| {
+            cs.iter().any(|c| {
+                c.get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(name))
+                    && c.get("status")
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| v.eq_ignore_ascii_case(value))
+            })
+        })
 }
 
 /// `kubectl wait`.
@@ -56,7 +65,11 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     };
     let cond = parse_for(&cond)?;
     let timeout = match f.string("timeout") {
-        Some(t) => parse_go_duration(&t).map_err(|_| Failure::Message(format!("invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"")))?,
+        Some(t) => parse_go_duration(&t).map_err(|_| {
+            Failure::Message(format!(
+                "invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""
+            ))
+        })?,
         None => 30_000,
     };
     let args: Vec<String> = f.args().to_vec();
@@ -81,26 +94,41 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         let name = meta::name(&obj).to_string();
         let uid = meta::uid(&obj).to_string();
         loop {
-            let cur = ctx.world.object(kind.kind, &ns, &name).filter(|o| meta::uid(o) == uid).cloned();
+            let cur = ctx
+                .world
+                .object(kind.kind, &ns, &name)
+                .filter(|o| meta::uid(o) == uid)
+                .cloned();
             let met = match (&cond, &cur) {
                 (For::Delete, None) => true,
                 (For::Delete, Some(_)) => false,
                 (For::Create, c) => c.is_some(),
                 (For::Condition(n, v), Some(o)) => condition_met(o, n, v),
-                (For::JsonPath(expr, want), Some(o)) => match crate::kubectl::output::jsonpath_value(expr, o) {
-                    Ok(got) => want.as_ref().is_none_or(|w| got.trim() == w),
-                    Err(_) => false,
-                },
-                (_, None) => return Err(Failure::Message(format!("{} \"{name}\" not found", kind.qualified_plural()))),
+                (For::JsonPath(expr, want), Some(o)) => {
+                    match crate::kubectl::output::jsonpath_value(expr, o) {
+                        Ok(got) => want.as_ref().is_none_or(|w| got.trim() == w),
+                        Err(_) => false,
+                    }
+                }
+                (_, None) => {
+                    return Err(Failure::Message(format!(
+                        "{} \"{name}\" not found",
+                        kind.qualified_plural()
+                    )));
+                }
             };
             if met {
-                ctx.io.out(&format!("{} condition met\n", qualified_name(kind, &name)));
+                ctx.io
+                    .out(&format!("{} condition met\n", qualified_name(kind, &name)));
                 break;
             }
             if !ctx.world.step(deadline) {
                 ctx.world.clock.set(deadline);
                 ctx.world.settle();
-                errors.push(Failure::Message(format!("timed out waiting for the condition on {}/{name}", kind.plural)));
+                errors.push(Failure::Message(format!(
+                    "timed out waiting for the condition on {}/{name}",
+                    kind.plural
+                )));
                 break;
             }
         }

@@ -19,7 +19,9 @@ pub struct JsonPath {
 impl JsonPath {
     /// Parses a template (`{.metadata.name}`, `{range ...}...{end}`).
     pub fn parse(template: &str) -> Result<JsonPath, String> {
-        Ok(JsonPath { segments: parse::parse(template)? })
+        Ok(JsonPath {
+            segments: parse::parse(template)?,
+        })
     }
 
     /// Every value each action finds, in order (custom columns use this).
@@ -43,7 +45,12 @@ impl JsonPath {
     }
 }
 
-fn collect(segs: &[Segment], root: &Value, cur: &Value, out: &mut Vec<Vec<Value>>) -> Result<(), String> {
+fn collect(
+    segs: &[Segment],
+    root: &Value,
+    cur: &Value,
+    out: &mut Vec<Vec<Value>>,
+) -> Result<(), String> {
     for s in segs {
         match s {
             Segment::Text(_) => {}
@@ -178,7 +185,12 @@ fn eval(nodes: &[Node], root: &Value, cur: &Value) -> Result<Vec<Value>, String>
                     descend(v, &mut next);
                 }
             }
-            Node::Array { start, end, step, index } => {
+            Node::Array {
+                start,
+                end,
+                step,
+                index,
+            } => {
                 for v in &vals {
                     let Value::Array(a) = v else { continue };
                     let len = a.len() as i64;
@@ -187,7 +199,10 @@ fn eval(nodes: &[Node], root: &Value, cur: &Value) -> Result<Vec<Value>, String>
                     let e = end.map(norm).unwrap_or(len);
                     if *index {
                         if s < 0 || s >= len {
-                            return Err(format!("array index out of bounds: index {}, length {len}", start.unwrap_or(0)));
+                            return Err(format!(
+                                "array index out of bounds: index {}, length {len}",
+                                start.unwrap_or(0)
+                            ));
                         }
                         next.push(a[s as usize].clone());
                         continue;
@@ -222,7 +237,9 @@ fn eval(nodes: &[Node], root: &Value, cur: &Value) -> Result<Vec<Value>, String>
                             continue;
                         }
                         let r = eval(right, root, item)?;
-                        let (Some(lv), Some(rv)) = (l.first(), r.first()) else { continue };
+                        let (Some(lv), Some(rv)) = (l.first(), r.first()) else {
+                            continue;
+                        };
                         if compare(lv, op, rv)? {
                             next.push(item.clone());
                         }
@@ -251,7 +268,10 @@ fn descend(v: &Value, out: &mut Vec<Value>) {
 fn compare(l: &Value, op: &str, r: &Value) -> Result<bool, String> {
     use std::cmp::Ordering;
     let ord = match (l, r) {
-        (Value::Number(a), Value::Number(b)) => a.as_f64().unwrap_or(0.0).partial_cmp(&b.as_f64().unwrap_or(0.0)),
+        (Value::Number(a), Value::Number(b)) => a
+            .as_f64()
+            .unwrap_or(0.0)
+            .partial_cmp(&b.as_f64().unwrap_or(0.0)),
         (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         _ => {
@@ -283,7 +303,7 @@ pub fn relaxed(expr: &str) -> Result<String, String> {
     }
     if let Some(inner) = e.strip_prefix('{') {
         let Some(inner) = inner.strip_suffix('}') else {
-            return Err(format!("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{{name1.name2}}' or '{{.name1.name2}}'"));
+            return Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".to_string());
         };
         let inner = inner.trim_start_matches('.');
         return Ok(format!("{{.{inner}}}"));
@@ -304,10 +324,16 @@ mod tests {
             {"metadata": {"name": "b"}, "spec": {"replicas": 3}}]});
         let run = |t: &str| JsonPath::parse(t).unwrap().execute(&v).unwrap();
         assert_eq!(run("{.items[*].metadata.name}"), "a b");
-        assert_eq!(run("{range .items[*]}{.metadata.name}{\"\\n\"}{end}"), "a\nb\n");
+        assert_eq!(
+            run("{range .items[*]}{.metadata.name}{\"\\n\"}{end}"),
+            "a\nb\n"
+        );
         assert_eq!(run("{.items[0].metadata.labels}"), "{\"app\":\"x\"}");
         assert_eq!(run("{.items[1].spec.replicas}"), "3");
-        assert_eq!(run("{.items[0].status.conditions[?(@.type==\"Ready\")].status}"), "True");
+        assert_eq!(
+            run("{.items[0].status.conditions[?(@.type==\"Ready\")].status}"),
+            "True"
+        );
         assert_eq!(run("{.items[?(@.spec)].metadata.name}"), "b");
         assert_eq!(run("{.items[-1].metadata.name}"), "b");
         assert_eq!(run("{..name}"), "a b");

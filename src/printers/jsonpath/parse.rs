@@ -15,11 +15,20 @@ pub enum Node {
     /// `..`: every value below, including the current one.
     Recursive,
     /// `[start:end:step]` or `[n]` (`index` set).
-    Array { start: Option<i64>, end: Option<i64>, step: Option<i64>, index: bool },
+    Array {
+        start: Option<i64>,
+        end: Option<i64>,
+        step: Option<i64>,
+        index: bool,
+    },
     /// `[a,b]`: the union of several paths.
     Union(Vec<Vec<Node>>),
     /// `[?(left op right)]`; `op` is `exists` for `[?(@.x)]`.
-    Filter { left: Vec<Node>, op: String, right: Vec<Node> },
+    Filter {
+        left: Vec<Node>,
+        op: String,
+        right: Vec<Node>,
+    },
     /// A literal (string, number, boolean).
     Literal(Value),
     /// `$`.
@@ -47,7 +56,11 @@ struct Parser<'a> {
 
 /// Parses a template; the error text is client-go's.
 pub fn parse(template: &str) -> Result<Vec<Segment>, String> {
-    let mut p = Parser { chars: template.chars().collect(), pos: 0, src: template };
+    let mut p = Parser {
+        chars: template.chars().collect(),
+        pos: 0,
+        src: template,
+    };
     let (segs, ended) = p.segments(0)?;
     if ended {
         return Err("not in range, nothing to end".into());
@@ -79,7 +92,9 @@ impl Parser<'_> {
             }
             let start = self.pos;
             self.pos += 1;
-            let close = self.find_close().ok_or_else(|| format!("unclosed action{}", self.ctx(start)))?;
+            let close = self
+                .find_close()
+                .ok_or_else(|| format!("unclosed action{}", self.ctx(start)))?;
             let inner: String = self.chars[self.pos..close].iter().collect();
             self.pos = close + 1;
             let trimmed = inner.trim();
@@ -140,7 +155,11 @@ impl Parser<'_> {
 }
 
 fn is_terminator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '.' | ',' | '[' | ']' | '$' | '@' | '{' | '}' | '(' | ')' | '=' | '!' | '<' | '>')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '.' | ',' | '[' | ']' | '$' | '@' | '{' | '}' | '(' | ')' | '=' | '!' | '<' | '>'
+        )
 }
 
 /// Parses the inside of an action.
@@ -149,7 +168,10 @@ pub fn parse_path(s: &str) -> Result<Vec<Node>, String> {
     let mut i = 0;
     let nodes = path_until(&chars, &mut i, &[])?;
     if i < chars.len() {
-        return Err(format!("unrecognized character in action: {}", quote_rune(chars[i])));
+        return Err(format!(
+            "unrecognized character in action: {}",
+            quote_rune(chars[i])
+        ));
     }
     Ok(nodes)
 }
@@ -217,14 +239,21 @@ fn path_until(chars: &[char], i: &mut usize, stops: &[char]) -> Result<Vec<Node>
             c if c.is_ascii_digit() || c == '-' => {
                 let start = *i;
                 *i += 1;
-                while *i < chars.len() && (chars[*i].is_ascii_digit() || chars[*i] == '.' || chars[*i] == 'e' || chars[*i] == 'E') {
+                while *i < chars.len()
+                    && (chars[*i].is_ascii_digit()
+                        || chars[*i] == '.'
+                        || chars[*i] == 'e'
+                        || chars[*i] == 'E')
+                {
                     *i += 1;
                 }
                 let t: String = chars[start..*i].iter().collect();
                 let v = if let Ok(n) = t.parse::<i64>() {
                     Value::from(n)
                 } else if let Ok(f) = t.parse::<f64>() {
-                    serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)
+                    serde_json::Number::from_f64(f)
+                        .map(Value::Number)
+                        .unwrap_or(Value::Null)
                 } else {
                     return Err(format!("cannot parse number {t}"));
                 };
@@ -244,7 +273,12 @@ fn path_until(chars: &[char], i: &mut usize, stops: &[char]) -> Result<Vec<Node>
                     _ => nodes.push(Node::Field(word)),
                 }
             }
-            other => return Err(format!("unrecognized character in action: {}", quote_rune(other))),
+            other => {
+                return Err(format!(
+                    "unrecognized character in action: {}",
+                    quote_rune(other)
+                ));
+            }
         }
     }
     Ok(nodes)
@@ -259,7 +293,10 @@ fn quoted(chars: &[char], start: usize) -> Result<(String, usize), String> {
     while i < chars.len() {
         let c = chars[i];
         if c == '\\' {
-            let n = chars.get(i + 1).copied().ok_or("unterminated quoted string")?;
+            let n = chars
+                .get(i + 1)
+                .copied()
+                .ok_or("unterminated quoted string")?;
             out.push(match n {
                 'n' => '\n',
                 't' => '\t',
@@ -291,7 +328,10 @@ fn bracket(chars: &[char], i: &mut usize) -> Result<Node, String> {
     }
     if let Some(f) = t.strip_prefix('?') {
         let f = f.trim();
-        let body = f.strip_prefix('(').and_then(|b| b.strip_suffix(')')).ok_or_else(|| format!("unrecognized filter {t}"))?;
+        let body = f
+            .strip_prefix('(')
+            .and_then(|b| b.strip_suffix(')'))
+            .ok_or_else(|| format!("unrecognized filter {t}"))?;
         return filter(body);
     }
     if t.starts_with('\'') || t.starts_with('"') {
@@ -309,13 +349,21 @@ fn bracket(chars: &[char], i: &mut usize) -> Result<Node, String> {
                 return Err(format!("invalid array index {t}"));
             }
         }
-        return Ok(if parts.len() == 1 { parts.remove(0).remove(0) } else { Node::Union(parts) });
+        return Ok(if parts.len() == 1 {
+            parts.remove(0).remove(0)
+        } else {
+            Node::Union(parts)
+        });
     }
     if t.contains(',') {
         let mut parts = Vec::new();
         for p in t.split(',') {
             let p = p.trim();
-            let n = if p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ':') && !p.is_empty() {
+            let n = if p
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == ':')
+                && !p.is_empty()
+            {
                 array(p)?
             } else {
                 return Err(format!("invalid array index {t}"));
@@ -337,7 +385,9 @@ fn array(t: &str) -> Result<Node, String> {
         if s.is_empty() {
             Ok(None)
         } else {
-            s.parse::<i64>().map(Some).map_err(|_| format!("invalid array index {t}"))
+            s.parse::<i64>()
+                .map(Some)
+                .map_err(|_| format!("invalid array index {t}"))
         }
     };
     let start = num(parts[0])?;
@@ -345,11 +395,25 @@ fn array(t: &str) -> Result<Node, String> {
         if start.is_none() {
             return Err(format!("invalid array index {t}"));
         }
-        return Ok(Node::Array { start, end: start.map(|s| s + 1), step: None, index: true });
+        return Ok(Node::Array {
+            start,
+            end: start.map(|s| s + 1),
+            step: None,
+            index: true,
+        });
     }
     let end = num(parts[1])?;
-    let step = if parts.len() == 3 { num(parts[2])? } else { None };
-    Ok(Node::Array { start, end, step, index: false })
+    let step = if parts.len() == 3 {
+        num(parts[2])?
+    } else {
+        None
+    };
+    Ok(Node::Array {
+        start,
+        end,
+        step,
+        index: false,
+    })
 }
 
 fn matching_bracket(chars: &[char], from: usize) -> Option<usize> {
@@ -387,7 +451,11 @@ fn filter(body: &str) -> Result<Node, String> {
         i += 1;
     }
     if i >= chars.len() {
-        return Ok(Node::Filter { left, op: "exists".into(), right: vec![] });
+        return Ok(Node::Filter {
+            left,
+            op: "exists".into(),
+            right: vec![],
+        });
     }
     let mut op = String::new();
     while i < chars.len() && matches!(chars[i], '=' | '!' | '<' | '>') {
@@ -408,7 +476,14 @@ mod tests {
     #[test]
     fn escaped_dots_and_ranges() {
         let t = parse(r#"{.metadata.annotations.image\.openshift\.io/triggers}"#).unwrap();
-        assert_eq!(t, vec![Segment::Action(vec![Node::Field("metadata".into()), Node::Field("annotations".into()), Node::Field("image.openshift.io/triggers".into())])]);
+        assert_eq!(
+            t,
+            vec![Segment::Action(vec![
+                Node::Field("metadata".into()),
+                Node::Field("annotations".into()),
+                Node::Field("image.openshift.io/triggers".into())
+            ])]
+        );
         let t = parse(r#"{range .items[*]}{.metadata.name}{"\n"}{end}"#).unwrap();
         assert!(matches!(&t[0], Segment::Range(_, body) if body.len() == 2));
         assert_eq!(parse("{.a").unwrap_err(), "unclosed action");

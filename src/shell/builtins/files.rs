@@ -35,7 +35,9 @@ pub(super) fn ls(x: &mut Exec<'_>, args: &[String]) -> Out {
     for n in &names {
         let p = x.state.resolve(n);
         if !x.state.vfs.exists(&p) {
-            err.push_str(&format!("ls: cannot access '{n}': No such file or directory\n"));
+            err.push_str(&format!(
+                "ls: cannot access '{n}': No such file or directory\n"
+            ));
             status = 2;
         } else if x.state.vfs.is_dir(&p) {
             dirs.push((n.clone(), p));
@@ -76,27 +78,46 @@ pub(super) fn ls(x: &mut Exec<'_>, args: &[String]) -> Out {
             out.push_str(&format!("total {}\n", entries.len() * 4));
         }
         for e in entries {
-            let child = if e == "." || e == ".." { p.clone() } else { format!("{}/{e}", p.trim_end_matches('/')) };
+            let child = if e == "." || e == ".." {
+                p.clone()
+            } else {
+                format!("{}/{e}", p.trim_end_matches('/'))
+            };
             out.push_str(&line(x, &e, &child));
         }
     }
-    Out { stdout: out.into_bytes(), stderr: err.into_bytes(), status }
+    Out {
+        stdout: out.into_bytes(),
+        stderr: err.into_bytes(),
+        status,
+    }
 }
 
 pub(super) fn mkdir(x: &mut Exec<'_>, args: &[String]) -> Out {
     let (flags, names) = split_flags(args);
     if names.is_empty() {
-        return Out::err("mkdir: missing operand\nTry 'mkdir --help' for more information.\n", 1);
+        return Out::err(
+            "mkdir: missing operand\nTry 'mkdir --help' for more information.\n",
+            1,
+        );
     }
     let mut err = String::new();
     for n in &names {
         let p = x.state.resolve(n);
-        let r = if flags.contains('p') { x.state.vfs.mkdir_all(&p) } else { x.state.vfs.mkdir(&p) };
+        let r = if flags.contains('p') {
+            x.state.vfs.mkdir_all(&p)
+        } else {
+            x.state.vfs.mkdir(&p)
+        };
         if let Err(e) = r {
             err.push_str(&format!("mkdir: cannot create directory ‘{n}’: {e}\n"));
         }
     }
-    Out { stdout: vec![], status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: vec![],
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
@@ -104,13 +125,20 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
     let force = flags.contains('f');
     let recursive = flags.contains('r') || flags.contains('R');
     if names.is_empty() && !force {
-        return Out::err("rm: missing operand\nTry 'rm --help' for more information.\n", 1);
+        return Out::err(
+            "rm: missing operand\nTry 'rm --help' for more information.\n",
+            1,
+        );
     }
     let mut err = String::new();
     for n in &names {
         let p = x.state.resolve(n);
         let r = if x.state.vfs.is_dir(&p) {
-            if recursive { x.state.vfs.remove_all(&p) } else { Err(VfsError::IsDir) }
+            if recursive {
+                x.state.vfs.remove_all(&p)
+            } else {
+                Err(VfsError::IsDir)
+            }
         } else {
             x.state.vfs.remove_file(&p)
         };
@@ -120,7 +148,11 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
             Ok(()) => {}
         }
     }
-    Out { stdout: vec![], status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: vec![],
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 pub(super) fn rmdir(x: &mut Exec<'_>, args: &[String]) -> Out {
@@ -131,13 +163,23 @@ pub(super) fn rmdir(x: &mut Exec<'_>, args: &[String]) -> Out {
             err.push_str(&format!("rmdir: failed to remove '{n}': {e}\n"));
         }
     }
-    Out { stdout: vec![], status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: vec![],
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 pub(super) fn cp_mv(x: &mut Exec<'_>, cmd: &str, args: &[String]) -> Out {
     let (flags, names) = split_flags(args);
     if names.len() < 2 {
-        return Out::err(format!("{cmd}: missing destination file operand after '{}'\nTry '{cmd} --help' for more information.\n", names.first().cloned().unwrap_or_default()), 1);
+        return Out::err(
+            format!(
+                "{cmd}: missing destination file operand after '{}'\nTry '{cmd} --help' for more information.\n",
+                names.first().cloned().unwrap_or_default()
+            ),
+            1,
+        );
     }
     let (srcs, dst) = names.split_at(names.len() - 1);
     let dst_path = x.state.resolve(&dst[0]);
@@ -146,10 +188,16 @@ pub(super) fn cp_mv(x: &mut Exec<'_>, cmd: &str, args: &[String]) -> Out {
     for s in srcs {
         let sp = x.state.resolve(s);
         if !x.state.vfs.exists(&sp) {
-            err.push_str(&format!("{cmd}: cannot stat '{s}': No such file or directory\n"));
+            err.push_str(&format!(
+                "{cmd}: cannot stat '{s}': No such file or directory\n"
+            ));
             continue;
         }
-        let target = if into_dir { format!("{}/{}", dst_path.trim_end_matches('/'), file_name(&sp)) } else { dst_path.clone() };
+        let target = if into_dir {
+            format!("{}/{}", dst_path.trim_end_matches('/'), file_name(&sp))
+        } else {
+            dst_path.clone()
+        };
         let r = if cmd == "mv" {
             x.state.vfs.rename(&sp, &target)
         } else if x.state.vfs.is_dir(&sp) {
@@ -163,10 +211,17 @@ pub(super) fn cp_mv(x: &mut Exec<'_>, cmd: &str, args: &[String]) -> Out {
             data.and_then(|d| x.state.vfs.write(&target, &d, false))
         };
         if let Err(e) = r {
-            err.push_str(&format!("{cmd}: cannot create regular file '{}': {e}\n", dst[0]));
+            err.push_str(&format!(
+                "{cmd}: cannot create regular file '{}': {e}\n",
+                dst[0]
+            ));
         }
     }
-    Out { stdout: vec![], status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: vec![],
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 fn copy_tree(x: &mut Exec<'_>, from: &str, to: &str) -> Result<(), VfsError> {
@@ -186,7 +241,10 @@ fn copy_tree(x: &mut Exec<'_>, from: &str, to: &str) -> Result<(), VfsError> {
 pub(super) fn touch(x: &mut Exec<'_>, args: &[String]) -> Out {
     let (_, names) = split_flags(args);
     if names.is_empty() {
-        return Out::err("touch: missing file operand\nTry 'touch --help' for more information.\n", 1);
+        return Out::err(
+            "touch: missing file operand\nTry 'touch --help' for more information.\n",
+            1,
+        );
     }
     let mut err = String::new();
     for n in &names {
@@ -197,12 +255,20 @@ pub(super) fn touch(x: &mut Exec<'_>, args: &[String]) -> Out {
             err.push_str(&format!("touch: cannot touch '{n}': {e}\n"));
         }
     }
-    Out { stdout: vec![], status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: vec![],
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 pub(super) fn cd(x: &mut Exec<'_>, args: &[String]) -> Out {
     let target = match args.first().map(String::as_str) {
-        None | Some("~") => x.state.var("HOME").unwrap_or(crate::shell::vfs::HOME).to_string(),
+        None | Some("~") => x
+            .state
+            .var("HOME")
+            .unwrap_or(crate::shell::vfs::HOME)
+            .to_string(),
         Some("-") => x.state.var("OLDPWD").unwrap_or(".").to_string(),
         Some(p) => p.to_string(),
     };

@@ -51,7 +51,8 @@ pub(super) fn echo(args: &[String]) -> Out {
     let mut escapes = false;
     let mut i = 0;
     while let Some(a) = args.get(i) {
-        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'))
+        {
             for c in a[1..].chars() {
                 match c {
                     'n' => newline = false,
@@ -80,7 +81,10 @@ pub(super) fn echo(args: &[String]) -> Out {
 
 pub(super) fn printf(args: &[String]) -> Out {
     let Some(fmt) = args.first() else {
-        return Out::err("kubelab: printf: usage: printf [-v var] format [arguments]\n", 2);
+        return Out::err(
+            "kubelab: printf: usage: printf [-v var] format [arguments]\n",
+            2,
+        );
     };
     let mut rest: Vec<&String> = args[1..].iter().collect();
     let mut out = String::new();
@@ -91,7 +95,11 @@ pub(super) fn printf(args: &[String]) -> Out {
         while i < chars.len() {
             let c = chars[i];
             if c == '\\' {
-                let (t, _) = unescape(&chars[i..(i + 2).min(chars.len())].iter().collect::<String>());
+                let (t, _) = unescape(
+                    &chars[i..(i + 2).min(chars.len())]
+                        .iter()
+                        .collect::<String>(),
+                );
                 out.push_str(&t);
                 i += 2;
                 continue;
@@ -116,10 +124,19 @@ pub(super) fn printf(args: &[String]) -> Out {
                 continue;
             }
             let spec: String = chars[start + 1..i - 1].iter().collect();
-            let arg = if rest.is_empty() { None } else { Some(rest.remove(0).clone()) };
+            let arg = if rest.is_empty() {
+                None
+            } else {
+                Some(rest.remove(0).clone())
+            };
             consumed |= arg.is_some();
             let arg = arg.unwrap_or_default();
-            let width: usize = spec.trim_start_matches(['-', '0']).split('.').next().and_then(|w| w.parse().ok()).unwrap_or(0);
+            let width: usize = spec
+                .trim_start_matches(['-', '0'])
+                .split('.')
+                .next()
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0);
             let left = spec.starts_with('-');
             let body = match conv {
                 'd' | 'i' => arg.trim().parse::<i64>().unwrap_or(0).to_string(),
@@ -131,7 +148,11 @@ pub(super) fn printf(args: &[String]) -> Out {
                 out.push_str(&body);
                 out.push_str(&" ".repeat(pad));
             } else {
-                let z = if spec.starts_with('0') && conv == 'd' { "0" } else { " " };
+                let z = if spec.starts_with('0') && conv == 'd' {
+                    "0"
+                } else {
+                    " "
+                };
                 out.push_str(&z.repeat(pad));
                 out.push_str(&body);
             }
@@ -146,7 +167,10 @@ pub(super) fn printf(args: &[String]) -> Out {
 /// `sleep 1`, `sleep 0.5`, `sleep 2m`: virtual time passes in the cluster.
 pub(super) fn sleep(x: &mut Exec<'_>, args: &[String]) -> Out {
     if args.is_empty() {
-        return Out::err("sleep: missing operand\nTry 'sleep --help' for more information.\n", 1);
+        return Out::err(
+            "sleep: missing operand\nTry 'sleep --help' for more information.\n",
+            1,
+        );
     }
     let mut total_ms: u64 = 0;
     for a in args {
@@ -158,8 +182,17 @@ pub(super) fn sleep(x: &mut Exec<'_>, args: &[String]) -> Out {
             _ => (a.as_str(), 1000.0),
         };
         match num.parse::<f64>() {
-            Ok(v) if v >= 0.0 && v.is_finite() => total_ms = total_ms.saturating_add((v * mult) as u64),
-            _ => return Out::err(format!("sleep: invalid time interval ‘{a}’\nTry 'sleep --help' for more information.\n"), 1),
+            Ok(v) if v >= 0.0 && v.is_finite() => {
+                total_ms = total_ms.saturating_add((v * mult) as u64)
+            }
+            _ => {
+                return Out::err(
+                    format!(
+                        "sleep: invalid time interval ‘{a}’\nTry 'sleep --help' for more information.\n"
+                    ),
+                    1,
+                );
+            }
         }
     }
     // A single sleep is capped at one virtual day: nothing in a lab waits longer.
@@ -188,15 +221,33 @@ pub(super) fn exit(x: &mut Exec<'_>, args: &[String], fds: Fds) -> i32 {
 }
 
 pub(super) fn loop_control(x: &mut Exec<'_>, which: &str, args: &[String], _fds: Fds) -> i32 {
-    let n = args.first().and_then(|a| a.parse::<u32>().ok()).unwrap_or(1).max(1);
-    x.stop = Some(if which == "break" { Stop::Break(n) } else { Stop::Continue(n) });
+    let n = args
+        .first()
+        .and_then(|a| a.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1);
+    x.stop = Some(if which == "break" {
+        Stop::Break(n)
+    } else {
+        Stop::Continue(n)
+    });
     0
 }
 
 pub(super) fn export(x: &mut Exec<'_>, args: &[String]) -> Out {
     let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     if names.is_empty() {
-        let out: String = x.state.environment().iter().map(|(k, v)| format!("declare -x {k}=\"{}\"\n", v.replace('\\', "\\\\").replace('"', "\\\""))).collect();
+        let out: String = x
+            .state
+            .environment()
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "declare -x {k}=\"{}\"\n",
+                    v.replace('\\', "\\\\").replace('"', "\\\"")
+                )
+            })
+            .collect();
         return Out::ok(out);
     }
     let mut err = String::new();
@@ -205,13 +256,20 @@ pub(super) fn export(x: &mut Exec<'_>, args: &[String]) -> Out {
             Some((n, v)) => (n, Some(v)),
             None => (a.as_str(), None),
         };
-        if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || n.starts_with(|c: char| c.is_ascii_digit()) {
+        if n.is_empty()
+            || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || n.starts_with(|c: char| c.is_ascii_digit())
+        {
             err.push_str(&format!("kubelab: export: `{a}': not a valid identifier\n"));
             continue;
         }
         x.state.export(n, v);
     }
-    Out { stdout: vec![], status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: vec![],
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 pub(super) fn env(x: &mut Exec<'_>, args: &[String], stdin: &[u8], fds: Fds) -> Out {
@@ -228,7 +286,13 @@ pub(super) fn env(x: &mut Exec<'_>, args: &[String], stdin: &[u8], fds: Fds) -> 
         let status = x.invoke(&args[i..], stdin, fds);
         Out::status(status)
     } else {
-        Out::ok(x.state.environment().iter().map(|(k, v)| format!("{k}={v}\n")).collect::<String>())
+        Out::ok(
+            x.state
+                .environment()
+                .iter()
+                .map(|(k, v)| format!("{k}={v}\n"))
+                .collect::<String>(),
+        )
     };
     x.state.restore_vars(saved);
     out
@@ -243,7 +307,11 @@ pub(super) fn test(args: &[String], x: &Exec<'_>) -> Out {
 }
 
 fn eval_test(a: &[String], x: &Exec<'_>) -> Result<bool, String> {
-    let int = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
+    let int = |s: &str| {
+        s.trim()
+            .parse::<i64>()
+            .map_err(|_| format!("{s}: integer expression expected"))
+    };
     match a.len() {
         0 => Ok(false),
         1 => Ok(!a[0].is_empty()),
@@ -293,16 +361,33 @@ fn eval_test(a: &[String], x: &Exec<'_>) -> Result<bool, String> {
 pub(super) fn seq(args: &[String]) -> Out {
     let nums: Result<Vec<i64>, _> = args.iter().map(|a| a.parse::<i64>()).collect();
     let Ok(n) = nums else {
-        return Out::err(format!("seq: invalid floating point argument: ‘{}’\nTry 'seq --help' for more information.\n", args.iter().find(|a| a.parse::<i64>().is_err()).cloned().unwrap_or_default()), 1);
+        return Out::err(
+            format!(
+                "seq: invalid floating point argument: ‘{}’\nTry 'seq --help' for more information.\n",
+                args.iter()
+                    .find(|a| a.parse::<i64>().is_err())
+                    .cloned()
+                    .unwrap_or_default()
+            ),
+            1,
+        );
     };
     let (first, step, last) = match n.as_slice() {
         [l] => (1, 1, *l),
         [f, l] => (*f, 1, *l),
         [f, s, l] => (*f, *s, *l),
-        _ => return Out::err("seq: missing operand\nTry 'seq --help' for more information.\n", 1),
+        _ => {
+            return Out::err(
+                "seq: missing operand\nTry 'seq --help' for more information.\n",
+                1,
+            );
+        }
     };
     if step == 0 {
-        return Out::err("seq: invalid Zero increment value: ‘0’\nTry 'seq --help' for more information.\n", 1);
+        return Out::err(
+            "seq: invalid Zero increment value: ‘0’\nTry 'seq --help' for more information.\n",
+            1,
+        );
     }
     let mut out = String::new();
     let mut v = first;
@@ -323,7 +408,12 @@ pub(super) fn date(x: &mut Exec<'_>, args: &[String]) -> Out {
     match args.first().map(String::as_str) {
         Some("+%s") => Out::ok(format!("{secs}\n")),
         None | Some("-u") => Out::ok(format!("{}\n", crate::world::clock::unix_date(secs))),
-        Some(other) => Out::err(format!("kubelab: date: the format {other} is not supported (plain `date` and `date +%s` are)\n"), 1),
+        Some(other) => Out::err(
+            format!(
+                "kubelab: date: the format {other} is not supported (plain `date` and `date +%s` are)\n"
+            ),
+            1,
+        ),
     }
 }
 
@@ -333,21 +423,42 @@ pub(super) fn type_of(x: &mut Exec<'_>, which: &str, args: &[String]) -> Out {
     let programs = x.host.programs();
     for a in args {
         if super::names().contains(&a.as_str()) {
-            out.push_str(&if which == "type" { format!("{a} is a shell builtin\n") } else { format!("/usr/bin/{a}\n") });
+            out.push_str(&if which == "type" {
+                format!("{a} is a shell builtin\n")
+            } else {
+                format!("/usr/bin/{a}\n")
+            });
         } else if programs.iter().any(|p| p == a) {
-            out.push_str(&if which == "type" { format!("{a} is /usr/local/bin/{a}\n") } else { format!("/usr/local/bin/{a}\n") });
+            out.push_str(&if which == "type" {
+                format!("{a} is /usr/local/bin/{a}\n")
+            } else {
+                format!("/usr/local/bin/{a}\n")
+            });
         } else {
             status = 1;
             if which == "type" {
-                return Out { stdout: out.into_bytes(), stderr: format!("kubelab: type: {a}: not found\n").into_bytes(), status };
+                return Out {
+                    stdout: out.into_bytes(),
+                    stderr: format!("kubelab: type: {a}: not found\n").into_bytes(),
+                    status,
+                };
             }
         }
     }
-    Out { stdout: out.into_bytes(), stderr: vec![], status }
+    Out {
+        stdout: out.into_bytes(),
+        stderr: vec![],
+        status,
+    }
 }
 
 pub(super) fn basename(args: &[String]) -> Out {
-    let Some(p) = args.first() else { return Out::err("basename: missing operand\nTry 'basename --help' for more information.\n", 1) };
+    let Some(p) = args.first() else {
+        return Out::err(
+            "basename: missing operand\nTry 'basename --help' for more information.\n",
+            1,
+        );
+    };
     let mut b = crate::shell::vfs::file_name(p).to_string();
     if let Some(suf) = args.get(1)
         && b.ends_with(suf.as_str())
@@ -359,7 +470,12 @@ pub(super) fn basename(args: &[String]) -> Out {
 }
 
 pub(super) fn dirname(args: &[String]) -> Out {
-    let Some(p) = args.first() else { return Out::err("dirname: missing operand\nTry 'dirname --help' for more information.\n", 1) };
+    let Some(p) = args.first() else {
+        return Out::err(
+            "dirname: missing operand\nTry 'dirname --help' for more information.\n",
+            1,
+        );
+    };
     let t = p.trim_end_matches('/');
     let d = match t.rfind('/') {
         Some(0) => "/",

@@ -11,8 +11,9 @@ use super::exec::{Exec, Fds};
 
 /// Commands a student might try that the workstation does not have, answered plainly.
 pub const UNAVAILABLE: &[&str] = &[
-    "awk", "vi", "vim", "nano", "emacs", "watch", "python", "python3", "perl", "ssh", "scp", "sudo", "apt", "apt-get", "yum", "dnf", "docker",
-    "podman", "helm", "wget", "git", "make", "less", "more", "top", "ps", "kill", "nohup",
+    "awk", "vi", "vim", "nano", "emacs", "watch", "python", "python3", "perl", "ssh", "scp",
+    "sudo", "apt", "apt-get", "yum", "dnf", "docker", "podman", "helm", "wget", "git", "make",
+    "less", "more", "top", "ps", "kill", "nohup",
 ];
 
 /// A builtin's result.
@@ -24,21 +25,35 @@ pub(crate) struct Out {
 
 impl Out {
     pub fn ok(stdout: impl Into<Vec<u8>>) -> Out {
-        Out { stdout: stdout.into(), stderr: Vec::new(), status: 0 }
+        Out {
+            stdout: stdout.into(),
+            stderr: Vec::new(),
+            status: 0,
+        }
     }
     pub fn err(stderr: impl Into<String>, status: i32) -> Out {
-        Out { stdout: Vec::new(), stderr: stderr.into().into_bytes(), status }
+        Out {
+            stdout: Vec::new(),
+            stderr: stderr.into().into_bytes(),
+            status,
+        }
     }
     pub fn status(status: i32) -> Out {
-        Out { stdout: Vec::new(), stderr: Vec::new(), status }
+        Out {
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            status,
+        }
     }
 }
 
 /// The names of every builtin (completion, `type`).
 pub fn names() -> &'static [&'static str] {
     &[
-        ":", "[", "base64", "basename", "break", "cat", "cd", "clear", "continue", "cp", "cut", "date", "dirname", "echo", "env", "exit", "export", "false", "grep", "head",
-        "ls", "mkdir", "mv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sleep", "sort", "tail", "tee", "test", "touch", "tr", "true", "type", "uniq", "unset", "wc", "which",
+        ":", "[", "base64", "basename", "break", "cat", "cd", "clear", "continue", "cp", "cut",
+        "date", "dirname", "echo", "env", "exit", "export", "false", "grep", "head", "ls", "mkdir",
+        "mv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sleep", "sort", "tail", "tee", "test",
+        "touch", "tr", "true", "type", "uniq", "unset", "wc", "which",
     ]
 }
 
@@ -104,7 +119,13 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
 }
 
 /// Reads the named inputs (`-` or none is stdin); errors as `cmd: name: message`.
-pub(crate) fn inputs(x: &Exec<'_>, cmd: &str, names: &[String], stdin: &[u8], err: &mut String) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn inputs(
+    x: &Exec<'_>,
+    cmd: &str,
+    names: &[String],
+    stdin: &[u8],
+    err: &mut String,
+) -> Vec<(String, Vec<u8>)> {
     if names.is_empty() {
         return vec![("-".into(), stdin.to_vec())];
     }

@@ -15,7 +15,13 @@ enum Addr {
 }
 
 enum Cmd {
-    Subst { re: Regex, rep: String, global: bool, nth: usize, print: bool },
+    Subst {
+        re: Regex,
+        rep: String,
+        global: bool,
+        nth: usize,
+        print: bool,
+    },
     Delete,
     Print,
 }
@@ -24,7 +30,16 @@ struct Script(Vec<(Option<Addr>, Cmd)>);
 
 fn compile(re: &str, ere: bool, icase: bool) -> Result<Regex, String> {
     let pat = if ere { re.to_string() } else { bre_to_ere(re) };
-    regex::RegexBuilder::new(&pat).case_insensitive(icase).size_limit(1 << 20).build().map_err(|_| format!("sed: -e expression #1, char {}: Invalid regular expression", re.len()))
+    regex::RegexBuilder::new(&pat)
+        .case_insensitive(icase)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|_| {
+            format!(
+                "sed: -e expression #1, char {}: Invalid regular expression",
+                re.len()
+            )
+        })
 }
 
 /// Splits `s/a/b/g` style text at unescaped `delim`s.
@@ -50,10 +65,19 @@ fn split_delim(s: &str, delim: char) -> Vec<String> {
 
 fn parse_script(text: &str, ere: bool) -> Result<Script, String> {
     let mut cmds = Vec::new();
-    for raw in text.split(['\n', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+    for raw in text
+        .split(['\n', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let mut rest = raw;
         let addr = if let Some(r) = rest.strip_prefix('/') {
-            let end = r.find('/').ok_or_else(|| format!("sed: -e expression #1, char {}: unterminated address regex", raw.len()))?;
+            let end = r.find('/').ok_or_else(|| {
+                format!(
+                    "sed: -e expression #1, char {}: unterminated address regex",
+                    raw.len()
+                )
+            })?;
             let a = Addr::Re(compile(&r[..end], ere, false)?);
             rest = &r[end + 1..];
             Some(a)
@@ -72,20 +96,41 @@ fn parse_script(text: &str, ere: bool) -> Result<Script, String> {
         let rest = rest.trim_start();
         let cmd = match rest.chars().next() {
             Some('s') => {
-                let delim = rest[1..].chars().next().ok_or("sed: -e expression #1, char 1: unterminated `s' command")?;
+                let delim = rest[1..]
+                    .chars()
+                    .next()
+                    .ok_or("sed: -e expression #1, char 1: unterminated `s' command")?;
                 let parts = split_delim(&rest[1 + delim.len_utf8()..], delim);
                 if parts.len() < 3 {
-                    return Err(format!("sed: -e expression #1, char {}: unterminated `s' command", raw.len()));
+                    return Err(format!(
+                        "sed: -e expression #1, char {}: unterminated `s' command",
+                        raw.len()
+                    ));
                 }
                 let flags = &parts[2];
                 let icase = flags.contains(['i', 'I']);
-                let nth: usize = flags.chars().filter(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap_or(1);
+                let nth: usize = flags
+                    .chars()
+                    .filter(|c| c.is_ascii_digit())
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(1);
                 let rep = parts[1].replace("\\n", "\n");
-                Cmd::Subst { re: compile(&parts[0], ere, icase)?, rep, global: flags.contains('g'), nth, print: flags.contains('p') }
+                Cmd::Subst {
+                    re: compile(&parts[0], ere, icase)?,
+                    rep,
+                    global: flags.contains('g'),
+                    nth,
+                    print: flags.contains('p'),
+                }
             }
             Some('d') => Cmd::Delete,
             Some('p') => Cmd::Print,
-            Some(c) => return Err(format!("sed: -e expression #1, char 1: unknown command: `{c}'")),
+            Some(c) => {
+                return Err(format!(
+                    "sed: -e expression #1, char 1: unknown command: `{c}'"
+                ));
+            }
             None => return Err("sed: -e expression #1, char 1: missing command".into()),
         };
         cmds.push((addr, cmd));
@@ -100,7 +145,11 @@ fn expand_rep(rep: &str, caps: &regex::Captures<'_>) -> String {
         match c {
             '&' => out.push_str(caps.get(0).map(|m| m.as_str()).unwrap_or("")),
             '\\' => match it.next() {
-                Some(d @ '0'..='9') => out.push_str(caps.get(d as usize - '0' as usize).map(|m| m.as_str()).unwrap_or("")),
+                Some(d @ '0'..='9') => out.push_str(
+                    caps.get(d as usize - '0' as usize)
+                        .map(|m| m.as_str())
+                        .unwrap_or(""),
+                ),
                 Some('&') => out.push('&'),
                 Some(o) => out.push(o),
                 None => out.push('\\'),
@@ -112,7 +161,15 @@ fn expand_rep(rep: &str, caps: &regex::Captures<'_>) -> String {
 }
 
 fn apply(script: &Script, input: &str, quiet: bool) -> String {
-    let lines: Vec<&str> = if input.is_empty() { vec![] } else { input.strip_suffix('\n').unwrap_or(input).split('\n').collect() };
+    let lines: Vec<&str> = if input.is_empty() {
+        vec![]
+    } else {
+        input
+            .strip_suffix('\n')
+            .unwrap_or(input)
+            .split('\n')
+            .collect()
+    };
     let mut out = String::new();
     for (i, l) in lines.iter().enumerate() {
         let mut line = l.to_string();
@@ -136,7 +193,13 @@ fn apply(script: &Script, input: &str, quiet: bool) -> String {
                     out.push_str(&line);
                     out.push('\n');
                 }
-                Cmd::Subst { re, rep, global, nth, print } => {
+                Cmd::Subst {
+                    re,
+                    rep,
+                    global,
+                    nth,
+                    print,
+                } => {
                     let mut count = 0;
                     let mut changed = false;
                     let mut result = String::new();
@@ -186,7 +249,13 @@ struct Options {
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { in_place: false, quiet: false, script: String::new(), files: vec![], ere: false };
+    let mut o = Options {
+        in_place: false,
+        quiet: false,
+        script: String::new(),
+        files: vec![],
+        ere: false,
+    };
     let mut scripts: Vec<String> = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -197,14 +266,23 @@ fn options(args: &[String]) -> Result<Options, String> {
             "-E" | "-r" | "--regexp-extended" => o.ere = true,
             "-e" => {
                 i += 1;
-                scripts.push(args.get(i).cloned().ok_or("sed: option requires an argument -- 'e'")?);
+                scripts.push(
+                    args.get(i)
+                        .cloned()
+                        .ok_or("sed: option requires an argument -- 'e'")?,
+                );
             }
-            s if s.starts_with('-') && s.len() > 1 && s[1..].chars().all(|c| "inEr".contains(c)) => {
+            s if s.starts_with('-')
+                && s.len() > 1
+                && s[1..].chars().all(|c| "inEr".contains(c)) =>
+            {
                 o.in_place |= s.contains('i');
                 o.quiet |= s.contains('n');
                 o.ere |= s.contains('E') || s.contains('r');
             }
-            s if s.starts_with('-') && s.len() > 1 => return Err(format!("sed: invalid option -- '{}'", &s[1..2])),
+            s if s.starts_with('-') && s.len() > 1 => {
+                return Err(format!("sed: invalid option -- '{}'", &s[1..2]));
+            }
             _ => {
                 if scripts.is_empty() && o.script.is_empty() {
                     o.script = a.clone();
@@ -230,7 +308,10 @@ pub(super) fn sed(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         Err(e) => return Out::err(format!("{e}\n"), 1),
     };
     if o.script.is_empty() {
-        return Out::err("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n", 1);
+        return Out::err(
+            "Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n",
+            1,
+        );
     }
     let script = match parse_script(&o.script, o.ere) {
         Ok(s) => s,
@@ -253,7 +334,11 @@ pub(super) fn sed(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
                 Err(e) => err.push_str(&format!("sed: can't read {f}: {e}\n")),
             }
         }
-        return Out { stdout: vec![], status: if err.is_empty() { 0 } else { 2 }, stderr: err.into_bytes() };
+        return Out {
+            stdout: vec![],
+            status: if err.is_empty() { 0 } else { 2 },
+            stderr: err.into_bytes(),
+        };
     }
     let mut err = String::new();
     let mut out = String::new();
@@ -272,7 +357,11 @@ pub(super) fn sed(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     for d in ins {
         out.push_str(&apply(&script, &String::from_utf8_lossy(&d), o.quiet));
     }
-    Out { stdout: out.into_bytes(), status: if err.is_empty() { 0 } else { 2 }, stderr: err.into_bytes() }
+    Out {
+        stdout: out.into_bytes(),
+        status: if err.is_empty() { 0 } else { 2 },
+        stderr: err.into_bytes(),
+    }
 }
 
 /// Runs a `sed ...` command line's script over `content` as an editor would (`KUBE_EDITOR`).

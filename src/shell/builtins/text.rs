@@ -31,7 +31,11 @@ pub(super) fn cat(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         }
         out = n;
     }
-    Out { stdout: out, status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: out,
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 pub(super) fn base64(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
@@ -51,22 +55,41 @@ pub(super) fn base64(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
             s if s.starts_with("--wrap=") => wrap = s[7..].parse().unwrap_or(76),
             s if s.starts_with("-w") && s.len() > 2 => wrap = s[2..].parse().unwrap_or(76),
             s if s.starts_with('-') && s.len() > 1 => {
-                return Out::err(format!("base64: invalid option -- '{}'\nTry 'base64 --help' for more information.\n", s.trim_start_matches('-')), 1);
+                return Out::err(
+                    format!(
+                        "base64: invalid option -- '{}'\nTry 'base64 --help' for more information.\n",
+                        s.trim_start_matches('-')
+                    ),
+                    1,
+                );
             }
             _ => names.push(a.clone()),
         }
         i += 1;
     }
     if names.len() > 1 {
-        return Out::err(format!("base64: extra operand ‘{}’\nTry 'base64 --help' for more information.\n", names[1]), 1);
+        return Out::err(
+            format!(
+                "base64: extra operand ‘{}’\nTry 'base64 --help' for more information.\n",
+                names[1]
+            ),
+            1,
+        );
     }
     let mut err = String::new();
-    let data: Vec<u8> = inputs(x, "base64", &names, stdin, &mut err).into_iter().flat_map(|d| d.1).collect();
+    let data: Vec<u8> = inputs(x, "base64", &names, stdin, &mut err)
+        .into_iter()
+        .flat_map(|d| d.1)
+        .collect();
     if !err.is_empty() {
         return Out::err(err, 1);
     }
     if decode {
-        let clean: Vec<u8> = data.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+        let clean: Vec<u8> = data
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
         return match base64::engine::general_purpose::STANDARD.decode(&clean) {
             Ok(d) => Out::ok(d),
             Err(_) => {
@@ -79,7 +102,11 @@ pub(super) fn base64(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
                         Err(_) => break,
                     }
                 }
-                Out { stdout: partial, stderr: b"base64: invalid input\n".to_vec(), status: 1 }
+                Out {
+                    stdout: partial,
+                    stderr: b"base64: invalid input\n".to_vec(),
+                    status: 1,
+                }
             }
         };
     }
@@ -125,7 +152,20 @@ pub(crate) fn bre_to_ere(p: &str) -> String {
 }
 
 pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
-    let (mut inv, mut icase, mut count, mut number, mut only, mut ere, mut fixed, mut word, mut quiet, mut names_only) = (false, false, false, false, false, false, false, false, false, false);
+    let (
+        mut inv,
+        mut icase,
+        mut count,
+        mut number,
+        mut only,
+        mut ere,
+        mut fixed,
+        mut word,
+        mut quiet,
+        mut names_only,
+    ) = (
+        false, false, false, false, false, false, false, false, false, false,
+    );
     let mut pattern: Option<String> = None;
     let mut patterns_e: Vec<String> = Vec::new();
     let mut files = Vec::new();
@@ -150,7 +190,14 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
                 "word-regexp" => word = true,
                 "quiet" | "silent" => quiet = true,
                 "color=never" | "color=auto" | "color" | "colour" => {}
-                _ => return Out::err(format!("grep: unrecognized option '{a}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"), 2),
+                _ => {
+                    return Out::err(
+                        format!(
+                            "grep: unrecognized option '{a}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
+                        ),
+                        2,
+                    );
+                }
             }
         } else if a.starts_with('-') && a.len() > 1 {
             for c in a[1..].chars() {
@@ -166,7 +213,14 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
                     'q' | 's' => quiet = true,
                     'l' => names_only = true,
                     'h' | 'H' => {}
-                    other => return Out::err(format!("grep: invalid option -- '{other}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"), 2),
+                    other => {
+                        return Out::err(
+                            format!(
+                                "grep: invalid option -- '{other}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
+                            ),
+                            2,
+                        );
+                    }
                 }
             }
         } else if pattern.is_none() && patterns_e.is_empty() {
@@ -181,10 +235,35 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         pats.extend(p.split('\n').map(str::to_string));
     }
     if pats.is_empty() {
-        return Out::err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n", 2);
+        return Out::err(
+            "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
+            2,
+        );
     }
-    let alts: Vec<String> = pats.iter().map(|p| if fixed { regex::escape(p) } else if ere { p.clone() } else { bre_to_ere(p) }).map(|p| if word { format!(r"\b(?:{p})\b") } else { format!("(?:{p})") }).collect();
-    let re = match regex::RegexBuilder::new(&alts.join("|")).case_insensitive(icase).size_limit(1 << 20).build() {
+    let alts: Vec<String> = pats
+        .iter()
+        .map(|p| {
+            if fixed {
+                regex::escape(p)
+            } else if ere {
+                p.clone()
+            } else {
+                bre_to_ere(p)
+            }
+        })
+        .map(|p| {
+            if word {
+                format!(r"\b(?:{p})\b")
+            } else {
+                format!("(?:{p})")
+            }
+        })
+        .collect();
+    let re = match regex::RegexBuilder::new(&alts.join("|"))
+        .case_insensitive(icase)
+        .size_limit(1 << 20)
+        .build()
+    {
         Ok(r) => r,
         Err(_) => return Out::err("grep: Unmatched ( or \\(\n", 2),
     };
@@ -194,7 +273,11 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     let mut out = String::new();
     let mut matched = false;
     for (name, data) in ins {
-        let label = if name == "-" { "(standard input)".to_string() } else { name.clone() };
+        let label = if name == "-" {
+            "(standard input)".to_string()
+        } else {
+            name.clone()
+        };
         let mut n = 0;
         for (ln, line) in lines(&data).iter().enumerate() {
             let text = String::from_utf8_lossy(line);
@@ -207,7 +290,19 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
             if quiet || count || names_only {
                 continue;
             }
-            let prefix = format!("{}{}", if multi { format!("{label}:") } else { String::new() }, if number { format!("{}:", ln + 1) } else { String::new() });
+            let prefix = format!(
+                "{}{}",
+                if multi {
+                    format!("{label}:")
+                } else {
+                    String::new()
+                },
+                if number {
+                    format!("{}:", ln + 1)
+                } else {
+                    String::new()
+                }
+            );
             if only && !inv {
                 for m in re.find_iter(&text) {
                     if !m.as_str().is_empty() {
@@ -219,14 +314,31 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
             }
         }
         if count && !quiet {
-            out.push_str(&format!("{}{n}\n", if multi { format!("{label}:") } else { String::new() }));
+            out.push_str(&format!(
+                "{}{n}\n",
+                if multi {
+                    format!("{label}:")
+                } else {
+                    String::new()
+                }
+            ));
         }
         if names_only && n > 0 && !quiet {
             out.push_str(&format!("{label}\n"));
         }
     }
-    let status = if !err.is_empty() && !quiet { 2 } else if matched { 0 } else { 1 };
-    Out { stdout: out.into_bytes(), stderr: err.into_bytes(), status }
+    let status = if !err.is_empty() && !quiet {
+        2
+    } else if matched {
+        0
+    } else {
+        1
+    };
+    Out {
+        stdout: out.into_bytes(),
+        stderr: err.into_bytes(),
+        status,
+    }
 }
 
 pub(super) fn head_tail(x: &mut Exec<'_>, cmd: &str, args: &[String], stdin: &[u8]) -> Out {
@@ -241,8 +353,8 @@ pub(super) fn head_tail(x: &mut Exec<'_>, cmd: &str, args: &[String], stdin: &[u
             args.get(i).cloned()
         } else if let Some(v) = a.strip_prefix("--lines=") {
             Some(v.to_string())
-        } else if a.starts_with("-n") {
-            Some(a[2..].to_string())
+        } else if let Some(v) = a.strip_prefix("-n") {
+            Some(v.to_string())
         } else if a.starts_with('-') && a.len() > 1 && a[1..].chars().all(|c| c.is_ascii_digit()) {
             Some(a[1..].to_string())
         } else {
@@ -256,7 +368,9 @@ pub(super) fn head_tail(x: &mut Exec<'_>, cmd: &str, args: &[String], stdin: &[u
             } else {
                 match v.parse::<i64>() {
                     Ok(k) => n = k,
-                    Err(_) => return Out::err(format!("{cmd}: invalid number of lines: ‘{v}’\n"), 1),
+                    Err(_) => {
+                        return Out::err(format!("{cmd}: invalid number of lines: ‘{v}’\n"), 1);
+                    }
                 }
             }
         }
@@ -300,18 +414,47 @@ pub(super) fn head_tail(x: &mut Exec<'_>, cmd: &str, args: &[String], stdin: &[u
             out.pop();
         }
     }
-    Out { stdout: out, status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: out,
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 pub(super) fn wc(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
-    let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a.trim_start_matches('-')).collect();
-    let names: Vec<String> = args.iter().filter(|a| !(a.starts_with('-') && a.len() > 1)).cloned().collect();
-    let (l, w, c) = if flags.is_empty() { (true, true, true) } else { (flags.contains('l'), flags.contains('w'), flags.contains('c') || flags.contains('m')) };
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-') && a.len() > 1)
+        .map(|a| a.trim_start_matches('-'))
+        .collect();
+    let names: Vec<String> = args
+        .iter()
+        .filter(|a| !(a.starts_with('-') && a.len() > 1))
+        .cloned()
+        .collect();
+    let (l, w, c) = if flags.is_empty() {
+        (true, true, true)
+    } else {
+        (
+            flags.contains('l'),
+            flags.contains('w'),
+            flags.contains('c') || flags.contains('m'),
+        )
+    };
     let mut err = String::new();
     let ins = inputs(x, "wc", &names, stdin, &mut err);
     let counts: Vec<(String, [usize; 3])> = ins
         .iter()
-        .map(|(n, d)| (n.clone(), [d.iter().filter(|b| **b == b'\n').count(), String::from_utf8_lossy(d).split_whitespace().count(), d.len()]))
+        .map(|(n, d)| {
+            (
+                n.clone(),
+                [
+                    d.iter().filter(|b| **b == b'\n').count(),
+                    String::from_utf8_lossy(d).split_whitespace().count(),
+                    d.len(),
+                ],
+            )
+        })
         .collect();
     let mut all = counts.clone();
     if counts.len() > 1 {
@@ -321,9 +464,25 @@ pub(super) fn wc(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         }
         all.push(("total".into(), t));
     }
-    let sel: Vec<usize> = [(l, 0), (w, 1), (c, 2)].iter().filter(|x| x.0).map(|x| x.1).collect();
+    let sel: Vec<usize> = [(l, 0), (w, 1), (c, 2)]
+        .iter()
+        .filter(|x| x.0)
+        .map(|x| x.1)
+        .collect();
     let single = sel.len() == 1 && names.len() <= 1;
-    let width = if single { 1 } else if names.is_empty() { 7 } else { all.iter().flat_map(|(_, c)| c.iter()).max().copied().unwrap_or(0).to_string().len() };
+    let width = if single {
+        1
+    } else if names.is_empty() {
+        7
+    } else {
+        all.iter()
+            .flat_map(|(_, c)| c.iter())
+            .max()
+            .copied()
+            .unwrap_or(0)
+            .to_string()
+            .len()
+    };
     let mut out = String::new();
     for (n, cs) in all {
         let cols: Vec<String> = sel.iter().map(|i| format!("{:>width$}", cs[*i])).collect();
@@ -334,18 +493,47 @@ pub(super) fn wc(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         }
         out.push('\n');
     }
-    Out { stdout: out.into_bytes(), status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: out.into_bytes(),
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 pub(super) fn sort(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
-    let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a.trim_start_matches('-')).collect();
-    let names: Vec<String> = args.iter().filter(|a| !(a.starts_with('-') && a.len() > 1)).cloned().collect();
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-') && a.len() > 1)
+        .map(|a| a.trim_start_matches('-'))
+        .collect();
+    let names: Vec<String> = args
+        .iter()
+        .filter(|a| !(a.starts_with('-') && a.len() > 1))
+        .cloned()
+        .collect();
     let mut err = String::new();
-    let data: Vec<u8> = inputs(x, "sort", &names, stdin, &mut err).into_iter().flat_map(|d| d.1).collect();
-    let mut ls: Vec<String> = lines(&data).iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect();
+    let data: Vec<u8> = inputs(x, "sort", &names, stdin, &mut err)
+        .into_iter()
+        .flat_map(|d| d.1)
+        .collect();
+    let mut ls: Vec<String> = lines(&data)
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).into_owned())
+        .collect();
     if flags.contains('n') {
-        let num = |s: &str| s.trim().split(|c: char| !c.is_ascii_digit() && c != '-' && c != '.').next().and_then(|n| n.parse::<f64>().ok()).unwrap_or(0.0);
-        ls.sort_by(|a, b| num(a).partial_cmp(&num(b)).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.cmp(b)));
+        let num = |s: &str| {
+            s.trim()
+                .split(|c: char| !c.is_ascii_digit() && c != '-' && c != '.')
+                .next()
+                .and_then(|n| n.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        ls.sort_by(|a, b| {
+            num(a)
+                .partial_cmp(&num(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.cmp(b))
+        });
     } else {
         ls.sort();
     }
@@ -356,14 +544,25 @@ pub(super) fn sort(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         ls.dedup();
     }
     let out: String = ls.iter().map(|l| format!("{l}\n")).collect();
-    Out { stdout: out.into_bytes(), status: if err.is_empty() { 0 } else { 2 }, stderr: err.into_bytes() }
+    Out {
+        stdout: out.into_bytes(),
+        status: if err.is_empty() { 0 } else { 2 },
+        stderr: err.into_bytes(),
+    }
 }
 
 pub(super) fn uniq(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     let count = args.iter().any(|a| a == "-c");
-    let names: Vec<String> = args.iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    let names: Vec<String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
     let mut err = String::new();
-    let data: Vec<u8> = inputs(x, "uniq", &names, stdin, &mut err).into_iter().flat_map(|d| d.1).collect();
+    let data: Vec<u8> = inputs(x, "uniq", &names, stdin, &mut err)
+        .into_iter()
+        .flat_map(|d| d.1)
+        .collect();
     let mut out = String::new();
     let ls = lines(&data);
     let mut i = 0;
@@ -380,14 +579,25 @@ pub(super) fn uniq(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         }
         i = j;
     }
-    Out { stdout: out.into_bytes(), status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: out.into_bytes(),
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 fn ranges(spec: &str) -> Option<Vec<(usize, usize)>> {
     let mut out = Vec::new();
     for part in spec.split(',') {
         let (a, b) = match part.split_once('-') {
-            Some((a, b)) => (if a.is_empty() { 1 } else { a.parse().ok()? }, if b.is_empty() { usize::MAX } else { b.parse().ok()? }),
+            Some((a, b)) => (
+                if a.is_empty() { 1 } else { a.parse().ok()? },
+                if b.is_empty() {
+                    usize::MAX
+                } else {
+                    b.parse().ok()?
+                },
+            ),
             None => {
                 let n = part.parse().ok()?;
                 (n, n)
@@ -430,14 +640,23 @@ pub(super) fn cut(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     }
     let spec = fields.clone().or(chars.clone());
     let Some(spec) = spec else {
-        return Out::err("cut: you must specify a list of bytes, characters, or fields\nTry 'cut --help' for more information.\n", 1);
+        return Out::err(
+            "cut: you must specify a list of bytes, characters, or fields\nTry 'cut --help' for more information.\n",
+            1,
+        );
     };
     let Some(rs) = ranges(&spec) else {
-        return Out::err(format!("cut: invalid field value ‘{spec}’\nTry 'cut --help' for more information.\n"), 1);
+        return Out::err(
+            format!("cut: invalid field value ‘{spec}’\nTry 'cut --help' for more information.\n"),
+            1,
+        );
     };
     let sel = |k: usize| rs.iter().any(|(a, b)| *a <= k && k <= *b);
     let mut err = String::new();
-    let data: Vec<u8> = inputs(x, "cut", &names, stdin, &mut err).into_iter().flat_map(|d| d.1).collect();
+    let data: Vec<u8> = inputs(x, "cut", &names, stdin, &mut err)
+        .into_iter()
+        .flat_map(|d| d.1)
+        .collect();
     let mut out = String::new();
     for l in lines(&data) {
         let t = String::from_utf8_lossy(l);
@@ -445,19 +664,39 @@ pub(super) fn cut(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
             if !t.contains(delim) {
                 out.push_str(&t);
             } else {
-                let parts: Vec<&str> = t.split(delim).enumerate().filter(|(k, _)| sel(k + 1)).map(|(_, p)| p).collect();
+                let parts: Vec<&str> = t
+                    .split(delim)
+                    .enumerate()
+                    .filter(|(k, _)| sel(k + 1))
+                    .map(|(_, p)| p)
+                    .collect();
                 out.push_str(&parts.join(&delim.to_string()));
             }
         } else {
-            out.extend(t.chars().enumerate().filter(|(k, _)| sel(k + 1)).map(|(_, c)| c));
+            out.extend(
+                t.chars()
+                    .enumerate()
+                    .filter(|(k, _)| sel(k + 1))
+                    .map(|(_, c)| c),
+            );
         }
         out.push('\n');
     }
-    Out { stdout: out.into_bytes(), status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: out.into_bytes(),
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }
 
 fn tr_set(s: &str) -> Vec<char> {
-    let s = s.replace("[:lower:]", "a-z").replace("[:upper:]", "A-Z").replace("[:digit:]", "0-9").replace("[:space:]", " \t\n\r").replace("\\n", "\n").replace("\\t", "\t");
+    let s = s
+        .replace("[:lower:]", "a-z")
+        .replace("[:upper:]", "A-Z")
+        .replace("[:digit:]", "0-9")
+        .replace("[:space:]", " \t\n\r")
+        .replace("\\n", "\n")
+        .replace("\\t", "\t");
     let c: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -475,15 +714,33 @@ fn tr_set(s: &str) -> Vec<char> {
 
 pub(super) fn tr(args: &[String], stdin: &[u8]) -> Out {
     let delete = args.first().is_some_and(|a| a == "-d");
-    let sets: Vec<&String> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).collect();
+    let sets: Vec<&String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-') || a.len() == 1)
+        .collect();
     let text = String::from_utf8_lossy(stdin);
     if delete {
-        let Some(s) = sets.first() else { return Out::err("tr: missing operand\nTry 'tr --help' for more information.\n", 1) };
+        let Some(s) = sets.first() else {
+            return Out::err(
+                "tr: missing operand\nTry 'tr --help' for more information.\n",
+                1,
+            );
+        };
         let set = tr_set(s);
-        return Out::ok(text.chars().filter(|c| !set.contains(c)).collect::<String>());
+        return Out::ok(
+            text.chars()
+                .filter(|c| !set.contains(c))
+                .collect::<String>(),
+        );
     }
     if sets.len() < 2 {
-        return Out::err(format!("tr: missing operand after ‘{}’\nTwo strings must be given when translating.\nTry 'tr --help' for more information.\n", sets.first().map(|s| s.as_str()).unwrap_or("")), 1);
+        return Out::err(
+            format!(
+                "tr: missing operand after ‘{}’\nTwo strings must be given when translating.\nTry 'tr --help' for more information.\n",
+                sets.first().map(|s| s.as_str()).unwrap_or("")
+            ),
+            1,
+        );
     }
     let (a, b) = (tr_set(sets[0]), tr_set(sets[1]));
     let out: String = text
@@ -505,5 +762,9 @@ pub(super) fn tee(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
             err.push_str(&format!("tee: {n}: {e}\n"));
         }
     }
-    Out { stdout: stdin.to_vec(), status: if err.is_empty() { 0 } else { 1 }, stderr: err.into_bytes() }
+    Out {
+        stdout: stdin.to_vec(),
+        status: if err.is_empty() { 0 } else { 1 },
+        stderr: err.into_bytes(),
+    }
 }

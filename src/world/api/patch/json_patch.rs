@@ -13,12 +13,19 @@ fn split(path: &str) -> Result<Vec<String>, PatchError> {
         return Ok(vec![]);
     }
     let Some(rest) = path.strip_prefix('/') else {
-        return Err(PatchError(format!("json patch path must start with '/': {path}")));
+        return Err(PatchError(format!(
+            "json patch path must start with '/': {path}"
+        )));
     };
     Ok(rest.split('/').map(unescape).collect())
 }
 
-fn parent_mut<'a>(doc: &'a mut Value, toks: &[String], path: &str, op: &str) -> Result<&'a mut Value, PatchError> {
+fn parent_mut<'a>(
+    doc: &'a mut Value,
+    toks: &[String],
+    path: &str,
+    op: &str,
+) -> Result<&'a mut Value, PatchError> {
     let mut cur = doc;
     for t in toks {
         cur = match cur {
@@ -26,7 +33,11 @@ fn parent_mut<'a>(doc: &'a mut Value, toks: &[String], path: &str, op: &str) -> 
             Value::Array(a) => t.parse::<usize>().ok().and_then(move |i| a.get_mut(i)),
             _ => None,
         }
-        .ok_or_else(|| PatchError(format!("{op} operation does not apply: doc is missing path: \"{path}\": missing value")))?;
+        .ok_or_else(|| {
+            PatchError(format!(
+                "{op} operation does not apply: doc is missing path: \"{path}\": missing value"
+            ))
+        })?;
     }
     Ok(cur)
 }
@@ -56,23 +67,37 @@ fn add(doc: &mut Value, path: &str, value: Value, op: &str) -> Result<(), PatchE
             Ok(())
         }
         Value::Array(a) => {
-            let i = if last == "-" { a.len() } else { last.parse::<usize>().map_err(|_| PatchError(format!("{op} operation does not apply: doc is missing path: \"{path}\": missing value")))? };
+            let i = if last == "-" {
+                a.len()
+            } else {
+                last.parse::<usize>().map_err(|_| PatchError(format!("{op} operation does not apply: doc is missing path: \"{path}\": missing value")))?
+            };
             if i > a.len() {
-                return Err(PatchError(format!("{op} operation does not apply: doc is missing path: \"{path}\": missing value")));
+                return Err(PatchError(format!(
+                    "{op} operation does not apply: doc is missing path: \"{path}\": missing value"
+                )));
             }
             a.insert(i, value);
             Ok(())
         }
-        _ => Err(PatchError(format!("{op} operation does not apply: doc is missing path: \"{path}\": missing value"))),
+        _ => Err(PatchError(format!(
+            "{op} operation does not apply: doc is missing path: \"{path}\": missing value"
+        ))),
     }
 }
 
 fn remove(doc: &mut Value, path: &str, op: &str) -> Result<Value, PatchError> {
     let toks = split(path)?;
     let Some((last, parent)) = toks.split_last() else {
-        return Err(PatchError(format!("{op} operation does not apply: doc is missing path: \"{path}\": missing value")));
+        return Err(PatchError(format!(
+            "{op} operation does not apply: doc is missing path: \"{path}\": missing value"
+        )));
     };
-    let missing = || PatchError(format!("{op} operation does not apply: doc is missing path: \"{path}\": missing value"));
+    let missing = || {
+        PatchError(format!(
+            "{op} operation does not apply: doc is missing path: \"{path}\": missing value"
+        ))
+    };
     match parent_mut(doc, parent, path, op)? {
         Value::Object(m) => m.remove(last).ok_or_else(missing),
         Value::Array(a) => {
@@ -89,20 +114,32 @@ fn remove(doc: &mut Value, path: &str, op: &str) -> Result<Value, PatchError> {
 /// Applies an RFC 6902 patch (an array of operations).
 pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, PatchError> {
     let Some(list) = ops.as_array() else {
-        return Err(PatchError("json: cannot unmarshal object into Go value of type jsonpatch.Patch".into()));
+        return Err(PatchError(
+            "json: cannot unmarshal object into Go value of type jsonpatch.Patch".into(),
+        ));
     };
     let mut doc = target.clone();
     for o in list {
         let op = o.get("op").and_then(Value::as_str).unwrap_or("");
         let path = o.get("path").and_then(Value::as_str).unwrap_or("");
         match op {
-            "add" => add(&mut doc, path, o.get("value").cloned().unwrap_or(Value::Null), "add")?,
+            "add" => add(
+                &mut doc,
+                path,
+                o.get("value").cloned().unwrap_or(Value::Null),
+                "add",
+            )?,
             "remove" => {
                 remove(&mut doc, path, "remove")?;
             }
             "replace" => {
                 remove(&mut doc, path, "replace")?;
-                add(&mut doc, path, o.get("value").cloned().unwrap_or(Value::Null), "replace")?;
+                add(
+                    &mut doc,
+                    path,
+                    o.get("value").cloned().unwrap_or(Value::Null),
+                    "replace",
+                )?;
             }
             "move" => {
                 let from = o.get("from").and_then(Value::as_str).unwrap_or("");
@@ -117,7 +154,9 @@ pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, PatchError> {
             "test" => {
                 let v = get(&doc, path)?;
                 if Some(v) != o.get("value") {
-                    return Err(PatchError(format!("testing value {path} failed: test failed")));
+                    return Err(PatchError(format!(
+                        "testing value {path} failed: test failed"
+                    )));
                 }
             }
             other => return Err(PatchError(format!("Unexpected kind: {other}"))),
@@ -133,7 +172,8 @@ mod tests {
 
     #[test]
     fn ops() {
-        let d = json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "image": "x"}]}}}});
+        let d =
+            json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "image": "x"}]}}}});
         let p = json!([{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "y"}, {"op": "add", "path": "/spec/replicas", "value": 3}]);
         let r = json_patch(&d, &p).unwrap();
         assert_eq!(r["spec"]["template"]["spec"]["containers"][0]["image"], "y");

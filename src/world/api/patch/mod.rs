@@ -52,7 +52,13 @@ mod tests {
     #[test]
     fn merge_patch_rfc7386() {
         let t = json!({"a": "b", "c": {"d": "e", "f": "g"}});
-        assert_eq!(merge_patch(&t, &json!({"a": "z", "c": {"f": null}})), json!({"a": "z", "c": {"d": "e"}}));
-        assert_eq!(merge_patch(&json!({"a": [1, 2]}), &json!({"a": [3]})), json!({"a": [3]}));
+        assert_eq!(
+            merge_patch(&t, &json!({"a": "z", "c": {"f": null}})),
+            json!({"a": "z", "c": {"d": "e"}})
+        );
+        assert_eq!(
+            merge_patch(&json!({"a": [1, 2]}), &json!({"a": [3]})),
+            json!({"a": [3]})
+        );
     }
 }

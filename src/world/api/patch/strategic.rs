@@ -11,7 +11,14 @@ use super::PatchError;
 /// `patchMergeKey` tags of the built-in API types).
 pub fn merge_key(field: &str, sample: Option<&Value>) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "imagePullSecrets" | "env" | "tags" | "resourceClaims" => Some("name"),
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "imagePullSecrets"
+        | "env"
+        | "tags"
+        | "resourceClaims" => Some("name"),
         "volumeMounts" => Some("mountPath"),
         "volumeDevices" => Some("devicePath"),
         "ownerReferences" => Some("uid"),
@@ -48,7 +55,10 @@ fn merge_value(field: &str, target: &Value, patch: &Value) -> Result<Value, Patc
 }
 
 /// Merges maps; Ok(None) means the map itself is deleted (`$patch: delete`).
-fn merge_map(target: &Map<String, Value>, patch: &Map<String, Value>) -> Result<Option<Map<String, Value>>, PatchError> {
+fn merge_map(
+    target: &Map<String, Value>,
+    patch: &Map<String, Value>,
+) -> Result<Option<Map<String, Value>>, PatchError> {
     match patch.get("$patch").and_then(Value::as_str) {
         Some("delete") => return Ok(None),
         Some("replace") => {
@@ -90,10 +100,16 @@ fn merge_map(target: &Map<String, Value>, patch: &Map<String, Value>) -> Result<
 }
 
 fn merge_list(field: &str, target: &[Value], patch: &[Value]) -> Result<Vec<Value>, PatchError> {
-    if let Some(directive) = patch.iter().find_map(|p| p.get("$patch").and_then(Value::as_str)) {
-        if directive == "replace" {
-            return Ok(patch.iter().filter(|p| p.get("$patch").is_none()).cloned().collect());
-        }
+    if let Some(directive) = patch
+        .iter()
+        .find_map(|p| p.get("$patch").and_then(Value::as_str))
+        && directive == "replace"
+    {
+        return Ok(patch
+            .iter()
+            .filter(|p| p.get("$patch").is_none())
+            .cloned()
+            .collect());
     }
     if primitive_set(field) {
         let mut out = target.to_vec();
@@ -104,14 +120,19 @@ fn merge_list(field: &str, target: &[Value], patch: &[Value]) -> Result<Vec<Valu
         }
         return Ok(out);
     }
-    let Some(key) = merge_key(field, patch.first().or(target.first())).filter(|_| patch.iter().all(Value::is_object)) else {
+    let Some(key) = merge_key(field, patch.first().or(target.first()))
+        .filter(|_| patch.iter().all(Value::is_object))
+    else {
         return Ok(patch.to_vec());
     };
     let mut out: Vec<Value> = target.to_vec();
     for p in patch {
         let Some(pm) = p.as_object() else { continue };
         let Some(id) = pm.get(key) else {
-            return Err(PatchError(format!("map: {} does not contain declared merge key: {key}", Value::Object(pm.clone()))));
+            return Err(PatchError(format!(
+                "map: {} does not contain declared merge key: {key}",
+                Value::Object(pm.clone())
+            )));
         };
         let pos = out.iter().position(|t| t.get(key) == Some(id));
         if pm.get("$patch").and_then(Value::as_str) == Some("delete") {
@@ -158,7 +179,9 @@ pub fn three_way_patch(original: Option<&Value>, modified: &Value) -> Value {
                 Value::Object(out)
             }
             (Some(Value::Array(o)), Value::Array(m)) => {
-                let Some(key) = merge_key(field, m.first().or(o.first())).filter(|_| m.iter().chain(o.iter()).all(Value::is_object)) else {
+                let Some(key) = merge_key(field, m.first().or(o.first()))
+                    .filter(|_| m.iter().chain(o.iter()).all(Value::is_object))
+                else {
                     return modified.clone();
                 };
                 let mut out: Vec<Value> = m
@@ -169,13 +192,13 @@ pub fn three_way_patch(original: Option<&Value>, modified: &Value) -> Value {
                     })
                     .collect();
                 for prev in o {
-                    if !m.iter().any(|x| x.get(key) == prev.get(key)) {
-                        if let Some(id) = prev.get(key) {
-                            let mut d = Map::new();
-                            d.insert("$patch".into(), Value::String("delete".into()));
-                            d.insert(key.into(), id.clone());
-                            out.push(Value::Object(d));
-                        }
+                    if !m.iter().any(|x| x.get(key) == prev.get(key))
+                        && let Some(id) = prev.get(key)
+                    {
+                        let mut d = Map::new();
+                        d.insert("$patch".into(), Value::String("delete".into()));
+                        d.insert(key.into(), id.clone());
+                        out.push(Value::Object(d));
                     }
                 }
                 Value::Array(out)
@@ -202,14 +225,26 @@ mod tests {
         assert_eq!(cs[1]["image"], "y");
         let del = json!({"spec": {"template": {"spec": {"containers": [{"name": "b", "$patch": "delete"}]}}}});
         let r = strategic_merge("Deployment", &d, &del).unwrap();
-        assert_eq!(r["spec"]["template"]["spec"]["containers"].as_array().unwrap().len(), 1);
-        let r = strategic_merge("Deployment", &json!({"spec": {"minReadySeconds": 0}}), &json!({"spec": {"minReadySeconds": 10}})).unwrap();
+        assert_eq!(
+            r["spec"]["template"]["spec"]["containers"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        let r = strategic_merge(
+            "Deployment",
+            &json!({"spec": {"minReadySeconds": 0}}),
+            &json!({"spec": {"minReadySeconds": 10}}),
+        )
+        .unwrap();
         assert_eq!(r["spec"]["minReadySeconds"], 10);
     }
 
     #[test]
     fn apply_deletes_what_the_manifest_dropped() {
-        let original = json!({"metadata": {"labels": {"a": "1", "b": "2"}}, "spec": {"replicas": 3}});
+        let original =
+            json!({"metadata": {"labels": {"a": "1", "b": "2"}}, "spec": {"replicas": 3}});
         let modified = json!({"metadata": {"labels": {"a": "1"}}, "spec": {"replicas": 3}});
         let live = json!({"metadata": {"labels": {"a": "1", "b": "2", "c": "3"}}, "spec": {"replicas": 5, "paused": true}});
         let p = three_way_patch(Some(&original), &modified);

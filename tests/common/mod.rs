@@ -1,0 +1,51 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use kubelab::workstation::{Workstation, run_script};
+use kubelab::world::default_world;
+
+/// Runs a script on a fresh default world; returns (stdout, stderr, status).
+pub fn kubelab(script: &str) -> (String, String, i32) {
+    let mut ws = Workstation::new(default_world::build(1));
+    let (o, e, s) = run_script(&mut ws, script, false);
+    (
+        String::from_utf8(o).unwrap(),
+        String::from_utf8(e).unwrap(),
+        s,
+    )
+}
+
+/// Runs a script with `--echo` on a fresh default world: the transcript a student sees.
+pub fn transcript(script: &str) -> String {
+    let mut ws = Workstation::new(default_world::build(1));
+    let (o, _, _) = run_script(&mut ws, script, true);
+    String::from_utf8(o).unwrap()
+}
+
+/// Whether the real kubectl is on PATH.
+pub fn have_kubectl() -> bool {
+    std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs a command line with the real kubectl (through `sh -c`, offline, isolated HOME).
+pub fn real(line: &str) -> (String, String, i32) {
+    let home = std::env::temp_dir().join("kubelab-real-kubectl-home");
+    let _ = std::fs::create_dir_all(&home);
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(line)
+        .env("HOME", &home)
+        .env("KUBECONFIG", home.join("config"))
+        .env_remove("KUBECTL_EXTERNAL_DIFF")
+        .output()
+        .expect("sh");
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        o.status.code().unwrap_or(-1),
+    )
+}
