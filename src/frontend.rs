@@ -23,7 +23,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
     };
     for w in &inv.warnings {
-        ctx.io.err(w);
+        ctx.io.err(&format!("{w}\n"));
     }
     if inv.help {
         let f = Failure::Unsupported(format!(
@@ -59,11 +59,15 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         &argv.join(" "),
     );
     ctx.world.settle();
+    // Within one command the controllers do not run between its requests (a real apiserver
+    // answers a command's requests faster than the controllers react); they catch up after.
+    let settle_on_write = std::mem::replace(&mut ctx.world.settle_on_write, false);
     let result = if program == "oc" {
         crate::oc::dispatch(ctx, &inv).unwrap_or_else(|| crate::kubectl::verbs::dispatch(ctx, &inv))
     } else {
         crate::kubectl::verbs::dispatch(ctx, &inv)
     };
+    ctx.world.settle_on_write = settle_on_write;
     ctx.world.settle();
     ctx.world.set_actor("", "");
     match result {

@@ -122,7 +122,14 @@ impl Workstation {
             world: &mut self.world,
             config: &mut self.config,
         };
-        self.shell.run(input, &mut host)
+        let mut out = self.shell.run(input, &mut host);
+        // What the simulation capped or gave up on, said once, after the command's own output.
+        for n in self.world.notices.drain(..) {
+            let line = format!("{n}\n");
+            out.stderr.extend(line.as_bytes());
+            out.combined.extend(line.as_bytes());
+        }
+        out
     }
 
     /// The prompt to show before the next input.

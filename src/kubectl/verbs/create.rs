@@ -129,14 +129,16 @@ pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) 
             match ctx.world.create(send, dry == DryRun::Server) {
                 Ok(o) => o,
                 Err(e) => {
-                    return Err(match e.reason {
-                        crate::world::Reason::AlreadyExists
-                        | crate::world::Reason::NotFound
-                        | crate::world::Reason::Forbidden => {
-                            Failure::Message(format!("failed to create {what}: {}", e.message))
-                        }
-                        _ => Failure::Api(e),
-                    });
+                    // kubectl wraps every error of a create subcommand (`failed to create
+                    // deployment: %v`), so the status message shows, not CheckErr's form.
+                    let message = if e.reason == crate::world::Reason::Invalid {
+                        status_message_invalid(kind, meta::name(&obj), &e)
+                    } else {
+                        e.message.clone()
+                    };
+                    return Err(Failure::Message(format!(
+                        "failed to create {what}: {message}"
+                    )));
                 }
             }
         }
@@ -153,4 +155,27 @@ pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) 
             .out(&output::print_structured(&out, &[result], false, true)?),
     }
     Ok(())
+}
+
+/// The API status message of an Invalid error (`Deployment.apps "x" is invalid: field: detail`,
+/// several causes in brackets).
+fn status_message_invalid(
+    kind: &crate::world::api::kinds::KindInfo,
+    name: &str,
+    e: &crate::world::ApiError,
+) -> String {
+    let gk = if kind.group.is_empty() {
+        kind.kind.to_string()
+    } else {
+        format!("{}.{}", kind.kind, kind.group)
+    };
+    let causes: Vec<String> = e
+        .causes
+        .iter()
+        .map(|c| format!("{}: {}", c.field, c.detail))
+        .collect();
+    match causes.as_slice() {
+        [one] => format!("{gk} \"{name}\" is invalid: {one}"),
+        _ => format!("{gk} \"{name}\" is invalid: [{}]", causes.join(", ")),
+    }
 }

@@ -12,6 +12,7 @@ pub mod rollout;
 pub mod scale;
 pub mod set_image;
 pub mod targets;
+pub mod version;
 pub mod wait;
 
 use crate::kubectl::context::Ctx;
@@ -36,6 +37,7 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ["patch"] => patch::run(ctx, f),
         ["edit"] => edit::run(ctx, f),
         ["wait"] => wait::run(ctx, f),
+        ["version"] => version::run(ctx, f),
         ["rollout", "status"] => rollout::status_cmd(ctx, f),
         ["rollout", "history"] => rollout::history(ctx, f),
         ["rollout", "undo"] => rollout::undo(ctx, f),

@@ -166,13 +166,36 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     ) = (
         false, false, false, false, false, false, false, false, false, false,
     );
+    let (mut after, mut before) = (0usize, 0usize);
     let mut pattern: Option<String> = None;
     let mut patterns_e: Vec<String> = Vec::new();
     let mut files = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        if a == "-e" {
+        let ctx_flag = ["-A", "-B", "-C"]
+            .iter()
+            .find(|f| a.starts_with(**f))
+            .copied();
+        if let Some(flag) = ctx_flag {
+            let v = if a.len() > 2 {
+                a[2..].to_string()
+            } else {
+                i += 1;
+                args.get(i).cloned().unwrap_or_default()
+            };
+            let Ok(n) = v.parse::<usize>() else {
+                return Out::err(format!("grep: {v}: invalid context length argument\n"), 2);
+            };
+            match flag {
+                "-A" => after = n,
+                "-B" => before = n,
+                _ => {
+                    after = n;
+                    before = n;
+                }
+            }
+        } else if a == "-e" {
             i += 1;
             patterns_e.extend(args.get(i).cloned());
         } else if a == "--" {
@@ -279,11 +302,56 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
             name.clone()
         };
         let mut n = 0;
-        for (ln, line) in lines(&data).iter().enumerate() {
+        let all_lines = lines(&data);
+        let mut last_printed: Option<usize> = None;
+        let mut pending_after = 0usize;
+        for (ln, line) in all_lines.iter().enumerate() {
             let text = String::from_utf8_lossy(line);
             let hit = re.is_match(&text) != inv;
+            let context = after > 0 || before > 0;
             if !hit {
+                if context && pending_after > 0 && !(quiet || count || names_only) {
+                    pending_after -= 1;
+                    let sep = if multi {
+                        format!("{label}-")
+                    } else {
+                        String::new()
+                    };
+                    let num = if number {
+                        format!("{}-", ln + 1)
+                    } else {
+                        String::new()
+                    };
+                    out.push_str(&format!("{sep}{num}{text}\n"));
+                    last_printed = Some(ln);
+                }
                 continue;
+            }
+            if context && !(quiet || count || names_only) {
+                let start = ln.saturating_sub(before);
+                let from = match last_printed {
+                    Some(p) if p + 1 >= start => p + 1,
+                    Some(_) => {
+                        out.push_str("--\n");
+                        start
+                    }
+                    None => start,
+                };
+                for (k, l) in all_lines.iter().enumerate().take(ln).skip(from) {
+                    let sep = if multi {
+                        format!("{label}-")
+                    } else {
+                        String::new()
+                    };
+                    let num = if number {
+                        format!("{}-", k + 1)
+                    } else {
+                        String::new()
+                    };
+                    out.push_str(&format!("{sep}{num}{}\n", String::from_utf8_lossy(l)));
+                }
+                last_printed = Some(ln);
+                pending_after = after;
             }
             n += 1;
             matched = true;

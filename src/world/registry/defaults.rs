@@ -122,6 +122,17 @@ fn defs() -> Vec<Def> {
             ..d(&["redis:7.2", "redis:latest"], 45, 50)
         },
         Def {
+            entrypoint: &["docker-entrypoint.sh"],
+            cmd: &["redis-server"],
+            ports: &["6379/tcp"],
+            ..d(&["redis:5.0.4"], 36, 2100)
+        },
+        Def {
+            cmd: &["sh"],
+            exits: Some(0),
+            ..d(&["busybox:1.28"], 1, 2600)
+        },
+        Def {
             cmd: &["sh"],
             exits: Some(0),
             multi_arch: true,
