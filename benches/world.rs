@@ -1,5 +1,8 @@
 //! World-level benchmarks: a 1,000-replica rollout (target: under 200 ms).
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use kubelab::world::World;
 use kubelab::world::api::kinds;

@@ -18,6 +18,7 @@ pub use files::ShellFiles;
 pub const THINK_TIME_MS: i64 = 1000;
 
 /// A student's workstation attached to a cluster.
+#[derive(Clone)]
 pub struct Workstation {
     /// The cluster.
     pub world: World,

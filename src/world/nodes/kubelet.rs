@@ -179,6 +179,7 @@ fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
                 finished: None,
                 blocked: None,
                 wake: None,
+                status_fingerprint: 0,
             },
         );
     }

@@ -66,7 +66,7 @@ impl NodeRuntime {
 }
 
 /// The state of one container as the kubelet tracks it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerState {
     /// Not started yet, or waiting (reason and message as `kubectl` shows them).
     Waiting { reason: String, message: String },
@@ -194,4 +194,6 @@ pub struct PodRuntime {
     pub blocked: Option<(String, String)>,
     /// The earliest pending wake-up timer, if any.
     pub wake: Option<Millis>,
+    /// Fingerprint of what the last written status was built from (0: never written).
+    pub status_fingerprint: u64,
 }

@@ -152,6 +152,27 @@ fn cond(ty: &str, ok: bool, since: Millis, reason: Option<(&str, String)>) -> Va
     c
 }
 
+/// A hash of everything in the runtime that the written status depends on.
+fn fingerprint(rt: &super::PodRuntime) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    rt.ip.hash(&mut h);
+    rt.start_time.hash(&mut h);
+    rt.finished.hash(&mut h);
+    for c in &rt.containers {
+        c.name.hash(&mut h);
+        c.init.hash(&mut h);
+        c.state.hash(&mut h);
+        c.last_terminated.hash(&mut h);
+        c.restart_count.hash(&mut h);
+        c.ready.hash(&mut h);
+        c.image_id.hash(&mut h);
+        c.image_name.hash(&mut h);
+        c.container_id.hash(&mut h);
+    }
+    h.finish() | 1
+}
+
 /// Rewrites the pod's status from its runtime (only when something changed).
 pub fn write(world: &mut World, uid: &str) {
     let now = world.now();
@@ -161,6 +182,11 @@ pub fn write(world: &mut World, uid: &str) {
     let Some(rt) = world.pods.get(uid) else {
         return;
     };
+    let fp = fingerprint(rt);
+    if fp == rt.status_fingerprint {
+        // Nothing the status is built from changed since it was last written.
+        return;
+    }
     let (ns, name) = (rt.namespace.clone(), rt.name.clone());
     let Some(pod) = world.store.get(k, &ns, &name) else {
         return;
@@ -180,6 +206,7 @@ pub fn write(world: &mut World, uid: &str) {
     let Some(rt) = world.pods.get_mut(uid) else {
         return;
     };
+    rt.status_fingerprint = fp;
     let phase = phase(rt);
     let init_names: Vec<String> = rt
         .containers

@@ -1,0 +1,50 @@
+//! Command-level benchmarks through the workstation (shell + kubectl front end + world):
+//! the course's mongo exercise end to end (target: under 5 ms) and the latency of one
+//! `kubectl get pods` on 300 pods.
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use kubelab::workstation::{Workstation, run_script};
+use kubelab::world::default_world;
+
+const MONGO: &str = "kubectl create deployment mongo --image=mongo:4.2 --replicas=10
+kubectl patch deployment mongo -p '{\"spec\":{\"strategy\":{\"rollingUpdate\":{\"maxSurge\":\"50%\",\"maxUnavailable\":\"50%\"}}}}'
+kubectl rollout status deployment/mongo
+kubectl set image deployment/mongo mongo=mongo:4.4 --record
+kubectl rollout status deployment/mongo
+kubectl rollout history deployment/mongo
+kubectl rollout undo deployment/mongo
+kubectl rollout status deployment/mongo
+kubectl rollout history deployment/mongo
+";
+
+fn benches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("commands");
+    g.bench_function("default_world", |b| b.iter(|| default_world::build(1)));
+    let base = Workstation::new(default_world::build(1));
+    g.bench_function("mongo_exercise_on_built_world", |b| {
+        b.iter(|| {
+            let mut ws = base.clone();
+            run_script(&mut ws, MONGO, false)
+        })
+    });
+    g.bench_function("mongo_exercise", |b| {
+        b.iter(|| {
+            let mut ws = Workstation::new(default_world::build(1));
+            run_script(&mut ws, MONGO, false)
+        })
+    });
+    let mut ws = Workstation::new(default_world::build(1));
+    run_script(
+        &mut ws,
+        "kubectl create deployment web --image=nginx:1.7.9 --replicas=300\nsleep 60\n",
+        false,
+    );
+    g.bench_function("get_pods_300", |b| b.iter(|| ws.run("kubectl get pods")));
+    g.finish();
+}
+
+criterion_group!(commands, benches);
+criterion_main!(commands);
