@@ -1,15 +1,21 @@
 //! kubelab's own command line: `kubelab shell | run | grade | lint`.
 
+mod grade;
+mod run;
 mod shell;
 
 const USAGE: &str = "kubelab: hands-on Kubernetes and OpenShift labs on a simulated cluster
 
 Usage:
-  kubelab shell [--echo] [--seed N]   the student's prompt on the default world; reads command
-                                      lines from standard input when it is not a terminal
-  kubelab run LAB...                  run a lab's reference solution and checks
-  kubelab grade LAB SESSION...        grade recorded sessions
-  kubelab lint LAB...                 prove each check of a lab can fail and can pass
+  kubelab shell [LAB] [--echo] [--record FILE] [--instructor] [--seed N]
+        the student's prompt (on the lab's world, or the default world); reads command lines
+        from standard input when it is not a terminal
+  kubelab run [--bless] [--seed N] LAB...
+        run each lab's setup, reference solution, expected outputs, asserts and checks
+  kubelab grade LAB SESSION... [--format text|json|junit] [--jobs N] [--seed N]
+        replay recorded sessions (or plain files of command lines) and score them
+  kubelab lint LAB...
+        prove each check can fail (after setup) and pass (after the reference solution)
   kubelab --help                      this text
 ";
 
@@ -22,12 +28,9 @@ pub fn main() -> i32 {
             print!("{USAGE}");
             0
         }
-        Some(cmd @ ("run" | "grade" | "lint")) => {
-            eprintln!(
-                "kubelab: `{cmd}` is not available in this build yet: the lab language lands with issue #4"
-            );
-            2
-        }
+        Some("run") => run::main_run(&args[1..]),
+        Some("lint") => run::main_lint(&args[1..]),
+        Some("grade") => grade::main(&args[1..]),
         Some(other) => {
             eprintln!("kubelab: unknown command \"{other}\"\n\n{USAGE}");
             2

@@ -1,1 +1,11 @@
-//! The `runner` layer.
+//! Running labs: a [`session::LabSession`] (world after setup + Rhai checks), `kubelab run`
+//! ([`run`]), expected-output matching ([`expect`]), `kubelab grade` ([`grade`]) and
+//! `kubelab lint` ([`lint`]).
+
+pub mod expect;
+pub mod grade;
+pub mod lint;
+pub mod run;
+pub mod session;
+
+pub use session::{CheckOutcome, LabSession};

@@ -143,6 +143,11 @@ impl Shell {
 
     /// Runs one complete input (one or more lines).
     pub fn run(&mut self, input: &str, host: &mut dyn Host) -> RunOutput {
+        self.run_with_stdin(input, b"", host)
+    }
+
+    /// Runs one complete input with the given standard input.
+    pub fn run_with_stdin(&mut self, input: &str, stdin: &[u8], host: &mut dyn Host) -> RunOutput {
         if let Some(f) = &self.interrupt {
             f.store(false, Ordering::SeqCst);
         }
@@ -170,7 +175,7 @@ impl Shell {
         let mut x = exec::Exec::new(&mut self.state, host, self.limits, self.interrupt.clone());
         let status = x.run_list(
             &list,
-            b"",
+            stdin,
             exec::Fds {
                 out: exec::STDOUT,
                 err: exec::STDERR,

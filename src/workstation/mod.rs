@@ -92,45 +92,19 @@ impl Workstation {
         }
     }
 
-    /// Runs one complete input (see [`crate::shell::incomplete`]).
+    /// Runs one complete input (see [`crate::shell::incomplete`]), after the think time.
     pub fn run(&mut self, input: &str) -> RunOutput {
         if self.inputs > 0 {
             self.world.advance(THINK_TIME_MS);
         }
         self.inputs += 1;
-        if let Some(mut session) = self.config.debug_session.take() {
-            let mut out = RunOutput::default();
-            let mut open = true;
-            for line in input.lines() {
-                let (o, e, status, still) =
-                    crate::oc::node_debug::run_line(&self.world, &mut session, line);
-                out.stdout.extend(o.as_bytes());
-                out.combined.extend(o.as_bytes());
-                out.stderr.extend(e.as_bytes());
-                out.combined.extend(e.as_bytes());
-                out.status = status;
-                if !still {
-                    open = false;
-                    break;
-                }
-            }
-            if open {
-                self.config.debug_session = Some(session);
-            }
-            return out;
-        }
-        let mut host = WorldHost {
-            world: &mut self.world,
-            config: &mut self.config,
-        };
-        let mut out = self.shell.run(input, &mut host);
-        // What the simulation capped or gave up on, said once, after the command's own output.
-        for n in self.world.notices.drain(..) {
-            let line = format!("{n}\n");
-            out.stderr.extend(line.as_bytes());
-            out.combined.extend(line.as_bytes());
-        }
-        out
+        run_on(
+            &mut self.world,
+            &mut self.shell,
+            &mut self.config,
+            input,
+            b"",
+        )
     }
 
     /// The prompt to show before the next input.
@@ -140,4 +114,44 @@ impl Workstation {
             None => "$ ".into(),
         }
     }
+}
+
+/// Runs one input on the given world, shell and kubeconfig (no think time); `stdin` is the
+/// input's standard input. Lab scripts use this to run `cluster.kubectl(...)` lines.
+pub fn run_on(
+    world: &mut World,
+    shell: &mut Shell,
+    config: &mut ClientConfig,
+    input: &str,
+    stdin: &[u8],
+) -> RunOutput {
+    if let Some(mut session) = config.debug_session.take() {
+        let mut out = RunOutput::default();
+        let mut open = true;
+        for line in input.lines() {
+            let (o, e, status, still) = crate::oc::node_debug::run_line(world, &mut session, line);
+            out.stdout.extend(o.as_bytes());
+            out.combined.extend(o.as_bytes());
+            out.stderr.extend(e.as_bytes());
+            out.combined.extend(e.as_bytes());
+            out.status = status;
+            if !still {
+                open = false;
+                break;
+            }
+        }
+        if open {
+            config.debug_session = Some(session);
+        }
+        return out;
+    }
+    let mut host = WorldHost { world, config };
+    let mut out = shell.run_with_stdin(input, stdin, &mut host);
+    // What the simulation capped or gave up on, said once, after the command's own output.
+    for n in world.notices.drain(..) {
+        let line = format!("{n}\n");
+        out.stderr.extend(line.as_bytes());
+        out.combined.extend(line.as_bytes());
+    }
+    out
 }

@@ -1,0 +1,150 @@
+//! `kubelab grade`: replays a student's session (a file of command lines, as `kubelab shell
+//! LAB --record` writes it) on a fresh lab world and scores the checks. A session is bounded:
+//! at most [`MAX_INPUTS`] inputs, [`MAX_BYTES`] of text and [`MAX_VIRTUAL_MS`] of virtual
+//! time; the shell bounds each loop. Whatever it holds, it gets a score.
+
+use serde::Serialize;
+
+use super::session::{CheckOutcome, LabSession};
+use crate::lab::Lab;
+use crate::workstation::inputs;
+
+/// Inputs replayed at most.
+pub const MAX_INPUTS: usize = 2_000;
+/// Session text read at most.
+pub const MAX_BYTES: usize = 1 << 20;
+/// Virtual time a session may take.
+pub const MAX_VIRTUAL_MS: i64 = 8 * 3600 * 1000;
+/// The line `kubelab shell --record` writes when the student typed `reset`.
+pub const RESET_MARK: &str = "# kubelab: reset";
+
+/// One graded session.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grade {
+    /// The session's name (its file).
+    pub session: String,
+    /// The lab's title.
+    pub lab: String,
+    /// Each check.
+    pub checks: Vec<CheckOutcome>,
+    /// Points earned.
+    pub earned: u32,
+    /// Points possible.
+    pub total: u32,
+    /// Why replaying stopped early, if it did.
+    pub note: Option<String>,
+}
+
+/// Grades one session's text.
+pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
+    let mut note = None;
+    let text = if text.len() > MAX_BYTES {
+        note = Some(format!(
+            "only the first {MAX_BYTES} bytes of the session were replayed"
+        ));
+        let mut end = MAX_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &text[..end]
+    } else {
+        text
+    };
+    let total = lab.total_points();
+    let mut s = match LabSession::start(lab, seed) {
+        Ok(s) => s,
+        Err(e) => {
+            return Grade {
+                session: name.into(),
+                lab: lab.title.clone(),
+                checks: vec![],
+                earned: 0,
+                total,
+                note: Some(e),
+            };
+        }
+    };
+    let start = s.ws.world.now();
+    for (n, input) in inputs(text).into_iter().enumerate() {
+        if n >= MAX_INPUTS {
+            note = Some(format!(
+                "only the first {MAX_INPUTS} commands were replayed"
+            ));
+            break;
+        }
+        if input.trim() == RESET_MARK {
+            match LabSession::start(lab, seed) {
+                Ok(fresh) => s = fresh,
+                Err(e) => note = Some(e),
+            }
+            continue;
+        }
+        let out = s.run(&input);
+        if out.exit.is_some() {
+            break;
+        }
+        if s.ws.world.now() - start > MAX_VIRTUAL_MS {
+            note = Some(
+                "the session ran past 8 hours of virtual time; the rest was not replayed".into(),
+            );
+            break;
+        }
+    }
+    let checks: Vec<CheckOutcome> = lab.checks.iter().map(|c| s.check(c)).collect();
+    let earned = checks.iter().map(|c| c.earned).sum();
+    Grade {
+        session: name.into(),
+        lab: lab.title.clone(),
+        checks,
+        earned,
+        total,
+        note,
+    }
+}
+
+/// `--format text`.
+pub fn to_text(g: &Grade) -> String {
+    let mut out = format!("== {} ({})\n", g.session, g.lab);
+    if let Some(n) = &g.note {
+        out.push_str(&format!("note: {n}\n"));
+    }
+    out.push_str(&super::run::format_checks(&g.checks));
+    out
+}
+
+/// `--format json`: one JSON document for all sessions.
+pub fn to_json(grades: &[Grade]) -> String {
+    let mut s = serde_json::to_string_pretty(grades).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `--format junit`: one test suite per session, one test case per check.
+pub fn to_junit(grades: &[Grade]) -> String {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new("kubelab");
+    for g in grades {
+        let mut suite = TestSuite::new(g.session.clone());
+        for c in &g.checks {
+            let status = if c.earned == c.points {
+                TestCaseStatus::success()
+            } else {
+                let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                st.set_message(
+                    c.reason
+                        .clone()
+                        .unwrap_or_else(|| "the check is not met".into()),
+                );
+                st
+            };
+            let mut tc = TestCase::new(format!("{} [{} points]", c.what, c.points), status);
+            tc.set_classname(g.lab.clone());
+            suite.add_test_case(tc);
+        }
+        if let Some(n) = &g.note {
+            suite.set_system_err(n.clone());
+        }
+        report.add_test_suite(suite);
+    }
+    report.to_string().unwrap_or_default()
+}

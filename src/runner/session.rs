@@ -1,0 +1,155 @@
+//! A lab session: the workstation (shell, files, cluster) after the lab's setup, with a
+//! sandboxed Rhai engine to run checks and asserts against it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rhai::{Dynamic, Engine};
+
+use crate::lab::parse::rhai_position;
+use crate::lab::{Block, Check, Lab};
+use crate::script::engine::{self, Limits, PrintSink};
+use crate::script::{CommandOutput, Host};
+use crate::shell::{RunOutput, Shell, Vfs};
+use crate::workstation::{Workstation, run_on};
+use crate::world::{World, default_world};
+
+/// What a check earned.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CheckOutcome {
+    /// What it checks.
+    pub what: String,
+    /// Points it is worth.
+    pub points: u32,
+    /// Points earned (all or nothing).
+    pub earned: u32,
+    /// Why it failed: the check's own reason, or the error it raised.
+    pub reason: Option<String>,
+    /// The task it belongs to (1-based), if any.
+    pub task: Option<usize>,
+}
+
+/// A running lab.
+pub struct LabSession {
+    /// The workstation.
+    pub ws: Workstation,
+    engine: Engine,
+    prints: PrintSink,
+    path: String,
+}
+
+impl LabSession {
+    /// A fresh world for `lab` with its setup blocks run. The error names the failing block.
+    pub fn start(lab: &Lab, seed: u64) -> Result<LabSession, String> {
+        let prints: PrintSink = Rc::new(RefCell::new(Vec::new()));
+        let engine = engine::build(&Limits::default(), prints.clone());
+        let mut s = LabSession {
+            ws: Workstation::new(default_world::build(seed)),
+            engine,
+            prints,
+            path: lab.path.clone(),
+        };
+        for b in &lab.setups {
+            let _ = s.eval(b).map_err(|e| format!("setup failed: {e}"))?;
+        }
+        s.ws.world.settle();
+        Ok(s)
+    }
+
+    /// Runs one input at the student's prompt.
+    pub fn run(&mut self, input: &str) -> RunOutput {
+        self.ws.run(input)
+    }
+
+    /// What scripts printed since the last call.
+    pub fn take_prints(&mut self) -> Vec<String> {
+        std::mem::take(&mut *self.prints.borrow_mut())
+    }
+
+    /// Lends the world, shell and kubeconfig to a Rhai host for `f`.
+    fn with_host<T>(&mut self, f: impl FnOnce(&Engine, &Host) -> T) -> T {
+        let world = std::mem::replace(&mut self.ws.world, World::empty(0, 0));
+        let shell = std::mem::replace(&mut self.ws.shell, Shell::new(Vfs::new()));
+        let config = std::mem::take(&mut self.ws.config);
+        let world_rc = Rc::new(RefCell::new(world));
+        let rest = Rc::new(RefCell::new((shell, config)));
+        let (w2, r2) = (world_rc.clone(), rest.clone());
+        let run = Rc::new(move |line: &str, stdin: &[u8]| {
+            let mut w = w2.borrow_mut();
+            let mut r = r2.borrow_mut();
+            let (sh, cfg) = &mut *r;
+            let o = run_on(&mut w, sh, cfg, line, stdin);
+            CommandOutput {
+                stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+                status: o.status,
+            }
+        });
+        let r3 = rest.clone();
+        let host = Host {
+            world: world_rc.clone(),
+            run,
+            namespace: Rc::new(move || r3.borrow().1.namespace.clone()),
+        };
+        let out = f(&self.engine, &host);
+        drop(host);
+        self.ws.world = match Rc::try_unwrap(world_rc) {
+            Ok(c) => c.into_inner(),
+            Err(rc) => rc.borrow().clone(),
+        };
+        let (shell, config) = match Rc::try_unwrap(rest) {
+            Ok(c) => c.into_inner(),
+            Err(rc) => rc.borrow().clone(),
+        };
+        self.ws.shell = shell;
+        self.ws.config = config;
+        out
+    }
+
+    /// Evaluates a block; errors carry the lab file's position.
+    pub fn eval(&mut self, b: &Block) -> Result<Dynamic, String> {
+        let path = self.path.clone();
+        self.with_host(|engine, host| {
+            let mut scope = crate::script::scope_for(host);
+            engine
+                .eval_with_scope::<Dynamic>(&mut scope, &b.source)
+                .map_err(|e| {
+                    let (l, c) = rhai_position(b, e.position());
+                    let mut msg = e.to_string();
+                    if let Some(i) = msg.rfind(" (line ") {
+                        msg.truncate(i);
+                    }
+                    format!("{path}:{l}:{c}: {msg}")
+                })
+        })
+    }
+
+    /// Evaluates a check: `true` earns its points; `false` or a reason string earns none.
+    pub fn check(&mut self, c: &Check) -> CheckOutcome {
+        let (earned, reason) = match self.eval(&c.block) {
+            Ok(v) if v.is_bool() => {
+                if v.as_bool().unwrap_or(false) {
+                    (c.points, None)
+                } else {
+                    (0, None)
+                }
+            }
+            Ok(v) if v.is_string() => (0, Some(v.into_string().unwrap_or_default())),
+            Ok(v) => (
+                0,
+                Some(format!(
+                    "the check returned {} `{v}`; a check returns true, false or a reason string",
+                    v.type_name()
+                )),
+            ),
+            Err(e) => (0, Some(e)),
+        };
+        CheckOutcome {
+            what: c.what.clone(),
+            points: c.points,
+            earned,
+            reason,
+            task: c.task.map(|t| t + 1),
+        }
+    }
+}
