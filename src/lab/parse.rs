@@ -238,6 +238,9 @@ fn stray(path: &str, text: &str, p: &Pair<'_, Rule>, in_task: bool) -> Diagnosti
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
         .collect();
+    if KEYWORDS.contains(&word.as_str()) {
+        return malformed(path, text, p, &word);
+    }
     let d = at(path, text, p, "").width(word.chars().count().max(1));
     if !word.is_empty() {
         let close = KEYWORDS
@@ -272,6 +275,87 @@ fn stray(path: &str, text: &str, p: &Pair<'_, Rule>, in_task: bool) -> Diagnosti
     } else {
         Diagnostic { message: format!("unexpected text: `{s}`"), ..d }.help("after the `lab` line come `intro`, `setup { }`, `task \"TITLE\" { }`, `check` and `assert`; comments start with `#`")
     }
+}
+
+/// A line that starts with a keyword but is not the item it should be: say what is missing.
+fn malformed(path: &str, text: &str, p: &Pair<'_, Rule>, word: &str) -> Diagnostic {
+    if let Some((l, c, what)) = unclosed_block(text) {
+        return Diagnostic::at(
+            path,
+            text,
+            l,
+            c,
+            format!("the `{{` opening {what} is never closed"),
+        )
+        .help("add the matching `}` on its own line at the end of the block");
+    }
+    if let Some((l, c, triple)) = unterminated_string(text) {
+        let d = Diagnostic::at(
+            path,
+            text,
+            l,
+            c,
+            if triple {
+                "this `\"\"\"` text is never closed"
+            } else {
+                "unterminated string"
+            },
+        );
+        return if triple {
+            d.help("end the text with `\"\"\"`")
+        } else {
+            d.help("add the closing `\"` on the same line")
+        };
+    }
+    let (line, col) = p.as_span().start_pos().line_col();
+    let src = p.as_str().trim_end();
+    let after_kw = &src[word.len()..];
+    let rest = after_kw.trim_start();
+    let rest_col = col + word.len() + (after_kw.len() - rest.len());
+    let end_col = col + src.chars().count();
+    let d = |c: usize, msg: &str| Diagnostic::at(path, text, line, c, msg).help(usage(word));
+    match word {
+        "check" => {
+            if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+                return d(rest_col, "a check needs its points");
+            }
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            let after = rest[digits..].trim_start();
+            let after_col = rest_col + digits + (rest[digits..].len() - after.len());
+            if !after.starts_with('"') {
+                return d(
+                    after_col,
+                    "expected the check's description in double quotes",
+                );
+            }
+            if !src.contains('{') {
+                return d(end_col, "expected `{` starting the check's Rhai expression");
+            }
+        }
+        "task" | "lab" | "hint" | "assert" => {
+            if !rest.starts_with('"') {
+                let what = match word {
+                    "hint" => "text",
+                    "assert" => "description",
+                    _ => "title",
+                };
+                return d(
+                    rest_col,
+                    &format!("expected the {word}'s {what} in double quotes"),
+                );
+            }
+            if matches!(word, "task" | "assert") && !src.contains('{') {
+                return d(end_col, "expected `{` at the end of the line");
+            }
+        }
+        "setup" => {
+            if !rest.starts_with('{') {
+                return d(rest_col, "expected `{` starting the setup's Rhai code");
+            }
+        }
+        _ => {}
+    }
+    d(col, &format!("malformed `{word}`"))
 }
 
 fn usage(keyword: &str) -> String {
@@ -309,7 +393,7 @@ fn explain(path: &str, text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
             text,
             l,
             c,
-            format!("this `{{` of {what} is never closed"),
+            format!("the `{{` opening {what} is never closed"),
         )
         .help("add the matching `}` on its own line at the end of the block");
     }

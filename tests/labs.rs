@@ -1,0 +1,139 @@
+//! Every shipped lab passes `kubelab run` (snapshot of its transcript) and `kubelab lint`, and
+//! wrong student sessions get the partial scores they deserve.
+
+use kubelab::lab;
+use kubelab::runner::{grade, lint, run};
+
+fn load(name: &str) -> lab::Lab {
+    let path = format!("labs/{name}");
+    lab::parse(&path, &std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|d| panic!("{d}"))
+}
+
+#[test]
+fn labs_run_clean_and_match_their_snapshots() {
+    insta::glob!("../labs", "*.lab", |path| {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let lab = load(name);
+        let report = run::run_lab(&lab, 1, false);
+        assert!(report.ok(), "{name} does not pass:\n{}", report.text);
+        insta::assert_snapshot!(report.text);
+    });
+}
+
+#[test]
+fn labs_lint_clean() {
+    for e in std::fs::read_dir("labs").unwrap() {
+        let p = e.unwrap().path();
+        let lab = load(p.file_name().unwrap().to_str().unwrap());
+        assert_eq!(lint::lint(&lab, 1), Vec::<String>::new(), "{}", p.display());
+    }
+}
+
+fn score(lab: &str, session: &str) -> (u32, Vec<u32>, Vec<Option<String>>) {
+    let l = load(lab);
+    let g = grade::grade(&l, "session", session, 1);
+    (
+        g.earned,
+        g.checks.iter().map(|c| c.earned).collect(),
+        g.checks.iter().map(|c| c.reason.clone()).collect(),
+    )
+}
+
+#[test]
+fn mongo_wrong_sessions() {
+    // Nothing done.
+    assert_eq!(score("mongo-rollout.lab", "").0, 0);
+    // Created and patched, never rolled: 2 + 1 (pods), no history.
+    let (e, per, reasons) = score(
+        "mongo-rollout.lab",
+        "kubectl create deployment mongo --image=mongo:4.2 --replicas=10\nkubectl patch deployment mongo -p '{\"spec\":{\"strategy\":{\"rollingUpdate\":{\"maxSurge\":\"50%\",\"maxUnavailable\":\"50%\"}}}}'\nsleep 30\n",
+    );
+    assert_eq!((e, per.clone()), (3, vec![2, 0, 0, 1]), "{reasons:?}");
+    assert_eq!(
+        reasons[2].as_deref(),
+        Some("rollout history should list at least two revisions")
+    );
+    // Rolled out and back without recording: everything but the change causes.
+    let (e, per, reasons) = score(
+        "mongo-rollout.lab",
+        "kubectl create deployment mongo --image=mongo:4.2 --replicas=10\nkubectl patch deployment mongo -p '{\"spec\":{\"strategy\":{\"rollingUpdate\":{\"maxSurge\":\"50%\",\"maxUnavailable\":\"50%\"}}}}'\nkubectl set image deployment/mongo mongo=mongo:4.4\nkubectl rollout status deployment/mongo\nkubectl rollout undo deployment/mongo\nkubectl rollout status deployment/mongo\n",
+    );
+    assert_eq!((e, per), (6, vec![2, 3, 0, 1]));
+    assert!(
+        reasons[2]
+            .as_deref()
+            .unwrap()
+            .contains("has no change cause"),
+        "{reasons:?}"
+    );
+    // Garbage, an endless loop and a huge line: still a score.
+    let garbage = format!(
+        "this is not a command\nwhile true; do sleep 1; done\necho {}\nkubectl create deployment mongo --image=mongo:4.2 --replicas=10\nsleep 30\n",
+        "x".repeat(200_000)
+    );
+    assert_eq!(score("mongo-rollout.lab", &garbage).1, vec![0, 0, 0, 1]);
+}
+
+#[test]
+fn jenkins_wrong_sessions() {
+    let create = "cat <<EOF | kubectl apply -f -\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: deploy-jenkins\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: jenkins-test\n  template:\n    metadata:\n      labels:\n        app: jenkins-test\n    spec:\n      containers:\n      - name: jenkins\n        image: jenkins/jenkins:lts\nEOF\nsleep 30\n";
+    assert_eq!(score("jenkins-deployment.lab", create).1, vec![2, 0, 0]);
+    // Scaled straight to 10 with scale: the reason says to use edit.
+    let (_, per, reasons) = score(
+        "jenkins-deployment.lab",
+        &format!("{create}kubectl scale deployment deploy-jenkins --replicas=10\n"),
+    );
+    assert_eq!(per, vec![2, 0, 0]);
+    assert_eq!(
+        reasons[2].as_deref(),
+        Some("use kubectl edit to go to 10 replicas")
+    );
+}
+
+#[test]
+fn http_go_and_pause_wrong_sessions() {
+    let deploy =
+        "kubectl create deployment http-go --image=gasbugs/http-go:v1 --replicas=3\nsleep 20\n";
+    assert_eq!(score("http-go-rollback.lab", deploy).1, vec![2, 0, 0, 0]);
+    let undo_plain = format!(
+        "{deploy}kubectl patch deployment http-go -p '{{\"spec\": {{\"minReadySeconds\": 10}}}}'\nkubectl set image deployment http-go http-go=gasbugs/http-go:v3\nkubectl rollout status deployment http-go\nkubectl rollout undo deployment http-go\nkubectl rollout status deployment http-go\n"
+    );
+    assert_eq!(
+        score("http-go-rollback.lab", &undo_plain).1,
+        vec![2, 1, 3, 0]
+    );
+    // Updated without pausing.
+    let (e, per, _) = score(
+        "pause-resume.lab",
+        "kubectl create deployment http-go --image=gasbugs/http-go:v1 --replicas=3\nkubectl set image deployment http-go http-go=gasbugs/http-go:v2\nsleep 30\n",
+    );
+    assert_eq!((e, per), (2, vec![0, 2]));
+}
+
+#[test]
+fn recreate_wrong_session() {
+    // Both rolled with RollingUpdate: only the images check passes.
+    let s = "kubectl create deployment web-rolling --image=nginx:1.25 --replicas=4\nkubectl create deployment web-recreate --image=nginx:1.25 --replicas=4\nsleep 20\nkubectl set image deployment/web-rolling nginx=nginx:1.27\nkubectl set image deployment/web-recreate nginx=nginx:1.27\nsleep 60\n";
+    assert_eq!(score("recreate-vs-rolling.lab", s).1, vec![0, 3, 0]);
+}
+
+#[test]
+fn grade_formats() {
+    let l = load("mongo-rollout.lab");
+    let g = grade::grade(
+        &l,
+        "alice.txt",
+        "kubectl create deployment mongo --image=mongo:4.2 --replicas=10\n",
+        1,
+    );
+    let json = grade::to_json(std::slice::from_ref(&g));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["session"], "alice.txt");
+    assert_eq!(v[0]["total"], 8);
+    let junit = grade::to_junit(&[g]);
+    assert!(
+        junit.contains("<testsuite name=\"alice.txt\" tests=\"4\""),
+        "{junit}"
+    );
+    assert!(junit.contains("<failure"));
+}
