@@ -348,10 +348,8 @@ fn malformed(path: &str, text: &str, p: &Pair<'_, Rule>, word: &str) -> Diagnost
                 return d(end_col, "expected `{` at the end of the line");
             }
         }
-        "setup" => {
-            if !rest.starts_with('{') {
-                return d(rest_col, "expected `{` starting the setup's Rhai code");
-            }
+        "setup" if !rest.starts_with('{') => {
+            return d(rest_col, "expected `{` starting the setup's Rhai code");
         }
         _ => {}
     }
