@@ -137,3 +137,33 @@ fn grade_formats() {
     );
     assert!(junit.contains("<failure"));
 }
+
+#[test]
+fn recorded_session_grades_like_the_live_check() {
+    use kubelab::runner::student::StudentSession;
+    let lab = load("mongo-rollout.lab");
+    let mut s = StudentSession::start(lab.clone(), 1, false).unwrap();
+    for input in [
+        "kubectl create deployment mongo --image=mongo:4.2 --replicas=10\n",
+        "hint\n",
+        "kubectl set image deployment/mongo mongo=mongo:4.4 --record\n",
+        "reset\n",
+        "kubectl create deployment mongo --image=mongo:4.2 --replicas=10\n",
+        "kubectl patch deployment mongo -p '{\"spec\":{\"strategy\":{\"rollingUpdate\":{\"maxSurge\":\"50%\",\"maxUnavailable\":\"50%\"}}}}'\n",
+        "check\n",
+        "sleep 30\n",
+    ] {
+        s.input(input);
+    }
+    let live: Vec<u32> = lab
+        .checks
+        .iter()
+        .map(|c| s.session.check(c).earned)
+        .collect();
+    let graded = grade::grade(&lab, "rec", &s.record_text(), 1);
+    assert_eq!(
+        graded.checks.iter().map(|c| c.earned).collect::<Vec<_>>(),
+        live
+    );
+    assert_eq!(live, vec![2, 0, 0, 1]);
+}

@@ -1,5 +1,6 @@
 //! kubelab's own command line: `kubelab shell | run | grade | lint`.
 
+mod complete;
 mod grade;
 mod run;
 mod shell;

@@ -7,5 +7,6 @@ pub mod grade;
 pub mod lint;
 pub mod run;
 pub mod session;
+pub mod student;
 
 pub use session::{CheckOutcome, LabSession};
