@@ -76,8 +76,36 @@ fn node_object(name: &str, control_plane: bool, ip: &str, created: &str) -> Valu
     })
 }
 
-/// Builds the default world.
+thread_local! {
+    /// Default worlds already built on this thread, by seed: building one hashes every image
+    /// of the registry, cloning one is cheaper. Worlds are deterministic, so a clone is the
+    /// same world.
+    static BUILT: std::cell::RefCell<Vec<(u64, World)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Builds the default world (a clone of one built before on this thread with the same seed).
 pub fn build(seed: u64) -> World {
+    if let Some(w) = BUILT.with(|b| {
+        b.borrow()
+            .iter()
+            .find(|(s, _)| *s == seed)
+            .map(|(_, w)| w.clone())
+    }) {
+        return w;
+    }
+    let w = build_fresh(seed);
+    BUILT.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.len() >= 4 {
+            b.remove(0);
+        }
+        b.push((seed, w.clone()));
+    });
+    w
+}
+
+/// Builds the default world from scratch.
+pub fn build_fresh(seed: u64) -> World {
     let mut w = World::empty(seed, DEFAULT_START - CLUSTER_AGE_MS);
     w.registry = default_registry();
     w.provisioners.insert("rancher.io/local-path".to_string());
