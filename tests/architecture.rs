@@ -9,10 +9,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("oc", &["kubectl", "printers", "world"]),
     ("frontend.rs", &["kubectl", "oc", "world"]),
     ("shell", &["world"]),
-    ("workstation", &["frontend", "kubectl", "oc", "shell", "world"]),
+    (
+        "workstation",
+        &["frontend", "kubectl", "oc", "shell", "world"],
+    ),
     ("script", &["kubectl", "printers", "world"]),
     ("lab", &["script", "shell"]),
-    ("runner", &["lab", "script", "shell", "workstation", "world"]),
+    (
+        "runner",
+        &["lab", "script", "shell", "workstation", "world"],
+    ),
     ("cli", &["lab", "runner", "shell", "workstation", "world"]),
 ];
 
@@ -38,7 +44,12 @@ fn layers_import_only_layers_below() {
             let text = std::fs::read_to_string(&f).unwrap();
             let used: BTreeSet<String> = text
                 .match_indices("crate::")
-                .map(|(i, _)| text[i + 7..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect::<String>())
+                .map(|(i, _)| {
+                    text[i + 7..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                        .collect::<String>()
+                })
                 .filter(|m| !m.is_empty())
                 .collect();
             for m in used {

@@ -129,6 +129,12 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             vec!["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
             vec!["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
+        "ImageStream" => (vec!["NAME", "IMAGE REPOSITORY", "TAGS", "UPDATED"], vec![]),
+        "ImageStreamTag" => (
+            vec!["NAME", "IMAGE REFERENCE", "UPDATED"],
+            vec!["IMAGE NAME"],
+        ),
+        "Project" => (vec!["NAME", "DISPLAY NAME", "STATUS"], vec![]),
         _ => (vec!["NAME", "AGE"], vec![]),
     }
 }

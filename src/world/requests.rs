@@ -220,6 +220,21 @@ impl World {
         ns: Option<&str>,
         selector: Option<&Selector>,
     ) -> Vec<Value> {
+        let virtual_items = match kind.kind {
+            "ImageStreamTag" => Some(crate::world::openshift::virtual_resources::list_istags(
+                self, ns,
+            )),
+            "Project" => Some(crate::world::openshift::virtual_resources::list_projects(
+                self,
+            )),
+            _ => None,
+        };
+        if let Some(items) = virtual_items {
+            return items
+                .into_iter()
+                .filter(|o| selector.is_none_or(|s| s.matches(&meta::labels(o))))
+                .collect();
+        }
         self.store
             .list(kind, ns)
             .filter(|o| selector.is_none_or(|s| s.matches(&meta::labels(o))))
