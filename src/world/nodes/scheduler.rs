@@ -48,13 +48,12 @@ pub fn run(world: &mut World) -> bool {
             VolumeCheck::Ready(allowed) => (allowed, vec![]),
             VolumeCheck::SelectNode(claims) => (None, claims),
         };
-        let candidates: Vec<Value> = match &allowed {
+        let candidates: Vec<&Value> = match &allowed {
             Some(a) => nodes
                 .iter()
                 .filter(|n| a.iter().any(|x| x == meta::name(n)))
-                .cloned()
                 .collect(),
-            None => nodes.clone(),
+            None => nodes.iter().collect(),
         };
         let chosen = if candidates.is_empty() {
             Err(format!(
@@ -233,7 +232,7 @@ fn tolerates(pod: &Value, taint: &Value) -> bool {
 
 fn choose(
     pod: &Value,
-    nodes: &[Value],
+    nodes: &[&Value],
     loads: &BTreeMap<String, NodeLoad>,
 ) -> Result<String, String> {
     if let Some(n) = meta::str_at(pod, &["spec", "nodeName"]) {
