@@ -172,6 +172,10 @@ fn scripted(mut d: Driver, o: &Options) -> i32 {
 }
 
 fn repl(mut d: Driver, o: &Options) -> i32 {
+    match &mut d {
+        Driver::Plain(w) => w.host_editor = true,
+        Driver::Lab(l) => l.session.ws.host_editor = true,
+    }
     let config = rustyline::Config::builder().auto_add_history(false).build();
     let mut rl: rustyline::Editor<Completion, rustyline::history::DefaultHistory> =
         match rustyline::Editor::with_config(config) {

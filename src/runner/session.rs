@@ -78,7 +78,7 @@ impl LabSession {
             let mut w = w2.borrow_mut();
             let mut r = r2.borrow_mut();
             let (sh, cfg) = &mut *r;
-            let o = run_on(&mut w, sh, cfg, line, stdin);
+            let o = run_on(&mut w, sh, cfg, line, stdin, false);
             CommandOutput {
                 stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
                 stderr: String::from_utf8_lossy(&o.stderr).into_owned(),

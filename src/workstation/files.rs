@@ -7,6 +7,8 @@ use crate::shell::ShellState;
 pub struct ShellFiles<'a> {
     /// The shell.
     pub state: &'a mut ShellState,
+    /// Whether the student's own editor may run on the host (interactive REPL only).
+    pub host_editor: bool,
 }
 
 impl KubectlFiles for ShellFiles<'_> {
@@ -38,7 +40,7 @@ impl KubectlFiles for ShellFiles<'_> {
             .env("KUBE_EDITOR")
             .or_else(|| self.env("EDITOR"))
             .unwrap_or_else(|| "vi".into());
-        crate::workstation::edit::run_editor(&editor, file_name, content)
+        crate::workstation::edit::run_editor(&editor, file_name, content, self.host_editor)
     }
 
     fn env(&self, name: &str) -> Option<String> {

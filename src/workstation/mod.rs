@@ -26,12 +26,16 @@ pub struct Workstation {
     pub shell: Shell,
     /// The kubeconfig (current namespace, user).
     pub config: ClientConfig,
+    /// Whether `kubectl edit` may open the student's own editor on the host (the interactive
+    /// REPL only; scripted sessions, `run` and `grade` never start a host process).
+    pub host_editor: bool,
     inputs: u64,
 }
 
 struct WorldHost<'a> {
     world: &'a mut World,
     config: &'a mut ClientConfig,
+    host_editor: bool,
 }
 
 impl Host for WorldHost<'_> {
@@ -49,7 +53,10 @@ impl Host for WorldHost<'_> {
         if argv[0] == "k" {
             argv[0] = "kubectl".into();
         }
-        let mut files = ShellFiles { state: shell };
+        let mut files = ShellFiles {
+            state: shell,
+            host_editor: self.host_editor,
+        };
         let mut ctx = Ctx {
             world: self.world,
             config: self.config,
@@ -88,6 +95,7 @@ impl Workstation {
             world,
             shell: Shell::new(Vfs::new()),
             config: ClientConfig::default(),
+            host_editor: false,
             inputs: 0,
         }
     }
@@ -104,6 +112,7 @@ impl Workstation {
             &mut self.config,
             input,
             b"",
+            self.host_editor,
         )
     }
 
@@ -124,6 +133,7 @@ pub fn run_on(
     config: &mut ClientConfig,
     input: &str,
     stdin: &[u8],
+    host_editor: bool,
 ) -> RunOutput {
     if let Some(mut session) = config.debug_session.take() {
         let mut out = RunOutput::default();
@@ -145,7 +155,11 @@ pub fn run_on(
         }
         return out;
     }
-    let mut host = WorldHost { world, config };
+    let mut host = WorldHost {
+        world,
+        config,
+        host_editor,
+    };
     let mut out = shell.run_with_stdin(input, stdin, &mut host);
     // What the simulation capped or gave up on, said once, after the command's own output.
     for n in world.notices.drain(..) {
