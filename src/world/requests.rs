@@ -169,7 +169,7 @@ impl World {
         if dry_run {
             return Ok(obj);
         }
-        Ok(self.store.put(kind, obj))
+        Ok(self.store.put(kind, obj).clone())
     }
 
     fn prepare_secret(&self, kind: &KindInfo, obj: &mut Value) {
@@ -328,7 +328,7 @@ impl World {
         if obj_equal_ignoring_rv(&old, &obj) {
             return Ok(old);
         }
-        Ok(self.store.put(kind, obj))
+        Ok(self.store.put(kind, obj).clone())
     }
 
     /// Kind-specific server behaviour after defaulting and validation: OpenShift image lookup
@@ -352,20 +352,40 @@ impl World {
     }
 
     /// An internal write by a controller: no validation or admission, generation kept in step.
+    /// Returns the stored object.
     pub fn write(&mut self, mut obj: Value) -> Value {
         let Some(kind) = kinds::by_kind(meta::kind(&obj)) else {
             return obj;
         };
-        if let Some(old) = self
-            .store
-            .get(kind, meta::namespace(&obj), meta::name(&obj))
-        {
-            bump_generation(kind.kind, old, &mut obj, false);
-            if obj_equal_ignoring_rv(old, &obj) {
-                return old.clone();
-            }
+        if self.write_unchanged(kind, &mut obj) {
+            return self
+                .store
+                .get(kind, meta::namespace(&obj), meta::name(&obj))
+                .cloned()
+                .unwrap_or(obj);
         }
-        self.store.put(kind, obj)
+        self.store.put(kind, obj).clone()
+    }
+
+    /// [`World::write`] without copying the stored object back out (controllers' hot paths).
+    pub fn write_discard(&mut self, mut obj: Value) {
+        let Some(kind) = kinds::by_kind(meta::kind(&obj)) else {
+            return;
+        };
+        if !self.write_unchanged(kind, &mut obj) {
+            self.store.put(kind, obj);
+        }
+    }
+
+    /// Keeps `metadata.generation` in step; true when the write would change nothing.
+    fn write_unchanged(&self, kind: &KindInfo, obj: &mut Value) -> bool {
+        match self.store.get(kind, meta::namespace(obj), meta::name(obj)) {
+            Some(old) => {
+                bump_generation(kind.kind, old, obj, false);
+                obj_equal_ignoring_rv(old, obj)
+            }
+            None => false,
+        }
     }
 
     /// An internal creation by a controller (pods of a ReplicaSet, ReplicaSets of a Deployment):
@@ -430,7 +450,7 @@ impl World {
                     json!(rfc3339(now)),
                 );
                 meta::set_path(&mut obj, &["status", "phase"], json!("Terminating"));
-                obj = self.store.put(kind, obj);
+                obj = self.store.put(kind, obj).clone();
             }
             return Ok(obj);
         }
@@ -451,7 +471,7 @@ impl World {
                 &["metadata", "deletionGracePeriodSeconds"],
                 json!(0),
             );
-            return Ok(self.store.put(kind, obj));
+            return Ok(self.store.put(kind, obj).clone());
         }
         if graceful_pod {
             if !already {
@@ -470,7 +490,7 @@ impl World {
                     &["metadata", "deletionGracePeriodSeconds"],
                     json!(grace),
                 );
-                obj = self.store.put(kind, obj);
+                obj = self.store.put(kind, obj).clone();
             }
             return Ok(obj);
         }
@@ -486,7 +506,7 @@ impl World {
                     &["metadata", "deletionGracePeriodSeconds"],
                     json!(0),
                 );
-                obj = self.store.put(kind, obj);
+                obj = self.store.put(kind, obj).clone();
             }
             return Ok(obj);
         }
@@ -566,7 +586,7 @@ impl World {
                     meta::set_path(&mut o, &["metadata", "ownerReferences"], Value::Array(kept));
                 }
             }
-            self.write(o);
+            self.write_discard(o);
         }
     }
 

@@ -70,7 +70,7 @@ impl Store {
 
     /// Writes an object (create or replace), stamping a new `metadata.resourceVersion`.
     /// Returns the stored copy.
-    pub fn put(&mut self, kind: &KindInfo, mut obj: Value) -> Value {
+    pub fn put(&mut self, kind: &KindInfo, mut obj: Value) -> &Value {
         self.last_rv += 1;
         self.writes += 1;
         *self.kind_writes.entry(kind.plural).or_default() += 1;
@@ -86,11 +86,14 @@ impl Store {
             meta::namespace(&obj).to_string(),
             meta::name(&obj).to_string(),
         );
-        self.resources
-            .entry(kind.plural)
-            .or_default()
-            .insert(key, obj.clone());
-        obj
+        let map = self.resources.entry(kind.plural).or_default();
+        match map.entry(key) {
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                e.insert(obj);
+                e.into_mut()
+            }
+            std::collections::btree_map::Entry::Vacant(e) => e.insert(obj),
+        }
     }
 
     /// Removes an object, returning it.

@@ -54,7 +54,7 @@ pub fn run(world: &mut World) {
                     } else {
                         ep["subsets"] = subsets;
                     }
-                    world.write(ep);
+                    world.write_discard(ep);
                 }
             }
         }

@@ -100,7 +100,7 @@ pub fn run(world: &mut World) {
                     world.remove_object(k, &ns, &name);
                 } else {
                     meta::set_path(&mut o, &["metadata", "finalizers"], Value::Array(rest));
-                    world.write(o);
+                    world.write_discard(o);
                 }
             }
         } else {

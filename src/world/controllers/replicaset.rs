@@ -157,7 +157,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         } else {
             meta::set_path(&mut p, &["metadata", "ownerReferences"], Value::Array(refs));
         }
-        world.write(p);
+        world.write_discard(p);
     }
     for pname in adopt {
         let Some(mut p) = world.store.get(pod_kind, ns, &pname).cloned() else {
@@ -169,7 +169,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             .unwrap_or_default();
         refs.push(meta::controller_ref(&rs));
         meta::set_path(&mut p, &["metadata", "ownerReferences"], Value::Array(refs));
-        world.write(p);
+        world.write_discard(p);
     }
     let mut want = meta::int_at(&rs, &["spec", "replicas"]).unwrap_or(1);
     let cap = world.timings.max_pods_per_controller;
@@ -415,6 +415,6 @@ fn write_status(world: &mut World, rs: Value, active: &[PodInfo]) {
     if rs.get("status") != Some(&st) {
         let mut rs = rs;
         rs["status"] = st;
-        world.write(rs);
+        world.write_discard(rs);
     }
 }

@@ -166,7 +166,7 @@ fn bind(world: &mut World, pvc: &Value, pv: &Value) {
             .cloned()
             .unwrap_or(json!({})),
     );
-    world.write(c);
+    world.write_discard(c);
 }
 
 /// One pass of the binder over every claim and volume.
@@ -293,7 +293,7 @@ fn sync_claim(world: &mut World, pvc: &Value) {
         {
             let mut c = pvc.clone();
             meta::set_path(&mut c, &["spec", "storageClassName"], json!(default));
-            world.write(c);
+            world.write_discard(c);
             return;
         }
         event_once(
@@ -486,7 +486,7 @@ fn sync_volume(world: &mut World, pv: &Value) {
         if phase != "Available" && phase != "Failed" {
             let mut p = pv.clone();
             set_pv_phase(&mut p, "Available", &now);
-            world.write(p);
+            world.write_discard(p);
         }
         return;
     };
@@ -504,14 +504,14 @@ fn sync_volume(world: &mut World, pv: &Value) {
             if phase != want && phase != "Released" {
                 let mut p = pv.clone();
                 set_pv_phase(&mut p, want, &now);
-                world.write(p);
+                world.write_discard(p);
             }
         }
         _ if uid.is_empty() => {
             if phase != "Available" {
                 let mut p = pv.clone();
                 set_pv_phase(&mut p, "Available", &now);
-                world.write(p);
+                world.write_discard(p);
             }
         }
         _ => reclaim(world, pv, &phase, &now),
@@ -525,7 +525,7 @@ fn reclaim(world: &mut World, pv: &Value, phase: &str, now: &str) {
     if phase == "Bound" || phase == "Available" || phase == "Pending" {
         let mut p = pv.clone();
         set_pv_phase(&mut p, "Released", now);
-        world.write(p);
+        world.write_discard(p);
         return;
     }
     if phase != "Released" {
@@ -619,5 +619,5 @@ fn drop_finalizer(world: &mut World, mut obj: Value, f: &str) {
     if let Some(a) = meta::path_mut(&mut obj, &["metadata", "finalizers"]).as_array_mut() {
         a.retain(|x| x.as_str() != Some(f));
     }
-    world.write(obj);
+    world.write_discard(obj);
 }

@@ -319,6 +319,6 @@ pub fn write(world: &mut World, uid: &str) {
     if pod.get("status") != Some(&status) {
         let mut p = pod.clone();
         p["status"] = status;
-        world.write(p);
+        world.write_discard(p);
     }
 }

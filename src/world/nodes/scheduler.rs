@@ -71,7 +71,7 @@ pub fn run(world: &mut World) -> bool {
                         .cloned()
                     {
                         meta::set_annotation(&mut c, "volume.kubernetes.io/selected-node", node);
-                        world.write(c);
+                        world.write_discard(c);
                         changed = true;
                     }
                 }

@@ -120,7 +120,7 @@ pub fn run(world: &mut World) {
             .collect();
         for o in objs {
             if let Some(updated) = apply(world, &o) {
-                world.write(updated);
+                world.write_discard(updated);
             }
         }
     }

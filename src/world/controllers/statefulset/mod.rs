@@ -471,7 +471,7 @@ fn write_status(world: &mut World, set: &Value, current: &str, update: &str, str
     if set.get("status") != Some(&st) {
         let mut s = set.clone();
         s["status"] = st;
-        world.write(s);
+        world.write_discard(s);
     }
 }
 
