@@ -4,7 +4,7 @@
 //! hands out resourceVersions and counts writes so the world knows when controllers must run.
 
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::api::kinds::KindInfo;
 use super::api::meta;
@@ -12,7 +12,11 @@ use super::api::meta;
 /// Key of an object within one resource: (namespace, name); namespace is empty when cluster-scoped.
 pub type ObjKey = (String, String);
 
-/// All objects of the world.
+/// An object's place: (resource plural, namespace, name).
+pub type ObjRef = (&'static str, String, String);
+
+/// All objects of the world, with the indexes the garbage collector and the ReplicaSet
+/// controller need so that they never scan everything.
 #[derive(Debug, Clone)]
 pub struct Store {
     resources: BTreeMap<&'static str, BTreeMap<ObjKey, Value>>,
@@ -21,6 +25,16 @@ pub struct Store {
     removals: u64,
     deleting_writes: u64,
     kind_writes: BTreeMap<&'static str, u64>,
+    /// uid -> where the object is.
+    uids: BTreeMap<String, ObjRef>,
+    /// owner uid -> objects whose ownerReferences name it.
+    dependents: BTreeMap<String, BTreeSet<ObjRef>>,
+    /// Pods without a controller reference: (namespace, name).
+    free_pods: BTreeSet<ObjKey>,
+    /// Objects marked for deletion (deletionTimestamp set).
+    deleting: BTreeSet<ObjRef>,
+    /// Objects that may have lost all their owners since the garbage collector last looked.
+    maybe_orphans: BTreeSet<ObjRef>,
 }
 
 impl Default for Store {
@@ -32,8 +46,25 @@ impl Default for Store {
             removals: 0,
             deleting_writes: 0,
             kind_writes: BTreeMap::new(),
+            uids: BTreeMap::new(),
+            dependents: BTreeMap::new(),
+            free_pods: BTreeSet::new(),
+            deleting: BTreeSet::new(),
+            maybe_orphans: BTreeSet::new(),
         }
     }
+}
+
+fn owner_uids(obj: &Value) -> Vec<String> {
+    meta::path(obj, &["metadata", "ownerReferences"])
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.get("uid").and_then(Value::as_str))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Store {
@@ -86,6 +117,12 @@ impl Store {
             meta::namespace(&obj).to_string(),
             meta::name(&obj).to_string(),
         );
+        let r: ObjRef = (kind.plural, key.0.clone(), key.1.clone());
+        let old = self.resources.get(kind.plural).and_then(|m| m.get(&key));
+        let old_owners = old.map(owner_uids).unwrap_or_default();
+        let old_uid = old.map(|o| meta::uid(o).to_string());
+        self.unindex(&r, old_uid.as_deref(), &old_owners);
+        self.index(&r, &obj);
         let map = self.resources.entry(kind.plural).or_default();
         match map.entry(key) {
             std::collections::btree_map::Entry::Occupied(mut e) => {
@@ -96,12 +133,107 @@ impl Store {
         }
     }
 
+    fn unindex(&mut self, r: &ObjRef, uid: Option<&str>, owners: &[String]) {
+        if let Some(u) = uid {
+            self.uids.remove(u);
+        }
+        for o in owners {
+            if let Some(set) = self.dependents.get_mut(o) {
+                set.remove(r);
+                if set.is_empty() {
+                    self.dependents.remove(o);
+                }
+            }
+        }
+        if r.0 == "pods" {
+            self.free_pods.remove(&(r.1.clone(), r.2.clone()));
+        }
+        self.deleting.remove(r);
+    }
+
+    fn index(&mut self, r: &ObjRef, obj: &Value) {
+        let uid = meta::uid(obj);
+        if !uid.is_empty() {
+            self.uids.insert(uid.to_string(), r.clone());
+        }
+        let owners = owner_uids(obj);
+        if !owners.is_empty() && owners.iter().all(|o| !self.uids.contains_key(o)) {
+            self.maybe_orphans.insert(r.clone());
+        }
+        for o in &owners {
+            self.dependents
+                .entry(o.clone())
+                .or_default()
+                .insert(r.clone());
+        }
+        if r.0 == "pods" && meta::controller_uid(obj).is_none() {
+            self.free_pods.insert((r.1.clone(), r.2.clone()));
+        }
+        if meta::is_deleting(obj) {
+            self.deleting.insert(r.clone());
+        }
+    }
+
+    /// Objects whose ownerReferences name `owner_uid`.
+    pub fn dependents_of(&self, owner_uid: &str) -> Vec<ObjRef> {
+        self.dependents
+            .get(owner_uid)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether an object with this uid exists.
+    pub fn has_uid(&self, uid: &str) -> bool {
+        self.uids.contains_key(uid)
+    }
+
+    /// Names of the pods of a namespace that have no controller.
+    pub fn free_pods(&self, ns: &str) -> Vec<String> {
+        self.free_pods
+            .range((ns.to_string(), String::new())..)
+            .take_while(|(n, _)| n == ns)
+            .map(|(_, name)| name.clone())
+            .collect()
+    }
+
+    /// Objects marked for deletion.
+    pub fn deleting(&self) -> Vec<ObjRef> {
+        self.deleting.iter().cloned().collect()
+    }
+
+    /// Whether the garbage collector has objects to look at.
+    pub fn has_maybe_orphans(&self) -> bool {
+        !self.maybe_orphans.is_empty()
+    }
+
+    /// Objects that may have lost every owner since the last call (the garbage collector's
+    /// work list).
+    pub fn take_maybe_orphans(&mut self) -> Vec<ObjRef> {
+        std::mem::take(&mut self.maybe_orphans)
+            .into_iter()
+            .collect()
+    }
+
+    /// Gets an object by its place.
+    pub fn get_ref(&self, r: &ObjRef) -> Option<&Value> {
+        self.resources.get(r.0)?.get(&(r.1.clone(), r.2.clone()))
+    }
+
     /// Removes an object, returning it.
     pub fn remove(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Value> {
         let removed = self
             .resources
             .get_mut(kind.plural)?
             .remove(&(ns.to_string(), name.to_string()));
+        if let Some(o) = &removed {
+            let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
+            let owners = owner_uids(o);
+            let uid = meta::uid(o).to_string();
+            self.unindex(&r, Some(&uid), &owners);
+            for d in self.dependents_of(&uid) {
+                self.maybe_orphans.insert(d);
+            }
+        }
         if removed.is_some() {
             self.writes += 1;
             self.removals += 1;

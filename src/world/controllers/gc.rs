@@ -3,59 +3,43 @@
 //! deletion has no finalizers left.
 
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 use crate::world::World;
 use crate::world::api::kinds;
 use crate::world::api::meta;
 
-/// One pass over every object.
+/// One pass over what changed: objects that may have lost their owners, and objects marked for
+/// deletion (the store keeps both lists, so the collector never scans every object).
 pub fn run(world: &mut World) {
-    let uids: BTreeSet<String> = world
-        .store
-        .all()
-        .map(|(_, o)| meta::uid(o).to_string())
-        .collect();
     let mut orphans: Vec<(&'static str, String, String)> = Vec::new();
     let mut finalize: Vec<(&'static str, String, String)> = Vec::new();
     let mut foreground: Vec<(String, &'static str, String, String)> = Vec::new();
-    for (plural, o) in world.store.all() {
-        let orphaned = meta::path(o, &["metadata", "ownerReferences"])
-            .and_then(Value::as_array)
-            .is_some_and(|refs| {
-                !refs.is_empty()
-                    && refs.iter().all(|r| {
-                        r.get("uid")
-                            .and_then(Value::as_str)
-                            .is_none_or(|u| !uids.contains(u))
-                    })
-            });
+    for r in world.store.take_maybe_orphans() {
+        let Some(o) = world.store.get_ref(&r) else {
+            continue;
+        };
+        let owners = meta::owner_uids(o);
+        let orphaned = !owners.is_empty() && owners.iter().all(|u| !world.store.has_uid(u));
         if orphaned && !meta::is_deleting(o) {
-            orphans.push((
-                plural,
-                meta::namespace(o).to_string(),
-                meta::name(o).to_string(),
-            ));
+            orphans.push(r);
         }
-        if meta::is_deleting(o) && plural != "pods" && plural != "namespaces" {
-            let fins: Vec<&str> = meta::path(o, &["metadata", "finalizers"])
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            if fins.is_empty() {
-                finalize.push((
-                    plural,
-                    meta::namespace(o).to_string(),
-                    meta::name(o).to_string(),
-                ));
-            } else if fins.contains(&"foregroundDeletion") {
-                foreground.push((
-                    meta::uid(o).to_string(),
-                    plural,
-                    meta::namespace(o).to_string(),
-                    meta::name(o).to_string(),
-                ));
-            }
+    }
+    for r in world.store.deleting() {
+        let (plural, ns, name) = r.clone();
+        if plural == "pods" || plural == "namespaces" {
+            continue;
+        }
+        let Some(o) = world.store.get_ref(&r) else {
+            continue;
+        };
+        let fins: Vec<&str> = meta::path(o, &["metadata", "finalizers"])
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if fins.is_empty() {
+            finalize.push((plural, ns, name));
+        } else if fins.contains(&"foregroundDeletion") {
+            foreground.push((meta::uid(o).to_string(), plural, ns, name));
         }
     }
     for (plural, ns, name) in orphans {
@@ -71,15 +55,11 @@ pub fn run(world: &mut World) {
     for (uid, plural, ns, name) in foreground {
         let dependents: Vec<(&'static str, String, String, bool)> = world
             .store
-            .all()
-            .filter(|(_, o)| meta::owner_uids(o).contains(&uid))
-            .map(|(p, o)| {
-                (
-                    p,
-                    meta::namespace(o).to_string(),
-                    meta::name(o).to_string(),
-                    meta::is_deleting(o),
-                )
+            .dependents_of(&uid)
+            .into_iter()
+            .filter_map(|r| {
+                let deleting = meta::is_deleting(world.store.get_ref(&r)?);
+                Some((r.0, r.1, r.2, deleting))
             })
             .collect();
         if dependents.is_empty() {

@@ -75,7 +75,7 @@ pub fn round(world: &mut World) -> bool {
     ) {
         statefulset::run(world);
     }
-    if due(world, "gc", &["@removals", "@deleting"], false) {
+    if due(world, "gc", &["@removals", "@deleting"], false) || world.store.has_maybe_orphans() {
         gc::run(world);
     }
     if due(

@@ -120,7 +120,22 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     let mut active: Vec<PodInfo> = Vec::new();
     let mut release: Vec<String> = Vec::new();
     let mut adopt: Vec<String> = Vec::new();
-    for pod in world.store.list(pod_kind, Some(ns)) {
+    // Only the pods this ReplicaSet owns and the pods nobody controls can be claimed: the
+    // store indexes both (in name order, as a scan would visit them).
+    let mut names: Vec<String> = world
+        .store
+        .dependents_of(&uid)
+        .into_iter()
+        .filter(|r| r.0 == "pods" && r.1 == ns)
+        .map(|r| r.2)
+        .collect();
+    names.extend(world.store.free_pods(ns));
+    names.sort();
+    names.dedup();
+    for pname in &names {
+        let Some(pod) = world.store.get(pod_kind, ns, pname) else {
+            continue;
+        };
         let matches = !selector.is_empty() && selector.matches_object(pod);
         match meta::controller_uid(pod) {
             Some(owner) if owner == uid => {
