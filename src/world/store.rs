@@ -219,6 +219,34 @@ impl Store {
         self.resources.get(r.0)?.get(&(r.1.clone(), r.2.clone()))
     }
 
+    /// Replaces an object's `status` in place (a status write: no index changes); false when it
+    /// was already that status or the object is gone.
+    pub fn set_status(&mut self, kind: &KindInfo, ns: &str, name: &str, status: Value) -> bool {
+        let Some(obj) = self
+            .resources
+            .get_mut(kind.plural)
+            .and_then(|m| m.get_mut(&(ns.to_string(), name.to_string())))
+        else {
+            return false;
+        };
+        if obj.get("status") == Some(&status) {
+            return false;
+        }
+        obj["status"] = status;
+        self.last_rv += 1;
+        self.writes += 1;
+        *self.kind_writes.entry(kind.plural).or_default() += 1;
+        if meta::is_deleting(obj) {
+            self.deleting_writes += 1;
+        }
+        meta::set_path(
+            obj,
+            &["metadata", "resourceVersion"],
+            Value::String(self.last_rv.to_string()),
+        );
+        true
+    }
+
     /// Removes an object, returning it.
     pub fn remove(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Value> {
         let removed = self

@@ -313,12 +313,5 @@ pub fn write(world: &mut World, uid: &str) {
     if !inits.is_empty() {
         status["initContainerStatuses"] = Value::Array(inits);
     }
-    let Some(pod) = world.store.get(k, &ns, &name) else {
-        return;
-    };
-    if pod.get("status") != Some(&status) {
-        let mut p = pod.clone();
-        p["status"] = status;
-        world.write_discard(p);
-    }
+    world.store.set_status(k, &ns, &name, status);
 }
