@@ -94,6 +94,8 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }
     }
     let results = import_tags(ctx.world, &ns, &stream, std::slice::from_ref(&tag), true);
+    // `oc import-image` waits for the import: let the image controllers finish it.
+    ctx.world.settle();
     let is = ctx
         .world
         .object("ImageStream", &ns, &stream)

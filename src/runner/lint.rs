@@ -16,7 +16,17 @@ pub fn lint(lab: &Lab, seed: u64) -> Vec<String> {
         Ok(s) => s,
         Err(e) => return vec![format!("{}: {e}", lab.path)],
     };
-    for step in lab.steps() {
+    // The reference solution as `kubelab run` plays it: steps and asserts in order (an assert
+    // may change the world, e.g. re-push a tag).
+    let items = lab.tasks.iter().flat_map(|t| t.items.iter());
+    for item in items {
+        let step = match item {
+            crate::lab::Item::Step(step) => step,
+            crate::lab::Item::Assert(a) => {
+                let _ = s.eval(&a.block);
+                continue;
+            }
+        };
         let out = s.run(&step.command);
         let text = String::from_utf8_lossy(&out.combined);
         for l in text.lines() {
@@ -30,6 +40,9 @@ pub fn lint(lab: &Lab, seed: u64) -> Vec<String> {
                 ));
             }
         }
+    }
+    for a in &lab.final_asserts {
+        let _ = s.eval(&a.block);
     }
     let after: Vec<_> = lab.checks.iter().map(|c| s.check(c)).collect();
     for ((c, b), a) in lab.checks.iter().zip(&before).zip(&after) {

@@ -192,11 +192,20 @@ impl World {
     /// Gets one object (GET).
     pub fn get(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Result<Value, ApiError> {
         let ns = if kind.namespaced { ns } else { "" };
-        let r = self
-            .store
-            .get(kind, ns, name)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(kind, name));
+        let r = match kind.kind {
+            "ImageStreamTag" => {
+                crate::world::openshift::virtual_resources::get_istag(self, ns, name)
+            }
+            "ImageStreamImage" => {
+                crate::world::openshift::virtual_resources::get_isimage(self, ns, name)
+            }
+            "Project" => crate::world::openshift::virtual_resources::get_project(self, name),
+            _ => self
+                .store
+                .get(kind, ns, name)
+                .cloned()
+                .ok_or_else(|| ApiError::not_found(kind, name)),
+        };
         self.audit_request("get", kind, ns, name, "", code_of(&r));
         r
     }

@@ -151,8 +151,24 @@ fn name_rule(kind: &str) -> fn(&str) -> Vec<String> {
     match kind {
         "Namespace" | "Project" => dns1123_label,
         "Service" => dns1035_label,
+        // Images are named by digest (`sha256:…`): OpenShift checks them as path segments.
+        "Image" | "ImageStreamTag" | "ImageStreamImage" => path_segment,
         _ => dns1123_subdomain,
     }
+}
+
+/// `path.ValidatePathSegmentName`: not `.` or `..`, no `/` or `%`.
+fn path_segment(v: &str) -> Vec<String> {
+    if v == "." || v == ".." {
+        return vec![format!("may not be '{v}'")];
+    }
+    let mut out = Vec::new();
+    for bad in ["/", "%"] {
+        if v.contains(bad) {
+            out.push(format!("may not contain '{bad}'"));
+        }
+    }
+    out
 }
 
 /// Validates an object for create (`update_of` = the stored object when updating).
