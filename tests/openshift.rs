@@ -150,3 +150,86 @@ fn tags_triggers_and_resolved_images() {
         "{reason}"
     );
 }
+
+#[test]
+fn scheduled_import_picks_up_a_re_pushed_floating_tag() {
+    let mut ws = Workstation::new(default_world::build(1));
+    run(&mut ws, "oc new-project demo");
+    run(
+        &mut ws,
+        "oc tag quay.io/keycloak/keycloak:20.0.2 keycloak:20.0 --scheduled",
+    );
+    let before = history(&ws, "20.0");
+    assert_eq!(before.len(), 1);
+    // Upstream, the floating tag moves; without --scheduled nothing would notice.
+    ws.world
+        .registry
+        .tag(
+            "quay.io/keycloak/keycloak:20.0.3",
+            "quay.io/keycloak/keycloak:20.0.2",
+        )
+        .unwrap();
+    run(&mut ws, "sleep 60");
+    assert_eq!(
+        history(&ws, "20.0"),
+        before,
+        "not before the 15-minute period"
+    );
+    run(&mut ws, "sleep 900");
+    let after = history(&ws, "20.0");
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after[1], before[0]);
+}
+
+#[test]
+fn floating_tags_on_nodes_and_pull_policies() {
+    let mut ws = Workstation::new(default_world::build(1));
+    // worker-1 pulled nginx:1.25 earlier; then the tag moved upstream.
+    let old = {
+        let r = "docker.io/library/nginx:1.25";
+        let d = ws.world.registry.resolve(r).unwrap().image.digest.clone();
+        run(
+            &mut ws,
+            "kubectl create deployment warm --image=nginx:1.25 --replicas=2",
+        );
+        run(&mut ws, "sleep 30");
+        run(&mut ws, "kubectl delete deployment warm");
+        d
+    };
+    ws.world
+        .registry
+        .tag(
+            "docker.io/library/nginx:1.27",
+            "docker.io/library/nginx:1.25",
+        )
+        .unwrap();
+    // IfNotPresent keeps the old image on the nodes that have it.
+    run(
+        &mut ws,
+        "kubectl create deployment keep --image=nginx:1.25 --replicas=2",
+    );
+    run(&mut ws, "sleep 30");
+    let ids = run(
+        &mut ws,
+        "kubectl get pods -l app=keep -o jsonpath='{.items[*].status.containerStatuses[0].imageID}'",
+    );
+    assert!(ids.split(' ').all(|i| i.ends_with(&old)), "{ids}");
+    // Always re-checks the digest and pulls the moved tag.
+    run(
+        &mut ws,
+        "kubectl create deployment fresh --image=nginx:1.25 --replicas=2",
+    );
+    run(
+        &mut ws,
+        "kubectl patch deployment fresh -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"imagePullPolicy\":\"Always\"}]}}}}'",
+    );
+    run(&mut ws, "sleep 60");
+    let ids = run(
+        &mut ws,
+        "kubectl get pods -l app=fresh -o jsonpath='{.items[*].status.containerStatuses[0].imageID}'",
+    );
+    assert!(
+        !ids.is_empty() && ids.split(' ').all(|i| !i.ends_with(&old)),
+        "{ids}"
+    );
+}

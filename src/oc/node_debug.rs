@@ -79,6 +79,14 @@ pub fn run_line(
     line: &str,
 ) -> (String, String, i32, bool) {
     let words: Vec<&str> = line.split_whitespace().collect();
+    if line.contains(['|', '>', '<', ';', '&', '$', '`']) {
+        return (
+            String::new(),
+            "kubelab: the node debug shell runs one command at a time: no pipes, redirects, lists or expansions\n".to_string(),
+            1,
+            true,
+        );
+    }
     match words.as_slice() {
         [] => (String::new(), String::new(), 0, true),
         ["exit", ..] => {

@@ -45,6 +45,8 @@ pub fn collect(world: &mut World, node: &str) -> Vec<String> {
         return vec![];
     }
     let target = rt.disk_capacity * LOW_PERCENT / 100;
+    let need = rt.disk_used().saturating_sub(target);
+    let before = rt.disk_used();
     let mut candidates: Vec<(Millis, String)> = rt
         .images
         .values()
@@ -64,15 +66,14 @@ pub fn collect(world: &mut World, node: &str) -> Vec<String> {
         removed.push(digest);
     }
     let still_high = rt.disk_used() > target;
-    let used = rt.disk_used();
+    let freed = before.saturating_sub(rt.disk_used());
     if still_high && let Some(obj) = world.object("Node", "", node).cloned() {
-        let need = used.saturating_sub(target);
         world.record_event(
                 &obj,
                 None,
                 "Warning",
                 "FreeDiskSpaceFailed",
-                &format!("Failed to garbage collect required amount of images. Attempted to free {need} bytes, but only found 0 bytes eligible to free."),
+                &format!("Failed to garbage collect required amount of images. Attempted to free {need} bytes, but only found {freed} bytes eligible to free."),
                 &Source::on_host("kubelet", node),
             );
     }
