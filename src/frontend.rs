@@ -62,6 +62,19 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     // Within one command the controllers do not run between its requests (a real apiserver
     // answers a command's requests faster than the controllers react); they catch up after.
     let settle_on_write = std::mem::replace(&mut ctx.world.settle_on_write, false);
+    if program == "oc"
+        && let Some(supported) = oc_supported_flags(&path)
+        && let Some(flag) = inv
+            .given_flags()
+            .into_iter()
+            .find(|f| !supported.contains(&f.as_str()) && !GLOBAL_FLAGS.contains(&f.as_str()))
+    {
+        ctx.world.settle_on_write = settle_on_write;
+        ctx.world.set_actor("", "");
+        ctx.io
+            .err(&Failure::Unsupported(format!("the flag --{flag} of \"oc {path}\"")).render());
+        return 1;
+    }
     let result = if program == "oc" {
         crate::oc::dispatch(ctx, &inv).unwrap_or_else(|| crate::kubectl::verbs::dispatch(ctx, &inv))
     } else {
@@ -70,6 +83,24 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     ctx.world.settle_on_write = settle_on_write;
     ctx.world.settle();
     ctx.world.set_actor("", "");
+    // Flags the verb never looked at: say so rather than pretend they took effect.
+    let ignored: Vec<String> = inv
+        .unread_flags()
+        .into_iter()
+        .filter(|f| !GLOBAL_FLAGS.contains(&f.as_str()) && !HARMLESS_FLAGS.contains(&f.as_str()))
+        .collect();
+    if !ignored.is_empty() && result.is_ok() {
+        let list: Vec<String> = ignored.iter().map(|f| format!("--{f}")).collect();
+        ctx.io.err(&format!(
+            "kubelab: {} not supported here and had no effect: {}\n",
+            if list.len() == 1 {
+                "this flag is"
+            } else {
+                "these flags are"
+            },
+            list.join(", ")
+        ));
+    }
     match result {
         Ok(()) => 0,
         Err(f) => {
@@ -88,4 +119,80 @@ fn required_flags(path: &str) -> &'static [&'static str] {
         "autoscale" => &["max"],
         _ => &[],
     }
+}
+
+/// Flags whose only effect is on things kubelab does not model (validation modes, chunking,
+/// field managers, template key checks): accepted silently.
+const HARMLESS_FLAGS: &[&str] = &[
+    "validate",
+    "field-manager",
+    "chunk-size",
+    "allow-missing-template-keys",
+    "show-managed-fields",
+    "server-print",
+    "windows-line-endings",
+    "insecure",
+    "skip-config-write",
+];
+
+/// Global flags kubelab honours or may ignore (they change nothing in the simulation).
+const GLOBAL_FLAGS: &[&str] = &[
+    "namespace",
+    "v",
+    "request-timeout",
+    "insecure-skip-tls-verify",
+    "kubeconfig",
+    "context",
+    "cluster",
+    "user",
+    "server",
+    "token",
+];
+
+/// The flags each oc-only command implements; any other flag is refused plainly.
+fn oc_supported_flags(path: &str) -> Option<&'static [&'static str]> {
+    Some(match path {
+        "new-project" => &["description", "display-name", "skip-config-write"],
+        "project" | "projects" => &["short"],
+        "tag" => &[
+            "alias",
+            "delete",
+            "import-mode",
+            "insecure",
+            "reference",
+            "reference-policy",
+            "scheduled",
+            "source",
+        ],
+        "import-image" => &[
+            "confirm",
+            "from",
+            "insecure",
+            "reference-policy",
+            "scheduled",
+        ],
+        "create imagestream" => &["lookup-local"],
+        "create imagestreamtag" => &[
+            "annotation",
+            "from",
+            "from-image",
+            "insecure",
+            "reference",
+            "reference-policy",
+            "scheduled",
+        ],
+        "set image-lookup" => &["enabled", "list"],
+        "set triggers" => &[
+            "auto",
+            "containers",
+            "from-image",
+            "manual",
+            "remove",
+            "remove-all",
+        ],
+        "image info" => &["filter-by-os", "insecure"],
+        "debug" => &[],
+        "whoami" => &[],
+        _ => return None,
+    })
 }

@@ -21,6 +21,8 @@ pub struct Invocation {
     pub warnings: Vec<String>,
     /// `-h`/`--help` was given.
     pub help: bool,
+    /// Flags a verb has read (to tell the student which given flags kubelab ignored).
+    read: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 fn spec_of<'a>(specs: &'a [FlagSpec], name: &str) -> Option<&'a FlagSpec> {
@@ -310,6 +312,11 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
 }
 
 impl Invocation {
+    /// The long names of the flags given on the command line, in order.
+    pub fn given_flags(&self) -> Vec<String> {
+        self.flags.iter().map(|(n, _)| n.clone()).collect()
+    }
+
     fn record(&mut self, spec: &FlagSpec, value: String) {
         if spec.name == "record" {
             let w = "Flag --record has been deprecated, --record will be removed in the future"
@@ -321,8 +328,22 @@ impl Invocation {
         self.flags.push((spec.name.clone(), value));
     }
 
-    /// The raw value of the last occurrence of a flag.
+    /// Given flags no verb has read so far.
+    pub fn unread_flags(&self) -> Vec<String> {
+        let read = self.read.borrow();
+        let mut out: Vec<String> = self
+            .flags
+            .iter()
+            .map(|(n, _)| n.clone())
+            .filter(|n| !read.contains(n))
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// The raw value of the last occurrence of a flag (marks it read).
     fn last(&self, name: &str) -> Option<&str> {
+        self.read.borrow_mut().insert(name.to_string());
         self.flags
             .iter()
             .rev()
@@ -369,6 +390,7 @@ impl Flags for Invocation {
     }
 
     fn strings(&self, name: &str) -> Vec<String> {
+        self.read.borrow_mut().insert(name.to_string());
         let array = spec_of(&self.specs, name).is_some_and(|s| s.ty == FlagType::Array);
         self.flags
             .iter()
