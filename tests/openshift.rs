@@ -233,3 +233,34 @@ fn floating_tags_on_nodes_and_pull_policies() {
         "{ids}"
     );
 }
+
+#[test]
+fn a_paused_deployment_holds_the_triggered_rollout() {
+    let mut ws = Workstation::new(default_world::build(1));
+    run(&mut ws, "oc new-project demo");
+    run(
+        &mut ws,
+        "oc tag quay.io/keycloak/keycloak:20.0.2 keycloak:20.0.2",
+    );
+    run(
+        &mut ws,
+        "oc tag quay.io/keycloak/keycloak:20.0.3 keycloak:20.0.3",
+    );
+    run(&mut ws, "oc tag --alias keycloak:20.0.2 keycloak:20");
+    run(&mut ws, "oc set image-lookup keycloak");
+    run(&mut ws, "oc create deployment kc --image keycloak:20");
+    run(
+        &mut ws,
+        "oc set triggers deployment/kc --from-image keycloak:20 --containers keycloak",
+    );
+    run(&mut ws, "sleep 30");
+    let first = pod_images(&ws, "kc");
+    run(&mut ws, "oc rollout pause deployment/kc");
+    run(&mut ws, "oc tag --alias keycloak:20.0.3 keycloak:20");
+    run(&mut ws, "sleep 60");
+    assert_eq!(pod_images(&ws, "kc"), first, "paused: no rollout");
+    run(&mut ws, "oc rollout resume deployment/kc");
+    run(&mut ws, "sleep 60");
+    let now = pod_images(&ws, "kc");
+    assert_eq!(now, vec![history(&ws, "20.0.3")[0].clone()]);
+}
