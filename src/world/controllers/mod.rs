@@ -54,7 +54,7 @@ pub fn round(world: &mut World) -> bool {
     if due(
         world,
         "deployment",
-        &["deployments", "replicasets", "pods"],
+        &["deployments", "replicasets"],
         true,
     ) {
         deployment::run(world);
