@@ -42,7 +42,21 @@ fn benches(c: &mut Criterion) {
         "kubectl create deployment web --image=nginx:1.7.9 --replicas=300\nsleep 60\n",
         false,
     );
-    g.bench_function("get_pods_300", |b| b.iter(|| ws.run("kubectl get pods")));
+    g.bench_function("get_pods_300_with_think_time", |b| {
+        b.iter(|| ws.run("kubectl get pods"))
+    });
+    g.bench_function("get_pods_300", |b| {
+        b.iter(|| {
+            kubelab::workstation::run_on(
+                &mut ws.world,
+                &mut ws.shell,
+                &mut ws.config,
+                "kubectl get pods",
+                b"",
+                false,
+            )
+        })
+    });
     g.finish();
 }
 

@@ -51,12 +51,7 @@ fn due(world: &mut World, name: &'static str, watches: &[&str], time_sensitive: 
 pub fn round(world: &mut World) -> bool {
     world.stats.rounds += 1;
     let before = world.store.writes();
-    if due(
-        world,
-        "deployment",
-        &["deployments", "replicasets"],
-        true,
-    ) {
+    if due(world, "deployment", &["deployments", "replicasets"], true) {
         deployment::run(world);
     }
     if due(world, "replicaset", &["replicasets", "pods"], true) {
