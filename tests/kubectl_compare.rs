@@ -92,3 +92,65 @@ fn flag_and_usage_errors_match_kubectl() {
     assert!(ERRORS.len() >= 10);
     compare(ERRORS);
 }
+
+/// Files both sides create before each configmap/secret line (kubelab in its workstation,
+/// kubectl in a temporary directory).
+const DATA_SETUP: &str = "mkdir -p d/sub && printf 'hello\\nworld\\n' > d/a.txt && printf 'x=1\\n' > d/b.conf && printf 'inner\\n' > d/sub/c && printf '# comment\\nK1=v1\\n  K2=v 2\\n\\nK3=\\nK4=a=b\\n' > e.env && printf 'bad key=1\\n' > bad.env && printf 'true' > flag.txt && printf '007' > num.txt";
+
+const CREATE_DATA: &[&str] = &[
+    "kubectl create configmap c --from-literal=n=10 --from-literal=b=true --from-literal=e= --from-literal=m=a=b --from-literal=u=한글 --from-literal='ml=line1\nline2' --dry-run=client -o yaml",
+    "kubectl create configmap c --from-literal=n=10 --from-literal=b=true --from-literal=e= --from-literal=u=한글 --dry-run=client -o json",
+    "kubectl create configmap c --from-literal=y=yes --from-literal=o=off --from-literal=z=null --from-literal=f=1.5 --from-literal=h=0x1F --from-literal=t='~' --dry-run=client -o yaml",
+    "kubectl create configmap c --from-file=d --dry-run=client -o yaml",
+    "kubectl create configmap c --from-file=key2=d/a.txt --from-file=d/b.conf --from-file=flag.txt --from-file=num.txt --dry-run=client -o yaml",
+    "kubectl create configmap c --from-env-file=e.env --dry-run=client -o yaml",
+    "kubectl create configmap c --from-env-file=bad.env --dry-run=client -o yaml",
+    "kubectl create configmap c --from-literal=a=1 --from-literal=a=2 --dry-run=client -o yaml",
+    "kubectl create configmap c --from-literal='bad key=1' --dry-run=client",
+    "kubectl create configmap c --from-env-file=e.env --from-literal=a=1 --dry-run=client",
+    "kubectl create configmap c --from-file=nope --dry-run=client",
+    "kubectl create configmap c --from-literal=onlykey --dry-run=client",
+    "kubectl create configmap c --from-literal=a=1 --append-hash --dry-run=client -o yaml",
+    "kubectl create configmap c -n lab --from-literal=a=1 --dry-run=client -o yaml",
+    "kubectl create configmap empty --dry-run=client -o yaml",
+    "kubectl create configmap c --from-literal=a=1 --dry-run=client",
+    "kubectl create secret generic s --from-literal=user=admin --from-literal=pass='p@ss w0rd!' --from-literal=e= --dry-run=client -o yaml",
+    "kubectl create secret generic s --from-literal=a=1 --type=kubernetes.io/basic-auth --dry-run=client -o json",
+    "kubectl create secret generic s --from-file=d --from-file=k=flag.txt --dry-run=client -o yaml",
+    "kubectl create secret generic s --from-env-file=e.env --dry-run=client -o yaml",
+    "kubectl create secret generic s --from-literal=a=1 --append-hash --dry-run=client -o yaml",
+    "kubectl create secret generic s --from-literal=a=1 --from-literal=a=2 --dry-run=client",
+    "kubectl create secret generic s --from-literal='bad key=1' --dry-run=client",
+    "kubectl create secret generic s --from-literal=a=1 --dry-run=client -o name",
+];
+
+#[test]
+fn create_configmap_and_secret_dry_run_match_kubectl() {
+    assert!(CREATE_DATA.len() >= 15);
+    if !have_kubectl() {
+        eprintln!("kubectl is not on PATH: skipping the comparison with the real kubectl");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("kubelab-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut failures = Vec::new();
+    for line in CREATE_DATA {
+        let want = real(&format!("cd {} && {DATA_SETUP} && {line}", dir.display()));
+        let got = kubelab(&format!("{DATA_SETUP}\n{line}\n"));
+        if want != got {
+            failures.push(format!(
+                "$ {line}\n--- kubectl (status {})\n{}{}--- kubelab (status {})\n{}{}",
+                want.2, want.0, want.1, got.2, got.0, got.1
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        CREATE_DATA.len(),
+        failures.join("\n")
+    );
+}

@@ -4,6 +4,7 @@ pub mod apply_merge;
 pub mod cli;
 pub mod common;
 pub mod context;
+pub mod create_data;
 pub mod create_deployment;
 pub mod duration;
 pub mod files;

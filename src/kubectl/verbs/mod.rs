@@ -28,6 +28,18 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ["describe"] => describe::run(ctx, f),
         ["create"] => create::from_files(ctx, f),
         ["create", "deployment"] => create_deployment(ctx, f),
+        ["create", "configmap"] => create_data(
+            ctx,
+            f,
+            crate::kubectl::create_data::DataKind::ConfigMap,
+            "configmap",
+        ),
+        ["create", "secret", "generic"] => create_data(
+            ctx,
+            f,
+            crate::kubectl::create_data::DataKind::Secret,
+            "secret",
+        ),
         ["apply"] => apply::run(ctx, f),
         ["delete"] => delete::run(ctx, f),
         ["scale"] => scale::run(ctx, f),
@@ -74,4 +86,39 @@ fn create_deployment(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     )
     .map_err(Failure::Message)?;
     create::send_built(ctx, f, obj, "deployment")
+}
+
+fn create_data(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
+    kind: crate::kubectl::create_data::DataKind,
+    what: &str,
+) -> CmdResult {
+    let args = f.args();
+    if args.len() != 1 {
+        return Err(Failure::Usage {
+            command: f.command_line_name(),
+            message: format!("exactly one NAME is required, got {}", args.len()),
+        });
+    }
+    let sources = crate::kubectl::create_data::Sources {
+        literals: f.strings("from-literal"),
+        files: f.strings("from-file"),
+        env_files: f.strings("from-env-file"),
+    };
+    let secret_type = if kind == crate::kubectl::create_data::DataKind::Secret {
+        f.string("type")
+    } else {
+        None
+    };
+    let obj = crate::kubectl::create_data::build(
+        kind,
+        &args[0],
+        &sources,
+        secret_type.as_deref(),
+        f.boolean("append-hash"),
+        &*ctx.files,
+    )
+    .map_err(Failure::Message)?;
+    create::send_built(ctx, f, obj, what)
 }

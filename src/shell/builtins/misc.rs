@@ -23,6 +23,26 @@ fn unescape(s: &str) -> (String, bool) {
             Some('v') => out.push('\u{b}'),
             Some('\\') => out.push('\\'),
             Some('c') => return (out, true),
+            Some('x') => {
+                let mut v = 0u32;
+                let mut n = 0;
+                while n < 2 {
+                    match it.peek().and_then(|c| c.to_digit(16)) {
+                        Some(d) => {
+                            v = v * 16 + d;
+                            it.next();
+                            n += 1;
+                        }
+                        None => break,
+                    }
+                }
+                if n == 0 {
+                    out.push_str("\\x");
+                } else {
+                    // A raw byte: kept as the char of that code point (Latin-1) in text output.
+                    out.push(char::from_u32(v).unwrap_or('?'));
+                }
+            }
             Some('0') => {
                 let mut v = 0u32;
                 for _ in 0..3 {
