@@ -7,6 +7,7 @@ pub mod describe;
 pub mod edit;
 pub mod get;
 pub mod label;
+pub mod logs_exec;
 pub mod patch;
 pub mod rollout;
 pub mod scale;
@@ -50,6 +51,8 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ["edit"] => edit::run(ctx, f),
         ["wait"] => wait::run(ctx, f),
         ["version"] => version::run(ctx, f),
+        ["logs"] => logs_exec::logs(ctx, f),
+        ["exec"] => logs_exec::exec(ctx, f),
         ["rollout", "status"] => rollout::status_cmd(ctx, f),
         ["rollout", "history"] => rollout::history(ctx, f),
         ["rollout", "undo"] => rollout::undo(ctx, f),

@@ -2,6 +2,7 @@
 //! world.
 
 pub mod common;
+pub mod config;
 pub mod node;
 pub mod workloads;
 pub mod writer;
@@ -21,6 +22,8 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "Pod" => Some(workloads::pod(obj, &events, now)),
         "Node" => Some(node::node(world, obj, &events, now)),
         "Namespace" => Some(node::namespace(obj)),
+        "ConfigMap" => Some(config::configmap(obj, &events, now)),
+        "Secret" => Some(config::secret(obj)),
         "ImageStream" => Some(crate::printers::openshift::describe_imagestream(obj, now)),
         _ => None,
     }

@@ -1,0 +1,328 @@
+//! `kubectl logs` and `kubectl exec`: what a container printed, and a few commands run inside
+//! it (`env`, `printenv`, `cat`, `ls`, `echo`, `hostname`) against its simulated environment
+//! and mounted files.
+
+use serde_json::Value;
+
+use crate::kubectl::context::Ctx;
+use crate::kubectl::flags::Flags;
+use crate::kubectl::outcome::{CmdResult, Failure};
+use crate::world::api::{ApiError, Reason, kinds, meta};
+
+/// The pod a `logs`/`exec` argument names: `NAME`, `pod/NAME`, or `deployment/NAME` (its first
+/// pod, with kubectl's notice).
+fn target_pod(ctx: &mut Ctx<'_>, ns: &str, arg: &str) -> Result<Value, Failure> {
+    let pk = kinds::by_kind("Pod").expect("Pod");
+    let (kind, name) = match arg.split_once('/') {
+        Some((k, n)) => (
+            kinds::resolve(k).ok_or_else(|| {
+                Failure::Message(format!("the server doesn't have a resource type \"{k}\""))
+            })?,
+            n,
+        ),
+        None => (pk, arg),
+    };
+    if kind.kind == "Pod" {
+        return Ok(ctx.world.get(pk, ns, name)?);
+    }
+    let owner = ctx.world.get(kind, ns, name)?;
+    let sel = meta::path(&owner, &["spec", "selector"])
+        .map(crate::world::api::selector::Selector::from_label_selector)
+        .unwrap_or_default();
+    let mut pods: Vec<Value> = ctx
+        .world
+        .list(pk, Some(ns), Some(&sel))
+        .into_iter()
+        .filter(|p| !meta::is_deleting(p))
+        .collect();
+    pods.sort_by(|a, b| meta::name(a).cmp(meta::name(b)));
+    let first = pods
+        .first()
+        .cloned()
+        .ok_or_else(|| Failure::Message(format!("timed out waiting for the condition")))?;
+    if pods.len() > 1 {
+        ctx.io.err(&format!(
+            "Found {} pods, using pod/{}\n",
+            pods.len(),
+            meta::name(&first)
+        ));
+    }
+    Ok(first)
+}
+
+fn container_names(pod: &Value, list: &str) -> Vec<String> {
+    meta::path(pod, &["spec", list])
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.get("name").and_then(Value::as_str))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The container to use: `-c`, else the default-container annotation, else the first (with
+/// kubectl's "Defaulted container" notice when there are several).
+fn pick_container(ctx: &mut Ctx<'_>, pod: &Value, flag: Option<String>) -> Result<String, Failure> {
+    let apps = container_names(pod, "containers");
+    let inits = container_names(pod, "initContainers");
+    if let Some(c) = flag.filter(|c| !c.is_empty()) {
+        if apps.contains(&c) || inits.contains(&c) {
+            return Ok(c);
+        }
+        return Err(Failure::Api(ApiError {
+            reason: Reason::BadRequest,
+            message: format!("container {c} is not valid for pod {}", meta::name(pod)),
+            causes: vec![],
+        }));
+    }
+    let default = meta::annotation(pod, "kubectl.kubernetes.io/default-container")
+        .map(str::to_string)
+        .filter(|d| apps.contains(d));
+    let chosen = default
+        .clone()
+        .or_else(|| apps.first().cloned())
+        .unwrap_or_default();
+    if default.is_none() && (apps.len() > 1 || !inits.is_empty()) {
+        let mut all = apps.clone();
+        all.extend(inits.iter().map(|i| format!("{i} (init)")));
+        ctx.io.err(&format!(
+            "Defaulted container \"{chosen}\" out of: {}\n",
+            all.join(", ")
+        ));
+    }
+    Ok(chosen)
+}
+
+fn waiting_reason(pod: &Value, container: &str) -> Option<String> {
+    for list in ["containerStatuses", "initContainerStatuses"] {
+        if let Some(st) = meta::path(pod, &["status", list])
+            .and_then(Value::as_array)
+            .and_then(|a| {
+                a.iter()
+                    .find(|s| s.get("name").and_then(Value::as_str) == Some(container))
+            })
+        {
+            return st
+                .pointer("/state/waiting/reason")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+        }
+    }
+    Some("ContainerCreating".into())
+}
+
+/// `kubectl logs POD [-c C] [--previous] [--tail N]`.
+pub fn logs(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    let args = f.args();
+    if args.is_empty() {
+        return Err(Failure::Usage {
+            command: f.command_line_name(),
+            message: "expected POD_NAME or TYPE/NAME or -l selector".into(),
+        });
+    }
+    let ns = ctx.namespace(f.string("namespace").as_deref());
+    let pod = target_pod(ctx, &ns, &args[0])?;
+    let container = pick_container(
+        ctx,
+        &pod,
+        f.string("container").or_else(|| args.get(1).cloned()),
+    )?;
+    let uid = meta::uid(&pod).to_string();
+    let previous = f.boolean("previous");
+    let rt = ctx
+        .world
+        .pods
+        .get(&uid)
+        .and_then(|r| r.containers.iter().find(|c| c.name == container))
+        .cloned();
+    let lines: Vec<String> = match (&rt, previous) {
+        (Some(c), true) => {
+            if c.restart_count == 0 {
+                return Err(Failure::Api(ApiError {
+                    reason: Reason::BadRequest,
+                    message: format!(
+                        "previous terminated container \"{container}\" in pod \"{}\" not found",
+                        meta::name(&pod)
+                    ),
+                    causes: vec![],
+                }));
+            }
+            c.previous_logs.clone()
+        }
+        (Some(c), false) if !c.container_id.is_empty() => c.logs.clone(),
+        _ => {
+            let why = match waiting_reason(&pod, &container).as_deref() {
+                Some("ErrImagePull" | "ImagePullBackOff") => {
+                    "trying and failing to pull image".to_string()
+                }
+                Some(r) => r.to_string(),
+                None => "ContainerCreating".to_string(),
+            };
+            return Err(Failure::Api(ApiError {
+                reason: Reason::BadRequest,
+                message: format!(
+                    "container \"{container}\" in pod \"{}\" is waiting to start: {why}",
+                    meta::name(&pod)
+                ),
+                causes: vec![],
+            }));
+        }
+    };
+    let tail = f.int("tail")?.unwrap_or(-1);
+    let shown = if tail >= 0 {
+        &lines[lines.len().saturating_sub(tail as usize)..]
+    } else {
+        &lines[..]
+    };
+    let mut out = String::new();
+    for l in shown {
+        out.push_str(l);
+        out.push('\n');
+    }
+    ctx.io.out(&out);
+    Ok(())
+}
+
+/// `kubectl exec POD [-c C] [-it] -- COMMAND [ARGS...]`.
+pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    let args = f.args();
+    let cmd = f.dash_args().to_vec();
+    if args.is_empty() {
+        return Err(Failure::Usage {
+            command: f.command_line_name(),
+            message: "pod, type/name or --filename must be specified".into(),
+        });
+    }
+    if args.len() > 1 || cmd.is_empty() {
+        if args.len() > 1 {
+            return Err(Failure::Message("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead".into()));
+        }
+        return Err(Failure::Usage {
+            command: f.command_line_name(),
+            message: "you must specify at least one command for the container".into(),
+        });
+    }
+    let ns = ctx.namespace(f.string("namespace").as_deref());
+    let pod = target_pod(ctx, &ns, &args[0])?;
+    let container = pick_container(ctx, &pod, f.string("container"))?;
+    let running = meta::path(&pod, &["status", "containerStatuses"])
+        .and_then(Value::as_array)
+        .and_then(|a| {
+            a.iter()
+                .find(|s| s.get("name").and_then(Value::as_str) == Some(container.as_str()))
+        })
+        .is_some_and(|s| s.pointer("/state/running").is_some());
+    if !running {
+        return Err(Failure::Message(format!(
+            "unable to upgrade connection: container not found (\"{container}\")"
+        )));
+    }
+    let _ = (f.boolean("stdin"), f.boolean("tty"), f.boolean("quiet"));
+    let (out, err, code) = run_in_container(ctx, &pod, &container, &cmd);
+    if code == 126 {
+        return Err(Failure::Raw(err));
+    }
+    ctx.io.out(&out);
+    ctx.io.err(&err);
+    if code != 0 {
+        return Err(Failure::Raw(format!(
+            "command terminated with exit code {code}\n"
+        )));
+    }
+    Ok(())
+}
+
+fn run_in_container(
+    ctx: &mut Ctx<'_>,
+    pod: &Value,
+    container: &str,
+    cmd: &[String],
+) -> (String, String, i32) {
+    let env = ctx.world.container_env(pod, container);
+    let name = cmd[0].rsplit('/').next().unwrap_or(&cmd[0]);
+    match name {
+        "env" if cmd.len() == 1 => (
+            env.iter().map(|(k, v)| format!("{k}={v}\n")).collect(),
+            String::new(),
+            0,
+        ),
+        "printenv" => {
+            if cmd.len() == 1 {
+                return (
+                    env.iter().map(|(k, v)| format!("{k}={v}\n")).collect(),
+                    String::new(),
+                    0,
+                );
+            }
+            let mut out = String::new();
+            let mut code = 0;
+            for v in &cmd[1..] {
+                match env.iter().rev().find(|(k, _)| k == v) {
+                    Some((_, val)) => out.push_str(&format!("{val}\n")),
+                    None => code = 1,
+                }
+            }
+            (out, String::new(), code)
+        }
+        "echo" => (format!("{}\n", cmd[1..].join(" ")), String::new(), 0),
+        "hostname" => (format!("{}\n", meta::name(pod)), String::new(), 0),
+        "cat" => {
+            let mut out = Vec::new();
+            let mut err = String::new();
+            for p in &cmd[1..] {
+                match ctx.world.container_read(pod, container, p) {
+                    Ok(b) => out.extend(b),
+                    Err(e) => err.push_str(&format!("cat: {p}: {}\n", e.text())),
+                }
+            }
+            let code = if err.is_empty() { 0 } else { 1 };
+            (String::from_utf8_lossy(&out).into_owned(), err, code)
+        }
+        "ls" => {
+            let paths: Vec<&String> = cmd[1..].iter().filter(|a| !a.starts_with('-')).collect();
+            let show_all = cmd[1..]
+                .iter()
+                .any(|a| a.starts_with('-') && a.contains('a'));
+            let targets: Vec<String> = if paths.is_empty() {
+                vec!["/".into()]
+            } else {
+                paths.iter().map(|p| p.to_string()).collect()
+            };
+            let mut out = String::new();
+            let mut err = String::new();
+            for (i, p) in targets.iter().enumerate() {
+                match ctx.world.container_list(pod, container, p) {
+                    Ok(mut names) => {
+                        if !show_all {
+                            names.retain(|n| !n.starts_with('.'));
+                        }
+                        if targets.len() > 1 {
+                            if i > 0 {
+                                out.push('\n');
+                            }
+                            out.push_str(&format!("{p}:\n"));
+                        }
+                        for n in names {
+                            out.push_str(&format!("{n}\n"));
+                        }
+                    }
+                    Err(crate::world::nodes::container_fs::FsError::NotDir) => {
+                        out.push_str(&format!("{p}\n"))
+                    }
+                    Err(e) => err.push_str(&format!("ls: cannot access '{p}': {}\n", e.text())),
+                }
+            }
+            let code = if err.is_empty() { 0 } else { 2 };
+            (out, err, code)
+        }
+        other => (
+            String::new(),
+            format!(
+                "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{other}\": executable file not found in $PATH: unknown\n"
+            ),
+            126,
+        ),
+    }
+}
