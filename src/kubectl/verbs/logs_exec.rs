@@ -39,7 +39,7 @@ fn target_pod(ctx: &mut Ctx<'_>, ns: &str, arg: &str) -> Result<Value, Failure> 
     let first = pods
         .first()
         .cloned()
-        .ok_or_else(|| Failure::Message(format!("timed out waiting for the condition")))?;
+        .ok_or_else(|| Failure::Message("timed out waiting for the condition".to_string()))?;
     if pods.len() > 1 {
         ctx.io.err(&format!(
             "Found {} pods, using pod/{}\n",
