@@ -231,6 +231,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
                 created(obj, now),
             ]
         }
+        "Endpoints" => vec![name, format_endpoints(obj), created(obj, now)],
         "ServiceAccount" => {
             let n = obj
                 .get("secrets")
@@ -767,4 +768,68 @@ pub fn table(kind: &str, objs: &[Value], opts: &TableOptions, now: Millis) -> Ve
         rows.push(row);
     }
     rows
+}
+
+/// `formatEndpoints`: `ip:port` of each address and port, at most three, then `+ N more...`.
+fn format_endpoints(ep: &Value) -> String {
+    let subsets = ep
+        .get("subsets")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if subsets.is_empty() {
+        return "<none>".into();
+    }
+    let max = 3;
+    let mut list: Vec<String> = Vec::new();
+    let mut count = 0;
+    let mut more = false;
+    for ss in &subsets {
+        let addrs: Vec<String> = ss
+            .get("addresses")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.get("ip").and_then(Value::as_str))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ports: Vec<i64> = ss
+            .get("ports")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.get("port").and_then(Value::as_i64))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if ports.is_empty() {
+            count += addrs.len();
+            for a in &addrs {
+                if list.len() == max {
+                    more = true;
+                    break;
+                }
+                list.push(a.clone());
+            }
+        } else {
+            for p in &ports {
+                count += addrs.len();
+                for a in &addrs {
+                    if list.len() == max {
+                        more = true;
+                        break;
+                    }
+                    list.push(format!("{a}:{p}"));
+                }
+            }
+        }
+    }
+    let ret = list.join(",");
+    if more {
+        format!("{ret} + {} more...", count - max)
+    } else {
+        ret
+    }
 }

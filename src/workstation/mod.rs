@@ -47,6 +47,17 @@ impl Host for WorldHost<'_> {
     ) -> Option<ExecOutput> {
         match argv[0].as_str() {
             "kubectl" | "oc" | "k" => {}
+            "curl" => {
+                let ns = self.config.namespace.clone();
+                let (stdout, stderr, status) =
+                    crate::kubectl::curl::curl(self.world, &ns, &argv[1..], None);
+                return Some(ExecOutput {
+                    stdout,
+                    stderr,
+                    status,
+                    chunks: vec![],
+                });
+            }
             _ => return None,
         }
         let mut argv = argv.to_vec();
@@ -84,7 +95,7 @@ impl Host for WorldHost<'_> {
     }
 
     fn programs(&self) -> Vec<String> {
-        vec!["kubectl".into(), "oc".into()]
+        vec!["kubectl".into(), "oc".into(), "curl".into()]
     }
 }
 

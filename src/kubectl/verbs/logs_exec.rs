@@ -267,6 +267,18 @@ fn run_in_container(
             (out, String::new(), code)
         }
         "echo" => (format!("{}\n", cmd[1..].join(" ")), String::new(), 0),
+        "curl" => {
+            let ip = meta::str_at(pod, &["status", "podIP"])
+                .unwrap_or("")
+                .to_string();
+            let ns = meta::namespace(pod).to_string();
+            let (o, e, c) = crate::kubectl::curl::curl(ctx.world, &ns, &cmd[1..], Some(&ip));
+            (
+                String::from_utf8_lossy(&o).into_owned(),
+                String::from_utf8_lossy(&e).into_owned(),
+                c,
+            )
+        }
         "hostname" => (format!("{}\n", meta::name(pod)), String::new(), 0),
         "cat" => {
             let mut out = Vec::new();

@@ -1,0 +1,131 @@
+//! `curl` (the workstation runs it, and `kubectl exec POD -- curl` inside containers): HTTP GET to
+//! Services (by name, `name.namespace`, `name.namespace.svc.cluster.local` or ClusterIP) and pod
+//! IPs of the simulated cluster, answered by the images' declared HTTP bodies. Exit codes and
+//! messages are curl's (6: unknown host, 7: connection refused).
+
+use crate::world::World;
+use crate::world::network::NetError;
+
+/// What curl printed: (stdout, stderr, exit status).
+pub fn curl(
+    world: &mut World,
+    namespace: &str,
+    args: &[String],
+    localhost: Option<&str>,
+) -> (Vec<u8>, Vec<u8>, i32) {
+    let mut silent = false;
+    let mut show_error = false;
+    let mut include = false;
+    let mut fail = false;
+    let mut url: Option<String> = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        match a.as_str() {
+            "-s" | "--silent" => silent = true,
+            "-S" | "--show-error" => show_error = true,
+            "-i" | "--include" => include = true,
+            "-f" | "--fail" => fail = true,
+            "-L" | "--location" | "-k" | "--insecure" | "-v" | "--verbose" => {}
+            "-m" | "--max-time" | "--connect-timeout" | "-H" | "--header" => i += 1,
+            s if s.starts_with('-')
+                && s.len() > 1
+                && !s.starts_with("--")
+                && s[1..].chars().all(|c| "sSifLkv".contains(c)) =>
+            {
+                silent |= s.contains('s');
+                show_error |= s.contains('S');
+                include |= s.contains('i');
+                fail |= s.contains('f');
+            }
+            s if s.starts_with('-') => {
+                return (vec![], format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n").into_bytes(), 2);
+            }
+            s => url = Some(s.to_string()),
+        }
+        i += 1;
+    }
+    let Some(url) = url else {
+        return (vec![], b"curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n".to_vec(), 2);
+    };
+    let rest = url.strip_prefix("http://").unwrap_or(&url);
+    if url.starts_with("https://") {
+        return (
+            vec![],
+            if silent && !show_error {
+                vec![]
+            } else {
+                b"curl: (35) kubelab's cluster serves plain HTTP only\n".to_vec()
+            },
+            35,
+        );
+    }
+    let (hostport, path) = match rest.find('/') {
+        Some(p) => (&rest[..p], &rest[p..]),
+        None => (rest, "/"),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => match p.parse::<u16>() {
+            Ok(p) => (h.to_string(), p),
+            Err(_) => return (vec![], b"curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535\n".to_vec(), 3),
+        },
+        None => (hostport.to_string(), 80),
+    };
+    let host = match (host.as_str(), localhost) {
+        ("127.0.0.1" | "localhost", Some(ip)) => ip.to_string(),
+        _ => host,
+    };
+    let quiet = silent && !show_error;
+    match world.http_get(namespace, &host, port, path) {
+        Ok(r) => {
+            if fail && r.status >= 400 {
+                return (
+                    vec![],
+                    if quiet {
+                        vec![]
+                    } else {
+                        format!(
+                            "curl: (22) The requested URL returned error: {}\n",
+                            r.status
+                        )
+                        .into_bytes()
+                    },
+                    22,
+                );
+            }
+            let mut out = Vec::new();
+            if include {
+                out.extend(format!("HTTP/1.1 {} OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\r\n", r.status, r.body.len()).as_bytes());
+            }
+            out.extend(r.body.as_bytes());
+            (out, vec![], 0)
+        }
+        Err(NetError::UnknownHost(h)) if h.parse::<std::net::Ipv4Addr>().is_ok() => (
+            vec![],
+            if quiet {
+                vec![]
+            } else {
+                format!("curl: (7) Failed to connect to {h} port {port} after 0 ms: Couldn't connect to server\n").into_bytes()
+            },
+            7,
+        ),
+        Err(NetError::UnknownHost(h)) => (
+            vec![],
+            if quiet {
+                vec![]
+            } else {
+                format!("curl: (6) Could not resolve host: {h}\n").into_bytes()
+            },
+            6,
+        ),
+        Err(NetError::Refused { host, port }) => (
+            vec![],
+            if quiet {
+                vec![]
+            } else {
+                format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n").into_bytes()
+            },
+            7,
+        ),
+    }
+}
