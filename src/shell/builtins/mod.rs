@@ -1,6 +1,7 @@
 //! The shell's own commands. Each family lives in its own file; `run` finds a builtin by name.
 
 mod files;
+mod jq;
 mod misc;
 mod sed;
 mod text;
@@ -51,9 +52,9 @@ impl Out {
 pub fn names() -> &'static [&'static str] {
     &[
         ":", "[", "base64", "basename", "break", "cat", "cd", "clear", "continue", "cp", "cut",
-        "date", "dirname", "echo", "env", "exit", "export", "false", "grep", "head", "ls", "mkdir",
-        "mv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sleep", "sort", "tail", "tee", "test",
-        "touch", "tr", "true", "type", "uniq", "unset", "wc", "which",
+        "date", "dirname", "echo", "env", "exit", "export", "false", "grep", "head", "jq", "ls",
+        "mkdir", "mv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sleep", "sort", "tail",
+        "tee", "test", "touch", "tr", "true", "type", "uniq", "unset", "wc", "which",
     ]
 }
 
@@ -87,6 +88,7 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
         "dirname" => misc::dirname(args),
         "cat" => text::cat(x, args, stdin),
         "sed" => sed::sed(x, args, stdin),
+        "jq" => jq::jq(x, args, stdin),
         "base64" => text::base64(x, args, stdin),
         "grep" => text::grep(x, args, stdin),
         "head" => text::head_tail(x, "head", args, stdin),
