@@ -279,33 +279,8 @@ fn stray(path: &str, text: &str, p: &Pair<'_, Rule>, in_task: bool) -> Diagnosti
 
 /// A line that starts with a keyword but is not the item it should be: say what is missing.
 fn malformed(path: &str, text: &str, p: &Pair<'_, Rule>, word: &str) -> Diagnostic {
-    if let Some((l, c, what)) = unclosed_block(text) {
-        return Diagnostic::at(
-            path,
-            text,
-            l,
-            c,
-            format!("the `{{` opening {what} is never closed"),
-        )
-        .help("add the matching `}` on its own line at the end of the block");
-    }
-    if let Some((l, c, triple)) = unterminated_string(text) {
-        let d = Diagnostic::at(
-            path,
-            text,
-            l,
-            c,
-            if triple {
-                "this `\"\"\"` text is never closed"
-            } else {
-                "unterminated string"
-            },
-        );
-        return if triple {
-            d.help("end the text with `\"\"\"`")
-        } else {
-            d.help("add the closing `\"` on the same line")
-        };
+    if let Some(d) = structural_problem(path, text) {
+        return d;
     }
     let (line, col) = p.as_span().start_pos().line_col();
     let src = p.as_str().trim_end();
@@ -384,34 +359,8 @@ fn explain(path: &str, text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     if positives.contains(&Rule::lab_decl) {
         return Diagnostic { message: "a lab file must start with `lab \"TITLE\"`".into(), ..d }.help("add a first line such as `lab \"Rolling update of mongo\"` (comments starting with `#` may come before it)");
     }
-    if let Some(open) = unclosed_block(text) {
-        let (l, c, what) = open;
-        return Diagnostic::at(
-            path,
-            text,
-            l,
-            c,
-            format!("the `{{` opening {what} is never closed"),
-        )
-        .help("add the matching `}` on its own line at the end of the block");
-    }
-    if let Some((l, c, triple)) = unterminated_string(text) {
-        let d = Diagnostic::at(
-            path,
-            text,
-            l,
-            c,
-            if triple {
-                "this `\"\"\"` text is never closed"
-            } else {
-                "unterminated string"
-            },
-        );
-        return if triple {
-            d.help("end the text with `\"\"\"`")
-        } else {
-            d.help("add the closing `\"` on the same line")
-        };
+    if let Some(d) = structural_problem(path, text) {
+        return d;
     }
     if positives.contains(&Rule::points) {
         return Diagnostic {
@@ -449,6 +398,40 @@ fn explain(path: &str, text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
         ..d
     }
     .help("see docs/lab-language.md for the shape of a lab file")
+}
+
+/// An unclosed block or string anywhere in the file: reported before anything else, since
+/// every later error follows from it.
+fn structural_problem(path: &str, text: &str) -> Option<Diagnostic> {
+    if let Some((l, c, what)) = unclosed_block(text) {
+        return Some(
+            Diagnostic::at(
+                path,
+                text,
+                l,
+                c,
+                format!("the `{{` opening {what} is never closed"),
+            )
+            .help("add the matching `}` on its own line at the end of the block"),
+        );
+    }
+    let (l, c, triple) = unterminated_string(text)?;
+    let d = Diagnostic::at(
+        path,
+        text,
+        l,
+        c,
+        if triple {
+            "this `\"\"\"` text is never closed"
+        } else {
+            "unterminated string"
+        },
+    );
+    Some(if triple {
+        d.help("end the text with `\"\"\"`")
+    } else {
+        d.help("add the closing `\"` on the same line")
+    })
 }
 
 /// The last `{` opened by a `task`, `setup`, `check` or `assert` line that is never closed.

@@ -5,6 +5,7 @@
 
 pub mod ast;
 mod builtins;
+pub mod escape;
 pub mod exec;
 mod expand;
 pub mod parse;

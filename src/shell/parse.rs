@@ -57,6 +57,30 @@ fn prescan(src: &str) -> Prescanned {
                 i += 2;
                 continue;
             }
+            '$' if !dq && chars.get(i + 1) == Some(&'\'') => {
+                // `$'...'`: backslash escapes, including `\'`.
+                out.push_str("$'");
+                i += 2;
+                let mut closed = false;
+                while i < chars.len() {
+                    let d = chars[i];
+                    out.push(d);
+                    i += 1;
+                    if d == '\\' {
+                        if let Some(&n) = chars.get(i) {
+                            out.push(n);
+                            i += 1;
+                        }
+                    } else if d == '\'' {
+                        closed = true;
+                        break;
+                    }
+                }
+                if !closed {
+                    sq = true;
+                }
+                continue;
+            }
             '\'' if !dq => sq = true,
             '"' => dq = !dq,
             '#' if !dq
@@ -486,30 +510,8 @@ fn build_part(x: Pair<'_, Rule>, bodies: &mut Bodies) -> Part {
 }
 
 fn ansi_c(s: &str) -> String {
-    let mut out = String::new();
-    let mut it = s.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some('e') => out.push('\u{1b}'),
-            Some('\\') => out.push('\\'),
-            Some('\'') => out.push('\''),
-            Some('"') => out.push('"'),
-            Some('0') => out.push('\0'),
-            Some(o) => {
-                out.push('\\');
-                out.push(o);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
+    // `$'...'` also takes `\'` and `\"`.
+    super::escape::unescape(&s.replace("\\'", "'").replace("\\\"", "\"")).0
 }
 
 #[cfg(test)]

@@ -6,6 +6,27 @@ use base64::Engine;
 use super::{Out, inputs};
 use crate::shell::exec::Exec;
 
+/// Short option letters run together (`-rn` and `-r -n` alike) and the operands.
+fn short_flags(args: &[String]) -> (String, Vec<String>) {
+    let is_flag = |a: &String| a.starts_with('-') && a.len() > 1;
+    (
+        args.iter()
+            .filter(|a| is_flag(a))
+            .map(|a| a.trim_start_matches('-'))
+            .collect(),
+        args.iter().filter(|a| !is_flag(a)).cloned().collect(),
+    )
+}
+
+/// A builtin's result with status 0, or `failed` when it wrote errors.
+fn finish(stdout: Vec<u8>, err: String, failed: i32) -> Out {
+    Out {
+        stdout,
+        status: if err.is_empty() { 0 } else { failed },
+        stderr: err.into_bytes(),
+    }
+}
+
 fn lines(data: &[u8]) -> Vec<&[u8]> {
     if data.is_empty() {
         return vec![];
@@ -31,11 +52,7 @@ pub(super) fn cat(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         }
         out = n;
     }
-    Out {
-        stdout: out,
-        status: if err.is_empty() { 0 } else { 1 },
-        stderr: err.into_bytes(),
-    }
+    finish(out, err, 1)
 }
 
 pub(super) fn base64(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
@@ -482,24 +499,11 @@ pub(super) fn head_tail(x: &mut Exec<'_>, cmd: &str, args: &[String], stdin: &[u
             out.pop();
         }
     }
-    Out {
-        stdout: out,
-        status: if err.is_empty() { 0 } else { 1 },
-        stderr: err.into_bytes(),
-    }
+    finish(out, err, 1)
 }
 
 pub(super) fn wc(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
-    let flags: String = args
-        .iter()
-        .filter(|a| a.starts_with('-') && a.len() > 1)
-        .map(|a| a.trim_start_matches('-'))
-        .collect();
-    let names: Vec<String> = args
-        .iter()
-        .filter(|a| !(a.starts_with('-') && a.len() > 1))
-        .cloned()
-        .collect();
+    let (flags, names) = short_flags(args);
     let (l, w, c) = if flags.is_empty() {
         (true, true, true)
     } else {
@@ -561,24 +565,11 @@ pub(super) fn wc(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         }
         out.push('\n');
     }
-    Out {
-        stdout: out.into_bytes(),
-        status: if err.is_empty() { 0 } else { 1 },
-        stderr: err.into_bytes(),
-    }
+    finish(out.into_bytes(), err, 1)
 }
 
 pub(super) fn sort(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
-    let flags: String = args
-        .iter()
-        .filter(|a| a.starts_with('-') && a.len() > 1)
-        .map(|a| a.trim_start_matches('-'))
-        .collect();
-    let names: Vec<String> = args
-        .iter()
-        .filter(|a| !(a.starts_with('-') && a.len() > 1))
-        .cloned()
-        .collect();
+    let (flags, names) = short_flags(args);
     let mut err = String::new();
     let data: Vec<u8> = inputs(x, "sort", &names, stdin, &mut err)
         .into_iter()
@@ -612,11 +603,7 @@ pub(super) fn sort(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         ls.dedup();
     }
     let out: String = ls.iter().map(|l| format!("{l}\n")).collect();
-    Out {
-        stdout: out.into_bytes(),
-        status: if err.is_empty() { 0 } else { 2 },
-        stderr: err.into_bytes(),
-    }
+    finish(out.into_bytes(), err, 2)
 }
 
 pub(super) fn uniq(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
@@ -647,11 +634,7 @@ pub(super) fn uniq(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         }
         i = j;
     }
-    Out {
-        stdout: out.into_bytes(),
-        status: if err.is_empty() { 0 } else { 1 },
-        stderr: err.into_bytes(),
-    }
+    finish(out.into_bytes(), err, 1)
 }
 
 fn ranges(spec: &str) -> Option<Vec<(usize, usize)>> {
@@ -750,11 +733,7 @@ pub(super) fn cut(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         }
         out.push('\n');
     }
-    Out {
-        stdout: out.into_bytes(),
-        status: if err.is_empty() { 0 } else { 1 },
-        stderr: err.into_bytes(),
-    }
+    finish(out.into_bytes(), err, 1)
 }
 
 fn tr_set(s: &str) -> Vec<char> {
