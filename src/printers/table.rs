@@ -287,6 +287,8 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
                 created(obj, now),
             ]
         }
+        "PersistentVolume" => pv_cells(obj, wide, now),
+        "PersistentVolumeClaim" => pvc_cells(obj, wide, now),
         _ => vec![name, created(obj, now)],
     };
     if wide {
@@ -832,4 +834,118 @@ fn format_endpoints(ep: &Value) -> String {
     } else {
         ret
     }
+}
+
+/// `GetAccessModesAsString`: RWO, ROX, RWX, RWOP in that order.
+fn access_modes(modes: Option<&Value>) -> String {
+    let list: Vec<&str> = modes
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    [
+        ("ReadWriteOnce", "RWO"),
+        ("ReadOnlyMany", "ROX"),
+        ("ReadWriteMany", "RWX"),
+        ("ReadWriteOncePod", "RWOP"),
+    ]
+    .iter()
+    .filter(|(m, _)| list.contains(m))
+    .map(|(_, short)| *short)
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+fn storage_class_of(obj: &Value) -> String {
+    meta::annotation(obj, "volume.beta.kubernetes.io/storage-class")
+        .or_else(|| meta::str_at(obj, &["spec", "storageClassName"]))
+        .unwrap_or("")
+        .to_string()
+}
+
+fn phase_or_terminating(obj: &Value) -> String {
+    if meta::is_deleting(obj) {
+        return "Terminating".into();
+    }
+    meta::str_at(obj, &["status", "phase"])
+        .unwrap_or("")
+        .to_string()
+}
+
+/// `printPersistentVolume`.
+fn pv_cells(pv: &Value, wide: bool, now: Millis) -> Vec<String> {
+    let claim = match meta::path(pv, &["spec", "claimRef"]) {
+        Some(c) => format!(
+            "{}/{}",
+            c.get("namespace").and_then(Value::as_str).unwrap_or(""),
+            c.get("name").and_then(Value::as_str).unwrap_or("")
+        ),
+        None => String::new(),
+    };
+    let mut row = vec![
+        meta::name(pv).to_string(),
+        meta::str_at(pv, &["spec", "capacity", "storage"])
+            .unwrap_or("0")
+            .to_string(),
+        access_modes(meta::path(pv, &["spec", "accessModes"])),
+        meta::str_at(pv, &["spec", "persistentVolumeReclaimPolicy"])
+            .unwrap_or("")
+            .to_string(),
+        phase_or_terminating(pv),
+        claim,
+        storage_class_of(pv),
+        meta::str_at(pv, &["spec", "volumeAttributesClassName"])
+            .filter(|s| !s.is_empty())
+            .unwrap_or("<unset>")
+            .to_string(),
+        meta::str_at(pv, &["status", "reason"])
+            .unwrap_or("")
+            .to_string(),
+        created(pv, now),
+    ];
+    if wide {
+        row.push(
+            meta::str_at(pv, &["spec", "volumeMode"])
+                .unwrap_or("<unset>")
+                .to_string(),
+        );
+    }
+    row
+}
+
+/// `printPersistentVolumeClaim`.
+fn pvc_cells(pvc: &Value, wide: bool, now: Millis) -> Vec<String> {
+    let volume = meta::str_at(pvc, &["spec", "volumeName"])
+        .unwrap_or("")
+        .to_string();
+    let (capacity, modes) = if volume.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            meta::str_at(pvc, &["status", "capacity", "storage"])
+                .unwrap_or("0")
+                .to_string(),
+            access_modes(meta::path(pvc, &["status", "accessModes"])),
+        )
+    };
+    let mut row = vec![
+        meta::name(pvc).to_string(),
+        phase_or_terminating(pvc),
+        volume,
+        capacity,
+        modes,
+        storage_class_of(pvc),
+        meta::str_at(pvc, &["spec", "volumeAttributesClassName"])
+            .filter(|s| !s.is_empty())
+            .unwrap_or("<unset>")
+            .to_string(),
+        created(pvc, now),
+    ];
+    if wide {
+        row.push(
+            meta::str_at(pvc, &["spec", "volumeMode"])
+                .unwrap_or("<unset>")
+                .to_string(),
+        );
+    }
+    row
 }

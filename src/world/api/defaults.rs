@@ -25,7 +25,11 @@ pub fn apply(kind: &str, obj: &mut Value) {
         }
         "StatefulSet" => statefulset(obj),
         "DaemonSet" => daemonset(obj),
-        "Pod" => pod_spec(path_mut(obj, &["spec"])),
+        "Pod" => {
+            pod_spec(path_mut(obj, &["spec"]));
+            // PrepareForCreate: a new pod is Pending until the kubelet reports.
+            default(obj, &["status", "phase"], json!("Pending"));
+        }
         "Service" => service(obj),
         "PersistentVolumeClaim" => {
             default(obj, &["spec", "volumeMode"], json!("Filesystem"));
