@@ -93,11 +93,13 @@ pub fn plan(container: &Value, image: &Image) -> Process {
         p.start_error = Some("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: no command specified: unknown".into());
         return p;
     };
+    // The image's own programs: its entrypoint's and its command's first words (redis's
+    // entrypoint is docker-entrypoint.sh, its command redis-server).
     let image_programs: Vec<&String> = cfg
         .entrypoint
-        .iter()
-        .chain(cfg.cmd.iter())
-        .take(1)
+        .first()
+        .into_iter()
+        .chain(cfg.cmd.first())
         .collect();
     let known = COMMON.contains(&program.as_str())
         || image_programs.contains(&program)
