@@ -83,7 +83,11 @@ pub fn main_lint(args: &[String]) -> i32 {
             Ok(l) => {
                 let problems = lint::lint(&l, seed);
                 if problems.is_empty() {
-                    println!("{path}: ok ({} checks can fail and pass)", l.checks.len());
+                    println!(
+                        "{path}: ok ({} check{} can fail and pass)",
+                        l.checks.len(),
+                        if l.checks.len() == 1 { "" } else { "s" }
+                    );
                 } else {
                     status = 1;
                     for p in problems {

@@ -205,6 +205,18 @@ impl Cluster {
         Ok(())
     }
 
+    /// `cluster.add_nfs_server(server, export)`: an NFS server at `server` (an address) exporting
+    /// the directory `export`; pods mounting it (or a directory below it) mount, others fail.
+    pub fn add_nfs_server(&mut self, server: &str, export: &str) {
+        let mut w = self.0.world.borrow_mut();
+        w.nfs_servers
+            .entry(server.to_string())
+            .or_default()
+            .insert(export.to_string());
+        let now = w.now();
+        w.resync_at(now + 1);
+    }
+
     /// `cluster.now()`: the virtual time, RFC 3339.
     pub fn now(&mut self) -> String {
         rfc3339(self.0.world.borrow().now())
@@ -382,6 +394,7 @@ pub fn register(engine: &mut Engine) {
         .register_fn("shell", Cluster::shell)
         .register_fn("apply", Cluster::apply)
         .register_fn("advance", Cluster::advance)
+        .register_fn("add_nfs_server", Cluster::add_nfs_server)
         .register_fn("now", Cluster::now)
         .register_fn("events", Cluster::events)
         .register_fn("audit", Cluster::audit)

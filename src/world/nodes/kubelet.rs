@@ -1012,6 +1012,28 @@ fn mount_error(world: &World, pod: &Value) -> Option<(String, String)> {
                 return Some((vname, format!("{label} \"{name}\" not found")));
             }
         }
+        if let Some(nfs) = v.get("nfs") {
+            let server = nfs.get("server").and_then(Value::as_str).unwrap_or("");
+            let path = nfs.get("path").and_then(Value::as_str).unwrap_or("");
+            let output = match world.nfs_servers.get(server) {
+                None => "mount.nfs: Connection timed out".to_string(),
+                Some(exports)
+                    if !exports.iter().any(|e| {
+                        path == e || path.starts_with(&format!("{}/", e.trim_end_matches('/')))
+                    }) =>
+                {
+                    format!("mount.nfs: access denied by server while mounting {server}:{path}")
+                }
+                Some(_) => continue,
+            };
+            let uid = meta::uid(pod);
+            return Some((
+                vname.clone(),
+                format!(
+                    "mount failed: exit status 32\nMounting command: mount\nMounting arguments: -t nfs {server}:{path} /var/lib/kubelet/pods/{uid}/volumes/kubernetes.io~nfs/{vname}\nOutput: {output}"
+                ),
+            ));
+        }
     }
     None
 }
