@@ -172,9 +172,20 @@ fn scripted(mut d: Driver, o: &Options) -> i32 {
 }
 
 fn repl(mut d: Driver, o: &Options) -> i32 {
+    // Ctrl-C while a command runs stops it (a loop ends at its next iteration); at the prompt
+    // rustyline takes the key itself and clears the line.
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let f2 = flag.clone();
+    let _ = ctrlc::set_handler(move || f2.store(true, std::sync::atomic::Ordering::SeqCst));
     match &mut d {
-        Driver::Plain(w) => w.host_editor = true,
-        Driver::Lab(l) => l.session.ws.host_editor = true,
+        Driver::Plain(w) => {
+            w.host_editor = true;
+            w.shell.set_interrupt(flag.clone());
+        }
+        Driver::Lab(l) => {
+            l.session.ws.host_editor = true;
+            l.session.ws.shell.set_interrupt(flag.clone());
+        }
     }
     let config = rustyline::Config::builder().auto_add_history(false).build();
     let mut rl: rustyline::Editor<Completion, rustyline::history::DefaultHistory> =
