@@ -229,6 +229,13 @@ impl World {
     /// Moves to the next timer due at or before `deadline`, fires everything due then and settles.
     /// Returns false (without moving) when no timer is due by then.
     pub fn step(&mut self, deadline: Millis) -> bool {
+        // What the current instant's writes set off happens before time moves on; if that
+        // changed anything, the caller looks again before the clock moves.
+        let before = self.store.writes();
+        self.settle();
+        if self.store.writes() != before {
+            return true;
+        }
         let due = self.clock.pop_due(deadline);
         if due.is_empty() {
             return false;
