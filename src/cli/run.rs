@@ -29,48 +29,15 @@ fn labs_and_flags(args: &[String], cmd: &str) -> Result<(Vec<String>, bool, u64)
     Ok((labs, bless, seed))
 }
 
-/// `kubelab run`.
-pub fn main_run(args: &[String]) -> i32 {
-    let (labs, bless, seed) = match labs_and_flags(args, "run") {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
-        }
-    };
-    let mut status = 0;
-    for path in labs {
-        let lab = match lab::load(&path) {
-            Ok(l) => l,
-            Err(e) => {
-                eprint!("{e}");
-                status = 1;
-                continue;
-            }
-        };
-        let report = run::run_lab(&lab, seed, bless);
-        print!("{}", report.text);
-        if let Some(text) = &report.blessed {
-            match std::fs::write(&path, text) {
-                Ok(()) => println!(
-                    "blessed: {path}: {} expected output(s) rewritten",
-                    report.mismatches
-                ),
-                Err(e) => {
-                    eprintln!("kubelab run: cannot write {path}: {e}");
-                    status = 1;
-                }
-            }
-        } else if !report.ok() {
-            status = 1;
-        }
-    }
-    status
-}
-
-/// `kubelab lint`.
-pub fn main_lint(args: &[String]) -> i32 {
-    let (labs, _, seed) = match labs_and_flags(args, "lint") {
+/// Parses the flags, loads each lab (a malformed one prints its diagnostic and fails), and runs
+/// `f` on it; `f` returns whether the lab passed. The exit status: 2 for bad flags, 1 if any lab
+/// failed.
+fn each_lab(
+    args: &[String],
+    cmd: &str,
+    mut f: impl FnMut(&str, lab::Lab, bool, u64) -> bool,
+) -> i32 {
+    let (labs, bless, seed) = match labs_and_flags(args, cmd) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("{e}");
@@ -81,18 +48,8 @@ pub fn main_lint(args: &[String]) -> i32 {
     for path in labs {
         match lab::load(&path) {
             Ok(l) => {
-                let problems = lint::lint(&l, seed);
-                if problems.is_empty() {
-                    println!(
-                        "{path}: ok ({} check{} can fail and pass)",
-                        l.checks.len(),
-                        if l.checks.len() == 1 { "" } else { "s" }
-                    );
-                } else {
+                if !f(&path, l, bless, seed) {
                     status = 1;
-                    for p in problems {
-                        println!("{p}");
-                    }
                 }
             }
             Err(e) => {
@@ -102,4 +59,46 @@ pub fn main_lint(args: &[String]) -> i32 {
         }
     }
     status
+}
+
+/// `kubelab run`.
+pub fn main_run(args: &[String]) -> i32 {
+    each_lab(args, "run", |path, lab, bless, seed| {
+        let report = run::run_lab(&lab, seed, bless);
+        print!("{}", report.text);
+        match &report.blessed {
+            Some(text) => match std::fs::write(path, text) {
+                Ok(()) => {
+                    println!(
+                        "blessed: {path}: {} expected output(s) rewritten",
+                        report.mismatches
+                    );
+                    true
+                }
+                Err(e) => {
+                    eprintln!("kubelab run: cannot write {path}: {e}");
+                    false
+                }
+            },
+            None => report.ok(),
+        }
+    })
+}
+
+/// `kubelab lint`.
+pub fn main_lint(args: &[String]) -> i32 {
+    each_lab(args, "lint", |path, l, _, seed| {
+        let problems = lint::lint(&l, seed);
+        if problems.is_empty() {
+            println!(
+                "{path}: ok ({} check{} can fail and pass)",
+                l.checks.len(),
+                if l.checks.len() == 1 { "" } else { "s" }
+            );
+        }
+        for p in &problems {
+            println!("{p}");
+        }
+        problems.is_empty()
+    })
 }
