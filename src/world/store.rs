@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::api::kinds::KindInfo;
 use super::api::meta;
@@ -19,7 +20,8 @@ pub type ObjRef = (&'static str, String, String);
 /// controller need so that they never scan everything.
 #[derive(Debug, Clone)]
 pub struct Store {
-    resources: BTreeMap<&'static str, BTreeMap<ObjKey, Value>>,
+    /// Objects are shared (`Rc`): reading one for a while costs no copy; a write replaces it.
+    resources: BTreeMap<&'static str, BTreeMap<ObjKey, Rc<Value>>>,
     last_rv: u64,
     writes: u64,
     removals: u64,
@@ -73,6 +75,15 @@ impl Store {
         self.resources
             .get(kind.plural)?
             .get(&(ns.to_string(), name.to_string()))
+            .map(|v| &**v)
+    }
+
+    /// A shared handle on an object: read it while the world changes, without copying it.
+    pub fn get_shared(&self, kind: &KindInfo, ns: &str, name: &str) -> Option<Rc<Value>> {
+        self.resources
+            .get(kind.plural)?
+            .get(&(ns.to_string(), name.to_string()))
+            .cloned()
     }
 
     /// Whether an object exists.
@@ -91,7 +102,7 @@ impl Store {
             .into_iter()
             .flat_map(|m| m.iter())
             .filter(move |((o_ns, _), _)| ns.is_none_or(|n| n == o_ns))
-            .map(|(_, v)| v)
+            .map(|(_, v)| &**v)
     }
 
     /// Number of objects of a kind.
@@ -119,17 +130,17 @@ impl Store {
         );
         let r: ObjRef = (kind.plural, key.0.clone(), key.1.clone());
         let old = self.resources.get(kind.plural).and_then(|m| m.get(&key));
-        let old_owners = old.map(owner_uids).unwrap_or_default();
+        let old_owners = old.map(|o| owner_uids(o)).unwrap_or_default();
         let old_uid = old.map(|o| meta::uid(o).to_string());
         self.unindex(&r, old_uid.as_deref(), &old_owners);
         self.index(&r, &obj);
         let map = self.resources.entry(kind.plural).or_default();
         match map.entry(key) {
             std::collections::btree_map::Entry::Occupied(mut e) => {
-                e.insert(obj);
+                e.insert(Rc::new(obj));
                 e.into_mut()
             }
-            std::collections::btree_map::Entry::Vacant(e) => e.insert(obj),
+            std::collections::btree_map::Entry::Vacant(e) => e.insert(Rc::new(obj)),
         }
     }
 
@@ -216,22 +227,26 @@ impl Store {
 
     /// Gets an object by its place.
     pub fn get_ref(&self, r: &ObjRef) -> Option<&Value> {
-        self.resources.get(r.0)?.get(&(r.1.clone(), r.2.clone()))
+        self.resources
+            .get(r.0)?
+            .get(&(r.1.clone(), r.2.clone()))
+            .map(|v| &**v)
     }
 
     /// Replaces an object's `status` in place (a status write: no index changes); false when it
     /// was already that status or the object is gone.
     pub fn set_status(&mut self, kind: &KindInfo, ns: &str, name: &str, status: Value) -> bool {
-        let Some(obj) = self
+        let Some(shared) = self
             .resources
             .get_mut(kind.plural)
             .and_then(|m| m.get_mut(&(ns.to_string(), name.to_string())))
         else {
             return false;
         };
-        if obj.get("status") == Some(&status) {
+        if shared.get("status") == Some(&status) {
             return false;
         }
+        let obj = Rc::make_mut(shared);
         obj["status"] = status;
         self.last_rv += 1;
         self.writes += 1;
@@ -252,7 +267,8 @@ impl Store {
         let removed = self
             .resources
             .get_mut(kind.plural)?
-            .remove(&(ns.to_string(), name.to_string()));
+            .remove(&(ns.to_string(), name.to_string()))
+            .map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()));
         if let Some(o) = &removed {
             let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
             let owners = owner_uids(o);
@@ -299,6 +315,6 @@ impl Store {
     pub fn all(&self) -> impl Iterator<Item = (&'static str, &Value)> {
         self.resources
             .iter()
-            .flat_map(|(k, m)| m.values().map(move |v| (*k, v)))
+            .flat_map(|(k, m)| m.values().map(move |v| (*k, &**v)))
     }
 }

@@ -102,7 +102,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     else {
         return;
     };
-    let Some(rs) = world.store.get(rs_kind, ns, name).cloned() else {
+    let Some(rs) = world.store.get_shared(rs_kind, ns, name) else {
         return;
     };
     if meta::is_deleting(&rs) {
@@ -239,7 +239,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             }
         }
     }
-    write_status(world, rs, &active);
+    write_status(world, &rs, &active);
 }
 
 fn create_pod(world: &mut World, rs: &Value) {
@@ -389,9 +389,9 @@ fn pods_to_delete(world: &World, rs: &Value, active: &[PodInfo], n: usize) -> Ve
         .collect()
 }
 
-fn write_status(world: &mut World, rs: Value, active: &[PodInfo]) {
+fn write_status(world: &mut World, rs: &Value, active: &[PodInfo]) {
     let now = world.now();
-    let min_ready = meta::int_at(&rs, &["spec", "minReadySeconds"]).unwrap_or(0);
+    let min_ready = meta::int_at(rs, &["spec", "minReadySeconds"]).unwrap_or(0);
     let mut fully = 0;
     let mut ready = 0;
     let mut available = 0;
@@ -416,20 +416,22 @@ fn write_status(world: &mut World, rs: Value, active: &[PodInfo]) {
         ("availableReplicas", available),
         (
             "observedGeneration",
-            meta::int_at(&rs, &["metadata", "generation"]).unwrap_or(0),
+            meta::int_at(rs, &["metadata", "generation"]).unwrap_or(0),
         ),
     ] {
         if v != 0 || k == "replicas" {
             st.insert(k.to_string(), json!(v));
         }
     }
-    if let Some(c) = meta::path(&rs, &["status", "conditions"]) {
+    if let Some(c) = meta::path(rs, &["status", "conditions"]) {
         st.insert("conditions".into(), c.clone());
     }
     let st = Value::Object(st);
-    if rs.get("status") != Some(&st) {
-        let mut rs = rs;
-        rs["status"] = st;
-        world.write_discard(rs);
+    if rs.get("status") != Some(&st)
+        && let Some(k) = kinds::by_kind("ReplicaSet")
+    {
+        world
+            .store
+            .set_status(k, meta::namespace(rs), meta::name(rs), st);
     }
 }

@@ -67,7 +67,7 @@ pub fn on_timer(world: &mut World, pod_uid: &str) {
     sync(world, pod_uid);
 }
 
-fn find_pod(world: &World, uid: &str, at: Option<(&str, &str)>) -> Option<Value> {
+fn find_pod(world: &World, uid: &str, at: Option<(&str, &str)>) -> Option<std::rc::Rc<Value>> {
     let k = kinds::by_kind("Pod")?;
     let (ns, name) = match (world.pods.get(uid), at) {
         (Some(rt), _) => (rt.namespace.as_str(), rt.name.as_str()),
@@ -76,9 +76,8 @@ fn find_pod(world: &World, uid: &str, at: Option<(&str, &str)>) -> Option<Value>
     };
     world
         .store
-        .get(k, ns, name)
+        .get_shared(k, ns, name)
         .filter(|p| meta::uid(p) == uid)
-        .cloned()
 }
 
 fn wake(world: &mut World, uid: &str, at: Millis) {
