@@ -54,6 +54,11 @@ const ERRORS: &[&str] = &[
     "kubectl create deployment x --image=y --dry-run=client -o jsonpath='{.a'",
     "kubectl create deployment x --image=y --dry-run=client -o jsonpath",
     "kubectl create deployment x --image=y --dry-run=client -o custom-columns=NAME:.metadata.name",
+    "kubectl logs",
+    "kubectl logs a b c",
+    "kubectl exec",
+    "kubectl exec x",
+    "kubectl exec x y",
 ];
 
 fn compare(lines: &[&str]) {

@@ -62,37 +62,79 @@ fn container_names(pod: &Value, list: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `podcmd.AllContainerNames`: containers, then init containers marked `(init)`.
+fn all_container_names(pod: &Value) -> String {
+    let mut all = container_names(pod, "containers");
+    all.extend(
+        container_names(pod, "initContainers")
+            .iter()
+            .map(|i| format!("{i} (init)")),
+    );
+    all.join(", ")
+}
+
+/// Which command picks the container: they differ only in what a wrong
+/// `kubectl.kubernetes.io/default-container` annotation does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Picker {
+    /// `podcmd.FindOrDefaultContainerByName`: a wrong annotation is an error.
+    Exec { quiet: bool },
+    /// `logsForObject`: a wrong annotation is a notice, then the first container.
+    Logs,
+}
+
 /// The container to use: `-c`, else the default-container annotation, else the first (with
-/// kubectl's "Defaulted container" notice when there are several).
-fn pick_container(ctx: &mut Ctx<'_>, pod: &Value, flag: Option<String>) -> Result<String, Failure> {
+/// kubectl's "Defaulted container" notice when there are several), as kubectl's podcmd and
+/// logsForObject do.
+fn pick_container(
+    ctx: &mut Ctx<'_>,
+    pod: &Value,
+    flag: Option<String>,
+    picker: Picker,
+) -> Result<String, Failure> {
     let apps = container_names(pod, "containers");
     let inits = container_names(pod, "initContainers");
+    let exists = |c: &str| apps.iter().chain(inits.iter()).any(|x| x == c);
+    let not_valid = |c: &str| {
+        Failure::Message(format!(
+            "container {c} is not valid for pod {} out of: {}",
+            meta::name(pod),
+            all_container_names(pod)
+        ))
+    };
     if let Some(c) = flag.filter(|c| !c.is_empty()) {
-        if apps.contains(&c) || inits.contains(&c) {
-            return Ok(c);
-        }
-        return Err(Failure::Api(ApiError {
-            reason: Reason::BadRequest,
-            message: format!("container {c} is not valid for pod {}", meta::name(pod)),
-            causes: vec![],
-        }));
+        return if exists(&c) {
+            Ok(c)
+        } else {
+            Err(not_valid(&c))
+        };
     }
-    let default = meta::annotation(pod, "kubectl.kubernetes.io/default-container")
-        .map(str::to_string)
-        .filter(|d| apps.contains(d));
-    let chosen = default
-        .clone()
-        .or_else(|| apps.first().cloned())
-        .unwrap_or_default();
-    if default.is_none() && (apps.len() > 1 || !inits.is_empty()) {
-        let mut all = apps.clone();
-        all.extend(inits.iter().map(|i| format!("{i} (init)")));
+    if let Some(d) =
+        meta::annotation(pod, "kubectl.kubernetes.io/default-container").filter(|d| !d.is_empty())
+    {
+        match (exists(d), picker) {
+            (true, _) => return Ok(d.to_string()),
+            (false, Picker::Exec { .. }) => return Err(not_valid(d)),
+            (false, Picker::Logs) => ctx.io.err(&format!(
+                "Default container name {d:?} not found in pod {}\n",
+                meta::name(pod)
+            )),
+        }
+    }
+    let Some(first) = apps.first().cloned() else {
+        return Err(Failure::Message(format!(
+            "pod {}/{} does not have any containers",
+            meta::namespace(pod),
+            meta::name(pod)
+        )));
+    };
+    if (apps.len() > 1 || !inits.is_empty()) && picker != (Picker::Exec { quiet: true }) {
         ctx.io.err(&format!(
-            "Defaulted container \"{chosen}\" out of: {}\n",
-            all.join(", ")
+            "Defaulted container {first:?} out of: {}\n",
+            all_container_names(pod)
         ));
     }
-    Ok(chosen)
+    Ok(first)
 }
 
 fn waiting_reason(pod: &Value, container: &str) -> Option<String> {
@@ -116,11 +158,16 @@ fn waiting_reason(pod: &Value, container: &str) -> Option<String> {
 /// `kubectl logs POD [-c C] [--previous] [--tail N]`.
 pub fn logs(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let args = f.args();
-    if args.is_empty() {
+    if args.is_empty() || args.len() > 2 {
         return Err(Failure::Usage {
             command: f.command_line_name(),
-            message: "expected POD_NAME or TYPE/NAME or -l selector".into(),
+            message: "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command".into(),
         });
+    }
+    if args.len() == 2 && f.changed("container") {
+        return Err(Failure::Message(
+            "only one of -c or an inline [CONTAINER] arg is allowed".into(),
+        ));
     }
     let ns = ctx.namespace(f.string("namespace").as_deref());
     let pod = target_pod(ctx, &ns, &args[0])?;
@@ -128,6 +175,7 @@ pub fn logs(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ctx,
         &pod,
         f.string("container").or_else(|| args.get(1).cloned()),
+        Picker::Logs,
     )?;
     let uid = meta::uid(&pod).to_string();
     let previous = f.boolean("previous");
@@ -189,24 +237,40 @@ pub fn logs(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let args = f.args();
     let cmd = f.dash_args().to_vec();
-    if args.is_empty() {
+    // Complete, then Validate, in exec.go's order (words after the pod without `--` are refused).
+    if args.len() > 1 && cmd.is_empty() {
         return Err(Failure::Usage {
             command: f.command_line_name(),
-            message: "pod, type/name or --filename must be specified".into(),
+            message:
+                "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead"
+                    .into(),
         });
     }
-    if args.len() > 1 || cmd.is_empty() {
-        if args.len() > 1 {
-            return Err(Failure::Message("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead".into()));
-        }
-        return Err(Failure::Usage {
-            command: f.command_line_name(),
-            message: "you must specify at least one command for the container".into(),
-        });
+    if args.is_empty() {
+        return Err(Failure::Message(
+            "pod, type/name or --filename must be specified".into(),
+        ));
+    }
+    if cmd.is_empty() {
+        return Err(Failure::Message(
+            "you must specify at least one command for the container".into(),
+        ));
     }
     let ns = ctx.namespace(f.string("namespace").as_deref());
     let pod = target_pod(ctx, &ns, &args[0])?;
-    let container = pick_container(ctx, &pod, f.string("container"))?;
+    if let Some(phase @ ("Succeeded" | "Failed")) = meta::str_at(&pod, &["status", "phase"]) {
+        return Err(Failure::Message(format!(
+            "cannot exec into a container in a completed pod; current phase is {phase}"
+        )));
+    }
+    let container = pick_container(
+        ctx,
+        &pod,
+        f.string("container"),
+        Picker::Exec {
+            quiet: f.boolean("quiet"),
+        },
+    )?;
     let running = meta::path(&pod, &["status", "containerStatuses"])
         .and_then(Value::as_array)
         .and_then(|a| {
@@ -219,7 +283,7 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             "unable to upgrade connection: container not found (\"{container}\")"
         )));
     }
-    let _ = (f.boolean("stdin"), f.boolean("tty"), f.boolean("quiet"));
+    let _ = (f.boolean("stdin"), f.boolean("tty"));
     let (out, err, code) = run_in_container(ctx, &pod, &container, &cmd);
     if code == 126 {
         return Err(Failure::Raw(err));
