@@ -181,7 +181,7 @@ impl<'a> Exec<'a> {
 
     fn run_command(&mut self, c: &Command, stdin: &[u8], fds: Fds, in_pipeline: bool) -> i32 {
         match c {
-            Command::Simple(s) => self.run_simple(s, stdin, fds, in_pipeline),
+            Command::Simple(s) => self.run_simple(s, stdin, fds),
             Command::Compound(comp, redirects) => {
                 let Some((stdin2, fds2, pending)) = self.redirect(redirects, stdin, fds) else {
                     return 1;
@@ -345,7 +345,7 @@ impl<'a> Exec<'a> {
         }
     }
 
-    fn run_simple(&mut self, s: &Simple, stdin: &[u8], fds: Fds, _in_pipeline: bool) -> i32 {
+    fn run_simple(&mut self, s: &Simple, stdin: &[u8], fds: Fds) -> i32 {
         let argv = match self.expand_words(&s.words) {
             Ok(a) => a,
             Err(e) => {
@@ -373,10 +373,6 @@ impl<'a> Exec<'a> {
             self.finish_redirects(pending, fds);
             return 0;
         }
-        let saved: Vec<(String, Option<String>)> = assigns
-            .iter()
-            .map(|(n, _)| (n.clone(), self.state.var(n).map(str::to_string)))
-            .collect();
         let saved_vars = if assigns.is_empty() {
             None
         } else {
@@ -388,7 +384,6 @@ impl<'a> Exec<'a> {
         let status = self.invoke(&argv, &stdin2, fds2);
         if let Some(v) = saved_vars {
             // Prefix assignments last only for the command.
-            let _ = saved;
             self.state.restore_vars(v);
         }
         self.finish_redirects(pending, fds);

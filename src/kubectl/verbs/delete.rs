@@ -75,15 +75,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         let (objs, err) = read_sourced(ctx, &filenames);
         for s in objs {
             let kind = ctx.world.kind_of(&s.object)?;
-            let ons = if kind.namespaced {
-                if meta::namespace(&s.object).is_empty() {
-                    ns.clone()
-                } else {
-                    meta::namespace(&s.object).to_string()
-                }
-            } else {
-                String::new()
-            };
+            let ons = crate::kubectl::common::object_namespace(ctx, f, &s.object, kind.namespaced)?;
             targets.push((kind, ons, meta::name(&s.object).to_string()));
         }
         if let Some(e) = err {

@@ -283,6 +283,7 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             "unable to upgrade connection: container not found (\"{container}\")"
         )));
     }
+    // -i and -t change nothing for a command that reads no input: take them as read.
     let _ = (f.boolean("stdin"), f.boolean("tty"));
     let (out, err, code) = run_in_container(ctx, &pod, &container, &cmd);
     if code == 126 {

@@ -31,15 +31,7 @@ pub fn resolve(
         }
         for s in objs {
             let kind = ctx.world.kind_of(&s.object)?;
-            let ons = if kind.namespaced {
-                if meta::namespace(&s.object).is_empty() {
-                    ns.clone()
-                } else {
-                    meta::namespace(&s.object).to_string()
-                }
-            } else {
-                String::new()
-            };
+            let ons = crate::kubectl::common::object_namespace(ctx, f, &s.object, kind.namespaced)?;
             out.push((
                 kind,
                 ctx.world

@@ -48,10 +48,9 @@ pub enum Segment {
     Range(Vec<Node>, Vec<Segment>),
 }
 
-struct Parser<'a> {
+struct Parser {
     chars: Vec<char>,
     pos: usize,
-    src: &'a str,
 }
 
 /// Parses a template; the error text is client-go's.
@@ -59,7 +58,6 @@ pub fn parse(template: &str) -> Result<Vec<Segment>, String> {
     let mut p = Parser {
         chars: template.chars().collect(),
         pos: 0,
-        src: template,
     };
     let (segs, ended) = p.segments(0)?;
     if ended {
@@ -68,13 +66,9 @@ pub fn parse(template: &str) -> Result<Vec<Segment>, String> {
     Ok(segs)
 }
 
-impl Parser<'_> {
+impl Parser {
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
-    }
-
-    fn peek_at(&self, n: usize) -> Option<char> {
-        self.chars.get(self.pos + n).copied()
     }
 
     /// Template segments until `{end}` (returns true) or the end of input.
@@ -90,11 +84,8 @@ impl Parser<'_> {
             if !text.is_empty() {
                 out.push(Segment::Text(std::mem::take(&mut text)));
             }
-            let start = self.pos;
             self.pos += 1;
-            let close = self
-                .find_close()
-                .ok_or_else(|| format!("unclosed action{}", self.ctx(start)))?;
+            let close = self.find_close().ok_or("unclosed action")?;
             let inner: String = self.chars[self.pos..close].iter().collect();
             self.pos = close + 1;
             let trimmed = inner.trim();
@@ -118,12 +109,7 @@ impl Parser<'_> {
         if !text.is_empty() {
             out.push(Segment::Text(text));
         }
-        let _ = self.src;
         Ok((out, false))
-    }
-
-    fn ctx(&self, _start: usize) -> String {
-        String::new()
     }
 
     /// The `}` closing the action that starts at `pos`, skipping quoted strings.
@@ -149,7 +135,6 @@ impl Parser<'_> {
             }
             i += 1;
         }
-        let _ = self.peek_at(0);
         None
     }
 }

@@ -20,7 +20,9 @@ fn split_flags(args: &[String]) -> (String, Vec<String>) {
     (flags, rest)
 }
 
-pub(super) fn ls(x: &mut Exec<'_>, args: &[String]) -> Out {
+/// `ls` checks every operand before it lists anything, so its errors come first: it writes them
+/// to `err` as it finds them.
+pub(super) fn ls(x: &mut Exec<'_>, args: &[String], err: crate::shell::exec::BufId) -> Out {
     let (flags, mut names) = split_flags(args);
     let all = flags.contains('a');
     let long = flags.contains('l');
@@ -28,16 +30,16 @@ pub(super) fn ls(x: &mut Exec<'_>, args: &[String]) -> Out {
         names.push(".".into());
     }
     let mut out = String::new();
-    let mut err = String::new();
     let mut status = 0;
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for n in &names {
         let p = x.state.resolve(n);
         if !x.state.vfs.exists(&p) {
-            err.push_str(&format!(
-                "ls: cannot access '{n}': No such file or directory\n"
-            ));
+            x.write(
+                err,
+                format!("ls: cannot access '{n}': No such file or directory\n").as_bytes(),
+            );
             status = 2;
         } else if x.state.vfs.is_dir(&p) {
             dirs.push((n.clone(), p));
@@ -88,7 +90,7 @@ pub(super) fn ls(x: &mut Exec<'_>, args: &[String]) -> Out {
     }
     Out {
         stdout: out.into_bytes(),
-        stderr: err.into_bytes(),
+        stderr: vec![],
         status,
     }
 }

@@ -99,7 +99,7 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
         "cut" => text::cut(x, args, stdin),
         "tr" => text::tr(args, stdin),
         "tee" => text::tee(x, args, stdin),
-        "ls" => files::ls(x, args),
+        "ls" => files::ls(x, args, fds.err),
         "mkdir" => files::mkdir(x, args),
         "rm" => files::rm(x, args),
         "rmdir" => files::rmdir(x, args),
@@ -109,14 +109,8 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
         "pwd" => Out::ok(format!("{}\n", x.state.cwd())),
         _ => return None,
     };
-    // ls reports missing operands before listing; the others print as they go, output first.
-    if argv[0] == "ls" {
-        x.write(fds.err, &out.stderr);
-        x.write(fds.out, &out.stdout);
-    } else {
-        x.write(fds.out, &out.stdout);
-        x.write(fds.err, &out.stderr);
-    }
+    x.write(fds.out, &out.stdout);
+    x.write(fds.err, &out.stderr);
     Some(out.status)
 }
 
