@@ -246,13 +246,8 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
                 Some(v) => v,
                 None => match spec.no_opt_default() {
                     Some(d) => d.to_string(),
-                    None => match argv.get(j) {
-                        Some(v) => {
-                            j += 1;
-                            v.clone()
-                        }
-                        None => return Err(fail(format!("flag needs an argument: --{name}"))),
-                    },
+                    None => next_value(argv, &mut j)
+                        .ok_or_else(|| fail(format!("flag needs an argument: --{name}")))?,
                 },
             };
             check_value(spec, &value).map_err(fail)?;
@@ -282,13 +277,8 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
                 let value = if !rest.is_empty() {
                     rest.strip_prefix('=').map(str::to_string).unwrap_or(rest)
                 } else {
-                    match argv.get(j) {
-                        Some(v) => {
-                            j += 1;
-                            v.clone()
-                        }
-                        None => return Err(fail(format!("flag needs an argument: '{c}' in {a}"))),
-                    }
+                    next_value(argv, &mut j)
+                        .ok_or_else(|| fail(format!("flag needs an argument: '{c}' in {a}")))?
                 };
                 check_value(spec, &value).map_err(fail)?;
                 inv.record(spec, value);
@@ -423,6 +413,13 @@ impl Flags for Invocation {
         }
         s
     }
+}
+
+/// The word after a flag that takes a value, consumed.
+fn next_value(argv: &[String], j: &mut usize) -> Option<String> {
+    let v = argv.get(*j)?.clone();
+    *j += 1;
+    Some(v)
 }
 
 #[cfg(test)]

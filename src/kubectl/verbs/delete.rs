@@ -3,10 +3,10 @@
 
 use crate::kubectl::common::dry_run;
 use crate::kubectl::context::Ctx;
-use crate::kubectl::files::read_sourced;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::kubectl::resources;
+use crate::kubectl::verbs::targets::file_references;
 use crate::printers::name::{DryRun, qualified_name};
 use crate::world::api::kinds::KindInfo;
 use crate::world::api::meta;
@@ -72,12 +72,8 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let mut targets: Vec<(&'static KindInfo, String, String)> = Vec::new();
     let mut errors: Vec<Failure> = Vec::new();
     if !filenames.is_empty() {
-        let (objs, err) = read_sourced(ctx, &filenames);
-        for s in objs {
-            let kind = ctx.world.kind_of(&s.object)?;
-            let ons = crate::kubectl::common::object_namespace(ctx, f, &s.object, kind.namespaced)?;
-            targets.push((kind, ons, meta::name(&s.object).to_string()));
-        }
+        let (refs, err) = file_references(ctx, f, &filenames);
+        targets.extend(refs?);
         if let Some(e) = err {
             errors.push(e);
         }

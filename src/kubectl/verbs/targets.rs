@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::kubectl::common::object_namespace;
 use crate::kubectl::context::Ctx;
 use crate::kubectl::files::read_sourced;
 use crate::kubectl::flags::Flags;
@@ -14,6 +15,29 @@ use crate::world::api::selector::Selector;
 /// One object to act on: its kind and the live object (or a NotFound failure).
 pub type Target = (&'static KindInfo, Result<Value, Failure>);
 
+/// An object named in a file: its kind, namespace and name.
+pub type FileRef = (&'static KindInfo, String, String);
+
+/// The objects the `-f` files name (kind, namespace per `object_namespace`,
+/// name), and the error reading the files ran into, if any: the objects read
+/// before it are still returned, as kubectl's visitor does.
+pub fn file_references(
+    ctx: &Ctx<'_>,
+    f: &dyn Flags,
+    filenames: &[String],
+) -> (Result<Vec<FileRef>, Failure>, Option<Failure>) {
+    let (objs, err) = read_sourced(ctx, filenames);
+    let refs = objs
+        .iter()
+        .map(|s| {
+            let kind = ctx.world.kind_of(&s.object)?;
+            let ons = object_namespace(ctx, f, &s.object, kind.namespaced)?;
+            Ok((kind, ons, meta::name(&s.object).to_string()))
+        })
+        .collect();
+    (refs, err)
+}
+
 /// The objects named by the command line. `allow_all` enables `--all` and `-l`.
 pub fn resolve(
     ctx: &mut Ctx<'_>,
@@ -25,19 +49,12 @@ pub fn resolve(
     let mut out: Vec<Target> = Vec::new();
     let filenames = f.strings("filename");
     if !filenames.is_empty() {
-        let (objs, err) = read_sourced(ctx, &filenames);
+        let (refs, err) = file_references(ctx, f, &filenames);
         if let Some(e) = err {
             return Err(e);
         }
-        for s in objs {
-            let kind = ctx.world.kind_of(&s.object)?;
-            let ons = crate::kubectl::common::object_namespace(ctx, f, &s.object, kind.namespaced)?;
-            out.push((
-                kind,
-                ctx.world
-                    .get(kind, &ons, meta::name(&s.object))
-                    .map_err(Failure::Api),
-            ));
+        for (kind, ons, name) in refs? {
+            out.push((kind, ctx.world.get(kind, &ons, &name).map_err(Failure::Api)));
         }
         return Ok(out);
     }
