@@ -893,23 +893,22 @@ fn pv_cells(pv: &Value, wide: bool, now: Millis) -> Vec<String> {
         phase_or_terminating(pv),
         claim,
         storage_class_of(pv),
-        meta::str_at(pv, &["spec", "volumeAttributesClassName"])
-            .filter(|s| !s.is_empty())
-            .unwrap_or("<unset>")
-            .to_string(),
+        unset_or(pv, &["spec", "volumeAttributesClassName"]),
         meta::str_at(pv, &["status", "reason"])
             .unwrap_or("")
             .to_string(),
         created(pv, now),
     ];
     if wide {
-        row.push(
-            meta::str_at(pv, &["spec", "volumeMode"])
-                .unwrap_or("<unset>")
-                .to_string(),
-        );
+        row.push(unset_or(pv, &["spec", "volumeMode"]));
     }
     row
+}
+
+/// A pointer field as printers.go shows it: its value (even empty) when
+/// set, `<unset>` when absent.
+fn unset_or(obj: &Value, path: &[&str]) -> String {
+    meta::str_at(obj, path).unwrap_or("<unset>").to_string()
 }
 
 /// `printPersistentVolumeClaim`.
@@ -934,18 +933,11 @@ fn pvc_cells(pvc: &Value, wide: bool, now: Millis) -> Vec<String> {
         capacity,
         modes,
         storage_class_of(pvc),
-        meta::str_at(pvc, &["spec", "volumeAttributesClassName"])
-            .filter(|s| !s.is_empty())
-            .unwrap_or("<unset>")
-            .to_string(),
+        unset_or(pvc, &["spec", "volumeAttributesClassName"]),
         created(pvc, now),
     ];
     if wide {
-        row.push(
-            meta::str_at(pvc, &["spec", "volumeMode"])
-                .unwrap_or("<unset>")
-                .to_string(),
-        );
+        row.push(unset_or(pvc, &["spec", "volumeMode"]));
     }
     row
 }
