@@ -168,6 +168,29 @@ pub(crate) fn bre_to_ere(p: &str) -> String {
     out
 }
 
+const GREP_USAGE: &str = "Usage: grep [OPTION]... PATTERNS [FILE]...\n";
+
+/// grep's long options and the short letters they stand for.
+const GREP_LONG: &[(&str, char)] = &[
+    ("invert-match", 'v'),
+    ("ignore-case", 'i'),
+    ("count", 'c'),
+    ("line-number", 'n'),
+    ("only-matching", 'o'),
+    ("extended-regexp", 'E'),
+    ("fixed-strings", 'F'),
+    ("word-regexp", 'w'),
+    ("quiet", 'q'),
+    ("silent", 'q'),
+    ("no-messages", 's'),
+    ("files-with-matches", 'l'),
+    ("no-filename", 'h'),
+    ("with-filename", 'H'),
+];
+
+/// Long options grep accepts that change nothing here (no colour on a pipe).
+const GREP_IGNORED_LONG: &[&str] = &["color", "colour", "color=never", "color=auto"];
+
 pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     let (
         mut inv,
@@ -184,6 +207,8 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         false, false, false, false, false, false, false, false, false, false,
     );
     let (mut after, mut before) = (0usize, 0usize);
+    let mut no_messages = false;
+    let mut with_name: Option<bool> = None;
     let mut pattern: Option<String> = None;
     let mut patterns_e: Vec<String> = Vec::new();
     let mut files = Vec::new();
@@ -218,29 +243,24 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         } else if a == "--" {
             files.extend(args[i + 1..].iter().cloned());
             break;
-        } else if let Some(long) = a.strip_prefix("--") {
-            match long {
-                "invert-match" => inv = true,
-                "ignore-case" => icase = true,
-                "count" => count = true,
-                "line-number" => number = true,
-                "only-matching" => only = true,
-                "extended-regexp" => ere = true,
-                "fixed-strings" => fixed = true,
-                "word-regexp" => word = true,
-                "quiet" | "silent" => quiet = true,
-                "color=never" | "color=auto" | "color" | "colour" => {}
-                _ => {
-                    return Out::err(
-                        format!(
-                            "grep: unrecognized option '{a}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
-                        ),
-                        2,
-                    );
-                }
-            }
         } else if a.starts_with('-') && a.len() > 1 {
-            for c in a[1..].chars() {
+            // Long options map onto their short letters; both go through one switch.
+            let letters: Vec<char> = match a.strip_prefix("--") {
+                Some(long) => match GREP_LONG.iter().find(|(name, _)| *name == long) {
+                    Some((_, c)) => vec![*c],
+                    None if GREP_IGNORED_LONG.contains(&long) => vec![],
+                    None => {
+                        return Out::err(
+                            format!(
+                                "grep: unrecognized option '{a}'\n{GREP_USAGE}Try 'grep --help' for more information.\n"
+                            ),
+                            2,
+                        );
+                    }
+                },
+                None => a[1..].chars().collect(),
+            };
+            for c in letters {
                 match c {
                     'v' => inv = true,
                     'i' => icase = true,
@@ -250,13 +270,15 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
                     'E' => ere = true,
                     'F' => fixed = true,
                     'w' => word = true,
-                    'q' | 's' => quiet = true,
+                    'q' => quiet = true,
+                    's' => no_messages = true,
                     'l' => names_only = true,
-                    'h' | 'H' => {}
+                    'h' => with_name = Some(false),
+                    'H' => with_name = Some(true),
                     other => {
                         return Out::err(
                             format!(
-                                "grep: invalid option -- '{other}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
+                                "grep: invalid option -- '{other}'\n{GREP_USAGE}Try 'grep --help' for more information.\n"
                             ),
                             2,
                         );
@@ -276,7 +298,7 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     }
     if pats.is_empty() {
         return Out::err(
-            "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
+            format!("{GREP_USAGE}Try 'grep --help' for more information.\n"),
             2,
         );
     }
@@ -309,7 +331,7 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     };
     let mut err = String::new();
     let ins = inputs(x, "grep", &files, stdin, &mut err);
-    let multi = files.len() > 1;
+    let multi = with_name.unwrap_or(files.len() > 1);
     let mut out = String::new();
     let mut matched = false;
     for (name, data) in ins {
@@ -412,13 +434,17 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
             out.push_str(&format!("{label}\n"));
         }
     }
-    let status = if !err.is_empty() && !quiet {
-        2
-    } else if matched {
+    // GNU grep: a match under -q wins over read errors; otherwise errors give 2.
+    let status = if matched && (quiet || err.is_empty()) {
         0
+    } else if !err.is_empty() {
+        2
     } else {
         1
     };
+    if no_messages {
+        err.clear();
+    }
     Out {
         stdout: out.into_bytes(),
         stderr: err.into_bytes(),
