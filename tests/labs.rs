@@ -167,3 +167,49 @@ fn recorded_session_grades_like_the_live_check() {
     );
     assert_eq!(live, vec![2, 0, 0, 1]);
 }
+
+const FLAWED: &str = r#"lab "Flawed"
+
+task "Make a config map" {
+    $ kubectl create configmap app --from-literal=k=v
+    configmap/app made
+
+    $ frobnicate --now
+
+    check 1 "always" { true }
+    check 1 "never" { false }
+    check 2 "the config map exists" { cluster.exists("configmap", "app") }
+}
+"#;
+
+#[test]
+fn lint_reports_checks_that_cannot_fail_or_cannot_pass_and_missing_commands() {
+    let lab = lab::parse("flawed.lab", FLAWED).unwrap_or_else(|d| panic!("{d}"));
+    let problems = lint::lint(&lab, 1);
+    assert_eq!(
+        problems,
+        vec![
+            "flawed.lab:7: the reference solution uses what kubelab does not have: kubelab: command not found: frobnicate".to_string(),
+            "flawed.lab:9: check \"always\" already passes after setup alone: it cannot fail".to_string(),
+            "flawed.lab:10: check \"never\" fails after the reference solution".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn bless_rewrites_only_the_expected_output_that_differs() {
+    let lab = lab::parse("flawed.lab", FLAWED).unwrap_or_else(|d| panic!("{d}"));
+    let plain = run::run_lab(&lab, 1, false);
+    assert!(plain.blessed.is_none());
+    assert!(plain.mismatches >= 1);
+    let blessed = run::run_lab(&lab, 1, true)
+        .blessed
+        .expect("bless rewrote the lab");
+    assert!(blessed.contains("    configmap/app created\n"), "{blessed}");
+    assert!(!blessed.contains("configmap/app made"), "{blessed}");
+    // Everything but the rewritten expected outputs is kept as written.
+    assert!(blessed.contains("check 1 \"never\" { false }"), "{blessed}");
+    let again = lab::parse("flawed.lab", &blessed).unwrap_or_else(|d| panic!("{d}"));
+    let replay = run::run_lab(&again, 1, false);
+    assert_eq!(replay.mismatches, 0, "{}", replay.text);
+}
