@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
-use crate::world::api::{ApiError, Reason, kinds, meta};
+use crate::world::api::{ApiError, kinds, meta};
 
 /// The pod a `logs`/`exec` argument names: `NAME`, `pod/NAME`, or `deployment/NAME` (its first
 /// pod, with kubectl's notice).
@@ -188,14 +188,10 @@ pub fn logs(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let lines: Vec<String> = match (&rt, previous) {
         (Some(c), true) => {
             if c.restart_count == 0 {
-                return Err(Failure::Api(ApiError {
-                    reason: Reason::BadRequest,
-                    message: format!(
-                        "previous terminated container \"{container}\" in pod \"{}\" not found",
-                        meta::name(&pod)
-                    ),
-                    causes: vec![],
-                }));
+                return Err(Failure::Api(ApiError::bad_request(format!(
+                    "previous terminated container \"{container}\" in pod \"{}\" not found",
+                    meta::name(&pod)
+                ))));
             }
             c.previous_logs.clone()
         }
@@ -208,14 +204,10 @@ pub fn logs(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 Some(r) => r.to_string(),
                 None => "ContainerCreating".to_string(),
             };
-            return Err(Failure::Api(ApiError {
-                reason: Reason::BadRequest,
-                message: format!(
-                    "container \"{container}\" in pod \"{}\" is waiting to start: {why}",
-                    meta::name(&pod)
-                ),
-                causes: vec![],
-            }));
+            return Err(Failure::Api(ApiError::bad_request(format!(
+                "container \"{container}\" in pod \"{}\" is waiting to start: {why}",
+                meta::name(&pod)
+            ))));
         }
     };
     let tail = f.int("tail")?.unwrap_or(-1);
