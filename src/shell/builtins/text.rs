@@ -334,6 +334,8 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     let multi = with_name.unwrap_or(files.len() > 1);
     let mut out = String::new();
     let mut matched = false;
+    // GNU grep separates context groups with `--`, across files too.
+    let mut earlier_group = false;
     for (name, data) in ins {
         let label = if name == "-" {
             "(standard input)".to_string()
@@ -342,6 +344,20 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
         };
         let mut n = 0;
         let all_lines = lines(&data);
+        // A context line (one not matching) is marked with `-` after the name and number.
+        let context_prefix = |ln: usize| {
+            let name = if multi {
+                format!("{label}-")
+            } else {
+                String::new()
+            };
+            let num = if number {
+                format!("{}-", ln + 1)
+            } else {
+                String::new()
+            };
+            format!("{name}{num}")
+        };
         let mut last_printed: Option<usize> = None;
         let mut pending_after = 0usize;
         for (ln, line) in all_lines.iter().enumerate() {
@@ -351,17 +367,7 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
             if !hit {
                 if context && pending_after > 0 && !(quiet || count || names_only) {
                     pending_after -= 1;
-                    let sep = if multi {
-                        format!("{label}-")
-                    } else {
-                        String::new()
-                    };
-                    let num = if number {
-                        format!("{}-", ln + 1)
-                    } else {
-                        String::new()
-                    };
-                    out.push_str(&format!("{sep}{num}{text}\n"));
+                    out.push_str(&format!("{}{text}\n", context_prefix(ln)));
                     last_printed = Some(ln);
                 }
                 continue;
@@ -370,26 +376,22 @@ pub(super) fn grep(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
                 let start = ln.saturating_sub(before);
                 let from = match last_printed {
                     Some(p) if p + 1 >= start => p + 1,
-                    Some(_) => {
-                        out.push_str("--\n");
+                    _ => {
+                        if earlier_group {
+                            out.push_str("--\n");
+                        }
                         start
                     }
-                    None => start,
                 };
                 for (k, l) in all_lines.iter().enumerate().take(ln).skip(from) {
-                    let sep = if multi {
-                        format!("{label}-")
-                    } else {
-                        String::new()
-                    };
-                    let num = if number {
-                        format!("{}-", k + 1)
-                    } else {
-                        String::new()
-                    };
-                    out.push_str(&format!("{sep}{num}{}\n", String::from_utf8_lossy(l)));
+                    out.push_str(&format!(
+                        "{}{}\n",
+                        context_prefix(k),
+                        String::from_utf8_lossy(l)
+                    ));
                 }
                 last_printed = Some(ln);
+                earlier_group = true;
                 pending_after = after;
             }
             n += 1;
