@@ -213,3 +213,43 @@ fn bless_rewrites_only_the_expected_output_that_differs() {
     let replay = run::run_lab(&again, 1, false);
     assert_eq!(replay.mismatches, 0, "{}", replay.text);
 }
+
+#[test]
+fn failed_asserts_read_the_same_in_a_task_and_after_the_last() {
+    let text = r#"lab "Asserts"
+
+task "One" {
+    $ echo hi
+    hi
+
+    assert "in a task" { 3 }
+}
+
+assert "after the tasks" { 3 }
+assert "with a reason" { "no deployment yet" }
+"#;
+    let lab = lab::parse("asserts.lab", text).unwrap_or_else(|d| panic!("{d}"));
+    let report = run::run_lab(&lab, 1, false);
+    assert_eq!(report.failed_asserts, 3, "{}", report.text);
+    assert!(
+        report
+            .text
+            .contains("!! assert in a task: FAILED (got 3)\n"),
+        "{}",
+        report.text
+    );
+    assert!(
+        report
+            .text
+            .contains("!! assert after the tasks: FAILED (got 3)\n"),
+        "{}",
+        report.text
+    );
+    assert!(
+        report
+            .text
+            .contains("!! assert with a reason: FAILED (no deployment yet)\n"),
+        "{}",
+        report.text
+    );
+}

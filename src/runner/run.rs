@@ -3,7 +3,7 @@
 
 use super::expect::{comparable, diff, matches};
 use super::session::{CheckOutcome, LabSession};
-use crate::lab::{Item, Lab};
+use crate::lab::{Assert, Item, Lab};
 use crate::shell::echo_lines;
 
 /// The result of running a lab.
@@ -106,44 +106,15 @@ pub fn run_lab(lab: &Lab, seed: u64, bless: bool) -> RunReport {
                     }
                 }
                 Item::Assert(a) => {
-                    let line = match s.eval(&a.block) {
-                        Ok(v) if v.as_bool().unwrap_or(false) => format!("assert {}: ok\n", a.what),
-                        Ok(v) => {
-                            r.failed_asserts += 1;
-                            format!(
-                                "!! assert {}: FAILED ({})\n",
-                                a.what,
-                                if v.is_string() {
-                                    v.into_string().unwrap_or_default()
-                                } else {
-                                    format!("got {v}")
-                                }
-                            )
-                        }
-                        Err(e) => {
-                            r.failed_asserts += 1;
-                            format!("!! assert {}: FAILED ({e})\n", a.what)
-                        }
-                    };
+                    let line = assert_line(&mut s, a, &mut r.failed_asserts);
                     r.text.push_str(&line);
                 }
             }
         }
     }
     for a in &lab.final_asserts {
-        match s.eval(&a.block) {
-            Ok(v) if v.as_bool().unwrap_or(false) => {
-                r.text.push_str(&format!("assert {}: ok\n", a.what))
-            }
-            other => {
-                r.failed_asserts += 1;
-                r.text.push_str(&format!(
-                    "!! assert {}: FAILED ({})\n",
-                    a.what,
-                    other.map(|v| v.to_string()).unwrap_or_else(|e| e)
-                ));
-            }
-        }
+        let line = assert_line(&mut s, a, &mut r.failed_asserts);
+        r.text.push_str(&line);
     }
     r.text.push_str("-- checks\n");
     r.checks = lab.checks.iter().map(|c| s.check(c)).collect();
@@ -163,4 +134,24 @@ pub fn run_lab(lab: &Lab, seed: u64, bless: bool) -> RunReport {
         r.blessed = Some(text);
     }
     r
+}
+
+/// The transcript line of one assert (in a task or after the last one), counting failures.
+fn assert_line(s: &mut LabSession, a: &Assert, failed: &mut usize) -> String {
+    match s.eval(&a.block) {
+        Ok(v) if v.as_bool().unwrap_or(false) => format!("assert {}: ok\n", a.what),
+        Ok(v) => {
+            *failed += 1;
+            let why = if v.is_string() {
+                v.into_string().unwrap_or_default()
+            } else {
+                format!("got {v}")
+            };
+            format!("!! assert {}: FAILED ({why})\n", a.what)
+        }
+        Err(e) => {
+            *failed += 1;
+            format!("!! assert {}: FAILED ({e})\n", a.what)
+        }
+    }
 }
