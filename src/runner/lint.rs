@@ -2,6 +2,7 @@
 //! reference solution (a check that cannot fail grades nothing). The reference solution must
 //! not use commands kubelab does not have.
 
+use super::run::run_lab;
 use super::session::LabSession;
 use crate::lab::Lab;
 
@@ -12,39 +13,26 @@ pub fn lint(lab: &Lab, seed: u64) -> Vec<String> {
         Ok(mut s) => lab.checks.iter().map(|c| s.check(c)).collect::<Vec<_>>(),
         Err(e) => return vec![format!("{}: {e}", lab.path)],
     };
-    let mut s = match LabSession::start(lab, seed) {
-        Ok(s) => s,
-        Err(e) => return vec![format!("{}: {e}", lab.path)],
-    };
-    // The reference solution as `kubelab run` plays it: steps and asserts in order (an assert
-    // may change the world, e.g. re-push a tag).
-    let items = lab.tasks.iter().flat_map(|t| t.items.iter());
-    for item in items {
-        let step = match item {
-            crate::lab::Item::Step(step) => step,
-            crate::lab::Item::Assert(a) => {
-                let _ = s.eval(&a.block);
-                continue;
-            }
-        };
-        let out = s.run(&step.command);
-        let text = String::from_utf8_lossy(&out.combined);
+    // The reference solution exactly as `kubelab run` plays it (steps and asserts in order: an
+    // assert may change the world, e.g. re-push a tag).
+    let report = run_lab(lab, seed, false);
+    if let Some(e) = report.setup_error {
+        return vec![format!("{}: {e}", lab.path)];
+    }
+    for (line, text) in &report.outputs {
         for l in text.lines() {
             if l.contains("kubelab: command not found")
                 || l.contains("kubelab does not support")
                 || l.contains("not available in the kubelab shell")
             {
                 problems.push(format!(
-                    "{}:{}: the reference solution uses what kubelab does not have: {l}",
-                    lab.path, step.line
+                    "{}:{line}: the reference solution uses what kubelab does not have: {l}",
+                    lab.path
                 ));
             }
         }
     }
-    for a in &lab.final_asserts {
-        let _ = s.eval(&a.block);
-    }
-    let after: Vec<_> = lab.checks.iter().map(|c| s.check(c)).collect();
+    let after = report.checks;
     for ((c, b), a) in lab.checks.iter().zip(&before).zip(&after) {
         if b.earned == b.points && b.points > 0 {
             problems.push(format!(

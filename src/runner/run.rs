@@ -21,6 +21,8 @@ pub struct RunReport {
     pub blessed: Option<String>,
     /// Setup failed (message).
     pub setup_error: Option<String>,
+    /// Each step played: the line of its `$` and what it printed.
+    pub outputs: Vec<(usize, String)>,
 }
 
 impl RunReport {
@@ -64,6 +66,7 @@ pub fn run_lab(lab: &Lab, seed: u64, bless: bool) -> RunReport {
         checks: vec![],
         blessed: None,
         setup_error: None,
+        outputs: vec![],
     };
     r.text
         .push_str(&format!("== {}: {}\n", lab.path, lab.title));
@@ -90,6 +93,7 @@ pub fn run_lab(lab: &Lab, seed: u64, bless: bool) -> RunReport {
                     if !text.is_empty() && !text.ends_with('\n') {
                         r.text.push('\n');
                     }
+                    r.outputs.push((step.line, text.clone()));
                     if let Some(exp) = &step.expected {
                         let actual = comparable(&text);
                         if !matches(exp, &actual) {
