@@ -123,7 +123,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             }
         }
         if targets.is_empty() && errors.is_empty() {
-            ctx.io.err("No resources found\n");
+            ctx.io.out("No resources found\n"); // delete.go writes it to Out
             return Ok(());
         }
     }

@@ -39,15 +39,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             } else {
                 Some(ns.as_str())
             };
-            let found = ctx.world.list(r.kind, list_ns, sel.as_ref());
-            if found.is_empty() && requests.len() == 1 {
-                ctx.io.err(&if list_ns.is_some() {
-                    format!("No resources found in {ns} namespace.\n")
-                } else {
-                    "No resources found\n".to_string()
-                });
-            }
-            objs.extend(found);
+            objs.extend(ctx.world.list(r.kind, list_ns, sel.as_ref()));
         } else {
             for n in &r.names {
                 match ctx.world.get(r.kind, &ns, n) {
@@ -56,6 +48,15 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 }
             }
         }
+    }
+    // describe.go: nothing found and nothing failed still says so (by namespace, even for
+    // cluster-scoped kinds, unless --all-namespaces).
+    if objs.is_empty() && errors.is_empty() {
+        ctx.io.err(&if all_ns {
+            "No resources found\n".to_string()
+        } else {
+            format!("No resources found in {ns} namespace.\n")
+        });
     }
     let mut first = true;
     for o in &objs {
