@@ -7,7 +7,7 @@ use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage,
     BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{Engine, EvalAltResult};
+use rhai::{Engine, EvalAltResult, Module, Shared};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -50,10 +50,10 @@ impl Default for Limits {
 /// Where `print` and `debug` output of scripts goes (the transcript).
 pub type PrintSink = Rc<RefCell<Vec<String>>>;
 
-/// Builds the sandboxed engine with the host API registered. Callers rebind it without `mut`.
-pub fn build(limits: &Limits, prints: PrintSink) -> Engine {
-    let mut engine = Engine::new_raw();
-    for lib in [
+thread_local! {
+    /// The standard packages scripts may use, built once per thread (building them registers
+    /// hundreds of functions); every engine shares them.
+    static PACKAGES: Vec<Shared<Module>> = vec![
         ArithmeticPackage::new().as_shared_module(),
         BasicStringPackage::new().as_shared_module(),
         MoreStringPackage::new().as_shared_module(),
@@ -63,7 +63,13 @@ pub fn build(limits: &Limits, prints: PrintSink) -> Engine {
         BasicArrayPackage::new().as_shared_module(),
         BasicMapPackage::new().as_shared_module(),
         BasicMathPackage::new().as_shared_module(),
-    ] {
+    ];
+}
+
+/// Builds the sandboxed engine with the host API registered. Callers rebind it without `mut`.
+pub fn build(limits: &Limits, prints: PrintSink) -> Engine {
+    let mut engine = Engine::new_raw();
+    for lib in PACKAGES.with(Clone::clone) {
         engine.register_global_module(lib);
     }
     engine

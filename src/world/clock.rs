@@ -131,8 +131,19 @@ pub fn civil(t: Millis) -> (i64, u32, u32, u32, u32, u32, u32) {
 
 /// RFC 3339 in UTC with seconds precision, as the API server writes timestamps: `2025-03-03T09:00:00Z`.
 pub fn rfc3339(t: Millis) -> String {
-    let (y, mo, d, h, mi, s, _) = civil(t);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    thread_local! {
+        /// The last second formatted: controllers stamp many objects at the same instant.
+        static LAST: std::cell::RefCell<(Millis, String)> = const { std::cell::RefCell::new((Millis::MIN, String::new())) };
+    }
+    let secs = t.div_euclid(1000);
+    LAST.with_borrow_mut(|(last, text)| {
+        if *last != secs {
+            let (y, mo, d, h, mi, s, _) = civil(t);
+            *text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+            *last = secs;
+        }
+        text.clone()
+    })
 }
 
 /// RFC 3339 with microseconds (MicroTime, used by Event.eventTime and lease renewals).

@@ -3,6 +3,7 @@
 //! apiserver runs them.
 
 use serde_json::{Value, json};
+use std::rc::Rc;
 
 use super::World;
 use super::api::error::ApiError;
@@ -374,6 +375,20 @@ impl World {
                 .unwrap_or(obj);
         }
         self.store.put(kind, obj).clone()
+    }
+
+    /// [`World::write`] handing back a shared handle on the stored object instead of a copy.
+    pub fn write_shared(&mut self, mut obj: Value) -> Rc<Value> {
+        let Some(kind) = kinds::by_kind(meta::kind(&obj)) else {
+            return Rc::new(obj);
+        };
+        if self.write_unchanged(kind, &mut obj) {
+            return self
+                .store
+                .get_shared(kind, meta::namespace(&obj), meta::name(&obj))
+                .unwrap_or_else(|| Rc::new(obj));
+        }
+        self.store.put_shared(kind, obj).clone()
     }
 
     /// [`World::write`] without copying the stored object back out (controllers' hot paths).

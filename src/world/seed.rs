@@ -36,12 +36,10 @@ impl Seed {
     pub fn uid(&mut self) -> String {
         let a = self.next_u64();
         let b = self.next_u64();
-        let bytes: Vec<u8> = a
-            .to_be_bytes()
-            .iter()
-            .chain(b.to_be_bytes().iter())
-            .copied()
-            .collect();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&a.to_be_bytes());
+        bytes[8..].copy_from_slice(&b.to_be_bytes());
         let mut h = String::with_capacity(36);
         for (i, byte) in bytes.iter().enumerate() {
             let byte = match i {
@@ -52,7 +50,8 @@ impl Seed {
             if matches!(i, 4 | 6 | 8 | 10) {
                 h.push('-');
             }
-            h.push_str(&format!("{byte:02x}"));
+            h.push(HEX[usize::from(byte >> 4)] as char);
+            h.push(HEX[usize::from(byte & 0x0f)] as char);
         }
         h
     }

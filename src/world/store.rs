@@ -105,6 +105,17 @@ impl Store {
             .map(|(_, v)| &**v)
     }
 
+    /// Shared handles on the objects of a kind within one namespace, in name order.
+    pub fn list_shared(&self, kind: &KindInfo, ns: &str) -> Vec<Rc<Value>> {
+        self.resources
+            .get(kind.plural)
+            .into_iter()
+            .flat_map(|m| m.range((ns.to_string(), String::new())..))
+            .take_while(|((o_ns, _), _)| o_ns == ns)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     /// Number of objects of a kind.
     pub fn count(&self, kind: &KindInfo) -> usize {
         self.resources.get(kind.plural).map_or(0, BTreeMap::len)
@@ -112,7 +123,12 @@ impl Store {
 
     /// Writes an object (create or replace), stamping a new `metadata.resourceVersion`.
     /// Returns the stored copy.
-    pub fn put(&mut self, kind: &KindInfo, mut obj: Value) -> &Value {
+    pub fn put(&mut self, kind: &KindInfo, obj: Value) -> &Value {
+        self.put_shared(kind, obj)
+    }
+
+    /// [`Store::put`], handing back a shared handle on the stored object.
+    pub fn put_shared(&mut self, kind: &KindInfo, mut obj: Value) -> &Rc<Value> {
         self.last_rv += 1;
         self.writes += 1;
         *self.kind_writes.entry(kind.plural).or_default() += 1;

@@ -187,6 +187,8 @@ fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
     } else {
         advance(world, uid, &pod);
     }
+    // Let go of the shared pod first: the status is then written in place, not into a copy.
+    drop(pod);
     pod_status::write(world, uid);
 }
 

@@ -9,6 +9,7 @@ pub mod status;
 pub mod util;
 
 use serde_json::{Value, json};
+use std::rc::Rc;
 
 use crate::world::World;
 use crate::world::api::kinds;
@@ -17,6 +18,9 @@ use crate::world::api::selector::Selector;
 use crate::world::clock::rfc3339;
 use crate::world::events::Source;
 use util::*;
+
+/// A ReplicaSet as the store shares it: read without copying; a write stores a new one.
+pub(crate) type Obj = Rc<Value>;
 
 /// The event source of this controller.
 pub fn source() -> Source {
@@ -39,7 +43,7 @@ pub fn run(world: &mut World) {
 }
 
 /// The ReplicaSets a deployment owns, adopting matching orphans.
-fn claim_replicasets(world: &mut World, d: &Value) -> Vec<Value> {
+fn claim_replicasets(world: &mut World, d: &Value) -> Vec<Obj> {
     let Some(rs_kind) = kinds::by_kind("ReplicaSet") else {
         return vec![];
     };
@@ -47,11 +51,7 @@ fn claim_replicasets(world: &mut World, d: &Value) -> Vec<Value> {
     let selector = meta::path(d, &["spec", "selector"])
         .map(Selector::from_label_selector)
         .unwrap_or_default();
-    let candidates: Vec<Value> = world
-        .store
-        .list(rs_kind, Some(meta::namespace(d)))
-        .cloned()
-        .collect();
+    let candidates = world.store.list_shared(rs_kind, meta::namespace(d));
     let mut owned = Vec::new();
     for rs in candidates {
         match meta::controller_of(&rs) {
@@ -60,7 +60,7 @@ fn claim_replicasets(world: &mut World, d: &Value) -> Vec<Value> {
                 && !selector.is_empty()
                 && selector.matches(&meta::labels(&rs)) =>
             {
-                let mut rs = rs;
+                let mut rs = (*rs).clone();
                 let mut refs: Vec<Value> = meta::path(&rs, &["metadata", "ownerReferences"])
                     .and_then(Value::as_array)
                     .cloned()
@@ -71,7 +71,7 @@ fn claim_replicasets(world: &mut World, d: &Value) -> Vec<Value> {
                     &["metadata", "ownerReferences"],
                     Value::Array(refs),
                 );
-                owned.push(world.write(rs));
+                owned.push(world.write_shared(rs));
             }
             _ => {}
         }
@@ -176,18 +176,14 @@ fn check_paused_conditions(world: &mut World, mut d: Value) -> Value {
 
 /// Splits owned ReplicaSets into the new one (oldest whose template equals the deployment's,
 /// ignoring the hash label) and the old ones.
-pub(crate) fn split(d: &Value, rss: &[Value]) -> (Option<Value>, Vec<Value>) {
-    let tpl = meta::path(d, &["spec", "template"])
-        .cloned()
-        .unwrap_or(Value::Null);
-    let mut sorted: Vec<&Value> = rss.iter().collect();
+pub(crate) fn split(d: &Value, rss: &[Obj]) -> (Option<Obj>, Vec<Obj>) {
+    let tpl = meta::path(d, &["spec", "template"]).unwrap_or(&Value::Null);
+    let mut sorted: Vec<&Obj> = rss.iter().collect();
     sorted.sort_by(|a, b| by_creation(a, b));
     let new = sorted
         .iter()
-        .find(|rs| {
-            meta::path(rs, &["spec", "template"]).is_some_and(|t| equal_ignore_hash(t, &tpl))
-        })
-        .map(|v| (*v).clone());
+        .find(|rs| meta::path(rs, &["spec", "template"]).is_some_and(|t| equal_ignore_hash(t, tpl)))
+        .map(|v| Rc::clone(v));
     let new_uid = new.as_ref().map(|n| meta::uid(n).to_string());
     let old = rss
         .iter()
@@ -253,15 +249,15 @@ fn set_new_rs_annotations(d: &Value, rs: &mut Value, new_revision: i64, exists: 
 pub(crate) fn all_rss_and_sync_revision(
     world: &mut World,
     mut d: Value,
-    rss: &[Value],
+    rss: &[Obj],
     create: bool,
-) -> (Option<Value>, Vec<Value>, Value) {
+) -> (Option<Obj>, Vec<Obj>, Value) {
     let (existing, old) = split(&d, rss);
-    let max_old = old.iter().map(revision).max().unwrap_or(0);
+    let max_old = old.iter().map(|rs| revision(rs)).max().unwrap_or(0);
     let new_revision = max_old + 1;
     let now = rfc3339(world.now());
     if let Some(rs) = existing {
-        let mut copy = rs.clone();
+        let mut copy = (*rs).clone();
         let ann = set_new_rs_annotations(&d, &mut copy, new_revision, true);
         let mrs = meta::path(&d, &["spec", "minReadySeconds"]).cloned();
         let mrs_changed = meta::path(&copy, &["spec", "minReadySeconds"]).cloned() != mrs;
@@ -272,7 +268,7 @@ pub(crate) fn all_rss_and_sync_revision(
                     meta::remove_path(&mut copy, &["spec", "minReadySeconds"]);
                 }
             }
-            let stored = world.write(copy);
+            let stored = world.write_shared(copy);
             return (Some(stored), old, d);
         }
         let rev = meta::annotation(&copy, REVISION).unwrap_or("").to_string();
@@ -299,7 +295,7 @@ pub(crate) fn all_rss_and_sync_revision(
         if needs {
             d = write_status(world, d);
         }
-        return (Some(copy), old, d);
+        return (Some(rs), old, d);
     }
     if !create {
         return (None, old, d);
@@ -331,17 +327,16 @@ pub(crate) fn all_rss_and_sync_revision(
         "metadata": {"name": rs_name, "namespace": meta::namespace(&d), "labels": labels_v, "ownerReferences": [meta::controller_ref(&d)]},
         "spec": spec,
     });
-    let mut all: Vec<Value> = old.clone();
-    all.push(rs.clone());
+    let mut all: Vec<Obj> = old.clone();
+    all.push(Rc::new(rs.clone()));
     let count = rolling::new_rs_new_replicas(&d, &all, &rs);
     rs["spec"]["replicas"] = json!(count);
     set_new_rs_annotations(&d, &mut rs, new_revision, false);
     let created = match world.create_internal(rs) {
-        Ok(c) => c,
+        Ok(c) => Rc::new(c),
         Err(e) => {
-            let existing = world
-                .object("ReplicaSet", meta::namespace(&d), &rs_name)
-                .cloned();
+            let existing = kinds::by_kind("ReplicaSet")
+                .and_then(|k| world.store.get_shared(k, meta::namespace(&d), &rs_name));
             if let Some(ex) = existing {
                 let same_owner =
                     meta::controller_of(&ex).map(|(_, _, u)| u) == Some(meta::uid(&d).to_string());
@@ -410,10 +405,10 @@ pub(crate) fn all_rss_and_sync_revision(
 /// `scaleReplicaSetAndRecordEvent`.
 pub(crate) fn scale_rs_and_record(
     world: &mut World,
-    rs: &Value,
+    rs: &Obj,
     new_scale: i64,
     d: &Value,
-) -> (bool, Value) {
+) -> (bool, Obj) {
     let cur = replicas(rs);
     if cur == new_scale {
         return (false, rs.clone());
@@ -425,21 +420,21 @@ pub(crate) fn scale_rs_and_record(
 /// `scaleReplicaSet`: sets replicas and the replica annotations, records the event.
 pub(crate) fn scale_rs(
     world: &mut World,
-    rs: &Value,
+    rs: &Obj,
     new_scale: i64,
     d: &Value,
     op: &str,
-) -> (bool, Value) {
+) -> (bool, Obj) {
     let cur = replicas(rs);
     let n = replicas(d);
-    let mut copy = rs.clone();
+    let mut copy = (**rs).clone();
     let ann = set_replicas_annotations(&mut copy, n, n + max_surge(d));
     let size = cur != new_scale;
     if !size && !ann {
         return (false, rs.clone());
     }
     copy["spec"]["replicas"] = json!(new_scale);
-    let stored = world.write(copy);
+    let stored = world.write_shared(copy);
     if size {
         world.record_event(
             d,
@@ -457,11 +452,11 @@ pub(crate) fn scale_rs(
 }
 
 /// `cleanupDeployment`: deletes old ReplicaSets beyond `revisionHistoryLimit`.
-pub(crate) fn cleanup(world: &mut World, old: &[Value], d: &Value) {
+pub(crate) fn cleanup(world: &mut World, old: &[Obj], d: &Value) {
     let Some(limit) = meta::int_at(d, &["spec", "revisionHistoryLimit"]) else {
         return;
     };
-    let mut cleanable: Vec<&Value> = old.iter().filter(|rs| !meta::is_deleting(rs)).collect();
+    let mut cleanable: Vec<&Obj> = old.iter().filter(|rs| !meta::is_deleting(rs)).collect();
     let diff = cleanable.len() as i64 - limit;
     if diff <= 0 {
         return;

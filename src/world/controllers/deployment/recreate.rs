@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use super::Obj;
+
 use super::rolling::{refresh, refresh_one};
 use super::util::*;
 use super::{all_rss_and_sync_revision, cleanup, scale_rs_and_record, status};
@@ -10,7 +12,7 @@ use crate::world::World;
 use crate::world::api::{kinds, meta};
 
 /// `rolloutRecreate`.
-pub fn rollout(world: &mut World, d: Value, rss: Vec<Value>) {
+pub fn rollout(world: &mut World, d: Value, rss: Vec<Obj>) {
     let (new_rs, old, d) = all_rss_and_sync_revision(world, d, &rss, false);
     let mut all = old.clone();
     all.extend(new_rs.clone());
@@ -20,10 +22,10 @@ pub fn rollout(world: &mut World, d: Value, rss: Vec<Value>) {
             scaled = true;
         }
     }
-    if scaled || old_pods_running(world, new_rs.as_ref(), &old) {
+    if scaled || old_pods_running(world, new_rs.as_deref(), &old) {
         let all = refresh(world, &all);
         let new_rs = new_rs.and_then(|n| refresh_one(world, &n));
-        status::sync_rollout_status(world, &all, new_rs.as_ref(), d);
+        status::sync_rollout_status(world, &all, new_rs.as_deref(), d);
         return;
     }
     let (new_rs, old, d) = if new_rs.is_none() {
@@ -42,26 +44,29 @@ pub fn rollout(world: &mut World, d: Value, rss: Vec<Value>) {
     }
     let all = refresh(world, &all);
     let new_rs = new_rs.and_then(|n| refresh_one(world, &n));
-    status::sync_rollout_status(world, &all, new_rs.as_ref(), d);
+    status::sync_rollout_status(world, &all, new_rs.as_deref(), d);
 }
 
 /// `oldPodsRunning`: old ReplicaSets still report pods, or a pod of an old ReplicaSet is not in
 /// a terminal phase (terminating pods count).
-fn old_pods_running(world: &World, new_rs: Option<&Value>, old: &[Value]) -> bool {
+fn old_pods_running(world: &World, new_rs: Option<&Value>, old: &[Obj]) -> bool {
     if old.iter().map(|rs| status_int(rs, "replicas")).sum::<i64>() > 0 {
         return true;
     }
     let Some(pk) = kinds::by_kind("Pod") else {
         return false;
     };
-    let old_uids: Vec<&str> = old.iter().map(meta::uid).collect();
+    let old_uids: Vec<&str> = old.iter().map(|rs| meta::uid(rs)).collect();
     let new_uid = new_rs.map(meta::uid);
     world
         .store
         .list(
             pk,
             Some(meta::namespace(
-                old.first().or(new_rs).unwrap_or(&Value::Null),
+                old.first()
+                    .map(|rs| &**rs)
+                    .or(new_rs)
+                    .unwrap_or(&Value::Null),
             )),
         )
         .any(|p| {

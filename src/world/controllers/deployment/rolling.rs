@@ -3,13 +3,15 @@
 
 use serde_json::Value;
 
+use super::Obj;
+
 use super::util::*;
 use super::{all_rss_and_sync_revision, cleanup, scale_rs_and_record, status};
 use crate::world::World;
 use crate::world::api::meta;
 
 /// `NewRSNewReplicas`.
-pub fn new_rs_new_replicas(d: &Value, all: &[Value], new_rs: &Value) -> i64 {
+pub fn new_rs_new_replicas(d: &Value, all: &[Obj], new_rs: &Value) -> i64 {
     let n = replicas(d);
     if meta::str_at(d, &["spec", "strategy", "type"]) == Some("Recreate") {
         return n;
@@ -20,7 +22,7 @@ pub fn new_rs_new_replicas(d: &Value, all: &[Value], new_rs: &Value) -> i64 {
         true,
     )
     .unwrap_or(0);
-    let current: i64 = all.iter().map(replicas).sum();
+    let current: i64 = all.iter().map(|rs| replicas(rs)).sum();
     let max_total = n + surge;
     if current >= max_total {
         return replicas(new_rs);
@@ -30,7 +32,7 @@ pub fn new_rs_new_replicas(d: &Value, all: &[Value], new_rs: &Value) -> i64 {
 }
 
 /// `rolloutRolling`.
-pub fn rollout(world: &mut World, d: Value, rss: Vec<Value>) {
+pub fn rollout(world: &mut World, d: Value, rss: Vec<Obj>) {
     let (new_rs, old, d) = all_rss_and_sync_revision(world, d, &rss, true);
     let mut all = old.clone();
     if let Some(n) = &new_rs {
@@ -43,14 +45,14 @@ pub fn rollout(world: &mut World, d: Value, rss: Vec<Value>) {
     if reconcile_new(world, &all, &new_rs, &d) {
         let all = refresh(world, &all);
         let new_rs = refresh_one(world, &new_rs);
-        status::sync_rollout_status(world, &all, new_rs.as_ref(), d);
+        status::sync_rollout_status(world, &all, new_rs.as_deref(), d);
         return;
     }
-    let active_old: Vec<Value> = old.iter().filter(|rs| replicas(rs) > 0).cloned().collect();
+    let active_old: Vec<Obj> = old.iter().filter(|rs| replicas(rs) > 0).cloned().collect();
     if reconcile_old(world, &all, active_old, &new_rs, &d) {
         let all = refresh(world, &all);
         let new_rs = refresh_one(world, &new_rs);
-        status::sync_rollout_status(world, &all, new_rs.as_ref(), d);
+        status::sync_rollout_status(world, &all, new_rs.as_deref(), d);
         return;
     }
     let st = d.get("status").cloned().unwrap_or(Value::Null);
@@ -59,21 +61,22 @@ pub fn rollout(world: &mut World, d: Value, rss: Vec<Value>) {
     }
     let all = refresh(world, &all);
     let new_rs = refresh_one(world, &new_rs);
-    status::sync_rollout_status(world, &all, new_rs.as_ref(), d);
+    status::sync_rollout_status(world, &all, new_rs.as_deref(), d);
 }
 
 /// Re-reads ReplicaSets from the store (dropping deleted ones).
-pub(crate) fn refresh(world: &World, rss: &[Value]) -> Vec<Value> {
+pub(crate) fn refresh(world: &World, rss: &[Obj]) -> Vec<Obj> {
     rss.iter().filter_map(|rs| refresh_one(world, rs)).collect()
 }
 
-pub(crate) fn refresh_one(world: &World, rs: &Value) -> Option<Value> {
+pub(crate) fn refresh_one(world: &World, rs: &Value) -> Option<Obj> {
+    let k = crate::world::api::kinds::by_kind("ReplicaSet")?;
     world
-        .object("ReplicaSet", meta::namespace(rs), meta::name(rs))
-        .cloned()
+        .store
+        .get_shared(k, meta::namespace(rs), meta::name(rs))
 }
 
-fn reconcile_new(world: &mut World, all: &[Value], new_rs: &Value, d: &Value) -> bool {
+fn reconcile_new(world: &mut World, all: &[Obj], new_rs: &Obj, d: &Value) -> bool {
     let n = replicas(d);
     let cur = replicas(new_rs);
     if cur == n {
@@ -86,18 +89,12 @@ fn reconcile_new(world: &mut World, all: &[Value], new_rs: &Value, d: &Value) ->
     scale_rs_and_record(world, new_rs, count, d).0
 }
 
-fn reconcile_old(
-    world: &mut World,
-    all: &[Value],
-    old: Vec<Value>,
-    new_rs: &Value,
-    d: &Value,
-) -> bool {
-    let old_count: i64 = old.iter().map(replicas).sum();
+fn reconcile_old(world: &mut World, all: &[Obj], old: Vec<Obj>, new_rs: &Obj, d: &Value) -> bool {
+    let old_count: i64 = old.iter().map(|rs| replicas(rs)).sum();
     if old_count == 0 {
         return false;
     }
-    let all_count: i64 = all.iter().map(replicas).sum();
+    let all_count: i64 = all.iter().map(|rs| replicas(rs)).sum();
     let min_available = replicas(d) - max_unavailable(d);
     let new_unavailable = replicas(new_rs) - status_int(new_rs, "availableReplicas");
     let max_scaled_down = all_count - min_available - new_unavailable;
@@ -111,13 +108,8 @@ fn reconcile_old(
     cleaned + scaled > 0
 }
 
-fn cleanup_unhealthy(
-    world: &mut World,
-    mut old: Vec<Value>,
-    d: &Value,
-    max: i64,
-) -> (Vec<Value>, i64) {
-    old.sort_by(by_creation);
+fn cleanup_unhealthy(world: &mut World, mut old: Vec<Obj>, d: &Value, max: i64) -> (Vec<Obj>, i64) {
+    old.sort_by(|a, b| by_creation(a, b));
     let mut total = 0;
     for rs in old.iter_mut() {
         if total >= max {
@@ -136,7 +128,7 @@ fn cleanup_unhealthy(
     (old, total)
 }
 
-fn scale_down_old(world: &mut World, all: &[Value], mut old: Vec<Value>, d: &Value) -> i64 {
+fn scale_down_old(world: &mut World, all: &[Obj], mut old: Vec<Obj>, d: &Value) -> i64 {
     let min_available = replicas(d) - max_unavailable(d);
     let available: i64 = all
         .iter()
@@ -145,7 +137,7 @@ fn scale_down_old(world: &mut World, all: &[Value], mut old: Vec<Value>, d: &Val
     if available <= min_available {
         return 0;
     }
-    old.sort_by(by_creation);
+    old.sort_by(|a, b| by_creation(a, b));
     let budget = available - min_available;
     let mut total = 0;
     for rs in &old {

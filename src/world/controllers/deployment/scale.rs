@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use super::Obj;
+
 use super::rolling::{refresh, refresh_one};
 use super::util::*;
 use super::{all_rss_and_sync_revision, cleanup, scale_rs, scale_rs_and_record, split, status};
@@ -10,7 +12,7 @@ use crate::world::World;
 use crate::world::api::meta;
 
 /// `isScalingEvent`: an active ReplicaSet's desired-replicas annotation differs from the spec.
-pub fn is_scaling_event(_world: &World, d: &Value, rss: &[Value]) -> bool {
+pub fn is_scaling_event(_world: &World, d: &Value, rss: &[Obj]) -> bool {
     let (new_rs, old) = split(d, rss);
     let n = replicas(d);
     old.iter()
@@ -24,7 +26,7 @@ pub fn is_scaling_event(_world: &World, d: &Value, rss: &[Value]) -> bool {
 }
 
 /// `sync`: scale, clean up when paused, and write status.
-pub fn sync(world: &mut World, d: Value, rss: Vec<Value>) {
+pub fn sync(world: &mut World, d: Value, rss: Vec<Obj>) {
     let (new_rs, old, d) = all_rss_and_sync_revision(world, d, &rss, false);
     scale(world, &d, new_rs.as_ref(), &old);
     let old = refresh(world, &old);
@@ -35,16 +37,16 @@ pub fn sync(world: &mut World, d: Value, rss: Vec<Value>) {
     let new_rs = new_rs.and_then(|n| refresh_one(world, &n));
     let mut all = old;
     all.extend(new_rs.clone());
-    status::sync_deployment_status(world, &all, new_rs.as_ref(), d);
+    status::sync_deployment_status(world, &all, new_rs.as_deref(), d);
 }
 
-fn scale(world: &mut World, d: &Value, new_rs: Option<&Value>, old: &[Value]) {
+fn scale(world: &mut World, d: &Value, new_rs: Option<&Obj>, old: &[Obj]) {
     let n = replicas(d);
     // FindActiveOrLatest.
     if new_rs.is_some() || !old.is_empty() {
-        let mut olds: Vec<Value> = old.to_vec();
+        let mut olds: Vec<Obj> = old.to_vec();
         olds.sort_by(|a, b| by_creation(b, a));
-        let mut active: Vec<Value> = olds.iter().filter(|rs| replicas(rs) > 0).cloned().collect();
+        let mut active: Vec<Obj> = olds.iter().filter(|rs| replicas(rs) > 0).cloned().collect();
         if let Some(nr) = new_rs
             && replicas(nr) > 0
         {
@@ -62,7 +64,7 @@ fn scale(world: &mut World, d: &Value, new_rs: Option<&Value>, old: &[Value]) {
             return;
         }
     }
-    if is_saturated(d, new_rs) {
+    if is_saturated(d, new_rs.map(|r| &**r)) {
         for rs in old.iter().filter(|rs| replicas(rs) > 0) {
             scale_rs_and_record(world, rs, 0, d);
         }
@@ -72,13 +74,13 @@ fn scale(world: &mut World, d: &Value, new_rs: Option<&Value>, old: &[Value]) {
     {
         return;
     }
-    let mut all: Vec<Value> = old
+    let mut all: Vec<Obj> = old
         .iter()
         .chain(new_rs)
         .filter(|rs| replicas(rs) > 0)
         .cloned()
         .collect();
-    let total: i64 = all.iter().map(replicas).sum();
+    let total: i64 = all.iter().map(|rs| replicas(rs)).sum();
     let allowed = if n > 0 { n + max_surge(d) } else { 0 };
     let to_add = allowed - total;
     let op = match to_add.signum() {

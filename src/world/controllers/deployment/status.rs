@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::Obj;
 use super::has_progress_deadline;
 use super::util::*;
 use super::write_status;
@@ -12,12 +13,12 @@ use crate::world::api::meta;
 use crate::world::clock::{parse_rfc3339, rfc3339};
 
 /// `calculateStatus`: zero counters are omitted, as the API's `omitempty` does.
-pub fn calculate(world: &World, all: &[Value], new_rs: Option<&Value>, d: &Value) -> Value {
+pub fn calculate(world: &World, all: &[Obj], new_rs: Option<&Value>, d: &Value) -> Value {
     let available: i64 = all
         .iter()
         .map(|rs| status_int(rs, "availableReplicas"))
         .sum();
-    let total_spec: i64 = all.iter().map(replicas).sum();
+    let total_spec: i64 = all.iter().map(|rs| replicas(rs)).sum();
     let unavailable = (total_spec - available).max(0);
     let mut st = Map::new();
     let mut put = |k: &str, v: i64| {
@@ -124,7 +125,7 @@ fn timed_out(world: &World, d: &Value, st: &Value) -> bool {
 }
 
 /// `syncRolloutStatus`.
-pub fn sync_rollout_status(world: &mut World, all: &[Value], new_rs: Option<&Value>, d: Value) {
+pub fn sync_rollout_status(world: &mut World, all: &[Obj], new_rs: Option<&Value>, d: Value) {
     let mut st = calculate(world, all, new_rs, &d);
     if !has_progress_deadline(&d) {
         remove_condition(&mut st, "Progressing");
@@ -212,7 +213,7 @@ pub fn sync_rollout_status(world: &mut World, all: &[Value], new_rs: Option<&Val
 }
 
 /// `syncDeploymentStatus`: counters and Available only.
-pub fn sync_deployment_status(world: &mut World, all: &[Value], new_rs: Option<&Value>, d: Value) {
+pub fn sync_deployment_status(world: &mut World, all: &[Obj], new_rs: Option<&Value>, d: Value) {
     let st = calculate(world, all, new_rs, &d);
     if d.get("status") == Some(&st) {
         return;

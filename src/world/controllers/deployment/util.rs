@@ -89,9 +89,49 @@ pub fn template_without_hash(t: &Value) -> Value {
     t
 }
 
-/// `EqualIgnoreHash`.
+/// `EqualIgnoreHash`: compared in place (no copies) when both templates have the usual shape.
 pub fn equal_ignore_hash(a: &Value, b: &Value) -> bool {
-    template_without_hash(a) == template_without_hash(b)
+    match (a.as_object(), b.as_object()) {
+        (Some(am), Some(bm)) => {
+            let others_equal = am
+                .iter()
+                .filter(|(k, _)| k.as_str() != "metadata")
+                .eq(bm.iter().filter(|(k, _)| k.as_str() != "metadata"));
+            others_equal
+                && match metadata_equal_ignore_hash(am.get("metadata"), bm.get("metadata")) {
+                    Some(eq) => eq,
+                    None => template_without_hash(a) == template_without_hash(b),
+                }
+        }
+        _ => template_without_hash(a) == template_without_hash(b),
+    }
+}
+
+/// Metadata equality ignoring the hash label, as [`template_without_hash`] normalises it
+/// (missing metadata is `{}`; empty or null labels are dropped); None for unusual shapes.
+fn metadata_equal_ignore_hash(a: Option<&Value>, b: Option<&Value>) -> Option<bool> {
+    type Obj = serde_json::Map<String, Value>;
+    fn obj<'a>(m: Option<&'a Value>, empty: &'a Obj) -> Option<&'a Obj> {
+        match m {
+            None => Some(empty),
+            Some(Value::Object(o)) => Some(o),
+            Some(_) => None,
+        }
+    }
+    fn labels(m: &Obj) -> Option<Vec<(&String, &Value)>> {
+        match m.get("labels") {
+            None | Some(Value::Null) => Some(Vec::new()),
+            Some(Value::Object(l)) => Some(l.iter().filter(|(k, _)| *k != HASH_LABEL).collect()),
+            Some(_) => None,
+        }
+    }
+    let empty = Obj::new();
+    let (am, bm) = (obj(a, &empty)?, obj(b, &empty)?);
+    let others_equal = am
+        .iter()
+        .filter(|(k, _)| k.as_str() != "labels")
+        .eq(bm.iter().filter(|(k, _)| k.as_str() != "labels"));
+    Some(others_equal && labels(am)? == labels(bm)?)
 }
 
 /// `ComputeHash`: FNV-1a over a canonical encoding of the template (+ collision count), printed
@@ -192,4 +232,40 @@ pub fn get_condition<'a>(status: &'a Value, ty: &str) -> Option<&'a Value> {
         .as_array()?
         .iter()
         .find(|c| c.get("type").and_then(Value::as_str) == Some(ty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The in-place comparison agrees with comparing normalised copies, for every pair.
+    #[test]
+    fn equal_ignore_hash_agrees_with_normalised_copies() {
+        let spec = json!({"containers": [{"name": "c", "image": "nginx:1.25"}]});
+        let templates = [
+            json!({"spec": spec}),
+            json!({"metadata": {}, "spec": spec}),
+            json!({"metadata": {"labels": {}}, "spec": spec}),
+            json!({"metadata": {"labels": null}, "spec": spec}),
+            json!({"metadata": {"labels": {"pod-template-hash": "abc"}}, "spec": spec}),
+            json!({"metadata": {"labels": {"app": "web"}}, "spec": spec}),
+            json!({"metadata": {"labels": {"app": "web", "pod-template-hash": "x"}}, "spec": spec}),
+            json!({"metadata": {"labels": {"app": "db"}}, "spec": spec}),
+            json!({"metadata": {"labels": {"app": "web"}, "annotations": {"a": "1"}}, "spec": spec}),
+            json!({"metadata": {"labels": "odd"}, "spec": spec}),
+            json!({"metadata": "odd", "spec": spec}),
+            json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": []}}),
+            json!({"metadata": {"labels": {"app": "web"}}}),
+            json!(null),
+        ];
+        for a in &templates {
+            for b in &templates {
+                assert_eq!(
+                    equal_ignore_hash(a, b),
+                    template_without_hash(a) == template_without_hash(b),
+                    "{a} vs {b}"
+                );
+            }
+        }
+    }
 }
