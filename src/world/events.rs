@@ -1,7 +1,7 @@
 //! Event objects (`core/v1 Event`) as controllers and the kubelet record them, with the
 //! client-go recorder's aggregation: a repeat of the same event bumps `count` and `lastTimestamp`.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::World;
 use super::api::kinds;
@@ -76,49 +76,60 @@ impl World {
         }
         self.event_seq += 1;
         let nanos = self.clock.now() as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
-        let mut involved = json!({
-            "apiVersion": obj.get("apiVersion").cloned().unwrap_or(Value::Null),
-            "kind": meta::kind(obj),
-            "name": meta::name(obj),
-            "namespace": ns,
-            "resourceVersion": meta::str_at(obj, &["metadata", "resourceVersion"]).unwrap_or(""),
-            "uid": uid,
-        });
-        if meta::namespace(obj).is_empty()
-            && let Some(m) = involved.as_object_mut()
-        {
-            m.remove("namespace");
+        // Built field by field (no `json!`): events are the most frequent writes there are.
+        let s = |v: &str| Value::String(v.to_string());
+        let md = obj.get("metadata");
+        let md_str = |k: &str| {
+            md.and_then(|m| m.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+        };
+        let obj_name = md_str("name");
+        let mut involved = Map::new();
+        involved.insert(
+            "apiVersion".into(),
+            obj.get("apiVersion").cloned().unwrap_or(Value::Null),
+        );
+        involved.insert("kind".into(), s(meta::kind(obj)));
+        involved.insert("name".into(), s(obj_name));
+        if !md_str("namespace").is_empty() {
+            involved.insert("namespace".into(), s(&ns));
         }
+        involved.insert("resourceVersion".into(), s(md_str("resourceVersion")));
+        involved.insert("uid".into(), s(&uid));
         if let Some(fp) = field_path {
-            involved["fieldPath"] = json!(fp);
+            involved.insert("fieldPath".into(), s(fp));
         }
-        let mut src = json!({"component": source.component});
+        let mut src = Map::new();
+        src.insert("component".into(), s(&source.component));
         if let Some(h) = &source.host {
-            src["host"] = json!(h);
+            src.insert("host".into(), s(h));
         }
-        let event_uid = self.seed.uid();
-        let event = json!({
-            "apiVersion": "v1",
-            "kind": "Event",
-            "count": 1,
-            "eventTime": null,
-            "firstTimestamp": now,
-            "lastTimestamp": now,
-            "involvedObject": involved,
-            "message": message,
-            "metadata": {
-                "creationTimestamp": now,
-                "name": format!("{}.{:x}", meta::name(obj), nanos),
-                "namespace": ns,
-                "uid": event_uid,
-            },
-            "reason": reason,
-            "reportingComponent": source.component,
-            "reportingInstance": source.host.clone().unwrap_or_default(),
-            "source": src,
-            "type": event_type,
-        });
-        let name = meta::name(&event).to_string();
+        let name = format!("{obj_name}.{nanos:x}");
+        let mut metadata = Map::new();
+        metadata.insert("creationTimestamp".into(), s(&now));
+        metadata.insert("name".into(), s(&name));
+        metadata.insert("namespace".into(), s(&ns));
+        metadata.insert("uid".into(), Value::String(self.seed.uid()));
+        let mut event = Map::new();
+        event.insert("apiVersion".into(), s("v1"));
+        event.insert("kind".into(), s("Event"));
+        event.insert("count".into(), Value::from(1));
+        event.insert("eventTime".into(), Value::Null);
+        event.insert("firstTimestamp".into(), s(&now));
+        event.insert("lastTimestamp".into(), Value::String(now));
+        event.insert("involvedObject".into(), Value::Object(involved));
+        event.insert("message".into(), s(message));
+        event.insert("metadata".into(), Value::Object(metadata));
+        event.insert("reason".into(), s(reason));
+        event.insert("reportingComponent".into(), s(&source.component));
+        event.insert(
+            "reportingInstance".into(),
+            s(source.host.as_deref().unwrap_or_default()),
+        );
+        event.insert("source".into(), Value::Object(src));
+        event.insert("type".into(), s(event_type));
+        let event = Value::Object(event);
         self.store.put(event_kind, event);
         self.event_order.push_back((ns.clone(), name.clone()));
         self.event_index.insert(key, (ns, name));

@@ -74,7 +74,9 @@ impl World {
     /// Creates an object (POST). `dry_run` runs everything but the write.
     pub fn create(&mut self, obj: Value, dry_run: bool) -> Result<Value, ApiError> {
         let kind = self.kind_of(&obj)?;
-        let result = self.create_inner(kind, obj, dry_run);
+        let result = self
+            .create_inner(kind, obj, dry_run)
+            .map(|o| Rc::try_unwrap(o).unwrap_or_else(|o| (*o).clone()));
         let (ns, name) = match &result {
             Ok(o) => (meta::namespace(o).to_string(), meta::name(o).to_string()),
             Err(_) => (String::new(), String::new()),
@@ -91,7 +93,7 @@ impl World {
         kind: &'static KindInfo,
         mut obj: Value,
         dry_run: bool,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Rc<Value>, ApiError> {
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.kind);
         if kind.namespaced {
@@ -168,9 +170,9 @@ impl World {
         }
         self.strategy(kind, &mut obj, None);
         if dry_run {
-            return Ok(obj);
+            return Ok(Rc::new(obj));
         }
-        Ok(self.store.put(kind, obj).clone())
+        Ok(self.store.put_shared(kind, obj).clone())
     }
 
     fn prepare_secret(&self, kind: &KindInfo, obj: &mut Value) {
@@ -414,7 +416,7 @@ impl World {
 
     /// An internal creation by a controller (pods of a ReplicaSet, ReplicaSets of a Deployment):
     /// defaulted and admitted like a user create, without auditing.
-    pub fn create_internal(&mut self, obj: Value) -> Result<Value, ApiError> {
+    pub fn create_internal(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
         let kind = self.kind_of(&obj)?;
         self.create_inner(kind, obj, false)
     }

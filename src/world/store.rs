@@ -105,6 +105,14 @@ impl Store {
             .map(|(_, v)| &**v)
     }
 
+    /// Shared handles on every object of a kind, in key order (namespace, then name).
+    pub fn iter_shared<'a>(&'a self, kind: &KindInfo) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
+        self.resources
+            .get(kind.plural)
+            .into_iter()
+            .flat_map(|m| m.values())
+    }
+
     /// Shared handles on the objects of a kind within one namespace, in name order.
     pub fn list_shared(&self, kind: &KindInfo, ns: &str) -> Vec<Rc<Value>> {
         self.resources

@@ -450,7 +450,7 @@ fn step_container(world: &mut World, uid: &str, pod: &Value, i: usize, restart_p
                 if reason == "CrashLoopBackOff" {
                     restart_bookkeeping(world, uid, i);
                 }
-                if !begin_start(world, uid, pod, i, &spec) {
+                if !begin_start(world, uid, pod, i, spec) {
                     return;
                 }
             }
@@ -463,14 +463,14 @@ fn step_container(world: &mut World, uid: &str, pod: &Value, i: usize, restart_p
                     wake(world, uid, until);
                     return;
                 }
-                finish_pull(world, uid, pod, i, &spec, until - started, until - queued);
+                finish_pull(world, uid, pod, i, spec, until - started, until - queued);
             }
             ContainerState::Starting { until } => {
                 if until > now {
                     wake(world, uid, until);
                     return;
                 }
-                start_process(world, uid, pod, i, &spec);
+                start_process(world, uid, pod, i, spec);
             }
             ContainerState::Running { .. } => {
                 if let Some(at) = c.ready_at {
@@ -561,7 +561,7 @@ fn step_container(world: &mut World, uid: &str, pod: &Value, i: usize, restart_p
                 }
                 // Restart now.
                 restart_bookkeeping(world, uid, i);
-                if !begin_start(world, uid, pod, i, &spec) {
+                if !begin_start(world, uid, pod, i, spec) {
                     return;
                 }
             }
@@ -582,7 +582,8 @@ fn restart_bookkeeping(world: &mut World, uid: &str, i: usize) {
     }
 }
 
-fn container_spec(pod: &Value, name: &str, init: bool) -> Value {
+fn container_spec<'a>(pod: &'a Value, name: &str, init: bool) -> &'a Value {
+    static NONE: Value = Value::Null;
     let list = if init { "initContainers" } else { "containers" };
     meta::path(pod, &["spec", list])
         .and_then(Value::as_array)
@@ -590,8 +591,7 @@ fn container_spec(pod: &Value, name: &str, init: bool) -> Value {
             a.iter()
                 .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
         })
-        .cloned()
-        .unwrap_or(Value::Null)
+        .unwrap_or(&NONE)
 }
 
 /// Config checks and the pull decision. Returns true if the state moved on.

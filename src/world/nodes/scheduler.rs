@@ -17,9 +17,9 @@ pub fn run(world: &mut World) -> bool {
     let (Some(pod_kind), Some(node_kind)) = (kinds::by_kind("Pod"), kinds::by_kind("Node")) else {
         return false;
     };
-    let pending: Vec<Value> = world
+    let pending: Vec<std::rc::Rc<Value>> = world
         .store
-        .list(pod_kind, None)
+        .iter_shared(pod_kind)
         .filter(|p| meta::str_at(p, &["spec", "nodeName"]).is_none() && !meta::is_deleting(p))
         .filter(|p| {
             meta::str_at(p, &["spec", "schedulerName"]).unwrap_or("default-scheduler")
@@ -30,7 +30,7 @@ pub fn run(world: &mut World) -> bool {
     if pending.is_empty() {
         return false;
     }
-    let nodes: Vec<Value> = world.store.list(node_kind, None).cloned().collect();
+    let nodes: Vec<std::rc::Rc<Value>> = world.store.iter_shared(node_kind).cloned().collect();
     let mut placed: BTreeMap<String, NodeLoad> = BTreeMap::new();
     for p in world.store.list(pod_kind, None).filter(|p| !terminal(p)) {
         if let Some(n) = meta::str_at(p, &["spec", "nodeName"]) {
@@ -51,9 +51,10 @@ pub fn run(world: &mut World) -> bool {
         let candidates: Vec<&Value> = match &allowed {
             Some(a) => nodes
                 .iter()
+                .map(|n| &**n)
                 .filter(|n| a.iter().any(|x| x == meta::name(n)))
                 .collect(),
-            None => nodes.iter().collect(),
+            None => nodes.iter().map(|n| &**n).collect(),
         };
         let chosen = if candidates.is_empty() {
             Err(format!(
@@ -81,10 +82,11 @@ pub fn run(world: &mut World) -> bool {
         match chosen {
             Ok(node) => {
                 placed.entry(node.clone()).or_default().add(&pod);
-                let mut p = pod.clone();
+                let mut p = (*pod).clone();
+                drop(pod);
                 meta::set_path(&mut p, &["spec", "nodeName"], json!(node));
                 set_scheduled_condition(&mut p, true, None, &rfc3339(world.now()));
-                let p = world.write(p);
+                let p = world.write_shared(p);
                 world.record_event(
                     &p,
                     None,

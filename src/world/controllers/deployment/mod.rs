@@ -333,7 +333,7 @@ pub(crate) fn all_rss_and_sync_revision(
     rs["spec"]["replicas"] = json!(count);
     set_new_rs_annotations(&d, &mut rs, new_revision, false);
     let created = match world.create_internal(rs) {
-        Ok(c) => Rc::new(c),
+        Ok(c) => c,
         Err(e) => {
             let existing = kinds::by_kind("ReplicaSet")
                 .and_then(|k| world.store.get_shared(k, meta::namespace(&d), &rs_name));

@@ -289,7 +289,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
                                 &source(),
                             );
                         }
-                        slots[i] = Some(p);
+                        slots[i] = Some((*p).clone());
                     }
                     Err(e) => {
                         world.record_event(

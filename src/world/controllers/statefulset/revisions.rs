@@ -82,7 +82,7 @@ pub fn ensure_update_revision(
         "revision": max + 1,
     });
     let created = world.create_internal(rev).ok()?;
-    Some((created, owned(world, set)))
+    Some(((*created).clone(), owned(world, set)))
 }
 
 /// The set with the template of a revision applied (`ApplyRevision`).
