@@ -16,12 +16,23 @@ pub type ObjKey = (String, String);
 /// An object's place: (resource plural, namespace, name).
 pub type ObjRef = (&'static str, String, String);
 
+/// The objects of one resource.
+#[derive(Debug, Clone, Default)]
+struct Resource {
+    /// namespace ("" when cluster-scoped) -> name -> object.
+    by_ns: BTreeMap<String, BTreeMap<String, Rc<Value>>>,
+    /// Number of objects.
+    len: usize,
+}
+
 /// All objects of the world, with the indexes the garbage collector and the ReplicaSet
 /// controller need so that they never scan everything.
 #[derive(Debug, Clone)]
 pub struct Store {
     /// Objects are shared (`Rc`): reading one for a while costs no copy; a write replaces it.
-    resources: BTreeMap<&'static str, BTreeMap<ObjKey, Rc<Value>>>,
+    /// resource plural -> namespace -> name -> object (nested, so that lookups by `&str` never
+    /// allocate a key).
+    resources: BTreeMap<&'static str, Resource>,
     last_rv: u64,
     writes: u64,
     removals: u64,
@@ -72,18 +83,16 @@ fn owner_uids(obj: &Value) -> Vec<String> {
 impl Store {
     /// Gets an object.
     pub fn get(&self, kind: &KindInfo, ns: &str, name: &str) -> Option<&Value> {
-        self.resources
-            .get(kind.plural)?
-            .get(&(ns.to_string(), name.to_string()))
-            .map(|v| &**v)
+        self.slot(kind.plural, ns, name).map(|v| &**v)
+    }
+
+    fn slot(&self, plural: &str, ns: &str, name: &str) -> Option<&Rc<Value>> {
+        self.resources.get(plural)?.by_ns.get(ns)?.get(name)
     }
 
     /// A shared handle on an object: read it while the world changes, without copying it.
     pub fn get_shared(&self, kind: &KindInfo, ns: &str, name: &str) -> Option<Rc<Value>> {
-        self.resources
-            .get(kind.plural)?
-            .get(&(ns.to_string(), name.to_string()))
-            .cloned()
+        self.slot(kind.plural, ns, name).cloned()
     }
 
     /// Whether an object exists.
@@ -97,12 +106,12 @@ impl Store {
         kind: &KindInfo,
         ns: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Value> + 'a {
-        self.resources
-            .get(kind.plural)
-            .into_iter()
-            .flat_map(|m| m.iter())
-            .filter(move |((o_ns, _), _)| ns.is_none_or(|n| n == o_ns))
-            .map(|(_, v)| &**v)
+        let res = self.resources.get(kind.plural);
+        let spaces: Box<dyn Iterator<Item = &'a BTreeMap<String, Rc<Value>>> + 'a> = match ns {
+            Some(n) => Box::new(res.and_then(|r| r.by_ns.get(n)).into_iter()),
+            None => Box::new(res.into_iter().flat_map(|r| r.by_ns.values())),
+        };
+        spaces.flat_map(|m| m.values()).map(|v| &**v)
     }
 
     /// Shared handles on every object of a kind, in key order (namespace, then name).
@@ -110,6 +119,7 @@ impl Store {
         self.resources
             .get(kind.plural)
             .into_iter()
+            .flat_map(|r| r.by_ns.values())
             .flat_map(|m| m.values())
     }
 
@@ -117,16 +127,16 @@ impl Store {
     pub fn list_shared(&self, kind: &KindInfo, ns: &str) -> Vec<Rc<Value>> {
         self.resources
             .get(kind.plural)
+            .and_then(|r| r.by_ns.get(ns))
             .into_iter()
-            .flat_map(|m| m.range((ns.to_string(), String::new())..))
-            .take_while(|((o_ns, _), _)| o_ns == ns)
-            .map(|(_, v)| v.clone())
+            .flat_map(|m| m.values())
+            .cloned()
             .collect()
     }
 
     /// Number of objects of a kind.
     pub fn count(&self, kind: &KindInfo) -> usize {
-        self.resources.get(kind.plural).map_or(0, BTreeMap::len)
+        self.resources.get(kind.plural).map_or(0, |r| r.len)
     }
 
     /// Writes an object (create or replace), stamping a new `metadata.resourceVersion`.
@@ -153,18 +163,22 @@ impl Store {
             meta::name(&obj).to_string(),
         );
         let r: ObjRef = (kind.plural, key.0.clone(), key.1.clone());
-        let old = self.resources.get(kind.plural).and_then(|m| m.get(&key));
+        let old = self.slot(kind.plural, &key.0, &key.1);
         let old_owners = old.map(|o| owner_uids(o)).unwrap_or_default();
         let old_uid = old.map(|o| meta::uid(o).to_string());
         self.unindex(&r, old_uid.as_deref(), &old_owners);
         self.index(&r, &obj);
-        let map = self.resources.entry(kind.plural).or_default();
-        match map.entry(key) {
+        let res = self.resources.entry(kind.plural).or_default();
+        let names = res.by_ns.entry(key.0).or_default();
+        match names.entry(key.1) {
             std::collections::btree_map::Entry::Occupied(mut e) => {
                 e.insert(Rc::new(obj));
                 e.into_mut()
             }
-            std::collections::btree_map::Entry::Vacant(e) => e.insert(Rc::new(obj)),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                res.len += 1;
+                e.insert(Rc::new(obj))
+            }
         }
     }
 
@@ -251,10 +265,7 @@ impl Store {
 
     /// Gets an object by its place.
     pub fn get_ref(&self, r: &ObjRef) -> Option<&Value> {
-        self.resources
-            .get(r.0)?
-            .get(&(r.1.clone(), r.2.clone()))
-            .map(|v| &**v)
+        self.slot(r.0, &r.1, &r.2).map(|v| &**v)
     }
 
     /// Replaces an object's `status` in place (a status write: no index changes); false when it
@@ -263,7 +274,8 @@ impl Store {
         let Some(shared) = self
             .resources
             .get_mut(kind.plural)
-            .and_then(|m| m.get_mut(&(ns.to_string(), name.to_string())))
+            .and_then(|r| r.by_ns.get_mut(ns))
+            .and_then(|m| m.get_mut(name))
         else {
             return false;
         };
@@ -288,11 +300,17 @@ impl Store {
 
     /// Removes an object, returning it.
     pub fn remove(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Value> {
-        let removed = self
-            .resources
-            .get_mut(kind.plural)?
-            .remove(&(ns.to_string(), name.to_string()))
+        let res = self.resources.get_mut(kind.plural)?;
+        let names = res.by_ns.get_mut(ns)?;
+        let removed = names
+            .remove(name)
             .map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()));
+        if names.is_empty() {
+            res.by_ns.remove(ns);
+        }
+        if removed.is_some() {
+            res.len -= 1;
+        }
         if let Some(o) = &removed {
             let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
             let owners = owner_uids(o);
@@ -339,6 +357,11 @@ impl Store {
     pub fn all(&self) -> impl Iterator<Item = (&'static str, &Value)> {
         self.resources
             .iter()
-            .flat_map(|(k, m)| m.values().map(move |v| (*k, &**v)))
+            .flat_map(|(k, r)| {
+                r.by_ns
+                    .values()
+                    .flat_map(|m| m.values())
+                    .map(move |v| (*k, &**v))
+            })
     }
 }
