@@ -64,28 +64,42 @@ fn is_active(pod: &Value) -> bool {
         )
 }
 
-/// What the controller needs of one pod it owns (so that it never copies whole pods).
-struct PodInfo {
-    name: String,
-    uid: String,
-    node: String,
+/// An active pod the controller owns, shared with the store (never copied), with what every
+/// sync needs of it.
+struct Active {
+    pod: std::rc::Rc<Value>,
+    ready_since: Option<Millis>,
+    fully_labeled: bool,
+}
+
+fn active(pod: std::rc::Rc<Value>, tpl_sel: &Selector) -> Active {
+    Active {
+        ready_since: ready_since(&pod),
+        fully_labeled: tpl_sel.matches_object(&pod),
+        pod,
+    }
+}
+
+/// What the deletion ranking needs of one pod (worked out only when pods are deleted).
+struct PodInfo<'a> {
+    name: &'a str,
+    uid: &'a str,
+    node: &'a str,
     phase: i32,
     ready_since: Option<Millis>,
     cost: i64,
     created: Millis,
     restarts: i64,
-    fully_labeled: bool,
 }
 
-fn info(p: &Value, tpl_sel: &Selector) -> PodInfo {
+fn info(a: &Active) -> PodInfo<'_> {
+    let p = &*a.pod;
     PodInfo {
-        name: meta::name(p).to_string(),
-        uid: meta::uid(p).to_string(),
-        node: meta::str_at(p, &["spec", "nodeName"])
-            .unwrap_or("")
-            .to_string(),
+        name: meta::name(p),
+        uid: meta::uid(p),
+        node: meta::str_at(p, &["spec", "nodeName"]).unwrap_or(""),
         phase: phase_ordinal(p),
-        ready_since: ready_since(p),
+        ready_since: a.ready_since,
         cost: meta::annotation(p, "controller.kubernetes.io/pod-deletion-cost")
             .and_then(|s| s.parse().ok())
             .unwrap_or(0),
@@ -93,7 +107,6 @@ fn info(p: &Value, tpl_sel: &Selector) -> PodInfo {
             .and_then(parse_rfc3339)
             .unwrap_or(0),
         restarts: max_restarts(p),
-        fully_labeled: tpl_sel.matches_object(p),
     }
 }
 
@@ -117,7 +130,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         &["spec", "template", "metadata", "labels"],
     ));
     // Claim pods: adopt matching orphans, release owned pods that no longer match.
-    let mut active: Vec<PodInfo> = Vec::new();
+    let mut owned: Vec<Active> = Vec::new();
     let mut release: Vec<String> = Vec::new();
     let mut adopt: Vec<String> = Vec::new();
     // Only the pods this ReplicaSet owns and the pods nobody controls can be claimed: the
@@ -133,23 +146,23 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     names.sort();
     names.dedup();
     for pname in &names {
-        let Some(pod) = world.store.get(pod_kind, ns, pname) else {
+        let Some(pod) = world.store.get_shared(pod_kind, ns, pname) else {
             continue;
         };
-        let matches = !selector.is_empty() && selector.matches_object(pod);
-        match meta::controller_uid(pod) {
+        let matches = !selector.is_empty() && selector.matches_object(&pod);
+        match meta::controller_uid(&pod) {
             Some(owner) if owner == uid => {
                 if matches {
-                    if is_active(pod) {
-                        active.push(info(pod, &tpl_sel));
+                    if is_active(&pod) {
+                        owned.push(active(pod, &tpl_sel));
                     }
-                } else if !meta::is_deleting(pod) {
-                    release.push(meta::name(pod).to_string());
+                } else if !meta::is_deleting(&pod) {
+                    release.push(meta::name(&pod).to_string());
                 }
             }
-            None if matches && is_active(pod) => {
-                adopt.push(meta::name(pod).to_string());
-                active.push(info(pod, &tpl_sel));
+            None if matches && is_active(&pod) => {
+                adopt.push(meta::name(&pod).to_string());
+                owned.push(active(pod, &tpl_sel));
             }
             _ => {}
         }
@@ -202,7 +215,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         }
         want = cap;
     }
-    let diff = active.len() as i64 - want;
+    let diff = owned.len() as i64 - want;
     if diff < 0 {
         let total_pods = world.store.count(pod_kind);
         let room = world.timings.max_pods.saturating_sub(total_pods) as i64;
@@ -226,7 +239,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         }
     } else if diff > 0 {
         let n = diff.min(BURST) as usize;
-        for victim in pods_to_delete(world, &rs, &active, n) {
+        for victim in pods_to_delete(world, &rs, &owned, n) {
             if world.delete_internal(pod_kind, ns, &victim).is_ok() {
                 world.record_event(
                     &rs,
@@ -239,7 +252,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             }
         }
     }
-    write_status(world, &rs, &active);
+    write_status(world, &rs, &owned);
 }
 
 fn create_pod(world: &mut World, rs: &Value) {
@@ -300,10 +313,14 @@ fn max_restarts(p: &Value) -> i64 {
 }
 
 /// `getPodsToDelete` with `ActivePodsWithRanks` ordering: the names of the pods to delete.
-fn pods_to_delete(world: &World, rs: &Value, active: &[PodInfo], n: usize) -> Vec<String> {
-    if n >= active.len() {
-        return active.iter().map(|p| p.name.clone()).collect();
+fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usize) -> Vec<String> {
+    if n >= owned.len() {
+        return owned
+            .iter()
+            .map(|p| meta::name(&p.pod).to_string())
+            .collect();
     }
+    let active: Vec<PodInfo> = owned.iter().map(info).collect();
     let now = world.now();
     // Related pods: the active pods of every ReplicaSet of the same owner (or of this one).
     let owner = meta::controller_of(rs).map(|(_, _, u)| u);
@@ -328,7 +345,7 @@ fn pods_to_delete(world: &World, rs: &Value, active: &[PodInfo], n: usize) -> Ve
         if p.node.is_empty() {
             0
         } else {
-            per_node.get(&p.node).copied().unwrap_or(0)
+            per_node.get(p.node).copied().unwrap_or(0)
         }
     };
     let mut ranked: Vec<(usize, &PodInfo)> = active.iter().map(|p| (rank(p), p)).collect();
@@ -385,11 +402,11 @@ fn pods_to_delete(world: &World, rs: &Value, active: &[PodInfo], n: usize) -> Ve
     ranked
         .into_iter()
         .take(n)
-        .map(|(_, p)| p.name.clone())
+        .map(|(_, p)| p.name.to_string())
         .collect()
 }
 
-fn write_status(world: &mut World, rs: &Value, active: &[PodInfo]) {
+fn write_status(world: &mut World, rs: &Value, active: &[Active]) {
     let now = world.now();
     let min_ready = meta::int_at(rs, &["spec", "minReadySeconds"]).unwrap_or(0);
     let mut fully = 0;
