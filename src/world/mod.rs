@@ -115,6 +115,8 @@ pub struct World {
     event_order: VecDeque<(String, String)>,
     lb_counter: BTreeMap<String, usize>,
     controller_marks: BTreeMap<&'static str, (u64, Millis)>,
+    /// The nodes the kubelets last looked at all pods for (a new node means a full look).
+    pub(crate) kubelet_nodes: Vec<String>,
 }
 
 impl World {
@@ -144,6 +146,7 @@ impl World {
             event_order: VecDeque::new(),
             lb_counter: BTreeMap::new(),
             controller_marks: BTreeMap::new(),
+            kubelet_nodes: Vec::new(),
         }
     }
 

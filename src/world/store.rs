@@ -44,6 +44,11 @@ pub struct Store {
     dependents: BTreeMap<String, BTreeSet<ObjRef>>,
     /// Pods without a controller reference: (namespace, name).
     free_pods: BTreeSet<ObjKey>,
+    /// Pods with no node yet that are not being deleted (the scheduler's queue).
+    unscheduled_pods: BTreeSet<ObjKey>,
+    /// Pods created or updated (not status writes) since the kubelets last looked: their work
+    /// list.
+    written_pods: BTreeSet<ObjKey>,
     /// Objects marked for deletion (deletionTimestamp set).
     deleting: BTreeSet<ObjRef>,
     /// Objects that may have lost all their owners since the garbage collector last looked.
@@ -62,6 +67,8 @@ impl Default for Store {
             uids: BTreeMap::new(),
             dependents: BTreeMap::new(),
             free_pods: BTreeSet::new(),
+            unscheduled_pods: BTreeSet::new(),
+            written_pods: BTreeSet::new(),
             deleting: BTreeSet::new(),
             maybe_orphans: BTreeSet::new(),
         }
@@ -195,7 +202,9 @@ impl Store {
             }
         }
         if r.0 == "pods" {
-            self.free_pods.remove(&(r.1.clone(), r.2.clone()));
+            let key = (r.1.clone(), r.2.clone());
+            self.free_pods.remove(&key);
+            self.unscheduled_pods.remove(&key);
         }
         self.deleting.remove(r);
     }
@@ -215,8 +224,15 @@ impl Store {
                 .or_default()
                 .insert(r.clone());
         }
-        if r.0 == "pods" && meta::controller_uid(obj).is_none() {
-            self.free_pods.insert((r.1.clone(), r.2.clone()));
+        if r.0 == "pods" {
+            let key = (r.1.clone(), r.2.clone());
+            if meta::controller_uid(obj).is_none() {
+                self.free_pods.insert(key.clone());
+            }
+            if meta::str_at(obj, &["spec", "nodeName"]).is_none() && !meta::is_deleting(obj) {
+                self.unscheduled_pods.insert(key.clone());
+            }
+            self.written_pods.insert(key);
         }
         if meta::is_deleting(obj) {
             self.deleting.insert(r.clone());
@@ -243,6 +259,16 @@ impl Store {
             .take_while(|(n, _)| n == ns)
             .map(|(_, name)| name.clone())
             .collect()
+    }
+
+    /// Pods with no node yet that are not being deleted: (namespace, name), in key order.
+    pub fn unscheduled_pods(&self) -> impl Iterator<Item = &ObjKey> {
+        self.unscheduled_pods.iter()
+    }
+
+    /// Pods created or updated since the last call (status writes aside): (namespace, name).
+    pub fn take_written_pods(&mut self) -> BTreeSet<ObjKey> {
+        std::mem::take(&mut self.written_pods)
     }
 
     /// Objects marked for deletion.
@@ -355,13 +381,11 @@ impl Store {
 
     /// Every (resource plural, object) pair, for garbage collection scans.
     pub fn all(&self) -> impl Iterator<Item = (&'static str, &Value)> {
-        self.resources
-            .iter()
-            .flat_map(|(k, r)| {
-                r.by_ns
-                    .values()
-                    .flat_map(|m| m.values())
-                    .map(move |v| (*k, &**v))
-            })
+        self.resources.iter().flat_map(|(k, r)| {
+            r.by_ns
+                .values()
+                .flat_map(|m| m.values())
+                .map(move |v| (*k, &**v))
+        })
     }
 }

@@ -29,7 +29,24 @@ pub fn run(world: &mut World) -> bool {
         return false;
     };
     let mut todo: Vec<(String, String, String)> = Vec::new();
-    for p in world.store.list(pod_kind, None) {
+    // Only pods written since the last look can be newly bound or newly deleting; a new node
+    // means looking at every pod once (pods may wait, bound to a node that did not exist).
+    let written = world.store.take_written_pods();
+    let nodes: Vec<String> = world.nodes.keys().cloned().collect();
+    let everything = nodes != world.kubelet_nodes;
+    if everything {
+        world.kubelet_nodes = nodes;
+    }
+    let candidates: Box<dyn Iterator<Item = &Value>> = if everything {
+        Box::new(world.store.list(pod_kind, None))
+    } else {
+        Box::new(
+            written
+                .iter()
+                .filter_map(|(ns, name)| world.store.get(pod_kind, ns, name)),
+        )
+    };
+    for p in candidates {
         let Some(node) = meta::str_at(p, &["spec", "nodeName"]) else {
             continue;
         };

@@ -19,13 +19,12 @@ pub fn run(world: &mut World) -> bool {
     };
     let pending: Vec<std::rc::Rc<Value>> = world
         .store
-        .iter_shared(pod_kind)
-        .filter(|p| meta::str_at(p, &["spec", "nodeName"]).is_none() && !meta::is_deleting(p))
+        .unscheduled_pods()
+        .filter_map(|(ns, name)| world.store.get_shared(pod_kind, ns, name))
         .filter(|p| {
             meta::str_at(p, &["spec", "schedulerName"]).unwrap_or("default-scheduler")
                 == "default-scheduler"
         })
-        .cloned()
         .collect();
     if pending.is_empty() {
         return false;
