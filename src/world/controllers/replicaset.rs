@@ -380,7 +380,7 @@ fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usize) -> Vec<
         {
             let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
             return if diff == 0 {
-                a.uid.cmp(&b.uid)
+                a.uid.cmp(b.uid)
             } else {
                 diff.cmp(&0)
             };
@@ -392,7 +392,7 @@ fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usize) -> Vec<
         if a.created != b.created {
             let diff = log2_bucket(now, a.created) - log2_bucket(now, b.created);
             return if diff == 0 {
-                a.uid.cmp(&b.uid)
+                a.uid.cmp(b.uid)
             } else {
                 diff.cmp(&0)
             };
