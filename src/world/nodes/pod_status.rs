@@ -1,7 +1,7 @@
 //! Writes a pod's API status from the kubelet's runtime view: phase (`getPhase`), conditions with
 //! their transition times, container statuses, IPs.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::scheduler::qos_class;
 use super::{ContainerRuntime, ContainerState, PodRuntime};
@@ -64,19 +64,33 @@ fn container_status(c: &ContainerRuntime, spec: &Value, pod_ip: &str) -> Value {
         None => json!({}),
     };
     let ever_ran = !c.container_id.is_empty();
-    let mut s = json!({
-        "image": if ever_ran && !c.image_name.is_empty() { c.image_name.clone() } else { spec_image.to_string() },
-        "imageID": if ever_ran { c.image_id.clone() } else { String::new() },
-        "lastState": last,
-        "name": c.name,
-        "ready": c.ready,
-        "restartCount": c.restart_count,
-        "started": c.is_running(),
-        "state": st,
-    });
+    let mut m = Map::new();
+    m.insert(
+        "image".into(),
+        Value::String(if ever_ran && !c.image_name.is_empty() {
+            c.image_name.clone()
+        } else {
+            spec_image.to_string()
+        }),
+    );
+    m.insert(
+        "imageID".into(),
+        Value::String(if ever_ran {
+            c.image_id.clone()
+        } else {
+            String::new()
+        }),
+    );
+    m.insert("lastState".into(), last);
+    m.insert("name".into(), Value::String(c.name.clone()));
+    m.insert("ready".into(), Value::Bool(c.ready));
+    m.insert("restartCount".into(), Value::from(c.restart_count));
+    m.insert("started".into(), Value::Bool(c.is_running()));
+    m.insert("state".into(), st);
     if ever_ran && !(waiting_pull_state && c.restart_count == 0) {
-        s["containerID"] = json!(c.container_id);
+        m.insert("containerID".into(), Value::String(c.container_id.clone()));
     }
+    let mut s = Value::Object(m);
     let mounts: Vec<Value> = spec
         .get("volumeMounts")
         .and_then(Value::as_array)
@@ -142,14 +156,21 @@ fn set_condition(rt: &mut PodRuntime, ty: &str, ok: bool, now: Millis) -> Millis
 }
 
 fn cond(ty: &str, ok: bool, since: Millis, reason: Option<(&str, String)>) -> Value {
-    let mut c = json!({"lastProbeTime": null, "lastTransitionTime": rfc3339(since), "status": if ok { "True" } else { "False" }, "type": ty});
+    let mut c = Map::new();
+    c.insert("lastProbeTime".into(), Value::Null);
+    c.insert("lastTransitionTime".into(), Value::String(rfc3339(since)));
+    c.insert(
+        "status".into(),
+        Value::String(if ok { "True" } else { "False" }.into()),
+    );
+    c.insert("type".into(), Value::String(ty.into()));
     if let Some((r, m)) = reason {
-        c["reason"] = json!(r);
+        c.insert("reason".into(), Value::String(r.into()));
         if !m.is_empty() {
-            c["message"] = json!(m);
+            c.insert("message".into(), Value::String(m));
         }
     }
-    c
+    Value::Object(c)
 }
 
 /// A hash of everything in the runtime that the written status depends on.
@@ -280,16 +301,22 @@ pub fn write(world: &mut World, uid: &str) {
     if let Some(s) = meta::condition(pod, "PodScheduled") {
         conditions.push(s.clone());
     }
-    let mut status = json!({
-        "conditions": conditions,
-        "hostIP": host_ip,
-        "hostIPs": [{"ip": host_ip}],
-        "phase": phase,
-        "podIP": rt.ip,
-        "podIPs": [{"ip": rt.ip}],
-        "qosClass": qos_class(pod),
-        "startTime": rfc3339(rt.start_time),
-    });
+    // Built field by field: `json!` would serialise the conditions into a copy.
+    let ip_list = |ip: &str| {
+        let mut m = Map::new();
+        m.insert("ip".into(), Value::String(ip.to_string()));
+        Value::Array(vec![Value::Object(m)])
+    };
+    let mut st = Map::new();
+    st.insert("conditions".into(), Value::Array(conditions));
+    st.insert("hostIPs".into(), ip_list(&host_ip));
+    st.insert("hostIP".into(), Value::String(host_ip));
+    st.insert("phase".into(), Value::String(phase.into()));
+    st.insert("podIP".into(), Value::String(rt.ip.clone()));
+    st.insert("podIPs".into(), ip_list(&rt.ip));
+    st.insert("qosClass".into(), Value::String(qos_class(pod).into()));
+    st.insert("startTime".into(), Value::String(rfc3339(rt.start_time)));
+    let mut status = Value::Object(st);
     let mut inits = Vec::new();
     let mut apps = Vec::new();
     for c in &rt.containers {
@@ -298,15 +325,15 @@ pub fn write(world: &mut World, uid: &str) {
         } else {
             "containers"
         };
+        static NONE: Value = Value::Null;
         let spec = meta::path(pod, &["spec", list])
             .and_then(Value::as_array)
             .and_then(|a| {
                 a.iter()
                     .find(|s| s.get("name").and_then(Value::as_str) == Some(c.name.as_str()))
             })
-            .cloned()
-            .unwrap_or(Value::Null);
-        let s = container_status(c, &spec, &rt.ip);
+            .unwrap_or(&NONE);
+        let s = container_status(c, spec, &rt.ip);
         if c.init { inits.push(s) } else { apps.push(s) }
     }
     status["containerStatuses"] = Value::Array(apps);
