@@ -256,16 +256,37 @@ fn sync(world: &mut World, ns: &str, name: &str) {
 }
 
 fn create_pod(world: &mut World, rs: &Value) {
-    let tpl = meta::path(rs, &["spec", "template"])
-        .cloned()
-        .unwrap_or(json!({}));
-    let mut md = json!({"generateName": format!("{}-", meta::name(rs)), "namespace": meta::namespace(rs), "ownerReferences": [meta::controller_ref(rs)]});
+    // Built field by field: `json!` would serialise the template into a second copy.
+    let tpl = meta::path(rs, &["spec", "template"]);
+    let mut md = serde_json::Map::new();
+    md.insert(
+        "generateName".into(),
+        Value::String(format!("{}-", meta::name(rs))),
+    );
+    md.insert(
+        "namespace".into(),
+        Value::String(meta::namespace(rs).to_string()),
+    );
+    md.insert(
+        "ownerReferences".into(),
+        Value::Array(vec![meta::controller_ref(rs)]),
+    );
     for k in ["labels", "annotations", "finalizers"] {
-        if let Some(v) = meta::path(&tpl, &["metadata", k]) {
-            md[k] = v.clone();
+        if let Some(v) = tpl.and_then(|t| meta::path(t, &["metadata", k])) {
+            md.insert(k.into(), v.clone());
         }
     }
-    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": md, "spec": tpl.get("spec").cloned().unwrap_or(json!({}))});
+    let mut pod = serde_json::Map::new();
+    pod.insert("apiVersion".into(), Value::String("v1".into()));
+    pod.insert("kind".into(), Value::String("Pod".into()));
+    pod.insert("metadata".into(), Value::Object(md));
+    pod.insert(
+        "spec".into(),
+        tpl.and_then(|t| t.get("spec"))
+            .cloned()
+            .unwrap_or_else(|| json!({})),
+    );
+    let pod = Value::Object(pod);
     match world.create_internal(pod) {
         Ok(p) => world.record_event(
             rs,
