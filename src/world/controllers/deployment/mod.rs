@@ -257,11 +257,19 @@ pub(crate) fn all_rss_and_sync_revision(
     let new_revision = max_old + 1;
     let now = rfc3339(world.now());
     if let Some(rs) = existing {
-        let mut copy = (*rs).clone();
-        let ann = set_new_rs_annotations(&d, &mut copy, new_revision, true);
-        let mrs = meta::path(&d, &["spec", "minReadySeconds"]).cloned();
-        let mrs_changed = meta::path(&copy, &["spec", "minReadySeconds"]).cloned() != mrs;
+        // Try the annotations on a copy of the annotations alone: the whole ReplicaSet is
+        // copied only when it must be written.
+        let mut probe = json!({"metadata": {}});
+        if let Some(a) = meta::path(&rs, &["metadata", "annotations"]) {
+            probe["metadata"]["annotations"] = a.clone();
+        }
+        let ann = set_new_rs_annotations(&d, &mut probe, new_revision, true);
+        let mrs = meta::path(&d, &["spec", "minReadySeconds"]);
+        let mrs_changed = meta::path(&rs, &["spec", "minReadySeconds"]) != mrs;
         if ann || mrs_changed {
+            let mrs = mrs.cloned();
+            let mut copy = (*rs).clone();
+            set_new_rs_annotations(&d, &mut copy, new_revision, true);
             match mrs {
                 Some(v) => meta::set_path(&mut copy, &["spec", "minReadySeconds"], v),
                 None => {
@@ -271,7 +279,7 @@ pub(crate) fn all_rss_and_sync_revision(
             let stored = world.write_shared(copy);
             return (Some(stored), old, d);
         }
-        let rev = meta::annotation(&copy, REVISION).unwrap_or("").to_string();
+        let rev = meta::annotation(&rs, REVISION).unwrap_or("").to_string();
         let mut needs = false;
         if meta::annotation(&d, REVISION) != Some(rev.as_str()) {
             meta::set_annotation(&mut d, REVISION, &rev);
@@ -285,7 +293,7 @@ pub(crate) fn all_rss_and_sync_revision(
                     "Progressing",
                     "True",
                     "FoundNewReplicaSet",
-                    &format!("Found new replica set \"{}\"", meta::name(&copy)),
+                    &format!("Found new replica set \"{}\"", meta::name(&rs)),
                     &now,
                 ),
             );
