@@ -247,6 +247,19 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// Objects whose ownerReferences name `owner_uid`, borrowed (in key order).
+    pub fn dependents_iter(&self, owner_uid: &str) -> impl Iterator<Item = &ObjRef> {
+        self.dependents.get(owner_uid).into_iter().flatten()
+    }
+
+    /// Names of the pods of a namespace that have no controller, borrowed (in name order).
+    pub fn free_pods_iter<'a>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.free_pods
+            .range((ns.to_string(), String::new())..)
+            .take_while(move |(n, _)| n == ns)
+            .map(|(_, name)| name.as_str())
+    }
+
     /// Whether an object with this uid exists.
     pub fn has_uid(&self, uid: &str) -> bool {
         self.uids.contains_key(uid)

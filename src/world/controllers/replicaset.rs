@@ -135,20 +135,22 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     let mut adopt: Vec<String> = Vec::new();
     // Only the pods this ReplicaSet owns and the pods nobody controls can be claimed: the
     // store indexes both (in name order, as a scan would visit them).
-    let mut names: Vec<String> = world
-        .store
-        .dependents_of(&uid)
-        .into_iter()
-        .filter(|r| r.0 == "pods" && r.1 == ns)
-        .map(|r| r.2)
-        .collect();
-    names.extend(world.store.free_pods(ns));
-    names.sort();
-    names.dedup();
-    for pname in &names {
-        let Some(pod) = world.store.get_shared(pod_kind, ns, pname) else {
-            continue;
-        };
+    let pods: Vec<std::rc::Rc<Value>> = {
+        let mut names: Vec<&str> = world
+            .store
+            .dependents_iter(&uid)
+            .filter(|r| r.0 == "pods" && r.1 == ns)
+            .map(|r| r.2.as_str())
+            .chain(world.store.free_pods_iter(ns))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+            .into_iter()
+            .filter_map(|n| world.store.get_shared(pod_kind, ns, n))
+            .collect()
+    };
+    for pod in pods {
         let matches = !selector.is_empty() && selector.matches_object(&pod);
         match meta::controller_uid(&pod) {
             Some(owner) if owner == uid => {
