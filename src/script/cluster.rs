@@ -146,7 +146,7 @@ impl Cluster {
         let k = kinds::by_kind("Pod").ok_or("no Pod kind")?;
         Ok(w.store
             .list(k, Some(&ns))
-            .filter(|p| sel.matches(&meta::labels(p)))
+            .filter(|p| sel.matches_object(p))
             .map(to_dynamic)
             .collect())
     }
