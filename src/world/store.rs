@@ -265,15 +265,6 @@ impl Store {
         self.uids.contains_key(uid)
     }
 
-    /// Names of the pods of a namespace that have no controller.
-    pub fn free_pods(&self, ns: &str) -> Vec<String> {
-        self.free_pods
-            .range((ns.to_string(), String::new())..)
-            .take_while(|(n, _)| n == ns)
-            .map(|(_, name)| name.clone())
-            .collect()
-    }
-
     /// Pods with no node yet that are not being deleted: (namespace, name), in key order.
     pub fn unscheduled_pods(&self) -> impl Iterator<Item = &ObjKey> {
         self.unscheduled_pods.iter()
