@@ -657,26 +657,26 @@ fn obj_equal_ignoring_rv(a: &Value, b: &Value) -> bool {
     let (Some(ma), Some(mb)) = (a.as_object(), b.as_object()) else {
         return a == b;
     };
-    if ma.len() != mb.len() {
+    // Both maps are sorted: same keys means the same order. Everything but metadata is compared
+    // first, since a changed spec or status usually differs in size at once.
+    if ma.len() != mb.len() || !ma.keys().eq(mb.keys()) {
         return false;
     }
-    ma.iter().all(|(k, va)| {
-        let Some(vb) = mb.get(k) else { return false };
-        if k != "metadata" {
-            return va == vb;
-        }
-        let (Some(xa), Some(xb)) = (va.as_object(), vb.as_object()) else {
-            return va == vb;
-        };
-        let count = |m: &serde_json::Map<String, Value>| {
-            m.keys().filter(|k| *k != "resourceVersion").count()
-        };
-        count(xa) == count(xb)
-            && xa
-                .iter()
-                .filter(|(k, _)| *k != "resourceVersion")
-                .all(|(k, v)| xb.get(k) == Some(v))
-    })
+    let others_equal = ma
+        .iter()
+        .zip(mb.iter())
+        .filter(|((k, _), _)| k.as_str() != "metadata")
+        .all(|((_, va), (_, vb))| va == vb);
+    if !others_equal {
+        return false;
+    }
+    match (ma.get("metadata"), mb.get("metadata")) {
+        (Some(Value::Object(xa)), Some(Value::Object(xb))) => xa
+            .iter()
+            .filter(|(k, _)| k.as_str() != "resourceVersion")
+            .eq(xb.iter().filter(|(k, _)| k.as_str() != "resourceVersion")),
+        (va, vb) => va == vb,
+    }
 }
 
 /// Bumps `metadata.generation` when the spec changed (for user writes to Deployments also when
