@@ -255,7 +255,7 @@ fn hash(kind: DataKind, obj: &Value) -> String {
     }
     let encoded = crate::printers::json::to_json_compact(&Value::Object(m));
     let digest = Sha256::digest(encoded.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::world::seed::hex(&digest);
     hex[..10]
         .chars()
         .map(|c| match c {

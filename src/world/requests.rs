@@ -76,7 +76,7 @@ impl World {
         let kind = self.kind_of(&obj)?;
         let result = self
             .create_inner(kind, obj, dry_run)
-            .map(|o| Rc::try_unwrap(o).unwrap_or_else(|o| (*o).clone()));
+            .map(Rc::unwrap_or_clone);
         let (ns, name) = match &result {
             Ok(o) => (meta::namespace(o).to_string(), meta::name(o).to_string()),
             Err(_) => (String::new(), String::new()),
@@ -365,18 +365,8 @@ impl World {
 
     /// An internal write by a controller: no validation or admission, generation kept in step.
     /// Returns the stored object.
-    pub fn write(&mut self, mut obj: Value) -> Value {
-        let Some(kind) = kinds::by_kind(meta::kind(&obj)) else {
-            return obj;
-        };
-        if self.write_unchanged(kind, &mut obj) {
-            return self
-                .store
-                .get(kind, meta::namespace(&obj), meta::name(&obj))
-                .cloned()
-                .unwrap_or(obj);
-        }
-        self.store.put(kind, obj).clone()
+    pub fn write(&mut self, obj: Value) -> Value {
+        (*self.write_shared(obj)).clone()
     }
 
     /// [`World::write`] handing back a shared handle on the stored object instead of a copy.

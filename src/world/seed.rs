@@ -34,26 +34,20 @@ impl Seed {
 
     /// A version-4 UUID string, e.g. `3f2c1a0e-8b7d-4c2e-9f1a-0b6c6e355c3e`.
     pub fn uid(&mut self) -> String {
-        let a = self.next_u64();
-        let b = self.next_u64();
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&a.to_be_bytes());
-        bytes[8..].copy_from_slice(&b.to_be_bytes());
-        let mut h = String::with_capacity(36);
-        for (i, byte) in bytes.iter().enumerate() {
-            let byte = match i {
-                6 => (byte & 0x0f) | 0x40,
-                8 => (byte & 0x3f) | 0x80,
-                _ => *byte,
-            };
-            if matches!(i, 4 | 6 | 8 | 10) {
-                h.push('-');
-            }
-            h.push(HEX[usize::from(byte >> 4)] as char);
-            h.push(HEX[usize::from(byte & 0x0f)] as char);
-        }
-        h
+        bytes[..8].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[8..].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let h = hex(&bytes);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..]
+        )
     }
 
     /// `n` characters from [`NAME_ALPHABET`], as `generateName` appends (5 for pods).
@@ -71,6 +65,17 @@ pub fn safe_encode_u32(n: u32) -> String {
         .bytes()
         .map(|d| NAME_ALPHABET[(d as usize) % NAME_ALPHABET.len()] as char)
         .collect()
+}
+
+/// Lower-case hex of bytes (digests, uids).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0x0f)] as char);
+    }
+    out
 }
 
 /// FNV-1a, 32 bits.

@@ -16,14 +16,8 @@ pub type ObjKey = (String, String);
 /// An object's place: (resource plural, namespace, name).
 pub type ObjRef = (&'static str, String, String);
 
-/// The objects of one resource.
-#[derive(Debug, Clone, Default)]
-struct Resource {
-    /// namespace ("" when cluster-scoped) -> name -> object.
-    by_ns: BTreeMap<String, BTreeMap<String, Rc<Value>>>,
-    /// Number of objects.
-    len: usize,
-}
+/// The objects of one resource: namespace ("" when cluster-scoped) -> name -> object.
+type Resource = BTreeMap<String, BTreeMap<String, Rc<Value>>>;
 
 /// All objects of the world, with the indexes the garbage collector and the ReplicaSet
 /// controller need so that they never scan everything.
@@ -94,7 +88,7 @@ impl Store {
     }
 
     fn slot(&self, plural: &str, ns: &str, name: &str) -> Option<&Rc<Value>> {
-        self.resources.get(plural)?.by_ns.get(ns)?.get(name)
+        self.resources.get(plural)?.get(ns)?.get(name)
     }
 
     /// A shared handle on an object: read it while the world changes, without copying it.
@@ -113,37 +107,39 @@ impl Store {
         kind: &KindInfo,
         ns: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Value> + 'a {
-        let res = self.resources.get(kind.plural);
-        let spaces: Box<dyn Iterator<Item = &'a BTreeMap<String, Rc<Value>>> + 'a> = match ns {
-            Some(n) => Box::new(res.and_then(|r| r.by_ns.get(n)).into_iter()),
-            None => Box::new(res.into_iter().flat_map(|r| r.by_ns.values())),
-        };
-        spaces.flat_map(|m| m.values()).map(|v| &**v)
+        self.slots(kind, ns).map(|v| &**v)
+    }
+
+    /// The stored handles of a kind, optionally within one namespace, in key order.
+    fn slots<'a>(
+        &'a self,
+        kind: &KindInfo,
+        ns: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
+        use std::ops::Bound;
+        let bound = ns.map_or(Bound::Unbounded, Bound::Included);
+        self.resources
+            .get(kind.plural)
+            .into_iter()
+            .flat_map(move |r| r.range::<str, _>((bound, bound)))
+            .flat_map(|(_, names)| names.values())
     }
 
     /// Shared handles on every object of a kind, in key order (namespace, then name).
     pub fn iter_shared<'a>(&'a self, kind: &KindInfo) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
-        self.resources
-            .get(kind.plural)
-            .into_iter()
-            .flat_map(|r| r.by_ns.values())
-            .flat_map(|m| m.values())
+        self.slots(kind, None)
     }
 
     /// Shared handles on the objects of a kind within one namespace, in name order.
     pub fn list_shared(&self, kind: &KindInfo, ns: &str) -> Vec<Rc<Value>> {
-        self.resources
-            .get(kind.plural)
-            .and_then(|r| r.by_ns.get(ns))
-            .into_iter()
-            .flat_map(|m| m.values())
-            .cloned()
-            .collect()
+        self.slots(kind, Some(ns)).cloned().collect()
     }
 
     /// Number of objects of a kind.
     pub fn count(&self, kind: &KindInfo) -> usize {
-        self.resources.get(kind.plural).map_or(0, |r| r.len)
+        self.resources
+            .get(kind.plural)
+            .map_or(0, |r| r.values().map(BTreeMap::len).sum())
     }
 
     /// Writes an object (create or replace), stamping a new `metadata.resourceVersion`.
@@ -175,17 +171,18 @@ impl Store {
         let old_uid = old.map(|o| meta::uid(o).to_string());
         self.unindex(&r, old_uid.as_deref(), &old_owners);
         self.index(&r, &obj);
-        let res = self.resources.entry(kind.plural).or_default();
-        let names = res.by_ns.entry(key.0).or_default();
+        let names = self
+            .resources
+            .entry(kind.plural)
+            .or_default()
+            .entry(key.0)
+            .or_default();
         match names.entry(key.1) {
             std::collections::btree_map::Entry::Occupied(mut e) => {
                 e.insert(Rc::new(obj));
                 e.into_mut()
             }
-            std::collections::btree_map::Entry::Vacant(e) => {
-                res.len += 1;
-                e.insert(Rc::new(obj))
-            }
+            std::collections::btree_map::Entry::Vacant(e) => e.insert(Rc::new(obj)),
         }
     }
 
@@ -241,10 +238,7 @@ impl Store {
 
     /// Objects whose ownerReferences name `owner_uid`.
     pub fn dependents_of(&self, owner_uid: &str) -> Vec<ObjRef> {
-        self.dependents
-            .get(owner_uid)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default()
+        self.dependents_iter(owner_uid).cloned().collect()
     }
 
     /// Objects whose ownerReferences name `owner_uid`, borrowed (in key order).
@@ -304,7 +298,7 @@ impl Store {
         let Some(shared) = self
             .resources
             .get_mut(kind.plural)
-            .and_then(|r| r.by_ns.get_mut(ns))
+            .and_then(|r| r.get_mut(ns))
             .and_then(|m| m.get_mut(name))
         else {
             return false;
@@ -331,15 +325,10 @@ impl Store {
     /// Removes an object, returning it.
     pub fn remove(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Value> {
         let res = self.resources.get_mut(kind.plural)?;
-        let names = res.by_ns.get_mut(ns)?;
-        let removed = names
-            .remove(name)
-            .map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()));
+        let names = res.get_mut(ns)?;
+        let removed = names.remove(name).map(Rc::unwrap_or_clone);
         if names.is_empty() {
-            res.by_ns.remove(ns);
-        }
-        if removed.is_some() {
-            res.len -= 1;
+            res.remove(ns);
         }
         if let Some(o) = &removed {
             let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
@@ -385,11 +374,8 @@ impl Store {
 
     /// Every (resource plural, object) pair, for garbage collection scans.
     pub fn all(&self) -> impl Iterator<Item = (&'static str, &Value)> {
-        self.resources.iter().flat_map(|(k, r)| {
-            r.by_ns
-                .values()
-                .flat_map(|m| m.values())
-                .map(move |v| (*k, &**v))
-        })
+        self.resources
+            .iter()
+            .flat_map(|(k, r)| r.values().flat_map(|m| m.values()).map(move |v| (*k, &**v)))
     }
 }
