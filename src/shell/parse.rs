@@ -541,6 +541,24 @@ fn ansi_c(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Remembered parses answer exactly what parsing again would, input by input.
+    #[test]
+    fn remembered_parses_equal_fresh_ones() {
+        let inputs = [
+            "kubectl get pods",
+            "cat <<EOF\na\n",
+            "echo 'open",
+            "kubectl get pods | grep web",
+            "case x in",
+        ];
+        for _ in 0..2 {
+            for i in inputs {
+                assert_eq!(parse(i), parse_uncached(i), "{i}");
+            }
+        }
+        assert_ne!(parse("kubectl get pods"), parse("kubectl get nodes"));
+    }
+
     #[test]
     fn heredocs_pipes_and_loops() {
         let l = parse("cat <<'EOF' | kubectl apply -f -\na: $x\nEOF\necho done").unwrap();

@@ -224,6 +224,17 @@ mod tests {
         assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00Z");
     }
 
+    /// The remembered last second is only reused within that second (and negative times
+    /// round down, as Go's truncation to seconds does).
+    #[test]
+    fn formatting_reuses_only_the_same_second() {
+        assert_eq!(rfc3339(DEFAULT_START + 999), "2025-03-03T09:00:00Z");
+        assert_eq!(rfc3339(DEFAULT_START + 1_000), "2025-03-03T09:00:01Z");
+        assert_eq!(rfc3339(DEFAULT_START + 999), "2025-03-03T09:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+
     #[test]
     fn timers_fire_in_time_order_then_insertion_order() {
         let mut c = Clock::new(0);

@@ -32,10 +32,9 @@ pub fn run(world: &mut World) -> bool {
     // Only pods written since the last look can be newly bound or newly deleting; a new node
     // means looking at every pod once (pods may wait, bound to a node that did not exist).
     let written = world.store.take_written_pods();
-    let nodes: Vec<String> = world.nodes.keys().cloned().collect();
-    let everything = nodes != world.kubelet_nodes;
+    let everything = !world.nodes.keys().eq(world.kubelet_nodes.iter());
     if everything {
-        world.kubelet_nodes = nodes;
+        world.kubelet_nodes = world.nodes.keys().cloned().collect();
     }
     let candidates: Box<dyn Iterator<Item = &Value>> = if everything {
         Box::new(world.store.list(pod_kind, None))
@@ -1267,4 +1266,41 @@ fn exit_container_reason(
     let delay = c.crash_backoff;
     c.retry_at = Some(at + delay);
     c.crash_backoff = backoff_next(c.crash_backoff);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::world::api::kinds;
+    use crate::world::default_world;
+    use crate::world::nodes::NodeRuntime;
+    use serde_json::json;
+
+    fn pod(name: &str, node: &str) -> serde_json::Value {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+            "spec": {"nodeName": node, "containers": [{"name": "c", "image": "nginx:1.25"}]}})
+    }
+
+    /// A pod bound to a node the cluster does not have waits; once the node is there, the
+    /// kubelets' next look takes every pod in, not only the pods written since the last one.
+    #[test]
+    fn a_pod_waiting_for_its_node_starts_once_the_node_exists() {
+        let mut w = default_world::build(1);
+        w.create(pod("early", "worker-9"), false).expect("create");
+        let k = kinds::by_kind("Pod").expect("kind");
+        let uid = |w: &crate::world::World| {
+            crate::world::api::meta::uid(w.store.get(k, "default", "early").expect("pod"))
+                .to_string()
+        };
+        assert!(!w.pods.contains_key(&uid(&w)), "no kubelet runs it yet");
+        w.nodes.insert(
+            "worker-9".into(),
+            NodeRuntime::new("worker-9", 9, 1_000_000_000),
+        );
+        // Any pod write wakes the kubelets; `early` itself was written before the node existed.
+        w.create(pod("later", "worker-1"), false).expect("create");
+        assert!(
+            w.pods.contains_key(&uid(&w)),
+            "the new node's kubelet took it in"
+        );
+    }
 }
