@@ -131,19 +131,29 @@ pub fn civil(t: Millis) -> (i64, u32, u32, u32, u32, u32, u32) {
 
 /// RFC 3339 in UTC with seconds precision, as the API server writes timestamps: `2025-03-03T09:00:00Z`.
 pub fn rfc3339(t: Millis) -> String {
-    thread_local! {
-        /// The last second formatted: controllers stamp many objects at the same instant.
-        static LAST: std::cell::RefCell<(Millis, String)> = const { std::cell::RefCell::new((Millis::MIN, String::new())) };
+    let (y, mo, d, h, mi, s, _) = civil(t);
+    let mut out = String::with_capacity(20);
+    if (0..10_000).contains(&y) {
+        push_digits(&mut out, y as u32, 4);
+    } else {
+        out.push_str(&format!("{y:04}"));
     }
-    let secs = t.div_euclid(1000);
-    LAST.with_borrow_mut(|(last, text)| {
-        if *last != secs {
-            let (y, mo, d, h, mi, s, _) = civil(t);
-            *text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
-            *last = secs;
-        }
-        text.clone()
-    })
+    for (sep, v) in [('-', mo), ('-', d), ('T', h), (':', mi), (':', s)] {
+        out.push(sep);
+        push_digits(&mut out, v, 2);
+    }
+    out.push('Z');
+    out
+}
+
+/// Appends the last `width` decimal digits of `v`, zero-padded (timestamps are written for
+/// every status and event: `format!` costs ten times as much).
+fn push_digits(out: &mut String, v: u32, width: u32) {
+    let mut div = 10u32.pow(width - 1);
+    while div > 0 {
+        out.push(char::from(b'0' + (v / div % 10) as u8));
+        div /= 10;
+    }
 }
 
 /// RFC 3339 with microseconds (MicroTime, used by Event.eventTime and lease renewals).
@@ -224,15 +234,17 @@ mod tests {
         assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00Z");
     }
 
-    /// The remembered last second is only reused within that second (and negative times
-    /// round down, as Go's truncation to seconds does).
+    /// Seconds round down, negative times too (as Go's truncation to seconds does); years
+    /// outside four digits fall back to the general formatter.
     #[test]
-    fn formatting_reuses_only_the_same_second() {
+    fn formatting_truncates_to_the_second() {
         assert_eq!(rfc3339(DEFAULT_START + 999), "2025-03-03T09:00:00Z");
         assert_eq!(rfc3339(DEFAULT_START + 1_000), "2025-03-03T09:00:01Z");
         assert_eq!(rfc3339(DEFAULT_START + 999), "2025-03-03T09:00:00Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(253_402_300_799_000), "9999-12-31T23:59:59Z");
+        assert_eq!(rfc3339(253_402_300_800_000), "10000-01-01T00:00:00Z");
     }
 
     #[test]

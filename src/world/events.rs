@@ -35,6 +35,15 @@ impl Source {
     }
 }
 
+/// Appends `n` in lower-case hex without leading zeros (`{:x}`), as event names end.
+fn push_hex(out: &mut String, n: u128) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digits = (128 - n.leading_zeros()).div_ceil(4).max(1);
+    for i in (0..digits).rev() {
+        out.push(char::from(DIGITS[((n >> (i * 4)) & 0xf) as usize]));
+    }
+}
+
 impl World {
     /// Records an event about `obj` (any API object), optionally about one of its parts
     /// (`spec.containers{mongo}`).
@@ -57,11 +66,19 @@ impl World {
         };
         let now = rfc3339(self.clock.now());
         // Aggregate with an identical earlier event.
-        let key = format!(
-            "{uid}\u{0}{reason}\u{0}{message}\u{0}{event_type}\u{0}{}\u{0}{}",
+        let parts = [
+            uid.as_str(),
+            reason,
+            message,
+            event_type,
             field_path.unwrap_or(""),
-            source.component
-        );
+            &source.component,
+        ];
+        let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        for p in parts {
+            key.push_str(p);
+            key.push('\u{0}');
+        }
         let existing = self
             .event_index
             .get(&key)
@@ -105,7 +122,10 @@ impl World {
         if let Some(h) = &source.host {
             src.insert("host".into(), s(h));
         }
-        let name = format!("{obj_name}.{nanos:x}");
+        let mut name = String::with_capacity(obj_name.len() + 17);
+        name.push_str(obj_name);
+        name.push('.');
+        push_hex(&mut name, nanos);
         let mut metadata = Map::new();
         metadata.insert("creationTimestamp".into(), s(&now));
         metadata.insert("name".into(), s(&name));
@@ -179,5 +199,17 @@ impl World {
         let store = &self.store;
         self.event_index
             .retain(|_, (ns, name)| store.contains(k, ns, name));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_suffix_matches_format() {
+        for n in [0u128, 1, 15, 16, 255, 1_741_000_000_000_000_123, u128::MAX] {
+            let mut s = String::new();
+            super::push_hex(&mut s, n);
+            assert_eq!(s, format!("{n:x}"));
+        }
     }
 }

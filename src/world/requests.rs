@@ -420,7 +420,9 @@ impl World {
         opts: &DeleteOptions,
     ) -> Result<Value, ApiError> {
         let ns = if kind.namespaced { ns } else { "" };
-        let r = self.delete_inner(kind, ns, name, opts);
+        let r = self
+            .delete_inner(kind, ns, name, opts)
+            .map(Rc::unwrap_or_clone);
         self.audit_request("delete", kind, ns, name, "", code_of(&r));
         if r.is_ok() && !opts.dry_run && self.settle_on_write {
             self.settle();
@@ -434,11 +436,10 @@ impl World {
         ns: &str,
         name: &str,
         opts: &DeleteOptions,
-    ) -> Result<Value, ApiError> {
-        let mut obj = self
+    ) -> Result<Rc<Value>, ApiError> {
+        let obj = self
             .store
-            .get(kind, ns, name)
-            .cloned()
+            .get_shared(kind, ns, name)
             .ok_or_else(|| ApiError::not_found(kind, name))?;
         if opts.dry_run {
             return Ok(obj);
@@ -458,76 +459,58 @@ impl World {
                 meta::str_at(&obj, &["status", "phase"]),
                 Some("Succeeded" | "Failed")
             );
-        if kind.kind == "Namespace" {
-            if !already {
-                meta::set_path(
-                    &mut obj,
-                    &["metadata", "deletionTimestamp"],
-                    json!(rfc3339(now)),
-                );
-                meta::set_path(&mut obj, &["status", "phase"], json!("Terminating"));
-                obj = self.store.put(kind, obj).clone();
-            }
+        // What marking the object as being deleted sets, if that is what this delete does
+        // (None: it is already marked and stays as it is).
+        type Mark = Box<dyn FnOnce(&mut Value)>;
+        let unless_marked = |m: Mark| if already { None } else { Some(m) };
+        let mark: Option<Mark> = if kind.kind == "Namespace" {
+            unless_marked(Box::new(move |o: &mut Value| {
+                meta::set_path(o, &["metadata", "deletionTimestamp"], json!(rfc3339(now)));
+                meta::set_path(o, &["status", "phase"], json!("Terminating"));
+            }))
+        } else if opts.propagation == Propagation::Foreground && !already {
+            Some(Box::new(move |o: &mut Value| {
+                let f = meta::path_mut(o, &["metadata", "finalizers"]);
+                if !f.is_array() {
+                    *f = Value::Array(vec![]);
+                }
+                if let Some(a) = f.as_array_mut() {
+                    a.push(json!("foregroundDeletion"));
+                }
+                meta::set_path(o, &["metadata", "deletionTimestamp"], json!(rfc3339(now)));
+                meta::set_path(o, &["metadata", "deletionGracePeriodSeconds"], json!(0));
+            }))
+        } else if graceful_pod {
+            let grace = opts
+                .grace_period
+                .or_else(|| meta::int_at(&obj, &["spec", "terminationGracePeriodSeconds"]))
+                .unwrap_or(30)
+                .max(1);
+            unless_marked(Box::new(move |o: &mut Value| {
+                let at = rfc3339(now + grace * 1000);
+                meta::set_path(o, &["metadata", "deletionTimestamp"], json!(at));
+                meta::set_path(o, &["metadata", "deletionGracePeriodSeconds"], json!(grace));
+            }))
+        } else if finalizers {
+            unless_marked(Box::new(move |o: &mut Value| {
+                meta::set_path(o, &["metadata", "deletionTimestamp"], json!(rfc3339(now)));
+                meta::set_path(o, &["metadata", "deletionGracePeriodSeconds"], json!(0));
+            }))
+        } else {
+            drop(obj);
+            return Ok(self
+                .remove_object(kind, ns, name)
+                .expect("the object was just read"));
+        };
+        let Some(mark) = mark else {
             return Ok(obj);
-        }
-        if opts.propagation == Propagation::Foreground && !already {
-            let mut f: Vec<Value> = meta::path(&obj, &["metadata", "finalizers"])
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            f.push(json!("foregroundDeletion"));
-            meta::set_path(&mut obj, &["metadata", "finalizers"], Value::Array(f));
-            meta::set_path(
-                &mut obj,
-                &["metadata", "deletionTimestamp"],
-                json!(rfc3339(now)),
-            );
-            meta::set_path(
-                &mut obj,
-                &["metadata", "deletionGracePeriodSeconds"],
-                json!(0),
-            );
-            return Ok(self.store.put(kind, obj).clone());
-        }
-        if graceful_pod {
-            if !already {
-                let grace = opts
-                    .grace_period
-                    .or_else(|| meta::int_at(&obj, &["spec", "terminationGracePeriodSeconds"]))
-                    .unwrap_or(30)
-                    .max(1);
-                meta::set_path(
-                    &mut obj,
-                    &["metadata", "deletionTimestamp"],
-                    json!(rfc3339(now + grace * 1000)),
-                );
-                meta::set_path(
-                    &mut obj,
-                    &["metadata", "deletionGracePeriodSeconds"],
-                    json!(grace),
-                );
-                obj = self.store.put(kind, obj).clone();
-            }
-            return Ok(obj);
-        }
-        if finalizers {
-            if !already {
-                meta::set_path(
-                    &mut obj,
-                    &["metadata", "deletionTimestamp"],
-                    json!(rfc3339(now)),
-                );
-                meta::set_path(
-                    &mut obj,
-                    &["metadata", "deletionGracePeriodSeconds"],
-                    json!(0),
-                );
-                obj = self.store.put(kind, obj).clone();
-            }
-            return Ok(obj);
-        }
-        self.remove_object(kind, ns, name);
-        Ok(obj)
+        };
+        drop(obj);
+        Ok(self
+            .store
+            .modify(kind, ns, name, mark)
+            .expect("the object was just read")
+            .clone())
     }
 
     /// A delete by a controller (background cascade, not audited, no settle).
@@ -536,7 +519,7 @@ impl World {
         kind: &'static KindInfo,
         ns: &str,
         name: &str,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Rc<Value>, ApiError> {
         self.delete_inner(kind, ns, name, &DeleteOptions::default())
     }
 
@@ -546,7 +529,7 @@ impl World {
         kind: &'static KindInfo,
         ns: &str,
         name: &str,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Rc<Value>, ApiError> {
         self.delete_inner(
             kind,
             ns,
@@ -571,7 +554,7 @@ impl World {
 
     /// Removes an object from the store for good (after graceful termination or finalizers),
     /// dropping node-local state that belongs to it.
-    pub fn remove_object(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Value> {
+    pub fn remove_object(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Rc<Value>> {
         let removed = self.store.remove(kind, ns, name)?;
         if kind.kind == "Pod" {
             let uid = meta::uid(&removed).to_string();

@@ -40,14 +40,17 @@ impl Seed {
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
         let h = hex(&bytes);
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..]
-        )
+        let mut out = String::with_capacity(36);
+        for (i, r) in [0..8, 8..12, 12..16, 16..20, 20..32]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push_str(&h[r]);
+        }
+        out
     }
 
     /// `n` characters from [`NAME_ALPHABET`], as `generateName` appends (5 for pods).

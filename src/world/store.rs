@@ -186,6 +186,30 @@ impl Store {
         }
     }
 
+    /// Changes a stored object in place, with the resourceVersion and index upkeep of
+    /// [`Store::put`]. Nothing is copied when no one else holds the object. `f` must leave its
+    /// namespace and name alone.
+    pub fn modify(
+        &mut self,
+        kind: &KindInfo,
+        ns: &str,
+        name: &str,
+        f: impl FnOnce(&mut Value),
+    ) -> Option<&Rc<Value>> {
+        let shared = self
+            .resources
+            .get_mut(kind.plural)?
+            .get_mut(ns)?
+            .remove(name)?;
+        let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
+        let owners = owner_uids(&shared);
+        let uid = meta::uid(&shared).to_string();
+        self.unindex(&r, Some(&uid), &owners);
+        let mut obj = Rc::unwrap_or_clone(shared);
+        f(&mut obj);
+        Some(self.put_shared(kind, obj))
+    }
+
     fn unindex(&mut self, r: &ObjRef, uid: Option<&str>, owners: &[String]) {
         if let Some(u) = uid {
             self.uids.remove(u);
@@ -323,10 +347,10 @@ impl Store {
     }
 
     /// Removes an object, returning it.
-    pub fn remove(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Value> {
+    pub fn remove(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Rc<Value>> {
         let res = self.resources.get_mut(kind.plural)?;
         let names = res.get_mut(ns)?;
-        let removed = names.remove(name).map(Rc::unwrap_or_clone);
+        let removed = names.remove(name);
         if names.is_empty() {
             res.remove(ns);
         }

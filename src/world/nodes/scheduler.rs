@@ -81,11 +81,23 @@ pub fn run(world: &mut World) -> bool {
         match chosen {
             Ok(node) => {
                 placed.entry(node.clone()).or_default().add(&pod);
-                let mut p = (*pod).clone();
+                let (ns, name) = (
+                    meta::namespace(&pod).to_string(),
+                    meta::name(&pod).to_string(),
+                );
+                // Bound in place: the store holds the only other handle on the pod.
                 drop(pod);
-                meta::set_path(&mut p, &["spec", "nodeName"], json!(node));
-                set_scheduled_condition(&mut p, true, None, &rfc3339(world.now()));
-                let p = world.write_shared(p);
+                let now = rfc3339(world.now());
+                let Some(p) = world
+                    .store
+                    .modify(pod_kind, &ns, &name, |p| {
+                        meta::set_path(p, &["spec", "nodeName"], json!(node));
+                        set_scheduled_condition(p, true, None, &now);
+                    })
+                    .cloned()
+                else {
+                    continue;
+                };
                 world.record_event(
                     &p,
                     None,
