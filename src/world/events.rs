@@ -126,30 +126,31 @@ impl World {
         name.push_str(obj_name);
         name.push('.');
         push_hex(&mut name, nanos);
-        let mut metadata = Map::new();
-        metadata.insert("creationTimestamp".into(), s(&now));
-        metadata.insert("name".into(), s(&name));
-        metadata.insert("namespace".into(), s(&ns));
-        metadata.insert("uid".into(), Value::String(self.seed.uid()));
-        let mut event = Map::new();
-        event.insert("apiVersion".into(), s("v1"));
-        event.insert("kind".into(), s("Event"));
-        event.insert("count".into(), Value::from(1));
-        event.insert("eventTime".into(), Value::Null);
-        event.insert("firstTimestamp".into(), s(&now));
-        event.insert("lastTimestamp".into(), Value::String(now));
-        event.insert("involvedObject".into(), Value::Object(involved));
-        event.insert("message".into(), s(message));
-        event.insert("metadata".into(), Value::Object(metadata));
-        event.insert("reason".into(), s(reason));
-        event.insert("reportingComponent".into(), s(&source.component));
-        event.insert(
-            "reportingInstance".into(),
-            s(source.host.as_deref().unwrap_or_default()),
-        );
-        event.insert("source".into(), Value::Object(src));
-        event.insert("type".into(), s(event_type));
-        let event = Value::Object(event);
+        let metadata = meta::object([
+            ("creationTimestamp", s(&now)),
+            ("name", s(&name)),
+            ("namespace", s(&ns)),
+            ("uid", Value::String(self.seed.uid())),
+        ]);
+        let event = meta::object([
+            ("apiVersion", s("v1")),
+            ("kind", s("Event")),
+            ("count", Value::from(1)),
+            ("eventTime", Value::Null),
+            ("firstTimestamp", s(&now)),
+            ("lastTimestamp", Value::String(now)),
+            ("involvedObject", Value::Object(involved)),
+            ("message", s(message)),
+            ("metadata", metadata),
+            ("reason", s(reason)),
+            ("reportingComponent", s(&source.component)),
+            (
+                "reportingInstance",
+                s(source.host.as_deref().unwrap_or_default()),
+            ),
+            ("source", Value::Object(src)),
+            ("type", s(event_type)),
+        ]);
         self.store.put(event_kind, event);
         self.event_order.push_back((ns.clone(), name.clone()));
         self.event_index.insert(key, (ns, name));

@@ -3,7 +3,7 @@
 //! The store knows nothing of defaulting, validation or controllers; it only keeps objects,
 //! hands out resourceVersions and counts writes so the world knows when controllers must run.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -332,18 +332,85 @@ impl Store {
         }
         let obj = Rc::make_mut(shared);
         obj["status"] = status;
-        self.last_rv += 1;
-        self.writes += 1;
-        *self.kind_writes.entry(kind.plural).or_default() += 1;
+        Self::count_status_write(
+            &mut self.last_rv,
+            &mut self.writes,
+            &mut self.kind_writes,
+            &mut self.deleting_writes,
+            kind,
+            obj,
+        );
+        true
+    }
+
+    /// Changes an object's status in place, as [`Store::set_status`] does, without building a
+    /// whole new status: `f` edits the status map and says whether it changed anything. Only a
+    /// change counts as a write (new resourceVersion).
+    pub fn update_status(
+        &mut self,
+        kind: &KindInfo,
+        ns: &str,
+        name: &str,
+        f: impl FnOnce(&mut Map<String, Value>) -> bool,
+    ) -> bool {
+        let Some(shared) = self
+            .resources
+            .get_mut(kind.plural)
+            .and_then(|r| r.get_mut(ns))
+            .and_then(|m| m.get_mut(name))
+        else {
+            return false;
+        };
+        let obj = Rc::make_mut(shared);
+        let Some(fields) = obj.as_object_mut() else {
+            return false;
+        };
+        let status = fields
+            .entry("status")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !status.is_object() {
+            *status = Value::Object(Map::new());
+        }
+        let Some(map) = status.as_object_mut() else {
+            return false;
+        };
+        if !f(map) {
+            if map.is_empty() {
+                fields.remove("status");
+            }
+            return false;
+        }
+        Self::count_status_write(
+            &mut self.last_rv,
+            &mut self.writes,
+            &mut self.kind_writes,
+            &mut self.deleting_writes,
+            kind,
+            obj,
+        );
+        true
+    }
+
+    /// The bookkeeping of a status write: counters and the new resourceVersion.
+    fn count_status_write(
+        last_rv: &mut u64,
+        writes: &mut u64,
+        kind_writes: &mut BTreeMap<&'static str, u64>,
+        deleting_writes: &mut u64,
+        kind: &KindInfo,
+        obj: &mut Value,
+    ) {
+        *last_rv += 1;
+        *writes += 1;
+        *kind_writes.entry(kind.plural).or_default() += 1;
         if meta::is_deleting(obj) {
-            self.deleting_writes += 1;
+            *deleting_writes += 1;
         }
         meta::set_path(
             obj,
             &["metadata", "resourceVersion"],
-            Value::String(self.last_rv.to_string()),
+            Value::String(last_rv.to_string()),
         );
-        true
     }
 
     /// Removes an object, returning it.

@@ -217,6 +217,12 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         }
         want = cap;
     }
+    // What the status counts, taken before any pod changes (as upstream computes it from the
+    // pods it listed).
+    let tally: Vec<(bool, Option<Millis>)> = owned
+        .iter()
+        .map(|a| (a.fully_labeled, a.ready_since))
+        .collect();
     let diff = owned.len() as i64 - want;
     if diff < 0 {
         let total_pods = world.store.count(pod_kind);
@@ -241,7 +247,10 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         }
     } else if diff > 0 {
         let n = diff.min(BURST) as usize;
-        for victim in pods_to_delete(world, &rs, &owned, n) {
+        let victims = pods_to_delete(world, &rs, &owned, n);
+        // Let go of the pods: deleting then marks them in place instead of in copies.
+        drop(owned);
+        for victim in victims {
             if world.delete_internal(pod_kind, ns, &victim).is_ok() {
                 world.record_event(
                     &rs,
@@ -254,7 +263,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             }
         }
     }
-    write_status(world, &rs, &owned);
+    write_status(world, &rs, &tally);
 }
 
 fn create_pod(world: &mut World, rs: &Value) {
@@ -429,17 +438,18 @@ fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usize) -> Vec<
         .collect()
 }
 
-fn write_status(world: &mut World, rs: &Value, active: &[Active]) {
+/// Writes the status from the active pods' (fully labelled, ready since) pairs.
+fn write_status(world: &mut World, rs: &Value, active: &[(bool, Option<Millis>)]) {
     let now = world.now();
     let min_ready = meta::int_at(rs, &["spec", "minReadySeconds"]).unwrap_or(0);
     let mut fully = 0;
     let mut ready = 0;
     let mut available = 0;
-    for p in active {
-        if p.fully_labeled {
+    for &(fully_labeled, ready_since) in active {
+        if fully_labeled {
             fully += 1;
         }
-        if let Some(t) = p.ready_since {
+        if let Some(t) = ready_since {
             ready += 1;
             if min_ready == 0 || t + min_ready * 1000 < now {
                 available += 1;

@@ -36,9 +36,15 @@ fn state_json(st: &ContainerState) -> Value {
     }
 }
 
-fn container_status(c: &ContainerRuntime, spec: &Value, pod_ip: &str) -> Value {
-    let _ = pod_ip;
-    let spec_image = spec.get("image").and_then(Value::as_str).unwrap_or("");
+/// The fields of a container status, written into `m` in place; true if anything changed.
+/// `mounts` are given for entries written afresh (they follow the spec, which does not
+/// change).
+fn update_container_status(
+    m: &mut Map<String, Value>,
+    c: &ContainerRuntime,
+    spec_image: &str,
+    mounts: Option<Vec<Value>>,
+) -> bool {
     let mut st = state_json(&c.state);
     let waiting_pull_state = matches!(
         c.state,
@@ -64,35 +70,36 @@ fn container_status(c: &ContainerRuntime, spec: &Value, pod_ip: &str) -> Value {
         None => json!({}),
     };
     let ever_ran = !c.container_id.is_empty();
-    let mut m = Map::new();
-    m.insert(
-        "image".into(),
-        Value::String(if ever_ran && !c.image_name.is_empty() {
-            c.image_name.clone()
-        } else {
-            spec_image.to_string()
-        }),
-    );
-    m.insert(
-        "imageID".into(),
-        Value::String(if ever_ran {
-            c.image_id.clone()
-        } else {
-            String::new()
-        }),
-    );
-    m.insert("lastState".into(), last);
-    m.insert("name".into(), Value::String(c.name.clone()));
-    m.insert("ready".into(), Value::Bool(c.ready));
-    m.insert("restartCount".into(), Value::from(c.restart_count));
-    m.insert("started".into(), Value::Bool(c.is_running()));
-    m.insert("state".into(), st);
+    let image = if ever_ran && !c.image_name.is_empty() {
+        c.image_name.as_str()
+    } else {
+        spec_image
+    };
+    let mut changed = false;
+    changed |= set_str(m, "image", image);
+    changed |= set_str(m, "imageID", if ever_ran { &c.image_id } else { "" });
+    changed |= set(m, "lastState", last);
+    changed |= set_str(m, "name", &c.name);
+    changed |= set(m, "ready", Value::Bool(c.ready));
+    changed |= set(m, "restartCount", Value::from(c.restart_count));
+    changed |= set(m, "started", Value::Bool(c.is_running()));
+    changed |= set(m, "state", st);
     if ever_ran && !(waiting_pull_state && c.restart_count == 0) {
-        m.insert("containerID".into(), Value::String(c.container_id.clone()));
+        changed |= set_str(m, "containerID", &c.container_id);
+    } else {
+        changed |= m.remove("containerID").is_some();
     }
-    let mut s = Value::Object(m);
-    let mounts: Vec<Value> = spec
-        .get("volumeMounts")
+    if let Some(mounts) = mounts
+        && !mounts.is_empty()
+    {
+        m.insert("volumeMounts".into(), Value::Array(mounts));
+    }
+    changed
+}
+
+/// A container's volume mounts as its status lists them.
+fn volume_mounts(spec: Option<&Value>) -> Vec<Value> {
+    spec.and_then(|s| s.get("volumeMounts"))
         .and_then(Value::as_array)
         .map(|ms| {
             ms.iter()
@@ -106,11 +113,54 @@ fn container_status(c: &ContainerRuntime, spec: &Value, pod_ip: &str) -> Value {
                 })
                 .collect()
         })
-        .unwrap_or_default();
-    if !mounts.is_empty() {
-        s["volumeMounts"] = Value::Array(mounts);
+        .unwrap_or_default()
+}
+
+/// Sets a field unless it already holds that value; true if it changed.
+fn set(m: &mut Map<String, Value>, key: &str, v: Value) -> bool {
+    match m.get_mut(key) {
+        Some(old) if *old == v => false,
+        Some(old) => {
+            *old = v;
+            true
+        }
+        None => {
+            m.insert(key.to_string(), v);
+            true
+        }
     }
-    s
+}
+
+/// [`set`] for a string, allocating only when it changes.
+fn set_str(m: &mut Map<String, Value>, key: &str, v: &str) -> bool {
+    match m.get(key) {
+        Some(Value::String(old)) if old == v => false,
+        _ => set(m, key, Value::String(v.to_string())),
+    }
+}
+
+/// Sets `[{"ip": ip}]` unless the list already is exactly that.
+fn set_ip_list(m: &mut Map<String, Value>, key: &str, ip: &str) -> bool {
+    let same = m.get(key).and_then(Value::as_array).is_some_and(|a| {
+        a.len() == 1
+            && a[0]
+                .as_object()
+                .is_some_and(|o| o.len() == 1 && o.get("ip").and_then(Value::as_str) == Some(ip))
+    });
+    if same {
+        return false;
+    }
+    let mut o = Map::new();
+    o.insert("ip".into(), Value::String(ip.to_string()));
+    m.insert(key.to_string(), Value::Array(vec![Value::Object(o)]));
+    true
+}
+
+/// Drops the fields not in `keep`; true if any was dropped.
+fn retain_keys(m: &mut Map<String, Value>, keep: &[&str]) -> bool {
+    let before = m.len();
+    m.retain(|k, _| keep.contains(&k.as_str()));
+    m.len() != before
 }
 
 fn phase(rt: &PodRuntime) -> &'static str {
@@ -155,22 +205,110 @@ fn set_condition(rt: &mut PodRuntime, ty: &str, ok: bool, now: Millis) -> Millis
     }
 }
 
-fn cond(ty: &str, ok: bool, since: Millis, reason: Option<(&str, String)>) -> Value {
-    let mut c = Map::new();
-    c.insert("lastProbeTime".into(), Value::Null);
-    c.insert("lastTransitionTime".into(), Value::String(rfc3339(since)));
-    c.insert(
-        "status".into(),
-        Value::String(if ok { "True" } else { "False" }.into()),
-    );
-    c.insert("type".into(), Value::String(ty.into()));
-    if let Some((r, m)) = reason {
-        c.insert("reason".into(), Value::String(r.into()));
-        if !m.is_empty() {
-            c.insert("message".into(), Value::String(m));
+/// A pod condition as the kubelet writes it.
+struct Cond {
+    ty: &'static str,
+    ok: bool,
+    since: String,
+    reason: Option<(&'static str, String)>,
+}
+
+impl Cond {
+    fn new(
+        ty: &'static str,
+        ok: bool,
+        since: Millis,
+        reason: Option<(&'static str, String)>,
+    ) -> Cond {
+        Cond {
+            ty,
+            ok,
+            since: rfc3339(since),
+            reason,
         }
     }
-    Value::Object(c)
+
+    fn status(&self) -> &'static str {
+        if self.ok { "True" } else { "False" }
+    }
+
+    /// Whether `v` is exactly this condition.
+    fn written_as(&self, v: &Value) -> bool {
+        let Some(m) = v.as_object() else {
+            return false;
+        };
+        let s = |k: &str| m.get(k).and_then(Value::as_str);
+        let extra = match &self.reason {
+            Some((r, msg)) => {
+                if s("reason") != Some(*r) || s("message").unwrap_or("") != msg {
+                    return false;
+                }
+                1 + usize::from(!msg.is_empty())
+            }
+            None => 0,
+        };
+        m.len() == 4 + extra
+            && m.get("lastProbeTime") == Some(&Value::Null)
+            && s("lastTransitionTime") == Some(self.since.as_str())
+            && s("status") == Some(self.status())
+            && s("type") == Some(self.ty)
+    }
+
+    fn to_value(&self) -> Value {
+        let mut c = Map::new();
+        c.insert("lastProbeTime".into(), Value::Null);
+        c.insert(
+            "lastTransitionTime".into(),
+            Value::String(self.since.clone()),
+        );
+        c.insert("status".into(), Value::String(self.status().into()));
+        c.insert("type".into(), Value::String(self.ty.into()));
+        if let Some((r, m)) = &self.reason {
+            c.insert("reason".into(), Value::String((*r).into()));
+            if !m.is_empty() {
+                c.insert("message".into(), Value::String(m.clone()));
+            }
+        }
+        Value::Object(c)
+    }
+}
+
+/// Writes the kubelet's conditions followed by the scheduler's `PodScheduled` (kept as it is);
+/// true if anything changed.
+fn update_conditions(status: &mut Map<String, Value>, conds: &[Cond]) -> bool {
+    let current = status.get_mut("conditions").and_then(Value::as_array_mut);
+    if let Some(a) = current {
+        let is_scheduled =
+            |c: &Value| c.get("type").and_then(Value::as_str) == Some("PodScheduled");
+        let in_place = match a.len().checked_sub(conds.len()) {
+            Some(0) => !a.iter().any(is_scheduled),
+            Some(1) => {
+                a.last().is_some_and(is_scheduled) && !a[..conds.len()].iter().any(is_scheduled)
+            }
+            _ => false,
+        };
+        if in_place {
+            let mut changed = false;
+            for (v, c) in a.iter_mut().zip(conds) {
+                if !c.written_as(v) {
+                    *v = c.to_value();
+                    changed = true;
+                }
+            }
+            return changed;
+        }
+    }
+    let scheduled = status
+        .get("conditions")
+        .and_then(Value::as_array)
+        .and_then(|a| {
+            a.iter()
+                .find(|c| c.get("type").and_then(Value::as_str) == Some("PodScheduled"))
+        })
+        .cloned();
+    let mut list: Vec<Value> = conds.iter().map(Cond::to_value).collect();
+    list.extend(scheduled);
+    set(status, "conditions", Value::Array(list))
 }
 
 /// A hash of everything in the runtime that the written status depends on.
@@ -246,9 +384,14 @@ pub fn write(world: &mut World, uid: &str) {
     let t_init = set_condition(rt, "Initialized", init_names.is_empty(), now);
     let t_ready = set_condition(rt, "Ready", unready.is_empty() && !finished, now);
     let t_cready = set_condition(rt, "ContainersReady", unready.is_empty() && !finished, now);
-    let mut conditions = vec![cond("PodReadyToStartContainers", !finished, t_start, None)];
+    let mut conditions = vec![Cond::new(
+        "PodReadyToStartContainers",
+        !finished,
+        t_start,
+        None,
+    )];
     conditions.push(if init_names.is_empty() {
-        cond(
+        Cond::new(
             "Initialized",
             true,
             t_init,
@@ -259,7 +402,7 @@ pub fn write(world: &mut World, uid: &str) {
             },
         )
     } else {
-        cond(
+        Cond::new(
             "Initialized",
             false,
             t_init,
@@ -286,59 +429,147 @@ pub fn write(world: &mut World, uid: &str) {
             Some(("ContainersNotReady", m)),
         )
     };
-    conditions.push(cond(
+    conditions.push(Cond::new(
         "Ready",
         unready.is_empty() && !finished,
         t_ready,
         ready_reason,
     ));
-    conditions.push(cond(
+    conditions.push(Cond::new(
         "ContainersReady",
         unready.is_empty() && !finished,
         t_cready,
         cready_reason,
     ));
-    if let Some(s) = meta::condition(pod, "PodScheduled") {
-        conditions.push(s.clone());
-    }
-    // Built field by field: `json!` would serialise the conditions into a copy.
-    let ip_list = |ip: &str| {
-        let mut m = Map::new();
-        m.insert("ip".into(), Value::String(ip.to_string()));
-        Value::Array(vec![Value::Object(m)])
-    };
-    let mut st = Map::new();
-    st.insert("conditions".into(), Value::Array(conditions));
-    st.insert("hostIPs".into(), ip_list(&host_ip));
-    st.insert("hostIP".into(), Value::String(host_ip));
-    st.insert("phase".into(), Value::String(phase.into()));
-    st.insert("podIP".into(), Value::String(rt.ip.clone()));
-    st.insert("podIPs".into(), ip_list(&rt.ip));
-    st.insert("qosClass".into(), Value::String(qos_class(pod).into()));
-    st.insert("startTime".into(), Value::String(rfc3339(rt.start_time)));
-    let mut status = Value::Object(st);
-    let mut inits = Vec::new();
-    let mut apps = Vec::new();
-    for c in &rt.containers {
-        let list = if c.init {
-            "initContainers"
-        } else {
-            "containers"
-        };
-        static NONE: Value = Value::Null;
-        let spec = meta::path(pod, &["spec", list])
+    let qos = qos_class(pod);
+    let start_time = rfc3339(rt.start_time);
+    let rt = &*rt;
+    // Each container's image and, for status lists written afresh, its volume mounts; the
+    // status itself is then edited in place (a whole new status for every write would be
+    // built and dropped again).
+    let current = pod.get("status");
+    let fresh = |list: &str, init: bool| {
+        let names = rt
+            .containers
+            .iter()
+            .filter(|c| c.init == init)
+            .map(|c| c.name.as_str());
+        !current
+            .and_then(|s| s.get(list))
             .and_then(Value::as_array)
-            .and_then(|a| {
-                a.iter()
-                    .find(|s| s.get("name").and_then(Value::as_str) == Some(c.name.as_str()))
+            .is_some_and(|a| {
+                a.len() == names.clone().count()
+                    && a.iter()
+                        .zip(names)
+                        .all(|(e, n)| e.get("name").and_then(Value::as_str) == Some(n))
             })
-            .unwrap_or(&NONE);
-        let s = container_status(c, spec, &rt.ip);
-        if c.init { inits.push(s) } else { apps.push(s) }
-    }
-    status["containerStatuses"] = Value::Array(apps);
-    if !inits.is_empty() {
-        status["initContainerStatuses"] = Value::Array(inits);
-    }
-    world.store.set_status(k, &ns, &name, status);
+    };
+    let fresh_lists = [
+        fresh("containerStatuses", false),
+        fresh("initContainerStatuses", true),
+    ];
+    let specs: Vec<SpecView> = rt
+        .containers
+        .iter()
+        .map(|c| {
+            let list = if c.init {
+                "initContainers"
+            } else {
+                "containers"
+            };
+            let spec = meta::path(pod, &["spec", list])
+                .and_then(Value::as_array)
+                .and_then(|a| {
+                    a.iter()
+                        .find(|s| s.get("name").and_then(Value::as_str) == Some(c.name.as_str()))
+                });
+            let image = spec
+                .and_then(|s| s.get("image"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let mounts = fresh_lists[usize::from(c.init)].then(|| volume_mounts(spec));
+            (image, mounts)
+        })
+        .collect();
+    let update = |st: &mut Map<String, Value>| {
+        let mut changed = update_conditions(st, &conditions);
+        changed |= set_ip_list(st, "hostIPs", &host_ip);
+        changed |= set_str(st, "hostIP", &host_ip);
+        changed |= set_str(st, "phase", phase);
+        changed |= set_str(st, "podIP", &rt.ip);
+        changed |= set_ip_list(st, "podIPs", &rt.ip);
+        changed |= set_str(st, "qosClass", qos);
+        changed |= set_str(st, "startTime", &start_time);
+        for (list, init) in [
+            ("containerStatuses", false),
+            ("initContainerStatuses", true),
+        ] {
+            let mine: Vec<(&ContainerRuntime, &SpecView)> = rt
+                .containers
+                .iter()
+                .zip(&specs)
+                .filter(|(c, _)| c.init == init)
+                .collect();
+            if mine.is_empty() {
+                if init {
+                    changed |= st.remove(list).is_some();
+                } else {
+                    changed |= set(st, list, Value::Array(vec![]));
+                }
+                continue;
+            }
+            let entries = st.entry(list).or_insert_with(|| Value::Array(vec![]));
+            let same_names = !fresh_lists[usize::from(init)];
+            if !same_names {
+                *entries = Value::Array(mine.iter().map(|_| Value::Object(Map::new())).collect());
+                changed = true;
+            }
+            let Some(a) = entries.as_array_mut() else {
+                continue;
+            };
+            for (e, (c, (image, mounts))) in a.iter_mut().zip(mine) {
+                let Some(m) = e.as_object_mut() else {
+                    continue;
+                };
+                changed |= update_container_status(m, c, image, mounts.clone());
+                changed |= retain_keys(m, CONTAINER_STATUS_FIELDS);
+            }
+        }
+        changed |= retain_keys(st, POD_STATUS_FIELDS);
+        changed
+    };
+    world.store.update_status(k, &ns, &name, update);
 }
+
+/// What a container status takes from the spec: the image, and the volume mounts when the
+/// status entry is written afresh.
+type SpecView = (String, Option<Vec<Value>>);
+
+/// The fields of a pod status the kubelet writes (it owns them all).
+const POD_STATUS_FIELDS: &[&str] = &[
+    "conditions",
+    "containerStatuses",
+    "hostIP",
+    "hostIPs",
+    "initContainerStatuses",
+    "phase",
+    "podIP",
+    "podIPs",
+    "qosClass",
+    "startTime",
+];
+
+/// The fields of one container status.
+const CONTAINER_STATUS_FIELDS: &[&str] = &[
+    "containerID",
+    "image",
+    "imageID",
+    "lastState",
+    "name",
+    "ready",
+    "restartCount",
+    "started",
+    "state",
+    "volumeMounts",
+];
