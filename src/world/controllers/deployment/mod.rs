@@ -83,7 +83,8 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     let Some(k) = kinds::by_kind("Deployment") else {
         return;
     };
-    let Some(d) = world.store.get(k, ns, name).cloned() else {
+    // Shared with the store: copied only when the controller writes it.
+    let Some(d) = world.store.get_shared(k, ns, name) else {
         return;
     };
     if meta::is_deleting(&d) {
@@ -123,13 +124,13 @@ fn has_progress_deadline(d: &Value) -> bool {
     meta::int_at(d, &["spec", "progressDeadlineSeconds"]).is_some_and(|s| s != i32::MAX as i64)
 }
 
-/// Writes a deployment's status (and annotations) back; returns the stored copy.
-pub(crate) fn write_status(world: &mut World, d: Value) -> Value {
-    world.write(d)
+/// Writes a deployment's status (and annotations) back; returns the stored object.
+pub(crate) fn write_status(world: &mut World, d: Obj) -> Obj {
+    world.write_shared(Rc::unwrap_or_clone(d))
 }
 
 /// `checkPausedConditions`.
-fn check_paused_conditions(world: &mut World, mut d: Value) -> Value {
+fn check_paused_conditions(world: &mut World, mut d: Obj) -> Obj {
     if !has_progress_deadline(&d) {
         return d;
     }
@@ -170,7 +171,7 @@ fn check_paused_conditions(world: &mut World, mut d: Value) -> Value {
     } else {
         return d;
     }
-    d["status"] = status;
+    Rc::make_mut(&mut d)["status"] = status;
     write_status(world, d)
 }
 
@@ -248,10 +249,10 @@ fn set_new_rs_annotations(d: &Value, rs: &mut Value, new_revision: i64, exists: 
 /// `getAllReplicaSetsAndSyncRevision`: (new RS, old RSs, deployment as now stored).
 pub(crate) fn all_rss_and_sync_revision(
     world: &mut World,
-    mut d: Value,
+    mut d: Obj,
     rss: &[Obj],
     create: bool,
-) -> (Option<Obj>, Vec<Obj>, Value) {
+) -> (Option<Obj>, Vec<Obj>, Obj) {
     let (existing, old) = split(&d, rss);
     let max_old = old.iter().map(|rs| revision(rs)).max().unwrap_or(0);
     let new_revision = max_old + 1;
@@ -282,7 +283,7 @@ pub(crate) fn all_rss_and_sync_revision(
         let rev = meta::annotation(&rs, REVISION).unwrap_or("").to_string();
         let mut needs = false;
         if meta::annotation(&d, REVISION) != Some(rev.as_str()) {
-            meta::set_annotation(&mut d, REVISION, &rev);
+            meta::set_annotation(Rc::make_mut(&mut d), REVISION, &rev);
             needs = true;
         }
         let mut st = d.get("status").cloned().unwrap_or(json!({}));
@@ -297,7 +298,7 @@ pub(crate) fn all_rss_and_sync_revision(
                     &now,
                 ),
             );
-            d["status"] = st;
+            Rc::make_mut(&mut d)["status"] = st;
             needs = true;
         }
         if needs {
@@ -355,7 +356,11 @@ pub(crate) fn all_rss_and_sync_revision(
                     return (Some(ex), old, d);
                 }
                 let c = collision.unwrap_or(0) + 1;
-                meta::set_path(&mut d, &["status", "collisionCount"], json!(c));
+                meta::set_path(
+                    Rc::make_mut(&mut d),
+                    &["status", "collisionCount"],
+                    json!(c),
+                );
                 let d = write_status(world, d);
                 return (None, old, d);
             }
@@ -368,7 +373,7 @@ pub(crate) fn all_rss_and_sync_revision(
                 &mut st,
                 new_condition("Progressing", "False", "ReplicaSetCreateError", &msg, &now),
             );
-            d["status"] = st;
+            Rc::make_mut(&mut d)["status"] = st;
             let d = write_status(world, d);
             world.record_event(
                 &d,
@@ -391,7 +396,7 @@ pub(crate) fn all_rss_and_sync_revision(
             &source(),
         );
     }
-    meta::set_annotation(&mut d, REVISION, &new_revision.to_string());
+    meta::set_annotation(Rc::make_mut(&mut d), REVISION, &new_revision.to_string());
     if has_progress_deadline(&d) {
         let mut st = d.get("status").cloned().unwrap_or(json!({}));
         set_condition(
@@ -404,7 +409,7 @@ pub(crate) fn all_rss_and_sync_revision(
                 &now,
             ),
         );
-        d["status"] = st;
+        Rc::make_mut(&mut d)["status"] = st;
     }
     let d = write_status(world, d);
     (Some(created), old, d)

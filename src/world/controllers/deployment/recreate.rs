@@ -12,7 +12,7 @@ use crate::world::World;
 use crate::world::api::{kinds, meta};
 
 /// `rolloutRecreate`.
-pub fn rollout(world: &mut World, d: Value, rss: Vec<Obj>) {
+pub fn rollout(world: &mut World, d: Obj, rss: Vec<Obj>) {
     let (new_rs, old, d) = all_rss_and_sync_revision(world, d, &rss, false);
     let mut all = old.clone();
     all.extend(new_rs.clone());

@@ -32,7 +32,7 @@ pub fn new_rs_new_replicas(d: &Value, all: &[Obj], new_rs: &Value) -> i64 {
 }
 
 /// `rolloutRolling`.
-pub fn rollout(world: &mut World, d: Value, rss: Vec<Obj>) {
+pub fn rollout(world: &mut World, d: Obj, rss: Vec<Obj>) {
     let (new_rs, old, d) = all_rss_and_sync_revision(world, d, &rss, true);
     let mut all = old.clone();
     if let Some(n) = &new_rs {

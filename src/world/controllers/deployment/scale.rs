@@ -26,7 +26,7 @@ pub fn is_scaling_event(_world: &World, d: &Value, rss: &[Obj]) -> bool {
 }
 
 /// `sync`: scale, clean up when paused, and write status.
-pub fn sync(world: &mut World, d: Value, rss: Vec<Obj>) {
+pub fn sync(world: &mut World, d: Obj, rss: Vec<Obj>) {
     let (new_rs, old, d) = all_rss_and_sync_revision(world, d, &rss, false);
     scale(world, &d, new_rs.as_ref(), &old);
     let old = refresh(world, &old);

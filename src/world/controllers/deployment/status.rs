@@ -3,6 +3,7 @@
 //! Progressing conditions, and the progress deadline.
 
 use serde_json::{Map, Value, json};
+use std::rc::Rc;
 
 use super::Obj;
 use super::has_progress_deadline;
@@ -125,7 +126,7 @@ fn timed_out(world: &World, d: &Value, st: &Value) -> bool {
 }
 
 /// `syncRolloutStatus`.
-pub fn sync_rollout_status(world: &mut World, all: &[Obj], new_rs: Option<&Value>, d: Value) {
+pub fn sync_rollout_status(world: &mut World, all: &[Obj], new_rs: Option<&Value>, d: Obj) {
     let mut st = calculate(world, all, new_rs, &d);
     if !has_progress_deadline(&d) {
         remove_condition(&mut st, "Progressing");
@@ -208,18 +209,18 @@ pub fn sync_rollout_status(world: &mut World, all: &[Obj], new_rs: Option<&Value
         return;
     }
     let mut d = d;
-    d["status"] = st;
+    Rc::make_mut(&mut d)["status"] = st;
     write_status(world, d);
 }
 
 /// `syncDeploymentStatus`: counters and Available only.
-pub fn sync_deployment_status(world: &mut World, all: &[Obj], new_rs: Option<&Value>, d: Value) {
+pub fn sync_deployment_status(world: &mut World, all: &[Obj], new_rs: Option<&Value>, d: Obj) {
     let st = calculate(world, all, new_rs, &d);
     if d.get("status") == Some(&st) {
         return;
     }
     let mut d = d;
-    d["status"] = st;
+    Rc::make_mut(&mut d)["status"] = st;
     write_status(world, d);
 }
 
