@@ -111,10 +111,12 @@ pub struct World {
     event_seq: u64,
     ip_seq: BTreeMap<String, u32>,
     resyncs: BTreeSet<Millis>,
+    /// Resync timers fired so far: time-sensitive controllers run again after each.
+    resyncs_fired: u64,
     event_index: BTreeMap<String, (String, String)>,
     event_order: VecDeque<(String, String)>,
     lb_counter: BTreeMap<String, usize>,
-    controller_marks: BTreeMap<&'static str, (u64, Millis)>,
+    controller_marks: BTreeMap<&'static str, (u64, u64)>,
     /// The nodes the kubelets last looked at all pods for (a new node means a full look).
     pub(crate) kubelet_nodes: Vec<String>,
 }
@@ -142,6 +144,7 @@ impl World {
             event_seq: 0,
             ip_seq: BTreeMap::new(),
             resyncs: BTreeSet::new(),
+            resyncs_fired: 0,
             event_index: BTreeMap::new(),
             event_order: VecDeque::new(),
             lb_counter: BTreeMap::new(),
@@ -256,6 +259,7 @@ impl World {
             Timer::Resync => {
                 let now = self.clock.now();
                 self.resyncs.retain(|t| *t > now);
+                self.resyncs_fired += 1;
             }
             Timer::Kubelet { pod_uid } => nodes::kubelet::on_timer(self, &pod_uid),
             Timer::NodeHousekeeping { node } => {

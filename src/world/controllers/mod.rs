@@ -38,8 +38,12 @@ fn due(world: &mut World, name: &'static str, watches: &[&str], time_sensitive: 
             k => world.store.kind_writes(k),
         })
         .sum();
-    let now = if time_sensitive { world.now() } else { 0 };
-    let mark = (writes, now);
+    let resyncs = if time_sensitive {
+        world.resyncs_fired
+    } else {
+        0
+    };
+    let mark = (writes, resyncs);
     if world.controller_marks.get(name) == Some(&mark) {
         return false;
     }
@@ -51,7 +55,13 @@ fn due(world: &mut World, name: &'static str, watches: &[&str], time_sensitive: 
 pub fn round(world: &mut World) -> bool {
     world.stats.rounds += 1;
     let before = world.store.writes();
-    if due(world, "deployment", &["deployments", "replicasets"], true) {
+    // Pods going away matter too (upstream's deletePod: a Recreate rollout waits for them).
+    if due(
+        world,
+        "deployment",
+        &["deployments", "replicasets", "@removals"],
+        true,
+    ) {
         deployment::run(world);
     }
     if due(world, "replicaset", &["replicasets", "pods"], true) {
