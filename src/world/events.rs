@@ -2,11 +2,87 @@
 //! client-go recorder's aggregation: a repeat of the same event bumps `count` and `lastTimestamp`.
 
 use serde_json::{Map, Value, json};
+use std::rc::Rc;
 
 use super::World;
 use super::api::kinds;
 use super::api::meta;
 use super::clock::rfc3339;
+use super::store::LazyObject;
+
+/// An event as recorded, built into its API object when something first reads it.
+struct EventRecord {
+    involved_api_version: Value,
+    involved_kind: String,
+    involved_name: String,
+    involved_namespaced: bool,
+    involved_resource_version: String,
+    involved_uid: String,
+    field_path: Option<String>,
+    source: Source,
+    /// First and last timestamp, and creation time.
+    now: String,
+    name: String,
+    namespace: String,
+    uid: String,
+    message: String,
+    reason: String,
+    event_type: String,
+    resource_version: String,
+}
+
+impl LazyObject for EventRecord {
+    fn uid(&self) -> &str {
+        &self.uid
+    }
+
+    fn build(&self) -> Value {
+        let s = |v: &str| Value::String(v.to_string());
+        let mut involved = Map::new();
+        involved.insert("apiVersion".into(), self.involved_api_version.clone());
+        involved.insert("kind".into(), s(&self.involved_kind));
+        involved.insert("name".into(), s(&self.involved_name));
+        if self.involved_namespaced {
+            involved.insert("namespace".into(), s(&self.namespace));
+        }
+        involved.insert("resourceVersion".into(), s(&self.involved_resource_version));
+        involved.insert("uid".into(), s(&self.involved_uid));
+        if let Some(fp) = &self.field_path {
+            involved.insert("fieldPath".into(), s(fp));
+        }
+        let mut src = Map::new();
+        src.insert("component".into(), s(&self.source.component));
+        if let Some(h) = &self.source.host {
+            src.insert("host".into(), s(h));
+        }
+        let metadata = meta::object([
+            ("creationTimestamp", s(&self.now)),
+            ("name", s(&self.name)),
+            ("namespace", s(&self.namespace)),
+            ("resourceVersion", s(&self.resource_version)),
+            ("uid", s(&self.uid)),
+        ]);
+        meta::object([
+            ("apiVersion", s("v1")),
+            ("kind", s("Event")),
+            ("count", Value::from(1)),
+            ("eventTime", Value::Null),
+            ("firstTimestamp", s(&self.now)),
+            ("lastTimestamp", s(&self.now)),
+            ("involvedObject", Value::Object(involved)),
+            ("message", s(&self.message)),
+            ("metadata", metadata),
+            ("reason", s(&self.reason)),
+            ("reportingComponent", s(&self.source.component)),
+            (
+                "reportingInstance",
+                s(self.source.host.as_deref().unwrap_or_default()),
+            ),
+            ("source", Value::Object(src)),
+            ("type", s(&self.event_type)),
+        ])
+    }
+}
 
 /// Who reports an event: `deployment-controller`, or `kubelet` on a host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,8 +169,6 @@ impl World {
         }
         self.event_seq += 1;
         let nanos = self.clock.now() as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
-        // Built field by field (no `json!`): events are the most frequent writes there are.
-        let s = |v: &str| Value::String(v.to_string());
         let md = obj.get("metadata");
         let md_str = |k: &str| {
             md.and_then(|m| m.get(k))
@@ -102,56 +176,34 @@ impl World {
                 .unwrap_or("")
         };
         let obj_name = md_str("name");
-        let mut involved = Map::new();
-        involved.insert(
-            "apiVersion".into(),
-            obj.get("apiVersion").cloned().unwrap_or(Value::Null),
-        );
-        involved.insert("kind".into(), s(meta::kind(obj)));
-        involved.insert("name".into(), s(obj_name));
-        if !md_str("namespace").is_empty() {
-            involved.insert("namespace".into(), s(&ns));
-        }
-        involved.insert("resourceVersion".into(), s(md_str("resourceVersion")));
-        involved.insert("uid".into(), s(&uid));
-        if let Some(fp) = field_path {
-            involved.insert("fieldPath".into(), s(fp));
-        }
-        let mut src = Map::new();
-        src.insert("component".into(), s(&source.component));
-        if let Some(h) = &source.host {
-            src.insert("host".into(), s(h));
-        }
         let mut name = String::with_capacity(obj_name.len() + 17);
         name.push_str(obj_name);
         name.push('.');
         push_hex(&mut name, nanos);
-        let metadata = meta::object([
-            ("creationTimestamp", s(&now)),
-            ("name", s(&name)),
-            ("namespace", s(&ns)),
-            ("uid", Value::String(self.seed.uid())),
-        ]);
-        let event = meta::object([
-            ("apiVersion", s("v1")),
-            ("kind", s("Event")),
-            ("count", Value::from(1)),
-            ("eventTime", Value::Null),
-            ("firstTimestamp", s(&now)),
-            ("lastTimestamp", Value::String(now)),
-            ("involvedObject", Value::Object(involved)),
-            ("message", s(message)),
-            ("metadata", metadata),
-            ("reason", s(reason)),
-            ("reportingComponent", s(&source.component)),
-            (
-                "reportingInstance",
-                s(source.host.as_deref().unwrap_or_default()),
-            ),
-            ("source", Value::Object(src)),
-            ("type", s(event_type)),
-        ]);
-        self.store.put(event_kind, event);
+        let record = EventRecord {
+            involved_api_version: obj.get("apiVersion").cloned().unwrap_or(Value::Null),
+            involved_kind: meta::kind(obj).to_string(),
+            involved_name: obj_name.to_string(),
+            involved_namespaced: !md_str("namespace").is_empty(),
+            involved_resource_version: md_str("resourceVersion").to_string(),
+            involved_uid: uid,
+            field_path: field_path.map(str::to_string),
+            source: source.clone(),
+            now,
+            name: name.clone(),
+            namespace: ns.clone(),
+            uid: self.seed.uid(),
+            message: message.to_string(),
+            reason: reason.to_string(),
+            event_type: event_type.to_string(),
+            resource_version: String::new(),
+        };
+        self.store.put_lazy(event_kind, &ns, &name, |rv| {
+            Rc::new(EventRecord {
+                resource_version: rv,
+                ..record
+            })
+        });
         self.event_order.push_back((ns.clone(), name.clone()));
         self.event_index.insert(key, (ns, name));
         self.prune_events();
@@ -194,7 +246,7 @@ impl World {
         }
         while self.event_order.len() > CAP * 9 / 10 {
             if let Some((ns, name)) = self.event_order.pop_front() {
-                self.store.remove(k, &ns, &name);
+                self.store.discard(k, &ns, &name);
             }
         }
         let store = &self.store;

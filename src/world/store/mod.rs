@@ -10,6 +10,10 @@ use std::rc::Rc;
 use super::api::kinds::KindInfo;
 use super::api::meta;
 
+mod slot;
+pub use slot::LazyObject;
+use slot::Slot;
+
 /// Key of an object within one resource: (namespace, name); namespace is empty when cluster-scoped.
 pub type ObjKey = (String, String);
 
@@ -17,7 +21,7 @@ pub type ObjKey = (String, String);
 pub type ObjRef = (&'static str, String, String);
 
 /// The objects of one resource: namespace ("" when cluster-scoped) -> name -> object.
-type Resource = BTreeMap<String, BTreeMap<String, Rc<Value>>>;
+type Resource = BTreeMap<String, BTreeMap<String, Slot>>;
 
 /// All objects of the world, with the indexes the garbage collector and the ReplicaSet
 /// controller need so that they never scan everything.
@@ -88,7 +92,11 @@ impl Store {
     }
 
     fn slot(&self, plural: &str, ns: &str, name: &str) -> Option<&Rc<Value>> {
-        self.resources.get(plural)?.get(ns)?.get(name)
+        self.resources
+            .get(plural)?
+            .get(ns)?
+            .get(name)
+            .map(Slot::get)
     }
 
     /// A shared handle on an object: read it while the world changes, without copying it.
@@ -98,7 +106,10 @@ impl Store {
 
     /// Whether an object exists.
     pub fn contains(&self, kind: &KindInfo, ns: &str, name: &str) -> bool {
-        self.get(kind, ns, name).is_some()
+        self.resources
+            .get(kind.plural)
+            .and_then(|r| r.get(ns))
+            .is_some_and(|names| names.contains_key(name))
     }
 
     /// Objects of a kind, optionally within one namespace, in key order (namespace, then name).
@@ -122,7 +133,7 @@ impl Store {
             .get(kind.plural)
             .into_iter()
             .flat_map(move |r| r.range::<str, _>((bound, bound)))
-            .flat_map(|(_, names)| names.values())
+            .flat_map(|(_, names)| names.values().map(Slot::get))
     }
 
     /// Shared handles on every object of a kind, in key order (namespace, then name).
@@ -179,11 +190,47 @@ impl Store {
             .or_default();
         match names.entry(key.1) {
             std::collections::btree_map::Entry::Occupied(mut e) => {
-                e.insert(Rc::new(obj));
-                e.into_mut()
+                e.insert(Slot::ready(Rc::new(obj)));
+                e.into_mut().get()
             }
-            std::collections::btree_map::Entry::Vacant(e) => e.insert(Rc::new(obj)),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(Slot::ready(Rc::new(obj))).get()
+            }
         }
+    }
+
+    /// [`Store::put`] for an object kept as a typed record until something reads it. `make`
+    /// receives the new resourceVersion. Such objects have no owners and are never pods.
+    pub fn put_lazy(
+        &mut self,
+        kind: &KindInfo,
+        ns: &str,
+        name: &str,
+        make: impl FnOnce(String) -> Rc<dyn LazyObject>,
+    ) {
+        self.last_rv += 1;
+        self.writes += 1;
+        *self.kind_writes.entry(kind.plural).or_default() += 1;
+        let obj = make(self.last_rv.to_string());
+        let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
+        if let Some(old) = self
+            .resources
+            .get(kind.plural)
+            .and_then(|res| res.get(ns)?.get(name))
+        {
+            let old_owners = owner_uids(old.get());
+            let old_uid = meta::uid(old.get()).to_string();
+            self.unindex(&r, Some(&old_uid), &old_owners);
+        }
+        if !obj.uid().is_empty() {
+            self.uids.insert(obj.uid().to_string(), r.clone());
+        }
+        self.resources
+            .entry(kind.plural)
+            .or_default()
+            .entry(r.1)
+            .or_default()
+            .insert(r.2, Slot::lazy(obj));
     }
 
     /// Changes a stored object in place, with the resourceVersion and index upkeep of
@@ -200,7 +247,8 @@ impl Store {
             .resources
             .get_mut(kind.plural)?
             .get_mut(ns)?
-            .remove(name)?;
+            .remove(name)?
+            .into_rc();
         let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
         let owners = owner_uids(&shared);
         let uid = meta::uid(&shared).to_string();
@@ -324,6 +372,7 @@ impl Store {
             .get_mut(kind.plural)
             .and_then(|r| r.get_mut(ns))
             .and_then(|m| m.get_mut(name))
+            .map(Slot::get_mut)
         else {
             return false;
         };
@@ -358,6 +407,7 @@ impl Store {
             .get_mut(kind.plural)
             .and_then(|r| r.get_mut(ns))
             .and_then(|m| m.get_mut(name))
+            .map(Slot::get_mut)
         else {
             return false;
         };
@@ -417,7 +467,7 @@ impl Store {
     pub fn remove(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Rc<Value>> {
         let res = self.resources.get_mut(kind.plural)?;
         let names = res.get_mut(ns)?;
-        let removed = names.remove(name);
+        let removed = names.remove(name).map(Slot::into_rc);
         if names.is_empty() {
             res.remove(ns);
         }
@@ -436,6 +486,32 @@ impl Store {
             *self.kind_writes.entry(kind.plural).or_default() += 1;
         }
         removed
+    }
+
+    /// Removes an object without handing it back (nor building it, if it was never read).
+    pub fn discard(&mut self, kind: &KindInfo, ns: &str, name: &str) -> bool {
+        let Some(res) = self.resources.get_mut(kind.plural) else {
+            return false;
+        };
+        let Some(names) = res.get_mut(ns) else {
+            return false;
+        };
+        let unbuilt = names.get(name).is_some_and(Slot::is_unbuilt);
+        if !unbuilt {
+            return self.remove(kind, ns, name).is_some();
+        }
+        let Some(slot) = names.remove(name) else {
+            return false;
+        };
+        if names.is_empty() {
+            res.remove(ns);
+        }
+        let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
+        self.unindex(&r, Some(slot.uid()), &[]);
+        self.writes += 1;
+        self.removals += 1;
+        *self.kind_writes.entry(kind.plural).or_default() += 1;
+        true
     }
 
     /// Number of writes so far: changes when anything was created, updated or removed.
@@ -463,10 +539,70 @@ impl Store {
         self.last_rv
     }
 
-    /// Every (resource plural, object) pair, for garbage collection scans.
+    /// Every (resource plural, object) pair that may name owners, for garbage collection
+    /// scans (objects still kept as records have no ownerReferences and are left out).
     pub fn all(&self) -> impl Iterator<Item = (&'static str, &Value)> {
-        self.resources
-            .iter()
-            .flat_map(|(k, r)| r.values().flat_map(|m| m.values()).map(move |v| (*k, &**v)))
+        self.resources.iter().flat_map(|(k, r)| {
+            r.values()
+                .flat_map(|m| m.values())
+                .filter(|s| !s.is_unbuilt())
+                .map(move |v| (*k, &**v.get()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::api::kinds;
+    use std::cell::Cell;
+
+    struct Counted {
+        uid: String,
+        rv: String,
+        builds: Rc<Cell<u32>>,
+    }
+
+    impl LazyObject for Counted {
+        fn build(&self) -> Value {
+            self.builds.set(self.builds.get() + 1);
+            serde_json::json!({"kind": "Event", "metadata": {"name": "e", "namespace": "default",
+                "resourceVersion": self.rv, "uid": self.uid}})
+        }
+
+        fn uid(&self) -> &str {
+            &self.uid
+        }
+    }
+
+    /// A lazily stored object is built once, on first read, with the resourceVersion the
+    /// store gave it; discarding one that was never read does not build it and forgets its uid.
+    #[test]
+    fn lazy_objects_are_built_once_on_first_read() {
+        let builds = Rc::new(Cell::new(0));
+        let k = kinds::by_kind("Event").expect("kind");
+        let mut store = Store::default();
+        for (name, uid) in [("e", "u-1"), ("f", "u-2")] {
+            store.put_lazy(k, "default", name, |rv| {
+                Rc::new(Counted {
+                    uid: uid.into(),
+                    rv,
+                    builds: builds.clone(),
+                })
+            });
+        }
+        assert!(store.contains(k, "default", "e") && store.has_uid("u-1"));
+        assert_eq!(builds.get(), 0);
+        let e = store.get(k, "default", "e").expect("stored").clone();
+        assert_eq!(
+            meta::str_at(&e, &["metadata", "resourceVersion"]),
+            Some("1001")
+        );
+        store.get(k, "default", "e");
+        assert_eq!(builds.get(), 1);
+        assert!(store.discard(k, "default", "f"));
+        assert_eq!(builds.get(), 1);
+        assert!(!store.contains(k, "default", "f") && !store.has_uid("u-2"));
+        assert_eq!(store.count(k), 1);
     }
 }
