@@ -61,7 +61,7 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
 }
 
 fn at(path: &str, text: &str, p: &Pair<'_, Rule>, msg: &str) -> Diagnostic {
-    let (l, c) = p.as_span().start_pos().line_col();
+    let (l, c) = line_col(&p.as_span());
     Diagnostic::at(path, text, l, c, msg)
 }
 
@@ -96,7 +96,7 @@ fn text_of(p: Pair<'_, Rule>) -> String {
 
 fn block_of(p: Pair<'_, Rule>) -> Block {
     let body = p.into_inner().next().expect("rhai_body");
-    let (line, col) = body.as_span().start_pos().line_col();
+    let (line, col) = line_col(&body.as_span());
     Block {
         source: body.as_str().to_string(),
         line,
@@ -105,7 +105,7 @@ fn block_of(p: Pair<'_, Rule>) -> Block {
 }
 
 fn build_check(p: Pair<'_, Rule>, task: Option<usize>) -> Check {
-    let line = p.as_span().start_pos().line_col().0;
+    let line = line_col(&p.as_span()).0;
     let mut inner = p.into_inner();
     let points = inner
         .next()
@@ -123,7 +123,7 @@ fn build_check(p: Pair<'_, Rule>, task: Option<usize>) -> Check {
 }
 
 fn build_assert(p: Pair<'_, Rule>) -> Assert {
-    let line = p.as_span().start_pos().line_col().0;
+    let line = line_col(&p.as_span()).0;
     let mut inner = p.into_inner();
     let what = string_of(inner.next().expect("what"));
     let block = block_of(inner.next().expect("block"));
@@ -137,7 +137,7 @@ fn build_task(
     index: usize,
     checks: &mut Vec<Check>,
 ) -> Result<Task, Diagnostic> {
-    let line = p.as_span().start_pos().line_col().0;
+    let line = line_col(&p.as_span()).0;
     let mut inner = p.into_inner();
     let title = string_of(inner.next().expect("title"));
     let mut task = Task {
@@ -167,7 +167,7 @@ fn build_task(
 }
 
 fn build_step(path: &str, text: &str, p: Pair<'_, Rule>) -> Result<Step, Diagnostic> {
-    let (line, col) = p.as_span().start_pos().line_col();
+    let (line, col) = line_col(&p.as_span());
     let indent: String = text
         .lines()
         .nth(line - 1)
@@ -180,7 +180,7 @@ fn build_step(path: &str, text: &str, p: Pair<'_, Rule>) -> Result<Step, Diagnos
     let mut command = first.as_str().trim_end().to_string();
     let lines: Vec<(usize, String)> = inner
         .map(|l| {
-            let ln = l.as_span().start_pos().line_col().0;
+            let ln = line_col(&l.as_span()).0;
             let t = l.into_inner().next().map(|t| t.as_str()).unwrap_or("");
             // The grammar matched the step's indentation before the text.
             (ln, t.to_string())
@@ -282,7 +282,7 @@ fn malformed(path: &str, text: &str, p: &Pair<'_, Rule>, word: &str) -> Diagnost
     if let Some(d) = structural_problem(path, text) {
         return d;
     }
-    let (line, col) = p.as_span().start_pos().line_col();
+    let (line, col) = line_col(&p.as_span());
     let src = p.as_str().trim_end();
     let after_kw = &src[word.len()..];
     let rest = after_kw.trim_start();
@@ -582,5 +582,38 @@ pub fn rhai_position(b: &Block, pos: rhai::Position) -> (usize, usize) {
         (Some(1), None) => (b.line, b.col),
         (Some(l), c) => (b.line + l - 1, c.unwrap_or(1)),
         _ => (b.line, b.col),
+    }
+}
+
+/// Where a span starts: (line, column), both from 1, columns in characters, as pest's
+/// `Position::line_col` counts them but by counting line ends over bytes (pest walks every
+/// character from the start of the file for each call).
+fn line_col(span: &pest::Span<'_>) -> (usize, usize) {
+    let text = span.get_input();
+    let pos = span.start();
+    let before = &text.as_bytes()[..pos];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line, 1 + text[start..pos].chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The byte-counting `line_col` agrees with pest's at every character boundary, with
+    /// `\r\n`, a lone `\r` and multi-byte characters about.
+    #[test]
+    fn line_col_agrees_with_pest() {
+        let text = "lab \"é\"\r\n\ttask \"x\" {\r\n  $ echo ü\rb\n\n}\n";
+        for pos in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let span = pest::Span::new(text, pos, pos).expect("span");
+            assert_eq!(
+                super::line_col(&span),
+                span.start_pos().line_col(),
+                "at byte {pos}"
+            );
+        }
     }
 }

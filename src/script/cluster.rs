@@ -78,11 +78,11 @@ impl Cluster {
         (self.0.namespace)()
     }
 
-    fn lookup(&self, f: &str, kind: &str, name: &str, ns: &str) -> Res<Value> {
+    fn lookup(&self, f: &str, kind: &str, name: &str, ns: &str) -> Res<std::rc::Rc<Value>> {
         let k = kind_of(f, kind)?;
         let ns = if k.namespaced { ns } else { "" };
         let w = self.0.world.borrow();
-        w.store.get(k, ns, name).cloned().ok_or_else(|| {
+        w.store.get_shared(k, ns, name).ok_or_else(|| {
             if k.namespaced {
                 format!(
                     "cluster.{f}: no {} \"{name}\" in namespace \"{ns}\"",
