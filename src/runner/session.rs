@@ -29,6 +29,31 @@ pub struct CheckOutcome {
     pub task: Option<usize>,
 }
 
+/// A block compiled by the session engine, remembered per thread: every session of a lab
+/// evaluates the same checks, and compiling them is most of what a small check costs. The
+/// host's names are compiled as plain variables (a constant's value would be folded into the
+/// tree, and with it one session's cluster), then bound by the scope at each evaluation.
+fn compiled(engine: &Engine, source: &str) -> Result<Rc<rhai::AST>, Box<rhai::EvalAltResult>> {
+    thread_local! {
+        static ASTS: RefCell<std::collections::HashMap<String, Rc<rhai::AST>>> =
+            RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(ast) = ASTS.with_borrow(|m| m.get(source).cloned()) {
+        return Ok(ast);
+    }
+    let mut names = rhai::Scope::new();
+    names.push("cluster", ());
+    names.push("registry", ());
+    let ast = Rc::new(engine.compile_with_scope(&names, source)?);
+    ASTS.with_borrow_mut(|m| {
+        if m.len() >= 256 {
+            m.clear();
+        }
+        m.insert(source.to_string(), ast.clone());
+    });
+    Ok(ast)
+}
+
 /// A running lab.
 pub struct LabSession {
     /// The workstation.
@@ -111,8 +136,8 @@ impl LabSession {
         let path = self.path.clone();
         self.with_host(|engine, host| {
             let mut scope = crate::script::scope_for(host);
-            engine
-                .eval_with_scope::<Dynamic>(&mut scope, &b.source)
+            compiled(engine, &b.source)
+                .and_then(|ast| engine.eval_ast_with_scope::<Dynamic>(&mut scope, &ast))
                 .map_err(|e| {
                     let (l, c) = rhai_position(b, e.position());
                     let mut msg = e.to_string();
