@@ -2,6 +2,7 @@
 //! add using cluster state (service account token volumes, default tolerations, the default
 //! StorageClass, Service cluster IPs and node ports).
 
+use crate::world::api::meta::Field;
 use serde_json::{Value, json};
 
 use super::World;
@@ -43,24 +44,24 @@ impl World {
     fn admit_pod(&mut self, pod: &mut Value) -> Result<(), ApiError> {
         let spec = meta::path_mut(pod, &["spec"]);
         let sa = spec
-            .get("serviceAccountName")
+            .field("serviceAccountName")
             .and_then(Value::as_str)
             .unwrap_or("default")
             .to_string();
         spec["serviceAccountName"] = json!(sa);
         spec["serviceAccount"] = json!(sa);
-        if spec.get("enableServiceLinks").is_none() {
+        if spec.field("enableServiceLinks").is_none() {
             spec["enableServiceLinks"] = json!(true);
         }
-        if spec.get("preemptionPolicy").is_none() {
+        if spec.field("preemptionPolicy").is_none() {
             spec["preemptionPolicy"] = json!("PreemptLowerPriority");
         }
-        if spec.get("priority").is_none() {
+        if spec.field("priority").is_none() {
             spec["priority"] = json!(0);
         }
         // DefaultTolerationSeconds.
         let mut tolerations: Vec<Value> = spec
-            .get("tolerations")
+            .field("tolerations")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
@@ -70,7 +71,7 @@ impl World {
         ] {
             if !tolerations
                 .iter()
-                .any(|t| t.get("key").and_then(Value::as_str) == Some(key))
+                .any(|t| t.field("key").and_then(Value::as_str) == Some(key))
             {
                 tolerations.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
             }
@@ -78,19 +79,19 @@ impl World {
         spec["tolerations"] = Value::Array(tolerations);
         // ServiceAccount admission: the projected token volume mounted in every container.
         let automount = spec
-            .get("automountServiceAccountToken")
+            .field("automountServiceAccountToken")
             .and_then(Value::as_bool)
             .unwrap_or(true);
         let has_sa_mount = spec
-            .get("containers")
+            .field("containers")
             .and_then(Value::as_array)
             .is_some_and(|cs| {
                 cs.iter().any(|c| {
-                    c.get("volumeMounts")
+                    c.field("volumeMounts")
                         .and_then(Value::as_array)
                         .is_some_and(|m| {
                             m.iter().any(|v| {
-                                v.get("mountPath").and_then(Value::as_str)
+                                v.field("mountPath").and_then(Value::as_str)
                                     == Some("/var/run/secrets/kubernetes.io/serviceaccount")
                             })
                         })
@@ -100,7 +101,7 @@ impl World {
             let vol_name = format!("kube-api-access-{}", self.seed.suffix(5));
             let spec = meta::path_mut(pod, &["spec"]);
             let mut vols: Vec<Value> = spec
-                .get("volumes")
+                .field("volumes")
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
@@ -120,7 +121,7 @@ impl World {
                 if let Some(cs) = spec.get_mut(list).and_then(Value::as_array_mut) {
                     for c in cs {
                         let mut mounts: Vec<Value> = c
-                            .get("volumeMounts")
+                            .field("volumeMounts")
                             .and_then(Value::as_array)
                             .cloned()
                             .unwrap_or_default();
@@ -157,7 +158,7 @@ impl World {
             if let Some(ports) = meta::path_mut(svc, &["spec", "ports"]).as_array_mut() {
                 let mut taken = used;
                 for p in ports {
-                    if p.get("nodePort").and_then(Value::as_i64).is_none() {
+                    if p.field("nodePort").and_then(Value::as_i64).is_none() {
                         let mut np = 30000 + self.seed.below(2768) as i64;
                         while taken.contains(&np) {
                             np = 30000 + (np - 30000 + 1) % 2768;
@@ -204,7 +205,7 @@ impl World {
                             .and_then(Value::as_array)
                             .map(|a| {
                                 a.iter()
-                                    .filter_map(|p| p.get("nodePort").and_then(Value::as_i64))
+                                    .filter_map(|p| p.field("nodePort").and_then(Value::as_i64))
                                     .collect::<Vec<_>>()
                             })
                             .unwrap_or_default()

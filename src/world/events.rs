@@ -1,6 +1,7 @@
 //! Event objects (`core/v1 Event`) as controllers and the kubelet record them, with the
 //! client-go recorder's aggregation: a repeat of the same event bumps `count` and `lastTimestamp`.
 
+use crate::world::api::meta::Field;
 use serde_json::{Map, Value, json};
 use std::rc::Rc;
 
@@ -161,7 +162,7 @@ impl World {
             .and_then(|(ns, name)| self.store.get(event_kind, ns, name))
             .cloned();
         if let Some(mut e) = existing {
-            let count = e.get("count").and_then(Value::as_i64).unwrap_or(1) + 1;
+            let count = e.field("count").and_then(Value::as_i64).unwrap_or(1) + 1;
             e["count"] = json!(count);
             e["lastTimestamp"] = json!(now);
             self.store.put(event_kind, e);
@@ -169,7 +170,7 @@ impl World {
         }
         self.event_seq += 1;
         let nanos = self.clock.now() as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
-        let md = obj.get("metadata");
+        let md = obj.field("metadata");
         let md_str = |k: &str| {
             md.and_then(|m| m.get(k))
                 .and_then(Value::as_str)
@@ -181,7 +182,7 @@ impl World {
         name.push('.');
         push_hex(&mut name, nanos);
         let record = EventRecord {
-            involved_api_version: obj.get("apiVersion").cloned().unwrap_or(Value::Null),
+            involved_api_version: obj.field("apiVersion").cloned().unwrap_or(Value::Null),
             involved_kind: meta::kind(obj).to_string(),
             involved_name: obj_name.to_string(),
             involved_namespaced: !md_str("namespace").is_empty(),

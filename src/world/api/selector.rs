@@ -2,6 +2,7 @@
 //! string form of list requests (`app=web,tier!=db,env in (a,b),!legacy`), as
 //! `apimachinery pkg/labels` parses and formats them.
 
+use crate::world::api::meta::Field;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -53,8 +54,8 @@ impl Selector {
     /// Whether an object's `metadata.labels` satisfy every requirement (without copying them).
     pub fn matches_object(&self, obj: &Value) -> bool {
         let labels = obj
-            .get("metadata")
-            .and_then(|m| m.get("labels"))
+            .field("metadata")
+            .and_then(|m| m.field("labels"))
             .and_then(Value::as_object);
         self.requirements
             .iter()
@@ -70,7 +71,7 @@ impl Selector {
     /// as `LabelSelectorAsSelector` errors do.
     pub fn from_label_selector(sel: &Value) -> Selector {
         let mut requirements = Vec::new();
-        if let Some(m) = sel.get("matchLabels").and_then(Value::as_object) {
+        if let Some(m) = sel.field("matchLabels").and_then(Value::as_object) {
             for (k, v) in m {
                 requirements.push(Requirement::Equals(
                     k.clone(),
@@ -78,15 +79,15 @@ impl Selector {
                 ));
             }
         }
-        if let Some(exprs) = sel.get("matchExpressions").and_then(Value::as_array) {
+        if let Some(exprs) = sel.field("matchExpressions").and_then(Value::as_array) {
             for e in exprs {
                 let key = e
-                    .get("key")
+                    .field("key")
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string();
                 let values: Vec<String> = e
-                    .get("values")
+                    .field("values")
                     .and_then(Value::as_array)
                     .map(|a| {
                         a.iter()
@@ -94,7 +95,7 @@ impl Selector {
                             .collect()
                     })
                     .unwrap_or_default();
-                let req = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+                let req = match e.field("operator").and_then(Value::as_str).unwrap_or("") {
                     "In" => Requirement::In(key, values),
                     "NotIn" => Requirement::NotIn(key, values),
                     "Exists" => Requirement::Exists(key),
@@ -256,21 +257,21 @@ fn rest(chars: &[char], i: usize) -> String {
 /// expressions as `key in (a,b)`, `key notin (a)`, `key`, `!key`.
 pub fn format_label_selector(sel: &Value) -> String {
     let mut parts: Vec<String> = Vec::new();
-    if let Some(m) = sel.get("matchLabels").and_then(Value::as_object) {
+    if let Some(m) = sel.field("matchLabels").and_then(Value::as_object) {
         for (k, v) in m {
             parts.push(format!("{k}={}", v.as_str().unwrap_or("")));
         }
     }
-    if let Some(exprs) = sel.get("matchExpressions").and_then(Value::as_array) {
+    if let Some(exprs) = sel.field("matchExpressions").and_then(Value::as_array) {
         for e in exprs {
-            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+            let key = e.field("key").and_then(Value::as_str).unwrap_or("");
             let mut values: Vec<&str> = e
-                .get("values")
+                .field("values")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
             values.sort();
-            let p = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+            let p = match e.field("operator").and_then(Value::as_str).unwrap_or("") {
                 "In" => format!("{key} in ({})", values.join(",")),
                 "NotIn" => format!("{key} notin ({})", values.join(",")),
                 "Exists" => key.to_string(),

@@ -2,6 +2,7 @@
 //! selector (adopting orphans, releasing pods relabelled out), creates pods from the template or
 //! deletes the lowest-ranked ones, and reports status from the pods it saw.
 
+use crate::world::api::meta::Field;
 use serde_json::{Value, json};
 use std::cmp::Ordering;
 
@@ -37,11 +38,11 @@ pub fn run(world: &mut World) {
 /// Whether a pod is Ready, and since when.
 pub fn ready_since(pod: &Value) -> Option<Millis> {
     let c = meta::condition(pod, "Ready")?;
-    if c.get("status").and_then(Value::as_str) != Some("True") {
+    if c.field("status").and_then(Value::as_str) != Some("True") {
         return None;
     }
     Some(
-        c.get("lastTransitionTime")
+        c.field("lastTransitionTime")
             .and_then(Value::as_str)
             .and_then(parse_rfc3339)
             .unwrap_or(0),
@@ -177,7 +178,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()
-                    .filter(|r| r.get("uid").and_then(Value::as_str) != Some(uid.as_str()))
+                    .filter(|r| r.field("uid").and_then(Value::as_str) != Some(uid.as_str()))
                     .cloned()
                     .collect()
             })
@@ -210,7 +211,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         if !world
             .events_for(&uid)
             .iter()
-            .any(|e| e.get("reason").and_then(Value::as_str) == Some("KubelabLimit"))
+            .any(|e| e.field("reason").and_then(Value::as_str) == Some("KubelabLimit"))
         {
             world.record_event(&rs, None, "Warning", "KubelabLimit", &msg, &source());
             world.notices.push(format!("kubelab: {msg}"));
@@ -239,7 +240,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             if !world
                 .events_for(&uid)
                 .iter()
-                .any(|e| e.get("reason").and_then(Value::as_str) == Some("KubelabLimit"))
+                .any(|e| e.field("reason").and_then(Value::as_str) == Some("KubelabLimit"))
             {
                 world.record_event(&rs, None, "Warning", "KubelabLimit", &msg, &source());
                 world.notices.push(format!("kubelab: {msg}"));
@@ -293,7 +294,7 @@ fn create_pod(world: &mut World, rs: &Value) {
     pod.insert("metadata".into(), Value::Object(md));
     pod.insert(
         "spec".into(),
-        tpl.and_then(|t| t.get("spec"))
+        tpl.and_then(|t| t.field("spec"))
             .cloned()
             .unwrap_or_else(|| json!({})),
     );
@@ -337,7 +338,7 @@ fn max_restarts(p: &Value) -> i64 {
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
-                .filter_map(|c| c.get("restartCount").and_then(Value::as_i64))
+                .filter_map(|c| c.field("restartCount").and_then(Value::as_i64))
                 .max()
                 .unwrap_or(0)
         })
@@ -477,7 +478,7 @@ fn write_status(world: &mut World, rs: &Value, active: &[(bool, Option<Millis>)]
         st.insert("conditions".into(), c.clone());
     }
     let st = Value::Object(st);
-    if rs.get("status") != Some(&st)
+    if rs.field("status") != Some(&st)
         && let Some(k) = kinds::by_kind("ReplicaSet")
     {
         world

@@ -4,6 +4,7 @@
 //! readiness, and terminates pods being deleted. Each pod is a small state machine advanced at
 //! the instants its timers fire; its API status is rewritten after every step.
 
+use crate::world::api::meta::Field;
 use serde_json::Value;
 
 use super::process::{self, Process};
@@ -172,7 +173,7 @@ fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
                     "ContainerCreating"
                 };
                 let mut cr = ContainerRuntime::new(
-                    c.get("name").and_then(Value::as_str).unwrap_or(""),
+                    c.field("name").and_then(Value::as_str).unwrap_or(""),
                     init,
                     reason,
                 );
@@ -426,7 +427,7 @@ fn step_container(world: &mut World, uid: &str, pod: &Value, i: usize, restart_p
                 {
                     if matches!(reason.as_str(), "ErrImagePull") && now >= c.since + ERROR_SHOWN {
                         let image = spec
-                            .get("image")
+                            .field("image")
                             .and_then(Value::as_str)
                             .unwrap_or("")
                             .to_string();
@@ -605,7 +606,7 @@ fn container_spec<'a>(pod: &'a Value, name: &str, init: bool) -> &'a Value {
         .and_then(Value::as_array)
         .and_then(|a| {
             a.iter()
-                .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
+                .find(|c| c.field("name").and_then(Value::as_str) == Some(name))
         })
         .unwrap_or(&NONE)
 }
@@ -614,18 +615,18 @@ fn container_spec<'a>(pod: &'a Value, name: &str, init: bool) -> &'a Value {
 fn begin_start(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value) -> bool {
     let now = world.now();
     let name = spec
-        .get("name")
+        .field("name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
     let image = spec
-        .get("image")
+        .field("image")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     let policy = spec
-        .get("imagePullPolicy")
+        .field("imagePullPolicy")
         .and_then(Value::as_str)
         .unwrap_or("IfNotPresent")
         .to_string();
@@ -810,13 +811,13 @@ fn finish_pull(
 ) {
     let now = world.now();
     let name = spec
-        .get("name")
+        .field("name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
     let image = spec
-        .get("image")
+        .field("image")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
@@ -913,7 +914,7 @@ fn config_then_create(world: &mut World, uid: &str, pod: &Value, i: usize, spec:
     let now = world.now();
     if let Some(msg) = config_error(world, pod, spec) {
         let name = spec
-            .get("name")
+            .field("name")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
@@ -951,7 +952,7 @@ fn config_then_create(world: &mut World, uid: &str, pod: &Value, i: usize, spec:
 fn config_error(world: &World, pod: &Value, spec: &Value) -> Option<String> {
     let ns = meta::namespace(pod);
     for e in spec
-        .get("env")
+        .field("env")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -963,11 +964,11 @@ fn config_error(world: &World, pod: &Value, spec: &Value) -> Option<String> {
             let Some(r) = meta::path(e, &["valueFrom", refkey]) else {
                 continue;
             };
-            if r.get("optional").and_then(Value::as_bool) == Some(true) {
+            if r.field("optional").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
-            let name = r.get("name").and_then(Value::as_str).unwrap_or("");
-            let key = r.get("key").and_then(Value::as_str).unwrap_or("");
+            let name = r.field("name").and_then(Value::as_str).unwrap_or("");
+            let key = r.field("key").and_then(Value::as_str).unwrap_or("");
             match world.object(kind, ns, name) {
                 None => return Some(format!("{label} \"{name}\" not found")),
                 Some(obj) => {
@@ -982,7 +983,7 @@ fn config_error(world: &World, pod: &Value, spec: &Value) -> Option<String> {
         }
     }
     for ef in spec
-        .get("envFrom")
+        .field("envFrom")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -992,10 +993,10 @@ fn config_error(world: &World, pod: &Value, spec: &Value) -> Option<String> {
             ("secretRef", "Secret", "secret"),
         ] {
             let Some(r) = ef.get(refkey) else { continue };
-            if r.get("optional").and_then(Value::as_bool) == Some(true) {
+            if r.field("optional").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
-            let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+            let name = r.field("name").and_then(Value::as_str).unwrap_or("");
             if world.object(kind, ns, name).is_none() {
                 return Some(format!("{label} \"{name}\" not found"));
             }
@@ -1012,7 +1013,7 @@ fn mount_error(world: &World, pod: &Value) -> Option<(String, String)> {
         .flatten()
     {
         let vname = v
-            .get("name")
+            .field("name")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
@@ -1021,7 +1022,7 @@ fn mount_error(world: &World, pod: &Value) -> Option<(String, String)> {
             ("secret", "secretName", "Secret", "secret"),
         ] {
             let Some(src) = v.get(field) else { continue };
-            if src.get("optional").and_then(Value::as_bool) == Some(true) {
+            if src.field("optional").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
             let name = src.get(namekey).and_then(Value::as_str).unwrap_or("");
@@ -1029,9 +1030,9 @@ fn mount_error(world: &World, pod: &Value) -> Option<(String, String)> {
                 return Some((vname, format!("{label} \"{name}\" not found")));
             }
         }
-        if let Some(nfs) = v.get("nfs") {
-            let server = nfs.get("server").and_then(Value::as_str).unwrap_or("");
-            let path = nfs.get("path").and_then(Value::as_str).unwrap_or("");
+        if let Some(nfs) = v.field("nfs") {
+            let server = nfs.field("server").and_then(Value::as_str).unwrap_or("");
+            let path = nfs.field("path").and_then(Value::as_str).unwrap_or("");
             let output = match world.nfs_servers.get(server) {
                 None => "mount.nfs: Connection timed out".to_string(),
                 Some(exports)
@@ -1058,13 +1059,13 @@ fn mount_error(world: &World, pod: &Value) -> Option<(String, String)> {
 fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value) {
     let now = world.now();
     let name = spec
-        .get("name")
+        .field("name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
     let image = spec
-        .get("image")
+        .field("image")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
@@ -1150,7 +1151,7 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     let ready_ms = readiness_delay(spec, &plan);
     if ready_ms.is_none()
         && !init
-        && let Some(probe) = spec.get("readinessProbe")
+        && let Some(probe) = spec.field("readinessProbe")
     {
         let ip = world
             .pods
@@ -1187,16 +1188,16 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
 /// When a started container becomes ready: its own start-up time, or the readiness probe's
 /// initial delay; `None` when a probe can never pass (nothing serves the probed port).
 fn readiness_delay(spec: &Value, plan: &Process) -> Option<Millis> {
-    let Some(probe) = spec.get("readinessProbe") else {
+    let Some(probe) = spec.field("readinessProbe") else {
         return Some(plan.ready_ms);
     };
     let delay = probe
-        .get("initialDelaySeconds")
+        .field("initialDelaySeconds")
         .and_then(Value::as_i64)
         .unwrap_or(0)
         * 1000;
     probe_port(spec, probe)
-        .is_none_or(|port| serves(plan, port, probe.get("httpGet").is_some()))
+        .is_none_or(|port| serves(plan, port, probe.field("httpGet").is_some()))
         .then_some(delay.max(plan.ready_ms))
 }
 
@@ -1207,13 +1208,13 @@ fn probe_port(spec: &Value, probe: &Value) -> Option<u16> {
     match port {
         Value::Number(n) => n.as_u64().map(|p| p as u16),
         Value::String(name) => spec
-            .get("ports")
+            .field("ports")
             .and_then(Value::as_array)
             .and_then(|ps| {
                 ps.iter()
-                    .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
+                    .find(|p| p.field("name").and_then(Value::as_str) == Some(name))
             })
-            .and_then(|p| p.get("containerPort"))
+            .and_then(|p| p.field("containerPort"))
             .and_then(Value::as_u64)
             .map(|p| p as u16)
             .or(Some(0)),

@@ -1,6 +1,7 @@
 //! Writes a pod's API status from the kubelet's runtime view: phase (`getPhase`), conditions with
 //! their transition times, container statuses, IPs.
 
+use crate::world::api::meta::Field;
 use serde_json::{Map, Value, json};
 
 use super::scheduler::qos_class;
@@ -99,13 +100,13 @@ fn update_container_status(
 
 /// A container's volume mounts as its status lists them.
 fn volume_mounts(spec: Option<&Value>) -> Vec<Value> {
-    spec.and_then(|s| s.get("volumeMounts"))
+    spec.and_then(|s| s.field("volumeMounts"))
         .and_then(Value::as_array)
         .map(|ms| {
             ms.iter()
                 .map(|m| {
-                    let mut v = json!({"mountPath": m.get("mountPath").cloned().unwrap_or(Value::Null), "name": m.get("name").cloned().unwrap_or(Value::Null)});
-                    if m.get("readOnly").and_then(Value::as_bool) == Some(true) {
+                    let mut v = json!({"mountPath": m.field("mountPath").cloned().unwrap_or(Value::Null), "name": m.field("name").cloned().unwrap_or(Value::Null)});
+                    if m.field("readOnly").and_then(Value::as_bool) == Some(true) {
                         v["readOnly"] = json!(true);
                         v["recursiveReadOnly"] = json!("Disabled");
                     }
@@ -145,7 +146,7 @@ fn set_ip_list(m: &mut Map<String, Value>, key: &str, ip: &str) -> bool {
         a.len() == 1
             && a[0]
                 .as_object()
-                .is_some_and(|o| o.len() == 1 && o.get("ip").and_then(Value::as_str) == Some(ip))
+                .is_some_and(|o| o.len() == 1 && o.field("ip").and_then(Value::as_str) == Some(ip))
     });
     if same {
         return false;
@@ -248,7 +249,7 @@ impl Cond {
             None => 0,
         };
         m.len() == 4 + extra
-            && m.get("lastProbeTime") == Some(&Value::Null)
+            && m.field("lastProbeTime") == Some(&Value::Null)
             && s("lastTransitionTime") == Some(self.since.as_str())
             && s("status") == Some(self.status())
             && s("type") == Some(self.ty)
@@ -279,7 +280,7 @@ fn update_conditions(status: &mut Map<String, Value>, conds: &[Cond]) -> bool {
     let current = status.get_mut("conditions").and_then(Value::as_array_mut);
     if let Some(a) = current {
         let is_scheduled =
-            |c: &Value| c.get("type").and_then(Value::as_str) == Some("PodScheduled");
+            |c: &Value| c.field("type").and_then(Value::as_str) == Some("PodScheduled");
         let in_place = match a.len().checked_sub(conds.len()) {
             Some(0) => !a.iter().any(is_scheduled),
             Some(1) => {
@@ -299,11 +300,11 @@ fn update_conditions(status: &mut Map<String, Value>, conds: &[Cond]) -> bool {
         }
     }
     let scheduled = status
-        .get("conditions")
+        .field("conditions")
         .and_then(Value::as_array)
         .and_then(|a| {
             a.iter()
-                .find(|c| c.get("type").and_then(Value::as_str) == Some("PodScheduled"))
+                .find(|c| c.field("type").and_then(Value::as_str) == Some("PodScheduled"))
         })
         .cloned();
     let mut list: Vec<Value> = conds.iter().map(Cond::to_value).collect();
@@ -356,9 +357,9 @@ pub fn write(world: &mut World, uid: &str) {
         .and_then(Value::as_array)
         .and_then(|a| {
             a.iter()
-                .find(|x| x.get("type").and_then(Value::as_str) == Some("InternalIP"))
+                .find(|x| x.field("type").and_then(Value::as_str) == Some("InternalIP"))
         })
-        .and_then(|x| x.get("address"))
+        .and_then(|x| x.field("address"))
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
@@ -447,7 +448,7 @@ pub fn write(world: &mut World, uid: &str) {
     // Each container's image and, for status lists written afresh, its volume mounts; the
     // status itself is then edited in place (a whole new status for every write would be
     // built and dropped again).
-    let current = pod.get("status");
+    let current = pod.field("status");
     let fresh = |list: &str, init: bool| {
         let names = rt
             .containers
@@ -461,7 +462,7 @@ pub fn write(world: &mut World, uid: &str) {
                 a.len() == names.clone().count()
                     && a.iter()
                         .zip(names)
-                        .all(|(e, n)| e.get("name").and_then(Value::as_str) == Some(n))
+                        .all(|(e, n)| e.field("name").and_then(Value::as_str) == Some(n))
             })
     };
     let fresh_lists = [
@@ -481,10 +482,10 @@ pub fn write(world: &mut World, uid: &str) {
                 .and_then(Value::as_array)
                 .and_then(|a| {
                     a.iter()
-                        .find(|s| s.get("name").and_then(Value::as_str) == Some(c.name.as_str()))
+                        .find(|s| s.field("name").and_then(Value::as_str) == Some(c.name.as_str()))
                 });
             let image = spec
-                .and_then(|s| s.get("image"))
+                .and_then(|s| s.field("image"))
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();

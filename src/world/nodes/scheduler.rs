@@ -2,6 +2,7 @@
 //! tolerated, nodeSelector, pod capacity, CPU/memory requests), then score by spreading pods of
 //! the same owner and by fewest pods, ties by node name.
 
+use crate::world::api::meta::Field;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -160,7 +161,7 @@ fn set_scheduled_condition(pod: &mut Value, ok: bool, msg: Option<&str>, now: &s
         *conds = json!([]);
     }
     if let Some(a) = conds.as_array_mut() {
-        a.retain(|c| c.get("type").and_then(Value::as_str) != Some("PodScheduled"));
+        a.retain(|c| c.field("type").and_then(Value::as_str) != Some("PodScheduled"));
         a.push(cond);
     }
     if meta::path(pod, &["status", "phase"]).is_none() {
@@ -182,12 +183,12 @@ pub fn qos_class(pod: &Value) -> &'static str {
     let mut guaranteed = !cs.is_empty();
     for c in &cs {
         let req = c
-            .get("resources")
-            .and_then(|r| r.get("requests"))
+            .field("resources")
+            .and_then(|r| r.field("requests"))
             .and_then(Value::as_object);
         let lim = c
-            .get("resources")
-            .and_then(|r| r.get("limits"))
+            .field("resources")
+            .and_then(|r| r.field("limits"))
             .and_then(Value::as_object);
         if req.is_some_and(|m| !m.is_empty()) || lim.is_some_and(|m| !m.is_empty()) {
             any = true;
@@ -225,17 +226,20 @@ fn requests(pod: &Value, res: &str) -> i128 {
 }
 
 fn tolerates(pod: &Value, taint: &Value) -> bool {
-    let key = taint.get("key").and_then(Value::as_str).unwrap_or("");
-    let effect = taint.get("effect").and_then(Value::as_str).unwrap_or("");
-    let value = taint.get("value").and_then(Value::as_str).unwrap_or("");
+    let key = taint.field("key").and_then(Value::as_str).unwrap_or("");
+    let effect = taint.field("effect").and_then(Value::as_str).unwrap_or("");
+    let value = taint.field("value").and_then(Value::as_str).unwrap_or("");
     meta::path(pod, &["spec", "tolerations"])
         .and_then(Value::as_array)
         .is_some_and(|ts| {
             ts.iter().any(|t| {
-                let tk = t.get("key").and_then(Value::as_str).unwrap_or("");
-                let te = t.get("effect").and_then(Value::as_str).unwrap_or("");
-                let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
-                let tv = t.get("value").and_then(Value::as_str).unwrap_or("");
+                let tk = t.field("key").and_then(Value::as_str).unwrap_or("");
+                let te = t.field("effect").and_then(Value::as_str).unwrap_or("");
+                let op = t
+                    .field("operator")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Equal");
+                let tv = t.field("value").and_then(Value::as_str).unwrap_or("");
                 (tk.is_empty() && op == "Exists" || tk == key)
                     && (te.is_empty() || te == effect)
                     && (op == "Exists" || tv == value)
@@ -258,7 +262,7 @@ fn choose(
     for node in nodes {
         let name = meta::name(node).to_string();
         let ready = meta::condition(node, "Ready")
-            .and_then(|c| c.get("status"))
+            .and_then(|c| c.field("status"))
             .and_then(Value::as_str)
             == Some("True");
         let untolerated = meta::path(node, &["spec", "taints"])
@@ -267,7 +271,7 @@ fn choose(
                 ts.iter()
                     .find(|t| {
                         matches!(
-                            t.get("effect").and_then(Value::as_str),
+                            t.field("effect").and_then(Value::as_str),
                             Some("NoSchedule" | "NoExecute")
                         ) && !tolerates(pod, t)
                     })
@@ -280,8 +284,8 @@ fn choose(
         } else if let Some(t) = untolerated {
             Some(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
-                t.get("key").and_then(Value::as_str).unwrap_or(""),
-                t.get("value").and_then(Value::as_str).unwrap_or("")
+                t.field("key").and_then(Value::as_str).unwrap_or(""),
+                t.field("value").and_then(Value::as_str).unwrap_or("")
             ))
         } else if !selector
             .iter()
@@ -339,7 +343,7 @@ fn choose(
 /// Marks a pod unschedulable with `msg` (once per distinct message). True if it wrote.
 fn unschedulable(world: &mut World, pod: &Value, msg: &str) -> bool {
     let already = meta::condition(pod, "PodScheduled")
-        .and_then(|c| c.get("message"))
+        .and_then(|c| c.field("message"))
         .and_then(Value::as_str)
         == Some(msg);
     if already {
@@ -434,7 +438,7 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
         let class = crate::world::controllers::volumes::class_of(pvc);
         let wffc = world
             .object("StorageClass", "", &class)
-            .and_then(|sc| sc.get("volumeBindingMode"))
+            .and_then(|sc| sc.field("volumeBindingMode"))
             .and_then(Value::as_str)
             == Some("WaitForFirstConsumer");
         if !wffc {

@@ -2,6 +2,7 @@
 //! `progress.go` `syncRolloutStatus`): counters from ReplicaSet statuses, the Available and
 //! Progressing conditions, and the progress deadline.
 
+use crate::world::api::meta::Field;
 use serde_json::{Map, Value, json};
 use std::rc::Rc;
 
@@ -90,7 +91,7 @@ pub fn deployment_complete(d: &Value, st: &Value) -> bool {
 }
 
 fn progressing(d: &Value, new: &Value) -> bool {
-    let old = d.get("status").cloned().unwrap_or(json!({}));
+    let old = d.field("status").cloned().unwrap_or(json!({}));
     let g = |v: &Value, k: &str| v.get(k).and_then(Value::as_i64).unwrap_or(0);
     let old_old = g(&old, "replicas") - g(&old, "updatedReplicas");
     let new_old = g(new, "replicas") - g(new, "updatedReplicas");
@@ -111,12 +112,12 @@ fn timed_out(world: &World, d: &Value, st: &Value) -> bool {
     let Some(c) = get_condition(st, "Progressing") else {
         return false;
     };
-    match c.get("reason").and_then(Value::as_str) {
+    match c.field("reason").and_then(Value::as_str) {
         Some("NewReplicaSetAvailable") => false,
         Some("ProgressDeadlineExceeded") => true,
         _ => {
             let from = c
-                .get("lastUpdateTime")
+                .field("lastUpdateTime")
                 .and_then(Value::as_str)
                 .and_then(parse_rfc3339)
                 .unwrap_or(0);
@@ -133,13 +134,13 @@ pub fn sync_rollout_status(world: &mut World, all: &[Obj], new_rs: Option<&Value
     }
     let now = rfc3339(world.now());
     let empty = json!({});
-    let cur_status = d.get("status").unwrap_or(&empty);
+    let cur_status = d.field("status").unwrap_or(&empty);
     let current = get_condition(cur_status, "Progressing").cloned();
     let g = |k: &str| st.get(k).and_then(Value::as_i64).unwrap_or(0);
     let is_complete = g("replicas") == g("updatedReplicas")
         && current
             .as_ref()
-            .and_then(|c| c.get("reason"))
+            .and_then(|c| c.field("reason"))
             .and_then(Value::as_str)
             == Some("NewReplicaSetAvailable");
     if has_progress_deadline(&d) && !is_complete {
@@ -163,9 +164,9 @@ pub fn sync_rollout_status(world: &mut World, all: &[Obj], new_rs: Option<&Value
             };
             let mut cond = new_condition("Progressing", "True", "ReplicaSetUpdated", &msg, &now);
             if let Some(cur) = &current {
-                if cur.get("status").and_then(Value::as_str) == Some("True") {
+                if cur.field("status").and_then(Value::as_str) == Some("True") {
                     cond["lastTransitionTime"] = cur
-                        .get("lastTransitionTime")
+                        .field("lastTransitionTime")
                         .cloned()
                         .unwrap_or(Value::Null);
                 }
@@ -195,17 +196,20 @@ pub fn sync_rollout_status(world: &mut World, all: &[Obj], new_rs: Option<&Value
     // ReplicaFailure conditions of ReplicaSets are copied over.
     if let Some(failure) = all.iter().find_map(|rs| {
         meta::condition(rs, "ReplicaFailure")
-            .filter(|c| c.get("status").and_then(Value::as_str) == Some("True"))
+            .filter(|c| c.field("status").and_then(Value::as_str) == Some("True"))
             .cloned()
     }) {
         let mut c = failure;
-        c["lastUpdateTime"] = c.get("lastTransitionTime").cloned().unwrap_or(Value::Null);
+        c["lastUpdateTime"] = c
+            .field("lastTransitionTime")
+            .cloned()
+            .unwrap_or(Value::Null);
         set_condition(&mut st, c);
     } else {
         remove_condition(&mut st, "ReplicaFailure");
     }
     requeue_stuck(world, &d, &st);
-    if d.get("status") == Some(&st) {
+    if d.field("status") == Some(&st) {
         return;
     }
     let mut d = d;
@@ -216,7 +220,7 @@ pub fn sync_rollout_status(world: &mut World, all: &[Obj], new_rs: Option<&Value
 /// `syncDeploymentStatus`: counters and Available only.
 pub fn sync_deployment_status(world: &mut World, all: &[Obj], new_rs: Option<&Value>, d: Obj) {
     let st = calculate(world, all, new_rs, &d);
-    if d.get("status") == Some(&st) {
+    if d.field("status") == Some(&st) {
         return;
     }
     let mut d = d;
@@ -233,7 +237,7 @@ fn requeue_stuck(world: &mut World, d: &Value, st: &Value) {
         return;
     };
     if matches!(
-        c.get("reason").and_then(Value::as_str),
+        c.field("reason").and_then(Value::as_str),
         Some("NewReplicaSetAvailable" | "ProgressDeadlineExceeded")
     ) {
         return;
@@ -242,7 +246,7 @@ fn requeue_stuck(world: &mut World, d: &Value, st: &Value) {
         return;
     }
     let from = c
-        .get("lastUpdateTime")
+        .field("lastUpdateTime")
         .and_then(Value::as_str)
         .and_then(parse_rfc3339)
         .unwrap_or(0);

@@ -1,6 +1,7 @@
 //! Deployment helpers (`k/k pkg/controller/deployment/util/deployment_util.go`): fenceposts,
 //! revisions and annotations, template equality, the pod-template hash, orderings.
 
+use crate::world::api::meta::Field;
 use serde_json::{Value, json};
 
 use crate::world::api::meta;
@@ -48,9 +49,9 @@ pub fn fenceposts(d: &Value) -> (i64, i64) {
     let n = replicas(d);
     let ru = meta::path(d, &["spec", "strategy", "rollingUpdate"]);
     let surge =
-        meta::scaled_int_or_percent(ru.and_then(|r| r.get("maxSurge")), n, true).unwrap_or(0);
+        meta::scaled_int_or_percent(ru.and_then(|r| r.field("maxSurge")), n, true).unwrap_or(0);
     let mut unavailable =
-        meta::scaled_int_or_percent(ru.and_then(|r| r.get("maxUnavailable")), n, false)
+        meta::scaled_int_or_percent(ru.and_then(|r| r.field("maxUnavailable")), n, false)
             .unwrap_or(0);
     if surge == 0 && unavailable == 0 {
         unavailable = 1;
@@ -98,7 +99,7 @@ pub fn equal_ignore_hash(a: &Value, b: &Value) -> bool {
                 .filter(|(k, _)| k.as_str() != "metadata")
                 .eq(bm.iter().filter(|(k, _)| k.as_str() != "metadata"));
             others_equal
-                && match metadata_equal_ignore_hash(am.get("metadata"), bm.get("metadata")) {
+                && match metadata_equal_ignore_hash(am.field("metadata"), bm.field("metadata")) {
                     Some(eq) => eq,
                     None => template_without_hash(a) == template_without_hash(b),
                 }
@@ -119,7 +120,7 @@ fn metadata_equal_ignore_hash(a: Option<&Value>, b: Option<&Value>) -> Option<bo
         }
     }
     fn labels(m: &Obj) -> Option<Vec<(&String, &Value)>> {
-        match m.get("labels") {
+        match m.field("labels") {
             None | Some(Value::Null) => Some(Vec::new()),
             Some(Value::Object(l)) => Some(l.iter().filter(|(k, _)| *k != HASH_LABEL).collect()),
             Some(_) => None,
@@ -186,33 +187,35 @@ pub fn new_condition(ty: &str, status: &str, reason: &str, message: &str, now: &
 /// `SetDeploymentCondition` on a status value.
 pub fn set_condition(status: &mut Value, cond: Value) {
     let ty = cond
-        .get("type")
+        .field("type")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     let conds = status
-        .get("conditions")
+        .field("conditions")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
     let current = conds
         .iter()
-        .find(|c| c.get("type").and_then(Value::as_str) == Some(ty.as_str()));
+        .find(|c| c.field("type").and_then(Value::as_str) == Some(ty.as_str()));
     let mut cond = cond;
     if let Some(cur) = current {
-        if cur.get("status") == cond.get("status") && cur.get("reason") == cond.get("reason") {
+        if cur.field("status") == cond.field("status")
+            && cur.field("reason") == cond.field("reason")
+        {
             return;
         }
-        if cur.get("status") == cond.get("status") {
+        if cur.field("status") == cond.field("status") {
             cond["lastTransitionTime"] = cur
-                .get("lastTransitionTime")
+                .field("lastTransitionTime")
                 .cloned()
                 .unwrap_or(Value::Null);
         }
     }
     let mut kept: Vec<Value> = conds
         .into_iter()
-        .filter(|c| c.get("type").and_then(Value::as_str) != Some(ty.as_str()))
+        .filter(|c| c.field("type").and_then(Value::as_str) != Some(ty.as_str()))
         .collect();
     kept.push(cond);
     status["conditions"] = Value::Array(kept);
@@ -221,17 +224,17 @@ pub fn set_condition(status: &mut Value, cond: Value) {
 /// `RemoveDeploymentCondition`.
 pub fn remove_condition(status: &mut Value, ty: &str) {
     if let Some(a) = status.get_mut("conditions").and_then(Value::as_array_mut) {
-        a.retain(|c| c.get("type").and_then(Value::as_str) != Some(ty));
+        a.retain(|c| c.field("type").and_then(Value::as_str) != Some(ty));
     }
 }
 
 /// A condition of a status value.
 pub fn get_condition<'a>(status: &'a Value, ty: &str) -> Option<&'a Value> {
     status
-        .get("conditions")?
+        .field("conditions")?
         .as_array()?
         .iter()
-        .find(|c| c.get("type").and_then(Value::as_str) == Some(ty))
+        .find(|c| c.field("type").and_then(Value::as_str) == Some(ty))
 }
 
 #[cfg(test)]
