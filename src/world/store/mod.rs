@@ -235,7 +235,8 @@ impl Store {
 
     /// Changes a stored object in place, with the resourceVersion and index upkeep of
     /// [`Store::put`]. Nothing is copied when no one else holds the object. `f` must leave its
-    /// namespace and name alone.
+    /// namespace, name, uid and ownerReferences alone: only the indexes that follow other
+    /// fields (being deleted, a pod's node) are brought up to date.
     pub fn modify(
         &mut self,
         kind: &KindInfo,
@@ -243,19 +244,57 @@ impl Store {
         name: &str,
         f: impl FnOnce(&mut Value),
     ) -> Option<&Rc<Value>> {
-        let shared = self
-            .resources
-            .get_mut(kind.plural)?
-            .get_mut(ns)?
-            .remove(name)?
-            .into_rc();
-        let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
-        let owners = owner_uids(&shared);
-        let uid = meta::uid(&shared).to_string();
-        self.unindex(&r, Some(&uid), &owners);
-        let mut obj = Rc::unwrap_or_clone(shared);
-        f(&mut obj);
-        Some(self.put_shared(kind, obj))
+        let plural = kind.plural;
+        let obj = Rc::make_mut(
+            self.resources
+                .get_mut(plural)?
+                .get_mut(ns)?
+                .get_mut(name)?
+                .get_mut(),
+        );
+        #[cfg(debug_assertions)]
+        let identity = (meta::uid(obj).to_string(), owner_uids(obj));
+        f(obj);
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(
+            identity,
+            (meta::uid(obj).to_string(), owner_uids(obj)),
+            "Store::modify changed an object's uid or owners"
+        );
+        self.last_rv += 1;
+        self.writes += 1;
+        *self.kind_writes.entry(plural).or_default() += 1;
+        let deleting = meta::is_deleting(obj);
+        if deleting {
+            self.deleting_writes += 1;
+        }
+        meta::set_path(
+            obj,
+            &["metadata", "resourceVersion"],
+            Value::String(self.last_rv.to_string()),
+        );
+        let unscheduled =
+            plural == "pods" && meta::str_at(obj, &["spec", "nodeName"]).is_none() && !deleting;
+        let owners = owner_uids(obj);
+        let r: ObjRef = (plural, ns.to_string(), name.to_string());
+        if !owners.is_empty() && owners.iter().all(|o| !self.uids.contains_key(o)) {
+            self.maybe_orphans.insert(r.clone());
+        }
+        if plural == "pods" {
+            let key = (r.1.clone(), r.2.clone());
+            if unscheduled {
+                self.unscheduled_pods.insert(key.clone());
+            } else {
+                self.unscheduled_pods.remove(&key);
+            }
+            self.written_pods.insert(key);
+        }
+        if deleting {
+            self.deleting.insert(r);
+        } else {
+            self.deleting.remove(&r);
+        }
+        self.slot(plural, ns, name)
     }
 
     fn unindex(&mut self, r: &ObjRef, uid: Option<&str>, owners: &[String]) {
