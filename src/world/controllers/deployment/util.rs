@@ -186,21 +186,13 @@ pub fn new_condition(ty: &str, status: &str, reason: &str, message: &str, now: &
 
 /// `SetDeploymentCondition` on a status value.
 pub fn set_condition(status: &mut Value, cond: Value) {
+    let mut cond = cond;
     let ty = cond
         .field("type")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let conds = status
-        .field("conditions")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let current = conds
-        .iter()
-        .find(|c| c.field("type").and_then(Value::as_str) == Some(ty.as_str()));
-    let mut cond = cond;
-    if let Some(cur) = current {
+    if let Some(cur) = get_condition(status, &ty) {
         if cur.field("status") == cond.field("status")
             && cur.field("reason") == cond.field("reason")
         {
@@ -213,12 +205,14 @@ pub fn set_condition(status: &mut Value, cond: Value) {
                 .unwrap_or(Value::Null);
         }
     }
-    let mut kept: Vec<Value> = conds
-        .into_iter()
-        .filter(|c| c.field("type").and_then(Value::as_str) != Some(ty.as_str()))
-        .collect();
-    kept.push(cond);
-    status["conditions"] = Value::Array(kept);
+    let conds = &mut status["conditions"];
+    if !conds.is_array() {
+        *conds = Value::Array(vec![]);
+    }
+    if let Some(a) = conds.as_array_mut() {
+        a.retain(|c| c.field("type").and_then(Value::as_str) != Some(ty.as_str()));
+        a.push(cond);
+    }
 }
 
 /// `RemoveDeploymentCondition`.
