@@ -25,7 +25,7 @@ pub fn calculate(world: &World, all: &[Obj], new_rs: Option<&Value>, d: &Value) 
     let mut st = Map::new();
     let mut put = |k: &str, v: i64| {
         if v != 0 {
-            st.insert(k.to_string(), json!(v));
+            st.insert(k.to_string(), Value::from(v));
         }
     };
     put(
@@ -91,14 +91,14 @@ pub fn deployment_complete(d: &Value, st: &Value) -> bool {
 }
 
 fn progressing(d: &Value, new: &Value) -> bool {
-    let old = d.field("status").cloned().unwrap_or(json!({}));
-    let g = |v: &Value, k: &str| v.get(k).and_then(Value::as_i64).unwrap_or(0);
-    let old_old = g(&old, "replicas") - g(&old, "updatedReplicas");
+    let old = d.field("status").unwrap_or(&Value::Null);
+    let g = |v: &Value, k: &str| v.field(k).and_then(Value::as_i64).unwrap_or(0);
+    let old_old = g(old, "replicas") - g(old, "updatedReplicas");
     let new_old = g(new, "replicas") - g(new, "updatedReplicas");
-    g(new, "updatedReplicas") > g(&old, "updatedReplicas")
+    g(new, "updatedReplicas") > g(old, "updatedReplicas")
         || new_old < old_old
-        || g(new, "readyReplicas") > g(&old, "readyReplicas")
-        || g(new, "availableReplicas") > g(&old, "availableReplicas")
+        || g(new, "readyReplicas") > g(old, "readyReplicas")
+        || g(new, "availableReplicas") > g(old, "availableReplicas")
 }
 
 fn deadline_ms(d: &Value) -> i64 {

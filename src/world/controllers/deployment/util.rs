@@ -2,7 +2,7 @@
 //! revisions and annotations, template equality, the pod-template hash, orderings.
 
 use crate::world::api::meta::Field;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::world::api::meta;
 use crate::world::clock::parse_rfc3339;
@@ -181,7 +181,15 @@ pub fn is_saturated(d: &Value, rs: Option<&Value>) -> bool {
 
 /// A condition value as the deployment controller writes it.
 pub fn new_condition(ty: &str, status: &str, reason: &str, message: &str, now: &str) -> Value {
-    json!({"lastTransitionTime": now, "lastUpdateTime": now, "message": message, "reason": reason, "status": status, "type": ty})
+    let s = |v: &str| Value::String(v.to_string());
+    meta::object([
+        ("lastTransitionTime", s(now)),
+        ("lastUpdateTime", s(now)),
+        ("message", s(message)),
+        ("reason", s(reason)),
+        ("status", s(status)),
+        ("type", s(ty)),
+    ])
 }
 
 /// `SetDeploymentCondition` on a status value.
@@ -234,6 +242,7 @@ pub fn get_condition<'a>(status: &'a Value, ty: &str) -> Option<&'a Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// The in-place comparison agrees with comparing normalised copies, for every pair.
     #[test]
