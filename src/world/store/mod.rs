@@ -31,11 +31,7 @@ pub struct Store {
     /// resource plural -> namespace -> name -> object (nested, so that lookups by `&str` never
     /// allocate a key).
     resources: BTreeMap<&'static str, Resource>,
-    last_rv: u64,
-    writes: u64,
-    removals: u64,
-    deleting_writes: u64,
-    kind_writes: BTreeMap<&'static str, u64>,
+    counts: Counts,
     /// uid -> where the object is.
     uids: BTreeMap<String, ObjRef>,
     /// owner uid -> objects whose ownerReferences name it.
@@ -57,11 +53,10 @@ impl Default for Store {
     fn default() -> Self {
         Store {
             resources: BTreeMap::new(),
-            last_rv: 1000,
-            writes: 0,
-            removals: 0,
-            deleting_writes: 0,
-            kind_writes: BTreeMap::new(),
+            counts: Counts {
+                last_rv: 1000,
+                ..Counts::default()
+            },
             uids: BTreeMap::new(),
             dependents: BTreeMap::new(),
             free_pods: BTreeSet::new(),
@@ -70,6 +65,44 @@ impl Default for Store {
             deleting: BTreeSet::new(),
             maybe_orphans: BTreeSet::new(),
         }
+    }
+}
+
+/// What the store counts: the last resourceVersion handed out, and writes (in all, by
+/// resource, removals, writes to objects being deleted) so the world knows when controllers
+/// must run.
+#[derive(Debug, Clone, Default)]
+struct Counts {
+    last_rv: u64,
+    writes: u64,
+    removals: u64,
+    deleting_writes: u64,
+    kind_writes: BTreeMap<&'static str, u64>,
+}
+
+impl Counts {
+    /// Counts a write to a resource; returns the object's new resourceVersion.
+    fn write(&mut self, plural: &'static str, deleting: bool) -> String {
+        self.last_rv += 1;
+        self.writes += 1;
+        *self.kind_writes.entry(plural).or_default() += 1;
+        if deleting {
+            self.deleting_writes += 1;
+        }
+        self.last_rv.to_string()
+    }
+
+    /// Counts a removal.
+    fn removal(&mut self, plural: &'static str) {
+        self.writes += 1;
+        self.removals += 1;
+        *self.kind_writes.entry(plural).or_default() += 1;
+    }
+
+    /// [`Counts::write`], stamping the new resourceVersion on the object.
+    fn stamp(&mut self, plural: &'static str, obj: &mut Value) {
+        let rv = self.write(plural, meta::is_deleting(obj));
+        meta::set_path(obj, &["metadata", "resourceVersion"], Value::String(rv));
     }
 }
 
@@ -97,6 +130,20 @@ impl Store {
             .get(ns)?
             .get(name)
             .map(Slot::get)
+    }
+
+    /// The stored handle of an object, built if it was a record, for changing it in place.
+    fn slot_mut<'a>(
+        resources: &'a mut BTreeMap<&'static str, Resource>,
+        plural: &str,
+        ns: &str,
+        name: &str,
+    ) -> Option<&'a mut Rc<Value>> {
+        resources
+            .get_mut(plural)?
+            .get_mut(ns)?
+            .get_mut(name)
+            .map(Slot::get_mut)
     }
 
     /// A shared handle on an object: read it while the world changes, without copying it.
@@ -161,17 +208,7 @@ impl Store {
 
     /// [`Store::put`], handing back a shared handle on the stored object.
     pub fn put_shared(&mut self, kind: &KindInfo, mut obj: Value) -> &Rc<Value> {
-        self.last_rv += 1;
-        self.writes += 1;
-        *self.kind_writes.entry(kind.plural).or_default() += 1;
-        if meta::is_deleting(&obj) {
-            self.deleting_writes += 1;
-        }
-        meta::set_path(
-            &mut obj,
-            &["metadata", "resourceVersion"],
-            Value::String(self.last_rv.to_string()),
-        );
+        self.counts.stamp(kind.plural, &mut obj);
         let key = (
             meta::namespace(&obj).to_string(),
             meta::name(&obj).to_string(),
@@ -208,10 +245,7 @@ impl Store {
         name: &str,
         make: impl FnOnce(String) -> Rc<dyn LazyObject>,
     ) {
-        self.last_rv += 1;
-        self.writes += 1;
-        *self.kind_writes.entry(kind.plural).or_default() += 1;
-        let obj = make(self.last_rv.to_string());
+        let obj = make(self.counts.write(kind.plural, false));
         let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
         if let Some(old) = self
             .resources
@@ -245,13 +279,7 @@ impl Store {
         f: impl FnOnce(&mut Value),
     ) -> Option<&Rc<Value>> {
         let plural = kind.plural;
-        let obj = Rc::make_mut(
-            self.resources
-                .get_mut(plural)?
-                .get_mut(ns)?
-                .get_mut(name)?
-                .get_mut(),
-        );
+        let obj = Rc::make_mut(Self::slot_mut(&mut self.resources, plural, ns, name)?);
         #[cfg(debug_assertions)]
         let identity = (meta::uid(obj).to_string(), owner_uids(obj));
         f(obj);
@@ -261,18 +289,8 @@ impl Store {
             (meta::uid(obj).to_string(), owner_uids(obj)),
             "Store::modify changed an object's uid or owners"
         );
-        self.last_rv += 1;
-        self.writes += 1;
-        *self.kind_writes.entry(plural).or_default() += 1;
+        self.counts.stamp(plural, obj);
         let deleting = meta::is_deleting(obj);
-        if deleting {
-            self.deleting_writes += 1;
-        }
-        meta::set_path(
-            obj,
-            &["metadata", "resourceVersion"],
-            Value::String(self.last_rv.to_string()),
-        );
         let unscheduled =
             plural == "pods" && meta::str_at(obj, &["spec", "nodeName"]).is_none() && !deleting;
         let owners = owner_uids(obj);
@@ -406,13 +424,7 @@ impl Store {
     /// Replaces an object's `status` in place (a status write: no index changes); false when it
     /// was already that status or the object is gone.
     pub fn set_status(&mut self, kind: &KindInfo, ns: &str, name: &str, status: Value) -> bool {
-        let Some(shared) = self
-            .resources
-            .get_mut(kind.plural)
-            .and_then(|r| r.get_mut(ns))
-            .and_then(|m| m.get_mut(name))
-            .map(Slot::get_mut)
-        else {
+        let Some(shared) = Self::slot_mut(&mut self.resources, kind.plural, ns, name) else {
             return false;
         };
         if shared.get("status") == Some(&status) {
@@ -420,14 +432,7 @@ impl Store {
         }
         let obj = Rc::make_mut(shared);
         obj["status"] = status;
-        Self::count_status_write(
-            &mut self.last_rv,
-            &mut self.writes,
-            &mut self.kind_writes,
-            &mut self.deleting_writes,
-            kind,
-            obj,
-        );
+        self.counts.stamp(kind.plural, obj);
         true
     }
 
@@ -441,13 +446,7 @@ impl Store {
         name: &str,
         f: impl FnOnce(&mut Map<String, Value>) -> bool,
     ) -> bool {
-        let Some(shared) = self
-            .resources
-            .get_mut(kind.plural)
-            .and_then(|r| r.get_mut(ns))
-            .and_then(|m| m.get_mut(name))
-            .map(Slot::get_mut)
-        else {
+        let Some(shared) = Self::slot_mut(&mut self.resources, kind.plural, ns, name) else {
             return false;
         };
         let obj = Rc::make_mut(shared);
@@ -469,37 +468,8 @@ impl Store {
             }
             return false;
         }
-        Self::count_status_write(
-            &mut self.last_rv,
-            &mut self.writes,
-            &mut self.kind_writes,
-            &mut self.deleting_writes,
-            kind,
-            obj,
-        );
+        self.counts.stamp(kind.plural, obj);
         true
-    }
-
-    /// The bookkeeping of a status write: counters and the new resourceVersion.
-    fn count_status_write(
-        last_rv: &mut u64,
-        writes: &mut u64,
-        kind_writes: &mut BTreeMap<&'static str, u64>,
-        deleting_writes: &mut u64,
-        kind: &KindInfo,
-        obj: &mut Value,
-    ) {
-        *last_rv += 1;
-        *writes += 1;
-        *kind_writes.entry(kind.plural).or_default() += 1;
-        if meta::is_deleting(obj) {
-            *deleting_writes += 1;
-        }
-        meta::set_path(
-            obj,
-            &["metadata", "resourceVersion"],
-            Value::String(last_rv.to_string()),
-        );
     }
 
     /// Removes an object, returning it.
@@ -520,9 +490,7 @@ impl Store {
             }
         }
         if removed.is_some() {
-            self.writes += 1;
-            self.removals += 1;
-            *self.kind_writes.entry(kind.plural).or_default() += 1;
+            self.counts.removal(kind.plural);
         }
         removed
     }
@@ -547,35 +515,33 @@ impl Store {
         }
         let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
         self.unindex(&r, Some(slot.uid()), &[]);
-        self.writes += 1;
-        self.removals += 1;
-        *self.kind_writes.entry(kind.plural).or_default() += 1;
+        self.counts.removal(kind.plural);
         true
     }
 
     /// Number of writes so far: changes when anything was created, updated or removed.
     pub fn writes(&self) -> u64 {
-        self.writes
+        self.counts.writes
     }
 
     /// Number of removals so far.
     pub fn removals(&self) -> u64 {
-        self.removals
+        self.counts.removals
     }
 
     /// Number of writes of objects marked for deletion so far.
     pub fn deleting_writes(&self) -> u64 {
-        self.deleting_writes
+        self.counts.deleting_writes
     }
 
     /// Number of writes to objects of `plural` so far.
     pub fn kind_writes(&self, plural: &str) -> u64 {
-        self.kind_writes.get(plural).copied().unwrap_or(0)
+        self.counts.kind_writes.get(plural).copied().unwrap_or(0)
     }
 
     /// The newest resourceVersion handed out.
     pub fn resource_version(&self) -> u64 {
-        self.last_rv
+        self.counts.last_rv
     }
 
     /// Every (resource plural, object) pair that may name owners, for garbage collection
