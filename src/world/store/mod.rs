@@ -10,7 +10,9 @@ use std::rc::Rc;
 use super::api::kinds::KindInfo;
 use super::api::meta;
 
+mod counts;
 mod slot;
+use counts::Counts;
 pub use slot::LazyObject;
 use slot::Slot;
 
@@ -65,44 +67,6 @@ impl Default for Store {
             deleting: BTreeSet::new(),
             maybe_orphans: BTreeSet::new(),
         }
-    }
-}
-
-/// What the store counts: the last resourceVersion handed out, and writes (in all, by
-/// resource, removals, writes to objects being deleted) so the world knows when controllers
-/// must run.
-#[derive(Debug, Clone, Default)]
-struct Counts {
-    last_rv: u64,
-    writes: u64,
-    removals: u64,
-    deleting_writes: u64,
-    kind_writes: BTreeMap<&'static str, u64>,
-}
-
-impl Counts {
-    /// Counts a write to a resource; returns the object's new resourceVersion.
-    fn write(&mut self, plural: &'static str, deleting: bool) -> String {
-        self.last_rv += 1;
-        self.writes += 1;
-        *self.kind_writes.entry(plural).or_default() += 1;
-        if deleting {
-            self.deleting_writes += 1;
-        }
-        self.last_rv.to_string()
-    }
-
-    /// Counts a removal.
-    fn removal(&mut self, plural: &'static str) {
-        self.writes += 1;
-        self.removals += 1;
-        *self.kind_writes.entry(plural).or_default() += 1;
-    }
-
-    /// [`Counts::write`], stamping the new resourceVersion on the object.
-    fn stamp(&mut self, plural: &'static str, obj: &mut Value) {
-        let rv = self.write(plural, meta::is_deleting(obj));
-        meta::set_path(obj, &["metadata", "resourceVersion"], Value::String(rv));
     }
 }
 
