@@ -28,6 +28,16 @@ pub fn field<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
         .map(|(_, v)| v)
 }
 
+/// [`field`], mutable.
+pub fn field_mut<'a>(m: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Value> {
+    if m.len() > 16 {
+        return m.get_mut(key);
+    }
+    m.iter_mut()
+        .find(|(k, _)| k.len() == key.len() && k.as_bytes() == key.as_bytes())
+        .map(|(_, v)| v)
+}
+
 /// [`field`] as a method: `obj.field("name")` where `obj.field("name")` would search the map.
 pub trait Field {
     /// The field `key` of an object; None for anything else.

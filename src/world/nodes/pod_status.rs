@@ -119,7 +119,7 @@ fn volume_mounts(spec: Option<&Value>) -> Vec<Value> {
 
 /// Sets a field unless it already holds that value; true if it changed.
 fn set(m: &mut Map<String, Value>, key: &str, v: Value) -> bool {
-    match m.get_mut(key) {
+    match meta::field_mut(m, key) {
         Some(old) if *old == v => false,
         Some(old) => {
             *old = v;
@@ -134,7 +134,7 @@ fn set(m: &mut Map<String, Value>, key: &str, v: Value) -> bool {
 
 /// [`set`] for a string, allocating only when it changes.
 fn set_str(m: &mut Map<String, Value>, key: &str, v: &str) -> bool {
-    match m.get(key) {
+    match m.field(key) {
         Some(Value::String(old)) if old == v => false,
         _ => set(m, key, Value::String(v.to_string())),
     }
