@@ -73,10 +73,12 @@ struct Active {
     fully_labeled: bool,
 }
 
-fn active(pod: std::rc::Rc<Value>, tpl_sel: &Selector) -> Active {
+/// An owned pod the selector matched; when the template's labels are the selector itself (as
+/// for every ReplicaSet a Deployment makes), it is fully labelled without looking again.
+fn active(pod: std::rc::Rc<Value>, tpl_sel: &Selector, tpl_is_selector: bool) -> Active {
     Active {
         ready_since: ready_since(&pod),
-        fully_labeled: tpl_sel.matches_object(&pod),
+        fully_labeled: tpl_is_selector || tpl_sel.matches_object(&pod),
         pod,
     }
 }
@@ -130,6 +132,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         &rs,
         &["spec", "template", "metadata", "labels"],
     ));
+    let tpl_is_selector = tpl_sel == selector;
     // Claim pods: adopt matching orphans, release owned pods that no longer match.
     let mut owned: Vec<Active> = Vec::new();
     let mut release: Vec<String> = Vec::new();
@@ -157,7 +160,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             Some(owner) if owner == uid => {
                 if matches {
                     if is_active(&pod) {
-                        owned.push(active(pod, &tpl_sel));
+                        owned.push(active(pod, &tpl_sel, tpl_is_selector));
                     }
                 } else if !meta::is_deleting(&pod) {
                     release.push(meta::name(&pod).to_string());
@@ -165,7 +168,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             }
             None if matches && is_active(&pod) => {
                 adopt.push(meta::name(&pod).to_string());
-                owned.push(active(pod, &tpl_sel));
+                owned.push(active(pod, &tpl_sel, tpl_is_selector));
             }
             _ => {}
         }
