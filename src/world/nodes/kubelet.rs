@@ -122,14 +122,14 @@ fn event(
     reason: &str,
     msg: &str,
 ) {
-    let node = meta::str_at(pod, &["spec", "nodeName"])
-        .unwrap_or("")
-        .to_string();
+    let node = meta::str_at(pod, &["spec", "nodeName"]).unwrap_or("");
     let fp = container.map(|c| {
-        format!(
-            "spec.{}{{{c}}}",
-            if init { "initContainers" } else { "containers" }
-        )
+        let list = if init { "initContainers" } else { "containers" };
+        let mut fp = String::with_capacity(list.len() + c.len() + 7);
+        for part in ["spec.", list, "{", c, "}"] {
+            fp.push_str(part);
+        }
+        fp
     });
     world.record_event(
         pod,
@@ -137,7 +137,7 @@ fn event(
         ty,
         reason,
         msg,
-        &Source::on_host("kubelet", &node),
+        &Source::on_host("kubelet", node),
     );
 }
 

@@ -210,25 +210,24 @@ impl Store {
         make: impl FnOnce(String) -> Rc<dyn LazyObject>,
     ) {
         let obj = make(self.counts.write(kind.plural, false));
+        let uid = obj.uid().to_string();
+        let res = self.resources.entry(kind.plural).or_default();
+        if !res.contains_key(ns) {
+            res.insert(ns.to_string(), BTreeMap::new());
+        }
+        let old = res
+            .get_mut(ns)
+            .expect("made just above")
+            .insert(name.to_string(), Slot::lazy(obj));
         let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
-        if let Some(old) = self
-            .resources
-            .get(kind.plural)
-            .and_then(|res| res.get(ns)?.get(name))
-        {
+        if let Some(old) = old {
             let old_owners = owner_uids(old.get());
             let old_uid = meta::uid(old.get()).to_string();
             self.unindex(&r, Some(&old_uid), &old_owners);
         }
-        if !obj.uid().is_empty() {
-            self.uids.insert(obj.uid().to_string(), r.clone());
+        if !uid.is_empty() {
+            self.uids.insert(uid, r);
         }
-        self.resources
-            .entry(kind.plural)
-            .or_default()
-            .entry(r.1)
-            .or_default()
-            .insert(r.2, Slot::lazy(obj));
     }
 
     /// Changes a stored object in place, with the resourceVersion and index upkeep of
