@@ -117,6 +117,8 @@ pub struct World {
     event_order: VecDeque<(String, String)>,
     lb_counter: BTreeMap<String, usize>,
     controller_marks: BTreeMap<&'static str, (u64, u64)>,
+    /// What the ReplicaSet controller works out of each pod, by object identity.
+    pub(crate) pod_facts: controllers::replicaset::PodFactsMemo,
     /// The nodes the kubelets last looked at all pods for (a new node means a full look).
     pub(crate) kubelet_nodes: Vec<String>,
 }
@@ -149,6 +151,7 @@ impl World {
             event_order: VecDeque::new(),
             lb_counter: BTreeMap::new(),
             controller_marks: BTreeMap::new(),
+            pod_facts: Default::default(),
             kubelet_nodes: Vec::new(),
         }
     }

@@ -25,6 +25,8 @@ pub fn run(world: &mut World) {
     let Some(k) = kinds::by_kind("ReplicaSet") else {
         return;
     };
+    let pods = kinds::by_kind("Pod").map_or(0, |p| world.store.count(p));
+    world.pod_facts.forget_gone(pods);
     let keys: Vec<(String, String)> = world
         .store
         .list(k, None)
@@ -32,6 +34,47 @@ pub fn run(world: &mut World) {
         .collect();
     for (ns, name) in keys {
         sync(world, &ns, &name);
+    }
+}
+
+/// What every sync asks of a pod that depends on the pod alone.
+#[derive(Debug, Clone)]
+struct PodFacts {
+    controller: Option<String>,
+    active: bool,
+    ready_since: Option<Millis>,
+}
+
+/// [`PodFacts`] remembered by object identity: a stored object never changes (a write stores a
+/// new one, or moves the old one out of the allocation this remembers), so the facts hold for
+/// as long as the allocation holds the same live object. Each entry keeps a `Weak` to it, which
+/// also keeps the address from being reused.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PodFactsMemo(std::collections::HashMap<usize, (std::rc::Weak<Value>, PodFacts)>);
+
+impl PodFactsMemo {
+    fn get(&mut self, pod: &std::rc::Rc<Value>) -> &PodFacts {
+        let key = std::rc::Rc::as_ptr(pod) as usize;
+        let live = self
+            .0
+            .get(&key)
+            .is_some_and(|(w, _)| w.strong_count() > 0 && std::ptr::eq(w.as_ptr(), &**pod));
+        if !live {
+            let facts = PodFacts {
+                controller: meta::controller_uid(pod).map(str::to_string),
+                active: is_active(pod),
+                ready_since: ready_since(pod),
+            };
+            self.0.insert(key, (std::rc::Rc::downgrade(pod), facts));
+        }
+        &self.0[&key].1
+    }
+
+    /// Drops the entries of objects that are gone once they outnumber the live pods.
+    fn forget_gone(&mut self, live_pods: usize) {
+        if self.0.len() > 2 * live_pods + 64 {
+            self.0.retain(|_, (w, _)| w.strong_count() > 0);
+        }
     }
 }
 
@@ -75,9 +118,14 @@ struct Active {
 
 /// An owned pod the selector matched; when the template's labels are the selector itself (as
 /// for every ReplicaSet a Deployment makes), it is fully labelled without looking again.
-fn active(pod: std::rc::Rc<Value>, tpl_sel: &Selector, tpl_is_selector: bool) -> Active {
+fn active(
+    pod: std::rc::Rc<Value>,
+    ready_since: Option<Millis>,
+    tpl_sel: &Selector,
+    tpl_is_selector: bool,
+) -> Active {
     Active {
-        ready_since: ready_since(&pod),
+        ready_since,
         fully_labeled: tpl_is_selector || tpl_sel.matches_object(&pod),
         pod,
     }
@@ -156,19 +204,21 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     };
     for pod in pods {
         let matches = !selector.is_empty() && selector.matches_object(&pod);
-        match meta::controller_uid(&pod) {
+        let facts = world.pod_facts.get(&pod);
+        let (is_active, since) = (facts.active, facts.ready_since);
+        match facts.controller.as_deref() {
             Some(owner) if owner == uid => {
                 if matches {
-                    if is_active(&pod) {
-                        owned.push(active(pod, &tpl_sel, tpl_is_selector));
+                    if is_active {
+                        owned.push(active(pod, since, &tpl_sel, tpl_is_selector));
                     }
                 } else if !meta::is_deleting(&pod) {
                     release.push(meta::name(&pod).to_string());
                 }
             }
-            None if matches && is_active(&pod) => {
+            None if matches && is_active => {
                 adopt.push(meta::name(&pod).to_string());
-                owned.push(active(pod, &tpl_sel, tpl_is_selector));
+                owned.push(active(pod, since, &tpl_sel, tpl_is_selector));
             }
             _ => {}
         }
