@@ -73,8 +73,13 @@ impl PodFactsMemo {
     /// Drops the entries of objects that are gone once they outnumber the live pods.
     fn forget_gone(&mut self, live_pods: usize) {
         if self.0.len() > 2 * live_pods + 64 {
-            self.0.retain(|_, (w, _)| w.strong_count() > 0);
+            self.prune();
         }
+    }
+
+    /// Drops the entries of objects that are gone.
+    fn prune(&mut self) {
+        self.0.retain(|_, (w, _)| w.strong_count() > 0);
     }
 }
 
@@ -537,5 +542,30 @@ fn write_status(world: &mut World, rs: &Value, active: &[(bool, Option<Millis>)]
         world
             .store
             .set_status(k, meta::namespace(rs), meta::name(rs), st);
+    }
+}
+
+#[cfg(test)]
+mod memo_tests {
+    use super::*;
+    use serde_json::json;
+    use std::rc::Rc;
+
+    /// Facts are remembered for the very object they were worked out from, and worked out
+    /// again once the stored object is changed in place (`make_mut` moves it away from the
+    /// remembered allocation) or replaced.
+    #[test]
+    fn pod_facts_follow_object_identity() {
+        let mut memo = PodFactsMemo::default();
+        let mut pod = Rc::new(json!({"metadata": {"name": "p"}, "status": {"phase": "Running"}}));
+        assert!(memo.get(&pod).active && memo.get(&pod).controller.is_none());
+        Rc::make_mut(&mut pod)["status"]["phase"] = json!("Succeeded");
+        assert!(!memo.get(&pod).active);
+        let other = Rc::new(json!({"metadata": {"name": "q", "ownerReferences": [
+            {"controller": true, "uid": "u-1"}]}}));
+        assert_eq!(memo.get(&other).controller.as_deref(), Some("u-1"));
+        drop(pod);
+        memo.prune();
+        assert_eq!(memo.0.len(), 1);
     }
 }
