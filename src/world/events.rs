@@ -181,30 +181,29 @@ impl World {
         name.push_str(obj_name);
         name.push('.');
         push_hex(&mut name, nanos);
-        let record = EventRecord {
-            involved_api_version: obj.field("apiVersion").cloned().unwrap_or(Value::Null),
-            involved_kind: meta::kind(obj).to_string(),
-            involved_name: obj_name.to_string(),
-            involved_namespaced: !md_str("namespace").is_empty(),
-            involved_resource_version: md_str("resourceVersion").to_string(),
-            involved_uid: uid,
-            field_path: field_path.map(str::to_string),
-            source: source.clone(),
-            now,
-            name: name.clone(),
-            namespace: ns.clone(),
-            uid: self.seed.uid(),
-            message: message.to_string(),
-            reason: reason.to_string(),
-            event_type: event_type.to_string(),
-            resource_version: String::new(),
-        };
-        self.store.put_lazy(event_kind, &ns, &name, |rv| {
-            Rc::new(EventRecord {
-                resource_version: rv,
-                ..record
-            })
-        });
+        let involved_api_version = obj.field("apiVersion").cloned().unwrap_or(Value::Null);
+        let event_uid = self.seed.uid();
+        self.store
+            .put_lazy(event_kind, &ns, &name, |resource_version| {
+                Rc::new(EventRecord {
+                    involved_api_version,
+                    involved_kind: meta::kind(obj).to_string(),
+                    involved_name: obj_name.to_string(),
+                    involved_namespaced: !md_str("namespace").is_empty(),
+                    involved_resource_version: md_str("resourceVersion").to_string(),
+                    involved_uid: uid,
+                    field_path: field_path.map(str::to_string),
+                    source: source.clone(),
+                    now,
+                    name: name.clone(),
+                    namespace: ns.clone(),
+                    uid: event_uid,
+                    message: message.to_string(),
+                    reason: reason.to_string(),
+                    event_type: event_type.to_string(),
+                    resource_version,
+                })
+            });
         self.event_order.push_back((ns.clone(), name.clone()));
         self.event_index.insert(key, (ns, name));
         self.prune_events();

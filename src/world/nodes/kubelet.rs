@@ -599,7 +599,8 @@ fn restart_bookkeeping(world: &mut World, uid: &str, i: usize) {
     }
 }
 
-fn container_spec<'a>(pod: &'a Value, name: &str, init: bool) -> &'a Value {
+/// A container's spec by name (Null when there is none).
+pub(super) fn container_spec<'a>(pod: &'a Value, name: &str, init: bool) -> &'a Value {
     static NONE: Value = Value::Null;
     let list = if init { "initContainers" } else { "containers" };
     meta::path(pod, &["spec", list])

@@ -99,8 +99,8 @@ fn update_container_status(
 }
 
 /// A container's volume mounts as its status lists them.
-fn volume_mounts(spec: Option<&Value>) -> Vec<Value> {
-    spec.and_then(|s| s.field("volumeMounts"))
+fn volume_mounts(spec: &Value) -> Vec<Value> {
+    spec.field("volumeMounts")
         .and_then(Value::as_array)
         .map(|ms| {
             ms.iter()
@@ -473,19 +473,9 @@ pub fn write(world: &mut World, uid: &str) {
         .containers
         .iter()
         .map(|c| {
-            let list = if c.init {
-                "initContainers"
-            } else {
-                "containers"
-            };
-            let spec = meta::path(pod, &["spec", list])
-                .and_then(Value::as_array)
-                .and_then(|a| {
-                    a.iter()
-                        .find(|s| s.field("name").and_then(Value::as_str) == Some(c.name.as_str()))
-                });
+            let spec = super::kubelet::container_spec(pod, &c.name, c.init);
             let image = spec
-                .and_then(|s| s.field("image"))
+                .field("image")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();

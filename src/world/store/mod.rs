@@ -82,6 +82,17 @@ fn owner_uids(obj: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// What a stored object contributes to the indexes: its uid and the uids it names as owners
+/// (none for an unbuilt record, which owns nothing and is not owned).
+fn index_keys(slot: &Slot) -> (String, Vec<String>) {
+    let owners = if slot.is_unbuilt() {
+        Vec::new()
+    } else {
+        owner_uids(slot.get())
+    };
+    (slot.uid().to_string(), owners)
+}
+
 impl Store {
     /// Gets an object.
     pub fn get(&self, kind: &KindInfo, ns: &str, name: &str) -> Option<&Value> {
@@ -178,10 +189,15 @@ impl Store {
             meta::name(&obj).to_string(),
         );
         let r: ObjRef = (kind.plural, key.0.clone(), key.1.clone());
-        let old = self.slot(kind.plural, &key.0, &key.1);
-        let old_owners = old.map(|o| owner_uids(o)).unwrap_or_default();
-        let old_uid = old.map(|o| meta::uid(o).to_string());
-        self.unindex(&r, old_uid.as_deref(), &old_owners);
+        let old = self
+            .resources
+            .get(kind.plural)
+            .and_then(|res| res.get(&key.0)?.get(&key.1))
+            .map(index_keys);
+        match old {
+            Some((uid, owners)) => self.unindex(&r, Some(&uid), &owners),
+            None => self.unindex(&r, None, &[]),
+        }
         self.index(&r, &obj);
         let names = self
             .resources
@@ -221,8 +237,7 @@ impl Store {
             .insert(name.to_string(), Slot::lazy(obj));
         let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
         if let Some(old) = old {
-            let old_owners = owner_uids(old.get());
-            let old_uid = meta::uid(old.get()).to_string();
+            let (old_uid, old_owners) = index_keys(&old);
             self.unindex(&r, Some(&old_uid), &old_owners);
         }
         if !uid.is_empty() {
@@ -437,49 +452,30 @@ impl Store {
 
     /// Removes an object, returning it.
     pub fn remove(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Rc<Value>> {
-        let res = self.resources.get_mut(kind.plural)?;
-        let names = res.get_mut(ns)?;
-        let removed = names.remove(name).map(Slot::into_rc);
-        if names.is_empty() {
-            res.remove(ns);
-        }
-        if let Some(o) = &removed {
-            let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
-            let owners = owner_uids(o);
-            let uid = meta::uid(o).to_string();
-            self.unindex(&r, Some(&uid), &owners);
-            for d in self.dependents_of(&uid) {
-                self.maybe_orphans.insert(d);
-            }
-        }
-        if removed.is_some() {
-            self.counts.removal(kind.plural);
-        }
-        removed
+        self.take(kind, ns, name).map(Slot::into_rc)
     }
 
     /// Removes an object without handing it back (nor building it, if it was never read).
     pub fn discard(&mut self, kind: &KindInfo, ns: &str, name: &str) -> bool {
-        let Some(res) = self.resources.get_mut(kind.plural) else {
-            return false;
-        };
-        let Some(names) = res.get_mut(ns) else {
-            return false;
-        };
-        let unbuilt = names.get(name).is_some_and(Slot::is_unbuilt);
-        if !unbuilt {
-            return self.remove(kind, ns, name).is_some();
-        }
-        let Some(slot) = names.remove(name) else {
-            return false;
-        };
+        self.take(kind, ns, name).is_some()
+    }
+
+    /// Takes an object's slot out of the store, with index and counter upkeep.
+    fn take(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Slot> {
+        let res = self.resources.get_mut(kind.plural)?;
+        let names = res.get_mut(ns)?;
+        let slot = names.remove(name)?;
         if names.is_empty() {
             res.remove(ns);
         }
         let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
-        self.unindex(&r, Some(slot.uid()), &[]);
+        let (uid, owners) = index_keys(&slot);
+        self.unindex(&r, Some(&uid), &owners);
+        for d in self.dependents_of(&uid) {
+            self.maybe_orphans.insert(d);
+        }
         self.counts.removal(kind.plural);
-        true
+        Some(slot)
     }
 
     /// Number of writes so far: changes when anything was created, updated or removed.
