@@ -564,3 +564,48 @@ const CONTAINER_STATUS_FIELDS: &[&str] = &[
     "state",
     "volumeMounts",
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::world::api::{kinds, meta};
+    use crate::world::default_world;
+    use serde_json::json;
+
+    /// The in-place writer leaves exactly what a whole new status would: fields the kubelet
+    /// does not write are dropped, the rest is unchanged; and a write that changes nothing is
+    /// no write (same resourceVersion).
+    #[test]
+    fn status_writes_in_place_equal_a_fresh_status() {
+        let mut w = default_world::build(1);
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"nodeName": "worker-1", "containers": [{"name": "c", "image": "nginx:1.25"}]}});
+        w.create(pod, false).expect("create");
+        w.advance(60_000);
+        let k = kinds::by_kind("Pod").expect("kind");
+        let stored = |w: &crate::world::World| w.store.get(k, "default", "p").expect("pod").clone();
+        let before = stored(&w);
+        let uid = meta::uid(&before).to_string();
+        assert_eq!(meta::str_at(&before, &["status", "phase"]), Some("Running"));
+        let mut status = before["status"].clone();
+        status["message"] = json!("left by someone else");
+        status["containerStatuses"][0]["extra"] = json!(true);
+        assert!(w.store.set_status(k, "default", "p", status));
+        let rv_stale =
+            meta::str_at(&stored(&w), &["metadata", "resourceVersion"]).map(str::to_string);
+        // Make the kubelet write again although its pod did not change.
+        w.pods.get_mut(&uid).expect("runtime").status_fingerprint = 0;
+        super::write(&mut w, &uid);
+        let after = stored(&w);
+        assert_eq!(after["status"], before["status"]);
+        assert_ne!(
+            meta::str_at(&after, &["metadata", "resourceVersion"]).map(str::to_string),
+            rv_stale
+        );
+        w.pods.get_mut(&uid).expect("runtime").status_fingerprint = 0;
+        super::write(&mut w, &uid);
+        assert_eq!(
+            meta::str_at(&stored(&w), &["metadata", "resourceVersion"]),
+            meta::str_at(&after, &["metadata", "resourceVersion"])
+        );
+    }
+}
