@@ -105,7 +105,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         Ok(()) => 0,
         Err(f) => {
             ctx.io.err(&f.render());
-            1
+            f.status()
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod resources;
 pub mod sorting;
 pub mod status;
 pub mod verbs;
+pub mod waiting;
 
 pub use context::{ClientConfig, Ctx, Io, NoFiles, Workstation};
 pub use outcome::{CmdResult, Failure};

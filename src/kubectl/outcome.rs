@@ -18,9 +18,19 @@ pub enum Failure {
     Unsupported(String),
     /// Several failures, one line each (an aggregate).
     Many(Vec<Failure>),
+    /// Text printed as given, with an exit status other than 1 (a wait stopped by Ctrl-C: 130).
+    Exit { text: String, status: i32 },
 }
 
 impl Failure {
+    /// The command's exit status.
+    pub fn status(&self) -> i32 {
+        match self {
+            Failure::Exit { status, .. } => *status,
+            _ => 1,
+        }
+    }
+
     /// The stderr text, with a final newline.
     pub fn render(&self) -> String {
         match self {
@@ -46,6 +56,7 @@ impl Failure {
                 format!("error: {message}\nSee '{command} -h' for help and examples\n")
             }
             Failure::Unsupported(what) => format!("error: kubelab does not support {what}\n"),
+            Failure::Exit { text, .. } => text.clone(),
             Failure::Many(all) => all
                 .iter()
                 .map(|f| match f {

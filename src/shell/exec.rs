@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::ast::*;
 use super::builtins;
 use super::state::ShellState;
-use super::{ExecOutput, Host, Limits};
+use super::{Call, Host, Limits, Terminal};
 
 /// Output buffer ids: 0 and 1 are the terminal's stdout and stderr; others are captures.
 pub(crate) type BufId = usize;
@@ -34,21 +34,77 @@ pub(crate) enum Stop {
     Continue(u32),
 }
 
+/// Everything one input writes: the terminal's stdout and stderr, captures (`$(...)`, pipes,
+/// redirections to files), and the two terminal streams in write order, within the output cap.
+pub(crate) struct Streams {
+    pub(crate) bufs: Vec<Vec<u8>>,
+    /// The terminal's view: stdout and stderr in write order.
+    pub(crate) combined: Vec<u8>,
+    /// Shows terminal output as it is written (the interactive prompt).
+    pub(crate) terminal: Option<Terminal>,
+    written: usize,
+    cap: usize,
+    truncated: bool,
+}
+
+impl Streams {
+    fn new(cap: usize) -> Streams {
+        Streams {
+            bufs: vec![Vec::new(), Vec::new()],
+            combined: Vec::new(),
+            terminal: None,
+            written: 0,
+            cap,
+            truncated: false,
+        }
+    }
+
+    /// Writes to a buffer, within the output cap.
+    pub(crate) fn write(&mut self, id: BufId, data: &[u8]) {
+        if id == NULL || data.is_empty() {
+            return;
+        }
+        let room = self.cap.saturating_sub(self.written);
+        let data = if data.len() > room {
+            if !self.truncated {
+                self.truncated = true;
+                let msg = format!("kubelab: output truncated after {} bytes\n", self.cap);
+                self.bufs[STDERR].extend_from_slice(msg.as_bytes());
+                self.show(msg.as_bytes());
+            }
+            &data[..room]
+        } else {
+            data
+        };
+        self.written += data.len();
+        self.bufs[id].extend_from_slice(data);
+        if id == STDOUT || id == STDERR {
+            self.show(data);
+        }
+    }
+
+    fn show(&mut self, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
+        self.combined.extend_from_slice(data);
+        if let Some(t) = &self.terminal {
+            (t.0)(data);
+        }
+    }
+}
+
 /// The executor of one input.
 pub struct Exec<'a> {
     pub(crate) state: &'a mut ShellState,
     pub(crate) host: &'a mut dyn Host,
     pub(crate) limits: Limits,
     pub(crate) interrupt: Option<Arc<AtomicBool>>,
-    pub(crate) bufs: Vec<Vec<u8>>,
-    /// The terminal's view: stdout and stderr in write order.
-    pub(crate) combined: Vec<u8>,
-    pub(crate) written: usize,
+    pub(crate) io: Streams,
     pub(crate) iterations: u64,
     pub(crate) slept_ms: u64,
     pub(crate) depth: usize,
     pub(crate) stop: Option<Stop>,
-    truncated: bool,
 }
 
 impl<'a> Exec<'a> {
@@ -63,42 +119,17 @@ impl<'a> Exec<'a> {
             host,
             limits,
             interrupt,
-            bufs: vec![Vec::new(), Vec::new()],
-            combined: Vec::new(),
-            written: 0,
+            io: Streams::new(limits.output_bytes),
             iterations: 0,
             slept_ms: 0,
             depth: 0,
             stop: None,
-            truncated: false,
         }
     }
 
     /// Writes to a buffer, within the output cap.
     pub(crate) fn write(&mut self, id: BufId, data: &[u8]) {
-        if id == NULL || data.is_empty() {
-            return;
-        }
-        let room = self.limits.output_bytes.saturating_sub(self.written);
-        let data = if data.len() > room {
-            if !self.truncated {
-                self.truncated = true;
-                let msg = format!(
-                    "kubelab: output truncated after {} bytes\n",
-                    self.limits.output_bytes
-                );
-                self.bufs[STDERR].extend_from_slice(msg.as_bytes());
-                self.combined.extend_from_slice(msg.as_bytes());
-            }
-            &data[..room]
-        } else {
-            data
-        };
-        self.written += data.len();
-        self.bufs[id].extend_from_slice(data);
-        if id == STDOUT || id == STDERR {
-            self.combined.extend_from_slice(data);
-        }
+        self.io.write(id, data);
     }
 
     pub(crate) fn error(&mut self, fds: Fds, msg: &str) {
@@ -107,14 +138,14 @@ impl<'a> Exec<'a> {
     }
 
     fn new_buf(&mut self) -> BufId {
-        self.bufs.push(Vec::new());
-        self.bufs.len() - 1
+        self.io.bufs.push(Vec::new());
+        self.io.bufs.len() - 1
     }
 
     fn take_buf(&mut self, id: BufId) -> Vec<u8> {
-        let b = std::mem::take(&mut self.bufs[id]);
-        if id + 1 == self.bufs.len() && id > STDERR {
-            self.bufs.pop();
+        let b = std::mem::take(&mut self.io.bufs[id]);
+        if id + 1 == self.io.bufs.len() && id > STDERR {
+            self.io.bufs.pop();
         }
         b
     }
@@ -399,19 +430,16 @@ impl<'a> Exec<'a> {
         if let Some(status) = builtins::run(self, argv, stdin, fds) {
             return status;
         }
-        let out: Option<ExecOutput> = self.host.exec(argv, stdin, self.state);
-        match out {
-            Some(o) => {
-                if o.chunks.is_empty() {
-                    self.write(fds.out, &o.stdout);
-                    self.write(fds.err, &o.stderr);
-                } else {
-                    for (is_err, b) in &o.chunks {
-                        self.write(if *is_err { fds.err } else { fds.out }, b);
-                    }
-                }
-                o.status
-            }
+        let io = &mut self.io;
+        let status = self.host.exec(Call {
+            argv,
+            stdin,
+            shell: self.state,
+            out: &mut |is_err, b| io.write(if is_err { fds.err } else { fds.out }, b),
+            interrupt: self.interrupt.as_deref(),
+        });
+        match status {
+            Some(status) => status,
             None => {
                 let name = &argv[0];
                 if builtins::UNAVAILABLE.contains(&name.as_str()) {

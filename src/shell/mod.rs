@@ -12,6 +12,7 @@ pub mod parse;
 pub mod state;
 pub mod vfs;
 
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -20,24 +21,33 @@ pub use parse::{ParseError, incomplete};
 pub use state::ShellState;
 pub use vfs::Vfs;
 
-/// What a host program printed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExecOutput {
-    /// Standard output.
-    pub stdout: Vec<u8>,
-    /// Standard error.
-    pub stderr: Vec<u8>,
-    /// Exit status.
-    pub status: i32,
-    /// Both streams in write order (is stderr, bytes); empty means stdout then stderr.
-    pub chunks: Vec<(bool, Vec<u8>)>,
+/// Where a program's output goes as it is written: (is stderr, bytes).
+pub type Sink<'a> = &'a mut dyn FnMut(bool, &[u8]);
+
+/// What shows bytes on a terminal.
+pub type Show = dyn Fn(&[u8]);
+
+/// One run of a host program: its arguments, input, the shell it runs in, and where its output
+/// goes while it runs.
+pub struct Call<'c> {
+    /// The command line (`argv[0]` is the program).
+    pub argv: &'c [String],
+    /// Standard input.
+    pub stdin: &'c [u8],
+    /// The shell's files and variables.
+    pub shell: &'c mut ShellState,
+    /// Output as the program writes it: (is stderr, bytes). A program that waits writes each
+    /// line when it happens, so a terminal shows it at once.
+    pub out: Sink<'c>,
+    /// Set by Ctrl-C: a program that waits stops (status 130).
+    pub interrupt: Option<&'c AtomicBool>,
 }
 
 /// The programs beyond the builtins (kubectl, oc, ...) and the passage of time.
 pub trait Host {
-    /// Runs `argv` if the host provides `argv[0]`; None means "command not found".
-    fn exec(&mut self, argv: &[String], stdin: &[u8], shell: &mut ShellState)
-    -> Option<ExecOutput>;
+    /// Runs `call.argv` if the host provides `argv[0]` and returns its exit status; None means
+    /// "command not found".
+    fn exec(&mut self, call: Call<'_>) -> Option<i32>;
     /// Lets `millis` of virtual time pass; false if interrupted.
     fn sleep(&mut self, millis: u64) -> bool;
     /// Virtual Unix time in seconds (for `date`).
@@ -58,17 +68,23 @@ pub struct NoHost {
 }
 
 impl Host for NoHost {
-    fn exec(
-        &mut self,
-        _argv: &[String],
-        _stdin: &[u8],
-        _shell: &mut ShellState,
-    ) -> Option<ExecOutput> {
+    fn exec(&mut self, _call: Call<'_>) -> Option<i32> {
         None
     }
     fn sleep(&mut self, millis: u64) -> bool {
         self.slept_ms += millis;
         true
+    }
+}
+
+/// A terminal that shows what an input prints as it is written (the interactive prompt). Without
+/// one, output is only collected into the [`RunOutput`].
+#[derive(Clone)]
+pub struct Terminal(pub Rc<Show>);
+
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Terminal")
     }
 }
 
@@ -119,6 +135,7 @@ pub struct Shell {
     /// Bounds.
     pub limits: Limits,
     interrupt: Option<Arc<AtomicBool>>,
+    terminal: Option<Terminal>,
 }
 
 impl Shell {
@@ -128,6 +145,7 @@ impl Shell {
             state: ShellState::new(vfs),
             limits: Limits::default(),
             interrupt: None,
+            terminal: None,
         }
     }
 
@@ -140,6 +158,18 @@ impl Shell {
     /// A flag set by Ctrl-C; running stops at the next command or loop iteration.
     pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
         self.interrupt = Some(flag);
+    }
+
+    /// Shows what inputs print on `terminal` as it is written (they are still collected).
+    pub fn set_terminal(&mut self, terminal: Terminal) {
+        self.terminal = Some(terminal);
+    }
+
+    /// Shows `bytes` on the terminal, if there is one (what the workstation adds after an input).
+    pub fn to_terminal(&self, bytes: &[u8]) {
+        if let Some(t) = &self.terminal {
+            (t.0)(bytes);
+        }
     }
 
     /// Runs one complete input (one or more lines).
@@ -165,6 +195,7 @@ impl Shell {
                     }
                 };
                 self.state.last_status = 2;
+                self.to_terminal(msg.as_bytes());
                 return RunOutput {
                     stderr: msg.clone().into_bytes(),
                     combined: msg.into_bytes(),
@@ -174,6 +205,7 @@ impl Shell {
             }
         };
         let mut x = exec::Exec::new(&mut self.state, host, self.limits, self.interrupt.clone());
+        x.io.terminal = self.terminal.clone();
         let status = x.run_list(
             &list,
             stdin,
@@ -187,9 +219,9 @@ impl Shell {
             Some(exec::Stop::Abort) => (130, None),
             _ => (status, None),
         };
-        let stdout = std::mem::take(&mut x.bufs[exec::STDOUT]);
-        let stderr = std::mem::take(&mut x.bufs[exec::STDERR]);
-        let combined = std::mem::take(&mut x.combined);
+        let stdout = std::mem::take(&mut x.io.bufs[exec::STDOUT]);
+        let stderr = std::mem::take(&mut x.io.bufs[exec::STDERR]);
+        let combined = std::mem::take(&mut x.io.combined);
         self.state.last_status = status;
         RunOutput {
             stdout,

@@ -8,8 +8,8 @@ mod script;
 
 pub use script::{inputs, run_script};
 
-use crate::kubectl::context::{ClientConfig, Ctx, Io};
-use crate::shell::{ExecOutput, Host, RunOutput, Shell, ShellState, Vfs};
+use crate::kubectl::context::{ClientConfig, Ctx, Io, Waits};
+use crate::shell::{Call, Host, RunOutput, Shell, Vfs};
 use crate::world::World;
 
 pub use files::ShellFiles;
@@ -39,24 +39,23 @@ struct WorldHost<'a> {
 }
 
 impl Host for WorldHost<'_> {
-    fn exec(
-        &mut self,
-        argv: &[String],
-        stdin: &[u8],
-        shell: &mut ShellState,
-    ) -> Option<ExecOutput> {
+    fn exec(&mut self, call: Call<'_>) -> Option<i32> {
+        let Call {
+            argv,
+            stdin,
+            shell,
+            out,
+            interrupt,
+        } = call;
         match argv[0].as_str() {
             "kubectl" | "oc" | "k" => {}
             "curl" => {
                 let ns = self.config.namespace.clone();
                 let (stdout, stderr, status) =
                     crate::kubectl::curl::curl(self.world, &ns, &argv[1..], None);
-                return Some(ExecOutput {
-                    stdout,
-                    stderr,
-                    status,
-                    chunks: vec![],
-                });
+                out(false, &stdout);
+                out(true, &stderr);
+                return Some(status);
             }
             _ => return None,
         }
@@ -75,14 +74,15 @@ impl Host for WorldHost<'_> {
             stdin,
             io: Io::default(),
             program: "kubectl",
+            waits: Waits {
+                live: Some(out),
+                interrupt,
+                interactive: self.host_editor,
+            },
         };
         let status = crate::frontend::run(&mut ctx, &argv);
-        Some(ExecOutput {
-            stdout: ctx.io.out,
-            stderr: ctx.io.err,
-            status,
-            chunks: ctx.io.chunks,
-        })
+        ctx.flush();
+        Some(status)
     }
 
     fn sleep(&mut self, millis: u64) -> bool {
@@ -155,6 +155,8 @@ pub fn run_on(
             out.combined.extend(o.as_bytes());
             out.stderr.extend(e.as_bytes());
             out.combined.extend(e.as_bytes());
+            shell.to_terminal(o.as_bytes());
+            shell.to_terminal(e.as_bytes());
             out.status = status;
             if !still {
                 open = false;
@@ -175,6 +177,7 @@ pub fn run_on(
     // What the simulation capped or gave up on, said once, after the command's own output.
     for n in world.notices.drain(..) {
         let line = format!("{n}\n");
+        shell.to_terminal(line.as_bytes());
         out.stderr.extend(line.as_bytes());
         out.combined.extend(line.as_bytes());
     }

@@ -10,6 +10,7 @@ use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::kubectl::output::{self, GET_FORMATS, Output};
 use crate::kubectl::resources::{self, Request};
+use crate::kubectl::waiting::Wait;
 use crate::printers::name::qualified_name;
 use crate::printers::table::{self, TableOptions};
 use crate::printers::tabwriter;
@@ -295,11 +296,14 @@ impl GetOptions {
                     .to_string(),
             );
         }
-        let deadline = ctx.world.now() + WATCH_LIMIT_MS;
+        let wait = Wait::new(ctx, None, WATCH_LIMIT_MS);
         let mut opts = self.table.clone();
         opts.no_headers = true;
         opts.with_namespace = self.all_namespaces && kind.namespaced;
-        while ctx.world.step(deadline) {
+        loop {
+            if let Err(end) = wait.next(ctx) {
+                return Err(end.failure(Failure::Message(String::new())));
+            }
             for o in snapshot(ctx) {
                 let key = (meta::namespace(&o).to_string(), meta::name(&o).to_string());
                 let rv = meta::str_at(&o, &["metadata", "resourceVersion"])
@@ -322,13 +326,6 @@ impl GetOptions {
                 ctx.io.out(&line);
             }
         }
-        ctx.world.clock.set(deadline);
-        ctx.world.settle();
-        ctx.io.err(&format!(
-            "kubelab: stopped watching after {} of virtual time\n",
-            crate::printers::age::human_duration(WATCH_LIMIT_MS)
-        ));
-        Ok(())
     }
 }
 

@@ -7,7 +7,9 @@ use serde_json::Value;
 use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
+use crate::kubectl::waiting::Wait;
 use crate::world::api::{ApiError, kinds, meta};
+use crate::world::nodes::ContainerState;
 
 /// The pod a `logs`/`exec` argument names: `NAME`, `pod/NAME`, or `deployment/NAME` (its first
 /// pod, with kubectl's notice).
@@ -222,7 +224,44 @@ pub fn logs(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         out.push('\n');
     }
     ctx.io.out(&out);
+    if f.boolean("follow") && !previous {
+        follow(ctx, &uid, &container, rt.map(|c| c.logs.len()).unwrap_or(0))?;
+    }
     Ok(())
+}
+
+/// How long `logs -f` follows a running container in virtual time when nothing else ends it.
+pub const FOLLOW_LIMIT_MS: i64 = 60 * 60 * 1000;
+
+/// `logs -f`: prints the container instance's new lines as it writes them, until it exits (the
+/// stream ends and so does kubectl) or Ctrl-C.
+fn follow(ctx: &mut Ctx<'_>, uid: &str, container: &str, mut shown: usize) -> CmdResult {
+    let wait = Wait::new(ctx, None, FOLLOW_LIMIT_MS);
+    let instance = |ctx: &Ctx<'_>| {
+        ctx.world
+            .pods
+            .get(uid)
+            .and_then(|r| r.containers.iter().find(|c| c.name == container))
+            .cloned()
+    };
+    let Some(first) = instance(ctx) else {
+        return Ok(());
+    };
+    loop {
+        let cur = instance(ctx).filter(|c| c.container_id == first.container_id);
+        if let Some(c) = &cur {
+            for l in c.logs.iter().skip(shown) {
+                ctx.io.out(&format!("{l}\n"));
+            }
+            shown = shown.max(c.logs.len());
+        }
+        let running = cur.is_some_and(|c| matches!(c.state, ContainerState::Running { .. }));
+        if !running {
+            return Ok(());
+        }
+        wait.next(ctx)
+            .map_err(|end| end.failure(Failure::Message(String::new())))?;
+    }
 }
 
 /// `kubectl exec POD [-c C] [-it] -- COMMAND [ARGS...]`.

@@ -9,6 +9,7 @@ use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::kubectl::status::{self, Status};
+use crate::kubectl::waiting::Wait;
 use crate::printers::describe::common::pod_template;
 use crate::printers::describe::writer::Writer;
 use crate::printers::name::{DryRun, qualified_name, success};
@@ -61,12 +62,7 @@ pub fn status_cmd(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     for (kind, obj) in one(ctx, f)? {
         let ns = meta::namespace(&obj).to_string();
         let name = meta::name(&obj).to_string();
-        let start = ctx.world.now();
-        let deadline = if timeout > 0 {
-            start + timeout
-        } else {
-            start + STATUS_LIMIT_MS
-        };
+        let wait = Wait::new(ctx, (timeout > 0).then_some(timeout), STATUS_LIMIT_MS);
         let mut last_rv = String::new();
         loop {
             let Some(cur) = ctx.world.object(kind.kind, &ns, &name).cloned() else {
@@ -91,21 +87,11 @@ pub fn status_cmd(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                     }
                 }
             }
-            if !ctx.world.step(deadline) {
-                if timeout > 0 {
-                    ctx.world.clock.set(deadline);
-                    ctx.world.settle();
-                    return Err(Failure::Message(
-                        "timed out waiting for the condition".into(),
-                    ));
-                }
-                if ctx.world.clock.next_due().is_none() || ctx.world.now() >= deadline {
-                    return Err(Failure::Message(format!(
-                        "kubelab: the rollout of {}/{name} cannot progress without another command; stopped waiting",
-                        kind.plural
-                    )));
-                }
-            }
+            wait.next(ctx).map_err(|end| {
+                end.failure(Failure::Message(
+                    "timed out waiting for the condition".into(),
+                ))
+            })?;
         }
     }
     Ok(())

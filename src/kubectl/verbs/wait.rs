@@ -8,6 +8,7 @@ use crate::kubectl::context::Ctx;
 use crate::kubectl::duration::parse_go_duration;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
+use crate::kubectl::waiting::{End, Wait};
 use crate::printers::name::qualified_name;
 use crate::world::api::meta;
 
@@ -77,7 +78,13 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     if list.is_empty() {
         return Err(Failure::Message("no matching resources found".into()));
     }
-    let deadline = ctx.world.now() + timeout.max(0);
+    // A negative timeout is a week (`kubectl wait --help`).
+    let timeout = if timeout < 0 {
+        7 * 24 * 3600 * 1000
+    } else {
+        timeout
+    };
+    let wait = Wait::new(ctx, Some(timeout), timeout);
     let mut errors = Vec::new();
     for (kind, obj) in list {
         let obj = match obj {
@@ -122,13 +129,15 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                     .out(&format!("{} condition met\n", qualified_name(kind, &name)));
                 break;
             }
-            if !ctx.world.step(deadline) {
-                ctx.world.clock.set(deadline);
-                ctx.world.settle();
-                errors.push(Failure::Message(format!(
+            if let Err(end) = wait.next(ctx) {
+                let failure = end.failure(Failure::Message(format!(
                     "timed out waiting for the condition on {}/{name}",
                     kind.plural
                 )));
+                if end == End::Interrupted {
+                    return Err(failure);
+                }
+                errors.push(failure);
                 break;
             }
         }
