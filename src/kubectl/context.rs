@@ -126,8 +126,8 @@ pub struct Ctx<'a> {
     pub waits: Waits<'a>,
 }
 
-/// Where output goes at once: (is stderr, bytes).
-pub type Live<'a> = &'a mut dyn FnMut(bool, &[u8]);
+/// Where output goes at once: (is stderr, bytes); false when the reader of a pipe has gone.
+pub type Live<'a> = &'a mut dyn FnMut(bool, &[u8]) -> bool;
 
 /// What a waiting command (rollout status, wait, get -w, logs -f) may do beyond moving the
 /// virtual clock.
@@ -140,6 +140,8 @@ pub struct Waits<'a> {
     /// A person is at a terminal: a wait with nothing left to happen holds until Ctrl-C, as
     /// kubectl does. Otherwise (scripts, labs, grading) it stops with a notice.
     pub interactive: bool,
+    /// A write found the reader of the output pipe gone (SIGPIPE): the command ends.
+    pub broken: bool,
 }
 
 impl Ctx<'_> {
@@ -147,7 +149,9 @@ impl Ctx<'_> {
     pub fn flush(&mut self) {
         if let Some(live) = self.waits.live.as_mut() {
             for (is_err, b) in self.io.chunks.drain(..) {
-                live(is_err, &b);
+                if !live(is_err, &b) {
+                    self.waits.broken = true;
+                }
             }
             self.io.out.clear();
             self.io.err.clear();

@@ -6,26 +6,32 @@
 use crate::world::World;
 use crate::world::network::NetError;
 
-/// What curl printed: (stdout, stderr, exit status).
-pub fn curl(
-    world: &mut World,
-    namespace: &str,
-    args: &[String],
-    localhost: Option<&str>,
-) -> (Vec<u8>, Vec<u8>, i32) {
-    let mut silent = false;
-    let mut show_error = false;
-    let mut include = false;
-    let mut fail = false;
-    let mut url: Option<String> = None;
+/// curl's options that kubelab reads.
+struct Opts {
+    silent: bool,
+    show_error: bool,
+    include: bool,
+    fail: bool,
+    url: Option<String>,
+}
+
+/// Parses curl's command line; an unknown option is curl's error (stderr, status).
+fn options(args: &[String]) -> Result<Opts, (Vec<u8>, i32)> {
+    let mut o = Opts {
+        silent: false,
+        show_error: false,
+        include: false,
+        fail: false,
+        url: None,
+    };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
         match a.as_str() {
-            "-s" | "--silent" => silent = true,
-            "-S" | "--show-error" => show_error = true,
-            "-i" | "--include" => include = true,
-            "-f" | "--fail" => fail = true,
+            "-s" | "--silent" => o.silent = true,
+            "-S" | "--show-error" => o.show_error = true,
+            "-i" | "--include" => o.include = true,
+            "-f" | "--fail" => o.fail = true,
             "-L" | "--location" | "-k" | "--insecure" | "-v" | "--verbose" => {}
             "-m" | "--max-time" | "--connect-timeout" | "-H" | "--header" => i += 1,
             s if s.starts_with('-')
@@ -33,18 +39,50 @@ pub fn curl(
                 && !s.starts_with("--")
                 && s[1..].chars().all(|c| "sSifLkv".contains(c)) =>
             {
-                silent |= s.contains('s');
-                show_error |= s.contains('S');
-                include |= s.contains('i');
-                fail |= s.contains('f');
+                o.silent |= s.contains('s');
+                o.show_error |= s.contains('S');
+                o.include |= s.contains('i');
+                o.fail |= s.contains('f');
             }
             s if s.starts_with('-') => {
-                return (vec![], format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n").into_bytes(), 2);
+                return Err((format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n").into_bytes(), 2));
             }
-            s => url = Some(s.to_string()),
+            s => o.url = Some(s.to_string()),
         }
         i += 1;
     }
+    Ok(o)
+}
+
+/// What curl says when it cannot write the body (the reader of its output pipe has gone; curl
+/// ignores SIGPIPE): error 23, on stderr unless `-s` without `-S`.
+pub fn write_failed(args: &[String]) -> (Vec<u8>, i32) {
+    let quiet = options(args).is_ok_and(|o| o.silent && !o.show_error);
+    let msg: &[u8] = if quiet {
+        b""
+    } else {
+        b"curl: (23) Failed writing body\n"
+    };
+    (msg.to_vec(), 23)
+}
+
+/// What curl printed: (stdout, stderr, exit status).
+pub fn curl(
+    world: &mut World,
+    namespace: &str,
+    args: &[String],
+    localhost: Option<&str>,
+) -> (Vec<u8>, Vec<u8>, i32) {
+    let Opts {
+        silent,
+        show_error,
+        include,
+        fail,
+        url,
+    } = match options(args) {
+        Ok(o) => o,
+        Err((stderr, status)) => return (vec![], stderr, status),
+    };
     let Some(url) = url else {
         return (vec![], b"curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n".to_vec(), 2);
     };

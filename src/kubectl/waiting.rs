@@ -22,6 +22,8 @@ pub enum End {
     Interrupted,
     /// The command's own bound passed with no `--timeout` (scripts, labs, grading).
     Stopped(Millis),
+    /// The reader of the output pipe has gone: killed by SIGPIPE, silently.
+    BrokenPipe,
 }
 
 impl End {
@@ -32,6 +34,10 @@ impl End {
             End::Interrupted => Failure::Exit {
                 text: "\n".into(),
                 status: 130,
+            },
+            End::BrokenPipe => Failure::Exit {
+                text: String::new(),
+                status: 141,
             },
             End::Stopped(after) => Failure::Exit {
                 text: format!(
@@ -69,6 +75,9 @@ impl Wait {
         ctx.flush();
         if ctx.interrupted() {
             return Err(End::Interrupted);
+        }
+        if ctx.waits.broken {
+            return Err(End::BrokenPipe);
         }
         if ctx.world.step(self.horizon) {
             return Ok(());

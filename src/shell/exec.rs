@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::ast::*;
 use super::builtins;
+use super::pipe::{self, Pipe};
 use super::state::ShellState;
 use super::{Call, Host, Limits, Terminal};
 
@@ -32,6 +33,8 @@ pub(crate) enum Stop {
     /// `break` / `continue` (levels).
     Break(u32),
     Continue(u32),
+    /// A write into this pipe found its reader gone (SIGPIPE): the writing stage ends, 141.
+    Pipe(BufId),
 }
 
 /// Everything one input writes: the terminal's stdout and stderr, captures (`$(...)`, pipes,
@@ -42,6 +45,8 @@ pub(crate) struct Streams {
     pub(crate) combined: Vec<u8>,
     /// Shows terminal output as it is written (the interactive prompt).
     pub(crate) terminal: Option<Terminal>,
+    /// Pipes whose reader stops early (see [`pipe`]), by buffer.
+    pipes: Vec<(BufId, Pipe)>,
     written: usize,
     cap: usize,
     truncated: bool,
@@ -53,16 +58,24 @@ impl Streams {
             bufs: vec![Vec::new(), Vec::new()],
             combined: Vec::new(),
             terminal: None,
+            pipes: Vec::new(),
             written: 0,
             cap,
             truncated: false,
         }
     }
 
-    /// Writes to a buffer, within the output cap.
-    pub(crate) fn write(&mut self, id: BufId, data: &[u8]) {
+    /// Writes to a buffer, within the output cap; false when `id` is a pipe whose reader has
+    /// gone (nothing is written).
+    pub(crate) fn write(&mut self, id: BufId, data: &[u8]) -> bool {
         if id == NULL || data.is_empty() {
-            return;
+            return true;
+        }
+        if let Some((_, p)) = self.pipes.iter_mut().find(|(b, _)| *b == id) {
+            if p.closed() {
+                return false;
+            }
+            p.wrote(data);
         }
         let room = self.cap.saturating_sub(self.written);
         let data = if data.len() > room {
@@ -81,6 +94,7 @@ impl Streams {
         if id == STDOUT || id == STDERR {
             self.show(data);
         }
+        true
     }
 
     fn show(&mut self, data: &[u8]) {
@@ -127,9 +141,18 @@ impl<'a> Exec<'a> {
         }
     }
 
-    /// Writes to a buffer, within the output cap.
+    /// Writes to a buffer, within the output cap. A write into a pipe whose reader has gone
+    /// stops the writing stage (SIGPIPE).
     pub(crate) fn write(&mut self, id: BufId, data: &[u8]) {
-        self.io.write(id, data);
+        if !self.io.write(id, data) {
+            self.broken_pipe(id);
+        }
+    }
+
+    fn broken_pipe(&mut self, id: BufId) {
+        if self.stop.is_none() {
+            self.stop = Some(Stop::Pipe(id));
+        }
     }
 
     pub(crate) fn error(&mut self, fds: Fds, msg: &str) {
@@ -188,6 +211,14 @@ impl<'a> Exec<'a> {
         let mut status = 0;
         let n = p.commands.len();
         for (i, c) in p.commands.iter().enumerate() {
+            if self.stop == Some(Stop::Abort) && i > 0 && !self.interrupted() && streams(c) {
+                // A writer stopped by a limit: a reader that prints as it reads (`head`,
+                // `grep`) would already have printed what it was given.
+                self.stop = None;
+                let _ = self.run_command(c, &input, fds, true);
+                self.stop = Some(Stop::Abort);
+                break;
+            }
             if self.stop.is_some() {
                 break;
             }
@@ -195,6 +226,9 @@ impl<'a> Exec<'a> {
                 status = self.run_command(c, &input, fds, n > 1);
             } else {
                 let buf = self.new_buf();
+                if let Some(need) = reader_need(&p.commands[i + 1]) {
+                    self.io.pipes.push((buf, Pipe::new(need)));
+                }
                 status = self.run_command(
                     c,
                     &input,
@@ -204,6 +238,11 @@ impl<'a> Exec<'a> {
                     },
                     true,
                 );
+                self.io.pipes.retain(|(b, _)| *b != buf);
+                if self.stop == Some(Stop::Pipe(buf)) {
+                    self.stop = None;
+                    status = 141;
+                }
                 input = self.take_buf(buf);
             }
         }
@@ -428,9 +467,18 @@ impl<'a> Exec<'a> {
             return 130;
         }
         if let Some(status) = builtins::run(self, argv, stdin, fds) {
+            // A broken pipe kills the process that wrote: the shell itself for bash's own
+            // builtins (ending the pipeline stage), only the command for the programs the other
+            // builtins stand for (`cat`, `grep`, ...).
+            if matches!(self.stop, Some(Stop::Pipe(_))) && !pipe::in_bash(&argv[0]) {
+                self.stop = None;
+                return 141;
+            }
             return status;
         }
         let io = &mut self.io;
+        // A host program learns of a broken pipe from its sink and decides its own status
+        // (kubectl dies of SIGPIPE, curl fails with error 23); the shell goes on.
         let status = self.host.exec(Call {
             argv,
             stdin,
@@ -586,5 +634,40 @@ pub(crate) fn human_ms(ms: u64) -> String {
         format!("{}m", s / 60)
     } else {
         format!("{s}s")
+    }
+}
+
+/// Whether a pipeline stage is a filter that prints as it reads (rather than at the end of its
+/// input, as `sort`, `wc` and `tail` do).
+fn streams(c: &Command) -> bool {
+    matches!(plain_words(c).as_deref(), Some([name, ..])
+        if matches!(name.as_str(), "head" | "grep" | "cat" | "sed" | "cut" | "tr" | "tee"))
+}
+
+/// A simple command's words when they are plain text (nothing to expand).
+fn plain_words(c: &Command) -> Option<Vec<String>> {
+    let Command::Simple(s) = c else {
+        return None;
+    };
+    let mut argv = Vec::with_capacity(s.words.len());
+    for w in &s.words {
+        let mut word = String::new();
+        for part in &w.0 {
+            match part {
+                Part::Literal(t) | Part::Quoted(t) => word.push_str(t),
+                _ => return None,
+            }
+        }
+        argv.push(word);
+    }
+    Some(argv)
+}
+
+/// What the next stage of a pipeline reads before it exits, when its command line is plain
+/// words (nothing to expand, so looking at it now changes nothing).
+fn reader_need(c: &Command) -> Option<pipe::Need> {
+    match c {
+        Command::Simple(s) if s.redirects.is_empty() => pipe::need(&plain_words(c)?),
+        _ => None,
     }
 }

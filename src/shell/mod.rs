@@ -9,6 +9,7 @@ pub mod escape;
 pub mod exec;
 mod expand;
 pub mod parse;
+mod pipe;
 pub mod state;
 pub mod vfs;
 
@@ -21,8 +22,9 @@ pub use parse::{ParseError, incomplete};
 pub use state::ShellState;
 pub use vfs::Vfs;
 
-/// Where a program's output goes as it is written: (is stderr, bytes).
-pub type Sink<'a> = &'a mut dyn FnMut(bool, &[u8]);
+/// Where a program's output goes as it is written: (is stderr, bytes). It answers false when
+/// the write went nowhere because the reader of a pipe has gone (SIGPIPE): the program stops.
+pub type Sink<'a> = &'a mut dyn FnMut(bool, &[u8]) -> bool;
 
 /// What shows bytes on a terminal.
 pub type Show = dyn Fn(&[u8]);

@@ -53,7 +53,11 @@ impl Host for WorldHost<'_> {
                 let ns = self.config.namespace.clone();
                 let (stdout, stderr, status) =
                     crate::kubectl::curl::curl(self.world, &ns, &argv[1..], None);
-                out(false, &stdout);
+                if !out(false, &stdout) {
+                    let (msg, status) = crate::kubectl::curl::write_failed(&argv[1..]);
+                    out(true, &msg);
+                    return Some(status);
+                }
                 out(true, &stderr);
                 return Some(status);
             }
@@ -78,11 +82,13 @@ impl Host for WorldHost<'_> {
                 live: Some(out),
                 interrupt,
                 interactive: self.host_editor,
+                broken: false,
             },
         };
         let status = crate::frontend::run(&mut ctx, &argv);
         ctx.flush();
-        Some(status)
+        // kubectl is killed by SIGPIPE when a write finds the reader of its pipe gone.
+        Some(if ctx.waits.broken { 141 } else { status })
     }
 
     fn sleep(&mut self, millis: u64) -> bool {
