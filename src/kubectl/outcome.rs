@@ -36,6 +36,7 @@ impl Failure {
         match self {
             Failure::Api(e) => match e.reason {
                 Reason::Invalid => format!("{}\n", e.message),
+                Reason::KubelabLimit => format!("error: {}\n", e.message),
                 _ => format!("Error from server ({}): {}\n", e.reason.as_str(), e.message),
             },
             Failure::Message(m) => {

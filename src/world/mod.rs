@@ -9,6 +9,7 @@
 pub mod admission;
 pub mod api;
 pub mod audit;
+pub mod budget;
 pub mod clock;
 pub mod controllers;
 pub mod default_world;
@@ -117,6 +118,8 @@ pub struct World {
     event_order: VecDeque<(String, String)>,
     lb_counter: BTreeMap<String, usize>,
     controller_marks: BTreeMap<&'static str, (u64, u64)>,
+    /// What users' objects weigh (kubelab's bounds on the world's size).
+    pub(crate) budget: budget::Budget,
     /// What the ReplicaSet controller works out of each pod, by object identity.
     pub(crate) pod_facts: controllers::replicaset::PodFactsMemo,
     /// The nodes the kubelets last looked at all pods for (a new node means a full look).
@@ -142,6 +145,7 @@ impl World {
             settle_on_write: true,
             stats: Stats::default(),
             audit: Vec::new(),
+            budget: budget::Budget::default(),
             actor: Actor::default(),
             event_seq: 0,
             ip_seq: BTreeMap::new(),

@@ -74,9 +74,13 @@ impl World {
     /// Creates an object (POST). `dry_run` runs everything but the write.
     pub fn create(&mut self, obj: Value, dry_run: bool) -> Result<Value, ApiError> {
         let kind = self.kind_of(&obj)?;
-        let result = self
-            .create_inner(kind, obj, dry_run)
-            .map(Rc::unwrap_or_clone);
+        let result = self.within_budget(&obj, None).and_then(|weight| {
+            let created = self.create_inner(kind, obj, dry_run)?;
+            if !dry_run {
+                self.budget.record(meta::uid(&created), weight);
+            }
+            Ok(Rc::unwrap_or_clone(created))
+        });
         let (ns, name) = match &result {
             Ok(o) => (meta::namespace(o).to_string(), meta::name(o).to_string()),
             Err(_) => (String::new(), String::new()),
@@ -257,7 +261,21 @@ impl World {
     /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
     pub fn update(&mut self, obj: Value, dry_run: bool) -> Result<Value, ApiError> {
         let kind = self.kind_of(&obj)?;
-        let r = self.update_inner(kind, obj, dry_run);
+        let ns = match meta::namespace(&obj) {
+            "" if kind.namespaced => "default",
+            n => n,
+        };
+        let uid = self
+            .store
+            .get(kind, ns, meta::name(&obj))
+            .map(|o| meta::uid(o).to_string());
+        let r = self.within_budget(&obj, uid.as_deref()).and_then(|weight| {
+            let updated = self.update_inner(kind, obj, dry_run)?;
+            if !dry_run {
+                self.budget.record(meta::uid(&updated), weight);
+            }
+            Ok(updated)
+        });
         let (ns, name) = match &r {
             Ok(o) => (meta::namespace(o).to_string(), meta::name(o).to_string()),
             Err(_) => (String::new(), String::new()),
@@ -291,6 +309,7 @@ impl World {
             .get(kind, &ns, &name)
             .cloned()
             .ok_or_else(|| ApiError::not_found(kind, &name))?;
+
         if let Some(rv) = meta::str_at(&obj, &["metadata", "resourceVersion"])
             && Some(rv) != meta::str_at(&old, &["metadata", "resourceVersion"])
         {
@@ -402,6 +421,15 @@ impl World {
             }
             None => false,
         }
+    }
+
+    /// Checks a user write against kubelab's bounds on the world's size ([`super::budget`]);
+    /// the object's weight.
+    fn within_budget(&mut self, obj: &Value, uid: Option<&str>) -> Result<usize, ApiError> {
+        let events = kinds::by_kind("Event").map_or(0, |k| self.store.count(k));
+        let objects = self.store.len() - events;
+        let store = &self.store;
+        self.budget.check(obj, uid, objects, |u| store.has_uid(u))
     }
 
     /// An internal creation by a controller (pods of a ReplicaSet, ReplicaSets of a Deployment):
@@ -621,6 +649,7 @@ fn code_of(r: &Result<Value, ApiError>) -> u16 {
             Forbidden => 403,
             MethodNotAllowed => 405,
             InternalError => 500,
+            KubelabLimit => 429,
         },
     }
 }

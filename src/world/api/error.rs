@@ -22,6 +22,9 @@ pub enum Reason {
     MethodNotAllowed,
     /// 500.
     InternalError,
+    /// Not an API server's answer: one of kubelab's own bounds on the simulated cluster (its
+    /// message says so plainly and is printed as `error: <message>`).
+    KubelabLimit,
 }
 
 impl Reason {
@@ -36,6 +39,7 @@ impl Reason {
             Reason::Forbidden => "Forbidden",
             Reason::MethodNotAllowed => "MethodNotAllowed",
             Reason::InternalError => "InternalError",
+            Reason::KubelabLimit => "KubelabLimit",
         }
     }
 }
@@ -121,6 +125,15 @@ impl ApiError {
     pub fn forbidden(message: impl Into<String>) -> Self {
         ApiError {
             reason: Reason::Forbidden,
+            message: message.into(),
+            causes: vec![],
+        }
+    }
+
+    /// One of kubelab's own bounds was reached (`kubelab: ...`).
+    pub fn kubelab_limit(message: impl Into<String>) -> Self {
+        ApiError {
+            reason: Reason::KubelabLimit,
             message: message.into(),
             causes: vec![],
         }

@@ -168,6 +168,16 @@ impl Store {
         self.slots(kind, Some(ns)).cloned().collect()
     }
 
+    /// Number of objects stored.
+    pub fn len(&self) -> usize {
+        self.uids.len()
+    }
+
+    /// Whether nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.uids.is_empty()
+    }
+
     /// Number of objects of a kind.
     pub fn count(&self, kind: &KindInfo) -> usize {
         self.resources
