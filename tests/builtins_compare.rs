@@ -351,6 +351,7 @@ fn files_and_tests_match_coreutils_and_bash() {
         "rm -x",
         "mkdir d; touch d/f; rm -rv d",
         "mkdir -p e; rm -dv e; rm -d abc",
+        "mkdir a; cp -r a a/b; mv a a/b; cp -r a a",
         "echo ab | sed 's/[/]/x/'",
         "echo a/b | sed 's/[/]/x/'",
         "[ ! ! ! 1 -eq 1 ]; echo $?",

@@ -333,15 +333,16 @@ pub(super) fn cp_mv(x: &mut Exec<'_>, cmd: &str, args: &[String]) -> Out {
             dst_path.clone()
         };
         if x.state.vfs.is_dir(&sp) && target.starts_with(&format!("{sp}/")) {
-            let verb = if cmd == "mv" { "move" } else { "copy" };
-            err.push_str(&format!(
-                "{cmd}: cannot {verb} a directory, '{s}', into itself, '{}'\n",
-                if into_dir {
-                    format!("{}/{}", dst[0].trim_end_matches('/'), file_name(&sp))
-                } else {
-                    dst[0].clone()
-                }
-            ));
+            let shown = if into_dir {
+                format!("{}/{}", dst[0].trim_end_matches('/'), file_name(&sp))
+            } else {
+                dst[0].clone()
+            };
+            err.push_str(&if cmd == "mv" {
+                format!("mv: cannot move '{s}' to a subdirectory of itself, '{shown}'\n")
+            } else {
+                format!("cp: cannot copy a directory, '{s}', into itself, '{shown}'\n")
+            });
             continue;
         }
         let r = if cmd == "mv" {

@@ -280,11 +280,10 @@ impl Translator {
 
     /// Whether a BRE `$` just read closes an expression.
     fn at_expression_end(&self) -> bool {
-        match (self.peek(0), self.peek(1)) {
-            (None, _) => true,
-            (Some('\\'), Some(')' | '|')) => true,
-            _ => false,
-        }
+        matches!(
+            (self.peek(0), self.peek(1)),
+            (None, _) | (Some('\\'), Some(')' | '|'))
+        )
     }
 
     fn open_group(&mut self) {

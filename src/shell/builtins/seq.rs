@@ -325,7 +325,7 @@ fn general(v: f64) -> String {
         .next()
         .and_then(|x| x.parse().ok())
         .unwrap_or(0);
-    let s = if !(-4..6).contains(&exp) {
+    if !(-4..6).contains(&exp) {
         let (m, _) = e.split_once('e').unwrap_or((&e, ""));
         let m = if m.contains('.') {
             m.trim_end_matches('0').trim_end_matches('.')
@@ -345,6 +345,5 @@ fn general(v: f64) -> String {
         } else {
             f
         }
-    };
-    s
+    }
 }
