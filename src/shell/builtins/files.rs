@@ -338,6 +338,10 @@ pub(super) fn cp_mv(x: &mut Exec<'_>, cmd: &str, args: &[String]) -> Out {
             } else {
                 dst[0].clone()
             };
+            if cmd == "cp" {
+                // GNU makes the copy's top directory before it finds the loop.
+                let _ = x.state.vfs.mkdir(&target);
+            }
             err.push_str(&if cmd == "mv" {
                 format!("mv: cannot move '{s}' to a subdirectory of itself, '{shown}'\n")
             } else {
