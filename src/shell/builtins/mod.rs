@@ -9,6 +9,7 @@ mod misc;
 mod pattern;
 mod printf;
 mod sed;
+mod sed_options;
 mod sed_script;
 mod seq;
 mod test;
