@@ -1,11 +1,15 @@
 //! The student's virtual workstation files: an in-memory tree rooted at `/`, with the home
-//! directory `/home/student`. Nothing here touches the host's file system. Sizes are capped so a
-//! runaway loop cannot exhaust memory.
+//! directory `/home/student` and the device `/dev/null` (reads as empty, swallows writes).
+//! Nothing here touches the host's file system. Sizes are capped so a runaway loop cannot
+//! exhaust memory.
 
 use std::collections::BTreeMap;
 
 /// The student's home directory.
 pub const HOME: &str = "/home/student";
+
+/// The null device.
+pub const DEV_NULL: &str = "/dev/null";
 
 /// Caps on what the files may hold.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +33,8 @@ impl Default for VfsLimits {
 enum Entry {
     File(Vec<u8>),
     Dir,
+    /// `/dev/null`: empty to read, discards writes, owned by root.
+    Null,
 }
 
 /// A file-system error; `Display` is the C library's message.
@@ -46,6 +52,8 @@ pub enum VfsError {
     NotEmpty,
     /// ENOSPC (kubelab's size cap).
     NoSpace,
+    /// EACCES (what the student may not remove: `/dev/null`).
+    PermissionDenied,
 }
 
 impl std::fmt::Display for VfsError {
@@ -57,6 +65,7 @@ impl std::fmt::Display for VfsError {
             VfsError::Exists => "File exists",
             VfsError::NotEmpty => "Directory not empty",
             VfsError::NoSpace => "No space left on device",
+            VfsError::PermissionDenied => "Permission denied",
         })
     }
 }
@@ -119,9 +128,10 @@ impl Vfs {
             bytes: 0,
             limits: VfsLimits::default(),
         };
-        for d in ["/", "/tmp", "/home", HOME] {
+        for d in ["/", "/dev", "/tmp", "/home", HOME] {
             v.entries.insert(d.to_string(), Entry::Dir);
         }
+        v.entries.insert(DEV_NULL.to_string(), Entry::Null);
         v
     }
 
@@ -136,6 +146,25 @@ impl Vfs {
         self.entries.contains_key(path)
     }
 
+    /// Whether `path` is a regular file.
+    pub fn is_file(&self, path: &str) -> bool {
+        matches!(self.entries.get(path), Some(Entry::File(_)))
+    }
+
+    /// Whether `path` is a device (`/dev/null`).
+    pub fn is_device(&self, path: &str) -> bool {
+        matches!(self.entries.get(path), Some(Entry::Null))
+    }
+
+    /// Whether removing or moving `path` would take a device with it (EACCES for the student).
+    fn holds_device(&self, path: &str) -> bool {
+        path == "/"
+            || DEV_NULL == path
+            || DEV_NULL
+                .strip_prefix(path)
+                .is_some_and(|r| r.starts_with('/'))
+    }
+
     /// Whether `path` is a directory.
     pub fn is_dir(&self, path: &str) -> bool {
         matches!(self.entries.get(path), Some(Entry::Dir))
@@ -145,6 +174,7 @@ impl Vfs {
     pub fn read(&self, path: &str) -> Result<&[u8], VfsError> {
         match self.entries.get(path) {
             Some(Entry::File(b)) => Ok(b),
+            Some(Entry::Null) => Ok(&[]),
             Some(Entry::Dir) => Err(VfsError::IsDir),
             None => Err(VfsError::NotFound),
         }
@@ -153,7 +183,7 @@ impl Vfs {
     fn check_parent(&self, path: &str) -> Result<(), VfsError> {
         match self.entries.get(&parent(path)) {
             Some(Entry::Dir) => Ok(()),
-            Some(Entry::File(_)) => Err(VfsError::NotDir),
+            Some(Entry::File(_) | Entry::Null) => Err(VfsError::NotDir),
             None => Err(VfsError::NotFound),
         }
     }
@@ -162,6 +192,7 @@ impl Vfs {
     pub fn write(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), VfsError> {
         self.check_parent(path)?;
         let old = match self.entries.get(path) {
+            Some(Entry::Null) => return Ok(()),
             Some(Entry::Dir) => return Err(VfsError::IsDir),
             Some(Entry::File(b)) => b.len(),
             None => {
@@ -187,7 +218,7 @@ impl Vfs {
                 }
                 b.extend_from_slice(data);
             }
-            Entry::Dir => return Err(VfsError::IsDir),
+            Entry::Dir | Entry::Null => return Err(VfsError::IsDir),
         }
         Ok(())
     }
@@ -205,26 +236,32 @@ impl Vfs {
         Ok(())
     }
 
-    /// Creates a directory and its missing parents.
+    /// Creates a directory and its missing parents (a loop: paths may be deep).
     pub fn mkdir_all(&mut self, path: &str) -> Result<(), VfsError> {
-        if self.is_dir(path) {
-            return Ok(());
+        let mut missing = Vec::new();
+        let mut p = path.to_string();
+        while !self.is_dir(&p) {
+            if self.exists(&p) {
+                return Err(if missing.is_empty() {
+                    VfsError::Exists
+                } else {
+                    VfsError::NotDir
+                });
+            }
+            let up = parent(&p);
+            missing.push(std::mem::replace(&mut p, up));
         }
-        if self.exists(path) {
-            return Err(VfsError::Exists);
+        for d in missing.into_iter().rev() {
+            self.mkdir(&d)?;
         }
-        let p = parent(path);
-        if p != path {
-            self.mkdir_all(&p)?;
-        }
-        self.mkdir(path)
+        Ok(())
     }
 
     /// The names in a directory, sorted.
     pub fn read_dir(&self, path: &str) -> Result<Vec<String>, VfsError> {
         match self.entries.get(path) {
             Some(Entry::Dir) => {}
-            Some(Entry::File(_)) => return Err(VfsError::NotDir),
+            Some(Entry::File(_) | Entry::Null) => return Err(VfsError::NotDir),
             None => return Err(VfsError::NotFound),
         }
         let prefix = if path == "/" {
@@ -249,6 +286,7 @@ impl Vfs {
                 self.entries.remove(path);
                 Ok(())
             }
+            Some(Entry::Null) => Err(VfsError::PermissionDenied),
             Some(Entry::Dir) => Err(VfsError::IsDir),
             None => Err(VfsError::NotFound),
         }
@@ -275,6 +313,9 @@ impl Vfs {
         if !self.exists(path) {
             return Err(VfsError::NotFound);
         }
+        if self.holds_device(path) {
+            return Err(VfsError::PermissionDenied);
+        }
         let prefix = format!("{path}/");
         let doomed: Vec<String> = self
             .entries
@@ -294,6 +335,9 @@ impl Vfs {
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), VfsError> {
         if !self.exists(from) {
             return Err(VfsError::NotFound);
+        }
+        if self.holds_device(from) || self.is_device(to) {
+            return Err(VfsError::PermissionDenied);
         }
         self.check_parent(to)?;
         let prefix = format!("{from}/");
@@ -333,5 +377,22 @@ mod tests {
         assert_eq!(normalize("/home/student", "../x/./y"), "/home/x/y");
         v.remove_all("/home/student/d").unwrap();
         assert_eq!(v.read_dir(HOME).unwrap(), vec!["a.yaml"]);
+    }
+
+    #[test]
+    fn dev_null_reads_empty_and_swallows_writes() {
+        let mut v = Vfs::new();
+        assert_eq!(v.read(DEV_NULL).unwrap(), b"");
+        v.write(DEV_NULL, b"gone", true).unwrap();
+        assert_eq!(v.read(DEV_NULL).unwrap(), b"");
+        assert!(v.exists(DEV_NULL) && !v.is_file(DEV_NULL) && !v.is_dir(DEV_NULL));
+        assert_eq!(v.read_dir("/dev").unwrap(), vec!["null"]);
+        assert_eq!(v.remove_file(DEV_NULL), Err(VfsError::PermissionDenied));
+        assert_eq!(v.remove_all("/dev"), Err(VfsError::PermissionDenied));
+        assert_eq!(
+            v.rename(DEV_NULL, "/tmp/n"),
+            Err(VfsError::PermissionDenied)
+        );
+        assert_eq!(v.write("/dev/null/x", b"", false), Err(VfsError::NotDir));
     }
 }

@@ -53,6 +53,8 @@ pub(super) fn ls(x: &mut Exec<'_>, args: &[String], err: crate::shell::exec::Buf
         }
         if x.state.vfs.is_dir(path) {
             format!("drwxr-xr-x 2 student student 4096 Mar  3 09:00 {name}\n")
+        } else if x.state.vfs.is_device(path) {
+            format!("crw-rw-rw- 1 root root 1, 3 Mar  3 09:00 {name}\n")
         } else {
             let size = x.state.vfs.read(path).map(|b| b.len()).unwrap_or(0);
             format!("-rw-r--r-- 1 student student {size} Mar  3 09:00 {name}\n")
@@ -123,21 +125,117 @@ pub(super) fn mkdir(x: &mut Exec<'_>, args: &[String]) -> Out {
 }
 
 pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
-    let (flags, names) = split_flags(args);
-    let force = flags.contains('f');
-    let recursive = flags.contains('r') || flags.contains('R');
+    const TRY: &str = "Try 'rm --help' for more information.\n";
+    let (mut force, mut recursive, mut dirs, mut verbose) = (false, false, false, false);
+    let mut preserve_root = true;
+    let mut names = Vec::new();
+    let mut options_done = false;
+    for a in args {
+        if options_done || a == "-" || !a.starts_with('-') {
+            names.push(a.clone());
+            continue;
+        }
+        match a.as_str() {
+            "--" => options_done = true,
+            "--force" => force = true,
+            "--recursive" => recursive = true,
+            "--dir" => dirs = true,
+            "--verbose" => verbose = true,
+            "--preserve-root" | "--preserve-root=all" => preserve_root = true,
+            "--no-preserve-root" => preserve_root = false,
+            "--interactive" | "--one-file-system" => {
+                return Out::err(format!("kubelab: rm: {a} is not supported\n"), 1);
+            }
+            s if s.starts_with("--") => {
+                return Out::err(format!("rm: unrecognized option '{s}'\n{TRY}"), 1);
+            }
+            s => {
+                for c in s[1..].chars() {
+                    match c {
+                        'f' => force = true,
+                        'r' | 'R' => recursive = true,
+                        'd' => dirs = true,
+                        'v' => verbose = true,
+                        'i' | 'I' => {
+                            return Out::err(
+                                format!(
+                                    "kubelab: rm: -{c} (asking before removing) is not supported\n"
+                                ),
+                                1,
+                            );
+                        }
+                        other => {
+                            return Out::err(format!("rm: invalid option -- '{other}'\n{TRY}"), 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
     if names.is_empty() && !force {
-        return Out::err(
-            "rm: missing operand\nTry 'rm --help' for more information.\n",
-            1,
-        );
+        return Out::err(format!("rm: missing operand\n{TRY}"), 1);
     }
     let mut err = String::new();
+    let mut out = String::new();
     for n in &names {
         let p = x.state.resolve(n);
-        let r = if x.state.vfs.is_dir(&p) {
+        if n.is_empty() || !x.state.vfs.exists(&p) {
+            if !force {
+                err.push_str(&format!(
+                    "rm: cannot remove '{n}': No such file or directory\n"
+                ));
+            }
+            continue;
+        }
+        let last = n.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let non_empty_dir = x.state.vfs.read_dir(&p).is_ok_and(|e| !e.is_empty());
+        if dirs && !recursive && non_empty_dir {
+            err.push_str(&format!("rm: cannot remove '{n}': Directory not empty\n"));
+            continue;
+        }
+        if (recursive || dirs)
+            && (last == "." || last == "..")
+            && !n.trim_end_matches('/').is_empty()
+        {
+            err.push_str(&format!(
+                "rm: refusing to remove '.' or '..' directory: skipping '{n}'\n"
+            ));
+            continue;
+        }
+        if recursive && p == "/" {
+            if !preserve_root {
+                err.push_str("kubelab: rm: --no-preserve-root is not supported\n");
+                continue;
+            }
+            let same = if n == "/" {
+                String::new()
+            } else {
+                " (same as '/')".to_string()
+            };
+            err.push_str(&format!(
+                "rm: it is dangerous to operate recursively on '{n}'{same}\nrm: use --no-preserve-root to override this failsafe\n"
+            ));
+            continue;
+        }
+        let is_dir = x.state.vfs.is_dir(&p);
+        let r = if is_dir {
             if recursive {
-                x.state.vfs.remove_all(&p)
+                let removed = if verbose {
+                    removal_order(x, &p, n)
+                } else {
+                    vec![]
+                };
+                let r = x.state.vfs.remove_all(&p);
+                if r.is_ok() {
+                    for (shown, dir) in removed {
+                        let kind = if dir { "directory " } else { "" };
+                        out.push_str(&format!("removed {kind}'{shown}'\n"));
+                    }
+                    continue;
+                }
+                r
+            } else if dirs {
+                x.state.vfs.remove_dir(&p)
             } else {
                 Err(VfsError::IsDir)
             }
@@ -147,14 +245,48 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
         match r {
             Err(VfsError::NotFound) if force => {}
             Err(e) => err.push_str(&format!("rm: cannot remove '{n}': {e}\n")),
+            Ok(()) if verbose => out.push_str(&format!(
+                "removed {}'{n}'\n",
+                if is_dir { "directory " } else { "" }
+            )),
             Ok(()) => {}
         }
     }
     Out {
-        stdout: vec![],
+        stdout: out.into_bytes(),
         status: if err.is_empty() { 0 } else { 1 },
         stderr: err.into_bytes(),
     }
+}
+
+/// What `rm -rv` reports for a tree, children first (names as the student wrote the root).
+fn removal_order(x: &Exec<'_>, path: &str, shown: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    // (path, shown, children listed yet): a stack, so deep trees cost no recursion.
+    let mut stack = vec![(path.to_string(), shown.to_string(), false)];
+    while let Some((p, s, listed)) = stack.pop() {
+        if listed || !x.state.vfs.is_dir(&p) {
+            let dir = x.state.vfs.is_dir(&p);
+            out.push((s, dir));
+            continue;
+        }
+        stack.push((p.clone(), s.clone(), true));
+        for e in x
+            .state
+            .vfs
+            .read_dir(&p)
+            .unwrap_or_default()
+            .into_iter()
+            .rev()
+        {
+            stack.push((
+                format!("{}/{e}", p.trim_end_matches('/')),
+                format!("{}/{e}", s.trim_end_matches('/')),
+                false,
+            ));
+        }
+    }
+    out
 }
 
 pub(super) fn rmdir(x: &mut Exec<'_>, args: &[String]) -> Out {
@@ -200,6 +332,23 @@ pub(super) fn cp_mv(x: &mut Exec<'_>, cmd: &str, args: &[String]) -> Out {
         } else {
             dst_path.clone()
         };
+        if x.state.vfs.is_dir(&sp) && target.starts_with(&format!("{sp}/")) {
+            let shown = if into_dir {
+                format!("{}/{}", dst[0].trim_end_matches('/'), file_name(&sp))
+            } else {
+                dst[0].clone()
+            };
+            if cmd == "cp" {
+                // GNU makes the copy's top directory before it finds the loop.
+                let _ = x.state.vfs.mkdir(&target);
+            }
+            err.push_str(&if cmd == "mv" {
+                format!("mv: cannot move '{s}' to a subdirectory of itself, '{shown}'\n")
+            } else {
+                format!("cp: cannot copy a directory, '{s}', into itself, '{shown}'\n")
+            });
+            continue;
+        }
         let r = if cmd == "mv" {
             x.state.vfs.rename(&sp, &target)
         } else if x.state.vfs.is_dir(&sp) {
@@ -227,11 +376,14 @@ pub(super) fn cp_mv(x: &mut Exec<'_>, cmd: &str, args: &[String]) -> Out {
 }
 
 fn copy_tree(x: &mut Exec<'_>, from: &str, to: &str) -> Result<(), VfsError> {
-    x.state.vfs.mkdir_all(to)?;
-    for e in x.state.vfs.read_dir(from)? {
-        let (f, t) = (format!("{from}/{e}"), format!("{to}/{e}"));
+    // A work list, so deep trees cost no recursion.
+    let mut todo = vec![(from.to_string(), to.to_string())];
+    while let Some((f, t)) = todo.pop() {
         if x.state.vfs.is_dir(&f) {
-            copy_tree(x, &f, &t)?;
+            x.state.vfs.mkdir_all(&t)?;
+            for e in x.state.vfs.read_dir(&f)? {
+                todo.push((format!("{f}/{e}"), format!("{t}/{e}")));
+            }
         } else {
             let d = x.state.vfs.read(&f)?.to_vec();
             x.state.vfs.write(&t, &d, false)?;

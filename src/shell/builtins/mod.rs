@@ -1,9 +1,18 @@
 //! The shell's own commands. Each family lives in its own file; `run` finds a builtin by name.
 
+mod base64;
 mod files;
+mod grep;
+mod head_tail;
 mod jq;
 mod misc;
+mod pattern;
+mod printf;
 mod sed;
+mod sed_options;
+mod sed_script;
+mod seq;
+mod test;
 mod text;
 
 pub use sed::edit_with_sed;
@@ -63,7 +72,7 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
     let args = &argv[1..];
     let out = match argv[0].as_str() {
         "echo" => misc::echo(args),
-        "printf" => misc::printf(args),
+        "printf" => printf::printf(x, args),
         "true" | ":" => Out::status(0),
         "false" => Out::status(1),
         "sleep" => misc::sleep(x, args),
@@ -75,12 +84,12 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
             Out::status(0)
         }
         "env" => misc::env(x, args, stdin, fds),
-        "test" => misc::test(args, x),
+        "test" => test::test("test", args, x),
         "[" => match args.last().map(String::as_str) {
-            Some("]") => misc::test(&args[..args.len() - 1], x),
+            Some("]") => test::test("[", &args[..args.len() - 1], x),
             _ => Out::err("kubelab: [: missing `]'\n", 2),
         },
-        "seq" => misc::seq(args),
+        "seq" => seq::seq(x, args),
         "date" => misc::date(x, args),
         "clear" => Out::ok("\u{1b}[H\u{1b}[2J\u{1b}[3J"),
         "type" | "which" => misc::type_of(x, &argv[0], args),
@@ -89,15 +98,15 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
         "cat" => text::cat(x, args, stdin),
         "sed" => sed::sed(x, args, stdin),
         "jq" => jq::jq(x, args, stdin),
-        "base64" => text::base64(x, args, stdin),
-        "grep" => text::grep(x, args, stdin),
-        "head" => text::head_tail(x, "head", args, stdin),
-        "tail" => text::head_tail(x, "tail", args, stdin),
+        "base64" => base64::base64(x, args, stdin),
+        "grep" => grep::grep(x, args, stdin),
+        "head" => head_tail::head_tail(x, "head", args, stdin),
+        "tail" => head_tail::head_tail(x, "tail", args, stdin),
         "wc" => text::wc(x, args, stdin),
         "sort" => text::sort(x, args, stdin),
         "uniq" => text::uniq(x, args, stdin),
         "cut" => text::cut(x, args, stdin),
-        "tr" => text::tr(args, stdin),
+        "tr" => text::tr(x, args, stdin),
         "tee" => text::tee(x, args, stdin),
         "ls" => files::ls(x, args, fds.err),
         "mkdir" => files::mkdir(x, args),
@@ -114,7 +123,17 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
     Some(out.status)
 }
 
-/// Reads the named inputs (`-` or none is stdin); errors as `cmd: name: message`.
+/// The most a command reads from files and its standard input together (the size of all the
+/// workstation's files): what it holds in memory stays bounded however often a file is named.
+pub(crate) const INPUT_BYTES: usize = 64 << 20;
+
+/// Output bytes the input may still write before the executor truncates it: a command that
+/// generates output stops once it has this much (plus one line), so nothing grows past the cap.
+pub(crate) fn room(x: &Exec<'_>) -> usize {
+    x.limits.output_bytes.saturating_sub(x.written)
+}
+
+/// Reads the named inputs (`-`, `/dev/stdin` or none is stdin); errors as `cmd: name: message`.
 pub(crate) fn inputs(
     x: &Exec<'_>,
     cmd: &str,
@@ -122,19 +141,48 @@ pub(crate) fn inputs(
     stdin: &[u8],
     err: &mut String,
 ) -> Vec<(String, Vec<u8>)> {
+    inputs_with(x, cmd, names, stdin, err, |n, e| {
+        format!("{cmd}: {n}: {e}\n")
+    })
+}
+
+/// [`inputs`] with the command's own wording for a file it cannot read.
+pub(crate) fn inputs_with(
+    x: &Exec<'_>,
+    cmd: &str,
+    names: &[String],
+    stdin: &[u8],
+    err: &mut String,
+    cannot_read: impl Fn(&str, crate::shell::vfs::VfsError) -> String,
+) -> Vec<(String, Vec<u8>)> {
     if names.is_empty() {
         return vec![("-".into(), stdin.to_vec())];
     }
     let mut out = Vec::new();
+    let mut total = 0usize;
+    let mut stdin = Some(stdin);
     for n in names {
-        if n == "-" {
-            out.push((n.clone(), stdin.to_vec()));
-            continue;
+        let data = if n == "-" || n == "/dev/stdin" {
+            // The first read takes all of it; a second `-` finds it at its end.
+            stdin.take().unwrap_or_default().to_vec()
+        } else {
+            match x.state.read_file(n) {
+                Ok(b) => b,
+                Err(e) => {
+                    err.push_str(&cannot_read(n, e));
+                    continue;
+                }
+            }
+        };
+        total += data.len();
+        if total > INPUT_BYTES {
+            err.push_str(&format!(
+                "kubelab: {cmd}: the inputs add up to more than {} MiB, kubelab's limit for one command\n",
+                INPUT_BYTES >> 20
+            ));
+            break;
         }
-        match x.state.read_file(n) {
-            Ok(b) => out.push((n.clone(), b)),
-            Err(e) => err.push_str(&format!("{cmd}: {n}: {e}\n")),
-        }
+        out.push((n.clone(), data));
     }
     out
 }
