@@ -71,10 +71,14 @@ impl Streams {
         if id == NULL || data.is_empty() {
             return true;
         }
+        let mut data = data;
         if let Some((_, p)) = self.pipes.iter_mut().find(|(b, _)| *b == id) {
             if p.closed() {
                 return false;
             }
+            // This write fits in the pipe; the reader exits once it has read what it takes, and
+            // the rest is read by no one (the next write finds the reader gone).
+            data = &data[..p.takes(data)];
             p.wrote(data);
         }
         let room = self.cap.saturating_sub(self.written);
@@ -95,6 +99,11 @@ impl Streams {
             self.show(data);
         }
         true
+    }
+
+    /// Output bytes the input may still write before it is truncated.
+    pub(crate) fn room(&self) -> usize {
+        self.cap.saturating_sub(self.written)
     }
 
     fn show(&mut self, data: &[u8]) {

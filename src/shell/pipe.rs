@@ -38,7 +38,23 @@ impl Pipe {
         }
     }
 
-    /// Counts a write into the pipe.
+    /// How much of `data`, written next, the reader reads before it exits.
+    pub(crate) fn takes(&self, data: &[u8]) -> usize {
+        match self.need {
+            Need::Lines(n) => {
+                let wanted = n.saturating_sub(self.lines);
+                data.iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'\n')
+                    .nth(wanted.saturating_sub(1) as usize)
+                    .filter(|_| wanted > 0)
+                    .map_or(if wanted == 0 { 0 } else { data.len() }, |(i, _)| i + 1)
+            }
+            Need::Bytes(n) => data.len().min(n.saturating_sub(self.bytes) as usize),
+        }
+    }
+
+    /// Counts a write into the pipe (the part the reader takes).
     pub(crate) fn wrote(&mut self, data: &[u8]) {
         self.bytes += data.len() as u64;
         self.lines += data.iter().filter(|b| **b == b'\n').count() as u64;
@@ -133,7 +149,16 @@ mod tests {
         assert!(!p.closed());
         p.wrote(b"a\n");
         assert!(!p.closed());
-        p.wrote(b"b\nc\n");
+        assert_eq!(p.takes(b"b\nc\n"), 2);
+        p.wrote(b"b\n");
         assert!(p.closed());
+        assert_eq!(p.takes(b"x"), 0);
+        let p = Pipe::new(Need::Lines(3));
+        assert_eq!(p.takes(b"1\n2\n"), 4);
+        assert_eq!(p.takes(b"1\n2\n3\n4\n"), 6);
+        let mut p = Pipe::new(Need::Bytes(3));
+        assert_eq!(p.takes(b"ab"), 2);
+        p.wrote(b"ab");
+        assert_eq!(p.takes(b"cd"), 1);
     }
 }

@@ -130,7 +130,7 @@ pub(crate) const INPUT_BYTES: usize = 64 << 20;
 /// Output bytes the input may still write before the executor truncates it: a command that
 /// generates output stops once it has this much (plus one line), so nothing grows past the cap.
 pub(crate) fn room(x: &Exec<'_>) -> usize {
-    x.limits.output_bytes.saturating_sub(x.written)
+    x.io.room()
 }
 
 /// Reads the named inputs (`-`, `/dev/stdin` or none is stdin); errors as `cmd: name: message`.
