@@ -550,6 +550,8 @@ impl<'a> Exec<'a> {
                 }
             };
             match r.op {
+                // The input as it is (a pipe, a here-document, the session's own).
+                RedirOp::In if target == "/dev/stdin" => {}
                 RedirOp::In => match self.state.read_file(&target) {
                     Ok(b) => input = b,
                     Err(e) => {
