@@ -2,7 +2,7 @@
 //! `kubectl` and `oc` typed at the shell run the front end against the world; `sleep` and waits
 //! move the world's virtual clock. Between two inputs a fixed think time passes.
 
-mod edit;
+pub mod edit;
 mod files;
 mod script;
 
@@ -26,16 +26,16 @@ pub struct Workstation {
     pub shell: Shell,
     /// The kubeconfig (current namespace, user).
     pub config: ClientConfig,
-    /// Whether `kubectl edit` may open the student's own editor on the host (the interactive
-    /// REPL only; scripted sessions, `run` and `grade` never start a host process).
-    pub host_editor: bool,
+    /// `kubectl edit`'s and `vi FILE`'s editor: the student's own on the host at the
+    /// interactive prompt only (see [`edit`]); scripts, `run` and `grade` never start one.
+    pub editor: edit::Editor,
     inputs: u64,
 }
 
 struct WorldHost<'a> {
     world: &'a mut World,
     config: &'a mut ClientConfig,
-    host_editor: bool,
+    editor: &'a mut edit::Editor,
 }
 
 impl Host for WorldHost<'_> {
@@ -47,6 +47,9 @@ impl Host for WorldHost<'_> {
     ) -> Option<ExecOutput> {
         match argv[0].as_str() {
             "kubectl" | "oc" | "k" => {}
+            p if edit::EDITOR_COMMANDS.contains(&p) => {
+                return Some(self.editor.edit_file(argv, shell));
+            }
             "curl" => {
                 let ns = self.config.namespace.clone();
                 let (stdout, stderr, status) =
@@ -66,7 +69,7 @@ impl Host for WorldHost<'_> {
         }
         let mut files = ShellFiles {
             state: shell,
-            host_editor: self.host_editor,
+            editor: self.editor,
         };
         let mut ctx = Ctx {
             world: self.world,
@@ -106,7 +109,7 @@ impl Workstation {
             world,
             shell: Shell::new(Vfs::new()),
             config: ClientConfig::default(),
-            host_editor: false,
+            editor: edit::Editor::default(),
             inputs: 0,
         }
     }
@@ -117,13 +120,13 @@ impl Workstation {
             self.world.advance(THINK_TIME_MS);
         }
         self.inputs += 1;
-        run_on(
+        run_with_editor(
             &mut self.world,
             &mut self.shell,
             &mut self.config,
             input,
             b"",
-            self.host_editor,
+            &mut self.editor,
         )
     }
 
@@ -145,6 +148,22 @@ pub fn run_on(
     input: &str,
     stdin: &[u8],
     host_editor: bool,
+) -> RunOutput {
+    let mut editor = match host_editor {
+        true => edit::Editor::interactive(),
+        false => edit::Editor::default(),
+    };
+    run_with_editor(world, shell, config, input, stdin, &mut editor)
+}
+
+/// [`run_on`] with the workstation's editor.
+fn run_with_editor(
+    world: &mut World,
+    shell: &mut Shell,
+    config: &mut ClientConfig,
+    input: &str,
+    stdin: &[u8],
+    editor: &mut edit::Editor,
 ) -> RunOutput {
     if let Some(mut session) = config.debug_session.take() {
         let mut out = RunOutput::default();
@@ -169,7 +188,7 @@ pub fn run_on(
     let mut host = WorldHost {
         world,
         config,
-        host_editor,
+        editor,
     };
     let mut out = shell.run_with_stdin(input, stdin, &mut host);
     // What the simulation capped or gave up on, said once, after the command's own output.
