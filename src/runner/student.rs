@@ -1,12 +1,70 @@
 //! `kubelab shell LAB`: the student's session on a lab. Besides shell commands it answers
 //! `tasks`, `hint`, `check`, `reset` and (for instructors) `solve`, and keeps the session's
-//! record for `kubelab grade`: every input, and a reset mark where the student reset.
+//! record for `kubelab grade` and `--resume`: every input, and marks ([`Mark`]) where the
+//! student reset, where `solve` ran the reference solution, what the student's own editor
+//! saved, and where a resumed session went on.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use super::grade::RESET_MARK;
 use super::run::format_checks;
 use super::session::{CheckOutcome, LabSession};
 use crate::lab::{Item, Lab};
 use crate::shell::{RunOutput, echo_lines};
+use crate::workstation::edit::{Editor, Outcome};
+use crate::workstation::inputs;
+
+/// Before the commands `solve` ran for a task: `# kubelab: solve task N`.
+pub const SOLVE_MARK: &str = "# kubelab: solve task ";
+/// After the commands `solve` ran.
+pub const SOLVE_END_MARK: &str = "# kubelab: solve end";
+/// Where `kubelab shell --resume` went on with a record (an `exit` before it ended only the
+/// earlier run of the prompt, not the session).
+pub const RESUMED_MARK: &str = "# kubelab: resumed";
+/// The first line of a record.
+pub const RECORD_HEADER: &str = "# kubelab session for ";
+
+/// A record line that is not a command: replaying it runs nothing (and takes no think time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mark {
+    /// The student typed `reset` (and said yes): a fresh lab from here.
+    Reset,
+    /// `solve` ran the reference solution of task N (1-based); the commands follow.
+    Solve(usize),
+    /// The end of the commands `solve` ran.
+    SolveEnd,
+    /// What the student's own editor did in the next input (in order).
+    Editor(Outcome),
+    /// A resumed session goes on from here.
+    Resumed,
+}
+
+impl Mark {
+    /// The mark an input is, if it is one.
+    pub fn parse(input: &str) -> Option<Mark> {
+        let line = input.trim();
+        if !line.starts_with("# kubelab: ") || line.contains('\n') {
+            return None;
+        }
+        match line {
+            RESET_MARK => Some(Mark::Reset),
+            SOLVE_END_MARK => Some(Mark::SolveEnd),
+            RESUMED_MARK => Some(Mark::Resumed),
+            _ => {
+                if let Some(n) = line.strip_prefix(SOLVE_MARK) {
+                    return n.parse().ok().map(Mark::Solve);
+                }
+                Outcome::from_mark(line).map(Mark::Editor)
+            }
+        }
+    }
+}
+
+/// The lab a record was made for (its header), if it has one.
+pub fn record_lab(text: &str) -> Option<&str> {
+    text.lines().next()?.strip_prefix(RECORD_HEADER)
+}
 
 /// The commands the lab shell answers itself.
 pub const META_COMMANDS: &[&str] = &["tasks", "hint", "check", "reset", "solve", "help"];
@@ -17,11 +75,15 @@ pub struct StudentSession {
     pub lab: Lab,
     /// The running session.
     pub session: LabSession,
-    /// Every input, as `kubelab grade` replays it.
+    /// Every input and mark since the start (or the resume), as `kubelab grade` replays it.
     pub record: Vec<String>,
+    /// The record this session resumed, word for word (empty: a new record).
+    resumed: String,
     seed: u64,
     instructor: bool,
     hints_shown: Vec<usize>,
+    /// At the interactive prompt: Ctrl-C's flag (the student's own editor may run).
+    interactive: Option<Arc<AtomicBool>>,
 }
 
 impl StudentSession {
@@ -33,10 +95,70 @@ impl StudentSession {
             lab,
             session,
             record: Vec::new(),
+            resumed: String::new(),
             seed,
             instructor,
             hints_shown,
+            interactive: None,
         })
+    }
+
+    /// Starts the lab and replays a record (as `kubelab grade` does) to restore its world;
+    /// new inputs are recorded after it. Returns the session and the number of commands
+    /// replayed.
+    pub fn resume(
+        lab: Lab,
+        seed: u64,
+        instructor: bool,
+        record: &str,
+    ) -> Result<(StudentSession, usize), String> {
+        let mut s = StudentSession::start(lab, seed, instructor)?;
+        let mut replayed = 0;
+        for input in inputs(record) {
+            match Mark::parse(&input) {
+                Some(Mark::Reset) => s.session = LabSession::start(&s.lab, seed)?,
+                Some(Mark::Editor(o)) => s.session.ws.editor.replay(o),
+                Some(_) => {}
+                None => {
+                    // An `exit` ended that run of the prompt; the session goes on.
+                    s.session.run(&input);
+                    replayed += 1;
+                }
+            }
+        }
+        // Outcomes the record kept but no command took: not for the new inputs.
+        s.session.ws.editor = Editor::default();
+        s.resumed = record.to_string();
+        if !s.resumed.is_empty() && !s.resumed.ends_with('\n') {
+            s.resumed.push('\n');
+        }
+        s.record.push(RESUMED_MARK.into());
+        Ok((s, replayed))
+    }
+
+    /// At the interactive prompt: Ctrl-C sets `interrupt`, and `kubectl edit` or `vi FILE`
+    /// may open the student's own editor. Kept across `reset`.
+    pub fn set_interactive(&mut self, interrupt: Arc<AtomicBool>) {
+        self.interactive = Some(interrupt);
+        self.apply_interactive();
+    }
+
+    fn apply_interactive(&mut self) {
+        if let Some(flag) = &self.interactive {
+            self.session.ws.editor = Editor::interactive();
+            self.session.ws.shell.set_interrupt(flag.clone());
+        }
+    }
+
+    /// Runs one command line and records it, after the marks of what the student's own
+    /// editor did in it.
+    fn run_recorded(&mut self, input: &str) -> RunOutput {
+        let out = self.session.run(input);
+        for o in self.session.ws.editor.take_outcomes() {
+            self.record.push(o.to_mark());
+        }
+        self.record.push(input.trim_end_matches('\n').to_string());
+        out
     }
 
     /// The lab's title and intro, and the task list.
@@ -120,6 +242,7 @@ impl StudentSession {
             "reset" => match LabSession::start(&self.lab, self.seed) {
                 Ok(s) => {
                     self.session = s;
+                    self.apply_interactive();
                     self.record.push(RESET_MARK.into());
                     text("The lab was reset: a fresh cluster and workstation.\n".into())
                 }
@@ -137,29 +260,33 @@ impl StudentSession {
                         _ => None,
                     })
                     .collect();
+                // Recorded between marks: grading replays them (the world is what the
+                // instructor saw) and can tell they were not typed.
+                self.record.push(format!("{SOLVE_MARK}{}", t + 1));
                 for cmd in steps {
                     out.combined.extend(echo_lines(&cmd).as_bytes());
                     out.stdout.extend(echo_lines(&cmd).as_bytes());
-                    self.record.push(cmd.clone());
-                    let r = self.session.run(&cmd);
+                    let r = self.run_recorded(&cmd);
                     out.stdout.extend(&r.stdout);
                     out.stderr.extend(&r.stderr);
                     out.combined.extend(&r.combined);
                     out.status = r.status;
                 }
+                self.record.push(SOLVE_END_MARK.into());
                 out
             }
             "help" => text("Lab commands: tasks (progress), hint (next hint), check (score so far), reset (start over).\nEverything else runs in the workstation shell.\n".into()),
-            _ => {
-                self.record.push(input.trim_end_matches('\n').to_string());
-                self.session.run(input)
-            }
+            _ => self.run_recorded(input),
         }
     }
 
-    /// The record as a session file.
+    /// The record as a session file: the resumed record word for word, then what followed.
     pub fn record_text(&self) -> String {
-        let mut s = format!("# kubelab session for {}\n", self.lab.path);
+        let mut s = if self.resumed.is_empty() {
+            format!("{RECORD_HEADER}{}\n", self.lab.path)
+        } else {
+            self.resumed.clone()
+        };
         for r in &self.record {
             s.push_str(r);
             s.push('\n');
