@@ -60,23 +60,20 @@ fn read_input(rl: &mut Line, prompt: &str, lines: &mut usize) -> Read {
                 return Read::Nothing;
             }
             Err(ReadlineError::Eof) if input.is_empty() => return Read::Leave,
-            Err(ReadlineError::Eof) => {
-                println!();
-                match at_eof(&input, before) {
-                    AtEof::Heredoc { text, warning } => {
-                        eprint!("{warning}");
-                        input = text;
-                        if !incomplete(&input) {
-                            return Read::Input(input);
-                        }
-                    }
-                    AtEof::Run(text) => return Read::Input(text),
-                    AtEof::Error(msg) => {
-                        eprint!("{msg}");
-                        return Read::Nothing;
+            Err(ReadlineError::Eof) => match at_eof(&input, before) {
+                AtEof::Heredoc { text, warning } => {
+                    eprint!("{warning}");
+                    input = text;
+                    if !incomplete(&input) {
+                        return Read::Input(input);
                     }
                 }
-            }
+                AtEof::Run(text) => return Read::Input(text),
+                AtEof::Error(msg) => {
+                    eprint!("{msg}");
+                    return Read::Nothing;
+                }
+            },
             Err(e) => {
                 eprintln!("kubelab shell: cannot read the terminal: {e}");
                 return Read::Leave;

@@ -28,6 +28,8 @@ pub const RECORD_HEADER: &str = "# kubelab session for ";
 /// A record line that is not a command: replaying it runs nothing (and takes no think time).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mark {
+    /// The record's first line, [`RECORD_HEADER`] and the lab's path.
+    Header,
     /// The student typed `reset` (and said yes): a fresh lab from here.
     Reset,
     /// `solve` ran the reference solution of task N (1-based); the commands follow.
@@ -44,7 +46,13 @@ impl Mark {
     /// The mark an input is, if it is one.
     pub fn parse(input: &str) -> Option<Mark> {
         let line = input.trim();
-        if !line.starts_with("# kubelab: ") || line.contains('\n') {
+        if line.contains('\n') {
+            return None;
+        }
+        if line.starts_with(RECORD_HEADER.trim_end()) {
+            return Some(Mark::Header);
+        }
+        if !line.starts_with("# kubelab: ") {
             return None;
         }
         match line {
@@ -292,5 +300,103 @@ impl StudentSession {
             s.push('\n');
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab() -> Lab {
+        crate::lab::load("labs/pause-resume.lab").unwrap()
+    }
+
+    fn world_text(s: &mut StudentSession) -> (i64, String) {
+        let out = s.session.run("kubectl get all,events -o yaml\n");
+        (
+            s.session.ws.world.now(),
+            String::from_utf8_lossy(&out.combined).into_owned(),
+        )
+    }
+
+    #[test]
+    fn marks_are_told_from_commands() {
+        assert_eq!(Mark::parse("# kubelab: reset\n"), Some(Mark::Reset));
+        assert_eq!(Mark::parse("# kubelab: solve task 2"), Some(Mark::Solve(2)));
+        assert_eq!(Mark::parse("# kubelab: solve end"), Some(Mark::SolveEnd));
+        assert_eq!(Mark::parse("# kubelab: resumed"), Some(Mark::Resumed));
+        assert_eq!(
+            Mark::parse("# kubelab session for labs/a.lab\n"),
+            Some(Mark::Header)
+        );
+        assert_eq!(
+            Mark::parse("# kubelab: editor 1 no-file"),
+            Some(Mark::Editor(Outcome::Ran {
+                status: 1,
+                content: None
+            }))
+        );
+        for not in [
+            "# kubelab: my own note",
+            "# kubelab: solve task x",
+            "echo '# kubelab: reset'",
+            "# kubelab: reset\necho x",
+        ] {
+            assert_eq!(Mark::parse(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn solve_is_recorded_between_marks() {
+        let mut s = StudentSession::start(lab(), 1, true).unwrap();
+        s.input("solve\n");
+        let rec = s.record_text();
+        assert!(
+            rec.starts_with(
+                "# kubelab session for labs/pause-resume.lab\n# kubelab: solve task 1\nkubectl create deployment http-go --image=gasbugs/http-go:v1 --replicas=3\n"
+            ),
+            "{rec}"
+        );
+        assert!(rec.ends_with("sleep 20\n# kubelab: solve end\n"), "{rec}");
+    }
+
+    #[test]
+    fn a_resumed_record_restores_the_live_world() {
+        let mut live = StudentSession::start(lab(), 1, true).unwrap();
+        live.set_interactive(Arc::new(AtomicBool::new(false)));
+        for i in [
+            "kubectl create deployment x --image=nginx\n",
+            "tasks\n",
+            "reset\n",
+            "kubectl create deployment http-go --image=gasbugs/http-go:v1 --replicas=3\n",
+            // The host's `true` as the editor: it saves the copy unchanged.
+            "KUBE_EDITOR=true kubectl edit deployment http-go\n",
+            "solve\n",
+            "hint\n",
+            "exit\n",
+            "sleep 5\n",
+        ] {
+            live.input(i);
+        }
+        assert!(
+            live.session.ws.editor.is_interactive(),
+            "still interactive after reset"
+        );
+        let rec = live.record_text();
+        assert!(rec.contains("# kubelab: reset\n"), "{rec}");
+        assert!(
+            rec.contains("# kubelab: editor 0 file:")
+                || rec.contains("# kubelab: editor not-found"),
+            "{rec}"
+        );
+        let (mut resumed, n) = StudentSession::resume(lab(), 1, true, &rec).unwrap();
+        assert_eq!(n, 10, "{rec}");
+        assert_eq!(world_text(&mut resumed), world_text(&mut live));
+        // New inputs go after the old record, word for word.
+        resumed.input("echo more\n");
+        assert_eq!(
+            resumed.record_text(),
+            format!("{rec}# kubelab: resumed\necho more\n")
+        );
     }
 }
