@@ -8,8 +8,8 @@
 //! comments, heredoc operators and bodies), then confirmed with the shell's own parser: the
 //! delimiter added must be the one that ends the first open heredoc.
 
-use crate::shell::ParseError;
 use crate::shell::parse::parse;
+use crate::shell::{ParseError, incomplete};
 
 /// What Ctrl-D at the continuation prompt does to the input read so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,12 +54,12 @@ struct Scan {
     open: Option<Ctx>,
 }
 
-fn is_meta(c: char) -> bool {
-    c.is_whitespace() || matches!(c, ';' | '|' | '&' | '<' | '>' | '(' | ')')
+fn is_meta(c: u8) -> bool {
+    c.is_ascii_whitespace() || matches!(c, b';' | b'|' | b'&' | b'<' | b'>' | b'(' | b')')
 }
 
 fn scan(input: &str) -> Scan {
-    let chars: Vec<char> = input.chars().collect();
+    let chars = input.as_bytes();
     let mut ops: Vec<Op> = Vec::new();
     let mut stack = vec![Ctx::Words];
     let mut line = 1;
@@ -68,7 +68,7 @@ fn scan(input: &str) -> Scan {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let top = *stack.last().unwrap_or(&Ctx::Words);
-        if c == '\n' {
+        if c == b'\n' {
             line += 1;
             i += 1;
             if matches!(top, Ctx::Words | Ctx::Subst) {
@@ -78,15 +78,16 @@ fn scan(input: &str) -> Scan {
                     let mut found = false;
                     while i < chars.len() {
                         let start = i;
-                        while i < chars.len() && chars[i] != '\n' {
+                        while i < chars.len() && chars[i] != b'\n' {
                             i += 1;
                         }
-                        let text: String = chars[start..i].iter().collect();
+                        let text = &chars[start..i];
                         if i < chars.len() {
                             i += 1;
                             line += 1;
                         }
-                        if text.trim_start_matches('\t') == op.delim || text == op.delim {
+                        let stripped = &text[text.iter().take_while(|b| **b == b'\t').count()..];
+                        if stripped == op.delim.as_bytes() || text == op.delim.as_bytes() {
                             found = true;
                             break;
                         }
@@ -100,34 +101,34 @@ fn scan(input: &str) -> Scan {
         }
         match top {
             Ctx::Single => {
-                if c == '\'' {
+                if c == b'\'' {
                     stack.pop();
                 }
                 i += 1;
                 continue;
             }
-            Ctx::Double | Ctx::Backtick if c == '\\' => {
-                if next == Some('\n') {
+            Ctx::Double | Ctx::Backtick if c == b'\\' => {
+                if next == Some(b'\n') {
                     line += 1;
                 }
                 i += 2;
                 continue;
             }
-            Ctx::Double if c == '"' => {
+            Ctx::Double if c == b'"' => {
                 stack.pop();
                 i += 1;
                 continue;
             }
-            Ctx::Backtick if c == '`' => {
+            Ctx::Backtick if c == b'`' => {
                 stack.pop();
                 i += 1;
                 continue;
             }
             Ctx::Arith(depth) => {
                 match c {
-                    '(' => *stack.last_mut().unwrap() = Ctx::Arith(depth + 1),
-                    ')' if depth > 0 => *stack.last_mut().unwrap() = Ctx::Arith(depth - 1),
-                    ')' if next == Some(')') => {
+                    b'(' => *stack.last_mut().unwrap() = Ctx::Arith(depth + 1),
+                    b')' if depth > 0 => *stack.last_mut().unwrap() = Ctx::Arith(depth - 1),
+                    b')' if next == Some(b')') => {
                         stack.pop();
                         i += 1;
                     }
@@ -136,7 +137,7 @@ fn scan(input: &str) -> Scan {
                 i += 1;
                 continue;
             }
-            Ctx::Brace if c == '}' => {
+            Ctx::Brace if c == b'}' => {
                 stack.pop();
                 i += 1;
                 continue;
@@ -146,58 +147,58 @@ fn scan(input: &str) -> Scan {
         // Quotes and substitutions open everywhere but in single quotes; words' own syntax
         // (comments, heredocs, `)`) only in command words.
         match c {
-            '\\' => {
+            b'\\' => {
                 // An escaped character; a backslash-newline continues the line.
-                if next == Some('\n') {
+                if next == Some(b'\n') {
                     line += 1;
                 }
                 i += 1;
             }
-            '$' if next == Some('(') && chars.get(i + 2) == Some(&'(') => {
+            b'$' if next == Some(b'(') && chars.get(i + 2) == Some(&b'(') => {
                 stack.push(Ctx::Arith(0));
                 i += 2;
             }
-            '$' if next == Some('(') => {
+            b'$' if next == Some(b'(') => {
                 stack.push(Ctx::Subst);
                 i += 1;
             }
-            '$' if next == Some('{') => {
+            b'$' if next == Some(b'{') => {
                 stack.push(Ctx::Brace);
                 i += 1;
             }
-            '`' => stack.push(Ctx::Backtick),
-            '"' if top != Ctx::Double => stack.push(Ctx::Double),
-            '\'' if matches!(top, Ctx::Words | Ctx::Subst | Ctx::Brace) => stack.push(Ctx::Single),
-            ')' if top == Ctx::Subst => {
+            b'`' => stack.push(Ctx::Backtick),
+            b'"' if top != Ctx::Double => stack.push(Ctx::Double),
+            b'\'' if matches!(top, Ctx::Words | Ctx::Subst | Ctx::Brace) => stack.push(Ctx::Single),
+            b')' if top == Ctx::Subst => {
                 stack.pop();
             }
-            '#' if matches!(top, Ctx::Words | Ctx::Subst) && (i == 0 || is_meta(chars[i - 1])) => {
-                while i + 1 < chars.len() && chars[i + 1] != '\n' {
+            b'#' if matches!(top, Ctx::Words | Ctx::Subst) && (i == 0 || is_meta(chars[i - 1])) => {
+                while i + 1 < chars.len() && chars[i + 1] != b'\n' {
                     i += 1;
                 }
             }
-            '<' if matches!(top, Ctx::Words | Ctx::Subst)
-                && next == Some('<')
-                && chars.get(i + 2) != Some(&'<')
-                && (i == 0 || chars[i - 1] != '<') =>
+            b'<' if matches!(top, Ctx::Words | Ctx::Subst)
+                && next == Some(b'<')
+                && chars.get(i + 2) != Some(&b'<')
+                && (i == 0 || chars[i - 1] != b'<') =>
             {
                 i += 2;
-                if chars.get(i) == Some(&'-') {
+                if chars.get(i) == Some(&b'-') {
                     i += 1;
                 }
-                while matches!(chars.get(i), Some(' ' | '\t')) {
+                while matches!(chars.get(i), Some(b' ' | b'\t')) {
                     i += 1;
                 }
-                let mut delim = String::new();
-                let mut q: Option<char> = None;
+                let mut delim: Vec<u8> = Vec::new();
+                let mut q: Option<u8> = None;
                 while i < chars.len() {
                     let d = chars[i];
                     match q {
                         Some(qc) if d == qc => q = None,
                         Some(_) => delim.push(d),
                         None if is_meta(d) => break,
-                        None if d == '\'' || d == '"' => q = Some(d),
-                        None if d == '\\' => {
+                        None if d == b'\'' || d == b'"' => q = Some(d),
+                        None if d == b'\\' => {
                             if let Some(&n) = chars.get(i + 1) {
                                 delim.push(n);
                             }
@@ -209,7 +210,7 @@ fn scan(input: &str) -> Scan {
                 }
                 if !delim.is_empty() {
                     ops.push(Op {
-                        delim,
+                        delim: String::from_utf8_lossy(&delim).into_owned(),
                         body_after: None,
                     });
                 }
@@ -229,31 +230,87 @@ fn heredocs_closed(text: &str) -> bool {
     !matches!(parse(&format!("{text})\n")), Err(ParseError::Incomplete))
 }
 
-/// What Ctrl-D at the continuation prompt does with `input` (complete lines, each ending in a
-/// newline); `lines_before` is the number of lines the session read before this input (bash
-/// numbers the lines of an interactive session from its start).
-pub(super) fn at_eof(input: &str, lines_before: usize) -> AtEof {
-    let s = scan(input);
-    // The first open heredoc: the shortest run of delimiters, taken from the end, that closes
-    // every open body begins with it (see the module's note).
-    let first_open = (0..s.ops.len()).rev().find(|&k| {
+/// The heredoc whose body is being read at the end of `input`: its delimiter and the line
+/// (1-based) after which its body starts. The first open one is where the shortest run of
+/// delimiters, taken from the end, that closes every open body begins (see the module's note).
+fn open_heredoc(input: &str, s: &Scan) -> Option<(String, usize)> {
+    if heredocs_closed(input) {
+        return None;
+    }
+    let k = (0..s.ops.len()).rev().find(|&k| {
         let mut t = input.to_string();
         for op in &s.ops[k..] {
             t.push_str(&op.delim);
             t.push('\n');
         }
         heredocs_closed(&t)
-    });
-    if let Some(k) = first_open
-        && s.ops[k].body_after.is_some()
-    {
-        let op = &s.ops[k];
+    })?;
+    let op = &s.ops[k];
+    op.body_after.map(|l| (op.delim.clone(), l))
+}
+
+/// The lines of one input as the prompt reads them. While a heredoc's body is being read only
+/// its delimiter line can end the input, so the shell's parser is asked again only then:
+/// reading a long heredoc line by line stays linear.
+#[derive(Debug, Default)]
+pub(super) struct Lines {
+    text: String,
+    /// The delimiter of the heredoc being read.
+    waiting_for: Option<String>,
+}
+
+impl Lines {
+    /// Adds a line (without its newline); true when the input is complete.
+    pub(super) fn push(&mut self, line: &str) -> bool {
+        self.text.push_str(line);
+        self.text.push('\n');
+        if let Some(d) = &self.waiting_for
+            && line != d
+            && line.trim_start_matches('\t') != d
+        {
+            return false;
+        }
+        if !incomplete(&self.text) {
+            return true;
+        }
+        self.waiting_for = open_heredoc(&self.text, &scan(&self.text)).map(|(d, _)| d);
+        false
+    }
+
+    /// The input read so far.
+    pub(super) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Replaces the input (a heredoc ended at Ctrl-D); true when it is complete.
+    pub(super) fn set(&mut self, text: String) -> bool {
+        self.text = text;
+        self.waiting_for = None;
+        if !incomplete(&self.text) {
+            return true;
+        }
+        self.waiting_for = open_heredoc(&self.text, &scan(&self.text)).map(|(d, _)| d);
+        false
+    }
+
+    /// Takes the input.
+    pub(super) fn take(&mut self) -> String {
+        self.waiting_for = None;
+        std::mem::take(&mut self.text)
+    }
+}
+
+/// What Ctrl-D at the continuation prompt does with `input` (complete lines, each ending in a
+/// newline); `lines_before` is the number of lines the session read before this input (bash
+/// numbers the lines of an interactive session from its start).
+pub(super) fn at_eof(input: &str, lines_before: usize) -> AtEof {
+    let s = scan(input);
+    if let Some((delim, body_after)) = open_heredoc(input, &s) {
         return AtEof::Heredoc {
-            text: format!("{input}{}\n", op.delim),
+            text: format!("{input}{delim}\n"),
             warning: format!(
-                "kubelab: warning: here-document at line {} delimited by end-of-file (wanted `{}')\n",
-                lines_before + op.body_after.unwrap_or(1),
-                op.delim
+                "kubelab: warning: here-document at line {} delimited by end-of-file (wanted `{delim}')\n",
+                lines_before + body_after
             ),
         };
     }
@@ -284,7 +341,6 @@ fn eof_looking_for(what: &str) -> AtEof {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::incomplete;
 
     fn heredoc(input: &str, before: usize) -> (String, String) {
         match at_eof(input, before) {
@@ -369,6 +425,43 @@ mod tests {
             err("echo \"<<EOF\n"),
             "kubelab: unexpected EOF while looking for matching `\"'\n"
         );
+    }
+
+    #[test]
+    fn lines_end_an_input_as_the_shell_s_parser_says() {
+        let mut l = Lines::default();
+        assert!(l.push("echo a"));
+        assert_eq!(l.take(), "echo a\n");
+        for (line, done) in [
+            ("cat <<EOF; cat <<-X", false),
+            ("EOF not yet", false),
+            ("\tEOF", false),
+            ("EOF", false),
+            ("x", false),
+            ("\tX", true),
+        ] {
+            assert_eq!(l.push(line), done, "{line:?}");
+        }
+        assert_eq!(
+            l.take(),
+            "cat <<EOF; cat <<-X\nEOF not yet\n\tEOF\nEOF\nx\n\tX\n"
+        );
+        // A quote, then a heredoc in a loop: the loop's `done` still ends it.
+        for (line, done) in [
+            ("echo \"a", false),
+            ("b\"; for i in 1; do cat <<E", false),
+            ("E", false),
+            ("done", true),
+        ] {
+            assert_eq!(l.push(line), done, "{line:?}");
+        }
+        // A long heredoc body is read without asking the parser again; it ends at its
+        // delimiter.
+        assert!(!l.set("cat <<EOF\n".into()));
+        for i in 0..20_000 {
+            assert!(!l.push(&format!("line {i}")));
+        }
+        assert!(l.push("EOF"));
     }
 
     #[test]

@@ -13,10 +13,10 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 
 use super::complete::Completion;
-use super::eof::{AtEof, at_eof};
+use super::eof::{AtEof, Lines, at_eof};
 use super::history::{HistoryFile, MAX_ENTRIES};
 use super::shell::{Driver, Options};
-use crate::shell::{RunOutput, incomplete};
+use crate::shell::RunOutput;
 
 /// What `reset` sends the terminal first: RIS (`ESC c`), the full reset with which the real
 /// `reset` starts on every terminal type (xterm's, tmux's, screen's and the Linux console's
@@ -43,29 +43,26 @@ enum Read {
 /// lines of an interactive session from its start).
 fn read_input(rl: &mut Line, prompt: &str, lines: &mut usize) -> Read {
     let before = *lines;
-    let mut input = String::new();
+    let mut input = Lines::default();
     let mut prompt = prompt.to_string();
     loop {
         match rl.readline(&prompt) {
             Ok(line) => {
                 *lines += 1;
-                input.push_str(&line);
-                input.push('\n');
-                if !incomplete(&input) {
-                    return Read::Input(input);
+                if input.push(&line) {
+                    return Read::Input(input.take());
                 }
             }
             Err(ReadlineError::Interrupted) => {
                 *lines += 1;
                 return Read::Nothing;
             }
-            Err(ReadlineError::Eof) if input.is_empty() => return Read::Leave,
-            Err(ReadlineError::Eof) => match at_eof(&input, before) {
+            Err(ReadlineError::Eof) if input.text().is_empty() => return Read::Leave,
+            Err(ReadlineError::Eof) => match at_eof(input.text(), before) {
                 AtEof::Heredoc { text, warning } => {
                     eprint!("{warning}");
-                    input = text;
-                    if !incomplete(&input) {
-                        return Read::Input(input);
+                    if input.set(text) {
+                        return Read::Input(input.take());
                     }
                 }
                 AtEof::Run(text) => return Read::Input(text),
