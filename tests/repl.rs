@@ -11,6 +11,13 @@ use std::time::{Duration, Instant};
 /// The longest any wait may take (a last line of defence on a loaded machine, not a timing).
 const CEILING: Duration = Duration::from_secs(60);
 
+/// Says a test was skipped on the process's standard error (not the harness's captured
+/// output, so that it shows in a plain `cargo test`).
+fn skipped(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
+
 fn have(program: &str, arg: &str) -> bool {
     Command::new(program)
         .arg(arg)
@@ -29,7 +36,7 @@ impl Pane {
     /// "skipped") when tmux is missing.
     fn start(test: &str, args: &str, home: Option<&Path>, vars: &[(&str, &str)]) -> Option<Pane> {
         if !have("tmux", "-V") {
-            eprintln!("skipped: {test}: tmux is not installed");
+            skipped(&format!("{test}: tmux is not installed"));
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
@@ -341,7 +348,7 @@ fn ctrl_c_stops_a_running_command_and_keeps_the_world() {
 fn the_person_s_own_editor_edits_a_copy_and_shells_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     if !have("vim", "--version") {
-        eprintln!("skipped: the own-editor test needs vim");
+        skipped("the own-editor test needs vim");
         return;
     }
     let marker = dir.path().join("escaped");

@@ -183,7 +183,10 @@ mod tests {
         // `true` leaves the copy as it was; a missing program is reported, not run.
         let path = host_path();
         if find_on_path(path.as_deref(), "true").is_none() {
-            eprintln!("skipped: no `true` on this computer's PATH");
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"skipped: no `true` on this computer's PATH\n",
+            );
             return;
         }
         assert_eq!(
@@ -225,7 +228,10 @@ mod tests {
     fn a_name_that_resolves_to_a_shell_is_refused() {
         let path = host_path();
         let Some(sh) = find_on_path(path.as_deref(), "sh") else {
-            eprintln!("skipped: no `sh` on this computer's PATH");
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"skipped: no `sh` on this computer's PATH\n",
+            );
             return;
         };
         let dir = private_dir().unwrap();
