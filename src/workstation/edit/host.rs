@@ -10,7 +10,8 @@ use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _, PermissionsExt 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Outcome, not_an_editor};
+use super::Outcome;
+use super::command::not_an_editor;
 
 /// The most an edited file may hold when read back (what the workstation's files may hold).
 const MAX_EDITED: u64 = 64 << 20;
