@@ -20,7 +20,7 @@ type Shown = Rc<RefCell<Vec<(bool, String)>>>;
 fn interactive() -> (Workstation, Arc<AtomicBool>, Shown) {
     let mut ws = Workstation::new(default_world::build(1));
     let flag = Arc::new(AtomicBool::new(false));
-    ws.host_editor = true;
+    ws.editor = kubelab::workstation::edit::Editor::interactive();
     ws.shell.set_interrupt(flag.clone());
     let seen: Shown = Rc::default();
     let (s2, f2) = (seen.clone(), flag.clone());

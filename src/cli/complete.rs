@@ -60,6 +60,11 @@ impl Completion {
                     .map(|s| s.to_string())
                     .collect();
                 v.extend(["kubectl", "oc"].map(String::from));
+                v.extend(
+                    crate::workstation::edit::EDITOR_COMMANDS
+                        .iter()
+                        .map(|s| s.to_string()),
+                );
                 if self.lab {
                     v.extend(
                         crate::runner::student::META_COMMANDS

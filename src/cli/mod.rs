@@ -1,16 +1,22 @@
 //! kubelab's own command line: `kubelab shell | run | grade | lint`.
 
 mod complete;
+mod eof;
 mod grade;
+mod history;
+mod record;
+mod repl;
 mod run;
 mod shell;
 
 const USAGE: &str = "kubelab: hands-on Kubernetes and OpenShift labs on a simulated cluster
 
 Usage:
-  kubelab shell [LAB] [--echo] [--record FILE] [--instructor] [--seed N]
+  kubelab shell [LAB] [--echo] [--record FILE [--resume]] [--instructor] [--seed N]
         the student's prompt (on the lab's world, or the default world); reads command lines
-        from standard input when it is not a terminal
+        from standard input when it is not a terminal. --record keeps the session in FILE for
+        kubelab grade and never overwrites a record: --resume replays FILE's record to restore
+        the lab, then adds to it
   kubelab run [--bless] [--seed N] LAB...
         run each lab's setup, reference solution, expected outputs, asserts and checks
   kubelab grade LAB SESSION... [--format text|json|junit] [--jobs N] [--seed N]

@@ -1,22 +1,27 @@
-//! `kubelab shell [LAB]`: the student's prompt. From a terminal it is a rustyline REPL with
-//! history, multi-line input and completion; otherwise it reads command lines from standard
-//! input and prints exactly what a student would see, exiting with the last command's status
-//! as `bash -s` does.
+//! `kubelab shell [LAB]`: the student's prompt. From a terminal it is the interactive REPL
+//! ([`super::repl`]); otherwise it reads command lines from standard input and prints exactly
+//! what a student would see, exiting with the last command's status as `bash -s` does.
 
+use std::cell::Cell;
 use std::io::{IsTerminal, Read, Write};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::complete::Completion;
+use super::record::{self, Existing};
 use crate::runner::student::StudentSession;
-use crate::shell::{RunOutput, echo_lines, incomplete};
+use crate::shell::{RunOutput, Terminal, echo_lines};
+use crate::workstation::edit::Editor;
 use crate::workstation::{Workstation, inputs};
 use crate::world::{World, default_world};
 
-struct Options {
-    echo: bool,
-    seed: u64,
-    lab: Option<String>,
-    record: Option<String>,
-    instructor: bool,
+pub(super) struct Options {
+    pub(super) echo: bool,
+    pub(super) seed: u64,
+    pub(super) lab: Option<String>,
+    pub(super) record: Option<String>,
+    pub(super) resume: bool,
+    pub(super) instructor: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -25,6 +30,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         seed: 1,
         lab: None,
         record: None,
+        resume: false,
         instructor: false,
     };
     let mut it = args.iter();
@@ -32,6 +38,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         match a.as_str() {
             "--echo" => o.echo = true,
             "--instructor" => o.instructor = true,
+            "--resume" => o.resume = true,
             "--seed" => {
                 o.seed = it
                     .next()
@@ -65,39 +72,112 @@ fn parse(args: &[String]) -> Result<Options, String> {
     if o.record.is_some() && o.lab.is_none() {
         return Err("kubelab shell: --record needs a lab (kubelab shell LAB --record FILE)".into());
     }
+    if o.resume && o.record.is_none() {
+        return Err(
+            "kubelab shell: --resume needs the record to go on with (kubelab shell LAB --record FILE --resume)"
+                .into(),
+        );
+    }
     Ok(o)
 }
 
 /// What the prompt drives: the default world, or a lab.
-enum Driver {
+pub(super) enum Kind {
     Plain(Box<Workstation>),
     Lab(Box<StudentSession>),
 }
 
+/// The prompt's session: [`Driver::input`] is the one place an input runs.
+pub(super) struct Driver {
+    pub(super) kind: Kind,
+    /// Ctrl-C's flag at the interactive prompt.
+    interrupt: Option<Arc<AtomicBool>>,
+    /// Bytes of the current input's output the terminal showed as they were written.
+    shown: Rc<Cell<usize>>,
+    /// The record file, and whether the last save failed (said once).
+    record: Option<String>,
+    save_failed: bool,
+}
+
 impl Driver {
-    fn input(&mut self, s: &str) -> RunOutput {
-        match self {
-            Driver::Plain(w) => w.run(s),
-            Driver::Lab(l) => l.input(s),
+    /// Runs one complete input. Ctrl-C pressed before it (at the prompt, or while the last
+    /// input ran) does not stop it.
+    pub(super) fn input(&mut self, s: &str) -> RunOutput {
+        if let Some(f) = &self.interrupt {
+            f.store(false, Ordering::SeqCst);
+        }
+        self.shown.set(0);
+        match &mut self.kind {
+            Kind::Plain(w) => w.run(s),
+            Kind::Lab(l) => l.input(s),
         }
     }
 
-    fn ws(&self) -> &Workstation {
-        match self {
-            Driver::Plain(w) => w,
-            Driver::Lab(l) => &l.session.ws,
+    /// Whether Ctrl-C stopped the last input.
+    pub(super) fn interrupted(&self) -> bool {
+        self.interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::SeqCst))
+    }
+
+    /// The interactive prompt: Ctrl-C sets `flag`; what commands print shows on the terminal
+    /// as it is written; the student's own editor may run.
+    pub(super) fn set_interactive(&mut self, flag: Arc<AtomicBool>) {
+        let shown = self.shown.clone();
+        let terminal = Terminal(Rc::new(move |b: &[u8]| {
+            let mut so = std::io::stdout().lock();
+            let _ = so.write_all(b);
+            let _ = so.flush();
+            shown.set(shown.get() + b.len());
+        }));
+        match &mut self.kind {
+            Kind::Plain(w) => {
+                w.editor = Editor::interactive();
+                w.shell.set_interrupt(flag.clone());
+                w.shell.set_terminal(terminal);
+            }
+            Kind::Lab(l) => l.set_interactive(flag.clone(), terminal),
+        }
+        self.interrupt = Some(flag);
+    }
+
+    /// What the last input printed that the terminal has not shown yet (the lab shell's own
+    /// answers, `tasks` or `check`, do not go through the shell).
+    pub(super) fn unshown<'o>(&self, out: &'o RunOutput) -> &'o [u8] {
+        out.combined.get(self.shown.get()..).unwrap_or_default()
+    }
+
+    pub(super) fn ws(&self) -> &Workstation {
+        match &self.kind {
+            Kind::Plain(w) => w,
+            Kind::Lab(l) => &l.session.ws,
         }
     }
 
-    fn world(&self) -> &World {
+    pub(super) fn world(&self) -> &World {
         &self.ws().world
     }
 
-    fn save_record(&self, path: &Option<String>) {
-        if let (Driver::Lab(l), Some(p)) = (self, path)
-            && let Err(e) = std::fs::write(p, l.record_text())
-        {
-            eprintln!("kubelab shell: cannot write the record {p}: {e}");
+    pub(super) fn is_lab(&self) -> bool {
+        matches!(self.kind, Kind::Lab(_))
+    }
+
+    /// The record file, if the session is recorded.
+    pub(super) fn record_path(&self) -> Option<&str> {
+        self.record.as_deref()
+    }
+
+    /// Saves the record (after every input); a failure is said once, until a save works again.
+    pub(super) fn save_record(&mut self) {
+        if let (Kind::Lab(l), Some(p)) = (&self.kind, &self.record) {
+            match record::save(p, &l.record_text()) {
+                Ok(()) => self.save_failed = false,
+                Err(e) if !self.save_failed => {
+                    eprintln!("{e}");
+                    self.save_failed = true;
+                }
+                Err(_) => {}
+            }
         }
     }
 }
@@ -111,8 +191,8 @@ pub fn main(args: &[String]) -> i32 {
             return 2;
         }
     };
-    let driver = match &o.lab {
-        None => Driver::Plain(Box::new(Workstation::new(default_world::build(o.seed)))),
+    let kind = match &o.lab {
+        None => Kind::Plain(Box::new(Workstation::new(default_world::build(o.seed)))),
         Some(path) => {
             let lab = match crate::lab::load(path) {
                 Ok(l) => l,
@@ -121,8 +201,29 @@ pub fn main(args: &[String]) -> i32 {
                     return 1;
                 }
             };
-            match StudentSession::start(lab, o.seed, o.instructor) {
-                Ok(s) => Driver::Lab(Box::new(s)),
+            let existing = match &o.record {
+                Some(r) => match record::check(r, o.resume, path) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return 2;
+                    }
+                },
+                None => Existing::New,
+            };
+            let started = match existing {
+                Existing::New => StudentSession::start(lab, o.seed, o.instructor),
+                Existing::Resume(text) => StudentSession::resume(lab, o.seed, o.instructor, &text)
+                    .map(|(s, n)| {
+                        eprintln!(
+                            "kubelab: resumed {}: {n} commands replayed; new ones are added to it.",
+                            o.record.as_deref().unwrap_or_default()
+                        );
+                        s
+                    }),
+            };
+            match started {
+                Ok(s) => Kind::Lab(Box::new(s)),
                 Err(e) => {
                     eprintln!("kubelab shell: {e}");
                     return 1;
@@ -130,8 +231,15 @@ pub fn main(args: &[String]) -> i32 {
             }
         }
     };
+    let driver = Driver {
+        kind,
+        interrupt: None,
+        shown: Rc::default(),
+        record: o.record.clone(),
+        save_failed: false,
+    };
     if std::io::stdin().is_terminal() {
-        repl(driver, &o)
+        super::repl::repl(driver, &o)
     } else {
         scripted(driver, &o)
     }
@@ -167,83 +275,6 @@ fn scripted(mut d: Driver, o: &Options) -> i32 {
             break;
         }
     }
-    d.save_record(&o.record);
+    d.save_record();
     status
-}
-
-fn repl(mut d: Driver, o: &Options) -> i32 {
-    // Ctrl-C while a command runs stops it (a loop ends at its next iteration); at the prompt
-    // rustyline takes the key itself and clears the line.
-    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let f2 = flag.clone();
-    let _ = ctrlc::set_handler(move || f2.store(true, std::sync::atomic::Ordering::SeqCst));
-    match &mut d {
-        Driver::Plain(w) => {
-            w.host_editor = true;
-            w.shell.set_interrupt(flag.clone());
-        }
-        Driver::Lab(l) => {
-            l.session.ws.host_editor = true;
-            l.session.ws.shell.set_interrupt(flag.clone());
-        }
-    }
-    let config = rustyline::Config::builder().auto_add_history(false).build();
-    let mut rl: rustyline::Editor<Completion, rustyline::history::DefaultHistory> =
-        match rustyline::Editor::with_config(config) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("kubelab shell: cannot open the terminal: {e}");
-                return 2;
-            }
-        };
-    match &mut d {
-        Driver::Lab(l) => print!("{}", l.welcome()),
-        Driver::Plain(_) => println!(
-            "kubelab: a simulated cluster (nodes control-plane, worker-1, worker-2). Type kubectl or oc commands; Ctrl-D leaves."
-        ),
-    }
-    let lab_mode = matches!(d, Driver::Lab(_));
-    let mut status = 0;
-    loop {
-        rl.set_helper(Some(Completion::from_world(
-            d.world(),
-            &d.ws().config.namespace,
-            lab_mode,
-        )));
-        let mut input = String::new();
-        let mut prompt = d.ws().prompt();
-        loop {
-            match rl.readline(&prompt) {
-                Ok(line) => {
-                    input.push_str(&line);
-                    input.push('\n');
-                    if !incomplete(&input) {
-                        break;
-                    }
-                    prompt = "> ".into();
-                }
-                Err(rustyline::error::ReadlineError::Interrupted) => {
-                    input.clear();
-                    break;
-                }
-                Err(_) => {
-                    d.save_record(&o.record);
-                    return status;
-                }
-            }
-        }
-        if input.trim().is_empty() {
-            continue;
-        }
-        let _ = rl.add_history_entry(input.trim_end());
-        let out = d.input(&input);
-        let mut so = std::io::stdout().lock();
-        let _ = so.write_all(&out.combined);
-        let _ = so.flush();
-        status = out.status;
-        d.save_record(&o.record);
-        if let Some(code) = out.exit {
-            return code;
-        }
-    }
 }

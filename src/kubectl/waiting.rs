@@ -31,8 +31,9 @@ impl End {
     pub fn failure(self, timed_out: Failure) -> Failure {
         match self {
             End::TimedOut => timed_out,
+            // The terminal echoed `^C` itself and the prompt starts a new line.
             End::Interrupted => Failure::Exit {
-                text: "\n".into(),
+                text: String::new(),
                 status: 130,
             },
             End::BrokenPipe => Failure::Exit {

@@ -399,9 +399,12 @@ impl<'a> Exec<'a> {
     /// Counts an iteration; false (after printing why) when a limit is hit.
     fn loop_budget(&mut self, start_ms: u64, fds: Fds) -> bool {
         self.iterations += 1;
-        let why = if self.interrupted() {
-            Some("^C".to_string())
-        } else if self.iterations > self.limits.loop_iterations {
+        if self.interrupted() {
+            // Ctrl-C: the terminal echoed `^C` itself and the prompt starts a new line.
+            self.stop = Some(Stop::Abort);
+            return false;
+        }
+        let why = if self.iterations > self.limits.loop_iterations {
             Some(format!(
                 "kubelab: loop stopped after {} iterations (the limit of one input)",
                 self.limits.loop_iterations

@@ -1,5 +1,6 @@
 //! The shell's virtual files as kubectl sees them (`-f FILE`, `-f DIR`, `edit`).
 
+use super::edit::Editor;
 use crate::kubectl::context::Workstation as KubectlFiles;
 use crate::shell::ShellState;
 
@@ -7,8 +8,8 @@ use crate::shell::ShellState;
 pub struct ShellFiles<'a> {
     /// The shell.
     pub state: &'a mut ShellState,
-    /// Whether the student's own editor may run on the host (interactive REPL only).
-    pub host_editor: bool,
+    /// The workstation's editor (`kubectl edit`).
+    pub editor: &'a mut Editor,
 }
 
 impl KubectlFiles for ShellFiles<'_> {
@@ -35,15 +36,18 @@ impl KubectlFiles for ShellFiles<'_> {
             .map_err(|_| format!("open {path}: no such file or directory"))
     }
 
+    /// kubectl's editor: the first non-empty of `KUBE_EDITOR` and `EDITOR` in the shell's
+    /// environment (exported, as a program sees it), else `vi`.
     fn edit(&mut self, file_name: &str, content: &[u8]) -> Result<Vec<u8>, String> {
-        let editor = self
-            .env("KUBE_EDITOR")
-            .or_else(|| self.env("EDITOR"))
+        let editor = ["KUBE_EDITOR", "EDITOR"]
+            .iter()
+            .filter_map(|n| self.env(n))
+            .find(|v| !v.is_empty())
             .unwrap_or_else(|| "vi".into());
-        crate::workstation::edit::run_editor(&editor, file_name, content, self.host_editor)
+        self.editor.edit_text(&editor, file_name, content)
     }
 
     fn env(&self, name: &str) -> Option<String> {
-        self.state.var(name).map(str::to_string)
+        self.state.environment().remove(name)
     }
 }

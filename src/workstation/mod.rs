@@ -2,7 +2,7 @@
 //! `kubectl` and `oc` typed at the shell run the front end against the world; `sleep` and waits
 //! move the world's virtual clock. Between two inputs a fixed think time passes.
 
-mod edit;
+pub mod edit;
 mod files;
 mod script;
 
@@ -26,16 +26,16 @@ pub struct Workstation {
     pub shell: Shell,
     /// The kubeconfig (current namespace, user).
     pub config: ClientConfig,
-    /// Whether `kubectl edit` may open the student's own editor on the host (the interactive
-    /// REPL only; scripted sessions, `run` and `grade` never start a host process).
-    pub host_editor: bool,
+    /// `kubectl edit`'s and `vi FILE`'s editor: the student's own on the host at the
+    /// interactive prompt only (see [`edit`]); scripts, `run` and `grade` never start one.
+    pub editor: edit::Editor,
     inputs: u64,
 }
 
 struct WorldHost<'a> {
     world: &'a mut World,
     config: &'a mut ClientConfig,
-    host_editor: bool,
+    editor: &'a mut edit::Editor,
 }
 
 impl Host for WorldHost<'_> {
@@ -49,6 +49,11 @@ impl Host for WorldHost<'_> {
         } = call;
         match argv[0].as_str() {
             "kubectl" | "oc" | "k" => {}
+            p if edit::EDITOR_COMMANDS.contains(&p) => {
+                let edited = self.editor.edit_file(argv, shell);
+                out(true, &edited.stderr);
+                return Some(edited.status);
+            }
             "curl" => {
                 let ns = self.config.namespace.clone();
                 let (stdout, stderr, status) =
@@ -67,9 +72,10 @@ impl Host for WorldHost<'_> {
         if argv[0] == "k" {
             argv[0] = "kubectl".into();
         }
+        let interactive = self.editor.is_interactive();
         let mut files = ShellFiles {
             state: shell,
-            host_editor: self.host_editor,
+            editor: self.editor,
         };
         let mut ctx = Ctx {
             world: self.world,
@@ -81,7 +87,7 @@ impl Host for WorldHost<'_> {
             waits: Waits {
                 live: Some(out),
                 interrupt,
-                interactive: self.host_editor,
+                interactive,
                 broken: false,
             },
         };
@@ -112,7 +118,7 @@ impl Workstation {
             world,
             shell: Shell::new(Vfs::new()),
             config: ClientConfig::default(),
-            host_editor: false,
+            editor: edit::Editor::default(),
             inputs: 0,
         }
     }
@@ -123,13 +129,13 @@ impl Workstation {
             self.world.advance(THINK_TIME_MS);
         }
         self.inputs += 1;
-        run_on(
+        run_with_editor(
             &mut self.world,
             &mut self.shell,
             &mut self.config,
             input,
             b"",
-            self.host_editor,
+            &mut self.editor,
         )
     }
 
@@ -151,6 +157,22 @@ pub fn run_on(
     input: &str,
     stdin: &[u8],
     host_editor: bool,
+) -> RunOutput {
+    let mut editor = match host_editor {
+        true => edit::Editor::interactive(),
+        false => edit::Editor::default(),
+    };
+    run_with_editor(world, shell, config, input, stdin, &mut editor)
+}
+
+/// [`run_on`] with the workstation's editor.
+fn run_with_editor(
+    world: &mut World,
+    shell: &mut Shell,
+    config: &mut ClientConfig,
+    input: &str,
+    stdin: &[u8],
+    editor: &mut edit::Editor,
 ) -> RunOutput {
     if let Some(mut session) = config.debug_session.take() {
         let mut out = RunOutput::default();
@@ -177,7 +199,7 @@ pub fn run_on(
     let mut host = WorldHost {
         world,
         config,
-        host_editor,
+        editor,
     };
     let mut out = shell.run_with_stdin(input, stdin, &mut host);
     // What the simulation capped or gave up on, said once, after the command's own output.
