@@ -37,16 +37,26 @@ pub(crate) enum Stop {
     Pipe(BufId),
 }
 
+/// What a redirection to a file may take: as much as the workstation's files may hold (64 MiB
+/// in all). A pipe or a `$(...)` takes as much as the terminal (`Limits::output_bytes`).
+pub(crate) const FILE_BYTES: usize = 64 << 20;
+
 /// Everything one input writes: the terminal's stdout and stderr, captures (`$(...)`, pipes,
-/// redirections to files), and the two terminal streams in write order, within the output cap.
+/// redirections to files), and the two terminal streams in write order. The terminal's output
+/// is capped per input (`Limits::output_bytes`), and each capture on its own.
 pub(crate) struct Streams {
     pub(crate) bufs: Vec<Vec<u8>>,
+    /// What each capture may hold, by buffer (the terminal's two are counted together).
+    caps: Vec<usize>,
     /// The terminal's view: stdout and stderr in write order.
     pub(crate) combined: Vec<u8>,
     /// Shows terminal output as it is written (the interactive prompt).
     pub(crate) terminal: Option<Terminal>,
+    /// Where the running builtin's standard output goes (what [`Streams::room`] is about).
+    pub(crate) out: BufId,
     /// Pipes whose reader stops early (see [`pipe`]), by buffer.
     pipes: Vec<(BufId, Pipe)>,
+    /// Bytes written to the terminal.
     written: usize,
     cap: usize,
     truncated: bool,
@@ -56,8 +66,10 @@ impl Streams {
     fn new(cap: usize) -> Streams {
         Streams {
             bufs: vec![Vec::new(), Vec::new()],
+            caps: vec![cap, cap],
             combined: Vec::new(),
             terminal: None,
+            out: STDOUT,
             pipes: Vec::new(),
             written: 0,
             cap,
@@ -65,8 +77,17 @@ impl Streams {
         }
     }
 
-    /// Writes to a buffer, within the output cap; false when `id` is a pipe whose reader has
-    /// gone (nothing is written).
+    /// Bytes `id` may still take.
+    fn room_in(&self, id: BufId) -> usize {
+        match id {
+            STDOUT | STDERR => self.cap.saturating_sub(self.written),
+            NULL => self.cap,
+            _ => self.caps[id].saturating_sub(self.bufs[id].len()),
+        }
+    }
+
+    /// Writes to a buffer, within its cap; false when `id` is a pipe whose reader has gone
+    /// (nothing is written).
     pub(crate) fn write(&mut self, id: BufId, data: &[u8]) -> bool {
         if id == NULL || data.is_empty() {
             return true;
@@ -81,11 +102,12 @@ impl Streams {
             data = &data[..p.takes(data)];
             p.wrote(data);
         }
-        let room = self.cap.saturating_sub(self.written);
+        let room = self.room_in(id);
         let data = if data.len() > room {
             if !self.truncated {
                 self.truncated = true;
-                let msg = format!("kubelab: output truncated after {} bytes\n", self.cap);
+                let cap = self.caps[id];
+                let msg = format!("kubelab: output truncated after {cap} bytes\n");
                 self.bufs[STDERR].extend_from_slice(msg.as_bytes());
                 self.show(msg.as_bytes());
             }
@@ -93,17 +115,18 @@ impl Streams {
         } else {
             data
         };
-        self.written += data.len();
         self.bufs[id].extend_from_slice(data);
         if id == STDOUT || id == STDERR {
+            self.written += data.len();
             self.show(data);
         }
         true
     }
 
-    /// Output bytes the input may still write before it is truncated.
+    /// Output bytes the running builtin may still write to its standard output before it is
+    /// truncated (a builtin that generates output stops there).
     pub(crate) fn room(&self) -> usize {
-        self.cap.saturating_sub(self.written)
+        self.room_in(self.out)
     }
 
     fn show(&mut self, data: &[u8]) {
@@ -169,8 +192,10 @@ impl<'a> Exec<'a> {
         self.write(fds.err, line.as_bytes());
     }
 
-    fn new_buf(&mut self) -> BufId {
+    /// A new capture holding at most `cap` bytes.
+    fn new_buf(&mut self, cap: usize) -> BufId {
         self.io.bufs.push(Vec::new());
+        self.io.caps.push(cap);
         self.io.bufs.len() - 1
     }
 
@@ -178,6 +203,7 @@ impl<'a> Exec<'a> {
         let b = std::mem::take(&mut self.io.bufs[id]);
         if id + 1 == self.io.bufs.len() && id > STDERR {
             self.io.bufs.pop();
+            self.io.caps.pop();
         }
         b
     }
@@ -234,7 +260,7 @@ impl<'a> Exec<'a> {
             if i + 1 == n {
                 status = self.run_command(c, &input, fds, n > 1);
             } else {
-                let buf = self.new_buf();
+                let buf = self.new_buf(self.limits.output_bytes);
                 if let Some(need) = reader_need(&p.commands[i + 1]) {
                     self.io.pipes.push((buf, Pipe::new(need)));
                 }
@@ -295,7 +321,7 @@ impl<'a> Exec<'a> {
             return Vec::new();
         }
         self.depth += 1;
-        let buf = self.new_buf();
+        let buf = self.new_buf(self.limits.output_bytes);
         let err = STDERR;
         let status = self.subshell(|x| x.run_list(list, b"", Fds { out: buf, err }));
         self.state.last_status = status;
@@ -478,6 +504,7 @@ impl<'a> Exec<'a> {
             self.stop = Some(Stop::Abort);
             return 130;
         }
+        self.io.out = fds.out;
         if let Some(status) = builtins::run(self, argv, stdin, fds) {
             // A broken pipe kills the process that wrote: the shell itself for bash's own
             // builtins (ending the pipeline stage), only the command for the programs the other
@@ -593,7 +620,7 @@ impl<'a> Exec<'a> {
                             self.error(fds, &format!("{target}: {e}"));
                             return None;
                         }
-                        let id = self.new_buf();
+                        let id = self.new_buf(FILE_BYTES);
                         pending.push((id, path));
                         id
                     };
