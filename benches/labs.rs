@@ -42,6 +42,23 @@ fn benches(c: &mut Criterion) {
             })
         })
     });
+    // What a command's snapshot costs (the command boundary clones the workstation before each
+    // input): the mongo lab after its reference solution, and a world running 300 pods.
+    let mut mongo = kubelab::runner::LabSession::start(&l, 1).expect("start");
+    for step in l.steps() {
+        mongo.run(&step.command);
+    }
+    g.sample_size(100);
+    g.bench_function("snapshot_mongo_workstation", |b| {
+        b.iter(|| std::hint::black_box(mongo.ws.clone()))
+    });
+    let mut big = kubelab::workstation::Workstation::new(kubelab::world::default_world::build(1));
+    big.run("kubectl create deployment web --image=nginx --replicas=300");
+    big.run("sleep 120");
+    big.run("kubectl create configmap c --from-literal=a=b");
+    g.bench_function("snapshot_300_pods_workstation", |b| {
+        b.iter(|| std::hint::black_box(big.clone()))
+    });
     g.finish();
 }
 

@@ -1,13 +1,10 @@
 //! `docs/rhai-api.md` documents every host function: each registered method name appears in it.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 #[test]
 fn every_host_function_is_documented() {
     let engine = kubelab::script::engine::build(
         &kubelab::script::engine::Limits::default(),
-        Rc::new(RefCell::new(Vec::new())),
+        Default::default(),
     );
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rhai-api.md"))
         .expect("docs/rhai-api.md");

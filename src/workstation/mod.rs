@@ -4,6 +4,7 @@
 
 mod edit;
 mod files;
+pub mod guard;
 mod script;
 
 pub use script::{inputs, run_script};
@@ -112,19 +113,22 @@ impl Workstation {
     }
 
     /// Runs one complete input (see [`crate::shell::incomplete`]), after the think time.
+    /// A panic inside it is caught at the command boundary ([`guard`]).
     pub fn run(&mut self, input: &str) -> RunOutput {
-        if self.inputs > 0 {
-            self.world.advance(THINK_TIME_MS);
-        }
-        self.inputs += 1;
-        run_on(
-            &mut self.world,
-            &mut self.shell,
-            &mut self.config,
-            input,
-            b"",
-            self.host_editor,
-        )
+        guard::run(self, |ws| {
+            if ws.inputs > 0 {
+                ws.world.advance(THINK_TIME_MS);
+            }
+            ws.inputs += 1;
+            run_on(
+                &mut ws.world,
+                &mut ws.shell,
+                &mut ws.config,
+                input,
+                b"",
+                ws.host_editor,
+            )
+        })
     }
 
     /// The prompt to show before the next input.
