@@ -20,10 +20,7 @@ fn setup() -> (Engine, Host) {
             })
         }),
     );
-    let engine = script::engine::build(
-        &script::engine::Limits::default(),
-        Default::default(),
-    );
+    let engine = script::engine::build(&script::engine::Limits::default(), Default::default());
     (engine, host)
 }
 

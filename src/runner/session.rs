@@ -16,7 +16,7 @@ use crate::workstation::{Workstation, run_on};
 use crate::world::{World, default_world};
 
 /// What a check earned.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CheckOutcome {
     /// What it checks.
     pub what: String,
@@ -159,9 +159,7 @@ impl LabSession {
             }
             Err(_) => {
                 let world = world_before.take().unwrap_or_else(|| take(world_rc));
-                let (shell, config) = rest_before
-                    .take()
-                    .unwrap_or_else(|| rest.borrow().clone());
+                let (shell, config) = rest_before.take().unwrap_or_else(|| rest.borrow().clone());
                 (world, shell, config)
             }
         };

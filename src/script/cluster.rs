@@ -29,7 +29,10 @@ fn seconds_to_ms(seconds: f64) -> Res<i64> {
     if (0.0..1e9).contains(&seconds) {
         Ok((seconds * 1000.0) as i64)
     } else {
-        Err(format!("cluster.advance: invalid duration {seconds}: a number of seconds from 0 to 30 days").into())
+        Err(format!(
+            "cluster.advance: invalid duration {seconds}: a number of seconds from 0 to 30 days"
+        )
+        .into())
     }
 }
 
@@ -173,8 +176,7 @@ impl Cluster {
     fn run(&mut self, f: &str, line: &str, stdin: &str) -> Res<Map> {
         self.0.charge(&format!("cluster.{f}"), COMMAND_COST)?;
         let rounds = self.0.rounds();
-        let out = (self.0.run)(line, stdin.as_bytes())
-            .map_err(|e| format!("cluster.{f}: {e}"))?;
+        let out = (self.0.run)(line, stdin.as_bytes()).map_err(|e| format!("cluster.{f}: {e}"))?;
         self.0.charge_rounds_since(rounds);
         let mut m = Map::new();
         m.insert("stdout".into(), out.stdout.clone().into());

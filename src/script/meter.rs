@@ -105,7 +105,8 @@ impl Meter {
     /// What `print` and `debug` write: kept up to the limits; past one, the block stops.
     pub fn print(&self, text: &str) {
         let n = text.len() + 1;
-        self.printed_block.set(self.printed_block.get().saturating_add(n));
+        self.printed_block
+            .set(self.printed_block.get().saturating_add(n));
         self.printed_session
             .set(self.printed_session.get().saturating_add(n));
         if self.stop.borrow().is_some() {
@@ -153,7 +154,10 @@ mod tests {
         assert_eq!(m.progress(1), None);
         m.print("one more");
         let why = m.progress(1).expect("stopped");
-        assert!(why.starts_with("print: this block printed more than 64 KiB"), "{why}");
+        assert!(
+            why.starts_with("print: this block printed more than 64 KiB"),
+            "{why}"
+        );
         assert_eq!(m.take_prints().len(), 64);
         // A session's blocks together: 1 MiB.
         for _ in 0..16 {
@@ -163,7 +167,10 @@ mod tests {
             }
         }
         let why = m.progress(1).expect("stopped");
-        assert!(why.starts_with("print: the lab's scripts printed more than 1 MiB"), "{why}");
+        assert!(
+            why.starts_with("print: the lab's scripts printed more than 1 MiB"),
+            "{why}"
+        );
         assert!(m.take_prints().len() < 1024);
     }
 
@@ -174,8 +181,14 @@ mod tests {
         assert!(m.charge("cluster.kubectl", COMMAND_COST).is_ok());
         assert_eq!(m.progress(4_000), None);
         assert!(m.progress(6_000).is_some());
-        let e = m.charge("cluster.kubectl", COMMAND_COST).unwrap_err().to_string();
-        assert!(e.starts_with("cluster.kubectl: this block used up its 25000 operations"), "{e}");
+        let e = m
+            .charge("cluster.kubectl", COMMAND_COST)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("cluster.kubectl: this block used up its 25000 operations"),
+            "{e}"
+        );
         m.begin_block();
         assert_eq!(m.host_operations(), 0);
         assert!(m.charge("cluster.kubectl", COMMAND_COST).is_ok());

@@ -72,7 +72,8 @@ pub fn install_hook() {
                     .location()
                     .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
                     .unwrap_or_else(|| "an unknown place".to_string());
-                let _ = LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(Incident { message, location }));
+                let _ =
+                    LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(Incident { message, location }));
             }
             let debugging = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
             if !guarded || debugging {
@@ -97,10 +98,12 @@ pub fn unwind<T>(f: impl FnOnce() -> T) -> Result<T, Incident> {
     }));
     DEPTH.with(|d| d.set(d.get() - 1));
     result.map_err(|_| {
-        let incident = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or(Incident {
-            message: "a panic".into(),
-            location: "an unknown place".into(),
-        });
+        let incident = LAST_PANIC
+            .with(|p| p.borrow_mut().take())
+            .unwrap_or(Incident {
+                message: "a panic".into(),
+                location: "an unknown place".into(),
+            });
         INCIDENTS.with(|i| {
             let mut i = i.borrow_mut();
             if i.len() < 100 {
