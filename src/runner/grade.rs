@@ -192,3 +192,51 @@ pub fn to_junit(grades: &[Grade]) -> String {
     }
     report.to_string().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic inside one command of a session: that command is undone, the session goes on,
+    /// and the grade says which command hit kubelab's bug.
+    #[test]
+    fn an_internal_error_is_undone_and_reported() {
+        let lab = crate::lab::parse(
+            "t.lab",
+            "lab \"t\"\n\ncheck 1 \"web exists\" { cluster.exists(\"deployment\", \"web\") }\ncheck 1 \"lost is absent\" { !cluster.exists(\"deployment\", \"lost\") }\n",
+        )
+        .expect("lab");
+        guard::inject_panic();
+        let g = grade(
+            &lab,
+            "s",
+            "kubectl create deployment lost --image=nginx\nkubectl create deployment web --image=nginx\n",
+            1,
+        );
+        assert_eq!((g.earned, g.total), (2, 2));
+        let note = g.note.expect("a note");
+        assert!(
+            note.starts_with("kubelab hit an internal error in command 1 (`kubectl create deployment lost --image=nginx`): an injected test panic at src/workstation/guard.rs:"),
+            "{note}"
+        );
+        assert!(
+            note.ends_with("; each such command was undone and the session went on (please report this kubelab bug)"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn a_session_not_graded_fails_every_check() {
+        let lab = crate::lab::parse(
+            "t.lab",
+            "lab \"t\"\n\ntask \"one\" {\n    check 2 \"a\" { true }\n}\ncheck 3 \"b\" { true }\n",
+        )
+        .expect("lab");
+        let g = Grade::not_graded(&lab, "s", "why".into());
+        assert_eq!((g.earned, g.total), (0, 5));
+        assert_eq!(
+            to_text(&g),
+            "== s (t)\nnote: why\nFAIL 0/2  a\nFAIL 0/3  b\nscore: 0/5\n"
+        );
+    }
+}

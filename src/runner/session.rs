@@ -130,7 +130,9 @@ impl LabSession {
                 }),
                 Err(incident) => {
                     (*w, *r) = snapshot;
-                    Err(incident.report().trim_end().to_string())
+                    Err(format!(
+                        "kubelab: internal error in this command: {incident}; the command was undone. Please report this kubelab bug with the lab file."
+                    ))
                 }
             }
         });
@@ -227,5 +229,72 @@ impl LabSession {
             reason,
             task: c.task.map(|t| t + 1),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workstation::guard;
+
+    fn block(source: &str) -> Block {
+        Block {
+            source: source.into(),
+            line: 3,
+            col: 5,
+        }
+    }
+
+    fn session() -> LabSession {
+        let lab = crate::lab::parse("t.lab", "lab \"t\"\n").expect("lab");
+        LabSession::start(&lab, 1).expect("start")
+    }
+
+    /// A panic inside a command a script runs: the command is undone and the script gets an
+    /// error it can report.
+    #[test]
+    fn a_panic_in_a_scripts_command_is_an_error_of_the_block() {
+        let mut s = session();
+        guard::inject_panic();
+        let err = s
+            .eval(&block(
+                "cluster.kubectl(\"create deployment lost --image=nginx\"); true",
+            ))
+            .expect_err("the block fails");
+        assert!(
+            err.starts_with("t.lab:3:13: Runtime error: cluster.kubectl: kubelab: internal error in this command: an injected test panic at src/workstation/guard.rs:"),
+            "{err}"
+        );
+        assert!(
+            !s.eval(&block("cluster.exists(\"deployment\", \"lost\")"))
+                .expect("eval")
+                .as_bool()
+                .expect("bool")
+        );
+        guard::take_incidents();
+    }
+
+    /// A panic inside a block (not in a command): the world is put back as it was before the
+    /// block, and the block fails with kubelab's internal error.
+    #[test]
+    fn a_panic_in_a_block_puts_the_world_back() {
+        let mut s = session();
+        s.run("echo kept > f");
+        let before = s.ws.world.now();
+        guard::inject_panic();
+        let err = s
+            .eval(&block(
+                "registry.push(\"quay.io/x/y:1\", #{}); cluster.advance(\"1h\"); true",
+            ))
+            .expect_err("the block fails");
+        assert!(
+            err.starts_with("t.lab:3:5: kubelab: internal error in this block: an injected test panic at src/workstation/guard.rs:"),
+            "{err}"
+        );
+        assert!(err.ends_with("the cluster and the workstation are as they were before the block. Please report this kubelab bug with the lab file."), "{err}");
+        assert_eq!(s.ws.world.now(), before);
+        assert!(s.ws.world.registry.digest("quay.io/x/y:1").is_none());
+        assert_eq!(String::from_utf8_lossy(&s.run("cat f").stdout), "kept\n");
+        guard::take_incidents();
     }
 }
