@@ -114,3 +114,49 @@ fn a_large_lab_reports_an_error_at_its_end_at_the_right_place() {
     );
     assert!(err.contains("did you mean `check`?"), "{err}");
 }
+
+fn regression(name: &str) -> String {
+    format!(
+        "{}/tests/inputs/lab_regressions/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// Labs that once hung or misgraded: each now gets a clear report from lint.
+#[test]
+fn hostile_labs_get_a_clear_report() {
+    let err = lab::load(&regression("points-overflow.lab")).expect_err("points");
+    assert!(err.contains("error: 4294967296 points do not fit"), "{err}");
+    for (file, want) in [
+        (
+            "print-loop.lab",
+            "print: this block printed more than 64 KiB",
+        ),
+        ("many-kubectl-calls.lab", "setup failed: "),
+    ] {
+        let l = lab::load(&regression(file)).expect("lab");
+        let problems = kubelab::runner::lint::lint(&l, 1);
+        assert!(
+            problems.iter().any(|p| p.contains(want)),
+            "{file}: {problems:?}"
+        );
+    }
+}
+
+/// `kubelab lint` finishes on a lab whose reference solution waits on a paused Deployment:
+/// either the wait ends (at `--timeout` of virtual time) or the lab's wall-clock ceiling stops
+/// it, and the report says which.
+#[test]
+fn lint_finishes_on_a_reference_solution_that_waits() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubelab"))
+        .args(["lint", "--lab-timeout", "20"])
+        .arg(regression("paused-rollout-status.lab"))
+        .output()
+        .expect("kubelab");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.ends_with(": ok (1 check can fail and pass)\n")
+            || text.ends_with(": kubelab stopped linting this lab after 20 s of wall-clock time\n"),
+        "{text}"
+    );
+}
