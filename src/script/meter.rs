@@ -147,6 +147,7 @@ mod tests {
         m.print("hello");
         assert_eq!(m.progress(1), None);
         assert_eq!(m.take_prints(), vec!["hello".to_string()]);
+        m.begin_block();
         let line = "x".repeat(1023);
         for _ in 0..64 {
             m.print(&line);
@@ -186,7 +187,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.starts_with("cluster.kubectl: this block used up its 25000 operations"),
+            e.starts_with(
+                "Runtime error: cluster.kubectl: this block used up its 25000 operations"
+            ),
             "{e}"
         );
         m.begin_block();
