@@ -122,11 +122,13 @@ pub fn catch<S: Clone, T>(state: &mut S, f: impl FnOnce(&mut S) -> T) -> Result<
 }
 
 /// Runs one input on the workstation behind the boundary: a panic gives kubelab's internal error
-/// (status 70, `EX_SOFTWARE`) and the workstation as it was before the input.
+/// (status 70, `EX_SOFTWARE`, also in `$?`) and the workstation as it was before the input.
 pub fn run(ws: &mut Workstation, f: impl FnOnce(&mut Workstation) -> RunOutput) -> RunOutput {
     match catch(ws, f) {
         Ok(out) => out,
         Err(incident) => {
+            // The command failed: `$?` says so, as for any failed command.
+            ws.shell.state.last_status = INTERNAL_ERROR_STATUS;
             let text = incident.report().into_bytes();
             RunOutput {
                 stdout: Vec::new(),
@@ -176,10 +178,10 @@ mod tests {
         assert_eq!(out.status, INTERNAL_ERROR_STATUS);
         assert!(out.stdout.is_empty());
         // The world and the files are as before the command; the session goes on.
-        let out = ws.run("kubectl get deploy -o name; cat file; echo \"X=$X\"");
+        let out = ws.run("echo $?; kubectl get deploy -o name; cat file; echo \"X=$X\"");
         assert_eq!(
             String::from_utf8_lossy(&out.stdout),
-            "deployment.apps/before\nkept\nX=\n"
+            "70\ndeployment.apps/before\nkept\nX=\n"
         );
         let incidents = take_incidents();
         assert_eq!(incidents.len(), 1);
