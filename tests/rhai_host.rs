@@ -12,16 +12,15 @@ fn setup() -> (Engine, Host) {
     let world = Rc::new(RefCell::new(World::new(7)));
     let host = Host::new(
         world,
-        Rc::new(|line: &str, _stdin: &[u8]| CommandOutput {
-            stdout: format!("ran: {line}\n"),
-            stderr: String::new(),
-            status: 0,
+        Rc::new(|line: &str, _stdin: &[u8]| {
+            Ok(CommandOutput {
+                stdout: format!("ran: {line}\n"),
+                stderr: String::new(),
+                status: 0,
+            })
         }),
     );
-    let engine = script::engine::build(
-        &script::engine::Limits::default(),
-        Rc::new(RefCell::new(Vec::new())),
-    );
+    let engine = script::engine::build(&script::engine::Limits::default(), Default::default());
     (engine, host)
 }
 

@@ -8,6 +8,7 @@ mod record;
 mod repl;
 mod run;
 mod shell;
+pub mod worker;
 
 const USAGE: &str = "kubelab: hands-on Kubernetes and OpenShift labs on a simulated cluster
 
@@ -17,11 +18,13 @@ Usage:
         from standard input when it is not a terminal. --record keeps the session in FILE for
         kubelab grade and never overwrites a record: --resume replays FILE's record to restore
         the lab, then adds to it
-  kubelab run [--bless] [--seed N] LAB...
+  kubelab run [--bless] [--seed N] [--lab-timeout SECONDS] LAB...
         run each lab's setup, reference solution, expected outputs, asserts and checks
   kubelab grade LAB SESSION... [--format text|json|junit] [--jobs N] [--seed N]
-        replay recorded sessions (or plain files of command lines) and score them
-  kubelab lint LAB...
+                [--session-timeout SECONDS]
+        replay recorded sessions (or plain files of command lines) and score them; each
+        session runs in a worker process, stopped after SECONDS (60) of wall-clock time
+  kubelab lint [--seed N] [--lab-timeout SECONDS] LAB...
         prove each check can fail (after setup) and pass (after the reference solution)
   kubelab --help                      this text
 ";
@@ -38,6 +41,8 @@ pub fn main() -> i32 {
         Some("run") => run::main_run(&args[1..]),
         Some("lint") => run::main_lint(&args[1..]),
         Some("grade") => grade::main(&args[1..]),
+        Some(worker::GRADE_WORKER) => worker::grade_worker_main(),
+        Some(worker::LAB_WORKER) => run::main_lab_worker(&args[1..]),
         Some(other) => {
             eprintln!("kubelab: unknown command \"{other}\"\n\n{USAGE}");
             2

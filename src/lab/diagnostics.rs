@@ -31,16 +31,23 @@ impl Diagnostic {
         col: usize,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let source_line = text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .to_string();
+        let source_line = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        Diagnostic::at_line(path, source_line, line, col, message)
+    }
+
+    /// A diagnostic at `line:col`, whose text is `source_line`.
+    pub fn at_line(
+        path: &str,
+        source_line: &str,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             path: path.to_string(),
             line,
             col: col.max(1),
-            source_line,
+            source_line: source_line.to_string(),
             message: message.into(),
             help: None,
             width: 1,

@@ -3,7 +3,9 @@
 
 pub mod ast;
 pub mod diagnostics;
+mod explain;
 pub mod parse;
+pub mod positions;
 
 pub use ast::*;
 pub use diagnostics::Diagnostic;

@@ -3,11 +3,11 @@
 //! at most [`MAX_INPUTS`] inputs, [`MAX_BYTES`] of text and [`MAX_VIRTUAL_MS`] of virtual
 //! time; the shell bounds each loop. Whatever it holds, it gets a score.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::session::{CheckOutcome, LabSession};
 use crate::lab::Lab;
-use crate::workstation::inputs;
+use crate::workstation::{guard, inputs};
 
 /// Inputs replayed at most.
 pub const MAX_INPUTS: usize = 2_000;
@@ -15,11 +15,13 @@ pub const MAX_INPUTS: usize = 2_000;
 pub const MAX_BYTES: usize = 1 << 20;
 /// Virtual time a session may take.
 pub const MAX_VIRTUAL_MS: i64 = 8 * 3600 * 1000;
+/// Internal errors named in a session's note at most.
+const MAX_INCIDENTS_SHOWN: usize = 3;
 /// The line `kubelab shell --record` writes when the student typed `reset`.
 pub const RESET_MARK: &str = "# kubelab: reset";
 
 /// One graded session.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grade {
     /// The session's name (its file).
     pub session: String,
@@ -35,11 +37,35 @@ pub struct Grade {
     pub note: Option<String>,
 }
 
+impl Grade {
+    /// A session kubelab could not grade: every check fails, and the note says why.
+    pub fn not_graded(lab: &Lab, name: &str, why: String) -> Grade {
+        Grade {
+            session: name.into(),
+            lab: lab.title.clone(),
+            checks: lab
+                .checks
+                .iter()
+                .map(|c| CheckOutcome {
+                    what: c.what.clone(),
+                    points: c.points,
+                    earned: 0,
+                    reason: None,
+                    task: c.task.map(|t| t + 1),
+                })
+                .collect(),
+            earned: 0,
+            total: lab.total_points(),
+            note: Some(why),
+        }
+    }
+}
+
 /// Grades one session's text.
 pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
-    let mut note = None;
+    let mut notes: Vec<String> = Vec::new();
     let text = if text.len() > MAX_BYTES {
-        note = Some(format!(
+        notes.push(format!(
             "only the first {MAX_BYTES} bytes of the session were replayed"
         ));
         let mut end = MAX_BYTES;
@@ -65,9 +91,11 @@ pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
         }
     };
     let start = s.ws.world.now();
+    guard::take_incidents();
+    let mut incidents = Vec::new();
     for (n, input) in inputs(text).into_iter().enumerate() {
         if n >= MAX_INPUTS {
-            note = Some(format!(
+            notes.push(format!(
                 "only the first {MAX_INPUTS} commands were replayed"
             ));
             break;
@@ -75,22 +103,38 @@ pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
         if input.trim() == RESET_MARK {
             match LabSession::start(lab, seed) {
                 Ok(fresh) => s = fresh,
-                Err(e) => note = Some(e),
+                Err(e) => notes.push(e),
             }
+            guard::take_incidents();
             continue;
         }
         let out = s.run(&input);
+        if let Some(i) = guard::take_incidents().into_iter().next() {
+            let first = input.lines().next().unwrap_or("").trim();
+            incidents.push(format!("command {} (`{first}`): {i}", n + 1));
+        }
         if out.exit.is_some() {
             break;
         }
         if s.ws.world.now() - start > MAX_VIRTUAL_MS {
-            note = Some(
+            notes.push(
                 "the session ran past 8 hours of virtual time; the rest was not replayed".into(),
             );
             break;
         }
     }
+    if !incidents.is_empty() {
+        let more = incidents.len().saturating_sub(MAX_INCIDENTS_SHOWN);
+        incidents.truncate(MAX_INCIDENTS_SHOWN);
+        notes.push(format!(
+            "kubelab hit an internal error in {}{}; each such command was undone and the session went on (please report this kubelab bug)",
+            incidents.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ));
+    }
     let checks: Vec<CheckOutcome> = lab.checks.iter().map(|c| s.check(c)).collect();
+    // An internal error in a check is said in its reason.
+    guard::take_incidents();
     let earned = checks.iter().map(|c| c.earned).sum();
     Grade {
         session: name.into(),
@@ -98,7 +142,7 @@ pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
         checks,
         earned,
         total,
-        note,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
     }
 }
 
@@ -147,4 +191,52 @@ pub fn to_junit(grades: &[Grade]) -> String {
         report.add_test_suite(suite);
     }
     report.to_string().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic inside one command of a session: that command is undone, the session goes on,
+    /// and the grade says which command hit kubelab's bug.
+    #[test]
+    fn an_internal_error_is_undone_and_reported() {
+        let lab = crate::lab::parse(
+            "t.lab",
+            "lab \"t\"\n\ncheck 1 \"web exists\" { cluster.exists(\"deployment\", \"web\") }\ncheck 1 \"lost is absent\" { !cluster.exists(\"deployment\", \"lost\") }\n",
+        )
+        .expect("lab");
+        guard::inject_panic();
+        let g = grade(
+            &lab,
+            "s",
+            "kubectl create deployment lost --image=nginx\nkubectl create deployment web --image=nginx\n",
+            1,
+        );
+        assert_eq!((g.earned, g.total), (2, 2));
+        let note = g.note.expect("a note");
+        assert!(
+            note.starts_with("kubelab hit an internal error in command 1 (`kubectl create deployment lost --image=nginx`): an injected test panic at src/workstation/guard.rs:"),
+            "{note}"
+        );
+        assert!(
+            note.ends_with("; each such command was undone and the session went on (please report this kubelab bug)"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn a_session_not_graded_fails_every_check() {
+        let lab = crate::lab::parse(
+            "t.lab",
+            "lab \"t\"\n\ntask \"one\" {\n    check 2 \"a\" { true }\n}\ncheck 3 \"b\" { true }\n",
+        )
+        .expect("lab");
+        let g = Grade::not_graded(&lab, "s", "why".into());
+        assert_eq!((g.earned, g.total), (0, 5));
+        assert_eq!(
+            to_text(&g),
+            "== s (t)\nnote: why\nFAIL 0/2  a\nFAIL 0/3  b\nscore: 0/5\n"
+        );
+    }
 }

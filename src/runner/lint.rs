@@ -19,6 +19,9 @@ pub fn lint(lab: &Lab, seed: u64) -> Vec<String> {
     if let Some(e) = report.setup_error {
         return vec![format!("{}: {e}", lab.path)];
     }
+    if let Some(why) = &report.stopped {
+        problems.push(why.clone());
+    }
     for (line, text) in &report.outputs {
         for l in text.lines() {
             if l.contains("kubelab: command not found")

@@ -2,6 +2,7 @@
 //! the checks and the score. `--bless` rewrites expected outputs that no longer match.
 
 use super::expect::{comparable, diff, matches};
+use super::grade::MAX_VIRTUAL_MS;
 use super::session::{CheckOutcome, LabSession};
 use crate::lab::{Assert, Item, Lab};
 use crate::shell::echo_lines;
@@ -23,6 +24,9 @@ pub struct RunReport {
     pub setup_error: Option<String>,
     /// Each step played: the line of its `$` and what it printed.
     pub outputs: Vec<(usize, String)>,
+    /// Why the reference solution was not played to its end (it ran past the virtual-time
+    /// bound of a graded session).
+    pub stopped: Option<String>,
 }
 
 impl RunReport {
@@ -37,7 +41,11 @@ impl RunReport {
     /// Everything matched and full marks were earned.
     pub fn ok(&self) -> bool {
         let (e, t) = self.score();
-        self.setup_error.is_none() && self.mismatches == 0 && self.failed_asserts == 0 && e == t
+        self.setup_error.is_none()
+            && self.stopped.is_none()
+            && self.mismatches == 0
+            && self.failed_asserts == 0
+            && e == t
     }
 }
 
@@ -67,6 +75,7 @@ pub fn run_lab(lab: &Lab, seed: u64, bless: bool) -> RunReport {
         blessed: None,
         setup_error: None,
         outputs: vec![],
+        stopped: None,
     };
     r.text
         .push_str(&format!("== {}: {}\n", lab.path, lab.title));
@@ -80,7 +89,8 @@ pub fn run_lab(lab: &Lab, seed: u64, bless: bool) -> RunReport {
     };
     // (first expected line, old length, new lines, indent) of steps to rewrite.
     let mut rewrites: Vec<(usize, usize, Vec<String>, String)> = Vec::new();
-    for (ti, t) in lab.tasks.iter().enumerate() {
+    let start = s.ws.world.now();
+    'tasks: for (ti, t) in lab.tasks.iter().enumerate() {
         r.text
             .push_str(&format!("-- task {}: {}\n", ti + 1, t.title));
         for item in &t.items {
@@ -94,6 +104,15 @@ pub fn run_lab(lab: &Lab, seed: u64, bless: bool) -> RunReport {
                         r.text.push('\n');
                     }
                     r.outputs.push((step.line, text.clone()));
+                    if s.ws.world.now() - start > MAX_VIRTUAL_MS {
+                        let why = format!(
+                            "{}:{}: the reference solution ran past 8 hours of virtual time (a graded session's bound); the rest was not played",
+                            lab.path, step.line
+                        );
+                        r.text.push_str(&format!("!! {why}\n"));
+                        r.stopped = Some(why);
+                        break 'tasks;
+                    }
                     if let Some(exp) = &step.expected {
                         let actual = comparable(&text);
                         if !matches(exp, &actual) {

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::convert::{from_dynamic, to_dynamic};
 use super::host::Host;
 use super::matching;
+use super::meter::{ADVANCE_COST, CALL_COST, COMMAND_COST};
 use super::node::NodeHandle;
 use crate::world::api::kinds::{self, KindInfo};
 use crate::world::api::meta;
@@ -21,6 +22,18 @@ pub struct Cluster(pub Host);
 
 fn kind_of(f: &str, kind: &str) -> Res<&'static KindInfo> {
     kinds::resolve(kind).ok_or_else(|| format!("cluster.{f}: unknown kind \"{kind}\" (try \"deployment\", \"pod\", \"replicaset\", ...)").into())
+}
+
+/// Seconds as milliseconds (a number of seconds given to `cluster.advance`).
+fn seconds_to_ms(seconds: f64) -> Res<i64> {
+    if (0.0..1e9).contains(&seconds) {
+        Ok((seconds * 1000.0) as i64)
+    } else {
+        Err(format!(
+            "cluster.advance: invalid duration {seconds}: a number of seconds from 0 to 30 days"
+        )
+        .into())
+    }
 }
 
 /// Parses `"30s"`, `"2m"`, `"1h30m"`, `"500ms"` or a number of seconds into milliseconds.
@@ -79,6 +92,7 @@ impl Cluster {
     }
 
     fn lookup(&self, f: &str, kind: &str, name: &str, ns: &str) -> Res<std::rc::Rc<Value>> {
+        self.0.charge(&format!("cluster.{f}"), CALL_COST)?;
         let k = kind_of(f, kind)?;
         let ns = if k.namespaced { ns } else { "" };
         let w = self.0.world.borrow();
@@ -114,6 +128,7 @@ impl Cluster {
 
     /// `cluster.exists(kind, name, namespace)`.
     pub fn exists_in(&mut self, kind: &str, name: &str, ns: &str) -> Res<bool> {
+        self.0.charge("cluster.exists", CALL_COST)?;
         let k = kind_of("exists", kind)?;
         let ns = if k.namespaced { ns } else { "" };
         Ok(self.0.world.borrow().store.contains(k, ns, name))
@@ -128,6 +143,7 @@ impl Cluster {
 
     /// `cluster.list(kind, namespace)`; `"*"` lists every namespace.
     pub fn list_in(&mut self, kind: &str, ns: &str) -> Res<Array> {
+        self.0.charge("cluster.list", CALL_COST)?;
         let k = kind_of("list", kind)?;
         let w = self.0.world.borrow();
         let ns = if !k.namespaced || ns == "*" {
@@ -135,24 +151,33 @@ impl Cluster {
         } else {
             Some(ns)
         };
-        Ok(w.store.list(k, ns).map(to_dynamic).collect())
+        let all: Array = w.store.list(k, ns).map(to_dynamic).collect();
+        self.0.charge_items(all.len());
+        Ok(all)
     }
 
     /// `cluster.pods(selector)`: pods of the current namespace matching a label selector.
     pub fn pods(&mut self, selector: &str) -> Res<Array> {
+        self.0.charge("cluster.pods", CALL_COST)?;
         let sel = Selector::parse(selector).map_err(|e| format!("cluster.pods: {e}"))?;
         let ns = self.ns();
         let w = self.0.world.borrow();
         let k = kinds::by_kind("Pod").ok_or("no Pod kind")?;
-        Ok(w.store
+        let pods: Array = w
+            .store
             .list(k, Some(&ns))
             .filter(|p| sel.matches_object(p))
             .map(to_dynamic)
-            .collect())
+            .collect();
+        self.0.charge_items(pods.len());
+        Ok(pods)
     }
 
-    fn run(&mut self, line: &str, stdin: &str) -> Res<Map> {
-        let out = (self.0.run)(line, stdin.as_bytes());
+    fn run(&mut self, f: &str, line: &str, stdin: &str) -> Res<Map> {
+        self.0.charge(&format!("cluster.{f}"), COMMAND_COST)?;
+        let rounds = self.0.rounds();
+        let out = (self.0.run)(line, stdin.as_bytes()).map_err(|e| format!("cluster.{f}: {e}"))?;
+        self.0.charge_rounds_since(rounds);
         let mut m = Map::new();
         m.insert("stdout".into(), out.stdout.clone().into());
         m.insert("stderr".into(), out.stderr.into());
@@ -163,24 +188,24 @@ impl Cluster {
 
     /// `cluster.kubectl(line)`: runs `kubectl <line>`; returns its standard output.
     pub fn kubectl(&mut self, args: &str) -> Res<String> {
-        let m = self.run(&format!("kubectl {args}"), "")?;
+        let m = self.run("kubectl", &format!("kubectl {args}"), "")?;
         Ok(m.get("stdout").map(|d| d.to_string()).unwrap_or_default())
     }
 
     /// `cluster.oc(line)`: runs `oc <line>`; returns its standard output.
     pub fn oc(&mut self, args: &str) -> Res<String> {
-        let m = self.run(&format!("oc {args}"), "")?;
+        let m = self.run("oc", &format!("oc {args}"), "")?;
         Ok(m.get("stdout").map(|d| d.to_string()).unwrap_or_default())
     }
 
     /// `cluster.shell(line)`: runs a workstation line; returns `#{stdout, stderr, status}`.
     pub fn shell(&mut self, line: &str) -> Res<Map> {
-        self.run(line, "")
+        self.run("shell", line, "")
     }
 
     /// `cluster.apply(yaml)`: `kubectl apply -f -` with the YAML; fails with kubectl's error.
     pub fn apply(&mut self, yaml: &str) -> Res<String> {
-        let m = self.run("kubectl apply -f -", yaml)?;
+        let m = self.run("apply", "kubectl apply -f -", yaml)?;
         let status = m.get("status").and_then(|d| d.as_int().ok()).unwrap_or(1);
         if status != 0 {
             return Err(format!(
@@ -198,53 +223,79 @@ impl Cluster {
     /// `cluster.advance("30s")`: lets virtual time pass (controllers, kubelets and timers run).
     pub fn advance(&mut self, d: &str) -> Res<()> {
         let ms = parse_duration(d).map_err(|e| format!("cluster.advance: {e}"))?;
+        self.advance_ms(ms)
+    }
+
+    /// `cluster.advance(30)`: a number of seconds.
+    pub fn advance_seconds(&mut self, seconds: rhai::INT) -> Res<()> {
+        self.advance_ms(seconds_to_ms(seconds as f64)?)
+    }
+
+    /// `cluster.advance(0.5)`: a number of seconds.
+    pub fn advance_seconds_float(&mut self, seconds: rhai::FLOAT) -> Res<()> {
+        self.advance_ms(seconds_to_ms(seconds)?)
+    }
+
+    fn advance_ms(&mut self, ms: i64) -> Res<()> {
         if ms > 30 * 86_400_000 {
             return Err("cluster.advance: at most 30 days at once".into());
         }
-        self.0.world.borrow_mut().advance(ms);
+        self.0.charge("cluster.advance", ADVANCE_COST)?;
+        let rounds = self.0.rounds();
+        self.0.world_mut().advance(ms);
+        self.0.charge_rounds_since(rounds);
         Ok(())
     }
 
     /// `cluster.add_nfs_server(server, export)`: an NFS server at `server` (an address) exporting
     /// the directory `export`; pods mounting it (or a directory below it) mount, others fail.
-    pub fn add_nfs_server(&mut self, server: &str, export: &str) {
-        let mut w = self.0.world.borrow_mut();
+    pub fn add_nfs_server(&mut self, server: &str, export: &str) -> Res<()> {
+        self.0.charge("cluster.add_nfs_server", CALL_COST)?;
+        let mut w = self.0.world_mut();
         w.nfs_servers
             .entry(server.to_string())
             .or_default()
             .insert(export.to_string());
         let now = w.now();
         w.resync_at(now + 1);
+        Ok(())
     }
 
     /// `cluster.now()`: the virtual time, RFC 3339.
-    pub fn now(&mut self) -> String {
-        rfc3339(self.0.world.borrow().now())
+    pub fn now(&mut self) -> Res<String> {
+        self.0.charge("cluster.now", CALL_COST)?;
+        Ok(rfc3339(self.0.world.borrow().now()))
     }
 
     /// `cluster.events()`: every event, oldest first.
-    pub fn events(&mut self) -> Array {
+    pub fn events(&mut self) -> Res<Array> {
+        self.0.charge("cluster.events", CALL_COST)?;
         let w = self.0.world.borrow();
         let Some(k) = kinds::by_kind("Event") else {
-            return Array::new();
+            return Ok(Array::new());
         };
         let mut evs: Vec<&Value> = w.store.list(k, None).collect();
         evs.sort_by(|a, b| {
             (meta::str_at(a, &["firstTimestamp"]), meta::name(a))
                 .cmp(&(meta::str_at(b, &["firstTimestamp"]), meta::name(b)))
         });
-        evs.into_iter().map(to_dynamic).collect()
+        self.0.charge_items(evs.len());
+        Ok(evs.into_iter().map(to_dynamic).collect())
     }
 
     /// `cluster.audit()`: every API request made by users, oldest first.
-    pub fn audit(&mut self) -> Array {
-        self.0
+    pub fn audit(&mut self) -> Res<Array> {
+        self.0.charge("cluster.audit", CALL_COST)?;
+        let entries: Array = self
+            .0
             .world
             .borrow()
             .audit()
             .iter()
             .map(|e| to_dynamic(&e.to_value()))
-            .collect()
+            .collect();
+        self.0.charge_items(entries.len());
+        Ok(entries)
     }
 
     /// `cluster.rollout_history(kind, name)`: the revisions of a Deployment, oldest first, as
@@ -299,6 +350,7 @@ impl Cluster {
             })
             .collect();
         revs.sort_by_key(|(r, _)| *r);
+        self.0.charge_items(revs.len());
         Ok(revs
             .into_iter()
             .map(|(_, m)| Dynamic::from_map(m))
@@ -307,6 +359,7 @@ impl Cluster {
 
     /// `cluster.node(name)`.
     pub fn node(&mut self, name: &str) -> Res<NodeHandle> {
+        self.0.charge("cluster.node", CALL_COST)?;
         if !self.0.world.borrow().nodes.contains_key(name) {
             let names: Vec<String> = self.0.world.borrow().nodes.keys().cloned().collect();
             return Err(format!(
@@ -322,9 +375,11 @@ impl Cluster {
     }
 
     /// `cluster.nodes()`.
-    pub fn nodes(&mut self) -> Array {
+    pub fn nodes(&mut self) -> Res<Array> {
+        self.0.charge("cluster.nodes", CALL_COST)?;
         let names: Vec<String> = self.0.world.borrow().nodes.keys().cloned().collect();
-        names
+        self.0.charge_items(names.len());
+        Ok(names
             .into_iter()
             .map(|n| {
                 Dynamic::from(NodeHandle {
@@ -332,7 +387,7 @@ impl Cluster {
                     name: n,
                 })
             })
-            .collect()
+            .collect())
     }
 
     /// `cluster.matches(kind, name, expected)`: partial match of an object against a Rhai map or
@@ -394,6 +449,8 @@ pub fn register(engine: &mut Engine) {
         .register_fn("shell", Cluster::shell)
         .register_fn("apply", Cluster::apply)
         .register_fn("advance", Cluster::advance)
+        .register_fn("advance", Cluster::advance_seconds)
+        .register_fn("advance", Cluster::advance_seconds_float)
         .register_fn("add_nfs_server", Cluster::add_nfs_server)
         .register_fn("now", Cluster::now)
         .register_fn("events", Cluster::events)

@@ -1,20 +1,23 @@
 //! THE sandbox: the one place a Rhai [`Engine`] is built for labs. It starts from
 //! `Engine::new_raw()`, registers only the packages lab scripts need (no host clock, no real
 //! `sleep`, no `eval`, no modules from disk), sets every limit, and registers the host types.
+//! Host calls and `print` are metered by a [`Meter`] the session shares with its host.
 
 use rhai::module_resolvers::DummyModuleResolver;
 use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage,
     BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{Engine, EvalAltResult, Module, Shared};
-use std::cell::RefCell;
+use rhai::{Dynamic, Engine, EvalAltResult, Module, Shared};
 use std::rc::Rc;
+
+use super::meter::Meter;
 
 /// The limits a lab script runs under.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Operations per evaluation (a loop iteration is a few).
+    /// Operations per evaluation (a loop iteration is a few; host calls count more, see
+    /// [`super::meter`]).
     pub operations: u64,
     /// Nested function calls.
     pub call_levels: usize,
@@ -47,9 +50,6 @@ impl Default for Limits {
     }
 }
 
-/// Where `print` and `debug` output of scripts goes (the transcript).
-pub type PrintSink = Rc<RefCell<Vec<String>>>;
-
 thread_local! {
     /// The standard packages scripts may use, built once per thread (building them registers
     /// hundreds of functions); every engine shares them.
@@ -67,7 +67,8 @@ thread_local! {
 }
 
 /// Builds the sandboxed engine with the host API registered. Callers rebind it without `mut`.
-pub fn build(limits: &Limits, prints: PrintSink) -> Engine {
+/// `meter` counts what each block spends (give the same meter to the hosts of its blocks).
+pub fn build(limits: &Limits, meter: Rc<Meter>) -> Engine {
     let mut engine = Engine::new_raw();
     for lib in PACKAGES.with(Clone::clone) {
         engine.register_global_module(lib);
@@ -86,10 +87,11 @@ pub fn build(limits: &Limits, prints: PrintSink) -> Engine {
         .set_max_modules(0)
         .set_strict_variables(true)
         .set_fail_on_invalid_map_property(false);
-    let p = prints.clone();
-    engine.on_print(move |s| p.borrow_mut().push(s.to_string()));
-    let p = prints;
-    engine.on_debug(move |s, _, _| p.borrow_mut().push(s.to_string()));
+    let m = meter.clone();
+    engine.on_print(move |s| m.print(s));
+    let m = meter.clone();
+    engine.on_debug(move |s, _, _| m.print(s));
+    engine.on_progress(move |ops| meter.progress(ops).map(Dynamic::from));
     // `sleep` would block the host thread without counting operations: replace it.
     engine.register_fn("sleep", |_: rhai::INT| -> Result<(), Box<EvalAltResult>> {
         Err("sleep is not available in lab scripts; use cluster.advance(\"10s\") to let virtual time pass".into())

@@ -7,11 +7,13 @@ pub mod convert;
 pub mod engine;
 pub mod host;
 pub mod matching;
+pub mod meter;
 pub mod node;
 pub mod registry;
 
 pub use cluster::Cluster;
 pub use host::{CommandOutput, Host};
+pub use meter::Meter;
 pub use node::NodeHandle;
 pub use registry::RegistryHandle;
 

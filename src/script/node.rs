@@ -5,6 +5,7 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 use serde_json::json;
 
 use super::host::Host;
+use super::meter::CALL_COST;
 use crate::world::api::meta;
 use crate::world::nodes::image_gc;
 use crate::world::registry::ImageRef;
@@ -27,12 +28,14 @@ impl NodeHandle {
     }
 
     /// `node.images()`: `#{digest, tags, repo_digests, size}` per image on the node.
-    pub fn images(&mut self) -> Array {
+    pub fn images(&mut self) -> Res<Array> {
+        self.host.charge("node.images", CALL_COST)?;
         let w = self.host.world.borrow();
         let Some(n) = w.nodes.get(&self.name) else {
-            return Array::new();
+            return Ok(Array::new());
         };
-        n.images
+        self.host.charge_items(n.images.len());
+        Ok(n.images
             .values()
             .map(|i| {
                 let mut m = Map::new();
@@ -58,11 +61,12 @@ impl NodeHandle {
                 m.insert("size".into(), Dynamic::from_int(i.size as i64));
                 Dynamic::from_map(m)
             })
-            .collect()
+            .collect())
     }
 
     /// `node.has_image(ref)`: whether the node has an image for the reference (by tag or digest).
     pub fn has_image(&mut self, reference: &str) -> Res<bool> {
+        self.host.charge("node.has_image", CALL_COST)?;
         let r = ImageRef::parse(reference).map_err(|e| format!("node.has_image: {e}"))?;
         let w = self.host.world.borrow();
         Ok(w.nodes
@@ -72,6 +76,7 @@ impl NodeHandle {
 
     /// `node.image_digest(ref)`: the digest of the local image a reference names, or `()`.
     pub fn image_digest(&mut self, reference: &str) -> Res<Dynamic> {
+        self.host.charge("node.image_digest", CALL_COST)?;
         let r = ImageRef::parse(reference).map_err(|e| format!("node.image_digest: {e}"))?;
         let w = self.host.world.borrow();
         Ok(w.nodes
@@ -83,6 +88,7 @@ impl NodeHandle {
 
     /// `node.pulls(ref)`: how many successful pulls of that reference the node made.
     pub fn pulls(&mut self, reference: &str) -> Res<i64> {
+        self.host.charge("node.pulls", CALL_COST)?;
         let want = ImageRef::parse(reference)
             .map_err(|e| format!("node.pulls: {e}"))?
             .full();
@@ -104,7 +110,8 @@ impl NodeHandle {
     /// `node.pull(ref)`: the node pulls an image now, as if a pod had needed it earlier (useful
     /// to prepare a node whose cache holds an old version of a floating tag). Returns the digest.
     pub fn pull(&mut self, reference: &str) -> Res<String> {
-        let mut w = self.host.world.borrow_mut();
+        self.host.charge("node.pull", CALL_COST)?;
+        let mut w = self.host.world_mut();
         let now = w.now();
         let res = w
             .registry
@@ -122,57 +129,73 @@ impl NodeHandle {
     }
 
     /// `node.disk_usage()`: image filesystem usage in percent.
-    pub fn disk_usage(&mut self) -> i64 {
-        self.host
+    pub fn disk_usage(&mut self) -> Res<i64> {
+        self.host.charge("node.disk_usage", CALL_COST)?;
+        Ok(self
+            .host
             .world
             .borrow()
             .nodes
             .get(&self.name)
-            .map_or(0, |n| n.disk_percent() as i64)
+            .map_or(0, |n| n.disk_percent() as i64))
     }
 
     /// `node.fill_disk(percent)`: fills the image filesystem to `percent` with other data, then
     /// runs the kubelet's image garbage collection as its periodic check would. Returns the
     /// digests removed.
     pub fn fill_disk(&mut self, percent: i64) -> Res<Array> {
-        if !(0..=100).contains(&percent) {
+        self.fill_disk_float(percent as f64)
+    }
+
+    /// `node.fill_disk(87.5)`: a fractional percentage.
+    pub fn fill_disk_float(&mut self, percent: f64) -> Res<Array> {
+        if !(0.0..=100.0).contains(&percent) {
             return Err("node.fill_disk: percent must be between 0 and 100".into());
         }
-        let mut w = self.host.world.borrow_mut();
+        self.host.charge("node.fill_disk", CALL_COST)?;
+        let mut w = self.host.world_mut();
         let Some(n) = w.nodes.get_mut(&self.name) else {
             return Ok(Array::new());
         };
         let images: u64 = n.images.values().map(|i| i.size).sum();
-        let target = n.disk_capacity * percent as u64 / 100;
+        let target = (n.disk_capacity as f64 * percent / 100.0) as u64;
         n.disk_other = target.saturating_sub(images);
         let removed = image_gc::collect(&mut w, &self.name);
         Ok(removed.into_iter().map(Dynamic::from).collect())
     }
 
-    fn set_spec(&mut self, f: impl FnOnce(&mut serde_json::Value)) {
-        let mut w = self.host.world.borrow_mut();
-        if let Some(mut n) = w.object("Node", "", &self.name).cloned() {
-            f(&mut n);
-            w.write(n);
-            w.settle();
+    fn set_spec(&mut self, what: &str, f: impl FnOnce(&mut serde_json::Value)) -> Res<()> {
+        self.host.charge(what, CALL_COST)?;
+        let rounds = self.host.rounds();
+        {
+            let mut w = self.host.world_mut();
+            if let Some(mut n) = w.object("Node", "", &self.name).cloned() {
+                f(&mut n);
+                w.write(n);
+                w.settle();
+            }
         }
+        self.host.charge_rounds_since(rounds);
+        Ok(())
     }
 
     /// `node.cordon()`: marks the node unschedulable.
-    pub fn cordon(&mut self) {
-        self.set_spec(|n| meta::set_path(n, &["spec", "unschedulable"], json!(true)));
+    pub fn cordon(&mut self) -> Res<()> {
+        self.set_spec("node.cordon", |n| {
+            meta::set_path(n, &["spec", "unschedulable"], json!(true))
+        })
     }
 
     /// `node.uncordon()`.
-    pub fn uncordon(&mut self) {
-        self.set_spec(|n| {
+    pub fn uncordon(&mut self) -> Res<()> {
+        self.set_spec("node.uncordon", |n| {
             meta::remove_path(n, &["spec", "unschedulable"]);
-        });
+        })
     }
 
     /// `node.set_ready(false)`: makes the node NotReady (no new pods are scheduled on it).
-    pub fn set_ready(&mut self, ready: bool) {
-        self.set_spec(|n| {
+    pub fn set_ready(&mut self, ready: bool) -> Res<()> {
+        self.set_spec("node.set_ready", |n| {
             if let Some(conds) = meta::path_mut(n, &["status", "conditions"]).as_array_mut() {
                 for c in conds.iter_mut() {
                     if c.get("type").and_then(serde_json::Value::as_str) == Some("Ready") {
@@ -190,7 +213,7 @@ impl NodeHandle {
                     }
                 }
             }
-        });
+        })
     }
 }
 
@@ -206,6 +229,7 @@ pub fn register(engine: &mut Engine) {
         .register_fn("pull", NodeHandle::pull)
         .register_fn("disk_usage", NodeHandle::disk_usage)
         .register_fn("fill_disk", NodeHandle::fill_disk)
+        .register_fn("fill_disk", NodeHandle::fill_disk_float)
         .register_fn("cordon", NodeHandle::cordon)
         .register_fn("uncordon", NodeHandle::uncordon)
         .register_fn("set_ready", NodeHandle::set_ready);

@@ -3,6 +3,7 @@
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 
 use super::host::Host;
+use super::meter::CALL_COST;
 use crate::world::registry::{ImageRef, ImageSpec};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -149,7 +150,8 @@ impl RegistryHandle {
     /// `registry.push(ref)`: makes sure the image exists (keeps an existing tag as it is);
     /// returns its digest.
     pub fn push(&mut self, reference: &str) -> Res<String> {
-        let mut w = self.0.world.borrow_mut();
+        self.0.charge("registry.push", CALL_COST)?;
+        let mut w = self.0.world_mut();
         if let Some(d) = w.registry.digest(reference) {
             return Ok(d);
         }
@@ -162,7 +164,8 @@ impl RegistryHandle {
     /// `registry.push(ref, #{...})`: pushes new content under the tag (a re-push moves it);
     /// returns the new digest.
     pub fn push_with(&mut self, reference: &str, opts: Map) -> Res<String> {
-        let mut w = self.0.world.borrow_mut();
+        self.0.charge("registry.push", CALL_COST)?;
+        let mut w = self.0.world_mut();
         let counter = w.registry.images().len() as u64;
         let spec = spec_from(reference, &opts, counter)?;
         w.registry
@@ -172,33 +175,38 @@ impl RegistryHandle {
 
     /// `registry.tag(src, dst)`: points `dst` at what `src` points at.
     pub fn tag(&mut self, src: &str, dst: &str) -> Res<String> {
+        self.0.charge("registry.tag", CALL_COST)?;
         self.0
-            .world
-            .borrow_mut()
+            .world_mut()
             .registry
             .tag(src, dst)
             .map_err(|e| format!("registry.tag: {e}").into())
     }
 
     /// `registry.digest(ref)`: the digest a reference resolves to, or `()`.
-    pub fn digest(&mut self, reference: &str) -> Dynamic {
-        self.0
+    pub fn digest(&mut self, reference: &str) -> Res<Dynamic> {
+        self.0.charge("registry.digest", CALL_COST)?;
+        Ok(self
+            .0
             .world
             .borrow()
             .registry
             .digest(reference)
             .map(Dynamic::from)
-            .unwrap_or(Dynamic::UNIT)
+            .unwrap_or(Dynamic::UNIT))
     }
 
     /// `registry.delete(ref)`: removes a tag; true if it existed.
-    pub fn delete(&mut self, reference: &str) -> bool {
-        self.0.world.borrow_mut().registry.delete(reference)
+    pub fn delete(&mut self, reference: &str) -> Res<bool> {
+        self.0.charge("registry.delete", CALL_COST)?;
+        Ok(self.0.world_mut().registry.delete(reference))
     }
 
     /// `registry.images()`: `#{ref, digest}` for every tag, sorted.
-    pub fn images(&mut self) -> Array {
-        self.0
+    pub fn images(&mut self) -> Res<Array> {
+        self.0.charge("registry.images", CALL_COST)?;
+        let images: Array = self
+            .0
             .world
             .borrow()
             .registry
@@ -210,11 +218,14 @@ impl RegistryHandle {
                 m.insert("digest".into(), d.into());
                 Dynamic::from_map(m)
             })
-            .collect()
+            .collect();
+        self.0.charge_items(images.len());
+        Ok(images)
     }
 
     /// `registry.normalize(ref)`: the fully qualified form (`docker.io/library/mongo:4.2`).
     pub fn normalize(&mut self, reference: &str) -> Res<String> {
+        self.0.charge("registry.normalize", CALL_COST)?;
         ImageRef::parse(reference)
             .map(|r| r.full())
             .map_err(|e| format!("registry.normalize: {e}").into())

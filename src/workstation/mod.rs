@@ -4,6 +4,7 @@
 
 pub mod edit;
 mod files;
+pub mod guard;
 mod script;
 
 pub use script::{inputs, run_script};
@@ -124,19 +125,22 @@ impl Workstation {
     }
 
     /// Runs one complete input (see [`crate::shell::incomplete`]), after the think time.
+    /// A panic inside it is caught at the command boundary ([`guard`]).
     pub fn run(&mut self, input: &str) -> RunOutput {
-        if self.inputs > 0 {
-            self.world.advance(THINK_TIME_MS);
-        }
-        self.inputs += 1;
-        run_with_editor(
-            &mut self.world,
-            &mut self.shell,
-            &mut self.config,
-            input,
-            b"",
-            &mut self.editor,
-        )
+        guard::run(self, |ws| {
+            if ws.inputs > 0 {
+                ws.world.advance(THINK_TIME_MS);
+            }
+            ws.inputs += 1;
+            run_with_editor(
+                &mut ws.world,
+                &mut ws.shell,
+                &mut ws.config,
+                input,
+                b"",
+                &mut ws.editor,
+            )
+        })
     }
 
     /// The prompt to show before the next input.
