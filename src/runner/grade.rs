@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::session::{CheckOutcome, LabSession};
+use super::student::Mark;
 use crate::lab::Lab;
 use crate::workstation::{guard, inputs};
 
@@ -61,8 +62,22 @@ impl Grade {
     }
 }
 
-/// Grades one session's text.
-pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
+/// A session's record replayed on a fresh lab world.
+pub struct Replayed {
+    /// The session as the record left it.
+    pub session: LabSession,
+    /// Commands replayed (marks are not commands).
+    pub commands: usize,
+    /// Why replaying stopped early, and what else a grader should know.
+    pub notes: Vec<String>,
+}
+
+/// Replays a record (or a plain file of command lines) on a fresh lab world, as the student's
+/// prompt ran it: the record's marks run nothing and take no think time (a reset starts the
+/// lab over, an editor mark hands the next edit its recorded outcome, `solve` is noted), and
+/// after `exit` only a resumed record goes on. Bounded by [`MAX_INPUTS`], [`MAX_BYTES`] and
+/// [`MAX_VIRTUAL_MS`]; a command that hits kubelab's bug is undone and noted.
+pub fn replay(lab: &Lab, text: &str, seed: u64) -> Result<Replayed, String> {
     let mut notes: Vec<String> = Vec::new();
     let text = if text.len() > MAX_BYTES {
         notes.push(format!(
@@ -76,9 +91,86 @@ pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
     } else {
         text
     };
+    let mut s = LabSession::start(lab, seed)?;
+    let start = s.ws.world.now();
+    guard::take_incidents();
+    let mut incidents = Vec::new();
+    let mut commands = 0;
+    // After `exit` ended a run of the prompt, only a resumed record goes on.
+    let mut exited = false;
+    let mut solved = Vec::new();
+    for (n, input) in inputs(text).into_iter().enumerate() {
+        if n >= MAX_INPUTS {
+            notes.push(format!(
+                "only the first {MAX_INPUTS} commands were replayed"
+            ));
+            break;
+        }
+        match Mark::parse(&input) {
+            Some(Mark::Resumed) => exited = false,
+            _ if exited => {}
+            Some(Mark::Reset) => {
+                match LabSession::start(lab, seed) {
+                    Ok(fresh) => s = fresh,
+                    Err(e) => notes.push(e),
+                }
+                guard::take_incidents();
+            }
+            Some(Mark::Editor(o)) => s.ws.editor.replay(o),
+            Some(Mark::Solve(task)) => solved.push(task),
+            Some(Mark::Header | Mark::SolveEnd) => {}
+            None => {
+                let out = s.run(&input);
+                commands += 1;
+                if let Some(i) = guard::take_incidents().into_iter().next() {
+                    let first = input.lines().next().unwrap_or("").trim();
+                    incidents.push(format!("command {} (`{first}`): {i}", n + 1));
+                }
+                exited = out.exit.is_some();
+                if s.ws.world.now() - start > MAX_VIRTUAL_MS {
+                    notes.push(
+                        "the session ran past 8 hours of virtual time; the rest was not replayed"
+                            .into(),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    if !solved.is_empty() {
+        let tasks: Vec<String> = solved.iter().map(|t| t.to_string()).collect();
+        notes.push(format!(
+            "the reference solution of task {} was run by `solve` (instructor mode)",
+            tasks.join(", ")
+        ));
+    }
+    if !incidents.is_empty() {
+        let more = incidents.len().saturating_sub(MAX_INCIDENTS_SHOWN);
+        incidents.truncate(MAX_INCIDENTS_SHOWN);
+        notes.push(format!(
+            "kubelab hit an internal error in {}{}; each such command was undone and the session went on (please report this kubelab bug)",
+            incidents.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ));
+    }
+    // Outcomes the record kept but no command took are not for later commands.
+    s.ws.editor.clear_replays();
+    Ok(Replayed {
+        session: s,
+        commands,
+        notes,
+    })
+}
+
+/// Grades one session's text.
+pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
     let total = lab.total_points();
-    let mut s = match LabSession::start(lab, seed) {
-        Ok(s) => s,
+    let Replayed {
+        session: mut s,
+        notes,
+        ..
+    } = match replay(lab, text, seed) {
+        Ok(r) => r,
         Err(e) => {
             return Grade {
                 session: name.into(),
@@ -90,48 +182,6 @@ pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
             };
         }
     };
-    let start = s.ws.world.now();
-    guard::take_incidents();
-    let mut incidents = Vec::new();
-    for (n, input) in inputs(text).into_iter().enumerate() {
-        if n >= MAX_INPUTS {
-            notes.push(format!(
-                "only the first {MAX_INPUTS} commands were replayed"
-            ));
-            break;
-        }
-        if input.trim() == RESET_MARK {
-            match LabSession::start(lab, seed) {
-                Ok(fresh) => s = fresh,
-                Err(e) => notes.push(e),
-            }
-            guard::take_incidents();
-            continue;
-        }
-        let out = s.run(&input);
-        if let Some(i) = guard::take_incidents().into_iter().next() {
-            let first = input.lines().next().unwrap_or("").trim();
-            incidents.push(format!("command {} (`{first}`): {i}", n + 1));
-        }
-        if out.exit.is_some() {
-            break;
-        }
-        if s.ws.world.now() - start > MAX_VIRTUAL_MS {
-            notes.push(
-                "the session ran past 8 hours of virtual time; the rest was not replayed".into(),
-            );
-            break;
-        }
-    }
-    if !incidents.is_empty() {
-        let more = incidents.len().saturating_sub(MAX_INCIDENTS_SHOWN);
-        incidents.truncate(MAX_INCIDENTS_SHOWN);
-        notes.push(format!(
-            "kubelab hit an internal error in {}{}; each such command was undone and the session went on (please report this kubelab bug)",
-            incidents.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
-        ));
-    }
     let checks: Vec<CheckOutcome> = lab.checks.iter().map(|c| s.check(c)).collect();
     // An internal error in a check is said in its reason.
     guard::take_incidents();

@@ -13,7 +13,6 @@ use super::session::{CheckOutcome, LabSession};
 use crate::lab::{Item, Lab};
 use crate::shell::{RunOutput, Terminal, echo_lines};
 use crate::workstation::edit::{Editor, Outcome};
-use crate::workstation::inputs;
 
 /// Before the commands `solve` ran for a task: `# kubelab: solve task N`.
 pub const SOLVE_MARK: &str = "# kubelab: solve task ";
@@ -121,22 +120,10 @@ impl StudentSession {
         instructor: bool,
         record: &str,
     ) -> Result<(StudentSession, usize), String> {
+        let replayed = super::grade::replay(&lab, record, seed)?;
         let mut s = StudentSession::start(lab, seed, instructor)?;
-        let mut replayed = 0;
-        for input in inputs(record) {
-            match Mark::parse(&input) {
-                Some(Mark::Reset) => s.session = LabSession::start(&s.lab, seed)?,
-                Some(Mark::Editor(o)) => s.session.ws.editor.replay(o),
-                Some(_) => {}
-                None => {
-                    // An `exit` ended that run of the prompt; the session goes on.
-                    s.session.run(&input);
-                    replayed += 1;
-                }
-            }
-        }
-        // Outcomes the record kept but no command took: not for the new inputs.
-        s.session.ws.editor = Editor::default();
+        s.session = replayed.session;
+        let replayed = replayed.commands;
         s.resumed = record.to_string();
         if !s.resumed.is_empty() && !s.resumed.ends_with('\n') {
             s.resumed.push('\n');
@@ -380,8 +367,8 @@ mod tests {
             "KUBE_EDITOR=true kubectl edit deployment http-go\n",
             "solve\n",
             "hint\n",
-            "exit\n",
             "sleep 5\n",
+            "exit\n",
         ] {
             live.input(i);
         }
@@ -395,6 +382,14 @@ mod tests {
             rec.contains("# kubelab: editor 0 file:")
                 || rec.contains("# kubelab: editor not-found"),
             "{rec}"
+        );
+        // Grading replays the record as resuming does, and says what `solve` did.
+        let g = super::super::grade::grade(&lab(), "s", &rec, 1);
+        assert!(
+            g.note.as_deref().is_some_and(|n| n
+                .contains("the reference solution of task 1 was run by `solve` (instructor mode)")),
+            "{:?}",
+            g.note
         );
         let (mut resumed, n) = StudentSession::resume(lab(), 1, true, &rec).unwrap();
         assert_eq!(n, 10, "{rec}");

@@ -110,6 +110,11 @@ impl Editor {
         self.replay.push_back(o);
     }
 
+    /// Drops the recorded outcomes no edit took.
+    pub fn clear_replays(&mut self) {
+        self.replay.clear();
+    }
+
     /// The host editor's outcomes since the last call, oldest first.
     pub fn take_outcomes(&mut self) -> Vec<Outcome> {
         std::mem::take(&mut self.made)
