@@ -1,0 +1,745 @@
+//! `$(( ))`: bash's integer arithmetic, following its evaluator (`expr.c` of bash 5.2) token
+//! for token, so that values, side effects and error messages are bash's: all of C's
+//! operators with bash's precedence, assignments (`=`, `+=`, ...), `++`/`--`, `?:`, `,`,
+//! numbers in bases (`0x1f`, `017`, `2#101`), and names whose values are expressions in turn.
+//!
+//! Errors read `EXPR: MESSAGE (error token is "REST")`, REST being the expression from the
+//! last token read, as bash prints them. Nesting is bounded: bash stops a chain of names at
+//! 1024 levels ("expression recursion level exceeded") and crashes on very deep parentheses;
+//! here parentheses, unary operators and names together may nest [`MAX_DEPTH`] levels.
+
+/// How deep parentheses, unary operators, right-hand sides and names may nest.
+pub const MAX_DEPTH: usize = 1024;
+
+/// The variables an expression reads and assigns.
+pub trait Vars {
+    /// A variable's value (None when unset).
+    fn get(&self, name: &str) -> Option<String>;
+    /// Assigns a variable.
+    fn set(&mut self, name: &str, value: i64) -> Result<(), String>;
+}
+
+/// Evaluates `expr` (already expanded: `$x` and `$(...)` replaced).
+pub fn eval(expr: &str, vars: &mut dyn Vars) -> Result<i64, String> {
+    let mut depth = 0;
+    subexpr(expr, vars, &mut depth)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tok {
+    End,
+    Num,
+    Str,
+    EqEq,
+    Neq,
+    Leq,
+    Geq,
+    Land,
+    Lor,
+    Lsh,
+    Rsh,
+    OpAssign,
+    Cond,
+    Power,
+    PreInc,
+    PreDec,
+    PostInc,
+    PostDec,
+    /// A one-character operator: `= > < + - * / % ! ( ) & | ^ ~ ? : ,`.
+    Op(u8),
+}
+
+/// Operators that are one character (`_is_arithop`).
+fn is_arithop(c: u8) -> bool {
+    b"=><+-*/%!()&|^~?:,".contains(&c)
+}
+
+fn is_multiop(t: Tok) -> bool {
+    matches!(
+        t,
+        Tok::EqEq
+            | Tok::Neq
+            | Tok::Leq
+            | Tok::Geq
+            | Tok::Land
+            | Tok::Lor
+            | Tok::Lsh
+            | Tok::Rsh
+            | Tok::OpAssign
+            | Tok::Cond
+            | Tok::Power
+            | Tok::PreInc
+            | Tok::PreDec
+            | Tok::PostInc
+            | Tok::PostDec
+    )
+}
+
+fn cr_whitespace(c: u8) -> bool {
+    c == b' ' || c == b'\t' || c == b'\n'
+}
+
+fn var_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
+}
+
+fn var_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The evaluator of one expression (bash's expression context).
+struct Ev<'a> {
+    e: &'a str,
+    /// Where the next token starts.
+    tp: usize,
+    /// Where the last token read started (the error token).
+    lasttp: Option<usize>,
+    curtok: Tok,
+    lasttok: Tok,
+    assigntok: u8,
+    tokstr: Option<String>,
+    tokval: i64,
+    noeval: u32,
+    vars: &'a mut dyn Vars,
+    depth: &'a mut usize,
+}
+
+/// What reading ahead one token changes (bash's `SAVETOK`/`RESTORETOK`).
+struct Saved {
+    curtok: Tok,
+    lasttok: Tok,
+    tp: usize,
+    lasttp: Option<usize>,
+    tokval: i64,
+    tokstr: Option<String>,
+    noeval: u32,
+}
+
+fn subexpr(text: &str, vars: &mut dyn Vars, depth: &mut usize) -> Result<i64, String> {
+    if text.bytes().all(cr_whitespace) {
+        return Ok(0);
+    }
+    let mut ev = Ev {
+        e: text,
+        tp: 0,
+        lasttp: None,
+        curtok: Tok::End,
+        lasttok: Tok::End,
+        assigntok: 0,
+        tokstr: None,
+        tokval: 0,
+        noeval: 0,
+        vars,
+        depth,
+    };
+    ev.readtok()?;
+    let v = ev.comma()?;
+    if ev.curtok != Tok::End {
+        return Err(ev.err("syntax error in expression"));
+    }
+    Ok(v)
+}
+
+impl Ev<'_> {
+    fn err(&self, msg: &str) -> String {
+        let t = self.e.trim_start_matches([' ', '\t']);
+        let tok = self.lasttp.map_or("", |p| &self.e[p..]);
+        format!("{t}: {msg} (error token is \"{tok}\")")
+    }
+
+    /// One level deeper; the error once past [`MAX_DEPTH`].
+    fn enter(&mut self) -> Result<(), String> {
+        *self.depth += 1;
+        if *self.depth > MAX_DEPTH {
+            return Err(self.err("expression recursion level exceeded"));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        *self.depth -= 1;
+    }
+
+    fn save(&mut self) -> Saved {
+        Saved {
+            curtok: self.curtok,
+            lasttok: self.lasttok,
+            tp: self.tp,
+            lasttp: self.lasttp,
+            tokval: self.tokval,
+            tokstr: self.tokstr.take(),
+            noeval: self.noeval,
+        }
+    }
+
+    fn restore(&mut self, s: Saved) {
+        self.curtok = s.curtok;
+        self.lasttok = s.lasttok;
+        self.tp = s.tp;
+        self.lasttp = s.lasttp;
+        self.tokval = s.tokval;
+        self.tokstr = s.tokstr;
+        self.noeval = s.noeval;
+    }
+
+    fn comma(&mut self) -> Result<i64, String> {
+        let mut value = self.assign()?;
+        while self.curtok == Tok::Op(b',') {
+            self.readtok()?;
+            value = self.assign()?;
+        }
+        Ok(value)
+    }
+
+    fn assign(&mut self) -> Result<i64, String> {
+        let mut value = self.cond()?;
+        if self.curtok == Tok::Op(b'=') || self.curtok == Tok::OpAssign {
+            let special = self.curtok == Tok::OpAssign;
+            if self.lasttok != Tok::Str {
+                return Err(self.err("attempted assignment to non-variable"));
+            }
+            let op = self.assigntok;
+            let lvalue = value;
+            let Some(lhs) = self.tokstr.clone() else {
+                return Err(self.err("syntax error in variable assignment"));
+            };
+            self.readtok()?;
+            self.enter()?;
+            value = self.assign()?;
+            self.leave();
+            if special {
+                if (op == b'/' || op == b'%') && value == 0 {
+                    if self.noeval == 0 {
+                        return Err(self.err("division by 0"));
+                    }
+                    value = 1;
+                }
+                value = match op {
+                    b'*' => lvalue.wrapping_mul(value),
+                    b'/' | b'%' if lvalue == i64::MIN && value == -1 => {
+                        if op == b'/' {
+                            i64::MIN
+                        } else {
+                            0
+                        }
+                    }
+                    b'/' => lvalue / value,
+                    b'%' => lvalue % value,
+                    b'+' => lvalue.wrapping_add(value),
+                    b'-' => lvalue.wrapping_sub(value),
+                    b'<' => lvalue.wrapping_shl(value as u32),
+                    b'>' => lvalue.wrapping_shr(value as u32),
+                    b'&' => lvalue & value,
+                    b'|' => lvalue | value,
+                    _ => lvalue ^ value,
+                };
+            }
+            if self.noeval == 0 {
+                self.vars.set(&lhs, value)?;
+            }
+            self.tokstr = None;
+        }
+        Ok(value)
+    }
+
+    fn cond(&mut self) -> Result<i64, String> {
+        let cval = self.binary(1)?;
+        let mut rval = cval;
+        if self.curtok == Tok::Op(b'?') {
+            let skip = cval == 0;
+            if skip {
+                self.noeval += 1;
+            }
+            self.readtok()?;
+            if self.curtok == Tok::End || self.curtok == Tok::Op(b':') {
+                return Err(self.err("expression expected"));
+            }
+            self.enter()?;
+            let val1 = self.comma()?;
+            self.leave();
+            if skip {
+                self.noeval -= 1;
+            }
+            if self.curtok != Tok::Op(b':') {
+                return Err(self.err("`:' expected for conditional expression"));
+            }
+            let skip = cval != 0;
+            if skip {
+                self.noeval += 1;
+            }
+            self.readtok()?;
+            if self.curtok == Tok::End {
+                return Err(self.err("expression expected"));
+            }
+            self.enter()?;
+            let val2 = self.cond()?;
+            self.leave();
+            if skip {
+                self.noeval -= 1;
+            }
+            rval = if cval != 0 { val1 } else { val2 };
+            self.lasttok = Tok::Cond;
+        }
+        Ok(rval)
+    }
+
+    /// The binding power of a binary operator (`||` lowest, `* / %` highest; `**` apart).
+    fn precedence(t: Tok) -> Option<u8> {
+        Some(match t {
+            Tok::Lor => 1,
+            Tok::Land => 2,
+            Tok::Op(b'|') => 3,
+            Tok::Op(b'^') => 4,
+            Tok::Op(b'&') => 5,
+            Tok::EqEq | Tok::Neq => 6,
+            Tok::Leq | Tok::Geq | Tok::Op(b'<') | Tok::Op(b'>') => 7,
+            Tok::Lsh | Tok::Rsh => 8,
+            Tok::Op(b'+') | Tok::Op(b'-') => 9,
+            Tok::Op(b'*') | Tok::Op(b'/') | Tok::Op(b'%') => 10,
+            _ => return None,
+        })
+    }
+
+    /// Left-associative binary operators of at least `min`'s binding power (bash's `explor`
+    /// down to `expmuldiv`, one function per level there).
+    fn binary(&mut self, min: u8) -> Result<i64, String> {
+        let mut val1 = self.power()?;
+        while let Some(prec) = Self::precedence(self.curtok) {
+            if prec < min {
+                break;
+            }
+            let op = self.curtok;
+            let stp = self.tp;
+            let skip = (op == Tok::Lor && val1 != 0) || (op == Tok::Land && val1 == 0);
+            if skip {
+                self.noeval += 1;
+            }
+            self.readtok()?;
+            let mut val2 = self.binary(prec + 1)?;
+            if skip {
+                self.noeval -= 1;
+            }
+            val1 = match op {
+                Tok::Lor => {
+                    self.lasttok = Tok::Lor;
+                    (val1 != 0 || val2 != 0) as i64
+                }
+                Tok::Land => {
+                    self.lasttok = Tok::Land;
+                    (val1 != 0 && val2 != 0) as i64
+                }
+                _ => {
+                    self.lasttok = Tok::Num;
+                    if matches!(op, Tok::Op(b'/') | Tok::Op(b'%')) && val2 == 0 {
+                        if self.noeval == 0 {
+                            let p = stp + self.e[stp..].len()
+                                - self.e[stp..].trim_start_matches([' ', '\t']).len();
+                            self.lasttp = Some(p);
+                            return Err(self.err("division by 0"));
+                        }
+                        val2 = 1;
+                    }
+                    match op {
+                        Tok::Op(b'|') => val1 | val2,
+                        Tok::Op(b'^') => val1 ^ val2,
+                        Tok::Op(b'&') => val1 & val2,
+                        Tok::EqEq => (val1 == val2) as i64,
+                        Tok::Neq => (val1 != val2) as i64,
+                        Tok::Leq => (val1 <= val2) as i64,
+                        Tok::Geq => (val1 >= val2) as i64,
+                        Tok::Op(b'<') => (val1 < val2) as i64,
+                        Tok::Op(b'>') => (val1 > val2) as i64,
+                        Tok::Lsh => val1.wrapping_shl(val2 as u32),
+                        Tok::Rsh => val1.wrapping_shr(val2 as u32),
+                        Tok::Op(b'+') => val1.wrapping_add(val2),
+                        Tok::Op(b'-') => val1.wrapping_sub(val2),
+                        Tok::Op(b'*') => val1.wrapping_mul(val2),
+                        Tok::Op(b'%') if val1 == i64::MIN && val2 == -1 => 0,
+                        Tok::Op(b'%') => val1 % val2,
+                        _ if val1 == i64::MIN && val2 == -1 => i64::MIN,
+                        _ => val1 / val2,
+                    }
+                }
+            };
+        }
+        Ok(val1)
+    }
+
+    /// `**`, right-associative.
+    fn power(&mut self) -> Result<i64, String> {
+        let mut val1 = self.unary()?;
+        if self.curtok == Tok::Power {
+            self.readtok()?;
+            self.enter()?;
+            let val2 = self.power()?;
+            self.leave();
+            self.lasttok = Tok::Num;
+            if val2 == 0 {
+                return Ok(1);
+            }
+            if val2 < 0 {
+                return Err(self.err("exponent less than 0"));
+            }
+            val1 = ipow(val1, val2);
+        }
+        Ok(val1)
+    }
+
+    /// `! ~ - +` before an operand.
+    fn unary(&mut self) -> Result<i64, String> {
+        let op = match self.curtok {
+            Tok::Op(c @ (b'!' | b'~' | b'-' | b'+')) => c,
+            _ => return self.primary(),
+        };
+        self.readtok()?;
+        self.enter()?;
+        let v = self.unary()?;
+        self.leave();
+        self.lasttok = Tok::Num;
+        Ok(match op {
+            b'!' => (v == 0) as i64,
+            b'~' => !v,
+            b'-' => v.wrapping_neg(),
+            _ => v,
+        })
+    }
+
+    /// A number, a name (with `++`/`--` after it), `++name`/`--name`, or `( expr )`.
+    fn primary(&mut self) -> Result<i64, String> {
+        let val;
+        match self.curtok {
+            Tok::PreInc | Tok::PreDec => {
+                let stok = self.curtok;
+                self.lasttok = stok;
+                self.readtok()?;
+                if self.curtok != Tok::Str {
+                    return Err(
+                        self.err("identifier expected after pre-increment or pre-decrement")
+                    );
+                }
+                let v2 = self
+                    .tokval
+                    .wrapping_add(if stok == Tok::PreInc { 1 } else { -1 });
+                if self.noeval == 0
+                    && let Some(name) = self.tokstr.clone()
+                {
+                    self.vars.set(&name, v2)?;
+                }
+                val = v2;
+                self.curtok = Tok::Num;
+                self.readtok()?;
+            }
+            Tok::Op(b'(') => {
+                self.readtok()?;
+                self.enter()?;
+                val = self.comma()?;
+                self.leave();
+                if self.curtok != Tok::Op(b')') {
+                    return Err(self.err("missing `)'"));
+                }
+                self.readtok()?;
+            }
+            Tok::Num | Tok::Str => {
+                val = self.tokval;
+                if self.curtok == Tok::Str {
+                    let saved = self.save();
+                    self.noeval = 1;
+                    self.readtok()?;
+                    let stok = self.curtok;
+                    if stok == Tok::PostInc || stok == Tok::PostDec {
+                        self.tokstr = saved.tokstr;
+                        self.noeval = saved.noeval;
+                        self.lasttok = Tok::Str;
+                        let v2 = val.wrapping_add(if stok == Tok::PostInc { 1 } else { -1 });
+                        if self.noeval == 0
+                            && let Some(name) = self.tokstr.clone()
+                        {
+                            self.vars.set(&name, v2)?;
+                        }
+                        self.curtok = Tok::Num;
+                    } else {
+                        self.restore(saved);
+                    }
+                }
+                self.readtok()?;
+            }
+            _ => return Err(self.err("syntax error: operand expected")),
+        }
+        Ok(val)
+    }
+
+    /// A name's value: its text evaluated as an expression (0 when unset or empty).
+    fn streval(&mut self, name: &str) -> Result<i64, String> {
+        if self.noeval > 0 {
+            return Ok(0);
+        }
+        let value = self.vars.get(name).unwrap_or_default();
+        if value.is_empty() {
+            return Ok(0);
+        }
+        self.enter()?;
+        let v = subexpr(&value, &mut *self.vars, &mut *self.depth)?;
+        self.leave();
+        Ok(v)
+    }
+
+    /// Reads the next token into `curtok` (bash's `readtok`).
+    fn readtok(&mut self) -> Result<(), String> {
+        let b = self.e.as_bytes();
+        let mut cp = self.tp;
+        while cp < b.len() && cr_whitespace(b[cp]) {
+            cp += 1;
+        }
+        if cp >= b.len() {
+            self.lasttok = self.curtok;
+            self.curtok = Tok::End;
+            self.tp = cp;
+            return Ok(());
+        }
+        let start = cp;
+        let c = b[cp];
+        cp += 1;
+        self.lasttp = Some(start);
+        self.tp = start;
+        if var_start(c) {
+            while cp < b.len() && var_char(b[cp]) {
+                cp += 1;
+            }
+            let name = self.e[start..cp].to_string();
+            // Whether `=` follows decides if the name is read (bash peeks one token).
+            let saved = self.save();
+            self.tp = cp;
+            self.noeval = 1;
+            self.curtok = Tok::Str;
+            self.readtok()?;
+            let peek = self.curtok;
+            self.restore(saved);
+            self.tokstr = Some(name.clone());
+            self.tokval =
+                if matches!(self.lasttok, Tok::PreInc | Tok::PreDec) || peek != Tok::Op(b'=') {
+                    self.streval(&name)?
+                } else {
+                    0
+                };
+            self.lasttok = self.curtok;
+            self.curtok = Tok::Str;
+        } else if c.is_ascii_digit() {
+            while cp < b.len()
+                && (b[cp].is_ascii_alphanumeric() || matches!(b[cp], b'#' | b'@' | b'_'))
+            {
+                cp += 1;
+            }
+            self.tokval = self.strlong(&self.e[start..cp])?;
+            self.lasttok = self.curtok;
+            self.curtok = Tok::Num;
+        } else {
+            let c1 = b.get(cp).copied().unwrap_or(0);
+            cp += 1;
+            let next = b.get(cp).copied().unwrap_or(0);
+            let tok = match (c, c1) {
+                (b'=', b'=') => Tok::EqEq,
+                (b'!', b'=') => Tok::Neq,
+                (b'>', b'=') => Tok::Geq,
+                (b'<', b'=') => Tok::Leq,
+                (b'<', b'<') | (b'>', b'>') => {
+                    if next == b'=' {
+                        self.assigntok = c;
+                        cp += 1;
+                        Tok::OpAssign
+                    } else if c == b'<' {
+                        Tok::Lsh
+                    } else {
+                        Tok::Rsh
+                    }
+                }
+                (b'&', b'&') => Tok::Land,
+                (b'|', b'|') => Tok::Lor,
+                (b'*', b'*') => Tok::Power,
+                (b'-' | b'+', _) if c1 == c && self.curtok == Tok::Str => {
+                    if c == b'-' {
+                        Tok::PostDec
+                    } else {
+                        Tok::PostInc
+                    }
+                }
+                (b'-' | b'+', _)
+                    if c1 == c
+                        && self.curtok == Tok::Num
+                        && matches!(self.lasttok, Tok::PreInc | Tok::PreDec) =>
+                {
+                    return Err(self.err(if c == b'-' {
+                        "--: assignment requires lvalue"
+                    } else {
+                        "++: assignment requires lvalue"
+                    }));
+                }
+                (b'-' | b'+', _) if c1 == c => {
+                    let mut xp = cp;
+                    while xp < b.len() && cr_whitespace(b[xp]) {
+                        xp += 1;
+                    }
+                    if xp < b.len() && var_start(b[xp]) {
+                        if c == b'-' { Tok::PreDec } else { Tok::PreInc }
+                    } else {
+                        cp -= 1;
+                        Tok::Op(c)
+                    }
+                }
+                (b'*' | b'/' | b'%' | b'+' | b'-' | b'&' | b'^' | b'|', b'=') => {
+                    self.assigntok = c;
+                    Tok::OpAssign
+                }
+                _ if !is_arithop(c) => {
+                    let msg = if self.curtok == Tok::End
+                        || matches!(self.curtok, Tok::Op(t) if is_arithop(t))
+                        || is_multiop(self.curtok)
+                    {
+                        "syntax error: operand expected"
+                    } else {
+                        "syntax error: invalid arithmetic operator"
+                    };
+                    return Err(self.err(msg));
+                }
+                _ => {
+                    cp -= 1;
+                    Tok::Op(c)
+                }
+            };
+            self.lasttok = self.curtok;
+            self.curtok = tok;
+        }
+        self.tp = cp.min(b.len());
+        Ok(())
+    }
+
+    /// A number: `0x1f`, `017`, `BASE#DIGITS` or decimal (bash's `strlong`).
+    fn strlong(&self, num: &str) -> Result<i64, String> {
+        let s = num.as_bytes();
+        let mut i = 0;
+        let mut base: i64 = 10;
+        let mut foundbase = false;
+        if s.first() == Some(&b'0') {
+            i = 1;
+            if s.len() == 1 {
+                return Ok(0);
+            }
+            if matches!(s[1], b'x' | b'X') {
+                base = 16;
+                i = 2;
+            } else {
+                base = 8;
+            }
+            foundbase = true;
+        }
+        let mut val: i64 = 0;
+        while i < s.len() {
+            let c = s[i];
+            i += 1;
+            if c == b'#' {
+                if foundbase {
+                    return Err(self.err("invalid number"));
+                }
+                if !(2..=64).contains(&val) {
+                    return Err(self.err("invalid arithmetic base"));
+                }
+                base = val;
+                val = 0;
+                foundbase = true;
+                if !s
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'@')
+                {
+                    return Err(self.err("invalid integer constant"));
+                }
+            } else if c.is_ascii_alphanumeric() || c == b'_' || c == b'@' {
+                let d = match c {
+                    b'0'..=b'9' => (c - b'0') as i64,
+                    b'a'..=b'z' => (c - b'a') as i64 + 10,
+                    b'A'..=b'Z' => (c - b'A') as i64 + if base <= 36 { 10 } else { 36 },
+                    b'@' => 62,
+                    _ => 63,
+                };
+                if d >= base {
+                    return Err(self.err("value too great for base"));
+                }
+                val = val.wrapping_mul(base).wrapping_add(d);
+            } else {
+                break;
+            }
+        }
+        Ok(val)
+    }
+}
+
+fn ipow(mut base: i64, mut exp: i64) -> i64 {
+    let mut result: i64 = 1;
+    while exp != 0 {
+        if exp & 1 != 0 {
+            result = result.wrapping_mul(base);
+        }
+        exp >>= 1;
+        base = base.wrapping_mul(base);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Map(HashMap<String, String>);
+
+    impl Vars for Map {
+        fn get(&self, name: &str) -> Option<String> {
+            self.0.get(name).cloned()
+        }
+        fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
+            self.0.insert(name.to_string(), value.to_string());
+            Ok(())
+        }
+    }
+
+    fn ev(e: &str, vars: &[(&str, &str)]) -> Result<i64, String> {
+        let mut m = Map(vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect());
+        eval(e, &mut m)
+    }
+
+    /// Values and messages as bash 5.2 gives them (`echo $((EXPR))`).
+    #[test]
+    fn values_and_errors_are_bashs() {
+        assert_eq!(ev("1 + 2 * 3", &[]), Ok(7));
+        assert_eq!(ev("(x + 1) % 4", &[("x", "6")]), Ok(3));
+        assert_eq!(ev("2 ** 10", &[]), Ok(1024));
+        assert_eq!(ev("1<<3", &[]), Ok(8));
+        assert_eq!(ev("-2**2", &[]), Ok(4));
+        assert_eq!(ev("x*2", &[("x", "1+2")]), Ok(6));
+        assert_eq!(ev("0x1f + 017 + 2#101", &[]), Ok(31 + 15 + 5));
+        assert_eq!(ev("5 > 3 ? 10 : 20", &[]), Ok(10));
+        assert_eq!(ev("0 && 1/0", &[]), Ok(0));
+        assert_eq!(ev("", &[]), Ok(0));
+        assert_eq!(
+            ev("2**-1", &[]),
+            Err("2**-1: exponent less than 0 (error token is \"1\")".into())
+        );
+        assert_eq!(
+            ev("2**-1 + 3", &[]),
+            Err("2**-1 + 3: exponent less than 0 (error token is \"+ 3\")".into())
+        );
+        assert_eq!(
+            ev(" 5 % 0 ", &[]),
+            Err("5 % 0 : division by 0 (error token is \"0 \")".into())
+        );
+        assert_eq!(
+            ev("1/0 + 2", &[]),
+            Err("1/0 + 2: division by 0 (error token is \"0 + 2\")".into())
+        );
+        assert_eq!(
+            ev("x", &[("x", "x")]),
+            Err("x: expression recursion level exceeded (error token is \"x\")".into())
+        );
+    }
+}

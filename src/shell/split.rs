@@ -1,0 +1,186 @@
+//! Splitting a script into inputs as bash reads it: line by line, an input ending at the
+//! first line after which it is complete (or wrong). Each input is decided exactly as
+//! [`super::parse::incomplete`] would decide its growing text line after line, but in linear
+//! time: the scanner is fed each line once, and the grammar reads the scanned text only at
+//! line ends where nothing is open, in checks spaced so that their lengths at least double
+//! (`first_input` finds where the first input ends within what was checked).
+
+use super::parse::{FirstInput, ParseError, first_input, parse};
+use super::scan::{LineEnd, Scanner};
+
+/// Splits a script into complete inputs, as bash reads them; blank inputs are dropped.
+pub fn inputs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let len = next_input(&text[at..]).max(1);
+        let end = (at + len).min(text.len());
+        let piece = &text[at..end];
+        if !piece.trim().is_empty() {
+            out.push(piece.to_string());
+        }
+        at = end;
+    }
+    out
+}
+
+/// What the grammar found in the text checked so far.
+enum Found {
+    /// The input ends here (bytes of the source).
+    End(usize),
+    /// A syntax error at this byte of the scanned text: the input ends at the first line end
+    /// after it where nothing is open.
+    ErrorAt(usize),
+    /// More lines are needed.
+    Incomplete,
+}
+
+/// The length of the first input of `text`.
+fn next_input(text: &str) -> usize {
+    let mut sc = Scanner::recording();
+    let mut lines = text.split_inclusive('\n');
+    let mut next_check = 0;
+    let mut error_at: Option<usize> = None;
+    let end = loop {
+        let Some(line) = lines.next() else {
+            // The text ended: what is left is one input, unless a check finds its end.
+            break match error_at {
+                Some(_) => None,
+                None => match check(&sc, sc.ends().len()) {
+                    Found::End(e) => Some(e),
+                    Found::ErrorAt(p) => first_clean_after(sc.ends(), p),
+                    Found::Incomplete => None,
+                },
+            }
+            .unwrap_or(text.len());
+        };
+        sc.feed_line(line);
+        let ends = sc.ends();
+        let last = *ends.last().expect("a line was fed");
+        if last.too_deep {
+            // Nothing of this line reaches the parser (its nesting is refused); an input may
+            // still end before it.
+            let before = match error_at {
+                Some(_) => None,
+                None => match check(&sc, ends.len() - 1) {
+                    Found::End(e) => Some(e),
+                    Found::ErrorAt(p) => first_clean_after(&ends[..ends.len() - 1], p),
+                    Found::Incomplete => None,
+                },
+            };
+            break before.unwrap_or(last.src);
+        }
+        if !last.clean {
+            continue;
+        }
+        if error_at.is_some() {
+            break last.src;
+        }
+        if last.out < next_check {
+            continue;
+        }
+        match check(&sc, ends.len()) {
+            Found::End(e) => break e,
+            Found::ErrorAt(p) => match first_clean_after(ends, p) {
+                Some(e) => break e,
+                None => error_at = Some(p),
+            },
+            Found::Incomplete => next_check = 2 * last.out.max(1),
+        }
+    };
+    // The grammar's reading must agree with a parse of the input; if not (a case the
+    // scanner and the grammar see differently), decide line by line as bash does.
+    if end < text.len() && matches!(parse(&text[..end]), Err(ParseError::Incomplete)) {
+        return line_by_line(text);
+    }
+    end
+}
+
+/// Reads the first input from the scanned text up to the `n`th line end.
+fn check(sc: &Scanner, n: usize) -> Found {
+    let Some(last) = n.checked_sub(1).map(|i| sc.ends()[i]) else {
+        return Found::Incomplete;
+    };
+    let out = &sc.out()[..last.out];
+    let scanned = String::from_utf8_lossy(out);
+    match first_input(&scanned) {
+        FirstInput::Complete(p) => sc.ends()[..n]
+            .iter()
+            .find(|e| e.clean && e.out >= p)
+            .map_or(Found::Incomplete, |e| Found::End(e.src)),
+        FirstInput::Error(p) => Found::ErrorAt(p),
+        FirstInput::Incomplete => Found::Incomplete,
+    }
+}
+
+/// The first line end past byte `p` of the scanned text where nothing is open.
+fn first_clean_after(ends: &[LineEnd], p: usize) -> Option<usize> {
+    ends.iter().find(|e| e.clean && e.out > p).map(|e| e.src)
+}
+
+/// The first input, found by parsing the growing text after every line.
+fn line_by_line(text: &str) -> usize {
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        end += line.len();
+        if !matches!(parse(&text[..end]), Err(ParseError::Incomplete)) {
+            return end;
+        }
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference: each line appended, the whole text parsed again (quadratic).
+    fn reference(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        for line in text.split_inclusive('\n') {
+            cur.push_str(line);
+            if !super::super::parse::incomplete(&cur) {
+                if !cur.trim().is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                } else {
+                    cur.clear();
+                }
+            }
+        }
+        if !cur.trim().is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    #[test]
+    fn splits_as_line_by_line_parsing_does() {
+        let scripts = [
+            "echo a\necho b\n",
+            "cat <<EOF | wc -l\na\nb\nEOF\necho after\n",
+            "while true; do\necho x\nbreak\ndone\necho y",
+            "echo 'a\nb'\necho c\n",
+            "echo (\necho next\n",
+            "echo a )\nls\n",
+            "if true; then\n  echo (\nfi\n",
+            "\n\n# comment\necho a \\\n b\n\n",
+            "for i in 1 2\ndo\necho $i\ndone\n",
+            "x=$(cat <<EOF\nin\nEOF\n)\necho $x\n",
+            "echo $((1<<3))\necho \"$(echo \")\")\"\n",
+            "f() {\necho\n}\ncase x in\n",
+            "echo a &&\n\necho b\n",
+            "{ echo\n} > f\ncat f",
+        ];
+        for s in scripts {
+            assert_eq!(inputs(s), reference(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_ends_its_input() {
+        let deep = format!("echo a\n{}\necho b\n", "(".repeat(200));
+        assert_eq!(inputs(&deep), reference(&deep));
+        assert_eq!(inputs(&deep).len(), 3);
+    }
+}
