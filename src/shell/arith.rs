@@ -21,7 +21,8 @@ pub trait Vars {
 
 /// Evaluates `expr` (already expanded: `$x` and `$(...)` replaced).
 pub fn eval(expr: &str, vars: &mut dyn Vars) -> Result<i64, String> {
-    let mut depth = 0;
+    // The expression itself is the first level, as in bash.
+    let mut depth = 1;
     subexpr(expr, vars, &mut depth)
 }
 
@@ -142,8 +143,14 @@ fn subexpr(text: &str, vars: &mut dyn Vars, depth: &mut usize) -> Result<i64, St
 
 impl Ev<'_> {
     fn err(&self, msg: &str) -> String {
-        let t = self.e.trim_start_matches([' ', '\t']);
-        let tok = self.lasttp.map_or("", |p| &self.e[p..]);
+        self.err_in(self.e, msg)
+    }
+
+    /// The message with the expression cut at `e`'s end (bash ends the expression after a
+    /// number while it reads its value).
+    fn err_in(&self, e: &str, msg: &str) -> String {
+        let t = e.trim_start_matches([' ', '\t']);
+        let tok = self.lasttp.map_or("", |p| &e[p.min(e.len())..]);
         format!("{t}: {msg} (error token is \"{tok}\")")
     }
 
@@ -529,7 +536,8 @@ impl Ev<'_> {
             {
                 cp += 1;
             }
-            self.tokval = self.strlong(&self.e[start..cp])?;
+            self.tokval =
+                strlong(&self.e[start..cp]).map_err(|msg| self.err_in(&self.e[..cp], msg))?;
             self.lasttok = self.curtok;
             self.curtok = Tok::Num;
         } else {
@@ -611,64 +619,64 @@ impl Ev<'_> {
         self.tp = cp.min(b.len());
         Ok(())
     }
+}
 
-    /// A number: `0x1f`, `017`, `BASE#DIGITS` or decimal (bash's `strlong`).
-    fn strlong(&self, num: &str) -> Result<i64, String> {
-        let s = num.as_bytes();
-        let mut i = 0;
-        let mut base: i64 = 10;
-        let mut foundbase = false;
-        if s.first() == Some(&b'0') {
-            i = 1;
-            if s.len() == 1 {
-                return Ok(0);
-            }
-            if matches!(s[1], b'x' | b'X') {
-                base = 16;
-                i = 2;
-            } else {
-                base = 8;
-            }
-            foundbase = true;
+/// A number: `0x1f`, `017`, `BASE#DIGITS` or decimal (bash's `strlong`).
+fn strlong(num: &str) -> Result<i64, &'static str> {
+    let s = num.as_bytes();
+    let mut i = 0;
+    let mut base: i64 = 10;
+    let mut foundbase = false;
+    if s.first() == Some(&b'0') {
+        i = 1;
+        if s.len() == 1 {
+            return Ok(0);
         }
-        let mut val: i64 = 0;
-        while i < s.len() {
-            let c = s[i];
-            i += 1;
-            if c == b'#' {
-                if foundbase {
-                    return Err(self.err("invalid number"));
-                }
-                if !(2..=64).contains(&val) {
-                    return Err(self.err("invalid arithmetic base"));
-                }
-                base = val;
-                val = 0;
-                foundbase = true;
-                if !s
-                    .get(i)
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'@')
-                {
-                    return Err(self.err("invalid integer constant"));
-                }
-            } else if c.is_ascii_alphanumeric() || c == b'_' || c == b'@' {
-                let d = match c {
-                    b'0'..=b'9' => (c - b'0') as i64,
-                    b'a'..=b'z' => (c - b'a') as i64 + 10,
-                    b'A'..=b'Z' => (c - b'A') as i64 + if base <= 36 { 10 } else { 36 },
-                    b'@' => 62,
-                    _ => 63,
-                };
-                if d >= base {
-                    return Err(self.err("value too great for base"));
-                }
-                val = val.wrapping_mul(base).wrapping_add(d);
-            } else {
-                break;
-            }
+        if matches!(s[1], b'x' | b'X') {
+            base = 16;
+            i = 2;
+        } else {
+            base = 8;
         }
-        Ok(val)
+        foundbase = true;
     }
+    let mut val: i64 = 0;
+    while i < s.len() {
+        let c = s[i];
+        i += 1;
+        if c == b'#' {
+            if foundbase {
+                return Err("invalid number");
+            }
+            if !(2..=64).contains(&val) {
+                return Err("invalid arithmetic base");
+            }
+            base = val;
+            val = 0;
+            foundbase = true;
+            if !s
+                .get(i)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'@')
+            {
+                return Err("invalid integer constant");
+            }
+        } else if c.is_ascii_alphanumeric() || c == b'_' || c == b'@' {
+            let d = match c {
+                b'0'..=b'9' => (c - b'0') as i64,
+                b'a'..=b'z' => (c - b'a') as i64 + 10,
+                b'A'..=b'Z' => (c - b'A') as i64 + if base <= 36 { 10 } else { 36 },
+                b'@' => 62,
+                _ => 63,
+            };
+            if d >= base {
+                return Err("value too great for base");
+            }
+            val = val.wrapping_mul(base).wrapping_add(d);
+        } else {
+            break;
+        }
+    }
+    Ok(val)
 }
 
 fn ipow(mut base: i64, mut exp: i64) -> i64 {

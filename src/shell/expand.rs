@@ -232,7 +232,7 @@ impl Exec<'_> {
                             }
                             continue;
                         }
-                        let t = self.expand_part_text(q)?;
+                        let t = self.expand_quoted_part(q)?;
                         total += t.len();
                         self.fits(total)?;
                         cur.push(&t, false);
@@ -281,13 +281,13 @@ impl Exec<'_> {
             Part::Double(parts) => {
                 let mut s = String::new();
                 for q in parts {
-                    let t = self.expand_part_text(q)?;
+                    let t = self.expand_quoted_part(q)?;
                     self.append(&mut s, &t)?;
                 }
                 s
             }
             Part::Var(n) => self.special_or_var(n),
-            Part::Param(body) => self.param(body)?,
+            Part::Param(body) => self.param(body, false)?,
             Part::CommandSub(list) => {
                 let out = self.capture(list);
                 let mut s = String::from_utf8_lossy(&out).into_owned();
@@ -305,6 +305,14 @@ impl Exec<'_> {
                 arith::eval(&text, &mut ArithVars { x: self })?.to_string()
             }
         })
+    }
+
+    /// A part inside double quotes (where `${x:-'a'}` keeps its single quotes).
+    fn expand_quoted_part(&mut self, p: &Part) -> Result<String, String> {
+        match p {
+            Part::Param(body) => self.param(body, true),
+            other => self.expand_part_text(other),
+        }
     }
 
     pub(crate) fn special_or_var(&self, n: &str) -> String {

@@ -171,9 +171,7 @@ impl Shell {
             Ok(l) => l,
             Err(e) => {
                 let msg = match e {
-                    ParseError::Incomplete => {
-                        "kubelab: syntax error: unexpected end of file\n".to_string()
-                    }
+                    ParseError::Incomplete => format!("kubelab: {}\n", parse::eof_message(input)),
                     ParseError::Syntax(s) => format!("kubelab: {s}\n"),
                     ParseError::Unsupported(what) => {
                         format!("kubelab: the kubelab shell does not support {what}\n")

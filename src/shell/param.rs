@@ -27,8 +27,8 @@ enum Rep {
 }
 
 impl Exec<'_> {
-    /// `${...}`.
-    pub(crate) fn param(&mut self, body: &str) -> Result<String, String> {
+    /// `${...}`, `quoted` inside double quotes.
+    pub(crate) fn param(&mut self, body: &str, quoted: bool) -> Result<String, String> {
         let bad = || format!("${{{body}}}: bad substitution");
         if let Some(name) = body.strip_prefix('#')
             && !name.is_empty()
@@ -67,20 +67,20 @@ impl Exec<'_> {
             };
             let use_default = !set || (colon && value.is_empty());
             return match op.trim_start_matches(':') {
-                "-" if use_default => self.param_word(arg),
+                "-" if use_default => self.param_word(arg, quoted),
                 "=" if use_default => {
-                    let v = self.param_word(arg)?;
+                    let v = self.param_word(arg, quoted)?;
                     self.assign_var(name, &v)?;
                     Ok(v)
                 }
                 "+" if use_default => Ok(String::new()),
-                "+" => self.param_word(arg),
+                "+" => self.param_word(arg, quoted),
                 "?" if use_default => Err(format!(
                     "{name}: {}",
                     if arg.is_empty() {
                         "parameter null or not set".to_string()
                     } else {
-                        self.param_word(arg)?
+                        self.param_word(arg, quoted)?
                     }
                 )),
                 _ => Ok(value),
@@ -162,8 +162,12 @@ impl Exec<'_> {
             .map_err(|_| format!("{e}: syntax error in expression"))
     }
 
-    /// The word after `:-`, `:=`, `:+`, `:?`, expanded.
-    fn param_word(&mut self, w: &str) -> Result<String, String> {
+    /// The word after `:-`, `:=`, `:+`, `:?`, expanded; inside double quotes it reads as
+    /// double-quoted text (single quotes stay, `\}` is `}`), as in bash.
+    fn param_word(&mut self, w: &str, quoted: bool) -> Result<String, String> {
+        if quoted && let Ok(word) = parse_word(&format!("\"{}\"", w.replace("\\}", "}"))) {
+            return self.expand_text(&word);
+        }
         match parse_word(w) {
             Ok(word) => self.expand_text(&word),
             Err(_) => Ok(w.to_string()),

@@ -32,6 +32,14 @@ pub fn incomplete(src: &str) -> bool {
     matches!(parse(src), Err(ParseError::Incomplete))
 }
 
+/// What bash says when its input ends inside `src` (an incomplete input run as it is).
+pub fn eof_message(src: &str) -> String {
+    match Scanner::scan(src).awaiting {
+        Some(c) => format!("unexpected EOF while looking for matching `{c}'"),
+        None => "syntax error: unexpected end of file".into(),
+    }
+}
+
 /// Parses a complete input.
 pub fn parse(src: &str) -> Result<List, ParseError> {
     thread_local! {

@@ -102,6 +102,8 @@ pub(crate) struct Scanned {
     pub incomplete: bool,
     /// The deepest nesting seen.
     pub depth: usize,
+    /// The closing character of the innermost quote or substitution still open, if any.
+    pub awaiting: Option<char>,
 }
 
 impl Scanner {
@@ -148,15 +150,27 @@ impl Scanner {
             && !self.continued
             && self.pending.is_empty()
             && self.reading.is_empty()
-            && !self
-                .stack
-                .iter()
-                .any(|c| matches!(c, Ctx::Dq | Ctx::Backtick))
+            && !self.stack.iter().any(|c| {
+                matches!(
+                    c,
+                    Ctx::Dq | Ctx::Backtick | Ctx::Param | Ctx::Arith { .. } | Ctx::ArithParen
+                )
+            })
     }
 
     /// The end of the input.
     pub fn finish(mut self) -> Scanned {
         let incomplete = !self.clean();
+        let awaiting = match self.quote {
+            Quote::Single | Quote::Ansi => Some('\''),
+            Quote::None => self.stack.iter().rev().find_map(|c| match c {
+                Ctx::Dq => Some('"'),
+                Ctx::Backtick => Some('`'),
+                Ctx::CmdSub | Ctx::Arith { dollar: true } | Ctx::ArithParen => Some(')'),
+                Ctx::Param => Some('}'),
+                _ => None,
+            }),
+        };
         // Heredocs still open get what was read of them (the input is incomplete anyway).
         if let Some(p) = self.reading.pop_front() {
             let body = std::mem::take(&mut self.body);
@@ -180,6 +194,7 @@ impl Scanner {
             bodies: self.bodies,
             incomplete,
             depth: self.max_depth,
+            awaiting,
         }
     }
 
