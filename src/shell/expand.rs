@@ -297,10 +297,22 @@ impl Exec<'_> {
                 s
             }
             Part::Arith(e) => {
-                // The text undergoes parameter, command and arithmetic expansion first.
-                let text = match super::parse::parse_word(e) {
-                    Ok(w) => self.expand_text(&w)?,
-                    Err(_) => e.clone(),
+                // The text undergoes parameter, command and arithmetic expansion and quote
+                // removal first, as between double quotes (no `~`).
+                let text = if !e.contains(['$', '`', '\'', '"', '\\']) {
+                    e.clone()
+                } else {
+                    match super::parse::parse_word(e) {
+                        Ok(w) => {
+                            let mut s = String::new();
+                            for p in &w.0 {
+                                let t = self.expand_part_text(p)?;
+                                self.append(&mut s, &t)?;
+                            }
+                            s
+                        }
+                        Err(_) => e.clone(),
+                    }
                 };
                 arith::eval(&text, &mut ArithVars { x: self })?.to_string()
             }

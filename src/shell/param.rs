@@ -127,8 +127,7 @@ impl Exec<'_> {
         }
         if let Some(r) = rest.strip_prefix(':') {
             let (off, len) = split_colon(r);
-            let chars: Vec<char> = value.chars().collect();
-            let n = chars.len() as i64;
+            let n = value.chars().count() as i64;
             let off = self.arith_text(off)?;
             let start = if off < 0 {
                 (n + off).max(0)
@@ -141,7 +140,7 @@ impl Exec<'_> {
                     if l < 0 {
                         let e = n + l;
                         if e < start as i64 {
-                            return Err(format!("{}: substring expression < 0", l));
+                            return Err(format!("{l}: substring expression < 0"));
                         }
                         e as usize
                     } else {
@@ -150,7 +149,9 @@ impl Exec<'_> {
                 }
                 None => n as usize,
             };
-            return Ok(chars[start..end.max(start)].iter().collect());
+            let at = |k: usize| value.char_indices().nth(k).map_or(value.len(), |(i, _)| i);
+            let (a, b) = (at(start), at(end.max(start)));
+            return Ok(value[a..b].to_string());
         }
         Err(bad())
     }

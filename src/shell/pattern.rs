@@ -154,9 +154,16 @@ impl Meter {
     }
 }
 
-/// A compiled pattern.
+/// A compiled pattern, and the same read backwards (for suffixes and match starts).
 #[derive(Debug, Clone)]
 pub struct Pattern {
+    fwd: Nfa,
+    rev: Nfa,
+}
+
+/// The positions of a pattern and, per character, where each may go.
+#[derive(Debug, Clone)]
+struct Nfa {
     elems: Vec<Elem>,
     /// Words of the position sets (positions 0..=elems.len()).
     words: usize,
@@ -169,10 +176,94 @@ pub struct Pattern {
 impl Pattern {
     /// Compiles a pattern.
     pub fn new(pat: &str) -> Pattern {
-        Pattern::from_elems(parse(pat))
+        let elems = parse(pat);
+        Pattern {
+            rev: Nfa::new(elems.iter().rev().cloned().collect()),
+            fwd: Nfa::new(elems),
+        }
     }
 
-    fn from_elems(elems: Vec<Elem>) -> Pattern {
+    /// Whether the whole of `s` matches.
+    pub fn matches(&self, s: &str, meter: &mut Meter) -> Result<bool, Halt> {
+        self.fwd.matches(s, meter)
+    }
+
+    /// The byte length of the shortest (or longest) prefix of `s` that matches.
+    pub fn prefix(&self, s: &str, longest: bool, meter: &mut Meter) -> Result<Option<usize>, Halt> {
+        self.fwd
+            .anchored(
+                s.char_indices().map(|(i, c)| (i + c.len_utf8(), c)),
+                0,
+                longest,
+                meter,
+            )
+            .map(|e| e.map(|(_, len)| len))
+    }
+
+    /// Where the shortest (or longest) suffix of `s` that matches starts.
+    pub fn suffix(&self, s: &str, longest: bool, meter: &mut Meter) -> Result<Option<usize>, Halt> {
+        self.rev
+            .anchored(s.char_indices().rev(), s.len(), longest, meter)
+            .map(|e| e.map(|(start, _)| start))
+    }
+
+    /// The leftmost match in `s` at or after byte `from`, the longest one starting there
+    /// (what `${x/pat/rep}` replaces): its byte range.
+    pub fn find(
+        &self,
+        s: &str,
+        from: usize,
+        meter: &mut Meter,
+    ) -> Result<Option<(usize, usize)>, Halt> {
+        let f = &self.fwd;
+        // The first end of any match: threads start at every position.
+        let start = f.start();
+        let mut d = start.clone();
+        let mut cache = HashMap::new();
+        let mut first_end = f.accepts(&d).then_some(from);
+        if first_end.is_none() {
+            for (i, c) in s[from..].char_indices() {
+                meter.tick(f.words as u64)?;
+                f.step(&mut d, c, &mut cache);
+                for (x, y) in d.iter_mut().zip(&start) {
+                    *x |= *y;
+                }
+                if f.accepts(&d) {
+                    first_end = Some(from + i + c.len_utf8());
+                    break;
+                }
+            }
+        }
+        let Some(end) = first_end else {
+            return Ok(None);
+        };
+        // The earliest start of a match ending there is the leftmost start of all (a later
+        // match that ends later would, through its stars, also match from that start)...
+        let back = self.rev.anchored(
+            s[from..end]
+                .char_indices()
+                .rev()
+                .map(|(i, c)| (from + i, c)),
+            end,
+            true,
+            meter,
+        )?;
+        let begin = back.map_or(end, |(b, _)| b);
+        // ... and from it, the longest match.
+        let forward = f.anchored(
+            s[begin..]
+                .char_indices()
+                .map(|(i, c)| (begin + i + c.len_utf8(), c)),
+            begin,
+            true,
+            meter,
+        )?;
+        Ok(Some((begin, forward.map_or(end, |(e, _)| e))))
+    }
+}
+
+impl Nfa {
+    fn new(elems: Vec<Elem>) -> Nfa {
         let words = (elems.len() + 1).div_ceil(64);
         let mut stars = vec![0u64; words];
         let mut ascii = vec![0u64; 128 * words];
@@ -187,17 +278,12 @@ impl Pattern {
                 }
             }
         }
-        Pattern {
+        Nfa {
             elems,
             words,
             stars,
             ascii,
         }
-    }
-
-    /// The same pattern read backwards (for suffixes).
-    fn reversed(&self) -> Pattern {
-        Pattern::from_elems(self.elems.iter().rev().cloned().collect())
     }
 
     fn accepts(&self, d: &[u64]) -> bool {
@@ -255,8 +341,7 @@ impl Pattern {
         any != 0
     }
 
-    /// Whether the whole of `s` matches.
-    pub fn matches(&self, s: &str, meter: &mut Meter) -> Result<bool, Halt> {
+    fn matches(&self, s: &str, meter: &mut Meter) -> Result<bool, Halt> {
         let mut d = self.start();
         let mut cache = HashMap::new();
         for c in s.chars() {
@@ -266,24 +351,6 @@ impl Pattern {
             }
         }
         Ok(self.accepts(&d))
-    }
-
-    /// The byte length of the shortest (or longest) prefix of `s` that matches.
-    pub fn prefix(&self, s: &str, longest: bool, meter: &mut Meter) -> Result<Option<usize>, Halt> {
-        self.anchored(
-            s.char_indices().map(|(i, c)| (i + c.len_utf8(), c)),
-            0,
-            longest,
-            meter,
-        )
-        .map(|e| e.map(|(_, len)| len))
-    }
-
-    /// Where the shortest (or longest) suffix of `s` that matches starts.
-    pub fn suffix(&self, s: &str, longest: bool, meter: &mut Meter) -> Result<Option<usize>, Halt> {
-        self.reversed()
-            .anchored(s.char_indices().rev(), s.len(), longest, meter)
-            .map(|e| e.map(|(start, _)| start))
     }
 
     /// Runs the pattern from `origin` over `chars` (byte offset after each character and
@@ -315,59 +382,6 @@ impl Pattern {
             }
         }
         Ok(best)
-    }
-
-    /// The leftmost match in `s` at or after byte `from`, the longest one starting there
-    /// (what `${x/pat/rep}` replaces): its byte range.
-    pub fn find(
-        &self,
-        s: &str,
-        from: usize,
-        meter: &mut Meter,
-    ) -> Result<Option<(usize, usize)>, Halt> {
-        // The first end of any match: threads start at every position.
-        let start = self.start();
-        let mut d = start.clone();
-        let mut cache = HashMap::new();
-        let mut first_end = self.accepts(&d).then_some(from);
-        if first_end.is_none() {
-            for (i, c) in s[from..].char_indices() {
-                meter.tick(self.words as u64)?;
-                self.step(&mut d, c, &mut cache);
-                for (x, y) in d.iter_mut().zip(&start) {
-                    *x |= *y;
-                }
-                if self.accepts(&d) {
-                    first_end = Some(from + i + c.len_utf8());
-                    break;
-                }
-            }
-        }
-        let Some(end) = first_end else {
-            return Ok(None);
-        };
-        // The earliest start of a match ending there is the leftmost start of all (a later
-        // match that ends later would, through its stars, also match from that start)...
-        let back = self.reversed().anchored(
-            s[from..end]
-                .char_indices()
-                .rev()
-                .map(|(i, c)| (from + i, c)),
-            end,
-            true,
-            meter,
-        )?;
-        let begin = back.map_or(end, |(b, _)| b);
-        // ... and from it, the longest match.
-        let forward = self.anchored(
-            s[begin..]
-                .char_indices()
-                .map(|(i, c)| (begin + i + c.len_utf8(), c)),
-            begin,
-            true,
-            meter,
-        )?;
-        Ok(Some((begin, forward.map_or(end, |(e, _)| e))))
     }
 }
 
