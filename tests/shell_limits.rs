@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use kubelab::shell::{ExecOutput, Host, Limits, NoHost, Shell, ShellState, Vfs};
+use kubelab::workstation::{Workstation, run_script};
+use kubelab::world::default_world;
 
 /// Runs inputs one after another in one session on a 2 MiB stack; returns what each printed.
 fn session(inputs: Vec<String>) -> Vec<String> {
@@ -259,4 +261,31 @@ fn ctrl_c_and_the_step_budget_stop_pattern_matching() {
             1
         )
     );
+}
+
+/// Sessions that once hung, crashed or swallowed the rest of their input
+/// (`tests/inputs/regressions/shell-*.txt`) run to their end on a 2 MiB stack, print the
+/// same bytes twice, and print what the snapshot holds.
+#[test]
+fn regression_sessions() {
+    insta::glob!("inputs/regressions/shell-*.txt", |path| {
+        let script = std::fs::read_to_string(path).unwrap();
+        let runs: Vec<String> = (0..2)
+            .map(|_| {
+                let s = script.clone();
+                std::thread::Builder::new()
+                    .stack_size(2 << 20)
+                    .spawn(move || {
+                        let mut ws = Workstation::new(default_world::build(1));
+                        let (o, _, _) = run_script(&mut ws, &s, true);
+                        String::from_utf8(o).unwrap()
+                    })
+                    .unwrap()
+                    .join()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(runs[0], runs[1], "the same bytes twice");
+        insta::assert_snapshot!(runs[0]);
+    });
 }

@@ -91,9 +91,17 @@ fn next_input(text: &str) -> usize {
     // The grammar's reading must agree with a parse of the input; if not (a case the
     // scanner and the grammar see differently), decide line by line as bash does.
     if end < text.len() && matches!(parse(&text[..end]), Err(ParseError::Incomplete)) {
+        #[cfg(test)]
+        FALLBACKS.with(|f| f.set(f.get() + 1));
         return line_by_line(text);
     }
     end
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How often the linear reading disagreed with a parse (tests look at it).
+    static FALLBACKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Reads the first input from the scanned text up to the `n`th line end.
@@ -175,6 +183,104 @@ mod tests {
         for s in scripts {
             assert_eq!(inputs(s), reference(s), "{s:?}");
         }
+    }
+
+    /// Random scripts (lines of the transcripts and the labs, tricky fragments, mutations)
+    /// split the same as the line-by-line reference, on a fixed seed.
+    #[test]
+    fn random_scripts_split_as_the_reference_does() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut corpus: Vec<String> = Vec::new();
+        for dir in ["tests/inputs/transcripts", "labs"] {
+            let Ok(rd) = std::fs::read_dir(format!("{root}/{dir}")) else {
+                continue;
+            };
+            let mut paths: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for p in paths {
+                if let Ok(t) = std::fs::read_to_string(&p) {
+                    corpus.extend(t.lines().map(|l| l.trim_start_matches("$ ").to_string()));
+                }
+            }
+        }
+        corpus.extend(
+            [
+                "cat <<EOF",
+                "EOF",
+                "cat <<-'E'",
+                "\tE",
+                "echo 'open",
+                "close'",
+                "echo \"a",
+                "b\"",
+                "while true; do",
+                "done",
+                "if x; then",
+                "fi",
+                "else",
+                "{",
+                "}",
+                "(",
+                ")",
+                "echo a |",
+                "echo a &&",
+                "echo $((1<<2))",
+                "x=$(",
+                "echo ${x:-",
+                "y}",
+                "echo `",
+                "`",
+                "echo a \\",
+                "# c \\",
+                "echo (",
+                "f() {",
+                "case x in",
+                "echo a;;",
+                "for i in 1 2",
+                "do",
+                "echo $'a",
+                "b'",
+                "cat <<< x",
+                "((i++))",
+                "",
+            ]
+            .map(String::from),
+        );
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let specials = [
+            '\'', '"', '`', '$', '(', ')', '{', '}', '<', '\\', ';', '|', '&', '#', '\n',
+        ];
+        for _ in 0..1500 {
+            let mut script = String::new();
+            for _ in 0..1 + next(8) {
+                let mut line: Vec<char> = corpus[next(corpus.len())].chars().collect();
+                for _ in 0..next(3) {
+                    let at = next(line.len() + 1);
+                    if next(2) == 0 && at < line.len() {
+                        line.remove(at);
+                    } else {
+                        line.insert(at, specials[next(specials.len())]);
+                    }
+                }
+                script.extend(line);
+                script.push('\n');
+            }
+            if next(4) == 0 {
+                script.pop();
+            }
+            assert_eq!(inputs(&script), reference(&script), "{script:?}");
+        }
+        assert_eq!(
+            FALLBACKS.with(|f| f.get()),
+            0,
+            "the linear reading fell back"
+        );
     }
 
     #[test]
