@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use builtins::edit_with_sed;
 pub use parse::{ParseError, incomplete};
-pub use split::inputs;
+pub use split::{LineReader, inputs};
 pub use state::ShellState;
 pub use vfs::Vfs;
 

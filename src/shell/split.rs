@@ -24,6 +24,58 @@ pub fn inputs(text: &str) -> Vec<String> {
     out
 }
 
+/// An input read line by line at a prompt (the REPL's `> `), deciding after each line as
+/// [`super::parse::incomplete`] does: each line is scanned once, and the grammar reads the
+/// input only at line ends where no quote, heredoc or continuation is open, so a long heredoc
+/// or quoted text takes time linear in its length.
+#[derive(Debug, Clone)]
+pub struct LineReader {
+    text: String,
+    sc: Scanner,
+}
+
+impl Default for LineReader {
+    fn default() -> Self {
+        LineReader::new()
+    }
+}
+
+impl LineReader {
+    /// A reader at the start of an input.
+    pub fn new() -> LineReader {
+        LineReader {
+            text: String::new(),
+            sc: Scanner::recording(),
+        }
+    }
+
+    /// Adds a line (with its newline); true when the input is complete with it (or wrong:
+    /// either way it is ready to run).
+    pub fn push(&mut self, line: &str) -> bool {
+        self.text.push_str(line);
+        self.sc.feed_line(line);
+        let Some(last) = self.sc.ends().last() else {
+            return false;
+        };
+        if last.too_deep {
+            return true;
+        }
+        last.clean && !matches!(parse(&self.text), Err(ParseError::Incomplete))
+    }
+
+    /// The input read so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Takes the input read so far and starts a new one.
+    pub fn take(&mut self) -> String {
+        let text = std::mem::take(&mut self.text);
+        *self = LineReader::new();
+        text
+    }
+}
+
 /// What the grammar found in the text checked so far.
 enum Found {
     /// The input ends here (bytes of the source).
@@ -281,6 +333,31 @@ mod tests {
             0,
             "the linear reading fell back"
         );
+    }
+
+    /// The prompt's reader decides line after line as `incomplete` does.
+    #[test]
+    fn the_line_reader_decides_as_incomplete_does() {
+        for script in [
+            "cat <<EOF\na\nEOF\n",
+            "while true; do\necho x\ndone\n",
+            "echo 'a\nb'\n",
+            "echo (\n",
+            "echo a \\\nb\n",
+            &format!("{}\n", "(".repeat(200)),
+        ] {
+            let mut r = LineReader::new();
+            let mut text = String::new();
+            for line in script.split_inclusive('\n') {
+                text.push_str(line);
+                let done = r.push(line);
+                assert_eq!(done, !super::super::parse::incomplete(&text), "{text:?}");
+                if done {
+                    assert_eq!(r.take(), text);
+                    text.clear();
+                }
+            }
+        }
     }
 
     #[test]
