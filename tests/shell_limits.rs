@@ -289,3 +289,15 @@ fn regression_sessions() {
         insta::assert_snapshot!(runs[0]);
     });
 }
+
+/// Brace expansion that would make a flood of words stops with a plain message.
+#[test]
+fn brace_expansion_is_bounded() {
+    let refused = "kubelab: brace expansion would make more than 100000 words, the kubelab shell's limit\nstill here\n";
+    assert_eq!(one(format!("echo {}", "{a,b}".repeat(17))), refused);
+    assert_eq!(one("echo {1..1000000000}".into()), refused);
+    assert_eq!(
+        one("echo {1..3}{a,b}".into()),
+        "1a 1b 2a 2b 3a 3b\nstill here\n"
+    );
+}

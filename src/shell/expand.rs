@@ -1,4 +1,4 @@
-//! Word expansion as bash does it, in order: tilde, parameters, command substitution,
+//! Word expansion as bash does it, in order: braces, tilde, parameters, command substitution,
 //! arithmetic, field splitting of unquoted results, pathname globbing, quote removal.
 //!
 //! Expansions are bounded: one expansion's result may hold [`Limits::value_bytes`], all
@@ -90,8 +90,10 @@ impl Exec<'_> {
     pub fn expand_words(&mut self, words: &[Word]) -> Result<Vec<String>, String> {
         let mut out = Vec::new();
         for w in words {
-            for f in self.expand_fields(w)? {
-                out.extend(self.glob(&f)?);
+            for w in super::brace::expand(w)? {
+                for f in self.expand_fields(&w)? {
+                    out.extend(self.glob(&f)?);
+                }
             }
         }
         Ok(out)

@@ -5,6 +5,7 @@
 
 mod arith;
 pub mod ast;
+mod brace;
 mod builtins;
 pub mod escape;
 pub mod exec;
