@@ -512,4 +512,82 @@ mod tests {
         assert!(parse("echo \"$(kubectl get pods -o name)\" # comment").is_ok());
         assert!(parse("kubectl get deploy x -o jsonpath='{.metadata.annotations.image\\.openshift\\.io/triggers}'").is_ok());
     }
+
+    /// Syntax errors on the line where bash reports them, in bash's words (checked against
+    /// `bash -i`, 5.2).
+    #[test]
+    fn syntax_errors_are_bashs() {
+        let near = |t: &str| {
+            Err(ParseError::Syntax(format!(
+                "syntax error near unexpected token `{t}'"
+            )))
+        };
+        for (input, token) in [
+            ("echo (", "newline"),
+            ("echo ( foo", "foo"),
+            ("echo (;", ";"),
+            ("echo (|", "|"),
+            ("x=1 (", "("),
+            ("x=1 echo (", "("),
+            ("echo a b (", "("),
+            ("echo ((", "("),
+            ("! echo (", "newline"),
+            ("true && echo (", "newline"),
+            ("{ echo (; }", ";"),
+            ("echo (\"a\")", "\"a\""),
+            ("echo a;; echo b", ";;"),
+            ("; echo a", ";"),
+            ("echo a; ;", ";"),
+            ("while; do echo; done", ";"),
+            ("echo >", "newline"),
+            ("cat <<", "newline"),
+            ("f() echo", "echo"),
+            ("echo a ) b", ")"),
+        ] {
+            assert_eq!(parse(input), near(token), "{input}");
+        }
+        let unsupported = |w: &str| Err(ParseError::Unsupported(w.into()));
+        assert_eq!(parse("f() { :; }"), unsupported("shell functions"));
+        assert_eq!(parse("f ( )\n{\necho\n}"), unsupported("shell functions"));
+        assert_eq!(parse("case x in"), unsupported("`case` statements"));
+        assert_eq!(
+            parse("((i++))"),
+            unsupported("`(( ... ))` arithmetic commands (use `$(( ... ))`)")
+        );
+        for ok in [
+            "((echo a); echo b)",
+            "echo $((1<<3))",
+            "cat <<< hi",
+            "echo a;",
+            "\n\n",
+        ] {
+            assert!(parse(ok).is_ok(), "{ok}");
+        }
+        for open in [
+            "echo ${",
+            "echo $((",
+            "f() {",
+            "echo $(",
+            "echo `",
+            "x=\"$(echo '",
+        ] {
+            assert_eq!(parse(open), Err(ParseError::Incomplete), "{open}");
+        }
+        assert_eq!(
+            eof_message("echo \"$(echo '"),
+            "unexpected EOF while looking for matching `''"
+        );
+        assert_eq!(
+            eof_message("echo $((1+(2)"),
+            "unexpected EOF while looking for matching `)'"
+        );
+        assert_eq!(
+            eof_message("echo ${x:-\""),
+            "unexpected EOF while looking for matching `\"'"
+        );
+        assert_eq!(
+            eof_message("if true"),
+            "syntax error: unexpected end of file"
+        );
+    }
 }

@@ -268,13 +268,17 @@ impl Nfa {
         let mut stars = vec![0u64; words];
         let mut ascii = vec![0u64; 128 * words];
         for (i, e) in elems.iter().enumerate() {
-            if *e == Elem::Star {
-                stars[i / 64] |= 1 << (i % 64);
-                continue;
-            }
-            for c in 0u8..128 {
-                if e.takes(c as char) {
-                    ascii[c as usize * words + i / 64] |= 1 << (i % 64);
+            let bit = 1 << (i % 64);
+            match e {
+                Elem::Star => stars[i / 64] |= bit,
+                Elem::Char(c) if c.is_ascii() => ascii[*c as usize * words + i / 64] |= bit,
+                Elem::Char(_) => {}
+                _ => {
+                    for c in 0u8..128 {
+                        if e.takes(c as char) {
+                            ascii[c as usize * words + i / 64] |= bit;
+                        }
+                    }
                 }
             }
         }

@@ -3,7 +3,8 @@
 //! [`super::parse::incomplete`] would decide its growing text line after line, but in linear
 //! time: the scanner is fed each line once, and the grammar reads the scanned text only at
 //! line ends where nothing is open, in checks spaced so that their lengths at least double
-//! (`first_input` finds where the first input ends within what was checked).
+//! (`first_input` finds where the first input ends within what was checked; the first check
+//! is a plain parse, which decides most inputs, one line each).
 
 use super::parse::{FirstInput, ParseError, first_input, parse};
 use super::scan::{LineEnd, Scanner};
@@ -129,6 +130,16 @@ fn next_input(text: &str) -> usize {
             break last.src;
         }
         if last.out < next_check {
+            continue;
+        }
+        if next_check == 0 {
+            // The first check parses the text as it will run (the parse is remembered for
+            // the run): most inputs are one line, and one parse decides them.
+            match parse(&text[..last.src]) {
+                Err(ParseError::Incomplete) => {}
+                _ => return last.src,
+            }
+            next_check = 2 * last.out.max(1);
             continue;
         }
         match check(&sc, ends.len()) {
