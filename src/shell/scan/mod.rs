@@ -120,7 +120,8 @@ impl Scanner {
         }
     }
 
-    /// A scanner that remembers where each line ends (for splitting scripts).
+    /// A scanner that remembers where each line ends (for splitting scripts); it keeps no
+    /// heredoc bodies.
     pub fn recording() -> Scanner {
         Scanner {
             ends: Some(Vec::new()),
@@ -218,8 +219,11 @@ impl Scanner {
                 let body = std::mem::take(&mut self.body);
                 self.bodies.push(Heredoc { body, quoted });
             } else {
-                self.body.push_str(content);
-                self.body.push('\n');
+                if self.ends.is_none() {
+                    // A recording scanner (splitting, the prompt) only needs where bodies end.
+                    self.body.push_str(content);
+                    self.body.push('\n');
+                }
             }
         } else {
             self.continued = false;
