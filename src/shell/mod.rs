@@ -3,13 +3,19 @@
 //! builtins, and programs such as `kubectl` and `oc` are provided by a [`Host`]. Files live in a
 //! virtual tree ([`vfs`]); loops are bounded in iterations and virtual time.
 
+mod arith;
 pub mod ast;
+mod brace;
 mod builtins;
 pub mod escape;
 pub mod exec;
 mod expand;
+mod param;
 pub mod parse;
+mod pattern;
 mod pipe;
+mod scan;
+mod split;
 pub mod state;
 pub mod vfs;
 
@@ -19,6 +25,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use builtins::edit_with_sed;
 pub use parse::{ParseError, incomplete};
+pub use split::{LineReader, inputs};
 pub use state::ShellState;
 pub use vfs::Vfs;
 
@@ -101,6 +108,12 @@ pub struct Limits {
     pub output_bytes: usize,
     /// Nesting of `$(...)`.
     pub nesting: usize,
+    /// Bytes one expansion (and so one variable's value) may hold.
+    pub value_bytes: usize,
+    /// Bytes all variables together may hold.
+    pub variable_bytes: usize,
+    /// Steps pattern matching may take in one expansion (see `pattern::Meter`).
+    pub match_steps: u64,
 }
 
 impl Default for Limits {
@@ -110,6 +123,9 @@ impl Default for Limits {
             loop_virtual_ms: 600_000,
             output_bytes: 4 << 20,
             nesting: 16,
+            value_bytes: 16 << 20,
+            variable_bytes: 32 << 20,
+            match_steps: 1 << 30,
         }
     }
 }
@@ -188,9 +204,7 @@ impl Shell {
             Ok(l) => l,
             Err(e) => {
                 let msg = match e {
-                    ParseError::Incomplete => {
-                        "kubelab: syntax error: unexpected end of file\n".to_string()
-                    }
+                    ParseError::Incomplete => format!("kubelab: {}\n", parse::eof_message(input)),
                     ParseError::Syntax(s) => format!("kubelab: {s}\n"),
                     ParseError::Unsupported(what) => {
                         format!("kubelab: the kubelab shell does not support {what}\n")

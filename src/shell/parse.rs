@@ -1,11 +1,16 @@
-//! Parsing a shell input: heredoc bodies are cut out first (bash reads them line by line after
-//! the command line that opens them), then `grammar/shell.pest` parses the rest into [`ast`].
+//! Parsing a shell input: the scanner ([`super::scan`]) cuts heredoc bodies out first (bash
+//! reads them line by line after the command line that opens them) and measures the nesting,
+//! then `grammar/shell.pest` parses the rest into [`super::ast`].
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use pest::Parser;
 use pest::iterators::Pair;
 use pest_derive::Parser;
 
 use super::ast::*;
+use super::scan::{MAX_NESTING, Scanner};
 
 #[derive(Parser)]
 #[grammar = "../grammar/shell.pest"]
@@ -22,189 +27,17 @@ pub enum ParseError {
     Unsupported(String),
 }
 
-struct Prescanned {
-    text: String,
-    open_quote: bool,
-    bodies: Vec<Heredoc>,
-    unterminated: bool,
-}
-
-/// Cuts heredoc bodies out of `src`, leaving `<<` followed by a NUL where each delimiter was.
-fn prescan(src: &str) -> Prescanned {
-    let chars: Vec<char> = src.chars().collect();
-    let mut out = String::with_capacity(src.len());
-    let mut bodies = Vec::new();
-    let mut pending: Vec<(String, bool, bool)> = Vec::new();
-    let mut unterminated = false;
-    let (mut sq, mut dq) = (false, false);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if sq {
-            out.push(c);
-            if c == '\'' {
-                sq = false;
-            }
-            i += 1;
-            continue;
-        }
-        match c {
-            '\\' => {
-                out.push(c);
-                if let Some(&n) = chars.get(i + 1) {
-                    out.push(n);
-                }
-                i += 2;
-                continue;
-            }
-            '$' if !dq && chars.get(i + 1) == Some(&'\'') => {
-                // `$'...'`: backslash escapes, including `\'`.
-                out.push_str("$'");
-                i += 2;
-                let mut closed = false;
-                while i < chars.len() {
-                    let d = chars[i];
-                    out.push(d);
-                    i += 1;
-                    if d == '\\' {
-                        if let Some(&n) = chars.get(i) {
-                            out.push(n);
-                            i += 1;
-                        }
-                    } else if d == '\'' {
-                        closed = true;
-                        break;
-                    }
-                }
-                if !closed {
-                    sq = true;
-                }
-                continue;
-            }
-            '\'' if !dq => sq = true,
-            '"' => dq = !dq,
-            '#' if !dq
-                && (i == 0
-                    || chars[i - 1].is_whitespace()
-                    || matches!(chars[i - 1], ';' | '|' | '&' | '(')) =>
-            {
-                while i < chars.len() && chars[i] != '\n' {
-                    out.push(chars[i]);
-                    i += 1;
-                }
-                continue;
-            }
-            '<' if !dq && chars.get(i + 1) == Some(&'<') && chars.get(i + 2) != Some(&'<') => {
-                out.push_str("<<");
-                i += 2;
-                let strip = chars.get(i) == Some(&'-');
-                if strip {
-                    out.push('-');
-                    i += 1;
-                }
-                while i < chars.len() && (chars[i] == ' ' || chars[i] == '\t') {
-                    i += 1;
-                }
-                let mut delim = String::new();
-                let mut quoted = false;
-                let mut q: Option<char> = None;
-                while i < chars.len() {
-                    let d = chars[i];
-                    match q {
-                        Some(qc) if d == qc => q = None,
-                        Some(_) => delim.push(d),
-                        None => {
-                            if d.is_whitespace()
-                                || matches!(d, ';' | '|' | '&' | '<' | '>' | '(' | ')')
-                            {
-                                break;
-                            }
-                            if d == '\'' || d == '"' {
-                                q = Some(d);
-                                quoted = true;
-                            } else if d == '\\' {
-                                quoted = true;
-                                if let Some(&n) = chars.get(i + 1) {
-                                    delim.push(n);
-                                }
-                                i += 1;
-                            } else {
-                                delim.push(d);
-                            }
-                        }
-                    }
-                    i += 1;
-                }
-                if delim.is_empty() {
-                    // `<<` without a word: leave it for the parser to reject.
-                    continue;
-                }
-                out.push('\u{0}');
-                pending.push((delim, quoted, strip));
-                continue;
-            }
-            '\n' if !dq && !pending.is_empty() => {
-                out.push('\n');
-                i += 1;
-                for (delim, quoted, strip) in pending.drain(..) {
-                    let mut body = String::new();
-                    let mut found = false;
-                    while i < chars.len() {
-                        let start = i;
-                        while i < chars.len() && chars[i] != '\n' {
-                            i += 1;
-                        }
-                        let mut line: String = chars[start..i].iter().collect();
-                        let had_newline = i < chars.len();
-                        if had_newline {
-                            i += 1;
-                        }
-                        if strip {
-                            line = line.trim_start_matches('\t').to_string();
-                        }
-                        if line == delim {
-                            found = true;
-                            break;
-                        }
-                        body.push_str(&line);
-                        body.push('\n');
-                    }
-                    if !found {
-                        unterminated = true;
-                    }
-                    bodies.push(Heredoc { body, quoted });
-                }
-                continue;
-            }
-            _ => {}
-        }
-        out.push(c);
-        i += 1;
-    }
-    for (_, quoted, _) in pending.drain(..) {
-        unterminated = true;
-        bodies.push(Heredoc {
-            body: String::new(),
-            quoted,
-        });
-    }
-    Prescanned {
-        text: out,
-        bodies,
-        unterminated,
-        open_quote: sq || dq,
-    }
-}
-
 /// Whether more lines are needed before `src` can run (the REPL's and stdin mode's `> ` prompt).
 pub fn incomplete(src: &str) -> bool {
     matches!(parse(src), Err(ParseError::Incomplete))
 }
 
-fn ends_with_continuation(s: &str) -> bool {
-    let t = s.strip_suffix('\n').unwrap_or(s);
-    let n = t.chars().rev().take_while(|c| *c == '\\').count();
-    n % 2 == 1
+/// What bash says when its input ends inside `src` (an incomplete input run as it is).
+pub fn eof_message(src: &str) -> String {
+    match Scanner::scan(src).awaiting {
+        Some(c) => format!("unexpected EOF while looking for matching `{c}'"),
+        None => "syntax error: unexpected end of file".into(),
+    }
 }
 
 /// Parses a complete input.
@@ -212,16 +45,37 @@ pub fn parse(src: &str) -> Result<List, ParseError> {
     thread_local! {
         /// Inputs parsed lately: an input is usually looked at (`incomplete`, a lab's lint of
         /// its steps) before it runs, and labs replay the same lines in every session.
-        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Result<List, ParseError>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static SEEN: RefCell<HashMap<String, Result<List, ParseError>>> =
+            RefCell::new(HashMap::new());
     }
+    remembered(&SEEN, src, parse_uncached)
+}
+
+/// Parses the word of `${x:-word}` (or the text of `$(( ))`) on its own: its quotes and
+/// expansions as in any word, every other character as it is.
+pub fn parse_word(src: &str) -> Result<Word, ParseError> {
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Result<Word, ParseError>>> =
+            RefCell::new(HashMap::new());
+    }
+    remembered(&SEEN, src, parse_word_uncached)
+}
+
+type Memo<T> = RefCell<HashMap<String, Result<T, ParseError>>>;
+
+/// A small per-thread memo of parses of short texts.
+fn remembered<T: Clone>(
+    seen: &'static std::thread::LocalKey<Memo<T>>,
+    src: &str,
+    f: fn(&str) -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
     const KEEP: usize = 512;
-    if let Some(hit) = SEEN.with_borrow(|seen| seen.get(src).cloned()) {
+    if let Some(hit) = seen.with_borrow(|seen| seen.get(src).cloned()) {
         return hit;
     }
-    let result = parse_uncached(src);
+    let result = f(src);
     if src.len() <= 4096 {
-        SEEN.with_borrow_mut(|seen| {
+        seen.with_borrow_mut(|seen| {
             if seen.len() >= KEEP {
                 seen.clear();
             }
@@ -231,49 +85,134 @@ pub fn parse(src: &str) -> Result<List, ParseError> {
     result
 }
 
+/// The message for input nested past [`MAX_NESTING`].
+fn too_deep() -> ParseError {
+    ParseError::Unsupported(format!("nesting deeper than {MAX_NESTING} levels"))
+}
+
 fn parse_uncached(src: &str) -> Result<List, ParseError> {
-    let pre = prescan(src);
-    if pre.unterminated || pre.open_quote || ends_with_continuation(&pre.text) {
+    let scanned = Scanner::scan(src);
+    if scanned.depth > MAX_NESTING {
+        return Err(too_deep());
+    }
+    if scanned.incomplete {
         return Err(ParseError::Incomplete);
     }
-    let mut pairs = match ShellParser::parse(Rule::program, &pre.text) {
+    let mut text = scanned.text;
+    if !text.ends_with('\n') {
+        // A line typed or read always ends in a newline; so does the last one of a script.
+        text.push('\n');
+    }
+    let mut pairs = match ShellParser::parse(Rule::program, &text) {
         Ok(p) => p,
-        Err(e) => return Err(explain(&pre.text, e)),
+        Err(e) => return Err(explain(&text, e)),
     };
     let program = pairs.next().expect("program");
-    let mut bodies = pre.bodies.into_iter();
+    let mut b = Builder {
+        bodies: scanned.bodies.into_iter(),
+        unsupported: None,
+    };
     let mut list = List::default();
     for p in program.into_inner() {
         if p.as_rule() == Rule::list {
-            list = build_list(p, &mut bodies);
+            list = b.list(p);
         }
     }
-    Ok(list)
+    match b.unsupported {
+        Some(what) => Err(ParseError::Unsupported(what)),
+        None => Ok(list),
+    }
+}
+
+fn parse_word_uncached(src: &str) -> Result<Word, ParseError> {
+    let mut pairs = match ShellParser::parse(Rule::param_word, src) {
+        Ok(p) => p,
+        Err(e) => return Err(explain(src, e)),
+    };
+    let mut b = Builder {
+        bodies: Vec::new().into_iter(),
+        unsupported: None,
+    };
+    let mut parts: Vec<Part> = Vec::new();
+    for x in pairs.next().expect("param_word").into_inner() {
+        match (x.as_rule(), parts.last_mut()) {
+            (Rule::param_char, Some(Part::Literal(s))) => s.push_str(x.as_str()),
+            (Rule::param_char, _) => parts.push(Part::Literal(x.as_str().to_string())),
+            (Rule::EOI, _) => {}
+            _ => parts.push(b.part(x)),
+        }
+    }
+    match b.unsupported {
+        Some(what) => Err(ParseError::Unsupported(what)),
+        None => Ok(Word(parts)),
+    }
+}
+
+/// Where the first input of a script ends (see `first_input` in the grammar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FirstInput {
+    /// It is complete at this byte of the text.
+    Complete(usize),
+    /// A syntax error at this byte.
+    Error(usize),
+    /// The text ends before the input does.
+    Incomplete,
+}
+
+/// Reads the first input of `text` (scanned, heredoc bodies cut out).
+pub(crate) fn first_input(text: &str) -> FirstInput {
+    match ShellParser::parse(Rule::first_input, text) {
+        Ok(mut pairs) => FirstInput::Complete(pairs.next().map_or(0, |p| p.as_span().end())),
+        Err(e) => {
+            let pos = error_pos(&e);
+            if matches!(e.variant, pest::error::ErrorVariant::ParsingError { .. })
+                && at_end(&text[pos.min(text.len())..])
+            {
+                FirstInput::Incomplete
+            } else {
+                FirstInput::Error(pos)
+            }
+        }
+    }
+}
+
+fn error_pos(e: &pest::error::Error<Rule>) -> usize {
+    match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    }
+}
+
+/// Whether a parse that stopped before `rest` stopped because the input ended: only blanks
+/// follow (a newline there is what was unexpected, as bash reports it).
+fn at_end(rest: &str) -> bool {
+    rest.bytes().all(|c| c == b' ' || c == b'\t')
 }
 
 fn explain(text: &str, e: pest::error::Error<Rule>) -> ParseError {
-    let pos = match e.location {
-        pest::error::InputLocation::Pos(p) => p,
-        pest::error::InputLocation::Span((s, _)) => s,
-    };
-    let rest = &text[pos.min(text.len())..];
-    if rest.trim().is_empty() {
+    let pos = error_pos(&e).min(text.len());
+    if let pest::error::ErrorVariant::CustomError { .. } = e.variant {
+        // The parser's own stack guard: only nesting can get there.
+        return too_deep();
+    }
+    let rest = &text[pos..];
+    if at_end(rest) {
         return ParseError::Incomplete;
     }
     let rest = rest.trim_start_matches([' ', '\t']);
-    for kw in ["case", "function", "select", "[[", "(("] {
-        if rest.starts_with(kw) {
-            return ParseError::Unsupported(match kw {
-                "case" => "`case` statements".into(),
-                "function" => "shell functions".into(),
-                "select" => "`select` loops".into(),
-                "[[" => "`[[ ... ]]` tests (use `[ ... ]`)".into(),
-                _ => "`(( ... ))` arithmetic commands (use `$(( ... ))`)".into(),
-            });
-        }
-    }
-    if rest.starts_with("()") || rest.starts_with("( )") {
-        return ParseError::Unsupported("shell functions".into());
+    if ShellParser::parse(Rule::unsupported, rest).is_ok() {
+        let what = if rest.starts_with("case") {
+            "`case` statements"
+        } else if rest.starts_with("function") {
+            "shell functions"
+        } else if rest.starts_with("select") {
+            "`select` loops"
+        } else if rest.starts_with("[[") {
+            "`[[ ... ]]` tests (use `[ ... ]`)"
+        } else {
+            "`(( ... ))` arithmetic commands (use `$(( ... ))`)"
+        };
+        return ParseError::Unsupported(what.into());
     }
     if rest.starts_with('&') && !rest.starts_with("&&") && !rest.starts_with("&>") {
         return ParseError::Unsupported("background jobs (`&`)".into());
@@ -283,7 +222,7 @@ fn explain(text: &str, e: pest::error::Error<Rule>) -> ParseError {
 }
 
 fn first_token(rest: &str) -> String {
-    if rest.starts_with('\n') {
+    if rest.starts_with('\n') || rest.starts_with("\r\n") {
         return "newline".into();
     }
     for op in [
@@ -299,236 +238,225 @@ fn first_token(rest: &str) -> String {
         .to_string()
 }
 
-type Bodies = std::vec::IntoIter<Heredoc>;
+/// Builds the syntax tree from the parse, taking heredoc bodies in order.
+struct Builder {
+    bodies: std::vec::IntoIter<Heredoc>,
+    /// A construct met that kubelab does not run (a function definition).
+    unsupported: Option<String>,
+}
 
-fn build_list(p: Pair<'_, Rule>, bodies: &mut Bodies) -> List {
-    List(
+impl Builder {
+    fn list(&mut self, p: Pair<'_, Rule>) -> List {
+        List(
+            p.into_inner()
+                .filter(|x| x.as_rule() == Rule::and_or)
+                .map(|x| self.and_or(x))
+                .collect(),
+        )
+    }
+
+    fn and_or(&mut self, p: Pair<'_, Rule>) -> AndOr {
+        let mut inner = p.into_inner();
+        let first = self.pipeline(inner.next().expect("pipeline"));
+        let mut rest = Vec::new();
+        while let Some(op) = inner.next() {
+            let and = op.as_str() == "&&";
+            let pl = self.pipeline(inner.next().expect("pipeline"));
+            rest.push((and, pl));
+        }
+        AndOr { first, rest }
+    }
+
+    fn pipeline(&mut self, p: Pair<'_, Rule>) -> Pipeline {
+        let mut bang = false;
+        let mut commands = Vec::new();
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::bang => bang = true,
+                Rule::command => commands.push(self.command(x)),
+                _ => {}
+            }
+        }
+        Pipeline { bang, commands }
+    }
+
+    fn command(&mut self, p: Pair<'_, Rule>) -> Command {
+        let mut inner = p.into_inner();
+        let first = inner.next().expect("command");
+        match first.as_rule() {
+            Rule::simple => return Command::Simple(self.simple(first)),
+            Rule::function_def => {
+                self.unsupported
+                    .get_or_insert_with(|| "shell functions".into());
+                return Command::Simple(Simple::default());
+            }
+            _ => {}
+        }
+        let compound = self.compound(first);
+        let redirects = inner
+            .filter(|x| x.as_rule() == Rule::redirect)
+            .map(|x| self.redirect(x))
+            .collect();
+        Command::Compound(compound, redirects)
+    }
+
+    fn lists(&mut self, p: Pair<'_, Rule>) -> Vec<List> {
         p.into_inner()
-            .filter(|x| x.as_rule() == Rule::and_or)
-            .map(|x| build_and_or(x, bodies))
-            .collect(),
-    )
-}
-
-fn build_and_or(p: Pair<'_, Rule>, bodies: &mut Bodies) -> AndOr {
-    let mut inner = p.into_inner();
-    let first = build_pipeline(inner.next().expect("pipeline"), bodies);
-    let mut rest = Vec::new();
-    while let Some(op) = inner.next() {
-        let and = op.as_str() == "&&";
-        let pl = build_pipeline(inner.next().expect("pipeline"), bodies);
-        rest.push((and, pl));
+            .filter(|x| x.as_rule() == Rule::list)
+            .map(|x| self.list(x))
+            .collect()
     }
-    AndOr { first, rest }
-}
 
-fn build_pipeline(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Pipeline {
-    let mut bang = false;
-    let mut commands = Vec::new();
-    for x in p.into_inner() {
-        match x.as_rule() {
-            Rule::bang => bang = true,
-            Rule::command => commands.push(build_command(x, bodies)),
-            _ => {}
-        }
-    }
-    Pipeline { bang, commands }
-}
-
-fn build_command(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Command {
-    let mut inner = p.into_inner();
-    let first = inner.next().expect("command");
-    if first.as_rule() == Rule::simple {
-        return Command::Simple(build_simple(first, bodies));
-    }
-    let compound = build_compound(first, bodies);
-    let redirects = inner
-        .filter(|x| x.as_rule() == Rule::redirect)
-        .map(|x| build_redirect(x, bodies))
-        .collect();
-    Command::Compound(compound, redirects)
-}
-
-fn lists(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Vec<List> {
-    p.into_inner()
-        .filter(|x| x.as_rule() == Rule::list)
-        .map(|x| build_list(x, bodies))
-        .collect()
-}
-
-fn build_compound(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Compound {
-    match p.as_rule() {
-        Rule::while_loop | Rule::until_loop => {
-            let until = p.as_rule() == Rule::until_loop;
-            let mut l = lists(p, bodies).into_iter();
-            Compound::While {
-                cond: l.next().unwrap_or_default(),
-                body: l.next().unwrap_or_default(),
-                until,
-            }
-        }
-        Rule::for_loop => {
-            let mut var = String::new();
-            let mut words: Option<Vec<Word>> = None;
-            let mut body = List::default();
-            for x in p.into_inner() {
-                match x.as_rule() {
-                    Rule::name => var = x.as_str().to_string(),
-                    Rule::kw_in => words = Some(Vec::new()),
-                    Rule::word => words
-                        .get_or_insert_with(Vec::new)
-                        .push(build_word(x, bodies)),
-                    Rule::list => body = build_list(x, bodies),
-                    _ => {}
+    fn compound(&mut self, p: Pair<'_, Rule>) -> Compound {
+        match p.as_rule() {
+            Rule::while_loop | Rule::until_loop => {
+                let until = p.as_rule() == Rule::until_loop;
+                let mut l = self.lists(p).into_iter();
+                Compound::While {
+                    cond: l.next().unwrap_or_default(),
+                    body: l.next().unwrap_or_default(),
+                    until,
                 }
             }
-            Compound::For { var, words, body }
-        }
-        Rule::if_clause => {
-            let mut branches = Vec::new();
-            let mut otherwise = None;
-            let mut pending: Vec<List> = Vec::new();
-            for x in p.into_inner() {
-                match x.as_rule() {
-                    Rule::list => pending.push(build_list(x, bodies)),
-                    Rule::elif_part => {
-                        let mut l = lists(x, bodies).into_iter();
-                        branches.push((l.next().unwrap_or_default(), l.next().unwrap_or_default()));
+            Rule::for_loop => {
+                let mut var = String::new();
+                let mut words: Option<Vec<Word>> = None;
+                let mut body = List::default();
+                for x in p.into_inner() {
+                    match x.as_rule() {
+                        Rule::name => var = x.as_str().to_string(),
+                        Rule::kw_in => words = Some(Vec::new()),
+                        Rule::word => {
+                            let w = self.word(x);
+                            words.get_or_insert_with(Vec::new).push(w);
+                        }
+                        Rule::list => body = self.list(x),
+                        _ => {}
                     }
-                    Rule::else_part => otherwise = lists(x, bodies).into_iter().next(),
-                    _ => {}
                 }
-                if pending.len() == 2 {
-                    let body = pending.pop().unwrap_or_default();
-                    let cond = pending.pop().unwrap_or_default();
-                    branches.insert(0, (cond, body));
+                Compound::For { var, words, body }
+            }
+            Rule::if_clause => {
+                let mut branches = Vec::new();
+                let mut otherwise = None;
+                let mut pending: Vec<List> = Vec::new();
+                for x in p.into_inner() {
+                    match x.as_rule() {
+                        Rule::list => pending.push(self.list(x)),
+                        Rule::elif_part => {
+                            let mut l = self.lists(x).into_iter();
+                            branches
+                                .push((l.next().unwrap_or_default(), l.next().unwrap_or_default()));
+                        }
+                        Rule::else_part => otherwise = self.lists(x).into_iter().next(),
+                        _ => {}
+                    }
+                    if pending.len() == 2 {
+                        let body = pending.pop().unwrap_or_default();
+                        let cond = pending.pop().unwrap_or_default();
+                        branches.insert(0, (cond, body));
+                    }
+                }
+                Compound::If {
+                    branches,
+                    otherwise,
                 }
             }
-            Compound::If {
-                branches,
-                otherwise,
+            Rule::brace_group => {
+                Compound::Group(self.lists(p).into_iter().next().unwrap_or_default())
             }
+            _ => Compound::Subshell(self.lists(p).into_iter().next().unwrap_or_default()),
         }
-        Rule::brace_group => {
-            Compound::Group(lists(p, bodies).into_iter().next().unwrap_or_default())
-        }
-        _ => Compound::Subshell(lists(p, bodies).into_iter().next().unwrap_or_default()),
     }
-}
 
-fn build_simple(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Simple {
-    let mut s = Simple::default();
-    for x in p.into_inner() {
+    fn simple(&mut self, p: Pair<'_, Rule>) -> Simple {
+        let mut s = Simple::default();
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::assignment => {
+                    let mut inner = x.into_inner();
+                    let name = inner
+                        .next()
+                        .map(|n| n.as_str().to_string())
+                        .unwrap_or_default();
+                    let value = inner.next().map(|w| self.word(w)).unwrap_or_default();
+                    s.assignments.push((name, value));
+                }
+                Rule::redirect => s.redirects.push(self.redirect(x)),
+                Rule::word => s.words.push(self.word(x)),
+                _ => {}
+            }
+        }
+        s
+    }
+
+    fn redirect(&mut self, p: Pair<'_, Rule>) -> Redirect {
+        let mut fd = None;
+        let mut op = RedirOp::Out;
+        let mut target = Word::default();
+        let mut heredoc = None;
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::fd => fd = x.as_str().parse().ok(),
+                Rule::redir_op => {
+                    op = match x.as_str() {
+                        ">>" => RedirOp::Append,
+                        "<" => RedirOp::In,
+                        ">&" => RedirOp::DupOut,
+                        "<&" => RedirOp::DupIn,
+                        "&>" => RedirOp::OutErr,
+                        "&>>" => RedirOp::AppendErr,
+                        "<<" | "<<-" => RedirOp::HereDoc,
+                        "<<<" => RedirOp::HereString,
+                        _ => RedirOp::Out,
+                    }
+                }
+                Rule::heredoc_word => heredoc = self.bodies.next(),
+                Rule::word => target = self.word(x),
+                _ => {}
+            }
+        }
+        Redirect {
+            fd,
+            op,
+            target,
+            heredoc,
+        }
+    }
+
+    fn word(&mut self, p: Pair<'_, Rule>) -> Word {
+        Word(p.into_inner().map(|x| self.part(x)).collect())
+    }
+
+    fn part(&mut self, x: Pair<'_, Rule>) -> Part {
+        let inner_text = |x: Pair<'_, Rule>| {
+            x.into_inner()
+                .next()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default()
+        };
         match x.as_rule() {
-            Rule::assignment => {
-                let mut inner = x.into_inner();
-                let name = inner
-                    .next()
-                    .map(|n| n.as_str().to_string())
-                    .unwrap_or_default();
-                let value = inner
-                    .next()
-                    .map(|w| build_word(w, bodies))
-                    .unwrap_or_default();
-                s.assignments.push((name, value));
-            }
-            Rule::redirect => s.redirects.push(build_redirect(x, bodies)),
-            Rule::word => s.words.push(build_word(x, bodies)),
-            _ => {}
+            Rule::single_quoted => Part::Quoted(inner_text(x)),
+            Rule::ansi_c => Part::Quoted(ansi_c(&inner_text(x))),
+            Rule::double_quoted => Part::Double(x.into_inner().map(|y| self.part(y)).collect()),
+            Rule::dq_escape => Part::Quoted(match &x.as_str()[1..] {
+                "\n" | "\r\n" => String::new(),
+                s => s.to_string(),
+            }),
+            Rule::dq_text => Part::Quoted(x.as_str().to_string()),
+            Rule::arith => Part::Arith(inner_text(x)),
+            Rule::cmd_sub => Part::CommandSub(
+                x.into_inner()
+                    .find(|l| l.as_rule() == Rule::list)
+                    .map(|l| self.list(l))
+                    .unwrap_or_default(),
+            ),
+            Rule::backtick => Part::CommandSub(parse(&inner_text(x)).unwrap_or_default()),
+            Rule::param => Part::Param(inner_text(x)),
+            Rule::var => Part::Var(x.as_str()[1..].to_string()),
+            Rule::escaped => Part::Quoted(x.as_str()[1..].to_string()),
+            _ => Part::Literal(x.as_str().to_string()),
         }
-    }
-    s
-}
-
-fn build_redirect(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Redirect {
-    let mut fd = None;
-    let mut op = RedirOp::Out;
-    let mut target = Word::default();
-    let mut heredoc = None;
-    for x in p.into_inner() {
-        match x.as_rule() {
-            Rule::fd => fd = x.as_str().parse().ok(),
-            Rule::redir_op => {
-                op = match x.as_str() {
-                    ">>" => RedirOp::Append,
-                    "<" => RedirOp::In,
-                    ">&" => RedirOp::DupOut,
-                    "<&" => RedirOp::DupIn,
-                    "&>" => RedirOp::OutErr,
-                    "&>>" => RedirOp::AppendErr,
-                    "<<" | "<<-" => RedirOp::HereDoc,
-                    "<<<" => RedirOp::HereString,
-                    _ => RedirOp::Out,
-                }
-            }
-            Rule::heredoc_word => heredoc = bodies.next(),
-            Rule::word => target = build_word(x, bodies),
-            _ => {}
-        }
-    }
-    Redirect {
-        fd,
-        op,
-        target,
-        heredoc,
-    }
-}
-
-fn build_word(p: Pair<'_, Rule>, bodies: &mut Bodies) -> Word {
-    Word(p.into_inner().map(|x| build_part(x, bodies)).collect())
-}
-
-fn build_part(x: Pair<'_, Rule>, bodies: &mut Bodies) -> Part {
-    match x.as_rule() {
-        Rule::single_quoted => Part::Quoted(
-            x.into_inner()
-                .next()
-                .map(|t| t.as_str().to_string())
-                .unwrap_or_default(),
-        ),
-        Rule::ansi_c => Part::Quoted(ansi_c(
-            x.into_inner()
-                .next()
-                .map(|t| t.as_str())
-                .unwrap_or_default(),
-        )),
-        Rule::double_quoted => {
-            Part::Double(x.into_inner().map(|y| build_part(y, bodies)).collect())
-        }
-        Rule::dq_escape => Part::Quoted(match &x.as_str()[1..] {
-            "\n" | "\r\n" => String::new(),
-            s => s.to_string(),
-        }),
-        Rule::dq_text => Part::Quoted(x.as_str().to_string()),
-        Rule::arith => Part::Arith(
-            x.into_inner()
-                .next()
-                .map(|t| t.as_str().to_string())
-                .unwrap_or_default(),
-        ),
-        Rule::cmd_sub => Part::CommandSub(
-            x.into_inner()
-                .next()
-                .map(|l| build_list(l, bodies))
-                .unwrap_or_default(),
-        ),
-        Rule::backtick => {
-            let text = x
-                .into_inner()
-                .next()
-                .map(|t| t.as_str().to_string())
-                .unwrap_or_default();
-            Part::CommandSub(parse(&text).unwrap_or_default())
-        }
-        Rule::param => Part::Param(
-            x.into_inner()
-                .next()
-                .map(|t| t.as_str().to_string())
-                .unwrap_or_default(),
-        ),
-        Rule::var => Part::Var(x.as_str()[1..].to_string()),
-        Rule::escaped => Part::Quoted(x.as_str()[1..].to_string()),
-        _ => Part::Literal(x.as_str().to_string()),
     }
 }
 
@@ -583,5 +511,83 @@ mod tests {
         );
         assert!(parse("echo \"$(kubectl get pods -o name)\" # comment").is_ok());
         assert!(parse("kubectl get deploy x -o jsonpath='{.metadata.annotations.image\\.openshift\\.io/triggers}'").is_ok());
+    }
+
+    /// Syntax errors on the line where bash reports them, in bash's words (checked against
+    /// `bash -i`, 5.2).
+    #[test]
+    fn syntax_errors_are_bashs() {
+        let near = |t: &str| {
+            Err(ParseError::Syntax(format!(
+                "syntax error near unexpected token `{t}'"
+            )))
+        };
+        for (input, token) in [
+            ("echo (", "newline"),
+            ("echo ( foo", "foo"),
+            ("echo (;", ";"),
+            ("echo (|", "|"),
+            ("x=1 (", "("),
+            ("x=1 echo (", "("),
+            ("echo a b (", "("),
+            ("echo ((", "("),
+            ("! echo (", "newline"),
+            ("true && echo (", "newline"),
+            ("{ echo (; }", ";"),
+            ("echo (\"a\")", "\"a\""),
+            ("echo a;; echo b", ";;"),
+            ("; echo a", ";"),
+            ("echo a; ;", ";"),
+            ("while; do echo; done", ";"),
+            ("echo >", "newline"),
+            ("cat <<", "newline"),
+            ("f() echo", "echo"),
+            ("echo a ) b", ")"),
+        ] {
+            assert_eq!(parse(input), near(token), "{input}");
+        }
+        let unsupported = |w: &str| Err(ParseError::Unsupported(w.into()));
+        assert_eq!(parse("f() { :; }"), unsupported("shell functions"));
+        assert_eq!(parse("f ( )\n{\necho\n}"), unsupported("shell functions"));
+        assert_eq!(parse("case x in"), unsupported("`case` statements"));
+        assert_eq!(
+            parse("((i++))"),
+            unsupported("`(( ... ))` arithmetic commands (use `$(( ... ))`)")
+        );
+        for ok in [
+            "((echo a); echo b)",
+            "echo $((1<<3))",
+            "cat <<< hi",
+            "echo a;",
+            "\n\n",
+        ] {
+            assert!(parse(ok).is_ok(), "{ok}");
+        }
+        for open in [
+            "echo ${",
+            "echo $((",
+            "f() {",
+            "echo $(",
+            "echo `",
+            "x=\"$(echo '",
+        ] {
+            assert_eq!(parse(open), Err(ParseError::Incomplete), "{open}");
+        }
+        assert_eq!(
+            eof_message("echo \"$(echo '"),
+            "unexpected EOF while looking for matching `''"
+        );
+        assert_eq!(
+            eof_message("echo $((1+(2)"),
+            "unexpected EOF while looking for matching `)'"
+        );
+        assert_eq!(
+            eof_message("echo ${x:-\""),
+            "unexpected EOF while looking for matching `\"'"
+        );
+        assert_eq!(
+            eof_message("if true"),
+            "syntax error: unexpected end of file"
+        );
     }
 }

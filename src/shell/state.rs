@@ -12,6 +12,8 @@ pub struct ShellState {
     pub vfs: Vfs,
     cwd: String,
     vars: BTreeMap<String, (String, bool)>,
+    /// Bytes of all variables' names and values.
+    var_bytes: usize,
     /// `$?`.
     pub last_status: i32,
     /// `$1`, `$2`, ... (for `bash -c`-style scripts; empty in a session).
@@ -25,6 +27,7 @@ impl ShellState {
             vfs,
             cwd: HOME.into(),
             vars: BTreeMap::new(),
+            var_bytes: 0,
             last_status: 0,
             positional: Vec::new(),
         };
@@ -79,28 +82,48 @@ impl ShellState {
         self.vars.get(name).map(|(v, _)| v.as_str())
     }
 
+    /// Bytes held by all variables (names and values), for the session's budget.
+    pub fn var_bytes(&self) -> usize {
+        self.var_bytes
+    }
+
     /// Sets a variable, keeping its exported flag.
     pub fn set_var(&mut self, name: &str, value: &str) {
-        let exported = self.vars.get(name).is_some_and(|v| v.1);
-        self.vars
-            .insert(name.to_string(), (value.to_string(), exported));
+        match self.vars.get_mut(name) {
+            Some(e) => {
+                self.var_bytes = self.var_bytes - e.0.len() + value.len();
+                e.0.clear();
+                e.0.push_str(value);
+            }
+            None => {
+                self.var_bytes += name.len() + value.len();
+                self.vars
+                    .insert(name.to_string(), (value.to_string(), false));
+            }
+        }
     }
 
     /// Exports a variable, setting it when a value is given.
     pub fn export(&mut self, name: &str, value: Option<&str>) {
+        if !self.vars.contains_key(name) {
+            self.var_bytes += name.len();
+        }
         let e = self
             .vars
             .entry(name.to_string())
             .or_insert_with(|| (String::new(), true));
         e.1 = true;
         if let Some(v) = value {
+            self.var_bytes = self.var_bytes - e.0.len() + v.len();
             e.0 = v.to_string();
         }
     }
 
     /// Removes a variable.
     pub fn unset(&mut self, name: &str) {
-        self.vars.remove(name);
+        if let Some(v) = self.vars.remove(name) {
+            self.var_bytes -= name.len() + v.0.len();
+        }
     }
 
     /// The exported variables (what `env` prints), sorted by name.
@@ -118,6 +141,7 @@ impl ShellState {
     }
 
     pub(crate) fn restore_vars(&mut self, vars: BTreeMap<String, (String, bool)>) {
+        self.var_bytes = vars.iter().map(|(k, v)| k.len() + v.0.len()).sum();
         self.vars = vars;
     }
 

@@ -2,26 +2,12 @@
 //! one after another (what `kubelab shell < FILE` and the tests do).
 
 use super::Workstation;
-use crate::shell::{echo_lines, incomplete};
+use crate::shell::echo_lines;
 
-/// Splits a script into complete inputs, as bash reads them.
+/// Splits a script into complete inputs, as bash reads them (line by line, an input ending
+/// where it is complete), in time linear in the script (see `crate::shell::inputs`).
 pub fn inputs(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for line in text.split_inclusive('\n') {
-        cur.push_str(line);
-        if !incomplete(&cur) {
-            if !cur.trim().is_empty() {
-                out.push(std::mem::take(&mut cur));
-            } else {
-                cur.clear();
-            }
-        }
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur);
-    }
-    out
+    crate::shell::inputs(text)
 }
 
 /// Runs a whole script; returns (stdout, stderr, status). `echo` interleaves the commands.
