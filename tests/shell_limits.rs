@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use kubelab::shell::{ExecOutput, Host, Limits, NoHost, Shell, ShellState, Vfs};
+use kubelab::shell::{Call, Host, Limits, NoHost, Shell, Vfs};
 use kubelab::workstation::{Workstation, run_script};
 use kubelab::world::default_world;
 
@@ -221,10 +221,10 @@ fn values_and_variables_have_budgets() {
 struct CtrlC(Arc<AtomicBool>);
 
 impl Host for CtrlC {
-    fn exec(&mut self, argv: &[String], _: &[u8], _: &mut ShellState) -> Option<ExecOutput> {
-        (argv[0] == "press-ctrl-c").then(|| {
+    fn exec(&mut self, call: Call<'_>) -> Option<i32> {
+        (call.argv[0] == "press-ctrl-c").then(|| {
             self.0.store(true, Ordering::SeqCst);
-            ExecOutput::default()
+            0
         })
     }
     fn sleep(&mut self, _: u64) -> bool {

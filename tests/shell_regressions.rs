@@ -1,5 +1,5 @@
 //! Inputs that once crashed, hung or grew without bound in the workstation's builtins
-//! (`tests/inputs/regressions/shell-*.txt`, one session each), and the long `test` chains that
+//! (`tests/inputs/regressions/builtins-*.txt`, one session each), and the long `test` chains that
 //! overflowed the stack. Each runs on a 2 MiB thread (as `kubelab grade` runs sessions), twice,
 //! and must print the same bytes both times.
 
@@ -27,7 +27,7 @@ fn session(name: &str) -> String {
 
 #[test]
 fn tail_with_negative_counts_prints_the_last_lines() {
-    let t = session("shell-tail-negative-count.txt");
+    let t = session("builtins-tail-negative-count.txt");
     assert!(t.contains("EOF\nb\n$ tail -1 -n -1"), "{t}");
     assert!(
         t.contains("tail: option used in invalid context -- 1\n"),
@@ -40,7 +40,7 @@ fn tail_with_negative_counts_prints_the_last_lines() {
 
 #[test]
 fn printf_widths_stay_within_the_output_cap() {
-    let t = session("shell-printf-huge-width.txt");
+    let t = session("builtins-printf-huge-width.txt");
     // bash prints nothing for a field past INT_MAX; kubelab pads no further than its output cap.
     assert!(t.contains("$ printf \"%99999999999d\\n\" 1\n\n$"), "{t}");
     // The field fills what a pipe holds (as much as the terminal may show), said plainly;
@@ -56,7 +56,7 @@ fn printf_widths_stay_within_the_output_cap() {
 
 #[test]
 fn seq_counts_exactly_past_64_bits_and_stops_at_the_cap() {
-    let t = session("shell-seq-64-bit.txt");
+    let t = session("builtins-seq-64-bit.txt");
     assert!(
         t.contains("9223372036854775806\n9223372036854775807\n$"),
         "{t}"
@@ -74,7 +74,7 @@ fn seq_counts_exactly_past_64_bits_and_stops_at_the_cap() {
 
 #[test]
 fn rm_keeps_the_root_and_dev_null_reads_empty() {
-    let t = session("shell-rm-root-dev-null.txt");
+    let t = session("builtins-rm-root-dev-null.txt");
     assert!(t.contains("$ cat < /dev/null\n$ rm -rf /\nrm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe\n"), "{t}");
     assert!(t.contains("$ ls /\ndev\nhome\ntmp\n"), "{t}");
     assert!(
@@ -85,7 +85,7 @@ fn rm_keeps_the_root_and_dev_null_reads_empty() {
 
 #[test]
 fn back_references_give_up_with_a_message() {
-    let t = session("shell-backreference-backtracking.txt");
+    let t = session("builtins-backreference-backtracking.txt");
     assert!(t.contains("kubelab: grep: a back-reference pattern needed more than 1000000 backtracking steps on one line; kubelab stops there\n$ echo $?\n2\n"), "{t}");
     assert!(t.contains("kubelab: sed: a back-reference pattern needed more than 1000000 backtracking steps on one line; kubelab stops there\n$ echo $?\n4\n"), "{t}");
 }
