@@ -188,6 +188,10 @@ impl<'a> Exec<'a> {
     }
 
     pub(crate) fn error(&mut self, fds: Fds, msg: &str) {
+        if msg == super::expand::INTERRUPTED {
+            // Ctrl-C: the terminal echoed `^C` itself and the prompt starts a new line.
+            return;
+        }
         let line = format!("kubelab: {msg}\n");
         self.write(fds.err, line.as_bytes());
     }
@@ -318,6 +322,17 @@ impl<'a> Exec<'a> {
     /// Runs a list capturing its stdout (`$(...)`).
     pub(crate) fn capture(&mut self, list: &List) -> Vec<u8> {
         if self.depth >= self.limits.nesting {
+            let msg = format!(
+                "the kubelab shell does not support command substitutions nested deeper than {}",
+                self.limits.nesting
+            );
+            self.error(
+                Fds {
+                    out: STDOUT,
+                    err: STDERR,
+                },
+                &msg,
+            );
             return Vec::new();
         }
         self.depth += 1;
@@ -386,7 +401,10 @@ impl<'a> Exec<'a> {
                     if !self.loop_budget(start_ms, fds) {
                         return 130;
                     }
-                    self.state.set_var(var, &it);
+                    if let Err(e) = self.assign_var(var, &it) {
+                        self.error(fds, &e);
+                        return 1;
+                    }
                     status = self.run_list(body, stdin, fds);
                     if self.loop_control() {
                         break;
@@ -476,7 +494,11 @@ impl<'a> Exec<'a> {
         };
         if argv.is_empty() {
             for (n, v) in assigns {
-                self.state.set_var(&n, &v);
+                if let Err(e) = self.assign_var(&n, &v) {
+                    self.error(fds, &e);
+                    self.finish_redirects(pending, fds);
+                    return 1;
+                }
             }
             self.finish_redirects(pending, fds);
             return 0;
@@ -560,12 +582,24 @@ impl<'a> Exec<'a> {
                     input = if h.quoted {
                         h.body.into_bytes()
                     } else {
-                        self.expand_heredoc(&h.body).into_bytes()
+                        match self.expand_heredoc(&h.body) {
+                            Ok(s) => s.into_bytes(),
+                            Err(e) => {
+                                self.error(fds, &e);
+                                return None;
+                            }
+                        }
                     };
                     continue;
                 }
                 RedirOp::HereString => {
-                    let mut s = self.expand_one(&r.target).unwrap_or_default();
+                    let mut s = match self.expand_one(&r.target) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            self.error(fds, &e);
+                            return None;
+                        }
+                    };
                     s.push('\n');
                     input = s.into_bytes();
                     continue;
@@ -650,20 +684,19 @@ impl<'a> Exec<'a> {
     }
 
     /// A heredoc body with `$VAR`, `${...}`, `$(...)` and `\` escapes expanded.
-    fn expand_heredoc(&mut self, body: &str) -> String {
+    fn expand_heredoc(&mut self, body: &str) -> Result<String, String> {
+        // The body read as a double-quoted word (its `"` set aside), as bash expands it; a
+        // body that does not read as one is taken as it is.
         let quoted_src = format!("\"{}\"", body.replace('"', "\u{1}"));
-        match super::parse::parse(&format!("_ {quoted_src}")) {
-            Ok(list) => {
-                let words = list.0.first().and_then(|a| match &a.first.commands[0] {
-                    Command::Simple(s) => s.words.get(1).cloned(),
-                    _ => None,
-                });
-                match words.map(|w| self.expand_one(&w)) {
-                    Some(Ok(s)) => s.replace('\u{1}', "\""),
-                    _ => body.to_string(),
-                }
-            }
-            Err(_) => body.to_string(),
+        let word = super::parse::parse(&format!("_ {quoted_src}"))
+            .ok()
+            .and_then(|list| match &list.0.first()?.first.commands[0] {
+                Command::Simple(s) => s.words.get(1).cloned(),
+                _ => None,
+            });
+        match word {
+            Some(w) => Ok(self.expand_one(&w)?.replace('\u{1}', "\"")),
+            None => Ok(body.to_string()),
         }
     }
 }
