@@ -1,9 +1,6 @@
 //! Lab benchmarks: parse + run + grade of the mongo lab (target: under 5 ms), and grading
 //! 1,000 sessions (target: over 1,000 sessions per second on 2 cores).
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use kubelab::lab;
 use kubelab::runner::{grade, run};
