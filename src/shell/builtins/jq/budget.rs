@@ -161,6 +161,7 @@ pub(crate) fn depth(d: u32) {
 /// Runs `f` on this thread under a fresh budget; `Err` says why it was stopped. Any other panic
 /// goes on unwinding.
 pub(crate) fn run<T>(interrupt: Option<Arc<AtomicBool>>, f: impl FnOnce() -> T) -> Result<T, Stop> {
+    let _watch = alloc_gauge::watch();
     BUDGET.with(|b| {
         b.active.set(true);
         b.used.set(0);
