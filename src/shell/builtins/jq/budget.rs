@@ -193,15 +193,15 @@ mod tests {
 
     #[test]
     fn a_run_stops_exactly_after_its_steps() {
-        let mut n = 0u64;
+        let n = Cell::new(0u64);
         let r = run(None, || {
             loop {
                 charge(1);
-                n += 1;
+                n.set(n.get() + 1);
             }
         });
         assert_eq!(r, Err::<(), _>(Stop::Steps));
-        assert_eq!(n, STEPS);
+        assert_eq!(n.get(), STEPS);
     }
 
     #[test]
