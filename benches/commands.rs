@@ -2,9 +2,6 @@
 //! the course's mongo exercise end to end (target: under 5 ms) and the latency of one
 //! `kubectl get pods` on 300 pods.
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use kubelab::workstation::{Workstation, run_script};
 use kubelab::world::default_world;

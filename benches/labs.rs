@@ -2,9 +2,6 @@
 //! sessions (target: over 1,000 sessions per second on 2 cores), the snapshot each command's
 //! boundary takes, and loading a 1 MB lab.
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use kubelab::lab;
 use kubelab::runner::{grade, run};

@@ -2,9 +2,6 @@
 //! given room for 1,000 pods each (a real kubelet allows 110 by default), so the benchmark
 //! measures a rollout, not 700 pods waiting for room.
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use kubelab::world::World;
 use kubelab::world::api::kinds;

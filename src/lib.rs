@@ -15,6 +15,7 @@
 //!
 //! See `docs/architecture.md` for the design and `docs/lab-language.md` for the lab language.
 
+pub mod alloc_gauge;
 pub mod cli;
 pub mod frontend;
 pub mod kubectl;
@@ -26,3 +27,8 @@ pub mod script;
 pub mod shell;
 pub mod workstation;
 pub mod world;
+
+/// The allocator of every binary, test and benchmark built on the library: mimalloc, with a
+/// per-thread gauge of what each thread holds (`jq` keeps to a memory budget with it).
+#[global_allocator]
+static GLOBAL: alloc_gauge::Gauge<mimalloc::MiMalloc> = alloc_gauge::Gauge(mimalloc::MiMalloc);

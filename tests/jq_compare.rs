@@ -18,6 +18,47 @@ const LINES: &[&str] = &[
     r#"echo '{"a":[1]}' | jq '.a.b'"#,
     r#"echo '"text"' | jq -r ."#,
     r#"echo '{"a":1}' | jq -e '.missing'; echo "status $?""#,
+    // Input nested deeper than jq's parser stack (256 arrays, objects and keys).
+    r#"echo '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]' | jq .; echo "status $?""#,
+    r#"printf '1\n2\n[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]' | jq -c .; echo "status $?""#,
+    r#"jq -n '"{\"a\":" * 200 | fromjson'; echo "status $?""#,
+    r#"echo '[{"a":[{"a":[{"a":[{"a":1}]}]}]}]' | jq -c '.[0].a[0].a'"#,
+    // Values deeper than jq's printer goes are stripped.
+    r#"jq -nc 'reduce range(300) as $i (0; [.])'"#,
+    r#"jq -n 'reduce range(258) as $i (0; {a: .}) | tojson | length'"#,
+    // Errors in jq's words; an error ends its input, the next input is read; the status is the
+    // last input's.
+    r#"printf '1\n2\n\n"a"\n3' | jq '. + 1'; echo "status $?""#,
+    r#"printf '"a" 1' | jq '. + 1'; echo "status $?""#,
+    r#"printf 'null 2' | jq -e 'if . == 2 then empty else . end'; echo "status $?""#,
+    r#"jq -n '1, error(null), 2'"#,
+    r#"jq -n '{a: 1} | error'; echo "status $?""#,
+    r#"jq -n '"x" | error'"#,
+    r#"jq -n '1 | .[]'"#,
+    r#"jq -n 'null | .[]'"#,
+    r#"jq -n '{} | .[0]'"#,
+    r#"jq -n '1 | .a'"#,
+    r#"jq -n '{} + []'"#,
+    r#"jq -n '[] - 1'"#,
+    r#"jq -n '{} * 2'"#,
+    r#"jq -n '"a" / 1'"#,
+    r#"jq -n '"a" as $x | -$x'"#,
+    r#"jq -n '1 as $x | $x / 0'"#,
+    r#"jq -n 'true | length'"#,
+    r#"jq -n '1 | keys'"#,
+    r#"jq -n '"a" | has(0)'"#,
+    r#"jq -n '[("a" * 20)] as $k | {($k): 1}'"#,
+    r#"jq -n '[1] | contains("a")'"#,
+    // jq creates what an update needs.
+    r#"jq -nc '.a = 1'"#,
+    r#"jq -nc '.[2] = 1'"#,
+    r#"jq -nc '[1] | .[3] = 1'"#,
+    r#"jq -nc '[1,2,3] | .[-5] = 1'"#,
+    r#"jq -nc '[{"key": 1, "value": 2}, {"k": "b", "v": 3}] | from_entries'"#,
+    r#"jq -nc '[{"name": "a", "value": 2}, {"Key": "b", "Value": 3}, {"key": "c", "v": 4}] | from_entries'"#,
+    r#"jq -nc '[{"k": "b", "v": 3}] | from_entries'"#,
+    r#"jq -nc '{"a": 1} | with_entries(.value += 1)'"#,
+    r#"jq -nc '"ab" * 0, "ab" * 2.5, "ab" * 0.5'"#,
 ];
 
 #[test]

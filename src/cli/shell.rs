@@ -254,7 +254,7 @@ fn scripted(mut d: Driver, o: &Options) -> i32 {
     let text = String::from_utf8_lossy(&text);
     let mut status = 0;
     let mut so = std::io::stdout().lock();
-    let mut se = std::io::stderr().lock();
+    let mut se = std::io::stderr();
     for input in inputs(&text) {
         if o.echo {
             let _ = so.write_all(echo_lines(&input).as_bytes());
