@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod fuzz;
+
 use kubelab::workstation::{Workstation, run_script};
 use kubelab::world::default_world;
 
