@@ -291,7 +291,6 @@ impl Cluster {
             .world
             .borrow()
             .audit()
-            .iter()
             .map(|e| to_dynamic(&e.to_value()))
             .collect();
         self.0.charge_items(entries.len());

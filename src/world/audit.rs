@@ -53,3 +53,42 @@ pub struct Actor {
     /// The command line.
     pub command: String,
 }
+
+/// Entries per sealed chunk of the log.
+const CHUNK: usize = 256;
+
+/// The audit log, kept in shared chunks: a copy of the world (the command boundary's snapshot)
+/// shares every full chunk and copies only the last, short one.
+#[derive(Debug, Clone, Default)]
+pub struct AuditLog {
+    sealed: Vec<std::rc::Rc<[AuditEntry]>>,
+    tail: Vec<AuditEntry>,
+}
+
+impl AuditLog {
+    /// Entries so far.
+    pub fn len(&self) -> usize {
+        self.sealed.len() * CHUNK + self.tail.len()
+    }
+
+    /// Whether nothing was logged.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends an entry.
+    pub fn push(&mut self, e: AuditEntry) {
+        self.tail.push(e);
+        if self.tail.len() == CHUNK {
+            self.sealed.push(std::mem::take(&mut self.tail).into());
+        }
+    }
+
+    /// Every entry, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &AuditEntry> {
+        self.sealed
+            .iter()
+            .flat_map(|c| c.iter())
+            .chain(self.tail.iter())
+    }
+}

@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use serde_json::Value;
 
 use api::kinds::{self, KindInfo};
-use audit::{Actor, AuditEntry};
+use audit::{Actor, AuditEntry, AuditLog};
 use clock::{Clock, Millis, Timer};
 use nodes::{NodeRuntime, PodRuntime};
 use registry::Registry;
@@ -107,7 +107,7 @@ pub struct World {
     /// Whether API writes run the controllers to quiescence before returning (tests that step
     /// controller rounds one by one turn this off).
     pub settle_on_write: bool,
-    audit: Vec<AuditEntry>,
+    audit: AuditLog,
     actor: Actor,
     event_seq: u64,
     ip_seq: BTreeMap<String, u32>,
@@ -144,7 +144,7 @@ impl World {
             notices: Vec::new(),
             settle_on_write: true,
             stats: Stats::default(),
-            audit: Vec::new(),
+            audit: AuditLog::default(),
             budget: budget::Budget::default(),
             actor: Actor::default(),
             event_seq: 0,
@@ -180,9 +180,9 @@ impl World {
         };
     }
 
-    /// The audit log.
-    pub fn audit(&self) -> &[AuditEntry] {
-        &self.audit
+    /// The audit log, oldest first.
+    pub fn audit(&self) -> impl Iterator<Item = &AuditEntry> {
+        self.audit.iter()
     }
 
     fn audit_request(

@@ -7,6 +7,7 @@ pub mod image;
 pub mod reference;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 pub use image::{Behavior, Image, ImageConfig, ImageSpec, ManifestList};
 pub use reference::ImageRef;
@@ -61,9 +62,41 @@ pub struct Resolved {
     pub image: Image,
 }
 
-/// All registries of the world.
+/// All registries of the world, shared between copies of the world until one of them changes
+/// (a snapshot of the workstation copies a pointer, not every manifest).
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
+    data: Rc<Registries>,
+}
+
+impl std::ops::Deref for Registry {
+    type Target = Registries;
+    fn deref(&self) -> &Registries {
+        &self.data
+    }
+}
+
+impl std::ops::DerefMut for Registry {
+    fn deref_mut(&mut self) -> &mut Registries {
+        Rc::make_mut(&mut self.data)
+    }
+}
+
+impl Registry {
+    /// An empty registry set serving the given hosts.
+    pub fn new(hosts: &[&str]) -> Self {
+        Registry {
+            data: Rc::new(Registries {
+                hosts: hosts.iter().map(|h| h.to_string()).collect(),
+                ..Default::default()
+            }),
+        }
+    }
+}
+
+/// What the registries hold: hosts, tags, manifests.
+#[derive(Debug, Clone, Default)]
+pub struct Registries {
     hosts: BTreeSet<String>,
     /// repository (`docker.io/library/mongo`) → tag → digest.
     tags: BTreeMap<String, BTreeMap<String, String>>,
@@ -73,15 +106,7 @@ pub struct Registry {
     repo_digests: BTreeMap<String, BTreeSet<String>>,
 }
 
-impl Registry {
-    /// An empty registry set serving the given hosts.
-    pub fn new(hosts: &[&str]) -> Self {
-        Registry {
-            hosts: hosts.iter().map(|h| h.to_string()).collect(),
-            ..Default::default()
-        }
-    }
-
+impl Registries {
     /// The registry hosts that exist.
     pub fn hosts(&self) -> impl Iterator<Item = &str> {
         self.hosts.iter().map(String::as_str)
