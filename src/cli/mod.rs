@@ -1,7 +1,6 @@
 //! kubelab's own command line: `kubelab shell | run | grade | lint`.
 
 mod complete;
-mod eof;
 mod grade;
 mod history;
 mod record;

@@ -13,10 +13,10 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 
 use super::complete::Completion;
-use super::eof::{AtEof, Lines, at_eof};
 use super::history::{HistoryFile, MAX_ENTRIES};
 use super::shell::{Driver, Options};
 use crate::shell::RunOutput;
+use crate::shell::eof::{AtEof, Lines, at_eof};
 
 /// What `reset` sends the terminal first: RIS (`ESC c`), the full reset with which the real
 /// `reset` starts on every terminal type (xterm's, tmux's, screen's and the Linux console's

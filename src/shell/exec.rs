@@ -385,6 +385,10 @@ impl<'a> Exec<'a> {
                 status
             }
             Compound::For { var, words, body } => {
+                if !super::state::is_name(var) {
+                    self.error(fds, &format!("`{var}': not a valid identifier"));
+                    return 1;
+                }
                 let items = match words {
                     Some(ws) => match self.expand_words(ws) {
                         Ok(v) => v,

@@ -7,6 +7,7 @@ mod arith;
 pub mod ast;
 mod brace;
 mod builtins;
+pub mod eof;
 pub mod escape;
 pub mod exec;
 mod expand;
@@ -200,26 +201,55 @@ impl Shell {
         if let Some(f) = &self.interrupt {
             f.store(false, Ordering::SeqCst);
         }
-        let list = match parse::parse(input) {
-            Ok(l) => l,
-            Err(e) => {
-                let msg = match e {
-                    ParseError::Incomplete => format!("kubelab: {}\n", parse::eof_message(input)),
-                    ParseError::Syntax(s) => format!("kubelab: {s}\n"),
-                    ParseError::Unsupported(what) => {
-                        format!("kubelab: the kubelab shell does not support {what}\n")
+        // Lines of this session before this input: bash numbers a here-document's line from
+        // the start of the session.
+        let lines_before = self.state.lines_read;
+        self.state.lines_read += input.lines().count();
+        let mut warning = String::new();
+        let mut text = std::borrow::Cow::Borrowed(input);
+        let list = loop {
+            let error = match parse::parse(&text) {
+                Ok(l) => break l,
+                // The input ends inside a command, as a script can: bash ends an open
+                // here-document there with a warning and runs it; a trailing `\` is dropped.
+                Err(ParseError::Incomplete) => {
+                    let mut complete = text.into_owned();
+                    if !complete.ends_with('\n') {
+                        complete.push('\n');
                     }
-                };
-                self.state.last_status = 2;
-                self.to_terminal(msg.as_bytes());
-                return RunOutput {
-                    stderr: msg.clone().into_bytes(),
-                    combined: msg.into_bytes(),
-                    status: 2,
-                    ..Default::default()
-                };
-            }
+                    match eof::at_eof(&complete, lines_before) {
+                        eof::AtEof::Heredoc {
+                            text: t,
+                            warning: w,
+                        } => {
+                            warning.push_str(&w);
+                            text = t.into();
+                            continue;
+                        }
+                        eof::AtEof::Run(t) if t != complete => {
+                            text = t.into();
+                            continue;
+                        }
+                        eof::AtEof::Run(_) => format!("kubelab: {}\n", parse::eof_message(input)),
+                        eof::AtEof::Error(msg) => msg,
+                    }
+                }
+                Err(ParseError::Syntax(s)) => format!("kubelab: {s}\n"),
+                Err(ParseError::Unsupported(what)) => {
+                    format!("kubelab: the kubelab shell does not support {what}\n")
+                }
+            };
+            let msg = format!("{warning}{error}");
+            self.state.last_status = 2;
+            self.to_terminal(msg.as_bytes());
+            return RunOutput {
+                stderr: msg.clone().into_bytes(),
+                combined: msg.into_bytes(),
+                status: 2,
+                ..Default::default()
+            };
         };
+        self.to_terminal(warning.as_bytes());
         let mut x = exec::Exec::new(&mut self.state, host, self.limits, self.interrupt.clone());
         x.io.terminal = self.terminal.clone();
         let status = x.run_list(
@@ -236,8 +266,10 @@ impl Shell {
             _ => (status, None),
         };
         let stdout = std::mem::take(&mut x.io.bufs[exec::STDOUT]);
-        let stderr = std::mem::take(&mut x.io.bufs[exec::STDERR]);
-        let combined = std::mem::take(&mut x.io.combined);
+        let mut stderr = warning.clone().into_bytes();
+        stderr.append(&mut x.io.bufs[exec::STDERR]);
+        let mut combined = warning.into_bytes();
+        combined.append(&mut x.io.combined);
         self.state.last_status = status;
         RunOutput {
             stdout,

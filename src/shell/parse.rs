@@ -324,7 +324,7 @@ impl Builder {
                 let mut body = List::default();
                 for x in p.into_inner() {
                     match x.as_rule() {
-                        Rule::name => var = x.as_str().to_string(),
+                        Rule::for_var => var = x.as_str().to_string(),
                         Rule::kw_in => words = Some(Vec::new()),
                         Rule::word => {
                             let w = self.word(x);

@@ -18,6 +18,15 @@ pub struct ShellState {
     pub last_status: i32,
     /// `$1`, `$2`, ... (for `bash -c`-style scripts; empty in a session).
     pub positional: Vec<String>,
+    /// Lines of the session's inputs run so far (bash's line numbers in its warnings).
+    pub lines_read: usize,
+}
+
+/// Whether `s` is a shell variable name (a letter or `_`, then letters, digits and `_`).
+pub fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
 }
 
 impl ShellState {
@@ -30,6 +39,7 @@ impl ShellState {
             var_bytes: 0,
             last_status: 0,
             positional: Vec::new(),
+            lines_read: 0,
         };
         for (k, v) in [
             ("HOME", HOME),

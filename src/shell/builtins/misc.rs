@@ -130,10 +130,7 @@ pub(super) fn export(x: &mut Exec<'_>, args: &[String]) -> Out {
             Some((n, v)) => (n, Some(v)),
             None => (a.as_str(), None),
         };
-        if n.is_empty()
-            || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            || n.starts_with(|c: char| c.is_ascii_digit())
-        {
+        if !crate::shell::state::is_name(n) {
             err.push_str(&format!("kubelab: export: `{a}': not a valid identifier\n"));
             continue;
         }

@@ -1,4 +1,5 @@
-//! Ctrl-D (end of file) at the REPL's continuation prompt `> `, as interactive bash takes it:
+//! The end of the input inside a command (Ctrl-D at the REPL's continuation prompt `> `, or a
+//! script that ends there), as bash takes it:
 //! inside a heredoc body it ends that heredoc with bash's warning, and reading goes on if the
 //! input still needs more; after a trailing `\` the input runs without it; anywhere else
 //! (an open quote, `$(`, `if`, a trailing `|`) it is a syntax error and nothing runs. It never
@@ -13,7 +14,7 @@ use crate::shell::{ParseError, incomplete};
 
 /// What Ctrl-D at the continuation prompt does to the input read so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum AtEof {
+pub enum AtEof {
     /// A heredoc ended at end of file: the input with its delimiter line added, and bash's
     /// warning (ending in a newline) to print.
     Heredoc { text: String, warning: String },
@@ -253,7 +254,7 @@ fn open_heredoc(input: &str, s: &Scan) -> Option<(String, usize)> {
 /// its delimiter line can end the input, so the shell's parser is asked again only then:
 /// reading a long heredoc line by line stays linear.
 #[derive(Debug, Default)]
-pub(super) struct Lines {
+pub struct Lines {
     text: String,
     /// The delimiter of the heredoc being read.
     waiting_for: Option<String>,
@@ -261,7 +262,7 @@ pub(super) struct Lines {
 
 impl Lines {
     /// Adds a line (without its newline); true when the input is complete.
-    pub(super) fn push(&mut self, line: &str) -> bool {
+    pub fn push(&mut self, line: &str) -> bool {
         self.text.push_str(line);
         self.text.push('\n');
         if let Some(d) = &self.waiting_for
@@ -278,12 +279,12 @@ impl Lines {
     }
 
     /// The input read so far.
-    pub(super) fn text(&self) -> &str {
+    pub fn text(&self) -> &str {
         &self.text
     }
 
     /// Replaces the input (a heredoc ended at Ctrl-D); true when it is complete.
-    pub(super) fn set(&mut self, text: String) -> bool {
+    pub fn set(&mut self, text: String) -> bool {
         self.text = text;
         self.waiting_for = None;
         if !incomplete(&self.text) {
@@ -294,7 +295,7 @@ impl Lines {
     }
 
     /// Takes the input.
-    pub(super) fn take(&mut self) -> String {
+    pub fn take(&mut self) -> String {
         self.waiting_for = None;
         std::mem::take(&mut self.text)
     }
@@ -303,7 +304,7 @@ impl Lines {
 /// What Ctrl-D at the continuation prompt does with `input` (complete lines, each ending in a
 /// newline); `lines_before` is the number of lines the session read before this input (bash
 /// numbers the lines of an interactive session from its start).
-pub(super) fn at_eof(input: &str, lines_before: usize) -> AtEof {
+pub fn at_eof(input: &str, lines_before: usize) -> AtEof {
     let s = scan(input);
     if let Some((delim, body_after)) = open_heredoc(input, &s) {
         return AtEof::Heredoc {
