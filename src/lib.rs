@@ -16,6 +16,7 @@
 //! See `docs/architecture.md` for the design and `docs/lab-language.md` for the lab language.
 
 pub mod alloc_gauge;
+pub mod calendar;
 pub mod cli;
 pub mod frontend;
 pub mod kubectl;

@@ -4,12 +4,13 @@ use std::collections::BTreeSet;
 
 const ALLOWED: &[(&str, &[&str])] = &[
     ("alloc_gauge.rs", &[]),
-    ("world", &[]),
+    ("calendar.rs", &[]),
+    ("shell", &["alloc_gauge", "calendar"]),
+    ("world", &["calendar", "shell"]),
     ("printers", &["world"]),
     ("kubectl", &["printers", "world"]),
     ("oc", &["kubectl", "printers", "world"]),
     ("frontend.rs", &["kubectl", "oc", "world"]),
-    ("shell", &["alloc_gauge", "world"]),
     (
         "workstation",
         &["frontend", "kubectl", "oc", "shell", "world"],

@@ -2,6 +2,8 @@
 //!
 //! Time is kept in milliseconds since the Unix epoch. Nothing here reads the host clock.
 
+use crate::calendar::{MONTHS, WEEKDAYS};
+pub use crate::calendar::{civil, unix_date};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -97,38 +99,6 @@ impl Clock {
     }
 }
 
-/// Days since 1970-01-01 to (year, month, day) — Howard Hinnant's civil_from_days.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// (year, month, day, hour, minute, second, weekday 0=Sunday) of a time.
-pub fn civil(t: Millis) -> (i64, u32, u32, u32, u32, u32, u32) {
-    let secs = t.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let weekday = (days + 4).rem_euclid(7) as u32;
-    (
-        y,
-        m,
-        d,
-        (sod / 3600) as u32,
-        (sod % 3600 / 60) as u32,
-        (sod % 60) as u32,
-        weekday,
-    )
-}
-
 /// RFC 3339 in UTC with seconds precision, as the API server writes timestamps: `2025-03-03T09:00:00Z`.
 pub fn rfc3339(t: Millis) -> String {
     let (y, mo, d, h, mi, s, _) = civil(t);
@@ -189,11 +159,6 @@ pub fn parse_rfc3339(s: &str) -> Option<Millis> {
     Some(((days * 86_400) + h * 3600 + mi * 60 + sec) * 1000 + ms)
 }
 
-const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// RFC 1123 with numeric zone, as `kubectl describe` prints CreationTimestamp:
 /// `Mon, 03 Mar 2025 09:00:00 +0000`.
 pub fn rfc1123z(t: Millis) -> String {
@@ -201,20 +166,6 @@ pub fn rfc1123z(t: Millis) -> String {
     let wd = WEEKDAYS[wd as usize % 7];
     let mon = MONTHS[(mo as usize + 11) % 12];
     format!("{wd}, {d:02} {mon} {y:04} {h:02}:{mi:02}:{s:02} +0000")
-}
-
-/// `date`'s default format in UTC: `Mon Mar  3 09:00:00 UTC 2025` (Unix seconds in).
-pub fn unix_date(secs: i64) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (y, mo, d, h, mi, s, wd) = civil(secs * 1000);
-    format!(
-        "{} {} {d:>2} {h:02}:{mi:02}:{s:02} UTC {y}",
-        DAYS[wd as usize],
-        MONTHS[(mo - 1) as usize]
-    )
 }
 
 #[cfg(test)]

@@ -173,7 +173,7 @@ pub(super) fn date(x: &mut Exec<'_>, args: &[String]) -> Out {
     let secs = x.host.now();
     match args.first().map(String::as_str) {
         Some("+%s") => Out::ok(format!("{secs}\n")),
-        None | Some("-u") => Out::ok(format!("{}\n", crate::world::clock::unix_date(secs))),
+        None | Some("-u") => Out::ok(format!("{}\n", crate::calendar::unix_date(secs))),
         Some(other) => Out::err(
             format!(
                 "kubelab: date: the format {other} is not supported (plain `date` and `date +%s` are)\n"
