@@ -15,6 +15,7 @@ mod param;
 pub mod parse;
 mod pattern;
 mod pipe;
+pub mod profile;
 mod scan;
 mod split;
 pub mod state;
@@ -26,6 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use builtins::edit_with_sed;
 pub use parse::{ParseError, incomplete};
+pub use profile::{Dialect, Profile, Userland};
 pub use split::{LineReader, inputs};
 pub use state::ShellState;
 pub use vfs::Vfs;

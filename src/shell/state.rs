@@ -18,6 +18,8 @@ pub struct ShellState {
     pub last_status: i32,
     /// `$1`, `$2`, ... (for `bash -c`-style scripts; empty in a session).
     pub positional: Vec<String>,
+    /// Who the shell is (the workstation, or a container's shell).
+    pub profile: super::profile::Profile,
     /// Lines of the session's inputs run so far (bash's line numbers in its warnings).
     pub lines_read: usize,
 }
@@ -39,6 +41,7 @@ impl ShellState {
             var_bytes: 0,
             last_status: 0,
             positional: Vec::new(),
+            profile: super::profile::Profile::workstation(),
             lines_read: 0,
         };
         for (k, v) in [
