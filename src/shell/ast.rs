@@ -62,6 +62,8 @@ pub struct Simple {
     pub words: Vec<Word>,
     /// Redirections, in order.
     pub redirects: Vec<Redirect>,
+    /// The line of the input it starts on, from 1 (bash's and dash's error messages).
+    pub line: usize,
 }
 
 /// A redirection.

@@ -56,6 +56,9 @@ pub(crate) struct Streams {
     pub(crate) out: BufId,
     /// Pipes whose reader stops early (see [`pipe`]), by buffer.
     pipes: Vec<(BufId, Pipe)>,
+    /// The terminal's two streams as written, each write with its stream (is stderr), when
+    /// asked for (a container's program, whose streams kubectl keeps apart).
+    pub(crate) chunks: Option<Vec<(bool, Vec<u8>)>>,
     /// Bytes written to the terminal.
     written: usize,
     cap: usize,
@@ -71,6 +74,7 @@ impl Streams {
             terminal: None,
             out: STDOUT,
             pipes: Vec::new(),
+            chunks: None,
             written: 0,
             cap,
             truncated: false,
@@ -110,6 +114,9 @@ impl Streams {
                 let msg = format!("kubelab: output truncated after {cap} bytes\n");
                 self.bufs[STDERR].extend_from_slice(msg.as_bytes());
                 self.show(msg.as_bytes());
+                if let Some(c) = &mut self.chunks {
+                    c.push((true, msg.into_bytes()));
+                }
             }
             &data[..room]
         } else {
@@ -119,6 +126,14 @@ impl Streams {
         if id == STDOUT || id == STDERR {
             self.written += data.len();
             self.show(data);
+            if let Some(c) = &mut self.chunks
+                && !data.is_empty()
+            {
+                match c.last_mut() {
+                    Some((e, b)) if *e == (id == STDERR) => b.extend_from_slice(data),
+                    _ => c.push((id == STDERR, data.to_vec())),
+                }
+            }
         }
         true
     }
@@ -151,6 +166,8 @@ pub struct Exec<'a> {
     pub(crate) slept_ms: u64,
     pub(crate) depth: usize,
     pub(crate) stop: Option<Stop>,
+    /// The line of the input the running command starts on (bash's and dash's messages).
+    pub(crate) line: usize,
 }
 
 impl<'a> Exec<'a> {
@@ -170,6 +187,7 @@ impl<'a> Exec<'a> {
             slept_ms: 0,
             depth: 0,
             stop: None,
+            line: 1,
         }
     }
 
@@ -192,7 +210,10 @@ impl<'a> Exec<'a> {
             // Ctrl-C: the terminal echoed `^C` itself and the prompt starts a new line.
             return;
         }
-        let line = format!("kubelab: {msg}\n");
+        let line = format!(
+            "{}{msg}\n",
+            super::dialect::prefix(&self.state.profile, self.line)
+        );
         self.write(fds.err, line.as_bytes());
     }
 
@@ -476,6 +497,7 @@ impl<'a> Exec<'a> {
     }
 
     fn run_simple(&mut self, s: &Simple, stdin: &[u8], fds: Fds) -> i32 {
+        self.line = s.line.max(1);
         let argv = match self.expand_words(&s.words) {
             Ok(a) => a,
             Err(e) => {
@@ -531,6 +553,39 @@ impl<'a> Exec<'a> {
             return 130;
         }
         self.io.out = fds.out;
+        // A container's shell runs a builtin that stands for a program (`ls`, `cat`) only if
+        // the image has that program; other names are looked up in the image too.
+        let mut renamed = None;
+        if let Some(programs) = &self.state.profile.programs
+            && !builtins::SHELL_BUILTINS.contains(&argv[0].as_str())
+        {
+            let found = if argv[0].contains('/') {
+                let path = self.state.resolve(&argv[0]);
+                if self.state.vfs.is_file(&path) {
+                    self.host.program_at(&path)
+                } else {
+                    None
+                }
+            } else {
+                programs.contains(&argv[0]).then(|| argv[0].clone())
+            };
+            match found {
+                None => {
+                    let msg = super::dialect::not_found(&self.state.profile, self.line, &argv[0]);
+                    self.write(fds.err, msg.as_bytes());
+                    return 127;
+                }
+                Some(p) if builtins::names().contains(&p.as_str()) => {
+                    let mut a = argv.to_vec();
+                    a[0] = p;
+                    renamed = Some(a);
+                }
+                // A program the shell does not have: the host runs it (or says kubelab does
+                // not simulate it).
+                Some(_) => return self.run_host(argv, stdin, fds),
+            }
+        }
+        let argv = renamed.as_deref().unwrap_or(argv);
         if let Some(status) = builtins::run(self, argv, stdin, fds) {
             // A broken pipe kills the process that wrote: the shell itself for bash's own
             // builtins (ending the pipeline stage), only the command for the programs the other
@@ -541,6 +596,11 @@ impl<'a> Exec<'a> {
             }
             return status;
         }
+        self.run_host(argv, stdin, fds)
+    }
+
+    /// Runs a host program (kubectl, oc, ... on the workstation; a container's programs).
+    fn run_host(&mut self, argv: &[String], stdin: &[u8], fds: Fds) -> i32 {
         let io = &mut self.io;
         // A host program learns of a broken pipe from its sink and decides its own status
         // (kubectl dies of SIGPIPE, curl fails with error 23); the shell goes on.
@@ -558,7 +618,8 @@ impl<'a> Exec<'a> {
                 if builtins::UNAVAILABLE.contains(&name.as_str()) {
                     self.error(fds, &format!("{name}: not available in the kubelab shell"));
                 } else {
-                    self.error(fds, &format!("command not found: {name}"));
+                    let msg = super::dialect::not_found(&self.state.profile, self.line, name);
+                    self.write(fds.err, msg.as_bytes());
                 }
                 127
             }
@@ -623,7 +684,9 @@ impl<'a> Exec<'a> {
                 RedirOp::In => match self.state.read_file(&target) {
                     Ok(b) => input = b,
                     Err(e) => {
-                        self.error(fds, &format!("{target}: {e}"));
+                        let msg =
+                            super::dialect::cannot_open(&self.state.profile, self.line, &target, e);
+                        self.write(fds.err, msg.as_bytes());
                         return None;
                     }
                 },
@@ -655,7 +718,13 @@ impl<'a> Exec<'a> {
                     } else {
                         let path = self.state.resolve(&target);
                         if let Err(e) = self.state.vfs.write(&path, b"", append) {
-                            self.error(fds, &format!("{target}: {e}"));
+                            let msg = super::dialect::cannot_create(
+                                &self.state.profile,
+                                self.line,
+                                &target,
+                                e,
+                            );
+                            self.write(fds.err, msg.as_bytes());
                             return None;
                         }
                         let id = self.new_buf(FILE_BYTES);

@@ -336,7 +336,9 @@ impl Exec<'_> {
             "!" => String::new(),
             "#" => self.state.positional.len().to_string(),
             "@" | "*" => self.state.positional.join(" "),
-            "0" => "bash".into(),
+            // `$0`: the shell's name (`sh -c SCRIPT NAME` sets it); the workstation's is bash.
+            "0" if self.state.profile.dialect == super::Dialect::Kubelab => "bash".into(),
+            "0" => self.state.profile.name.clone(),
             d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => {
                 let i = (d.as_bytes()[0] - b'0') as usize;
                 self.state

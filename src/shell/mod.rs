@@ -7,6 +7,7 @@ mod arith;
 pub mod ast;
 mod brace;
 mod builtins;
+pub mod dialect;
 pub mod eof;
 pub mod escape;
 pub mod exec;
@@ -69,6 +70,11 @@ pub trait Host {
     /// The programs the host provides (for `type`, `which`, completion).
     fn programs(&self) -> Vec<String> {
         Vec::new()
+    }
+    /// The program at the absolute path `path`, if there is one (a container's shell running
+    /// `/bin/ls`: `ls`). The workstation's shell never asks.
+    fn program_at(&self, _path: &str) -> Option<String> {
+        None
     }
 }
 
@@ -157,6 +163,9 @@ pub struct Shell {
     pub limits: Limits,
     interrupt: Option<Arc<AtomicBool>>,
     terminal: Option<Terminal>,
+    /// What the last input wrote to each stream, in order, when recorded (see
+    /// [`Shell::record_streams`]).
+    streams: Option<Vec<(bool, Vec<u8>)>>,
 }
 
 impl Shell {
@@ -167,7 +176,23 @@ impl Shell {
             limits: Limits::default(),
             interrupt: None,
             terminal: None,
+            streams: None,
         }
+    }
+
+    /// Keeps what each input writes to stdout and stderr as a list of writes with their
+    /// stream, in order ([`Shell::take_streams`]): a container's program, whose two streams
+    /// kubectl passes on separately.
+    pub fn record_streams(&mut self) {
+        self.streams = Some(Vec::new());
+    }
+
+    /// What the last input wrote: (is stderr, bytes), in order (empty unless recorded).
+    pub fn take_streams(&mut self) -> Vec<(bool, Vec<u8>)> {
+        self.streams
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Sets the bounds.
@@ -232,16 +257,34 @@ impl Shell {
                             text = t.into();
                             continue;
                         }
-                        eof::AtEof::Run(_) => format!("kubelab: {}\n", parse::eof_message(input)),
+                        eof::AtEof::Run(_) => dialect::eof_error(
+                            &self.state.profile,
+                            input,
+                            &parse::eof_message(input),
+                            self.state.command_string,
+                        ),
+                        eof::AtEof::Error(_) if self.state.profile.dialect != Dialect::Kubelab => {
+                            dialect::eof_error(
+                                &self.state.profile,
+                                input,
+                                &parse::eof_message(input),
+                                self.state.command_string,
+                            )
+                        }
                         eof::AtEof::Error(msg) => msg,
                     }
                 }
-                Err(ParseError::Syntax(s)) => format!("kubelab: {s}\n"),
+                Err(ParseError::Syntax(s)) => {
+                    dialect::syntax_error(&self.state.profile, &text, &s, self.state.command_string)
+                }
                 Err(ParseError::Unsupported(what)) => {
                     format!("kubelab: the kubelab shell does not support {what}\n")
                 }
             };
             let msg = format!("{warning}{error}");
+            if let Some(s) = &mut self.streams {
+                *s = vec![(true, msg.clone().into_bytes())];
+            }
             self.state.last_status = 2;
             self.to_terminal(msg.as_bytes());
             return RunOutput {
@@ -254,6 +297,13 @@ impl Shell {
         self.to_terminal(warning.as_bytes());
         let mut x = exec::Exec::new(&mut self.state, host, self.limits, self.interrupt.clone());
         x.io.terminal = self.terminal.clone();
+        if self.streams.is_some() {
+            let mut first = Vec::new();
+            if !warning.is_empty() {
+                first.push((true, warning.clone().into_bytes()));
+            }
+            x.io.chunks = Some(first);
+        }
         let status = x.run_list(
             &list,
             stdin,
@@ -267,6 +317,9 @@ impl Shell {
             Some(exec::Stop::Abort) => (130, None),
             _ => (status, None),
         };
+        if let Some(c) = x.io.chunks.take() {
+            self.streams = Some(c);
+        }
         let stdout = std::mem::take(&mut x.io.bufs[exec::STDOUT]);
         let mut stderr = warning.clone().into_bytes();
         stderr.append(&mut x.io.bufs[exec::STDERR]);

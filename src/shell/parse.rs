@@ -111,6 +111,13 @@ fn parse_uncached(src: &str) -> Result<List, ParseError> {
     let mut b = Builder {
         bodies: scanned.bodies.into_iter(),
         unsupported: None,
+        body_lines: 0,
+        newlines: text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i)
+            .collect(),
     };
     let mut list = List::default();
     for p in program.into_inner() {
@@ -132,6 +139,8 @@ fn parse_word_uncached(src: &str) -> Result<Word, ParseError> {
     let mut b = Builder {
         bodies: Vec::new().into_iter(),
         unsupported: None,
+        body_lines: 0,
+        newlines: Vec::new(),
     };
     let mut parts: Vec<Part> = Vec::new();
     for x in pairs.next().expect("param_word").into_inner() {
@@ -243,6 +252,11 @@ struct Builder {
     bodies: std::vec::IntoIter<Heredoc>,
     /// A construct met that kubelab does not run (a function definition).
     unsupported: Option<String>,
+    /// Lines of the heredoc bodies taken so far (cut out of the text the grammar sees), to
+    /// number commands as the source has them.
+    body_lines: usize,
+    /// Where the text's newlines are (a command's line is found by a binary search).
+    newlines: Vec<usize>,
 }
 
 impl Builder {
@@ -370,7 +384,10 @@ impl Builder {
     }
 
     fn simple(&mut self, p: Pair<'_, Rule>) -> Simple {
-        let mut s = Simple::default();
+        let mut s = Simple {
+            line: self.newlines.partition_point(|&n| n < p.as_span().start()) + 1 + self.body_lines,
+            ..Simple::default()
+        };
         for x in p.into_inner() {
             match x.as_rule() {
                 Rule::assignment => {
@@ -411,7 +428,13 @@ impl Builder {
                         _ => RedirOp::Out,
                     }
                 }
-                Rule::heredoc_word => heredoc = self.bodies.next(),
+                Rule::heredoc_word => {
+                    heredoc = self.bodies.next();
+                    if let Some(h) = &heredoc {
+                        // The body's lines and its delimiter's.
+                        self.body_lines += h.body.lines().count() + 1;
+                    }
+                }
                 Rule::word => target = self.word(x),
                 _ => {}
             }

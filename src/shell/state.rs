@@ -22,6 +22,8 @@ pub struct ShellState {
     pub profile: super::profile::Profile,
     /// Lines of the session's inputs run so far (bash's line numbers in its warnings).
     pub lines_read: usize,
+    /// The input is a `sh -c` string (bash's syntax errors then say `bash: -c: line 1:`).
+    pub command_string: bool,
 }
 
 /// Whether `s` is a shell variable name (a letter or `_`, then letters, digits and `_`).
@@ -43,6 +45,7 @@ impl ShellState {
             positional: Vec::new(),
             profile: super::profile::Profile::workstation(),
             lines_read: 0,
+            command_string: false,
         };
         for (k, v) in [
             ("HOME", HOME),

@@ -54,6 +54,8 @@ pub enum VfsError {
     NoSpace,
     /// EACCES (what the student may not remove: `/dev/null`).
     PermissionDenied,
+    /// EROFS: a read-only mount (a container's ConfigMap or Secret volume).
+    ReadOnly,
 }
 
 impl std::fmt::Display for VfsError {
@@ -66,6 +68,7 @@ impl std::fmt::Display for VfsError {
             VfsError::NotEmpty => "Directory not empty",
             VfsError::NoSpace => "No space left on device",
             VfsError::PermissionDenied => "Permission denied",
+            VfsError::ReadOnly => "Read-only file system",
         })
     }
 }
@@ -76,6 +79,9 @@ pub struct Vfs {
     entries: BTreeMap<String, Entry>,
     bytes: usize,
     limits: VfsLimits,
+    /// Directories mounted read-only (a container's ConfigMap and Secret volumes): nothing in
+    /// or under them may be written, created, removed or renamed (EROFS).
+    read_only: Vec<String>,
 }
 
 impl Default for Vfs {
@@ -123,16 +129,59 @@ pub fn file_name(path: &str) -> &str {
 impl Vfs {
     /// `/`, `/tmp`, `/home` and the home directory, empty.
     pub fn new() -> Vfs {
+        let mut v = Vfs::bare();
+        for d in ["/tmp", "/home", HOME] {
+            v.entries.insert(d.to_string(), Entry::Dir);
+        }
+        v
+    }
+
+    /// Only `/`, `/dev` and `/dev/null` (a container's root before its image is laid on it).
+    pub fn bare() -> Vfs {
         let mut v = Vfs {
             entries: BTreeMap::new(),
             bytes: 0,
             limits: VfsLimits::default(),
+            read_only: Vec::new(),
         };
-        for d in ["/", "/dev", "/tmp", "/home", HOME] {
+        for d in ["/", "/dev"] {
             v.entries.insert(d.to_string(), Entry::Dir);
         }
         v.entries.insert(DEV_NULL.to_string(), Entry::Null);
         v
+    }
+
+    /// Marks the directory `path` (normalized) and everything under it read-only.
+    pub fn add_read_only(&mut self, path: &str) {
+        self.read_only.push(path.to_string());
+    }
+
+    /// EROFS when `path` is in or under a read-only directory.
+    fn writable(&self, path: &str) -> Result<(), VfsError> {
+        let inside = |ro: &String| {
+            path == ro
+                || ro == "/"
+                || path
+                    .strip_prefix(ro.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        };
+        if self.read_only.iter().any(inside) {
+            return Err(VfsError::ReadOnly);
+        }
+        Ok(())
+    }
+
+    /// Every path with its content (`None` for a directory or a device), in path order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Option<&[u8]>)> {
+        self.entries.iter().map(|(k, e)| {
+            (
+                k.as_str(),
+                match e {
+                    Entry::File(b) => Some(b.as_slice()),
+                    Entry::Dir | Entry::Null => None,
+                },
+            )
+        })
     }
 
     /// Sets the caps.
@@ -191,6 +240,9 @@ impl Vfs {
     /// Writes (or, with `append`, appends to) a file.
     pub fn write(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), VfsError> {
         self.check_parent(path)?;
+        if !self.is_device(path) {
+            self.writable(path)?;
+        }
         let old = match self.entries.get(path) {
             Some(Entry::Null) => return Ok(()),
             Some(Entry::Dir) => return Err(VfsError::IsDir),
@@ -229,6 +281,7 @@ impl Vfs {
             return Err(VfsError::Exists);
         }
         self.check_parent(path)?;
+        self.writable(path)?;
         if self.entries.len() >= self.limits.max_entries {
             return Err(VfsError::NoSpace);
         }
@@ -281,6 +334,7 @@ impl Vfs {
     /// Removes a file (not a directory).
     pub fn remove_file(&mut self, path: &str) -> Result<(), VfsError> {
         match self.entries.get(path) {
+            Some(Entry::File(_)) if self.writable(path).is_err() => Err(VfsError::ReadOnly),
             Some(Entry::File(b)) => {
                 self.bytes -= b.len();
                 self.entries.remove(path);
@@ -304,6 +358,7 @@ impl Vfs {
         if !self.read_dir(path)?.is_empty() {
             return Err(VfsError::NotEmpty);
         }
+        self.writable(path)?;
         self.entries.remove(path);
         Ok(())
     }
@@ -316,7 +371,12 @@ impl Vfs {
         if self.holds_device(path) {
             return Err(VfsError::PermissionDenied);
         }
+        self.writable(path)?;
         let prefix = format!("{path}/");
+        if self.read_only.iter().any(|ro| ro.starts_with(&prefix)) {
+            // A read-only mount inside: it cannot be removed.
+            return Err(VfsError::ReadOnly);
+        }
         let doomed: Vec<String> = self
             .entries
             .keys()
@@ -339,6 +399,8 @@ impl Vfs {
         if self.holds_device(from) || self.is_device(to) {
             return Err(VfsError::PermissionDenied);
         }
+        self.writable(from)?;
+        self.writable(to)?;
         self.check_parent(to)?;
         let prefix = format!("{from}/");
         let moved: Vec<String> = self

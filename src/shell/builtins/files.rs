@@ -36,11 +36,19 @@ pub(super) fn ls(x: &mut Exec<'_>, args: &[String], err: crate::shell::exec::Buf
     for n in &names {
         let p = x.state.resolve(n);
         if !x.state.vfs.exists(&p) {
-            x.write(
-                err,
-                format!("ls: cannot access '{n}': No such file or directory\n").as_bytes(),
-            );
-            status = 2;
+            if busybox(x) {
+                x.write(
+                    err,
+                    format!("ls: {n}: No such file or directory\n").as_bytes(),
+                );
+                status = 1;
+            } else {
+                x.write(
+                    err,
+                    format!("ls: cannot access '{n}': No such file or directory\n").as_bytes(),
+                );
+                status = 2;
+            }
         } else if x.state.vfs.is_dir(&p) {
             dirs.push((n.clone(), p));
         } else {
@@ -114,7 +122,11 @@ pub(super) fn mkdir(x: &mut Exec<'_>, args: &[String]) -> Out {
             x.state.vfs.mkdir(&p)
         };
         if let Err(e) = r {
-            err.push_str(&format!("mkdir: cannot create directory ‘{n}’: {e}\n"));
+            if busybox(x) {
+                err.push_str(&format!("mkdir: can't create directory '{n}': {e}\n"));
+            } else {
+                err.push_str(&format!("mkdir: cannot create directory ‘{n}’: {e}\n"));
+            }
         }
     }
     Out {
@@ -182,7 +194,8 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
         if n.is_empty() || !x.state.vfs.exists(&p) {
             if !force {
                 err.push_str(&format!(
-                    "rm: cannot remove '{n}': No such file or directory\n"
+                    "rm: {} '{n}': No such file or directory\n",
+                    cannot_remove(x)
                 ));
             }
             continue;
@@ -244,7 +257,7 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
         };
         match r {
             Err(VfsError::NotFound) if force => {}
-            Err(e) => err.push_str(&format!("rm: cannot remove '{n}': {e}\n")),
+            Err(e) => err.push_str(&format!("rm: {} '{n}': {e}\n", cannot_remove(x))),
             Ok(()) if verbose => out.push_str(&format!(
                 "removed {}'{n}'\n",
                 if is_dir { "directory " } else { "" }
@@ -426,11 +439,45 @@ pub(super) fn cd(x: &mut Exec<'_>, args: &[String]) -> Out {
         Some("-") => x.state.var("OLDPWD").unwrap_or(".").to_string(),
         Some(p) => p.to_string(),
     };
-    if args.len() > 1 {
-        return Out::err("kubelab: cd: too many arguments\n", 1);
+    let p = &x.state.profile;
+    let prefix = crate::shell::dialect::prefix(p, x.line);
+    if args.len() > 1 && p.dialect != crate::shell::Dialect::Ash {
+        return Out::err(format!("{prefix}cd: too many arguments\n"), 1);
     }
     match x.state.set_cwd(&target) {
         Ok(()) => Out::status(0),
-        Err(e) => Out::err(format!("kubelab: cd: {target}: {e}\n"), 1),
+        Err(e) => {
+            let p = &x.state.profile;
+            match p.dialect {
+                // busybox ash: `ash_msg_and_raise_error("can't cd to %s", ...)`, with the
+                // script's line (0 in a `-c` string).
+                crate::shell::Dialect::Ash => {
+                    let line = if x.state.command_string { 0 } else { x.line };
+                    Out::err(
+                        format!("{}: cd: line {line}: can't cd to {target}: {e}\n", p.name),
+                        2,
+                    )
+                }
+                // dash: `sh_error("can't cd to %s", dest)`.
+                crate::shell::Dialect::Dash => {
+                    Out::err(format!("{prefix}cd: can't cd to {target}\n"), 2)
+                }
+                _ => Out::err(format!("{prefix}cd: {target}: {e}\n"), 1),
+            }
+        }
+    }
+}
+
+/// Whether the shell's utilities are busybox's (their own error wording).
+fn busybox(x: &Exec<'_>) -> bool {
+    x.state.profile.userland == crate::shell::Userland::Busybox
+}
+
+/// How rm words a file it cannot remove: coreutils' `cannot remove`, busybox's `can't remove`.
+fn cannot_remove(x: &Exec<'_>) -> &'static str {
+    if busybox(x) {
+        "can't remove"
+    } else {
+        "cannot remove"
     }
 }

@@ -131,7 +131,10 @@ pub(super) fn export(x: &mut Exec<'_>, args: &[String]) -> Out {
             None => (a.as_str(), None),
         };
         if !crate::shell::state::is_name(n) {
-            err.push_str(&format!("kubelab: export: `{a}': not a valid identifier\n"));
+            err.push_str(&format!(
+                "{}export: `{a}': not a valid identifier\n",
+                crate::shell::dialect::prefix(&x.state.profile, x.line)
+            ));
             continue;
         }
         x.state.export(n, v);

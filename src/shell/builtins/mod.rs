@@ -26,6 +26,13 @@ pub const UNAVAILABLE: &[&str] = &[
     "less", "more", "top", "ps", "kill", "nohup",
 ];
 
+/// The shell's builtins proper, which every shell has whatever its image holds (the other
+/// builtins stand for programs: a container's shell runs them only if its image has them).
+pub const SHELL_BUILTINS: &[&str] = &[
+    ":", "[", "break", "cd", "continue", "echo", "exit", "export", "false", "printf", "pwd",
+    "test", "true", "type", "unset",
+];
+
 /// A builtin's result.
 pub(crate) struct Out {
     pub stdout: Vec<u8>,

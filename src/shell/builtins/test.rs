@@ -20,7 +20,13 @@ pub(super) fn test(name: &str, args: &[String], x: &Exec<'_>) -> Out {
     match t.posix() {
         Ok(true) => Out::status(0),
         Ok(false) => Out::status(1),
-        Err(e) => Out::err(format!("kubelab: {name}: {e}\n"), 2),
+        Err(e) => Out::err(
+            format!(
+                "{}{name}: {e}\n",
+                crate::shell::dialect::prefix(&t.x.state.profile, t.x.line)
+            ),
+            2,
+        ),
     }
 }
 

@@ -41,7 +41,16 @@ pub(super) fn cat(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     let mut err = String::new();
     let mut out = Vec::new();
     let room = room(x);
-    for (_, d) in inputs(x, "cat", &names, stdin, &mut err) {
+    let busybox = x.state.profile.userland == crate::shell::Userland::Busybox;
+    let read = super::inputs_with(x, "cat", &names, stdin, &mut err, |n, e| {
+        if busybox {
+            // busybox: `bb_simple_perror_msg` after "can't open '%s'".
+            format!("cat: can't open '{n}': {e}\n")
+        } else {
+            format!("cat: {n}: {e}\n")
+        }
+    });
+    for (_, d) in read {
         if out.len() > room {
             break;
         }
