@@ -16,10 +16,24 @@ pub struct Io {
 
 impl Io {
     fn log(&mut self, is_err: bool, s: &str) {
+        self.log_bytes(is_err, s.as_bytes());
+    }
+
+    fn log_bytes(&mut self, is_err: bool, s: &[u8]) {
         match self.chunks.last_mut() {
-            Some((e, b)) if *e == is_err => b.extend_from_slice(s.as_bytes()),
-            _ => self.chunks.push((is_err, s.as_bytes().to_vec())),
+            Some((e, b)) if *e == is_err => b.extend_from_slice(s),
+            _ => self.chunks.push((is_err, s.to_vec())),
         }
+    }
+
+    /// Writes bytes as they are (a container program's output) to stderr or stdout.
+    pub fn write(&mut self, is_err: bool, b: &[u8]) {
+        if is_err {
+            self.err.extend_from_slice(b);
+        } else {
+            self.out.extend_from_slice(b);
+        }
+        self.log_bytes(is_err, b);
     }
 
     /// Writes to standard output.

@@ -6,7 +6,6 @@ pub mod common;
 pub mod context;
 pub mod create_data;
 pub mod create_deployment;
-pub mod curl;
 pub mod duration;
 pub mod files;
 pub mod flags;

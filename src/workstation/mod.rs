@@ -58,9 +58,9 @@ impl Host for WorldHost<'_> {
             "curl" => {
                 let ns = self.config.namespace.clone();
                 let (stdout, stderr, status) =
-                    crate::kubectl::curl::curl(self.world, &ns, &argv[1..], None);
+                    crate::world::runtime::curl::curl(self.world, &ns, &argv[1..], None);
                 if !out(false, &stdout) {
-                    let (msg, status) = crate::kubectl::curl::write_failed(&argv[1..]);
+                    let (msg, status) = crate::world::runtime::curl::write_failed(&argv[1..]);
                     out(true, &msg);
                     return Some(status);
                 }

@@ -19,6 +19,7 @@ pub mod nodes;
 pub mod openshift;
 pub mod registry;
 pub mod requests;
+pub mod runtime;
 pub mod seed;
 pub mod store;
 
@@ -96,8 +97,12 @@ pub struct World {
     pub provisioners: BTreeSet<String>,
     /// Image streams with a periodic import queued (`import/<ns>/<name>`).
     pub scheduled_imports: BTreeSet<String>,
-    /// Files written into volumes (emptyDir, hostPath, NFS, PVs) and container root file systems.
+    /// Files written into volumes (emptyDir, hostPath, NFS, PVs), by volume (`emptydir/<pod
+    /// uid>/<volume>`, `hostpath/<node><path>`, `nfs/<server><path>`, `pv/<name>`), then by path
+    /// in the volume (a directory's path ends with `/`).
     pub volume_data: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    /// The writable layer of each container instance, by container id (`kubectl exec` writes).
+    pub layers: BTreeMap<String, runtime::Layer>,
     /// NFS servers reachable from the nodes: address → exported paths.
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
@@ -140,6 +145,7 @@ impl World {
             provisioners: BTreeSet::new(),
             scheduled_imports: BTreeSet::new(),
             volume_data: BTreeMap::new(),
+            layers: BTreeMap::new(),
             nfs_servers: BTreeMap::new(),
             notices: Vec::new(),
             settle_on_write: true,

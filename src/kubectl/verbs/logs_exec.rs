@@ -1,6 +1,5 @@
-//! `kubectl logs` and `kubectl exec`: what a container printed, and a few commands run inside
-//! it (`env`, `printenv`, `cat`, `ls`, `echo`, `hostname`) against its simulated environment
-//! and mounted files.
+//! `kubectl logs` and `kubectl exec`: what a container printed, and a command run inside it
+//! (`World::exec`: any program of its image, through the shell engine, against its files).
 
 use serde_json::Value;
 
@@ -314,123 +313,48 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             "unable to upgrade connection: container not found (\"{container}\")"
         )));
     }
-    // -i and -t change nothing for a command that reads no input: take them as read.
-    let _ = (f.boolean("stdin"), f.boolean("tty"));
-    let (out, err, code) = run_in_container(ctx, &pod, &container, &cmd);
-    if code == 126 {
-        return Err(Failure::Raw(err));
+    // exec.go's SetupTTY: without -i there is no stdin and no TTY; with -i -t and an input
+    // that is not a terminal (a pipe, a redirection, a script), kubectl says so and goes on
+    // without a TTY. The workstation's prompt is a terminal when nothing is piped in.
+    let stdin_flag = f.boolean("stdin");
+    let tty = f.boolean("tty");
+    let terminal = ctx.waits.interactive && ctx.stdin.is_empty();
+    if stdin_flag && tty && !terminal && !f.boolean("quiet") {
+        ctx.io
+            .err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
     }
-    ctx.io.out(&out);
-    ctx.io.err(&err);
-    if code != 0 {
-        return Err(Failure::Raw(format!(
-            "command terminated with exit code {code}\n"
-        )));
+    let stdin: Vec<u8> = if stdin_flag {
+        ctx.stdin.to_vec()
+    } else {
+        Vec::new()
+    };
+    if stdin_flag && stdin.is_empty() && bare_shell(&cmd) {
+        return Err(Failure::Unsupported(
+            "an interactive shell in a container yet: run the commands with `kubectl exec POD -- sh -c '...'`, or give the script on standard input (`kubectl exec -i POD -- sh < script.sh`)".into(),
+        ));
+    }
+    let io = &mut ctx.io;
+    let status = ctx
+        .world
+        .exec(&pod, &container, &cmd, &stdin, &mut |is_err, b| {
+            io.write(is_err, b);
+            true
+        })
+        .map_err(|e| Failure::Message(e.message().to_string()))?;
+    if status != 0 {
+        return Err(Failure::Exit {
+            text: format!("command terminated with exit code {status}\n"),
+            status,
+        });
     }
     Ok(())
 }
 
-fn run_in_container(
-    ctx: &mut Ctx<'_>,
-    pod: &Value,
-    container: &str,
-    cmd: &[String],
-) -> (String, String, i32) {
-    let env = ctx.world.container_env(pod, container);
+/// A shell with nothing to run but what it would read from a terminal (`sh`, `bash -l`).
+fn bare_shell(cmd: &[String]) -> bool {
     let name = cmd[0].rsplit('/').next().unwrap_or(&cmd[0]);
-    match name {
-        "env" if cmd.len() == 1 => (
-            env.iter().map(|(k, v)| format!("{k}={v}\n")).collect(),
-            String::new(),
-            0,
-        ),
-        "printenv" => {
-            if cmd.len() == 1 {
-                return (
-                    env.iter().map(|(k, v)| format!("{k}={v}\n")).collect(),
-                    String::new(),
-                    0,
-                );
-            }
-            let mut out = String::new();
-            let mut code = 0;
-            for v in &cmd[1..] {
-                match env.iter().rev().find(|(k, _)| k == v) {
-                    Some((_, val)) => out.push_str(&format!("{val}\n")),
-                    None => code = 1,
-                }
-            }
-            (out, String::new(), code)
-        }
-        "echo" => (format!("{}\n", cmd[1..].join(" ")), String::new(), 0),
-        "curl" => {
-            let ip = meta::str_at(pod, &["status", "podIP"])
-                .unwrap_or("")
-                .to_string();
-            let ns = meta::namespace(pod).to_string();
-            let (o, e, c) = crate::kubectl::curl::curl(ctx.world, &ns, &cmd[1..], Some(&ip));
-            (
-                String::from_utf8_lossy(&o).into_owned(),
-                String::from_utf8_lossy(&e).into_owned(),
-                c,
-            )
-        }
-        "hostname" => (format!("{}\n", meta::name(pod)), String::new(), 0),
-        "cat" => {
-            let mut out = Vec::new();
-            let mut err = String::new();
-            for p in &cmd[1..] {
-                match ctx.world.container_read(pod, container, p) {
-                    Ok(b) => out.extend(b),
-                    Err(e) => err.push_str(&format!("cat: {p}: {}\n", e.text())),
-                }
-            }
-            let code = if err.is_empty() { 0 } else { 1 };
-            (String::from_utf8_lossy(&out).into_owned(), err, code)
-        }
-        "ls" => {
-            let paths: Vec<&String> = cmd[1..].iter().filter(|a| !a.starts_with('-')).collect();
-            let show_all = cmd[1..]
-                .iter()
-                .any(|a| a.starts_with('-') && a.contains('a'));
-            let targets: Vec<String> = if paths.is_empty() {
-                vec!["/".into()]
-            } else {
-                paths.iter().map(|p| p.to_string()).collect()
-            };
-            let mut out = String::new();
-            let mut err = String::new();
-            for (i, p) in targets.iter().enumerate() {
-                match ctx.world.container_list(pod, container, p) {
-                    Ok(mut names) => {
-                        if !show_all {
-                            names.retain(|n| !n.starts_with('.'));
-                        }
-                        if targets.len() > 1 {
-                            if i > 0 {
-                                out.push('\n');
-                            }
-                            out.push_str(&format!("{p}:\n"));
-                        }
-                        for n in names {
-                            out.push_str(&format!("{n}\n"));
-                        }
-                    }
-                    Err(crate::world::nodes::container_fs::FsError::NotDir) => {
-                        out.push_str(&format!("{p}\n"))
-                    }
-                    Err(e) => err.push_str(&format!("ls: cannot access '{p}': {}\n", e.text())),
-                }
-            }
-            let code = if err.is_empty() { 0 } else { 2 };
-            (out, err, code)
-        }
-        other => (
-            String::new(),
-            format!(
-                "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{other}\": executable file not found in $PATH: unknown\n"
-            ),
-            126,
-        ),
-    }
+    matches!(name, "sh" | "bash" | "ash" | "dash")
+        && cmd[1..]
+            .iter()
+            .all(|a| matches!(a.as_str(), "-i" | "-l" | "--login" | "-s"))
 }

@@ -1,7 +1,8 @@
 //! What a running container sees, for `kubectl exec`: its environment (image ENV, the pod's
-//! `env`/`envFrom` with `$(VAR)` expansion, service links) and its files (volume mounts:
-//! ConfigMaps and Secrets one file per key, emptyDir, hostPath, NFS, PersistentVolumeClaims,
-//! the service account token), with writes persisted in the volume they land on.
+//! `env`/`envFrom` with `$(VAR)` expansion, service links) and its volume mounts (ConfigMaps and
+//! Secrets one file per key, emptyDir, hostPath, NFS, PersistentVolumeClaims, the service
+//! account token) with where their content lives. `world/runtime/` lays them out as a file
+//! system for the container's programs.
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -11,47 +12,27 @@ use crate::world::World;
 use crate::world::api::meta;
 use crate::world::controllers::namespace::ROOT_CA;
 
-/// A file-system error, as coreutils words it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FsError {
-    /// `No such file or directory`.
-    NotFound,
-    /// `Is a directory`.
-    IsDir,
-    /// `Read-only file system`.
-    ReadOnly,
-    /// `Not a directory`.
-    NotDir,
-}
-
-impl FsError {
-    /// The strerror text.
-    pub fn text(&self) -> &'static str {
-        match self {
-            FsError::NotFound => "No such file or directory",
-            FsError::IsDir => "Is a directory",
-            FsError::ReadOnly => "Read-only file system",
-            FsError::NotDir => "Not a directory",
-        }
-    }
-}
-
 /// Where a mount's content lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Backing {
+pub(crate) enum Backing {
     /// Generated read-only files.
     Fixed(BTreeMap<String, Vec<u8>>),
     /// A writable store in `world.volume_data` under this key.
     Store(String),
 }
 
-struct Mount {
-    path: String,
-    read_only: bool,
-    backing: Backing,
+/// A volume mounted into a container.
+pub(crate) struct Mount {
+    /// Where (no trailing `/`).
+    pub path: String,
+    /// `readOnly: true`.
+    pub read_only: bool,
+    /// Its content.
+    pub backing: Backing,
 }
 
-fn container<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
+/// A container (or init container) of a pod spec by name.
+pub(crate) fn container<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
     ["containers", "initContainers"].iter().find_map(|l| {
         meta::path(pod, &["spec", l])?
             .as_array()?
@@ -90,7 +71,8 @@ fn files_of(obj: &Value, items: Option<&Value>, decode: bool) -> BTreeMap<String
     }
 }
 
-fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
+/// The container's volume mounts, longest path first.
+pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
     let ns = meta::namespace(pod);
     let node = meta::str_at(pod, &["spec", "nodeName"]).unwrap_or("");
     let vols: Vec<Value> = meta::path(pod, &["spec", "volumes"])
@@ -220,7 +202,9 @@ pub fn normalize(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn base_files(pod: &Value) -> BTreeMap<String, Vec<u8>> {
+/// The files the kubelet and the runtime put into every container (`/etc/hostname`, `/etc/hosts`,
+/// `/etc/resolv.conf`).
+pub(crate) fn base_files(pod: &Value) -> BTreeMap<String, Vec<u8>> {
     let name = meta::name(pod);
     let ns = meta::namespace(pod);
     let ip = meta::str_at(pod, &["status", "podIP"]).unwrap_or("");
@@ -454,163 +438,6 @@ impl World {
             env.push(("HOME".into(), "/root".into()));
         }
         env
-    }
-
-    fn resolve_path(
-        &self,
-        pod: &Value,
-        container_name: &str,
-        path: &str,
-    ) -> Option<(Option<Mount>, String)> {
-        let c = container(pod, container_name)?;
-        let path = normalize(path);
-        let ms = mounts(self, pod, c);
-        for m in ms {
-            if path == m.path || path.starts_with(&format!("{}/", m.path)) || m.path.is_empty() {
-                let rel = path[m.path.len()..].trim_start_matches('/').to_string();
-                return Some((Some(m), rel));
-            }
-        }
-        Some((None, path))
-    }
-
-    /// Reads a file of a container.
-    pub fn container_read(
-        &self,
-        pod: &Value,
-        container_name: &str,
-        path: &str,
-    ) -> Result<Vec<u8>, FsError> {
-        let Some((mount, rel)) = self.resolve_path(pod, container_name, path) else {
-            return Err(FsError::NotFound);
-        };
-        let files: BTreeMap<String, Vec<u8>> = match &mount {
-            Some(Mount {
-                backing: Backing::Fixed(f),
-                ..
-            }) => f.clone(),
-            Some(Mount {
-                backing: Backing::Store(key),
-                ..
-            }) => self.volume_data.get(key).cloned().unwrap_or_default(),
-            None => {
-                let mut f = base_files(pod);
-                if let Some(extra) = self
-                    .volume_data
-                    .get(&format!("rootfs/{}/{container_name}", meta::uid(pod)))
-                {
-                    f.extend(extra.clone());
-                }
-                f
-            }
-        };
-        let key = if mount.is_some() {
-            rel
-        } else {
-            normalize(path)
-        };
-        if let Some(b) = files.get(&key) {
-            return Ok(b.clone());
-        }
-        let prefix = if key.is_empty() {
-            String::new()
-        } else {
-            format!("{key}/")
-        };
-        if key.is_empty() || files.keys().any(|k| k.starts_with(&prefix)) {
-            return Err(FsError::IsDir);
-        }
-        Err(FsError::NotFound)
-    }
-
-    /// Lists a directory of a container (names, sorted; `..data`-style internals hidden).
-    pub fn container_list(
-        &self,
-        pod: &Value,
-        container_name: &str,
-        path: &str,
-    ) -> Result<Vec<String>, FsError> {
-        let Some((mount, rel)) = self.resolve_path(pod, container_name, path) else {
-            return Err(FsError::NotFound);
-        };
-        let (files, key): (BTreeMap<String, Vec<u8>>, String) = match &mount {
-            Some(Mount {
-                backing: Backing::Fixed(f),
-                ..
-            }) => (f.clone(), rel),
-            Some(Mount {
-                backing: Backing::Store(k),
-                ..
-            }) => (self.volume_data.get(k).cloned().unwrap_or_default(), rel),
-            None => (
-                base_files(pod),
-                normalize(path).trim_start_matches('/').to_string(),
-            ),
-        };
-        let files: BTreeMap<String, Vec<u8>> = files
-            .into_iter()
-            .map(|(k, v)| (k.trim_start_matches('/').to_string(), v))
-            .collect();
-        if files.contains_key(&key) {
-            return Err(FsError::NotDir);
-        }
-        let prefix = if key.is_empty() {
-            String::new()
-        } else {
-            format!("{key}/")
-        };
-        let mut names: Vec<String> = files
-            .keys()
-            .filter_map(|k| k.strip_prefix(&prefix))
-            .map(|r| r.split('/').next().unwrap_or("").to_string())
-            .filter(|n| !n.is_empty())
-            .collect();
-        names.dedup();
-        if names.is_empty() && mount.is_none() && key != "etc" && !key.is_empty() {
-            return Err(FsError::NotFound);
-        }
-        Ok(names)
-    }
-
-    /// Writes (or appends to) a file of a container; writes to volumes persist in the volume.
-    pub fn container_write(
-        &mut self,
-        pod: &Value,
-        container_name: &str,
-        path: &str,
-        data: &[u8],
-        append: bool,
-    ) -> Result<(), FsError> {
-        let Some((mount, rel)) = self.resolve_path(pod, container_name, path) else {
-            return Err(FsError::NotFound);
-        };
-        let (key, file) = match mount {
-            Some(Mount {
-                read_only: true, ..
-            })
-            | Some(Mount {
-                backing: Backing::Fixed(_),
-                ..
-            }) => return Err(FsError::ReadOnly),
-            Some(Mount {
-                backing: Backing::Store(k),
-                ..
-            }) => (k, rel),
-            None => (
-                format!("rootfs/{}/{container_name}", meta::uid(pod)),
-                normalize(path),
-            ),
-        };
-        if file.is_empty() {
-            return Err(FsError::IsDir);
-        }
-        let store = self.volume_data.entry(key).or_default();
-        let entry = store.entry(file).or_default();
-        if !append {
-            entry.clear();
-        }
-        entry.extend_from_slice(data);
-        Ok(())
     }
 }
 

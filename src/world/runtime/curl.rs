@@ -1,4 +1,4 @@
-//! `curl` (the workstation runs it, and `kubectl exec POD -- curl` inside containers): HTTP GET to
+//! `curl` (the workstation runs it, and the containers whose images have it): HTTP GET to
 //! Services (by name, `name.namespace`, `name.namespace.svc.cluster.local` or ClusterIP) and pod
 //! IPs of the simulated cluster, answered by the images' declared HTTP bodies. Exit codes and
 //! messages are curl's (6: unknown host, 7: connection refused).

@@ -1,0 +1,142 @@
+//! The programs of a container that are not shell builtins, as the shell engine reaches them
+//! (`shell::Host`): the shells themselves (`sh -c` inside `sh`), the programs that need the
+//! world (`curl`, `hostname`), and kubelab's plain notice for a program the image has but
+//! kubelab does not simulate. The workstation's own programs (kubectl, oc) are not here: a
+//! container cannot reach them.
+
+use std::rc::Rc;
+
+use crate::shell::{Call, Host};
+use crate::world::World;
+use crate::world::registry::rootfs::RootFs;
+
+/// What a container's programs see of the world.
+pub(super) struct ContainerHost<'w> {
+    pub world: &'w mut World,
+    pub rootfs: Rc<RootFs>,
+    /// The image as the pod names it (kubelab's notices).
+    pub image: String,
+    /// The pod's namespace (short names resolve there).
+    pub namespace: String,
+    /// The pod's IP (`localhost` inside the container).
+    pub pod_ip: String,
+    /// The pod's hostname.
+    pub hostname: String,
+}
+
+/// kubelab's notice for a program the image has but kubelab does not simulate (status 126).
+pub(super) fn not_simulated(program: &str, image: &str) -> (Vec<u8>, i32) {
+    (
+        format!("kubelab does not simulate {program} in {image}\n").into_bytes(),
+        126,
+    )
+}
+
+impl Host for ContainerHost<'_> {
+    fn exec(&mut self, call: Call<'_>) -> Option<i32> {
+        let Call {
+            argv,
+            stdin,
+            shell,
+            out,
+            ..
+        } = call;
+        let path = shell.var("PATH").unwrap_or("").to_string();
+        let (_, program) = self
+            .rootfs
+            .find_program(&argv[0], &path, shell.cwd())
+            .or_else(|| {
+                // The shell found it by name in the image; PATH may have been changed since.
+                self.rootfs
+                    .programs
+                    .iter()
+                    .find(|(p, _)| crate::shell::vfs::file_name(p) == argv[0])
+                    .map(|(p, n)| (p.clone(), n.clone()))
+            })?;
+        let args = &argv[1..];
+        match program.as_str() {
+            "sh" | "ash" | "bash" | "dash" => {
+                let vfs = std::mem::take(&mut shell.vfs);
+                let env: Vec<(String, String)> = shell.environment().into_iter().collect();
+                let cwd = shell.cwd().to_string();
+                let run = super::shell::Run {
+                    program: &program,
+                    argv,
+                    stdin,
+                    env: &env,
+                    cwd: &cwd,
+                };
+                let (status, vfs) = super::shell::run_shell(self, run, vfs, out);
+                shell.vfs = vfs;
+                Some(status)
+            }
+            "curl" => {
+                let (stdout, stderr, status) =
+                    super::curl::curl(self.world, &self.namespace, args, Some(&self.pod_ip));
+                if !out(false, &stdout) {
+                    let (msg, status) = super::curl::write_failed(args);
+                    out(true, &msg);
+                    return Some(status);
+                }
+                out(true, &stderr);
+                Some(status)
+            }
+            "hostname" if args.is_empty() => {
+                out(false, format!("{}\n", self.hostname).as_bytes());
+                Some(0)
+            }
+            "printenv" => {
+                let env = shell.environment();
+                let mut status = 0;
+                if args.is_empty() {
+                    for (k, v) in &env {
+                        out(false, format!("{k}={v}\n").as_bytes());
+                    }
+                }
+                for a in args {
+                    match env.get(a) {
+                        Some(v) => {
+                            out(false, format!("{v}\n").as_bytes());
+                        }
+                        None => status = 1,
+                    }
+                }
+                Some(status)
+            }
+            // DNS HOOK: `nslookup` (and the resolver `wget`/`curl` use for cluster names) is
+            // wired here to `src/world/dns/` when it lands; until then it is a program kubelab
+            // does not simulate.
+            other => {
+                let (msg, status) = not_simulated(other, &self.image);
+                out(true, &msg);
+                Some(status)
+            }
+        }
+    }
+
+    fn sleep(&mut self, millis: u64) -> bool {
+        self.world.advance(millis as i64);
+        true
+    }
+
+    fn now(&self) -> i64 {
+        self.world.now().div_euclid(1000)
+    }
+
+    fn programs(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .rootfs
+            .programs
+            .keys()
+            .map(|p| crate::shell::vfs::file_name(p).to_string())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    fn program_at(&self, path: &str) -> Option<String> {
+        // (The shell asks only for names its profile has, made from the container's files.)
+        self.rootfs.programs.get(path).cloned()
+    }
+}
