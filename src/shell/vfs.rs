@@ -442,6 +442,26 @@ mod tests {
     }
 
     #[test]
+    fn read_only_directories_refuse_every_change() {
+        let mut v = Vfs::bare();
+        v.mkdir_all("/etc/config").unwrap();
+        v.write("/etc/config/MODE", b"prod", false).unwrap();
+        v.add_read_only("/etc/config");
+        let ro = Err(VfsError::ReadOnly);
+        assert_eq!(v.write("/etc/config/MODE", b"x", false), ro);
+        assert_eq!(v.write("/etc/config/new", b"x", false), ro);
+        assert_eq!(v.mkdir("/etc/config/d"), ro);
+        assert_eq!(v.remove_file("/etc/config/MODE"), ro);
+        assert_eq!(v.remove_all("/etc"), ro);
+        assert_eq!(v.rename("/etc/config/MODE", "/etc/m"), ro);
+        assert_eq!(v.read("/etc/config/MODE").unwrap(), b"prod");
+        // Next to it, everything is writable; /dev/null still swallows writes.
+        v.write("/etc/configx", b"x", false).unwrap();
+        v.write(DEV_NULL, b"x", false).unwrap();
+        assert_eq!(VfsError::ReadOnly.to_string(), "Read-only file system");
+    }
+
+    #[test]
     fn dev_null_reads_empty_and_swallows_writes() {
         let mut v = Vfs::new();
         assert_eq!(v.read(DEV_NULL).unwrap(), b"");

@@ -22,7 +22,13 @@ pub(super) struct ContainerHost<'w> {
     pub pod_ip: String,
     /// The pod's hostname.
     pub hostname: String,
+    /// Shells running inside shells (`sh -c 'sh -c ...'`), bounded by [`MAX_SHELLS`].
+    pub depth: usize,
 }
+
+/// How deeply shells may run inside shells: a command that starts itself would otherwise
+/// never end.
+pub(super) const MAX_SHELLS: usize = 16;
 
 /// kubelab's notice for a program the image has but kubelab does not simulate (status 126).
 pub(super) fn not_simulated(program: &str, image: &str) -> (Vec<u8>, i32) {
@@ -55,7 +61,16 @@ impl Host for ContainerHost<'_> {
             })?;
         let args = &argv[1..];
         match program.as_str() {
+            "sh" | "ash" | "bash" | "dash" if self.depth >= MAX_SHELLS => {
+                let msg = format!(
+                    "kubelab: shells nested more than {MAX_SHELLS} deep (kubelab's limit): {} not started\n",
+                    argv[0]
+                );
+                out(true, msg.as_bytes());
+                Some(126)
+            }
             "sh" | "ash" | "bash" | "dash" => {
+                self.depth += 1;
                 let vfs = std::mem::take(&mut shell.vfs);
                 let env: Vec<(String, String)> = shell.environment().into_iter().collect();
                 let cwd = shell.cwd().to_string();
@@ -68,6 +83,7 @@ impl Host for ContainerHost<'_> {
                 };
                 let (status, vfs) = super::shell::run_shell(self, run, vfs, out);
                 shell.vfs = vfs;
+                self.depth -= 1;
                 Some(status)
             }
             "curl" => {

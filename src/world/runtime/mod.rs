@@ -179,6 +179,7 @@ impl World {
                 .unwrap_or("")
                 .to_string(),
             hostname,
+            depth: 0,
         };
         let run = shell::Run {
             program: &name,
