@@ -59,13 +59,30 @@ pub(super) fn ls(x: &mut Exec<'_>, args: &[String], err: crate::shell::exec::Buf
         if !long {
             return format!("{name}\n");
         }
-        if x.state.vfs.is_dir(path) {
-            format!("drwxr-xr-x 2 student student 4096 Mar  3 09:00 {name}\n")
+        // A container's files are root's (the workstation's, the student's).
+        let owner = if x.state.profile.programs.is_some() {
+            "root"
+        } else {
+            "student"
+        };
+        let (mode, links, size) = if x.state.vfs.is_dir(path) {
+            ("drwxr-xr-x", 2, "4096".to_string())
         } else if x.state.vfs.is_device(path) {
-            format!("crw-rw-rw- 1 root root 1, 3 Mar  3 09:00 {name}\n")
+            ("crw-rw-rw-", 1, "1, 3".to_string())
         } else {
             let size = x.state.vfs.read(path).map(|b| b.len()).unwrap_or(0);
-            format!("-rw-r--r-- 1 student student {size} Mar  3 09:00 {name}\n")
+            ("-rw-r--r--", 1, size.to_string())
+        };
+        let owner = if x.state.vfs.is_device(path) {
+            "root"
+        } else {
+            owner
+        };
+        if busybox(x) {
+            // busybox's fixed columns: `%-10s %4d %-8s %-8s %8llu`.
+            format!("{mode:<10} {links:>4} {owner:<8} {owner:<8} {size:>8} Mar  3 09:00 {name}\n")
+        } else {
+            format!("{mode} {links} {owner} {owner} {size} Mar  3 09:00 {name}\n")
         }
     };
     for (n, p) in &files {

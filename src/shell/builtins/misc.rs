@@ -186,7 +186,59 @@ pub(super) fn date(x: &mut Exec<'_>, args: &[String]) -> Out {
     }
 }
 
+/// `type` and `which` in a container's shell: the shell's builtins proper, then the image's
+/// programs along `$PATH` (among the container's files).
+fn type_in_container(x: &mut Exec<'_>, which: &str, args: &[String]) -> Out {
+    let mut out = String::new();
+    let mut err = String::new();
+    let mut status = 0;
+    let path_env = x.state.var("PATH").unwrap_or("").to_string();
+    for a in args {
+        if which == "type" && super::SHELL_BUILTINS.contains(&a.as_str()) {
+            out.push_str(&format!("{a} is a shell builtin\n"));
+            continue;
+        }
+        let found = path_env.split(':').find_map(|dir| {
+            let p = x
+                .state
+                .resolve(&format!("{}/{a}", if dir.is_empty() { "." } else { dir }));
+            (!a.contains('/') && x.state.vfs.is_file(&p) && x.host.program_at(&p).is_some())
+                .then_some(p)
+        });
+        match (found, which) {
+            (Some(p), "type") => out.push_str(&format!("{a} is {p}\n")),
+            (Some(p), _) => out.push_str(&format!("{p}\n")),
+            (None, "type") => {
+                let p = &x.state.profile;
+                match p.dialect {
+                    crate::shell::Dialect::Bash => {
+                        status = 1;
+                        err.push_str(&format!(
+                            "{}type: {a}: not found\n",
+                            crate::shell::dialect::prefix(p, x.line)
+                        ));
+                    }
+                    // ash and dash: on stdout, status 127.
+                    _ => {
+                        status = 127;
+                        out.push_str(&format!("{a}: not found\n"));
+                    }
+                }
+            }
+            (None, _) => status = 1,
+        }
+    }
+    Out {
+        stdout: out.into_bytes(),
+        stderr: err.into_bytes(),
+        status,
+    }
+}
+
 pub(super) fn type_of(x: &mut Exec<'_>, which: &str, args: &[String]) -> Out {
+    if x.state.profile.programs.is_some() {
+        return type_in_container(x, which, args);
+    }
     let mut out = String::new();
     let mut status = 0;
     let programs = x.host.programs();
