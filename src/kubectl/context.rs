@@ -71,6 +71,9 @@ pub struct ClientConfig {
     pub server: String,
     /// An open `oc debug node/...` session: the shell sends the next lines there.
     pub debug_session: Option<DebugSession>,
+    /// An open container shell (`kubectl exec -it POD -- sh`): the shell sends the next
+    /// inputs there until it exits.
+    pub exec_session: Option<crate::world::runtime::ExecSession>,
 }
 
 impl Default for ClientConfig {
@@ -80,6 +83,7 @@ impl Default for ClientConfig {
             user: "kubernetes-admin".into(),
             server: "https://api.ocp4.example.com:6443".into(),
             debug_session: None,
+            exec_session: None,
         }
     }
 }

@@ -14,6 +14,8 @@ use super::vfs::VfsError;
 pub fn prefix(p: &Profile, line: usize) -> String {
     match p.dialect {
         Dialect::Kubelab => format!("{}: ", p.name),
+        // Line 0: an interactive shell, which names none.
+        Dialect::Bash if line == 0 => format!("{}: ", p.name),
         Dialect::Bash => format!("{}: line {line}: ", p.name),
         Dialect::Ash => format!("{}: ", p.name),
         Dialect::Dash => format!("{}: {line}: ", p.name),

@@ -168,6 +168,9 @@ pub struct Exec<'a> {
     pub(crate) stop: Option<Stop>,
     /// The line of the input the running command starts on (bash's and dash's messages).
     pub(crate) line: usize,
+    /// Lines of the session before this input: a shell reading a script from its input
+    /// numbers lines from the start (set by the caller).
+    pub(crate) line_offset: usize,
 }
 
 impl<'a> Exec<'a> {
@@ -188,6 +191,7 @@ impl<'a> Exec<'a> {
             depth: 0,
             stop: None,
             line: 1,
+            line_offset: 0,
         }
     }
 
@@ -497,7 +501,13 @@ impl<'a> Exec<'a> {
     }
 
     fn run_simple(&mut self, s: &Simple, stdin: &[u8], fds: Fds) -> i32 {
-        self.line = s.line.max(1);
+        // An interactive bash or ash names no line (dash always does).
+        self.line = if self.state.interactive && self.state.profile.dialect != super::Dialect::Dash
+        {
+            0
+        } else {
+            s.line.max(1) + self.line_offset
+        };
         let argv = match self.expand_words(&s.words) {
             Ok(a) => a,
             Err(e) => {

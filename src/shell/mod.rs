@@ -297,6 +297,7 @@ impl Shell {
         self.to_terminal(warning.as_bytes());
         let mut x = exec::Exec::new(&mut self.state, host, self.limits, self.interrupt.clone());
         x.io.terminal = self.terminal.clone();
+        x.line_offset = lines_before;
         if self.streams.is_some() {
             let mut first = Vec::new();
             if !warning.is_empty() {

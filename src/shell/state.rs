@@ -24,6 +24,9 @@ pub struct ShellState {
     pub lines_read: usize,
     /// The input is a `sh -c` string (bash's syntax errors then say `bash: -c: line 1:`).
     pub command_string: bool,
+    /// A container's shell reading from a terminal (`kubectl exec -it POD -- sh`): bash and
+    /// ash then give no line numbers in their errors.
+    pub interactive: bool,
 }
 
 /// Whether `s` is a shell variable name (a letter or `_`, then letters, digits and `_`).
@@ -46,6 +49,7 @@ impl ShellState {
             profile: super::profile::Profile::workstation(),
             lines_read: 0,
             command_string: false,
+            interactive: false,
         };
         for (k, v) in [
             ("HOME", HOME),

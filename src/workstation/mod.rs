@@ -145,6 +145,9 @@ impl Workstation {
 
     /// The prompt to show before the next input.
     pub fn prompt(&self) -> String {
+        if let Some(s) = &self.config.exec_session {
+            return s.prompt();
+        }
         match &self.config.debug_session {
             Some(_) => crate::oc::node_debug::prompt().to_string(),
             None => "$ ".into(),
@@ -178,6 +181,37 @@ fn run_with_editor(
     stdin: &[u8],
     editor: &mut edit::Editor,
 ) -> RunOutput {
+    if let Some(mut session) = config.exec_session.take() {
+        let mut out = RunOutput::default();
+        let ended = world.shell_input(&mut session, input, &mut |is_err, b| {
+            if is_err {
+                out.stderr.extend(b);
+            } else {
+                out.stdout.extend(b);
+            }
+            out.combined.extend(b);
+            shell.to_terminal(b);
+            true
+        });
+        match ended {
+            // kubectl returns when the shell does, with its status.
+            Some(status) => {
+                if status != 0 {
+                    let line = format!("command terminated with exit code {status}\n");
+                    out.stderr.extend(line.as_bytes());
+                    out.combined.extend(line.as_bytes());
+                    shell.to_terminal(line.as_bytes());
+                }
+                out.status = status;
+                shell.state.last_status = status;
+            }
+            None => {
+                out.status = 0;
+                config.exec_session = Some(session);
+            }
+        }
+        return out;
+    }
     if let Some(mut session) = config.debug_session.take() {
         let mut out = RunOutput::default();
         let mut open = true;

@@ -329,9 +329,14 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         Vec::new()
     };
     if stdin_flag && stdin.is_empty() && bare_shell(&cmd) {
-        return Err(Failure::Unsupported(
-            "an interactive shell in a container yet: run the commands with `kubectl exec POD -- sh -c '...'`, or give the script on standard input (`kubectl exec -i POD -- sh < script.sh`)".into(),
-        ));
+        // A shell reading kubectl's own input: the workstation sends it the inputs that follow
+        // (typed at the prompt, or the script's next lines) until it exits.
+        let session = ctx
+            .world
+            .open_shell(&pod, &container, &cmd, tty && terminal)
+            .map_err(|e| Failure::Message(e.message().to_string()))?;
+        ctx.config.exec_session = Some(session);
+        return Ok(());
     }
     let io = &mut ctx.io;
     let status = ctx

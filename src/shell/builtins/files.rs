@@ -469,9 +469,13 @@ pub(super) fn cd(x: &mut Exec<'_>, args: &[String]) -> Out {
                 // busybox ash: `ash_msg_and_raise_error("can't cd to %s", ...)`, with the
                 // script's line (0 in a `-c` string).
                 crate::shell::Dialect::Ash => {
-                    let line = if x.state.command_string { 0 } else { x.line };
+                    let line = match (x.state.interactive, x.state.command_string) {
+                        (true, _) => String::new(),
+                        (false, true) => "line 0: ".into(),
+                        (false, false) => format!("line {}: ", x.line),
+                    };
                     Out::err(
-                        format!("{}: cd: line {line}: can't cd to {target}: {e}\n", p.name),
+                        format!("{}: cd: {line}can't cd to {target}: {e}\n", p.name),
                         2,
                     )
                 }

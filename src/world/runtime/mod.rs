@@ -8,17 +8,35 @@
 pub mod curl;
 mod files;
 mod host;
+mod session;
 mod shell;
 
 use serde_json::Value;
 
-use crate::shell::Sink;
+use std::rc::Rc;
+
+use crate::shell::{Sink, Vfs};
 use crate::world::World;
 use crate::world::api::meta;
-use crate::world::registry::rootfs::rootfs_of;
+use crate::world::registry::rootfs::{RootFs, rootfs_of};
 use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 
 pub use files::{Layer, LayerEntry};
+pub use session::ExecSession;
+
+/// A container a command runs in: its instance, image, environment, working directory.
+pub(crate) struct Target {
+    uid: String,
+    container: String,
+    container_id: String,
+    rootfs: Rc<RootFs>,
+    env: Vec<(String, String)>,
+    cwd: String,
+    image: String,
+    hostname: String,
+    namespace: String,
+    pod_ip: String,
+}
 
 /// Why a command could not start.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,17 +99,8 @@ impl World {
         self.layers.retain(|id, _| live.contains(id.as_str()));
     }
 
-    /// Runs `argv` in the running container `container` of `pod`, with `stdin` as its standard
-    /// input, writing its output to `out` as (is stderr, bytes). Returns its exit status, or the
-    /// runtime's error when the program cannot start. The caller checks that the container runs.
-    pub fn exec(
-        &mut self,
-        pod: &Value,
-        container: &str,
-        argv: &[String],
-        stdin: &[u8],
-        out: Sink<'_>,
-    ) -> Result<i32, ExecError> {
+    /// What a command in `container` of `pod` runs with.
+    fn target(&self, pod: &Value, container: &str) -> Target {
         let uid = meta::uid(pod).to_string();
         let (container_id, image_name) = self
             .pods
@@ -102,54 +111,11 @@ impl World {
         let spec = self
             .container_image(pod, &image_name)
             .unwrap_or_else(|| ImageSpec::new(&image_name, 0, 0));
-        let rootfs = rootfs_of(&spec);
         let env = self.container_env(pod, container);
-        let path_env = env
-            .iter()
-            .find(|(k, _)| k == "PATH")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
         let cwd = match spec.config.working_dir.as_str() {
             "" => "/".to_string(),
             w => w.to_string(),
         };
-        let Some(program) = argv.first() else {
-            return Err(self.exec_not_found(""));
-        };
-        let Some((path, name)) = rootfs.find_program(program, &path_env, &cwd) else {
-            return Err(self.exec_not_found(program));
-        };
-        // `env` and `printenv` without a shell print the environment in the order the runtime
-        // gave it (a shell would pass on its own).
-        if name == "printenv" || (name == "env" && argv.len() == 1) {
-            let mut status = 0;
-            for (k, v) in &env {
-                if argv.len() == 1 {
-                    out(false, format!("{k}={v}\n").as_bytes());
-                }
-            }
-            for a in &argv[1..] {
-                match env.iter().rev().find(|(k, _)| k == a) {
-                    Some((_, v)) => {
-                        out(false, format!("{v}\n").as_bytes());
-                    }
-                    None => status = 1,
-                }
-            }
-            return Ok(status);
-        }
-        self.prune_layers();
-        let (vfs, mounted) = files::assemble(
-            self,
-            pod,
-            container,
-            &rootfs,
-            self.layers.get(&container_id),
-        );
-        // The image had it, but the container's files may no longer (`rm /bin/vi`).
-        if !vfs.is_file(&path) {
-            return Err(self.exec_not_found(program));
-        }
         let image = meta::path(pod, &["spec", "containers"])
             .and_then(Value::as_array)
             .into_iter()
@@ -164,47 +130,147 @@ impl World {
             .and_then(|c| c.get("image").and_then(Value::as_str))
             .unwrap_or(&image_name)
             .to_string();
-        let hostname = self
-            .container_env(pod, container)
-            .into_iter()
+        let hostname = env
+            .iter()
             .find(|(k, _)| k == "HOSTNAME")
-            .map(|(_, v)| v)
+            .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        let mut host = host::ContainerHost {
-            world: self,
-            rootfs: rootfs.clone(),
+        Target {
+            uid,
+            container: container.to_string(),
+            container_id,
+            rootfs: rootfs_of(&spec),
+            env,
+            cwd,
             image,
+            hostname,
             namespace: meta::namespace(pod).to_string(),
             pod_ip: meta::str_at(pod, &["status", "podIP"])
                 .unwrap_or("")
                 .to_string(),
-            hostname,
+        }
+    }
+
+    /// Whether the container instance `t` ran in is still there.
+    fn alive(&self, t: &Target) -> bool {
+        self.pods.get(&t.uid).is_some_and(|r| {
+            r.containers
+                .iter()
+                .any(|c| c.container_id == t.container_id)
+        })
+    }
+
+    /// Runs `f` over the container's files (assembled, then put back) with its host.
+    fn in_container<R>(
+        &mut self,
+        pod: &Value,
+        t: &Target,
+        f: impl FnOnce(&mut host::ContainerHost<'_>, Vfs) -> (R, Vfs),
+    ) -> R {
+        self.prune_layers();
+        let (vfs, mounted) = files::assemble(
+            self,
+            pod,
+            &t.container,
+            &t.rootfs,
+            self.layers.get(&t.container_id),
+        );
+        let mut host = host::ContainerHost {
+            world: self,
+            rootfs: t.rootfs.clone(),
+            image: t.image.clone(),
+            namespace: t.namespace.clone(),
+            pod_ip: t.pod_ip.clone(),
+            hostname: t.hostname.clone(),
             depth: 0,
         };
-        let run = shell::Run {
-            program: &name,
-            argv,
-            stdin,
-            env: &env,
-            cwd: &cwd,
-        };
-        let (status, vfs) = match name.as_str() {
-            "sh" | "ash" | "bash" | "dash" => shell::run_shell(&mut host, run, vfs, out),
-            _ => shell::run_program(&mut host, run, vfs, out),
-        };
+        let (r, vfs) = f(&mut host, vfs);
         // The command may have let time pass (`sleep`): put back only what still exists.
-        let alive = self
-            .pods
-            .get(&uid)
-            .is_some_and(|r| r.containers.iter().any(|c| c.container_id == container_id));
-        if alive {
-            let layer = files::write_back(self, pod, &rootfs, &vfs, &mounted);
+        if self.alive(t) {
+            let layer = files::write_back(self, pod, &t.rootfs, &vfs, &mounted);
             if layer.is_empty() {
-                self.layers.remove(&container_id);
+                self.layers.remove(&t.container_id);
             } else {
-                self.layers.insert(container_id, layer);
+                self.layers.insert(t.container_id.clone(), layer);
             }
         }
+        r
+    }
+
+    /// Runs `argv` in the running container `container` of `pod`, with `stdin` as its standard
+    /// input, writing its output to `out` as (is stderr, bytes). Returns its exit status, or the
+    /// runtime's error when the program cannot start. The caller checks that the container runs.
+    pub fn exec(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        argv: &[String],
+        stdin: &[u8],
+        out: Sink<'_>,
+    ) -> Result<i32, ExecError> {
+        let t = self.target(pod, container);
+        let name = self.resolve(pod, &t, argv)?;
+        let env = &t.env;
+        // `env` and `printenv` without a shell print the environment in the order the runtime
+        // gave it (a shell would pass on its own).
+        if name == "printenv" || (name == "env" && argv.len() == 1) {
+            let mut status = 0;
+            for (k, v) in env {
+                if argv.len() == 1 {
+                    out(false, format!("{k}={v}\n").as_bytes());
+                }
+            }
+            for a in &argv[1..] {
+                match env.iter().rev().find(|(k, _)| k == a) {
+                    Some((_, v)) => {
+                        out(false, format!("{v}\n").as_bytes());
+                    }
+                    None => status = 1,
+                }
+            }
+            return Ok(status);
+        }
+        let status = self.in_container(pod, &t, |host, vfs| {
+            let run = shell::Run {
+                program: &name,
+                argv,
+                stdin,
+                env: &t.env,
+                cwd: &t.cwd,
+            };
+            match name.as_str() {
+                "sh" | "ash" | "bash" | "dash" => shell::run_shell(host, run, vfs, out),
+                _ => shell::run_program(host, run, vfs, out),
+            }
+        });
         Ok(status)
+    }
+
+    /// Looks `argv[0]` up as runc does: the program's name, or the runtime's error.
+    fn resolve(&mut self, pod: &Value, t: &Target, argv: &[String]) -> Result<String, ExecError> {
+        let Some(program) = argv.first() else {
+            return Err(self.exec_not_found(""));
+        };
+        let path_env = t
+            .env
+            .iter()
+            .find(|(k, _)| k == "PATH")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        let Some((path, name)) = t.rootfs.find_program(program, path_env, &t.cwd) else {
+            return Err(self.exec_not_found(program));
+        };
+        // The image had it, but the container's files may no longer (`rm /bin/vi`).
+        let (vfs, _) = files::assemble(
+            self,
+            pod,
+            &t.container,
+            &t.rootfs,
+            self.layers.get(&t.container_id),
+        );
+        if !vfs.is_file(&path) {
+            return Err(self.exec_not_found(program));
+        }
+        Ok(name)
     }
 }

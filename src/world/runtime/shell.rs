@@ -21,7 +21,7 @@ pub(super) struct Run<'a> {
 }
 
 /// Whose wording a shell program takes.
-fn dialect_of(program: &str) -> Dialect {
+pub(super) fn dialect_of(program: &str) -> Dialect {
     match program {
         "bash" => Dialect::Bash,
         "dash" => Dialect::Dash,
@@ -31,7 +31,7 @@ fn dialect_of(program: &str) -> Dialect {
 
 /// The profile of a shell of this image named `name` (its `argv[0]`): the programs are the
 /// image's that are still among the container's files.
-fn profile(rootfs: &RootFs, vfs: &Vfs, name: &str, dialect: Dialect) -> Profile {
+pub(super) fn profile(rootfs: &RootFs, vfs: &Vfs, name: &str, dialect: Dialect) -> Profile {
     let programs: BTreeSet<String> = rootfs
         .programs
         .keys()
@@ -47,7 +47,7 @@ fn profile(rootfs: &RootFs, vfs: &Vfs, name: &str, dialect: Dialect) -> Profile 
 }
 
 /// A shell session over the container's files with its environment and working directory.
-fn session(vfs: Vfs, profile: Profile, env: &[(String, String)], cwd: &str) -> Shell {
+pub(super) fn session(vfs: Vfs, profile: Profile, env: &[(String, String)], cwd: &str) -> Shell {
     let mut sh = Shell::new(vfs);
     for k in sh.state.environment().keys() {
         sh.state.unset(k);
