@@ -12,7 +12,14 @@ use super::vfs::VfsError;
 /// bash running a script (`-c` or standard input) gives the line (`bash: line 1: `, bash 5.1
 /// and later), dash always does (`sh: 1: `), busybox ash does not for these messages.
 pub fn prefix(p: &Profile, line: usize) -> String {
+    prefix_named(p, line, false)
+}
+
+/// [`prefix`] for a shell whose script has a name (`sh script.sh`, `sh -c SCRIPT NAME`):
+/// busybox ash then gives the line too (`ash_vmsg` when `commandname` is set).
+pub fn prefix_named(p: &Profile, line: usize, named: bool) -> String {
     match p.dialect {
+        Dialect::Ash if named => format!("{}: line {line}: ", p.name),
         Dialect::Kubelab => format!("{}: ", p.name),
         // Line 0: an interactive shell, which names none.
         Dialect::Bash if line == 0 => format!("{}: ", p.name),
@@ -24,6 +31,12 @@ pub fn prefix(p: &Profile, line: usize) -> String {
 
 /// A command that is not there (status 127).
 pub fn not_found(p: &Profile, line: usize, cmd: &str) -> String {
+    not_found_named(p, line, cmd, false)
+}
+
+/// [`not_found`] in a named script (see [`prefix_named`]).
+pub fn not_found_named(p: &Profile, line: usize, cmd: &str, named: bool) -> String {
+    let prefix = |p: &Profile, line| prefix_named(p, line, named);
     match p.dialect {
         Dialect::Kubelab => format!("{}: command not found: {cmd}\n", p.name),
         // bash looks a name with a `/` up as a path: execve's error.
@@ -35,8 +48,9 @@ pub fn not_found(p: &Profile, line: usize, cmd: &str) -> String {
     }
 }
 
-/// A file an output redirection cannot create.
-pub fn cannot_create(p: &Profile, line: usize, target: &str, e: VfsError) -> String {
+/// A file an output redirection cannot create (`named`: see [`prefix_named`]).
+pub fn cannot_create(p: &Profile, line: usize, target: &str, e: VfsError, named: bool) -> String {
+    let prefix = |p: &Profile, line| prefix_named(p, line, named);
     match p.dialect {
         Dialect::Kubelab | Dialect::Bash => format!("{}{target}: {e}\n", prefix(p, line)),
         // ash: `errmsg(errno, "nonexistent directory")`; dash: E_CREAT's "Directory nonexistent".
@@ -57,8 +71,9 @@ pub fn cannot_create(p: &Profile, line: usize, target: &str, e: VfsError) -> Str
     }
 }
 
-/// A file an input redirection cannot open.
-pub fn cannot_open(p: &Profile, line: usize, target: &str, e: VfsError) -> String {
+/// A file an input redirection cannot open (`named`: see [`prefix_named`]).
+pub fn cannot_open(p: &Profile, line: usize, target: &str, e: VfsError, named: bool) -> String {
+    let prefix = |p: &Profile, line| prefix_named(p, line, named);
     match p.dialect {
         Dialect::Kubelab | Dialect::Bash => format!("{}{target}: {e}\n", prefix(p, line)),
         Dialect::Ash => {
@@ -83,6 +98,22 @@ pub fn cannot_open(p: &Profile, line: usize, target: &str, e: VfsError) -> Strin
 fn unexpected_token(msg: &str) -> Option<&str> {
     msg.strip_prefix("syntax error near unexpected token `")?
         .strip_suffix('\'')
+}
+
+/// How ash and dash name a token in a syntax error (busybox `tokname`): the first four kinds
+/// bare (`end of file`, `newline`, `redirection`, `word`), operators and keywords quoted.
+fn token_name(t: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "!", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function", "if", "in",
+        "then", "until", "while", "{", "}",
+    ];
+    const OPERATORS: &[&str] = &[";", "&", "&&", "||", "|", "(", ")", ";;", "`"];
+    match t {
+        "newline" => "newline".into(),
+        _ if KEYWORDS.contains(&t) || OPERATORS.contains(&t) => format!("\"{t}\""),
+        _ if t.starts_with(['<', '>']) || t == "&>" => "redirection".into(),
+        _ => "word".into(),
+    }
 }
 
 /// The line of `src` where its first syntax error is: the first line whose prefix of the
@@ -119,6 +150,17 @@ fn expecting(src: &str) -> Option<&'static str> {
 /// (`syntax error near unexpected token `done'`), `command_string` whether `src` came with
 /// `-c`.
 pub fn syntax_error(p: &Profile, src: &str, msg: &str, command_string: bool) -> String {
+    syntax_error_named(p, src, msg, command_string, false)
+}
+
+/// [`syntax_error`] in a named script (see [`prefix_named`]).
+pub fn syntax_error_named(
+    p: &Profile,
+    src: &str,
+    msg: &str,
+    command_string: bool,
+    named: bool,
+) -> String {
     let name = &p.name;
     match p.dialect {
         Dialect::Kubelab => format!("{name}: {msg}\n"),
@@ -127,14 +169,20 @@ pub fn syntax_error(p: &Profile, src: &str, msg: &str, command_string: bool) -> 
             let c = if command_string { "-c: " } else { "" };
             format!("{name}: {c}line {line}: {msg}\n{name}: {c}line {line}: `{text}'\n")
         }
-        Dialect::Ash => match unexpected_token(msg) {
-            Some(t) => format!("{name}: syntax error: unexpected \"{t}\"\n"),
-            None => format!("{name}: {msg}\n"),
-        },
+        Dialect::Ash => {
+            let prefix = prefix_named(p, error_line(src).0, named);
+            match unexpected_token(msg) {
+                Some(t) => format!("{prefix}syntax error: unexpected {}\n", token_name(t)),
+                None => format!("{prefix}{msg}\n"),
+            }
+        }
         Dialect::Dash => {
             let (line, _) = error_line(src);
             match unexpected_token(msg) {
-                Some(t) => format!("{name}: {line}: Syntax error: \"{t}\" unexpected\n"),
+                Some(t) => format!(
+                    "{name}: {line}: Syntax error: {} unexpected\n",
+                    token_name(t)
+                ),
                 None => format!("{name}: {line}: {msg}\n"),
             }
         }
@@ -143,7 +191,20 @@ pub fn syntax_error(p: &Profile, src: &str, msg: &str, command_string: bool) -> 
 
 /// The input ends inside a compound command or a quote. `bash_msg` is what bash says.
 pub fn eof_error(p: &Profile, src: &str, bash_msg: &str, command_string: bool) -> String {
+    eof_error_named(p, src, bash_msg, command_string, false)
+}
+
+/// [`eof_error`] in a named script (see [`prefix_named`]).
+pub fn eof_error_named(
+    p: &Profile,
+    src: &str,
+    bash_msg: &str,
+    command_string: bool,
+    named: bool,
+) -> String {
     let name = &p.name;
+    let lines = src.trim_end_matches('\n').split('\n').count().max(1);
+    let ash = prefix_named(p, lines, named);
     let quote = bash_msg.starts_with("unexpected EOF while looking for matching");
     match p.dialect {
         Dialect::Kubelab => format!("{name}: {bash_msg}\n"),
@@ -152,12 +213,12 @@ pub fn eof_error(p: &Profile, src: &str, bash_msg: &str, command_string: bool) -
             let c = if command_string { "-c: " } else { "" };
             format!("{name}: {c}line {line}: {bash_msg}\n")
         }
-        Dialect::Ash if quote => format!("{name}: syntax error: unterminated quoted string\n"),
+        Dialect::Ash if quote => format!("{ash}syntax error: unterminated quoted string\n"),
         Dialect::Ash => match expecting(src) {
             Some(w) => {
-                format!("{name}: syntax error: unexpected end of file (expecting \"{w}\")\n")
+                format!("{ash}syntax error: unexpected end of file (expecting \"{w}\")\n")
             }
-            None => format!("{name}: syntax error: unexpected end of file\n"),
+            None => format!("{ash}syntax error: unexpected end of file\n"),
         },
         Dialect::Dash => {
             let line = src.trim_end_matches('\n').split('\n').count().max(1);
@@ -204,6 +265,21 @@ mod tests {
         assert_eq!(
             syntax_error(&profile("sh", Dialect::Dash), src, msg, true),
             "sh: 1: Syntax error: \"done\" unexpected\n"
+        );
+        let nl = "syntax error near unexpected token `newline'";
+        assert_eq!(
+            syntax_error(&profile("sh", Dialect::Ash), "echo >", nl, true),
+            "sh: syntax error: unexpected newline\n"
+        );
+        assert_eq!(
+            syntax_error_named(
+                &profile("s.sh", Dialect::Ash),
+                "a\nfi",
+                "syntax error near unexpected token `fi'",
+                false,
+                true
+            ),
+            "s.sh: line 2: syntax error: unexpected \"fi\"\n"
         );
         let open = "for i in 1 2; do echo $i; ";
         assert_eq!(

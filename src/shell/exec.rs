@@ -216,7 +216,7 @@ impl<'a> Exec<'a> {
         }
         let line = format!(
             "{}{msg}\n",
-            super::dialect::prefix(&self.state.profile, self.line)
+            super::dialect::prefix_named(&self.state.profile, self.line, self.state.script_named)
         );
         self.write(fds.err, line.as_bytes());
     }
@@ -581,7 +581,12 @@ impl<'a> Exec<'a> {
             };
             match found {
                 None => {
-                    let msg = super::dialect::not_found(&self.state.profile, self.line, &argv[0]);
+                    let msg = super::dialect::not_found_named(
+                        &self.state.profile,
+                        self.line,
+                        &argv[0],
+                        self.state.script_named,
+                    );
                     self.write(fds.err, msg.as_bytes());
                     return 127;
                 }
@@ -628,7 +633,12 @@ impl<'a> Exec<'a> {
                 if builtins::UNAVAILABLE.contains(&name.as_str()) {
                     self.error(fds, &format!("{name}: not available in the kubelab shell"));
                 } else {
-                    let msg = super::dialect::not_found(&self.state.profile, self.line, name);
+                    let msg = super::dialect::not_found_named(
+                        &self.state.profile,
+                        self.line,
+                        name,
+                        self.state.script_named,
+                    );
                     self.write(fds.err, msg.as_bytes());
                 }
                 127
@@ -694,8 +704,13 @@ impl<'a> Exec<'a> {
                 RedirOp::In => match self.state.read_file(&target) {
                     Ok(b) => input = b,
                     Err(e) => {
-                        let msg =
-                            super::dialect::cannot_open(&self.state.profile, self.line, &target, e);
+                        let msg = super::dialect::cannot_open(
+                            &self.state.profile,
+                            self.line,
+                            &target,
+                            e,
+                            self.state.script_named,
+                        );
                         self.write(fds.err, msg.as_bytes());
                         return None;
                     }
@@ -733,6 +748,7 @@ impl<'a> Exec<'a> {
                                 self.line,
                                 &target,
                                 e,
+                                self.state.script_named,
                             );
                             self.write(fds.err, msg.as_bytes());
                             return None;

@@ -257,26 +257,32 @@ impl Shell {
                             text = t.into();
                             continue;
                         }
-                        eof::AtEof::Run(_) => dialect::eof_error(
+                        eof::AtEof::Run(_) => dialect::eof_error_named(
                             &self.state.profile,
                             input,
                             &parse::eof_message(input),
                             self.state.command_string,
+                            self.state.script_named,
                         ),
                         eof::AtEof::Error(_) if self.state.profile.dialect != Dialect::Kubelab => {
-                            dialect::eof_error(
+                            dialect::eof_error_named(
                                 &self.state.profile,
                                 input,
                                 &parse::eof_message(input),
                                 self.state.command_string,
+                                self.state.script_named,
                             )
                         }
                         eof::AtEof::Error(msg) => msg,
                     }
                 }
-                Err(ParseError::Syntax(s)) => {
-                    dialect::syntax_error(&self.state.profile, &text, &s, self.state.command_string)
-                }
+                Err(ParseError::Syntax(s)) => dialect::syntax_error_named(
+                    &self.state.profile,
+                    &text,
+                    &s,
+                    self.state.command_string,
+                    self.state.script_named,
+                ),
                 Err(ParseError::Unsupported(what)) => {
                     format!("kubelab: the kubelab shell does not support {what}\n")
                 }

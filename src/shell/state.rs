@@ -27,6 +27,9 @@ pub struct ShellState {
     /// A container's shell reading from a terminal (`kubectl exec -it POD -- sh`): bash and
     /// ash then give no line numbers in their errors.
     pub interactive: bool,
+    /// The script has a name (`sh script.sh`, `sh -c SCRIPT NAME`): busybox ash's errors then
+    /// give its line.
+    pub script_named: bool,
 }
 
 /// Whether `s` is a shell variable name (a letter or `_`, then letters, digits and `_`).
@@ -50,6 +53,7 @@ impl ShellState {
             lines_read: 0,
             command_string: false,
             interactive: false,
+            script_named: false,
         };
         for (k, v) in [
             ("HOME", HOME),

@@ -128,6 +128,8 @@ pub(super) fn run_shell(
         }
         rest = &rest[1..];
     }
+    let named =
+        (command_string && rest.len() > 1) || (!command_string && !from_stdin && !rest.is_empty());
     let (script, stdin, positional, arg0) = if command_string {
         let Some(script) = rest.first() else {
             let msg = usage(
@@ -155,7 +157,8 @@ pub(super) fn run_shell(
             Err(e) => {
                 let (msg, status) = match dialect {
                     Dialect::Bash | Dialect::Kubelab => (format!("{name}: {file}: {e}\n"), 127),
-                    Dialect::Ash => (format!("{name}: can't open '{file}': {e}\n"), 2),
+                    // busybox `setinputfile`: exit status 127.
+                    Dialect::Ash => (format!("{name}: can't open '{file}': {e}\n"), 127),
                     Dialect::Dash => (format!("{name}: 0: cannot open {file}: No such file\n"), 2),
                 };
                 out(true, msg.as_bytes());
@@ -174,6 +177,7 @@ pub(super) fn run_shell(
     let profile = profile(&rootfs, &vfs, &arg0, dialect);
     let mut sh = session(vfs, profile, run.env, run.cwd);
     sh.state.command_string = command_string;
+    sh.state.script_named = named;
     sh.state.positional = positional;
     run_script(host, sh, &script, &stdin, out)
 }
