@@ -274,6 +274,10 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
         };
         match r {
             Err(VfsError::NotFound) if force => {}
+            // busybox `remove_file`: "'%s' is a directory" without -r.
+            Err(VfsError::IsDir) if busybox(x) => {
+                err.push_str(&format!("rm: '{n}' is a directory\n"))
+            }
             Err(e) => err.push_str(&format!("rm: {} '{n}': {e}\n", cannot_remove(x))),
             Ok(()) if verbose => out.push_str(&format!(
                 "removed {}'{n}'\n",
