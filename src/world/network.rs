@@ -122,7 +122,8 @@ impl World {
             .cloned()
     }
 
-    fn resolve_service(&self, from_ns: &str, host: &str) -> Option<Value> {
+    /// The Service a name (or ClusterIP) stands for, seen from `from_ns`.
+    pub(crate) fn resolve_service(&self, from_ns: &str, host: &str) -> Option<Value> {
         let k = super::api::kinds::by_kind("Service")?;
         if let Some(s) = self
             .store

@@ -97,6 +97,17 @@ impl Host for ContainerHost<'_> {
                 out(true, &stderr);
                 Some(status)
             }
+            "wget" => Some(super::wget::wget(
+                self.world,
+                super::wget::From {
+                    namespace: &self.namespace,
+                    pod_ip: &self.pod_ip,
+                    image: &self.image,
+                },
+                args,
+                shell,
+                out,
+            )),
             "hostname" if args.is_empty() => {
                 out(false, format!("{}\n", self.hostname).as_bytes());
                 Some(0)

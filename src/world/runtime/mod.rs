@@ -10,6 +10,7 @@ mod files;
 mod host;
 mod session;
 mod shell;
+mod wget;
 
 use serde_json::Value;
 
