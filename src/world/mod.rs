@@ -101,8 +101,9 @@ pub struct World {
     /// uid>/<volume>`, `hostpath/<node><path>`, `nfs/<server><path>`, `pv/<name>`), then by path
     /// in the volume (a directory's path ends with `/`).
     pub volume_data: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
-    /// The writable layer of each container instance, by container id (`kubectl exec` writes).
-    pub layers: BTreeMap<String, runtime::Layer>,
+    /// The writable layer of each container instance, by container id (`kubectl exec` writes);
+    /// shared between snapshots of the world until one is written.
+    pub layers: BTreeMap<String, std::rc::Rc<runtime::Layer>>,
     /// NFS servers reachable from the nodes: address → exported paths.
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.

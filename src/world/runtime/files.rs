@@ -165,7 +165,9 @@ pub(super) fn write_back(
                 None => files.insert(format!("{rel}/"), Vec::new()),
             };
         }
-        world.volume_data.insert(key.clone(), files);
+        if world.volume_data.get(key) != Some(&files) {
+            world.volume_data.insert(key.clone(), files);
+        }
     }
     let base = lower(pod, rootfs);
     let mounted_at = |p: &str| mounted.iter().any(|m| under(p, &m.path));

@@ -174,7 +174,7 @@ impl World {
             pod,
             &t.container,
             &t.rootfs,
-            self.layers.get(&t.container_id),
+            self.layers.get(&t.container_id).map(|l| &**l),
         );
         let mut host = host::ContainerHost {
             world: self,
@@ -192,7 +192,10 @@ impl World {
             if layer.is_empty() {
                 self.layers.remove(&t.container_id);
             } else {
-                self.layers.insert(t.container_id.clone(), layer);
+                // An unchanged layer stays shared with the world's snapshots.
+                if self.layers.get(&t.container_id).map(|l| &**l) != Some(&layer) {
+                    self.layers.insert(t.container_id.clone(), Rc::new(layer));
+                }
             }
         }
         r
@@ -267,7 +270,7 @@ impl World {
             pod,
             &t.container,
             &t.rootfs,
-            self.layers.get(&t.container_id),
+            self.layers.get(&t.container_id).map(|l| &**l),
         );
         if !vfs.is_file(&path) {
             return Err(self.exec_not_found(program));
