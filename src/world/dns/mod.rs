@@ -14,6 +14,8 @@ mod files;
 mod getent;
 mod nslookup;
 mod resolver;
+#[cfg(test)]
+mod tests;
 
 pub use coredns::{Rcode, Rdata, Record, Reply, RrType};
 pub use files::{fqdn, hostname, hostname_file, hosts_file, resolv_conf};
