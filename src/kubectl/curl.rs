@@ -78,7 +78,10 @@ pub fn curl(
     args: &[String],
     localhost: Option<&str>,
 ) -> (Vec<u8>, Vec<u8>, i32) {
-    match localhost.and_then(|ip| world.pod_by_ip(ip)) {
+    match localhost
+        .filter(|ip| !ip.is_empty())
+        .and_then(|ip| world.pod_by_ip(ip))
+    {
         Some(pod) => curl_from_pod(world, &pod, args),
         None => run(world, Origin::Workstation(namespace), args, localhost),
     }

@@ -161,7 +161,11 @@ pub fn hostname(pod: &Value) -> String {
     if h.len() <= 63 {
         return h.to_string();
     }
-    h[..63].trim_end_matches(['-', '.']).to_string()
+    let mut cut = 63;
+    while !h.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    h[..cut].trim_end_matches(['-', '.']).to_string()
 }
 
 /// The pod's fully qualified name when it has a `spec.subdomain`

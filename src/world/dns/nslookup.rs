@@ -133,7 +133,12 @@ pub fn nslookup_with(
     } else {
         let mut have_search = false;
         for line in resolv_conf.lines() {
-            let line = line.trim_start_matches([' ', '\t']);
+            // busybox reads lines into a 512-byte buffer.
+            let mut cut = line.len().min(511);
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let line = line[..cut].trim_start_matches([' ', '\t']);
             let Some(end) = line.find([' ', '\t']) else {
                 continue;
             };
