@@ -273,7 +273,8 @@ impl World {
             // A CNAME (an ExternalName Service), followed as backend_lookup.go does.
             let target = host.trim_end_matches('.').to_string();
             let target_lc = target.to_ascii_lowercase();
-            if target_lc == name || depth > MAX_CNAME_CHAIN {
+            // `x CNAME x` (or a name below x) is a loop CoreDNS does not add.
+            if in_zone(&target_lc, name) || depth > MAX_CNAME_CHAIN {
                 continue;
             }
             let cname = Record {

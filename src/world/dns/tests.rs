@@ -191,6 +191,19 @@ fn pod_names_external_names_and_reverse_lookups() {
             "10.96.5.5".into()
         ])
     );
+    let mut w = w;
+    for (n, t) in [("ping", "pong"), ("pong", "ping")] {
+        w.create(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": n, "namespace": "default"},
+                "spec": {"type": "ExternalName", "externalName": format!("{t}.default.svc.cluster.local")}}),
+            false,
+        )
+        .expect("create");
+    }
+    // A CNAME loop inside the zone, and an AAAA through a CNAME to an IPv4 Service: NODATA.
+    assert_eq!(a(&w, "ping.default.svc.cluster.local"), Ok(vec![]));
+    let r = w.coredns_query("alias.default.svc.cluster.local", RrType::Aaaa);
+    assert_eq!((r.rcode, r.answers.len()), (Rcode::NoError, 0));
     // Outside the zone: the nodes' resolver, which knows no name (not authoritative).
     let r = w.coredns_query("example.com", RrType::A);
     assert_eq!((r.rcode, r.authoritative), (Rcode::NxDomain, false));
