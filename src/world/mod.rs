@@ -13,6 +13,7 @@ pub mod budget;
 pub mod clock;
 pub mod controllers;
 pub mod default_world;
+pub mod dns;
 pub mod events;
 pub mod network;
 pub mod nodes;

@@ -220,19 +220,17 @@ pub fn normalize(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn base_files(pod: &Value) -> BTreeMap<String, Vec<u8>> {
-    let name = meta::name(pod);
-    let ns = meta::namespace(pod);
-    let ip = meta::str_at(pod, &["status", "podIP"]).unwrap_or("");
+fn base_files(world: &World, pod: &Value) -> BTreeMap<String, Vec<u8>> {
+    use crate::world::dns;
     let mut f = BTreeMap::new();
-    f.insert("/etc/hostname".into(), format!("{name}\n").into_bytes());
+    f.insert("/etc/hostname".into(), dns::hostname_file(pod).into_bytes());
     f.insert(
         "/etc/hosts".into(),
-        format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{ip}\t{name}\n").into_bytes(),
+        dns::hosts_file(world, pod).into_bytes(),
     );
     f.insert(
         "/etc/resolv.conf".into(),
-        format!("search {ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n").into_bytes(),
+        dns::resolv_conf(world, pod).into_bytes(),
     );
     f
 }
@@ -494,7 +492,7 @@ impl World {
                 ..
             }) => self.volume_data.get(key).cloned().unwrap_or_default(),
             None => {
-                let mut f = base_files(pod);
+                let mut f = base_files(self, pod);
                 if let Some(extra) = self
                     .volume_data
                     .get(&format!("rootfs/{}/{container_name}", meta::uid(pod)))
@@ -543,7 +541,7 @@ impl World {
                 ..
             }) => (self.volume_data.get(k).cloned().unwrap_or_default(), rel),
             None => (
-                base_files(pod),
+                base_files(self, pod),
                 normalize(path).trim_start_matches('/').to_string(),
             ),
         };

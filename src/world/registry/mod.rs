@@ -271,11 +271,12 @@ impl Registries {
         let full = r.full();
         if !self.hosts.contains(&r.domain) {
             return Err(PullError::UnknownHost(format!(
-                "rpc error: code = Unknown desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": failed to do request: Head \"https://{}/v2/{}/manifests/{}\": dial tcp: lookup {} on 10.96.0.10:53: no such host",
+                "rpc error: code = Unknown desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": failed to do request: Head \"https://{}/v2/{}/manifests/{}\": dial tcp: lookup {} on {}:53: no such host",
                 r.domain,
                 r.path,
                 r.digest.as_deref().or(r.tag.as_deref()).unwrap_or("latest"),
-                r.domain.split(':').next().unwrap_or(&r.domain)
+                r.domain.split(':').next().unwrap_or(&r.domain),
+                crate::world::dns::CLUSTER_DNS_IP
             )));
         }
         let not_found = || {
