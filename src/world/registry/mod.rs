@@ -5,6 +5,7 @@
 pub mod defaults;
 pub mod image;
 pub mod reference;
+pub mod rootfs;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
