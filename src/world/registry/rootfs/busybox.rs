@@ -1,19 +1,21 @@
-//! The busybox image (docker-library/busybox, `Dockerfile.builder`): one binary built with
-//! `make defconfig` (plus `CONFIG_AR`, `CONFIG_INOTIFYD`), every applet a hard link in `/bin`
-//! (`busybox --install /bin`), `/bin/getconf` copied from Debian, `/usr/bin/env` a symlink to
-//! `../../bin/env`, `/etc/{passwd,group,shadow}` from buildroot's skeleton with modes from its
-//! `device_table.txt` (`/tmp` 1777, `/root` 0700), `/etc/localtime` UTC, `/etc/nsswitch.conf`.
-//! (`/proc`, `/sys` are not in the image: the runtime makes them.) UNSURE: busybox 1.28's image
-//! (2018) came from an older builder; taken as the same layout.
-//! No `/etc/os-release`. `/bin/sh` is ash. No bash, curl, git, apt.
+//! The busybox image (docker-library/busybox `latest-1/uclibc/Dockerfile.builder`; the bare
+//! tags `busybox:1.36`, `busybox:latest` are the uclibc variant): one static binary built with
+//! `make defconfig` plus `CONFIG_AR`, `CONFIG_INOTIFYD`, `CONFIG_STATIC`, every applet a hard
+//! link in `/bin` (`busybox --install /bin`), `/bin/getconf` from buildroot, `/usr/bin/env` a
+//! symlink to `../../bin/env`, `/etc/{passwd,group,shadow}` from buildroot's skeleton with modes
+//! from its `device_table.txt` (`/tmp` 1777, `/root` 0700, `/var/www`), home directories made for
+//! passwd entries lacking one (owned by that user), `/etc/localtime` UTC. No `/lib`, no
+//! `/etc/os-release`; `/proc` and `/sys` are the runtime's. `/bin/sh` is ash. No bash, curl,
+//! git, apt. UNSURE: busybox 1.28's image (2018) came from an older builder; taken as the same
+//! layout. `/etc/shadow` (0600) is there but not described (its dates are the build's).
 
 use super::RootFs;
 use super::build::Builder;
 use crate::shell::{Dialect, Userland};
 
-/// Applets of busybox 1.36's defconfig (`busybox --list`), plus the builder's `ar` and
-/// `inotifyd`. UNSURE: reconstructed from the 1.36 defconfig's applet set, not from a
-/// `busybox --list` of the published image.
+/// Applets of busybox 1.36.1's `make defconfig` with the builder's `CONFIG_AR=y` and
+/// `CONFIG_INOTIFYD=y` (the `busybox.links` of that configuration, computed from the 1_36_1
+/// sources), all installed in /bin.
 #[rustfmt::skip]
 pub const APPLETS_1_36: &[&str] = &[
     "[", "[[", "acpid", "add-shell", "addgroup", "adduser", "adjtimex", "ar", "arch", "arp",
@@ -38,50 +40,59 @@ pub const APPLETS_1_36: &[&str] = &[
     "lsscsi", "lsusb", "lzcat", "lzma", "lzop", "makedevs", "makemime", "man", "md5sum", "mdev",
     "mesg", "microcom", "mim", "mkdir", "mkdosfs", "mke2fs", "mkfifo", "mkfs.ext2", "mkfs.minix",
     "mkfs.vfat", "mknod", "mkpasswd", "mkswap", "mktemp", "modinfo", "modprobe", "more", "mount",
-    "mountpoint", "mpstat", "mt", "mv", "nameif", "nbd-client", "nc", "netstat", "nice", "nl",
-    "nmeter", "nohup", "nologin", "nproc", "nsenter", "nslookup", "ntpd", "nuke", "od", "openvt",
-    "partprobe", "passwd", "paste", "patch", "pgrep", "pidof", "ping", "ping6", "pipe_progress",
-    "pivot_root", "pkill", "pmap", "popmaildir", "poweroff", "powertop", "printenv", "printf", "ps",
-    "pscan", "pstree", "pwd", "pwdx", "raidautorun", "rdate", "rdev", "readahead", "readlink",
-    "readprofile", "realpath", "reboot", "reformime", "remove-shell", "renice", "reset", "resize",
-    "resume", "rev", "rm", "rmdir", "rmmod", "route", "rpm", "rpm2cpio", "rtcwake", "run-init",
-    "run-parts", "runlevel", "runsv", "runsvdir", "rx", "script", "scriptreplay", "sed", "seedrng",
-    "sendmail", "seq", "setarch", "setconsole", "setfattr", "setfont", "setkeycodes", "setlogcons",
-    "setpriv", "setserial", "setsid", "setuidgid", "sh", "sha1sum", "sha256sum", "sha3sum",
-    "sha512sum", "showkey", "shred", "shuf", "slattach", "sleep", "smemcap", "softlimit", "sort",
-    "split", "ssl_client", "start-stop-daemon", "stat", "strings", "stty", "su", "sulogin", "sum",
-    "sv", "svc", "svlogd", "svok", "swapoff", "swapon", "switch_root", "sync", "sysctl", "syslogd",
-    "tac", "tail", "tar", "taskset", "tc", "tcpsvd", "tee", "telnet", "telnetd", "test", "tftp",
-    "tftpd", "time", "timeout", "top", "touch", "tr", "traceroute", "traceroute6", "tree", "true",
-    "truncate", "ts", "tsort", "tty", "ttysize", "tunctl", "tune2fs", "ubiattach", "ubidetach",
-    "ubimkvol", "ubirename", "ubirmvol", "ubirsvol", "ubiupdatevol", "udhcpc", "udhcpc6", "udhcpd",
-    "udpsvd", "uevent", "umount", "uname", "uncompress", "unexpand", "uniq", "unix2dos", "unlink",
-    "unlzma", "unshare", "unxz", "unzip", "uptime", "users", "usleep", "uudecode", "uuencode",
-    "vconfig", "vi", "vlock", "volname", "w", "wall", "watch", "watchdog", "wc", "wget", "which",
-    "who", "whoami", "whois", "xargs", "xxd", "xz", "xzcat", "yes", "zcat", "zcip",
+    "mountpoint", "mpstat", "mt", "mv", "nameif", "nanddump", "nandwrite", "nbd-client", "nc",
+    "netstat", "nice", "nl", "nmeter", "nohup", "nologin", "nproc", "nsenter", "nslookup", "ntpd",
+    "od", "openvt", "partprobe", "passwd", "paste", "patch", "pgrep", "pidof", "ping", "ping6",
+    "pipe_progress", "pivot_root", "pkill", "pmap", "popmaildir", "poweroff", "powertop",
+    "printenv", "printf", "ps", "pscan", "pstree", "pwd", "pwdx", "raidautorun", "rdate", "rdev",
+    "readahead", "readlink", "readprofile", "realpath", "reboot", "reformime", "remove-shell",
+    "renice", "reset", "resize", "resume", "rev", "rm", "rmdir", "rmmod", "route", "rpm",
+    "rpm2cpio", "rtcwake", "run-init", "run-parts", "runlevel", "runsv", "runsvdir", "rx", "script",
+    "scriptreplay", "sed", "seedrng", "sendmail", "seq", "setarch", "setconsole", "setfattr",
+    "setfont", "setkeycodes", "setlogcons", "setpriv", "setserial", "setsid", "setuidgid", "sh",
+    "sha1sum", "sha256sum", "sha3sum", "sha512sum", "showkey", "shred", "shuf", "slattach", "sleep",
+    "smemcap", "softlimit", "sort", "split", "ssl_client", "start-stop-daemon", "stat", "strings",
+    "stty", "su", "sulogin", "sum", "sv", "svc", "svlogd", "svok", "swapoff", "swapon",
+    "switch_root", "sync", "sysctl", "syslogd", "tac", "tail", "tar", "taskset", "tc", "tcpsvd",
+    "tee", "telnet", "telnetd", "test", "tftp", "tftpd", "time", "timeout", "top", "touch", "tr",
+    "traceroute", "traceroute6", "tree", "true", "truncate", "ts", "tsort", "tty", "ttysize",
+    "tunctl", "ubiattach", "ubidetach", "ubimkvol", "ubirename", "ubirmvol", "ubirsvol",
+    "ubiupdatevol", "udhcpc", "udhcpc6", "udhcpd", "udpsvd", "uevent", "umount", "uname",
+    "unexpand", "uniq", "unix2dos", "unlink", "unlzma", "unshare", "unxz", "unzip", "uptime",
+    "users", "usleep", "uudecode", "uuencode", "vconfig", "vi", "vlock", "volname", "w", "wall",
+    "watch", "watchdog", "wc", "wget", "which", "who", "whoami", "whois", "xargs", "xxd", "xz",
+    "xzcat", "yes", "zcat", "zcip",
 ];
 
-/// Applets busybox 1.28 did not have yet. UNSURE: per-applet introduction versions from the
-/// busybox changelogs as remembered.
+/// Applets of 1.36 that busybox 1.28.4's defconfig (with `CONFIG_AR=y`) does not have, computed
+/// the same way from the 1_28_4 sources. UNSURE: whether the 1.28 image's builder enabled
+/// `inotifyd` (the issue that made it do so is later).
 #[rustfmt::skip]
 const NEWER_THAN_1_28: &[&str] = &[
-    "ascii", "base32", "crc32", "fsfreeze", "i2ctransfer", "seedrng", "tree", "tsort", "xxd",
+    "ascii", "base32", "bc", "crc32", "i2ctransfer", "inotifyd", "mim", "nologin", "seedrng",
+    "svok", "tc", "tree", "ts", "tsort", "udhcpc6",
 ];
+
+/// Applets 1.28.4's defconfig has that 1.36's does not.
+const ONLY_1_28: &[&str] = &["nuke"];
 
 /// A busybox version.
 #[derive(Debug, Clone, Copy)]
 pub struct Version {
     pub applets: &'static [&'static str],
     pub without: &'static [&'static str],
+    pub with: &'static [&'static str],
 }
 
 pub const V1_36: Version = Version {
     applets: APPLETS_1_36,
     without: &[],
+    with: &[],
 };
 pub const V1_28: Version = Version {
     applets: APPLETS_1_36,
     without: NEWER_THAN_1_28,
+    with: ONLY_1_28,
 };
 
 /// buildroot's `system/skeleton/etc/passwd`. UNSURE: from memory of buildroot's skeleton.
@@ -131,12 +142,9 @@ pub fn busybox(v: Version) -> RootFs {
     b.dir("/bin", 0o755, 0, 0)
         .dir("/dev", 0o755, 0, 0)
         .dir("/etc", 0o755, 0, 0)
-        .dir("/etc/network", 0o755, 0, 0)
         // Home directories the builder makes for passwd entries that lack one, owned by
         // their user: /home (nobody), /usr/sbin (daemon), /var/spool/mail (mail).
         .dir("/home", 0o755, 65534, 65534)
-        .dir("/lib", 0o755, 0, 0)
-        .link("/lib64", "lib")
         .dir("/root", 0o700, 0, 0)
         .dir("/tmp", 0o1777, 0, 0)
         .dir("/usr", 0o755, 0, 0)
@@ -148,14 +156,9 @@ pub fn busybox(v: Version) -> RootFs {
         .dir("/var/spool/mail", 0o755, 8, 8)
         .dir("/var/www", 0o755, 0, 0);
     b.file("/etc/passwd", 0o644, 0, 0, PASSWD)
-        .file("/etc/group", 0o644, 0, 0, GROUP)
-        // UNSURE: glibc variant's copy of Debian's nsswitch.conf.
-        .text(
-            "/etc/nsswitch.conf",
-            "# /etc/nsswitch.conf\n#\n# Example configuration of GNU Name Service Switch functionality.\n# If you have the `glibc-doc-reference' and `info' packages installed, try:\n# `info libc \"Name Service Switch\"' for information about this file.\n\npasswd:         files\ngroup:          files\nshadow:         files\ngshadow:        files\n\nhosts:          files dns\nnetworks:       files\n\nprotocols:      db files\nservices:       db files\nethers:         db files\nrpc:            db files\n\nnetgroup:       nis\n",
-        );
+        .file("/etc/group", 0o644, 0, 0, GROUP);
     b.programs("/bin", &["busybox", "getconf"]);
-    for a in v.applets {
+    for a in v.applets.iter().chain(v.with) {
         if !v.without.contains(a) {
             b.programs.insert(format!("/bin/{a}"), a.to_string());
         }
