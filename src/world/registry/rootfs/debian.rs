@@ -249,7 +249,6 @@ const BIN: &[&str] = &[
     "tempfile",
     "which",
     "mountpoint",
-    // UNSURE: pidof (sysvinit-utils) in the slim images.
     "pidof",
     "zegrep",
     "zfgrep",
@@ -301,22 +300,8 @@ const USR_SBIN: &[&str] = &[
 fn adjust(b: &mut Builder, r: Release, bin: &str, sbin: &str, usr_bin: &str) {
     // UNSURE: the per-release moves below are from the packages' changelogs as remembered.
     match r {
-        Release::Bookworm => {
-            // `tempfile` left debianutils in 5.0; fdisk is its own (non-required) package since
-            // stretch; hwclock, ctrlaltdel and isosize moved to util-linux-extra in 2.38.
-            b.without_programs(bin, &["tempfile"]);
-            b.without_programs(
-                sbin,
-                &[
-                    "fdisk",
-                    "sfdisk",
-                    "cfdisk",
-                    "hwclock",
-                    "ctrlaltdel",
-                    "isosize",
-                ],
-            );
-        }
+        // Read from the packages themselves (bookworm.rs).
+        Release::Bookworm => {}
         Release::Stretch => {
             b.without_programs(sbin, &["fdisk", "sfdisk", "cfdisk"]);
             // util-linux 2.29 predates these.
@@ -338,6 +323,20 @@ fn adjust(b: &mut Builder, r: Release, bin: &str, sbin: &str, usr_bin: &str) {
     }
 }
 
+/// The programs of the releases before bookworm: the `required` packages' programs by the FHS
+/// split Debian used then. UNSURE: from the package lists as remembered, with the per-release
+/// differences in `adjust`.
+fn older_programs(b: &mut Builder, r: Release, bin: &str, sbin: &str) {
+    b.programs(bin, COREUTILS_BIN)
+        .programs("/usr/bin", COREUTILS_USR_BIN)
+        .programs(bin, BIN)
+        .programs("/usr/bin", USR_BIN)
+        .programs(sbin, SBIN)
+        .programs("/usr/sbin", USR_SBIN);
+    // chroot is /usr/sbin/chroot in Debian (coreutils), not in /bin.
+    adjust(b, r, bin, sbin, "/usr/bin");
+}
+
 /// A `debian:<release>-slim` image.
 pub fn debian(r: Release) -> Builder {
     let mut b = Builder::new("debian", Userland::Gnu, Some(Dialect::Dash));
@@ -353,14 +352,12 @@ pub fn debian(r: Release) -> Builder {
     } else {
         ("/bin", "/sbin")
     };
-    b.programs(bin, COREUTILS_BIN)
-        .programs("/usr/bin", COREUTILS_USR_BIN)
-        .programs(bin, BIN)
-        .programs("/usr/bin", USR_BIN)
-        .programs(sbin, SBIN)
-        .programs("/usr/sbin", USR_SBIN);
-    // chroot is /usr/sbin/chroot in Debian (coreutils), not in /bin.
-    adjust(&mut b, r, bin, sbin, "/usr/bin");
+    if r == Release::Bookworm {
+        b.programs("/usr/bin", super::bookworm::USR_BIN)
+            .programs("/usr/sbin", super::bookworm::USR_SBIN);
+    } else {
+        older_programs(&mut b, r, bin, sbin);
+    }
 
     b.dirs(&[
         "/etc/apt",

@@ -9,6 +9,7 @@
 
 mod alpine;
 mod apps;
+mod bookworm;
 mod build;
 mod busybox;
 pub mod custom;
