@@ -445,13 +445,3 @@ fn shipped_digests_do_not_move_and_custom_file_systems_take_part() {
     );
     assert_eq!(rootfs_of(&ImageSpec::new("y", 1, 0)).os, "busybox");
 }
-
-#[test]
-#[ignore]
-fn dump_programs() {
-    let name = std::env::var("FAMILY").unwrap_or_default();
-    let f = Family::parse(&name).unwrap();
-    for (p, n) in &f.rootfs().programs {
-        println!("PROG {p} {n}");
-    }
-}
