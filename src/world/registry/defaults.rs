@@ -155,6 +155,20 @@ fn defs() -> Vec<Def> {
             ..d(&["busybox:1.36", "busybox:latest"], 2, 100)
         },
         Def {
+            cmd: &["/bin/sh"],
+            exits: Some(0),
+            multi_arch: true,
+            rootfs: Family::Alpine319,
+            ..d(&["alpine:3.19", "alpine:latest"], 3, 80)
+        },
+        Def {
+            entrypoint: &["docker-entrypoint.sh"],
+            cmd: &["mysqld"],
+            ports: &["3306/tcp", "33060/tcp"],
+            rootfs: Family::Mysql80,
+            ..d(&["mysql:8.0", "mysql:latest"], 170, 60)
+        },
+        Def {
             cmd: &["sh"],
             exits: Some(0),
             rootfs: Family::Busybox128,
@@ -368,6 +382,8 @@ mod tests {
             "quay.io/keycloak/keycloak:20.0.3",
             "registry.access.redhat.com/ubi9/nginx-120:1-86",
             "k8s.gcr.io/nginx-slim:0.8",
+            "alpine",
+            "mysql:8.0",
         ] {
             assert!(r.resolve(i).is_ok(), "{i}");
         }

@@ -445,3 +445,37 @@ fn shipped_digests_do_not_move_and_custom_file_systems_take_part() {
     );
     assert_eq!(rootfs_of(&ImageSpec::new("y", 1, 0)).os, "busybox");
 }
+
+#[test]
+fn the_default_registry_images_have_their_file_systems() {
+    use crate::world::registry::defaults::default_registry;
+    let reg = default_registry();
+    let cases = [
+        ("busybox", "wget"),
+        ("busybox:1.28", "nslookup"),
+        ("alpine", "apk"),
+        ("nginx", "nginx"),
+        ("nginx:1.7.9", "nginx"),
+        ("k8s.gcr.io/nginx-slim:0.8", "nginx"),
+        ("httpd", "httpd-foreground"),
+        ("redis", "redis-cli"),
+        ("redis:5.0.4", "redis-server"),
+        ("mongo:4.2", "mongo"),
+        ("mongo:4.4", "mongo"),
+        ("mongo", "mongosh"),
+        ("mysql", "mysqld"),
+        ("ubuntu", "bash"),
+        ("jenkins/jenkins:lts", "jenkins.sh"),
+        ("jenkins:2.60.3", "jenkins.sh"),
+        ("gasbugs/http-go:v2", "main"),
+        ("kodekloud/webapp-color:v1", "python"),
+        ("quay.io/keycloak/keycloak:20.0.3", "kc.sh"),
+        ("registry.access.redhat.com/ubi9/nginx-120:1-86", "nginx"),
+        ("registry.access.redhat.com/ubi9/php-81:latest", "php"),
+        ("registry.access.redhat.com/ubi9/ubi", "dnf"),
+    ];
+    for (image, program) in cases {
+        let spec = reg.resolve(image).unwrap().image.spec;
+        assert!(rootfs_of(&spec).has_program(program), "{image}: {program}");
+    }
+}
