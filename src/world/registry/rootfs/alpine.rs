@@ -58,7 +58,8 @@ const USR_SBIN: &[&str] = &[
     "setfont", "setlogcons",
 ];
 
-/// alpine-baselayout's `/etc/passwd` (3.19). UNSURE: from memory.
+/// alpine-baselayout's `/etc/passwd` before 3.20 (root's shell /bin/ash; `man` and `at` still
+/// there; mail in /var/mail), as published `cat /etc/passwd` of Alpine 3.1x images show it.
 const PASSWD: &str = "root:x:0:0:root:/root:/bin/ash
 bin:x:1:1:bin:/bin:/sbin/nologin
 daemon:x:2:2:daemon:/sbin:/sbin/nologin
@@ -88,7 +89,8 @@ guest:x:405:100:guest:/dev/null:/sbin/nologin
 nobody:x:65534:65534:nobody:/:/sbin/nologin
 ";
 
-/// alpine-baselayout's `/etc/group` (3.19). UNSURE: from memory.
+/// alpine-baselayout's `/etc/group` of the same era. UNSURE: `man`, `at`, `readproc` lines as
+/// remembered (aports' current file has dropped them).
 const GROUP: &str = "root:x:0:root
 bin:x:1:root,bin,daemon
 daemon:x:2:root,bin,daemon
