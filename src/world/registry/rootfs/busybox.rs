@@ -95,7 +95,8 @@ pub const V1_28: Version = Version {
     with: ONLY_1_28,
 };
 
-/// buildroot's `system/skeleton/etc/passwd`. UNSURE: from memory of buildroot's skeleton.
+/// buildroot's `system/skeleton/etc/passwd`, as `docker run busybox cat /etc/passwd` prints it
+/// in published transcripts.
 pub const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh
 daemon:x:1:1:daemon:/usr/sbin:/bin/false
 bin:x:2:2:bin:/bin:/bin/false
@@ -107,7 +108,8 @@ operator:x:37:37:Operator:/var:/bin/false
 nobody:x:65534:65534:nobody:/home:/bin/false
 ";
 
-/// buildroot's `system/skeleton/etc/group`. UNSURE: from memory of buildroot's skeleton.
+/// buildroot's `system/skeleton/etc/group`, as runc's tests copy the busybox image's. UNSURE:
+/// not seen printed from the image itself.
 pub const GROUP: &str = "root:x:0:
 daemon:x:1:
 bin:x:2:
@@ -133,7 +135,7 @@ staff:x:50:
 lock:x:54:
 netdev:x:82:
 users:x:100:
-nogroup:x:65534:
+nobody:x:65534:
 ";
 
 /// The busybox image.
