@@ -88,7 +88,7 @@ const USR_BIN: &[&str] = &[
     "chsh", "expiry", "gpasswd", "newgrp", "sg", "faillog", "lastlog", "flock", "getopt", "ionice",
     "ipcmk", "ipcrm", "ipcs", "logger", "lscpu", "mcookie", "mesg", "namei", "nsenter", "prlimit",
     "renice", "rev", "script", "scriptreplay", "setarch", "setsid", "setterm", "taskset", "unshare",
-    "wall", "whereis", "savelog", "ischroot", "fallocate", "linux32", "linux64", "unminimize",
+    "wall", "whereis", "savelog", "ischroot", "fallocate", "linux32", "linux64",
 ];
 #[rustfmt::skip]
 const SBIN: &[&str] = &[
@@ -127,8 +127,10 @@ pub fn ubuntu(r: Release) -> Builder {
         .programs(sbin, SBIN)
         .programs("/usr/sbin", USR_SBIN);
     if r != Release::Xenial {
-        // fdisk is its own (non-required) package from 18.04 on.
+        // fdisk is its own (non-required) package from 18.04 on; the minimized images of 18.04
+        // on have /usr/local/sbin/unminimize.
         b.without_programs(sbin, &["fdisk", "sfdisk"]);
+        b.program("/usr/local/sbin/unminimize");
     }
     if matches!(r, Release::Xenial) {
         // UNSURE: coreutils 8.25 predates b2sum; util-linux 2.27 lsns only.
