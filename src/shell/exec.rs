@@ -476,6 +476,9 @@ impl<'a> Exec<'a> {
     }
 
     fn run_simple(&mut self, s: &Simple, stdin: &[u8], fds: Fds) -> i32 {
+        // What the command and its redirections write is stamped with the virtual time it runs.
+        let now = self.host.now();
+        self.state.vfs.set_now(now);
         let argv = match self.expand_words(&s.words) {
             Ok(a) => a,
             Err(e) => {
