@@ -37,7 +37,13 @@ pub(super) fn mkdir(x: &mut Exec<'_>, args: &[String]) -> Out {
             x.state.vfs.mkdir(&p)
         };
         if let Err(e) = r {
-            err.push_str(&format!("mkdir: cannot create directory ‘{n}’: {e}\n"));
+            err.push_str(
+                &if x.state.profile.userland == crate::shell::Userland::Busybox {
+                    format!("mkdir: can't create directory '{n}': {e}\n")
+                } else {
+                    format!("mkdir: cannot create directory ‘{n}’: {e}\n")
+                },
+            );
         }
     }
     Out {
@@ -100,12 +106,17 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
     }
     let mut err = String::new();
     let mut out = String::new();
+    let cannot = if x.state.profile.userland == crate::shell::Userland::Busybox {
+        "can't"
+    } else {
+        "cannot"
+    };
     for n in &names {
         let p = x.state.resolve(n);
         if n.is_empty() || !x.state.vfs.lexists(&p) {
             if !force {
                 err.push_str(&format!(
-                    "rm: cannot remove '{n}': No such file or directory\n"
+                    "rm: {cannot} remove '{n}': No such file or directory\n"
                 ));
             }
             continue;
@@ -114,7 +125,7 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
         let non_empty_dir =
             !x.state.vfs.is_symlink(&p) && x.state.vfs.read_dir(&p).is_ok_and(|e| !e.is_empty());
         if dirs && !recursive && non_empty_dir {
-            err.push_str(&format!("rm: cannot remove '{n}': Directory not empty\n"));
+            err.push_str(&format!("rm: {cannot} remove '{n}': Directory not empty\n"));
             continue;
         }
         if (recursive || dirs)
@@ -169,7 +180,7 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
         };
         match r {
             Err(VfsError::NotFound) if force => {}
-            Err(e) => err.push_str(&format!("rm: cannot remove '{n}': {e}\n")),
+            Err(e) => err.push_str(&format!("rm: {cannot} remove '{n}': {e}\n")),
             Ok(()) if verbose => out.push_str(&format!(
                 "removed {}'{n}'\n",
                 if is_dir { "directory " } else { "" }

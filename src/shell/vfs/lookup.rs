@@ -15,7 +15,7 @@ pub struct Stat {
     pub size: u64,
     /// `st_blocks`, in 512-byte units.
     pub blocks: u64,
-    /// `st_nlink`: 1, or 2 + subdirectories for a directory.
+    /// `st_nlink`: 1, or 2 + subdirectories for a directory (1 for an overlay's merged one).
     pub nlink: u64,
     /// `st_dev` of the mount it is on.
     pub dev: (u32, u32),
@@ -193,7 +193,8 @@ impl Vfs {
                 } else {
                     4096
                 };
-                (size, 2 + subdirs)
+                let nlink = if m.layer.merged(&rel) { 1 } else { 2 + subdirs };
+                (size, nlink)
             }
             _ => (node.content_len(), 1),
         };

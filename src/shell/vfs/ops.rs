@@ -380,6 +380,7 @@ impl Vfs {
                 };
                 let (i, rel) = self.locate(&p);
                 self.mounts[i].layer.insert(&rel, n);
+                self.touch_dir(&parent(&p));
             } else if k + 1 < comps.len() && !self.node_at(&p).is_some_and(Node::is_dir) {
                 return Err(VfsError::NotDir);
             }

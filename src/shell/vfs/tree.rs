@@ -118,6 +118,17 @@ impl Tree {
             .map(move |(k, _)| &k[n..])
     }
 
+    /// Whether the tree holds `path` or anything below it.
+    pub fn holds(&self, path: &str) -> bool {
+        let prefix = below(path);
+        self.nodes.contains_key(path)
+            || self
+                .nodes
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|(k, _)| k.starts_with(&prefix))
+    }
+
     /// Every entry, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
         self.nodes.iter().map(|(k, v)| (k.as_str(), v))
@@ -247,6 +258,15 @@ impl Layer {
             }
         }
         names.into_iter().collect()
+    }
+
+    /// Whether `dir` is a merged directory: in the lower tree and written to in the upper one
+    /// (overlayfs shows such a directory with one link).
+    pub fn merged(&self, dir: &str) -> bool {
+        self.lower
+            .as_ref()
+            .is_some_and(|l| l.get(dir).is_some() && self.lower_visible(dir))
+            && self.upper.holds(dir)
     }
 
     /// Removes what is seen at `path` and below it, leaving a whiteout where the lower tree
