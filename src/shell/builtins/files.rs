@@ -200,9 +200,11 @@ fn removal_order(x: &Exec<'_>, path: &str, shown: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     // (path, shown, children listed yet): a stack, so deep trees cost no recursion.
     let mut stack = vec![(path.to_string(), shown.to_string(), false)];
+    // Links are removed, not followed.
+    let is_dir = |p: &str| x.state.vfs.lstat(p).is_ok_and(|s| s.node.is_dir());
     while let Some((p, s, listed)) = stack.pop() {
-        if listed || !x.state.vfs.is_dir(&p) {
-            let dir = x.state.vfs.is_dir(&p);
+        if listed || !is_dir(&p) {
+            let dir = is_dir(&p);
             out.push((s, dir));
             continue;
         }
@@ -315,6 +317,13 @@ fn copy_tree(x: &mut Exec<'_>, from: &str, to: &str) -> Result<(), VfsError> {
     // A work list, so deep trees cost no recursion.
     let mut todo = vec![(from.to_string(), to.to_string())];
     while let Some((f, t)) = todo.pop() {
+        // Links inside the tree are copied as links, as `cp -r` does.
+        if f != from
+            && let Ok(target) = x.state.vfs.readlink(&f)
+        {
+            x.state.vfs.symlink(&target, &t)?;
+            continue;
+        }
         if x.state.vfs.is_dir(&f) {
             x.state.vfs.mkdir_all(&t)?;
             for e in x.state.vfs.read_dir(&f)? {

@@ -90,7 +90,12 @@ pub(super) fn ln(x: &mut Exec<'_>, args: &[String]) -> Out {
                     out.push_str(&format!("{} -> {}\n", quote(&link), quote(t)));
                 }
             }
-            Err(e) => err.push_str(&if gnu {
+            Err(e) => err.push_str(&if gnu && t.is_empty() {
+                format!(
+                    "ln: failed to create symbolic link {} -> '': {e}\n",
+                    quote(&link)
+                )
+            } else if gnu {
                 format!("ln: failed to create symbolic link {}: {e}\n", quote(&link))
             } else {
                 let shown = if dest.is_none() {

@@ -23,6 +23,8 @@ pub enum VfsError {
     ReadOnly,
     /// EBUSY: removing or renaming a mount point.
     Busy,
+    /// ENAMETOOLONG: a link's target longer than `PATH_MAX` - 1 (4095 bytes).
+    NameTooLong,
     /// EPERM: changing the owner or mode of another user's file.
     NotPermitted,
     /// EINVAL (`readlink` of a file that is not a symbolic link, moving a directory into itself).
@@ -44,6 +46,7 @@ impl std::fmt::Display for VfsError {
             VfsError::Busy => "Device or resource busy",
             VfsError::Invalid => "Invalid argument",
             VfsError::NotPermitted => "Operation not permitted",
+            VfsError::NameTooLong => "File name too long",
         })
     }
 }

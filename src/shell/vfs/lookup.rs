@@ -74,6 +74,10 @@ impl Vfs {
                     if t.is_empty() {
                         return Err(VfsError::NotFound);
                     }
+                    // So the path walked stays bounded (40 links of at most 4095 bytes).
+                    if t.len() > super::MAX_LINK_TARGET {
+                        return Err(VfsError::NameTooLong);
+                    }
                     if t.starts_with('/') {
                         cur = "/".into();
                     }

@@ -50,6 +50,9 @@ pub const START: i64 = 1_740_992_400;
 /// Symbolic links followed on one path before ELOOP (Linux's `MAXSYMLINKS`).
 pub const MAX_SYMLINKS: usize = 40;
 
+/// The longest target a symbolic link may have (Linux's `PATH_MAX` less its NUL).
+pub const MAX_LINK_TARGET: usize = 4095;
+
 /// Caps on what the files may hold.
 #[derive(Debug, Clone, Copy)]
 pub struct VfsLimits {

@@ -166,6 +166,12 @@ impl Vfs {
 
     /// Makes a symbolic link at `path` to `target` (stored as written).
     pub fn symlink(&mut self, target: &str, path: &str) -> Result<(), VfsError> {
+        if target.len() > super::MAX_LINK_TARGET {
+            return Err(VfsError::NameTooLong);
+        }
+        if target.is_empty() {
+            return Err(VfsError::NotFound);
+        }
         let (p, i, rel) = self.new_entry(path)?;
         if self.usage().0 + target.len() > self.limits.max_bytes {
             return Err(VfsError::NoSpace);

@@ -117,6 +117,11 @@ fn symlinks_resolve_and_loop() {
     }
     assert_eq!(v.read("/tmp/c40").unwrap(), b"end");
     assert_eq!(v.read("/tmp/c41"), Err(VfsError::Loop));
+    assert_eq!(
+        v.symlink(&"x".repeat(4096), "/tmp/long"),
+        Err(VfsError::NameTooLong)
+    );
+    assert_eq!(v.symlink("", "/tmp/empty"), Err(VfsError::NotFound));
 }
 
 fn image() -> Rc<Tree> {
