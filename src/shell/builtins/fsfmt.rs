@@ -176,7 +176,14 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 
 /// Unix seconds of a UTC date and time, if it is one.
 fn epoch(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+    // Years far past what a 64-bit time holds are refused, as the C library does.
+    if !(1..=12).contains(&mo)
+        || !(1..=31).contains(&d)
+        || h > 23
+        || mi > 59
+        || s > 60
+        || y.abs() > 1_000_000_000
+    {
         return None;
     }
     Some(days_from_civil(y, mo, d) * 86_400 + (h * 3600 + mi * 60 + s) as i64)
@@ -289,5 +296,13 @@ mod tests {
         assert_eq!(ls_date(Userland::Gnu, now + 60, now), "Mar  3  2025");
         assert_eq!(ls_date(Userland::Busybox, now + 60, now), "Mar  3 09:01");
         assert_eq!(full_time(now), "2025-03-03 09:00:00.000000000 +0000");
+        assert_eq!(parse_date("2021-06-01 10:00:00"), Some(1_622_541_600));
+        assert_eq!(parse_date("99999999999999999-01-01"), None);
+        assert_eq!(parse_stamp("202101021530", now), Some(1_609_601_400));
+        assert_eq!(
+            ls_date(Userland::Gnu, i64::MIN, now),
+            ls_date(Userland::Gnu, i64::MIN, now)
+        );
+        let _ = full_time(i64::MAX);
     }
 }
