@@ -276,3 +276,43 @@ pub(super) fn mount(x: &mut Exec<'_>, args: &[String]) -> Out {
         .collect();
     Out::ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host_root(used_k: u64, avail_k: u64) -> Vec<Row> {
+        vec![Row {
+            source: "/dev/vda".into(),
+            fstype: "ext4".into(),
+            path: "/".into(),
+            total_k: 264_212_084,
+            used_k,
+            avail_k,
+        }]
+    }
+
+    /// The tables GNU coreutils 9.1 and busybox 1.35 printed for the same disk (its reserved
+    /// blocks make Used + Available less than the size).
+    #[test]
+    fn tables_as_the_real_df_prints_them() {
+        let rows = host_root(37_990_176, 57_295_712);
+        assert_eq!(
+            gnu_table(&rows, false, false),
+            "Filesystem     1K-blocks     Used Available Use% Mounted on\n/dev/vda       264212084 37990176  57295712  40% /\n"
+        );
+        assert_eq!(
+            gnu_table(&rows, true, false),
+            "Filesystem      Size  Used Avail Use% Mounted on\n/dev/vda        252G   37G   55G  40% /\n"
+        );
+        let rows = host_root(38_465_172, 56_820_716);
+        assert_eq!(
+            busybox_table(&rows, false),
+            "Filesystem           1K-blocks      Used Available Use% Mounted on\n/dev/vda             264212084  38465172  56820716  40% /\n"
+        );
+        assert_eq!(
+            busybox_table(&rows, true),
+            "Filesystem                Size      Used Available Use% Mounted on\n/dev/vda                252.0G     36.7G     54.2G  40% /\n"
+        );
+    }
+}
