@@ -476,6 +476,9 @@ impl<'a> Exec<'a> {
     }
 
     fn run_simple(&mut self, s: &Simple, stdin: &[u8], fds: Fds) -> i32 {
+        // What the command and its redirections write is stamped with the virtual time it runs.
+        let now = self.host.now();
+        self.state.vfs.set_now(now);
         let argv = match self.expand_words(&s.words) {
             Ok(a) => a,
             Err(e) => {
@@ -655,7 +658,14 @@ impl<'a> Exec<'a> {
                     } else {
                         let path = self.state.resolve(&target);
                         if let Err(e) = self.state.vfs.write(&path, b"", append) {
-                            self.error(fds, &format!("{target}: {e}"));
+                            let msg = match self.state.profile.dialect {
+                                super::Dialect::Ash => format!("can't create {target}: {e}"),
+                                super::Dialect::Dash => format!("cannot create {target}: {e}"),
+                                super::Dialect::Kubelab | super::Dialect::Bash => {
+                                    format!("{target}: {e}")
+                                }
+                            };
+                            self.error(fds, &msg);
                             return None;
                         }
                         let id = self.new_buf(FILE_BYTES);

@@ -41,7 +41,15 @@ pub(super) fn cat(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     let mut err = String::new();
     let mut out = Vec::new();
     let room = room(x);
-    for (_, d) in inputs(x, "cat", &names, stdin, &mut err) {
+    let busybox = x.state.profile.userland == crate::shell::Userland::Busybox;
+    let ins = super::inputs_with(x, "cat", &names, stdin, &mut err, |n, e| {
+        if busybox {
+            format!("cat: can't open '{n}': {e}\n")
+        } else {
+            format!("cat: {n}: {e}\n")
+        }
+    });
+    for (_, d) in ins {
         if out.len() > room {
             break;
         }
