@@ -18,6 +18,7 @@
 pub mod alloc_gauge;
 pub mod calendar;
 pub mod cli;
+pub mod coroutine;
 pub mod frontend;
 pub mod kubectl;
 pub mod lab;

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("alloc_gauge.rs", &[]),
     ("calendar.rs", &[]),
+    ("coroutine.rs", &[]),
     ("shell", &["alloc_gauge", "calendar"]),
-    ("world", &["calendar", "shell"]),
+    ("world", &["calendar", "coroutine", "shell"]),
     ("printers", &["world"]),
     ("kubectl", &["printers", "world"]),
     ("oc", &["kubectl", "printers", "world"]),

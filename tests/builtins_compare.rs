@@ -137,6 +137,14 @@ fn head_and_tail_match_coreutils() {
 #[test]
 fn sed_matches_gnu_sed() {
     compare(&[
+        // Leftmost-longest, and no empty match right after a match.
+        "echo axb | sed 's/x*/-/g'",
+        "echo xyz | sed 's/y*/!/g'",
+        "echo aaa | sed 's/a*\\|b/X/g'",
+        "echo abab | sed 's/a\\|ab/[&]/g'",
+        "echo 'foobar foo' | sed -E 's/(foo|foobar)(.*)/<\\1|\\2>/'",
+        "echo abcabc | sed -E 's/(a|ab)(c|bcd)/[\\1,\\2]/g'",
+        "echo abab | sed 's/a\\|ab/X/2'",
         "sed -n '/A/,/B/p' ab",
         "sed '/A/,/B/p' ab",
         "sed -n '3,5p' ab",
@@ -231,6 +239,11 @@ fn sed_matches_gnu_sed() {
 #[test]
 fn grep_matches_gnu_grep() {
     compare(&[
+        // POSIX leftmost-longest: the longest alternative wins, whatever its order.
+        "echo abcd | grep -o 'a\\|ab'",
+        "echo abcd | grep -oE 'ab|abcd|a'",
+        "echo 'hello world' | grep -o 'o\\|or\\|orl'",
+        "echo 'ABab' | grep -oi 'a\\|ab'",
         "printf 'aa\\nab\\nabab\\nxyzxyz\\n' | grep '\\(a\\)\\1'",
         "printf 'aa\\nab\\nabab\\nxyzxyz\\n' | grep -E '(a)\\1'",
         "printf 'aa\\nab\\nabab\\nxyzxyz\\n' | grep -E '(ab|xyz)\\1'",

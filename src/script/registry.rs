@@ -4,7 +4,8 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 
 use super::host::Host;
 use super::meter::CALL_COST;
-use crate::world::registry::{ImageRef, ImageSpec};
+use crate::world::registry::rootfs::{Family, RootFsSource, custom};
+use crate::world::registry::{ImageRef, ImageSpec, Registries};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -37,8 +38,159 @@ fn int(m: &Map, k: &str) -> Res<Option<i64>> {
     }
 }
 
+/// `mode`, `uid`, `gid` of a `files` entry: an integer in `0..=max`.
+fn entry_int(path: &str, m: &Map, k: &str, max: i64, default: u32) -> Res<u32> {
+    match m.get(k) {
+        None => Ok(default),
+        Some(d) => match d.as_int() {
+            Ok(v) if (0..=max).contains(&v) => Ok(v as u32),
+            _ => Err(format!(
+                "registry.push: `files` entry `{path}`: `{k}` must be an integer between 0 and {}",
+                if k == "mode" {
+                    "0o7777".to_string()
+                } else {
+                    max.to_string()
+                }
+            )
+            .into()),
+        },
+    }
+}
+
+/// One `files` entry: a string (a 0644 file) or `#{content, mode, uid, gid}`, `#{dir: true,
+/// ...}`, `#{link: "target"}`.
+fn file_entry(path: &str, v: &Dynamic) -> Res<custom::Entry> {
+    if v.is_string() {
+        return Ok(custom::Entry::File {
+            content: v.to_string(),
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+        });
+    }
+    let Some(m) = v.clone().try_cast::<Map>() else {
+        return Err(format!(
+            "registry.push: `files` entry `{path}` must be a string (the content) or a map like #{{content: \"...\", mode: 0o755}}"
+        )
+        .into());
+    };
+    const KEYS: &[&str] = &["content", "mode", "uid", "gid", "dir", "link"];
+    for k in m.keys() {
+        if !KEYS.contains(&k.as_str()) {
+            return Err(format!(
+                "registry.push: `files` entry `{path}`: unknown key `{k}` (known: {})",
+                KEYS.join(", ")
+            )
+            .into());
+        }
+    }
+    let dir = match m.get("dir") {
+        None => false,
+        Some(d) => d.as_bool().map_err(|_| {
+            format!("registry.push: `files` entry `{path}`: `dir` must be true or false")
+        })?,
+    };
+    let kinds = [m.contains_key("content"), dir, m.contains_key("link")];
+    if kinds.iter().filter(|k| **k).count() != 1 {
+        return Err(format!(
+            "registry.push: `files` entry `{path}`: give exactly one of `content`, `dir: true` or `link`"
+        )
+        .into());
+    }
+    let uid = entry_int(path, &m, "uid", u32::MAX as i64 / 2, 0)?;
+    let gid = entry_int(path, &m, "gid", u32::MAX as i64 / 2, 0)?;
+    if let Some(c) = m.get("content") {
+        if !c.is_string() {
+            return Err(format!(
+                "registry.push: `files` entry `{path}`: `content` must be a string"
+            )
+            .into());
+        }
+        Ok(custom::Entry::File {
+            content: c.to_string(),
+            mode: entry_int(path, &m, "mode", 0o7777, 0o644)?,
+            uid,
+            gid,
+        })
+    } else if dir {
+        Ok(custom::Entry::Dir {
+            mode: entry_int(path, &m, "mode", 0o7777, 0o755)?,
+            uid,
+            gid,
+        })
+    } else {
+        if m.contains_key("mode") || m.contains_key("uid") || m.contains_key("gid") {
+            return Err(format!(
+                "registry.push: `files` entry `{path}`: a link has no `mode`, `uid` or `gid` of its own"
+            )
+            .into());
+        }
+        let target = m.get("link").filter(|t| t.is_string()).ok_or_else(|| {
+            format!("registry.push: `files` entry `{path}`: `link` must be a string (the target)")
+        })?;
+        Ok(custom::Entry::Symlink {
+            target: target.to_string(),
+        })
+    }
+}
+
+/// The root file system a push gets: `base` (a shipped family or an image of the registry),
+/// else what the repository's images have; with `files`/`programs` added.
+fn rootfs_from(reference: &str, opts: &Map, registry: &Registries) -> Res<RootFsSource> {
+    let base = match opts.get("base") {
+        None => registry.rootfs_for_push(reference),
+        Some(b) if b.is_string() => {
+            let name = b.to_string();
+            if let Some(f) = Family::parse(&name) {
+                RootFsSource::Shipped(f)
+            } else if let Ok(r) = registry.resolve(&name) {
+                r.image.spec.rootfs.clone()
+            } else {
+                return Err(format!(
+                    "registry.push: `base` `{name}` is neither a shipped root file system ({}) nor an image in the registry",
+                    Family::names().join(", ")
+                )
+                .into());
+            }
+        }
+        Some(_) => {
+            return Err("registry.push: `base` must be a string, e.g. \"busybox\"".into());
+        }
+    };
+    if !opts.contains_key("files") && !opts.contains_key("programs") {
+        return Ok(base);
+    }
+    let mut entries = Vec::new();
+    if let Some(v) = opts.get("files") {
+        let m = v.clone().try_cast::<Map>().ok_or(
+            "registry.push: `files` must be a map of absolute path to content, e.g. #{\"/app/index.html\": \"hello\"}",
+        )?;
+        for (path, v) in m.iter() {
+            entries.push((path.to_string(), file_entry(path, v)?));
+        }
+    }
+    let mut programs = Vec::new();
+    if let Some(v) = opts.get("programs") {
+        let list = v.clone().try_cast::<Array>().ok_or(
+            "registry.push: `programs` must be a list of absolute paths, e.g. [\"/usr/local/bin/app\"]",
+        )?;
+        for p in list {
+            if !p.is_string() {
+                return Err(
+                    "registry.push: `programs` must be a list of absolute paths, e.g. [\"/usr/local/bin/app\"]"
+                        .into(),
+                );
+            }
+            programs.push(p.to_string());
+        }
+    }
+    let fs = custom::build(&base.get(), &entries, &programs)
+        .map_err(|e| format!("registry.push: {e}"))?;
+    Ok(RootFsSource::Custom(std::rc::Rc::new(fs)))
+}
+
 /// Builds an image spec from `registry.push(ref, #{...})` options.
-fn spec_from(reference: &str, opts: &Map, counter: u64) -> Res<ImageSpec> {
+fn spec_from(reference: &str, opts: &Map, counter: u64, registry: &Registries) -> Res<ImageSpec> {
     const KNOWN: &[&str] = &[
         "size",
         "os",
@@ -55,6 +207,9 @@ fn spec_from(reference: &str, opts: &Map, counter: u64) -> Res<ImageSpec> {
         "version",
         "labels",
         "created",
+        "base",
+        "files",
+        "programs",
     ];
     for k in opts.keys() {
         if !KNOWN.contains(&k.as_str()) {
@@ -143,6 +298,7 @@ fn spec_from(reference: &str, opts: &Map, counter: u64) -> Res<ImageSpec> {
     if let Some(s) = int(opts, "ready_seconds")? {
         spec.behavior.ready_ms = s.max(0) * 1000;
     }
+    spec.rootfs = rootfs_from(reference, opts, registry)?;
     Ok(spec)
 }
 
@@ -155,7 +311,7 @@ impl RegistryHandle {
         if let Some(d) = w.registry.digest(reference) {
             return Ok(d);
         }
-        let spec = spec_from(reference, &Map::new(), 0)?;
+        let spec = spec_from(reference, &Map::new(), 0, &w.registry)?;
         w.registry
             .push(reference, spec)
             .map_err(|e| format!("registry.push: {e}").into())
@@ -167,7 +323,7 @@ impl RegistryHandle {
         self.0.charge("registry.push", CALL_COST)?;
         let mut w = self.0.world_mut();
         let counter = w.registry.images().len() as u64;
-        let spec = spec_from(reference, &opts, counter)?;
+        let spec = spec_from(reference, &opts, counter, &w.registry)?;
         w.registry
             .push(reference, spec)
             .map_err(|e| format!("registry.push: {e}").into())

@@ -508,6 +508,9 @@ impl<'a> Exec<'a> {
         } else {
             s.line.max(1) + self.line_offset
         };
+        // What the command and its redirections write is stamped with the virtual time it runs.
+        let now = self.host.now();
+        self.state.vfs.set_now(now);
         let argv = match self.expand_words(&s.words) {
             Ok(a) => a,
             Err(e) => {

@@ -96,9 +96,14 @@ impl ShellState {
         vfs::normalize(&self.cwd, path)
     }
 
-    /// Reads a file relative to the working directory.
+    /// Reads a file relative to the working directory. `/proc/mounts` is the mount table
+    /// where the shell's files have a `/proc` (a container's).
     pub fn read_file(&self, path: &str) -> Result<Vec<u8>, VfsError> {
-        self.vfs.read(&self.resolve(path)).map(<[u8]>::to_vec)
+        let p = self.resolve(path);
+        if p == "/proc/mounts" && self.vfs.is_dir("/proc") && !self.vfs.lexists(&p) {
+            return Ok(self.vfs.proc_mounts().into_bytes());
+        }
+        self.vfs.read(&p).map(<[u8]>::to_vec)
     }
 
     /// A variable's value.

@@ -13,6 +13,7 @@ pub mod budget;
 pub mod clock;
 pub mod controllers;
 pub mod default_world;
+pub mod dns;
 pub mod events;
 pub mod network;
 pub mod nodes;
@@ -100,7 +101,7 @@ pub struct World {
     /// Files written into volumes (emptyDir, hostPath, NFS, PVs), by volume (`emptydir/<pod
     /// uid>/<volume>`, `hostpath/<node><path>`, `nfs/<server><path>`, `pv/<name>`), then by path
     /// in the volume (a directory's path ends with `/`).
-    pub volume_data: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    pub volume_data: BTreeMap<String, std::rc::Rc<crate::shell::vfs::Tree>>,
     /// The writable layer of each container instance, by container id (`kubectl exec` writes);
     /// shared between snapshots of the world until one is written.
     pub layers: BTreeMap<String, std::rc::Rc<runtime::Layer>>,

@@ -1,5 +1,6 @@
-//! The cluster network as seen from a pod or a node: DNS names of Services and pods, cluster IPs
-//! load-balanced round-robin over ready endpoints, and what a container answers over HTTP.
+//! The cluster network as seen from a pod or the workstation: names resolved through cluster DNS
+//! (`dns/`), cluster IPs load-balanced round-robin over ready endpoints, and what a container
+//! answers over HTTP.
 
 use serde_json::Value;
 
@@ -26,21 +27,58 @@ pub struct HttpResponse {
     pub pod: String,
 }
 
+/// Where a request comes from: its resolver.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin<'a> {
+    /// A pod: its `/etc/resolv.conf` and `/etc/hosts` as the kubelet wrote them.
+    Pod(&'a Value),
+    /// The workstation: the cluster's DNS with the search list of a pod in this namespace.
+    Workstation(&'a str),
+}
+
 impl World {
-    /// `GET http://host:port/path` from a pod in namespace `from_ns`.
+    /// `GET http://host:port/path` from `from`: the host name resolved as the origin's resolver
+    /// does (cluster DNS, `src/world/dns/`), then the connection to the address: a pod's, or a
+    /// Service's cluster IP load-balanced round-robin over its ready endpoints.
     pub fn http_get(
         &mut self,
-        from_ns: &str,
+        from: Origin<'_>,
         host: &str,
         port: u16,
         path: &str,
     ) -> Result<HttpResponse, NetError> {
         let _ = path;
-        if let Some(pod) = self.pod_by_ip(host) {
+        let entry = match from {
+            Origin::Pod(pod) => self.resolve_from_pod(pod, host),
+            Origin::Workstation(ns) => {
+                self.resolve_host(&super::dns::ResolvConf::workstation(ns), "", host)
+            }
+        };
+        let addrs = match entry {
+            Ok(e) if !e.addrs.is_empty() => e.addrs,
+            _ => return Err(NetError::UnknownHost(host.to_string())),
+        };
+        // Several addresses (a headless Service): CoreDNS's `loadbalance` shuffles them on every
+        // answer and curl takes the first; kubelab takes them in turn.
+        let ip = if addrs.len() > 1 {
+            let n = self
+                .lb_counter
+                .entry(format!("dns/{}", addrs.join(",")))
+                .or_insert(0);
+            let ip = addrs[*n % addrs.len()].clone();
+            *n += 1;
+            ip
+        } else {
+            addrs[0].clone()
+        };
+        if let Some(pod) = self.pod_by_ip(&ip) {
             return answer(&self.pods_runtime_body(&pod, port), host, port, &pod);
         }
-        let Some(svc) = self.resolve_service(from_ns, host) else {
-            return Err(NetError::UnknownHost(host.to_string()));
+        let Some(svc) = self.service_by_cluster_ip(&ip) else {
+            return Err(NetError::Refused {
+                host: host.to_string(),
+                port,
+            });
         };
         let svc_port = meta::path(&svc, &["spec", "ports"])
             .and_then(Value::as_array)
@@ -109,7 +147,8 @@ impl World {
         answer(&self.pods_runtime_body(&pod, target), host, port, &pod)
     }
 
-    fn pod_by_ip(&self, ip: &str) -> Option<Value> {
+    /// The running pod with this IP.
+    pub fn pod_by_ip(&self, ip: &str) -> Option<Value> {
         self.store
             .list(super::api::kinds::by_kind("Pod")?, None)
             .find(|p| {
@@ -122,23 +161,12 @@ impl World {
             .cloned()
     }
 
-    /// The Service a name (or ClusterIP) stands for, seen from `from_ns`.
-    pub(crate) fn resolve_service(&self, from_ns: &str, host: &str) -> Option<Value> {
+    fn service_by_cluster_ip(&self, ip: &str) -> Option<Value> {
         let k = super::api::kinds::by_kind("Service")?;
-        if let Some(s) = self
-            .store
+        self.store
             .list(k, None)
-            .find(|s| meta::str_at(s, &["spec", "clusterIP"]) == Some(host))
-        {
-            return Some(s.clone());
-        }
-        let parts: Vec<&str> = host.trim_end_matches('.').split('.').collect();
-        let (name, ns) = match parts.as_slice() {
-            [name] => (*name, from_ns),
-            [name, ns] | [name, ns, "svc"] | [name, ns, "svc", "cluster", "local"] => (*name, *ns),
-            _ => return None,
-        };
-        self.store.get(k, ns, name).cloned()
+            .find(|s| ip != "None" && meta::str_at(s, &["spec", "clusterIP"]) == Some(ip))
+            .cloned()
     }
 
     /// What the running containers of a pod answer on `port` (None: nothing listens).

@@ -1,4 +1,4 @@
-//! File commands: `ls`, `mkdir`, `rm`, `rmdir`, `cp`, `mv`, `touch`, `cd`.
+//! File commands: `mkdir`, `rm`, `rmdir`, `cp`, `mv`, `touch`, `cd` (`ls` is in `ls.rs`).
 
 use super::Out;
 use crate::shell::exec::Exec;
@@ -20,108 +20,6 @@ fn split_flags(args: &[String]) -> (String, Vec<String>) {
     (flags, rest)
 }
 
-/// `ls` checks every operand before it lists anything, so its errors come first: it writes them
-/// to `err` as it finds them.
-pub(super) fn ls(x: &mut Exec<'_>, args: &[String], err: crate::shell::exec::BufId) -> Out {
-    let (flags, mut names) = split_flags(args);
-    let all = flags.contains('a');
-    let long = flags.contains('l');
-    if names.is_empty() {
-        names.push(".".into());
-    }
-    let mut out = String::new();
-    let mut status = 0;
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    for n in &names {
-        let p = x.state.resolve(n);
-        if !x.state.vfs.exists(&p) {
-            if busybox(x) {
-                x.write(
-                    err,
-                    format!("ls: {n}: No such file or directory\n").as_bytes(),
-                );
-                status = 1;
-            } else {
-                x.write(
-                    err,
-                    format!("ls: cannot access '{n}': No such file or directory\n").as_bytes(),
-                );
-                status = 2;
-            }
-        } else if x.state.vfs.is_dir(&p) {
-            dirs.push((n.clone(), p));
-        } else {
-            files.push((n.clone(), p));
-        }
-    }
-    let line = |x: &Exec<'_>, name: &str, path: &str| -> String {
-        if !long {
-            return format!("{name}\n");
-        }
-        // A container's files are root's (the workstation's, the student's).
-        let owner = if x.state.profile.programs.is_some() {
-            "root"
-        } else {
-            "student"
-        };
-        let (mode, links, size) = if x.state.vfs.is_dir(path) {
-            ("drwxr-xr-x", 2, "4096".to_string())
-        } else if x.state.vfs.is_device(path) {
-            ("crw-rw-rw-", 1, "1, 3".to_string())
-        } else {
-            let size = x.state.vfs.read(path).map(|b| b.len()).unwrap_or(0);
-            ("-rw-r--r--", 1, size.to_string())
-        };
-        let owner = if x.state.vfs.is_device(path) {
-            "root"
-        } else {
-            owner
-        };
-        if busybox(x) {
-            // busybox's fixed columns: `%-10s %4d %-8s %-8s %8llu`.
-            format!("{mode:<10} {links:>4} {owner:<8} {owner:<8} {size:>8} Mar  3 09:00 {name}\n")
-        } else {
-            format!("{mode} {links} {owner} {owner} {size} Mar  3 09:00 {name}\n")
-        }
-    };
-    for (n, p) in &files {
-        out.push_str(&line(x, n, p));
-    }
-    let several = names.len() > 1;
-    for (i, (n, p)) in dirs.iter().enumerate() {
-        if several {
-            if i > 0 || !files.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(&format!("{n}:\n"));
-        }
-        let mut entries = x.state.vfs.read_dir(p).unwrap_or_default();
-        if all {
-            entries.insert(0, "..".into());
-            entries.insert(0, ".".into());
-        } else {
-            entries.retain(|e| !e.starts_with('.'));
-        }
-        if long {
-            out.push_str(&format!("total {}\n", entries.len() * 4));
-        }
-        for e in entries {
-            let child = if e == "." || e == ".." {
-                p.clone()
-            } else {
-                format!("{}/{e}", p.trim_end_matches('/'))
-            };
-            out.push_str(&line(x, &e, &child));
-        }
-    }
-    Out {
-        stdout: out.into_bytes(),
-        stderr: vec![],
-        status,
-    }
-}
-
 pub(super) fn mkdir(x: &mut Exec<'_>, args: &[String]) -> Out {
     let (flags, names) = split_flags(args);
     if names.is_empty() {
@@ -139,11 +37,13 @@ pub(super) fn mkdir(x: &mut Exec<'_>, args: &[String]) -> Out {
             x.state.vfs.mkdir(&p)
         };
         if let Err(e) = r {
-            if busybox(x) {
-                err.push_str(&format!("mkdir: can't create directory '{n}': {e}\n"));
-            } else {
-                err.push_str(&format!("mkdir: cannot create directory ‘{n}’: {e}\n"));
-            }
+            err.push_str(
+                &if x.state.profile.userland == crate::shell::Userland::Busybox {
+                    format!("mkdir: can't create directory '{n}': {e}\n")
+                } else {
+                    format!("mkdir: cannot create directory ‘{n}’: {e}\n")
+                },
+            );
         }
     }
     Out {
@@ -206,21 +106,26 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
     }
     let mut err = String::new();
     let mut out = String::new();
+    let cannot = if x.state.profile.userland == crate::shell::Userland::Busybox {
+        "can't"
+    } else {
+        "cannot"
+    };
     for n in &names {
         let p = x.state.resolve(n);
-        if n.is_empty() || !x.state.vfs.exists(&p) {
+        if n.is_empty() || !x.state.vfs.lexists(&p) {
             if !force {
                 err.push_str(&format!(
-                    "rm: {} '{n}': No such file or directory\n",
-                    cannot_remove(x)
+                    "rm: {cannot} remove '{n}': No such file or directory\n"
                 ));
             }
             continue;
         }
         let last = n.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        let non_empty_dir = x.state.vfs.read_dir(&p).is_ok_and(|e| !e.is_empty());
+        let non_empty_dir =
+            !x.state.vfs.is_symlink(&p) && x.state.vfs.read_dir(&p).is_ok_and(|e| !e.is_empty());
         if dirs && !recursive && non_empty_dir {
-            err.push_str(&format!("rm: cannot remove '{n}': Directory not empty\n"));
+            err.push_str(&format!("rm: {cannot} remove '{n}': Directory not empty\n"));
             continue;
         }
         if (recursive || dirs)
@@ -247,7 +152,8 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
             ));
             continue;
         }
-        let is_dir = x.state.vfs.is_dir(&p);
+        // A link is removed itself, whatever it points to.
+        let is_dir = x.state.vfs.lstat(&p).is_ok_and(|s| s.node.is_dir());
         let r = if is_dir {
             if recursive {
                 let removed = if verbose {
@@ -275,10 +181,10 @@ pub(super) fn rm(x: &mut Exec<'_>, args: &[String]) -> Out {
         match r {
             Err(VfsError::NotFound) if force => {}
             // busybox `remove_file`: "'%s' is a directory" without -r.
-            Err(VfsError::IsDir) if busybox(x) => {
+            Err(VfsError::IsDir) if x.state.profile.userland == crate::shell::Userland::Busybox => {
                 err.push_str(&format!("rm: '{n}' is a directory\n"))
             }
-            Err(e) => err.push_str(&format!("rm: {} '{n}': {e}\n", cannot_remove(x))),
+            Err(e) => err.push_str(&format!("rm: {cannot} remove '{n}': {e}\n")),
             Ok(()) if verbose => out.push_str(&format!(
                 "removed {}'{n}'\n",
                 if is_dir { "directory " } else { "" }
@@ -298,9 +204,11 @@ fn removal_order(x: &Exec<'_>, path: &str, shown: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     // (path, shown, children listed yet): a stack, so deep trees cost no recursion.
     let mut stack = vec![(path.to_string(), shown.to_string(), false)];
+    // Links are removed, not followed.
+    let is_dir = |p: &str| x.state.vfs.lstat(p).is_ok_and(|s| s.node.is_dir());
     while let Some((p, s, listed)) = stack.pop() {
-        if listed || !x.state.vfs.is_dir(&p) {
-            let dir = x.state.vfs.is_dir(&p);
+        if listed || !is_dir(&p) {
+            let dir = is_dir(&p);
             out.push((s, dir));
             continue;
         }
@@ -413,6 +321,13 @@ fn copy_tree(x: &mut Exec<'_>, from: &str, to: &str) -> Result<(), VfsError> {
     // A work list, so deep trees cost no recursion.
     let mut todo = vec![(from.to_string(), to.to_string())];
     while let Some((f, t)) = todo.pop() {
+        // Links inside the tree are copied as links, as `cp -r` does.
+        if f != from
+            && let Ok(target) = x.state.vfs.readlink(&f)
+        {
+            x.state.vfs.symlink(&target, &t)?;
+            continue;
+        }
         if x.state.vfs.is_dir(&f) {
             x.state.vfs.mkdir_all(&t)?;
             for e in x.state.vfs.read_dir(&f)? {
@@ -427,20 +342,114 @@ fn copy_tree(x: &mut Exec<'_>, from: &str, to: &str) -> Result<(), VfsError> {
 }
 
 pub(super) fn touch(x: &mut Exec<'_>, args: &[String]) -> Out {
-    let (_, names) = split_flags(args);
-    if names.is_empty() {
-        return Out::err(
-            "touch: missing file operand\nTry 'touch --help' for more information.\n",
-            1,
-        );
+    let gnu = x.state.profile.userland == crate::shell::Userland::Gnu;
+    let (mut no_create, mut only_a, mut only_m, mut nofollow) = (false, false, false, false);
+    let mut when: Option<i64> = None;
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    let mut done = false;
+    let bad_date = |d: &str| {
+        if gnu {
+            Out::err(format!("touch: invalid date format ‘{d}’\n"), 1)
+        } else {
+            Out::err(format!("touch: invalid date '{d}'\n"), 1)
+        }
+    };
+    while let Some(a) = it.next() {
+        if done || !a.starts_with('-') || a == "-" {
+            names.push(a.clone());
+            continue;
+        }
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if a.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        match flag {
+            "--" => done = true,
+            "-c" | "--no-create" => no_create = true,
+            "-a" => only_a = true,
+            "-m" => only_m = true,
+            "-h" | "--no-dereference" => nofollow = true,
+            "-d" | "--date" | "-t" => {
+                let Some(v) = inline.or_else(|| it.next().cloned()) else {
+                    return Out::err(format!("kubelab: touch: {flag} needs a value\n"), 1);
+                };
+                let t = if flag == "-t" {
+                    super::fsfmt::parse_stamp(&v, x.state.vfs.now())
+                } else {
+                    super::fsfmt::parse_date(&v)
+                };
+                match t {
+                    Some(t) => when = Some(t),
+                    None if flag == "-t" && gnu => {
+                        return Out::err(format!("touch: invalid date format ‘{v}’\n"), 1);
+                    }
+                    None => return bad_date(&v),
+                }
+            }
+            s => {
+                let mut ok = true;
+                for c in s[1..].chars() {
+                    match c {
+                        'c' => no_create = true,
+                        'a' => only_a = true,
+                        'm' => only_m = true,
+                        'h' => nofollow = true,
+                        _ => ok = false,
+                    }
+                }
+                if !ok || s.starts_with("--") {
+                    return Out::err(format!("kubelab: touch: {s} is not supported\n"), 1);
+                }
+            }
+        }
     }
+    if names.is_empty() {
+        return if gnu {
+            Out::err(
+                "touch: missing file operand\nTry 'touch --help' for more information.\n",
+                1,
+            )
+        } else {
+            super::fsfmt::busybox_usage("touch")
+        };
+    }
+    let now = x.state.vfs.now();
+    let t = when.unwrap_or(now);
     let mut err = String::new();
     for n in &names {
         let p = x.state.resolve(n);
-        if !x.state.vfs.exists(&p)
-            && let Err(e) = x.state.vfs.write(&p, b"", true)
-        {
-            err.push_str(&format!("touch: cannot touch '{n}': {e}\n"));
+        let st = if nofollow {
+            x.state.vfs.lstat(&p)
+        } else {
+            x.state.vfs.stat(&p)
+        };
+        let r = match st {
+            Ok(st) => {
+                let atime = if only_m && !only_a { st.node.atime } else { t };
+                let mtime = if only_a && !only_m { st.node.mtime } else { t };
+                if nofollow {
+                    x.state.vfs.lset_times(&p, atime, mtime)
+                } else {
+                    x.state.vfs.set_times(&p, atime, mtime)
+                }
+            }
+            Err(_) if nofollow => Err(VfsError::NotFound),
+            Err(_) if no_create => Ok(()),
+            Err(_) => x.state.vfs.write(&p, b"", true).and_then(|()| {
+                if when.is_some() {
+                    x.state.vfs.set_times(&p, t, t)
+                } else {
+                    Ok(())
+                }
+            }),
+        };
+        if let Err(e) = r {
+            err.push_str(&if gnu {
+                format!("touch: cannot touch '{n}': {e}\n")
+            } else {
+                format!("touch: {n}: {e}\n")
+            });
         }
     }
     Out {
@@ -490,19 +499,5 @@ pub(super) fn cd(x: &mut Exec<'_>, args: &[String]) -> Out {
                 _ => Out::err(format!("{prefix}cd: {target}: {e}\n"), 1),
             }
         }
-    }
-}
-
-/// Whether the shell's utilities are busybox's (their own error wording).
-fn busybox(x: &Exec<'_>) -> bool {
-    x.state.profile.userland == crate::shell::Userland::Busybox
-}
-
-/// How rm words a file it cannot remove: coreutils' `cannot remove`, busybox's `can't remove`.
-fn cannot_remove(x: &Exec<'_>) -> &'static str {
-    if busybox(x) {
-        "can't remove"
-    } else {
-        "cannot remove"
     }
 }

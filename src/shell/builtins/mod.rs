@@ -1,17 +1,23 @@
 //! The shell's own commands. Each family lives in its own file; `run` finds a builtin by name.
 
 mod base64;
+mod df;
 mod files;
+mod fsfmt;
 mod grep;
 mod head_tail;
 mod jq;
+mod links;
+mod ls;
 mod misc;
 mod pattern;
+mod perm;
 mod printf;
 mod sed;
 mod sed_options;
 mod sed_script;
 mod seq;
+mod stat;
 mod test;
 mod text;
 
@@ -67,10 +73,11 @@ impl Out {
 /// The names of every builtin (completion, `type`).
 pub fn names() -> &'static [&'static str] {
     &[
-        ":", "[", "base64", "basename", "break", "cat", "cd", "clear", "continue", "cp", "cut",
-        "date", "dirname", "echo", "env", "exit", "export", "false", "grep", "head", "jq", "ls",
-        "mkdir", "mv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sleep", "sort", "tail",
-        "tee", "test", "touch", "tr", "true", "type", "uniq", "unset", "wc", "which",
+        ":", "[", "base64", "basename", "break", "cat", "cd", "chmod", "chown", "clear",
+        "continue", "cp", "cut", "date", "df", "dirname", "echo", "env", "exit", "export", "false",
+        "grep", "head", "jq", "ln", "ls", "mkdir", "mount", "mv", "printf", "pwd", "readlink",
+        "rm", "rmdir", "sed", "seq", "sleep", "sort", "stat", "tail", "tee", "test", "touch", "tr",
+        "true", "type", "uniq", "unset", "wc", "which",
     ]
 }
 
@@ -115,7 +122,14 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
         "cut" => text::cut(x, args, stdin),
         "tr" => text::tr(x, args, stdin),
         "tee" => text::tee(x, args, stdin),
-        "ls" => files::ls(x, args, fds.err),
+        "ls" => ls::ls(x, args, fds.err),
+        "stat" => stat::stat(x, args),
+        "ln" => links::ln(x, args),
+        "readlink" => links::readlink(x, args),
+        "chmod" => perm::chmod(x, args),
+        "chown" => perm::chown(x, args),
+        "df" => df::df(x, args),
+        "mount" => df::mount(x, args),
         "mkdir" => files::mkdir(x, args),
         "rm" => files::rm(x, args),
         "rmdir" => files::rmdir(x, args),

@@ -5,8 +5,11 @@
 //! `fancy-regex`'s backtracking engine, with a step limit: a line that needs more steps than
 //! [`BACKTRACK_LIMIT`] stops the command with [`Exhausted`] instead of running for ever.
 //!
-//! Matching is leftmost-first (as in Perl), where POSIX asks for leftmost-longest: the two differ
-//! only when an alternation's earlier branch is a prefix of a later one (`ab|abcd`).
+//! Matches are POSIX's leftmost-longest, as GNU's matchers find them: the regex crate finds
+//! where the leftmost match starts (the same for every semantics), then a lazy DFA of the same
+//! pattern, anchored there and reporting every match state, finds where the longest match ends
+//! (`a|ab` on `ab` is `ab`, where Perl's leftmost-first gives `a`). Groups within that span are
+//! the leftmost-first engine's. Back-reference patterns stay leftmost-first.
 
 /// Backtracking steps one search may take before it gives up.
 pub(crate) const BACKTRACK_LIMIT: usize = 1_000_000;
@@ -52,8 +55,123 @@ impl Exhausted {
 /// A compiled pattern.
 #[derive(Debug, Clone)]
 pub(crate) enum Pattern {
-    Linear(regex::Regex),
+    Linear(Box<Linear>),
     Backtrack(fancy_regex::Regex),
+}
+
+/// A pattern without back-references: linear-time engines for each question.
+#[derive(Debug, Clone)]
+pub(crate) struct Linear {
+    /// Leftmost-first: whether and where a match starts, and groups.
+    first: regex::Regex,
+    /// The same pattern wrapped as `^(?:...)$`, for groups of a span the first engine ends
+    /// elsewhere.
+    whole: regex::Regex,
+    /// Every match state (`MatchKind::All`): an anchored search ends at the longest match.
+    longest: regex_automata::hybrid::dfa::DFA,
+    cache: std::cell::RefCell<regex_automata::hybrid::dfa::Cache>,
+}
+
+impl Linear {
+    fn build(rust: &str, icase: bool) -> Option<Linear> {
+        use regex_automata::hybrid::dfa::DFA;
+        use regex_automata::util::syntax;
+        let first = regex::RegexBuilder::new(rust)
+            .case_insensitive(icase)
+            .size_limit(1 << 20)
+            .build()
+            .ok()?;
+        let whole = regex::RegexBuilder::new(&format!("^(?:{rust})$"))
+            .case_insensitive(icase)
+            .size_limit(1 << 20)
+            .build()
+            .ok()?;
+        let longest = DFA::builder()
+            .syntax(syntax::Config::new().case_insensitive(icase))
+            .configure(
+                DFA::config()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .cache_capacity(2 << 20),
+            )
+            .thompson(regex_automata::nfa::thompson::Config::new().nfa_size_limit(Some(1 << 20)))
+            .build(rust)
+            .ok()?;
+        let cache = std::cell::RefCell::new(longest.create_cache());
+        Some(Linear {
+            first,
+            whole,
+            longest,
+            cache,
+        })
+    }
+
+    /// Capturing groups, the whole match not counted.
+    pub(crate) fn groups(&self) -> usize {
+        self.first.captures_len() - 1
+    }
+
+    /// Where the longest match starting at `start` ends.
+    fn longest_end(&self, text: &str, start: usize) -> Option<usize> {
+        let input = regex_automata::Input::new(text)
+            .range(start..)
+            .anchored(regex_automata::Anchored::Yes);
+        let mut cache = self.cache.borrow_mut();
+        self.longest
+            .try_search_fwd(&mut cache, &input)
+            .ok()
+            .flatten()
+            .map(|m| m.offset())
+    }
+
+    /// The leftmost-longest matches, without overlap, at most `limit`.
+    fn matches(&self, text: &str, limit: usize, out: &mut Vec<Groups>) {
+        let mut at = 0;
+        let mut last_end = None;
+        let mut locs = self.first.capture_locations();
+        while out.len() < limit && at <= text.len() {
+            let Some(m) = self.first.captures_read_at(&mut locs, text, at) else {
+                break;
+            };
+            let (s, e) = (m.start(), m.end());
+            if s == e && last_end == Some(s) {
+                // No empty match right where the previous match ended (GNU's rule too).
+                match text[s..].chars().next() {
+                    Some(c) => {
+                        at = s + c.len_utf8();
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let end = self.longest_end(text, s).filter(|l| *l > e).unwrap_or(e);
+            let mut groups: Groups = (0..locs.len()).map(|i| locs.get(i)).collect();
+            if end != e {
+                groups = match self.whole.captures(&text[s..end]) {
+                    Some(c) => c
+                        .iter()
+                        .map(|g| g.map(|g| (s + g.start(), s + g.end())))
+                        .collect(),
+                    None => {
+                        let mut g = vec![None; locs.len()];
+                        g[0] = Some((s, end));
+                        g
+                    }
+                };
+            }
+            out.push(groups);
+            last_end = Some(end);
+            // The next search starts after this match (after one character for an empty one,
+            // which the regex crate's iterator does too).
+            at = if end > s {
+                end
+            } else {
+                match text[end..].chars().next() {
+                    Some(c) => end + c.len_utf8(),
+                    None => break,
+                }
+            };
+        }
+    }
 }
 
 /// One match: the whole match and each group's span.
@@ -71,12 +189,9 @@ impl Pattern {
                 .map(Pattern::Backtrack)
                 .map_err(|_| "Regular expression too big".to_string())
         } else {
-            regex::RegexBuilder::new(&t.rust)
-                .case_insensitive(icase)
-                .size_limit(1 << 20)
-                .build()
-                .map(Pattern::Linear)
-                .map_err(|_| "Regular expression too big".to_string())
+            Linear::build(&t.rust, icase)
+                .map(|l| Pattern::Linear(Box::new(l)))
+                .ok_or_else(|| "Regular expression too big".to_string())
         }
     }
 
@@ -89,7 +204,7 @@ impl Pattern {
     /// Whether the pattern matches somewhere in `text`.
     pub(crate) fn is_match(&self, text: &str) -> Result<bool, Exhausted> {
         match self {
-            Pattern::Linear(r) => Ok(r.is_match(text)),
+            Pattern::Linear(r) => Ok(r.first.is_match(text)),
             Pattern::Backtrack(r) => r.is_match(text).map_err(|_| Exhausted),
         }
     }
@@ -98,11 +213,7 @@ impl Pattern {
     pub(crate) fn matches(&self, text: &str, limit: usize) -> Result<Vec<Groups>, Exhausted> {
         let mut out = Vec::new();
         match self {
-            Pattern::Linear(r) => {
-                for c in r.captures_iter(text).take(limit) {
-                    out.push(c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect());
-                }
-            }
+            Pattern::Linear(r) => r.matches(text, limit, &mut out),
             Pattern::Backtrack(r) => {
                 for c in r.captures_iter(text).take(limit) {
                     let c = c.map_err(|_| Exhausted)?;

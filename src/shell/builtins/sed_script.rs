@@ -476,7 +476,7 @@ impl Parser<'_> {
             .map_err(|_| self.err("unknown option to `s'"))?;
         let re = self.regex(&src, icase)?;
         let groups = match &self.script.regexes[re] {
-            Pattern::Linear(r) => r.captures_len() - 1,
+            Pattern::Linear(r) => r.groups(),
             Pattern::Backtrack(r) => r.captures_len() - 1,
         };
         if let Some(n) = rep.iter().find_map(|r| match r {

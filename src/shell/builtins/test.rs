@@ -198,6 +198,7 @@ impl<'a> Test<'a, '_> {
     fn unary(&self, op: &str, v: &str) -> Result<bool, String> {
         let vfs = &self.x.state.vfs;
         let p = self.x.state.resolve(v);
+        let st = vfs.stat(&p).ok();
         Ok(match op {
             "-z" => v.is_empty(),
             "-n" => !v.is_empty(),
@@ -205,14 +206,23 @@ impl<'a> Test<'a, '_> {
             "-f" => vfs.is_file(&p),
             "-d" => vfs.is_dir(&p),
             "-s" => vfs.read(&p).is_ok_and(|b| !b.is_empty()),
+            // Permission bits are not enforced: what exists may be read and written.
             "-r" | "-w" => vfs.exists(&p),
-            "-x" => vfs.is_dir(&p),
+            "-x" => st.as_ref().is_some_and(|s| s.node.perm & 0o111 != 0),
             "-v" => self.x.state.var(v).is_some(),
-            "-c" => p == "/dev/null",
-            // No links, pipes, sockets, set-id bits or terminals in the workstation's files.
-            "-b" | "-g" | "-h" | "-k" | "-p" | "-t" | "-u" | "-L" | "-S" => false,
+            "-c" => st
+                .as_ref()
+                .is_some_and(|s| matches!(s.node.kind, crate::shell::vfs::Kind::CharDev(..))),
+            "-h" | "-L" => vfs.is_symlink(&p),
+            "-u" => st.as_ref().is_some_and(|s| s.node.perm & 0o4000 != 0),
+            "-g" => st.as_ref().is_some_and(|s| s.node.perm & 0o2000 != 0),
+            "-k" => st.as_ref().is_some_and(|s| s.node.perm & 0o1000 != 0),
+            "-O" => st.as_ref().is_some_and(|s| s.node.uid == vfs.cred().uid),
+            "-G" => st.as_ref().is_some_and(|s| s.node.gid == vfs.cred().gid),
+            // No block devices, pipes, sockets or terminals in the shell's files.
+            "-b" | "-p" | "-t" | "-S" => false,
             "-o" => false,
-            "-G" | "-O" | "-N" => vfs.exists(&p),
+            "-N" => st.as_ref().is_some_and(|s| s.node.mtime > s.node.atime),
             _ => vfs.exists(&p),
         })
     }
@@ -238,12 +248,29 @@ impl<'a> Test<'a, '_> {
             "-le" => int(a)? <= int(b)?,
             "-gt" => int(a)? > int(b)?,
             "-ge" => int(a)? >= int(b)?,
-            // Every file has the same time in the workstation.
-            "-nt" | "-ot" => false,
+            "-nt" | "-ot" => {
+                let vfs = &self.x.state.vfs;
+                let t = |s: &str| {
+                    vfs.stat(&self.x.state.resolve(s))
+                        .ok()
+                        .map(|s| s.node.mtime)
+                };
+                match (t(a), t(b), op) {
+                    (Some(x), Some(y), "-nt") => x > y,
+                    (Some(_), None, "-nt") => true,
+                    (Some(x), Some(y), _) => x < y,
+                    (None, Some(_), _) => true,
+                    _ => false,
+                }
+            }
             _ => {
+                // `-ef`: the same entry, links followed.
                 let vfs = &self.x.state.vfs;
                 let (pa, pb) = (self.x.state.resolve(a), self.x.state.resolve(b));
-                vfs.exists(&pa) && pa == pb
+                match (vfs.resolve(&pa, true), vfs.resolve(&pb, true)) {
+                    (Ok(ra), Ok(rb)) => vfs.exists(&ra) && ra == rb,
+                    _ => false,
+                }
             }
         })
     }

@@ -42,15 +42,14 @@ pub(super) fn cat(x: &mut Exec<'_>, args: &[String], stdin: &[u8]) -> Out {
     let mut out = Vec::new();
     let room = room(x);
     let busybox = x.state.profile.userland == crate::shell::Userland::Busybox;
-    let read = super::inputs_with(x, "cat", &names, stdin, &mut err, |n, e| {
+    let ins = super::inputs_with(x, "cat", &names, stdin, &mut err, |n, e| {
         if busybox {
-            // busybox: `bb_simple_perror_msg` after "can't open '%s'".
             format!("cat: can't open '{n}': {e}\n")
         } else {
             format!("cat: {n}: {e}\n")
         }
     });
-    for (_, d) in read {
+    for (_, d) in ins {
         if out.len() > room {
             break;
         }

@@ -81,12 +81,21 @@ fn desired_subsets(world: &World, svc: &Value) -> Option<Value> {
         let Some(ip) = meta::str_at(pod, &["status", "podIP"]).filter(|s| !s.is_empty()) else {
             continue;
         };
-        let addr = json!({"ip": ip, "nodeName": meta::str_at(pod, &["spec", "nodeName"]).unwrap_or(""),
+        let mut addr = json!({"ip": ip, "nodeName": meta::str_at(pod, &["spec", "nodeName"]).unwrap_or(""),
             "targetRef": {"kind": "Pod", "name": meta::name(pod), "namespace": meta::namespace(pod), "uid": meta::uid(pod)}});
-        let is_ready = meta::condition(pod, "Ready")
-            .and_then(|c| c.get("status"))
-            .and_then(Value::as_str)
-            == Some("True");
+        // endpointsliceutil.ShouldSetHostname: the pod's hostname when its subdomain names
+        // this Service (what cluster DNS publishes as HOSTNAME.SERVICE.NS.svc).
+        if let Some(h) = meta::str_at(pod, &["spec", "hostname"]).filter(|h| !h.is_empty())
+            && meta::str_at(pod, &["spec", "subdomain"]) == Some(meta::name(svc))
+        {
+            addr["hostname"] = json!(h);
+        }
+        // publishNotReadyAddresses: every address counts as ready.
+        let is_ready = meta::bool_at(svc, &["spec", "publishNotReadyAddresses"]) == Some(true)
+            || meta::condition(pod, "Ready")
+                .and_then(|c| c.get("status"))
+                .and_then(Value::as_str)
+                == Some("True");
         if is_ready {
             ready.push(addr)
         } else {

@@ -15,8 +15,13 @@ use crate::world::controllers::namespace::ROOT_CA;
 /// Where a mount's content lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Backing {
-    /// Generated read-only files.
-    Fixed(BTreeMap<String, Vec<u8>>),
+    /// Files the kubelet writes with its atomic writer (ConfigMap, Secret, projected volumes):
+    /// read-only, on tmpfs for secrets, with the volume's `defaultMode`.
+    Fixed {
+        files: BTreeMap<String, Vec<u8>>,
+        tmpfs: bool,
+        mode: u32,
+    },
     /// A writable store in `world.volume_data` under this key.
     Store(String),
 }
@@ -29,6 +34,8 @@ pub(crate) struct Mount {
     pub read_only: bool,
     /// Its content.
     pub backing: Backing,
+    /// An emptyDir with `medium: Memory` (tmpfs).
+    pub tmpfs: bool,
 }
 
 /// A container (or init container) of a pod spec by name.
@@ -72,6 +79,13 @@ fn files_of(obj: &Value, items: Option<&Value>, decode: bool) -> BTreeMap<String
 }
 
 /// The container's volume mounts, longest path first.
+/// A ConfigMap, Secret or projected volume's `defaultMode` (0644 when unset).
+fn default_mode(src: &Value) -> u32 {
+    src.get("defaultMode")
+        .and_then(Value::as_u64)
+        .map_or(0o644, |m| (m & 0o7777) as u32)
+}
+
 pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
     let ns = meta::namespace(pod);
     let node = meta::str_at(pod, &["spec", "nodeName"]).unwrap_or("");
@@ -108,20 +122,26 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
                 ns,
                 src.get("name").and_then(Value::as_str).unwrap_or(""),
             );
-            Backing::Fixed(
-                obj.map(|o| files_of(o, src.get("items"), false))
+            Backing::Fixed {
+                files: obj
+                    .map(|o| files_of(o, src.get("items"), false))
                     .unwrap_or_default(),
-            )
+                tmpfs: false,
+                mode: default_mode(src),
+            }
         } else if let Some(src) = v.get("secret") {
             let obj = world.object(
                 "Secret",
                 ns,
                 src.get("secretName").and_then(Value::as_str).unwrap_or(""),
             );
-            Backing::Fixed(
-                obj.map(|o| files_of(o, src.get("items"), true))
+            Backing::Fixed {
+                files: obj
+                    .map(|o| files_of(o, src.get("items"), true))
                     .unwrap_or_default(),
-            )
+                tmpfs: true,
+                mode: default_mode(src),
+            }
         } else if v.get("projected").is_some() {
             let mut f = BTreeMap::new();
             f.insert("ca.crt".to_string(), ROOT_CA.as_bytes().to_vec());
@@ -134,7 +154,11 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
                 )
                 .into_bytes(),
             );
-            Backing::Fixed(f)
+            Backing::Fixed {
+                files: f,
+                tmpfs: true,
+                mode: v.get("projected").map_or(0o644, default_mode),
+            }
         } else if v.get("emptyDir").is_some() {
             Backing::Store(format!("emptydir/{}/{vname}", meta::uid(pod)))
         } else if let Some(hp) = v.get("hostPath") {
@@ -174,12 +198,18 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
                 _ => Backing::Store(format!("pv/{pv_name}")),
             }
         } else {
-            Backing::Fixed(BTreeMap::new())
+            Backing::Fixed {
+                files: BTreeMap::new(),
+                tmpfs: false,
+                mode: 0o644,
+            }
         };
+        let tmpfs = meta::str_at(v, &["emptyDir", "medium"]) == Some("Memory");
         out.push(Mount {
             path,
             read_only: ro,
             backing,
+            tmpfs,
         });
     }
     // Longest mount path first so nested mounts win.
@@ -204,19 +234,17 @@ pub fn normalize(path: &str) -> String {
 
 /// The files the kubelet and the runtime put into every container (`/etc/hostname`, `/etc/hosts`,
 /// `/etc/resolv.conf`).
-pub(crate) fn base_files(pod: &Value) -> BTreeMap<String, Vec<u8>> {
-    let name = meta::name(pod);
-    let ns = meta::namespace(pod);
-    let ip = meta::str_at(pod, &["status", "podIP"]).unwrap_or("");
+pub(crate) fn base_files(world: &World, pod: &Value) -> BTreeMap<String, Vec<u8>> {
+    use crate::world::dns;
     let mut f = BTreeMap::new();
-    f.insert("/etc/hostname".into(), format!("{name}\n").into_bytes());
+    f.insert("/etc/hostname".into(), dns::hostname_file(pod).into_bytes());
     f.insert(
         "/etc/hosts".into(),
-        format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{ip}\t{name}\n").into_bytes(),
+        dns::hosts_file(world, pod).into_bytes(),
     );
     f.insert(
         "/etc/resolv.conf".into(),
-        format!("search {ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n").into_bytes(),
+        dns::resolv_conf(world, pod).into_bytes(),
     );
     f
 }

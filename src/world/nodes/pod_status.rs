@@ -81,7 +81,12 @@ fn update_container_status(
     changed |= set_str(m, "imageID", if ever_ran { &c.image_id } else { "" });
     changed |= set(m, "lastState", last);
     changed |= set_str(m, "name", &c.name);
-    changed |= set(m, "ready", Value::Bool(c.ready));
+    // The prober manager's UpdatePodStatus: an init container is ready once it exited 0.
+    let ready = match (&c.state, c.init) {
+        (ContainerState::Terminated { exit_code, .. }, true) => *exit_code == 0,
+        _ => c.ready,
+    };
+    changed |= set(m, "ready", Value::Bool(ready));
     changed |= set(m, "restartCount", Value::from(c.restart_count));
     changed |= set(m, "started", Value::Bool(c.is_running()));
     changed |= set(m, "state", st);

@@ -1,6 +1,7 @@
 //! The images of the default world: what the course uses, with fixed content (hence fixed digests),
 //! realistic sizes, configs and behaviours.
 
+use super::rootfs::{Family, RootFsSource};
 use super::{ImageSpec, Registry};
 use crate::world::clock::Millis;
 
@@ -33,6 +34,8 @@ struct Def {
     http: &'static [(u16, &'static str)],
     exits: Option<i32>,
     multi_arch: bool,
+    /// The root file system (`rootfs/`); not part of the digest.
+    rootfs: Family,
 }
 
 const NGINX_PAGE: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n";
@@ -51,6 +54,7 @@ const fn d(refs: &'static [&'static str], size_mb: u64, age_days: i64) -> Def {
         http: &[],
         exits: None,
         multi_arch: false,
+        rootfs: Family::DEFAULT,
     }
 }
 
@@ -60,18 +64,21 @@ fn defs() -> Vec<Def> {
             entrypoint: &["docker-entrypoint.sh"],
             cmd: &["mongod"],
             ports: &["27017/tcp"],
+            rootfs: Family::Mongo42,
             ..d(&["mongo:4.2", "mongo:4.2.24"], 146, 500)
         },
         Def {
             entrypoint: &["docker-entrypoint.sh"],
             cmd: &["mongod"],
             ports: &["27017/tcp"],
+            rootfs: Family::Mongo44,
             ..d(&["mongo:4.4", "mongo:4.4.29"], 162, 300)
         },
         Def {
             entrypoint: &["docker-entrypoint.sh"],
             cmd: &["mongod"],
             ports: &["27017/tcp"],
+            rootfs: Family::Mongo70,
             ..d(&["mongo:7.0", "mongo:latest"], 250, 40)
         },
         Def {
@@ -79,6 +86,7 @@ fn defs() -> Vec<Def> {
             cmd: NGINX_CMD,
             ports: &["80/tcp"],
             http: &[(80, NGINX_PAGE)],
+            rootfs: Family::Nginx179,
             ..d(&["nginx:1.7.9"], 37, 3000)
         },
         Def {
@@ -86,6 +94,7 @@ fn defs() -> Vec<Def> {
             cmd: NGINX_CMD,
             ports: &["80/tcp"],
             http: &[(80, NGINX_PAGE)],
+            rootfs: Family::Nginx125,
             ..d(&["nginx:1.25", "nginx:1.25.5"], 71, 200)
         },
         Def {
@@ -94,12 +103,14 @@ fn defs() -> Vec<Def> {
             ports: &["80/tcp"],
             http: &[(80, NGINX_PAGE)],
             multi_arch: true,
+            rootfs: Family::Nginx127,
             ..d(&["nginx:1.27", "nginx:latest"], 73, 30)
         },
         Def {
             cmd: NGINX_CMD,
             ports: &["80/tcp"],
             http: &[(80, NGINX_PAGE)],
+            rootfs: Family::NginxSlim08,
             ..d(
                 &[
                     "k8s.gcr.io/nginx-slim:0.8",
@@ -113,77 +124,105 @@ fn defs() -> Vec<Def> {
             cmd: &["httpd-foreground"],
             ports: &["80/tcp"],
             http: &[(80, HTTPD_PAGE)],
+            rootfs: Family::Httpd24,
             ..d(&["httpd:2.4", "httpd:latest"], 58, 60)
         },
         Def {
             entrypoint: &["docker-entrypoint.sh"],
             cmd: &["redis-server"],
             ports: &["6379/tcp"],
+            rootfs: Family::Redis72,
             ..d(&["redis:7.2", "redis:latest"], 45, 50)
         },
         Def {
             entrypoint: &["docker-entrypoint.sh"],
             cmd: &["redis-server"],
             ports: &["6379/tcp"],
+            rootfs: Family::Redis504,
             ..d(&["redis:5.0.4"], 36, 2100)
         },
         Def {
             cmd: &["sh"],
             exits: Some(0),
+            rootfs: Family::Busybox128,
             ..d(&["busybox:1.28"], 1, 2600)
         },
         Def {
             cmd: &["sh"],
             exits: Some(0),
             multi_arch: true,
+            rootfs: Family::Busybox136,
             ..d(&["busybox:1.36", "busybox:latest"], 2, 100)
+        },
+        Def {
+            cmd: &["/bin/sh"],
+            exits: Some(0),
+            multi_arch: true,
+            rootfs: Family::Alpine319,
+            ..d(&["alpine:3.19", "alpine:latest"], 3, 80)
+        },
+        Def {
+            entrypoint: &["docker-entrypoint.sh"],
+            cmd: &["mysqld"],
+            ports: &["3306/tcp", "33060/tcp"],
+            rootfs: Family::Mysql80,
+            ..d(&["mysql:8.0", "mysql:latest"], 170, 60)
         },
         Def {
             cmd: &["sh"],
             exits: Some(0),
+            rootfs: Family::Busybox128,
             ..d(&["busybox:1.28"], 1, 2400)
         },
         Def {
             cmd: &["/bin/bash"],
             exits: Some(0),
             multi_arch: true,
+            rootfs: Family::Ubuntu2204,
             ..d(&["ubuntu:22.04", "ubuntu:latest"], 30, 90)
         },
         Def {
             entrypoint: &["/usr/bin/tini", "--", "/usr/local/bin/jenkins.sh"],
             ports: &["8080/tcp", "50000/tcp"],
+            rootfs: Family::JenkinsLts,
             ..d(&["jenkins/jenkins:lts", "jenkins/jenkins:latest"], 280, 20)
         },
         Def {
             entrypoint: &["/bin/tini", "--", "/usr/local/bin/jenkins.sh"],
             ports: &["8080/tcp", "50000/tcp"],
+            rootfs: Family::Jenkins2603,
             ..d(&["jenkins:2.60.3", "jenkins:latest"], 310, 2600)
         },
         Def {
             cmd: &["/usr/src/app/main"],
             http: &[(8080, "Welcome! http-go:v1\n")],
+            rootfs: Family::HttpGo,
             ..d(&["gasbugs/http-go:v1"], 272, 2000)
         },
         Def {
             cmd: &["/usr/src/app/main"],
             http: &[(8080, "Welcome! http-go:v2\n")],
+            rootfs: Family::HttpGo,
             ..d(&["gasbugs/http-go:v2"], 272, 1999)
         },
         Def {
             cmd: &["/usr/src/app/main"],
             http: &[(8080, "Welcome! http-go:v3\n")],
+            rootfs: Family::HttpGo,
             ..d(&["gasbugs/http-go:v3", "gasbugs/http-go:latest"], 272, 1998)
         },
         Def {
             entrypoint: &["python", "app.py"],
             ports: &["8080/tcp"],
             http: &[(8080, "Hello from webapp-color v1 (blue)\n")],
+            rootfs: Family::WebappColor,
             ..d(&["kodekloud/webapp-color:v1"], 33, 1500)
         },
         Def {
             entrypoint: &["python", "app.py"],
             ports: &["8080/tcp"],
             http: &[(8080, "Hello from webapp-color v2 (green)\n")],
+            rootfs: Family::WebappColor,
             ..d(
                 &["kodekloud/webapp-color:v2", "kodekloud/webapp-color:latest"],
                 33,
@@ -194,12 +233,14 @@ fn defs() -> Vec<Def> {
             entrypoint: &["/opt/keycloak/bin/kc.sh"],
             ports: &["8080/tcp", "8443/tcp"],
             multi_arch: true,
+            rootfs: Family::Keycloak20,
             ..d(&["quay.io/keycloak/keycloak:20.0.2"], 210, 700)
         },
         Def {
             entrypoint: &["/opt/keycloak/bin/kc.sh"],
             ports: &["8080/tcp", "8443/tcp"],
             multi_arch: true,
+            rootfs: Family::Keycloak20,
             ..d(
                 &[
                     "quay.io/keycloak/keycloak:20.0.3",
@@ -214,6 +255,7 @@ fn defs() -> Vec<Def> {
             ports: &["8080/tcp", "8443/tcp"],
             http: &[(8080, NGINX_PAGE)],
             multi_arch: true,
+            rootfs: Family::Ubi9Nginx120,
             ..d(
                 &["registry.access.redhat.com/ubi9/nginx-120:1-86"],
                 118,
@@ -225,6 +267,7 @@ fn defs() -> Vec<Def> {
             ports: &["8080/tcp", "8443/tcp"],
             http: &[(8080, NGINX_PAGE)],
             multi_arch: true,
+            rootfs: Family::Ubi9Nginx120,
             ..d(
                 &[
                     "registry.access.redhat.com/ubi9/nginx-120:1-112",
@@ -238,6 +281,7 @@ fn defs() -> Vec<Def> {
             cmd: &["/usr/libexec/s2i/usage"],
             ports: &["8080/tcp"],
             multi_arch: true,
+            rootfs: Family::Ubi9Php81,
             ..d(
                 &[
                     "registry.access.redhat.com/ubi9/php-81:1-50",
@@ -251,6 +295,7 @@ fn defs() -> Vec<Def> {
             cmd: &["/bin/bash"],
             exits: Some(0),
             multi_arch: true,
+            rootfs: Family::Ubi9,
             ..d(
                 &[
                     "registry.access.redhat.com/ubi9/ubi:9.4",
@@ -274,6 +319,7 @@ fn spec_for(def: &Def, arch: &str) -> ImageSpec {
         Y2024 - def.age_days * DAY,
     );
     spec.architecture = arch.to_string();
+    spec.rootfs = RootFsSource::Shipped(def.rootfs);
     spec.config.entrypoint = strings(def.entrypoint);
     spec.config.cmd = strings(def.cmd);
     spec.config.exposed_ports = strings(def.ports);
@@ -336,6 +382,8 @@ mod tests {
             "quay.io/keycloak/keycloak:20.0.3",
             "registry.access.redhat.com/ubi9/nginx-120:1-86",
             "k8s.gcr.io/nginx-slim:0.8",
+            "alpine",
+            "mysql:8.0",
         ] {
             assert!(r.resolve(i).is_ok(), "{i}");
         }

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
+use super::rootfs::RootFsSource;
 use crate::world::clock::{Millis, rfc3339};
 
 /// The OCI image config subset kubelab uses (`docker inspect` `.Config`).
@@ -73,6 +74,9 @@ pub struct ImageSpec {
     pub behavior: Behavior,
     /// Distinguishes the content of otherwise equal images (a build id); part of the digest.
     pub content: String,
+    /// The root file system: a shipped family (not part of the digest: `content` names the
+    /// build) or a lab author's own (its fingerprint is part of the digest).
+    pub rootfs: RootFsSource,
 }
 
 impl ImageSpec {
@@ -86,6 +90,7 @@ impl ImageSpec {
             config: ImageConfig::default(),
             behavior: Behavior::default(),
             content: content.into(),
+            rootfs: RootFsSource::default(),
         }
     }
 }
@@ -111,7 +116,7 @@ impl Image {
     /// The image config document (what `oc image info` / `docker inspect` show).
     pub fn config_json(&self) -> Value {
         let c = &self.spec.config;
-        json!({
+        let mut doc = json!({
             "architecture": self.spec.architecture,
             "os": self.spec.os,
             "created": rfc3339(self.spec.created),
@@ -126,7 +131,13 @@ impl Image {
                 "runMs": self.spec.behavior.run_ms, "readyMs": self.spec.behavior.ready_ms,
             },
             "content": self.spec.content,
-        })
+        });
+        // Only a lab author's file system enters the document: shipped images' digests predate
+        // root file systems and must not move.
+        if let (Some(fp), Some(m)) = (self.spec.rootfs.digest_part(), doc.as_object_mut()) {
+            m.insert("kubelab.rootfs".into(), Value::String(fp));
+        }
+        doc
     }
 
     /// Builds the manifest and computes its digest with sha256 over a canonical JSON encoding.

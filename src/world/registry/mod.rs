@@ -272,11 +272,12 @@ impl Registries {
         let full = r.full();
         if !self.hosts.contains(&r.domain) {
             return Err(PullError::UnknownHost(format!(
-                "rpc error: code = Unknown desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": failed to do request: Head \"https://{}/v2/{}/manifests/{}\": dial tcp: lookup {} on 10.96.0.10:53: no such host",
+                "rpc error: code = Unknown desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": failed to do request: Head \"https://{}/v2/{}/manifests/{}\": dial tcp: lookup {} on {}:53: no such host",
                 r.domain,
                 r.path,
                 r.digest.as_deref().or(r.tag.as_deref()).unwrap_or("latest"),
-                r.domain.split(':').next().unwrap_or(&r.domain)
+                r.domain.split(':').next().unwrap_or(&r.domain),
+                crate::world::dns::CLUSTER_DNS_IP
             )));
         }
         let not_found = || {
@@ -304,6 +305,41 @@ impl Registries {
             repo_digest: digest,
             image,
         })
+    }
+
+    /// The root file system a new push to `reference`'s repository starts from when the push
+    /// names none: that of the repository's newest image (a new build of the same software;
+    /// ties go to the later tag), else the default family (busybox).
+    pub fn rootfs_for_push(&self, reference: &str) -> rootfs::RootFsSource {
+        let Ok(r) = ImageRef::parse(reference) else {
+            return rootfs::RootFsSource::default();
+        };
+        let mut best: Option<(i64, &Image)> = None;
+        for digest in self
+            .tags
+            .get(&r.repository())
+            .into_iter()
+            .flat_map(|t| t.values())
+        {
+            let image = match self.manifests.get(digest) {
+                Some(Manifest::Image(i)) => Some(&**i),
+                Some(Manifest::List(l)) => l
+                    .entries
+                    .iter()
+                    .find(|(os, arch, _)| os == "linux" && arch == "amd64")
+                    .and_then(|(_, _, d)| match self.manifests.get(d) {
+                        Some(Manifest::Image(i)) => Some(&**i),
+                        _ => None,
+                    }),
+                None => None,
+            };
+            if let Some(i) = image
+                && best.is_none_or(|(t, _)| i.spec.created >= t)
+            {
+                best = Some((i.spec.created, i));
+            }
+        }
+        best.map(|(_, i)| i.spec.rootfs.clone()).unwrap_or_default()
     }
 
     /// Every (repository:tag, digest) pair, sorted.

@@ -1,10 +1,13 @@
 //! `curl` (the workstation runs it, and the containers whose images have it): HTTP GET to
-//! Services (by name, `name.namespace`, `name.namespace.svc.cluster.local` or ClusterIP) and pod
-//! IPs of the simulated cluster, answered by the images' declared HTTP bodies. Exit codes and
-//! messages are curl's (6: unknown host, 7: connection refused).
+//! the names cluster DNS answers (Services as `name`, `name.namespace`,
+//! `name.namespace.svc.cluster.local`; headless Services; `HOSTNAME.SUBDOMAIN` pods; dashed pod
+//! IPs under `NS.pod.cluster.local`), cluster IPs and pod IPs, answered by the images' declared
+//! HTTP bodies. Exit codes and messages are curl's (6: unknown host, 7: connection refused).
+
+use serde_json::Value;
 
 use crate::world::World;
-use crate::world::network::NetError;
+use crate::world::network::{NetError, Origin};
 
 /// curl's options that kubelab reads.
 struct Opts {
@@ -66,10 +69,37 @@ pub fn write_failed(args: &[String]) -> (Vec<u8>, i32) {
     (msg.to_vec(), 23)
 }
 
-/// What curl printed: (stdout, stderr, exit status).
+/// What curl printed: (stdout, stderr, exit status). From the workstation (`localhost` None),
+/// names resolve through cluster DNS with the search list of `namespace`; in a pod (`localhost`
+/// is its IP), through the pod's own resolv.conf and hosts file.
 pub fn curl(
     world: &mut World,
     namespace: &str,
+    args: &[String],
+    localhost: Option<&str>,
+) -> (Vec<u8>, Vec<u8>, i32) {
+    match localhost
+        .filter(|ip| !ip.is_empty())
+        .and_then(|ip| world.pod_by_ip(ip))
+    {
+        Some(pod) => curl_from_pod(world, &pod, args),
+        None => run(world, Origin::Workstation(namespace), args, localhost),
+    }
+}
+
+/// curl run in `pod` (args without the program's name): (stdout, stderr, exit status).
+pub fn curl_from_pod(world: &mut World, pod: &Value, args: &[String]) -> (Vec<u8>, Vec<u8>, i32) {
+    let ip = pod
+        .pointer("/status/podIP")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    run(world, Origin::Pod(pod), args, Some(&ip))
+}
+
+fn run(
+    world: &mut World,
+    origin: Origin<'_>,
     args: &[String],
     localhost: Option<&str>,
 ) -> (Vec<u8>, Vec<u8>, i32) {
@@ -114,7 +144,7 @@ pub fn curl(
         _ => host,
     };
     let quiet = silent && !show_error;
-    match world.http_get(namespace, &host, port, path) {
+    match world.http_get(origin, &host, port, path) {
         Ok(r) => {
             if fail && r.status >= 400 {
                 return (

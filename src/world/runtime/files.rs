@@ -1,70 +1,158 @@
-//! A container's file system for one command: the image's files, the kubelet's files
-//! (`/etc/hostname`, ...), the container instance's writable layer, then its volumes mounted on
-//! top, laid out as one [`Vfs`]; and, when the command returns, what changed put back where it
-//! belongs (the writable layer, the volumes' stores). The world is single-threaded and nothing
-//! else runs while a command runs, so this is exact.
+//! A container's file system for one command, laid out as the runtime and the kubelet lay it
+//! out: the image's files (shared, never written) under the container instance's writable
+//! layer (overlayfs), the kubelet's files bind-mounted (`/etc/hostname`, `/etc/hosts`,
+//! `/etc/resolv.conf`), then the volumes mounted on top, each a mount of its own (`mount`, `df`
+//! and `/proc/mounts` list them). When the command returns, what it wrote is put back where it
+//! belongs: the writable layer, and each writable volume's store. The world is single-threaded
+//! and nothing else runs while a command runs, so this is exact.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use serde_json::Value;
 
 use crate::shell::Vfs;
-use crate::shell::vfs::parent;
+use crate::shell::vfs::{Cred, Layer as Overlay, MountInfo, Node, Tree};
 use crate::world::World;
+use crate::world::api::meta;
+use crate::world::clock::{civil, parse_rfc3339};
 use crate::world::nodes::container_fs::{self, Backing};
 use crate::world::registry::rootfs::{FileKind, RootFs};
 
-/// One entry of a writable layer (overlayfs's upper directory).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LayerEntry {
-    /// A file written or changed.
-    File(Vec<u8>),
-    /// A directory made.
-    Dir,
-    /// Something of the image removed (a whiteout).
-    Whiteout,
+/// A container instance's writable layer (overlayfs's upper directory): what it wrote over the
+/// image's files, and the image's paths it removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layer {
+    /// What was written.
+    pub upper: Tree,
+    /// The image's paths removed (with everything below them).
+    pub whiteouts: BTreeSet<String>,
 }
 
-/// A container instance's writable layer, by path.
-pub type Layer = BTreeMap<String, LayerEntry>;
+impl Layer {
+    /// Whether the container changed nothing.
+    pub fn is_empty(&self) -> bool {
+        self.upper.is_empty() && self.whiteouts.is_empty()
+    }
+}
+
+/// The size `df` shows for the node's disk (the overlay root, hostPath, disk-backed volumes).
+const NODE_DISK: u64 = 60 << 30;
+/// The size of a pod's tmpfs volumes (the kubelet sizes them by the node's memory).
+const TMPFS: u64 = 7_853_936 << 10;
 
 /// A volume as mounted for one command.
 pub(super) struct Mounted {
     path: String,
-    read_only: bool,
     /// The key of its files in `World::volume_data`, for volumes that keep what is written.
     store: Option<String>,
 }
 
-/// Whether `path` is `dir` or under it.
-fn under(path: &str, dir: &str) -> bool {
-    path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
-}
-
-/// Writes a file, making its parent directories (errors are the Vfs's caps: the file is left
-/// out, as a full disk would).
-fn put(vfs: &mut Vfs, path: &str, data: &[u8]) {
-    let _ = vfs.mkdir_all(&parent(path));
-    let _ = vfs.write(path, data, false);
-}
-
-/// The image's files and the kubelet's: what the writable layer lies on.
-fn lower(pod: &Value, rootfs: &RootFs) -> Vfs {
-    let mut vfs = Vfs::bare();
+/// The image's files as one tree (its programs as executable files, where the image has no
+/// file of its own there), stamped with the image's build time.
+fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
+    let mut t = Tree::new(Node::dir(0o755, 0, 0, built));
     for f in &rootfs.files {
-        match &f.kind {
-            FileKind::Dir => {
-                let _ = vfs.mkdir_all(&f.path);
-            }
-            FileKind::File(b) => put(&mut vfs, &f.path, b),
-            // The Vfs has no links yet: the image's links are left out.
-            FileKind::Symlink(_) => {}
+        let node = match &f.kind {
+            FileKind::Dir => Node::dir(f.mode, f.uid, f.gid, built),
+            FileKind::File(b) => Node::file(b, f.mode, f.uid, f.gid, built),
+            FileKind::Symlink(target) => Node::symlink(target, f.uid, f.gid, built),
+        };
+        t.put(&f.path, node);
+    }
+    for path in rootfs.programs.keys() {
+        let Some(real) = rootfs.resolve(path) else {
+            continue;
+        };
+        if t.get(&real).is_none() {
+            t.put(
+                &real,
+                Node::file(b"\x7fELF\x02\x01\x01", 0o755, 0, 0, built),
+            );
         }
     }
-    for (path, data) in container_fs::base_files(pod) {
-        put(&mut vfs, &path, &data);
+    Rc::new(t)
+}
+
+/// The atomic writer's timestamped directory name for files written at `secs`, with a suffix
+/// drawn from `seed` (os.MkdirTemp's random number, here fixed by the pod).
+fn atomic_dir(secs: i64, seed: &str) -> String {
+    let (y, mo, d, h, mi, s, _) = civil(secs * 1000);
+    let suffix = seed.bytes().fold(2_166_136_261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16_777_619)
+    });
+    format!("..{y:04}_{mo:02}_{d:02}_{h:02}_{mi:02}_{s:02}.{suffix}")
+}
+
+/// A ConfigMap, Secret or projected volume as the kubelet's atomic writer lays it out: the
+/// files in a timestamped directory, `..data` pointing at it, and a link per key.
+fn atomic_tree(
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+    tmpfs: bool,
+    mode: u32,
+    at: i64,
+    seed: &str,
+) -> Tree {
+    let root_mode = if tmpfs { 0o1777 } else { 0o777 };
+    let mut t = Tree::new(Node::dir(root_mode, 0, 0, at));
+    let ts = atomic_dir(at, seed);
+    t.put(&format!("/{ts}"), Node::dir(0o755, 0, 0, at));
+    for (key, data) in files {
+        t.put(&format!("/{ts}/{key}"), Node::file(data, mode, 0, 0, at));
     }
-    vfs
+    t.put("/..data", Node::symlink(&ts, 0, 0, at));
+    for key in files.keys() {
+        // `a/b/c` gets real directories `a/b` and the link `a/b/c -> ../../..data/a/b/c`.
+        let depth = key.matches('/').count();
+        let target = format!("{}..data/{key}", "../".repeat(depth));
+        t.put(&format!("/{key}"), Node::symlink(&target, 0, 0, at));
+    }
+    t
+}
+
+/// What a store holds, or an empty directory for a volume not written yet.
+fn store_tree(world: &World, key: &str, at: i64, tmpfs: bool) -> Tree {
+    match world.volume_data.get(key) {
+        Some(t) => (**t).clone(),
+        None => Tree::new(Node::dir(if tmpfs { 0o1777 } else { 0o777 }, 0, 0, at)),
+    }
+}
+
+/// How a store's mount looks in the mount table.
+fn store_info(key: &str, read_only: bool, tmpfs: bool) -> MountInfo {
+    let rw = if read_only { "ro" } else { "rw" };
+    if tmpfs {
+        return MountInfo::new(
+            "tmpfs",
+            "tmpfs",
+            &format!("{rw},relatime,size={}k", TMPFS >> 10),
+        )
+        .with_size(TMPFS);
+    }
+    if let Some(rest) = key.strip_prefix("nfs/") {
+        // `nfs/<server>/<path>`: the export as `mount` names it.
+        let (server, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        return MountInfo::new(
+            &format!("{server}:{path}"),
+            "nfs4",
+            &format!("{rw},relatime,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=sys"),
+        )
+        .with_size(NODE_DISK);
+    }
+    MountInfo::new("/dev/vda1", "ext4", &format!("{rw},relatime"))
+        .with_size(NODE_DISK)
+        .with_dev(252, 1)
+}
+
+/// When the pod's volumes were set up (its start), in Unix seconds.
+fn pod_started(world: &World, pod: &Value) -> i64 {
+    meta::str_at(pod, &["status", "startTime"])
+        .and_then(parse_rfc3339)
+        .unwrap_or_else(|| world.clock.now())
+        .div_euclid(1000)
 }
 
 /// Lays out the container's files. Returns the files and the mounts, to put back afterwards.
@@ -73,21 +161,35 @@ pub(super) fn assemble(
     pod: &Value,
     container: &str,
     rootfs: &RootFs,
+    built: i64,
     layer: Option<&Layer>,
 ) -> (Vfs, Vec<Mounted>) {
-    let mut vfs = lower(pod, rootfs);
-    for (path, e) in layer.into_iter().flatten() {
-        match e {
-            LayerEntry::Dir => {
-                let _ = vfs.mkdir_all(path);
-            }
-            LayerEntry::File(b) => put(&mut vfs, path, b),
-            LayerEntry::Whiteout => {
-                let _ = vfs.remove_all(path);
-            }
+    let lower = image_tree(rootfs, built);
+    let mut root = Overlay::overlay(lower);
+    if let Some(l) = layer {
+        root.upper = l.upper.clone();
+        root.whiteouts = l.whiteouts.clone();
+    }
+    let mut vfs = Vfs::from_root(
+        root,
+        MountInfo::new("overlay", "overlay", "rw,relatime")
+            .with_size(NODE_DISK)
+            .with_dev(0, 60),
+        Cred::ROOT,
+    );
+    let started = pod_started(world, pod);
+    vfs.set_now(world.clock.now().div_euclid(1000));
+    let mut mounted = Vec::new();
+    // The kubelet's files, each bind-mounted from the pod's directory on the node's disk.
+    for (path, data) in container_fs::base_files(world, pod) {
+        let file = Tree::new(Node::file(&data, 0o644, 0, 0, started));
+        let info = MountInfo::new("/dev/vda1", "ext4", "rw,relatime")
+            .with_size(NODE_DISK)
+            .with_dev(252, 1);
+        if vfs.mount(&path, file, info).is_ok() {
+            mounted.push(Mounted { path, store: None });
         }
     }
-    let mut mounted = Vec::new();
     let Some(spec) = container_fs::container(pod, container) else {
         return (vfs, mounted);
     };
@@ -98,105 +200,56 @@ pub(super) fn assemble(
         if m.path.is_empty() {
             continue;
         }
-        // A mount hides what the image (or the layer) had at its path.
-        if vfs.exists(&m.path) {
-            let _ = vfs.remove_all(&m.path);
-        }
-        let _ = vfs.mkdir_all(&m.path);
-        let (fixed, store) = match &m.backing {
-            Backing::Fixed(files) => (true, {
-                for (rel, data) in files {
-                    put(&mut vfs, &format!("{}/{rel}", m.path), data);
-                }
-                None
-            }),
+        let (tree, info, store) = match &m.backing {
+            Backing::Fixed { files, tmpfs, mode } => {
+                let tree = atomic_tree(files, *tmpfs, *mode, started, meta::uid(pod));
+                // ConfigMap, Secret and projected volumes are always mounted read-only.
+                let info = if *tmpfs {
+                    store_info("", true, true)
+                } else {
+                    store_info("", true, false)
+                };
+                (tree, info, None)
+            }
             Backing::Store(key) => {
-                for (rel, data) in world.volume_data.get(key).into_iter().flatten() {
-                    let path = format!("{}/{}", m.path, rel.trim_end_matches('/'));
-                    if rel.ends_with('/') {
-                        let _ = vfs.mkdir_all(&path);
-                    } else {
-                        put(&mut vfs, &path, data);
-                    }
-                }
-                (false, Some(key.clone()))
+                let memory = key.starts_with("emptydir/") && m.tmpfs;
+                (
+                    store_tree(world, key, started, memory),
+                    store_info(key, m.read_only, memory),
+                    Some(key.clone()),
+                )
             }
         };
-        // ConfigMap, Secret and projected volumes are always mounted read-only.
-        let read_only = m.read_only || fixed;
-        if read_only {
-            vfs.add_read_only(&m.path);
+        if vfs.mount(&m.path, tree, info).is_ok() {
+            mounted.push(Mounted {
+                path: m.path,
+                store,
+            });
         }
-        mounted.push(Mounted {
-            path: m.path,
-            read_only,
-            store,
-        });
     }
     (vfs, mounted)
 }
 
-/// Puts back what a command changed: into each writable volume's store, and into the
-/// container instance's writable layer (returned: what differs from the image's files).
-pub(super) fn write_back(
-    world: &mut World,
-    pod: &Value,
-    rootfs: &RootFs,
-    vfs: &Vfs,
-    mounted: &[Mounted],
-) -> Layer {
-    for m in mounted.iter().filter(|m| !m.read_only) {
+/// Puts back what a command changed: each writable volume's files into its store, and returns
+/// the container instance's writable layer.
+pub(super) fn write_back(world: &mut World, mut vfs: Vfs, mounted: &[Mounted]) -> Layer {
+    // The last mount first: a nested mount is taken away before the one it lies on.
+    for m in mounted.iter().rev() {
+        let Some((tree, info)) = vfs.unmount(&m.path) else {
+            continue;
+        };
         let Some(key) = &m.store else { continue };
-        let prefix = format!("{}/", m.path);
-        let mut files = BTreeMap::new();
-        for (path, data) in vfs.entries() {
-            let Some(rel) = path.strip_prefix(&prefix) else {
-                continue;
-            };
-            // A nested mount's files are its own volume's.
-            if mounted
-                .iter()
-                .any(|o| o.path.len() > m.path.len() && under(path, &o.path))
-            {
-                continue;
-            }
-            match data {
-                Some(b) => files.insert(rel.to_string(), b.to_vec()),
-                None => files.insert(format!("{rel}/"), Vec::new()),
-            };
-        }
-        if world.volume_data.get(key) != Some(&files) {
-            world.volume_data.insert(key.clone(), files);
-        }
-    }
-    let base = lower(pod, rootfs);
-    let mounted_at = |p: &str| mounted.iter().any(|m| under(p, &m.path));
-    let mut layer = Layer::new();
-    for (path, data) in vfs.entries() {
-        if mounted_at(path) {
+        if info.read_only {
             continue;
         }
-        match data {
-            Some(b) if base.read(path).ok() != Some(b) || !base.is_file(path) => {
-                layer.insert(path.to_string(), LayerEntry::File(b.to_vec()));
-            }
-            None if !base.exists(path) && vfs.is_dir(path) => {
-                layer.insert(path.to_string(), LayerEntry::Dir);
-            }
-            _ => {}
+        // A store that did not change stays shared with the world's snapshots.
+        if world.volume_data.get(key).map(|t| &**t) != Some(&tree) {
+            world.volume_data.insert(key.clone(), Rc::new(tree));
         }
     }
-    for (path, _) in base.entries() {
-        if !vfs.exists(path) && !mounted_at(path) {
-            // Only the top of a removed tree needs its whiteout.
-            let covered = layer
-                .range(..path.to_string())
-                .next_back()
-                .is_some_and(|(p, e)| *e == LayerEntry::Whiteout && under(path, p));
-            if !covered {
-                layer.insert(path.to_string(), LayerEntry::Whiteout);
-            }
-        }
+    let root = vfs.take_root_layer();
+    Layer {
+        upper: root.upper,
+        whiteouts: root.whiteouts,
     }
-    layer
 }

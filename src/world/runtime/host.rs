@@ -130,9 +130,27 @@ impl Host for ContainerHost<'_> {
                 }
                 Some(status)
             }
-            // DNS HOOK: `nslookup` (and the resolver `wget`/`curl` use for cluster names) is
-            // wired here to `src/world/dns/` when it lands; until then it is a program kubelab
-            // does not simulate.
+            // Cluster DNS, through the container's own resolv.conf and hosts file.
+            "nslookup" | "getent" => {
+                let read = |p: &str| {
+                    String::from_utf8_lossy(shell.vfs.read(p).unwrap_or_default()).into_owned()
+                };
+                let (conf, hosts) = (read("/etc/resolv.conf"), read("/etc/hosts"));
+                let (stdout, stderr, status) = if program == "nslookup" {
+                    crate::world::dns::nslookup_with(
+                        self.world,
+                        &conf,
+                        &hosts,
+                        &self.hostname,
+                        argv,
+                    )
+                } else {
+                    crate::world::dns::getent_with(self.world, &conf, &hosts, argv)
+                };
+                out(false, &stdout);
+                out(true, &stderr);
+                Some(status)
+            }
             other => {
                 let (msg, status) = not_simulated(other, &self.image);
                 out(true, &msg);

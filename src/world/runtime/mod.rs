@@ -22,7 +22,7 @@ use crate::world::api::meta;
 use crate::world::registry::rootfs::{RootFs, rootfs_of};
 use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 
-pub use files::{Layer, LayerEntry};
+pub use files::Layer;
 pub use session::ExecSession;
 
 /// A container a command runs in: its instance, image, environment, working directory.
@@ -31,6 +31,8 @@ pub(crate) struct Target {
     container: String,
     container_id: String,
     rootfs: Rc<RootFs>,
+    /// When the image was built (Unix seconds): its files' times.
+    built: i64,
     env: Vec<(String, String)>,
     cwd: String,
     image: String,
@@ -141,6 +143,7 @@ impl World {
             container: container.to_string(),
             container_id,
             rootfs: rootfs_of(&spec),
+            built: spec.created.div_euclid(1000),
             env,
             cwd,
             image,
@@ -174,6 +177,7 @@ impl World {
             pod,
             &t.container,
             &t.rootfs,
+            t.built,
             self.layers.get(&t.container_id).map(|l| &**l),
         );
         let mut host = host::ContainerHost {
@@ -188,7 +192,7 @@ impl World {
         let (r, vfs) = f(&mut host, vfs);
         // The command may have let time pass (`sleep`): put back only what still exists.
         if self.alive(t) {
-            let layer = files::write_back(self, pod, &t.rootfs, &vfs, &mounted);
+            let layer = files::write_back(self, vfs, &mounted);
             if layer.is_empty() {
                 self.layers.remove(&t.container_id);
             } else {
@@ -270,6 +274,7 @@ impl World {
             pod,
             &t.container,
             &t.rootfs,
+            t.built,
             self.layers.get(&t.container_id).map(|l| &**l),
         );
         if !vfs.is_file(&path) {

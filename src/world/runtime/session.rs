@@ -81,7 +81,7 @@ impl World {
     ) -> Result<ExecSession, ExecError> {
         let t = self.target(pod, container);
         let name = self.resolve(pod, &t, argv)?;
-        let dialect = super::shell::dialect_of(&name);
+        let dialect = super::shell::dialect_of(&name, &t.rootfs);
         let profile = super::shell::profile(&t.rootfs, &Vfs::bare(), &argv[0], dialect);
         let mut state = super::shell::session(Vfs::bare(), profile, &t.env, &t.cwd).state;
         state.interactive = tty;

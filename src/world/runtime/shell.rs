@@ -20,12 +20,13 @@ pub(super) struct Run<'a> {
     pub cwd: &'a str,
 }
 
-/// Whose wording a shell program takes.
-pub(super) fn dialect_of(program: &str) -> Dialect {
+/// Whose wording a shell program of this image takes (`sh` is what the image's `/bin/sh` is).
+pub(super) fn dialect_of(program: &str, rootfs: &RootFs) -> Dialect {
     match program {
         "bash" => Dialect::Bash,
         "dash" => Dialect::Dash,
-        _ => Dialect::Ash,
+        "ash" => Dialect::Ash,
+        _ => rootfs.sh.unwrap_or(Dialect::Ash),
     }
 }
 
@@ -101,9 +102,9 @@ pub(super) fn run_shell(
     vfs: Vfs,
     out: Sink<'_>,
 ) -> (i32, Vfs) {
-    let dialect = dialect_of(run.program);
-    let name = run.argv[0].as_str();
     let rootfs = host.rootfs.clone();
+    let dialect = dialect_of(run.program, &rootfs);
+    let name = run.argv[0].as_str();
     let mut command_string = false;
     let mut from_stdin = false;
     let mut rest = &run.argv[1..];

@@ -5,7 +5,6 @@
 
 use crate::shell::{ShellState, Sink};
 use crate::world::World;
-use crate::world::api::meta;
 use crate::world::network::NetError;
 
 /// What one `wget` needs of the container it runs in.
@@ -125,7 +124,14 @@ fn one(
         "127.0.0.1" | "localhost" => from.pod_ip.to_string(),
         _ => host,
     };
-    let body = match world.http_get(from.namespace, &host, port, path) {
+    // Names resolve through the pod's own resolv.conf and hosts file.
+    let pod = world.pod_by_ip(from.pod_ip);
+    let origin = match &pod {
+        Some(p) => crate::world::network::Origin::Pod(p),
+        None => crate::world::network::Origin::Workstation(from.namespace),
+    };
+    let got = world.http_get(origin, &host, port, path);
+    let body = match got {
         Ok(r) => r.body,
         Err(NetError::UnknownHost(h)) if h.parse::<std::net::Ipv4Addr>().is_ok() => {
             return fail(
@@ -138,9 +144,9 @@ fn one(
             let ip = if host.parse::<std::net::Ipv4Addr>().is_ok() {
                 host
             } else {
-                world
-                    .resolve_service(from.namespace, &host)
-                    .and_then(|s| meta::str_at(&s, &["spec", "clusterIP"]).map(str::to_string))
+                pod.as_ref()
+                    .and_then(|p| world.resolve_from_pod(p, &host).ok())
+                    .and_then(|e| e.addrs.first().cloned())
                     .unwrap_or(host)
             };
             return fail(

@@ -1,0 +1,169 @@
+//! The busybox image (docker-library/busybox `latest-1/uclibc/Dockerfile.builder`; the bare
+//! tags `busybox:1.36`, `busybox:latest` are the uclibc variant): one static binary built with
+//! `make defconfig` plus `CONFIG_AR`, `CONFIG_INOTIFYD`, `CONFIG_STATIC`, every applet a hard
+//! link in `/bin` (`busybox --install /bin`), `/bin/getconf` from buildroot, `/usr/bin/env` a
+//! symlink to `../../bin/env`, `/etc/{passwd,group,shadow}` from buildroot's skeleton with modes
+//! from its `device_table.txt` (`/tmp` 1777, `/root` 0700, `/var/www`), home directories made for
+//! passwd entries lacking one (owned by that user), `/etc/localtime` UTC. No `/lib`, no
+//! `/etc/os-release`; `/proc` and `/sys` are the runtime's. `/bin/sh` is ash. No bash, curl,
+//! git, apt. UNSURE: busybox 1.28's image (2018) came from an older builder; taken as the same
+//! layout. `/etc/shadow` (0600) is there but not described (its dates are the build's).
+
+use super::RootFs;
+use super::build::Builder;
+use crate::shell::{Dialect, Userland};
+
+/// Applets of busybox 1.36.1's `make defconfig` with the builder's `CONFIG_AR=y` and
+/// `CONFIG_INOTIFYD=y` (the `busybox.links` of that configuration, computed from the 1_36_1
+/// sources), all installed in /bin.
+#[rustfmt::skip]
+pub const APPLETS_1_36: &[&str] = &[
+    "[", "[[", "acpid", "add-shell", "addgroup", "adduser", "adjtimex", "ar", "arch", "arp",
+    "arping", "ascii", "ash", "awk", "base32", "base64", "basename", "bc", "beep", "blkdiscard",
+    "blkid", "blockdev", "bootchartd", "brctl", "bunzip2", "bzcat", "bzip2", "cal", "cat", "chat",
+    "chattr", "chgrp", "chmod", "chown", "chpasswd", "chpst", "chroot", "chrt", "chvt", "cksum",
+    "clear", "cmp", "comm", "conspy", "cp", "cpio", "crc32", "crond", "crontab", "cryptpw",
+    "cttyhack", "cut", "date", "dc", "dd", "deallocvt", "delgroup", "deluser", "depmod", "devmem",
+    "df", "dhcprelay", "diff", "dirname", "dmesg", "dnsd", "dnsdomainname", "dos2unix", "dpkg",
+    "dpkg-deb", "du", "dumpkmap", "dumpleases", "echo", "ed", "egrep", "eject", "env", "envdir",
+    "envuidgid", "ether-wake", "expand", "expr", "factor", "fakeidentd", "fallocate", "false",
+    "fatattr", "fbset", "fbsplash", "fdflush", "fdformat", "fdisk", "fgconsole", "fgrep", "find",
+    "findfs", "flock", "fold", "free", "freeramdisk", "fsck", "fsck.minix", "fsfreeze", "fstrim",
+    "fsync", "ftpd", "ftpget", "ftpput", "fuser", "getopt", "getty", "grep", "groups", "gunzip",
+    "gzip", "halt", "hd", "hdparm", "head", "hexdump", "hexedit", "hostid", "hostname", "httpd",
+    "hush", "hwclock", "i2cdetect", "i2cdump", "i2cget", "i2cset", "i2ctransfer", "id", "ifconfig",
+    "ifdown", "ifenslave", "ifplugd", "ifup", "inetd", "init", "inotifyd", "insmod", "install",
+    "ionice", "iostat", "ip", "ipaddr", "ipcalc", "ipcrm", "ipcs", "iplink", "ipneigh", "iproute",
+    "iprule", "iptunnel", "kbd_mode", "kill", "killall", "killall5", "klogd", "last", "less",
+    "link", "linux32", "linux64", "linuxrc", "ln", "loadfont", "loadkmap", "logger", "login",
+    "logname", "logread", "losetup", "lpd", "lpq", "lpr", "ls", "lsattr", "lsmod", "lsof", "lspci",
+    "lsscsi", "lsusb", "lzcat", "lzma", "lzop", "makedevs", "makemime", "man", "md5sum", "mdev",
+    "mesg", "microcom", "mim", "mkdir", "mkdosfs", "mke2fs", "mkfifo", "mkfs.ext2", "mkfs.minix",
+    "mkfs.vfat", "mknod", "mkpasswd", "mkswap", "mktemp", "modinfo", "modprobe", "more", "mount",
+    "mountpoint", "mpstat", "mt", "mv", "nameif", "nanddump", "nandwrite", "nbd-client", "nc",
+    "netstat", "nice", "nl", "nmeter", "nohup", "nologin", "nproc", "nsenter", "nslookup", "ntpd",
+    "od", "openvt", "partprobe", "passwd", "paste", "patch", "pgrep", "pidof", "ping", "ping6",
+    "pipe_progress", "pivot_root", "pkill", "pmap", "popmaildir", "poweroff", "powertop",
+    "printenv", "printf", "ps", "pscan", "pstree", "pwd", "pwdx", "raidautorun", "rdate", "rdev",
+    "readahead", "readlink", "readprofile", "realpath", "reboot", "reformime", "remove-shell",
+    "renice", "reset", "resize", "resume", "rev", "rm", "rmdir", "rmmod", "route", "rpm",
+    "rpm2cpio", "rtcwake", "run-init", "run-parts", "runlevel", "runsv", "runsvdir", "rx", "script",
+    "scriptreplay", "sed", "seedrng", "sendmail", "seq", "setarch", "setconsole", "setfattr",
+    "setfont", "setkeycodes", "setlogcons", "setpriv", "setserial", "setsid", "setuidgid", "sh",
+    "sha1sum", "sha256sum", "sha3sum", "sha512sum", "showkey", "shred", "shuf", "slattach", "sleep",
+    "smemcap", "softlimit", "sort", "split", "ssl_client", "start-stop-daemon", "stat", "strings",
+    "stty", "su", "sulogin", "sum", "sv", "svc", "svlogd", "svok", "swapoff", "swapon",
+    "switch_root", "sync", "sysctl", "syslogd", "tac", "tail", "tar", "taskset", "tc", "tcpsvd",
+    "tee", "telnet", "telnetd", "test", "tftp", "tftpd", "time", "timeout", "top", "touch", "tr",
+    "traceroute", "traceroute6", "tree", "true", "truncate", "ts", "tsort", "tty", "ttysize",
+    "tunctl", "ubiattach", "ubidetach", "ubimkvol", "ubirename", "ubirmvol", "ubirsvol",
+    "ubiupdatevol", "udhcpc", "udhcpc6", "udhcpd", "udpsvd", "uevent", "umount", "uname",
+    "unexpand", "uniq", "unix2dos", "unlink", "unlzma", "unshare", "unxz", "unzip", "uptime",
+    "users", "usleep", "uudecode", "uuencode", "vconfig", "vi", "vlock", "volname", "w", "wall",
+    "watch", "watchdog", "wc", "wget", "which", "who", "whoami", "whois", "xargs", "xxd", "xz",
+    "xzcat", "yes", "zcat", "zcip",
+];
+
+/// Applets of 1.36 that busybox 1.28.4's defconfig (with `CONFIG_AR=y`) does not have, computed
+/// the same way from the 1_28_4 sources. UNSURE: whether the 1.28 image's builder enabled
+/// `inotifyd` (the issue that made it do so is later).
+#[rustfmt::skip]
+const NEWER_THAN_1_28: &[&str] = &[
+    "ascii", "base32", "bc", "crc32", "i2ctransfer", "inotifyd", "mim", "nologin", "seedrng",
+    "svok", "tc", "tree", "ts", "tsort", "udhcpc6",
+];
+
+/// Applets 1.28.4's defconfig has that 1.36's does not.
+const ONLY_1_28: &[&str] = &["nuke"];
+
+/// A busybox version.
+#[derive(Debug, Clone, Copy)]
+pub struct Version {
+    pub applets: &'static [&'static str],
+    pub without: &'static [&'static str],
+    pub with: &'static [&'static str],
+}
+
+pub const V1_36: Version = Version {
+    applets: APPLETS_1_36,
+    without: &[],
+    with: &[],
+};
+pub const V1_28: Version = Version {
+    applets: APPLETS_1_36,
+    without: NEWER_THAN_1_28,
+    with: ONLY_1_28,
+};
+
+/// buildroot's `system/skeleton/etc/passwd`, as `docker run busybox cat /etc/passwd` prints it
+/// in published transcripts.
+pub const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/bin/false
+bin:x:2:2:bin:/bin:/bin/false
+sys:x:3:3:sys:/dev:/bin/false
+sync:x:4:100:sync:/bin:/bin/sync
+mail:x:8:8:mail:/var/spool/mail:/bin/false
+www-data:x:33:33:www-data:/var/www:/bin/false
+operator:x:37:37:Operator:/var:/bin/false
+nobody:x:65534:65534:nobody:/home:/bin/false
+";
+
+/// buildroot's `system/skeleton/etc/group`, as runc's tests copy the busybox image's. UNSURE:
+/// not seen printed from the image itself.
+pub const GROUP: &str = "root:x:0:
+daemon:x:1:
+bin:x:2:
+sys:x:3:
+adm:x:4:
+tty:x:5:
+disk:x:6:
+lp:x:7:
+mail:x:8:
+kmem:x:9:
+wheel:x:10:root
+cdrom:x:11:
+dialout:x:18:
+floppy:x:19:
+video:x:28:
+audio:x:29:
+tape:x:32:
+www-data:x:33:
+operator:x:37:
+utmp:x:43:
+plugdev:x:46:
+staff:x:50:
+lock:x:54:
+netdev:x:82:
+users:x:100:
+nobody:x:65534:
+";
+
+/// The busybox image.
+pub fn busybox(v: Version) -> RootFs {
+    let mut b = Builder::new("busybox", Userland::Busybox, Some(Dialect::Ash));
+    b.dir("/bin", 0o755, 0, 0)
+        .dir("/dev", 0o755, 0, 0)
+        .dir("/etc", 0o755, 0, 0)
+        // Home directories the builder makes for passwd entries that lack one, owned by
+        // their user: /home (nobody), /usr/sbin (daemon), /var/spool/mail (mail).
+        .dir("/home", 0o755, 65534, 65534)
+        .dir("/root", 0o700, 0, 0)
+        .dir("/tmp", 0o1777, 0, 0)
+        .dir("/usr", 0o755, 0, 0)
+        .dir("/usr/bin", 0o755, 0, 0)
+        .link("/usr/bin/env", "../../bin/env")
+        .dir("/usr/sbin", 0o755, 1, 1)
+        .dir("/var", 0o755, 0, 0)
+        .dir("/var/spool", 0o755, 0, 0)
+        .dir("/var/spool/mail", 0o755, 8, 8)
+        .dir("/var/www", 0o755, 0, 0);
+    b.file("/etc/passwd", 0o644, 0, 0, PASSWD)
+        .file("/etc/group", 0o644, 0, 0, GROUP);
+    b.programs("/bin", &["busybox", "getconf"]);
+    for a in v.applets.iter().chain(v.with) {
+        if !v.without.contains(a) {
+            b.programs.insert(format!("/bin/{a}"), a.to_string());
+        }
+    }
+    b.finish()
+}

@@ -1,0 +1,1 @@
+printf hello > a; printf '%s\n' 1 2 3 4 5 6 7 8 9 10 > ten; printf '%5000s' x > big; mkdir -p d/sub e; printf x > d/f; ln -s a l; ln -s nope dangling; ln -s d dl; touch -d @$((NOW - 86400 * 400)) old; touch -d @$((NOW + 86400 * 40)) future; touch -d @$((NOW - 3600)) a ten big d/f d/sub d e; touch -h -d @$((NOW - 7200)) l dangling dl; touch -d @$((NOW - 60)) .
