@@ -256,7 +256,9 @@ impl World {
         let Some(c) = container(pod, container_name) else {
             return vec![];
         };
-        let image_env: Vec<(String, String)> = self
+        // containerd's WithDefaultPathEnv: PATH first, replaced by the image's own if it has one.
+        const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        let mut image_env: Vec<(String, String)> = self
             .pods
             .get(meta::uid(pod))
             .and_then(|rt| rt.containers.iter().find(|x| x.name == container_name))
@@ -269,15 +271,16 @@ impl World {
                     _ => None,
                 }
             })
-            .unwrap_or_else(|| {
-                vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()]
-            })
+            .unwrap_or_default()
             .into_iter()
             .filter_map(|kv| {
                 kv.split_once('=')
                     .map(|(k, v)| (k.to_string(), v.to_string()))
             })
             .collect();
+        if !image_env.iter().any(|(k, _)| k == "PATH") {
+            image_env.insert(0, ("PATH".into(), DEFAULT_PATH.into()));
+        }
         let mut pod_env: Vec<(String, String)> = Vec::new();
         let set = |env: &mut Vec<(String, String)>, k: String, v: String| {
             if let Some(e) = env.iter_mut().find(|e| e.0 == k) {

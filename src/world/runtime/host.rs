@@ -112,6 +112,32 @@ impl Host for ContainerHost<'_> {
                 out(false, format!("{}\n", self.hostname).as_bytes());
                 Some(0)
             }
+            // The name as the resolver knows it: the canonical name of the hosts file's line
+            // (the kubelet writes the FQDN first for a pod with a subdomain).
+            "hostname" if matches!(args, [a] if a == "-f" || a == "--fqdn" || a == "--long") => {
+                let read = |p: &str| {
+                    String::from_utf8_lossy(shell.vfs.read(p).unwrap_or_default()).into_owned()
+                };
+                let conf = crate::world::dns::ResolvConf::parse(&read("/etc/resolv.conf"));
+                match self
+                    .world
+                    .resolve_host(&conf, &read("/etc/hosts"), &self.hostname)
+                {
+                    Ok(e) => {
+                        out(false, format!("{}\n", e.name).as_bytes());
+                        Some(0)
+                    }
+                    Err(_) => {
+                        out(true, b"hostname: Temporary failure in name resolution\n");
+                        Some(1)
+                    }
+                }
+            }
+            "hostname" if matches!(args, [a] if a == "-s" || a == "--short") => {
+                let short = self.hostname.split('.').next().unwrap_or("");
+                out(false, format!("{short}\n").as_bytes());
+                Some(0)
+            }
             "printenv" => {
                 let env = shell.environment();
                 let mut status = 0;
