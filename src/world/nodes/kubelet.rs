@@ -1181,10 +1181,51 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
             ready_ms.map(|ms| now + ms)
         };
         c.exits_at = plan.exit.map(|(after, code)| (now + after, code));
-        c.process = Some(plan);
+        c.process = Some(plan.clone());
     }
     set_state(world, uid, i, ContainerState::Running { started_at: now });
+    if plan.run_now {
+        run_to_end(world, uid, pod, i, &name, &plan.argv, now);
+    }
 }
+
+/// Runs a container's command that ends at once (it does not wait) in the container, as the
+/// runtime would: what it prints is the container's log, its status the container's exit code.
+fn run_to_end(
+    world: &mut World,
+    uid: &str,
+    pod: &Value,
+    i: usize,
+    name: &str,
+    argv: &[String],
+    now: Millis,
+) {
+    let mut out: Vec<u8> = Vec::new();
+    let mut sink = |_: bool, b: &[u8]| {
+        // A log that runs away is cut where the kubelet's log rotation would keep it.
+        if out.len() < LOG_BYTES {
+            out.extend_from_slice(b);
+        }
+        true
+    };
+    let status = match world.exec(pod, name, argv, b"", &mut sink) {
+        Ok(s) => s,
+        Err(_) => 127,
+    };
+    let logs: Vec<String> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    if let Some(rt) = world.pods.get_mut(uid)
+        && let Some(c) = rt.containers.get_mut(i)
+    {
+        c.logs = logs;
+        c.exits_at = Some((now, status));
+    }
+}
+
+/// The bytes of a container's output kept as its log when its command runs at once.
+const LOG_BYTES: usize = 10 << 20;
 
 /// When a started container becomes ready: its own start-up time, or the readiness probe's
 /// initial delay; `None` when a probe can never pass (nothing serves the probed port).

@@ -26,6 +26,10 @@ pub struct Process {
     pub http: BTreeMap<u16, String>,
     /// `Some(message)`: the process cannot even start (StartError).
     pub start_error: Option<String>,
+    /// The command runs to its end at once (a script that does not wait, or does not parse):
+    /// the kubelet runs it for real in the container when it starts, and its output and exit
+    /// status are the container's.
+    pub run_now: bool,
 }
 
 fn strings(v: Option<&Value>) -> Option<Vec<String>> {
@@ -85,6 +89,7 @@ pub fn plan(container: &Value, image: &Image) -> Process {
         stop_ms: behavior.stop_ms,
         http: behavior.http.clone(),
         start_error: None,
+        run_now: false,
     };
     if own {
         return p;
@@ -135,6 +140,8 @@ pub fn plan(container: &Value, image: &Image) -> Process {
             .join(" "),
     };
     let (logs, exit) = interpret(&script);
+    p.run_now =
+        exit.is_some_and(|(after, _)| after == 0) || crate::shell::parse::parse(&script).is_err();
     p.logs = logs;
     p.exit = exit;
     p
