@@ -1208,10 +1208,9 @@ fn run_to_end(
         }
         true
     };
-    let status = match world.exec(pod, name, argv, b"", &mut sink) {
-        Ok(s) => s,
-        Err(_) => 127,
-    };
+    // The plan found the program; should the image lack it after all, the status is a
+    // shell's "not found".
+    let status = world.exec(pod, name, argv, b"", &mut sink).unwrap_or(127);
     let logs: Vec<String> = String::from_utf8_lossy(&out)
         .lines()
         .map(str::to_string)
