@@ -40,34 +40,6 @@ fn strings(v: Option<&Value>) -> Option<Vec<String>> {
     })
 }
 
-/// Programs any image of the default world has on its PATH (busybox/coreutils/shells).
-const COMMON: &[&str] = &[
-    "sh",
-    "/bin/sh",
-    "bash",
-    "/bin/bash",
-    "echo",
-    "sleep",
-    "cat",
-    "env",
-    "printenv",
-    "ls",
-    "true",
-    "false",
-    "date",
-    "hostname",
-    "nslookup",
-    "wget",
-    "curl",
-    "tail",
-    "grep",
-    "touch",
-    "mkdir",
-    "cp",
-    "/bin/echo",
-    "/bin/sleep",
-];
-
 /// Plans the process of `container` (a pod spec container) running `image`.
 pub fn plan(container: &Value, image: &Image) -> Process {
     let cfg = &image.spec.config;
@@ -98,17 +70,21 @@ pub fn plan(container: &Value, image: &Image) -> Process {
         p.start_error = Some("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: no command specified: unknown".into());
         return p;
     };
-    // The image's own programs: its entrypoint's and its command's first words (redis's
-    // entrypoint is docker-entrypoint.sh, its command redis-server).
-    let image_programs: Vec<&String> = cfg
-        .entrypoint
-        .first()
-        .into_iter()
-        .chain(cfg.cmd.first())
-        .collect();
-    let known = COMMON.contains(&program.as_str())
-        || image_programs.contains(&program)
-        || cfg.entrypoint.first() == Some(program);
+    // The runtime looks the program up in the image's files, along the image's PATH (or
+    // containerd's default one).
+    let path_env = cfg
+        .env
+        .iter()
+        .find_map(|kv| kv.strip_prefix("PATH="))
+        .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    let cwd = if cfg.working_dir.is_empty() {
+        "/"
+    } else {
+        cfg.working_dir.as_str()
+    };
+    let known = crate::world::registry::rootfs::rootfs_of(&image.spec)
+        .find_program(program, path_env, cwd)
+        .is_some();
     if !known {
         p.start_error = Some(format!(
             "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"
