@@ -119,6 +119,9 @@ pub struct World {
     event_seq: u64,
     ip_seq: BTreeMap<String, u32>,
     resyncs: BTreeSet<Millis>,
+    /// Objects to put back on their controller's work queue at an instant (upstream's
+    /// `enqueueAfter`).
+    requeues: BTreeMap<Millis, BTreeSet<(store::Queue, store::ObjKey)>>,
     /// Resync timers fired so far: time-sensitive controllers run again after each.
     resyncs_fired: u64,
     event_index: BTreeMap<String, (String, String)>,
@@ -158,6 +161,7 @@ impl World {
             event_seq: 0,
             ip_seq: BTreeMap::new(),
             resyncs: BTreeSet::new(),
+            requeues: BTreeMap::new(),
             resyncs_fired: 0,
             event_index: BTreeMap::new(),
             event_order: VecDeque::new(),
@@ -275,6 +279,13 @@ impl World {
                 let now = self.clock.now();
                 self.resyncs.retain(|t| *t > now);
                 self.resyncs_fired += 1;
+                let later = self.requeues.split_off(&(now + 1));
+                for (q, (ns, name)) in std::mem::replace(&mut self.requeues, later)
+                    .into_values()
+                    .flatten()
+                {
+                    self.store.enqueue(q, &ns, &name);
+                }
             }
             Timer::Kubelet { pod_uid } => nodes::kubelet::on_timer(self, &pod_uid),
             Timer::NodeHousekeeping { node } => {
@@ -288,6 +299,18 @@ impl World {
     pub fn resync_at(&mut self, at: Millis) {
         if at > self.clock.now() && self.resyncs.insert(at) {
             self.clock.schedule(at, Timer::Resync);
+        }
+    }
+
+    /// Puts an object back on its controller's work queue at `at` (a time-sensitive sync:
+    /// progress deadlines, `minReadySeconds`).
+    pub fn requeue_at(&mut self, q: store::Queue, ns: &str, name: &str, at: Millis) {
+        if at > self.clock.now() {
+            self.requeues
+                .entry(at)
+                .or_default()
+                .insert((q, (ns.to_string(), name.to_string())));
+            self.resync_at(at);
         }
     }
 

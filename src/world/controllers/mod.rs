@@ -11,6 +11,7 @@ pub mod volumes;
 
 use super::World;
 use super::nodes::{kubelet, scheduler};
+use super::store::Queue;
 
 /// Rounds after which settling stops (a controller fight would otherwise never end).
 const MAX_ROUNDS: usize = 2000;
@@ -59,16 +60,28 @@ fn due(world: &mut World, name: &'static str, watches: &[&str], time_sensitive: 
 pub fn round(world: &mut World) -> bool {
     world.stats.rounds += 1;
     let before = world.store.writes();
-    // Pods going away matter too (upstream's deletePod: a Recreate rollout waits for them).
+    // The Deployment and ReplicaSet controllers sync what is on their work queues (the store
+    // queues what each write concerns, `store::queues`; resyncs they asked for queue the
+    // object again). What they watch as a whole still counts for objects whose last sync
+    // failed, and for deployments past their progress deadline: those are synced again
+    // whenever it changed, as a level-triggered pass over every object would.
     if due(
         world,
         "deployment",
         &["deployments", "replicasets", "@removals"],
         true,
     ) {
+        let now = world.now();
+        world.store.requeue_retries(Queue::Deployments, now);
+    }
+    if world.store.has_queued(Queue::Deployments) {
         deployment::run(world);
     }
     if due(world, "replicaset", &["replicasets", "pods"], true) {
+        let now = world.now();
+        world.store.requeue_retries(Queue::ReplicaSets, now);
+    }
+    if world.store.has_queued(Queue::ReplicaSets) {
         replicaset::run(world);
     }
     if due(

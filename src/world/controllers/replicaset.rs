@@ -12,6 +12,7 @@ use crate::world::api::meta;
 use crate::world::api::selector::Selector;
 use crate::world::clock::{Millis, parse_rfc3339};
 use crate::world::events::Source;
+use crate::world::store::Queue;
 
 /// `burstReplicas`: at most this many pods are created or deleted per sync.
 const BURST: i64 = 500;
@@ -20,20 +21,16 @@ fn source() -> Source {
     Source::component("replicaset-controller")
 }
 
-/// Syncs every ReplicaSet once.
+/// Syncs the ReplicaSets on the work queue, in key order (see `store::queues`: the others
+/// would change nothing). One queued by a sync further on in this pass is synced in it, as a
+/// pass over every ReplicaSet would; one queued behind, in the next.
 pub fn run(world: &mut World) {
-    let Some(k) = kinds::by_kind("ReplicaSet") else {
-        return;
-    };
     let pods = kinds::by_kind("Pod").map_or(0, |p| world.store.count(p));
     world.pod_facts.forget_gone(pods);
-    let keys: Vec<(String, String)> = world
-        .store
-        .list(k, None)
-        .map(|d| (meta::namespace(d).to_string(), meta::name(d).to_string()))
-        .collect();
-    for (ns, name) in keys {
-        sync(world, &ns, &name);
+    let mut after: Option<(String, String)> = None;
+    while let Some(key) = world.store.next_queued(Queue::ReplicaSets, after.as_ref()) {
+        sync(world, &key.0, &key.1);
+        after = Some(key);
     }
 }
 
@@ -198,7 +195,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             .dependents_iter(&uid)
             .filter(|r| r.0 == "pods" && r.1 == ns)
             .map(|r| r.2.as_str())
-            .chain(world.store.free_pods_iter(ns))
+            .chain(world.store.uncontrolled_iter("pods", ns))
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -288,9 +285,14 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         let room = world.timings.max_pods.saturating_sub(total_pods) as i64;
         let n = (-diff).min(BURST).min(room);
         for _ in 0..n {
-            create_pod(world, &rs);
+            if !create_pod(world, &rs) {
+                // Tried again whenever the controller looks at anything, as a level-triggered
+                // controller would.
+                world.store.retry(Queue::ReplicaSets, ns, name);
+            }
         }
         if n < (-diff).min(BURST) {
+            world.store.wait_for_room(ns, name);
             let msg = format!(
                 "kubelab runs at most {} pods in a cluster; no more pods are created",
                 world.timings.max_pods
@@ -325,7 +327,8 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     write_status(world, &rs, &tally);
 }
 
-fn create_pod(world: &mut World, rs: &Value) {
+/// Creates a pod from the template; false if the API server refused it.
+fn create_pod(world: &mut World, rs: &Value) -> bool {
     // Built field by field: `json!` would serialise the template into a second copy.
     let tpl = meta::path(rs, &["spec", "template"]);
     let mut md = serde_json::Map::new();
@@ -358,22 +361,28 @@ fn create_pod(world: &mut World, rs: &Value) {
     );
     let pod = Value::Object(pod);
     match world.create_internal(pod) {
-        Ok(p) => world.record_event(
-            rs,
-            None,
-            "Normal",
-            "SuccessfulCreate",
-            &format!("Created pod: {}", meta::name(&p)),
-            &source(),
-        ),
-        Err(e) => world.record_event(
-            rs,
-            None,
-            "Warning",
-            "FailedCreate",
-            &format!("Error creating: {}", e.message),
-            &source(),
-        ),
+        Ok(p) => {
+            world.record_event(
+                rs,
+                None,
+                "Normal",
+                "SuccessfulCreate",
+                &format!("Created pod: {}", meta::name(&p)),
+                &source(),
+            );
+            true
+        }
+        Err(e) => {
+            world.record_event(
+                rs,
+                None,
+                "Warning",
+                "FailedCreate",
+                &format!("Error creating: {}", e.message),
+                &source(),
+            );
+            false
+        }
     }
 }
 
@@ -513,7 +522,12 @@ fn write_status(world: &mut World, rs: &Value, active: &[(bool, Option<Millis>)]
             if min_ready == 0 || t + min_ready * 1000 < now {
                 available += 1;
             } else {
-                world.resync_at(t + min_ready * 1000 + 1);
+                world.requeue_at(
+                    Queue::ReplicaSets,
+                    meta::namespace(rs),
+                    meta::name(rs),
+                    t + min_ready * 1000 + 1,
+                );
             }
         }
     }

@@ -11,8 +11,11 @@ use super::api::kinds::KindInfo;
 use super::api::meta;
 
 mod counts;
+mod queues;
 mod slot;
 use counts::Counts;
+pub use queues::Queue;
+use queues::{Change, Queues};
 pub use slot::LazyObject;
 use slot::Slot;
 
@@ -25,8 +28,11 @@ pub type ObjRef = (&'static str, String, String);
 /// The objects of one resource: namespace ("" when cluster-scoped) -> name -> object.
 type Resource = BTreeMap<String, BTreeMap<String, Slot>>;
 
-/// All objects of the world, with the indexes the garbage collector and the ReplicaSet
-/// controller need so that they never scan everything.
+/// Resources whose objects controllers adopt: the store indexes those without a controller.
+const ADOPTABLE: [&str; 2] = ["pods", "replicasets"];
+
+/// All objects of the world, with the indexes and work queues the controllers need so that
+/// they never scan everything.
 #[derive(Debug, Clone)]
 pub struct Store {
     /// Objects are shared (`Rc`): reading one for a while costs no copy; a write replaces it.
@@ -38,8 +44,9 @@ pub struct Store {
     uids: BTreeMap<String, ObjRef>,
     /// owner uid -> objects whose ownerReferences name it.
     dependents: BTreeMap<String, BTreeSet<ObjRef>>,
-    /// Pods without a controller reference: (namespace, name).
-    free_pods: BTreeSet<ObjKey>,
+    /// Objects of the [`ADOPTABLE`] resources without a controller reference: resource plural
+    /// -> (namespace, name).
+    uncontrolled: BTreeMap<&'static str, BTreeSet<ObjKey>>,
     /// Pods with no node yet that are not being deleted (the scheduler's queue).
     unscheduled_pods: BTreeSet<ObjKey>,
     /// Pods created or updated (not status writes) since the kubelets last looked: their work
@@ -49,6 +56,8 @@ pub struct Store {
     deleting: BTreeSet<ObjRef>,
     /// Objects that may have lost all their owners since the garbage collector last looked.
     maybe_orphans: BTreeSet<ObjRef>,
+    /// What the controllers that sync one object at a time have to look at.
+    queues: Queues,
 }
 
 impl Default for Store {
@@ -61,11 +70,12 @@ impl Default for Store {
             },
             uids: BTreeMap::new(),
             dependents: BTreeMap::new(),
-            free_pods: BTreeSet::new(),
+            uncontrolled: BTreeMap::new(),
             unscheduled_pods: BTreeSet::new(),
             written_pods: BTreeSet::new(),
             deleting: BTreeSet::new(),
             maybe_orphans: BTreeSet::new(),
+            queues: Queues::default(),
         }
     }
 }
@@ -80,6 +90,27 @@ fn owner_uids(obj: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Whether an object may have no controller: no owner reference with `controller: true` and
+/// a uid, or none with a kind, a name and a uid as well (the two readings of `meta` agree on
+/// well-formed references; the index holds both, and its readers check with their own).
+fn maybe_uncontrolled(obj: &Value) -> bool {
+    let Some(refs) = meta::path(obj, &["metadata", "ownerReferences"]).and_then(Value::as_array)
+    else {
+        return true;
+    };
+    let is_controller = |r: &&Value| r.get("controller").and_then(Value::as_bool) == Some(true);
+    let has = |r: &Value, k: &str| r.get(k).and_then(Value::as_str).is_some();
+    let first_has_uid = refs
+        .iter()
+        .find(is_controller)
+        .is_some_and(|r| has(r, "uid"));
+    let complete = refs
+        .iter()
+        .filter(is_controller)
+        .any(|r| has(r, "kind") && has(r, "name") && has(r, "uid"));
+    !first_has_uid || !complete
 }
 
 /// What a stored object contributes to the indexes: its uid and the uids it names as owners
@@ -204,11 +235,23 @@ impl Store {
             .get(kind.plural)
             .and_then(|res| res.get(&key.0)?.get(&key.1))
             .map(index_keys);
-        match old {
-            Some((uid, owners)) => self.unindex(&r, Some(&uid), &owners),
-            None => self.unindex(&r, None, &[]),
-        }
-        self.index(&r, &obj);
+        let (mut owners, was_uncontrolled) = match old {
+            Some((uid, owners)) => {
+                let was = self.unindex(&r, Some(&uid), &owners);
+                (owners, was)
+            }
+            None => (Vec::new(), self.unindex(&r, None, &[])),
+        };
+        let (new_owners, uncontrolled) = self.index(&r, &obj);
+        owners.extend(new_owners);
+        self.route(&Change {
+            plural: kind.plural,
+            ns: &key.0,
+            name: &key.1,
+            owners: &owners,
+            uncontrolled: was_uncontrolled || uncontrolled,
+            removed: false,
+        });
         let names = self
             .resources
             .entry(kind.plural)
@@ -300,10 +343,28 @@ impl Store {
         } else {
             self.deleting.remove(&r);
         }
+        self.route_in_place(plural, ns, name, &owners);
         self.slot(plural, ns, name)
     }
 
-    fn unindex(&mut self, r: &ObjRef, uid: Option<&str>, owners: &[String]) {
+    /// Routes a write that left an object's owners as they were (see [`Store::route`]).
+    fn route_in_place(&mut self, plural: &'static str, ns: &str, name: &str, owners: &[String]) {
+        let uncontrolled = self
+            .uncontrolled
+            .get(plural)
+            .is_some_and(|set| set.contains(&(ns.to_string(), name.to_string())));
+        self.route(&Change {
+            plural,
+            ns,
+            name,
+            owners,
+            uncontrolled,
+            removed: false,
+        });
+    }
+
+    /// Takes an object out of the indexes; true if it was indexed as having no controller.
+    fn unindex(&mut self, r: &ObjRef, uid: Option<&str>, owners: &[String]) -> bool {
         if let Some(u) = uid {
             self.uids.remove(u);
         }
@@ -315,15 +376,23 @@ impl Store {
                 }
             }
         }
-        if r.0 == "pods" {
+        let mut was_uncontrolled = false;
+        if ADOPTABLE.contains(&r.0) {
             let key = (r.1.clone(), r.2.clone());
-            self.free_pods.remove(&key);
-            self.unscheduled_pods.remove(&key);
+            if let Some(set) = self.uncontrolled.get_mut(r.0) {
+                was_uncontrolled = set.remove(&key);
+            }
+            if r.0 == "pods" {
+                self.unscheduled_pods.remove(&key);
+            }
         }
         self.deleting.remove(r);
+        was_uncontrolled
     }
 
-    fn index(&mut self, r: &ObjRef, obj: &Value) {
+    /// Puts an object in the indexes; its owner uids, and whether it is indexed as having no
+    /// controller.
+    fn index(&mut self, r: &ObjRef, obj: &Value) -> (Vec<String>, bool) {
         let uid = meta::uid(obj);
         if !uid.is_empty() {
             self.uids.insert(uid.to_string(), r.clone());
@@ -338,11 +407,15 @@ impl Store {
                 .or_default()
                 .insert(r.clone());
         }
+        let uncontrolled = ADOPTABLE.contains(&r.0) && maybe_uncontrolled(obj);
+        if uncontrolled {
+            self.uncontrolled
+                .entry(r.0)
+                .or_default()
+                .insert((r.1.clone(), r.2.clone()));
+        }
         if r.0 == "pods" {
             let key = (r.1.clone(), r.2.clone());
-            if meta::controller_uid(obj).is_none() {
-                self.free_pods.insert(key.clone());
-            }
             if meta::str_at(obj, &["spec", "nodeName"]).is_none() && !meta::is_deleting(obj) {
                 self.unscheduled_pods.insert(key.clone());
             }
@@ -351,6 +424,7 @@ impl Store {
         if meta::is_deleting(obj) {
             self.deleting.insert(r.clone());
         }
+        (owners, uncontrolled)
     }
 
     /// Objects whose ownerReferences name `owner_uid`.
@@ -363,10 +437,18 @@ impl Store {
         self.dependents.get(owner_uid).into_iter().flatten()
     }
 
-    /// Names of the pods of a namespace that have no controller, borrowed (in name order).
-    pub fn free_pods_iter<'a>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.free_pods
-            .range((ns.to_string(), String::new())..)
+    /// Names of the objects of an adoptable resource (pods, replicasets) in a namespace that
+    /// may have no controller, borrowed (in name order); readers check each one's owner
+    /// references themselves.
+    pub fn uncontrolled_iter<'a>(
+        &'a self,
+        plural: &str,
+        ns: &'a str,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        self.uncontrolled
+            .get(plural)
+            .into_iter()
+            .flat_map(move |set| set.range((ns.to_string(), String::new())..))
             .take_while(move |(n, _)| n == ns)
             .map(|(_, name)| name.as_str())
     }
@@ -421,7 +503,20 @@ impl Store {
         let obj = Rc::make_mut(shared);
         obj["status"] = status;
         self.counts.stamp(kind.plural, obj);
+        self.route_status_write(kind.plural, ns, name);
         true
+    }
+
+    /// Routes a status write (owners unchanged); only the queued resources need the owners.
+    fn route_status_write(&mut self, plural: &'static str, ns: &str, name: &str) {
+        if !matches!(plural, "deployments" | "replicasets" | "pods") {
+            return;
+        }
+        let owners = self
+            .slot(plural, ns, name)
+            .map(|o| owner_uids(o))
+            .unwrap_or_default();
+        self.route_in_place(plural, ns, name, &owners);
     }
 
     /// Changes an object's status in place, as [`Store::set_status`] does, without building a
@@ -457,6 +552,7 @@ impl Store {
             return false;
         }
         self.counts.stamp(kind.plural, obj);
+        self.route_status_write(kind.plural, ns, name);
         true
     }
 
@@ -480,11 +576,19 @@ impl Store {
         }
         let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
         let (uid, owners) = index_keys(&slot);
-        self.unindex(&r, Some(&uid), &owners);
+        let uncontrolled = self.unindex(&r, Some(&uid), &owners);
         for d in self.dependents_of(&uid) {
             self.maybe_orphans.insert(d);
         }
         self.counts.removal(kind.plural);
+        self.route(&Change {
+            plural: kind.plural,
+            ns,
+            name,
+            owners: &owners,
+            uncontrolled,
+            removed: true,
+        });
         Some(slot)
     }
 

@@ -17,6 +17,7 @@ use crate::world::api::meta;
 use crate::world::api::selector::Selector;
 use crate::world::clock::rfc3339;
 use crate::world::events::Source;
+use crate::world::store::Queue;
 use util::*;
 
 /// A ReplicaSet as the store shares it: read without copying; a write stores a new one.
@@ -27,18 +28,14 @@ pub fn source() -> Source {
     Source::component("deployment-controller")
 }
 
-/// Syncs every Deployment once.
+/// Syncs the Deployments on the work queue, in key order (see `store::queues`: the others
+/// would change nothing). A deployment queued by a sync further on in this pass is synced in
+/// it, as a pass over every deployment would; one queued behind, in the next.
 pub fn run(world: &mut World) {
-    let Some(k) = kinds::by_kind("Deployment") else {
-        return;
-    };
-    let keys: Vec<(String, String)> = world
-        .store
-        .list(k, None)
-        .map(|d| (meta::namespace(d).to_string(), meta::name(d).to_string()))
-        .collect();
-    for (ns, name) in keys {
-        sync(world, &ns, &name);
+    let mut after: Option<(String, String)> = None;
+    while let Some(key) = world.store.next_queued(Queue::Deployments, after.as_ref()) {
+        sync(world, &key.0, &key.1);
+        after = Some(key);
     }
 }
 
@@ -51,7 +48,25 @@ fn claim_replicasets(world: &mut World, d: &Value) -> Vec<Obj> {
     let selector = meta::path(d, &["spec", "selector"])
         .map(Selector::from_label_selector)
         .unwrap_or_default();
-    let candidates = world.store.list_shared(rs_kind, meta::namespace(d));
+    let ns = meta::namespace(d);
+    // Only the ReplicaSets that name this deployment as an owner and those without a
+    // controller can be claimed: the store indexes both (in name order, as a scan would
+    // visit them).
+    let candidates: Vec<Obj> = {
+        let mut names: Vec<&str> = world
+            .store
+            .dependents_iter(&uid)
+            .filter(|r| r.0 == "replicasets" && r.1 == ns)
+            .map(|r| r.2.as_str())
+            .chain(world.store.uncontrolled_iter("replicasets", ns))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+            .into_iter()
+            .filter_map(|n| world.store.get_shared(rs_kind, ns, n))
+            .collect()
+    };
     let mut owned = Vec::new();
     for rs in candidates {
         match meta::controller_of(&rs) {
@@ -368,6 +383,11 @@ pub(crate) fn all_rss_and_sync_revision(
                 "Failed to create new replica set \"{rs_name}\": {}",
                 e.message
             );
+            // Tried again whenever the controller looks at anything, as a level-triggered
+            // controller would.
+            world
+                .store
+                .retry(Queue::Deployments, meta::namespace(&d), meta::name(&d));
             let mut st = d.get("status").cloned().unwrap_or(json!({}));
             set_condition(
                 &mut st,

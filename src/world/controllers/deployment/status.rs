@@ -13,6 +13,7 @@ use super::write_status;
 use crate::world::World;
 use crate::world::api::meta;
 use crate::world::clock::{parse_rfc3339, rfc3339};
+use crate::world::store::Queue;
 
 /// `calculateStatus`: zero counters are omitted, as the API's `omitempty` does.
 pub fn calculate(world: &World, all: &[Obj], new_rs: Option<&Value>, d: &Value) -> Value {
@@ -250,6 +251,11 @@ fn requeue_stuck(world: &mut World, d: &Value, st: &Value) {
         .and_then(Value::as_str)
         .and_then(parse_rfc3339)
         .unwrap_or(0);
-    let at = from + deadline_ms(d) + 1000;
-    world.resync_at(at);
+    let (ns, name) = (meta::namespace(d), meta::name(d));
+    // Past the deadline, any sync finds the rollout timed out: kubelab's level-triggered
+    // passes do so at the first look after it, upstream's queue a second later.
+    world
+        .store
+        .retry_after(Queue::Deployments, ns, name, from + deadline_ms(d));
+    world.requeue_at(Queue::Deployments, ns, name, from + deadline_ms(d) + 1000);
 }
