@@ -134,6 +134,8 @@ pub struct World {
     pub(crate) pod_facts: controllers::replicaset::PodFactsMemo,
     /// The nodes the kubelets last looked at all pods for (a new node means a full look).
     pub(crate) kubelet_nodes: Vec<String>,
+    /// What the scheduler remembers between runs.
+    pub(crate) scheduler: nodes::scheduler::Memo,
 }
 
 impl World {
@@ -169,6 +171,7 @@ impl World {
             controller_marks: BTreeMap::new(),
             pod_facts: Default::default(),
             kubelet_nodes: Vec::new(),
+            scheduler: Default::default(),
         }
     }
 

@@ -7,38 +7,108 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 use crate::world::World;
-use crate::world::api::kinds;
+use crate::world::api::kinds::{self, KindInfo};
 use crate::world::api::meta;
 use crate::world::api::quantity::parse_milli;
 use crate::world::clock::rfc3339;
 use crate::world::events::Source;
+use crate::world::store::ObjKey;
 
-/// Places every pending pod that has no node yet. Returns true if anything changed.
-pub fn run(world: &mut World) -> bool {
-    let (Some(pod_kind), Some(node_kind)) = (kinds::by_kind("Pod"), kinds::by_kind("Node")) else {
-        return false;
-    };
-    let pending: Vec<std::rc::Rc<Value>> = world
-        .store
-        .unscheduled_pods()
-        .filter_map(|(ns, name)| world.store.get_shared(pod_kind, ns, name))
-        .filter(|p| {
-            meta::str_at(p, &["spec", "schedulerName"]).unwrap_or("default-scheduler")
-                == "default-scheduler"
-        })
-        .collect();
-    if pending.is_empty() {
-        return false;
+/// What the scheduler remembers between runs, so that a run looks only at what changed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Memo {
+    /// What every pending pod was last tried against ([`inputs`]), when all of them were.
+    tried: Option<Inputs>,
+    /// The pods on each node, with [`Store::placements`](crate::world::store::Store) when
+    /// they were counted.
+    loads: Option<(u64, BTreeMap<String, NodeLoad>)>,
+}
+
+/// What a pending pod's placement depends on besides the pod itself: what pods hold on
+/// nodes, nodes, claims, volumes and classes.
+type Inputs = (u64, u64, u64, u64, u64, usize);
+
+fn inputs(world: &World) -> Inputs {
+    let s = &world.store;
+    (
+        s.placements(),
+        s.kind_writes("nodes"),
+        s.kind_writes("persistentvolumeclaims"),
+        s.kind_writes("persistentvolumes"),
+        s.kind_writes("storageclasses"),
+        world.nodes.len(),
+    )
+}
+
+/// The pods on each node (those not in a terminal phase), from the memo when no pod on a node
+/// changed since they were counted.
+fn loads(world: &mut World, pod_kind: &KindInfo) -> BTreeMap<String, NodeLoad> {
+    let now = world.store.placements();
+    if let Some((at, loads)) = world.scheduler.loads.take()
+        && at == now
+    {
+        return loads;
     }
-    let nodes: Vec<std::rc::Rc<Value>> = world.store.iter_shared(node_kind).cloned().collect();
     let mut placed: BTreeMap<String, NodeLoad> = BTreeMap::new();
     for p in world.store.list(pod_kind, None).filter(|p| !terminal(p)) {
         if let Some(n) = meta::str_at(p, &["spec", "nodeName"]) {
             placed.entry(n.to_string()).or_default().add(p);
         }
     }
+    placed
+}
+
+/// Places every pending pod that has no node yet. Returns true if anything changed.
+///
+/// A pending pod tried before, against the same [`inputs`], would fail again with the same
+/// message, so while nothing it depends on changed only the pods written since the last run
+/// are tried (upstream's scheduler parks such pods until a cluster event may help them); once
+/// a placement changes the inputs, every pending pod after it is tried, and the next run tries
+/// them all, as a pass over every pending pod in key order would.
+pub fn run(world: &mut World) -> bool {
+    let (Some(pod_kind), Some(node_kind)) = (kinds::by_kind("Pod"), kinds::by_kind("Node")) else {
+        return false;
+    };
+    let written = world.store.take_written_unscheduled();
+    let start = inputs(world);
+    let mut all = world.scheduler.tried != Some(start);
+    world.scheduler.tried = None;
+    // The next pending pod after `after` to try, if any: every one, or only those written.
+    let next = |world: &World, all: bool, after: Option<&ObjKey>| -> Option<ObjKey> {
+        use std::ops::Bound;
+        if all {
+            return world.store.unscheduled_after(after).cloned();
+        }
+        let bound = after.map_or(Bound::Unbounded, Bound::Excluded);
+        written
+            .range((bound, Bound::Unbounded))
+            .find(|k| world.store.is_unscheduled(k))
+            .cloned()
+    };
+    if next(world, all, None).is_none() {
+        world.scheduler.tried = Some(start);
+        return false;
+    }
+    let nodes: Vec<std::rc::Rc<Value>> = world.store.iter_shared(node_kind).cloned().collect();
+    let mut placed = loads(world, pod_kind);
+    // Placements this run counts itself: the loads stay right as long as they are the only
+    // changes to what pods hold.
+    let mut own_placements = 0;
+    let mut own_exact = true;
     let mut changed = false;
-    for pod in pending {
+    let mut after: Option<ObjKey> = None;
+    while let Some(key) = next(world, all, after.as_ref()) {
+        let pod = world.store.get_shared(pod_kind, &key.0, &key.1);
+        after = Some(key);
+        let Some(pod) = pod.filter(|p| {
+            meta::str_at(p, &["spec", "schedulerName"]).unwrap_or("default-scheduler")
+                == "default-scheduler"
+        }) else {
+            continue;
+        };
+        if !all && inputs(world) != start {
+            all = true;
+        }
         let (allowed, annotate) = match volume_check(world, &pod) {
             VolumeCheck::Fail(msg) => {
                 unschedulable(world, &pod, &msg);
@@ -99,6 +169,9 @@ pub fn run(world: &mut World) -> bool {
                 else {
                     continue;
                 };
+                own_placements += 1;
+                // A pod in a terminal phase is not counted when the loads are counted afresh.
+                own_exact &= !terminal(&p);
                 world.record_event(
                     &p,
                     None,
@@ -120,11 +193,18 @@ pub fn run(world: &mut World) -> bool {
             }
         }
     }
+    let end = inputs(world);
+    if end == start {
+        world.scheduler.tried = Some(end);
+    }
+    if own_exact && end.0 == start.0 + own_placements {
+        world.scheduler.loads = Some((end.0, placed));
+    }
     changed
 }
 
 /// What the scheduler needs to know of the pods already on a node.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct NodeLoad {
     count: usize,
     cpu: i128,

@@ -16,6 +16,8 @@ pub(super) struct Counts {
     pub(super) removals: u64,
     pub(super) deleting_writes: u64,
     pub(super) kind_writes: BTreeMap<&'static str, u64>,
+    /// Changes to what pods hold on nodes (see `Store::placements`).
+    pub(super) placements: u64,
 }
 
 impl Counts {

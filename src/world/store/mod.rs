@@ -52,6 +52,8 @@ pub struct Store {
     /// Pods created or updated (not status writes) since the kubelets last looked: their work
     /// list.
     written_pods: BTreeSet<ObjKey>,
+    /// Pods with no node yet written (not status writes) since the scheduler last looked.
+    written_unscheduled: BTreeSet<ObjKey>,
     /// Objects marked for deletion (deletionTimestamp set).
     deleting: BTreeSet<ObjRef>,
     /// Objects that may have lost all their owners since the garbage collector last looked.
@@ -73,6 +75,7 @@ impl Default for Store {
             uncontrolled: BTreeMap::new(),
             unscheduled_pods: BTreeSet::new(),
             written_pods: BTreeSet::new(),
+            written_unscheduled: BTreeSet::new(),
             deleting: BTreeSet::new(),
             maybe_orphans: BTreeSet::new(),
             queues: Queues::default(),
@@ -111,6 +114,16 @@ fn maybe_uncontrolled(obj: &Value) -> bool {
         .filter(is_controller)
         .any(|r| has(r, "kind") && has(r, "name") && has(r, "uid"));
     !first_has_uid || !complete
+}
+
+/// Whether a pod is on a node.
+fn is_bound(pod: &Value) -> bool {
+    meta::str_at(pod, &["spec", "nodeName"]).is_some()
+}
+
+/// Whether a pod's `status.phase` is terminal (it holds nothing on its node any more).
+fn is_terminal(phase: Option<&Value>) -> bool {
+    matches!(phase.and_then(Value::as_str), Some("Succeeded" | "Failed"))
 }
 
 /// What a stored object contributes to the indexes: its uid and the uids it names as owners
@@ -230,11 +243,16 @@ impl Store {
             meta::name(&obj).to_string(),
         );
         let r: ObjRef = (kind.plural, key.0.clone(), key.1.clone());
-        let old = self
+        let old_slot = self
             .resources
             .get(kind.plural)
-            .and_then(|res| res.get(&key.0)?.get(&key.1))
-            .map(index_keys);
+            .and_then(|res| res.get(&key.0)?.get(&key.1));
+        if kind.plural == "pods"
+            && (is_bound(&obj) || old_slot.is_some_and(|o| !o.is_unbuilt() && is_bound(o.get())))
+        {
+            self.counts.placements += 1;
+        }
+        let old = old_slot.map(index_keys);
         let (mut owners, was_uncontrolled) = match old {
             Some((uid, owners)) => {
                 let was = self.unindex(&r, Some(&uid), &owners);
@@ -313,7 +331,11 @@ impl Store {
         let obj = Rc::make_mut(Self::slot_mut(&mut self.resources, plural, ns, name)?);
         #[cfg(debug_assertions)]
         let identity = (meta::uid(obj).to_string(), owner_uids(obj));
+        let was_bound = plural == "pods" && is_bound(obj);
         f(obj);
+        if was_bound || plural == "pods" && is_bound(obj) {
+            self.counts.placements += 1;
+        }
         #[cfg(debug_assertions)]
         debug_assert_eq!(
             identity,
@@ -333,6 +355,7 @@ impl Store {
             let key = (r.1.clone(), r.2.clone());
             if unscheduled {
                 self.unscheduled_pods.insert(key.clone());
+                self.written_unscheduled.insert(key.clone());
             } else {
                 self.unscheduled_pods.remove(&key);
             }
@@ -418,6 +441,7 @@ impl Store {
             let key = (r.1.clone(), r.2.clone());
             if meta::str_at(obj, &["spec", "nodeName"]).is_none() && !meta::is_deleting(obj) {
                 self.unscheduled_pods.insert(key.clone());
+                self.written_unscheduled.insert(key.clone());
             }
             self.written_pods.insert(key);
         }
@@ -468,6 +492,32 @@ impl Store {
         std::mem::take(&mut self.written_pods)
     }
 
+    /// Pods with no node yet written since the last call (status writes aside), in key order;
+    /// some may have a node by now.
+    pub fn take_written_unscheduled(&mut self) -> BTreeSet<ObjKey> {
+        std::mem::take(&mut self.written_unscheduled)
+    }
+
+    /// The first pod with no node (not being deleted) after `after`, in key order.
+    pub fn unscheduled_after(&self, after: Option<&ObjKey>) -> Option<&ObjKey> {
+        use std::ops::Bound;
+        let bound = after.map_or(Bound::Unbounded, Bound::Excluded);
+        self.unscheduled_pods
+            .range((bound, Bound::Unbounded))
+            .next()
+    }
+
+    /// Whether a pod has no node yet and is not being deleted.
+    pub fn is_unscheduled(&self, key: &ObjKey) -> bool {
+        self.unscheduled_pods.contains(key)
+    }
+
+    /// Number of changes so far to what pods hold on nodes: pods on a node created, updated
+    /// (bound, relabelled, ...), removed, or entering or leaving a terminal phase.
+    pub fn placements(&self) -> u64 {
+        self.counts.placements
+    }
+
     /// Objects marked for deletion.
     pub fn deleting(&self) -> Vec<ObjRef> {
         self.deleting.iter().cloned().collect()
@@ -500,6 +550,13 @@ impl Store {
         if shared.get("status") == Some(&status) {
             return false;
         }
+        if kind.plural == "pods"
+            && is_bound(shared)
+            && is_terminal(shared.get("status").and_then(|s| s.get("phase")))
+                != is_terminal(status.get("phase"))
+        {
+            self.counts.placements += 1;
+        }
         let obj = Rc::make_mut(shared);
         obj["status"] = status;
         self.counts.stamp(kind.plural, obj);
@@ -508,9 +565,16 @@ impl Store {
     }
 
     /// Routes a status write (owners unchanged); only the queued resources need the owners.
+    /// A pending pod's status is the scheduler's business too.
     fn route_status_write(&mut self, plural: &'static str, ns: &str, name: &str) {
         if !matches!(plural, "deployments" | "replicasets" | "pods") {
             return;
+        }
+        if plural == "pods" && self.slot(plural, ns, name).is_some_and(|p| !is_bound(p)) {
+            let key = (ns.to_string(), name.to_string());
+            if self.unscheduled_pods.contains(&key) {
+                self.written_unscheduled.insert(key);
+            }
         }
         let owners = self
             .slot(plural, ns, name)
@@ -533,6 +597,9 @@ impl Store {
             return false;
         };
         let obj = Rc::make_mut(shared);
+        // Whether the pod is on a node and its phase was terminal: what the scheduler counts.
+        let placed = (kind.plural == "pods" && is_bound(obj))
+            .then(|| is_terminal(obj.get("status").and_then(|s| s.get("phase"))));
         let Some(fields) = obj.as_object_mut() else {
             return false;
         };
@@ -550,6 +617,9 @@ impl Store {
                 fields.remove("status");
             }
             return false;
+        }
+        if placed.is_some_and(|was| was != is_terminal(map.get("phase"))) {
+            self.counts.placements += 1;
         }
         self.counts.stamp(kind.plural, obj);
         self.route_status_write(kind.plural, ns, name);
@@ -575,6 +645,9 @@ impl Store {
             res.remove(ns);
         }
         let r: ObjRef = (kind.plural, ns.to_string(), name.to_string());
+        if kind.plural == "pods" && !slot.is_unbuilt() && is_bound(slot.get()) {
+            self.counts.placements += 1;
+        }
         let (uid, owners) = index_keys(&slot);
         let uncontrolled = self.unindex(&r, Some(&uid), &owners);
         for d in self.dependents_of(&uid) {
