@@ -209,6 +209,27 @@ impl World {
         self.prune_events();
     }
 
+    /// Whether an event recorded about the object with `uid` with this reason (and message,
+    /// if given) is still stored, found through the aggregation index without reading every
+    /// event.
+    pub fn has_event(&self, uid: &str, reason: &str, message: Option<&str>) -> bool {
+        let Some(k) = kinds::by_kind("Event") else {
+            return false;
+        };
+        let mut prefix = format!("{uid}\u{0}{reason}\u{0}");
+        if let Some(m) = message {
+            prefix.push_str(m);
+            prefix.push('\u{0}');
+        }
+        self.event_index
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(key, _)| key.starts_with(&prefix))
+            .any(|(_, (ns, name))| self.store.contains(k, ns, name))
+    }
+
     /// Events about the object with `uid`, oldest first (by first timestamp, then name).
     pub fn events_for(&self, uid: &str) -> Vec<Value> {
         let Some(k) = kinds::by_kind("Event") else {

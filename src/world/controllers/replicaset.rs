@@ -263,11 +263,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         let msg = format!(
             "kubelab runs at most {cap} pods per ReplicaSet; {want} were requested, so only {cap} are created"
         );
-        if !world
-            .events_for(&uid)
-            .iter()
-            .any(|e| e.field("reason").and_then(Value::as_str) == Some("KubelabLimit"))
-        {
+        if !world.has_event(&uid, "KubelabLimit", None) {
             world.record_event(&rs, None, "Warning", "KubelabLimit", &msg, &source());
             world.notices.push(format!("kubelab: {msg}"));
         }
@@ -297,11 +293,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
                 "kubelab runs at most {} pods in a cluster; no more pods are created",
                 world.timings.max_pods
             );
-            if !world
-                .events_for(&uid)
-                .iter()
-                .any(|e| e.field("reason").and_then(Value::as_str) == Some("KubelabLimit"))
-            {
+            if !world.has_event(&uid, "KubelabLimit", None) {
                 world.record_event(&rs, None, "Warning", "KubelabLimit", &msg, &source());
                 world.notices.push(format!("kubelab: {msg}"));
             }

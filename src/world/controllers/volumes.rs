@@ -113,11 +113,7 @@ fn find_match<'a>(pvc: &Value, pvs: &'a [Value]) -> Option<&'a Value> {
 }
 
 fn event_once(world: &mut World, obj: &Value, ty: &str, reason: &str, msg: &str, src: &Source) {
-    let seen = world.events_for(meta::uid(obj)).iter().any(|e| {
-        e.get("reason").and_then(Value::as_str) == Some(reason)
-            && e.get("message").and_then(Value::as_str) == Some(msg)
-    });
-    if !seen {
+    if !world.has_event(meta::uid(obj), reason, Some(msg)) {
         world.record_event(obj, None, ty, reason, msg, src);
     }
 }

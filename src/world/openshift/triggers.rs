@@ -112,12 +112,7 @@ pub fn run(world: &mut World) {
         let Some(k) = kinds::by_kind(kind) else {
             continue;
         };
-        let objs: Vec<Value> = world
-            .store
-            .list(k, None)
-            .filter(|o| meta::annotation(o, ANNOTATION).is_some())
-            .cloned()
-            .collect();
+        let objs: Vec<Value> = world.store.annotated(ANNOTATION, k).cloned().collect();
         for o in objs {
             if let Some(updated) = apply(world, &o) {
                 world.write_discard(updated);

@@ -31,6 +31,9 @@ type Resource = BTreeMap<String, BTreeMap<String, Slot>>;
 /// Resources whose objects controllers adopt: the store indexes those without a controller.
 const ADOPTABLE: [&str; 2] = ["pods", "replicasets"];
 
+/// Annotations whose objects the store indexes (the image trigger controller's).
+const INDEXED_ANNOTATIONS: [&str; 1] = ["image.openshift.io/triggers"];
+
 /// All objects of the world, with the indexes and work queues the controllers need so that
 /// they never scan everything.
 #[derive(Debug, Clone)]
@@ -60,6 +63,8 @@ pub struct Store {
     maybe_orphans: BTreeSet<ObjRef>,
     /// What the controllers that sync one object at a time have to look at.
     queues: Queues,
+    /// Objects carrying one of the [`INDEXED_ANNOTATIONS`]: annotation -> objects.
+    annotated: BTreeMap<&'static str, BTreeSet<ObjRef>>,
 }
 
 impl Default for Store {
@@ -79,6 +84,7 @@ impl Default for Store {
             deleting: BTreeSet::new(),
             maybe_orphans: BTreeSet::new(),
             queues: Queues::default(),
+            annotated: BTreeMap::new(),
         }
     }
 }
@@ -362,9 +368,12 @@ impl Store {
             self.written_pods.insert(key);
         }
         if deleting {
-            self.deleting.insert(r);
+            self.deleting.insert(r.clone());
         } else {
             self.deleting.remove(&r);
+        }
+        if let Some(obj) = self.slot(plural, ns, name).cloned() {
+            self.index_annotations(&r, &obj);
         }
         self.route_in_place(plural, ns, name, &owners);
         self.slot(plural, ns, name)
@@ -410,6 +419,9 @@ impl Store {
             }
         }
         self.deleting.remove(r);
+        for set in self.annotated.values_mut() {
+            set.remove(r);
+        }
         was_uncontrolled
     }
 
@@ -448,7 +460,43 @@ impl Store {
         if meta::is_deleting(obj) {
             self.deleting.insert(r.clone());
         }
+        self.index_annotations(r, obj);
         (owners, uncontrolled)
+    }
+
+    /// Brings the annotation index up to date for an object.
+    fn index_annotations(&mut self, r: &ObjRef, obj: &Value) {
+        for a in INDEXED_ANNOTATIONS {
+            if meta::annotation(obj, a).is_some() {
+                self.annotated.entry(a).or_default().insert(r.clone());
+            } else if let Some(set) = self.annotated.get_mut(a) {
+                set.remove(r);
+            }
+        }
+    }
+
+    /// The objects of a kind that carry an annotation, in key order (namespace, then name).
+    pub fn annotated<'a>(
+        &'a self,
+        annotation: &str,
+        kind: &KindInfo,
+    ) -> Box<dyn Iterator<Item = &'a Value> + 'a> {
+        let annotation = annotation.to_string();
+        if !INDEXED_ANNOTATIONS.contains(&annotation.as_str()) {
+            return Box::new(
+                self.list(kind, None)
+                    .filter(move |o| meta::annotation(o, &annotation).is_some()),
+            );
+        }
+        let plural = kind.plural;
+        Box::new(
+            self.annotated
+                .get(annotation.as_str())
+                .into_iter()
+                .flat_map(move |set| set.range((plural, String::new(), String::new())..))
+                .take_while(move |r| r.0 == plural)
+                .filter_map(|r| self.get_ref(r)),
+        )
     }
 
     /// Objects whose ownerReferences name `owner_uid`.

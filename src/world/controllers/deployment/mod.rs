@@ -110,11 +110,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         .unwrap_or_default();
     if sel.is_empty() {
         let msg = "This deployment is selecting all pods. A non-empty selector is required.";
-        if !world
-            .events_for(meta::uid(&d))
-            .iter()
-            .any(|e| e.get("reason").and_then(Value::as_str) == Some("SelectingAll"))
-        {
+        if !world.has_event(meta::uid(&d), "SelectingAll", None) {
             world.record_event(&d, None, "Warning", "SelectingAll", msg, &source());
         }
         return;
