@@ -4,7 +4,6 @@
 
 use crate::world::api::meta::Field;
 use serde_json::{Value, json};
-use std::cmp::Ordering;
 
 use crate::world::World;
 use crate::world::api::kinds;
@@ -16,6 +15,12 @@ use crate::world::store::Queue;
 
 /// `burstReplicas`: at most this many pods are created or deleted per sync.
 const BURST: i64 = 500;
+
+mod facts;
+mod victims;
+
+pub(crate) use facts::PodFactsMemo;
+use victims::pods_to_delete;
 
 fn source() -> Source {
     Source::component("replicaset-controller")
@@ -31,52 +36,6 @@ pub fn run(world: &mut World) {
     while let Some(key) = world.store.next_queued(Queue::ReplicaSets, after.as_ref()) {
         sync(world, &key.0, &key.1);
         after = Some(key);
-    }
-}
-
-/// What every sync asks of a pod that depends on the pod alone.
-#[derive(Debug, Clone)]
-struct PodFacts {
-    controller: Option<String>,
-    active: bool,
-    ready_since: Option<Millis>,
-}
-
-/// [`PodFacts`] remembered by object identity: a stored object never changes (a write stores a
-/// new one, or moves the old one out of the allocation this remembers), so the facts hold for
-/// as long as the allocation holds the same live object. Each entry keeps a `Weak` to it, which
-/// also keeps the address from being reused.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PodFactsMemo(std::collections::HashMap<usize, (std::rc::Weak<Value>, PodFacts)>);
-
-impl PodFactsMemo {
-    fn get(&mut self, pod: &std::rc::Rc<Value>) -> &PodFacts {
-        let key = std::rc::Rc::as_ptr(pod) as usize;
-        let live = self
-            .0
-            .get(&key)
-            .is_some_and(|(w, _)| w.strong_count() > 0 && std::ptr::eq(w.as_ptr(), &**pod));
-        if !live {
-            let facts = PodFacts {
-                controller: meta::controller_uid(pod).map(str::to_string),
-                active: is_active(pod),
-                ready_since: ready_since(pod),
-            };
-            self.0.insert(key, (std::rc::Rc::downgrade(pod), facts));
-        }
-        &self.0[&key].1
-    }
-
-    /// Drops the entries of objects that are gone once they outnumber the live pods.
-    fn forget_gone(&mut self, live_pods: usize) {
-        if self.0.len() > 2 * live_pods + 64 {
-            self.prune();
-        }
-    }
-
-    /// Drops the entries of objects that are gone.
-    fn prune(&mut self) {
-        self.0.retain(|_, (w, _)| w.strong_count() > 0);
     }
 }
 
@@ -130,36 +89,6 @@ fn active(
         ready_since,
         fully_labeled: tpl_is_selector || tpl_sel.matches_object(&pod),
         pod,
-    }
-}
-
-/// What the deletion ranking needs of one pod (worked out only when pods are deleted).
-struct PodInfo<'a> {
-    name: &'a str,
-    uid: &'a str,
-    node: &'a str,
-    phase: i32,
-    ready_since: Option<Millis>,
-    cost: i64,
-    created: Millis,
-    restarts: i64,
-}
-
-fn info(a: &Active) -> PodInfo<'_> {
-    let p = &*a.pod;
-    PodInfo {
-        name: meta::name(p),
-        uid: meta::uid(p),
-        node: meta::str_at(p, &["spec", "nodeName"]).unwrap_or(""),
-        phase: phase_ordinal(p),
-        ready_since: a.ready_since,
-        cost: meta::annotation(p, "controller.kubernetes.io/pod-deletion-cost")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0),
-        created: meta::str_at(p, &["metadata", "creationTimestamp"])
-            .and_then(parse_rfc3339)
-            .unwrap_or(0),
-        restarts: max_restarts(p),
     }
 }
 
@@ -378,126 +307,6 @@ fn create_pod(world: &mut World, rs: &Value) -> bool {
     }
 }
 
-fn phase_ordinal(p: &Value) -> i32 {
-    match meta::str_at(p, &["status", "phase"]) {
-        Some("Pending") | None => 0,
-        Some("Unknown") => 1,
-        Some("Running") => 2,
-        _ => 3,
-    }
-}
-
-fn log2_bucket(now: Millis, t: Millis) -> i64 {
-    let d_ns = (now - t) as f64 * 1e6;
-    if d_ns > 0.0 { d_ns.log2() as i64 } else { -1 }
-}
-
-fn max_restarts(p: &Value) -> i64 {
-    meta::path(p, &["status", "containerStatuses"])
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c.field("restartCount").and_then(Value::as_i64))
-                .max()
-                .unwrap_or(0)
-        })
-        .unwrap_or(0)
-}
-
-/// `getPodsToDelete` with `ActivePodsWithRanks` ordering: the names of the pods to delete.
-fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usize) -> Vec<String> {
-    if n >= owned.len() {
-        return owned
-            .iter()
-            .map(|p| meta::name(&p.pod).to_string())
-            .collect();
-    }
-    let active: Vec<PodInfo> = owned.iter().map(info).collect();
-    let now = world.now();
-    // Related pods: the active pods of every ReplicaSet of the same owner (or of this one).
-    let owner = meta::controller_of(rs).map(|(_, _, u)| u);
-    let siblings: Vec<String> = match &owner {
-        Some(o) => world
-            .object_list("ReplicaSet", meta::namespace(rs))
-            .filter(|r| meta::controller_of(r).map(|(_, _, u)| u).as_ref() == Some(o))
-            .map(|r| meta::uid(r).to_string())
-            .collect(),
-        None => vec![meta::uid(rs).to_string()],
-    };
-    let mut per_node: std::collections::BTreeMap<String, usize> = Default::default();
-    for p in world.object_list("Pod", meta::namespace(rs)) {
-        if is_active(p)
-            && meta::controller_of(p).is_some_and(|(_, _, u)| siblings.contains(&u))
-            && let Some(node) = meta::str_at(p, &["spec", "nodeName"])
-        {
-            *per_node.entry(node.to_string()).or_default() += 1;
-        }
-    }
-    let rank = |p: &PodInfo| {
-        if p.node.is_empty() {
-            0
-        } else {
-            per_node.get(p.node).copied().unwrap_or(0)
-        }
-    };
-    let mut ranked: Vec<(usize, &PodInfo)> = active.iter().map(|p| (rank(p), p)).collect();
-    ranked.sort_by(|(ri, a), (rj, b)| {
-        if a.node != b.node && (a.node.is_empty() || b.node.is_empty()) {
-            return if a.node.is_empty() {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            };
-        }
-        let o = a.phase.cmp(&b.phase);
-        if o != Ordering::Equal {
-            return o;
-        }
-        if a.ready_since.is_some() != b.ready_since.is_some() {
-            return if a.ready_since.is_none() {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            };
-        }
-        let o = a.cost.cmp(&b.cost);
-        if o != Ordering::Equal {
-            return o;
-        }
-        if ri != rj {
-            return rj.cmp(ri);
-        }
-        if let (Some(ta), Some(tb)) = (a.ready_since, b.ready_since)
-            && ta != tb
-        {
-            let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
-            return if diff == 0 {
-                a.uid.cmp(b.uid)
-            } else {
-                diff.cmp(&0)
-            };
-        }
-        let o = b.restarts.cmp(&a.restarts);
-        if o != Ordering::Equal {
-            return o;
-        }
-        if a.created != b.created {
-            let diff = log2_bucket(now, a.created) - log2_bucket(now, b.created);
-            return if diff == 0 {
-                a.uid.cmp(b.uid)
-            } else {
-                diff.cmp(&0)
-            };
-        }
-        Ordering::Equal
-    });
-    ranked
-        .into_iter()
-        .take(n)
-        .map(|(_, p)| p.name.to_string())
-        .collect()
-}
-
 /// Writes the status from the active pods' (fully labelled, ready since) pairs.
 fn write_status(world: &mut World, rs: &Value, active: &[(bool, Option<Millis>)]) {
     let now = world.now();
@@ -548,30 +357,5 @@ fn write_status(world: &mut World, rs: &Value, active: &[(bool, Option<Millis>)]
         world
             .store
             .set_status(k, meta::namespace(rs), meta::name(rs), st);
-    }
-}
-
-#[cfg(test)]
-mod memo_tests {
-    use super::*;
-    use serde_json::json;
-    use std::rc::Rc;
-
-    /// Facts are remembered for the very object they were worked out from, and worked out
-    /// again once the stored object is changed in place (`make_mut` moves it away from the
-    /// remembered allocation) or replaced.
-    #[test]
-    fn pod_facts_follow_object_identity() {
-        let mut memo = PodFactsMemo::default();
-        let mut pod = Rc::new(json!({"metadata": {"name": "p"}, "status": {"phase": "Running"}}));
-        assert!(memo.get(&pod).active && memo.get(&pod).controller.is_none());
-        Rc::make_mut(&mut pod)["status"]["phase"] = json!("Succeeded");
-        assert!(!memo.get(&pod).active);
-        let other = Rc::new(json!({"metadata": {"name": "q", "ownerReferences": [
-            {"controller": true, "uid": "u-1"}]}}));
-        assert_eq!(memo.get(&other).controller.as_deref(), Some("u-1"));
-        drop(pod);
-        memo.prune();
-        assert_eq!(memo.0.len(), 1);
     }
 }

@@ -1,0 +1,161 @@
+//! Which pods a ReplicaSet deletes when it has too many (`getPodsToDelete` with
+//! `ActivePodsWithRanks`).
+
+use crate::world::api::meta::Field;
+use serde_json::Value;
+use std::cmp::Ordering;
+
+use super::{Active, is_active};
+use crate::world::World;
+use crate::world::api::meta;
+use crate::world::clock::{Millis, parse_rfc3339};
+
+/// What the deletion ranking needs of one pod (worked out only when pods are deleted).
+struct PodInfo<'a> {
+    name: &'a str,
+    uid: &'a str,
+    node: &'a str,
+    phase: i32,
+    ready_since: Option<Millis>,
+    cost: i64,
+    created: Millis,
+    restarts: i64,
+}
+
+fn info(a: &Active) -> PodInfo<'_> {
+    let p = &*a.pod;
+    PodInfo {
+        name: meta::name(p),
+        uid: meta::uid(p),
+        node: meta::str_at(p, &["spec", "nodeName"]).unwrap_or(""),
+        phase: phase_ordinal(p),
+        ready_since: a.ready_since,
+        cost: meta::annotation(p, "controller.kubernetes.io/pod-deletion-cost")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        created: meta::str_at(p, &["metadata", "creationTimestamp"])
+            .and_then(parse_rfc3339)
+            .unwrap_or(0),
+        restarts: max_restarts(p),
+    }
+}
+
+fn phase_ordinal(p: &Value) -> i32 {
+    match meta::str_at(p, &["status", "phase"]) {
+        Some("Pending") | None => 0,
+        Some("Unknown") => 1,
+        Some("Running") => 2,
+        _ => 3,
+    }
+}
+
+fn log2_bucket(now: Millis, t: Millis) -> i64 {
+    let d_ns = (now - t) as f64 * 1e6;
+    if d_ns > 0.0 { d_ns.log2() as i64 } else { -1 }
+}
+
+fn max_restarts(p: &Value) -> i64 {
+    meta::path(p, &["status", "containerStatuses"])
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.field("restartCount").and_then(Value::as_i64))
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0)
+}
+
+/// `getPodsToDelete` with `ActivePodsWithRanks` ordering: the names of the pods to delete.
+pub(super) fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usize) -> Vec<String> {
+    if n >= owned.len() {
+        return owned
+            .iter()
+            .map(|p| meta::name(&p.pod).to_string())
+            .collect();
+    }
+    let active: Vec<PodInfo> = owned.iter().map(info).collect();
+    let now = world.now();
+    // Related pods: the active pods of every ReplicaSet of the same owner (or of this one).
+    let owner = meta::controller_of(rs).map(|(_, _, u)| u);
+    let siblings: Vec<String> = match &owner {
+        Some(o) => world
+            .object_list("ReplicaSet", meta::namespace(rs))
+            .filter(|r| meta::controller_of(r).map(|(_, _, u)| u).as_ref() == Some(o))
+            .map(|r| meta::uid(r).to_string())
+            .collect(),
+        None => vec![meta::uid(rs).to_string()],
+    };
+    let mut per_node: std::collections::BTreeMap<String, usize> = Default::default();
+    for p in world.object_list("Pod", meta::namespace(rs)) {
+        if is_active(p)
+            && meta::controller_of(p).is_some_and(|(_, _, u)| siblings.contains(&u))
+            && let Some(node) = meta::str_at(p, &["spec", "nodeName"])
+        {
+            *per_node.entry(node.to_string()).or_default() += 1;
+        }
+    }
+    let rank = |p: &PodInfo| {
+        if p.node.is_empty() {
+            0
+        } else {
+            per_node.get(p.node).copied().unwrap_or(0)
+        }
+    };
+    let mut ranked: Vec<(usize, &PodInfo)> = active.iter().map(|p| (rank(p), p)).collect();
+    ranked.sort_by(|(ri, a), (rj, b)| {
+        if a.node != b.node && (a.node.is_empty() || b.node.is_empty()) {
+            return if a.node.is_empty() {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let o = a.phase.cmp(&b.phase);
+        if o != Ordering::Equal {
+            return o;
+        }
+        if a.ready_since.is_some() != b.ready_since.is_some() {
+            return if a.ready_since.is_none() {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let o = a.cost.cmp(&b.cost);
+        if o != Ordering::Equal {
+            return o;
+        }
+        if ri != rj {
+            return rj.cmp(ri);
+        }
+        if let (Some(ta), Some(tb)) = (a.ready_since, b.ready_since)
+            && ta != tb
+        {
+            let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
+            return if diff == 0 {
+                a.uid.cmp(b.uid)
+            } else {
+                diff.cmp(&0)
+            };
+        }
+        let o = b.restarts.cmp(&a.restarts);
+        if o != Ordering::Equal {
+            return o;
+        }
+        if a.created != b.created {
+            let diff = log2_bucket(now, a.created) - log2_bucket(now, b.created);
+            return if diff == 0 {
+                a.uid.cmp(b.uid)
+            } else {
+                diff.cmp(&0)
+            };
+        }
+        Ordering::Equal
+    });
+    ranked
+        .into_iter()
+        .take(n)
+        .map(|(_, p)| p.name.to_string())
+        .collect()
+}
