@@ -505,7 +505,10 @@ impl Store {
     }
 
     /// Objects whose ownerReferences name `owner_uid`, borrowed (in key order).
-    pub fn dependents_iter(&self, owner_uid: &str) -> impl Iterator<Item = &ObjRef> {
+    pub fn dependents_iter<'a>(
+        &'a self,
+        owner_uid: &str,
+    ) -> impl Iterator<Item = &'a ObjRef> + use<'a> {
         self.dependents.get(owner_uid).into_iter().flatten()
     }
 

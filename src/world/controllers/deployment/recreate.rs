@@ -9,7 +9,8 @@ use super::rolling::{refresh, refresh_one};
 use super::util::*;
 use super::{all_rss_and_sync_revision, cleanup, scale_rs_and_record, status};
 use crate::world::World;
-use crate::world::api::{kinds, meta};
+use crate::world::api::meta;
+use crate::world::controllers::replicaset::dependents;
 
 /// `rolloutRecreate`.
 pub fn rollout(world: &mut World, d: Obj, rss: Vec<Obj>) {
@@ -53,22 +54,18 @@ fn old_pods_running(world: &World, new_rs: Option<&Value>, old: &[Obj]) -> bool 
     if old.iter().map(|rs| status_int(rs, "replicas")).sum::<i64>() > 0 {
         return true;
     }
-    let Some(pk) = kinds::by_kind("Pod") else {
-        return false;
-    };
     let old_uids: Vec<&str> = old.iter().map(|rs| meta::uid(rs)).collect();
     let new_uid = new_rs.map(meta::uid);
-    world
-        .store
-        .list(
-            pk,
-            Some(meta::namespace(
-                old.first()
-                    .map(|rs| &**rs)
-                    .or(new_rs)
-                    .unwrap_or(&Value::Null),
-            )),
-        )
+    let ns = meta::namespace(
+        old.first()
+            .map(|rs| &**rs)
+            .or(new_rs)
+            .unwrap_or(&Value::Null),
+    );
+    // Only pods that name an old ReplicaSet as an owner can count (the owners index).
+    old_uids
+        .iter()
+        .flat_map(|u| dependents(world, u, "Pod", ns))
         .any(|p| {
             let owner = meta::controller_of(p).map(|(_, _, u)| u);
             let Some(owner) = owner else { return false };

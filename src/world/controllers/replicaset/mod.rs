@@ -307,6 +307,21 @@ fn create_pod(world: &mut World, rs: &Value) -> bool {
     }
 }
 
+/// The objects of a kind in a namespace whose owner references name `owner_uid`.
+pub(crate) fn dependents<'a>(
+    world: &'a World,
+    owner_uid: &str,
+    kind: &str,
+    ns: &'a str,
+) -> impl Iterator<Item = &'a Value> + 'a {
+    let k = kinds::by_kind(kind);
+    world
+        .store
+        .dependents_iter(owner_uid)
+        .filter(move |r| k.is_some_and(|k| r.0 == k.plural) && r.1 == ns)
+        .filter_map(move |r| world.store.get_ref(r))
+}
+
 /// Writes the status from the active pods' (fully labelled, ready since) pairs.
 fn write_status(world: &mut World, rs: &Value, active: &[(bool, Option<Millis>)]) {
     let now = world.now();

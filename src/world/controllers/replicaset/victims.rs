@@ -5,7 +5,7 @@ use crate::world::api::meta::Field;
 use serde_json::Value;
 use std::cmp::Ordering;
 
-use super::{Active, is_active};
+use super::{Active, dependents, is_active};
 use crate::world::World;
 use crate::world::api::meta;
 use crate::world::clock::{Millis, parse_rfc3339};
@@ -76,18 +76,25 @@ pub(super) fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usi
     }
     let active: Vec<PodInfo> = owned.iter().map(info).collect();
     let now = world.now();
-    // Related pods: the active pods of every ReplicaSet of the same owner (or of this one).
+    // Related pods: the active pods of every ReplicaSet of the same owner (or of this one),
+    // found through the owners index.
+    let ns = meta::namespace(rs);
     let owner = meta::controller_of(rs).map(|(_, _, u)| u);
     let siblings: Vec<String> = match &owner {
-        Some(o) => world
-            .object_list("ReplicaSet", meta::namespace(rs))
+        Some(o) => dependents(world, o, "ReplicaSet", ns)
             .filter(|r| meta::controller_of(r).map(|(_, _, u)| u).as_ref() == Some(o))
             .map(|r| meta::uid(r).to_string())
             .collect(),
         None => vec![meta::uid(rs).to_string()],
     };
+    let mut related: Vec<&Value> = siblings
+        .iter()
+        .flat_map(|s| dependents(world, s, "Pod", ns))
+        .collect();
+    related.sort_by_key(|p| meta::name(p));
+    related.dedup_by_key(|p| meta::name(p));
     let mut per_node: std::collections::BTreeMap<String, usize> = Default::default();
-    for p in world.object_list("Pod", meta::namespace(rs)) {
+    for p in related {
         if is_active(p)
             && meta::controller_of(p).is_some_and(|(_, _, u)| siblings.contains(&u))
             && let Some(node) = meta::str_at(p, &["spec", "nodeName"])
