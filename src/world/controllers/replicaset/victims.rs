@@ -109,60 +109,109 @@ pub(super) fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usi
             per_node.get(p.node).copied().unwrap_or(0)
         }
     };
-    let mut ranked: Vec<(usize, &PodInfo)> = active.iter().map(|p| (rank(p), p)).collect();
-    ranked.sort_by(|(ri, a), (rj, b)| {
-        if a.node != b.node && (a.node.is_empty() || b.node.is_empty()) {
-            return if a.node.is_empty() {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            };
-        }
-        let o = a.phase.cmp(&b.phase);
-        if o != Ordering::Equal {
-            return o;
-        }
-        if a.ready_since.is_some() != b.ready_since.is_some() {
-            return if a.ready_since.is_none() {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            };
-        }
-        let o = a.cost.cmp(&b.cost);
-        if o != Ordering::Equal {
-            return o;
-        }
-        if ri != rj {
-            return rj.cmp(ri);
-        }
-        if let (Some(ta), Some(tb)) = (a.ready_since, b.ready_since)
-            && ta != tb
-        {
-            let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
-            return if diff == 0 {
-                a.uid.cmp(b.uid)
-            } else {
-                diff.cmp(&0)
-            };
-        }
-        let o = b.restarts.cmp(&a.restarts);
-        if o != Ordering::Equal {
-            return o;
-        }
-        if a.created != b.created {
-            let diff = log2_bucket(now, a.created) - log2_bucket(now, b.created);
-            return if diff == 0 {
-                a.uid.cmp(b.uid)
-            } else {
-                diff.cmp(&0)
-            };
-        }
-        Ordering::Equal
-    });
+    let ranked: Vec<(usize, &PodInfo)> = active.iter().map(|p| (rank(p), p)).collect();
+    let ranked = merge_sort(ranked, &|x, y| by_rank(now, x, y));
     ranked
         .into_iter()
         .take(n)
         .map(|(_, p)| p.name.to_string())
         .collect()
+}
+
+/// `ActivePodsWithRanks.Less` as an ordering of (rank, pod) pairs.
+fn by_rank(now: Millis, (ri, a): &(usize, &PodInfo), (rj, b): &(usize, &PodInfo)) -> Ordering {
+    if a.node != b.node && (a.node.is_empty() || b.node.is_empty()) {
+        return if a.node.is_empty() {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
+    }
+    let o = a.phase.cmp(&b.phase);
+    if o != Ordering::Equal {
+        return o;
+    }
+    if a.ready_since.is_some() != b.ready_since.is_some() {
+        return if a.ready_since.is_none() {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
+    }
+    let o = a.cost.cmp(&b.cost);
+    if o != Ordering::Equal {
+        return o;
+    }
+    if ri != rj {
+        return rj.cmp(ri);
+    }
+    if let (Some(ta), Some(tb)) = (a.ready_since, b.ready_since)
+        && ta != tb
+    {
+        let diff = log2_bucket(now, ta) - log2_bucket(now, tb);
+        return if diff == 0 {
+            a.uid.cmp(b.uid)
+        } else {
+            diff.cmp(&0)
+        };
+    }
+    let o = b.restarts.cmp(&a.restarts);
+    if o != Ordering::Equal {
+        return o;
+    }
+    if a.created != b.created {
+        let diff = log2_bucket(now, a.created) - log2_bucket(now, b.created);
+        return if diff == 0 {
+            a.uid.cmp(b.uid)
+        } else {
+            diff.cmp(&0)
+        };
+    }
+    Ordering::Equal
+}
+
+/// A stable merge sort that never panics. Upstream's ranking is not a total order (two pods
+/// ready at different times in the same logarithmic bucket are ordered by uid, skipping the
+/// criteria after it, so three pods can compare in a cycle); Go's sort takes that in its
+/// stride, while Rust's `sort_by` may panic when it notices. On a consistent ordering this is
+/// exactly what `sort_by` gives (a stable sort's result is unique).
+fn merge_sort<T>(mut v: Vec<T>, cmp: &impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    if v.len() <= 1 {
+        return v;
+    }
+    let right = merge_sort(v.split_off(v.len() / 2), cmp);
+    let left = merge_sort(v, cmp);
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let mut right = right.into_iter().peekable();
+    for l in left {
+        while let Some(r) = right.next_if(|r| cmp(r, &l) == Ordering::Less) {
+            out.push(r);
+        }
+        out.push(l);
+    }
+    out.extend(right);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sorted as `sort_by` sorts when the ordering is consistent (stably), and without a
+    /// panic when it is not.
+    #[test]
+    fn merge_sort_is_stable_and_takes_inconsistent_orderings() {
+        let v: Vec<(i32, usize)> = [3, 1, 2, 1, 3, 0, 2].iter().copied().zip(0..).collect();
+        let mut want = v.clone();
+        want.sort_by_key(|p| p.0);
+        assert_eq!(merge_sort(v, &|a, b| a.0.cmp(&b.0)), want);
+        // Rock, paper, scissors: every element beats the next one.
+        let cycle: Vec<u32> = (0..200).map(|i| i % 3).collect();
+        let beats = |a: &u32, b: &u32| match (b + 3 - a) % 3 {
+            0 => Ordering::Equal,
+            1 => Ordering::Less,
+            _ => Ordering::Greater,
+        };
+        assert_eq!(merge_sort(cycle, &beats).len(), 200);
+    }
 }
