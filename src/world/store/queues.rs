@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::index::{is_bound, owner_uids};
 use super::{ObjKey, Store};
 use crate::world::api::meta;
 
@@ -204,5 +205,46 @@ impl Store {
         for name in names.keys() {
             queued.insert((ns.to_string(), name.clone()));
         }
+    }
+
+    /// Routes a write that left an object's owners as they were (see [`Store::route`]).
+    pub(super) fn route_in_place(
+        &mut self,
+        plural: &'static str,
+        ns: &str,
+        name: &str,
+        owners: &[String],
+    ) {
+        let uncontrolled = self
+            .uncontrolled
+            .get(plural)
+            .is_some_and(|set| set.contains(&(ns.to_string(), name.to_string())));
+        self.route(&Change {
+            plural,
+            ns,
+            name,
+            owners,
+            uncontrolled,
+            removed: false,
+        });
+    }
+
+    /// Routes a status write (owners unchanged); only the queued resources need the owners.
+    /// A pending pod's status is the scheduler's business too.
+    pub(super) fn route_status_write(&mut self, plural: &'static str, ns: &str, name: &str) {
+        if !matches!(plural, "deployments" | "replicasets" | "pods") {
+            return;
+        }
+        if plural == "pods" && self.slot(plural, ns, name).is_some_and(|p| !is_bound(p)) {
+            let key = (ns.to_string(), name.to_string());
+            if self.unscheduled_pods.contains(&key) {
+                self.written_unscheduled.insert(key);
+            }
+        }
+        let owners = self
+            .slot(plural, ns, name)
+            .map(|o| owner_uids(o))
+            .unwrap_or_default();
+        self.route_in_place(plural, ns, name, &owners);
     }
 }
