@@ -3,6 +3,7 @@
 //! looked, objects being deleted or maybe orphaned, objects carrying watched annotations.
 //! Every write keeps them up to date, so that no controller scans everything.
 
+use crate::world::api::meta::Field;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -17,16 +18,18 @@ pub(super) const ADOPTABLE: [&str; 2] = ["pods", "replicasets"];
 /// Annotations whose objects the store indexes (the image trigger controller's).
 pub(super) const INDEXED_ANNOTATIONS: [&str; 1] = ["image.openshift.io/triggers"];
 
-pub(super) fn owner_uids(obj: &Value) -> Vec<String> {
+/// The uids an object's owner references name, borrowed.
+pub(super) fn ref_uids(obj: &Value) -> impl Iterator<Item = &str> {
     meta::path(obj, &["metadata", "ownerReferences"])
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|r| r.get("uid").and_then(Value::as_str))
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.field("uid").and_then(Value::as_str))
+}
+
+/// The uids an object's owner references name.
+pub(super) fn owner_uids(obj: &Value) -> Vec<String> {
+    ref_uids(obj).map(str::to_string).collect()
 }
 
 /// Whether an object may have no controller: no owner reference with `controller: true` and
@@ -37,8 +40,8 @@ pub(super) fn maybe_uncontrolled(obj: &Value) -> bool {
     else {
         return true;
     };
-    let is_controller = |r: &&Value| r.get("controller").and_then(Value::as_bool) == Some(true);
-    let has = |r: &Value, k: &str| r.get(k).and_then(Value::as_str).is_some();
+    let is_controller = |r: &&Value| r.field("controller").and_then(Value::as_bool) == Some(true);
+    let has = |r: &Value, k: &str| r.field(k).and_then(Value::as_str).is_some();
     let first_has_uid = refs
         .iter()
         .find(is_controller)
@@ -86,14 +89,20 @@ impl Store {
             }
         }
         let mut was_uncontrolled = false;
-        if ADOPTABLE.contains(&r.0) {
-            let key = (r.1.clone(), r.2.clone());
-            if let Some(set) = self.uncontrolled.get_mut(r.0) {
-                was_uncontrolled = set.remove(&key);
+        if let Some(names) = self
+            .uncontrolled
+            .get_mut(r.0)
+            .and_then(|by_ns| by_ns.get_mut(&r.1))
+        {
+            was_uncontrolled = names.remove(&r.2);
+            if names.is_empty()
+                && let Some(by_ns) = self.uncontrolled.get_mut(r.0)
+            {
+                by_ns.remove(&r.1);
             }
-            if r.0 == "pods" {
-                self.unscheduled_pods.remove(&key);
-            }
+        }
+        if r.0 == "pods" {
+            self.unscheduled_pods.remove(&(r.1.clone(), r.2.clone()));
         }
         self.deleting.remove(r);
         for set in self.annotated.values_mut() {
@@ -124,7 +133,9 @@ impl Store {
             self.uncontrolled
                 .entry(r.0)
                 .or_default()
-                .insert((r.1.clone(), r.2.clone()));
+                .entry(r.1.clone())
+                .or_default()
+                .insert(r.2.clone());
         }
         if r.0 == "pods" {
             let key = (r.1.clone(), r.2.clone());
@@ -199,10 +210,18 @@ impl Store {
     ) -> impl Iterator<Item = &'a str> + 'a {
         self.uncontrolled
             .get(plural)
+            .and_then(|by_ns| by_ns.get(ns))
             .into_iter()
-            .flat_map(move |set| set.range((ns.to_string(), String::new())..))
-            .take_while(move |(n, _)| n == ns)
-            .map(|(_, name)| name.as_str())
+            .flatten()
+            .map(String::as_str)
+    }
+
+    /// Whether an object is indexed as maybe having no controller.
+    pub(super) fn is_uncontrolled(&self, plural: &str, ns: &str, name: &str) -> bool {
+        self.uncontrolled
+            .get(plural)
+            .and_then(|by_ns| by_ns.get(ns))
+            .is_some_and(|names| names.contains(name))
     }
 
     /// Whether an object with this uid exists.
@@ -220,7 +239,7 @@ impl Store {
         std::mem::take(&mut self.written_pods)
     }
 
-    /// Pods with no node yet written since the last call (status writes aside), in key order;
+    /// Pods with no node yet written since the last call (their status too), in key order;
     /// some may have a node by now.
     pub fn take_written_unscheduled(&mut self) -> BTreeSet<ObjKey> {
         std::mem::take(&mut self.written_unscheduled)
@@ -262,5 +281,71 @@ impl Store {
         std::mem::take(&mut self.maybe_orphans)
             .into_iter()
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::api::kinds;
+    use serde_json::json;
+
+    /// What pods hold on nodes changes when one is bound, leaves or enters a terminal phase,
+    /// or goes; a pending pod written, or a running pod's other status changes, leave it.
+    #[test]
+    fn placements_count_what_pods_hold_on_nodes() {
+        let mut store = Store::default();
+        let k = kinds::by_kind("Pod").expect("kind");
+        let pod = json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "default",
+            "uid": "u-p"}, "spec": {}});
+        store.put(k, pod);
+        let start = store.placements();
+        assert_eq!(store.take_written_unscheduled().len(), 1);
+        store.modify(k, "default", "p", |p| p["spec"]["nodeName"] = json!("n1"));
+        assert_eq!(store.placements(), start + 1);
+        assert!(store.take_written_unscheduled().is_empty());
+        store.set_status(k, "default", "p", json!({"phase": "Running"}));
+        store.update_status(k, "default", "p", |s| {
+            s.insert("podIP".into(), json!("10.0.0.1"));
+            true
+        });
+        assert_eq!(store.placements(), start + 1);
+        store.update_status(k, "default", "p", |s| {
+            s.insert("phase".into(), json!("Succeeded"));
+            true
+        });
+        assert_eq!(store.placements(), start + 2);
+        store.remove(k, "default", "p");
+        assert_eq!(store.placements(), start + 3);
+    }
+
+    /// Objects carrying a watched annotation are found without a scan, in key order, and
+    /// leave the index when the annotation or the object goes.
+    #[test]
+    fn annotated_objects_are_indexed() {
+        let mut store = Store::default();
+        let k = kinds::by_kind("Deployment").expect("kind");
+        let a = INDEXED_ANNOTATIONS[0];
+        for (name, annotated) in [("c", true), ("a", true), ("b", false)] {
+            let mut d = json!({"kind": "Deployment", "metadata": {"name": name,
+                "namespace": "default", "uid": format!("u-{name}")}});
+            if annotated {
+                d["metadata"]["annotations"] = json!({a: "[]"});
+            }
+            store.put(k, d);
+        }
+        let names = |s: &Store| -> Vec<String> {
+            s.annotated(a, k)
+                .map(|o| meta::name(o).to_string())
+                .collect()
+        };
+        assert_eq!(names(&store), ["a", "c"]);
+        store.modify(k, "default", "c", |d| {
+            d["metadata"]
+                .as_object_mut()
+                .map(|m| m.remove("annotations"));
+        });
+        store.remove(k, "default", "a");
+        assert!(names(&store).is_empty());
     }
 }

@@ -19,7 +19,7 @@ mod slot;
 use counts::Counts;
 use index::{index_keys, is_bound, is_terminal, owner_uids};
 pub use queues::Queue;
-use queues::{Change, Queues};
+use queues::{Change, Owners, Queues};
 pub use slot::LazyObject;
 use slot::Slot;
 
@@ -45,15 +45,15 @@ pub struct Store {
     uids: BTreeMap<String, ObjRef>,
     /// owner uid -> objects whose ownerReferences name it.
     dependents: BTreeMap<String, BTreeSet<ObjRef>>,
-    /// Objects of the adoptable resources (`index::ADOPTABLE`) without a controller reference:
-    /// resource plural -> (namespace, name).
-    uncontrolled: BTreeMap<&'static str, BTreeSet<ObjKey>>,
+    /// Objects of the adoptable resources (`index::ADOPTABLE`) that may have no controller
+    /// reference: resource plural -> namespace -> names.
+    uncontrolled: BTreeMap<&'static str, BTreeMap<String, BTreeSet<String>>>,
     /// Pods with no node yet that are not being deleted (the scheduler's queue).
     unscheduled_pods: BTreeSet<ObjKey>,
     /// Pods created or updated (not status writes) since the kubelets last looked: their work
     /// list.
     written_pods: BTreeSet<ObjKey>,
-    /// Pods with no node yet written (not status writes) since the scheduler last looked.
+    /// Pods with no node yet written since the scheduler last looked.
     written_unscheduled: BTreeSet<ObjKey>,
     /// Objects marked for deletion (deletionTimestamp set).
     deleting: BTreeSet<ObjRef>,
@@ -217,7 +217,7 @@ impl Store {
             plural: kind.plural,
             ns: &key.0,
             name: &key.1,
-            owners: &owners,
+            owners: Owners::Listed(&owners),
             uncontrolled: was_uncontrolled || uncontrolled,
             removed: false,
         });
@@ -317,10 +317,11 @@ impl Store {
         } else {
             self.deleting.remove(&r);
         }
+        // A second handle for a moment: the indexes read the object while they change.
         if let Some(obj) = self.slot(plural, ns, name).cloned() {
             self.index_annotations(&r, &obj);
+            self.route_in_place(plural, ns, name, &obj);
         }
-        self.route_in_place(plural, ns, name, &owners);
         self.slot(plural, ns, name)
     }
 
@@ -427,7 +428,7 @@ impl Store {
             plural: kind.plural,
             ns,
             name,
-            owners: &owners,
+            owners: Owners::Listed(&owners),
             uncontrolled,
             removed: true,
         });

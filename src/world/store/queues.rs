@@ -14,10 +14,11 @@
 //!   Deployments that own those ReplicaSets (a Recreate rollout waits for old pods to go), and
 //!   the ReplicaSets waiting for room in a full world.
 
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::index::{is_bound, owner_uids};
-use super::{ObjKey, Store};
+use super::index::{is_bound, ref_uids};
+use super::{ObjKey, ObjRef, Store};
 use crate::world::api::meta;
 
 /// A controller's work queue.
@@ -29,11 +30,23 @@ pub enum Queue {
     ReplicaSets,
 }
 
+impl Queue {
+    /// The resource whose objects the queue holds.
+    fn plural(self) -> &'static str {
+        match self {
+            Queue::Deployments => "deployments",
+            Queue::ReplicaSets => "replicasets",
+        }
+    }
+}
+
 /// One work queue: the objects to sync, and those a level-triggered pass would sync again
 /// with a different outcome.
 #[derive(Debug, Clone, Default)]
 struct Keys {
-    queued: BTreeSet<ObjKey>,
+    /// Held as places (all of the queue's resource), so that an object found through the uid
+    /// index is looked up without copying its names.
+    queued: BTreeSet<ObjRef>,
     /// Objects whose last sync could not do everything (a create failed): synced again
     /// whenever the controller looks at anything, as a level-triggered controller would.
     retry: BTreeSet<ObjKey>,
@@ -67,9 +80,17 @@ pub(super) struct Change<'a> {
     pub(super) plural: &'static str,
     pub(super) ns: &'a str,
     pub(super) name: &'a str,
-    pub(super) owners: &'a [String],
+    pub(super) owners: Owners<'a>,
     pub(super) uncontrolled: bool,
     pub(super) removed: bool,
+}
+
+/// The owner uids a write concerns.
+pub(super) enum Owners<'a> {
+    /// These (before and after a write that may change them).
+    Listed(&'a [String]),
+    /// This object's (a write that left them as they were), read without copying.
+    Of(&'a Value),
 }
 
 impl Store {
@@ -78,7 +99,7 @@ impl Store {
         self.queues
             .keys(q)
             .queued
-            .insert((ns.to_string(), name.to_string()));
+            .insert((q.plural(), ns.to_string(), name.to_string()));
     }
 
     /// Takes the first queued object after `after` (in key order: namespace, then name).
@@ -87,9 +108,11 @@ impl Store {
     pub fn next_queued(&mut self, q: Queue, after: Option<&ObjKey>) -> Option<ObjKey> {
         use std::ops::Bound;
         let keys = self.queues.keys(q);
-        let bound = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let after = after.map(|(ns, name)| (q.plural(), ns.clone(), name.clone()));
+        let bound = after.as_ref().map_or(Bound::Unbounded, Bound::Excluded);
         let next = keys.queued.range((bound, Bound::Unbounded)).next()?.clone();
         keys.queued.remove(&next);
+        let next = (next.1, next.2);
         keys.retry.remove(&next);
         Some(next)
     }
@@ -127,15 +150,14 @@ impl Store {
     /// sync them too, and come out differently).
     pub fn requeue_retries(&mut self, q: Queue, now: i64) {
         let keys = self.queues.keys(q);
-        if !keys.retry.is_empty() {
-            let retry = keys.retry.clone();
-            keys.queued.extend(retry);
-        }
+        let plural = q.plural();
+        let place = |(ns, name): ObjKey| (plural, ns, name);
+        keys.queued.extend(keys.retry.iter().cloned().map(place));
         while let Some(entry) = keys.retry_after.first_entry() {
             if *entry.key() >= now {
                 break;
             }
-            keys.queued.extend(entry.remove());
+            keys.queued.extend(entry.remove().into_iter().map(place));
         }
     }
 
@@ -153,18 +175,18 @@ impl Store {
             "deployments" => self.enqueue(Queue::Deployments, c.ns, c.name),
             "replicasets" => {
                 self.enqueue(Queue::ReplicaSets, c.ns, c.name);
-                self.enqueue_owners(c.owners, "deployments", Queue::Deployments);
+                self.enqueue_owners(c, "deployments", Queue::Deployments);
                 if c.uncontrolled {
                     self.enqueue_namespace("deployments", c.ns, Queue::Deployments);
                 }
             }
             "pods" => {
-                self.enqueue_owners(c.owners, "replicasets", Queue::ReplicaSets);
+                self.enqueue_owners(c, "replicasets", Queue::ReplicaSets);
                 if c.uncontrolled {
                     self.enqueue_namespace("replicasets", c.ns, Queue::ReplicaSets);
                 }
-                if c.removed {
-                    for o in c.owners {
+                if let (true, Owners::Listed(owners)) = (c.removed, &c.owners) {
+                    for o in owners.iter() {
                         let Some(("replicasets", ns, name)) =
                             self.uids.get(o).map(|r| (r.0, r.1.as_str(), r.2.as_str()))
                         else {
@@ -174,24 +196,48 @@ impl Store {
                             .slot("replicasets", ns, name)
                             .map(|rs| meta::owner_uids(rs))
                             .unwrap_or_default();
-                        self.enqueue_owners(&rs_owners, "deployments", Queue::Deployments);
+                        self.enqueue_uids(&rs_owners, "deployments", Queue::Deployments);
                     }
                     let waiting = std::mem::take(&mut self.queues.waiting_for_room);
-                    self.queues.replicasets.queued.extend(waiting);
+                    self.queues.replicasets.queued.extend(
+                        waiting
+                            .into_iter()
+                            .map(|(ns, name)| ("replicasets", ns, name)),
+                    );
                 }
             }
             _ => {}
         }
     }
 
-    /// Queues the objects of `plural` among `owners` (uids).
-    fn enqueue_owners(&mut self, owners: &[String], plural: &str, q: Queue) {
-        for o in owners {
+    /// Queues the objects of `plural` among the owners a write concerns.
+    fn enqueue_owners(&mut self, c: &Change<'_>, plural: &str, q: Queue) {
+        match c.owners {
+            Owners::Listed(owners) => self.enqueue_uids(owners, plural, q),
+            Owners::Of(obj) => {
+                let queued = &mut self.queues.keys(q).queued;
+                for uid in ref_uids(obj) {
+                    if let Some(r) = self.uids.get(uid)
+                        && r.0 == plural
+                        && !queued.contains(r)
+                    {
+                        queued.insert(r.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Queues the objects of `plural` among `uids`.
+    fn enqueue_uids(&mut self, uids: &[String], plural: &str, q: Queue) {
+        for o in uids {
             if let Some(r) = self.uids.get(o)
                 && r.0 == plural
             {
-                let key = (r.1.clone(), r.2.clone());
-                self.queues.keys(q).queued.insert(key);
+                let queued = &mut self.queues.keys(q).queued;
+                if !queued.contains(r) {
+                    queued.insert(r.clone());
+                }
             }
         }
     }
@@ -203,48 +249,150 @@ impl Store {
         };
         let queued = &mut self.queues.keys(q).queued;
         for name in names.keys() {
-            queued.insert((ns.to_string(), name.clone()));
+            queued.insert((q.plural(), ns.to_string(), name.clone()));
         }
     }
 
-    /// Routes a write that left an object's owners as they were (see [`Store::route`]).
+    /// Routes a write that left an object's owners (and so whether it has a controller) as
+    /// they were (see [`Store::route`]); `obj` is the object as now stored.
     pub(super) fn route_in_place(
         &mut self,
         plural: &'static str,
         ns: &str,
         name: &str,
-        owners: &[String],
+        obj: &Value,
     ) {
-        let uncontrolled = self
-            .uncontrolled
-            .get(plural)
-            .is_some_and(|set| set.contains(&(ns.to_string(), name.to_string())));
+        if !matches!(plural, "deployments" | "replicasets" | "pods") {
+            return;
+        }
         self.route(&Change {
             plural,
             ns,
             name,
-            owners,
-            uncontrolled,
+            owners: Owners::Of(obj),
+            uncontrolled: self.is_uncontrolled(plural, ns, name),
             removed: false,
         });
     }
 
-    /// Routes a status write (owners unchanged); only the queued resources need the owners.
-    /// A pending pod's status is the scheduler's business too.
+    /// Routes a status write. A pending pod's status is the scheduler's business too.
     pub(super) fn route_status_write(&mut self, plural: &'static str, ns: &str, name: &str) {
         if !matches!(plural, "deployments" | "replicasets" | "pods") {
             return;
         }
-        if plural == "pods" && self.slot(plural, ns, name).is_some_and(|p| !is_bound(p)) {
+        // A second handle for a moment: routing reads the object while it changes the queues.
+        let Some(obj) = self.slot(plural, ns, name).cloned() else {
+            return;
+        };
+        if plural == "pods" && !is_bound(&obj) {
             let key = (ns.to_string(), name.to_string());
             if self.unscheduled_pods.contains(&key) {
                 self.written_unscheduled.insert(key);
             }
         }
-        let owners = self
-            .slot(plural, ns, name)
-            .map(|o| owner_uids(o))
-            .unwrap_or_default();
-        self.route_in_place(plural, ns, name, &owners);
+        self.route_in_place(plural, ns, name, &obj);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::api::kinds;
+    use serde_json::{Value, json};
+
+    fn obj(kind: &str, name: &str, uid: &str, controller: Option<(&str, &str)>) -> Value {
+        let mut o = json!({"kind": kind, "metadata": {"name": name, "namespace": "default",
+            "uid": uid}});
+        if let Some((k, u)) = controller {
+            o["metadata"]["ownerReferences"] =
+                json!([{"kind": k, "name": "x", "uid": u, "controller": true}]);
+        }
+        o
+    }
+
+    fn drain(store: &mut Store, q: Queue) -> Vec<String> {
+        std::iter::from_fn(|| store.next_queued(q, None))
+            .map(|(_, n)| n)
+            .collect()
+    }
+
+    fn put(store: &mut Store, o: Value) {
+        let k = kinds::by_kind(meta::kind(&o)).expect("kind");
+        store.put(k, o);
+    }
+
+    /// Writes queue what they concern: a deployment itself; a ReplicaSet itself and its
+    /// deployment; a pod its ReplicaSet, and when removed the ReplicaSet's deployment too;
+    /// objects without a controller every possible adopter in their namespace.
+    #[test]
+    fn writes_queue_what_they_concern() {
+        let mut store = Store::default();
+        put(&mut store, obj("Deployment", "d", "u-d", None));
+        put(&mut store, obj("Deployment", "e", "u-e", None));
+        put(
+            &mut store,
+            obj("ReplicaSet", "rs", "u-rs", Some(("Deployment", "u-d"))),
+        );
+        put(
+            &mut store,
+            obj("ReplicaSet", "other", "u-o", Some(("Deployment", "u-e"))),
+        );
+        drain(&mut store, Queue::Deployments);
+        drain(&mut store, Queue::ReplicaSets);
+        put(
+            &mut store,
+            obj("Pod", "p", "u-p", Some(("ReplicaSet", "u-rs"))),
+        );
+        assert_eq!(drain(&mut store, Queue::ReplicaSets), ["rs"]);
+        assert!(drain(&mut store, Queue::Deployments).is_empty());
+        let pod = kinds::by_kind("Pod").expect("kind");
+        store.remove(pod, "default", "p");
+        assert_eq!(drain(&mut store, Queue::ReplicaSets), ["rs"]);
+        assert_eq!(drain(&mut store, Queue::Deployments), ["d"]);
+        put(&mut store, obj("Pod", "bare", "u-b", None));
+        assert_eq!(drain(&mut store, Queue::ReplicaSets), ["other", "rs"]);
+        put(&mut store, obj("ReplicaSet", "free", "u-f", None));
+        assert_eq!(drain(&mut store, Queue::Deployments), ["d", "e"]);
+        assert_eq!(drain(&mut store, Queue::ReplicaSets), ["free"]);
+        let names: Vec<&str> = store.uncontrolled_iter("replicasets", "default").collect();
+        assert_eq!(names, ["free"]);
+        // Adopted: the ReplicaSet is no longer without a controller, and its old state still
+        // queued every deployment that might have wanted it.
+        put(
+            &mut store,
+            obj("ReplicaSet", "free", "u-f", Some(("Deployment", "u-e"))),
+        );
+        assert_eq!(store.uncontrolled_iter("replicasets", "default").count(), 0);
+        assert_eq!(drain(&mut store, Queue::Deployments), ["d", "e"]);
+    }
+
+    /// A controller working through its queue in key order meets the keys queued ahead of
+    /// it in the same pass; those queued at or behind it wait for the next pass.
+    #[test]
+    fn a_pass_meets_keys_queued_ahead_only() {
+        let mut store = Store::default();
+        store.enqueue(Queue::Deployments, "default", "b");
+        let first = store.next_queued(Queue::Deployments, None).expect("queued");
+        store.enqueue(Queue::Deployments, "default", "a");
+        store.enqueue(Queue::Deployments, "default", "b");
+        store.enqueue(Queue::Deployments, "default", "c");
+        let next = store.next_queued(Queue::Deployments, Some(&first));
+        assert_eq!(next.map(|k| k.1).as_deref(), Some("c"));
+        assert_eq!(drain(&mut store, Queue::Deployments), ["a", "b"]);
+    }
+
+    /// Objects whose sync failed, or past their instant, come back whenever the controller
+    /// looks at anything; the others do not.
+    #[test]
+    fn retries_come_back_when_the_controller_looks() {
+        let mut store = Store::default();
+        store.retry(Queue::ReplicaSets, "default", "failed");
+        store.retry_after(Queue::ReplicaSets, "default", "deadline", 5_000);
+        store.requeue_retries(Queue::ReplicaSets, 5_000);
+        assert_eq!(drain(&mut store, Queue::ReplicaSets), ["failed"]);
+        store.requeue_retries(Queue::ReplicaSets, 5_001);
+        assert_eq!(drain(&mut store, Queue::ReplicaSets), ["deadline"]);
+        store.requeue_retries(Queue::ReplicaSets, 9_000);
+        assert!(drain(&mut store, Queue::ReplicaSets).is_empty());
     }
 }
