@@ -75,6 +75,10 @@ pub struct Stats {
     pub rounds: u64,
     /// Distinct instants at which timers fired.
     pub instants: u64,
+    /// Objects synced by the controllers that work from queues (Deployments, ReplicaSets).
+    pub syncs: u64,
+    /// Pending pods the scheduler tried to place.
+    pub scheduling_tries: u64,
 }
 
 /// The whole simulated cluster.

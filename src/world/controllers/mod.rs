@@ -170,3 +170,50 @@ pub fn on_named_timer(world: &mut World, name: &str) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::world::{Stats, World};
+    use serde_json::json;
+
+    /// Creates a Deployment of three nginx replicas, as `kubectl create deployment` does, and
+    /// lets a second pass (a student's think time).
+    fn create_deployment(world: &mut World, name: &str) {
+        let d = json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": "default", "labels": {"app": name}},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": name}},
+                "template": {"metadata": {"labels": {"app": name}},
+                    "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}},
+        });
+        world.create(d, false).expect("created");
+        world.advance(1000);
+    }
+
+    /// The work one more deployment costs in a world that already holds `n` of them.
+    fn cost_of_one_more(n: usize) -> Stats {
+        let mut world = World::new(7);
+        for i in 0..n {
+            create_deployment(&mut world, &format!("d{i}"));
+        }
+        let before = world.stats;
+        create_deployment(&mut world, "last");
+        let after = world.stats;
+        Stats {
+            rounds: after.rounds - before.rounds,
+            instants: after.instants - before.instants,
+            syncs: after.syncs - before.syncs,
+            scheduling_tries: after.scheduling_tries - before.scheduling_tries,
+        }
+    }
+
+    /// A command's work does not grow with the objects it does not touch: with the nodes full
+    /// either way, one more deployment syncs as many objects and tries as many pending pods
+    /// among 200 deployments (600 pods, most pending) as among 100.
+    #[test]
+    fn cost_of_a_deployment_does_not_grow_with_the_world() {
+        let (small, large) = (cost_of_one_more(100), cost_of_one_more(200));
+        assert_eq!(small, large);
+        assert!(large.syncs < 20 && large.scheduling_tries < 10, "{large:?}");
+    }
+}

@@ -109,6 +109,7 @@ pub fn run(world: &mut World) -> bool {
         if !all && inputs(world) != start {
             all = true;
         }
+        world.stats.scheduling_tries += 1;
         let (allowed, annotate) = match volume_check(world, &pod) {
             VolumeCheck::Fail(msg) => {
                 unschedulable(world, &pod, &msg);

@@ -34,6 +34,7 @@ pub fn run(world: &mut World) {
     world.pod_facts.forget_gone(pods);
     let mut after: Option<(String, String)> = None;
     while let Some(key) = world.store.next_queued(Queue::ReplicaSets, after.as_ref()) {
+        world.stats.syncs += 1;
         sync(world, &key.0, &key.1);
         after = Some(key);
     }
