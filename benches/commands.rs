@@ -1,8 +1,10 @@
 //! Command-level benchmarks through the workstation (shell + kubectl front end + world):
-//! the course's mongo exercise end to end (target: under 5 ms) and the latency of one
-//! `kubectl get pods` on 300 pods.
+//! the course's mongo exercise end to end (target: under 5 ms), the latency of one
+//! `kubectl get pods` on 300 pods, and a session of 500 `kubectl create deployment` lines
+//! (its cost grows with its length, not its square), with one more such command in the
+//! world it leaves next to the same command in a fresh world.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use kubelab::workstation::{Workstation, run_script};
 use kubelab::world::default_world;
 
@@ -16,6 +18,13 @@ kubectl rollout undo deployment/mongo
 kubectl rollout status deployment/mongo
 kubectl rollout history deployment/mongo
 ";
+
+/// `n` lines of `kubectl create deployment dI --image=nginx --replicas=3`.
+fn deployments(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("kubectl create deployment d{i} --image=nginx --replicas=3\n"))
+        .collect()
+}
 
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("commands");
@@ -53,6 +62,44 @@ fn benches(c: &mut Criterion) {
                 false,
             )
         })
+    });
+    g.finish();
+    let mut g = c.benchmark_group("commands");
+    g.sample_size(10);
+    let script = deployments(500);
+    g.bench_function("create_deployments_500", |b| {
+        b.iter(|| {
+            let mut ws = Workstation::new(default_world::build(1));
+            run_script(&mut ws, &script, false)
+        })
+    });
+    // One more command in a fresh world and in the world the session leaves; the
+    // workstations are handed back so that dropping them is not timed.
+    let one_more = "kubectl create deployment extra --image=nginx --replicas=3\n";
+    // One input first, so that both see the think time before the command.
+    let mut fresh = Workstation::new(default_world::build(1));
+    run_script(&mut fresh, "true\n", false);
+    g.bench_function("create_deployment_first", |b| {
+        b.iter_batched(
+            || fresh.clone(),
+            |mut ws| {
+                let out = run_script(&mut ws, one_more, false);
+                (ws, out)
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    let mut full = Workstation::new(default_world::build(1));
+    run_script(&mut full, &script, false);
+    g.bench_function("create_deployment_after_500", |b| {
+        b.iter_batched(
+            || full.clone(),
+            |mut ws| {
+                let out = run_script(&mut ws, one_more, false);
+                (ws, out)
+            },
+            BatchSize::LargeInput,
+        )
     });
     g.finish();
 }
