@@ -3,8 +3,6 @@
 //! cluster has other limits (etcd's quota); these are kubelab's own and their errors say so.
 //! Controllers' own objects are bounded elsewhere (pods per controller and in the world).
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use super::api::ApiError;
@@ -17,7 +15,8 @@ pub const MAX_USER_BYTES: usize = 64 << 20;
 /// What users' objects weigh, by uid.
 #[derive(Debug, Clone, Default)]
 pub struct Budget {
-    weights: BTreeMap<String, usize>,
+    /// uid -> weight (a persistent map: snapshots of the world share it).
+    weights: imbl::OrdMap<String, usize>,
     total: usize,
 }
 
@@ -41,7 +40,10 @@ impl Budget {
         let old = uid.and_then(|u| self.weights.get(u)).copied().unwrap_or(0);
         if self.total - old + weight > MAX_USER_BYTES {
             // Objects deleted since their last write still count: drop them and look again.
-            self.weights.retain(|u, _| alive(u));
+            let gone: Vec<String> = self.weights.keys().filter(|u| !alive(u)).cloned().collect();
+            for u in gone {
+                self.weights.remove(&u);
+            }
             self.total = self.weights.values().sum();
             let old = uid.and_then(|u| self.weights.get(u)).copied().unwrap_or(0);
             if self.total - old + weight > MAX_USER_BYTES {

@@ -222,7 +222,7 @@ impl World {
             prefix.push('\u{0}');
         }
         self.event_index
-            .range::<str, _>((
+            .range::<_, str>((
                 std::ops::Bound::Included(prefix.as_str()),
                 std::ops::Bound::Unbounded,
             ))
@@ -271,8 +271,15 @@ impl World {
             }
         }
         let store = &self.store;
-        self.event_index
-            .retain(|_, (ns, name)| store.contains(k, ns, name));
+        let gone: Vec<String> = self
+            .event_index
+            .iter()
+            .filter(|(_, (ns, name))| !store.contains(k, ns, name))
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in gone {
+            self.event_index.remove(&key);
+        }
     }
 }
 

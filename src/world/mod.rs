@@ -24,7 +24,7 @@ pub mod runtime;
 pub mod seed;
 pub mod store;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -128,8 +128,10 @@ pub struct World {
     requeues: BTreeMap<Millis, BTreeSet<(store::Queue, store::ObjKey)>>,
     /// Resync timers fired so far: time-sensitive controllers run again after each.
     resyncs_fired: u64,
-    event_index: BTreeMap<String, (String, String)>,
-    event_order: VecDeque<(String, String)>,
+    /// Events by what aggregates them, and in the order they were recorded (persistent
+    /// structures, shared by snapshots of the world until one is written).
+    event_index: imbl::OrdMap<String, (String, String)>,
+    event_order: imbl::Vector<(String, String)>,
     lb_counter: BTreeMap<String, usize>,
     controller_marks: BTreeMap<&'static str, (u64, u64)>,
     /// What users' objects weigh (kubelab's bounds on the world's size).
@@ -169,8 +171,8 @@ impl World {
             resyncs: BTreeSet::new(),
             requeues: BTreeMap::new(),
             resyncs_fired: 0,
-            event_index: BTreeMap::new(),
-            event_order: VecDeque::new(),
+            event_index: imbl::OrdMap::new(),
+            event_order: imbl::Vector::new(),
             lb_counter: BTreeMap::new(),
             controller_marks: BTreeMap::new(),
             pod_facts: Default::default(),

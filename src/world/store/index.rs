@@ -248,9 +248,9 @@ impl Store {
     /// The first pod with no node (not being deleted) after `after`, in key order.
     pub fn unscheduled_after(&self, after: Option<&ObjKey>) -> Option<&ObjKey> {
         use std::ops::Bound;
-        let bound = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let bound: Bound<&ObjKey> = after.map_or(Bound::Unbounded, Bound::Excluded);
         self.unscheduled_pods
-            .range((bound, Bound::Unbounded))
+            .range::<_, ObjKey>((bound, Bound::Unbounded))
             .next()
     }
 

@@ -5,6 +5,7 @@
 //! run, keeps the indexes controllers look things up in (`index`) and routes each write to the
 //! work queues of the controllers it concerns (`queues`).
 
+use imbl::{OrdMap, OrdSet};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -29,8 +30,10 @@ pub type ObjKey = (String, String);
 /// An object's place: (resource plural, namespace, name).
 pub type ObjRef = (&'static str, String, String);
 
-/// The objects of one resource: namespace ("" when cluster-scoped) -> name -> object.
-type Resource = BTreeMap<String, BTreeMap<String, Slot>>;
+/// The objects of one resource: namespace ("" when cluster-scoped) -> name -> object. The
+/// names are a persistent map (shared nodes, copied on write), so that a snapshot of the world
+/// (the command boundary clones it before every input) costs nothing like its size.
+type Resource = BTreeMap<String, OrdMap<String, Slot>>;
 
 /// All objects of the world, with the indexes and work queues the controllers need so that
 /// they never scan everything.
@@ -42,14 +45,14 @@ pub struct Store {
     resources: BTreeMap<&'static str, Resource>,
     counts: Counts,
     /// uid -> where the object is.
-    uids: BTreeMap<String, ObjRef>,
+    uids: OrdMap<String, ObjRef>,
     /// owner uid -> objects whose ownerReferences name it.
-    dependents: BTreeMap<String, BTreeSet<ObjRef>>,
+    dependents: OrdMap<String, BTreeSet<ObjRef>>,
     /// Objects of the adoptable resources (`index::ADOPTABLE`) that may have no controller
     /// reference: resource plural -> namespace -> names.
     uncontrolled: BTreeMap<&'static str, BTreeMap<String, BTreeSet<String>>>,
     /// Pods with no node yet that are not being deleted (the scheduler's queue).
-    unscheduled_pods: BTreeSet<ObjKey>,
+    unscheduled_pods: OrdSet<ObjKey>,
     /// Pods created or updated (not status writes) since the kubelets last looked: their work
     /// list.
     written_pods: BTreeSet<ObjKey>,
@@ -74,10 +77,10 @@ impl Default for Store {
                 last_rv: 1000,
                 ..Counts::default()
             },
-            uids: BTreeMap::new(),
-            dependents: BTreeMap::new(),
+            uids: OrdMap::new(),
+            dependents: OrdMap::new(),
             uncontrolled: BTreeMap::new(),
-            unscheduled_pods: BTreeSet::new(),
+            unscheduled_pods: OrdSet::new(),
             written_pods: BTreeSet::new(),
             written_unscheduled: BTreeSet::new(),
             deleting: BTreeSet::new(),
@@ -177,7 +180,7 @@ impl Store {
     pub fn count(&self, kind: &KindInfo) -> usize {
         self.resources
             .get(kind.plural)
-            .map_or(0, |r| r.values().map(BTreeMap::len).sum())
+            .map_or(0, |r| r.values().map(OrdMap::len).sum())
     }
 
     /// Writes an object (create or replace), stamping a new `metadata.resourceVersion`.
@@ -228,13 +231,11 @@ impl Store {
             .entry(key.0)
             .or_default();
         match names.entry(key.1) {
-            std::collections::btree_map::Entry::Occupied(mut e) => {
+            imbl::ordmap::Entry::Occupied(mut e) => {
                 e.insert(Slot::ready(Rc::new(obj)));
                 e.into_mut().get()
             }
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(Slot::ready(Rc::new(obj))).get()
-            }
+            imbl::ordmap::Entry::Vacant(e) => e.insert(Slot::ready(Rc::new(obj))).get(),
         }
     }
 
@@ -251,7 +252,7 @@ impl Store {
         let uid = obj.uid().to_string();
         let res = self.resources.entry(kind.plural).or_default();
         if !res.contains_key(ns) {
-            res.insert(ns.to_string(), BTreeMap::new());
+            res.insert(ns.to_string(), OrdMap::new());
         }
         let old = res
             .get_mut(ns)

@@ -18,8 +18,17 @@ pub(super) struct PodFacts {
 /// new one, or moves the old one out of the allocation this remembers), so the facts hold for
 /// as long as the allocation holds the same live object. Each entry keeps a `Weak` to it, which
 /// also keeps the address from being reused.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct PodFactsMemo(std::collections::HashMap<usize, (std::rc::Weak<Value>, PodFacts)>);
+
+/// A copy of the world starts with an empty memo: the memo only saves work, and copying it
+/// would make every snapshot of the world (the command boundary takes one before each input)
+/// cost as much as the pods.
+impl Clone for PodFactsMemo {
+    fn clone(&self) -> Self {
+        PodFactsMemo::default()
+    }
+}
 
 impl PodFactsMemo {
     pub(super) fn get(&mut self, pod: &std::rc::Rc<Value>) -> &PodFacts {
