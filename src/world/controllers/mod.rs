@@ -1,5 +1,8 @@
-//! Controllers with the upstream algorithms, run level-triggered: after any change every
-//! controller syncs every object it owns, in a fixed order, until a whole round changes nothing.
+//! Controllers with the upstream algorithms, run in rounds in a fixed order until a whole round
+//! changes nothing. A controller runs in a round only when something it watches changed; the
+//! Deployment and ReplicaSet controllers then sync only the objects on their work queues
+//! (`store::queues`), the scheduler only the pending pods that may now fit, and the others
+//! every object they own.
 
 pub mod deployment;
 pub mod endpoints;
@@ -63,8 +66,8 @@ pub fn round(world: &mut World) -> bool {
     // The Deployment and ReplicaSet controllers sync what is on their work queues (the store
     // queues what each write concerns, `store::queues`; resyncs they asked for queue the
     // object again). What they watch as a whole still counts for objects whose last sync
-    // failed, and for deployments past their progress deadline: those are synced again
-    // whenever it changed, as a level-triggered pass over every object would.
+    // failed, for deployments past their progress deadline and for objects at kubelab's
+    // limits: those are synced again whenever it changed, as a pass over every object was.
     if due(
         world,
         "deployment",

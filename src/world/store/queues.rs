@@ -47,8 +47,9 @@ struct Keys {
     /// Held as places (all of the queue's resource), so that an object found through the uid
     /// index is looked up without copying its names.
     queued: BTreeSet<ObjRef>,
-    /// Objects whose last sync could not do everything (a create failed): synced again
-    /// whenever the controller looks at anything, as a level-triggered controller would.
+    /// Objects whose last sync could not do everything (a create failed, a kubelab limit
+    /// hit): synced again whenever the controller looks at anything, as a level-triggered
+    /// controller would.
     retry: BTreeSet<ObjKey>,
     /// Objects whose sync comes out differently once the clock is past an instant (a progress
     /// deadline): from then on, synced again whenever the controller looks at anything.
@@ -125,8 +126,8 @@ impl Store {
         }
     }
 
-    /// Marks an object whose sync could not do everything: [`Store::requeue_retries`] puts it
-    /// back on its queue.
+    /// Marks an object whose sync could not do everything, or whose sync checks for a warning
+    /// that pruning may remove: [`Store::requeue_retries`] puts it back on its queue.
     pub fn retry(&mut self, q: Queue, ns: &str, name: &str) {
         self.queues
             .keys(q)

@@ -110,6 +110,9 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         .map(Selector::from_label_selector)
         .unwrap_or_default();
     if sel.is_empty() {
+        // Synced again whenever the controller looks at anything, as a pass over every
+        // deployment did: the warning is recorded again once pruned from the events.
+        world.store.retry(Queue::Deployments, ns, name);
         let msg = "This deployment is selecting all pods. A non-empty selector is required.";
         if !world.has_event(meta::uid(&d), "SelectingAll", None) {
             world.record_event(&d, None, "Warning", "SelectingAll", msg, &source());

@@ -190,6 +190,9 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     let mut want = meta::int_at(&rs, &["spec", "replicas"]).unwrap_or(1);
     let cap = world.timings.max_pods_per_controller;
     if want > cap {
+        // Synced again whenever the controller looks at anything, as a pass over every
+        // ReplicaSet did: its warning is recorded again once pruned from the events.
+        world.store.retry(Queue::ReplicaSets, ns, name);
         let msg = format!(
             "kubelab runs at most {cap} pods per ReplicaSet; {want} were requested, so only {cap} are created"
         );
@@ -219,6 +222,8 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         }
         if n < (-diff).min(BURST) {
             world.store.wait_for_room(ns, name);
+            // As above: the warning comes back once pruned, at the controller's next look.
+            world.store.retry(Queue::ReplicaSets, ns, name);
             let msg = format!(
                 "kubelab runs at most {} pods in a cluster; no more pods are created",
                 world.timings.max_pods
