@@ -4,8 +4,10 @@
 //! variables, kubeconfig) is put back as it was before the command, and the command prints
 //! kubelab's internal error with what to report instead of a backtrace.
 //!
-//! The snapshot is a clone: API objects are shared (`Rc`) in the store, so it copies the
-//! indexes, not the objects (`cargo bench --bench labs -- snapshot` measures it).
+//! The snapshot is a clone: API objects are shared (`Rc`) in the store, and the store's maps
+//! and indexes are persistent maps whose nodes the copy shares until one side writes, so it
+//! copies neither the objects nor the indexes (`cargo bench --bench labs -- snapshot`
+//! measures it).
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
