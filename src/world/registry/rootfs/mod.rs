@@ -120,24 +120,7 @@ pub fn resolve_with(path: &str, link_at: impl Fn(&str) -> Option<String>) -> Opt
 }
 
 /// Joins `path` onto `cwd` (when relative) and removes `.`, `..` and repeated slashes.
-pub fn normalize(cwd: &str, path: &str) -> String {
-    let full = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{cwd}/{path}")
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for c in full.split('/') {
-        match c {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            c => parts.push(c),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
+pub use crate::shell::vfs::normalize;
 
 impl RootFs {
     /// The entry at `path` (exact, not following links).
