@@ -131,6 +131,24 @@ fn flags<'a>(args: &'a [String], allowed: &str) -> Result<(String, Vec<&'a Strin
     Ok((f, rest))
 }
 
+/// The paths a chmod or chown of `path` changes: `path`, and with `-R` everything under it.
+fn targets(x: &Exec<'_>, path: &str, recursive: bool) -> Vec<String> {
+    if recursive {
+        walk(x, path)
+    } else {
+        vec![path.to_string()]
+    }
+}
+
+/// How chmod and chown say an operand is not there, in GNU's or busybox's words.
+fn cannot_access(cmd: &str, name: &str, e: &VfsError, gnu: bool) -> String {
+    if gnu {
+        format!("{cmd}: cannot access {}: {e}\n", quote(name))
+    } else {
+        format!("{cmd}: {name}: {e}\n")
+    }
+}
+
 /// Every path under `path` (itself first), for `-R`; links are not followed.
 fn walk(x: &Exec<'_>, path: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -181,18 +199,10 @@ pub(super) fn chmod(x: &mut Exec<'_>, args: &[String]) -> Out {
     for n in &rest[1..] {
         let p = x.state.resolve(n);
         if let Err(e) = x.state.vfs.stat(&p) {
-            err.push_str(&if gnu {
-                format!("chmod: cannot access {}: {e}\n", quote(n))
-            } else {
-                format!("chmod: {n}: {e}\n")
-            });
+            err.push_str(&cannot_access("chmod", n, &e, gnu));
             continue;
         }
-        let paths = if recursive {
-            walk(x, &p)
-        } else {
-            vec![p.clone()]
-        };
+        let paths = targets(x, &p, recursive);
         for path in paths {
             // A link met while recursing is left alone, as chmod does.
             if path != p && x.state.vfs.is_symlink(&path) {
@@ -304,18 +314,10 @@ pub(super) fn chown(x: &mut Exec<'_>, args: &[String]) -> Out {
             x.state.vfs.stat(&p).map(|_| ())
         };
         if let Err(e) = exists {
-            err.push_str(&if gnu {
-                format!("chown: cannot access {}: {e}\n", quote(n))
-            } else {
-                format!("chown: {n}: {e}\n")
-            });
+            err.push_str(&cannot_access("chown", n, &e, gnu));
             continue;
         }
-        let paths = if recursive {
-            walk(x, &p)
-        } else {
-            vec![p.clone()]
-        };
+        let paths = targets(x, &p, recursive);
         for path in paths {
             let shown = format!("{}{}", n, &path[p.len()..]);
             let own = nofollow || (path != p && x.state.vfs.is_symlink(&path));

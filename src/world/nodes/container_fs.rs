@@ -212,8 +212,9 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
             tmpfs,
         });
     }
-    // Longest mount path first so nested mounts win.
-    out.sort_by_key(|m| std::cmp::Reverse(m.path.len()));
+    // containerd's orderedMounts: a stable sort by the destination's depth, so a mount lies
+    // on the one it is nested in and the rest keep the order of volumeMounts.
+    out.sort_by_key(|m| m.path.split('/').filter(|c| !c.is_empty()).count());
     out
 }
 
@@ -257,7 +258,7 @@ impl World {
             return vec![];
         };
         // containerd's WithDefaultPathEnv: PATH first, replaced by the image's own if it has one.
-        const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        use crate::world::registry::rootfs::DEFAULT_PATH;
         let mut image_env: Vec<(String, String)> = self
             .pods
             .get(meta::uid(pod))

@@ -76,7 +76,7 @@ pub fn plan(container: &Value, image: &Image) -> Process {
         .env
         .iter()
         .find_map(|kv| kv.strip_prefix("PATH="))
-        .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        .unwrap_or(crate::world::registry::rootfs::DEFAULT_PATH);
     let cwd = if cfg.working_dir.is_empty() {
         "/"
     } else {

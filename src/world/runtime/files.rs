@@ -142,6 +142,11 @@ fn store_info(key: &str, read_only: bool, tmpfs: bool) -> MountInfo {
         )
         .with_size(NODE_DISK);
     }
+    node_disk(rw)
+}
+
+/// A mount from the node's disk, `rw` or `ro`.
+fn node_disk(rw: &str) -> MountInfo {
     MountInfo::new("/dev/vda1", "ext4", &format!("{rw},relatime"))
         .with_size(NODE_DISK)
         .with_dev(252, 1)
@@ -180,23 +185,31 @@ pub(super) fn assemble(
     let started = pod_started(world, pod);
     vfs.set_now(world.clock.now().div_euclid(1000));
     let mut mounted = Vec::new();
-    // The kubelet's files, each bind-mounted from the pod's directory on the node's disk.
-    for (path, data) in container_fs::base_files(world, pod) {
+    // The kubelet's files, each bind-mounted from the pod's directory on the node's disk, in
+    // the order the kubelet gives them to the runtime (reference §2, `mount`).
+    let mut base = container_fs::base_files(world, pod);
+    base.insert("/dev/termination-log".into(), Vec::new());
+    for path in [
+        "/etc/hosts",
+        "/dev/termination-log",
+        "/etc/hostname",
+        "/etc/resolv.conf",
+    ] {
+        let Some(data) = base.remove(path) else {
+            continue;
+        };
         let file = Tree::new(Node::file(&data, 0o644, 0, 0, started));
-        let info = MountInfo::new("/dev/vda1", "ext4", "rw,relatime")
-            .with_size(NODE_DISK)
-            .with_dev(252, 1);
-        if vfs.mount(&path, file, info).is_ok() {
-            mounted.push(Mounted { path, store: None });
+        if vfs.mount(path, file, node_disk("rw")).is_ok() {
+            mounted.push(Mounted {
+                path: path.to_string(),
+                store: None,
+            });
         }
     }
     let Some(spec) = container_fs::container(pod, container) else {
         return (vfs, mounted);
     };
-    let mut mounts = container_fs::mounts(world, pod, spec);
-    // Outer mounts first, so a nested mount lies on top of its parent's files.
-    mounts.reverse();
-    for m in mounts {
+    for m in container_fs::mounts(world, pod, spec) {
         if m.path.is_empty() {
             continue;
         }
@@ -204,12 +217,7 @@ pub(super) fn assemble(
             Backing::Fixed { files, tmpfs, mode } => {
                 let tree = atomic_tree(files, *tmpfs, *mode, started, meta::uid(pod));
                 // ConfigMap, Secret and projected volumes are always mounted read-only.
-                let info = if *tmpfs {
-                    store_info("", true, true)
-                } else {
-                    store_info("", true, false)
-                };
-                (tree, info, None)
+                (tree, store_info("", true, *tmpfs), None)
             }
             Backing::Store(key) => {
                 let memory = key.starts_with("emptydir/") && m.tmpfs;

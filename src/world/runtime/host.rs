@@ -128,7 +128,12 @@ impl Host for ContainerHost<'_> {
                         Some(0)
                     }
                     Err(_) => {
-                        out(true, b"hostname: Temporary failure in name resolution\n");
+                        // The kubelet always names the host in /etc/hosts; a student removed it.
+                        let msg = format!(
+                            "kubelab does not simulate hostname -f when the container's hosts file does not name {}\n",
+                            self.hostname
+                        );
+                        out(true, msg.as_bytes());
                         Some(1)
                     }
                 }

@@ -119,6 +119,10 @@ pub fn resolve_with(path: &str, link_at: impl Fn(&str) -> Option<String>) -> Opt
     Some(if done.is_empty() { "/".into() } else { done })
 }
 
+/// The PATH the container runtime gives a process whose image sets none (containerd's
+/// `oci.WithDefaultPathEnv`).
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// Joins `path` onto `cwd` (when relative) and removes `.`, `..` and repeated slashes.
 pub use crate::shell::vfs::normalize;
 

@@ -3,7 +3,7 @@
 use super::*;
 use crate::shell::{Dialect, Userland};
 
-const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const PATH: &str = super::DEFAULT_PATH;
 
 fn fam(f: Family) -> Rc<RootFs> {
     f.rootfs()
