@@ -116,8 +116,16 @@ pub fn plan(container: &Value, image: &Image) -> Process {
             .join(" "),
     };
     let (logs, exit) = interpret(&script);
-    p.run_now =
-        exit.is_some_and(|(after, _)| after == 0) || crate::shell::parse::parse(&script).is_err();
+    // Run at once only what cannot wait: the world's clock must not move while the kubelet
+    // starts a container, and the shape above does not see a sleep inside `$(...)` or `sh -c`.
+    const WAITS: &[&str] = &[
+        "sleep", "usleep", "timeout", "ping", "watch", "while", "until",
+    ];
+    let may_wait = script
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| WAITS.contains(&w));
+    p.run_now = crate::shell::parse::parse(&script).is_err()
+        || (!may_wait && exit.is_some_and(|(after, _)| after == 0));
     p.logs = logs;
     p.exit = exit;
     p
@@ -233,5 +241,29 @@ mod tests {
             (vec!["a b".into()], Some((0, 3)))
         );
         assert_eq!(interpret("until nslookup x; do sleep 2; done").1, None);
+    }
+
+    #[test]
+    fn only_commands_that_cannot_wait_run_at_start() {
+        let image = crate::world::registry::Image::build(crate::world::registry::ImageSpec::new(
+            "busybox-1.36",
+            0,
+            0,
+        ));
+        let run_now = |script: &str| {
+            let c = serde_json::json!({"command": ["sh", "-c", script]});
+            plan(&c, &image).run_now
+        };
+        assert!(run_now("echo init done"));
+        assert!(
+            run_now("git clone x; done;"),
+            "a script that does not parse"
+        );
+        assert!(!run_now("echo a && sleep 3600"));
+        assert!(
+            !run_now("echo $(sleep 5)"),
+            "a sleep the shape does not see"
+        );
+        assert!(!run_now("sh -c 'sleep 5'"));
     }
 }
