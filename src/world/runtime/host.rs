@@ -108,6 +108,14 @@ impl Host for ContainerHost<'_> {
                 shell,
                 out,
             )),
+            "tar" => Some(super::tar::tar(
+                super::tar::is_gnu(self.rootfs.userland),
+                &self.image,
+                args,
+                stdin,
+                shell,
+                out,
+            )),
             "hostname" if args.is_empty() => {
                 out(false, format!("{}\n", self.hostname).as_bytes());
                 Some(0)

@@ -10,6 +10,8 @@ mod files;
 mod host;
 mod session;
 mod shell;
+mod tar;
+pub mod tarball;
 mod wget;
 
 use serde_json::Value;
