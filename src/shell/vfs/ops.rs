@@ -83,7 +83,10 @@ impl Vfs {
     /// Writes (or, with `append`, appends to) a file, links followed; a new file gets the
     /// Vfs's owner and `0666` less its umask.
     pub fn write(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), VfsError> {
-        let p = self.resolve(path, true)?;
+        let p = match self.resolve(path, true) {
+            Err(VfsError::NotFound) if self.on_proc(path) => return Err(VfsError::NotSimulated),
+            r => r?,
+        };
         let old = match self.node_at(&p).map(|n| &n.kind) {
             Some(Kind::CharDev(..)) => return Ok(()),
             Some(Kind::Dir) => return Err(VfsError::IsDir),

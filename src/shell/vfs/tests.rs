@@ -266,3 +266,34 @@ fn caps_hold() {
     assert_eq!(v.mkdir("/tmp/c"), Err(VfsError::NoSpace));
     assert_eq!(v.symlink("x", "/tmp/d"), Err(VfsError::NoSpace));
 }
+
+#[test]
+fn what_a_proc_mount_lacks_is_said_plainly() {
+    let mut v = Vfs::new();
+    v.mkdir_all("/proc").unwrap();
+    let mut t = Tree::new(Node::dir(0o555, 0, 0, 0));
+    t.put("/1", Node::dir(0o555, 0, 0, 0));
+    t.put(
+        "/1/cmdline",
+        Node::file(b"sleep\x003600\x00", 0o444, 0, 0, 0),
+    );
+    let mut info = MountInfo::new("proc", "proc", "rw,nosuid,nodev,noexec,relatime");
+    info.read_only = true;
+    v.mount("/proc", t, info).unwrap();
+    assert_eq!(v.read("/proc/1/cmdline").unwrap(), b"sleep\x003600\x00");
+    // A proc file has no size; what is not built is kubelab's gap, never ENOENT.
+    assert_eq!(v.stat("/proc/1/cmdline").unwrap().size, 0);
+    assert_eq!(v.read("/proc/version"), Err(VfsError::NotSimulated));
+    assert_eq!(v.read("/proc/7/status"), Err(VfsError::NotSimulated));
+    assert_eq!(v.read_dir("/proc"), Err(VfsError::NotSimulated));
+    assert_eq!(
+        v.write("/proc/sys/x", b"1", false),
+        Err(VfsError::NotSimulated)
+    );
+    assert_eq!(
+        v.write("/proc/1/cmdline", b"1", false),
+        Err(VfsError::ReadOnly)
+    );
+    // Elsewhere a missing file is still ENOENT.
+    assert_eq!(v.read("/nope"), Err(VfsError::NotFound));
+}

@@ -8,6 +8,7 @@
 pub mod curl;
 mod files;
 mod host;
+mod ps;
 mod session;
 mod shell;
 mod tar;
@@ -41,6 +42,9 @@ pub(crate) struct Target {
     hostname: String,
     namespace: String,
     pod_ip: String,
+    /// Whom its processes run as: `runAsUser` (the container's, else the pod's), else the
+    /// image's `USER`, else root.
+    user: String,
 }
 
 /// Why a command could not start.
@@ -93,7 +97,7 @@ impl World {
 
     /// Forgets the writable layers of container instances that are gone.
     fn prune_layers(&mut self) {
-        if self.layers.is_empty() {
+        if self.layers.is_empty() && self.pids.is_empty() {
             return;
         }
         let live: std::collections::BTreeSet<&str> = self
@@ -102,6 +106,14 @@ impl World {
             .flat_map(|p| p.containers.iter().map(|c| c.container_id.as_str()))
             .collect();
         self.layers.retain(|id, _| live.contains(id.as_str()));
+        self.pids.retain(|id, _| live.contains(id.as_str()));
+    }
+
+    /// The next PID of a container instance (its main process is 1).
+    pub(crate) fn next_pid(&mut self, container_id: &str) -> u32 {
+        let last = self.pids.entry(container_id.to_string()).or_insert(1);
+        *last = last.saturating_add(1);
+        *last
     }
 
     /// What a command in `container` of `pod` runs with.
@@ -140,7 +152,27 @@ impl World {
             .find(|(k, _)| k == "HOSTNAME")
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
+        let run_as = |v: Option<&Value>| {
+            v.and_then(|sc| sc.get("runAsUser"))
+                .and_then(Value::as_i64)
+                .map(|u| u.to_string())
+        };
+        let user = run_as(
+            meta::path(pod, &["spec", "containers"])
+                .and_then(Value::as_array)
+                .and_then(|a| {
+                    a.iter()
+                        .find(|c| c.get("name").and_then(Value::as_str) == Some(container))
+                })
+                .and_then(|c| c.get("securityContext")),
+        )
+        .or_else(|| run_as(meta::path(pod, &["spec", "securityContext"])))
+        .unwrap_or_else(|| match spec.config.user.split(':').next().unwrap_or("") {
+            "" => "0".to_string(),
+            u => u.to_string(),
+        });
         Target {
+            user,
             uid,
             container: container.to_string(),
             container_id,
@@ -182,6 +214,16 @@ impl World {
             t.built,
             self.layers.get(&t.container_id).map(|l| &**l),
         );
+        let main = self
+            .pods
+            .get(&t.uid)
+            .and_then(|r| {
+                r.containers
+                    .iter()
+                    .find(|c| c.container_id == t.container_id)
+            })
+            .and_then(|c| c.process.as_ref())
+            .map(|p| p.argv.clone());
         let mut host = host::ContainerHost {
             world: self,
             rootfs: t.rootfs.clone(),
@@ -190,6 +232,10 @@ impl World {
             pod_ip: t.pod_ip.clone(),
             hostname: t.hostname.clone(),
             depth: 0,
+            container_id: t.container_id.clone(),
+            main,
+            user: t.user.clone(),
+            leader: None,
         };
         let (r, vfs) = f(&mut host, vfs);
         // The command may have let time pass (`sleep`): put back only what still exists.
@@ -240,7 +286,10 @@ impl World {
             }
             return Ok(status);
         }
+        let pid = self.next_pid(&t.container_id);
+        let is_shell = matches!(name.as_str(), "sh" | "ash" | "bash" | "dash");
         let status = self.in_container(pod, &t, |host, vfs| {
+            host.leader = Some((pid, argv.to_vec(), is_shell));
             let run = shell::Run {
                 program: &name,
                 argv,

@@ -25,6 +25,9 @@ pub struct ExecSession {
     pub tty: bool,
     /// The shell's variables, working directory and profile (its files are the container's).
     state: ShellState,
+    /// The shell's PID in its container and its argv (`ps`).
+    pid: u32,
+    argv: Vec<String>,
 }
 
 impl PartialEq for ExecSession {
@@ -85,7 +88,10 @@ impl World {
         let profile = super::shell::profile(&t.rootfs, &Vfs::bare(), &argv[0], dialect);
         let mut state = super::shell::session(Vfs::bare(), profile, &t.env, &t.cwd).state;
         state.interactive = tty;
+        let pid = self.next_pid(&t.container_id);
         Ok(ExecSession {
+            pid,
+            argv: argv.to_vec(),
             namespace: meta::namespace(pod).to_string(),
             pod: meta::name(pod).to_string(),
             uid: t.uid.clone(),
@@ -112,6 +118,7 @@ impl World {
             return Some(137);
         }
         self.in_container(&pod, &t, |host, vfs| {
+            host.leader = Some((s.pid, s.argv.clone(), true));
             let programs = super::shell::profile(&t.rootfs, &vfs, "", Dialect::Ash).programs;
             let mut sh = Shell::new(Vfs::bare());
             sh.state = s.state.clone();

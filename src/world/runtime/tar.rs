@@ -328,7 +328,8 @@ impl Tar<'_, '_> {
                 };
                 let node = st.node;
                 let kind = match &node.kind {
-                    Kind::File(b) => EntryKind::File(b.to_vec()),
+                    // tar copies st_size bytes: a proc file's size is 0.
+                    Kind::File(b) => EntryKind::File(b[..(st.size as usize).min(b.len())].to_vec()),
                     Kind::Dir => EntryKind::Dir,
                     Kind::Symlink(t) => EntryKind::Symlink(t.clone()),
                     Kind::CharDev(a, b) => EntryKind::CharDev(*a, *b),
