@@ -72,6 +72,10 @@ const ERRORS: &[&str] = &[
     "kubectl cp -h",
     "kubectl attach --help",
     "kubectl attach",
+    "kubectl attach a b c",
+    "kubectl attach x --pod-running-timeout=0s",
+    "kubectl attach --pod-running-timeout=-1s",
+    "kubectl attach x --pod-running-timeout=abc",
 ];
 
 fn compare(lines: &[&str]) {

@@ -251,7 +251,7 @@ pub const FOLLOW_LIMIT_MS: i64 = 60 * 60 * 1000;
 
 /// `logs -f`: prints the container instance's new lines as it writes them, until it exits (the
 /// stream ends and so does kubectl) or Ctrl-C.
-fn follow(ctx: &mut Ctx<'_>, uid: &str, container: &str, mut shown: usize) -> CmdResult {
+pub(crate) fn follow(ctx: &mut Ctx<'_>, uid: &str, container: &str, mut shown: usize) -> CmdResult {
     let wait = Wait::new(ctx, None, FOLLOW_LIMIT_MS);
     let instance = |ctx: &Ctx<'_>| {
         ctx.world
