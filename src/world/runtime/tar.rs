@@ -564,6 +564,117 @@ mod tests {
         assert_eq!(strip_unsafe_prefix("/"), ("/", ""));
     }
 
+    /// Runs `tar ARGS` in a root shell over `state`; returns (stdout, stderr, status).
+    fn run(
+        gnu: bool,
+        state: &mut ShellState,
+        args: &[&str],
+        stdin: &[u8],
+    ) -> (Vec<u8>, String, i32) {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = tar(gnu, "img", &args, stdin, state, &mut |e, b| {
+            if e {
+                err.extend_from_slice(b)
+            } else {
+                out.extend_from_slice(b)
+            }
+            true
+        });
+        (out, String::from_utf8_lossy(&err).into_owned(), status)
+    }
+
+    fn root_shell() -> ShellState {
+        let mut v = crate::shell::Vfs::new();
+        v.set_cred(crate::shell::vfs::Cred {
+            uid: 0,
+            gid: 0,
+            umask: 0o022,
+        });
+        ShellState::new(v)
+    }
+
+    #[test]
+    fn busybox_archive_extracted_by_gnu_tar() {
+        let mut a = root_shell();
+        a.vfs.mkdir_all("/srv/site/css").unwrap();
+        a.vfs
+            .write("/srv/site/index.html", b"<h1>hi</h1>\n", false)
+            .unwrap();
+        a.vfs
+            .write("/srv/site/css/main.css", b"h1 {}\n", false)
+            .unwrap();
+        a.vfs.chmod("/srv/site/css/main.css", 0o600).unwrap();
+        let (archive, err, status) = run(false, &mut a, &["cf", "-", "/srv/site"], b"");
+        assert_eq!(
+            (err.as_str(), status),
+            ("tar: removing leading '/' from member names\n", 0)
+        );
+        let (list, _, _) = run(false, &mut a, &["tf", "-"], &archive);
+        assert_eq!(
+            String::from_utf8(list).unwrap(),
+            "srv/site/\nsrv/site/css/\nsrv/site/css/main.css\nsrv/site/index.html\n"
+        );
+        let mut b = root_shell();
+        b.vfs.mkdir_all("/out").unwrap();
+        let (_, err, status) = run(true, &mut b, &["-xmf", "-", "-C", "/out"], &archive);
+        assert_eq!((err.as_str(), status), ("", 0));
+        assert_eq!(
+            b.vfs.read("/out/srv/site/index.html").unwrap(),
+            b"<h1>hi</h1>\n"
+        );
+        assert_eq!(
+            b.vfs.stat("/out/srv/site/css/main.css").unwrap().node.perm,
+            0o600
+        );
+        // The shell that ran tar keeps its directory.
+        assert_eq!(b.cwd(), a.cwd());
+    }
+
+    #[test]
+    fn errors_in_each_tar_s_words() {
+        let mut s = root_shell();
+        let (_, err, status) = run(false, &mut s, &["cf", "-", "/nope"], b"");
+        assert_eq!(
+            err,
+            "tar: /nope: No such file or directory\ntar: error exit delayed from previous errors\n"
+        );
+        assert_eq!(status, 1);
+        let (_, err, status) = run(true, &mut s, &["cf", "-", "/nope"], b"");
+        assert_eq!(
+            err,
+            "tar: Removing leading `/' from member names\ntar: /nope: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\n"
+        );
+        assert_eq!(status, 2);
+        let (_, err, status) = run(false, &mut s, &["xf", "-"], b"");
+        assert_eq!((err.as_str(), status), ("tar: short read\n", 1));
+        let (_, err, status) = run(true, &mut s, &["xf", "-"], b"");
+        assert_eq!(
+            err,
+            "tar: This does not look like a tar archive\ntar: Exiting with failure status due to previous errors\n"
+        );
+        assert_eq!(status, 2);
+        let mut archive = Vec::new();
+        tarball::finish(&mut archive, 0);
+        let (_, err, status) = run(false, &mut s, &["-xmf", "-", "-C", "/nope"], &archive);
+        assert_eq!(
+            err,
+            "tar: can't change directory to '/nope': No such file or directory\n"
+        );
+        assert_eq!(status, 1);
+        let (_, err, status) = run(true, &mut s, &["-xmf", "-", "-C", "/nope"], &archive);
+        assert_eq!(
+            err,
+            "tar: /nope: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n"
+        );
+        assert_eq!(status, 2);
+        let (_, err, status) = run(false, &mut s, &["czf", "-", "/x"], b"");
+        assert_eq!(
+            (err.as_str(), status),
+            ("kubelab does not simulate tar option -z in img\n", 126)
+        );
+    }
+
     #[test]
     fn old_style_options() {
         let a = |v: &[&str]| parse(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
