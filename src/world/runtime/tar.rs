@@ -350,7 +350,20 @@ impl Tar<'_, '_> {
                     members += 1;
                 }
                 if is_dir {
-                    let mut children = self.shell.vfs.read_dir(&full).unwrap_or_default();
+                    let mut children = match self.shell.vfs.read_dir(&full) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            // busybox: opendir's perror; GNU: `Cannot open`.
+                            let msg = if self.gnu {
+                                format!("{path}: Cannot open: {e}")
+                            } else {
+                                format!("{path}: {e}")
+                            };
+                            self.err(&msg);
+                            self.failed = true;
+                            continue;
+                        }
+                    };
                     children.sort();
                     for c in children.into_iter().rev() {
                         let child = if path.ends_with('/') {
