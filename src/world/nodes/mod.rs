@@ -1,6 +1,7 @@
 //! Nodes: node-local state (image store, disk), the scheduler that places pods, and a kubelet per
 //! node that pulls images by policy, starts containers, reports status and terminates pods.
 
+pub mod atomic_volumes;
 pub mod container_fs;
 pub mod image_gc;
 pub mod image_store;
@@ -196,4 +197,7 @@ pub struct PodRuntime {
     pub wake: Option<Millis>,
     /// Fingerprint of what the last written status was built from (0: never written).
     pub status_fingerprint: u64,
+    /// What the kubelet's atomic writer wrote into the ConfigMap, Secret and projected
+    /// volumes, by volume name.
+    pub atomic: BTreeMap<String, atomic_volumes::Written>,
 }
