@@ -8,6 +8,7 @@
 pub mod curl;
 mod files;
 mod host;
+mod read;
 mod session;
 mod shell;
 mod wget;
