@@ -12,6 +12,7 @@ use crate::world::World;
 use crate::world::api::meta;
 use crate::world::clock::Millis;
 use crate::world::nodes::atomic_volumes::{self, Payload};
+use crate::world::runtime::node_disk;
 
 /// Where a mount's content lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +94,8 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
                 Some(expand(e, &world.container_env(pod, name)))
             })
             .filter(|p| !p.is_empty());
+        // A hostPath volume is its path on the node's disk (with the subPath below it).
+        let mut on_host: Option<String> = None;
         let backing = if let Some(src) = atomic_volumes::source(v) {
             // What the kubelet wrote; a `subPath` mount keeps what its container was given.
             let rt = world.pods.get(meta::uid(pod));
@@ -118,10 +121,8 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
         } else if v.get("emptyDir").is_some() {
             Backing::Store(format!("emptydir/{}/{vname}", meta::uid(pod)))
         } else if let Some(hp) = v.get("hostPath") {
-            Backing::Store(format!(
-                "hostpath/{node}{}",
-                hp.get("path").and_then(Value::as_str).unwrap_or("")
-            ))
+            on_host = hp.get("path").and_then(Value::as_str).map(str::to_string);
+            Backing::Store(node_disk::key(node))
         } else if let Some(nfs) = v.get("nfs") {
             Backing::Store(format!(
                 "nfs/{}{}",
@@ -146,10 +147,8 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
                     if meta::path(pv, &["spec", "hostPath"]).is_some()
                         && meta::path(pv, &["spec", "nodeAffinity"]).is_none() =>
                 {
-                    Backing::Store(format!(
-                        "hostpath/{node}{}",
-                        meta::str_at(pv, &["spec", "hostPath", "path"]).unwrap_or("")
-                    ))
+                    on_host = meta::str_at(pv, &["spec", "hostPath", "path"]).map(str::to_string);
+                    Backing::Store(node_disk::key(node))
                 }
                 _ => Backing::Store(format!("pv/{pv_name}")),
             }
@@ -161,6 +160,11 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
             }
         };
         let tmpfs = meta::str_at(v, &["emptyDir", "medium"]) == Some("Memory");
+        let sub_path = match (on_host, sub_path) {
+            (Some(h), Some(s)) => Some(format!("{}/{s}", h.trim_end_matches('/'))),
+            (Some(h), None) => Some(h),
+            (None, s) => s,
+        };
         out.push(Mount {
             path,
             read_only: ro,

@@ -152,7 +152,7 @@ pub fn sync(world: &mut World, uid: &str) {
 
 fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
     let Some(pod) = find_pod(world, uid, at) else {
-        world.pods.remove(uid);
+        world.forget_pod(uid);
         return;
     };
     let now = world.now();
@@ -268,7 +268,7 @@ fn finish_termination(world: &mut World, uid: &str, pod: &Value) {
     if let Some(k) = kinds::by_kind("Pod") {
         world.remove_object(k, meta::namespace(pod), meta::name(pod));
     }
-    world.pods.remove(uid);
+    world.forget_pod(uid);
 }
 
 /// The pod-level sequence: volumes, init containers in order, then app containers in order.
@@ -305,6 +305,7 @@ fn advance(world: &mut World, uid: &str, pod: &Value) {
         rt.blocked = None;
     }
     super::atomic_volumes::sync(world, uid, pod);
+    super::host_path::make(world, pod);
     let restart_policy = meta::str_at(pod, &["spec", "restartPolicy"])
         .unwrap_or("Always")
         .to_string();
@@ -1060,7 +1061,7 @@ fn mount_error(world: &World, pod: &Value) -> Option<(String, String)> {
             ));
         }
     }
-    super::atomic_volumes::mount_error(world, pod)
+    super::atomic_volumes::mount_error(world, pod).or_else(|| super::host_path::check(world, pod))
 }
 
 fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value) {

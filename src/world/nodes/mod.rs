@@ -3,6 +3,7 @@
 
 pub mod atomic_volumes;
 pub mod container_fs;
+pub mod host_path;
 pub mod image_gc;
 pub mod image_store;
 pub mod kubelet;
@@ -200,4 +201,21 @@ pub struct PodRuntime {
     /// What the kubelet's atomic writer wrote into the ConfigMap, Secret and projected
     /// volumes, by volume name.
     pub atomic: BTreeMap<String, atomic_volumes::Written>,
+}
+
+impl super::World {
+    /// Forgets a pod's runtime record and what lived and died with it: its emptyDir volumes.
+    pub(crate) fn forget_pod(&mut self, uid: &str) {
+        self.pods.remove(uid);
+        let prefix = format!("emptydir/{uid}/");
+        let doomed: Vec<String> = self
+            .volume_data
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in doomed {
+            self.volume_data.remove(&k);
+        }
+    }
 }

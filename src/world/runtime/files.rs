@@ -53,7 +53,7 @@ pub(super) struct Mounted {
 
 /// The image's files as one tree (its programs as executable files, where the image has no
 /// file of its own there), stamped with the image's build time.
-fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
+pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
     let mut t = Tree::new(Node::dir(0o755, 0, 0, built));
     for f in &rootfs.files {
         let node = match &f.kind {
@@ -107,9 +107,9 @@ fn atomic_tree(files: &Payload, tmpfs: bool, at: i64, seed: &str) -> Tree {
     t
 }
 
-/// `path` inside `tree` with the tree's symbolic links followed, component by component
-/// (relative links only: an absolute one would leave the volume; bounded as the kernel's 40).
-fn resolve_in(tree: &Tree, path: &str) -> String {
+/// `path` inside `tree` with the tree's symbolic links followed, component by component (an
+/// absolute link from the tree's root; bounded as the kernel's 40).
+pub(super) fn resolve_in(tree: &Tree, path: &str) -> String {
     let mut todo: Vec<String> = container_fs::normalize(path)
         .split('/')
         .filter(|c| !c.is_empty())
@@ -121,8 +121,11 @@ fn resolve_in(tree: &Tree, path: &str) -> String {
     while let Some(c) = todo.pop() {
         let next = format!("{cur}/{c}");
         match tree.get(&next).map(|n| &n.kind) {
-            Some(Kind::Symlink(target)) if links < 40 && !target.starts_with('/') => {
+            Some(Kind::Symlink(target)) if links < 40 => {
                 links += 1;
+                if target.starts_with('/') {
+                    cur.clear();
+                }
                 todo.extend(
                     target
                         .split('/')
@@ -161,7 +164,10 @@ fn sub_tree(tree: &Tree, sub: &str, at: i64) -> Tree {
 fn store_tree(world: &World, key: &str, at: i64, tmpfs: bool) -> Tree {
     match world.volume_data.get(key) {
         Some(t) => (**t).clone(),
-        None => Tree::new(Node::dir(if tmpfs { 0o1777 } else { 0o777 }, 0, 0, at)),
+        None => match key.strip_prefix("node/") {
+            Some(node) => super::node_disk::fresh(world, node),
+            None => Tree::new(Node::dir(if tmpfs { 0o1777 } else { 0o777 }, 0, 0, at)),
+        },
     }
 }
 

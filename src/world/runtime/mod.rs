@@ -8,6 +8,8 @@
 pub mod curl;
 mod files;
 mod host;
+pub(crate) mod node_disk;
+mod pv_data;
 mod read;
 mod session;
 mod shell;
