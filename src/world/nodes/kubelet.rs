@@ -1287,18 +1287,23 @@ fn exit_container_reason(
     code: i32,
     reason: &str,
     at: Millis,
-    _message: Option<String>,
+    message: Option<String>,
 ) {
     let Some(rt) = world.pods.get_mut(uid) else {
         return;
     };
     let c = &mut rt.containers[i];
-    let started_at = match c.state {
+    let mut started_at = match c.state {
         ContainerState::Running { started_at } => started_at,
         _ => at,
     };
     if at - started_at > 2 * BACKOFF_MAX {
         c.crash_backoff = 0;
+    }
+    // A process that never started has no start time: the runtime reports the zero time
+    // (`Started: Thu, 01 Jan 1970 00:00:00 +0000` in `kubectl describe`).
+    if reason == "StartError" {
+        started_at = 0;
     }
     c.ready = false;
     c.ready_at = None;
@@ -1309,6 +1314,7 @@ fn exit_container_reason(
         reason: reason.to_string(),
         started_at,
         finished_at: at,
+        message,
     };
     c.since = at;
     // Back-off: the first restart is immediate, then 10 s doubling to 5 min.

@@ -88,6 +88,8 @@ pub enum ContainerState {
         reason: String,
         started_at: Millis,
         finished_at: Millis,
+        /// The runtime's message (a container that could not start says why).
+        message: Option<String>,
     },
 }
 
