@@ -172,7 +172,7 @@ fn store_tree(world: &World, key: &str, at: i64, tmpfs: bool) -> Tree {
 }
 
 /// How a store's mount looks in the mount table.
-fn store_info(key: &str, read_only: bool, tmpfs: bool) -> MountInfo {
+fn store_info(key: &str, read_only: bool, tmpfs: bool, client: &str) -> MountInfo {
     let rw = if read_only { "ro" } else { "rw" };
     if tmpfs {
         return MountInfo::new(
@@ -191,7 +191,9 @@ fn store_info(key: &str, read_only: bool, tmpfs: bool) -> MountInfo {
         return MountInfo::new(
             &format!("{server}:{path}"),
             "nfs4",
-            &format!("{rw},relatime,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=sys"),
+            // What Ubuntu 22.04's kernel negotiates with a plain `mount -t nfs` (the kubelet
+            // gives no options), as /proc/mounts shows it.
+            &format!("{rw},relatime,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=sys,clientaddr={client},local_lock=none,addr={server}"),
         )
         .with_size(NODE_DISK);
     }
@@ -263,6 +265,12 @@ pub(super) fn assemble(
     let Some(spec) = container_fs::container(pod, container) else {
         return (vfs, mounted);
     };
+    // The node's address: an NFS mount names it as the client.
+    let node_ip = meta::str_at(pod, &["spec", "nodeName"])
+        .and_then(|n| world.object("Node", "", n))
+        .and_then(|n| meta::str_at(n, &["status", "addresses", "0", "address"]))
+        .unwrap_or("")
+        .to_string();
     for m in container_fs::mounts(world, pod, spec) {
         if m.path.is_empty() {
             continue;
@@ -275,7 +283,7 @@ pub(super) fn assemble(
                     tree = sub_tree(&tree, sub, at);
                 }
                 // ConfigMap, Secret and projected volumes are always mounted read-only.
-                (tree, store_info("", true, *tmpfs), None)
+                (tree, store_info("", true, *tmpfs, ""), None)
             }
             Backing::Store(key) => {
                 let memory = key.starts_with("emptydir/") && m.tmpfs;
@@ -285,7 +293,7 @@ pub(super) fn assemble(
                 }
                 (
                     tree,
-                    store_info(key, m.read_only, memory),
+                    store_info(key, m.read_only, memory, &node_ip),
                     Some(key.clone()),
                 )
             }
