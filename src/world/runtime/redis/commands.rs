@@ -3,8 +3,6 @@
 //! A command redis has but kubelab does not simulate gets kubelab's notice, not an error
 //! redis would not give.
 
-use std::collections::BTreeMap;
-
 use super::reply::Reply;
 use super::{Server, Version, config, table};
 
@@ -49,7 +47,7 @@ pub fn run(server: &mut Server, client: &mut Client, argv: &[String]) -> Reply {
         "echo" => Reply::bulk(&args[0]),
         "quit" => Reply::Status("OK".into()),
         "select" => select(server, client, &args[0]),
-        "get" => match server.db(client.db).get(&args[0]) {
+        "get" => match server.get(client.db, &args[0]) {
             Some(v) => Reply::Bulk(v.clone()),
             None => Reply::Nil,
         },
@@ -62,35 +60,31 @@ pub fn run(server: &mut Server, client: &mut Client, argv: &[String]) -> Reply {
         "mset" => Reply::err("wrong number of arguments for MSET"),
         "mget" => Reply::Array(
             args.iter()
-                .map(|k| match server.db(client.db).get(k) {
+                .map(|k| match server.get(client.db, k) {
                     Some(v) => Reply::Bulk(v.clone()),
                     None => Reply::Nil,
                 })
                 .collect(),
         ),
         "del" | "unlink" => {
-            let db = server.db_mut(client.db);
-            Reply::Int(args.iter().filter(|k| db.remove(*k).is_some()).count() as i64)
+            Reply::Int(args.iter().filter(|k| server.remove(client.db, k)).count() as i64)
         }
-        "exists" => {
-            let db = server.db(client.db);
-            Reply::Int(args.iter().filter(|k| db.contains_key(*k)).count() as i64)
-        }
+        "exists" => Reply::Int(
+            args.iter()
+                .filter(|k| server.contains(client.db, k))
+                .count() as i64,
+        ),
         "type" => Reply::Status(
-            if server.db(client.db).contains_key(&args[0]) {
+            if server.contains(client.db, &args[0]) {
                 "string"
             } else {
                 "none"
             }
             .into(),
         ),
-        "strlen" => Reply::Int(server.db(client.db).get(&args[0]).map_or(0, Vec::len) as i64),
+        "strlen" => Reply::Int(server.get(client.db, &args[0]).map_or(0, Vec::len) as i64),
         "append" => {
-            let mut v = server
-                .db(client.db)
-                .get(&args[0])
-                .cloned()
-                .unwrap_or_default();
+            let mut v = server.get(client.db, &args[0]).cloned().unwrap_or_default();
             v.extend(args[1].as_bytes());
             let n = v.len() as i64;
             match store(server, client.db, &args[0], v) {
@@ -115,19 +109,18 @@ pub fn run(server: &mut Server, client: &mut Client, argv: &[String]) -> Reply {
         },
         "keys" => Reply::Array(
             server
-                .db(client.db)
-                .keys()
+                .keys_of(client.db)
                 .filter(|k| glob(&args[0], k))
                 .map(|k| Reply::bulk(k))
                 .collect(),
         ),
-        "dbsize" => Reply::Int(server.db(client.db).len() as i64),
+        "dbsize" => Reply::Int(server.len(client.db) as i64),
         "flushdb" if args.is_empty() => {
-            server.dbs.remove(&client.db);
+            server.flush(Some(client.db));
             Reply::Status("OK".into())
         }
         "flushall" if args.is_empty() => {
-            server.dbs.clear();
+            server.flush(None);
             Reply::Status("OK".into())
         }
         "info" => info(server, args),
@@ -191,25 +184,18 @@ fn set(server: &mut Server, db: u32, pairs: &[(&String, &String)]) -> Reply {
 
 /// Stores a value, within kubelab's bounds (`Some(notice)` past them).
 fn store(server: &mut Server, db: u32, key: &str, value: Vec<u8>) -> Option<Reply> {
-    let new_key = !server.db(db).contains_key(key);
-    let keys: usize = server.dbs.values().map(BTreeMap::len).sum();
-    let bytes: usize = server
-        .dbs
-        .values()
-        .flat_map(|d| d.iter())
-        .map(|(k, v)| k.len() + v.len())
-        .sum();
-    if (new_key && keys >= MAX_KEYS) || bytes + key.len() + value.len() > MAX_BYTES {
+    let new_key = !server.contains(db, key);
+    if (new_key && server.keys >= MAX_KEYS) || server.bytes + key.len() + value.len() > MAX_BYTES {
         return Some(Reply::Kubelab(format!(
             "kubelab: a redis server holds at most {MAX_KEYS} keys and {MAX_BYTES} bytes (kubelab's limit)"
         )));
     }
-    server.db_mut(db).insert(key.to_string(), value);
+    server.insert(db, key, value);
     None
 }
 
 fn incr_by(server: &mut Server, db: u32, key: &str, by: i64) -> Reply {
-    let cur = match server.db(db).get(key) {
+    let cur = match server.get(db, key) {
         None => 0,
         Some(v) => match std::str::from_utf8(v)
             .ok()
@@ -378,7 +364,102 @@ fn glob(pattern: &str, s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Server;
     use super::*;
+
+    fn server(v: Version) -> Server {
+        Server {
+            version: v,
+            params: config::defaults("/data"),
+            dbs: Default::default(),
+            keys: 0,
+            bytes: 0,
+        }
+    }
+
+    fn cmd(s: &mut Server, c: &mut Client, line: &str) -> Reply {
+        let argv: Vec<String> = line.split(' ').map(str::to_string).collect();
+        run(s, c, &argv)
+    }
+
+    #[test]
+    fn strings_keys_and_databases() {
+        let mut s = server(Version::V5);
+        let mut c = Client::default();
+        assert_eq!(cmd(&mut s, &mut c, "SET a 1"), Reply::Status("OK".into()));
+        assert_eq!(cmd(&mut s, &mut c, "incrby a 41"), Reply::Int(42));
+        assert_eq!(cmd(&mut s, &mut c, "get a"), Reply::bulk("42"));
+        assert_eq!(cmd(&mut s, &mut c, "APPEND a x"), Reply::Int(3));
+        assert_eq!(
+            cmd(&mut s, &mut c, "INCR a"),
+            Reply::err("value is not an integer or out of range")
+        );
+        assert_eq!(cmd(&mut s, &mut c, "SELECT 1"), Reply::Status("OK".into()));
+        assert_eq!(c.db, 1);
+        assert_eq!(cmd(&mut s, &mut c, "GET a"), Reply::Nil);
+        assert_eq!(
+            cmd(&mut s, &mut c, "SELECT 16"),
+            Reply::err("DB index is out of range")
+        );
+        assert_eq!(
+            cmd(&mut s, &mut c, "SELECT x"),
+            Reply::err("invalid DB index")
+        );
+        assert_eq!(
+            cmd(&mut s, &mut c, "MSET b 2 c 3"),
+            Reply::Status("OK".into())
+        );
+        assert_eq!(s.keys, 3);
+        assert_eq!(cmd(&mut s, &mut c, "FLUSHDB"), Reply::Status("OK".into()));
+        assert_eq!(s.keys, 1);
+        assert_eq!(s.bytes, 4);
+        assert_eq!(cmd(&mut s, &mut c, "DEL a"), Reply::Int(0));
+        c.db = 0;
+        assert_eq!(cmd(&mut s, &mut c, "DEL a nosuch"), Reply::Int(1));
+        assert_eq!((s.keys, s.bytes), (0, 0));
+        assert_eq!(
+            cmd(&mut s, &mut c, "GET"),
+            Reply::err("wrong number of arguments for 'get' command")
+        );
+        assert!(matches!(
+            cmd(&mut s, &mut c, "LPUSH l a"),
+            Reply::Kubelab(_)
+        ));
+        assert_eq!(
+            cmd(&mut s, &mut c, "CONFIG FOO"),
+            Reply::err(
+                "Unknown subcommand or wrong number of arguments for 'FOO'. Try CONFIG HELP."
+            )
+        );
+        let mut s7 = server(Version::V7);
+        assert_eq!(
+            cmd(&mut s7, &mut c, "CONFIG FOO"),
+            Reply::err("unknown subcommand 'FOO'. Try CONFIG HELP.")
+        );
+        assert_eq!(
+            cmd(&mut s7, &mut c, "CONFIG GET"),
+            Reply::err("wrong number of arguments for 'config|get' command")
+        );
+        assert_eq!(
+            cmd(&mut s7, &mut c, "CONFIG GET MaxMemory"),
+            Reply::Array(vec![Reply::bulk("MaxMemory"), Reply::bulk("0")])
+        );
+    }
+
+    #[test]
+    fn a_server_is_bounded() {
+        let mut s = server(Version::V7);
+        let mut c = Client::default();
+        for i in 0..MAX_KEYS {
+            cmd(&mut s, &mut c, &format!("SET k{i} v"));
+        }
+        assert!(matches!(
+            cmd(&mut s, &mut c, "SET more v"),
+            Reply::Kubelab(_)
+        ));
+        assert_eq!(cmd(&mut s, &mut c, "SET k1 w"), Reply::Status("OK".into()));
+        assert_eq!(cmd(&mut s, &mut c, "DBSIZE"), Reply::Int(MAX_KEYS as i64));
+    }
 
     #[test]
     fn glob_as_stringmatch() {

@@ -53,23 +53,78 @@ impl Version {
     }
 }
 
+/// One database's keys (a persistent map: a snapshot of the world shares it until one side
+/// writes).
+type Db = imbl::OrdMap<String, Vec<u8>>;
+
 /// A running redis-server: its parameters as read at start, and its keys by database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Server {
     pub version: Version,
     params: config::Params,
-    dbs: BTreeMap<u32, BTreeMap<String, Vec<u8>>>,
+    dbs: BTreeMap<u32, Db>,
+    /// Keys in all databases, and their bytes (keys and values): kubelab's bounds.
+    keys: usize,
+    bytes: usize,
 }
 
-static EMPTY: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-
 impl Server {
-    fn db(&self, n: u32) -> &BTreeMap<String, Vec<u8>> {
-        self.dbs.get(&n).unwrap_or(&EMPTY)
+    fn get(&self, db: u32, key: &str) -> Option<&Vec<u8>> {
+        self.dbs.get(&db)?.get(key)
     }
 
-    fn db_mut(&mut self, n: u32) -> &mut BTreeMap<String, Vec<u8>> {
-        self.dbs.entry(n).or_default()
+    fn contains(&self, db: u32, key: &str) -> bool {
+        self.get(db, key).is_some()
+    }
+
+    /// The keys of a database, in order.
+    fn keys_of(&self, db: u32) -> impl Iterator<Item = &String> {
+        self.dbs.get(&db).into_iter().flat_map(|d| d.keys())
+    }
+
+    fn len(&self, db: u32) -> usize {
+        self.dbs.get(&db).map_or(0, Db::len)
+    }
+
+    fn insert(&mut self, db: u32, key: &str, value: Vec<u8>) {
+        let add = key.len() + value.len();
+        match self
+            .dbs
+            .entry(db)
+            .or_default()
+            .insert(key.to_string(), value)
+        {
+            Some(old) => self.bytes = self.bytes + add - key.len() - old.len(),
+            None => {
+                self.keys += 1;
+                self.bytes += add;
+            }
+        }
+    }
+
+    fn remove(&mut self, db: u32, key: &str) -> bool {
+        let Some(old) = self.dbs.get_mut(&db).and_then(|d| d.remove(key)) else {
+            return false;
+        };
+        self.keys -= 1;
+        self.bytes -= key.len() + old.len();
+        true
+    }
+
+    fn flush(&mut self, db: Option<u32>) {
+        match db {
+            Some(n) => {
+                if let Some(d) = self.dbs.remove(&n) {
+                    self.keys -= d.len();
+                    self.bytes -= d.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
+                }
+            }
+            None => {
+                self.dbs.clear();
+                self.keys = 0;
+                self.bytes = 0;
+            }
+        }
     }
 
     fn databases(&self) -> i64 {
@@ -196,6 +251,8 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
         version,
         params,
         dbs: BTreeMap::new(),
+        keys: 0,
+        bytes: 0,
     };
     let notice = match version {
         Version::V5 => '#',
