@@ -102,9 +102,9 @@ pub struct World {
     pub provisioners: BTreeSet<String>,
     /// Image streams with a periodic import queued (`import/<ns>/<name>`).
     pub scheduled_imports: BTreeSet<String>,
-    /// Files written into volumes (emptyDir, hostPath, NFS, PVs), by volume (`emptydir/<pod
-    /// uid>/<volume>`, `hostpath/<node><path>`, `nfs/<server><path>`, `pv/<name>`), then by path
-    /// in the volume (a directory's path ends with `/`).
+    /// What volumes hold, by where it lives: `emptydir/<pod uid>/<volume>` (gone with the pod),
+    /// `node/<node>` (a node's own disk: hostPath volumes are paths in it), `nfs/<server><path>`
+    /// (an export), `pv/<name>` (a PersistentVolume's own storage).
     pub volume_data: BTreeMap<String, std::rc::Rc<crate::shell::vfs::Tree>>,
     /// The writable layer of each container instance, by container id (`kubectl exec` writes);
     /// shared between snapshots of the world until one is written.

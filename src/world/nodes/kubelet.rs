@@ -67,6 +67,10 @@ pub fn run(world: &mut World) -> bool {
             _ => {}
         }
     }
+    // Pods projecting a ConfigMap or Secret that changed write it again at their next sync.
+    for (ns, name) in world.store.take_written_projected() {
+        super::atomic_volumes::object_changed(world, &ns, &name);
+    }
     let changed = !todo.is_empty();
     for (uid, ns, name) in todo {
         sync_at(world, &uid, Some((&ns, &name)));
@@ -97,7 +101,7 @@ fn find_pod(world: &World, uid: &str, at: Option<(&str, &str)>) -> Option<std::r
         .filter(|p| meta::uid(p) == uid)
 }
 
-fn wake(world: &mut World, uid: &str, at: Millis) {
+pub(super) fn wake(world: &mut World, uid: &str, at: Millis) {
     let Some(rt) = world.pods.get_mut(uid) else {
         return;
     };
@@ -148,7 +152,7 @@ pub fn sync(world: &mut World, uid: &str) {
 
 fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
     let Some(pod) = find_pod(world, uid, at) else {
-        world.pods.remove(uid);
+        world.forget_pod(uid);
         return;
     };
     let now = world.now();
@@ -196,6 +200,7 @@ fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
                 blocked: None,
                 wake: None,
                 status_fingerprint: 0,
+                atomic: std::collections::BTreeMap::new(),
             },
         );
     }
@@ -263,7 +268,7 @@ fn finish_termination(world: &mut World, uid: &str, pod: &Value) {
     if let Some(k) = kinds::by_kind("Pod") {
         world.remove_object(k, meta::namespace(pod), meta::name(pod));
     }
-    world.pods.remove(uid);
+    world.forget_pod(uid);
 }
 
 /// The pod-level sequence: volumes, init containers in order, then app containers in order.
@@ -299,6 +304,8 @@ fn advance(world: &mut World, uid: &str, pod: &Value) {
     if let Some(rt) = world.pods.get_mut(uid) {
         rt.blocked = None;
     }
+    super::atomic_volumes::sync(world, uid, pod);
+    super::host_path::make(world, pod);
     let restart_policy = meta::str_at(pod, &["spec", "restartPolicy"])
         .unwrap_or("Always")
         .to_string();
@@ -1054,7 +1061,7 @@ fn mount_error(world: &World, pod: &Value) -> Option<(String, String)> {
             ));
         }
     }
-    None
+    super::atomic_volumes::mount_error(world, pod).or_else(|| super::host_path::check(world, pod))
 }
 
 fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value) {

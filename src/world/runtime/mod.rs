@@ -8,6 +8,9 @@
 pub mod curl;
 mod files;
 mod host;
+pub(crate) mod node_disk;
+mod pv_data;
+mod read;
 pub mod redis;
 mod session;
 mod shell;

@@ -209,18 +209,9 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
     if let Some(path) = &file
         && path != "-"
     {
-        let (vfs, _) = super::files::assemble(
-            world,
-            pod,
-            &t.container,
-            &t.rootfs,
-            t.built,
-            world.layers.get(&t.container_id).map(|l| &**l),
-        );
-        let full = crate::shell::vfs::normalize(&t.cwd, path);
-        match vfs.read(&full) {
-            Ok(b) => text = String::from_utf8_lossy(b).into_owned(),
-            Err(_) => {
+        match world.container_file(pod, container, path) {
+            Ok(Some(b)) => text = String::from_utf8_lossy(&b).into_owned(),
+            _ => {
                 let msg = match version {
                     Version::V5 => format!("Fatal error, can't open config file '{path}'"),
                     Version::V7 => format!(
