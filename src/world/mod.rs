@@ -109,6 +109,9 @@ pub struct World {
     /// The writable layer of each container instance, by container id (`kubectl exec` writes);
     /// shared between snapshots of the world until one is written.
     pub layers: BTreeMap<String, std::rc::Rc<runtime::Layer>>,
+    /// The redis servers running as containers' main processes, by container id (their
+    /// configuration and keys; `runtime/redis/`); shared between snapshots until one is written.
+    pub redis: BTreeMap<String, std::rc::Rc<runtime::redis::Server>>,
     /// NFS servers reachable from the nodes: address → exported paths.
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
@@ -159,6 +162,7 @@ impl World {
             scheduled_imports: BTreeSet::new(),
             volume_data: BTreeMap::new(),
             layers: BTreeMap::new(),
+            redis: BTreeMap::new(),
             nfs_servers: BTreeMap::new(),
             notices: Vec::new(),
             settle_on_write: true,

@@ -1193,6 +1193,17 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     set_state(world, uid, i, ContainerState::Running { started_at: now });
     if plan.run_now {
         run_to_end(world, uid, pod, i, &name, &plan.argv, now);
+    } else if let Some(s) = crate::world::runtime::redis::start(world, pod, &name, &plan.argv)
+        && let Some(c) = world
+            .pods
+            .get_mut(uid)
+            .and_then(|r| r.containers.get_mut(i))
+    {
+        // redis-server read its configuration: its log, or its fatal error and exit.
+        c.logs = s.logs;
+        if let Some(code) = s.exit {
+            c.exits_at = Some((now, code));
+        }
     }
 }
 

@@ -24,6 +24,8 @@ pub(super) struct ContainerHost<'w> {
     pub hostname: String,
     /// Shells running inside shells (`sh -c 'sh -c ...'`), bounded by [`MAX_SHELLS`].
     pub depth: usize,
+    /// Whether the output is a terminal (redis-cli's reply form).
+    pub tty: bool,
 }
 
 /// How deeply shells may run inside shells: a command that starts itself would otherwise
@@ -107,6 +109,9 @@ impl Host for ContainerHost<'_> {
                 args,
                 shell,
                 out,
+            )),
+            "redis-cli" => Some(super::redis::cli::in_container(
+                self, args, stdin, shell, out,
             )),
             "hostname" if args.is_empty() => {
                 out(false, format!("{}\n", self.hostname).as_bytes());

@@ -11,6 +11,7 @@ mod host;
 pub(crate) mod node_disk;
 mod pv_data;
 mod read;
+pub mod redis;
 mod session;
 mod shell;
 mod wget;
@@ -42,6 +43,8 @@ pub(crate) struct Target {
     hostname: String,
     namespace: String,
     pod_ip: String,
+    /// Whether the command's output is a terminal (`kubectl exec -t` from a terminal).
+    tty: bool,
 }
 
 /// Why a command could not start.
@@ -94,7 +97,7 @@ impl World {
 
     /// Forgets the writable layers of container instances that are gone.
     fn prune_layers(&mut self) {
-        if self.layers.is_empty() {
+        if self.layers.is_empty() && self.redis.is_empty() {
             return;
         }
         let live: std::collections::BTreeSet<&str> = self
@@ -103,6 +106,7 @@ impl World {
             .flat_map(|p| p.containers.iter().map(|c| c.container_id.as_str()))
             .collect();
         self.layers.retain(|id, _| live.contains(id.as_str()));
+        self.redis.retain(|id, _| live.contains(id.as_str()));
     }
 
     /// What a command in `container` of `pod` runs with.
@@ -155,6 +159,7 @@ impl World {
             pod_ip: meta::str_at(pod, &["status", "podIP"])
                 .unwrap_or("")
                 .to_string(),
+            tty: false,
         }
     }
 
@@ -191,6 +196,7 @@ impl World {
             pod_ip: t.pod_ip.clone(),
             hostname: t.hostname.clone(),
             depth: 0,
+            tty: t.tty,
         };
         let (r, vfs) = f(&mut host, vfs);
         // The command may have let time pass (`sleep`): put back only what still exists.
@@ -219,7 +225,22 @@ impl World {
         stdin: &[u8],
         out: Sink<'_>,
     ) -> Result<i32, ExecError> {
-        let t = self.target(pod, container);
+        self.exec_tty(pod, container, argv, stdin, false, out)
+    }
+
+    /// [`World::exec`] with a terminal for the program's output when `tty` (`kubectl exec -t`
+    /// from a terminal).
+    pub fn exec_tty(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        argv: &[String],
+        stdin: &[u8],
+        tty: bool,
+        out: Sink<'_>,
+    ) -> Result<i32, ExecError> {
+        let mut t = self.target(pod, container);
+        t.tty = tty;
         let name = self.resolve(pod, &t, argv)?;
         let env = &t.env;
         // `env` and `printenv` without a shell print the environment in the order the runtime
