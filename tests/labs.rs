@@ -253,3 +253,21 @@ assert "with a reason" { "no deployment yet" }
         report.text
     );
 }
+
+#[test]
+fn redis_wrong_sessions() {
+    let pod = "kubectl apply -f https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/pods/config/redis-pod.yaml\nsleep 20\n";
+    // The pod started before its ConfigMap had the settings: redis read the file once.
+    let late = format!(
+        "kubectl create configmap example-redis-config --from-literal=redis-config=''\n{pod}kubectl create configmap example-redis-config --from-literal=redis-config=$'maxmemory 2mb\\nmaxmemory-policy allkeys-lru\\n' --dry-run=client -o yaml | kubectl apply -f -\nsleep 90\n"
+    );
+    assert_eq!(score("redis-config.lab", &late).1, vec![0, 0, 0]);
+    // Recreating the pod reads the new file.
+    let recreated = format!("{late}kubectl delete pod redis\n{pod}");
+    assert_eq!(score("redis-config.lab", &recreated).1, vec![2, 2, 0]);
+    // 2m is not 2mb.
+    let units = format!(
+        "kubectl create configmap example-redis-config --from-literal=redis-config=$'maxmemory 2m\\nmaxmemory-policy allkeys-lru\\n'\n{pod}"
+    );
+    assert_eq!(score("redis-config.lab", &units).1, vec![0, 2, 0]);
+}

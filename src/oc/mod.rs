@@ -7,6 +7,7 @@ pub mod image_lookup;
 pub mod import_image;
 pub mod node_debug;
 pub mod project;
+pub mod rsh;
 pub mod tag;
 pub mod triggers;
 
@@ -30,6 +31,7 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Option<CmdResult> {
         ["set", "triggers"] => triggers::run(ctx, f),
         ["image", "info"] => image_info::run(ctx, f),
         ["debug"] => node_debug::start(ctx, f),
+        ["rsh"] => rsh::run(ctx, f),
         ["whoami"] => {
             let u = ctx.config.user.clone();
             ctx.io.out(&format!("{u}\n"));

@@ -203,6 +203,48 @@ impl Cluster {
         self.run("shell", line, "")
     }
 
+    /// `cluster.read_file(pod, path)`: a file in the pod's default container (kubectl's: the
+    /// `kubectl.kubernetes.io/default-container` annotation, else the first), as its programs
+    /// read it; `()` when there is no such file.
+    pub fn read_file(&mut self, pod: &str, path: &str) -> Res<Dynamic> {
+        let p = self.lookup("read_file", "pod", pod, &self.ns())?;
+        let container = meta::str_at(
+            &p,
+            &[
+                "metadata",
+                "annotations",
+                "kubectl.kubernetes.io/default-container",
+            ],
+        )
+        .or_else(|| meta::str_at(&p, &["spec", "containers", "0", "name"]))
+        .unwrap_or("")
+        .to_string();
+        self.read_file_in(pod, &container, path)
+    }
+
+    /// `cluster.read_file(pod, container, path)`: a file in that container of the pod.
+    pub fn read_file_in(&mut self, pod: &str, container: &str, path: &str) -> Res<Dynamic> {
+        let p = self.lookup("read_file", "pod", pod, &self.ns())?;
+        let w = self.0.world.borrow();
+        match w.container_file(&p, container, path) {
+            Ok(Some(bytes)) => Ok(String::from_utf8_lossy(&bytes).into_owned().into()),
+            Ok(None) => Ok(Dynamic::UNIT),
+            Err(e) => Err(format!("cluster.read_file: {e}").into()),
+        }
+    }
+
+    /// `cluster.pv_file(pv, path)`: a file in what a PersistentVolume keeps (from the volume's
+    /// root), whether a pod mounts it or not; `()` when there is no such file.
+    pub fn pv_file(&mut self, pv: &str, path: &str) -> Res<Dynamic> {
+        self.0.charge("cluster.pv_file", CALL_COST)?;
+        let w = self.0.world.borrow();
+        match w.pv_file(pv, path) {
+            Ok(Some(bytes)) => Ok(String::from_utf8_lossy(&bytes).into_owned().into()),
+            Ok(None) => Ok(Dynamic::UNIT),
+            Err(e) => Err(format!("cluster.pv_file: {e}").into()),
+        }
+    }
+
     /// `cluster.apply(yaml)`: `kubectl apply -f -` with the YAML; fails with kubectl's error.
     pub fn apply(&mut self, yaml: &str) -> Res<String> {
         let m = self.run("apply", "kubectl apply -f -", yaml)?;
@@ -447,6 +489,9 @@ pub fn register(engine: &mut Engine) {
         .register_fn("oc", Cluster::oc)
         .register_fn("shell", Cluster::shell)
         .register_fn("apply", Cluster::apply)
+        .register_fn("read_file", Cluster::read_file)
+        .register_fn("read_file", Cluster::read_file_in)
+        .register_fn("pv_file", Cluster::pv_file)
         .register_fn("advance", Cluster::advance)
         .register_fn("advance", Cluster::advance_seconds)
         .register_fn("advance", Cluster::advance_seconds_float)

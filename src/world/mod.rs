@@ -102,9 +102,9 @@ pub struct World {
     pub provisioners: BTreeSet<String>,
     /// Image streams with a periodic import queued (`import/<ns>/<name>`).
     pub scheduled_imports: BTreeSet<String>,
-    /// Files written into volumes (emptyDir, hostPath, NFS, PVs), by volume (`emptydir/<pod
-    /// uid>/<volume>`, `hostpath/<node><path>`, `nfs/<server><path>`, `pv/<name>`), then by path
-    /// in the volume (a directory's path ends with `/`).
+    /// What volumes hold, by where it lives: `emptydir/<pod uid>/<volume>` (gone with the pod),
+    /// `node/<node>` (a node's own disk: hostPath volumes are paths in it), `nfs/<server><path>`
+    /// (an export), `pv/<name>` (a PersistentVolume's own storage).
     pub volume_data: BTreeMap<String, std::rc::Rc<crate::shell::vfs::Tree>>,
     /// The writable layer of each container instance, by container id (`kubectl exec` writes);
     /// shared between snapshots of the world until one is written.
@@ -112,6 +112,9 @@ pub struct World {
     /// The last PID handed out in each container instance, by container id (1: its main
     /// process); `ps` shows them.
     pub pids: BTreeMap<String, u32>,
+    /// The redis servers running as containers' main processes, by container id (their
+    /// configuration and keys; `runtime/redis/`); shared between snapshots until one is written.
+    pub redis: BTreeMap<String, std::rc::Rc<runtime::redis::Server>>,
     /// NFS servers reachable from the nodes: address → exported paths.
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
@@ -163,6 +166,7 @@ impl World {
             volume_data: BTreeMap::new(),
             layers: BTreeMap::new(),
             pids: BTreeMap::new(),
+            redis: BTreeMap::new(),
             nfs_servers: BTreeMap::new(),
             notices: Vec::new(),
             settle_on_write: true,

@@ -586,7 +586,7 @@ impl World {
         let removed = self.store.remove(kind, ns, name)?;
         if kind.kind == "Pod" {
             let uid = meta::uid(&removed).to_string();
-            self.pods.remove(&uid);
+            self.forget_pod(&uid);
         }
         Some(removed)
     }

@@ -296,6 +296,12 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
             }
         }
         words.push(a.clone());
+        // Commands that stop parsing flags at their first argument (pflag's
+        // SetInterspersed(false)): the rest is the command they run, `--` included.
+        if program == "oc" && key == "rsh" {
+            words.extend(argv[j..].iter().cloned());
+            break;
+        }
     }
     inv.args = words;
     Ok(inv)

@@ -350,13 +350,32 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ctx.config.exec_session = Some(session);
         return Ok(());
     }
+    if stdin_flag && stdin.is_empty() {
+        // Another program reading kubectl's input at its own prompt (`redis-cli`).
+        let opened = ctx
+            .world
+            .open_program(&pod, &container, &cmd, tty && terminal)
+            .map_err(|e| Failure::Message(e.message().to_string()))?;
+        if let Some((session, opening)) = opened {
+            ctx.io.write(true, &opening);
+            ctx.config.exec_session = Some(session);
+            return Ok(());
+        }
+    }
     let io = &mut ctx.io;
     let status = ctx
         .world
-        .exec(&pod, &container, &cmd, &stdin, &mut |is_err, b| {
-            io.write(is_err, b);
-            true
-        })
+        .exec_tty(
+            &pod,
+            &container,
+            &cmd,
+            &stdin,
+            stdin_flag && tty && terminal,
+            &mut |is_err, b| {
+                io.write(is_err, b);
+                true
+            },
+        )
         .map_err(|e| Failure::Message(e.message().to_string()))?;
     if status != 0 {
         return Err(Failure::Exit {

@@ -268,6 +268,23 @@ fn caps_hold() {
 }
 
 #[test]
+fn a_subtree_comes_out_and_goes_back() {
+    let mut t = Tree::new(Node::dir(0o755, 0, 0, 0));
+    t.put("/a/b/f", Node::file(b"x", 0o644, 0, 0, 0));
+    t.put("/a/c", Node::file(b"y", 0o644, 0, 0, 0));
+    t.put("/ab", Node::file(b"z", 0o644, 0, 0, 0));
+    let mut sub = t.subtree("/a").unwrap();
+    assert!(sub.get("/b/f").is_some() && sub.get("/c").is_some());
+    assert!(sub.get("/ab").is_none(), "only what lies below /a");
+    sub.remove("/c");
+    sub.put("/d", Node::file(b"w", 0o644, 0, 0, 0));
+    t.graft("/a", sub);
+    assert!(t.get("/a/c").is_none() && t.get("/a/d").is_some());
+    assert!(t.get("/a/b/f").is_some() && t.get("/ab").is_some());
+    assert!(t.subtree("/nothing").is_none());
+}
+
+#[test]
 fn what_a_proc_mount_lacks_is_said_plainly() {
     let mut v = Vfs::new();
     v.mkdir_all("/proc").unwrap();

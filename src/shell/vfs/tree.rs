@@ -149,6 +149,37 @@ impl Tree {
         self.nodes.is_empty()
     }
 
+    /// A copy of what lies at `path` and below it, as a tree of its own (`path` its root).
+    pub fn subtree(&self, path: &str) -> Option<Tree> {
+        let root = self.nodes.get(path)?.clone();
+        let mut t = Tree::empty();
+        t.next_ino = self.next_ino;
+        t.insert("/", root);
+        let prefix = below(path);
+        for (k, n) in self
+            .nodes
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+        {
+            t.insert(&format!("/{}", &k[prefix.len()..]), n.clone());
+        }
+        Some(t)
+    }
+
+    /// Puts `sub` at `path` in place of what was there (the inverse of [`Tree::subtree`]).
+    pub fn graft(&mut self, path: &str, sub: Tree) {
+        self.remove_tree(path);
+        self.next_ino = self.next_ino.max(sub.next_ino);
+        for (k, n) in sub.nodes {
+            let at = match (path, k.as_str()) {
+                (p, "/") => p.to_string(),
+                ("/", k) => k.to_string(),
+                (p, k) => format!("{p}{k}"),
+            };
+            self.insert(&at, n);
+        }
+    }
+
     /// Puts `node` at `path`, first making the missing directories above it (`0755`, owned as
     /// `node` is): for building an image's or a volume's files.
     pub fn put(&mut self, path: &str, node: Node) {

@@ -158,7 +158,7 @@ pub fn round(world: &mut World) -> bool {
     ) {
         scheduler::run(world);
     }
-    if due(world, "kubelet", &["pods"], false) {
+    if due(world, "kubelet", &["pods", "configmaps", "secrets"], false) {
         kubelet::run(world);
     }
     world.store.writes() != before

@@ -536,6 +536,7 @@ fn reclaim(world: &mut World, pv: &Value, phase: &str, now: &str) {
                     f.retain(|x| x.as_str() != Some("kubernetes.io/pv-protection"));
                 }
                 let p = world.write(p);
+                world.erase_volume(&p);
                 let _ = world.delete_internal(k, "", meta::name(&p));
             }
         }
@@ -544,6 +545,7 @@ fn reclaim(world: &mut World, pv: &Value, phase: &str, now: &str) {
                 || meta::path(pv, &["spec", "nfs"]).is_some();
             let mut p = pv.clone();
             if recyclable {
+                world.scrub_volume(&p);
                 meta::remove_path(&mut p, &["spec", "claimRef"]);
                 set_pv_phase(&mut p, "Available", now);
                 let p = world.write(p);

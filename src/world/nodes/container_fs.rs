@@ -10,17 +10,20 @@ use std::collections::BTreeMap;
 
 use crate::world::World;
 use crate::world::api::meta;
-use crate::world::controllers::namespace::ROOT_CA;
+use crate::world::clock::Millis;
+use crate::world::nodes::atomic_volumes::{self, Payload};
+use crate::world::runtime::node_disk;
 
 /// Where a mount's content lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Backing {
     /// Files the kubelet writes with its atomic writer (ConfigMap, Secret, projected volumes):
-    /// read-only, on tmpfs for secrets, with the volume's `defaultMode`.
+    /// read-only, on tmpfs for secrets; `at`: when they were written (the pod's start when
+    /// the kubelet has not written them yet).
     Fixed {
-        files: BTreeMap<String, Vec<u8>>,
+        files: Payload,
         tmpfs: bool,
-        mode: u32,
+        at: Option<Millis>,
     },
     /// A writable store in `world.volume_data` under this key.
     Store(String),
@@ -36,6 +39,8 @@ pub(crate) struct Mount {
     pub backing: Backing,
     /// An emptyDir with `medium: Memory` (tmpfs).
     pub tmpfs: bool,
+    /// The path inside the volume that is mounted (`subPath`, or `subPathExpr` expanded).
+    pub sub_path: Option<String>,
 }
 
 /// A container (or init container) of a pod spec by name.
@@ -48,47 +53,11 @@ pub(crate) fn container<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
     })
 }
 
-fn files_of(obj: &Value, items: Option<&Value>, decode: bool) -> BTreeMap<String, Vec<u8>> {
-    let mut data: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for section in ["data", "binaryData"] {
-        if let Some(m) = obj.get(section).and_then(Value::as_object) {
-            for (k, v) in m {
-                let s = v.as_str().unwrap_or("");
-                let bytes = if decode || section == "binaryData" {
-                    base64::engine::general_purpose::STANDARD
-                        .decode(s)
-                        .unwrap_or_default()
-                } else {
-                    s.as_bytes().to_vec()
-                };
-                data.insert(k.clone(), bytes);
-            }
-        }
-    }
-    match items.and_then(Value::as_array) {
-        Some(items) => items
-            .iter()
-            .filter_map(|i| {
-                let key = i.get("key")?.as_str()?;
-                let path = i.get("path").and_then(Value::as_str).unwrap_or(key);
-                Some((path.to_string(), data.get(key)?.clone()))
-            })
-            .collect(),
-        None => data,
-    }
-}
-
-/// The container's volume mounts, longest path first.
-/// A ConfigMap, Secret or projected volume's `defaultMode` (0644 when unset).
-fn default_mode(src: &Value) -> u32 {
-    src.get("defaultMode")
-        .and_then(Value::as_u64)
-        .map_or(0o644, |m| (m & 0o7777) as u32)
-}
-
+/// The container's volume mounts, in the runtime's order.
 pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
     let ns = meta::namespace(pod);
     let node = meta::str_at(pod, &["spec", "nodeName"]).unwrap_or("");
+    let name = c.get("name").and_then(Value::as_str).unwrap_or("");
     let vols: Vec<Value> = meta::path(pod, &["spec", "volumes"])
         .and_then(Value::as_array)
         .cloned()
@@ -116,56 +85,44 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
             .trim_end_matches('/')
             .to_string();
         let ro = m.get("readOnly").and_then(Value::as_bool) == Some(true);
-        let backing = if let Some(src) = v.get("configMap") {
-            let obj = world.object(
-                "ConfigMap",
-                ns,
-                src.get("name").and_then(Value::as_str).unwrap_or(""),
-            );
+        let sub_path = m
+            .get("subPath")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| {
+                let e = m.get("subPathExpr").and_then(Value::as_str)?;
+                Some(expand(e, &world.container_env(pod, name)))
+            })
+            .filter(|p| !p.is_empty());
+        // A hostPath volume is its path on the node's disk (with the subPath below it).
+        let mut on_host: Option<String> = None;
+        let backing = if let Some(src) = atomic_volumes::source(v) {
+            // What the kubelet wrote; a `subPath` mount keeps what its container was given.
+            let rt = world.pods.get(meta::uid(pod));
+            let written = rt.and_then(|r| r.atomic.get(vname)).and_then(|w| {
+                if sub_path.is_some() {
+                    w.as_of(started_at(rt?, name))
+                } else {
+                    w.latest()
+                }
+            });
+            let (files, at) = match written {
+                Some((at, files)) => (files.clone(), Some(*at)),
+                None => (
+                    atomic_volumes::payload(world, pod, &src).unwrap_or_default(),
+                    None,
+                ),
+            };
             Backing::Fixed {
-                files: obj
-                    .map(|o| files_of(o, src.get("items"), false))
-                    .unwrap_or_default(),
-                tmpfs: false,
-                mode: default_mode(src),
-            }
-        } else if let Some(src) = v.get("secret") {
-            let obj = world.object(
-                "Secret",
-                ns,
-                src.get("secretName").and_then(Value::as_str).unwrap_or(""),
-            );
-            Backing::Fixed {
-                files: obj
-                    .map(|o| files_of(o, src.get("items"), true))
-                    .unwrap_or_default(),
-                tmpfs: true,
-                mode: default_mode(src),
-            }
-        } else if v.get("projected").is_some() {
-            let mut f = BTreeMap::new();
-            f.insert("ca.crt".to_string(), ROOT_CA.as_bytes().to_vec());
-            f.insert("namespace".to_string(), ns.as_bytes().to_vec());
-            f.insert(
-                "token".to_string(),
-                format!(
-                    "eyJhbGciOiJSUzI1NiIsImtpZCI6Imt1YmVsYWIifQ.{}.c2lnbmF0dXJl",
-                    meta::uid(pod)
-                )
-                .into_bytes(),
-            );
-            Backing::Fixed {
-                files: f,
-                tmpfs: true,
-                mode: v.get("projected").map_or(0o644, default_mode),
+                files,
+                tmpfs: src.tmpfs,
+                at,
             }
         } else if v.get("emptyDir").is_some() {
             Backing::Store(format!("emptydir/{}/{vname}", meta::uid(pod)))
         } else if let Some(hp) = v.get("hostPath") {
-            Backing::Store(format!(
-                "hostpath/{node}{}",
-                hp.get("path").and_then(Value::as_str).unwrap_or("")
-            ))
+            on_host = hp.get("path").and_then(Value::as_str).map(str::to_string);
+            Backing::Store(node_disk::key(node))
         } else if let Some(nfs) = v.get("nfs") {
             Backing::Store(format!(
                 "nfs/{}{}",
@@ -190,32 +147,49 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
                     if meta::path(pv, &["spec", "hostPath"]).is_some()
                         && meta::path(pv, &["spec", "nodeAffinity"]).is_none() =>
                 {
-                    Backing::Store(format!(
-                        "hostpath/{node}{}",
-                        meta::str_at(pv, &["spec", "hostPath", "path"]).unwrap_or("")
-                    ))
+                    on_host = meta::str_at(pv, &["spec", "hostPath", "path"]).map(str::to_string);
+                    Backing::Store(node_disk::key(node))
                 }
                 _ => Backing::Store(format!("pv/{pv_name}")),
             }
         } else {
             Backing::Fixed {
-                files: BTreeMap::new(),
+                files: Payload::new(),
                 tmpfs: false,
-                mode: 0o644,
+                at: None,
             }
         };
         let tmpfs = meta::str_at(v, &["emptyDir", "medium"]) == Some("Memory");
+        let sub_path = match (on_host, sub_path) {
+            (Some(h), Some(s)) => Some(format!("{}/{s}", h.trim_end_matches('/'))),
+            (Some(h), None) => Some(h),
+            (None, s) => s,
+        };
         out.push(Mount {
             path,
             read_only: ro,
             backing,
             tmpfs,
+            sub_path,
         });
     }
     // containerd's orderedMounts: a stable sort by the destination's depth, so a mount lies
     // on the one it is nested in and the rest keep the order of volumeMounts.
     out.sort_by_key(|m| m.path.split('/').filter(|c| !c.is_empty()).count());
     out
+}
+
+/// When the current instance of the pod's container `name` started (now if it has not).
+fn started_at(rt: &super::PodRuntime, name: &str) -> Millis {
+    rt.containers
+        .iter()
+        .find(|c| c.name == name)
+        .and_then(|c| match c.state {
+            super::ContainerState::Running { started_at }
+            | super::ContainerState::Terminated { started_at, .. } => Some(started_at),
+            _ => None,
+        })
+        .unwrap_or(Millis::MAX)
 }
 
 /// Normalizes a path (`/a/./b/../c` → `/a/c`), relative paths from `/`.
@@ -319,7 +293,7 @@ impl World {
                 (None, false)
             };
             if let Some(o) = obj {
-                for (k, v) in files_of(o, None, decode) {
+                for (k, v) in atomic_volumes::object_data(o, decode) {
                     let name = format!("{prefix}{k}");
                     let valid = name.chars().next().is_some_and(|ch| !ch.is_ascii_digit())
                         && name

@@ -67,6 +67,10 @@ pub fn run(world: &mut World) -> bool {
             _ => {}
         }
     }
+    // Pods projecting a ConfigMap or Secret that changed write it again at their next sync.
+    for (ns, name) in world.store.take_written_projected() {
+        super::atomic_volumes::object_changed(world, &ns, &name);
+    }
     let changed = !todo.is_empty();
     for (uid, ns, name) in todo {
         sync_at(world, &uid, Some((&ns, &name)));
@@ -97,7 +101,7 @@ fn find_pod(world: &World, uid: &str, at: Option<(&str, &str)>) -> Option<std::r
         .filter(|p| meta::uid(p) == uid)
 }
 
-fn wake(world: &mut World, uid: &str, at: Millis) {
+pub(super) fn wake(world: &mut World, uid: &str, at: Millis) {
     let Some(rt) = world.pods.get_mut(uid) else {
         return;
     };
@@ -148,7 +152,7 @@ pub fn sync(world: &mut World, uid: &str) {
 
 fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
     let Some(pod) = find_pod(world, uid, at) else {
-        world.pods.remove(uid);
+        world.forget_pod(uid);
         return;
     };
     let now = world.now();
@@ -196,6 +200,7 @@ fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
                 blocked: None,
                 wake: None,
                 status_fingerprint: 0,
+                atomic: std::collections::BTreeMap::new(),
             },
         );
     }
@@ -263,7 +268,7 @@ fn finish_termination(world: &mut World, uid: &str, pod: &Value) {
     if let Some(k) = kinds::by_kind("Pod") {
         world.remove_object(k, meta::namespace(pod), meta::name(pod));
     }
-    world.pods.remove(uid);
+    world.forget_pod(uid);
 }
 
 /// The pod-level sequence: volumes, init containers in order, then app containers in order.
@@ -299,6 +304,8 @@ fn advance(world: &mut World, uid: &str, pod: &Value) {
     if let Some(rt) = world.pods.get_mut(uid) {
         rt.blocked = None;
     }
+    super::atomic_volumes::sync(world, uid, pod);
+    super::host_path::make(world, pod);
     let restart_policy = meta::str_at(pod, &["spec", "restartPolicy"])
         .unwrap_or("Always")
         .to_string();
@@ -1054,7 +1061,7 @@ fn mount_error(world: &World, pod: &Value) -> Option<(String, String)> {
             ));
         }
     }
-    None
+    super::atomic_volumes::mount_error(world, pod).or_else(|| super::host_path::check(world, pod))
 }
 
 fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value) {
@@ -1186,6 +1193,17 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     set_state(world, uid, i, ContainerState::Running { started_at: now });
     if plan.run_now {
         run_to_end(world, uid, pod, i, &name, &plan.argv, now);
+    } else if let Some(s) = crate::world::runtime::redis::start(world, pod, &name, &plan.argv)
+        && let Some(c) = world
+            .pods
+            .get_mut(uid)
+            .and_then(|r| r.containers.get_mut(i))
+    {
+        // redis-server read its configuration: its log, or its fatal error and exit.
+        c.logs = s.logs;
+        if let Some(code) = s.exit {
+            c.exits_at = Some((now, code));
+        }
     }
 }
 
@@ -1280,18 +1298,23 @@ fn exit_container_reason(
     code: i32,
     reason: &str,
     at: Millis,
-    _message: Option<String>,
+    message: Option<String>,
 ) {
     let Some(rt) = world.pods.get_mut(uid) else {
         return;
     };
     let c = &mut rt.containers[i];
-    let started_at = match c.state {
+    let mut started_at = match c.state {
         ContainerState::Running { started_at } => started_at,
         _ => at,
     };
     if at - started_at > 2 * BACKOFF_MAX {
         c.crash_backoff = 0;
+    }
+    // A process that never started has no start time: the runtime reports the zero time
+    // (`Started: Thu, 01 Jan 1970 00:00:00 +0000` in `kubectl describe`).
+    if reason == "StartError" {
+        started_at = 0;
     }
     c.ready = false;
     c.ready_at = None;
@@ -1302,6 +1325,7 @@ fn exit_container_reason(
         reason: reason.to_string(),
         started_at,
         finished_at: at,
+        message,
     };
     c.since = at;
     // Back-off: the first restart is immediate, then 10 s doubling to 5 min.

@@ -1,7 +1,9 @@
 //! Nodes: node-local state (image store, disk), the scheduler that places pods, and a kubelet per
 //! node that pulls images by policy, starts containers, reports status and terminates pods.
 
+pub mod atomic_volumes;
 pub mod container_fs;
+pub mod host_path;
 pub mod image_gc;
 pub mod image_store;
 pub mod kubelet;
@@ -86,6 +88,8 @@ pub enum ContainerState {
         reason: String,
         started_at: Millis,
         finished_at: Millis,
+        /// The runtime's message (a container that could not start says why).
+        message: Option<String>,
     },
 }
 
@@ -196,4 +200,24 @@ pub struct PodRuntime {
     pub wake: Option<Millis>,
     /// Fingerprint of what the last written status was built from (0: never written).
     pub status_fingerprint: u64,
+    /// What the kubelet's atomic writer wrote into the ConfigMap, Secret and projected
+    /// volumes, by volume name.
+    pub atomic: BTreeMap<String, atomic_volumes::Written>,
+}
+
+impl super::World {
+    /// Forgets a pod's runtime record and what lived and died with it: its emptyDir volumes.
+    pub(crate) fn forget_pod(&mut self, uid: &str) {
+        self.pods.remove(uid);
+        let prefix = format!("emptydir/{uid}/");
+        let doomed: Vec<String> = self
+            .volume_data
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in doomed {
+            self.volume_data.remove(&k);
+        }
+    }
 }

@@ -31,9 +31,16 @@ fn state_json(st: &ContainerState) -> Value {
             reason,
             started_at,
             finished_at,
-        } => json!({"terminated": {
-            "exitCode": exit_code, "reason": reason, "startedAt": rfc3339(*started_at), "finishedAt": rfc3339(*finished_at),
-        }}),
+            message,
+        } => {
+            let mut t = json!({
+                "exitCode": exit_code, "reason": reason, "startedAt": rfc3339(*started_at), "finishedAt": rfc3339(*finished_at),
+            });
+            if let Some(m) = message {
+                t["message"] = json!(m);
+            }
+            json!({ "terminated": t })
+        }
     }
 }
 

@@ -12,10 +12,11 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use crate::shell::Vfs;
-use crate::shell::vfs::{Cred, Layer as Overlay, MountInfo, Node, Tree};
+use crate::shell::vfs::{Cred, Kind, Layer as Overlay, MountInfo, Node, Tree};
 use crate::world::World;
 use crate::world::api::meta;
 use crate::world::clock::{civil, parse_rfc3339};
+use crate::world::nodes::atomic_volumes::Payload;
 use crate::world::nodes::container_fs::{self, Backing};
 use crate::world::registry::rootfs::{FileKind, RootFs};
 
@@ -46,11 +47,13 @@ pub(super) struct Mounted {
     path: String,
     /// The key of its files in `World::volume_data`, for volumes that keep what is written.
     store: Option<String>,
+    /// The path inside the volume that is mounted (`subPath`).
+    sub_path: Option<String>,
 }
 
 /// The image's files as one tree (its programs as executable files, where the image has no
 /// file of its own there), stamped with the image's build time.
-fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
+pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
     let mut t = Tree::new(Node::dir(0o755, 0, 0, built));
     for f in &rootfs.files {
         let node = match &f.kind {
@@ -86,19 +89,13 @@ fn atomic_dir(secs: i64, seed: &str) -> String {
 
 /// A ConfigMap, Secret or projected volume as the kubelet's atomic writer lays it out: the
 /// files in a timestamped directory, `..data` pointing at it, and a link per key.
-fn atomic_tree(
-    files: &std::collections::BTreeMap<String, Vec<u8>>,
-    tmpfs: bool,
-    mode: u32,
-    at: i64,
-    seed: &str,
-) -> Tree {
+fn atomic_tree(files: &Payload, tmpfs: bool, at: i64, seed: &str) -> Tree {
     let root_mode = if tmpfs { 0o1777 } else { 0o777 };
     let mut t = Tree::new(Node::dir(root_mode, 0, 0, at));
-    let ts = atomic_dir(at, seed);
+    let ts = atomic_dir(at, &format!("{seed}/{at}"));
     t.put(&format!("/{ts}"), Node::dir(0o755, 0, 0, at));
-    for (key, data) in files {
-        t.put(&format!("/{ts}/{key}"), Node::file(data, mode, 0, 0, at));
+    for (key, (data, mode)) in files {
+        t.put(&format!("/{ts}/{key}"), Node::file(data, *mode, 0, 0, at));
     }
     t.put("/..data", Node::symlink(&ts, 0, 0, at));
     for key in files.keys() {
@@ -130,16 +127,72 @@ fn proc_tree(world: &World, pod: &Value, container: &str, at: i64) -> Tree {
     t
 }
 
+/// `path` inside `tree` with the tree's symbolic links followed, component by component (an
+/// absolute link from the tree's root; bounded as the kernel's 40).
+pub(super) fn resolve_in(tree: &Tree, path: &str) -> String {
+    let mut todo: Vec<String> = container_fs::normalize(path)
+        .split('/')
+        .filter(|c| !c.is_empty())
+        .rev()
+        .map(str::to_string)
+        .collect();
+    let mut cur = String::new();
+    let mut links = 0;
+    while let Some(c) = todo.pop() {
+        let next = format!("{cur}/{c}");
+        match tree.get(&next).map(|n| &n.kind) {
+            Some(Kind::Symlink(target)) if links < 40 => {
+                links += 1;
+                if target.starts_with('/') {
+                    cur.clear();
+                }
+                todo.extend(
+                    target
+                        .split('/')
+                        .filter(|c| !c.is_empty() && *c != ".")
+                        .rev()
+                        .map(str::to_string),
+                );
+            }
+            _ if c == ".." => {
+                cur = match cur.rfind('/') {
+                    Some(i) => cur[..i].to_string(),
+                    None => String::new(),
+                };
+            }
+            _ => cur = next,
+        }
+    }
+    if cur.is_empty() { "/".into() } else { cur }
+}
+
+/// What a `subPath` mount of a tree shows: the entry at `sub` (links inside the tree
+/// followed, as the bind mount of the resolved path is), or a new empty directory as the
+/// kubelet makes one where nothing is (with the volume root's mode).
+fn sub_tree(tree: &Tree, sub: &str, at: i64) -> Tree {
+    let path = resolve_in(tree, sub);
+    match tree.subtree(&path) {
+        Some(t) if !matches!(t.get("/").map(|n| &n.kind), Some(Kind::Symlink(_))) => t,
+        _ => {
+            let mode = tree.get("/").map_or(0o755, |n| n.mode() & 0o7777);
+            Tree::new(Node::dir(mode, 0, 0, at))
+        }
+    }
+}
+
 /// What a store holds, or an empty directory for a volume not written yet.
 fn store_tree(world: &World, key: &str, at: i64, tmpfs: bool) -> Tree {
     match world.volume_data.get(key) {
         Some(t) => (**t).clone(),
-        None => Tree::new(Node::dir(if tmpfs { 0o1777 } else { 0o777 }, 0, 0, at)),
+        None => match key.strip_prefix("node/") {
+            Some(node) => super::node_disk::fresh(world, node),
+            None => Tree::new(Node::dir(if tmpfs { 0o1777 } else { 0o777 }, 0, 0, at)),
+        },
     }
 }
 
 /// How a store's mount looks in the mount table.
-fn store_info(key: &str, read_only: bool, tmpfs: bool) -> MountInfo {
+fn store_info(key: &str, read_only: bool, tmpfs: bool, client: &str) -> MountInfo {
     let rw = if read_only { "ro" } else { "rw" };
     if tmpfs {
         return MountInfo::new(
@@ -158,7 +211,9 @@ fn store_info(key: &str, read_only: bool, tmpfs: bool) -> MountInfo {
         return MountInfo::new(
             &format!("{server}:{path}"),
             "nfs4",
-            &format!("{rw},relatime,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=sys"),
+            // What Ubuntu 22.04's kernel negotiates with a plain `mount -t nfs` (the kubelet
+            // gives no options), as /proc/mounts shows it.
+            &format!("{rw},relatime,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=sys,clientaddr={client},local_lock=none,addr={server}"),
         )
         .with_size(NODE_DISK);
     }
@@ -228,27 +283,42 @@ pub(super) fn assemble(
             mounted.push(Mounted {
                 path: path.to_string(),
                 store: None,
+                sub_path: None,
             });
         }
     }
     let Some(spec) = container_fs::container(pod, container) else {
         return (vfs, mounted);
     };
+    // The node's address: an NFS mount names it as the client.
+    let node_ip = meta::str_at(pod, &["spec", "nodeName"])
+        .and_then(|n| world.object("Node", "", n))
+        .and_then(|n| meta::str_at(n, &["status", "addresses", "0", "address"]))
+        .unwrap_or("")
+        .to_string();
     for m in container_fs::mounts(world, pod, spec) {
         if m.path.is_empty() {
             continue;
         }
         let (tree, info, store) = match &m.backing {
-            Backing::Fixed { files, tmpfs, mode } => {
-                let tree = atomic_tree(files, *tmpfs, *mode, started, meta::uid(pod));
+            Backing::Fixed { files, tmpfs, at } => {
+                let at = at.map_or(started, |a| a.div_euclid(1000));
+                let mut tree = atomic_tree(files, *tmpfs, at, meta::uid(pod));
+                if let Some(sub) = &m.sub_path {
+                    tree = sub_tree(&tree, sub, at);
+                }
                 // ConfigMap, Secret and projected volumes are always mounted read-only.
-                (tree, store_info("", true, *tmpfs), None)
+                (tree, store_info("", true, *tmpfs, ""), None)
             }
             Backing::Store(key) => {
                 let memory = key.starts_with("emptydir/") && m.tmpfs;
+                let mut tree = store_tree(world, key, started, memory);
+                if let Some(sub) = &m.sub_path {
+                    tree = sub_tree(&tree, sub, started);
+                }
                 (
-                    store_tree(world, key, started, memory),
-                    store_info(key, m.read_only, memory),
+                    tree,
+                    store_info(key, m.read_only, memory, &node_ip),
                     Some(key.clone()),
                 )
             }
@@ -257,6 +327,7 @@ pub(super) fn assemble(
             mounted.push(Mounted {
                 path: m.path,
                 store,
+                sub_path: m.sub_path.map(|p| container_fs::normalize(&p)),
             });
         }
     }
@@ -275,6 +346,15 @@ pub(super) fn write_back(world: &mut World, mut vfs: Vfs, mounted: &[Mounted]) -
         if info.read_only {
             continue;
         }
+        // A `subPath` mount goes back into its place in the volume.
+        let tree = match &m.sub_path {
+            Some(sub) => {
+                let mut whole = store_tree(world, key, vfs.now(), false);
+                whole.graft(sub, tree);
+                whole
+            }
+            None => tree,
+        };
         // A store that did not change stays shared with the world's snapshots.
         if world.volume_data.get(key).map(|t| &**t) != Some(&tree) {
             world.volume_data.insert(key.clone(), Rc::new(tree));
@@ -284,5 +364,27 @@ pub(super) fn write_back(world: &mut World, mut vfs: Vfs, mounted: &[Mounted]) -
     Layer {
         upper: root.upper,
         whiteouts: root.whiteouts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_inside_a_volume_are_followed_for_a_sub_path() {
+        let files: Payload = [("a/key".to_string(), (b"v".to_vec(), 0o600))].into();
+        let t = atomic_tree(&files, false, 0, "uid");
+        let path = resolve_in(&t, "a/key");
+        assert!(path.starts_with("/..1970_01_01_00_00_00."), "{path}");
+        assert!(path.ends_with("/a/key"));
+        let sub = sub_tree(&t, "a/key", 0);
+        assert_eq!(sub.get("/").map(Node::mode), Some(0o100600));
+        // Nothing there: an empty directory with the volume's mode.
+        assert!(
+            sub_tree(&t, "missing", 0)
+                .get("/")
+                .is_some_and(Node::is_dir)
+        );
     }
 }

@@ -33,6 +33,8 @@ pub(super) struct ContainerHost<'w> {
     /// The process `kubectl exec` started, or the session's shell: its PID, its argv, and
     /// whether it is a shell (then `ps` is its child, else `ps` is that process).
     pub leader: Option<(u32, Vec<String>, bool)>,
+    /// Whether the output is a terminal (redis-cli's reply form).
+    pub tty: bool,
 }
 
 /// How deeply shells may run inside shells: a command that starts itself would otherwise
@@ -187,6 +189,9 @@ impl Host for ContainerHost<'_> {
                 out,
             )),
             "ps" => Some(self.ps(argv, shell, out)),
+            "redis-cli" => Some(super::redis::cli::in_container(
+                self, args, stdin, shell, out,
+            )),
             "hostname" if args.is_empty() => {
                 out(false, format!("{}\n", self.hostname).as_bytes());
                 Some(0)

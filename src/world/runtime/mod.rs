@@ -8,7 +8,11 @@
 pub mod curl;
 mod files;
 mod host;
+pub(crate) mod node_disk;
 mod ps;
+mod pv_data;
+mod read;
+pub mod redis;
 mod session;
 mod shell;
 mod tar;
@@ -45,6 +49,8 @@ pub(crate) struct Target {
     /// Whom its processes run as: `runAsUser` (the container's, else the pod's), else the
     /// image's `USER`, else root.
     user: String,
+    /// Whether the command's output is a terminal (`kubectl exec -t` from a terminal).
+    tty: bool,
 }
 
 /// Why a command could not start.
@@ -97,7 +103,7 @@ impl World {
 
     /// Forgets the writable layers of container instances that are gone.
     fn prune_layers(&mut self) {
-        if self.layers.is_empty() && self.pids.is_empty() {
+        if self.layers.is_empty() && self.pids.is_empty() && self.redis.is_empty() {
             return;
         }
         let live: std::collections::BTreeSet<&str> = self
@@ -106,6 +112,7 @@ impl World {
             .flat_map(|p| p.containers.iter().map(|c| c.container_id.as_str()))
             .collect();
         self.layers.retain(|id, _| live.contains(id.as_str()));
+        self.redis.retain(|id, _| live.contains(id.as_str()));
         self.pids.retain(|id, _| live.contains(id.as_str()));
     }
 
@@ -186,6 +193,7 @@ impl World {
             pod_ip: meta::str_at(pod, &["status", "podIP"])
                 .unwrap_or("")
                 .to_string(),
+            tty: false,
         }
     }
 
@@ -236,6 +244,7 @@ impl World {
             main,
             user: t.user.clone(),
             leader: None,
+            tty: t.tty,
         };
         let (r, vfs) = f(&mut host, vfs);
         // The command may have let time pass (`sleep`): put back only what still exists.
@@ -264,7 +273,22 @@ impl World {
         stdin: &[u8],
         out: Sink<'_>,
     ) -> Result<i32, ExecError> {
-        let t = self.target(pod, container);
+        self.exec_tty(pod, container, argv, stdin, false, out)
+    }
+
+    /// [`World::exec`] with a terminal for the program's output when `tty` (`kubectl exec -t`
+    /// from a terminal).
+    pub fn exec_tty(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        argv: &[String],
+        stdin: &[u8],
+        tty: bool,
+        out: Sink<'_>,
+    ) -> Result<i32, ExecError> {
+        let mut t = self.target(pod, container);
+        t.tty = tty;
         let name = self.resolve(pod, &t, argv)?;
         let env = &t.env;
         // `env` and `printenv` without a shell print the environment in the order the runtime

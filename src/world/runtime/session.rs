@@ -1,6 +1,7 @@
-//! An interactive shell in a container (`kubectl exec -it POD -- sh`): the workstation sends
-//! the following inputs to it until `exit`. Its variables and working directory last between
-//! inputs; its files are the container's, assembled and put back for each input.
+//! An interactive program in a container (`kubectl exec -it POD -- sh`, `-- redis-cli`): the
+//! workstation sends the following inputs to it until it exits. A shell's variables and
+//! working directory last between inputs; its files are the container's, assembled and put
+//! back for each input. Each other program keeps its own state (`Program`).
 
 use serde_json::Value;
 
@@ -10,7 +11,16 @@ use crate::world::api::{kinds, meta};
 
 use super::ExecError;
 
-/// An open container shell.
+/// The program of a session, with what lasts between its inputs.
+#[derive(Debug, Clone)]
+enum Program {
+    /// A shell: its variables, working directory and profile (its files are the container's).
+    Shell(ShellState),
+    /// redis-cli's prompt (`redis/cli.rs`).
+    RedisCli(super::redis::Session),
+}
+
+/// An open interactive program in a container.
 #[derive(Debug, Clone)]
 pub struct ExecSession {
     /// The pod's namespace.
@@ -23,9 +33,8 @@ pub struct ExecSession {
     container_id: String,
     /// Whether kubectl gave it a terminal (`-t` from a terminal): it shows its prompt.
     pub tty: bool,
-    /// The shell's variables, working directory and profile (its files are the container's).
-    state: ShellState,
-    /// The shell's PID in its container and its argv (`ps`).
+    program: Program,
+    /// The program's PID in its container and its argv (`ps`).
     pid: u32,
     argv: Vec<String>,
 }
@@ -35,8 +44,13 @@ impl PartialEq for ExecSession {
         self.uid == o.uid
             && self.container_id == o.container_id
             && self.tty == o.tty
-            && self.state.cwd() == o.state.cwd()
-            && self.state.environment() == o.state.environment()
+            && match (&self.program, &o.program) {
+                (Program::Shell(a), Program::Shell(b)) => {
+                    a.cwd() == b.cwd() && a.environment() == b.environment()
+                }
+                (Program::RedisCli(a), Program::RedisCli(b)) => a == b,
+                _ => false,
+            }
     }
 }
 
@@ -46,11 +60,15 @@ impl ExecSession {
     /// The shell's prompt as root: busybox ash's `\w \$ ` (`/ # `), Debian bash's
     /// `\u@\h:\w\$ ` (`root@web:/# `), dash's `# `; none without a terminal.
     pub fn prompt(&self) -> String {
+        let state = match &self.program {
+            Program::Shell(state) => state,
+            Program::RedisCli(r) => return r.prompt(),
+        };
         if !self.tty {
             return String::new();
         }
-        let cwd = self.state.cwd();
-        let home = self.state.var("HOME").unwrap_or("");
+        let cwd = state.cwd();
+        let home = state.var("HOME").unwrap_or("");
         let w = match cwd.strip_prefix(home) {
             Some(rest)
                 if !home.is_empty()
@@ -61,12 +79,9 @@ impl ExecSession {
             }
             _ => cwd.to_string(),
         };
-        match self.state.profile.dialect {
+        match state.profile.dialect {
             Dialect::Ash => format!("{w} # "),
-            Dialect::Bash => format!(
-                "root@{}:{w}# ",
-                self.state.var("HOSTNAME").unwrap_or_default()
-            ),
+            Dialect::Bash => format!("root@{}:{w}# ", state.var("HOSTNAME").unwrap_or_default()),
             Dialect::Dash | Dialect::Kubelab => "# ".into(),
         }
     }
@@ -98,8 +113,49 @@ impl World {
             container: container.to_string(),
             container_id: t.container_id.clone(),
             tty,
-            state,
+            program: Program::Shell(state),
         })
+    }
+
+    /// Opens an interactive program other than a shell for the inputs that follow, when `argv`
+    /// is one that reads them (`redis-cli` without a command), with what it wrote on opening;
+    /// `None` when `argv` runs as a plain command.
+    pub fn open_program(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        argv: &[String],
+        tty: bool,
+    ) -> Result<Option<(ExecSession, Vec<u8>)>, ExecError> {
+        let t = self.target(pod, container);
+        let name = self.resolve(pod, &t, argv)?;
+        let opened = match name.as_str() {
+            "redis-cli" => super::redis::Version::of(&t.rootfs)
+                .and_then(|v| super::redis::cli::open(self, pod, v, &argv[1..], tty))
+                .map(|(s, out)| (Program::RedisCli(s), out)),
+            _ => None,
+        };
+        let pid = if opened.is_some() {
+            self.next_pid(&t.container_id)
+        } else {
+            0
+        };
+        Ok(opened.map(|(program, out)| {
+            (
+                ExecSession {
+                    pid,
+                    argv: argv.to_vec(),
+                    namespace: meta::namespace(pod).to_string(),
+                    pod: meta::name(pod).to_string(),
+                    uid: t.uid.clone(),
+                    container: container.to_string(),
+                    container_id: t.container_id.clone(),
+                    tty,
+                    program,
+                },
+                out,
+            )
+        }))
     }
 
     /// Runs one input in an open container shell, writing its output to `out`. Returns the
@@ -113,15 +169,21 @@ impl World {
         let Some(pod) = pod.filter(|p| meta::uid(p) == s.uid) else {
             return Some(137);
         };
-        let t = self.target(&pod, &s.container);
+        let mut t = self.target(&pod, &s.container);
         if t.container_id != s.container_id || !self.alive(&t) {
             return Some(137);
         }
+        t.tty = s.tty;
+        let state = match &mut s.program {
+            Program::Shell(state) => state,
+            Program::RedisCli(r) => return super::redis::cli::input(self, &pod, r, input, out),
+        };
+        let leader = (s.pid, s.argv.clone(), true);
         self.in_container(&pod, &t, |host, vfs| {
-            host.leader = Some((s.pid, s.argv.clone(), true));
+            host.leader = Some(leader);
             let programs = super::shell::profile(&t.rootfs, &vfs, "", Dialect::Ash).programs;
             let mut sh = Shell::new(Vfs::bare());
-            sh.state = s.state.clone();
+            sh.state = state.clone();
             sh.state.vfs = vfs;
             sh.state.profile.programs = programs;
             sh.record_streams();
@@ -132,7 +194,7 @@ impl World {
                 }
             }
             let vfs = std::mem::take(&mut sh.state.vfs);
-            s.state = sh.state;
+            *state = sh.state;
             (o.exit, vfs)
         })
     }

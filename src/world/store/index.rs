@@ -104,6 +104,9 @@ impl Store {
         if r.0 == "pods" {
             self.unscheduled_pods.remove(&(r.1.clone(), r.2.clone()));
         }
+        if r.0 == "configmaps" || r.0 == "secrets" {
+            self.written_projected.insert((r.1.clone(), r.2.clone()));
+        }
         self.deleting.remove(r);
         for set in self.annotated.values_mut() {
             set.remove(r);
@@ -117,6 +120,9 @@ impl Store {
         let uid = meta::uid(obj);
         if !uid.is_empty() {
             self.uids.insert(uid.to_string(), r.clone());
+        }
+        if r.0 == "configmaps" || r.0 == "secrets" {
+            self.written_projected.insert((r.1.clone(), r.2.clone()));
         }
         let owners = owner_uids(obj);
         if !owners.is_empty() && owners.iter().all(|o| !self.uids.contains_key(o)) {
@@ -237,6 +243,11 @@ impl Store {
     /// Pods created or updated since the last call (status writes aside): (namespace, name).
     pub fn take_written_pods(&mut self) -> BTreeSet<ObjKey> {
         std::mem::take(&mut self.written_pods)
+    }
+
+    /// ConfigMaps and Secrets written or removed since the last call: (namespace, name).
+    pub fn take_written_projected(&mut self) -> BTreeSet<ObjKey> {
+        std::mem::take(&mut self.written_projected)
     }
 
     /// Pods with no node yet written since the last call (their status too), in key order;

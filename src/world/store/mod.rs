@@ -58,6 +58,9 @@ pub struct Store {
     written_pods: BTreeSet<ObjKey>,
     /// Pods with no node yet written since the scheduler last looked.
     written_unscheduled: BTreeSet<ObjKey>,
+    /// ConfigMaps and Secrets written or removed since the kubelets last looked (the volumes
+    /// that project them are written again at the pods' next sync).
+    written_projected: BTreeSet<ObjKey>,
     /// Objects marked for deletion (deletionTimestamp set).
     deleting: BTreeSet<ObjRef>,
     /// Objects that may have lost all their owners since the garbage collector last looked.
@@ -83,6 +86,7 @@ impl Default for Store {
             unscheduled_pods: OrdSet::new(),
             written_pods: BTreeSet::new(),
             written_unscheduled: BTreeSet::new(),
+            written_projected: BTreeSet::new(),
             deleting: BTreeSet::new(),
             maybe_orphans: BTreeSet::new(),
             queues: Queues::default(),
