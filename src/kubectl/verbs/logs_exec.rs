@@ -127,9 +127,9 @@ fn pick_container(
     {
         match (exists(d), picker) {
             (true, _) => return Ok(d.to_string()),
-            (false, Picker::Exec { .. }) => return Err(not_valid(d)),
-            // podcmd.FindOrDefaultContainerByName: a default naming no container is passed over.
-            (false, Picker::Cp(_)) => {}
+            // podcmd.FindOrDefaultContainerByName (exec's Run, which cp goes through): a
+            // default naming no container is an error.
+            (false, Picker::Exec { .. } | Picker::Cp(_)) => return Err(not_valid(d)),
             (false, Picker::Logs) => ctx.io.err(&format!(
                 "Default container name {d:?} not found in pod {}\n",
                 meta::name(pod)
