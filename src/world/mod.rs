@@ -109,6 +109,8 @@ pub struct World {
     /// The writable layer of each container instance, by container id (`kubectl exec` writes);
     /// shared between snapshots of the world until one is written.
     pub layers: BTreeMap<String, std::rc::Rc<runtime::Layer>>,
+    /// The containers' main processes that are running (sleeping) now; a clone has none.
+    pub processes: runtime::Processes,
     /// NFS servers reachable from the nodes: address → exported paths.
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
@@ -159,6 +161,7 @@ impl World {
             scheduled_imports: BTreeSet::new(),
             volume_data: BTreeMap::new(),
             layers: BTreeMap::new(),
+            processes: runtime::Processes::default(),
             nfs_servers: BTreeMap::new(),
             notices: Vec::new(),
             settle_on_write: true,

@@ -587,6 +587,7 @@ impl World {
         if kind.kind == "Pod" {
             let uid = meta::uid(&removed).to_string();
             self.pods.remove(&uid);
+            self.reap_processes(&uid);
         }
         Some(removed)
     }

@@ -8,6 +8,8 @@
 pub mod curl;
 mod files;
 mod host;
+mod process_host;
+mod processes;
 mod session;
 mod shell;
 mod wget;
@@ -23,6 +25,8 @@ use crate::world::registry::rootfs::{RootFs, rootfs_of};
 use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 
 pub use files::Layer;
+pub use process_host::{MAX_STEPS, OUTPUT_BYTES};
+pub use processes::{MAX_PROCESSES, Outcome, Processes};
 pub use session::ExecSession;
 
 /// A container a command runs in: its instance, image, environment, working directory.
@@ -164,35 +168,25 @@ impl World {
         })
     }
 
-    /// Runs `f` over the container's files (assembled, then put back) with its host.
-    fn in_container<R>(
-        &mut self,
-        pod: &Value,
-        t: &Target,
-        f: impl FnOnce(&mut host::ContainerHost<'_>, Vfs) -> (R, Vfs),
-    ) -> R {
+    /// Lays out the container's files for a command (its image, writable layer, volumes).
+    fn open_files(&mut self, pod: &Value, t: &Target) -> (Vfs, Vec<files::Mounted>) {
         self.prune_layers();
-        let (vfs, mounted) = files::assemble(
+        files::assemble(
             self,
             pod,
             &t.container,
             &t.rootfs,
             t.built,
             self.layers.get(&t.container_id).map(|l| &**l),
-        );
-        let mut host = host::ContainerHost {
-            world: self,
-            rootfs: t.rootfs.clone(),
-            image: t.image.clone(),
-            namespace: t.namespace.clone(),
-            pod_ip: t.pod_ip.clone(),
-            hostname: t.hostname.clone(),
-            depth: 0,
-        };
-        let (r, vfs) = f(&mut host, vfs);
+        )
+    }
+
+    /// Puts back what a command left in the container's files: each volume's into its store,
+    /// the rest into the container instance's writable layer.
+    fn close_files(&mut self, t: &Target, vfs: Vfs, mounted: &[files::Mounted]) {
         // The command may have let time pass (`sleep`): put back only what still exists.
         if self.alive(t) {
-            let layer = files::write_back(self, vfs, &mounted);
+            let layer = files::write_back(self, vfs, mounted);
             if layer.is_empty() {
                 self.layers.remove(&t.container_id);
             } else {
@@ -202,7 +196,33 @@ impl World {
                 }
             }
         }
+    }
+
+    /// Runs `f` over the container's files (assembled, then put back) with its host.
+    fn in_container<R>(
+        &mut self,
+        pod: &Value,
+        t: &Target,
+        f: impl FnOnce(&mut host::ContainerHost<'_>, Vfs) -> (R, Vfs),
+    ) -> R {
+        let (vfs, mounted) = self.open_files(pod, t);
+        let mut host = self.container_host(t);
+        let (r, vfs) = f(&mut host, vfs);
+        self.close_files(t, vfs, &mounted);
         r
+    }
+
+    /// What the container's programs see of the world.
+    fn container_host(&mut self, t: &Target) -> host::ContainerHost<'_> {
+        host::ContainerHost {
+            world: self,
+            rootfs: t.rootfs.clone(),
+            image: t.image.clone(),
+            namespace: t.namespace.clone(),
+            pod_ip: t.pod_ip.clone(),
+            hostname: t.hostname.clone(),
+            depth: 0,
+        }
     }
 
     /// Runs `argv` in the running container `container` of `pod`, with `stdin` as its standard
@@ -247,8 +267,10 @@ impl World {
                 cwd: &t.cwd,
             };
             match name.as_str() {
-                "sh" | "ash" | "bash" | "dash" => shell::run_shell(host, run, vfs, out),
-                _ => shell::run_program(host, run, vfs, out),
+                "sh" | "ash" | "bash" | "dash" => {
+                    shell::run_shell(host, (&*t.rootfs).into(), run, vfs, out)
+                }
+                _ => shell::run_program(host, (&*t.rootfs).into(), run, vfs, out),
             }
         });
         Ok(status)

@@ -81,8 +81,8 @@ impl World {
     ) -> Result<ExecSession, ExecError> {
         let t = self.target(pod, container);
         let name = self.resolve(pod, &t, argv)?;
-        let dialect = super::shell::dialect_of(&name, &t.rootfs);
-        let profile = super::shell::profile(&t.rootfs, &Vfs::bare(), &argv[0], dialect);
+        let dialect = super::shell::dialect_of(&name, (&*t.rootfs).into());
+        let profile = super::shell::profile((&*t.rootfs).into(), &Vfs::bare(), &argv[0], dialect);
         let mut state = super::shell::session(Vfs::bare(), profile, &t.env, &t.cwd).state;
         state.interactive = tty;
         Ok(ExecSession {
@@ -112,7 +112,8 @@ impl World {
             return Some(137);
         }
         self.in_container(&pod, &t, |host, vfs| {
-            let programs = super::shell::profile(&t.rootfs, &vfs, "", Dialect::Ash).programs;
+            let programs =
+                super::shell::profile((&*t.rootfs).into(), &vfs, "", Dialect::Ash).programs;
             let mut sh = Shell::new(Vfs::bare());
             sh.state = s.state.clone();
             sh.state.vfs = vfs;
