@@ -1282,6 +1282,7 @@ fn process_ran(world: &mut World, uid: &str, pod: &Value, i: usize, outcome: Out
         }
         Outcome::Full => {
             c.wakes_at = Some(now + RECHECK);
+            let limit = world.processes.limit;
             wake(world, uid, now + RECHECK);
             if first_hold {
                 event(
@@ -1292,8 +1293,7 @@ fn process_ran(world: &mut World, uid: &str, pod: &Value, i: usize, outcome: Out
                     "Warning",
                     "Failed",
                     &format!(
-                        "kubelab runs at most {} container processes at a time: the process of container {name} starts when one ends",
-                        crate::world::runtime::MAX_PROCESSES
+                        "kubelab runs at most {limit} container processes at a time: the process of container {name} starts when one ends"
                     ),
                 );
             }

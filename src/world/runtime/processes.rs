@@ -39,14 +39,27 @@ struct Live {
 }
 
 /// The running main processes, by container id. A clone has none (see the module's notes).
-#[derive(Default)]
 pub struct Processes {
     live: BTreeMap<String, Live>,
+    /// How many may run at once ([`MAX_PROCESSES`]).
+    pub limit: usize,
+}
+
+impl Default for Processes {
+    fn default() -> Self {
+        Processes {
+            live: BTreeMap::new(),
+            limit: MAX_PROCESSES,
+        }
+    }
 }
 
 impl Clone for Processes {
     fn clone(&self) -> Self {
-        Processes::default()
+        Processes {
+            live: BTreeMap::new(),
+            limit: self.limit,
+        }
     }
 }
 
@@ -116,7 +129,7 @@ impl World {
                 killed: false,
             };
         }
-        if self.processes.live.len() >= MAX_PROCESSES {
+        if self.processes.live.len() >= self.processes.limit {
             return Outcome::Full;
         }
         let (vfs, mounted) = self.open_files(pod, &t);
@@ -309,5 +322,141 @@ impl World {
         }) {
             c.logs.extend(lines);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::world::World;
+    use crate::world::api::{kinds, meta};
+    use crate::world::default_world;
+
+    fn pod(name: &str, script: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+            "spec": {"restartPolicy": "Never", "containers": [
+                {"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", script]}]}})
+    }
+
+    fn uid(w: &World, name: &str) -> String {
+        let k = kinds::by_kind("Pod").expect("kind");
+        meta::uid(w.store.get(k, "default", name).expect("pod")).to_string()
+    }
+
+    fn logs(w: &World, name: &str) -> Vec<String> {
+        w.pods[&uid(w, name)].containers[0].logs.clone()
+    }
+
+    fn exit_code(w: &World, name: &str) -> Option<i32> {
+        match &w.pods[&uid(w, name)].containers[0].state {
+            crate::world::nodes::ContainerState::Terminated { exit_code, .. } => Some(*exit_code),
+            _ => None,
+        }
+    }
+
+    fn messages(w: &World, name: &str) -> Vec<String> {
+        w.events_for(&uid(w, name))
+            .iter()
+            .filter_map(|e| e.get("message").and_then(Value::as_str).map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_script_sleeps_in_virtual_time_and_keeps_its_place() {
+        let mut w = default_world::build(1);
+        w.create(
+            pod(
+                "p",
+                "i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo $i; sleep 10; done; exit 4",
+            ),
+            false,
+        )
+        .expect("create");
+        w.advance(2_000);
+        assert_eq!(logs(&w, "p"), ["1"]);
+        assert_eq!(w.processes.len(), 1, "it sleeps, suspended");
+        w.advance(10_000);
+        assert_eq!(logs(&w, "p"), ["1", "2"]);
+        assert_eq!(exit_code(&w, "p"), None);
+        w.advance(20_000);
+        assert_eq!(logs(&w, "p"), ["1", "2", "3"]);
+        assert_eq!(exit_code(&w, "p"), Some(4));
+        assert!(w.processes.is_empty(), "its thread ended");
+    }
+
+    #[test]
+    fn a_clone_starts_its_running_scripts_again_and_says_so() {
+        let mut w = default_world::build(1);
+        w.create(pod("p", "echo start; sleep 10; echo end"), false)
+            .expect("create");
+        w.advance(2_000);
+        let mut clone = w.clone();
+        assert!(clone.processes.is_empty(), "processes are not shared");
+        // The original goes on where it was.
+        w.advance(10_000);
+        assert_eq!(logs(&w, "p"), ["start", "end"]);
+        // The clone starts the script from its beginning when it would have woken.
+        clone.advance(10_000);
+        assert_eq!(logs(&clone, "p"), ["start", "start"]);
+        assert!(
+            messages(&clone, "p")
+                .iter()
+                .any(|m| m.starts_with("kubelab started the process of container c again")),
+            "{:?}",
+            messages(&clone, "p")
+        );
+        clone.advance(10_000);
+        assert_eq!(logs(&clone, "p"), ["start", "start", "end"]);
+    }
+
+    #[test]
+    fn processes_are_bounded_and_a_held_one_starts_when_one_ends() {
+        let mut w = default_world::build(1);
+        w.processes.limit = 1;
+        w.create(pod("a", "sleep 20"), false).expect("create");
+        w.advance(2_000);
+        w.create(pod("b", "echo b ran"), false).expect("create");
+        w.advance(2_000);
+        assert!(logs(&w, "b").is_empty());
+        assert!(
+            messages(&w, "b")
+                .iter()
+                .any(|m| m.starts_with("kubelab runs at most 1 container processes")),
+            "{:?}",
+            messages(&w, "b")
+        );
+        w.advance(30_000);
+        assert_eq!(exit_code(&w, "a"), Some(0));
+        assert_eq!(logs(&w, "b"), ["b ran"]);
+        assert_eq!(exit_code(&w, "b"), Some(0));
+    }
+
+    #[test]
+    fn a_process_goes_with_its_pod() {
+        let mut w = default_world::build(1);
+        w.create(pod("p", "while true; do sleep 1; done"), false)
+            .expect("create");
+        w.advance(5_000);
+        assert_eq!(w.processes.len(), 1);
+        let k = kinds::by_kind("Pod").expect("kind");
+        w.delete_internal(k, "default", "p").expect("delete");
+        w.settle();
+        // A script as PID 1 ignores SIGTERM: it runs until the grace period ends.
+        w.advance(29_000);
+        assert_eq!(w.processes.len(), 1);
+        w.advance(2_000);
+        assert!(w.processes.is_empty());
+    }
+
+    #[test]
+    fn a_loop_that_never_lets_time_pass_is_killed() {
+        let mut w = default_world::build(1);
+        w.create(pod("p", "until false; do true; done"), false)
+            .expect("create");
+        w.advance(2_000);
+        assert_eq!(exit_code(&w, "p"), Some(137));
+        assert!(logs(&w, "p")[0].starts_with("kubelab: killed this container's process"));
+        assert!(w.processes.is_empty());
     }
 }
