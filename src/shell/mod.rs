@@ -73,6 +73,11 @@ pub trait Host {
     fn now(&self) -> i64 {
         1_740_992_400
     }
+    /// Whether `pause(u64::MAX, ..)` really waits for ever (a container's main process): `tail
+    /// -f /dev/null` then waits; elsewhere kubelab says it does not follow files.
+    fn waits_forever(&self) -> bool {
+        false
+    }
     /// The programs the host provides (for `type`, `which`, completion).
     fn programs(&self) -> Vec<String> {
         Vec::new()

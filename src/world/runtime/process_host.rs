@@ -205,6 +205,10 @@ impl Host for ProcessHost<'_> {
         true
     }
 
+    fn waits_forever(&self) -> bool {
+        true
+    }
+
     fn now(&self) -> i64 {
         // Every simple command asks the time: that is the process's step count.
         let n = self.steps.get() + 1;
