@@ -145,9 +145,8 @@ impl Host for ProcessHost<'_> {
                 }
                 status
             }
-            Answer::Shell { program, vfs } if self.depth >= MAX_SHELLS => {
+            Answer::Shell { vfs, .. } if self.depth >= MAX_SHELLS => {
                 shell.vfs = vfs;
-                let _ = program;
                 let msg = format!(
                     "kubelab: shells nested more than {MAX_SHELLS} deep (kubelab's limit): {} not started\n",
                     argv[0]

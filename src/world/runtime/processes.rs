@@ -152,7 +152,7 @@ impl World {
             uid: t.uid.clone(),
             partial: Vec::new(),
         };
-        self.drive(pod, &t, live, step, mounted)
+        self.drive(&t, live, step, mounted)
     }
 
     /// Wakes the sleeping main process of `container`: None when it has none (a clone of the
@@ -165,7 +165,7 @@ impl World {
             vfs,
             now_ms: self.now(),
         });
-        Some(self.drive(pod, &t, live, step, mounted))
+        Some(self.drive(&t, live, step, mounted))
     }
 
     /// Drops the processes of `uid`'s containers that no longer run (stopped, replaced, or the
@@ -192,7 +192,6 @@ impl World {
     /// Runs a started or resumed process until it sleeps or ends, answering what it asks.
     fn drive(
         &mut self,
-        pod: &Value,
         t: &Target,
         mut live: Live,
         mut step: Step<Request, Finished>,
@@ -218,7 +217,6 @@ impl World {
                         self.now().saturating_add(ms.min(Millis::MAX / 4))
                     });
                     self.processes.live.insert(t.container_id.clone(), live);
-                    let _ = pod;
                     return Outcome::Sleeping(until);
                 }
                 Step::Finished(f) => {
