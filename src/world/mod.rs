@@ -115,6 +115,8 @@ pub struct World {
     /// The redis servers running as containers' main processes, by container id (their
     /// configuration and keys; `runtime/redis/`); shared between snapshots until one is written.
     pub redis: BTreeMap<String, std::rc::Rc<runtime::redis::Server>>,
+    /// The containers' main processes that are running (sleeping) now; a clone has none.
+    pub processes: runtime::Processes,
     /// NFS servers reachable from the nodes: address → exported paths.
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
@@ -167,6 +169,7 @@ impl World {
             layers: BTreeMap::new(),
             pids: BTreeMap::new(),
             redis: BTreeMap::new(),
+            processes: runtime::Processes::default(),
             nfs_servers: BTreeMap::new(),
             notices: Vec::new(),
             settle_on_write: true,

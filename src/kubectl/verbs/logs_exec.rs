@@ -266,14 +266,26 @@ pub(crate) fn follow(ctx: &mut Ctx<'_>, uid: &str, container: &str, mut shown: u
         return Ok(());
     };
     loop {
-        let cur = instance(ctx).filter(|c| c.container_id == first.container_id);
-        if let Some(c) = &cur {
-            for l in c.logs.iter().skip(shown) {
-                ctx.io.out(&format!("{l}\n"));
+        let cur = instance(ctx);
+        let (lines, running) = match &cur {
+            Some(c)
+                if c.restart_count == first.restart_count
+                    && c.container_id == first.container_id =>
+            {
+                (
+                    &c.logs[..],
+                    matches!(c.state, ContainerState::Running { .. }),
+                )
             }
-            shown = shown.max(c.logs.len());
+            // The instance followed ended and was replaced (a restart): its last lines are the
+            // previous instance's now.
+            Some(c) if c.restart_count == first.restart_count + 1 => (&c.previous_logs[..], false),
+            _ => (&[][..], false),
+        };
+        for l in lines.iter().skip(shown) {
+            ctx.io.out(&format!("{l}\n"));
         }
-        let running = cur.is_some_and(|c| matches!(c.state, ContainerState::Running { .. }));
+        shown = shown.max(lines.len());
         if !running {
             return Ok(());
         }

@@ -1,7 +1,7 @@
 //! Changing things: writing files, making and removing entries, renaming, links, modes, owners
 //! and times. Every change checks the mount is writable and the size caps.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::mount::covers;
 use super::node::{Kind, Node};
@@ -119,7 +119,7 @@ impl Vfs {
             layer.get_mut(&rel).ok_or(VfsError::NotFound)?;
             layer.upper.update(&rel, |n| {
                 if let Kind::File(b) = &mut n.kind {
-                    let b = Rc::make_mut(b);
+                    let b = Arc::make_mut(b);
                     if !append {
                         b.clear();
                     }

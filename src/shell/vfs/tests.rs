@@ -1,4 +1,4 @@
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::*;
 
@@ -124,7 +124,7 @@ fn symlinks_resolve_and_loop() {
     assert_eq!(v.symlink("", "/tmp/empty"), Err(VfsError::NotFound));
 }
 
-fn image() -> Rc<Tree> {
+fn image() -> Arc<Tree> {
     let mut t = Tree::new(Node::dir(0o755, 0, 0, 100));
     t.put(
         "/etc/os-release",
@@ -139,7 +139,7 @@ fn image() -> Rc<Tree> {
         Node::file(b"types {}\n", 0o644, 0, 0, 100),
     );
     t.put("/bin/sh", Node::symlink("busybox", 0, 0, 100));
-    Rc::new(t)
+    Arc::new(t)
 }
 
 #[test]

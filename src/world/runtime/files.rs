@@ -53,7 +53,7 @@ pub(super) struct Mounted {
 
 /// The image's files as one tree (its programs as executable files, where the image has no
 /// file of its own there), stamped with the image's build time.
-pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
+pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> std::sync::Arc<Tree> {
     let mut t = Tree::new(Node::dir(0o755, 0, 0, built));
     for f in &rootfs.files {
         let node = match &f.kind {
@@ -74,7 +74,7 @@ pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
             );
         }
     }
-    Rc::new(t)
+    std::sync::Arc::new(t)
 }
 
 /// The atomic writer's timestamped directory name for files written at `secs`, with a suffix

@@ -110,6 +110,19 @@ impl ContainerHost<'_> {
     }
 }
 
+/// The program a command name the shell found in the image is (`sh` → `dash` in Debian).
+pub(super) fn program_of(rootfs: &RootFs, name: &str, path: &str, cwd: &str) -> Option<String> {
+    let (_, program) = rootfs.find_program(name, path, cwd).or_else(|| {
+        // The shell found it by name in the image; PATH may have been changed since.
+        rootfs
+            .programs
+            .iter()
+            .find(|(p, _)| crate::shell::vfs::file_name(p) == name)
+            .map(|(p, n)| (p.clone(), n.clone()))
+    })?;
+    Some(program)
+}
+
 impl Host for ContainerHost<'_> {
     fn exec(&mut self, call: Call<'_>) -> Option<i32> {
         let Call {
@@ -120,17 +133,7 @@ impl Host for ContainerHost<'_> {
             ..
         } = call;
         let path = shell.var("PATH").unwrap_or("").to_string();
-        let (_, program) = self
-            .rootfs
-            .find_program(&argv[0], &path, shell.cwd())
-            .or_else(|| {
-                // The shell found it by name in the image; PATH may have been changed since.
-                self.rootfs
-                    .programs
-                    .iter()
-                    .find(|(p, _)| crate::shell::vfs::file_name(p) == argv[0])
-                    .map(|(p, n)| (p.clone(), n.clone()))
-            })?;
+        let program = program_of(&self.rootfs, &argv[0], &path, shell.cwd())?;
         let args = &argv[1..];
         match program.as_str() {
             "sh" | "ash" | "bash" | "dash" if self.depth >= MAX_SHELLS => {
@@ -153,7 +156,8 @@ impl Host for ContainerHost<'_> {
                     env: &env,
                     cwd: &cwd,
                 };
-                let (status, vfs) = super::shell::run_shell(self, run, vfs, out);
+                let rootfs = self.rootfs.clone();
+                let (status, vfs) = super::shell::run_shell(self, (&*rootfs).into(), run, vfs, out);
                 shell.vfs = vfs;
                 self.depth -= 1;
                 Some(status)

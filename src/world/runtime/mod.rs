@@ -9,6 +9,8 @@ pub mod curl;
 mod files;
 mod host;
 pub(crate) mod node_disk;
+mod process_host;
+mod processes;
 mod ps;
 mod pv_data;
 mod read;
@@ -30,6 +32,8 @@ use crate::world::registry::rootfs::{RootFs, rootfs_of};
 use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 
 pub use files::Layer;
+pub use process_host::{MAX_STEPS, OUTPUT_BYTES};
+pub use processes::{MAX_PROCESSES, Outcome, Processes};
 pub use session::ExecSession;
 
 /// A container a command runs in: its instance, image, environment, working directory.
@@ -206,6 +210,36 @@ impl World {
         })
     }
 
+    /// Lays out the container's files for a command (its image, writable layer, volumes).
+    fn open_files(&mut self, pod: &Value, t: &Target) -> (Vfs, Vec<files::Mounted>) {
+        self.prune_layers();
+        files::assemble(
+            self,
+            pod,
+            &t.container,
+            &t.rootfs,
+            t.built,
+            self.layers.get(&t.container_id).map(|l| &**l),
+        )
+    }
+
+    /// Puts back what a command left in the container's files: each volume's into its store,
+    /// the rest into the container instance's writable layer.
+    fn close_files(&mut self, t: &Target, vfs: Vfs, mounted: &[files::Mounted]) {
+        // The command may have let time pass (`sleep`): put back only what still exists.
+        if self.alive(t) {
+            let layer = files::write_back(self, vfs, mounted);
+            if layer.is_empty() {
+                self.layers.remove(&t.container_id);
+            } else {
+                // An unchanged layer stays shared with the world's snapshots.
+                if self.layers.get(&t.container_id).map(|l| &**l) != Some(&layer) {
+                    self.layers.insert(t.container_id.clone(), Rc::new(layer));
+                }
+            }
+        }
+    }
+
     /// Runs `f` over the container's files (assembled, then put back) with its host.
     fn in_container<R>(
         &mut self,
@@ -213,15 +247,15 @@ impl World {
         t: &Target,
         f: impl FnOnce(&mut host::ContainerHost<'_>, Vfs) -> (R, Vfs),
     ) -> R {
-        self.prune_layers();
-        let (vfs, mounted) = files::assemble(
-            self,
-            pod,
-            &t.container,
-            &t.rootfs,
-            t.built,
-            self.layers.get(&t.container_id).map(|l| &**l),
-        );
+        let (vfs, mounted) = self.open_files(pod, t);
+        let mut host = self.container_host(t);
+        let (r, vfs) = f(&mut host, vfs);
+        self.close_files(t, vfs, &mounted);
+        r
+    }
+
+    /// What the container's programs see of the world.
+    fn container_host(&mut self, t: &Target) -> host::ContainerHost<'_> {
         let main = self
             .pods
             .get(&t.uid)
@@ -232,7 +266,7 @@ impl World {
             })
             .and_then(|c| c.process.as_ref())
             .map(|p| p.argv.clone());
-        let mut host = host::ContainerHost {
+        host::ContainerHost {
             world: self,
             rootfs: t.rootfs.clone(),
             image: t.image.clone(),
@@ -245,21 +279,7 @@ impl World {
             user: t.user.clone(),
             leader: None,
             tty: t.tty,
-        };
-        let (r, vfs) = f(&mut host, vfs);
-        // The command may have let time pass (`sleep`): put back only what still exists.
-        if self.alive(t) {
-            let layer = files::write_back(self, vfs, &mounted);
-            if layer.is_empty() {
-                self.layers.remove(&t.container_id);
-            } else {
-                // An unchanged layer stays shared with the world's snapshots.
-                if self.layers.get(&t.container_id).map(|l| &**l) != Some(&layer) {
-                    self.layers.insert(t.container_id.clone(), Rc::new(layer));
-                }
-            }
         }
-        r
     }
 
     /// Runs `argv` in the running container `container` of `pod`, with `stdin` as its standard
@@ -322,8 +342,10 @@ impl World {
                 cwd: &t.cwd,
             };
             match name.as_str() {
-                "sh" | "ash" | "bash" | "dash" => shell::run_shell(host, run, vfs, out),
-                _ => shell::run_program(host, run, vfs, out),
+                "sh" | "ash" | "bash" | "dash" => {
+                    shell::run_shell(host, (&*t.rootfs).into(), run, vfs, out)
+                }
+                _ => shell::run_program(host, (&*t.rootfs).into(), run, vfs, out),
             }
         });
         Ok(status)

@@ -99,8 +99,8 @@ impl World {
     ) -> Result<ExecSession, ExecError> {
         let t = self.target(pod, container);
         let name = self.resolve(pod, &t, argv)?;
-        let dialect = super::shell::dialect_of(&name, &t.rootfs);
-        let profile = super::shell::profile(&t.rootfs, &Vfs::bare(), &argv[0], dialect);
+        let dialect = super::shell::dialect_of(&name, (&*t.rootfs).into());
+        let profile = super::shell::profile((&*t.rootfs).into(), &Vfs::bare(), &argv[0], dialect);
         let mut state = super::shell::session(Vfs::bare(), profile, &t.env, &t.cwd).state;
         state.interactive = tty;
         let pid = self.next_pid(&t.container_id);
@@ -181,7 +181,8 @@ impl World {
         let leader = (s.pid, s.argv.clone(), true);
         self.in_container(&pod, &t, |host, vfs| {
             host.leader = Some(leader);
-            let programs = super::shell::profile(&t.rootfs, &vfs, "", Dialect::Ash).programs;
+            let programs =
+                super::shell::profile((&*t.rootfs).into(), &vfs, "", Dialect::Ash).programs;
             let mut sh = Shell::new(Vfs::bare());
             sh.state = state.clone();
             sh.state.vfs = vfs;
