@@ -22,6 +22,8 @@ pub(super) struct ContainerHost<'w> {
     pub pod_ip: String,
     /// The pod's hostname.
     pub hostname: String,
+    /// The container instance the program runs in.
+    pub container_id: String,
     /// Shells running inside shells (`sh -c 'sh -c ...'`), bounded by [`MAX_SHELLS`].
     pub depth: usize,
 }
@@ -108,6 +110,7 @@ impl Host for ContainerHost<'_> {
                 shell,
                 out,
             )),
+            "mongo" => Some(super::mongo::run(self, argv, stdin, &mut shell.vfs, out)),
             "hostname" if args.is_empty() => {
                 out(false, format!("{}\n", self.hostname).as_bytes());
                 Some(0)

@@ -8,6 +8,7 @@
 pub mod curl;
 mod files;
 mod host;
+pub mod mongo;
 mod session;
 mod shell;
 mod wget;
@@ -23,7 +24,7 @@ use crate::world::registry::rootfs::{RootFs, rootfs_of};
 use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 
 pub use files::Layer;
-pub use session::ExecSession;
+pub use session::{ExecSession, Opened};
 
 /// A container a command runs in: its instance, image, environment, working directory.
 pub(crate) struct Target {
@@ -187,6 +188,7 @@ impl World {
             namespace: t.namespace.clone(),
             pod_ip: t.pod_ip.clone(),
             hostname: t.hostname.clone(),
+            container_id: t.container_id.clone(),
             depth: 0,
         };
         let (r, vfs) = f(&mut host, vfs);

@@ -1,6 +1,7 @@
-//! An interactive shell in a container (`kubectl exec -it POD -- sh`): the workstation sends
-//! the following inputs to it until `exit`. Its variables and working directory last between
-//! inputs; its files are the container's, assembled and put back for each input.
+//! An interactive program in a container (`kubectl exec -it POD -- sh`, `-- mongo`): the
+//! workstation sends the following inputs to it until `exit`. A shell's variables and working
+//! directory last between inputs; its files are the container's, assembled and put back for
+//! each input. Other programs keep their own state (`Program`).
 
 use serde_json::Value;
 
@@ -10,7 +11,20 @@ use crate::world::api::{kinds, meta};
 
 use super::ExecError;
 
-/// An open container shell.
+/// What runs in a session: a shell, or another interactive program.
+#[derive(Debug, Clone)]
+enum Program {
+    /// The shell's variables, working directory and profile (its files are the container's).
+    Shell(ShellState),
+    /// The legacy mongo shell.
+    Mongo(super::mongo::Session),
+}
+
+/// What opening a session gave: the session, or the status of a program that ended at once
+/// (its output written).
+pub type Opened = Result<ExecSession, i32>;
+
+/// An open container session.
 #[derive(Debug, Clone)]
 pub struct ExecSession {
     /// The pod's namespace.
@@ -23,8 +37,7 @@ pub struct ExecSession {
     container_id: String,
     /// Whether kubectl gave it a terminal (`-t` from a terminal): it shows its prompt.
     pub tty: bool,
-    /// The shell's variables, working directory and profile (its files are the container's).
-    state: ShellState,
+    program: Program,
 }
 
 impl PartialEq for ExecSession {
@@ -32,22 +45,37 @@ impl PartialEq for ExecSession {
         self.uid == o.uid
             && self.container_id == o.container_id
             && self.tty == o.tty
-            && self.state.cwd() == o.state.cwd()
-            && self.state.environment() == o.state.environment()
+            && match (&self.program, &o.program) {
+                (Program::Shell(a), Program::Shell(b)) => {
+                    a.cwd() == b.cwd() && a.environment() == b.environment()
+                }
+                (Program::Mongo(a), Program::Mongo(b)) => a == b,
+                _ => false,
+            }
     }
 }
 
 impl Eq for ExecSession {}
 
 impl ExecSession {
+    /// Whether its input is read line by line (a program, not a shell: a line such as
+    /// `db.foo.find()` is complete as it is).
+    pub fn reads_lines(&self) -> bool {
+        matches!(self.program, Program::Mongo(_))
+    }
+
     /// The shell's prompt as root: busybox ash's `\w \$ ` (`/ # `), Debian bash's
     /// `\u@\h:\w\$ ` (`root@web:/# `), dash's `# `; none without a terminal.
     pub fn prompt(&self) -> String {
         if !self.tty {
             return String::new();
         }
-        let cwd = self.state.cwd();
-        let home = self.state.var("HOME").unwrap_or("");
+        let state = match &self.program {
+            Program::Shell(state) => state,
+            Program::Mongo(_) => return "> ".into(),
+        };
+        let cwd = state.cwd();
+        let home = state.var("HOME").unwrap_or("");
         let w = match cwd.strip_prefix(home) {
             Some(rest)
                 if !home.is_empty()
@@ -58,12 +86,9 @@ impl ExecSession {
             }
             _ => cwd.to_string(),
         };
-        match self.state.profile.dialect {
+        match state.profile.dialect {
             Dialect::Ash => format!("{w} # "),
-            Dialect::Bash => format!(
-                "root@{}:{w}# ",
-                self.state.var("HOSTNAME").unwrap_or_default()
-            ),
+            Dialect::Bash => format!("root@{}:{w}# ", state.var("HOSTNAME").unwrap_or_default()),
             Dialect::Dash | Dialect::Kubelab => "# ".into(),
         }
     }
@@ -92,8 +117,37 @@ impl World {
             container: container.to_string(),
             container_id: t.container_id.clone(),
             tty,
-            state,
+            program: Program::Shell(state),
         })
+    }
+
+    /// Opens the session `kubectl exec -i POD -- CMD` gives kubectl's own input to: a bare
+    /// shell ([`World::open_shell`]) or an interactive program (`mongo`), its first output
+    /// written to `out`; the runtime's error if the image has no such program.
+    pub fn open_session(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        argv: &[String],
+        tty: bool,
+        out: Sink<'_>,
+    ) -> Result<Opened, ExecError> {
+        if !super::mongo::interactive(argv) {
+            return self.open_shell(pod, container, argv, tty).map(Ok);
+        }
+        let t = self.target(pod, container);
+        self.resolve(pod, &t, argv)?;
+        Ok(self
+            .open_mongo(pod, &t, argv, tty, out)
+            .map(|m| ExecSession {
+                namespace: meta::namespace(pod).to_string(),
+                pod: meta::name(pod).to_string(),
+                uid: t.uid.clone(),
+                container: container.to_string(),
+                container_id: t.container_id.clone(),
+                tty,
+                program: Program::Mongo(m),
+            }))
     }
 
     /// Runs one input in an open container shell, writing its output to `out`. Returns the
@@ -111,10 +165,14 @@ impl World {
         if t.container_id != s.container_id || !self.alive(&t) {
             return Some(137);
         }
+        let state = match &mut s.program {
+            Program::Shell(state) => state,
+            Program::Mongo(m) => return self.mongo_input(m, input, out),
+        };
         self.in_container(&pod, &t, |host, vfs| {
             let programs = super::shell::profile(&t.rootfs, &vfs, "", Dialect::Ash).programs;
             let mut sh = Shell::new(Vfs::bare());
-            sh.state = s.state.clone();
+            sh.state = state.clone();
             sh.state.vfs = vfs;
             sh.state.profile.programs = programs;
             sh.record_streams();
@@ -125,7 +183,7 @@ impl World {
                 }
             }
             let vfs = std::mem::take(&mut sh.state.vfs);
-            s.state = sh.state;
+            *state = sh.state;
             (o.exit, vfs)
         })
     }
