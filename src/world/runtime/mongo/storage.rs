@@ -138,17 +138,14 @@ pub fn start(vfs: &mut Vfs, version: &str, rand: i64) -> Result<(), StorageError
             next: 0,
             entries: Vec::new(),
         };
-        let fcv = if version.starts_with("4.2") {
-            "4.2"
-        } else {
-            "4.4"
-        };
+        // The feature compatibility version: the server's major.minor.
+        let fcv: String = version.split('.').take(2).collect::<Vec<_>>().join(".");
         let version_doc: Doc = vec![
             (
                 "_id".into(),
                 Bson::Str("featureCompatibilityVersion".into()),
             ),
-            ("version".into(), Bson::Str(fcv.into())),
+            ("version".into(), Bson::Str(fcv)),
         ];
         let e = create(vfs, &mut cat, "admin.system.version")?;
         write_docs(vfs, &e, &[version_doc])?;
