@@ -74,10 +74,13 @@ fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
     Rc::new(t)
 }
 
+/// An image tree kept: the file system, its build time, the tree.
+type KeptTree = (Rc<RootFs>, i64, Rc<Tree>);
+
 thread_local! {
     /// The image trees built lately, most recent last: an image's files never change, and every
     /// command in a container lays them out (kubelab's cache; the tree is only read).
-    static IMAGE_TREES: std::cell::RefCell<Vec<(Rc<RootFs>, i64, Rc<Tree>)>> =
+    static IMAGE_TREES: std::cell::RefCell<Vec<KeptTree>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
