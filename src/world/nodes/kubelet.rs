@@ -1186,9 +1186,6 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     set_state(world, uid, i, ContainerState::Running { started_at: now });
     if plan.run_now {
         run_to_end(world, uid, pod, i, &name, &plan.argv, now);
-    } else if crate::world::runtime::mongo::is_mongod(&plan.argv) {
-        // mongod creates its data files in /data/db as it starts.
-        world.mongod_started(pod, &name);
     }
 }
 

@@ -173,7 +173,7 @@ impl World {
         f: impl FnOnce(&mut host::ContainerHost<'_>, Vfs) -> (R, Vfs),
     ) -> R {
         self.prune_layers();
-        let (vfs, mounted) = files::assemble(
+        let (mut vfs, mounted) = files::assemble(
             self,
             pod,
             &t.container,
@@ -181,6 +181,7 @@ impl World {
             t.built,
             self.layers.get(&t.container_id).map(|l| &**l),
         );
+        self.mongod_files(pod, t, &mut vfs);
         let mut host = host::ContainerHost {
             world: self,
             rootfs: t.rootfs.clone(),

@@ -14,6 +14,7 @@ mod value;
 
 use serde_json::Value;
 
+use crate::shell::Vfs;
 use crate::world::World;
 
 pub use session::Session;
@@ -35,11 +36,23 @@ pub fn is_mongod(argv: &[String]) -> bool {
 }
 
 impl World {
-    /// mongod has started in `container` of `pod`: its data directory gets the files mongod
-    /// creates (or keeps those of an earlier run). An image that is not a shipped mongo image
-    /// is left alone.
-    pub fn mongod_started(&mut self, pod: &Value, container: &str) {
-        let t = self.target(pod, container);
+    /// The files mongod writes in its data directory as it starts, in a container running
+    /// mongod (or kept from an earlier run): put there when the container's files are first
+    /// laid out for a command (an exec, the mongo shell's connection), not when the container
+    /// starts, so that starting mongo containers stays cheap; a shipped mongo image only.
+    pub(super) fn mongod_files(&self, pod: &Value, t: &super::Target, vfs: &mut Vfs) {
+        let runs_mongod = self.pods.get(&t.uid).is_some_and(|r| {
+            r.containers.iter().any(|c| {
+                c.container_id == t.container_id
+                    && c.is_running()
+                    && c.process.as_ref().is_some_and(|p| is_mongod(&p.argv))
+            })
+        });
+        if !runs_mongod
+            || (vfs.is_file("/data/db/_mdb_catalog.wt") && vfs.is_file("/data/db/mongod.lock"))
+        {
+            return;
+        }
         let Some(version) = connect::version_of(self, pod, &t.image) else {
             return;
         };
@@ -47,12 +60,8 @@ impl World {
         // container's id (deterministic, and drawn from nothing else the world uses).
         let h = crate::world::seed::fnv1a32(t.container_id.as_bytes()) as i64;
         let l = crate::world::seed::fnv1_32(t.container_id.as_bytes()) as i64;
-        let rand = (h << 31) ^ l;
-        self.in_container(pod, &t, |_, mut vfs| {
-            // A data directory that cannot be written (a read-only mount): mongod would exit;
-            // kubelab leaves it as it is and the shell will say it has no catalog.
-            let _ = storage::start(&mut vfs, version, rand);
-            ((), vfs)
-        });
+        // A data directory that cannot be written (a read-only mount): mongod would exit;
+        // kubelab leaves it as it is and the shell will say it has no catalog.
+        let _ = storage::start(vfs, version, (h << 31) ^ l);
     }
 }
