@@ -271,3 +271,26 @@ fn redis_wrong_sessions() {
     );
     assert_eq!(score("redis-config.lab", &units).1, vec![0, 2, 0]);
 }
+
+#[test]
+fn mongo_persistence_wrong_sessions() {
+    assert_eq!(score("mongo-persistence.lab", "").0, 0);
+    // The document stored through the shell's session, the pod never recreated.
+    let setup = "cat > pv.yaml <<'EOF'\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: mongodb-pv\nspec:\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  hostPath:\n    path: /mnt/mongo\nEOF\nkubectl create -f pv.yaml\nkubectl create -f - <<'EOF'\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: mongodb-pvc\nspec:\n  resources:\n    requests:\n      storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  storageClassName: \"\"\nEOF\ncat > pod.yaml <<'EOF'\napiVersion: v1\nkind: Pod\nmetadata:\n  name: mongodb\nspec:\n  containers:\n  - image: mongo:4.4\n    name: mongodb\n    volumeMounts:\n    - name: data\n      mountPath: /data/db\n  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: mongodb-pvc\nEOF\nkubectl create -f pod.yaml\nsleep 10\nkubectl exec -it mongodb -- mongo\nuse mystore\ndb.foo.insert({name:'foo'})\nexit\n";
+    let (e, per, reasons) = score("mongo-persistence.lab", setup);
+    assert_eq!((e, per), (5, vec![2, 3, 0, 0]), "{reasons:?}");
+    assert_eq!(
+        reasons[2].as_deref(),
+        Some("delete the pod mongodb and create it again")
+    );
+    // Recreated: the document is still there.
+    let again =
+        format!("{setup}kubectl delete pod mongodb\nkubectl create -f pod.yaml\nsleep 10\n");
+    assert_eq!(score("mongo-persistence.lab", &again).1, vec![2, 3, 3, 0]);
+    // The same with an emptyDir instead of the claim: the document is gone with the pod.
+    let empty = again.replace(
+        "    persistentVolumeClaim:\n      claimName: mongodb-pvc\n",
+        "    emptyDir: {}\n",
+    );
+    assert_eq!(score("mongo-persistence.lab", &empty).1, vec![2, 0, 0, 0]);
+}

@@ -41,8 +41,23 @@ enum Read {
 
 /// Reads one complete input; `lines` counts the lines read in the session (bash numbers the
 /// lines of an interactive session from its start).
-fn read_input(rl: &mut Line, prompt: &str, lines: &mut usize) -> Read {
+fn read_input(rl: &mut Line, prompt: &str, lines: &mut usize, one_line: bool) -> Read {
     let before = *lines;
+    // An interactive program (`kubectl exec -it POD -- mongo`) reads a line at a time.
+    if one_line {
+        return match rl.readline(prompt) {
+            Ok(line) => {
+                *lines += 1;
+                Read::Input(format!("{line}\n"))
+            }
+            Err(ReadlineError::Interrupted) => Read::Nothing,
+            Err(ReadlineError::Eof) => Read::Leave,
+            Err(e) => {
+                eprintln!("kubelab shell: cannot read the terminal: {e}");
+                Read::Leave
+            }
+        };
+    }
     let mut input = Lines::default();
     let mut prompt = prompt.to_string();
     loop {
@@ -166,7 +181,7 @@ pub(super) fn repl(mut d: Driver, o: &Options) -> i32 {
             lab_mode,
         )));
         let prompt = d.ws().prompt();
-        let input = match read_input(&mut rl, &prompt, &mut lines) {
+        let input = match read_input(&mut rl, &prompt, &mut lines, d.ws().reads_lines()) {
             Read::Input(s) => s,
             Read::Nothing => continue,
             Read::Leave => break,

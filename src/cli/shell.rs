@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::record::{self, Existing};
 use crate::runner::student::StudentSession;
 use crate::shell::{RunOutput, Terminal, echo_lines};
+use crate::workstation::Workstation;
 use crate::workstation::edit::Editor;
-use crate::workstation::{Workstation, inputs};
 use crate::world::{World, default_world};
 
 pub(super) struct Options {
@@ -255,7 +255,8 @@ fn scripted(mut d: Driver, o: &Options) -> i32 {
     let mut status = 0;
     let mut so = std::io::stdout().lock();
     let mut se = std::io::stderr();
-    for input in inputs(&text) {
+    let mut all = crate::workstation::Inputs::new(&text);
+    while let Some(input) = all.next(d.ws().reads_lines()) {
         if o.echo {
             let _ = so.write_all(echo_lines(&input).as_bytes());
         }

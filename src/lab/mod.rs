@@ -6,6 +6,7 @@ pub mod diagnostics;
 mod explain;
 pub mod parse;
 pub mod positions;
+mod program_steps;
 
 pub use ast::*;
 pub use diagnostics::Diagnostic;

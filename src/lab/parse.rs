@@ -25,6 +25,8 @@ pub(super) struct Src<'a> {
     pub text: &'a str,
     /// Its line starts.
     pub lines: Lines<'a>,
+    /// Whether the steps are lines of an interactive program (`program_steps.rs`).
+    pub program: std::cell::Cell<bool>,
 }
 
 impl Src<'_> {
@@ -51,6 +53,7 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
         path,
         text,
         lines: Lines::new(text),
+        program: std::cell::Cell::new(false),
     };
     let pairs = match LabParser::parse(Rule::file, text) {
         Ok(p) => p,
@@ -250,7 +253,16 @@ fn build_step(src: &Src<'_>, p: Pair<'_, Rule>) -> Result<Step, Diagnostic> {
         })
         .collect();
     let mut used = 0;
-    while crate::shell::incomplete(&command) {
+    // A line typed to an interactive program is complete as it is.
+    let program_line = src.program.get();
+    if program_line {
+        src.program
+            .set(!super::program_steps::ends_program(&command));
+    } else {
+        src.program
+            .set(super::program_steps::opens_program(&command));
+    }
+    while !program_line && crate::shell::incomplete(&command) {
         match lines.get(used) {
             Some((_, l)) => {
                 command.push('\n');

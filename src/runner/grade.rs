@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::session::{CheckOutcome, LabSession};
 use super::student::Mark;
 use crate::lab::Lab;
-use crate::workstation::{guard, inputs};
+use crate::workstation::guard;
 
 /// Inputs replayed at most.
 pub const MAX_INPUTS: usize = 2_000;
@@ -99,7 +99,11 @@ pub fn replay(lab: &Lab, text: &str, seed: u64) -> Result<Replayed, String> {
     // After `exit` ended a run of the prompt, only a resumed record goes on.
     let mut exited = false;
     let mut solved = Vec::new();
-    for (n, input) in inputs(text).into_iter().enumerate() {
+    let mut all = crate::workstation::Inputs::new(text);
+    let mut count = 0;
+    while let Some(input) = all.next(s.ws.reads_lines()) {
+        let n = count;
+        count += 1;
         if n >= MAX_INPUTS {
             notes.push(format!(
                 "only the first {MAX_INPUTS} commands were replayed"

@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use builtins::edit_with_sed;
 pub use parse::{ParseError, incomplete};
 pub use profile::{Dialect, Profile, Userland};
-pub use split::{LineReader, inputs};
+pub use split::{LineReader, inputs, next_input};
 pub use state::ShellState;
 pub use vfs::Vfs;
 

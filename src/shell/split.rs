@@ -89,7 +89,7 @@ enum Found {
 }
 
 /// The length of the first input of `text`.
-fn next_input(text: &str) -> usize {
+pub fn next_input(text: &str) -> usize {
     let mut sc = Scanner::recording();
     let mut lines = text.split_inclusive('\n');
     let mut next_check = 0;

@@ -7,7 +7,7 @@ mod files;
 pub mod guard;
 mod script;
 
-pub use script::{inputs, run_script};
+pub use script::{Inputs, inputs, run_script};
 
 use crate::kubectl::context::{ClientConfig, Ctx, Io, Waits};
 use crate::shell::{Call, Host, RunOutput, Shell, Vfs};
@@ -141,6 +141,15 @@ impl Workstation {
                 &mut ws.editor,
             )
         })
+    }
+
+    /// Whether the next input is one line for an interactive program (`kubectl exec -it POD
+    /// -- mongo`) rather than a complete shell input.
+    pub fn reads_lines(&self) -> bool {
+        self.config
+            .exec_session
+            .as_ref()
+            .is_some_and(|s| s.reads_lines())
     }
 
     /// The prompt to show before the next input.

@@ -352,14 +352,31 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     } else {
         Vec::new()
     };
-    if stdin_flag && stdin.is_empty() && bare_shell(&cmd) {
-        // A shell reading kubectl's own input: the workstation sends it the inputs that follow
-        // (typed at the prompt, or the script's next lines) until it exits.
-        let session = ctx
+    if stdin_flag
+        && stdin.is_empty()
+        && (bare_shell(&cmd) || crate::world::runtime::mongo::interactive(&cmd))
+    {
+        // A shell (or an interactive program: `mongo`) reading kubectl's own input: the
+        // workstation sends it the inputs that follow (typed at the prompt, or the script's
+        // next lines) until it exits.
+        let io = &mut ctx.io;
+        let opened = ctx
             .world
-            .open_shell(&pod, &container, &cmd, tty && terminal)
+            .open_session(&pod, &container, &cmd, tty && terminal, &mut |is_err, b| {
+                io.write(is_err, b);
+                true
+            })
             .map_err(|e| Failure::Message(e.message().to_string()))?;
-        ctx.config.exec_session = Some(session);
+        match opened {
+            Ok(session) => ctx.config.exec_session = Some(session),
+            Err(0) => {}
+            Err(status) => {
+                return Err(Failure::Exit {
+                    text: format!("command terminated with exit code {status}\n"),
+                    status,
+                });
+            }
+        }
         return Ok(());
     }
     if stdin_flag && stdin.is_empty() {

@@ -77,6 +77,41 @@ pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> std::sync::Arc<Tree> {
     std::sync::Arc::new(t)
 }
 
+/// An image tree kept: the file system, its build time, the tree.
+type KeptTree = (Rc<RootFs>, i64, std::sync::Arc<Tree>);
+
+thread_local! {
+    /// The image trees built lately, most recent last: an image's files never change, and every
+    /// command in a container lays them out (kubelab's cache; the tree is only read).
+    static IMAGE_TREES: std::cell::RefCell<Vec<KeptTree>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// How many image trees [`IMAGE_TREES`] keeps.
+const IMAGE_TREES_KEPT: usize = 8;
+
+/// [`image_tree`], from the cache when the same file system was laid out lately.
+fn cached_image_tree(rootfs: &Rc<RootFs>, built: i64) -> std::sync::Arc<Tree> {
+    IMAGE_TREES.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(i) = c
+            .iter()
+            .position(|(r, b, _)| Rc::ptr_eq(r, rootfs) && *b == built)
+        {
+            let e = c.remove(i);
+            let t = e.2.clone();
+            c.push(e);
+            return t;
+        }
+        let t = image_tree(rootfs, built);
+        if c.len() >= IMAGE_TREES_KEPT {
+            c.remove(0);
+        }
+        c.push((rootfs.clone(), built, t.clone()));
+        t
+    })
+}
+
 /// The atomic writer's timestamped directory name for files written at `secs`, with a suffix
 /// drawn from `seed` (os.MkdirTemp's random number, here fixed by the pod).
 fn atomic_dir(secs: i64, seed: &str) -> String {
@@ -240,11 +275,11 @@ pub(super) fn assemble(
     world: &World,
     pod: &Value,
     container: &str,
-    rootfs: &RootFs,
+    rootfs: &Rc<RootFs>,
     built: i64,
     layer: Option<&Layer>,
 ) -> (Vfs, Vec<Mounted>) {
-    let lower = image_tree(rootfs, built);
+    let lower = cached_image_tree(rootfs, built);
     let mut root = Overlay::overlay(lower);
     if let Some(l) = layer {
         root.upper = l.upper.clone();

@@ -8,6 +8,7 @@
 pub mod curl;
 mod files;
 mod host;
+pub mod mongo;
 pub(crate) mod node_disk;
 mod process_host;
 mod processes;
@@ -34,7 +35,7 @@ use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 pub use files::Layer;
 pub use process_host::{MAX_STEPS, OUTPUT_BYTES};
 pub use processes::{MAX_PROCESSES, Outcome, Processes};
-pub use session::ExecSession;
+pub use session::{ExecSession, Opened};
 
 /// A container a command runs in: its instance, image, environment, working directory.
 pub(crate) struct Target {
@@ -213,14 +214,17 @@ impl World {
     /// Lays out the container's files for a command (its image, writable layer, volumes).
     fn open_files(&mut self, pod: &Value, t: &Target) -> (Vfs, Vec<files::Mounted>) {
         self.prune_layers();
-        files::assemble(
+        let (mut vfs, mounted) = files::assemble(
             self,
             pod,
             &t.container,
             &t.rootfs,
             t.built,
             self.layers.get(&t.container_id).map(|l| &**l),
-        )
+        );
+        // mongod's data files, made the first time something touches its container.
+        self.mongod_files(pod, t, &mut vfs);
+        (vfs, mounted)
     }
 
     /// Puts back what a command left in the container's files: each volume's into its store,

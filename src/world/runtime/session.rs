@@ -1,5 +1,5 @@
-//! An interactive program in a container (`kubectl exec -it POD -- sh`, `-- redis-cli`): the
-//! workstation sends the following inputs to it until it exits. A shell's variables and
+//! An interactive program in a container (`kubectl exec -it POD -- sh`, `-- redis-cli`,
+//! `-- mongo`): the workstation sends the following inputs to it until it exits. A shell's variables and
 //! working directory last between inputs; its files are the container's, assembled and put
 //! back for each input. Each other program keeps its own state (`Program`).
 
@@ -18,7 +18,13 @@ enum Program {
     Shell(ShellState),
     /// redis-cli's prompt (`redis/cli.rs`).
     RedisCli(super::redis::Session),
+    /// The legacy mongo shell (`mongo/`).
+    Mongo(super::mongo::Session),
 }
+
+/// What opening a session gave: the session, or the status of a program that ended at once
+/// (its output written).
+pub type Opened = Result<ExecSession, i32>;
 
 /// An open interactive program in a container.
 #[derive(Debug, Clone)]
@@ -49,6 +55,7 @@ impl PartialEq for ExecSession {
                     a.cwd() == b.cwd() && a.environment() == b.environment()
                 }
                 (Program::RedisCli(a), Program::RedisCli(b)) => a == b,
+                (Program::Mongo(a), Program::Mongo(b)) => a == b,
                 _ => false,
             }
     }
@@ -57,12 +64,19 @@ impl PartialEq for ExecSession {
 impl Eq for ExecSession {}
 
 impl ExecSession {
+    /// Whether its input is read line by line (a program, not a shell: a line such as
+    /// `db.foo.find()` or `SET k "a` is complete as it is).
+    pub fn reads_lines(&self) -> bool {
+        matches!(self.program, Program::Mongo(_) | Program::RedisCli(_))
+    }
+
     /// The shell's prompt as root: busybox ash's `\w \$ ` (`/ # `), Debian bash's
     /// `\u@\h:\w\$ ` (`root@web:/# `), dash's `# `; none without a terminal.
     pub fn prompt(&self) -> String {
         let state = match &self.program {
             Program::Shell(state) => state,
             Program::RedisCli(r) => return r.prompt(),
+            Program::Mongo(_) => return "> ".into(),
         };
         if !self.tty {
             return String::new();
@@ -115,6 +129,40 @@ impl World {
             tty,
             program: Program::Shell(state),
         })
+    }
+
+    /// Opens the session `kubectl exec -i POD -- CMD` gives kubectl's own input to: a bare
+    /// shell ([`World::open_shell`]) or the mongo shell, its first output written to `out`; the
+    /// runtime's error if the image has no such program.
+    pub fn open_session(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        argv: &[String],
+        tty: bool,
+        out: Sink<'_>,
+    ) -> Result<Opened, ExecError> {
+        if !super::mongo::interactive(argv) {
+            return self.open_shell(pod, container, argv, tty).map(Ok);
+        }
+        let t = self.target(pod, container);
+        self.resolve(pod, &t, argv)?;
+        let m = match self.open_mongo(pod, &t, argv, tty, out) {
+            Ok(m) => m,
+            Err(status) => return Ok(Err(status)),
+        };
+        let pid = self.next_pid(&t.container_id);
+        Ok(Ok(ExecSession {
+            pid,
+            argv: argv.to_vec(),
+            namespace: meta::namespace(pod).to_string(),
+            pod: meta::name(pod).to_string(),
+            uid: t.uid.clone(),
+            container: container.to_string(),
+            container_id: t.container_id.clone(),
+            tty,
+            program: Program::Mongo(m),
+        }))
     }
 
     /// Opens an interactive program other than a shell for the inputs that follow, when `argv`
@@ -177,6 +225,7 @@ impl World {
         let state = match &mut s.program {
             Program::Shell(state) => state,
             Program::RedisCli(r) => return super::redis::cli::input(self, &pod, r, input, out),
+            Program::Mongo(m) => return self.mongo_input(m, input, out),
         };
         let leader = (s.pid, s.argv.clone(), true);
         self.in_container(&pod, &t, |host, vfs| {
