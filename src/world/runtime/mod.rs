@@ -8,12 +8,16 @@
 pub mod curl;
 mod files;
 mod host;
+mod httpd_http;
+mod nginx_conf;
+mod nginx_http;
 pub(crate) mod node_disk;
 mod pv_data;
 mod read;
 pub mod redis;
 mod session;
 mod shell;
+mod webserver;
 mod wget;
 
 use serde_json::Value;
@@ -28,6 +32,8 @@ use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 
 pub use files::Layer;
 pub use session::ExecSession;
+pub use webserver::Answer;
+pub(crate) use webserver::Request;
 
 /// A container a command runs in: its instance, image, environment, working directory.
 pub(crate) struct Target {
