@@ -9,6 +9,7 @@ pub mod curl;
 mod files;
 mod host;
 mod httpd_http;
+mod nfs_host;
 mod nginx_conf;
 mod nginx_http;
 pub(crate) mod node_disk;
@@ -31,6 +32,7 @@ use crate::world::registry::rootfs::{RootFs, rootfs_of};
 use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 
 pub use files::Layer;
+pub use nfs_host::{HostSession, NfsHost};
 pub use session::ExecSession;
 pub use webserver::Answer;
 pub(crate) use webserver::Request;
