@@ -170,3 +170,41 @@ mod tests {
         assert!(parse(&args("-p 2222 host")).is_err());
     }
 }
+
+#[cfg(test)]
+mod session_tests {
+    use crate::kubectl::context::ClientConfig;
+    use crate::shell::{Shell, Vfs};
+    use crate::world::World;
+
+    #[test]
+    fn a_terminal_session_shows_the_prompt_and_says_goodbye() {
+        let mut w = World::empty(1, 1_740_992_400_000);
+        w.nfs_servers
+            .entry("10.0.2.5".into())
+            .or_default()
+            .insert("/home/nfs".into());
+        let mut sh = Shell::new(Vfs::new());
+        let mut c = ClientConfig::default();
+        let o = super::super::run_on(&mut w, &mut sh, &mut c, "ssh 10.0.2.5", b"", true);
+        assert!(
+            o.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let s = c.host_session.as_ref().expect("session");
+        assert_eq!(s.prompt(), "root@nfs-server:~# ");
+        let o = super::super::run_on(&mut w, &mut sh, &mut c, "cd /home/nfs", b"", true);
+        assert_eq!(o.status, 0);
+        assert_eq!(
+            c.host_session.as_ref().map(|s| s.prompt()).as_deref(),
+            Some("root@nfs-server:/home/nfs# ")
+        );
+        let o = super::super::run_on(&mut w, &mut sh, &mut c, "exit", b"", true);
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            "logout\nConnection to 10.0.2.5 closed.\r\n"
+        );
+        assert!(c.host_session.is_none());
+    }
+}
