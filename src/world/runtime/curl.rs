@@ -1,8 +1,9 @@
 //! `curl` (the workstation runs it, and the containers whose images have it): HTTP GET to
 //! the names cluster DNS answers (Services as `name`, `name.namespace`,
 //! `name.namespace.svc.cluster.local`; headless Services; `HOSTNAME.SUBDOMAIN` pods; dashed pod
-//! IPs under `NS.pod.cluster.local`), cluster IPs and pod IPs, answered by the images' declared
-//! HTTP bodies. Exit codes and messages are curl's (6: unknown host, 7: connection refused).
+//! IPs under `NS.pod.cluster.local`), cluster IPs and pod IPs, answered by nginx and httpd from
+//! their files (`webserver.rs`) and by other images' declared HTTP bodies. Exit codes and
+//! messages are curl's (6: unknown host, 7: connection refused, 22: `-f` on an error status).
 
 use serde_json::Value;
 

@@ -2,19 +2,8 @@
 //! as `kubectl exec` sees them (image, writable layer, volumes), so a page written into the
 //! document root, an emptyDir an init container filled or an NFS share is what `curl` gets.
 //!
-//! - nginx (nginx:1.7.9, 1.25, 1.27, nginx-slim 0.8): the configuration read from the
-//!   container's `/etc/nginx/nginx.conf` and its includes (`nginx_conf.rs`), at each request;
-//!   `root` + `index`, 403 for a directory without an index (autoindex off), 404, a 301 to
-//!   `URI/` for a directory, `error_page`; the special pages of
-//!   `src/http/ngx_http_special_response.c` (CRLF lines, `<body bgcolor="white">` before
-//!   1.15.4, the version in `<center>nginx/1.27.3</center>`) and the headers of
-//!   `ngx_http_header_filter_module.c` in its order.
-//! - httpd (httpd:2.4): the image's stock httpd.conf (kubelab's image does not carry its text):
-//!   DocumentRoot `/usr/local/apache2/htdocs`, `DirectoryIndex index.html`, `Options Indexes
-//!   FollowSymLinks` (mod_autoindex's plain list for a directory without index.html, as
-//!   `modules/generators/mod_autoindex.c` writes it without FancyIndexing), `.ht*` denied,
-//!   `ServerSignature` off; error pages of `modules/http/http_protocol.c`
-//!   (`ap_send_error_response`).
+//! nginx (`nginx_http.rs`, its configuration read by `nginx_conf.rs`) and httpd
+//! (`httpd_http.rs`) answer as docs/containers.md ("Web servers") describes.
 //!
 //! `nginx -v` prints the version on stderr as `nginx.c` does; other options of nginx and
 //! httpd say plainly that kubelab does not simulate them.
