@@ -168,7 +168,7 @@ pub(super) fn httpd(vfs: &Vfs, version: &str, req: &Request<'_>) -> Answer {
             ("Last-Modified".into(), http_date(mtime)),
             (
                 "ETag".into(),
-                format!("\"{:x}-{:x}\"", body.len(), mtime * 1_000_000),
+                format!("\"{:x}-{:x}\"", body.len(), mtime.saturating_mul(1_000_000)),
             ),
             ("Accept-Ranges".into(), "bytes".into()),
             ("Content-Length".into(), body.len().to_string()),

@@ -96,7 +96,7 @@ pub(crate) struct Request<'a> {
 
 /// `Mon, 03 Mar 2025 09:00:00 GMT` (RFC 1123, what both servers write).
 pub(crate) fn http_date(secs: i64) -> String {
-    let (y, mo, d, h, mi, s, wd) = civil(secs * 1000);
+    let (y, mo, d, h, mi, s, wd) = civil(secs.saturating_mul(1000));
     format!(
         "{}, {d:02} {} {y} {h:02}:{mi:02}:{s:02} GMT",
         WEEKDAYS[wd as usize],
