@@ -344,7 +344,7 @@ pub(super) fn write_back(world: &mut World, mut vfs: Vfs, mounted: &[Mounted]) -
 
 /// An NFS server's own files, for a shell on it (`ssh`): `rootfs`'s files under the host's
 /// writable layer, on the host's disk, and every store of the server's exports
-/// (`nfs/<server><path>`, the same stores the pods mounting them use) mounted at its path,
+/// (`nfs/<server><export>`, the same stores the pods mounting them use) mounted at its path,
 /// shallowest first. Returns the files and the mounts, to put back with [`write_back`].
 pub(super) fn host_fs(
     world: &World,

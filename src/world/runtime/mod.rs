@@ -32,6 +32,7 @@ use crate::world::registry::rootfs::{RootFs, rootfs_of};
 use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 
 pub use files::Layer;
+pub(crate) use nfs_host::nfs_store;
 pub use nfs_host::{HostSession, NfsHost};
 pub use session::ExecSession;
 pub use webserver::Answer;

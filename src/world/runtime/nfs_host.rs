@@ -1,7 +1,7 @@
 //! The NFS servers as hosts a student logs in to (`ssh 10.0.2.5`, `ssh root@nfs-server`), as
 //! seed 004 does to create `/home/nfs/index.html`: an Ubuntu 22.04 machine (bash, GNU
 //! coreutils; its files are the `ubuntu:22.04` image's) whose exports are the same stores the
-//! pods mounting them use (`nfs/<server><path>` in `World::volume_data`), so what is written
+//! pods mounting them use (`nfs/<server><export>` in `World::volume_data`), so what is written
 //! there is what every pod sees, at once. Logged in as root with a key (no password, no host
 //! key question: the lab machine knows the server), with no message of the day. What is written
 //! outside the exports stays in the host's own layer. The exports show in `mount` and `df` as
@@ -94,6 +94,34 @@ fn login_env(name: &str) -> Vec<(String, String)> {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect()
+}
+
+/// Where an NFS volume's files live: the store of the server's export that holds `path` (the
+/// longest one), and the directory below the export that is mounted (`/sub` for
+/// `/home/nfs/sub` of the export `/home/nfs`), so every pod mounting the export or a directory
+/// in it shares one store. A path no export holds (a pod that will not mount) has a store of its
+/// own.
+pub(crate) fn nfs_store(world: &World, server: &str, path: &str) -> (String, Option<String>) {
+    let path = crate::world::nodes::container_fs::normalize(path);
+    let export = world.nfs_servers.get(server).and_then(|exports| {
+        exports
+            .iter()
+            .map(|e| crate::world::nodes::container_fs::normalize(e))
+            .filter(|e| {
+                path == *e || e == "/" || path.starts_with(&format!("{}/", e.trim_end_matches('/')))
+            })
+            .max_by_key(String::len)
+    });
+    match export {
+        Some(e) => {
+            let below = path[e.trim_end_matches('/').len()..].to_string();
+            (
+                format!("nfs/{server}{}", if e == "/" { "" } else { e.as_str() }),
+                (!below.is_empty() && below != "/").then_some(below),
+            )
+        }
+        None => (format!("nfs/{server}{path}"), None),
+    }
 }
 
 impl World {
@@ -230,6 +258,23 @@ impl World {
 #[cfg(test)]
 mod tests {
     use crate::world::World;
+
+    #[test]
+    fn a_directory_below_an_export_is_in_the_exports_store() {
+        let mut w = World::empty(1, 1_740_992_400_000);
+        let e = w.nfs_servers.entry("10.0.2.5".into()).or_default();
+        e.insert("/home/nfs".into());
+        e.insert("/srv".into());
+        let s = |p: &str| super::nfs_store(&w, "10.0.2.5", p);
+        assert_eq!(s("/home/nfs"), ("nfs/10.0.2.5/home/nfs".into(), None));
+        assert_eq!(s("/home/nfs/"), ("nfs/10.0.2.5/home/nfs".into(), None));
+        assert_eq!(
+            s("/home/nfs/docs/a"),
+            ("nfs/10.0.2.5/home/nfs".into(), Some("/docs/a".into()))
+        );
+        assert_eq!(s("/home/nfsx"), ("nfs/10.0.2.5/home/nfsx".into(), None));
+        assert_eq!(s("/other"), ("nfs/10.0.2.5/other".into(), None));
+    }
 
     #[test]
     fn the_server_and_its_exports_share_their_files() {
