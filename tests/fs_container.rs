@@ -4,7 +4,7 @@
 //! writer does; then a busybox shell lists it exactly as reference §1 shows, its writes are
 //! refused where the mount is read-only, and taken back where they belong.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use kubelab::shell::vfs::{MountInfo, Node, Tree};
 use kubelab::shell::{Call, Dialect, Host, Profile, Shell, Userland, Vfs};
@@ -29,7 +29,7 @@ impl Host for Clock {
     }
 }
 
-fn image() -> Rc<Tree> {
+fn image() -> Arc<Tree> {
     let mut t = Tree::new(Node::dir(0o755, 0, 0, BUILT));
     for d in ["/bin", "/etc", "/proc", "/tmp", "/root"] {
         t.put(d, Node::dir(0o755, 0, 0, BUILT));
@@ -44,7 +44,7 @@ fn image() -> Rc<Tree> {
         Node::file(&[0x7f, b'E', b'L', b'F'], 0o755, 0, 0, BUILT),
     );
     t.put("/bin/sh", Node::symlink("busybox", 0, 0, BUILT));
-    Rc::new(t)
+    Arc::new(t)
 }
 
 /// The Secret volume's files as the kubelet's atomic writer lays them out.
@@ -66,7 +66,7 @@ fn secret() -> Tree {
     t
 }
 
-fn container() -> (Shell, Rc<Tree>) {
+fn container() -> (Shell, Arc<Tree>) {
     let lower = image();
     let mut vfs = Vfs::overlay(lower.clone());
     vfs.set_now(START);

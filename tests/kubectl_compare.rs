@@ -59,6 +59,23 @@ const ERRORS: &[&str] = &[
     "kubectl exec",
     "kubectl exec x",
     "kubectl exec x y",
+    "kubectl cp",
+    "kubectl cp a",
+    "kubectl cp a b",
+    "kubectl cp :a b",
+    "kubectl cp a/b/c:x y",
+    "kubectl cp x:a y:b",
+    "kubectl cp x: y",
+    "kubectl cp missing x:/tmp",
+    "kubectl cp a b --retries=x",
+    "kubectl cp --help",
+    "kubectl cp -h",
+    "kubectl attach --help",
+    "kubectl attach",
+    "kubectl attach a b c",
+    "kubectl attach x --pod-running-timeout=0s",
+    "kubectl attach --pod-running-timeout=-1s",
+    "kubectl attach x --pod-running-timeout=abc",
 ];
 
 fn compare(lines: &[&str]) {

@@ -106,6 +106,43 @@ pub trait Workstation {
     fn edit(&mut self, file_name: &str, content: &[u8]) -> Result<Vec<u8>, String>;
     /// An environment variable of the shell.
     fn env(&self, name: &str) -> Option<String>;
+    /// `os.Lstat` of a path (`kubectl cp`); None when it does not exist.
+    fn lstat(&self, _path: &str) -> Option<LocalEntry> {
+        None
+    }
+    /// `os.MkdirAll(path, 0755)`; the error is Go's (`mkdir x: not a directory`).
+    fn mkdir_all(&mut self, path: &str) -> Result<(), String> {
+        Err(format!("mkdir {path}: read-only file system"))
+    }
+    /// `os.Create(path)` and the bytes written; the error is Go's (`open .: is a directory`).
+    fn create_file(&mut self, path: &str, _data: &[u8]) -> Result<(), String> {
+        Err(format!("open {path}: read-only file system"))
+    }
+}
+
+/// One entry of the workstation's files as `os.Lstat` shows it (`kubectl cp`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalEntry {
+    /// What it is.
+    pub kind: LocalKind,
+    /// Permission bits.
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    /// Unix seconds.
+    pub mtime: i64,
+}
+
+/// What a workstation entry is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalKind {
+    /// A regular file and its bytes.
+    File(Vec<u8>),
+    Dir,
+    /// A symbolic link and its target.
+    Symlink(String),
+    /// Anything else (a device).
+    Other,
 }
 
 /// A workstation without files (Rhai-driven commands, tests).

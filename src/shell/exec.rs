@@ -59,6 +59,8 @@ pub(crate) struct Streams {
     /// The terminal's two streams as written, each write with its stream (is stderr), when
     /// asked for (a container's program, whose streams kubectl keeps apart).
     pub(crate) chunks: Option<Vec<(bool, Vec<u8>)>>,
+    /// Whether the terminal's output is kept (in `bufs` and `combined`) as well as shown.
+    pub(crate) keep: bool,
     /// Bytes written to the terminal.
     written: usize,
     cap: usize,
@@ -75,6 +77,7 @@ impl Streams {
             out: STDOUT,
             pipes: Vec::new(),
             chunks: None,
+            keep: true,
             written: 0,
             cap,
             truncated: false,
@@ -122,8 +125,11 @@ impl Streams {
         } else {
             data
         };
-        self.bufs[id].extend_from_slice(data);
-        if id == STDOUT || id == STDERR {
+        let terminal = id == STDOUT || id == STDERR;
+        if self.keep || !terminal {
+            self.bufs[id].extend_from_slice(data);
+        }
+        if terminal {
             self.written += data.len();
             self.show(data);
             if let Some(c) = &mut self.chunks
@@ -148,7 +154,9 @@ impl Streams {
         if data.is_empty() {
             return;
         }
-        self.combined.extend_from_slice(data);
+        if self.keep {
+            self.combined.extend_from_slice(data);
+        }
         if let Some(t) = &self.terminal {
             (t.0)(data);
         }

@@ -63,9 +63,20 @@ pub trait Host {
     fn exec(&mut self, call: Call<'_>) -> Option<i32>;
     /// Lets `millis` of virtual time pass; false if interrupted.
     fn sleep(&mut self, millis: u64) -> bool;
+    /// `sleep` in `shell`: lets `millis` pass (`u64::MAX`: `sleep infinity`). A host may take
+    /// the shell's files meanwhile (a container's process hands them back while it sleeps).
+    /// By default a single sleep is capped at one virtual day: nothing in a lab waits longer.
+    fn pause(&mut self, millis: u64, _shell: &mut ShellState) -> bool {
+        self.sleep(millis.min(86_400_000))
+    }
     /// Virtual Unix time in seconds (for `date`).
     fn now(&self) -> i64 {
         1_740_992_400
+    }
+    /// Whether `pause(u64::MAX, ..)` really waits for ever (a container's main process): `tail
+    /// -f /dev/null` then waits; elsewhere kubelab says it does not follow files.
+    fn waits_forever(&self) -> bool {
+        false
     }
     /// The programs the host provides (for `type`, `which`, completion).
     fn programs(&self) -> Vec<String> {
@@ -166,6 +177,8 @@ pub struct Shell {
     /// What the last input wrote to each stream, in order, when recorded (see
     /// [`Shell::record_streams`]).
     streams: Option<Vec<(bool, Vec<u8>)>>,
+    /// The terminal's output is only shown, not kept (see [`Shell::stream_only`]).
+    stream_only: bool,
 }
 
 impl Shell {
@@ -177,7 +190,16 @@ impl Shell {
             interrupt: None,
             terminal: None,
             streams: None,
+            stream_only: false,
         }
+    }
+
+    /// Shows what inputs print on `terminal` as it is written and keeps none of it (a
+    /// container's main process, whose output goes to its log as it is written and which may
+    /// run for as long as the cluster does): the [`RunOutput`]'s streams stay empty.
+    pub fn stream_only(&mut self, terminal: Terminal) {
+        self.terminal = Some(terminal);
+        self.stream_only = true;
     }
 
     /// Keeps what each input writes to stdout and stderr as a list of writes with their
@@ -303,6 +325,7 @@ impl Shell {
         self.to_terminal(warning.as_bytes());
         let mut x = exec::Exec::new(&mut self.state, host, self.limits, self.interrupt.clone());
         x.io.terminal = self.terminal.clone();
+        x.io.keep = !self.stream_only;
         x.line_offset = lines_before;
         if self.streams.is_some() {
             let mut first = Vec::new();

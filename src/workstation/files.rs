@@ -1,8 +1,14 @@
 //! The shell's virtual files as kubectl sees them (`-f FILE`, `-f DIR`, `edit`).
 
 use super::edit::Editor;
-use crate::kubectl::context::Workstation as KubectlFiles;
+use crate::kubectl::context::{LocalEntry, LocalKind, Workstation as KubectlFiles};
 use crate::shell::ShellState;
+use crate::shell::vfs::{Kind, VfsError};
+
+/// Go's words for an errno (`syscall.Errno.Error()`).
+fn go_errno(e: VfsError) -> String {
+    e.to_string().to_lowercase()
+}
 
 /// kubectl's view of the shell's files and environment.
 pub struct ShellFiles<'a> {
@@ -49,5 +55,72 @@ impl KubectlFiles for ShellFiles<'_> {
 
     fn env(&self, name: &str) -> Option<String> {
         self.state.environment().remove(name)
+    }
+
+    fn lstat(&self, path: &str) -> Option<LocalEntry> {
+        let st = self.state.vfs.lstat(&self.state.resolve(path)).ok()?;
+        let n = st.node;
+        let kind = match n.kind {
+            Kind::File(b) => LocalKind::File(b.to_vec()),
+            Kind::Dir => LocalKind::Dir,
+            Kind::Symlink(t) => LocalKind::Symlink(t),
+            Kind::CharDev(..) => LocalKind::Other,
+        };
+        Some(LocalEntry {
+            kind,
+            mode: n.perm,
+            uid: n.uid,
+            gid: n.gid,
+            mtime: n.mtime,
+        })
+    }
+
+    fn mkdir_all(&mut self, path: &str) -> Result<(), String> {
+        let full = self.state.resolve(path);
+        if self.state.vfs.is_dir(&full) {
+            return Ok(());
+        }
+        // Go's MkdirAll makes the parents first: the error names the first part in the way.
+        let mut made = String::new();
+        for part in path.split('/') {
+            made = if made.is_empty() && path.starts_with('/') {
+                format!("/{part}")
+            } else if made.is_empty() {
+                part.to_string()
+            } else {
+                format!("{made}/{part}")
+            };
+            if part.is_empty() || part == "." {
+                continue;
+            }
+            let p = self.state.resolve(&made);
+            if self.state.vfs.is_dir(&p) {
+                continue;
+            }
+            if let Err(e) = self.state.vfs.mkdir(&p) {
+                let e = if e == VfsError::Exists {
+                    VfsError::NotDir
+                } else {
+                    e
+                };
+                return Err(format!("mkdir {made}: {}", go_errno(e)));
+            }
+        }
+        Ok(())
+    }
+
+    fn create_file(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
+        let p = self.state.resolve(path);
+        if self.state.vfs.is_dir(&p) {
+            return Err(format!("open {path}: is a directory"));
+        }
+        self.state
+            .vfs
+            .write(&p, b"", false)
+            .map_err(|e| format!("open {path}: {}", go_errno(e)))?;
+        self.state
+            .vfs
+            .write(&p, data, false)
+            .map_err(|e| format!("write {path}: {}", go_errno(e)))
     }
 }

@@ -109,9 +109,14 @@ pub struct World {
     /// The writable layer of each container instance, by container id (`kubectl exec` writes);
     /// shared between snapshots of the world until one is written.
     pub layers: BTreeMap<String, std::rc::Rc<runtime::Layer>>,
+    /// The last PID handed out in each container instance, by container id (1: its main
+    /// process); `ps` shows them.
+    pub pids: BTreeMap<String, u32>,
     /// The redis servers running as containers' main processes, by container id (their
     /// configuration and keys; `runtime/redis/`); shared between snapshots until one is written.
     pub redis: BTreeMap<String, std::rc::Rc<runtime::redis::Server>>,
+    /// The containers' main processes that are running (sleeping) now; a clone has none.
+    pub processes: runtime::Processes,
     /// NFS servers reachable from the nodes: address → exported paths.
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// The NFS servers as hosts (`ssh`): name and own files, by address.
@@ -164,7 +169,9 @@ impl World {
             scheduled_imports: BTreeSet::new(),
             volume_data: BTreeMap::new(),
             layers: BTreeMap::new(),
+            pids: BTreeMap::new(),
             redis: BTreeMap::new(),
+            processes: runtime::Processes::default(),
             nfs_servers: BTreeMap::new(),
             nfs_hosts: BTreeMap::new(),
             notices: Vec::new(),

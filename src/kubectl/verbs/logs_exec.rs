@@ -82,6 +82,18 @@ enum Picker {
     Exec { quiet: bool },
     /// `logsForObject`: a wrong annotation is a notice, then the first container.
     Logs,
+    /// `kubectl cp`'s execs: as exec's, their notices sent where the exec's `ErrOut` goes.
+    Cp(Notices),
+}
+
+/// Where an exec of `kubectl cp` sends kubectl's own notices (its `ExecOptions.ErrOut`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Notices {
+    Stderr,
+    /// The copy from a pod: its exec's `ErrOut` is kubectl's standard output.
+    Stdout,
+    /// `test -d`: into a buffer nobody reads.
+    Dropped,
 }
 
 /// The container to use: `-c`, else the default-container annotation, else the first (with
@@ -115,7 +127,9 @@ fn pick_container(
     {
         match (exists(d), picker) {
             (true, _) => return Ok(d.to_string()),
-            (false, Picker::Exec { .. }) => return Err(not_valid(d)),
+            // podcmd.FindOrDefaultContainerByName (exec's Run, which cp goes through): a
+            // default naming no container is an error.
+            (false, Picker::Exec { .. } | Picker::Cp(_)) => return Err(not_valid(d)),
             (false, Picker::Logs) => ctx.io.err(&format!(
                 "Default container name {d:?} not found in pod {}\n",
                 meta::name(pod)
@@ -129,11 +143,16 @@ fn pick_container(
             meta::name(pod)
         )));
     };
-    if (apps.len() > 1 || !inits.is_empty()) && picker != (Picker::Exec { quiet: true }) {
-        ctx.io.err(&format!(
+    if apps.len() > 1 || !inits.is_empty() {
+        let notice = format!(
             "Defaulted container {first:?} out of: {}\n",
             all_container_names(pod)
-        ));
+        );
+        match picker {
+            Picker::Exec { quiet: true } | Picker::Cp(Notices::Dropped) => {}
+            Picker::Cp(Notices::Stdout) => ctx.io.out(&notice),
+            _ => ctx.io.err(&notice),
+        }
     }
     Ok(first)
 }
@@ -234,7 +253,7 @@ pub const FOLLOW_LIMIT_MS: i64 = 60 * 60 * 1000;
 
 /// `logs -f`: prints the container instance's new lines as it writes them, until it exits (the
 /// stream ends and so does kubectl) or Ctrl-C.
-fn follow(ctx: &mut Ctx<'_>, uid: &str, container: &str, mut shown: usize) -> CmdResult {
+pub(crate) fn follow(ctx: &mut Ctx<'_>, uid: &str, container: &str, mut shown: usize) -> CmdResult {
     let wait = Wait::new(ctx, None, FOLLOW_LIMIT_MS);
     let instance = |ctx: &Ctx<'_>| {
         ctx.world
@@ -247,14 +266,26 @@ fn follow(ctx: &mut Ctx<'_>, uid: &str, container: &str, mut shown: usize) -> Cm
         return Ok(());
     };
     loop {
-        let cur = instance(ctx).filter(|c| c.container_id == first.container_id);
-        if let Some(c) = &cur {
-            for l in c.logs.iter().skip(shown) {
-                ctx.io.out(&format!("{l}\n"));
+        let cur = instance(ctx);
+        let (lines, running) = match &cur {
+            Some(c)
+                if c.restart_count == first.restart_count
+                    && c.container_id == first.container_id =>
+            {
+                (
+                    &c.logs[..],
+                    matches!(c.state, ContainerState::Running { .. }),
+                )
             }
-            shown = shown.max(c.logs.len());
+            // The instance followed ended and was replaced (a restart): its last lines are the
+            // previous instance's now.
+            Some(c) if c.restart_count == first.restart_count + 1 => (&c.previous_logs[..], false),
+            _ => (&[][..], false),
+        };
+        for l in lines.iter().skip(shown) {
+            ctx.io.out(&format!("{l}\n"));
         }
-        let running = cur.is_some_and(|c| matches!(c.state, ContainerState::Running { .. }));
+        shown = shown.max(lines.len());
         if !running {
             return Ok(());
         }
@@ -301,14 +332,7 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             quiet: f.boolean("quiet"),
         },
     )?;
-    let running = meta::path(&pod, &["status", "containerStatuses"])
-        .and_then(Value::as_array)
-        .and_then(|a| {
-            a.iter()
-                .find(|s| s.get("name").and_then(Value::as_str) == Some(container.as_str()))
-        })
-        .is_some_and(|s| s.pointer("/state/running").is_some());
-    if !running {
+    if !is_running(&pod, &container) {
         return Err(Failure::Message(format!(
             "unable to upgrade connection: container not found (\"{container}\")"
         )));
@@ -381,4 +405,40 @@ fn bare_shell(cmd: &[String]) -> bool {
         && cmd[1..]
             .iter()
             .all(|a| matches!(a.as_str(), "-i" | "-l" | "--login" | "-s"))
+}
+
+/// kubectl's `ExecOptions.Run` as `kubectl cp` calls it (a pod by name, the legacy pod
+/// getter): the pod, not completed; its container (`-c`, the annotation, the first); running.
+pub(crate) fn exec_target(
+    ctx: &mut Ctx<'_>,
+    ns: &str,
+    pod_name: &str,
+    container: Option<String>,
+    notices: Notices,
+) -> Result<(Value, String), Failure> {
+    let pk = kinds::by_kind("Pod").expect("Pod");
+    let pod = ctx.world.get(pk, ns, pod_name)?;
+    if let Some(phase @ ("Succeeded" | "Failed")) = meta::str_at(&pod, &["status", "phase"]) {
+        return Err(Failure::Message(format!(
+            "cannot exec into a container in a completed pod; current phase is {phase}"
+        )));
+    }
+    let container = pick_container(ctx, &pod, container, Picker::Cp(notices))?;
+    if !is_running(&pod, &container) {
+        return Err(Failure::Message(format!(
+            "unable to upgrade connection: container not found (\"{container}\")"
+        )));
+    }
+    Ok((pod, container))
+}
+
+/// Whether the pod's status says the container runs.
+fn is_running(pod: &Value, container: &str) -> bool {
+    meta::path(pod, &["status", "containerStatuses"])
+        .and_then(Value::as_array)
+        .and_then(|a| {
+            a.iter()
+                .find(|s| s.get("name").and_then(Value::as_str) == Some(container))
+        })
+        .is_some_and(|s| s.pointer("/state/running").is_some())
 }

@@ -1,6 +1,8 @@
 //! kubectl verbs, one file each, and the dispatcher from a command path to its verb.
 
 pub mod apply;
+pub mod attach;
+pub mod cp;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -53,6 +55,8 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ["version"] => version::run(ctx, f),
         ["logs"] => logs_exec::logs(ctx, f),
         ["exec"] => logs_exec::exec(ctx, f),
+        ["cp"] => cp::run(ctx, f),
+        ["attach"] => attach::run(ctx, f),
         ["rollout", "status"] => rollout::status_cmd(ctx, f),
         ["rollout", "history"] => rollout::history(ctx, f),
         ["rollout", "undo"] => rollout::undo(ctx, f),

@@ -206,7 +206,9 @@ pub(super) fn head_tail(x: &mut Exec<'_>, cmd: &str, args: &[String], stdin: &[u
     let (mut quiet, mut verbose) = (false, false);
     let mut files = Vec::new();
     let mut rest = args;
+    let plain_follow = cmd == "tail" && args.first().is_some_and(|a| a == "-f");
     match obsolete(cmd, args) {
+        _ if plain_follow && x.host.waits_forever() => {}
         Err(e) => return Out::err(e, 1),
         Ok(Some((c, q, v))) => {
             count = c;
@@ -218,6 +220,7 @@ pub(super) fn head_tail(x: &mut Exec<'_>, cmd: &str, args: &[String], stdin: &[u
     }
     let mut i = 0;
     let mut options_done = false;
+    let mut follow = false;
     while i < rest.len() {
         let a = &rest[i];
         i += 1;
@@ -315,6 +318,9 @@ pub(super) fn head_tail(x: &mut Exec<'_>, cmd: &str, args: &[String], stdin: &[u
                 '0'..='9' => {
                     return usage(format!("head: invalid trailing option -- {c}\n"));
                 }
+                // Following a file that can never grow (`tail -f /dev/null`, a container's
+                // way to run for ever) is waiting for ever, where the host can wait.
+                'f' if cmd == "tail" && x.host.waits_forever() => follow = true,
                 'f' | 'F' | 's' if cmd == "tail" => {
                     return Out::err(
                         "kubelab: tail: following a file (-f) is not supported\n".to_string(),
@@ -327,6 +333,20 @@ pub(super) fn head_tail(x: &mut Exec<'_>, cmd: &str, args: &[String], stdin: &[u
                 other => return usage(format!("{cmd}: invalid option -- '{other}'\n")),
             }
         }
+    }
+    if follow {
+        if files.is_empty() || files.iter().any(|f| f != "/dev/null") {
+            return Out::err(
+                "kubelab: tail: following a file (-f) is not supported (only /dev/null)\n"
+                    .to_string(),
+                1,
+            );
+        }
+        if !x.host.pause(u64::MAX, x.state) {
+            x.stop = Some(crate::shell::exec::Stop::Abort);
+            return Out::status(130);
+        }
+        return Out::status(0);
     }
     let mut err = String::new();
     let ins = inputs_with(x, cmd, &files, stdin, &mut err, |f, e| match e {

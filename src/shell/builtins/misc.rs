@@ -48,6 +48,11 @@ pub(super) fn sleep(x: &mut Exec<'_>, args: &[String]) -> Out {
     }
     let mut total_ms: u64 = 0;
     for a in args {
+        // GNU's and busybox's `sleep inf` / `sleep infinity` sleep for ever.
+        if matches!(a.to_ascii_lowercase().as_str(), "inf" | "infinity") {
+            total_ms = u64::MAX;
+            continue;
+        }
         let (num, mult) = match a.chars().last() {
             Some('s') => (&a[..a.len() - 1], 1000.0),
             Some('m') => (&a[..a.len() - 1], 60_000.0),
@@ -69,10 +74,9 @@ pub(super) fn sleep(x: &mut Exec<'_>, args: &[String]) -> Out {
             }
         }
     }
-    // A single sleep is capped at one virtual day: nothing in a lab waits longer.
-    let ms = total_ms.min(86_400_000);
-    x.slept_ms += ms;
-    if !x.host.sleep(ms) {
+    // The host decides how long a sleep may be (the workstation: one virtual day at most).
+    x.slept_ms = x.slept_ms.saturating_add(total_ms.min(86_400_000));
+    if !x.host.pause(total_ms, x.state) {
         x.stop = Some(Stop::Abort);
         return Out::status(130);
     }

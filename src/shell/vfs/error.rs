@@ -29,6 +29,9 @@ pub enum VfsError {
     NotPermitted,
     /// EINVAL (`readlink` of a file that is not a symbolic link, moving a directory into itself).
     Invalid,
+    /// A file of a `proc` mount that kubelab does not build (only some of `/proc` is there):
+    /// said plainly, never as ENOENT.
+    NotSimulated,
 }
 
 impl std::fmt::Display for VfsError {
@@ -47,6 +50,7 @@ impl std::fmt::Display for VfsError {
             VfsError::Invalid => "Invalid argument",
             VfsError::NotPermitted => "Operation not permitted",
             VfsError::NameTooLong => "File name too long",
+            VfsError::NotSimulated => "kubelab does not simulate this part of /proc",
         })
     }
 }

@@ -135,9 +135,23 @@ impl Vfs {
         matches!(self.entry(path, false), Ok((_, n)) if matches!(n.kind, Kind::Symlink(_)))
     }
 
+    /// Whether a physical path is on a `proc` mount (where only some files are built).
+    pub(super) fn on_proc(&self, path: &str) -> bool {
+        let (i, _) = self.locate(path);
+        i > 0 && self.mounts[i].info.fstype == "proc"
+    }
+
+    /// `entry`, with what a `proc` mount lacks said to be kubelab's gap.
+    fn proc_entry(&self, path: &str) -> Result<(String, &Node), VfsError> {
+        match self.entry(path, true) {
+            Err(VfsError::NotFound) if self.on_proc(path) => Err(VfsError::NotSimulated),
+            r => r,
+        }
+    }
+
     /// A file's content (links followed; a device reads empty).
     pub fn read(&self, path: &str) -> Result<&[u8], VfsError> {
-        match &self.entry(path, true)?.1.kind {
+        match &self.proc_entry(path)?.1.kind {
             Kind::File(b) => Ok(b),
             Kind::CharDev(..) => Ok(&[]),
             Kind::Dir => Err(VfsError::IsDir),
@@ -155,9 +169,13 @@ impl Vfs {
 
     /// The names in a directory (links followed), sorted.
     pub fn read_dir(&self, path: &str) -> Result<Vec<String>, VfsError> {
-        let (p, n) = self.entry(path, true)?;
+        let (p, n) = self.proc_entry(path)?;
         if !n.is_dir() {
             return Err(VfsError::NotDir);
+        }
+        // A listing of /proc would show only what kubelab built of it.
+        if self.on_proc(&p) {
+            return Err(VfsError::NotSimulated);
         }
         let (i, rel) = self.locate(&p);
         Ok(self.mounts[i].layer.child_names(&rel))
@@ -200,9 +218,12 @@ impl Vfs {
                 let nlink = if m.layer.merged(&rel) { 1 } else { 2 + subdirs };
                 (size, nlink)
             }
+            // A proc file has no size: it is made when it is read.
+            Kind::File(_) if m.info.fstype == "proc" => (0, 1),
             _ => (node.content_len(), 1),
         };
         let blocks = match &node.kind {
+            Kind::File(_) if m.info.fstype == "proc" => 0,
             Kind::File(b) => (b.len() as u64).div_ceil(4096) * 8,
             Kind::Dir if tmpfs => 0,
             Kind::Dir => 8,

@@ -27,7 +27,7 @@ mod ops;
 mod tests;
 mod tree;
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 pub use error::VfsError;
 pub use lookup::Stat;
@@ -179,7 +179,7 @@ impl Vfs {
 
     /// A container's root: an empty writable layer over the image's files (`lower`, shared),
     /// mounted as `overlay` read-write, written as root.
-    pub fn overlay(lower: Rc<Tree>) -> Vfs {
+    pub fn overlay(lower: Arc<Tree>) -> Vfs {
         Vfs::from_root(
             Layer::overlay(lower),
             MountInfo::new("overlay", "overlay", "rw,relatime"),

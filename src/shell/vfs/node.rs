@@ -1,13 +1,13 @@
 //! One entry of a tree: what it is (file, directory, symbolic link, device) and its metadata
 //! (permission bits, owner, times, inode number).
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// What an entry is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     /// A regular file's bytes (shared until written: a copy-up costs nothing).
-    File(Rc<Vec<u8>>),
+    File(Arc<Vec<u8>>),
     /// A directory (its children are the tree's paths below it).
     Dir,
     /// A symbolic link and its target, as written.
@@ -71,7 +71,7 @@ impl Node {
 
     /// A regular file.
     pub fn file(data: &[u8], perm: u32, uid: u32, gid: u32, now: i64) -> Node {
-        Node::new(Kind::File(Rc::new(data.to_vec())), perm, uid, gid, now)
+        Node::new(Kind::File(Arc::new(data.to_vec())), perm, uid, gid, now)
     }
 
     /// A symbolic link (links are always `rwxrwxrwx`).

@@ -1,7 +1,7 @@
 //! Changing things: writing files, making and removing entries, renaming, links, modes, owners
 //! and times. Every change checks the mount is writable and the size caps.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::mount::covers;
 use super::node::{Kind, Node};
@@ -83,7 +83,10 @@ impl Vfs {
     /// Writes (or, with `append`, appends to) a file, links followed; a new file gets the
     /// Vfs's owner and `0666` less its umask.
     pub fn write(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), VfsError> {
-        let p = self.resolve(path, true)?;
+        let p = match self.resolve(path, true) {
+            Err(VfsError::NotFound) if self.on_proc(path) => return Err(VfsError::NotSimulated),
+            r => r?,
+        };
         let old = match self.node_at(&p).map(|n| &n.kind) {
             Some(Kind::CharDev(..)) => return Ok(()),
             Some(Kind::Dir) => return Err(VfsError::IsDir),
@@ -116,7 +119,7 @@ impl Vfs {
             layer.get_mut(&rel).ok_or(VfsError::NotFound)?;
             layer.upper.update(&rel, |n| {
                 if let Kind::File(b) = &mut n.kind {
-                    let b = Rc::make_mut(b);
+                    let b = Arc::make_mut(b);
                     if !append {
                         b.clear();
                     }

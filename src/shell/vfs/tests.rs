@@ -1,4 +1,4 @@
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::*;
 
@@ -124,7 +124,7 @@ fn symlinks_resolve_and_loop() {
     assert_eq!(v.symlink("", "/tmp/empty"), Err(VfsError::NotFound));
 }
 
-fn image() -> Rc<Tree> {
+fn image() -> Arc<Tree> {
     let mut t = Tree::new(Node::dir(0o755, 0, 0, 100));
     t.put(
         "/etc/os-release",
@@ -139,7 +139,7 @@ fn image() -> Rc<Tree> {
         Node::file(b"types {}\n", 0o644, 0, 0, 100),
     );
     t.put("/bin/sh", Node::symlink("busybox", 0, 0, 100));
-    Rc::new(t)
+    Arc::new(t)
 }
 
 #[test]
@@ -282,4 +282,35 @@ fn a_subtree_comes_out_and_goes_back() {
     assert!(t.get("/a/c").is_none() && t.get("/a/d").is_some());
     assert!(t.get("/a/b/f").is_some() && t.get("/ab").is_some());
     assert!(t.subtree("/nothing").is_none());
+}
+
+#[test]
+fn what_a_proc_mount_lacks_is_said_plainly() {
+    let mut v = Vfs::new();
+    v.mkdir_all("/proc").unwrap();
+    let mut t = Tree::new(Node::dir(0o555, 0, 0, 0));
+    t.put("/1", Node::dir(0o555, 0, 0, 0));
+    t.put(
+        "/1/cmdline",
+        Node::file(b"sleep\x003600\x00", 0o444, 0, 0, 0),
+    );
+    let mut info = MountInfo::new("proc", "proc", "rw,nosuid,nodev,noexec,relatime");
+    info.read_only = true;
+    v.mount("/proc", t, info).unwrap();
+    assert_eq!(v.read("/proc/1/cmdline").unwrap(), b"sleep\x003600\x00");
+    // A proc file has no size; what is not built is kubelab's gap, never ENOENT.
+    assert_eq!(v.stat("/proc/1/cmdline").unwrap().size, 0);
+    assert_eq!(v.read("/proc/version"), Err(VfsError::NotSimulated));
+    assert_eq!(v.read("/proc/7/status"), Err(VfsError::NotSimulated));
+    assert_eq!(v.read_dir("/proc"), Err(VfsError::NotSimulated));
+    assert_eq!(
+        v.write("/proc/sys/x", b"1", false),
+        Err(VfsError::NotSimulated)
+    );
+    assert_eq!(
+        v.write("/proc/1/cmdline", b"1", false),
+        Err(VfsError::ReadOnly)
+    );
+    // Elsewhere a missing file is still ENOENT.
+    assert_eq!(v.read("/nope"), Err(VfsError::NotFound));
 }

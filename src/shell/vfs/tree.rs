@@ -7,7 +7,7 @@
 //! children are one range of the map.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::node::Node;
 use super::parent;
@@ -208,7 +208,7 @@ pub struct Layer {
     /// What was written.
     pub upper: Tree,
     /// The image's files.
-    pub lower: Option<Rc<Tree>>,
+    pub lower: Option<Arc<Tree>>,
     /// Paths where the lower tree is hidden (with everything below them).
     pub whiteouts: BTreeSet<String>,
 }
@@ -224,7 +224,7 @@ impl Layer {
     }
 
     /// An empty writable tree over `lower`.
-    pub fn overlay(lower: Rc<Tree>) -> Layer {
+    pub fn overlay(lower: Arc<Tree>) -> Layer {
         Layer {
             upper: Tree::empty(),
             lower: Some(lower),

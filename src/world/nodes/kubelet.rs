@@ -15,6 +15,7 @@ use crate::world::api::meta;
 use crate::world::clock::{Millis, Timer};
 use crate::world::events::Source;
 use crate::world::registry::ImageRef;
+use crate::world::runtime::Outcome;
 
 /// Pull back-off and crash back-off: 10 s doubling to 5 min.
 const BACKOFF_START: Millis = 10_000;
@@ -151,6 +152,12 @@ pub fn sync(world: &mut World, uid: &str) {
 }
 
 fn sync_at(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
+    sync_pod(world, uid, at);
+    // A container that stopped or was replaced takes its main process with it.
+    world.reap_processes(uid);
+}
+
+fn sync_pod(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
     let Some(pod) = find_pod(world, uid, at) else {
         world.forget_pod(uid);
         return;
@@ -505,6 +512,13 @@ fn step_container(world: &mut World, uid: &str, pod: &Value, i: usize, restart_p
                     } else if at > now {
                         wake(world, uid, at);
                     }
+                }
+                if let Some(at) = c.wakes_at {
+                    if at <= now {
+                        wake_process(world, uid, pod, i);
+                        continue;
+                    }
+                    wake(world, uid, at);
                 }
                 if let Some((at, code)) = c.exits_at {
                     if at <= now {
@@ -1191,8 +1205,9 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
         c.process = Some(plan.clone());
     }
     set_state(world, uid, i, ContainerState::Running { started_at: now });
-    if plan.run_now {
-        run_to_end(world, uid, pod, i, &name, &plan.argv, now);
+    if plan.live {
+        let outcome = world.start_main_process(pod, &name, &plan.argv);
+        process_ran(world, uid, pod, i, outcome);
     } else if let Some(s) = crate::world::runtime::redis::start(world, pod, &name, &plan.argv)
         && let Some(c) = world
             .pods
@@ -1207,42 +1222,102 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     }
 }
 
-/// Runs a container's command that ends at once (it does not wait) in the container, as the
-/// runtime would: what it prints is the container's log, its status the container's exit code.
-fn run_to_end(
-    world: &mut World,
-    uid: &str,
-    pod: &Value,
-    i: usize,
-    name: &str,
-    argv: &[String],
-    now: Millis,
-) {
-    let mut out: Vec<u8> = Vec::new();
-    let mut sink = |_: bool, b: &[u8]| {
-        // A log that runs away is cut where the kubelet's log rotation would keep it.
-        if out.len() < LOG_BYTES {
-            out.extend_from_slice(b);
-        }
-        true
+/// The sleep of container `i`'s main process is over: it runs on. A process the world does not
+/// have (a snapshot of the world was put back, or kubelab held it back) starts from its
+/// beginning.
+fn wake_process(world: &mut World, uid: &str, pod: &Value, i: usize) {
+    let Some(c) = world.pods.get_mut(uid).map(|r| &mut r.containers[i]) else {
+        return;
     };
-    // The plan found the program; should the image lack it after all, the status is a
-    // shell's "not found".
-    let status = world.exec(pod, name, argv, b"", &mut sink).unwrap_or(127);
-    let logs: Vec<String> = String::from_utf8_lossy(&out)
-        .lines()
-        .map(str::to_string)
-        .collect();
-    if let Some(rt) = world.pods.get_mut(uid)
-        && let Some(c) = rt.containers.get_mut(i)
-    {
-        c.logs = logs;
-        c.exits_at = Some((now, status));
-    }
+    c.wakes_at = None;
+    let name = c.name.clone();
+    let init = c.init;
+    let Some(plan) = c.process.clone() else {
+        return;
+    };
+    let outcome = match world.resume_main_process(pod, &name) {
+        Some(o) => o,
+        None => {
+            if plan.started {
+                event(
+                    world,
+                    pod,
+                    Some(&name),
+                    init,
+                    "Normal",
+                    "Started",
+                    &format!(
+                        "kubelab started the process of container {name} again from its beginning: the cluster was put back as it was before a command, and kubelab keeps no running process in that copy"
+                    ),
+                );
+            }
+            world.start_main_process(pod, &name, &plan.argv)
+        }
+    };
+    process_ran(world, uid, pod, i, outcome);
 }
 
-/// The bytes of a container's output kept as its log when its command runs at once.
-const LOG_BYTES: usize = 10 << 20;
+/// What the kubelet does when container `i`'s main process has run: it sleeps (a timer for its
+/// wake time), it ended (the container exits), or kubelab held it back.
+fn process_ran(world: &mut World, uid: &str, pod: &Value, i: usize, outcome: Outcome) {
+    let now = world.now();
+    let Some(c) = world.pods.get_mut(uid).map(|r| &mut r.containers[i]) else {
+        return;
+    };
+    let (name, init) = (c.name.clone(), c.init);
+    let first_hold = c.process.as_ref().is_some_and(|p| !p.started);
+    if let Some(p) = &mut c.process {
+        p.started = outcome != Outcome::Full;
+    }
+    match outcome {
+        Outcome::Sleeping(until) => {
+            c.wakes_at = until;
+            if let Some(at) = until {
+                wake(world, uid, at);
+            }
+        }
+        Outcome::Exited { status, killed } => {
+            c.wakes_at = None;
+            c.exits_at = Some((now, if killed { 137 } else { status }));
+            if killed {
+                c.logs.push(format!(
+                    "kubelab: killed this container's process: it ran {} commands without letting virtual time pass (kubelab's limit; a loop needs a sleep)",
+                    crate::world::runtime::MAX_STEPS
+                ));
+                event(
+                    world,
+                    pod,
+                    Some(&name),
+                    init,
+                    "Warning",
+                    "Killing",
+                    &format!(
+                        "kubelab killed the process of container {name}: it ran {} commands without letting virtual time pass (kubelab's limit)",
+                        crate::world::runtime::MAX_STEPS
+                    ),
+                );
+            }
+        }
+        Outcome::Full => {
+            c.wakes_at = Some(now + RECHECK);
+            let limit = world.processes.limit;
+            wake(world, uid, now + RECHECK);
+            if first_hold {
+                event(
+                    world,
+                    pod,
+                    Some(&name),
+                    init,
+                    "Warning",
+                    "Failed",
+                    &format!(
+                        "kubelab runs at most {limit} container processes at a time: the process of container {name} starts when one ends"
+                    ),
+                );
+            }
+        }
+    }
+}
 
 /// When a started container becomes ready: its own start-up time, or the readiness probe's
 /// initial delay; `None` when a probe can never pass (nothing serves the probed port).
@@ -1284,7 +1359,8 @@ fn probe_port(spec: &Value, probe: &Value) -> Option<u16> {
 /// Whether the process answers on `port`: a declared HTTP body, or any long-running server
 /// without declared bodies for TCP checks.
 fn serves(plan: &Process, port: u16, http: bool) -> bool {
-    plan.http.contains_key(&port) || (!http && plan.http.is_empty() && plan.exit.is_none())
+    plan.http.contains_key(&port)
+        || (!http && !plan.live && plan.http.is_empty() && plan.exit.is_none())
 }
 
 fn exit_container(world: &mut World, uid: &str, i: usize, code: i32, reason: &str, at: Millis) {
@@ -1319,6 +1395,7 @@ fn exit_container_reason(
     c.ready = false;
     c.ready_at = None;
     c.exits_at = None;
+    c.wakes_at = None;
     c.process = None;
     c.state = ContainerState::Terminated {
         exit_code: code,

@@ -112,6 +112,8 @@ pub struct ContainerRuntime {
     pub ready_at: Option<Millis>,
     /// When the running process exits on its own, with which code.
     pub exits_at: Option<(Millis, i32)>,
+    /// When the running main process wakes from its sleep (it runs in the shell engine).
+    pub wakes_at: Option<Millis>,
     /// Image digest reference it runs (`docker.io/library/mongo@sha256:…`) and the image ref.
     pub image_id: String,
     /// The resolved image name (`docker.io/library/mongo:4.2`).
@@ -149,6 +151,7 @@ impl ContainerRuntime {
             ready: false,
             ready_at: None,
             exits_at: None,
+            wakes_at: None,
             image_id: String::new(),
             image_name: String::new(),
             container_id: String::new(),
@@ -206,9 +209,11 @@ pub struct PodRuntime {
 }
 
 impl super::World {
-    /// Forgets a pod's runtime record and what lived and died with it: its emptyDir volumes.
+    /// Forgets a pod's runtime record and what lived and died with it: its processes and its
+    /// emptyDir volumes.
     pub(crate) fn forget_pod(&mut self, uid: &str) {
         self.pods.remove(uid);
+        self.reap_processes(uid);
         let prefix = format!("emptydir/{uid}/");
         let doomed: Vec<String> = self
             .volume_data

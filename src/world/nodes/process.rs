@@ -1,7 +1,8 @@
 //! What a container's main process does, from its image and its `command`/`args`
 //! (Dockerfile ENTRYPOINT/CMD vs `command`/`args`): the image's own behaviour when run as built,
-//! or a small interpretation of common shell one-liners (`echo … && sleep 3600`, `sleep 5`,
-//! `exit 1`). A program the image does not contain fails to start, as runc reports it.
+//! or its argv really run in the shell engine, in virtual time (a shell script, a plain utility:
+//! `world/runtime/processes.rs`). A program the image does not contain fails to start, as runc
+//! reports it.
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -26,10 +27,12 @@ pub struct Process {
     pub http: BTreeMap<u16, String>,
     /// `Some(message)`: the process cannot even start (StartError).
     pub start_error: Option<String>,
-    /// The command runs to its end at once (a script that does not wait, or does not parse):
-    /// the kubelet runs it for real in the container when it starts, and its output and exit
-    /// status are the container's.
-    pub run_now: bool,
+    /// The argv runs for real in the shell engine (a shell script or a plain utility, not the
+    /// image's own server): its output is the container's log, its status the container's
+    /// exit code, and it waits in virtual time when it sleeps.
+    pub live: bool,
+    /// The live process has started (kubelab may hold one back: `runtime::MAX_PROCESSES`).
+    pub started: bool,
 }
 
 fn strings(v: Option<&Value>) -> Option<Vec<String>> {
@@ -61,7 +64,8 @@ pub fn plan(container: &Value, image: &Image) -> Process {
         stop_ms: behavior.stop_ms,
         http: behavior.http.clone(),
         start_error: None,
-        run_now: false,
+        live: false,
+        started: false,
     };
     if own {
         return p;
@@ -98,131 +102,16 @@ pub fn plan(container: &Value, image: &Image) -> Process {
         // The image's own program with other arguments: same behaviour.
         return p;
     }
-    // A shell one-liner or a plain utility: interpret it.
+    // A shell script or a plain utility: it runs for real, in virtual time.
     p.http.clear();
     p.logs.clear();
+    p.exit = None;
     p.ready_ms = 100;
-    let script = match program.as_str() {
-        "sh" | "/bin/sh" | "bash" | "/bin/bash" => {
-            match argv.iter().position(|a| a == "-c") {
-                Some(i) => argv.get(i + 1).cloned().unwrap_or_default(),
-                None => String::new(), // a shell without a tty reads EOF and exits 0
-            }
-        }
-        _ => argv
-            .iter()
-            .map(|a| shell_quote(a))
-            .collect::<Vec<_>>()
-            .join(" "),
-    };
-    let (logs, exit) = interpret(&script);
-    // Run at once only what cannot wait: the world's clock must not move while the kubelet
-    // starts a container, and the shape above does not see a sleep inside `$(...)` or `sh -c`.
-    const WAITS: &[&str] = &[
-        "sleep", "usleep", "timeout", "ping", "watch", "while", "until",
-    ];
-    let may_wait = script
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| WAITS.contains(&w));
-    p.run_now = crate::shell::parse::parse(&script).is_err()
-        || (!may_wait && exit.is_some_and(|(after, _)| after == 0));
-    p.logs = logs;
-    p.exit = exit;
+    // A process that is PID 1 of its container ignores SIGTERM (it installs no handler): it is
+    // killed when the grace period ends.
+    p.stop_ms = Millis::MAX / 4;
+    p.live = true;
     p
-}
-
-fn shell_quote(s: &str) -> String {
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
-
-/// Interprets a tiny shell script: `echo`, `sleep N|infinity`, `exit N`, `true`, `false`,
-/// joined by `&&`, `;` or newlines. Returns the log lines and when/how it exits
-/// (`None` = runs forever).
-pub fn interpret(script: &str) -> (Vec<String>, Option<(Millis, i32)>) {
-    let mut logs = Vec::new();
-    let mut elapsed: Millis = 0;
-    for raw in script.split(['\n', ';']).flat_map(|s| s.split("&&")) {
-        let words: Vec<String> = split_words(raw.trim());
-        let Some(first) = words.first() else { continue };
-        match first.as_str() {
-            "echo" => logs.push(words[1..].join(" ")),
-            "sleep" => match words.get(1).map(String::as_str) {
-                Some("infinity") => return (logs, None),
-                Some(n) => match parse_seconds(n) {
-                    Some(ms) => elapsed = elapsed.saturating_add(ms),
-                    None => {
-                        logs.push(format!("sleep: invalid number '{n}'"));
-                        return (logs, Some((elapsed, 1)));
-                    }
-                },
-                None => {
-                    logs.push("sleep: missing operand".into());
-                    return (logs, Some((elapsed, 1)));
-                }
-            },
-            "exit" => {
-                return (
-                    logs,
-                    Some((
-                        elapsed,
-                        words.get(1).and_then(|c| c.parse().ok()).unwrap_or(0),
-                    )),
-                );
-            }
-            "false" => return (logs, Some((elapsed, 1))),
-            "true" | ":" => {}
-            "tail" if words.iter().any(|w| w == "-f") => return (logs, None),
-            "while" | "until" => return (logs, None),
-            _ => {}
-        }
-    }
-    (logs, Some((elapsed, 0)))
-}
-
-fn parse_seconds(s: &str) -> Option<Millis> {
-    let (num, mult) = match s.chars().last()? {
-        's' => (&s[..s.len() - 1], 1000.0),
-        'm' => (&s[..s.len() - 1], 60_000.0),
-        'h' => (&s[..s.len() - 1], 3_600_000.0),
-        'd' => (&s[..s.len() - 1], 86_400_000.0),
-        _ => (s, 1000.0),
-    };
-    let v: f64 = num.parse().ok()?;
-    (v >= 0.0 && v.is_finite()).then(|| (v * mult).min(1e15) as Millis)
-}
-
-fn split_words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut any = false;
-    for c in s.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => cur.push(c),
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                any = true;
-            }
-            None if c.is_whitespace() => {
-                if !cur.is_empty() || any {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            None => cur.push(c),
-        }
-    }
-    if !cur.is_empty() || any {
-        out.push(cur);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -230,40 +119,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn interprets_one_liners() {
-        assert_eq!(
-            interpret("echo The app is running! && sleep 3600"),
-            (vec!["The app is running!".into()], Some((3_600_000, 0)))
-        );
-        assert_eq!(interpret("sleep infinity"), (vec![], None));
-        assert_eq!(
-            interpret("echo 'a b'; exit 3"),
-            (vec!["a b".into()], Some((0, 3)))
-        );
-        assert_eq!(interpret("until nslookup x; do sleep 2; done").1, None);
-    }
-
-    #[test]
-    fn only_commands_that_cannot_wait_run_at_start() {
+    fn scripts_and_utilities_run_for_real_the_image_server_as_declared() {
         let image = crate::world::registry::Image::build(crate::world::registry::ImageSpec::new(
             "busybox-1.36",
             0,
             0,
         ));
-        let run_now = |script: &str| {
-            let c = serde_json::json!({"command": ["sh", "-c", script]});
-            plan(&c, &image).run_now
-        };
-        assert!(run_now("echo init done"));
-        assert!(
-            run_now("git clone x; done;"),
-            "a script that does not parse"
-        );
-        assert!(!run_now("echo a && sleep 3600"));
-        assert!(
-            !run_now("echo $(sleep 5)"),
-            "a sleep the shape does not see"
-        );
-        assert!(!run_now("sh -c 'sleep 5'"));
+        let plan_of = |c: serde_json::Value| plan(&c, &image);
+        for script in [
+            "echo init done",
+            "git clone x; done;",
+            "echo a && sleep 3600",
+        ] {
+            let p = plan_of(serde_json::json!({"command": ["sh", "-c", script]}));
+            assert!(p.live && p.exit.is_none() && p.logs.is_empty(), "{script}");
+        }
+        assert!(plan_of(serde_json::json!({"command": ["sleep", "3600"]})).live);
+        let missing = plan_of(serde_json::json!({"command": ["git", "clone"]}));
+        assert!(!missing.live && missing.start_error.is_some());
     }
 }

@@ -53,7 +53,7 @@ pub(super) struct Mounted {
 
 /// The image's files as one tree (its programs as executable files, where the image has no
 /// file of its own there), stamped with the image's build time.
-pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
+pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> std::sync::Arc<Tree> {
     let mut t = Tree::new(Node::dir(0o755, 0, 0, built));
     for f in &rootfs.files {
         let node = match &f.kind {
@@ -74,7 +74,7 @@ pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> Rc<Tree> {
             );
         }
     }
-    Rc::new(t)
+    std::sync::Arc::new(t)
 }
 
 /// The atomic writer's timestamped directory name for files written at `secs`, with a suffix
@@ -103,6 +103,26 @@ fn atomic_tree(files: &Payload, tmpfs: bool, at: i64, seed: &str) -> Tree {
         let depth = key.matches('/').count();
         let target = format!("{}..data/{key}", "../".repeat(depth));
         t.put(&format!("/{key}"), Node::symlink(&target, 0, 0, at));
+    }
+    t
+}
+
+/// The part of `/proc` kubelab builds: PID 1's command line (its argv, each ending in NUL).
+fn proc_tree(world: &World, pod: &Value, container: &str, at: i64) -> Tree {
+    let mut t = Tree::new(Node::dir(0o555, 0, 0, at));
+    let main = world
+        .pods
+        .get(meta::uid(pod))
+        .and_then(|r| r.containers.iter().find(|c| c.name == container))
+        .and_then(|c| c.process.as_ref());
+    if let Some(p) = main {
+        let mut cmdline = Vec::new();
+        for a in &p.argv {
+            cmdline.extend_from_slice(a.as_bytes());
+            cmdline.push(0);
+        }
+        t.put("/1", Node::dir(0o555, 0, 0, at));
+        t.put("/1/cmdline", Node::file(&cmdline, 0o444, 0, 0, at));
     }
     t
 }
@@ -240,6 +260,11 @@ pub(super) fn assemble(
     let started = pod_started(world, pod);
     vfs.set_now(world.clock.now().div_euclid(1000));
     let mut mounted = Vec::new();
+    // The runtime's `proc` (what kubelab builds of it: `/proc/1/cmdline`; `/proc/mounts` is the
+    // Vfs's mount table), read-only here: nothing written there is kept.
+    let mut info = MountInfo::new("proc", "proc", "rw,nosuid,nodev,noexec,relatime");
+    info.read_only = true;
+    let _ = vfs.mount("/proc", proc_tree(world, pod, container, started), info);
     // The kubelet's files, each bind-mounted from the pod's directory on the node's disk, in
     // the order the kubelet gives them to the runtime (reference §2, `mount`).
     let mut base = container_fs::base_files(world, pod);

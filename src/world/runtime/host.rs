@@ -24,6 +24,15 @@ pub(super) struct ContainerHost<'w> {
     pub hostname: String,
     /// Shells running inside shells (`sh -c 'sh -c ...'`), bounded by [`MAX_SHELLS`].
     pub depth: usize,
+    /// The container instance (its PIDs).
+    pub container_id: String,
+    /// PID 1, the container's main process, as the kubelet started it (None: no record).
+    pub main: Option<Vec<String>>,
+    /// Whom the container's processes run as (a uid, or a user name).
+    pub user: String,
+    /// The process `kubectl exec` started, or the session's shell: its PID, its argv, and
+    /// whether it is a shell (then `ps` is its child, else `ps` is that process).
+    pub leader: Option<(u32, Vec<String>, bool)>,
     /// Whether the output is a terminal (redis-cli's reply form).
     pub tty: bool,
 }
@@ -40,6 +49,80 @@ pub(super) fn not_simulated(program: &str, image: &str) -> (Vec<u8>, i32) {
     )
 }
 
+impl ContainerHost<'_> {
+    /// busybox `ps` (`ps.rs`): PID 1, the process `kubectl exec` started, `ps` itself.
+    fn ps(
+        &mut self,
+        argv: &[String],
+        shell: &mut crate::shell::ShellState,
+        out: crate::shell::Sink<'_>,
+    ) -> i32 {
+        use super::ps::{Proc, busybox_ps, main_is_known, user_name};
+        if self.rootfs.userland != crate::shell::Userland::Busybox {
+            let (msg, status) = not_simulated("ps", &self.image);
+            out(true, &msg);
+            return status;
+        }
+        let Some(main) = self.main.clone().filter(|m| main_is_known(m)) else {
+            let msg = format!(
+                "kubelab does not simulate ps in {} when the container's main process is a shell script (the programs it starts are not modelled)\n",
+                self.image
+            );
+            out(true, msg.as_bytes());
+            return 126;
+        };
+        let passwd =
+            String::from_utf8_lossy(shell.vfs.read("/etc/passwd").unwrap_or_default()).into_owned();
+        let user = user_name(&self.user, &passwd);
+        let mut procs = vec![Proc {
+            pid: 1,
+            user: user.clone(),
+            argv: main,
+        }];
+        let pid = match &self.leader {
+            Some((pid, _, false)) => *pid,
+            Some((pid, leader, true)) => {
+                procs.push(Proc {
+                    pid: *pid,
+                    user: user.clone(),
+                    argv: leader.clone(),
+                });
+                self.world.next_pid(&self.container_id)
+            }
+            None => self.world.next_pid(&self.container_id),
+        };
+        procs.push(Proc {
+            pid,
+            user,
+            argv: argv.to_vec(),
+        });
+        match busybox_ps(&argv[1..], &procs) {
+            Ok(table) => {
+                out(false, table.as_bytes());
+                0
+            }
+            Err(what) => {
+                let (msg, status) = not_simulated(&what, &self.image);
+                out(true, &msg);
+                status
+            }
+        }
+    }
+}
+
+/// The program a command name the shell found in the image is (`sh` → `dash` in Debian).
+pub(super) fn program_of(rootfs: &RootFs, name: &str, path: &str, cwd: &str) -> Option<String> {
+    let (_, program) = rootfs.find_program(name, path, cwd).or_else(|| {
+        // The shell found it by name in the image; PATH may have been changed since.
+        rootfs
+            .programs
+            .iter()
+            .find(|(p, _)| crate::shell::vfs::file_name(p) == name)
+            .map(|(p, n)| (p.clone(), n.clone()))
+    })?;
+    Some(program)
+}
+
 impl Host for ContainerHost<'_> {
     fn exec(&mut self, call: Call<'_>) -> Option<i32> {
         let Call {
@@ -50,17 +133,7 @@ impl Host for ContainerHost<'_> {
             ..
         } = call;
         let path = shell.var("PATH").unwrap_or("").to_string();
-        let (_, program) = self
-            .rootfs
-            .find_program(&argv[0], &path, shell.cwd())
-            .or_else(|| {
-                // The shell found it by name in the image; PATH may have been changed since.
-                self.rootfs
-                    .programs
-                    .iter()
-                    .find(|(p, _)| crate::shell::vfs::file_name(p) == argv[0])
-                    .map(|(p, n)| (p.clone(), n.clone()))
-            })?;
+        let program = program_of(&self.rootfs, &argv[0], &path, shell.cwd())?;
         let args = &argv[1..];
         match program.as_str() {
             "sh" | "ash" | "bash" | "dash" if self.depth >= MAX_SHELLS => {
@@ -83,7 +156,8 @@ impl Host for ContainerHost<'_> {
                     env: &env,
                     cwd: &cwd,
                 };
-                let (status, vfs) = super::shell::run_shell(self, run, vfs, out);
+                let rootfs = self.rootfs.clone();
+                let (status, vfs) = super::shell::run_shell(self, (&*rootfs).into(), run, vfs, out);
                 shell.vfs = vfs;
                 self.depth -= 1;
                 Some(status)
@@ -110,6 +184,15 @@ impl Host for ContainerHost<'_> {
                 shell,
                 out,
             )),
+            "tar" => Some(super::tar::tar(
+                super::tar::is_gnu(self.rootfs.userland),
+                &self.image,
+                args,
+                stdin,
+                shell,
+                out,
+            )),
+            "ps" => Some(self.ps(argv, shell, out)),
             "redis-cli" => Some(super::redis::cli::in_container(
                 self, args, stdin, shell, out,
             )),

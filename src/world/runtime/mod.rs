@@ -13,11 +13,16 @@ mod nfs_host;
 mod nginx_conf;
 mod nginx_http;
 pub(crate) mod node_disk;
+mod process_host;
+mod processes;
+mod ps;
 mod pv_data;
 mod read;
 pub mod redis;
 mod session;
 mod shell;
+mod tar;
+pub mod tarball;
 mod webserver;
 mod wget;
 
@@ -34,6 +39,8 @@ use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 pub use files::Layer;
 pub(crate) use nfs_host::nfs_store;
 pub use nfs_host::{HostSession, NfsHost};
+pub use process_host::{MAX_STEPS, OUTPUT_BYTES};
+pub use processes::{MAX_PROCESSES, Outcome, Processes};
 pub use session::ExecSession;
 pub use webserver::Answer;
 pub(crate) use webserver::Request;
@@ -52,6 +59,9 @@ pub(crate) struct Target {
     hostname: String,
     namespace: String,
     pod_ip: String,
+    /// Whom its processes run as: `runAsUser` (the container's, else the pod's), else the
+    /// image's `USER`, else root.
+    user: String,
     /// Whether the command's output is a terminal (`kubectl exec -t` from a terminal).
     tty: bool,
 }
@@ -106,7 +116,7 @@ impl World {
 
     /// Forgets the writable layers of container instances that are gone.
     fn prune_layers(&mut self) {
-        if self.layers.is_empty() && self.redis.is_empty() {
+        if self.layers.is_empty() && self.pids.is_empty() && self.redis.is_empty() {
             return;
         }
         let live: std::collections::BTreeSet<&str> = self
@@ -116,6 +126,14 @@ impl World {
             .collect();
         self.layers.retain(|id, _| live.contains(id.as_str()));
         self.redis.retain(|id, _| live.contains(id.as_str()));
+        self.pids.retain(|id, _| live.contains(id.as_str()));
+    }
+
+    /// The next PID of a container instance (its main process is 1).
+    pub(crate) fn next_pid(&mut self, container_id: &str) -> u32 {
+        let last = self.pids.entry(container_id.to_string()).or_insert(1);
+        *last = last.saturating_add(1);
+        *last
     }
 
     /// What a command in `container` of `pod` runs with.
@@ -154,7 +172,27 @@ impl World {
             .find(|(k, _)| k == "HOSTNAME")
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
+        let run_as = |v: Option<&Value>| {
+            v.and_then(|sc| sc.get("runAsUser"))
+                .and_then(Value::as_i64)
+                .map(|u| u.to_string())
+        };
+        let user = run_as(
+            meta::path(pod, &["spec", "containers"])
+                .and_then(Value::as_array)
+                .and_then(|a| {
+                    a.iter()
+                        .find(|c| c.get("name").and_then(Value::as_str) == Some(container))
+                })
+                .and_then(|c| c.get("securityContext")),
+        )
+        .or_else(|| run_as(meta::path(pod, &["spec", "securityContext"])))
+        .unwrap_or_else(|| match spec.config.user.split(':').next().unwrap_or("") {
+            "" => "0".to_string(),
+            u => u.to_string(),
+        });
         Target {
+            user,
             uid,
             container: container.to_string(),
             container_id,
@@ -181,36 +219,25 @@ impl World {
         })
     }
 
-    /// Runs `f` over the container's files (assembled, then put back) with its host.
-    fn in_container<R>(
-        &mut self,
-        pod: &Value,
-        t: &Target,
-        f: impl FnOnce(&mut host::ContainerHost<'_>, Vfs) -> (R, Vfs),
-    ) -> R {
+    /// Lays out the container's files for a command (its image, writable layer, volumes).
+    fn open_files(&mut self, pod: &Value, t: &Target) -> (Vfs, Vec<files::Mounted>) {
         self.prune_layers();
-        let (vfs, mounted) = files::assemble(
+        files::assemble(
             self,
             pod,
             &t.container,
             &t.rootfs,
             t.built,
             self.layers.get(&t.container_id).map(|l| &**l),
-        );
-        let mut host = host::ContainerHost {
-            world: self,
-            rootfs: t.rootfs.clone(),
-            image: t.image.clone(),
-            namespace: t.namespace.clone(),
-            pod_ip: t.pod_ip.clone(),
-            hostname: t.hostname.clone(),
-            depth: 0,
-            tty: t.tty,
-        };
-        let (r, vfs) = f(&mut host, vfs);
+        )
+    }
+
+    /// Puts back what a command left in the container's files: each volume's into its store,
+    /// the rest into the container instance's writable layer.
+    fn close_files(&mut self, t: &Target, vfs: Vfs, mounted: &[files::Mounted]) {
         // The command may have let time pass (`sleep`): put back only what still exists.
         if self.alive(t) {
-            let layer = files::write_back(self, vfs, &mounted);
+            let layer = files::write_back(self, vfs, mounted);
             if layer.is_empty() {
                 self.layers.remove(&t.container_id);
             } else {
@@ -220,7 +247,48 @@ impl World {
                 }
             }
         }
+    }
+
+    /// Runs `f` over the container's files (assembled, then put back) with its host.
+    fn in_container<R>(
+        &mut self,
+        pod: &Value,
+        t: &Target,
+        f: impl FnOnce(&mut host::ContainerHost<'_>, Vfs) -> (R, Vfs),
+    ) -> R {
+        let (vfs, mounted) = self.open_files(pod, t);
+        let mut host = self.container_host(t);
+        let (r, vfs) = f(&mut host, vfs);
+        self.close_files(t, vfs, &mounted);
         r
+    }
+
+    /// What the container's programs see of the world.
+    fn container_host(&mut self, t: &Target) -> host::ContainerHost<'_> {
+        let main = self
+            .pods
+            .get(&t.uid)
+            .and_then(|r| {
+                r.containers
+                    .iter()
+                    .find(|c| c.container_id == t.container_id)
+            })
+            .and_then(|c| c.process.as_ref())
+            .map(|p| p.argv.clone());
+        host::ContainerHost {
+            world: self,
+            rootfs: t.rootfs.clone(),
+            image: t.image.clone(),
+            namespace: t.namespace.clone(),
+            pod_ip: t.pod_ip.clone(),
+            hostname: t.hostname.clone(),
+            depth: 0,
+            container_id: t.container_id.clone(),
+            main,
+            user: t.user.clone(),
+            leader: None,
+            tty: t.tty,
+        }
     }
 
     /// Runs `argv` in the running container `container` of `pod`, with `stdin` as its standard
@@ -271,7 +339,10 @@ impl World {
             }
             return Ok(status);
         }
+        let pid = self.next_pid(&t.container_id);
+        let is_shell = matches!(name.as_str(), "sh" | "ash" | "bash" | "dash");
         let status = self.in_container(pod, &t, |host, vfs| {
+            host.leader = Some((pid, argv.to_vec(), is_shell));
             let run = shell::Run {
                 program: &name,
                 argv,
@@ -280,8 +351,10 @@ impl World {
                 cwd: &t.cwd,
             };
             match name.as_str() {
-                "sh" | "ash" | "bash" | "dash" => shell::run_shell(host, run, vfs, out),
-                _ => shell::run_program(host, run, vfs, out),
+                "sh" | "ash" | "bash" | "dash" => {
+                    shell::run_shell(host, (&*t.rootfs).into(), run, vfs, out)
+                }
+                _ => shell::run_program(host, (&*t.rootfs).into(), run, vfs, out),
             }
         });
         Ok(status)

@@ -163,6 +163,10 @@ impl World {
             pod_ip: String::new(),
             hostname: name,
             depth: 0,
+            container_id: format!("host/{server}"),
+            main: None,
+            user: "root".into(),
+            leader: None,
             // (Only redis-cli's reply form depends on it; the host has no redis-cli.)
             tty: false,
         };
@@ -182,7 +186,7 @@ impl World {
     pub fn open_host_shell(&mut self, server: &str, target: &str, tty: bool) -> HostSession {
         let rootfs = HOST_FAMILY.rootfs();
         let name = self.nfs_host_name(server);
-        let profile = super::shell::profile(&rootfs, &Vfs::bare(), "bash", Dialect::Bash);
+        let profile = super::shell::profile((&*rootfs).into(), &Vfs::bare(), "bash", Dialect::Bash);
         // The login's working directory is root's home, on the host's files.
         let layer = self.nfs_hosts.get(server).and_then(|h| h.layer.clone());
         let (vfs, _) = files::host_fs(self, server, &rootfs, INSTALLED, layer.as_deref());
@@ -204,7 +208,8 @@ impl World {
         let server = s.server.clone();
         let rootfs = HOST_FAMILY.rootfs();
         self.on_host(&server, |host, vfs| {
-            let programs = super::shell::profile(&rootfs, &vfs, "", Dialect::Bash).programs;
+            let programs =
+                super::shell::profile((&*rootfs).into(), &vfs, "", Dialect::Bash).programs;
             let mut sh = Shell::new(Vfs::bare());
             sh.state = s.state.clone();
             sh.state.vfs = vfs;

@@ -34,6 +34,9 @@ pub struct ExecSession {
     /// Whether kubectl gave it a terminal (`-t` from a terminal): it shows its prompt.
     pub tty: bool,
     program: Program,
+    /// The program's PID in its container and its argv (`ps`).
+    pid: u32,
+    argv: Vec<String>,
 }
 
 impl PartialEq for ExecSession {
@@ -96,11 +99,14 @@ impl World {
     ) -> Result<ExecSession, ExecError> {
         let t = self.target(pod, container);
         let name = self.resolve(pod, &t, argv)?;
-        let dialect = super::shell::dialect_of(&name, &t.rootfs);
-        let profile = super::shell::profile(&t.rootfs, &Vfs::bare(), &argv[0], dialect);
+        let dialect = super::shell::dialect_of(&name, (&*t.rootfs).into());
+        let profile = super::shell::profile((&*t.rootfs).into(), &Vfs::bare(), &argv[0], dialect);
         let mut state = super::shell::session(Vfs::bare(), profile, &t.env, &t.cwd).state;
         state.interactive = tty;
+        let pid = self.next_pid(&t.container_id);
         Ok(ExecSession {
+            pid,
+            argv: argv.to_vec(),
             namespace: meta::namespace(pod).to_string(),
             pod: meta::name(pod).to_string(),
             uid: t.uid.clone(),
@@ -129,9 +135,16 @@ impl World {
                 .map(|(s, out)| (Program::RedisCli(s), out)),
             _ => None,
         };
+        let pid = if opened.is_some() {
+            self.next_pid(&t.container_id)
+        } else {
+            0
+        };
         Ok(opened.map(|(program, out)| {
             (
                 ExecSession {
+                    pid,
+                    argv: argv.to_vec(),
                     namespace: meta::namespace(pod).to_string(),
                     pod: meta::name(pod).to_string(),
                     uid: t.uid.clone(),
@@ -165,8 +178,11 @@ impl World {
             Program::Shell(state) => state,
             Program::RedisCli(r) => return super::redis::cli::input(self, &pod, r, input, out),
         };
+        let leader = (s.pid, s.argv.clone(), true);
         self.in_container(&pod, &t, |host, vfs| {
-            let programs = super::shell::profile(&t.rootfs, &vfs, "", Dialect::Ash).programs;
+            host.leader = Some(leader);
+            let programs =
+                super::shell::profile((&*t.rootfs).into(), &vfs, "", Dialect::Ash).programs;
             let mut sh = Shell::new(Vfs::bare());
             sh.state = state.clone();
             sh.state.vfs = vfs;

@@ -2,12 +2,10 @@
 //! engine with the image's profile: its shell's name and wording, its userland, and only the
 //! programs the image has.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::shell::{Dialect, Profile, Shell, Sink, Vfs};
+use crate::shell::{Dialect, Host, Profile, Shell, Sink, Userland, Vfs};
 use crate::world::registry::rootfs::RootFs;
-
-use super::host::ContainerHost;
 
 /// One program to run.
 pub(super) struct Run<'a> {
@@ -20,20 +18,39 @@ pub(super) struct Run<'a> {
     pub cwd: &'a str,
 }
 
+/// What a shell needs to know of its image: what `/bin/sh` is, whose utilities it has, and its
+/// programs (path → name). A container's main process carries its own copy to its thread.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ImageShells<'a> {
+    pub sh: Option<Dialect>,
+    pub userland: Userland,
+    pub programs: &'a BTreeMap<String, String>,
+}
+
+impl<'a> From<&'a RootFs> for ImageShells<'a> {
+    fn from(r: &'a RootFs) -> Self {
+        ImageShells {
+            sh: r.sh,
+            userland: r.userland,
+            programs: &r.programs,
+        }
+    }
+}
+
 /// Whose wording a shell program of this image takes (`sh` is what the image's `/bin/sh` is).
-pub(super) fn dialect_of(program: &str, rootfs: &RootFs) -> Dialect {
+pub(super) fn dialect_of(program: &str, image: ImageShells<'_>) -> Dialect {
     match program {
         "bash" => Dialect::Bash,
         "dash" => Dialect::Dash,
         "ash" => Dialect::Ash,
-        _ => rootfs.sh.unwrap_or(Dialect::Ash),
+        _ => image.sh.unwrap_or(Dialect::Ash),
     }
 }
 
 /// The profile of a shell of this image named `name` (its `argv[0]`): the programs are the
 /// image's that are still among the container's files.
-pub(super) fn profile(rootfs: &RootFs, vfs: &Vfs, name: &str, dialect: Dialect) -> Profile {
-    let programs: BTreeSet<String> = rootfs
+pub(super) fn profile(image: ImageShells<'_>, vfs: &Vfs, name: &str, dialect: Dialect) -> Profile {
+    let programs: BTreeSet<String> = image
         .programs
         .keys()
         .filter(|p| vfs.is_file(p))
@@ -42,7 +59,7 @@ pub(super) fn profile(rootfs: &RootFs, vfs: &Vfs, name: &str, dialect: Dialect) 
     Profile {
         name: name.to_string(),
         dialect,
-        userland: rootfs.userland,
+        userland: image.userland,
         programs: Some(programs),
     }
 }
@@ -70,7 +87,7 @@ pub(super) fn session(vfs: Vfs, profile: Profile, env: &[(String, String)], cwd:
 
 /// Runs `script` and passes what it wrote on; returns (status, the files).
 fn run_script(
-    host: &mut ContainerHost<'_>,
+    host: &mut dyn Host,
     mut sh: Shell,
     script: &str,
     stdin: &[u8],
@@ -94,16 +111,37 @@ fn usage(dialect: Dialect, name: &str, bash: &str, ash: &str, dash: &str) -> Str
     }
 }
 
+/// A shell ready to run its script: the session, the script and its standard input.
+pub(super) struct Prepared {
+    pub sh: Shell,
+    pub script: String,
+    pub stdin: Vec<u8>,
+}
+
 /// Runs a shell program: `-c SCRIPT [NAME [ARGS...]]`, a script file, or the script on its
 /// standard input.
 pub(super) fn run_shell(
-    host: &mut ContainerHost<'_>,
+    host: &mut dyn Host,
+    image: ImageShells<'_>,
     run: Run<'_>,
     vfs: Vfs,
     out: Sink<'_>,
 ) -> (i32, Vfs) {
-    let rootfs = host.rootfs.clone();
-    let dialect = dialect_of(run.program, &rootfs);
+    match prepare_shell(image, run, vfs, out) {
+        Ok(p) => run_script(host, p.sh, &p.script, &p.stdin, out),
+        Err(done) => done,
+    }
+}
+
+/// Reads a shell program's arguments and sets up its session; a usage error or a script file
+/// that cannot be read ends it at once (what it wrote is passed on).
+pub(super) fn prepare_shell(
+    image: ImageShells<'_>,
+    run: Run<'_>,
+    vfs: Vfs,
+    out: Sink<'_>,
+) -> Result<Prepared, (i32, Vfs)> {
+    let dialect = dialect_of(run.program, image);
     let name = run.argv[0].as_str();
     let mut command_string = false;
     let mut from_stdin = false;
@@ -123,7 +161,7 @@ pub(super) fn run_shell(
                     "kubelab does not support the shell option {o} (kubelab's container shells take -c, -s and -l)\n"
                 );
                 out(true, msg.as_bytes());
-                return (2, vfs);
+                return Err((2, vfs));
             }
             _ => break,
         }
@@ -141,7 +179,7 @@ pub(super) fn run_shell(
                 "-c requires an argument",
             );
             out(true, msg.as_bytes());
-            return (2, vfs);
+            return Err((2, vfs));
         };
         let arg0 = rest.get(1).cloned().unwrap_or_else(|| name.to_string());
         let positional = rest.iter().skip(2).cloned().collect();
@@ -163,7 +201,7 @@ pub(super) fn run_shell(
                     Dialect::Dash => (format!("{name}: 0: cannot open {file}: No such file\n"), 2),
                 };
                 out(true, msg.as_bytes());
-                return (status, vfs);
+                return Err((status, vfs));
             }
         }
     } else {
@@ -175,12 +213,12 @@ pub(super) fn run_shell(
             name.to_string(),
         )
     };
-    let profile = profile(&rootfs, &vfs, &arg0, dialect);
+    let profile = profile(image, &vfs, &arg0, dialect);
     let mut sh = session(vfs, profile, run.env, run.cwd);
     sh.state.command_string = command_string;
     sh.state.script_named = named;
     sh.state.positional = positional;
-    run_script(host, sh, &script, &stdin, out)
+    Ok(Prepared { sh, script, stdin })
 }
 
 /// Quotes a word for the shell: as it is when it is plain, else in single quotes.
@@ -197,18 +235,28 @@ fn quote(w: &str) -> String {
 /// Runs a program that is not a shell: the engine runs its argv as one command (a builtin
 /// such as `ls`, or the host's `curl`, ...), with nothing expanded.
 pub(super) fn run_program(
-    host: &mut ContainerHost<'_>,
+    host: &mut dyn Host,
+    image: ImageShells<'_>,
     run: Run<'_>,
     vfs: Vfs,
     out: Sink<'_>,
 ) -> (i32, Vfs) {
-    let rootfs = host.rootfs.clone();
-    let dialect = rootfs.sh.unwrap_or(Dialect::Ash);
-    let profile = profile(&rootfs, &vfs, "sh", dialect);
+    let p = prepare_program(image, run, vfs);
+    run_script(host, p.sh, &p.script, &p.stdin, out)
+}
+
+/// Sets up a program that is not a shell: its argv, quoted, as one command of a shell.
+pub(super) fn prepare_program(image: ImageShells<'_>, run: Run<'_>, vfs: Vfs) -> Prepared {
+    let dialect = image.sh.unwrap_or(Dialect::Ash);
+    let profile = profile(image, &vfs, "sh", dialect);
     let mut sh = session(vfs, profile, run.env, run.cwd);
     sh.state.command_string = true;
     let line: Vec<String> = run.argv.iter().map(|a| quote(a)).collect();
-    run_script(host, sh, &line.join(" "), run.stdin, out)
+    Prepared {
+        sh,
+        script: line.join(" "),
+        stdin: run.stdin.to_vec(),
+    }
 }
 
 #[cfg(test)]

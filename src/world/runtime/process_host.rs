@@ -1,0 +1,317 @@
+//! A container's main process on its own thread (a coroutine, `crate::coroutine`): the shell
+//! engine runs its argv there, and everything that needs the world goes back to the world as a
+//! request, the process waiting meanwhile. Only one side ever runs (strict hand-off), so a run
+//! is as deterministic as single-threaded code (docs/containers.md, "Main processes in virtual
+//! time").
+//!
+//! The process suspends when it sleeps (handing back its files and its output so far; the world
+//! resumes it when the clock reaches the wake time, with the files as they are then), and when
+//! it runs a program that needs the world (`nslookup`, `curl`, `wget`, `hostname -f`, ...: the
+//! world runs it on the process's files and answers at once). Shells in shells run here, on the
+//! process's thread, so that a `sleep` inside `sh -c` waits in virtual time too.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::coroutine::Yielder;
+use crate::shell::{Call, Dialect, Host, Limits, ShellState, Terminal, Userland, Vfs};
+
+use super::shell::{ImageShells, Prepared, Run};
+
+/// What a process knows of its image (a copy of the root file system's program table, which
+/// the world shares between threads as `Rc`).
+#[derive(Debug, Clone)]
+pub(super) struct ImageTable {
+    pub sh: Option<Dialect>,
+    pub userland: Userland,
+    pub programs: BTreeMap<String, String>,
+}
+
+impl ImageTable {
+    fn view(&self) -> ImageShells<'_> {
+        ImageShells {
+            sh: self.sh,
+            userland: self.userland,
+            programs: &self.programs,
+        }
+    }
+}
+
+/// How a process starts: its program (what `argv[0]` resolved to), argv, environment,
+/// working directory, files and the virtual time.
+pub(super) struct Start {
+    pub program: String,
+    pub argv: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub cwd: String,
+    pub vfs: Vfs,
+    pub image: ImageTable,
+    pub now_ms: i64,
+}
+
+/// What a process waits for when it suspends.
+pub(super) enum Request {
+    /// It sleeps `ms` (`u64::MAX`: for ever), handing back its files and what it wrote since it
+    /// last suspended.
+    Sleep { ms: u64, vfs: Vfs, log: Vec<u8> },
+    /// It runs a program the world provides, on its files.
+    Exec {
+        argv: Vec<String>,
+        stdin: Vec<u8>,
+        env: Vec<(String, String)>,
+        cwd: String,
+        vfs: Vfs,
+    },
+}
+
+/// The world's answer.
+pub(super) enum Answer {
+    /// The sleep is over: the files as they are now, and the time.
+    Woke { vfs: Vfs, now_ms: i64 },
+    /// The program ran: its status (None: not found), its output, the files.
+    Ran {
+        status: Option<i32>,
+        out: Vec<(bool, Vec<u8>)>,
+        vfs: Vfs,
+    },
+    /// The program is a shell (this one: `dash` for a Debian `sh`): the process runs it itself.
+    Shell { program: String, vfs: Vfs },
+}
+
+/// How a process ended.
+pub(super) struct Finished {
+    pub status: i32,
+    pub vfs: Vfs,
+    pub log: Vec<u8>,
+    /// Stopped by kubelab's bound on commands run without time passing.
+    pub killed: bool,
+}
+
+/// Commands a process may run without time passing (a loop without `sleep`): past this,
+/// kubelab stops it.
+pub const MAX_STEPS: u64 = 20_000;
+
+/// Bytes of output a process may write in all (the kubelet rotates a container's log at 10
+/// MiB; kubelab stops keeping it there).
+pub const OUTPUT_BYTES: usize = 10 << 20;
+
+/// Shells in shells, as for `kubectl exec`.
+const MAX_SHELLS: usize = super::host::MAX_SHELLS;
+
+type Y = Yielder<Answer, Request, Finished>;
+
+/// The process's programs and time, on its thread.
+struct ProcessHost<'y> {
+    y: &'y mut Y,
+    image: Arc<ImageTable>,
+    now_ms: i64,
+    steps: Cell<u64>,
+    killed: Cell<bool>,
+    interrupt: Arc<AtomicBool>,
+    log: Rc<RefCell<Vec<u8>>>,
+    depth: usize,
+}
+
+impl Host for ProcessHost<'_> {
+    fn exec(&mut self, call: Call<'_>) -> Option<i32> {
+        let Call {
+            argv,
+            stdin,
+            shell,
+            out,
+            ..
+        } = call;
+        let answer = self.y.suspend(Request::Exec {
+            argv: argv.to_vec(),
+            stdin: stdin.to_vec(),
+            env: shell.environment().into_iter().collect(),
+            cwd: shell.cwd().to_string(),
+            vfs: std::mem::take(&mut shell.vfs),
+        });
+        match answer {
+            Answer::Ran {
+                status,
+                out: written,
+                vfs,
+            } => {
+                shell.vfs = vfs;
+                for (is_err, bytes) in written {
+                    if !out(is_err, &bytes) {
+                        break;
+                    }
+                }
+                status
+            }
+            Answer::Shell { vfs, .. } if self.depth >= MAX_SHELLS => {
+                shell.vfs = vfs;
+                let msg = format!(
+                    "kubelab: shells nested more than {MAX_SHELLS} deep (kubelab's limit): {} not started\n",
+                    argv[0]
+                );
+                out(true, msg.as_bytes());
+                Some(126)
+            }
+            Answer::Shell { program, vfs } => {
+                self.depth += 1;
+                let env: Vec<(String, String)> = shell.environment().into_iter().collect();
+                let cwd = shell.cwd().to_string();
+                let run = Run {
+                    program: &program,
+                    argv,
+                    stdin,
+                    env: &env,
+                    cwd: &cwd,
+                };
+                let image = self.image.clone();
+                let (status, vfs) = super::shell::run_shell(self, image.view(), run, vfs, out);
+                shell.vfs = vfs;
+                self.depth -= 1;
+                Some(status)
+            }
+            Answer::Woke { vfs, .. } => {
+                shell.vfs = vfs;
+                None
+            }
+        }
+    }
+
+    fn sleep(&mut self, _millis: u64) -> bool {
+        // A process sleeps through `pause`, which hands its files back.
+        false
+    }
+
+    fn pause(&mut self, millis: u64, shell: &mut ShellState) -> bool {
+        if millis == 0 {
+            return true;
+        }
+        let log = std::mem::take(&mut *self.log.borrow_mut());
+        let answer = self.y.suspend(Request::Sleep {
+            ms: millis,
+            vfs: std::mem::take(&mut shell.vfs),
+            log,
+        });
+        match answer {
+            Answer::Woke { vfs, now_ms } => {
+                shell.vfs = vfs;
+                self.now_ms = now_ms;
+            }
+            Answer::Ran { vfs, .. } | Answer::Shell { vfs, .. } => shell.vfs = vfs,
+        }
+        self.steps.set(0);
+        true
+    }
+
+    fn waits_forever(&self) -> bool {
+        true
+    }
+
+    fn now(&self) -> i64 {
+        // Every simple command asks the time: that is the process's step count.
+        let n = self.steps.get() + 1;
+        self.steps.set(n);
+        if n > MAX_STEPS && !self.killed.get() {
+            self.killed.set(true);
+            self.interrupt.store(true, Ordering::SeqCst);
+        }
+        self.now_ms.div_euclid(1000)
+    }
+
+    fn programs(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .image
+            .programs
+            .keys()
+            .map(|p| crate::shell::vfs::file_name(p).to_string())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    fn program_at(&self, path: &str) -> Option<String> {
+        self.image.programs.get(path).cloned()
+    }
+}
+
+/// The process: runs its argv in the shell engine until it ends. Its output goes to its log as
+/// it is written (handed to the world at each sleep and at the end).
+pub(super) fn run(start: Start, y: &mut Y) -> Finished {
+    let Start {
+        program,
+        argv,
+        env,
+        cwd,
+        vfs,
+        image,
+        now_ms,
+    } = start;
+    let image = Arc::new(image);
+    let log: Rc<RefCell<Vec<u8>>> = Rc::default();
+    let mut early = |_: bool, b: &[u8]| {
+        log.borrow_mut().extend_from_slice(b);
+        true
+    };
+    let run = Run {
+        program: &program,
+        argv: &argv,
+        stdin: b"",
+        env: &env,
+        cwd: &cwd,
+    };
+    let prepared = match program.as_str() {
+        "sh" | "ash" | "bash" | "dash" => {
+            super::shell::prepare_shell(image.view(), run, vfs, &mut early)
+        }
+        _ => Ok(super::shell::prepare_program(image.view(), run, vfs)),
+    };
+    let Prepared {
+        mut sh,
+        script,
+        stdin,
+    } = match prepared {
+        Ok(p) => p,
+        Err((status, vfs)) => {
+            return Finished {
+                status,
+                vfs,
+                log: std::mem::take(&mut *log.borrow_mut()),
+                killed: false,
+            };
+        }
+    };
+    // A process runs for as long as the cluster does: its loops are bounded by the commands
+    // it runs between sleeps (`ProcessHost::now`), not by the workstation's per-input bounds.
+    sh.limits = Limits {
+        loop_iterations: u64::MAX,
+        loop_virtual_ms: u64::MAX,
+        output_bytes: OUTPUT_BYTES,
+        ..Limits::default()
+    };
+    let interrupt = Arc::new(AtomicBool::new(false));
+    sh.set_interrupt(interrupt.clone());
+    let to_log = log.clone();
+    sh.stream_only(Terminal(Rc::new(move |b: &[u8]| {
+        to_log.borrow_mut().extend_from_slice(b)
+    })));
+    let mut host = ProcessHost {
+        y,
+        image,
+        now_ms,
+        steps: Cell::new(0),
+        killed: Cell::new(false),
+        interrupt,
+        log: log.clone(),
+        depth: 0,
+    };
+    let out = sh.run_with_stdin(&script, &stdin, &mut host);
+    let killed = host.killed.get();
+    Finished {
+        status: out.status,
+        vfs: std::mem::take(&mut sh.state.vfs),
+        log: std::mem::take(&mut *log.borrow_mut()),
+        killed,
+    }
+}
