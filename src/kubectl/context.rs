@@ -74,6 +74,9 @@ pub struct ClientConfig {
     /// An open container shell (`kubectl exec -it POD -- sh`): the shell sends the next
     /// inputs there until it exits.
     pub exec_session: Option<crate::world::runtime::ExecSession>,
+    /// An open shell on an NFS server (`ssh 10.0.2.5`): the shell sends the next inputs there
+    /// until it exits.
+    pub host_session: Option<crate::world::runtime::HostSession>,
 }
 
 impl Default for ClientConfig {
@@ -84,6 +87,7 @@ impl Default for ClientConfig {
             server: "https://api.ocp4.example.com:6443".into(),
             debug_session: None,
             exec_session: None,
+            host_session: None,
         }
     }
 }

@@ -303,6 +303,57 @@ impl Cluster {
         Ok(())
     }
 
+    /// `cluster.add_nfs_server(server, export, name)`: the same, with the server's host name
+    /// (its prompt, and `ssh NAME` reaches it).
+    pub fn add_nfs_server_named(&mut self, server: &str, export: &str, name: &str) -> Res<()> {
+        if name.is_empty()
+            || name.len() > 63
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        {
+            return Err(format!("cluster.add_nfs_server: invalid host name \"{name}\"").into());
+        }
+        self.add_nfs_server(server, export)?;
+        let mut w = self.0.world_mut();
+        let h = w.nfs_hosts.entry(server.to_string()).or_default();
+        h.name = name.to_string();
+        h.named = true;
+        Ok(())
+    }
+
+    /// `cluster.nfs_read(server, path)`: the text of a file on an NFS server (inside an export
+    /// or not), `()` when there is none.
+    pub fn nfs_read(&mut self, server: &str, path: &str) -> Res<Dynamic> {
+        self.0.charge("cluster.nfs_read", CALL_COST)?;
+        let mut w = self.0.world_mut();
+        if !w.nfs_servers.contains_key(server) {
+            return Err(format!("cluster.nfs_read: no NFS server \"{server}\"").into());
+        }
+        Ok(match w.nfs_read(server, path) {
+            Some(b) => Dynamic::from(String::from_utf8_lossy(&b).into_owned()),
+            None => Dynamic::UNIT,
+        })
+    }
+
+    /// `cluster.nfs_write(server, path, text)`: writes a file on an NFS server (its
+    /// directories made as `mkdir -p` does); every pod mounting the export sees it.
+    pub fn nfs_write(&mut self, server: &str, path: &str, text: &str) -> Res<()> {
+        self.0.charge("cluster.nfs_write", CALL_COST)?;
+        let mut w = self.0.world_mut();
+        if !w.nfs_servers.contains_key(server) {
+            return Err(format!("cluster.nfs_write: no NFS server \"{server}\"").into());
+        }
+        if !path.starts_with('/') {
+            return Err(format!("cluster.nfs_write: \"{path}\" is not an absolute path").into());
+        }
+        if text.len() > 256 * 1024 {
+            return Err("cluster.nfs_write: more than 256 KiB (kubelab's limit)".into());
+        }
+        w.nfs_write(server, path, text.as_bytes())
+            .map_err(|e| format!("cluster.nfs_write: {e}").into())
+    }
+
     /// `cluster.now()`: the virtual time, RFC 3339.
     pub fn now(&mut self) -> Res<String> {
         self.0.charge("cluster.now", CALL_COST)?;
@@ -496,6 +547,9 @@ pub fn register(engine: &mut Engine) {
         .register_fn("advance", Cluster::advance_seconds)
         .register_fn("advance", Cluster::advance_seconds_float)
         .register_fn("add_nfs_server", Cluster::add_nfs_server)
+        .register_fn("add_nfs_server", Cluster::add_nfs_server_named)
+        .register_fn("nfs_read", Cluster::nfs_read)
+        .register_fn("nfs_write", Cluster::nfs_write)
         .register_fn("now", Cluster::now)
         .register_fn("events", Cluster::events)
         .register_fn("audit", Cluster::audit)

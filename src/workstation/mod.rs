@@ -6,6 +6,7 @@ pub mod edit;
 mod files;
 pub mod guard;
 mod script;
+mod ssh;
 
 pub use script::{Inputs, inputs, run_script};
 
@@ -54,6 +55,17 @@ impl Host for WorldHost<'_> {
                 let edited = self.editor.edit_file(argv, shell);
                 out(true, &edited.stderr);
                 return Some(edited.status);
+            }
+            "ssh" => {
+                let terminal = self.editor.is_interactive() && stdin.is_empty();
+                return Some(ssh::ssh(
+                    self.world,
+                    self.config,
+                    &argv[1..],
+                    stdin,
+                    terminal,
+                    out,
+                ));
             }
             "curl" => {
                 let ns = self.config.namespace.clone();
@@ -108,7 +120,7 @@ impl Host for WorldHost<'_> {
     }
 
     fn programs(&self) -> Vec<String> {
-        vec!["kubectl".into(), "oc".into(), "curl".into()]
+        vec!["kubectl".into(), "oc".into(), "curl".into(), "ssh".into()]
     }
 }
 
@@ -155,6 +167,9 @@ impl Workstation {
     /// The prompt to show before the next input.
     pub fn prompt(&self) -> String {
         if let Some(s) = &self.config.exec_session {
+            return s.prompt();
+        }
+        if let Some(s) = &self.config.host_session {
             return s.prompt();
         }
         match &self.config.debug_session {
@@ -217,6 +232,35 @@ fn run_with_editor(
             None => {
                 out.status = 0;
                 config.exec_session = Some(session);
+            }
+        }
+        return out;
+    }
+    if let Some(mut session) = config.host_session.take() {
+        let mut out = RunOutput::default();
+        let ended = world.host_input(&mut session, input, &mut |is_err, b| {
+            if is_err {
+                out.stderr.extend(b);
+            } else {
+                out.stdout.extend(b);
+            }
+            out.combined.extend(b);
+            shell.to_terminal(b);
+            true
+        });
+        match ended {
+            // ssh returns when the shell does, with its status.
+            Some(status) => {
+                let line = ssh::closed(&session);
+                out.stderr.extend(line.as_bytes());
+                out.combined.extend(line.as_bytes());
+                shell.to_terminal(line.as_bytes());
+                out.status = status;
+                shell.state.last_status = status;
+            }
+            None => {
+                out.status = 0;
+                config.host_session = Some(session);
             }
         }
         return out;

@@ -119,6 +119,8 @@ pub struct World {
     pub processes: runtime::Processes,
     /// NFS servers reachable from the nodes: address → exported paths.
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
+    /// The NFS servers as hosts (`ssh`): name and own files, by address.
+    pub nfs_hosts: BTreeMap<String, runtime::NfsHost>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
     /// Counters of the simulation's work (for benchmarks and diagnostics).
@@ -171,6 +173,7 @@ impl World {
             redis: BTreeMap::new(),
             processes: runtime::Processes::default(),
             nfs_servers: BTreeMap::new(),
+            nfs_hosts: BTreeMap::new(),
             notices: Vec::new(),
             settle_on_write: true,
             stats: Stats::default(),

@@ -21,6 +21,10 @@ pub enum NetError {
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
+    /// The status line's reason phrase (`OK`, `Not Found`).
+    pub reason: &'static str,
+    /// The headers, in the server's order.
+    pub headers: Vec<(String, String)>,
     /// Body.
     pub body: String,
     /// The pod that answered.
@@ -47,7 +51,6 @@ impl World {
         port: u16,
         path: &str,
     ) -> Result<HttpResponse, NetError> {
-        let _ = path;
         let entry = match from {
             Origin::Pod(pod) => self.resolve_from_pod(pod, host),
             Origin::Workstation(ns) => {
@@ -71,8 +74,15 @@ impl World {
         } else {
             addrs[0].clone()
         };
+        // The loopback address is the pod's own network namespace.
+        let ip = match from {
+            Origin::Pod(pod) if ip == "127.0.0.1" => meta::str_at(pod, &["status", "podIP"])
+                .unwrap_or("")
+                .to_string(),
+            _ => ip,
+        };
         if let Some(pod) = self.pod_by_ip(&ip) {
-            return answer(&self.pods_runtime_body(&pod, port), host, port, &pod);
+            return self.answer(&pod, port, (host, port), path);
         }
         let Some(svc) = self.service_by_cluster_ip(&ip) else {
             return Err(NetError::Refused {
@@ -144,7 +154,7 @@ impl World {
                 .unwrap_or(0) as u16,
             _ => port,
         };
-        answer(&self.pods_runtime_body(&pod, target), host, port, &pod)
+        self.answer(&pod, target, (host, port), path)
     }
 
     /// The running pod with this IP.
@@ -169,31 +179,52 @@ impl World {
             .cloned()
     }
 
-    /// What the running containers of a pod answer on `port` (None: nothing listens).
-    fn pods_runtime_body(&self, pod: &Value, port: u16) -> Option<String> {
-        let rt = self.pods.get(meta::uid(pod))?;
-        rt.containers
+    /// What a pod answers on `port` to `GET path` (the Host header `host`): the running
+    /// container that listens there, a web server from its files (`runtime/webserver.rs`),
+    /// any other image its declared body; refused when nothing listens.
+    fn answer(
+        &self,
+        pod: &Value,
+        port: u16,
+        (host, host_port): (&str, u16),
+        path: &str,
+    ) -> Result<HttpResponse, NetError> {
+        let refused = || NetError::Refused {
+            host: host.to_string(),
+            port: host_port,
+        };
+        let rt = self.pods.get(meta::uid(pod)).ok_or_else(refused)?;
+        let (name, body) = rt
+            .containers
             .iter()
             .filter(|c| c.is_running())
-            .find_map(|c| c.process.as_ref()?.http.get(&port).cloned())
-    }
-}
-
-fn answer(
-    body: &Option<String>,
-    host: &str,
-    port: u16,
-    pod: &Value,
-) -> Result<HttpResponse, NetError> {
-    match body {
-        Some(b) => Ok(HttpResponse {
-            status: 200,
-            body: b.clone(),
-            pod: meta::name(pod).to_string(),
-        }),
-        None => Err(NetError::Refused {
-            host: host.to_string(),
+            .find_map(|c| Some((c.name.clone(), c.process.as_ref()?.http.get(&port)?.clone())))
+            .ok_or_else(refused)?;
+        let req = super::runtime::Request {
+            uri: path,
+            host,
+            host_port,
             port,
-        }),
+            now: self.now().div_euclid(1000),
+        };
+        if let Some(a) = self.web_answer(pod, &name, &req) {
+            return Ok(HttpResponse {
+                status: a.status,
+                reason: a.reason,
+                headers: a.headers,
+                body: String::from_utf8_lossy(&a.body).into_owned(),
+                pod: meta::name(pod).to_string(),
+            });
+        }
+        Ok(HttpResponse {
+            status: 200,
+            reason: "OK",
+            headers: vec![
+                ("Content-Type".into(), "text/plain; charset=utf-8".into()),
+                ("Content-Length".into(), body.len().to_string()),
+            ],
+            body,
+            pod: meta::name(pod).to_string(),
+        })
     }
 }

@@ -17,9 +17,30 @@ pub fn kubelab(script: &str) -> (String, String, i32) {
     )
 }
 
-/// Runs a script with `--echo` on a fresh default world: the transcript a student sees.
+/// Runs a script with `--echo` on a fresh default world: the transcript a student sees. A
+/// comment line `# nfs-server: ADDRESS EXPORT [NAME]` at the top adds that NFS server to the
+/// world first (what a lab's `cluster.add_nfs_server` does).
 pub fn transcript(script: &str) -> String {
-    let mut ws = Workstation::new(default_world::build(1));
+    let mut world = default_world::build(1);
+    for line in script.lines().take_while(|l| l.starts_with('#')) {
+        let Some(rest) = line.strip_prefix("# nfs-server: ") else {
+            continue;
+        };
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        if let [server, export, name @ ..] = words.as_slice() {
+            world
+                .nfs_servers
+                .entry(server.to_string())
+                .or_default()
+                .insert(export.to_string());
+            if let [name] = name {
+                let h = world.nfs_hosts.entry(server.to_string()).or_default();
+                h.name = name.to_string();
+                h.named = true;
+            }
+        }
+    }
+    let mut ws = Workstation::new(world);
     let (o, _, _) = run_script(&mut ws, script, true);
     String::from_utf8(o).unwrap()
 }

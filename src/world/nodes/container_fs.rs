@@ -94,7 +94,8 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
                 Some(expand(e, &world.container_env(pod, name)))
             })
             .filter(|p| !p.is_empty());
-        // A hostPath volume is its path on the node's disk (with the subPath below it).
+        // A hostPath volume is its path on the node's disk, an NFS volume its path in the
+        // server's export (with the subPath below it).
         let mut on_host: Option<String> = None;
         let backing = if let Some(src) = atomic_volumes::source(v) {
             // What the kubelet wrote; a `subPath` mount keeps what its container was given.
@@ -124,11 +125,14 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
             on_host = hp.get("path").and_then(Value::as_str).map(str::to_string);
             Backing::Store(node_disk::key(node))
         } else if let Some(nfs) = v.get("nfs") {
-            Backing::Store(format!(
-                "nfs/{}{}",
+            // The export's store, with the directory below it that is mounted.
+            let (key, below) = crate::world::runtime::nfs_store(
+                world,
                 nfs.get("server").and_then(Value::as_str).unwrap_or(""),
-                nfs.get("path").and_then(Value::as_str).unwrap_or("")
-            ))
+                nfs.get("path").and_then(Value::as_str).unwrap_or(""),
+            );
+            on_host = below;
+            Backing::Store(key)
         } else if let Some(claim) = meta::str_at(v, &["persistentVolumeClaim", "claimName"]) {
             let pv_name = world
                 .object("PersistentVolumeClaim", ns, claim)
@@ -137,11 +141,13 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
                 .to_string();
             match world.object("PersistentVolume", "", &pv_name) {
                 Some(pv) if pv.get("spec").and_then(|s| s.get("nfs")).is_some() => {
-                    Backing::Store(format!(
-                        "nfs/{}{}",
+                    let (key, below) = crate::world::runtime::nfs_store(
+                        world,
                         meta::str_at(pv, &["spec", "nfs", "server"]).unwrap_or(""),
-                        meta::str_at(pv, &["spec", "nfs", "path"]).unwrap_or("")
-                    ))
+                        meta::str_at(pv, &["spec", "nfs", "path"]).unwrap_or(""),
+                    );
+                    on_host = below;
+                    Backing::Store(key)
                 }
                 Some(pv)
                     if meta::path(pv, &["spec", "hostPath"]).is_some()

@@ -1,8 +1,9 @@
 //! `curl` (the workstation runs it, and the containers whose images have it): HTTP GET to
 //! the names cluster DNS answers (Services as `name`, `name.namespace`,
 //! `name.namespace.svc.cluster.local`; headless Services; `HOSTNAME.SUBDOMAIN` pods; dashed pod
-//! IPs under `NS.pod.cluster.local`), cluster IPs and pod IPs, answered by the images' declared
-//! HTTP bodies. Exit codes and messages are curl's (6: unknown host, 7: connection refused).
+//! IPs under `NS.pod.cluster.local`), cluster IPs and pod IPs, answered by nginx and httpd from
+//! their files (`webserver.rs`) and by other images' declared HTTP bodies. Exit codes and
+//! messages are curl's (6: unknown host, 7: connection refused, 22: `-f` on an error status).
 
 use serde_json::Value;
 
@@ -83,26 +84,16 @@ pub fn curl(
         .and_then(|ip| world.pod_by_ip(ip))
     {
         Some(pod) => curl_from_pod(world, &pod, args),
-        None => run(world, Origin::Workstation(namespace), args, localhost),
+        None => run(world, Origin::Workstation(namespace), args),
     }
 }
 
 /// curl run in `pod` (args without the program's name): (stdout, stderr, exit status).
 pub fn curl_from_pod(world: &mut World, pod: &Value, args: &[String]) -> (Vec<u8>, Vec<u8>, i32) {
-    let ip = pod
-        .pointer("/status/podIP")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    run(world, Origin::Pod(pod), args, Some(&ip))
+    run(world, Origin::Pod(pod), args)
 }
 
-fn run(
-    world: &mut World,
-    origin: Origin<'_>,
-    args: &[String],
-    localhost: Option<&str>,
-) -> (Vec<u8>, Vec<u8>, i32) {
+fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<u8>, i32) {
     let Opts {
         silent,
         show_error,
@@ -139,10 +130,7 @@ fn run(
         },
         None => (hostport.to_string(), 80),
     };
-    let host = match (host.as_str(), localhost) {
-        ("127.0.0.1" | "localhost", Some(ip)) => ip.to_string(),
-        _ => host,
-    };
+    // (`localhost` in a pod is the pod's own address: `World::http_get`.)
     let quiet = silent && !show_error;
     match world.http_get(origin, &host, port, path) {
         Ok(r) => {
@@ -163,7 +151,11 @@ fn run(
             }
             let mut out = Vec::new();
             if include {
-                out.extend(format!("HTTP/1.1 {} OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\r\n", r.status, r.body.len()).as_bytes());
+                out.extend(format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).as_bytes());
+                for (k, v) in &r.headers {
+                    out.extend(format!("{k}: {v}\r\n").as_bytes());
+                }
+                out.extend(b"\r\n");
             }
             out.extend(r.body.as_bytes());
             (out, vec![], 0)

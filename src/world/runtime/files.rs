@@ -402,6 +402,59 @@ pub(super) fn write_back(world: &mut World, mut vfs: Vfs, mounted: &[Mounted]) -
     }
 }
 
+/// An NFS server's own files, for a shell on it (`ssh`): `rootfs`'s files under the host's
+/// writable layer, on the host's disk, and every store of the server's exports
+/// (`nfs/<server><export>`, the same stores the pods mounting them use) mounted at its path,
+/// shallowest first. Returns the files and the mounts, to put back with [`write_back`].
+pub(super) fn host_fs(
+    world: &World,
+    server: &str,
+    rootfs: &RootFs,
+    built: i64,
+    layer: Option<&Layer>,
+) -> (Vfs, Vec<Mounted>) {
+    let mut root = Overlay::overlay(image_tree(rootfs, built));
+    if let Some(l) = layer {
+        root.upper = l.upper.clone();
+        root.whiteouts = l.whiteouts.clone();
+    }
+    let mut vfs = Vfs::from_root(root, node_disk("rw"), Cred::ROOT);
+    let now = world.clock.now().div_euclid(1000);
+    vfs.set_now(now);
+    let prefix = format!("nfs/{server}/");
+    let mut paths: Vec<(String, String)> = world
+        .nfs_servers
+        .get(server)
+        .into_iter()
+        .flatten()
+        .map(|e| (e.clone(), format!("nfs/{server}{e}")))
+        .chain(
+            world
+                .volume_data
+                .range(prefix.clone()..)
+                .take_while(|(k, _)| k.starts_with(&prefix))
+                .map(|(k, _)| (k[prefix.len() - 1..].to_string(), k.clone())),
+        )
+        .map(|(p, k)| (p.trim_end_matches('/').to_string(), k))
+        .filter(|(p, _)| p.starts_with('/') && p.len() > 1)
+        .collect();
+    paths.sort_by_key(|(p, _)| (p.matches('/').count(), p.clone()));
+    paths.dedup_by(|a, b| a.0 == b.0);
+    let mut mounted = Vec::new();
+    for (path, key) in paths {
+        let _ = vfs.mkdir_all(&path);
+        let tree = store_tree(world, &key, now, false);
+        if vfs.mount(&path, tree, node_disk("rw")).is_ok() {
+            mounted.push(Mounted {
+                path,
+                store: Some(key),
+                sub_path: None,
+            });
+        }
+    }
+    (vfs, mounted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

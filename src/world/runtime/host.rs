@@ -250,6 +250,13 @@ impl Host for ContainerHost<'_> {
                 }
                 Some(status)
             }
+            "nginx" | "nginx-debug" => {
+                let (stdout, stderr, status) =
+                    super::webserver::nginx_program(&self.rootfs, args, &self.image);
+                out(false, &stdout);
+                out(true, &stderr);
+                Some(status)
+            }
             // Cluster DNS, through the container's own resolv.conf and hosts file.
             "nslookup" | "getent" => {
                 let read = |p: &str| {

@@ -8,7 +8,11 @@
 pub mod curl;
 mod files;
 mod host;
+mod httpd_http;
 pub mod mongo;
+mod nfs_host;
+mod nginx_conf;
+mod nginx_http;
 pub(crate) mod node_disk;
 mod process_host;
 mod processes;
@@ -20,6 +24,7 @@ mod session;
 mod shell;
 mod tar;
 pub mod tarball;
+mod webserver;
 mod wget;
 
 use serde_json::Value;
@@ -33,9 +38,13 @@ use crate::world::registry::rootfs::{RootFs, rootfs_of};
 use crate::world::registry::{ImageRef, ImageSpec, Manifest};
 
 pub use files::Layer;
+pub(crate) use nfs_host::nfs_store;
+pub use nfs_host::{HostSession, NfsHost};
 pub use process_host::{MAX_STEPS, OUTPUT_BYTES};
 pub use processes::{MAX_PROCESSES, Outcome, Processes};
 pub use session::{ExecSession, Opened};
+pub use webserver::Answer;
+pub(crate) use webserver::Request;
 
 /// A container a command runs in: its instance, image, environment, working directory.
 pub(crate) struct Target {

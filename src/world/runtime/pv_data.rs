@@ -17,15 +17,20 @@ use super::node_disk;
 enum Place {
     Store(String),
     OnNodes(String),
+    /// A directory of an NFS export's store (`super::nfs_store`).
+    InStore(String, String),
 }
 
-fn place(pv: &Value) -> Place {
+fn place(world: &World, pv: &Value) -> Place {
     if let Some(nfs) = meta::path(pv, &["spec", "nfs"]) {
-        return Place::Store(format!(
-            "nfs/{}{}",
+        return match super::nfs_store(
+            world,
             nfs.get("server").and_then(Value::as_str).unwrap_or(""),
-            nfs.get("path").and_then(Value::as_str).unwrap_or("")
-        ));
+            nfs.get("path").and_then(Value::as_str).unwrap_or(""),
+        ) {
+            (key, Some(below)) => Place::InStore(key, below),
+            (key, None) => Place::Store(key),
+        };
     }
     match meta::str_at(pv, &["spec", "hostPath", "path"]) {
         Some(p) if meta::path(pv, &["spec", "nodeAffinity"]).is_none() => {
@@ -43,8 +48,9 @@ impl World {
         let Some(obj) = self.object("PersistentVolume", "", pv) else {
             return Err(format!("persistentvolume \"{pv}\" not found"));
         };
-        let key = match place(obj) {
-            Place::Store(k) => k,
+        let (key, path) = match place(self, obj) {
+            Place::Store(k) => (k, path.to_string()),
+            Place::InStore(k, below) => (k, format!("{below}/{path}")),
             Place::OnNodes(_) => {
                 return Err(format!(
                     "persistentvolume \"{pv}\" is a hostPath volume: its files are on each node's disk; read them through a pod that mounts it"
@@ -60,14 +66,14 @@ impl World {
             MountInfo::new("pv", "pv", "ro"),
             Cred::ROOT,
         );
-        let path = super::super::nodes::container_fs::normalize(path);
+        let path = super::super::nodes::container_fs::normalize(&path);
         Ok(vfs.read(&path).ok().map(<[u8]>::to_vec))
     }
 
     /// The `Delete` reclaim policy: the volume's own storage goes with it (an NFS export or a
     /// node's directory is not the PV's to erase).
     pub(crate) fn erase_volume(&mut self, pv: &Value) {
-        if let Place::Store(k) = place(pv)
+        if let Place::Store(k) = place(self, pv)
             && k.starts_with("pv/")
         {
             self.volume_data.remove(&k);
@@ -78,7 +84,21 @@ impl World {
     /// stays (for a hostPath volume, on every node's disk that has the path).
     pub(crate) fn scrub_volume(&mut self, pv: &Value) {
         let now = self.now().div_euclid(1000);
-        match place(pv) {
+        match place(self, pv) {
+            Place::InStore(k, below) => {
+                let Some(t) = self.volume_data.get(&k) else {
+                    return;
+                };
+                let p = super::files::resolve_in(t, &below);
+                let Some(root) = t.subtree(&p).and_then(|sub| sub.get("/").cloned()) else {
+                    return;
+                };
+                if root.is_dir() {
+                    let mut whole = (**t).clone();
+                    whole.graft(&p, Tree::new(root));
+                    self.volume_data.insert(k, Rc::new(whole));
+                }
+            }
             Place::Store(k) => {
                 if let Some(t) = self.volume_data.get(&k) {
                     let root = t

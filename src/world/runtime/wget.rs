@@ -80,7 +80,7 @@ pub(super) fn wget(
         return notice(out, "wget without a URL (its usage text)");
     }
     for url in urls {
-        let status = one(world, &from, &url, output.as_deref(), shell, out);
+        let status = one(world, &from, &url, output.as_deref(), shell, out, 0);
         if status != 0 {
             return status;
         }
@@ -96,6 +96,7 @@ fn one(
     output: Option<&str>,
     shell: &mut ShellState,
     out: Sink<'_>,
+    redirects: u32,
 ) -> i32 {
     let fail = |out: Sink<'_>, msg: String| {
         out(true, format!("wget: {msg}\n").as_bytes());
@@ -132,6 +133,28 @@ fn one(
     };
     let got = world.http_get(origin, &host, port, path);
     let body = match got {
+        // A redirect is followed (busybox gives up after 5: `too many redirections`).
+        Ok(r) if matches!(r.status, 301 | 302 | 303 | 307 | 308) => {
+            let location = r
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("Location"))
+                .map(|(_, v)| v.clone());
+            return match location {
+                Some(l) if redirects < 5 => one(world, from, &l, output, shell, out, redirects + 1),
+                Some(_) => fail(out, "too many redirections".into()),
+                None => fail(
+                    out,
+                    format!("server returned error: HTTP/1.1 {} {}", r.status, r.reason),
+                ),
+            };
+        }
+        Ok(r) if !(200..300).contains(&r.status) => {
+            return fail(
+                out,
+                format!("server returned error: HTTP/1.1 {} {}", r.status, r.reason),
+            );
+        }
         Ok(r) => r.body,
         Err(NetError::UnknownHost(h)) if h.parse::<std::net::Ipv4Addr>().is_ok() => {
             return fail(
