@@ -222,6 +222,28 @@ fn busybox_layouts() {
     assert!(g128.ends_with("users:x:100:\nnogroup:x:65534:\n"), "{g128}");
     assert!(b128.find_program("inotifyd", PATH, "/").is_none());
     assert!(b136.find_program("inotifyd", PATH, "/").is_some());
+}
+
+/// alpine:3.19 as the real 3.19.4 minirootfs has it (alpine.rs).
+#[test]
+fn alpine_layout() {
+    let a = fam(Family::Alpine319);
+    for (p, at) in [
+        ("chattr", "/bin/chattr"),
+        ("pivot_root", "/sbin/pivot_root"),
+        ("tree", "/usr/bin/tree"),
+        ("rdev", "/usr/sbin/rdev"),
+    ] {
+        assert_eq!(
+            a.find_program(p, PATH, "/").map(|(x, _)| x),
+            Some(at.into())
+        );
+    }
+    assert!(a.find_program("mkmntdirs", PATH, "/").is_none());
+    assert!(a.file("/usr/lib/os-release").is_none());
+    let os = String::from_utf8_lossy(a.read("/etc/os-release").unwrap_or_default()).into_owned();
+    assert!(os.contains("VERSION_ID=3.19.4\n"), "{os}");
+    assert_eq!(a.resolve("/var/spool/mail").as_deref(), Some("/var/mail"));
 
     let alpine = fam(Family::Alpine319);
     assert_eq!(
