@@ -40,7 +40,8 @@ pub fn os_release(r: Release) -> &'static str {
 /// `/etc/debian_version`.
 fn debian_version(r: Release) -> &'static str {
     match r {
-        // UNSURE: the point release depends on the image's build date.
+        // UNSURE: the point release depends on the image's build date (docker-debian-artifacts'
+        // dist branches keep only the newest tarballs, and not for these releases).
         Release::Wheezy => "7.8\n",
         Release::Stretch => "9.8\n",
         Release::Bookworm => "12.4\n",
@@ -405,8 +406,8 @@ pub fn debian(r: Release) -> Builder {
     if r == Release::Wheezy {
         build::add_group(&mut b, "libuuid", 101);
     }
-    // UNSURE: /etc/shadow and /etc/gshadow are there (0640 root:shadow) but not described:
-    // their dates are the build's.
+    // Not described (a gap): /etc/shadow and /etc/gshadow (0640 root:shadow); their dates
+    // are the build's.
     b.text("/usr/lib/os-release", os_release(r));
     b.link("/etc/os-release", "../usr/lib/os-release");
     b.text("/etc/debian_version", debian_version(r));

@@ -140,8 +140,8 @@ pub fn nginx_bookworm() -> RootFs {
         .text("/usr/share/nginx/html/index.html", INDEX_MODERN)
         .text("/usr/share/nginx/html/50x.html", ERR50X_MODERN)
         .dir("/var/cache/nginx", 0o755, 0, 0);
-    // UNSURE: mime.types, fastcgi_params, scgi_params and uwsgi_params are in /etc/nginx in the
-    // real image; their texts are not described here.
+    // Not described (a gap): mime.types, fastcgi_params, scgi_params and uwsgi_params, which
+    // the nginx package puts in /etc/nginx.
     logs(&mut b);
     b.file("/docker-entrypoint.sh", 0o755, 0, 0, ENTRYPOINT)
         .dir("/docker-entrypoint.d", 0o755, 0, 0)
