@@ -24,7 +24,8 @@ pub enum Release {
 /// `/etc/os-release` (Debian ships it as `/usr/lib/os-release`, with `/etc/os-release` a link).
 pub fn os_release(r: Release) -> &'static str {
     match r {
-        // UNSURE: wheezy's base-files 7.1wheezy text, from memory.
+        // UNSURE: wheezy's base-files 7.1wheezy text, from memory (no wheezy rootfs or base-files
+        // source in reach).
         Release::Wheezy => {
             "PRETTY_NAME=\"Debian GNU/Linux 7 (wheezy)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"7\"\nVERSION=\"7 (wheezy)\"\nID=debian\nANSI_COLOR=\"1;31\"\nHOME_URL=\"http://www.debian.org/\"\nSUPPORT_URL=\"http://www.debian.org/support/\"\nBUG_REPORT_URL=\"http://bugs.debian.org/\"\n"
         }
