@@ -200,10 +200,10 @@ impl Vfs {
                 let nlink = if m.layer.merged(&rel) { 1 } else { 2 + subdirs };
                 (size, nlink)
             }
-            _ => (node.content_len(), 1),
+            _ => (node.size(), 1),
         };
         let blocks = match &node.kind {
-            Kind::File(b) => (b.len() as u64).div_ceil(4096) * 8,
+            Kind::File(_) => node.size().div_ceil(4096) * 8,
             Kind::Dir if tmpfs => 0,
             Kind::Dir => 8,
             Kind::Symlink(t) if t.len() >= 60 && !tmpfs => 8,

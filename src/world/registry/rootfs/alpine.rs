@@ -200,6 +200,28 @@ pub fn alpine319() -> Builder {
     b
 }
 
+/// Sizes of the program files of `alpine-minirootfs-3.19.4-x86_64.tar.gz` (`tar tv`): busybox
+/// 1.36.1, apk-tools, musl-utils (`ldd` and `ldconfig` are scripts), scanelf, ssl_client.
+const SIZES_3_19_4: &[(&str, u64)] = &[
+    ("/bin/busybox", 808_712),
+    ("/sbin/apk", 69_648),
+    ("/sbin/ldconfig", 393),
+    ("/usr/bin/getconf", 35_488),
+    ("/usr/bin/getent", 44_952),
+    ("/usr/bin/iconv", 24_576),
+    ("/usr/bin/ldd", 52),
+    ("/usr/bin/scanelf", 67_528),
+    ("/usr/bin/ssl_client", 14_400),
+];
+
+/// The `alpine:3.19` image: [`alpine319`] with its binaries' real sizes (images built on it
+/// from their own older Alpine, like webapp-color, do not get them).
+pub fn alpine319_image() -> RootFs {
+    let mut b = alpine319();
+    b.sizes(SIZES_3_19_4);
+    b.finish()
+}
+
 /// `kodekloud/webapp-color`: a Flask app on `python:3.6-alpine` (`WORKDIR /opt`, `app.py`,
 /// `ENTRYPOINT ["python", "app.py"]`). UNSURE: its Dockerfile is not published with the image;
 /// the python image puts python in /usr/local/bin; the Alpine release (3.x of python:3.6-alpine's
