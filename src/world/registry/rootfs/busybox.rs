@@ -2,12 +2,19 @@
 //! tags `busybox:1.36`, `busybox:latest` are the uclibc variant): one static binary built with
 //! `make defconfig` plus `CONFIG_AR`, `CONFIG_INOTIFYD`, `CONFIG_STATIC`, every applet a hard
 //! link in `/bin` (`busybox --install /bin`), `/bin/getconf` from buildroot, `/usr/bin/env` a
-//! symlink to `../../bin/env`, `/etc/{passwd,group,shadow}` from buildroot's skeleton with modes
-//! from its `device_table.txt` (`/tmp` 1777, `/root` 0700, `/var/www`), home directories made for
-//! passwd entries lacking one (owned by that user), `/etc/localtime` UTC. No `/lib`, no
-//! `/etc/os-release`; `/proc` and `/sys` are the runtime's. `/bin/sh` is ash. No bash, curl,
-//! git, apt. UNSURE: busybox 1.28's image (2018) came from an older builder; taken as the same
-//! layout. `/etc/shadow` (0600) is there but not described (its dates are the build's).
+//! symlink to `../../bin/env`, `/etc/{passwd,group,shadow}` from buildroot's skeleton with
+//! modes from its `device_table.txt` (`/tmp` 1777, `/root` 0700, `/var/www`,
+//! `/etc/network/if-*.d`; `/etc/group` is not in the table and keeps the buildroot tarball's
+//! 0664), home directories made for passwd entries lacking one (owned by that user),
+//! `/etc/localtime` UTC. No `/lib`, no `/etc/os-release`; `/proc` and `/sys` are the runtime's.
+//! `/bin/sh` is ash. No bash, curl, git, apt. Checked against the real 1.37.0-uclibc
+//! rootfs.tar.gz of docker-library/busybox's dist-amd64 branch (the same builder steps as
+//! 1.36.1's). busybox 1.28's image (2018, `uclibc/Dockerfile.builder` before
+//! docker-library/busybox 85702e9) came from the same steps without the `/usr/bin/env` link
+//! (added later) and with buildroot 2017.11.1's skeleton, whose `/etc/group` ends
+//! `nogroup:x:65534:`. `/etc/shadow` (0600) is there but not described (its dates are the
+//! build's). The binaries' sizes are not sourced: the dist branches keep only the newest
+//! tarballs (1.37.0's /bin/busybox is 1149184 bytes, 1.38.0's 1173752), not 1.36.1's or 1.28.4's.
 
 use super::RootFs;
 use super::build::Builder;
