@@ -220,11 +220,11 @@ impl Vfs {
             }
             // A proc file has no size: it is made when it is read.
             Kind::File(_) if m.info.fstype == "proc" => (0, 1),
-            _ => (node.content_len(), 1),
+            _ => (node.size(), 1),
         };
         let blocks = match &node.kind {
             Kind::File(_) if m.info.fstype == "proc" => 0,
-            Kind::File(b) => (b.len() as u64).div_ceil(4096) * 8,
+            Kind::File(_) => node.size().div_ceil(4096) * 8,
             Kind::Dir if tmpfs => 0,
             Kind::Dir => 8,
             Kind::Symlink(t) if t.len() >= 60 && !tmpfs => 8,

@@ -37,6 +37,10 @@ pub struct Node {
     pub btime: i64,
     /// Inode number (0: given one when it enters a tree).
     pub ino: u64,
+    /// The real size of a file whose bytes are a placeholder (an image's program binary):
+    /// what `stat` and `ls -l` report while the placeholder is there. A write drops it; it
+    /// costs nothing against the file system's byte bounds, which count the bytes held.
+    pub apparent: Option<u64>,
 }
 
 /// The type bits of `st_mode`.
@@ -61,6 +65,7 @@ impl Node {
             ctime: now,
             btime: now,
             ino: 0,
+            apparent: None,
         }
     }
 
@@ -77,6 +82,22 @@ impl Node {
     /// A symbolic link (links are always `rwxrwxrwx`).
     pub fn symlink(target: &str, uid: u32, gid: u32, now: i64) -> Node {
         Node::new(Kind::Symlink(target.to_string()), 0o777, uid, gid, now)
+    }
+
+    /// A placeholder file that stands for `size` bytes (see [`Node::apparent`]).
+    pub fn with_apparent_size(mut self, size: u64) -> Node {
+        if matches!(self.kind, Kind::File(_)) {
+            self.apparent = Some(size);
+        }
+        self
+    }
+
+    /// The size `stat` reports: a placeholder's real size, else [`Node::content_len`].
+    pub fn size(&self) -> u64 {
+        match (&self.kind, self.apparent) {
+            (Kind::File(_), Some(n)) => n,
+            _ => self.content_len(),
+        }
     }
 
     /// Whether it is a directory.

@@ -125,6 +125,7 @@ impl Vfs {
                     }
                     b.extend_from_slice(data);
                 }
+                n.apparent = None;
                 n.mtime = now;
                 n.ctime = now;
             });

@@ -68,10 +68,11 @@ pub(super) fn image_tree(rootfs: &RootFs, built: i64) -> std::sync::Arc<Tree> {
             continue;
         };
         if t.get(&real).is_none() {
-            t.put(
-                &real,
-                Node::file(b"\x7fELF\x02\x01\x01", 0o755, 0, 0, built),
-            );
+            let mut n = Node::file(b"\x7fELF\x02\x01\x01", 0o755, 0, 0, built);
+            if let Some(size) = rootfs.sizes.get(&real) {
+                n = n.with_apparent_size(*size);
+            }
+            t.put(&real, n);
         }
     }
     std::sync::Arc::new(t)

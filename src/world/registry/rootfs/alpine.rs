@@ -2,9 +2,10 @@
 //! busybox applets as symlinks to `/bin/busybox` spread over `/bin`, `/sbin`, `/usr/bin`,
 //! `/usr/sbin` (`busybox --list-full` of Alpine's config), `/bin/sh` ash, `apk`. No bash, no
 //! curl, no GNU coreutils. Also the `kodekloud/webapp-color` image (`python:3.6-alpine`).
-//! UNSURE: the applet set and placement below are Alpine's busybox as remembered, checked
-//! against aports' `main/busybox/busyboxconfig` of 2017 (no chattr, lsattr, pivot_root, last,
-//! who, ar, xz, httpd, telnet, tftp, runit applets), not read from a 3.19 image.
+//! The program set and placement, `/etc/passwd`, `/etc/group`, `/etc/shells`,
+//! `/etc/apk/repositories` and `/etc/os-release` (a plain file; there is no
+//! `/usr/lib/os-release`) are those of the real `alpine-minirootfs-3.19.4-x86_64.tar.gz`
+//! (alpinelinux/docker-alpine, branch v3.19, 2024-09-06), the last 3.19 tarball that source has.
 
 use super::RootFs;
 use super::build::{self, Builder};
@@ -13,10 +14,10 @@ use crate::shell::{Dialect, Userland};
 #[rustfmt::skip]
 const BIN: &[&str] = &[
     "arch", "ash", "base64", "bbconfig", "busybox", "cat", "chgrp", "chmod", "chown",
-    "cp", "date", "dd", "df", "dmesg", "dnsdomainname", "dumpkmap", "echo", "egrep", "false",
+    "chattr", "cp", "date", "dd", "df", "dmesg", "dnsdomainname", "dumpkmap", "echo", "egrep", "false",
     "fatattr", "fdflush", "fgrep", "fsync", "getopt", "grep", "gunzip", "gzip", "hostname",
     "ionice", "iostat", "ipcalc", "kbd_mode", "kill", "link", "linux32", "linux64", "ln", "login",
-    "ls", "lzop", "makemime", "mkdir", "mknod", "mktemp", "more", "mount", "mountpoint",
+    "ls", "lsattr", "lzop", "makemime", "mkdir", "mknod", "mktemp", "more", "mount", "mountpoint",
     "mpstat", "mv", "netstat", "nice", "pidof", "ping", "ping6", "pipe_progress", "printenv", "ps",
     "pwd", "reformime", "rev", "rm", "rmdir", "run-parts", "sed", "setpriv", "setserial", "sh",
     "sleep", "stat", "stty", "su", "sync", "tar", "touch", "true", "umount", "uname", "usleep",
@@ -28,9 +29,9 @@ const SBIN: &[&str] = &[
     "fsck", "fstrim", "getty", "halt", "hwclock", "ifconfig", "ifdown", "ifenslave", "ifup", "init",
     "inotifyd", "insmod", "ip", "ipaddr", "iplink", "ipneigh", "iproute", "iprule", "iptunnel",
     "klogd", "ldconfig", "loadkmap", "logread", "losetup", "lsmod", "mdev", "mkdosfs", "mkfs.vfat",
-    "mkmntdirs", "mkswap", "modinfo", "modprobe", "nameif", "nlplug-findfs",
+    "mkswap", "modinfo", "modprobe", "nameif", "nologin", "pivot_root",
     "poweroff", "raidautorun", "reboot", "rmmod", "route", "setconsole", "slattach", "swapoff",
-    "swapon", "switch_root", "sysctl", "syslogd", "tunctl", "udhcpc", "vconfig", "watchdog",
+    "swapon", "switch_root", "sysctl", "syslogd", "tunctl", "udhcpc", "vconfig", "watchdog", "zcip",
 ];
 #[rustfmt::skip]
 const USR_BIN: &[&str] = &[
@@ -38,23 +39,23 @@ const USR_BIN: &[&str] = &[
     "chvt", "cksum", "clear", "cmp", "comm", "cpio", "crontab", "cryptpw", "cut", "dc", "deallocvt",
     "diff", "dirname", "dos2unix", "du", "eject", "env", "expand", "expr", "factor", "fallocate",
     "find", "flock", "fold", "free", "fuser", "getconf", "getent", "groups", "hd", "head",
-    "hexdump", "hostid", "iconv", "id", "install", "ipcrm", "ipcs", "killall", "ldd",
+    "hexdump", "hostid", "iconv", "id", "install", "ipcrm", "ipcs", "killall", "last", "ldd",
     "less", "logger", "lsof", "lsusb", "lzcat", "lzma", "lzopcat", "md5sum", "mesg", "microcom",
     "mkfifo", "mkpasswd", "nc", "nl", "nmeter", "nohup", "nproc", "nsenter", "nslookup", "od",
     "openvt", "passwd", "paste", "pgrep", "pkill", "pmap", "printf", "pscan", "pstree", "pwdx",
     "readlink", "realpath", "renice", "reset", "resize", "scanelf", "seq", "setkeycodes", "setsid",
     "sha1sum", "sha256sum", "sha3sum", "sha512sum", "showkey", "shred", "shuf", "sort", "split",
-    "ssl_client", "strings", "sum", "tac", "tail", "tee", "test", "time", "timeout", "top", "tr",
+    "ssl_client", "strings", "sum", "tac", "tail", "tee", "test", "time", "timeout", "top", "tr", "tree",
     "traceroute", "traceroute6", "truncate", "tty", "ttysize", "udhcpc6", "unexpand",
     "uniq", "unix2dos", "unlink", "unlzma", "unlzop", "unshare", "unxz", "unzip", "uptime",
-    "uudecode", "uuencode", "vi", "vlock", "volname", "wc", "wget", "which", "whoami", "whois",
+    "uudecode", "uuencode", "vi", "vlock", "volname", "wc", "wget", "which", "who", "whoami", "whois",
     "xargs", "xxd", "xzcat", "yes",
 ];
 #[rustfmt::skip]
 const USR_SBIN: &[&str] = &[
     "add-shell", "addgroup", "adduser", "arping", "brctl", "chpasswd", "chroot", "crond",
     "delgroup", "deluser", "ether-wake", "fbset", "killall5", "loadfont", "nanddump", "nandwrite",
-    "nbd-client", "ntpd", "partprobe", "rdate", "readahead", "remove-shell", "rfkill", "sendmail",
+    "nbd-client", "ntpd", "partprobe", "rdate", "rdev", "readahead", "remove-shell", "rfkill", "sendmail",
     "setfont", "setlogcons",
 ];
 
@@ -89,8 +90,8 @@ guest:x:405:100:guest:/dev/null:/sbin/nologin
 nobody:x:65534:65534:nobody:/:/sbin/nologin
 ";
 
-/// alpine-baselayout's `/etc/group` of the same era. UNSURE: `man`, `at`, `readproc` lines as
-/// remembered (aports' current file has dropped them).
+/// alpine-baselayout's `/etc/group` of the same era (`man`, `at`, `readproc` still there):
+/// byte for byte the 3.19.4 minirootfs's.
 const GROUP: &str = "root:x:0:root
 bin:x:1:root,bin,daemon
 daemon:x:2:root,bin,daemon
@@ -171,29 +172,54 @@ pub fn alpine319() -> Builder {
         "/var/lib/apk",
         "/var/lib/misc",
     ]);
-    b.dir("/var/mail", 0o775, 0, 12);
+    // As the 3.19.4 tarball has them: /var/mail root 0755, /var/lock a directory.
+    b.dir("/var/mail", 0o755, 0, 0);
+    b.dir("/var/lock", 0o755, 0, 0)
+        .dir("/var/lock/subsys", 0o755, 0, 0);
     b.dir("/var/spool/cron", 0o755, 0, 0);
     b.link("/var/run", "/run")
-        .link("/var/lock", "../run/lock")
-        .link("/var/spool/mail", "../mail");
+        .link("/var/spool/mail", "/var/mail")
+        .link("/var/spool/cron/crontabs", "/etc/crontabs");
     b.programs("/bin", BIN)
         .programs("/sbin", SBIN)
         .programs("/usr/bin", USR_BIN)
         .programs("/usr/sbin", USR_SBIN);
     b.text("/etc/passwd", PASSWD).text("/etc/group", GROUP);
-    b.text("/etc/alpine-release", "3.19.1\n");
-    // UNSURE: the point release (3.19.1) depends on the image's build date.
+    // 3.19.4: the point release of docker-alpine's v3.19 tarball (later 3.19.x builds, if any,
+    // are not in that source).
+    b.text("/etc/alpine-release", "3.19.4\n");
     b.text(
-        "/usr/lib/os-release",
-        "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.19.1\nPRETTY_NAME=\"Alpine Linux v3.19\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n",
+        "/etc/os-release",
+        "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.19.4\nPRETTY_NAME=\"Alpine Linux v3.19\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n",
     );
-    b.link("/etc/os-release", "../usr/lib/os-release");
     b.text(
         "/etc/apk/repositories",
         "https://dl-cdn.alpinelinux.org/alpine/v3.19/main\nhttps://dl-cdn.alpinelinux.org/alpine/v3.19/community\n",
     );
     b.text("/etc/shells", "# valid login shells\n/bin/sh\n/bin/ash\n");
     b
+}
+
+/// Sizes of the program files of `alpine-minirootfs-3.19.4-x86_64.tar.gz` (`tar tv`): busybox
+/// 1.36.1, apk-tools, musl-utils (`ldd` and `ldconfig` are scripts), scanelf, ssl_client.
+const SIZES_3_19_4: &[(&str, u64)] = &[
+    ("/bin/busybox", 808_712),
+    ("/sbin/apk", 69_648),
+    ("/sbin/ldconfig", 393),
+    ("/usr/bin/getconf", 35_488),
+    ("/usr/bin/getent", 44_952),
+    ("/usr/bin/iconv", 24_576),
+    ("/usr/bin/ldd", 52),
+    ("/usr/bin/scanelf", 67_528),
+    ("/usr/bin/ssl_client", 14_400),
+];
+
+/// The `alpine:3.19` image: [`alpine319`] with its binaries' real sizes (images built on it
+/// from their own older Alpine, like webapp-color, do not get them).
+pub fn alpine319_image() -> RootFs {
+    let mut b = alpine319();
+    b.sizes(SIZES_3_19_4);
+    b.finish()
 }
 
 /// `kodekloud/webapp-color`: a Flask app on `python:3.6-alpine` (`WORKDIR /opt`, `app.py`,

@@ -15,6 +15,7 @@ pub struct Builder {
     pub sh: Option<Dialect>,
     pub programs: BTreeMap<String, String>,
     pub files: BTreeMap<String, ImageFile>,
+    pub sizes: BTreeMap<String, u64>,
 }
 
 fn parent(path: &str) -> Option<&str> {
@@ -35,7 +36,17 @@ impl Builder {
             sh,
             programs: BTreeMap::new(),
             files: BTreeMap::new(),
+            sizes: BTreeMap::new(),
         }
+    }
+
+    /// Records the real sizes of program binaries (`(path, bytes)`, paths where the binaries
+    /// really are, not links to them).
+    pub fn sizes(&mut self, sizes: &[(&str, u64)]) -> &mut Self {
+        for (p, n) in sizes {
+            self.sizes.insert((*p).to_string(), *n);
+        }
+        self
     }
 
     /// Continues from a finished file system (`FROM base`).
@@ -50,6 +61,7 @@ impl Builder {
                 .iter()
                 .map(|f| (f.path.clone(), f.clone()))
                 .collect(),
+            sizes: base.sizes.clone(),
         }
     }
 
@@ -171,6 +183,7 @@ impl Builder {
             sh: self.sh,
             programs: self.programs,
             files: self.files.into_values().collect(),
+            sizes: self.sizes,
         }
     }
 }

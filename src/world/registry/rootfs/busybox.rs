@@ -2,12 +2,19 @@
 //! tags `busybox:1.36`, `busybox:latest` are the uclibc variant): one static binary built with
 //! `make defconfig` plus `CONFIG_AR`, `CONFIG_INOTIFYD`, `CONFIG_STATIC`, every applet a hard
 //! link in `/bin` (`busybox --install /bin`), `/bin/getconf` from buildroot, `/usr/bin/env` a
-//! symlink to `../../bin/env`, `/etc/{passwd,group,shadow}` from buildroot's skeleton with modes
-//! from its `device_table.txt` (`/tmp` 1777, `/root` 0700, `/var/www`), home directories made for
-//! passwd entries lacking one (owned by that user), `/etc/localtime` UTC. No `/lib`, no
-//! `/etc/os-release`; `/proc` and `/sys` are the runtime's. `/bin/sh` is ash. No bash, curl,
-//! git, apt. UNSURE: busybox 1.28's image (2018) came from an older builder; taken as the same
-//! layout. `/etc/shadow` (0600) is there but not described (its dates are the build's).
+//! symlink to `../../bin/env`, `/etc/{passwd,group,shadow}` from buildroot's skeleton with
+//! modes from its `device_table.txt` (`/tmp` 1777, `/root` 0700, `/var/www`,
+//! `/etc/network/if-*.d`; `/etc/group` is not in the table and keeps the buildroot tarball's
+//! 0664), home directories made for passwd entries lacking one (owned by that user),
+//! `/etc/localtime` UTC. No `/lib`, no `/etc/os-release`; `/proc` and `/sys` are the runtime's.
+//! `/bin/sh` is ash. No bash, curl, git, apt. Checked against the real 1.37.0-uclibc
+//! rootfs.tar.gz of docker-library/busybox's dist-amd64 branch (the same builder steps as
+//! 1.36.1's). busybox 1.28's image (2018, `uclibc/Dockerfile.builder` before
+//! docker-library/busybox 85702e9) came from the same steps without the `/usr/bin/env` link
+//! (added later) and with buildroot 2017.11.1's skeleton, whose `/etc/group` ends
+//! `nogroup:x:65534:`. `/etc/shadow` (0600) is there but not described (its dates are the
+//! build's). The binaries' sizes are not sourced: the dist branches keep only the newest
+//! tarballs (1.37.0's /bin/busybox is 1149184 bytes, 1.38.0's 1173752), not 1.36.1's or 1.28.4's.
 
 use super::RootFs;
 use super::build::Builder;
@@ -65,8 +72,9 @@ pub const APPLETS_1_36: &[&str] = &[
 ];
 
 /// Applets of 1.36 that busybox 1.28.4's defconfig (with `CONFIG_AR=y`) does not have, computed
-/// the same way from the 1_28_4 sources. UNSURE: whether the 1.28 image's builder enabled
-/// `inotifyd` (the issue that made it do so is later).
+/// the same way from the 1_28_4 sources. `inotifyd`: the builder sets `CONFIG_INOTIFYD=y` only
+/// since docker-library/busybox 2ea1e24 ("Enable inotifyd", Oct 2025, when 1.36.1 was
+/// `latest-1`); 1.28.4's builder (2018) did not.
 #[rustfmt::skip]
 const NEWER_THAN_1_28: &[&str] = &[
     "ascii", "base32", "bc", "crc32", "i2ctransfer", "inotifyd", "mim", "nologin", "seedrng",
@@ -82,17 +90,25 @@ pub struct Version {
     pub applets: &'static [&'static str],
     pub without: &'static [&'static str],
     pub with: &'static [&'static str],
+    /// buildroot's `system/skeleton/etc/group` of the builder's buildroot release.
+    pub group: &'static str,
+    /// Whether the builder made `/usr/bin/env` (a link to `../../bin/env`).
+    pub usr_bin_env: bool,
 }
 
 pub const V1_36: Version = Version {
     applets: APPLETS_1_36,
     without: &[],
     with: &[],
+    group: GROUP,
+    usr_bin_env: true,
 };
 pub const V1_28: Version = Version {
     applets: APPLETS_1_36,
     without: NEWER_THAN_1_28,
     with: ONLY_1_28,
+    group: GROUP_2017,
+    usr_bin_env: false,
 };
 
 /// buildroot's `system/skeleton/etc/passwd`, as `docker run busybox cat /etc/passwd` prints it
@@ -108,8 +124,8 @@ operator:x:37:37:Operator:/var:/bin/false
 nobody:x:65534:65534:nobody:/home:/bin/false
 ";
 
-/// buildroot's `system/skeleton/etc/group`, as runc's tests copy the busybox image's. UNSURE:
-/// not seen printed from the image itself.
+/// buildroot's `system/skeleton/etc/group` (2024.05.3 and later; byte for byte the `/etc/group`
+/// of the real 1.37.0-uclibc rootfs tarball, 306 bytes).
 pub const GROUP: &str = "root:x:0:
 daemon:x:1:
 bin:x:2:
@@ -138,27 +154,64 @@ users:x:100:
 nobody:x:65534:
 ";
 
+/// buildroot 2017.11.1's `system/skeleton/etc/group` (1.28.4's builder): `nogroup`, not
+/// `nobody`, for gid 65534.
+const GROUP_2017: &str = "root:x:0:
+daemon:x:1:
+bin:x:2:
+sys:x:3:
+adm:x:4:
+tty:x:5:
+disk:x:6:
+lp:x:7:
+mail:x:8:
+kmem:x:9:
+wheel:x:10:root
+cdrom:x:11:
+dialout:x:18:
+floppy:x:19:
+video:x:28:
+audio:x:29:
+tape:x:32:
+www-data:x:33:
+operator:x:37:
+utmp:x:43:
+plugdev:x:46:
+staff:x:50:
+lock:x:54:
+netdev:x:82:
+users:x:100:
+nogroup:x:65534:
+";
+
 /// The busybox image.
 pub fn busybox(v: Version) -> RootFs {
     let mut b = Builder::new("busybox", Userland::Busybox, Some(Dialect::Ash));
     b.dir("/bin", 0o755, 0, 0)
         .dir("/dev", 0o755, 0, 0)
         .dir("/etc", 0o755, 0, 0)
+        .dir("/etc/network", 0o755, 0, 0)
+        .dir("/etc/network/if-down.d", 0o755, 0, 0)
+        .dir("/etc/network/if-post-down.d", 0o755, 0, 0)
+        .dir("/etc/network/if-pre-up.d", 0o755, 0, 0)
+        .dir("/etc/network/if-up.d", 0o755, 0, 0)
         // Home directories the builder makes for passwd entries that lack one, owned by
         // their user: /home (nobody), /usr/sbin (daemon), /var/spool/mail (mail).
         .dir("/home", 0o755, 65534, 65534)
         .dir("/root", 0o700, 0, 0)
         .dir("/tmp", 0o1777, 0, 0)
         .dir("/usr", 0o755, 0, 0)
-        .dir("/usr/bin", 0o755, 0, 0)
-        .link("/usr/bin/env", "../../bin/env")
         .dir("/usr/sbin", 0o755, 1, 1)
         .dir("/var", 0o755, 0, 0)
         .dir("/var/spool", 0o755, 0, 0)
         .dir("/var/spool/mail", 0o755, 8, 8)
         .dir("/var/www", 0o755, 0, 0);
+    if v.usr_bin_env {
+        b.dir("/usr/bin", 0o755, 0, 0)
+            .link("/usr/bin/env", "../../bin/env");
+    }
     b.file("/etc/passwd", 0o644, 0, 0, PASSWD)
-        .file("/etc/group", 0o644, 0, 0, GROUP);
+        .file("/etc/group", 0o664, 0, 0, v.group);
     b.programs("/bin", &["busybox", "getconf"]);
     for a in v.applets.iter().chain(v.with) {
         if !v.without.contains(a) {

@@ -24,7 +24,8 @@ pub enum Release {
 /// `/etc/os-release` (Debian ships it as `/usr/lib/os-release`, with `/etc/os-release` a link).
 pub fn os_release(r: Release) -> &'static str {
     match r {
-        // UNSURE: wheezy's base-files 7.1wheezy text, from memory.
+        // UNSURE: wheezy's base-files 7.1wheezy text, from memory (no wheezy rootfs or base-files
+        // source in reach).
         Release::Wheezy => {
             "PRETTY_NAME=\"Debian GNU/Linux 7 (wheezy)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"7\"\nVERSION=\"7 (wheezy)\"\nID=debian\nANSI_COLOR=\"1;31\"\nHOME_URL=\"http://www.debian.org/\"\nSUPPORT_URL=\"http://www.debian.org/support/\"\nBUG_REPORT_URL=\"http://bugs.debian.org/\"\n"
         }
@@ -40,7 +41,8 @@ pub fn os_release(r: Release) -> &'static str {
 /// `/etc/debian_version`.
 fn debian_version(r: Release) -> &'static str {
     match r {
-        // UNSURE: the point release depends on the image's build date.
+        // UNSURE: the point release depends on the image's build date (docker-debian-artifacts'
+        // dist branches keep only the newest tarballs, and not for these releases).
         Release::Wheezy => "7.8\n",
         Release::Stretch => "9.8\n",
         Release::Bookworm => "12.4\n",
@@ -405,8 +407,8 @@ pub fn debian(r: Release) -> Builder {
     if r == Release::Wheezy {
         build::add_group(&mut b, "libuuid", 101);
     }
-    // UNSURE: /etc/shadow and /etc/gshadow are there (0640 root:shadow) but not described:
-    // their dates are the build's.
+    // Not described (a gap): /etc/shadow and /etc/gshadow (0640 root:shadow); their dates
+    // are the build's.
     b.text("/usr/lib/os-release", os_release(r));
     b.link("/etc/os-release", "../usr/lib/os-release");
     b.text("/etc/debian_version", debian_version(r));

@@ -148,7 +148,7 @@ impl Family {
             }
             Family::Busybox128 => busybox::busybox(busybox::V1_28),
             Family::Busybox136 => busybox::busybox(busybox::V1_36),
-            Family::Alpine319 => alpine::alpine319().finish(),
+            Family::Alpine319 => alpine::alpine319_image(),
             Family::DebianWheezy => debian::debian(debian::Release::Wheezy).finish(),
             Family::DebianStretch => debian::debian(debian::Release::Stretch).finish(),
             Family::DebianBookworm => debian::debian(debian::Release::Bookworm).finish(),

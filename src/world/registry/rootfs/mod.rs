@@ -73,6 +73,9 @@ pub struct RootFs {
     /// The files, directories and symlinks the course touches (not the programs' binaries),
     /// sorted by path.
     pub files: Vec<ImageFile>,
+    /// Real sizes of program binaries (real path → bytes), where a source gives them: the
+    /// placeholder written for the program reports this size (`ls -l`, `stat`, `du`).
+    pub sizes: BTreeMap<String, u64>,
 }
 
 /// How many symbolic links a lookup follows before giving up (Linux's `MAXSYMLINKS`).

@@ -65,13 +65,13 @@ pub fn mongo(v: Version) -> RootFs {
     match v {
         Version::V42 | Version::V44 => {
             b.programs("/usr/bin", &["mongo", "install_compass"]);
-            // UNSURE: js-yaml 3.13.1's text is not described; the file is there.
+            // Not described (a gap): js-yaml 3.13.1's text; the file is there.
         }
         Version::V70 => {
             b.programs("/usr/bin", &["mongosh"]);
         }
     }
-    // UNSURE: /etc/mongod.conf.orig (the package's default config) is there; its text is not
-    // described.
+    // Not described (a gap): /etc/mongod.conf.orig (the package's default config, kept by
+    // docker-library/mongo's Dockerfile `mv /etc/mongod.conf /etc/mongod.conf.orig`).
     b.finish()
 }

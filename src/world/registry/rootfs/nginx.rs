@@ -140,8 +140,8 @@ pub fn nginx_bookworm() -> RootFs {
         .text("/usr/share/nginx/html/index.html", INDEX_MODERN)
         .text("/usr/share/nginx/html/50x.html", ERR50X_MODERN)
         .dir("/var/cache/nginx", 0o755, 0, 0);
-    // UNSURE: mime.types, fastcgi_params, scgi_params and uwsgi_params are in /etc/nginx in the
-    // real image; their texts are not described here.
+    // Not described (a gap): mime.types, fastcgi_params, scgi_params and uwsgi_params, which
+    // the nginx package puts in /etc/nginx.
     logs(&mut b);
     b.file("/docker-entrypoint.sh", 0o755, 0, 0, ENTRYPOINT)
         .dir("/docker-entrypoint.d", 0o755, 0, 0)
@@ -181,7 +181,9 @@ pub fn nginx_bookworm() -> RootFs {
 pub fn nginx_1_7_9() -> RootFs {
     let mut b = debian::debian(Release::Wheezy);
     // UNSURE: the package's `adduser --system` took the first free ids after wheezy's libuuid
-    // (uid 100, gid 101): 101 and 102.
+    // (uid 100, gid 101): 101 and 102. docker-nginx 57da113's Dockerfile only installs
+    // nginx=1.7.9-1~wheezy (no purge, no user of its own); the ids come from the package's
+    // preinst, which no source in reach shows.
     build::add_user(
         &mut b,
         "nginx",
@@ -218,7 +220,8 @@ pub fn nginx_slim_0_8() -> RootFs {
         let t = String::from_utf8_lossy(c).replace("bash", "sh");
         b.text("/etc/passwd", &t);
     }
-    // UNSURE: purging libsmartcols1 and libudev1 took util-linux and mount with them.
+    // UNSURE: purging libsmartcols1 and libudev1 took util-linux and mount with them (the
+    // ubuntu-slim Dockerfile of kubernetes/contrib was not in reach to read).
     b.without_programs(
         "/bin",
         &[

@@ -30,7 +30,8 @@ fn os_release(v: Ubi) -> &'static str {
     }
 }
 
-/// The `setup` package's `/etc/passwd`. UNSURE: as remembered; UBI adds no other users.
+/// The `setup` package's `/etc/passwd`. UNSURE: as remembered; UBI adds no other users (no
+/// setup package or UBI rootfs was in reach to check).
 const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash
 bin:x:1:1:bin:/bin:/sbin/nologin
 daemon:x:2:2:daemon:/sbin:/sbin/nologin
@@ -46,7 +47,7 @@ ftp:x:14:50:FTP User:/var/ftp:/sbin/nologin
 nobody:x:65534:65534:Kernel Overflow User:/:/sbin/nologin
 ";
 
-/// The `setup` package's `/etc/group`. UNSURE: as remembered.
+/// The `setup` package's `/etc/group`. UNSURE: as remembered (no setup package source in reach).
 const GROUP: &str = "root:x:0:
 bin:x:1:
 daemon:x:2:
@@ -329,7 +330,7 @@ pub fn mysql80() -> RootFs {
             "/docker-entrypoint-initdb.d",
         ]);
     b.link("/entrypoint.sh", "usr/local/bin/docker-entrypoint.sh");
-    // UNSURE: Oracle Linux 8.9's os-release text as remembered.
+    // UNSURE: Oracle Linux 8.9's os-release text as remembered (no oraclelinux rootfs in reach).
     b.text(
         "/usr/lib/os-release",
         "NAME=\"Oracle Linux Server\"\nVERSION=\"8.9\"\nID=\"ol\"\nID_LIKE=\"fedora\"\nVARIANT=\"Server\"\nVARIANT_ID=\"server\"\nVERSION_ID=\"8.9\"\nPLATFORM_ID=\"platform:el8\"\nPRETTY_NAME=\"Oracle Linux Server 8.9\"\nANSI_COLOR=\"0;31\"\nCPE_NAME=\"cpe:/o:oracle:linux:8:9:server\"\nHOME_URL=\"https://linux.oracle.com/\"\nBUG_REPORT_URL=\"https://github.com/oracle/oracle-linux\"\n\nORACLE_BUGZILLA_PRODUCT=\"Oracle Linux 8\"\nORACLE_BUGZILLA_PRODUCT_VERSION=8.9\nORACLE_SUPPORT_PRODUCT=\"Oracle Linux\"\nORACLE_SUPPORT_PRODUCT_VERSION=8.9\n",

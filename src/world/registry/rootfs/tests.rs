@@ -199,6 +199,51 @@ fn shells_and_userlands() {
             .is_none()
     );
     assert!(busybox.find_program("tree", PATH, "/").is_some());
+}
+
+/// The busybox builders' layouts as the real tarballs and builders show them (busybox.rs).
+#[test]
+fn busybox_layouts() {
+    let b136 = fam(Family::Busybox136);
+    let b128 = fam(Family::Busybox128);
+    let group = b136.file("/etc/group").expect("group");
+    assert_eq!((group.mode, group.uid, group.gid), (0o664, 0, 0));
+    assert_eq!(b136.read("/etc/group").map(<[u8]>::len), Some(306));
+    assert_eq!(b136.read("/etc/passwd").map(<[u8]>::len), Some(340));
+    for fs in [&b136, &b128] {
+        for d in ["if-down.d", "if-post-down.d", "if-pre-up.d", "if-up.d"] {
+            assert!(fs.file(&format!("/etc/network/{d}")).is_some(), "{d}");
+        }
+    }
+    assert!(b128.file("/usr/bin").is_none());
+    assert!(b128.file("/usr/bin/env").is_none());
+    assert!(b128.file("/usr/sbin").is_some());
+    let g128 = String::from_utf8_lossy(b128.read("/etc/group").unwrap_or_default()).into_owned();
+    assert!(g128.ends_with("users:x:100:\nnogroup:x:65534:\n"), "{g128}");
+    assert!(b128.find_program("inotifyd", PATH, "/").is_none());
+    assert!(b136.find_program("inotifyd", PATH, "/").is_some());
+}
+
+/// alpine:3.19 as the real 3.19.4 minirootfs has it (alpine.rs).
+#[test]
+fn alpine_layout() {
+    let a = fam(Family::Alpine319);
+    for (p, at) in [
+        ("chattr", "/bin/chattr"),
+        ("pivot_root", "/sbin/pivot_root"),
+        ("tree", "/usr/bin/tree"),
+        ("rdev", "/usr/sbin/rdev"),
+    ] {
+        assert_eq!(
+            a.find_program(p, PATH, "/").map(|(x, _)| x),
+            Some(at.into())
+        );
+    }
+    assert!(a.find_program("mkmntdirs", PATH, "/").is_none());
+    assert!(a.file("/usr/lib/os-release").is_none());
+    let os = String::from_utf8_lossy(a.read("/etc/os-release").unwrap_or_default()).into_owned();
+    assert!(os.contains("VERSION_ID=3.19.4\n"), "{os}");
+    assert_eq!(a.resolve("/var/spool/mail").as_deref(), Some("/var/mail"));
 
     let alpine = fam(Family::Alpine319);
     assert_eq!(

@@ -16,7 +16,7 @@ pub enum Release {
 }
 
 /// `/etc/os-release` (a link to `/usr/lib/os-release`). UNSURE: the point release (`.6`, `.4`)
-/// depends on the image's build date.
+/// depends on the image's build date; no Ubuntu rootfs tarball was in reach to read it from.
 pub fn os_release(r: Release) -> &'static str {
     match r {
         Release::Xenial => {
@@ -133,7 +133,8 @@ pub fn ubuntu(r: Release) -> Builder {
         b.program("/usr/local/sbin/unminimize");
     }
     if matches!(r, Release::Xenial) {
-        // UNSURE: coreutils 8.25 predates b2sum; util-linux 2.27 lsns only.
+        // UNSURE: coreutils 8.25 predates b2sum (8.26); but util-linux's prlimit.c dates from
+        // 2011 (2.21), so xenial's 2.27.1 likely has prlimit: no xenial file list here to settle it.
         b.without_programs("/usr/bin", &["b2sum", "prlimit"]);
     }
     b.dirs(&[
