@@ -197,6 +197,23 @@ pub fn run_on(
 }
 
 /// [`run_on`] with the workstation's editor.
+/// Runs one input of an open session (a container's program, an ssh login) with a sink that
+/// keeps its output and shows it on the terminal; what the session returned.
+fn collect<R>(shell: &mut Shell, run: impl FnOnce(crate::shell::Sink<'_>) -> R) -> (RunOutput, R) {
+    let mut out = RunOutput::default();
+    let r = run(&mut |is_err, b| {
+        if is_err {
+            out.stderr.extend(b);
+        } else {
+            out.stdout.extend(b);
+        }
+        out.combined.extend(b);
+        shell.to_terminal(b);
+        true
+    });
+    (out, r)
+}
+
 fn run_with_editor(
     world: &mut World,
     shell: &mut Shell,
@@ -206,17 +223,7 @@ fn run_with_editor(
     editor: &mut edit::Editor,
 ) -> RunOutput {
     if let Some(mut session) = config.exec_session.take() {
-        let mut out = RunOutput::default();
-        let ended = world.shell_input(&mut session, input, &mut |is_err, b| {
-            if is_err {
-                out.stderr.extend(b);
-            } else {
-                out.stdout.extend(b);
-            }
-            out.combined.extend(b);
-            shell.to_terminal(b);
-            true
-        });
+        let (mut out, ended) = collect(shell, |sink| world.shell_input(&mut session, input, sink));
         match ended {
             // kubectl returns when the shell does, with its status.
             Some(status) => {
@@ -229,25 +236,12 @@ fn run_with_editor(
                 out.status = status;
                 shell.state.last_status = status;
             }
-            None => {
-                out.status = 0;
-                config.exec_session = Some(session);
-            }
+            None => config.exec_session = Some(session),
         }
         return out;
     }
     if let Some(mut session) = config.host_session.take() {
-        let mut out = RunOutput::default();
-        let ended = world.host_input(&mut session, input, &mut |is_err, b| {
-            if is_err {
-                out.stderr.extend(b);
-            } else {
-                out.stdout.extend(b);
-            }
-            out.combined.extend(b);
-            shell.to_terminal(b);
-            true
-        });
+        let (mut out, ended) = collect(shell, |sink| world.host_input(&mut session, input, sink));
         match ended {
             // ssh returns when the shell does, with its status.
             Some(status) => {
@@ -258,10 +252,7 @@ fn run_with_editor(
                 out.status = status;
                 shell.state.last_status = status;
             }
-            None => {
-                out.status = 0;
-                config.host_session = Some(session);
-            }
+            None => config.host_session = Some(session),
         }
         return out;
     }

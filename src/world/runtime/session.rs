@@ -117,18 +117,29 @@ impl World {
         let profile = super::shell::profile((&*t.rootfs).into(), &Vfs::bare(), &argv[0], dialect);
         let mut state = super::shell::session(Vfs::bare(), profile, &t.env, &t.cwd).state;
         state.interactive = tty;
-        let pid = self.next_pid(&t.container_id);
-        Ok(ExecSession {
-            pid,
+        Ok(self.new_session(pod, &t, argv, tty, Program::Shell(state)))
+    }
+
+    /// A session of `program` started by `argv` in the container `t` (its PID the next one).
+    fn new_session(
+        &mut self,
+        pod: &Value,
+        t: &super::Target,
+        argv: &[String],
+        tty: bool,
+        program: Program,
+    ) -> ExecSession {
+        ExecSession {
+            pid: self.next_pid(&t.container_id),
             argv: argv.to_vec(),
             namespace: meta::namespace(pod).to_string(),
             pod: meta::name(pod).to_string(),
             uid: t.uid.clone(),
-            container: container.to_string(),
+            container: t.container.clone(),
             container_id: t.container_id.clone(),
             tty,
-            program: Program::Shell(state),
-        })
+            program,
+        }
     }
 
     /// Opens the session `kubectl exec -i POD -- CMD` gives kubectl's own input to: a bare
@@ -151,18 +162,7 @@ impl World {
             Ok(m) => m,
             Err(status) => return Ok(Err(status)),
         };
-        let pid = self.next_pid(&t.container_id);
-        Ok(Ok(ExecSession {
-            pid,
-            argv: argv.to_vec(),
-            namespace: meta::namespace(pod).to_string(),
-            pod: meta::name(pod).to_string(),
-            uid: t.uid.clone(),
-            container: container.to_string(),
-            container_id: t.container_id.clone(),
-            tty,
-            program: Program::Mongo(m),
-        }))
+        Ok(Ok(self.new_session(pod, &t, argv, tty, Program::Mongo(m))))
     }
 
     /// Opens an interactive program other than a shell for the inputs that follow, when `argv`
@@ -183,27 +183,7 @@ impl World {
                 .map(|(s, out)| (Program::RedisCli(s), out)),
             _ => None,
         };
-        let pid = if opened.is_some() {
-            self.next_pid(&t.container_id)
-        } else {
-            0
-        };
-        Ok(opened.map(|(program, out)| {
-            (
-                ExecSession {
-                    pid,
-                    argv: argv.to_vec(),
-                    namespace: meta::namespace(pod).to_string(),
-                    pod: meta::name(pod).to_string(),
-                    uid: t.uid.clone(),
-                    container: container.to_string(),
-                    container_id: t.container_id.clone(),
-                    tty,
-                    program,
-                },
-                out,
-            )
-        }))
+        Ok(opened.map(|(program, out)| (self.new_session(pod, &t, argv, tty, program), out)))
     }
 
     /// Runs one input in an open container shell, writing its output to `out`. Returns the
