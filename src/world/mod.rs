@@ -115,6 +115,9 @@ pub struct World {
     /// The redis servers running as containers' main processes, by container id (their
     /// configuration and keys; `runtime/redis/`); shared between snapshots until one is written.
     pub redis: BTreeMap<String, std::rc::Rc<runtime::redis::Server>>,
+    /// The mysql servers running as containers' main processes, by container id
+    /// (`runtime/mysql/`).
+    pub mysql: BTreeMap<String, std::rc::Rc<runtime::mysql::Server>>,
     /// The containers' main processes that are running (sleeping) now; a clone has none.
     pub processes: runtime::Processes,
     /// NFS servers reachable from the nodes: address → exported paths.
@@ -171,6 +174,7 @@ impl World {
             layers: BTreeMap::new(),
             pids: BTreeMap::new(),
             redis: BTreeMap::new(),
+            mysql: BTreeMap::new(),
             processes: runtime::Processes::default(),
             nfs_servers: BTreeMap::new(),
             nfs_hosts: BTreeMap::new(),

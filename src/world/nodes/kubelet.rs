@@ -1219,6 +1219,17 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
         if let Some(code) = s.exit {
             c.exits_at = Some((now, code));
         }
+    } else if let Some(s) = crate::world::runtime::mysql::start(world, pod, &name, &plan.argv)
+        && let Some(c) = world
+            .pods
+            .get_mut(uid)
+            .and_then(|r| r.containers.get_mut(i))
+    {
+        // docker-library/mysql's entrypoint checked its environment: its log, or its exit.
+        c.logs = s.logs;
+        if let Some(code) = s.exit {
+            c.exits_at = Some((now, code));
+        }
     }
 }
 

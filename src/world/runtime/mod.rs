@@ -10,6 +10,7 @@ mod files;
 mod host;
 mod httpd_http;
 pub mod mongo;
+pub mod mysql;
 mod nfs_host;
 mod nginx_conf;
 mod nginx_http;
@@ -117,7 +118,11 @@ impl World {
 
     /// Forgets the writable layers of container instances that are gone.
     fn prune_layers(&mut self) {
-        if self.layers.is_empty() && self.pids.is_empty() && self.redis.is_empty() {
+        if self.layers.is_empty()
+            && self.pids.is_empty()
+            && self.redis.is_empty()
+            && self.mysql.is_empty()
+        {
             return;
         }
         let live: std::collections::BTreeSet<&str> = self
@@ -127,6 +132,7 @@ impl World {
             .collect();
         self.layers.retain(|id, _| live.contains(id.as_str()));
         self.redis.retain(|id, _| live.contains(id.as_str()));
+        self.mysql.retain(|id, _| live.contains(id.as_str()));
         self.pids.retain(|id, _| live.contains(id.as_str()));
     }
 

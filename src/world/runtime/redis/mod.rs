@@ -346,7 +346,7 @@ impl World {
 
     /// The address `ip:port` as the pod network routes it: a pod's own address, or a Service's
     /// cluster IP forwarded to its first ready endpoint's target port.
-    fn redis_route(&self, ip: &str, port: u16) -> Option<(Value, u16)> {
+    pub(crate) fn redis_route(&self, ip: &str, port: u16) -> Option<(Value, u16)> {
         if let Some(p) = self.pod_by_ip(ip) {
             return Some((p, port));
         }
