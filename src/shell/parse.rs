@@ -219,6 +219,9 @@ fn explain(text: &str, e: pest::error::Error<Rule>) -> ParseError {
         };
         return ParseError::Unsupported(what.into());
     }
+    if rest.starts_with('&') && text[..pos].ends_with(';') {
+        return ParseError::Unsupported("bash's `;&` and `;;&` case terminators".into());
+    }
     if rest.starts_with('&') && !rest.starts_with("&&") && !rest.starts_with("&>") {
         return ParseError::Unsupported("background jobs (`&`)".into());
     }

@@ -36,6 +36,16 @@ fn case_syntax_errors_are_bashs() {
         one("case x in a) echo;; esac esac"),
         "kubelab: syntax error near unexpected token `esac'\n"
     );
+    // bash's fall-through terminators are not read: said plainly, nothing runs.
+    let out = one("case x in x) echo a;& y) echo b;; esac");
+    assert_eq!(
+        out,
+        "kubelab: the kubelab shell does not support bash's `;&` and `;;&` case terminators\n"
+    );
+    assert_eq!(
+        one("case x in x) echo a;;& y) echo b;; esac"),
+        "kubelab: the kubelab shell does not support bash's `;&` and `;;&` case terminators\n"
+    );
 }
 
 #[test]
