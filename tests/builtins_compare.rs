@@ -450,6 +450,8 @@ fn case_and_functions_match_bash() {
         "f() { case $1 in -h) echo help;; *) echo \"arg $1\";; esac; }; f -h; f x",
         "f() { echo in f; } > out; f; cat out",
         "local z=1; echo $?",
+        "f() { shift; echo \"$#:$*\"; shift 2; echo $?; shift 5; echo $?; }; f a b c",
+        "f() { while [ $# -gt 0 ]; do echo \"[$1]\"; shift; done; }; f a 'b c' \"\"",
         "return 3; echo $?",
     ]);
 }

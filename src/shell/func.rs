@@ -113,6 +113,41 @@ impl Exec<'_> {
         code
     }
 
+    /// `shift [N]`: drops the first N positional parameters (checked against bash 5.2,
+    /// busybox 1.36 and dash 0.5.12).
+    pub(crate) fn shift_builtin(&mut self, args: &[String], fds: Fds) -> i32 {
+        let dialect = self.state.profile.dialect;
+        let n = match args.first() {
+            None => 1,
+            Some(a) => match a.parse::<usize>() {
+                Ok(n) => n,
+                Err(_) => {
+                    let msg = match dialect {
+                        Dialect::Ash => format!("shift: line 0: Illegal number: {a}"),
+                        Dialect::Dash => format!("shift: Illegal number: {a}"),
+                        _ => format!("shift: {a}: numeric argument required"),
+                    };
+                    self.error(fds, &msg);
+                    if matches!(dialect, Dialect::Ash | Dialect::Dash) {
+                        self.stop = Some(Stop::Exit(2));
+                        return 2;
+                    }
+                    return 1;
+                }
+            },
+        };
+        if n > self.state.positional.len() {
+            if dialect == Dialect::Dash {
+                self.error(fds, "shift: can't shift that many");
+                self.stop = Some(Stop::Exit(2));
+                return 2;
+            }
+            return 1;
+        }
+        self.state.positional.drain(..n);
+        0
+    }
+
     /// `local NAME[=VALUE]...`.
     pub(crate) fn local_builtin(&mut self, args: &[String], fds: Fds) -> i32 {
         if self.locals.is_empty() {

@@ -36,7 +36,7 @@ pub const UNAVAILABLE: &[&str] = &[
 /// builtins stand for programs: a container's shell runs them only if its image has them).
 pub const SHELL_BUILTINS: &[&str] = &[
     ":", "[", "break", "cd", "continue", "echo", "exit", "export", "false", "local", "printf",
-    "pwd", "return", "test", "true", "type", "unset",
+    "pwd", "return", "shift", "test", "true", "type", "unset",
 ];
 
 /// A builtin's result.
@@ -94,6 +94,7 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
         "break" | "continue" => return Some(misc::loop_control(x, &argv[0], args, fds)),
         "return" => return Some(x.return_builtin(args, fds)),
         "local" => return Some(x.local_builtin(args, fds)),
+        "shift" => return Some(x.shift_builtin(args, fds)),
         "export" => misc::export(x, args),
         "unset" => {
             args.iter().for_each(|a| x.state.unset(a));
