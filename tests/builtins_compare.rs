@@ -424,3 +424,34 @@ fn files_and_tests_match_coreutils_and_bash() {
         "echo abc | tr a",
     ]);
 }
+
+#[test]
+fn case_and_functions_match_bash() {
+    compare(&[
+        "for w in apple b.txt x '*' ''; do case $w in a*) echo A;; *.txt|*.md) echo T;; '*') echo star;; [xy]) echo XY;; *) echo other;; esac; done",
+        "case x in (x|y) echo m;; *) echo no; esac",
+        "case x in\n  y)\n    echo no\n    ;;\n  x)\n    echo yes\n    ;;\nesac",
+        "case a in b) ;; esac; echo $?",
+        "false; case a in a) ;; esac; echo $?",
+        "case a in a) false;; esac; echo $?",
+        "v='a*'; case abc in \"$v\") echo lit;; $v) echo glob;; esac",
+        "case \"a b\" in 'a b') echo quoted;; esac",
+        "case ab in a\\?) echo no;; a?) echo yes;; esac",
+        "f() { echo \"$# [$1] [$2] $*\"; }; f a 'b c' d; echo \"$#\"",
+        "f() { return 7; echo no; }; f; echo $?",
+        "f() { false; return; }; f; echo $?",
+        "f() { for i in 1 2 3; do [ $i = 2 ] && return 4; echo $i; done; }; f; echo $?",
+        "f() ( x=in; exit 3 ); x=out; f; echo $? $x",
+        "f() { local x=l y; echo \"$x ${y-unset}\"; x=l2; }; x=g; f; echo $x",
+        "f() { y=set; }; f; echo $y",
+        "g() { echo $v; }; v=p g; echo \"[$v]\"",
+        "function k { echo kw $1; }; k 1; function k2() { echo kw2; }; k2",
+        "fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(($1-1))) )); fi; }; fact 6",
+        "f() { case $1 in -h) echo help;; *) echo \"arg $1\";; esac; }; f -h; f x",
+        "f() { echo in f; } > out; f; cat out",
+        "local z=1; echo $?",
+        "f() { shift; echo \"$#:$*\"; shift 2; echo $?; shift 5; echo $?; }; f a b c",
+        "f() { while [ $# -gt 0 ]; do echo \"[$1]\"; shift; done; }; f a 'b c' \"\"",
+        "return 3; echo $?",
+    ]);
+}

@@ -29,6 +29,28 @@ pub enum Command {
     Simple(Simple),
     /// A compound command with its redirections.
     Compound(Compound, Vec<Redirect>),
+    /// `NAME() BODY` (or `function NAME BODY`): defines a function.
+    Function(Function),
+}
+
+/// A function definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    /// The function's name.
+    pub name: String,
+    /// Its body: a compound command with its redirections.
+    pub body: std::sync::Arc<Command>,
+    /// Written with bash's `function` keyword.
+    pub keyword: bool,
+}
+
+/// One item of a `case`: `PATTERN[|PATTERN]...) LIST ;;`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseItem {
+    /// The patterns.
+    pub patterns: Vec<Word>,
+    /// The list run when one matches.
+    pub body: List,
 }
 
 /// A compound command.
@@ -47,6 +69,8 @@ pub enum Compound {
         branches: Vec<(List, List)>,
         otherwise: Option<List>,
     },
+    /// `case WORD in ... esac`.
+    Case { word: Word, items: Vec<CaseItem> },
     /// `{ list; }`.
     Group(List),
     /// `( list )`.

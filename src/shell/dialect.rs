@@ -136,7 +136,7 @@ fn error_line(src: &str) -> (usize, String) {
 /// What a compound command left open at the end of `src` waits for (`done`, `fi`, ...), as
 /// ash and dash name it: the first closing word that, appended, does not make a syntax error.
 fn expecting(src: &str) -> Option<&'static str> {
-    ["done", "fi", "then", "do", "}", ")"]
+    ["done", "fi", "then", "do", "}", ")", ";;", "in"]
         .into_iter()
         .find(|w| {
             !matches!(
@@ -299,6 +299,36 @@ mod tests {
                 true
             ),
             "sh: syntax error: unexpected end of file (expecting \"fi\")\n"
+        );
+        // Checked against busybox 1.36 and dash 0.5.12.
+        let eof = "syntax error: unexpected end of file";
+        for (src, want) in [
+            ("case x in a) echo", ";;"),
+            ("case x", "in"),
+            ("f() { echo", "}"),
+        ] {
+            assert_eq!(
+                eof_error(&profile("sh", Dialect::Ash), src, eof, true),
+                format!("sh: syntax error: unexpected end of file (expecting \"{want}\")\n")
+            );
+            assert_eq!(
+                eof_error(&profile("sh", Dialect::Dash), src, eof, true),
+                format!("sh: 1: Syntax error: end of file unexpected (expecting \"{want}\")\n")
+            );
+        }
+        let esac = "syntax error near unexpected token `esac'";
+        let src = "case x in a) echo;; esac esac";
+        assert_eq!(
+            syntax_error(&profile("sh", Dialect::Ash), src, esac, true),
+            "sh: syntax error: unexpected \"esac\"\n"
+        );
+        assert_eq!(
+            syntax_error(&profile("sh", Dialect::Dash), src, esac, true),
+            "sh: 1: Syntax error: \"esac\" unexpected\n"
+        );
+        assert_eq!(
+            syntax_error(&profile("bash", Dialect::Bash), src, esac, true),
+            "bash: -c: line 1: syntax error near unexpected token `esac'\nbash: -c: line 1: `case x in a) echo;; esac esac'\n"
         );
     }
 

@@ -35,6 +35,8 @@ pub(crate) enum Stop {
     Continue(u32),
     /// A write into this pipe found its reader gone (SIGPIPE): the writing stage ends, 141.
     Pipe(BufId),
+    /// `return N` in a function.
+    Return(i32),
 }
 
 /// What a redirection to a file may take: as much as the workstation's files may hold (64 MiB
@@ -179,6 +181,10 @@ pub struct Exec<'a> {
     /// Lines of the session before this input: a shell reading a script from its input
     /// numbers lines from the start (set by the caller).
     pub(crate) line_offset: usize,
+    /// The function calls running (see [`super::func`]).
+    pub(crate) calls: usize,
+    /// Each running function's `local` variables with the values they hid.
+    pub(crate) locals: Vec<super::func::Locals>,
 }
 
 impl<'a> Exec<'a> {
@@ -200,6 +206,8 @@ impl<'a> Exec<'a> {
             stop: None,
             line: 1,
             line_offset: 0,
+            calls: 0,
+            locals: Vec::new(),
         }
     }
 
@@ -321,9 +329,16 @@ impl<'a> Exec<'a> {
         if p.bang { (status == 0) as i32 } else { status }
     }
 
-    fn run_command(&mut self, c: &Command, stdin: &[u8], fds: Fds, in_pipeline: bool) -> i32 {
+    pub(crate) fn run_command(
+        &mut self,
+        c: &Command,
+        stdin: &[u8],
+        fds: Fds,
+        in_pipeline: bool,
+    ) -> i32 {
         match c {
             Command::Simple(s) => self.run_simple(s, stdin, fds),
+            Command::Function(f) => self.define_function(f, fds),
             Command::Compound(comp, redirects) => {
                 let Some((stdin2, fds2, pending)) = self.redirect(redirects, stdin, fds) else {
                     return 1;
@@ -343,10 +358,12 @@ impl<'a> Exec<'a> {
     pub(crate) fn subshell(&mut self, f: impl FnOnce(&mut Self) -> i32) -> i32 {
         let vars = self.state.vars_snapshot();
         let cwd = self.state.cwd().to_string();
+        let functions = self.state.functions.clone();
         let status = f(self);
         if let Some(Stop::Exit(_)) = self.stop {
             self.stop = None;
         }
+        self.state.functions = functions;
         self.state.restore_vars(vars);
         self.state.restore_cwd(cwd);
         status
@@ -380,6 +397,7 @@ impl<'a> Exec<'a> {
     fn run_compound(&mut self, c: &Compound, stdin: &[u8], fds: Fds) -> i32 {
         match c {
             Compound::Group(l) => self.run_list(l, stdin, fds),
+            Compound::Case { word, items } => self.run_case(word, items, stdin, fds),
             Compound::Subshell(l) => self.subshell(|x| x.run_list(l, stdin, fds)),
             Compound::If {
                 branches,
@@ -549,6 +567,22 @@ impl<'a> Exec<'a> {
             }
             self.finish_redirects(pending, fds);
             return 0;
+        }
+        if let Some(body) = self.state.functions.get(&argv[0]).cloned() {
+            // Prefix assignments last only for the call; what the function sets stays.
+            let saved: Vec<_> = assigns
+                .iter()
+                .map(|(n, _)| (n.clone(), self.state.var_entry(n)))
+                .collect();
+            for (n, v) in &assigns {
+                self.state.export(n, Some(v));
+            }
+            let status = self.call_function(&body, &argv, &stdin2, fds2);
+            for (n, e) in saved.into_iter().rev() {
+                self.state.put_var_entry(&n, e);
+            }
+            self.finish_redirects(pending, fds);
+            return status;
         }
         let saved_vars = if assigns.is_empty() {
             None

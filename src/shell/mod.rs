@@ -12,6 +12,7 @@ pub mod eof;
 pub mod escape;
 pub mod exec;
 mod expand;
+mod func;
 mod param;
 pub mod parse;
 mod pattern;

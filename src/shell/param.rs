@@ -206,7 +206,7 @@ impl Exec<'_> {
         Ok(p)
     }
 
-    fn tilde_word(&mut self, t: &str) -> String {
+    pub(crate) fn tilde_word(&mut self, t: &str) -> String {
         let w = Word(vec![Part::Literal(t.to_string())]);
         self.expand_text(&w).unwrap_or_else(|_| t.to_string())
     }

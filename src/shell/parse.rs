@@ -210,11 +210,7 @@ fn explain(text: &str, e: pest::error::Error<Rule>) -> ParseError {
     }
     let rest = rest.trim_start_matches([' ', '\t']);
     if ShellParser::parse(Rule::unsupported, rest).is_ok() {
-        let what = if rest.starts_with("case") {
-            "`case` statements"
-        } else if rest.starts_with("function") {
-            "shell functions"
-        } else if rest.starts_with("select") {
+        let what = if rest.starts_with("select") {
             "`select` loops"
         } else if rest.starts_with("[[") {
             "`[[ ... ]]` tests (use `[ ... ]`)"
@@ -222,6 +218,9 @@ fn explain(text: &str, e: pest::error::Error<Rule>) -> ParseError {
             "`(( ... ))` arithmetic commands (use `$(( ... ))`)"
         };
         return ParseError::Unsupported(what.into());
+    }
+    if rest.starts_with('&') && text[..pos].ends_with(';') {
+        return ParseError::Unsupported("bash's `;&` and `;;&` case terminators".into());
     }
     if rest.starts_with('&') && !rest.starts_with("&&") && !rest.starts_with("&>") {
         return ParseError::Unsupported("background jobs (`&`)".into());
@@ -299,11 +298,7 @@ impl Builder {
         let first = inner.next().expect("command");
         match first.as_rule() {
             Rule::simple => return Command::Simple(self.simple(first)),
-            Rule::function_def => {
-                self.unsupported
-                    .get_or_insert_with(|| "shell functions".into());
-                return Command::Simple(Simple::default());
-            }
+            Rule::function_def | Rule::function_kw => return self.function(first),
             _ => {}
         }
         let compound = self.compound(first);
@@ -312,6 +307,30 @@ impl Builder {
             .map(|x| self.redirect(x))
             .collect();
         Command::Compound(compound, redirects)
+    }
+
+    /// `NAME() BODY` or `function NAME [()] BODY`.
+    fn function(&mut self, p: Pair<'_, Rule>) -> Command {
+        let keyword = p.as_rule() == Rule::function_kw;
+        let mut name = String::new();
+        let mut compound = None;
+        let mut redirects = Vec::new();
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::word if name.is_empty() => name = x.as_str().to_string(),
+                Rule::redirect => redirects.push(self.redirect(x)),
+                Rule::kw_function | Rule::rparen | Rule::word => {}
+                _ => compound = Some(self.compound(x)),
+            }
+        }
+        Command::Function(Function {
+            name,
+            body: std::sync::Arc::new(Command::Compound(
+                compound.unwrap_or(Compound::Group(List::default())),
+                redirects,
+            )),
+            keyword,
+        })
     }
 
     fn lists(&mut self, p: Pair<'_, Rule>) -> Vec<List> {
@@ -375,6 +394,31 @@ impl Builder {
                     branches,
                     otherwise,
                 }
+            }
+            Rule::case_clause => {
+                let mut word = Word::default();
+                let mut items = Vec::new();
+                for x in p.into_inner() {
+                    match x.as_rule() {
+                        Rule::word => word = self.word(x),
+                        Rule::case_item => {
+                            let mut item = CaseItem {
+                                patterns: Vec::new(),
+                                body: List::default(),
+                            };
+                            for y in x.into_inner() {
+                                match y.as_rule() {
+                                    Rule::word => item.patterns.push(self.word(y)),
+                                    Rule::list => item.body = self.list(y),
+                                    _ => {}
+                                }
+                            }
+                            items.push(item);
+                        }
+                        _ => {}
+                    }
+                }
+                Compound::Case { word, items }
             }
             Rule::brace_group => {
                 Compound::Group(self.lists(p).into_iter().next().unwrap_or_default())
@@ -570,9 +614,13 @@ mod tests {
             assert_eq!(parse(input), near(token), "{input}");
         }
         let unsupported = |w: &str| Err(ParseError::Unsupported(w.into()));
-        assert_eq!(parse("f() { :; }"), unsupported("shell functions"));
-        assert_eq!(parse("f ( )\n{\necho\n}"), unsupported("shell functions"));
-        assert_eq!(parse("case x in"), unsupported("`case` statements"));
+        assert!(parse("f() { :; }").is_ok());
+        assert!(parse("f ( )\n{\necho\n}").is_ok());
+        assert!(parse("function f { :; }").is_ok());
+        assert_eq!(parse("case x in"), Err(ParseError::Incomplete));
+        assert_eq!(parse("case x in a) echo"), Err(ParseError::Incomplete));
+        assert_eq!(parse("case x in a) echo;; esac esac"), near("esac"));
+        assert_eq!(parse("case x in a) echo;; ;; esac"), near(";;"));
         assert_eq!(
             parse("((i++))"),
             unsupported("`(( ... ))` arithmetic commands (use `$(( ... ))`)")

@@ -30,6 +30,8 @@ pub struct ShellState {
     /// The script has a name (`sh script.sh`, `sh -c SCRIPT NAME`): busybox ash's errors then
     /// give its line.
     pub script_named: bool,
+    /// The functions defined so far, by name.
+    pub functions: BTreeMap<String, std::sync::Arc<super::ast::Command>>,
 }
 
 /// Whether `s` is a shell variable name (a letter or `_`, then letters, digits and `_`).
@@ -54,6 +56,7 @@ impl ShellState {
             command_string: false,
             interactive: false,
             script_named: false,
+            functions: BTreeMap::new(),
         };
         for (k, v) in [
             ("HOME", HOME),
@@ -172,6 +175,22 @@ impl ShellState {
     pub(crate) fn restore_vars(&mut self, vars: BTreeMap<String, (String, bool)>) {
         self.var_bytes = vars.iter().map(|(k, v)| k.len() + v.0.len()).sum();
         self.vars = vars;
+    }
+
+    /// A variable's value and exported flag (what `local` saves).
+    pub(crate) fn var_entry(&self, name: &str) -> Option<(String, bool)> {
+        self.vars.get(name).cloned()
+    }
+
+    /// Puts back a variable as [`ShellState::var_entry`] gave it.
+    pub(crate) fn put_var_entry(&mut self, name: &str, entry: Option<(String, bool)>) {
+        self.unset(name);
+        if let Some((value, exported)) = entry {
+            self.set_var(name, &value);
+            if exported {
+                self.export(name, None);
+            }
+        }
     }
 
     pub(crate) fn restore_cwd(&mut self, cwd: String) {

@@ -198,6 +198,10 @@ fn type_in_container(x: &mut Exec<'_>, which: &str, args: &[String]) -> Out {
     let mut status = 0;
     let path_env = x.state.var("PATH").unwrap_or("").to_string();
     for a in args {
+        if which == "type" && x.state.functions.contains_key(a) {
+            function_type(x, a, &mut out, &mut err);
+            continue;
+        }
         if which == "type" && super::SHELL_BUILTINS.contains(&a.as_str()) {
             out.push_str(&format!("{a} is a shell builtin\n"));
             continue;
@@ -246,8 +250,11 @@ pub(super) fn type_of(x: &mut Exec<'_>, which: &str, args: &[String]) -> Out {
     let mut out = String::new();
     let mut status = 0;
     let programs = x.host.programs();
+    let mut note = String::new();
     for a in args {
-        if super::names().contains(&a.as_str()) {
+        if which == "type" && x.state.functions.contains_key(a) {
+            function_type(x, a, &mut out, &mut note);
+        } else if super::names().contains(&a.as_str()) {
             out.push_str(&if which == "type" {
                 format!("{a} is a shell builtin\n")
             } else {
@@ -272,8 +279,23 @@ pub(super) fn type_of(x: &mut Exec<'_>, which: &str, args: &[String]) -> Out {
     }
     Out {
         stdout: out.into_bytes(),
-        stderr: vec![],
+        stderr: note.into_bytes(),
         status,
+    }
+}
+
+/// `type NAME` for a function: dash says `a shell function`; bash also prints the definition,
+/// which kubelab does not (it says so).
+fn function_type(x: &Exec<'_>, a: &str, out: &mut String, err: &mut String) {
+    match x.state.profile.dialect {
+        crate::shell::Dialect::Dash => out.push_str(&format!("{a} is a shell function\n")),
+        crate::shell::Dialect::Ash => out.push_str(&format!("{a} is a function\n")),
+        _ => {
+            out.push_str(&format!("{a} is a function\n"));
+            err.push_str(&format!(
+                "kubelab: type does not print the definition of the function {a}\n"
+            ));
+        }
     }
 }
 

@@ -35,8 +35,8 @@ pub const UNAVAILABLE: &[&str] = &[
 /// The shell's builtins proper, which every shell has whatever its image holds (the other
 /// builtins stand for programs: a container's shell runs them only if its image has them).
 pub const SHELL_BUILTINS: &[&str] = &[
-    ":", "[", "break", "cd", "continue", "echo", "exit", "export", "false", "printf", "pwd",
-    "test", "true", "type", "unset",
+    ":", "[", "break", "cd", "continue", "echo", "exit", "export", "false", "local", "printf",
+    "pwd", "return", "shift", "test", "true", "type", "unset",
 ];
 
 /// A builtin's result.
@@ -92,6 +92,9 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
         "sleep" => misc::sleep(x, args),
         "exit" => return Some(misc::exit(x, args, fds)),
         "break" | "continue" => return Some(misc::loop_control(x, &argv[0], args, fds)),
+        "return" => return Some(x.return_builtin(args, fds)),
+        "local" => return Some(x.local_builtin(args, fds)),
+        "shift" => return Some(x.shift_builtin(args, fds)),
         "export" => misc::export(x, args),
         "unset" => {
             args.iter().for_each(|a| x.state.unset(a));
