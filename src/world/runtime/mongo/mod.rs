@@ -5,6 +5,8 @@
 //! mongod or another pod's through cluster DNS (`connect.rs`).
 
 mod connect;
+mod inspect;
+mod mongosh;
 mod parse;
 mod query;
 mod session;
@@ -27,7 +29,7 @@ pub fn interactive(argv: &[String]) -> bool {
         .first()
         .map(|a| a.rsplit('/').next().unwrap_or(a))
         .unwrap_or("");
-    name == "mongo" && connect::interactive(argv)
+    (name == "mongo" || name == "mongosh") && connect::interactive(argv)
 }
 
 /// Whether a container's command runs mongod.
