@@ -968,4 +968,55 @@ mod tests {
         assert_eq!(run(&mut sh, &mut vfs, "it").lines().count(), 5);
         assert_eq!(run(&mut sh, &mut vfs, "it"), "no cursor\n");
     }
+
+    #[test]
+    fn mongosh_pages_an_array_of_twenty_and_warns_once() {
+        let mut vfs = Vfs::new();
+        storage::start(&mut vfs, "7.0.28", 5).unwrap();
+        let mut sh = Shell::new_mongosh("test", 1);
+        // Entries long enough that Node does not lay them out as a grid.
+        let docs: Vec<String> = (0..21)
+            .map(|i| format!("{{_id: {i}, name: 'a student with a long name'}}"))
+            .collect();
+        let out = run(
+            &mut sh,
+            &mut vfs,
+            &format!("db.c.insertMany([{}])", docs.join(",")),
+        );
+        assert!(
+            out.starts_with("{\n  acknowledged: true,\n  insertedIds: {\n    '0': 0,\n"),
+            "{out}"
+        );
+        let out = run(&mut sh, &mut vfs, "db.c.find()");
+        assert!(
+            out.starts_with("[\n  { _id: 0, name: 'a student with a long name' },\n"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with(
+                "  { _id: 19, name: 'a student with a long name' }\n]\nType \"it\" for more\n"
+            ),
+            "{out}"
+        );
+        assert_eq!(
+            run(&mut sh, &mut vfs, "it"),
+            "[ { _id: 20, name: 'a student with a long name' } ]\n"
+        );
+        assert_eq!(run(&mut sh, &mut vfs, "it"), "no cursor\n");
+        let warning = "DeprecationWarning: Collection.count() is deprecated. Use countDocuments or estimatedDocumentCount.\n";
+        assert_eq!(
+            run(&mut sh, &mut vfs, "db.c.count()"),
+            format!("{warning}21\n")
+        );
+        assert_eq!(run(&mut sh, &mut vfs, "db.c.count()"), "21\n");
+        let (o, flow) = sh.line(
+            "exit",
+            true,
+            &mut Env {
+                now: 0,
+                vfs: &mut vfs,
+            },
+        );
+        assert_eq!((o.out.as_str(), flow), ("", Flow::Exit(0)));
+    }
 }
