@@ -199,7 +199,7 @@ impl Host for ContainerHost<'_> {
             "mysql" => Some(super::mysql::client::in_container(
                 self, args, stdin, shell, out,
             )),
-            "mongo" => Some(super::mongo::run(self, argv, stdin, &mut shell.vfs, out)),
+            "mongo" | "mongosh" => Some(super::mongo::run(self, argv, stdin, &mut shell.vfs, out)),
             "hostname" if args.is_empty() => {
                 out(false, format!("{}\n", self.hostname).as_bytes());
                 Some(0)

@@ -76,7 +76,7 @@ impl ExecSession {
         let state = match &self.program {
             Program::Shell(state) => state,
             Program::RedisCli(r) => return r.prompt(),
-            Program::Mongo(_) => return "> ".into(),
+            Program::Mongo(m) => return m.prompt(),
         };
         if !self.tty {
             return String::new();

@@ -133,7 +133,7 @@ pub fn version_of(world: &World, pod: &Value, image_name: &str) -> Option<&'stat
     match spec.rootfs {
         RootFsSource::Shipped(Family::Mongo42) => Some("4.2.24"),
         RootFsSource::Shipped(Family::Mongo44) => Some("4.4.29"),
-        RootFsSource::Shipped(Family::Mongo70) => Some("7.0"),
+        RootFsSource::Shipped(Family::Mongo70) => Some("7.0.28"),
         _ => None,
     }
 }

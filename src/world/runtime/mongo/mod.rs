@@ -2,9 +2,12 @@
 //! data as files in `/data/db` (`storage.rs`), and the legacy `mongo` shell (`shell.rs`, over
 //! the JavaScript subset of `parse.rs`, documents printed as `value.rs` does), run once or as
 //! an interactive session of `kubectl exec -it` (`session.rs`), connected to the pod's own
-//! mongod or another pod's through cluster DNS (`connect.rs`).
+//! mongod or another pod's through cluster DNS (`connect.rs`); mongosh, the shell of the 5.0+
+//! images, on the same engine with its own banner and printing (`mongosh.rs`, `inspect.rs`).
 
 mod connect;
+mod inspect;
+mod mongosh;
 mod parse;
 mod query;
 mod session;
@@ -27,7 +30,7 @@ pub fn interactive(argv: &[String]) -> bool {
         .first()
         .map(|a| a.rsplit('/').next().unwrap_or(a))
         .unwrap_or("");
-    name == "mongo" && connect::interactive(argv)
+    (name == "mongo" || name == "mongosh") && connect::interactive(argv)
 }
 
 /// Whether a container's command runs mongod.

@@ -31,6 +31,42 @@ fn notice(out: Sink<'_>, what: &str) -> i32 {
     126
 }
 
+/// Whether `argv` runs mongosh rather than the legacy shell.
+fn is_mongosh(argv: &[String]) -> bool {
+    argv.first()
+        .map(|a| a.rsplit('/').next().unwrap_or(a))
+        .is_some_and(|n| n == "mongosh")
+}
+
+/// Whether mongosh has greeted before (its configuration file says so); records that it has.
+fn greeted(vfs: &mut Vfs) -> bool {
+    const FLAG: &str = "\"disableGreetingMessage\":true";
+    let seen = vfs
+        .read(super::mongosh::CONFIG)
+        .is_ok_and(|b| String::from_utf8_lossy(b).contains(FLAG));
+    if !seen {
+        // kubelab's bytes: only the flag mongosh sets after its first greeting.
+        let _ = vfs.mkdir_all("/data/db/.mongodb/mongosh");
+        let _ = vfs.write(
+            super::mongosh::CONFIG,
+            format!("{{{FLAG}}}\n").as_bytes(),
+            false,
+        );
+    }
+    seen
+}
+
+impl Session {
+    /// The prompt: the legacy shell's `> `, mongosh's `DB> `.
+    pub fn prompt(&self) -> String {
+        if self.shell.mongosh {
+            format!("{}> ", self.shell.db)
+        } else {
+            "> ".into()
+        }
+    }
+}
+
 /// The pod and a fresh shell the client starts with, or what it printed and its status.
 struct Start {
     server: Server,
@@ -48,16 +84,45 @@ impl World {
         image: &str,
         files: (&str, &str),
         o: &Options,
+        mongosh: bool,
         out: Sink<'_>,
     ) -> Result<Start, i32> {
         if let Some(u) = &o.unsupported {
+            if mongosh {
+                out(
+                    true,
+                    format!("kubelab does not simulate {u} in mongosh\n").as_bytes(),
+                );
+                return Err(126);
+            }
             return Err(notice(out, u));
         }
-        let Some(client_version) = connect::version_of(self, pod, image) else {
+        let Some(image_version) = connect::version_of(self, pod, image) else {
             return Err(notice(out, &format!("the shell of {image}")));
         };
+        let client_version = if mongosh {
+            super::mongosh::VERSION
+        } else {
+            image_version
+        };
+        let quiet = o.quiet || o.eval.is_some();
+        if mongosh && !quiet {
+            // The log id: an ObjectId of the clock's seconds and the world's seed.
+            let mut id = [0u8; 12];
+            id[..4].copy_from_slice(&((self.now().div_euclid(1000)) as u32).to_be_bytes());
+            id[4..].copy_from_slice(&self.seed.next_u64().to_be_bytes());
+            let hex = super::value::oid_hex(&id);
+            out(false, super::mongosh::connecting(o, &hex).as_bytes());
+        }
         let server = match connect::connect(self, pod, files.0, files.1, o) {
             Ok(s) => s,
+            Err(Failure::Refused(addr)) if mongosh => {
+                out(
+                    true,
+                    format!("kubelab does not simulate mongosh's error for a refused connection ({addr})\n").as_bytes(),
+                );
+                return Err(126);
+            }
             Err(Failure::Refused(addr)) => {
                 let (o_text, err, status) = connect::refused(client_version, o, &addr);
                 out(false, o_text.as_bytes());
@@ -69,7 +134,7 @@ impl World {
                 return Err(126);
             }
         };
-        if !server.version.starts_with("4.") {
+        if !mongosh && !server.version.starts_with("4.") {
             return Err(notice(
                 out,
                 &format!(
@@ -82,7 +147,11 @@ impl World {
         let uuid = connect::uuid(self.seed.next_u64(), self.seed.next_u64());
         Ok(Start {
             server,
-            shell: Shell::new(&o.db, seed),
+            shell: if mongosh {
+                Shell::new_mongosh(&o.db, seed)
+            } else {
+                Shell::new(&o.db, seed)
+            },
             uuid,
             client_version,
         })
@@ -173,13 +242,22 @@ impl World {
         out: Sink<'_>,
     ) -> Result<Session, i32> {
         let o = connect::options(argv);
+        let mongosh = is_mongosh(argv);
         let files = self.in_container(pod, t, |_, vfs| {
             let read =
                 |p: &str| String::from_utf8_lossy(vfs.read(p).unwrap_or_default()).into_owned();
             ((read("/etc/resolv.conf"), read("/etc/hosts")), vfs)
         });
-        let s = self.mongo_start(pod, &t.image, (&files.0, &files.1), &o, out)?;
-        if !o.quiet {
+        let s = self.mongo_start(pod, &t.image, (&files.0, &files.1), &o, mongosh, out)?;
+        if mongosh {
+            if !o.quiet {
+                let greeted = self.in_container(pod, t, |_, mut vfs| (greeted(&mut vfs), vfs));
+                out(
+                    false,
+                    super::mongosh::greet(&s.server.version, greeted).as_bytes(),
+                );
+            }
+        } else if !o.quiet {
             let b = connect::banner(s.client_version, &o, &s.server, &s.uuid, tty);
             out(false, b.as_bytes());
         }
@@ -232,14 +310,24 @@ pub(in crate::world::runtime) fn run(
     };
     let read = |p: &str| String::from_utf8_lossy(vfs.read(p).unwrap_or_default()).into_owned();
     let files = (read("/etc/resolv.conf"), read("/etc/hosts"));
-    let mut s = match world.mongo_start(&pod, &host.image, (&files.0, &files.1), &o, out) {
+    let mongosh = is_mongosh(argv);
+    if mongosh && o.eval.is_none() {
+        out(
+            true,
+            b"kubelab does not simulate mongosh reading a script from its standard input\n",
+        );
+        return 126;
+    }
+    let mut s = match world.mongo_start(&pod, &host.image, (&files.0, &files.1), &o, mongosh, out) {
         Ok(s) => s,
         Err(status) => return status,
     };
     if !o.files.is_empty() {
         return notice(out, "running script files");
     }
-    if !o.quiet {
+    if mongosh {
+        // `--eval` makes mongosh quiet unless `--verbose` (getFileAndEvalInfo).
+    } else if !o.quiet {
         let b = connect::banner(s.client_version, &o, &s.server, &s.uuid, false);
         out(false, b.as_bytes());
     }

@@ -14,8 +14,21 @@ use super::query;
 use super::storage::{self, Catalog, MAX_DOC_BYTES, MAX_DOCS};
 use super::value::{Bson, Doc, js_number, tojson};
 
-/// `DBQuery.shellBatchSize`.
+/// `DBQuery.shellBatchSize`; mongosh's `displayBatchSize`.
 const BATCH: usize = 20;
+
+/// mongosh 2.5.10's `packages/shell-api/src/collection.ts` deprecation messages.
+const INSERT_DEPRECATED: &str =
+    "Collection.insert() is deprecated. Use insertOne, insertMany, or bulkWrite.";
+const COUNT_DEPRECATED: &str =
+    "Collection.count() is deprecated. Use countDocuments or estimatedDocumentCount.";
+const REMOVE_DEPRECATED: &str =
+    "Collection.remove() is deprecated. Use deleteOne, deleteMany, findOneAndDelete, or bulkWrite.";
+
+/// An array kubelab does not print as mongosh would (a grid of short entries).
+fn grid(_: super::inspect::Grid) -> Fail {
+    Fail("printing an array of more than six short entries (Node's grid layout)".into())
+}
 
 /// What the shell keeps between inputs.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +40,11 @@ pub struct Shell {
     oid_counter: u32,
     /// The cursor `it` goes on with.
     cursor: Option<Cursor>,
+    /// mongosh (mongo 5.0+) rather than the legacy shell: its printing (`inspect.rs`,
+    /// `mongosh.rs`) and its results of the legacy helpers.
+    pub mongosh: bool,
+    /// The deprecation warnings mongosh has printed (each once a shell).
+    warned: Vec<&'static str>,
 }
 
 /// A query's cursor: the documents it will still print.
@@ -76,8 +94,13 @@ pub struct Output {
 }
 
 /// kubelab's notice for what it does not read.
-fn notice(what: &str) -> String {
-    format!("kubelab does not simulate {what} in the mongo shell\n")
+fn notice(mongosh: bool, what: &str) -> String {
+    let shell = if mongosh {
+        "mongosh"
+    } else {
+        "the mongo shell"
+    };
+    format!("kubelab does not simulate {what} in {shell}\n")
 }
 
 /// Storage and evaluation errors become kubelab's notices.
@@ -118,6 +141,25 @@ impl Shell {
             oid_rand: [b[0], b[1], b[2], b[3], b[4]],
             oid_counter: u32::from_be_bytes([0, b[5], b[6], b[7]]),
             cursor: None,
+            mongosh: false,
+            warned: Vec::new(),
+        }
+    }
+
+    /// mongosh on database `db`.
+    pub fn new_mongosh(db: &str, seed: u64) -> Shell {
+        Shell {
+            mongosh: true,
+            ..Shell::new(db, seed)
+        }
+    }
+
+    /// `printDeprecationWarning` (shell-instance-state.ts): `DeprecationWarning: MESSAGE`
+    /// through `print`, once a shell for each message.
+    fn deprecated(&mut self, message: &'static str, o: &mut Output) {
+        if self.mongosh && !self.warned.contains(&message) {
+            self.warned.push(message);
+            o.out.push_str(&format!("DeprecationWarning: {message}\n"));
         }
     }
 
@@ -140,7 +182,10 @@ impl Shell {
             match words.as_slice() {
                 [] => return (o, Flow::Continue),
                 ["exit"] => {
-                    o.out.push_str("bye\n");
+                    // mongosh's `exit` ends the process without a word.
+                    if !self.mongosh {
+                        o.out.push_str("bye\n");
+                    }
                     return (o, Flow::Exit(0));
                 }
                 ["use", name] => {
@@ -155,8 +200,13 @@ impl Shell {
                 ["it"] => {
                     match self.cursor.take() {
                         Some(c) => {
-                            if let Err(Fail(m)) = self.print_cursor(c, env, &mut o) {
-                                o.err.push_str(&notice(&m));
+                            let r = if self.mongosh {
+                                self.print_mongosh(Val::Cursor(c), env, &mut o)
+                            } else {
+                                self.print_cursor(c, env, &mut o)
+                            };
+                            if let Err(Fail(m)) = r {
+                                o.err.push_str(&notice(self.mongosh, &m));
                                 o.failed = true;
                             }
                         }
@@ -165,7 +215,7 @@ impl Shell {
                     return (o, Flow::Continue);
                 }
                 ["help", ..] | ["show"] | ["use"] | ["use", ..] | ["show", ..] => {
-                    o.err.push_str(&notice(&format!("`{t}`")));
+                    o.err.push_str(&notice(self.mongosh, &format!("`{t}`")));
                     o.failed = true;
                     return (o, Flow::Continue);
                 }
@@ -176,7 +226,7 @@ impl Shell {
             Ok(Some(flow)) => (o, flow),
             Ok(None) => (o, Flow::Continue),
             Err(Fail(m)) => {
-                o.err.push_str(&notice(&m));
+                o.err.push_str(&notice(self.mongosh, &m));
                 o.failed = true;
                 (o, Flow::Continue)
             }
@@ -195,6 +245,16 @@ impl Shell {
         match what {
             // utils.js `shellHelper.show`: names padded to the longest, sizes in GB with
             // three decimals aligned on the point.
+            "dbs" | "databases" if self.mongosh => {
+                let rows: Vec<(String, u64)> = storage::databases(&cat)
+                    .into_iter()
+                    .map(|d| {
+                        let size = storage::size_on_disk(env.vfs, &cat, &d);
+                        (d, size)
+                    })
+                    .collect();
+                o.out.push_str(&super::mongosh::show_dbs(&rows));
+            }
             "dbs" | "databases" => {
                 let rows: Vec<(String, u64, String)> = storage::databases(&cat)
                     .into_iter()
@@ -229,7 +289,8 @@ impl Shell {
                 }
             }
             other => {
-                o.err.push_str(&notice(&format!("`show {other}`")));
+                o.err
+                    .push_str(&notice(self.mongosh, &format!("`show {other}`")));
                 o.failed = true;
             }
         }
@@ -256,8 +317,11 @@ impl Shell {
         Ok(None)
     }
 
-    /// `shellPrintHelper`.
+    /// `shellPrintHelper`; mongosh's `formatOutput`.
     fn print(&mut self, v: Val, env: &mut Env<'_>, o: &mut Output) -> Result<(), Fail> {
+        if self.mongosh {
+            return self.print_mongosh(v, env, o);
+        }
         match v {
             Val::Undefined => {}
             Val::Bson(Bson::Str(s)) => {
@@ -306,6 +370,42 @@ impl Shell {
         } else {
             self.cursor = None;
         }
+        Ok(())
+    }
+
+    /// mongosh's `formatOutput`: a value through `inspect` (depth 6), a cursor's next 20
+    /// documents as an array at full depth, then `Type "it" for more`.
+    fn print_mongosh(&mut self, v: Val, env: &mut Env<'_>, o: &mut Output) -> Result<(), Fail> {
+        let text = match v {
+            Val::Undefined => return Ok(()),
+            Val::Bson(Bson::Str(s)) => s,
+            Val::Bson(b) => super::inspect::inspect(&b, Some(6)).map_err(grid)?,
+            Val::Db(name) => name,
+            Val::Coll(ns) => ns,
+            Val::Printed(s) => s,
+            Val::Cursor(mut c) => {
+                let docs = self.run_query(&c, env)?;
+                let rest = &docs[c.shown.min(docs.len())..];
+                if rest.is_empty() {
+                    // formatCursor: nothing for a cursor without documents.
+                    self.cursor = None;
+                    return Ok(());
+                }
+                let batch = Bson::Array(rest.iter().take(BATCH).cloned().map(Bson::Doc).collect());
+                let mut s = super::inspect::inspect(&batch, None).map_err(grid)?;
+                c.shown += rest.len().min(BATCH);
+                if rest.len() > BATCH {
+                    s.push_str("\nType \"it\" for more");
+                    self.cursor = Some(c);
+                } else {
+                    self.cursor = None;
+                }
+                s
+            }
+            Val::Method(_, name) => return Err(Fail(format!("printing the function {name}"))),
+        };
+        o.out.push_str(&text);
+        o.out.push('\n');
         Ok(())
     }
 
@@ -412,6 +512,7 @@ impl Shell {
         }
         match (name, vals.as_slice()) {
             ("ObjectId", []) => Ok(Val::Bson(self.new_oid(env.now))),
+            ("printjson" | "printjsononeline", _) if self.mongosh => Err(Fail(format!("{name}()"))),
             ("print", vals)
                 if vals.iter().all(|v| {
                     matches!(
@@ -456,7 +557,7 @@ impl Shell {
     ) -> Result<Val, Fail> {
         match this {
             Val::Db(db) => self.db_method(&db, name, args, env),
-            Val::Coll(ns) => self.coll_method(&ns, name, args, env),
+            Val::Coll(ns) => self.coll_method(&ns, name, args, env, o),
             Val::Cursor(c) => self.cursor_method(c, name, args, env, o),
             _ => Err(Fail(format!("{name}()"))),
         }
@@ -492,6 +593,7 @@ impl Shell {
         name: &str,
         args: Vec<Bson>,
         env: &mut Env<'_>,
+        o: &mut Output,
     ) -> Result<Val, Fail> {
         let cursor = |filter: Doc| Cursor {
             ns: ns.to_string(),
@@ -502,6 +604,16 @@ impl Shell {
             shown: 0,
         };
         match (name, args.as_slice()) {
+            ("insert", [Bson::Doc(_)] | [Bson::Array(_)]) if self.mongosh => {
+                let docs = match &args[0] {
+                    Bson::Doc(d) => vec![d.clone()],
+                    Bson::Array(items) if !items.is_empty() => docs_of(items)?,
+                    _ => return Err(Fail("insert([])".into())),
+                };
+                self.deprecated(INSERT_DEPRECATED, o);
+                let ids = self.insert(ns, docs, env)?;
+                Ok(Val::Bson(super::mongosh::insert_many_result(ids)))
+            }
             ("insert", [Bson::Doc(d)]) => {
                 self.insert(ns, vec![d.clone()], env)?;
                 Ok(Val::Printed("WriteResult({ \"nInserted\" : 1 })".into()))
@@ -535,6 +647,9 @@ impl Shell {
             }
             ("insertMany", [Bson::Array(items)]) if !items.is_empty() => {
                 let ids = self.insert(ns, docs_of(items)?, env)?;
+                if self.mongosh {
+                    return Ok(Val::Bson(super::mongosh::insert_many_result(ids)));
+                }
                 Ok(Val::Bson(Bson::Doc(vec![
                     ("acknowledged".into(), Bson::Bool(true)),
                     ("insertedIds".into(), Bson::Array(ids)),
@@ -554,6 +669,15 @@ impl Shell {
                     docs.into_iter().next().map_or(Bson::Null, Bson::Doc),
                 ))
             }
+            ("count", []) | ("count", [Bson::Doc(_)]) if self.mongosh => {
+                self.deprecated(COUNT_DEPRECATED, o);
+                let f = match args.first() {
+                    Some(Bson::Doc(f)) => f.clone(),
+                    _ => Doc::new(),
+                };
+                let docs = self.run_query(&cursor(f), env)?;
+                Ok(Val::Bson(Bson::Double(docs.len() as f64)))
+            }
             ("count" | "countDocuments", []) | ("estimatedDocumentCount", []) => {
                 let docs = self.run_query(&cursor(Doc::new()), env)?;
                 Ok(Val::Bson(Bson::Double(docs.len() as f64)))
@@ -561,6 +685,14 @@ impl Shell {
             ("count" | "countDocuments", [Bson::Doc(f)]) => {
                 let docs = self.run_query(&cursor(f.clone()), env)?;
                 Ok(Val::Bson(Bson::Double(docs.len() as f64)))
+            }
+            ("remove", [Bson::Doc(f)]) if self.mongosh => {
+                self.deprecated(REMOVE_DEPRECATED, o);
+                let n = self.remove(ns, f, false, env)?;
+                Ok(Val::Bson(Bson::Doc(vec![
+                    ("acknowledged".into(), Bson::Bool(true)),
+                    ("deletedCount".into(), Bson::Double(n as f64)),
+                ])))
             }
             ("remove", [Bson::Doc(f)]) => {
                 let n = self.remove(ns, f, false, env)?;
@@ -835,5 +967,56 @@ mod tests {
         assert!(out.ends_with("{ \"_id\" : 19 }\nType \"it\" for more\n"));
         assert_eq!(run(&mut sh, &mut vfs, "it").lines().count(), 5);
         assert_eq!(run(&mut sh, &mut vfs, "it"), "no cursor\n");
+    }
+
+    #[test]
+    fn mongosh_pages_an_array_of_twenty_and_warns_once() {
+        let mut vfs = Vfs::new();
+        storage::start(&mut vfs, "7.0.28", 5).unwrap();
+        let mut sh = Shell::new_mongosh("test", 1);
+        // Entries long enough that Node does not lay them out as a grid.
+        let docs: Vec<String> = (0..21)
+            .map(|i| format!("{{_id: {i}, name: 'a student with a long name'}}"))
+            .collect();
+        let out = run(
+            &mut sh,
+            &mut vfs,
+            &format!("db.c.insertMany([{}])", docs.join(",")),
+        );
+        assert!(
+            out.starts_with("{\n  acknowledged: true,\n  insertedIds: {\n    '0': 0,\n"),
+            "{out}"
+        );
+        let out = run(&mut sh, &mut vfs, "db.c.find()");
+        assert!(
+            out.starts_with("[\n  { _id: 0, name: 'a student with a long name' },\n"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with(
+                "  { _id: 19, name: 'a student with a long name' }\n]\nType \"it\" for more\n"
+            ),
+            "{out}"
+        );
+        assert_eq!(
+            run(&mut sh, &mut vfs, "it"),
+            "[ { _id: 20, name: 'a student with a long name' } ]\n"
+        );
+        assert_eq!(run(&mut sh, &mut vfs, "it"), "no cursor\n");
+        let warning = "DeprecationWarning: Collection.count() is deprecated. Use countDocuments or estimatedDocumentCount.\n";
+        assert_eq!(
+            run(&mut sh, &mut vfs, "db.c.count()"),
+            format!("{warning}21\n")
+        );
+        assert_eq!(run(&mut sh, &mut vfs, "db.c.count()"), "21\n");
+        let (o, flow) = sh.line(
+            "exit",
+            true,
+            &mut Env {
+                now: 0,
+                vfs: &mut vfs,
+            },
+        );
+        assert_eq!((o.out.as_str(), flow), ("", Flow::Exit(0)));
     }
 }
