@@ -1208,24 +1208,13 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     if plan.live {
         let outcome = world.start_main_process(pod, &name, &plan.argv);
         process_ran(world, uid, pod, i, outcome);
-    } else if let Some(s) = crate::world::runtime::redis::start(world, pod, &name, &plan.argv)
+    } else if let Some(s) = world.start_image_server(pod, &name, &plan.argv)
         && let Some(c) = world
             .pods
             .get_mut(uid)
             .and_then(|r| r.containers.get_mut(i))
     {
-        // redis-server read its configuration: its log, or its fatal error and exit.
-        c.logs = s.logs;
-        if let Some(code) = s.exit {
-            c.exits_at = Some((now, code));
-        }
-    } else if let Some(s) = crate::world::runtime::mysql::start(world, pod, &name, &plan.argv)
-        && let Some(c) = world
-            .pods
-            .get_mut(uid)
-            .and_then(|r| r.containers.get_mut(i))
-    {
-        // docker-library/mysql's entrypoint checked its environment: its log, or its exit.
+        // The server read its configuration or environment: its log, or its error and exit.
         c.logs = s.logs;
         if let Some(code) = s.exit {
             c.exits_at = Some((now, code));

@@ -68,6 +68,28 @@ pub(crate) struct Target {
     tty: bool,
 }
 
+/// What an image's own server did as it started (redis-server reading its configuration,
+/// mysql's entrypoint checking its environment): its log, and its exit when it failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Started {
+    pub logs: Vec<String>,
+    pub exit: Option<i32>,
+}
+
+impl World {
+    /// Starts the image's own server that kubelab simulates (redis, mysql) as container
+    /// `container`'s main process `argv`; `None` for any other program.
+    pub(crate) fn start_image_server(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        argv: &[String],
+    ) -> Option<Started> {
+        redis::start(self, pod, container, argv)
+            .or_else(|| mysql::start(self, pod, container, argv))
+    }
+}
+
 /// Why a command could not start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExecError {

@@ -66,12 +66,7 @@ impl Server {
     }
 }
 
-/// What the kubelet learns when the container's main process is the mysql entrypoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Started {
-    pub logs: Vec<String>,
-    pub exit: Option<i32>,
-}
+pub use super::Started;
 
 /// Whether an image's file system is the mysql image's.
 pub fn is_mysql(rootfs: &Rc<RootFs>) -> bool {

@@ -137,13 +137,7 @@ impl Server {
     }
 }
 
-/// What the kubelet learns when a container's main process is redis-server: its log, and its
-/// exit status when it stops at once (a fatal configuration error).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Started {
-    pub logs: Vec<String>,
-    pub exit: Option<i32>,
-}
+pub use super::Started;
 
 /// The arguments of redis-server when `argv` runs it: the program itself, or docker-library's
 /// `docker-entrypoint.sh` (which runs `redis-server` with its arguments, and puts it in front
