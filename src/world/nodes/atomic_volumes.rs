@@ -197,6 +197,10 @@ pub fn sync(world: &mut World, uid: &str, pod: &Value) {
     let Some(rt) = world.pods.get(uid) else {
         return;
     };
+    // Nothing to look at unless a volume was never written or an object it projects changed.
+    if !rt.atomic_stale && volumes(pod).all(|(name, _)| rt.atomic.contains_key(name)) {
+        return;
+    }
     let start = rt.start_time;
     let oldest = oldest_start(rt);
     let mut writes = Vec::new();
@@ -218,6 +222,7 @@ pub fn sync(world: &mut World, uid: &str, pod: &Value) {
     let Some(rt) = world.pods.get_mut(uid) else {
         return;
     };
+    rt.atomic_stale = later;
     for (name, files) in writes {
         let w = rt.atomic.entry(name).or_default();
         w.versions.push((now, files));
@@ -262,6 +267,9 @@ pub fn object_changed(world: &mut World, namespace: &str, name: &str) {
         })
         .collect();
     for (uid, at) in wakes {
+        if let Some(rt) = world.pods.get_mut(&uid) {
+            rt.atomic_stale = true;
+        }
         kubelet_wake(world, &uid, at);
     }
 }

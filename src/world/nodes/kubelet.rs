@@ -208,6 +208,7 @@ fn sync_pod(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
                 wake: None,
                 status_fingerprint: 0,
                 atomic: std::collections::BTreeMap::new(),
+                atomic_stale: false,
             },
         );
     }

@@ -206,6 +206,8 @@ pub struct PodRuntime {
     /// What the kubelet's atomic writer wrote into the ConfigMap, Secret and projected
     /// volumes, by volume name.
     pub atomic: BTreeMap<String, atomic_volumes::Written>,
+    /// An object those volumes project changed since they were last written.
+    pub atomic_stale: bool,
 }
 
 impl super::World {
