@@ -110,6 +110,18 @@ impl ContainerHost<'_> {
     }
 }
 
+/// The command names an image's programs answer to (the file names of their paths), sorted
+/// and distinct: what a shell running there can find.
+pub(super) fn command_names(programs: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    let mut names: Vec<String> = programs
+        .keys()
+        .map(|p| crate::shell::vfs::file_name(p).to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// The program a command name the shell found in the image is (`sh` → `dash` in Debian).
 pub(super) fn program_of(rootfs: &RootFs, name: &str, path: &str, cwd: &str) -> Option<String> {
     let (_, program) = rootfs.find_program(name, path, cwd).or_else(|| {
@@ -299,15 +311,7 @@ impl Host for ContainerHost<'_> {
     }
 
     fn programs(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .rootfs
-            .programs
-            .keys()
-            .map(|p| crate::shell::vfs::file_name(p).to_string())
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+        command_names(&self.rootfs.programs)
     }
 
     fn program_at(&self, path: &str) -> Option<String> {

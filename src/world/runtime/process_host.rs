@@ -220,15 +220,7 @@ impl Host for ProcessHost<'_> {
     }
 
     fn programs(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .image
-            .programs
-            .keys()
-            .map(|p| crate::shell::vfs::file_name(p).to_string())
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+        super::host::command_names(&self.image.programs)
     }
 
     fn program_at(&self, path: &str) -> Option<String> {
