@@ -40,6 +40,17 @@ pub enum Origin<'a> {
     Workstation(&'a str),
 }
 
+/// Which of a Service's ready endpoints a connection goes to (kube-proxy picks one at random
+/// for each connection; kubelab's choices keep runs reproducible).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// Each in turn, one connection after another (curl, wget: one connection per request).
+    InTurn,
+    /// The first (clients that keep their connection: redis-cli, whose every command
+    /// reconnects in kubelab, mysql, the mongo shells).
+    First,
+}
+
 impl World {
     /// `GET http://host:port/path` from `from`: the host name resolved as the origin's resolver
     /// does (cluster DNS, `src/world/dns/`), then the connection to the address: a pod's, or a
@@ -81,80 +92,75 @@ impl World {
                 .to_string(),
             _ => ip,
         };
-        if let Some(pod) = self.pod_by_ip(&ip) {
-            return self.answer(&pod, port, (host, port), path);
+        let (pod, target) = self
+            .route(&ip, port, Pick::InTurn)
+            .ok_or(NetError::Refused {
+                host: host.to_string(),
+                port,
+            })?;
+        self.answer(&pod, target, (host, port), path)
+    }
+
+    /// Where the pod network delivers a connection to `ip:port`, for every client (curl, wget,
+    /// redis-cli, mysql, the mongo shells): a pod's own address as it is; a Service's cluster
+    /// IP, as kube-proxy forwards it, to one of the ready addresses of its Endpoints (`pick`),
+    /// at the Service port's `targetPort` (a name is looked up among the pod's container
+    /// ports). `None` when nothing is there: no pod or Service has the address, the Service
+    /// has no such port, or it has no ready endpoint that is a pod. Each client words that its
+    /// own way (curl's `Connection refused`, hiredis's, mysql's `ERROR 2003`); whether anything
+    /// listens on the pod's port is the client's to ask.
+    pub fn route(&mut self, ip: &str, port: u16, pick: Pick) -> Option<(Value, u16)> {
+        if let Some(pod) = self.pod_by_ip(ip) {
+            return Some((pod, port));
         }
-        let Some(svc) = self.service_by_cluster_ip(&ip) else {
-            return Err(NetError::Refused {
-                host: host.to_string(),
-                port,
-            });
-        };
+        let svc = self.service_by_cluster_ip(ip)?;
         let svc_port = meta::path(&svc, &["spec", "ports"])
-            .and_then(Value::as_array)
-            .and_then(|ps| {
-                ps.iter()
-                    .find(|p| p.get("port").and_then(Value::as_u64) == Some(port as u64))
-                    .cloned()
-            });
-        let Some(svc_port) = svc_port else {
-            return Err(NetError::Refused {
-                host: host.to_string(),
-                port,
-            });
-        };
-        let ep = self
-            .object("Endpoints", meta::namespace(&svc), meta::name(&svc))
-            .cloned();
-        let addrs: Vec<(String, String)> = ep
-            .as_ref()
-            .and_then(|e| meta::path(e, &["subsets", "0", "addresses"]))
+            .and_then(Value::as_array)?
+            .iter()
+            .find(|p| p.get("port").and_then(Value::as_u64) == Some(port as u64))?
+            .clone();
+        let ep = self.object("Endpoints", meta::namespace(&svc), meta::name(&svc))?;
+        let addrs: Vec<String> = meta::path(ep, &["subsets", "0", "addresses"])
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()
-                    .filter_map(|x| {
-                        Some((
-                            x.get("ip")?.as_str()?.to_string(),
-                            meta::str_at(x, &["targetRef", "name"])?.to_string(),
-                        ))
-                    })
+                    .filter_map(|x| Some(x.get("ip")?.as_str()?.to_string()))
                     .collect()
             })
             .unwrap_or_default();
         if addrs.is_empty() {
-            return Err(NetError::Refused {
-                host: host.to_string(),
-                port,
-            });
+            return None;
         }
-        let key = format!("{}/{}", meta::namespace(&svc), meta::name(&svc));
-        let n = self.lb_counter.entry(key).or_insert(0);
-        let (ip, _) = addrs[*n % addrs.len()].clone();
-        *n += 1;
-        let pod = self.pod_by_ip(&ip).ok_or(NetError::Refused {
-            host: host.to_string(),
-            port,
-        })?;
+        let ip = match pick {
+            Pick::First => addrs[0].clone(),
+            Pick::InTurn => {
+                let key = format!("{}/{}", meta::namespace(&svc), meta::name(&svc));
+                let n = self.lb_counter.entry(key).or_insert(0);
+                let ip = addrs[*n % addrs.len()].clone();
+                *n += 1;
+                ip
+            }
+        };
+        let pod = self.pod_by_ip(&ip)?;
         let target = match svc_port.get("targetPort") {
             Some(Value::Number(t)) => t.as_u64().unwrap_or(port as u64) as u16,
             Some(Value::String(name)) => meta::path(&pod, &["spec", "containers"])
                 .and_then(Value::as_array)
-                .and_then(|cs| {
-                    cs.iter()
-                        .flat_map(|c| {
-                            c.get("ports")
-                                .and_then(Value::as_array)
-                                .into_iter()
-                                .flatten()
-                        })
-                        .find(|cp| cp.get("name").and_then(Value::as_str) == Some(name.as_str()))
+                .into_iter()
+                .flatten()
+                .flat_map(|c| {
+                    c.get("ports")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
                 })
+                .find(|cp| cp.get("name").and_then(Value::as_str) == Some(name.as_str()))
                 .and_then(|cp| cp.get("containerPort"))
                 .and_then(Value::as_u64)
                 .unwrap_or(0) as u16,
             _ => port,
         };
-        self.answer(&pod, target, (host, port), path)
+        Some((pod, target))
     }
 
     /// The running pod with this IP.
@@ -169,6 +175,11 @@ impl World {
                     )
             })
             .cloned()
+    }
+
+    /// Whether `ip` is a Service's cluster IP.
+    pub fn is_cluster_ip(&self, ip: &str) -> bool {
+        self.service_by_cluster_ip(ip).is_some()
     }
 
     fn service_by_cluster_ip(&self, ip: &str) -> Option<Value> {

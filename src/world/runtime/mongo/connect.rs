@@ -189,9 +189,10 @@ pub fn server_in(world: &World, pod: &Value, port: u16) -> Option<Server> {
 
 /// Connects as the shell in `pod` does: `127.0.0.1`/`localhost` (or no host) is the pod
 /// itself; another name is resolved through the pod's resolver (`resolv`, `hosts`: the
-/// container's files) to a pod's address.
+/// container's files) to an address, which the pod network routes (`World::route`: a pod's
+/// address, or a Service's cluster IP to its first ready endpoint's target port).
 pub fn connect(
-    world: &World,
+    world: &mut World,
     pod: &Value,
     resolv: &str,
     hosts: &str,
@@ -201,19 +202,17 @@ pub fn connect(
     let addr = format!("{host}:{}", o.port);
     let own_ip = meta::str_at(pod, &["status", "podIP"]).unwrap_or("");
     let target = if matches!(host, "127.0.0.1" | "localhost") || host == own_ip {
-        Some(pod.clone())
+        Some((pod.clone(), o.port))
     } else {
         let conf = crate::world::dns::ResolvConf::parse(resolv);
         match world.resolve_host(&conf, hosts, host) {
             Ok(e) => match e.addrs.first() {
-                Some(ip) => match world.pod_by_ip(ip) {
-                    Some(p) => Some(p),
-                    None => {
-                        return Err(Failure::Notice(format!(
-                            "the mongo shell connecting to {host} ({ip}), which is not a pod's address"
-                        )));
-                    }
-                },
+                Some(ip) if world.pod_by_ip(ip).is_none() && !world.is_cluster_ip(ip) => {
+                    return Err(Failure::Notice(format!(
+                        "the mongo shell connecting to {host} ({ip}), which is neither a pod's nor a Service's address"
+                    )));
+                }
+                Some(ip) => world.route(ip, o.port, crate::world::network::Pick::First),
                 None => None,
             },
             Err(_) => {
@@ -224,7 +223,7 @@ pub fn connect(
         }
     };
     target
-        .and_then(|p| server_in(world, &p, o.port))
+        .and_then(|(p, port)| server_in(world, &p, port))
         .ok_or(Failure::Refused(addr))
 }
 

@@ -182,7 +182,7 @@ pub(in crate::world::runtime) fn in_container(
     let read =
         |p: &str| String::from_utf8_lossy(shell.vfs.read(p).unwrap_or_default()).into_owned();
     let (conf, hosts) = (read("/etc/resolv.conf"), read("/etc/hosts"));
-    let world = &*host.world;
+    let world = &mut *host.world;
     let (server, client_host) = match o.host.as_deref() {
         None | Some("localhost") => match world.mysql.get(&host.container_id) {
             Some(s) => (s.clone(), "localhost".to_string()),
@@ -212,7 +212,7 @@ pub(in crate::world::runtime) fn in_container(
                 return 1;
             };
             let found = world
-                .redis_route(&ip, o.port)
+                .route(&ip, o.port, crate::world::network::Pick::First)
                 .filter(|(_, port)| *port == 3306)
                 .and_then(|(pod, _)| {
                     let rt = world.pods.get(crate::world::api::meta::uid(&pod))?;

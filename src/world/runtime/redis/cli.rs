@@ -188,7 +188,7 @@ pub(crate) struct Place<'a> {
     pub terminal: bool,
 }
 
-fn connect(world: &World, from: &Place<'_>, o: &Options) -> Result<String, ConnectError> {
+fn connect(world: &mut World, from: &Place<'_>, o: &Options) -> Result<String, ConnectError> {
     let conf = crate::world::dns::ResolvConf::parse(from.resolv_conf);
     world.redis_connect(from.pod_ip, &o.host, o.port, |w, name| {
         w.resolve_host(&conf, from.hosts, name)

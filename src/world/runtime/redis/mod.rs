@@ -18,7 +18,7 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use crate::world::World;
-use crate::world::api::{kinds, meta};
+use crate::world::api::meta;
 use crate::world::registry::rootfs::{Family, RootFs};
 
 pub use cli::Session;
@@ -338,51 +338,10 @@ impl World {
             .map(|c| c.container_id.clone())
     }
 
-    /// The address `ip:port` as the pod network routes it: a pod's own address, or a Service's
-    /// cluster IP forwarded to its first ready endpoint's target port.
-    pub(crate) fn redis_route(&self, ip: &str, port: u16) -> Option<(Value, u16)> {
-        if let Some(p) = self.pod_by_ip(ip) {
-            return Some((p, port));
-        }
-        let k = kinds::by_kind("Service")?;
-        let svc = self
-            .store
-            .list(k, None)
-            .find(|s| meta::str_at(s, &["spec", "clusterIP"]) == Some(ip))?
-            .clone();
-        let sp = meta::path(&svc, &["spec", "ports"])
-            .and_then(Value::as_array)?
-            .iter()
-            .find(|p| p.get("port").and_then(Value::as_u64) == Some(port as u64))?
-            .clone();
-        let ep = self.object("Endpoints", meta::namespace(&svc), meta::name(&svc))?;
-        let ep_ip = meta::str_at(ep, &["subsets", "0", "addresses", "0", "ip"])?.to_string();
-        let pod = self.pod_by_ip(&ep_ip)?;
-        let target = match sp.get("targetPort") {
-            Some(Value::Number(n)) => n.as_u64().unwrap_or(port as u64) as u16,
-            Some(Value::String(name)) => meta::path(&pod, &["spec", "containers"])
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .flat_map(|c| {
-                    c.get("ports")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                })
-                .find(|cp| cp.get("name").and_then(Value::as_str) == Some(name.as_str()))
-                .and_then(|cp| cp.get("containerPort"))
-                .and_then(Value::as_u64)
-                .unwrap_or(0) as u16,
-            _ => port,
-        };
-        Some((pod, target))
-    }
-
     /// Connects to the redis server at `host:port` from a pod whose address is `own_ip`,
     /// resolving names with `resolve` (the pod's resolver). Returns the server's container id.
     pub(crate) fn redis_connect(
-        &self,
+        &mut self,
         own_ip: &str,
         host: &str,
         port: u16,
@@ -393,7 +352,9 @@ impl World {
             h if h.parse::<std::net::Ipv4Addr>().is_ok() => h.to_string(),
             h => resolve(self, h).ok_or(ConnectError::UnknownHost)?,
         };
-        let (pod, target) = self.redis_route(&ip, port).ok_or(ConnectError::Refused)?;
+        let (pod, target) = self
+            .route(&ip, port, crate::world::network::Pick::First)
+            .ok_or(ConnectError::Refused)?;
         self.redis_listening(&pod, target)
             .ok_or(ConnectError::Refused)
     }
