@@ -157,8 +157,9 @@ pub struct Server {
 /// Why a shell could not connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
-    /// Nothing listens at `HOST:PORT` (the shell's connection refused).
-    Refused(String),
+    /// Nothing listens at `HOST:PORT` (the shell's connection refused): `HOST:PORT`, and the
+    /// peer as the shell's socket error names it (`HOST:PORT (IP:PORT)` for a name).
+    Refused(String, String),
     /// What kubelab does not simulate.
     Notice(String),
 }
@@ -201,18 +202,41 @@ pub fn connect(
     let host = o.host.as_deref().unwrap_or("127.0.0.1");
     let addr = format!("{host}:{}", o.port);
     let own_ip = meta::str_at(pod, &["status", "podIP"]).unwrap_or("");
+    // transport_layer_asio.cpp `makeConnectError`: the address the name resolved to follows
+    // a name.
+    let peer = |ip: &str| {
+        if ip == host {
+            addr.clone()
+        } else {
+            format!("{addr} ({ip}:{})", o.port)
+        }
+    };
+    let mut endpoint = addr.clone();
     let target = if matches!(host, "127.0.0.1" | "localhost") || host == own_ip {
+        endpoint = peer(if host == "localhost" {
+            "127.0.0.1"
+        } else {
+            host
+        });
         Some((pod.clone(), o.port))
     } else {
         let conf = crate::world::dns::ResolvConf::parse(resolv);
         match world.resolve_host(&conf, hosts, host) {
             Ok(e) => match e.addrs.first() {
                 Some(ip) if world.pod_by_ip(ip).is_none() && !world.is_cluster_ip(ip) => {
+                    let named = if ip == host {
+                        host.to_string()
+                    } else {
+                        format!("{host} ({ip})")
+                    };
                     return Err(Failure::Notice(format!(
-                        "the mongo shell connecting to {host} ({ip}), which is neither a pod's nor a Service's address"
+                        "the mongo shell connecting to {named}, which is neither a pod's nor a Service's address"
                     )));
                 }
-                Some(ip) => world.route(ip, o.port, crate::world::network::Pick::First),
+                Some(ip) => {
+                    endpoint = peer(ip);
+                    world.route(ip, o.port, crate::world::network::Pick::First)
+                }
                 None => None,
             },
             Err(_) => {
@@ -224,7 +248,7 @@ pub fn connect(
     };
     target
         .and_then(|(p, port)| server_in(world, &p, port))
-        .ok_or(Failure::Refused(addr))
+        .ok_or(Failure::Refused(addr, endpoint))
 }
 
 /// The shell's URL line (`connecting to: ...`).
@@ -238,14 +262,14 @@ pub fn url(o: &Options) -> String {
 }
 
 /// What the shell prints when the connection is refused (reference §5), and its status.
-pub fn refused(client_version: &str, o: &Options, addr: &str) -> (String, String, i32) {
+pub fn refused(client_version: &str, o: &Options, addr: &str, peer: &str) -> (String, String, i32) {
     let mut out = String::new();
     if !o.quiet {
         out.push_str(&format!("MongoDB shell version v{client_version}\n"));
         out.push_str(&format!("connecting to: {}\n", url(o)));
     }
     let err = format!(
-        "Error: couldn't connect to server {addr}, connection attempt failed: SocketException: Error connecting to {addr} :: caused by :: Connection refused :\nexception: connect failed\n"
+        "Error: couldn't connect to server {addr}, connection attempt failed: SocketException: Error connecting to {peer} :: caused by :: Connection refused :\nexception: connect failed\n"
     );
     (out, err, 1)
 }

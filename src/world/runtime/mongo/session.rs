@@ -116,15 +116,15 @@ impl World {
         }
         let server = match connect::connect(self, pod, files.0, files.1, o) {
             Ok(s) => s,
-            Err(Failure::Refused(addr)) if mongosh => {
+            Err(Failure::Refused(addr, _)) if mongosh => {
                 out(
                     true,
                     format!("kubelab does not simulate mongosh's error for a refused connection ({addr})\n").as_bytes(),
                 );
                 return Err(126);
             }
-            Err(Failure::Refused(addr)) => {
-                let (o_text, err, status) = connect::refused(client_version, o, &addr);
+            Err(Failure::Refused(addr, peer)) => {
+                let (o_text, err, status) = connect::refused(client_version, o, &addr, &peer);
                 out(false, o_text.as_bytes());
                 out(true, err.as_bytes());
                 return Err(status);
