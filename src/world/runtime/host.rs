@@ -49,67 +49,6 @@ pub(super) fn not_simulated(program: &str, image: &str) -> (Vec<u8>, i32) {
     )
 }
 
-impl ContainerHost<'_> {
-    /// busybox `ps` (`ps.rs`): PID 1, the process `kubectl exec` started, `ps` itself.
-    fn ps(
-        &mut self,
-        argv: &[String],
-        shell: &mut crate::shell::ShellState,
-        out: crate::shell::Sink<'_>,
-    ) -> i32 {
-        use super::ps::{Proc, busybox_ps, main_is_known, user_name};
-        if self.rootfs.userland != crate::shell::Userland::Busybox {
-            let (msg, status) = not_simulated("ps", &self.image);
-            out(true, &msg);
-            return status;
-        }
-        let Some(main) = self.main.clone().filter(|m| main_is_known(m)) else {
-            let msg = format!(
-                "kubelab does not simulate ps in {} when the container's main process is a shell script (the programs it starts are not modelled)\n",
-                self.image
-            );
-            out(true, msg.as_bytes());
-            return 126;
-        };
-        let passwd =
-            String::from_utf8_lossy(shell.vfs.read("/etc/passwd").unwrap_or_default()).into_owned();
-        let user = user_name(&self.user, &passwd);
-        let mut procs = vec![Proc {
-            pid: 1,
-            user: user.clone(),
-            argv: main,
-        }];
-        let pid = match &self.leader {
-            Some((pid, _, false)) => *pid,
-            Some((pid, leader, true)) => {
-                procs.push(Proc {
-                    pid: *pid,
-                    user: user.clone(),
-                    argv: leader.clone(),
-                });
-                self.world.next_pid(&self.container_id)
-            }
-            None => self.world.next_pid(&self.container_id),
-        };
-        procs.push(Proc {
-            pid,
-            user,
-            argv: argv.to_vec(),
-        });
-        match busybox_ps(&argv[1..], &procs) {
-            Ok(table) => {
-                out(false, table.as_bytes());
-                0
-            }
-            Err(what) => {
-                let (msg, status) = not_simulated(&what, &self.image);
-                out(true, &msg);
-                status
-            }
-        }
-    }
-}
-
 /// The command names an image's programs answer to (the file names of their paths), sorted
 /// and distinct: what a shell running there can find.
 pub(super) fn command_names(programs: &std::collections::BTreeMap<String, String>) -> Vec<String> {
@@ -204,7 +143,7 @@ impl Host for ContainerHost<'_> {
                 shell,
                 out,
             )),
-            "ps" => Some(self.ps(argv, shell, out)),
+            "ps" => Some(super::ps::run(self, argv, shell, out)),
             "redis-cli" => Some(super::redis::cli::in_container(
                 self, args, stdin, shell, out,
             )),

@@ -17,6 +17,7 @@ mod nginx_http;
 pub(crate) mod node_disk;
 mod process_host;
 mod processes;
+mod procps;
 mod ps;
 mod pv_data;
 mod read;
