@@ -1209,18 +1209,59 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     if plan.live {
         let outcome = world.start_main_process(pod, &name, &plan.argv);
         process_ran(world, uid, pod, i, outcome);
-    } else if let Some(s) = world.start_image_server(pod, &name, &plan.argv)
+    } else {
+        image_server_started(world, uid, pod, i, &plan.argv);
+    }
+}
+
+/// The image's own server that kubelab simulates (redis, mysql) has started as container
+/// `i`'s process `argv`: it read its configuration or environment, and writes its log, or its
+/// error and exits.
+fn image_server_started(world: &mut World, uid: &str, pod: &Value, i: usize, argv: &[String]) {
+    let now = world.now();
+    let Some(name) = world
+        .pods
+        .get(uid)
+        .and_then(|r| r.containers.get(i))
+        .map(|c| c.name.clone())
+    else {
+        return;
+    };
+    if let Some(s) = world.start_image_server(pod, &name, argv)
         && let Some(c) = world
             .pods
             .get_mut(uid)
             .and_then(|r| r.containers.get_mut(i))
     {
-        // The server read its configuration or environment: its log, or its error and exit.
-        c.logs = s.logs;
+        c.logs.extend(s.logs);
         if let Some(code) = s.exit {
             c.exits_at = Some((now, code));
         }
     }
+}
+
+/// Container `i`'s script ran the image's own server in the foreground: the server is its
+/// process from now on (`plan`), as when the container's command names it: it serves, logs
+/// what it logs at start, becomes ready after its start-up time if the container is not ready
+/// yet, and stops on SIGTERM in its own time.
+fn start_server(world: &mut World, uid: &str, pod: &Value, i: usize, plan: Process) {
+    let now = world.now();
+    let Some(c) = world.pods.get_mut(uid).map(|r| &mut r.containers[i]) else {
+        return;
+    };
+    let (name, init) = (c.name.clone(), c.init);
+    let ready = c.ready || c.ready_at.is_some();
+    c.logs.extend(plan.logs.iter().cloned());
+    c.exits_at = plan.exit.map(|(after, code)| (now + after, code));
+    c.process = Some(plan.clone());
+    if !ready && !init {
+        let spec = container_spec(pod, &name, init);
+        c.ready_at = readiness_delay(spec, &plan).map(|ms| now + ms);
+    }
+    if let Some(at) = c.ready_at.into_iter().chain(c.exits_at.map(|e| e.0)).min() {
+        wake(world, uid, at);
+    }
+    image_server_started(world, uid, pod, i, &plan.argv);
 }
 
 /// The sleep of container `i`'s main process is over: it runs on. A process the world does not
@@ -1298,6 +1339,10 @@ fn process_ran(world: &mut World, uid: &str, pod: &Value, i: usize, outcome: Out
                     ),
                 );
             }
+        }
+        Outcome::Server(plan) => {
+            c.wakes_at = None;
+            start_server(world, uid, pod, i, *plan);
         }
         Outcome::Full => {
             c.wakes_at = Some(now + RECHECK);

@@ -57,9 +57,11 @@ pub(super) enum Request {
     /// It sleeps `ms` (`u64::MAX`: for ever), handing back its files and what it wrote since it
     /// last suspended.
     Sleep { ms: u64, vfs: Vfs, log: Vec<u8> },
-    /// It runs a program the world provides, on its files.
+    /// It runs a program the world provides, on its files (and hands over what it wrote
+    /// since it last suspended).
     Exec {
         argv: Vec<String>,
+        log: Vec<u8>,
         stdin: Vec<u8>,
         env: Vec<(String, String)>,
         cwd: String,
@@ -124,8 +126,10 @@ impl Host for ProcessHost<'_> {
             out,
             ..
         } = call;
+        let log = std::mem::take(&mut *self.log.borrow_mut());
         let answer = self.y.suspend(Request::Exec {
             argv: argv.to_vec(),
+            log,
             stdin: stdin.to_vec(),
             env: shell.environment().into_iter().collect(),
             cwd: shell.cwd().to_string(),

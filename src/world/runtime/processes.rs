@@ -16,6 +16,8 @@ use crate::coroutine::{Coroutine, Step};
 use crate::shell::{Call, Host, Profile};
 use crate::world::World;
 use crate::world::clock::Millis;
+use crate::world::nodes::process::{runs_image_server, server_plan, starts_daemon};
+use crate::world::registry::ImageSpec;
 
 use super::Target;
 use super::files::Mounted;
@@ -82,7 +84,7 @@ impl Processes {
 }
 
 /// Where a process stands after the world ran it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// It sleeps until this time (None: for ever).
     Sleeping(Option<Millis>),
@@ -91,6 +93,11 @@ pub enum Outcome {
     Exited { status: i32, killed: bool },
     /// [`MAX_PROCESSES`] run already: it did not start.
     Full,
+    /// It ran the image's own server in the foreground (`nginx -g 'daemon off;'`,
+    /// `redis-server /conf`, `exec mongod`): the server is the container's process now, with
+    /// this plan (the script's process is gone: the shell exec'ed it, as dash and ash do with
+    /// the last command of `sh -c`).
+    Server(Box<crate::world::nodes::process::Process>),
 }
 
 impl World {
@@ -152,7 +159,8 @@ impl World {
             uid: t.uid.clone(),
             partial: Vec::new(),
         };
-        self.drive(&t, live, step, mounted)
+        let image = self.container_spec_of(pod, &t);
+        self.drive(&t, image.as_ref(), live, step, mounted)
     }
 
     /// Wakes the sleeping main process of `container`: None when it has none (a clone of the
@@ -165,7 +173,8 @@ impl World {
             vfs,
             now_ms: self.now(),
         });
-        Some(self.drive(&t, live, step, mounted))
+        let image = self.container_spec_of(pod, &t);
+        Some(self.drive(&t, image.as_ref(), live, step, mounted))
     }
 
     /// Drops the processes of `uid`'s containers that no longer run (stopped, replaced, or the
@@ -189,10 +198,24 @@ impl World {
         self.processes.live.remove(container_id);
     }
 
+    /// The image a target's container runs (what its node pulled).
+    fn container_spec_of(&self, pod: &Value, t: &Target) -> Option<ImageSpec> {
+        let name = self
+            .pods
+            .get(&t.uid)?
+            .containers
+            .iter()
+            .find(|c| c.container_id == t.container_id)?
+            .image_name
+            .clone();
+        self.container_image(pod, &name)
+    }
+
     /// Runs a started or resumed process until it sleeps or ends, answering what it asks.
     fn drive(
         &mut self,
         t: &Target,
+        image: Option<&ImageSpec>,
         mut live: Live,
         mut step: Step<Request, Finished>,
         mounted: Vec<Mounted>,
@@ -201,13 +224,54 @@ impl World {
             match step {
                 Step::Suspended(Request::Exec {
                     argv,
+                    log,
                     stdin,
                     env,
                     cwd,
                     vfs,
                 }) => {
-                    let answer = self.serve(t, &argv, &stdin, &env, &cwd, vfs);
-                    step = live.co.resume(answer);
+                    self.log(t, &mut live.partial, &log, false);
+                    let server = image.filter(|_| !argv.is_empty()).and_then(|spec| {
+                        // The program as the image has it (`/usr/sbin/nginx`, `nginx`).
+                        let path = env
+                            .iter()
+                            .rev()
+                            .find(|(k, _)| k == "PATH")
+                            .map_or("", |(_, v)| v.as_str());
+                        super::host::program_of(&t.rootfs, &argv[0], path, &cwd)?;
+                        let mut named = argv.clone();
+                        named[0] = crate::shell::vfs::file_name(&argv[0]).to_string();
+                        if runs_image_server(&named, spec) {
+                            Some((Some(server_plan(&argv, spec)), spec))
+                        } else if starts_daemon(&named, spec) {
+                            Some((None, spec))
+                        } else {
+                            None
+                        }
+                    });
+                    match server {
+                        Some((Some(plan), _)) => {
+                            // The server replaces the script: its files and output so far
+                            // are put back, its thread ends.
+                            self.close_files(t, vfs, &mounted);
+                            self.log(t, &mut live.partial, &[], true);
+                            return Outcome::Server(Box::new(plan));
+                        }
+                        Some((None, spec)) => {
+                            // nginx forks its daemon and returns: the server answers from
+                            // now on, while the script goes on.
+                            self.serve_in_background(t, spec);
+                            step = live.co.resume(Answer::Ran {
+                                status: Some(0),
+                                out: Vec::new(),
+                                vfs,
+                            });
+                        }
+                        None => {
+                            let answer = self.serve(t, &argv, &stdin, &env, &cwd, vfs);
+                            step = live.co.resume(answer);
+                        }
+                    }
                 }
                 Step::Suspended(Request::Sleep { ms, vfs, log }) => {
                     self.close_files(t, vfs, &mounted);
@@ -228,6 +292,19 @@ impl World {
                     };
                 }
             }
+        }
+    }
+
+    /// A daemon the script started (nginx without `daemon off;`) answers as the image's server
+    /// while the script runs on; it goes when the container does.
+    fn serve_in_background(&mut self, t: &Target, spec: &ImageSpec) {
+        if let Some(p) = self.pods.get_mut(&t.uid).and_then(|r| {
+            r.containers
+                .iter_mut()
+                .find(|c| c.container_id == t.container_id)
+                .and_then(|c| c.process.as_mut())
+        }) {
+            p.http = spec.behavior.http.clone();
         }
     }
 
