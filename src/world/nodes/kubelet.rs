@@ -1365,6 +1365,24 @@ fn process_ran(world: &mut World, uid: &str, pod: &Value, i: usize, outcome: Out
     }
 }
 
+impl World {
+    /// The interactive main process (a shell reading its terminal, `kubectl attach -i`) of
+    /// the container instance `container_id` of pod `uid` ended with `status`: the container
+    /// exits now, and restarts as its pod's restartPolicy says.
+    pub(crate) fn main_process_ended(&mut self, uid: &str, container_id: &str, status: i32) {
+        let now = self.now();
+        let Some(c) = self.pods.get_mut(uid).and_then(|r| {
+            r.containers
+                .iter_mut()
+                .find(|c| c.container_id == container_id && c.is_running())
+        }) else {
+            return;
+        };
+        c.exits_at = Some((now, status));
+        wake(self, uid, now);
+    }
+}
+
 /// When a started container becomes ready: its own start-up time, or the readiness probe's
 /// initial delay; `None` when a probe can never pass (nothing serves the probed port).
 fn readiness_delay(spec: &Value, plan: &Process) -> Option<Millis> {

@@ -33,6 +33,9 @@ pub struct Process {
     pub live: bool,
     /// The live process has started (kubelab may hold one back: `runtime::MAX_PROCESSES`).
     pub started: bool,
+    /// A shell reading its terminal in a container with `stdin: true`: it waits for input
+    /// until `kubectl attach -i` gives it some (`runtime/attach.rs`), and ends when it exits.
+    pub interactive: bool,
 }
 
 fn strings(v: Option<&Value>) -> Option<Vec<String>> {
@@ -57,7 +60,30 @@ fn behaviour(argv: &[String], spec: &ImageSpec) -> Process {
         start_error: None,
         live: false,
         started: false,
+        interactive: false,
     }
+}
+
+/// The shell waits for what is typed (`kubectl attach -i`); without `stdin: true` it would
+/// read EOF and exit 0 at once. As PID 1 it ignores SIGTERM.
+fn waits_for_input(p: &mut Process) {
+    p.logs.clear();
+    p.http.clear();
+    p.exit = None;
+    p.stop_ms = Millis::MAX / 4;
+    p.interactive = true;
+}
+
+/// A shell with nothing to run but what it reads from its input (`sh`, `/bin/bash`, `sh -i`).
+pub fn is_bare_shell(argv: &[String]) -> bool {
+    argv.first().is_some_and(|p| {
+        matches!(
+            crate::shell::vfs::file_name(p),
+            "sh" | "bash" | "ash" | "dash"
+        )
+    }) && argv[1..]
+        .iter()
+        .all(|a| matches!(a.as_str(), "-i" | "-l" | "--login" | "-s"))
 }
 
 /// Whether `argv` runs the image's own server in the foreground (what the image's
@@ -146,7 +172,12 @@ pub fn plan(container: &Value, image: &Image) -> Process {
     let argv: Vec<String> = entry.iter().chain(cmd.iter()).cloned().collect();
     let own = command.is_none() && args.is_none();
     let mut p = behaviour(&argv, &image.spec);
+    let interactive =
+        container.get("stdin").and_then(Value::as_bool) == Some(true) && is_bare_shell(&argv);
     if own {
+        if interactive {
+            waits_for_input(&mut p);
+        }
         return p;
     }
     let Some(program) = argv.first() else {
@@ -173,6 +204,11 @@ pub fn plan(container: &Value, image: &Image) -> Process {
             "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"
         ));
         p.exit = None;
+        return p;
+    }
+    if interactive {
+        waits_for_input(&mut p);
+        p.ready_ms = 100;
         return p;
     }
     if runs_image_server(&argv, &image.spec) {
@@ -256,5 +292,34 @@ mod tests {
         assert!(!runs_image_server(&argv(&["redis-server"]), &nginx));
         let p = server_plan(&argv(&["nginx", "-g", "daemon off;"]), &nginx);
         assert!(!p.live && p.http.contains_key(&80) && p.started);
+    }
+
+    #[test]
+    fn a_shell_with_stdin_waits_for_input_without_it_reads_eof() {
+        use crate::world::registry::defaults::default_registry;
+        let reg = default_registry();
+        let image = reg.resolve("busybox:1.36").expect("image").image;
+        let p = plan(&serde_json::json!({"stdin": true}), &image);
+        assert!(p.interactive && p.exit.is_none() && !p.live);
+        let p = plan(
+            &serde_json::json!({"stdin": true, "command": ["sh", "-i"]}),
+            &image,
+        );
+        assert!(p.interactive && !p.live);
+        let p = plan(&serde_json::json!({}), &image);
+        assert!(!p.interactive && p.exit == Some((100, 0)));
+        let p = plan(
+            &serde_json::json!({"stdin": true, "command": ["sh", "-c", "read x"]}),
+            &image,
+        );
+        assert!(!p.interactive && p.live);
+        let p = plan(
+            &serde_json::json!({"stdin": true, "command": ["bash"]}),
+            &image,
+        );
+        assert!(
+            !p.interactive && p.start_error.is_some(),
+            "busybox has no bash"
+        );
     }
 }

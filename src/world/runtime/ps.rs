@@ -18,13 +18,15 @@ pub(super) struct Proc {
 }
 
 /// The main process's argv when `ps` can show it truthfully: not a shell running a script
-/// (whose children kubelab does not model).
+/// (whose children kubelab does not model); a shell reading its input (`kubectl attach -i`)
+/// runs nothing else.
 pub(super) fn main_is_known(argv: &[String]) -> bool {
     let Some(first) = argv.first() else {
         return false;
     };
     let name = first.rsplit('/').next().unwrap_or(first);
     !matches!(name, "sh" | "ash" | "bash" | "dash")
+        || crate::world::nodes::process::is_bare_shell(argv)
 }
 
 /// `get_cached_username`: the name `/etc/passwd` gives the uid, else the number.
