@@ -268,6 +268,7 @@ impl<'a> Exec<'a> {
             }
             status = self.run_and_or(ao, stdin, fds);
             self.state.last_status = status;
+            self.run_traps(fds);
         }
         status
     }

@@ -38,6 +38,8 @@ struct Live {
     uid: String,
     /// What it wrote after its last full line.
     partial: Vec<u8>,
+    /// A signal sent to it, handed over when it next wakes.
+    signal: Option<&'static str>,
 }
 
 /// The running main processes, by container id. A clone has none (see the module's notes).
@@ -158,6 +160,7 @@ impl World {
             co,
             uid: t.uid.clone(),
             partial: Vec::new(),
+            signal: None,
         };
         let image = self.container_spec_of(pod, &t);
         self.drive(&t, image.as_ref(), live, step, mounted)
@@ -169,12 +172,33 @@ impl World {
         let t = self.target(pod, container);
         let mut live = self.processes.live.remove(&t.container_id)?;
         let (vfs, mounted) = self.open_files(pod, &t);
+        let signal = live.signal.take();
         let step = live.co.resume(Answer::Woke {
             vfs,
             now_ms: self.now(),
+            signal,
         });
         let image = self.container_spec_of(pod, &t);
         Some(self.drive(&t, image.as_ref(), live, step, mounted))
+    }
+
+    /// Sends `signal` (`"TERM"`) to the main process of `container`: its script's trap for it
+    /// runs when it next wakes (a foreground `sleep` ends first). False when it has no
+    /// running process.
+    pub(crate) fn signal_main_process(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        signal: &'static str,
+    ) -> bool {
+        let t = self.target(pod, container);
+        match self.processes.live.get_mut(&t.container_id) {
+            Some(l) => {
+                l.signal = Some(signal);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Drops the processes of `uid`'s containers that no longer run (stopped, replaced, or the
@@ -532,6 +556,33 @@ mod tests {
         w.advance(2_000);
         assert_eq!(exit_code(&w, "p"), Some(137));
         assert!(logs(&w, "p")[0].starts_with("kubelab: killed this container's process"));
+        assert!(w.processes.is_empty());
+    }
+
+    #[test]
+    fn sigterm_runs_the_scripts_trap_and_the_pod_goes_when_it_ends() {
+        let mut w = default_world::build(1);
+        w.create(
+            pod(
+                "p",
+                "trap 'echo term; exit 0' TERM; trap 'echo at exit' EXIT; while true; do sleep 5; done",
+            ),
+            false,
+        )
+        .expect("create");
+        w.advance(3_000);
+        let k = kinds::by_kind("Pod").expect("kind");
+        w.delete_internal(k, "default", "p").expect("delete");
+        w.settle();
+        // The trap waits for the foreground sleep, which started less than 5 s ago.
+        w.advance(500);
+        assert!(w.store.get(k, "default", "p").is_some());
+        assert!(logs(&w, "p").is_empty());
+        w.advance(5_000);
+        assert!(
+            w.store.get(k, "default", "p").is_none(),
+            "gone before the grace period"
+        );
         assert!(w.processes.is_empty());
     }
 }
