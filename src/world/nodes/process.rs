@@ -109,12 +109,15 @@ pub fn runs_image_server(argv: &[String], spec: &ImageSpec) -> bool {
     if base == "nginx" {
         return named(&cfg.cmd) && nginx_foreground(args);
     }
-    if base == "httpd" && cfg.cmd.first().is_some_and(|c| c == "httpd-foreground") {
-        // httpd-foreground is `exec httpd -DFOREGROUND "$@"`.
-        return args
-            .windows(2)
-            .any(|w| w[0] == "-D" && w[1] == "FOREGROUND")
-            || args.iter().any(|a| a == "-DFOREGROUND");
+    let httpd_image = cfg.cmd.first().is_some_and(|c| c == "httpd-foreground");
+    if base == "httpd" && httpd_image {
+        // httpd-foreground is `exec httpd -DFOREGROUND "$@"`; other options are not modelled
+        // (httpd then says plainly that kubelab does not simulate them).
+        return matches!(args, [d] if d == "-DFOREGROUND")
+            || matches!(args, [d, f] if d == "-D" && f == "FOREGROUND");
+    }
+    if base == "httpd-foreground" && httpd_image {
+        return args.is_empty();
     }
     named(&cfg.entrypoint) || named(&cfg.cmd)
 }
@@ -283,6 +286,14 @@ mod tests {
             &httpd
         ));
         assert!(!runs_image_server(&argv(&["httpd", "-k", "start"]), &httpd));
+        assert!(!runs_image_server(
+            &argv(&["httpd", "-DFOREGROUND", "-e", "debug"]),
+            &httpd
+        ));
+        assert!(!runs_image_server(
+            &argv(&["httpd-foreground", "-X"]),
+            &httpd
+        ));
         let redis = spec("redis:7.2");
         assert!(runs_image_server(&argv(&["redis-server", "/conf"]), &redis));
         assert!(runs_image_server(
