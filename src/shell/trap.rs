@@ -189,6 +189,84 @@ impl Exec<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shell::{Host, NoHost, Shell, Vfs};
+
+    fn run(sh: &mut Shell, s: &str, host: &mut dyn Host) -> String {
+        String::from_utf8(sh.run(s, host).combined).unwrap()
+    }
+
+    /// A host that delivers SIGTERM once, when asked for the `n`th time.
+    struct Term(u32);
+    impl Host for Term {
+        fn exec(&mut self, _: crate::shell::Call<'_>) -> Option<i32> {
+            None
+        }
+        fn sleep(&mut self, _: u64) -> bool {
+            true
+        }
+        fn take_signal(&mut self) -> Option<&'static str> {
+            self.0 = self.0.saturating_sub(1);
+            (self.0 == 1).then_some("TERM")
+        }
+    }
+
+    #[test]
+    fn the_workstation_keeps_traps_and_lists_them_as_bash() {
+        let mut sh = Shell::new(Vfs::new());
+        let h = &mut NoHost::default();
+        assert_eq!(
+            run(&mut sh, "trap 'echo bye' EXIT TERM; trap", h),
+            "trap -- 'echo bye' EXIT\ntrap -- 'echo bye' SIGTERM\n"
+        );
+        assert_eq!(
+            run(&mut sh, "trap - TERM; trap EXIT; trap; echo $?", h),
+            "0\n"
+        );
+        assert_eq!(
+            run(&mut sh, "trap x NOPE; echo $?", h),
+            "kubelab: trap: NOPE: invalid signal specification\n1\n"
+        );
+        // The workstation's shell never exits: its EXIT trap never runs.
+        assert_eq!(run(&mut sh, "trap 'echo bye' EXIT; echo hi", h), "hi\n");
+    }
+
+    #[test]
+    fn a_signal_runs_its_handler_after_the_command_and_exit_runs_the_exit_trap() {
+        let mut sh = Shell::new(Vfs::new());
+        sh.exit_trap = true;
+        let out = sh.run(
+            "trap 'echo caught $?; exit 5' TERM; trap 'echo exit $?' EXIT; false; echo never",
+            &mut Term(4),
+        );
+        assert_eq!(
+            String::from_utf8(out.combined).unwrap(),
+            "caught 1\nexit 5\n"
+        );
+        assert_eq!(out.exit, Some(5));
+        // Untrapped, the signal changes nothing (PID 1).
+        let mut sh = Shell::new(Vfs::new());
+        assert_eq!(
+            run(&mut sh, "true; echo still here", &mut Term(2)),
+            "still here\n"
+        );
+    }
+
+    #[test]
+    fn exec_ends_the_shell_with_the_commands_status() {
+        let mut sh = Shell::new(Vfs::new());
+        let out = sh.run("echo a; exec false; echo b", &mut NoHost::default());
+        assert_eq!(String::from_utf8(out.combined).unwrap(), "a\n");
+        assert_eq!(out.exit, Some(1));
+        let mut sh = Shell::new(Vfs::new());
+        assert_eq!(
+            run(&mut sh, "exec; echo on", &mut NoHost::default()),
+            "on\n"
+        );
+        assert_eq!(
+            run(&mut sh, "exec >/dev/null; echo $?", &mut NoHost::default()),
+            "kubelab does not support exec with redirections alone (redirecting the rest of the script)\n2\n"
+        );
+    }
 
     #[test]
     fn signals_and_quoting() {

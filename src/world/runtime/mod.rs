@@ -22,6 +22,7 @@ mod ps;
 mod pv_data;
 mod read;
 pub mod redis;
+mod script_servers;
 mod session;
 mod shell;
 mod tar;

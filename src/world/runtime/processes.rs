@@ -16,12 +16,12 @@ use crate::coroutine::{Coroutine, Step};
 use crate::shell::{Call, Host, Profile};
 use crate::world::World;
 use crate::world::clock::Millis;
-use crate::world::nodes::process::{runs_image_server, server_plan, starts_daemon};
 use crate::world::registry::ImageSpec;
 
 use super::Target;
 use super::files::Mounted;
 use super::process_host::{self, Answer, Finished, ImageTable, Request, Start};
+use super::script_servers::{self, Runs};
 
 /// Main processes running at once in one world (as the pods are bounded).
 pub const MAX_PROCESSES: usize = 256;
@@ -255,33 +255,16 @@ impl World {
                     vfs,
                 }) => {
                     self.log(t, &mut live.partial, &log, false);
-                    let server = image.filter(|_| !argv.is_empty()).and_then(|spec| {
-                        // The program as the image has it (`/usr/sbin/nginx`, `nginx`).
-                        let path = env
-                            .iter()
-                            .rev()
-                            .find(|(k, _)| k == "PATH")
-                            .map_or("", |(_, v)| v.as_str());
-                        super::host::program_of(&t.rootfs, &argv[0], path, &cwd)?;
-                        let mut named = argv.clone();
-                        named[0] = crate::shell::vfs::file_name(&argv[0]).to_string();
-                        if runs_image_server(&named, spec) {
-                            Some((Some(server_plan(&argv, spec)), spec))
-                        } else if starts_daemon(&named, spec) {
-                            Some((None, spec))
-                        } else {
-                            None
-                        }
-                    });
-                    match server {
-                        Some((Some(plan), _)) => {
+                    let runs = script_servers::what_runs(t, image, &argv, &env, &cwd);
+                    match runs {
+                        Runs::Server(plan) => {
                             // The server replaces the script: its files and output so far
                             // are put back, its thread ends.
                             self.close_files(t, vfs, &mounted);
                             self.log(t, &mut live.partial, &[], true);
                             return Outcome::Server(Box::new(plan));
                         }
-                        Some((None, spec)) => {
+                        Runs::Daemon(spec) => {
                             // nginx forks its daemon and returns: the server answers from
                             // now on, while the script goes on.
                             self.serve_in_background(t, spec);
@@ -291,7 +274,7 @@ impl World {
                                 vfs,
                             });
                         }
-                        None => {
+                        Runs::Program => {
                             let answer = self.serve(t, &argv, &stdin, &env, &cwd, vfs);
                             step = live.co.resume(answer);
                         }
@@ -316,19 +299,6 @@ impl World {
                     };
                 }
             }
-        }
-    }
-
-    /// A daemon the script started (nginx without `daemon off;`) answers as the image's server
-    /// while the script runs on; it goes when the container does.
-    fn serve_in_background(&mut self, t: &Target, spec: &ImageSpec) {
-        if let Some(p) = self.pods.get_mut(&t.uid).and_then(|r| {
-            r.containers
-                .iter_mut()
-                .find(|c| c.container_id == t.container_id)
-                .and_then(|c| c.process.as_mut())
-        }) {
-            p.http = spec.behavior.http.clone();
         }
     }
 
