@@ -288,7 +288,9 @@ fn terminating(world: &mut World, uid: &str, pod: &Value, until: Millis) {
     for i in 0..count {
         let due = world.pods.get(uid).and_then(|r| {
             let c = &r.containers[i];
-            (c.is_running() && c.process.as_ref().is_some_and(|p| p.live)).then_some(c.wakes_at)
+            // (A process kubelab held back does not start now.)
+            (c.is_running() && c.process.as_ref().is_some_and(|p| p.live && p.started))
+                .then_some(c.wakes_at)
         });
         if let Some(Some(at)) = due
             && at <= now
@@ -315,11 +317,13 @@ fn terminating(world: &mut World, uid: &str, pod: &Value, until: Millis) {
     }
     let next = running
         .iter()
+        .filter(|c| c.process.as_ref().is_some_and(|p| p.live && p.started))
         .filter_map(|c| c.wakes_at)
+        .filter(|at| *at > now)
         .chain([until])
         .min()
         .unwrap_or(until);
-    wake(world, uid, next.max(now));
+    wake(world, uid, next);
 }
 
 fn finish_termination(world: &mut World, uid: &str, pod: &Value) {
