@@ -34,8 +34,24 @@ pub struct Decoded {
 /// Decodes `obj` as an instance of the definition `definition`, dropping unknown fields from it.
 /// A definition kubelab does not have decodes as anything goes (nothing found).
 pub fn decode(definition: &str, obj: &mut Value) -> Decoded {
+    decode_as(definition, obj, false)
+}
+
+/// Like [`decode`], but with the texts of apimachinery's unstructured converter
+/// (`runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation`), which the apiserver
+/// uses on the result of a strategic merge patch: the first type problem stops it (`cannot
+/// convert string to int32`, `cannot restore struct from: string`), and apimachinery's own
+/// types' errors come without a field context.
+pub fn decode_patched(definition: &str, obj: &mut Value) -> Decoded {
+    decode_as(definition, obj, true)
+}
+
+fn decode_as(definition: &str, obj: &mut Value, converter: bool) -> Decoded {
     let node = serde_json::json!({ "$ref": format!("#/$defs/{definition}") });
-    let mut d = Decoder::default();
+    let mut d = Decoder {
+        converter,
+        ..Decoder::default()
+    };
     let mut path = String::new();
     let _ = d.value(&node, obj, &mut path, 0);
     Decoded {
@@ -47,6 +63,7 @@ pub fn decode(definition: &str, obj: &mut Value) -> Decoded {
 /// Go's `errorContext`: the innermost struct and the JSON names from the root.
 #[derive(Default)]
 struct Decoder {
+    converter: bool,
     struct_name: Option<String>,
     fields: Vec<String>,
     saved: Option<String>,
@@ -72,6 +89,35 @@ impl Decoder {
             ),
             _ => format!("json: cannot unmarshal {what} into Go value of type {go_type}"),
         }
+    }
+
+    /// A value of the wrong kind for `node`: Go's decoder saves a type error and goes on; the
+    /// converter stops with its own text.
+    fn mismatch(&mut self, node: &Value, value: &Value, target: &str) -> Result<(), Stop> {
+        if !self.converter {
+            let e = self.type_error(kind_of(value), target);
+            self.save(e);
+            return Ok(());
+        }
+        let (go, kind) = unstructured_type(value);
+        let e = match shape(node) {
+            Shape::Struct { .. } => format!("cannot restore struct from: {kind}"),
+            Shape::Map(_) => format!("cannot restore map from {kind}"),
+            Shape::Array(_) | Shape::Bytes => format!("cannot restore slice from {kind}"),
+            _ => format!("cannot convert {go} to {target}"),
+        };
+        self.stop(e)
+    }
+
+    /// An error of one of apimachinery's types' `UnmarshalJSON`: with Go's field context when
+    /// decoding JSON, without when the converter calls it directly.
+    fn custom_error(&mut self, what: &str, target: &str) -> Result<(), Stop> {
+        let e = if self.converter {
+            format!("json: cannot unmarshal {what} into Go value of type {target}")
+        } else {
+            self.type_error(what, target)
+        };
+        self.stop(e)
     }
 
     fn save(&mut self, message: String) {
@@ -100,11 +146,7 @@ impl Decoder {
             Shape::Any => Ok(()),
             Shape::Struct { name, properties } => match value {
                 Value::Object(map) => self.object(name, properties, map, path, depth),
-                other => {
-                    let e = self.type_error(kind_of(other), &go_type(node, 0));
-                    self.save(e);
-                    Ok(())
-                }
+                other => self.mismatch(node, other, &go_type(node, 0)),
             },
             Shape::Map(elem) => match value {
                 Value::Object(map) => {
@@ -120,11 +162,7 @@ impl Decoder {
                     }
                     Ok(())
                 }
-                other => {
-                    let e = self.type_error(kind_of(other), &go_type(node, 0));
-                    self.save(e);
-                    Ok(())
-                }
+                other => self.mismatch(node, other, &go_type(node, 0)),
             },
             Shape::Array(elem) => match value {
                 Value::Array(items) => {
@@ -137,44 +175,29 @@ impl Decoder {
                     }
                     Ok(())
                 }
-                other => {
-                    let e = self.type_error(kind_of(other), &go_type(node, 0));
-                    self.save(e);
+                other => self.mismatch(node, other, &go_type(node, 0)),
+            },
+            Shape::String if !value.is_string() => self.mismatch(node, value, "string"),
+            Shape::Bool if !value.is_boolean() => self.mismatch(node, value, "bool"),
+            Shape::Float64 if !value.is_number() => self.mismatch(node, value, "float64"),
+            Shape::String | Shape::Bool | Shape::Float64 => Ok(()),
+            Shape::Int32 | Shape::Int64 => {
+                let is32 = matches!(sh, Shape::Int32);
+                let ty = if is32 { "int32" } else { "int64" };
+                if self.converter {
+                    // The converter converts any integer (no range check) and integral floats.
+                    if value.as_f64().is_some_and(|f| f.fract() == 0.0) {
+                        Ok(())
+                    } else {
+                        self.mismatch(node, value, ty)
+                    }
+                } else {
+                    if let Some(what) = int_mismatch(value, is32) {
+                        let e = self.type_error(&what, ty);
+                        self.save(e);
+                    }
                     Ok(())
                 }
-            },
-            Shape::String => {
-                if !value.is_string() {
-                    let e = self.type_error(kind_of(value), "string");
-                    self.save(e);
-                }
-                Ok(())
-            }
-            Shape::Bool => {
-                if !value.is_boolean() {
-                    let e = self.type_error(kind_of(value), "bool");
-                    self.save(e);
-                }
-                Ok(())
-            }
-            Shape::Float64 => {
-                if !value.is_number() {
-                    let e = self.type_error(kind_of(value), "float64");
-                    self.save(e);
-                }
-                Ok(())
-            }
-            Shape::Int32 | Shape::Int64 => {
-                let ty = if matches!(sh, Shape::Int32) {
-                    "int32"
-                } else {
-                    "int64"
-                };
-                if let Some(what) = int_mismatch(value, matches!(sh, Shape::Int32)) {
-                    let e = self.type_error(&what, ty);
-                    self.save(e);
-                }
-                Ok(())
             }
             Shape::Bytes => match value {
                 Value::String(s) => {
@@ -183,11 +206,7 @@ impl Decoder {
                     }
                     Ok(())
                 }
-                other => {
-                    let e = self.type_error(kind_of(other), "[]uint8");
-                    self.save(e);
-                    Ok(())
-                }
+                other => self.mismatch(node, other, "[]uint8"),
             },
             // `IntOrString.UnmarshalJSON`: a string, else `json.Unmarshal` into an int32.
             Shape::IntOrString => {
@@ -195,10 +214,7 @@ impl Decoder {
                     return Ok(());
                 }
                 match int_mismatch(value, true) {
-                    Some(what) => {
-                        let e = self.type_error(&what, "int32");
-                        self.stop(e)
-                    }
+                    Some(what) => self.custom_error(&what, "int32"),
                     None => Ok(()),
                 }
             }
@@ -220,8 +236,7 @@ impl Decoder {
                 if value.is_string() {
                     Ok(())
                 } else {
-                    let e = self.type_error(kind_of(value), "string");
-                    self.stop(e)
+                    self.custom_error(kind_of(value), "string")
                 }
             }
         }
@@ -279,6 +294,20 @@ fn kind_of(v: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
+    }
+}
+
+/// The Go type and `reflect.Kind` of a value in an unstructured object (apimachinery's
+/// `util/json`: integers are int64, other numbers float64).
+fn unstructured_type(v: &Value) -> (&'static str, &'static str) {
+    match v {
+        Value::Null => ("<nil>", "invalid"),
+        Value::Bool(_) => ("bool", "bool"),
+        Value::Number(n) if n.is_i64() => ("int64", "int64"),
+        Value::Number(_) => ("float64", "float64"),
+        Value::String(_) => ("string", "string"),
+        Value::Array(_) => ("[]interface {}", "slice"),
+        Value::Object(_) => ("map[string]interface {}", "map"),
     }
 }
 
@@ -507,6 +536,31 @@ mod tests {
             json!({"spec": {"replicas": null, "selector": null}}),
         );
         assert_eq!(d, Decoded::default());
+    }
+
+    #[test]
+    fn converter_texts_for_patches() {
+        let conv = |v: Value| {
+            let mut v = v;
+            decode_patched("io.k8s.api.apps.v1.Deployment", &mut v).error
+        };
+        assert_eq!(
+            conv(json!({"spec": {"replicas": "x"}})).as_deref(),
+            Some("cannot convert string to int32")
+        );
+        assert_eq!(
+            conv(json!({"spec": "x"})).as_deref(),
+            Some("cannot restore struct from: string")
+        );
+        assert_eq!(
+            conv(json!({"metadata": {"labels": [1]}})).as_deref(),
+            Some("cannot restore map from slice")
+        );
+        assert_eq!(
+            conv(json!({"spec": {"strategy": {"rollingUpdate": {"maxSurge": true}}}})).as_deref(),
+            Some("json: cannot unmarshal bool into Go value of type int32")
+        );
+        assert_eq!(conv(json!({"spec": {"replicas": 3.0, "foo": 1}})), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::decode::{decode, go_number};
+use super::decode::{decode, decode_patched, go_number};
 use super::documents;
 use crate::world::api::error::{ApiError, Reason, cause};
 use crate::world::api::kinds::KindInfo;
@@ -46,7 +46,10 @@ pub fn check(
     let Some(definition) = documents::kind_definition(kind.group, kind.version, kind.kind) else {
         return Ok(Vec::new());
     };
-    let decoded = decode(&definition, obj);
+    let decoded = match body {
+        Body::Object => decode(&definition, obj),
+        Body::StrategicPatch(_) => decode_patched(&definition, obj),
+    };
     let unknown: Vec<String> = decoded
         .unknown
         .iter()
