@@ -15,9 +15,10 @@ use crate::world::api::meta;
 
 /// `kubectl create -f FILE...`.
 pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
-    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    // kubectl's order: --dry-run, then --validate, then the printer.
     let dry = dry_run(f)?;
     let fv = validation(f)?;
+    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
     let names = f.strings("filename");
     let (objs, read_error) = read_sourced(ctx, &names);
     if objs.is_empty() && read_error.is_none() {
