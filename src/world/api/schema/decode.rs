@@ -17,7 +17,7 @@
 
 use serde_json::{Map, Value};
 
-use super::shape::{Shape, go_bare_name, go_type, shape};
+use super::shape::{Shape, go_bare_name, go_type, named_go_type, shape};
 
 /// At most this many unknown fields are reported (sigs.k8s.io/json's bound).
 const MAX_UNKNOWN: usize = 100;
@@ -53,7 +53,7 @@ fn decode_as(definition: &str, obj: &mut Value, converter: bool) -> Decoded {
         ..Decoder::default()
     };
     let mut path = String::new();
-    let _ = d.value(&node, obj, &mut path, 0);
+    let _ = d.value(&node, obj, &mut path, 0, None);
     Decoded {
         unknown: d.unknown,
         error: d.hard.or(d.saved),
@@ -137,16 +137,27 @@ impl Decoder {
         value: &mut Value,
         path: &mut String,
         depth: usize,
+        named: Option<&str>,
     ) -> Result<(), Stop> {
         if value.is_null() || depth > MAX_DEPTH {
             return Ok(());
         }
         let sh = shape(node);
+        // The field's Go type when upstream names it (`v1.ResourceList`), else the schema's.
+        let computed;
+        let target: &str = match named {
+            Some(n) => n,
+            None => {
+                computed = go_type(node, 0);
+                &computed
+            }
+        };
+        let elem_named = named.and_then(|n| n.strip_prefix("[]"));
         match sh {
             Shape::Any => Ok(()),
             Shape::Struct { name, properties } => match value {
                 Value::Object(map) => self.object(name, properties, map, path, depth),
-                other => self.mismatch(node, other, &go_type(node, 0)),
+                other => self.mismatch(node, other, target),
             },
             Shape::Map(elem) => match value {
                 Value::Object(map) => {
@@ -156,34 +167,34 @@ impl Decoder {
                             path.push('.');
                         }
                         path.push_str(key);
-                        let r = self.value(elem, v, path, depth + 1);
+                        let r = self.value(elem, v, path, depth + 1, None);
                         path.truncate(len);
                         r?;
                     }
                     Ok(())
                 }
-                other => self.mismatch(node, other, &go_type(node, 0)),
+                other => self.mismatch(node, other, target),
             },
             Shape::Array(elem) => match value {
                 Value::Array(items) => {
                     for (i, v) in items.iter_mut().enumerate() {
                         let len = path.len();
                         path.push_str(&format!("[{i}]"));
-                        let r = self.value(elem, v, path, depth + 1);
+                        let r = self.value(elem, v, path, depth + 1, elem_named);
                         path.truncate(len);
                         r?;
                     }
                     Ok(())
                 }
-                other => self.mismatch(node, other, &go_type(node, 0)),
+                other => self.mismatch(node, other, target),
             },
-            Shape::String if !value.is_string() => self.mismatch(node, value, "string"),
-            Shape::Bool if !value.is_boolean() => self.mismatch(node, value, "bool"),
-            Shape::Float64 if !value.is_number() => self.mismatch(node, value, "float64"),
+            Shape::String if !value.is_string() => self.mismatch(node, value, target),
+            Shape::Bool if !value.is_boolean() => self.mismatch(node, value, target),
+            Shape::Float64 if !value.is_number() => self.mismatch(node, value, target),
             Shape::String | Shape::Bool | Shape::Float64 => Ok(()),
             Shape::Int32 | Shape::Int64 => {
                 let is32 = matches!(sh, Shape::Int32);
-                let ty = if is32 { "int32" } else { "int64" };
+                let ty = target;
                 if self.converter {
                     // The converter converts any integer (no range check) and integral floats.
                     if value.as_f64().is_some_and(|f| f.fract() == 0.0) {
@@ -261,7 +272,7 @@ impl Decoder {
                 Some(node) => {
                     let saved_struct = self.struct_name.replace(go_bare_name(name).to_string());
                     self.fields.push(key.clone());
-                    let r = self.value(node, v, path, depth + 1);
+                    let r = self.value(node, v, path, depth + 1, named_go_type(name, key));
                     self.fields.pop();
                     self.struct_name = saved_struct;
                     if r.is_err() {
@@ -491,6 +502,40 @@ mod tests {
             d.error.as_deref(),
             Some(
                 "json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.name of type string"
+            )
+        );
+    }
+
+    #[test]
+    fn upstream_named_types() {
+        let (d, _) = run(
+            "io.k8s.api.core.v1.Pod",
+            json!({"spec": {"containers": [{"name": "c", "resources": {"limits": [1]}, "ports": [{"containerPort": 80, "protocol": 6}]}]}}),
+        );
+        assert_eq!(
+            d.error.as_deref(),
+            Some(
+                "json: cannot unmarshal number into Go struct field ContainerPort.spec.containers.ports.protocol of type v1.Protocol"
+            )
+        );
+        let (d, _) = run(
+            "io.k8s.api.core.v1.PersistentVolumeClaim",
+            json!({"spec": {"accessModes": [true], "resources": {"requests": "1Gi"}}}),
+        );
+        assert_eq!(
+            d.error.as_deref(),
+            Some(
+                "json: cannot unmarshal bool into Go struct field PersistentVolumeClaimSpec.spec.accessModes of type v1.PersistentVolumeAccessMode"
+            )
+        );
+        let (d, _) = run(
+            "io.k8s.api.core.v1.PersistentVolumeClaim",
+            json!({"spec": {"resources": {"requests": "1Gi"}}}),
+        );
+        assert_eq!(
+            d.error.as_deref(),
+            Some(
+                "json: cannot unmarshal string into Go struct field VolumeResourceRequirements.spec.resources.requests of type v1.ResourceList"
             )
         );
     }

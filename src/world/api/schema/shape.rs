@@ -164,6 +164,34 @@ pub fn go_struct_name(definition: &str) -> String {
     }
 }
 
+/// The Go type upstream declares for a field when it is a named type the OpenAPI documents
+/// do not name (`type Protocol string`, `type ResourceList map[ResourceName]resource.Quantity`):
+/// the common ones of the kinds kubelab serves, from k8s.io/api's `types.go`.
+pub fn named_go_type(definition: &str, field: &str) -> Option<&'static str> {
+    Some(match (definition.strip_prefix("io.k8s.api.")?, field) {
+        (
+            "core.v1.ResourceRequirements" | "core.v1.VolumeResourceRequirements",
+            "limits" | "requests",
+        ) => "v1.ResourceList",
+        ("core.v1.NodeStatus", "capacity" | "allocatable") => "v1.ResourceList",
+        ("core.v1.Container", "imagePullPolicy") => "v1.PullPolicy",
+        ("core.v1.Container", "terminationMessagePolicy") => "v1.TerminationMessagePolicy",
+        ("core.v1.PodSpec", "restartPolicy") => "v1.RestartPolicy",
+        ("core.v1.PodSpec", "dnsPolicy") => "v1.DNSPolicy",
+        ("core.v1.ContainerPort" | "core.v1.ServicePort", "protocol") => "v1.Protocol",
+        ("core.v1.ServiceSpec", "type") => "v1.ServiceType",
+        ("core.v1.Secret", "type") => "v1.SecretType",
+        ("core.v1.PersistentVolumeClaimSpec" | "core.v1.PersistentVolumeSpec", "accessModes") => {
+            "[]v1.PersistentVolumeAccessMode"
+        }
+        ("core.v1.PersistentVolumeSpec", "persistentVolumeReclaimPolicy") => {
+            "v1.PersistentVolumeReclaimPolicy"
+        }
+        ("apps.v1.DeploymentStrategy", "type") => "v1.DeploymentStrategyType",
+        _ => return None,
+    })
+}
+
 /// The bare Go type name of a definition (`PodSpec`): what Go's decoder names the struct
 /// holding a field in its errors.
 pub fn go_bare_name(definition: &str) -> &str {
@@ -171,8 +199,9 @@ pub fn go_bare_name(definition: &str) -> &str {
 }
 
 /// The Go type a node decodes into, as Go's JSON errors print it (`int32`, `[]v1.Container`,
-/// `map[string]string`, `v1.PodSpec`). Named string and map types of upstream (`v1.Protocol`,
-/// `v1.ResourceList`) are not in the OpenAPI documents and print as their underlying types.
+/// `map[string]string`, `v1.PodSpec`). Upstream's named string and map types are not in the
+/// OpenAPI documents: [`named_go_type`] knows the common ones, others print as their
+/// underlying types.
 pub fn go_type(node: &Value, depth: usize) -> String {
     if depth > 16 {
         return "interface {}".into();
