@@ -143,21 +143,15 @@ impl Decoder {
             return Ok(());
         }
         let sh = shape(node);
-        // The field's Go type when upstream names it (`v1.ResourceList`), else the schema's.
-        let computed;
-        let target: &str = match named {
-            Some(n) => n,
-            None => {
-                computed = go_type(node, 0);
-                &computed
-            }
-        };
+        // The field's Go type when upstream names it (`v1.ResourceList`), else the schema's
+        // (worked out only for an error).
+        let target = || named.map_or_else(|| go_type(node, 0), str::to_string);
         let elem_named = named.and_then(|n| n.strip_prefix("[]"));
         match sh {
             Shape::Any => Ok(()),
             Shape::Struct { name, properties } => match value {
                 Value::Object(map) => self.object(name, properties, map, path, depth),
-                other => self.mismatch(node, other, target),
+                other => self.mismatch(node, other, &target()),
             },
             Shape::Map(elem) => match value {
                 Value::Object(map) => {
@@ -173,7 +167,7 @@ impl Decoder {
                     }
                     Ok(())
                 }
-                other => self.mismatch(node, other, target),
+                other => self.mismatch(node, other, &target()),
             },
             Shape::Array(elem) => match value {
                 Value::Array(items) => {
@@ -186,25 +180,24 @@ impl Decoder {
                     }
                     Ok(())
                 }
-                other => self.mismatch(node, other, target),
+                other => self.mismatch(node, other, &target()),
             },
-            Shape::String if !value.is_string() => self.mismatch(node, value, target),
-            Shape::Bool if !value.is_boolean() => self.mismatch(node, value, target),
-            Shape::Float64 if !value.is_number() => self.mismatch(node, value, target),
+            Shape::String if !value.is_string() => self.mismatch(node, value, &target()),
+            Shape::Bool if !value.is_boolean() => self.mismatch(node, value, &target()),
+            Shape::Float64 if !value.is_number() => self.mismatch(node, value, &target()),
             Shape::String | Shape::Bool | Shape::Float64 => Ok(()),
             Shape::Int32 | Shape::Int64 => {
                 let is32 = matches!(sh, Shape::Int32);
-                let ty = target;
                 if self.converter {
                     // The converter converts any integer (no range check) and integral floats.
                     if value.as_f64().is_some_and(|f| f.fract() == 0.0) {
                         Ok(())
                     } else {
-                        self.mismatch(node, value, ty)
+                        self.mismatch(node, value, &target())
                     }
                 } else {
                     if let Some(what) = int_mismatch(value, is32) {
-                        let e = self.type_error(&what, ty);
+                        let e = self.type_error(&what, &target());
                         self.save(e);
                     }
                     Ok(())
