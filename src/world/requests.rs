@@ -10,7 +10,7 @@ use super::api::error::ApiError;
 use super::api::kinds::{self, KindInfo};
 use super::api::meta;
 use super::api::selector::Selector;
-use super::api::{defaults, validation};
+use super::api::{defaults, typed_fields, update_validation, validation};
 use super::clock::rfc3339;
 
 /// Kinds whose `status` is a subresource: user writes never change it.
@@ -151,11 +151,14 @@ impl World {
                 m.remove(k);
             }
         }
+        // Nodes allow all fields, status included, to be set on create (node strategy).
         if has_status_subresource(kind.kind)
+            && kind.kind != "Node"
             && let Some(m) = obj.as_object_mut()
         {
             m.remove("status");
         }
+        typed_fields::decode(kind, &mut obj)?;
         self.prepare_secret(kind, &mut obj);
         defaults::apply(kind.kind, &mut obj);
         self.admit(kind, &mut obj)?;
@@ -345,9 +348,12 @@ impl World {
                 }
             }
         }
+        typed_fields::decode(kind, &mut obj)?;
         self.prepare_secret(kind, &mut obj);
+        update_validation::prepare_update(kind.kind, &mut obj, &old);
         defaults::apply(kind.kind, &mut obj);
-        let errs = validation::validate(kind.kind, &obj, Some(&old));
+        let mut errs = validation::validate(kind.kind, &obj, Some(&old));
+        errs.extend(update_validation::validate_update(kind.kind, &obj, &old)?);
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind.kind, &name, errs));
         }

@@ -3,11 +3,15 @@
 
 pub mod defaults;
 pub mod error;
+pub mod go_values;
+pub mod gocmp;
 pub mod kinds;
 pub mod meta;
 pub mod patch;
 pub mod quantity;
 pub mod selector;
+pub mod typed_fields;
+pub mod update_validation;
 pub mod validation;
 
 pub use error::{ApiError, Reason};
