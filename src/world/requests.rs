@@ -78,6 +78,7 @@ impl World {
             let created = self.create_inner(kind, obj, dry_run)?;
             if !dry_run {
                 self.budget.record(meta::uid(&created), weight);
+                self.record_user_write(kind, None, &created);
             }
             Ok(Rc::unwrap_or_clone(created))
         });
@@ -365,7 +366,9 @@ impl World {
         if obj_equal_ignoring_rv(&old, &obj) {
             return Ok(old);
         }
-        Ok(self.store.put(kind, obj).clone())
+        let stored = self.store.put(kind, obj).clone();
+        self.record_user_write(kind, Some(&old), &stored);
+        Ok(stored)
     }
 
     /// Kind-specific server behaviour after defaulting and validation: OpenShift image lookup
@@ -442,7 +445,9 @@ impl World {
     /// defaulted and admitted like a user create, without auditing.
     pub fn create_internal(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
         let kind = self.kind_of(&obj)?;
-        self.create_inner(kind, obj, false)
+        let created = self.create_inner(kind, obj, false)?;
+        self.record_internal_create(kind, &created);
+        Ok(created)
     }
 
     /// Deletes an object (DELETE), cascading as asked.
@@ -590,6 +595,7 @@ impl World {
     /// dropping node-local state that belongs to it.
     pub fn remove_object(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Rc<Value>> {
         let removed = self.store.remove(kind, ns, name)?;
+        self.forget_managed(meta::uid(&removed));
         if kind.kind == "Pod" {
             let uid = meta::uid(&removed).to_string();
             self.forget_pod(&uid);

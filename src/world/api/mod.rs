@@ -6,6 +6,7 @@ pub mod error;
 pub mod go_values;
 pub mod gocmp;
 pub mod kinds;
+pub mod managed_fields;
 pub mod meta;
 pub mod patch;
 pub mod quantity;
