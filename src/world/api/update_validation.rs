@@ -149,6 +149,7 @@ fn pod(new: &Value, old: &Value, errs: &mut Vec<FieldCause>) {
         )),
         None => {}
     }
+    only_added_tolerations(new, old, errs);
     let old_spec = old.get("spec").cloned().unwrap_or(Value::Null);
     let mut munged = new.get("spec").cloned().unwrap_or(Value::Null);
     for list in ["containers", "initContainers"] {
@@ -188,6 +189,34 @@ fn pod(new: &Value, old: &Value, errs: &mut Vec<FieldCause>) {
             &go_value("core.PodSpec", Some(&munged)),
         );
         errs.push(cause("spec", format!("Forbidden: {POD_UPDATABLE}\n{d}")));
+    }
+}
+
+/// `validateOnlyAddedTolerations`: every old toleration is still there (its
+/// `tolerationSeconds` may change).
+fn only_added_tolerations(new: &Value, old: &Value, errs: &mut Vec<FieldCause>) {
+    let list = |o: &Value| -> Vec<Value> {
+        path(o, &["spec", "tolerations"])
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let without_seconds = |t: &Value| {
+        let mut t = t.clone();
+        if let Some(m) = t.as_object_mut() {
+            m.remove("tolerationSeconds");
+        }
+        t
+    };
+    let news: Vec<Value> = list(new).iter().map(without_seconds).collect();
+    for o in list(old) {
+        if !news.contains(&without_seconds(&o)) {
+            errs.push(cause(
+                "spec.tolerations",
+                "Forbidden: existing toleration can not be modified except its tolerationSeconds",
+            ));
+            return;
+        }
     }
 }
 
@@ -576,6 +605,30 @@ mod tests {
             validate_update("StatefulSet", &scaled, &old)
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn tolerations_may_only_be_added() {
+        let t = json!({"key": "a", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300});
+        let old =
+            json!({"spec": {"containers": [{"name": "c", "image": "i"}], "tolerations": [t]}});
+        let mut longer = old.clone();
+        longer["spec"]["tolerations"][0]["tolerationSeconds"] = json!(60);
+        longer["spec"]["tolerations"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"key": "b", "operator": "Exists"}));
+        assert!(validate_update("Pod", &longer, &old).unwrap().is_empty());
+        let mut removed = old.clone();
+        removed["spec"]["tolerations"] = json!([]);
+        let errs = validate_update("Pod", &removed, &old).unwrap();
+        assert_eq!(
+            errs,
+            vec![cause(
+                "spec.tolerations",
+                "Forbidden: existing toleration can not be modified except its tolerationSeconds"
+            )]
         );
     }
 
