@@ -1,17 +1,30 @@
 //! The API server's `managedFields` bookkeeping for the world's objects
-//! ([`super::api::managed_fields`]): entries kept beside the objects (by uid) and shown in
-//! `metadata.managedFields` when a client asks (`kubectl get --show-managed-fields`), since
-//! kubectl hides them otherwise.
+//! ([`super::api::managed_fields`]): entries of user writes kept beside the objects (by uid) and
+//! shown in `metadata.managedFields` when a client asks (`kubectl get --show-managed-fields`),
+//! since kubectl hides them otherwise.
+//!
+//! Objects the components create (a ReplicaSet's pods, nodes, namespaces) are not recorded as
+//! they are created, to keep the controllers' hot paths free of it: their creator's entry is
+//! derived when shown, from the object as it is then, minus the fields later writers own.
 
 use serde_json::{Value, json};
 use std::rc::Rc;
 
 use super::World;
 use super::api::kinds::KindInfo;
-use super::api::managed_fields::{self, Entry, Writer};
+use super::api::managed_fields::{self, Entry, FieldSet, Writer};
 use super::api::meta;
 use super::clock::rfc3339;
 use super::requests::has_status_subresource;
+
+/// What is recorded of one object.
+#[derive(Debug, Clone, Default)]
+pub struct Managed {
+    /// Whether a user request created it (otherwise a component did).
+    pub created_by_user: bool,
+    /// The entries of the user writes, in the order they were first made.
+    pub entries: Vec<Entry>,
+}
 
 impl World {
     /// Sets the field manager of the following user requests (None: requests that send none).
@@ -21,51 +34,36 @@ impl World {
 
     /// Records a user write (create when `old` is None) by the current field manager.
     pub(crate) fn record_user_write(&mut self, kind: &KindInfo, old: Option<&Value>, new: &Value) {
-        if let Some(w) = self.field_writer.clone() {
-            self.record_write(kind, old, new, &w);
-        }
-    }
-
-    /// Records an object created by a controller (pods of a ReplicaSet...), under the
-    /// component that creates it.
-    pub(crate) fn record_internal_create(&mut self, kind: &KindInfo, new: &Value) {
-        let manager = match kind.kind {
-            "Event" => return,
-            "Node" => "kubelet",
-            "Namespace" => "kube-apiserver",
-            _ => "kube-controller-manager",
-        };
-        let w = Writer {
-            manager: manager.to_string(),
-            subresource: None,
-        };
-        self.record_write(kind, None, new, &w);
-    }
-
-    fn record_write(&mut self, kind: &KindInfo, old: Option<&Value>, new: &Value, w: &Writer) {
         let uid = meta::uid(new);
         if uid.is_empty() {
             return;
         }
-        // Status is reset by the main resource's strategy, except a Node's on create.
-        let strip_status =
-            has_status_subresource(kind.kind) && !(old.is_none() && kind.kind == "Node");
-        let (changed, removed) = managed_fields::changes(kind.kind, old, new, strip_status);
-        let mut entries: Vec<Entry> = self
+        let mut m: Managed = self
             .managed
             .get(uid)
             .map(|e| (**e).clone())
             .unwrap_or_default();
+        if old.is_none() {
+            m.created_by_user = true;
+        }
+        let Some(w) = self.field_writer.clone() else {
+            if old.is_none() {
+                self.managed.insert(uid.to_string(), Rc::new(m));
+            }
+            return;
+        };
+        let (changed, removed) =
+            managed_fields::changes(kind.kind, old, new, strips_status(kind.kind, old.is_none()));
         let time = rfc3339(self.clock.now());
         managed_fields::record(
-            &mut entries,
-            w,
+            &mut m.entries,
+            &w,
             &kind.api_version(),
             &time,
             &changed,
             &removed,
         );
-        self.managed.insert(uid.to_string(), Rc::new(entries));
+        self.managed.insert(uid.to_string(), Rc::new(m));
     }
 
     /// Forgets the entries of a removed object.
@@ -73,15 +71,18 @@ impl World {
         self.managed.remove(uid);
     }
 
-    /// The object with its `metadata.managedFields`: the recorded entries and the status
-    /// entry of the component that writes its status, oldest first.
+    /// The object with its `metadata.managedFields`: the creator's entry when a component
+    /// created it, the recorded entries, and the entries of the components that write its status
+    /// and annotations, oldest first.
     pub fn with_managed_fields(&self, obj: &Value) -> Value {
-        let mut entries: Vec<Entry> = self
-            .managed
-            .get(meta::uid(obj))
-            .map(|e| (**e).clone())
-            .unwrap_or_default();
+        let recorded = self.managed.get(meta::uid(obj));
+        let mut entries: Vec<Entry> = recorded.map(|m| m.entries.clone()).unwrap_or_default();
         let kind = meta::kind(obj);
+        if !recorded.is_some_and(|m| m.created_by_user)
+            && let Some(c) = creator_entry(kind, obj, &entries)
+        {
+            entries.insert(0, c);
+        }
         entries.extend(managed_fields::revision_entry(kind, obj));
         entries.extend(managed_fields::status_entry(kind, obj));
         entries.sort_by(|a, b| a.time.cmp(&b.time));
@@ -92,4 +93,43 @@ impl World {
         }
         out
     }
+}
+
+/// Status is reset by the main resource's strategy, except a Node's on create.
+fn strips_status(kind: &str, create: bool) -> bool {
+    has_status_subresource(kind) && !(create && kind == "Node")
+}
+
+/// The entry of the component that created an object: what the object holds now, as created
+/// from the zero value, less the fields the recorded writers own.
+fn creator_entry(kind: &str, obj: &Value, recorded: &[Entry]) -> Option<Entry> {
+    let manager = match kind {
+        "Event" => return None,
+        "Node" => "kubelet",
+        "Namespace" => "kube-apiserver",
+        "Service" if meta::name(obj) == "kubernetes" => "kube-apiserver",
+        _ => "kube-controller-manager",
+    };
+    let (mut set, _) = managed_fields::changes(kind, None, obj, strips_status(kind, true));
+    let owned: FieldSet = recorded
+        .iter()
+        .flat_map(|e| e.set.iter().cloned())
+        .collect();
+    set.retain(|p| !owned.contains(p));
+    if set.is_empty() {
+        return None;
+    }
+    Some(Entry {
+        manager: manager.to_string(),
+        api_version: obj
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("v1")
+            .to_string(),
+        time: meta::str_at(obj, &["metadata", "creationTimestamp"])
+            .unwrap_or("")
+            .to_string(),
+        subresource: None,
+        set,
+    })
 }

@@ -157,7 +157,7 @@ pub struct World {
     /// What the scheduler remembers between runs.
     pub(crate) scheduler: nodes::scheduler::Memo,
     /// `managedFields` entries by object uid ([`managed`]).
-    pub(crate) managed: imbl::OrdMap<String, std::rc::Rc<Vec<api::managed_fields::Entry>>>,
+    pub(crate) managed: imbl::OrdMap<String, std::rc::Rc<managed::Managed>>,
     /// The field manager of the current user requests.
     pub(crate) field_writer: Option<api::managed_fields::Writer>,
 }

@@ -445,9 +445,7 @@ impl World {
     /// defaulted and admitted like a user create, without auditing.
     pub fn create_internal(&mut self, obj: Value) -> Result<Rc<Value>, ApiError> {
         let kind = self.kind_of(&obj)?;
-        let created = self.create_inner(kind, obj, false)?;
-        self.record_internal_create(kind, &created);
-        Ok(created)
+        self.create_inner(kind, obj, false)
     }
 
     /// Deletes an object (DELETE), cascading as asked.
