@@ -65,6 +65,14 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         &format!("{program}/v1.32.4 (linux/amd64) kubernetes/30f2a50"),
         &argv.join(" "),
     );
+    let manager = crate::kubectl::flags::Flags::string(&inv, "field-manager");
+    let path_words: Vec<&str> = path.split(' ').collect();
+    ctx.world
+        .set_field_writer(Some(crate::world::api::managed_fields::kubectl_manager(
+            program,
+            &path_words,
+            manager.as_deref(),
+        )));
     ctx.world.settle();
     // Within one command the controllers do not run between its requests (a real apiserver
     // answers a command's requests faster than the controllers react); they catch up after.
@@ -78,6 +86,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     {
         ctx.world.settle_on_write = settle_on_write;
         ctx.world.set_actor("", "");
+        ctx.world.set_field_writer(None);
         ctx.io
             .err(&Failure::Unsupported(format!("the flag --{flag} of \"oc {path}\"")).render());
         return 1;
@@ -88,6 +97,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         crate::kubectl::verbs::dispatch(ctx, &inv)
     };
     ctx.world.settle_on_write = settle_on_write;
+    ctx.world.set_field_writer(None);
     ctx.world.settle();
     ctx.world.set_actor("", "");
     // Flags the verb never looked at: say so rather than pretend they took effect.

@@ -126,12 +126,8 @@ pub fn build_fresh(seed: u64) -> World {
         let mut obj = node_object(name, *cp, &ip, &created);
         obj["spec"]["podCIDR"] = json!(format!("10.244.{i}.0/24"));
         obj["spec"]["podCIDRs"] = json!([format!("10.244.{i}.0/24")]);
+        // Nodes keep the status they are created with (node strategy).
         let _ = w.create_internal(obj);
-        // create_internal strips status for kinds with a status subresource; write it back.
-        if let Some(mut stored) = w.object("Node", "", name).cloned() {
-            stored["status"] = node_object(name, *cp, &ip, &created)["status"].clone();
-            w.write(stored);
-        }
         w.nodes.insert(
             name.to_string(),
             NodeRuntime::new(name, i as u32, 50 * 1_000_000_000),

@@ -16,6 +16,7 @@ pub mod default_world;
 pub mod dns;
 pub mod events;
 pub mod field_validation;
+mod managed;
 pub mod network;
 pub mod nodes;
 pub mod openshift;
@@ -160,6 +161,10 @@ pub struct World {
     pub(crate) kubelet_nodes: Vec<String>,
     /// What the scheduler remembers between runs.
     pub(crate) scheduler: nodes::scheduler::Memo,
+    /// `managedFields` entries by object uid ([`managed`]).
+    pub(crate) managed: imbl::OrdMap<String, std::rc::Rc<managed::Managed>>,
+    /// The field manager of the current user requests.
+    pub(crate) field_writer: Option<api::managed_fields::Writer>,
 }
 
 impl World {
@@ -202,6 +207,8 @@ impl World {
             pod_facts: Default::default(),
             kubelet_nodes: Vec::new(),
             scheduler: Default::default(),
+            managed: imbl::OrdMap::new(),
+            field_writer: None,
         }
     }
 

@@ -10,7 +10,7 @@ use super::api::error::ApiError;
 use super::api::kinds::{self, KindInfo};
 use super::api::meta;
 use super::api::selector::Selector;
-use super::api::{defaults, validation};
+use super::api::{defaults, typed_fields, update_validation, validation};
 use super::clock::rfc3339;
 
 /// Kinds whose `status` is a subresource: user writes never change it.
@@ -78,6 +78,7 @@ impl World {
             let created = self.create_inner(kind, obj, dry_run)?;
             if !dry_run {
                 self.budget.record(meta::uid(&created), weight);
+                self.record_user_write(kind, None, &created);
             }
             Ok(Rc::unwrap_or_clone(created))
         });
@@ -151,11 +152,14 @@ impl World {
                 m.remove(k);
             }
         }
+        // Nodes allow all fields, status included, to be set on create (node strategy).
         if has_status_subresource(kind.kind)
+            && kind.kind != "Node"
             && let Some(m) = obj.as_object_mut()
         {
             m.remove("status");
         }
+        typed_fields::decode(kind, &mut obj)?;
         self.prepare_secret(kind, &mut obj);
         defaults::apply(kind.kind, &mut obj);
         self.admit(kind, &mut obj)?;
@@ -345,9 +349,12 @@ impl World {
                 }
             }
         }
+        typed_fields::decode(kind, &mut obj)?;
         self.prepare_secret(kind, &mut obj);
+        update_validation::prepare_update(kind.kind, &mut obj, &old);
         defaults::apply(kind.kind, &mut obj);
-        let errs = validation::validate(kind.kind, &obj, Some(&old));
+        let mut errs = validation::validate(kind.kind, &obj, Some(&old));
+        errs.extend(update_validation::validate_update(kind.kind, &obj, &old)?);
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind.kind, &name, errs));
         }
@@ -359,7 +366,9 @@ impl World {
         if obj_equal_ignoring_rv(&old, &obj) {
             return Ok(old);
         }
-        Ok(self.store.put(kind, obj).clone())
+        let stored = self.store.put(kind, obj).clone();
+        self.record_user_write(kind, Some(&old), &stored);
+        Ok(stored)
     }
 
     /// Kind-specific server behaviour after defaulting and validation: OpenShift image lookup
@@ -584,6 +593,7 @@ impl World {
     /// dropping node-local state that belongs to it.
     pub fn remove_object(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Rc<Value>> {
         let removed = self.store.remove(kind, ns, name)?;
+        self.forget_managed(meta::uid(&removed));
         if kind.kind == "Pod" {
             let uid = meta::uid(&removed).to_string();
             self.forget_pod(&uid);

@@ -36,6 +36,8 @@ pub struct GetOptions {
     watch_only: bool,
     from_files: Vec<Value>,
     chunk_names: bool,
+    /// `--show-managed-fields`: structured output keeps `metadata.managedFields`.
+    show_managed_fields: bool,
 }
 
 fn parse_field_selector(s: &str) -> Result<Vec<(String, bool, String)>, Failure> {
@@ -127,6 +129,7 @@ impl GetOptions {
             watch_only: f.boolean("watch-only"),
             from_files,
             chunk_names: several_kinds || f.boolean("show-kind"),
+            show_managed_fields: f.boolean("show-managed-fields"),
         })
     }
 
@@ -226,7 +229,13 @@ impl GetOptions {
                 text = crate::kubectl::output::custom_columns(spec, &all, self.table.no_headers)?;
             }
             out => {
-                let all: Vec<Value> = groups.iter().flat_map(|g| g.1.clone()).collect();
+                let mut all: Vec<Value> = groups.iter().flat_map(|g| g.1.clone()).collect();
+                if self.show_managed_fields {
+                    all = all
+                        .iter()
+                        .map(|o| ctx.world.with_managed_fields(o))
+                        .collect();
+                }
                 if !all.is_empty() || errors.is_empty() {
                     text = output::print_structured(out, &all, !single_named, false)?;
                 }

@@ -3,12 +3,17 @@
 
 pub mod defaults;
 pub mod error;
+pub mod go_values;
+pub mod gocmp;
 pub mod kinds;
+pub mod managed_fields;
 pub mod meta;
 pub mod patch;
 pub mod quantity;
 pub mod schema;
 pub mod selector;
+pub mod typed_fields;
+pub mod update_validation;
 pub mod validation;
 
 pub use error::{ApiError, Reason};

@@ -259,7 +259,8 @@ fn workload(kind: &str, obj: &Value, update_of: Option<&Value>, errs: &mut Vec<F
         update_of.and_then(|o| path(o, &["spec", "selector"])),
         selector,
     ) && old != new
-        && kind != "Pod"
+        // A StatefulSet's selector is covered by its forbidden-fields check (update_validation).
+        && kind != "StatefulSet"
     {
         errs.push(cause(
             "spec.selector",

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::world::World;
 use crate::world::api::kinds;
 use crate::world::api::meta;
-use crate::world::api::quantity::parse_units;
+use crate::world::api::quantity::Quantity;
 use crate::world::api::selector::Selector;
 use crate::world::clock::rfc3339;
 use crate::world::events::Source;
@@ -50,16 +50,19 @@ pub fn class_of(obj: &Value) -> String {
         .to_string()
 }
 
-fn capacity(pv: &Value) -> i128 {
-    meta::str_at(pv, &["spec", "capacity", "storage"])
-        .and_then(parse_units)
-        .unwrap_or(0)
+/// A volume's capacity, exactly (`resource.Quantity` comparison at any scale).
+fn capacity(pv: &Value) -> Quantity {
+    quantity_at(pv, &["spec", "capacity", "storage"])
 }
 
-fn request(pvc: &Value) -> i128 {
-    meta::str_at(pvc, &["spec", "resources", "requests", "storage"])
-        .and_then(parse_units)
-        .unwrap_or(0)
+fn request(pvc: &Value) -> Quantity {
+    quantity_at(pvc, &["spec", "resources", "requests", "storage"])
+}
+
+fn quantity_at(obj: &Value, path: &[&str]) -> Quantity {
+    meta::path(obj, path)
+        .and_then(|v| Quantity::from_json(v).ok())
+        .unwrap_or_else(|| Quantity::from_i128(0))
 }
 
 fn volume_mode(obj: &Value) -> &str {
@@ -79,7 +82,7 @@ fn find_match<'a>(pvc: &Value, pvs: &'a [Value]) -> Option<&'a Value> {
     let want = request(pvc);
     let class = class_of(pvc);
     let selector = meta::path(pvc, &["spec", "selector"]).map(Selector::from_label_selector);
-    let mut best: Option<(usize, i128, &Value)> = None;
+    let mut best: Option<(usize, Quantity, &Value)> = None;
     for pv in pvs {
         let pv_modes = modes(pv, &["spec", "accessModes"]);
         if !want_modes.iter().all(|m| pv_modes.contains(m)) || meta::is_deleting(pv) {
@@ -104,9 +107,9 @@ fn find_match<'a>(pvc: &Value, pvs: &'a [Value]) -> Option<&'a Value> {
         {
             continue;
         }
-        let key = (pv_modes.len(), capacity(pv));
-        if best.as_ref().is_none_or(|b| key < (b.0, b.1)) {
-            best = Some((key.0, key.1, pv));
+        let (n, cap) = (pv_modes.len(), capacity(pv));
+        if best.as_ref().is_none_or(|b| (n, &cap) < (b.0, &b.1)) {
+            best = Some((n, cap, pv));
         }
     }
     best.map(|b| b.2)
