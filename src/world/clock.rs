@@ -4,8 +4,6 @@
 
 use crate::calendar::{MONTHS, WEEKDAYS};
 pub use crate::calendar::{civil, unix_date};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// Milliseconds since the Unix epoch, in virtual time.
 pub type Millis = i64;
@@ -31,7 +29,7 @@ pub enum Timer {
 pub struct Clock {
     now: Millis,
     seq: u64,
-    queue: BinaryHeap<Reverse<(Millis, u64, Timer)>>,
+    queue: imbl::OrdMap<(Millis, u64), Timer>,
 }
 
 impl Clock {
@@ -40,7 +38,7 @@ impl Clock {
         Clock {
             now: start,
             seq: 0,
-            queue: BinaryHeap::new(),
+            queue: imbl::OrdMap::new(),
         }
     }
 
@@ -53,7 +51,7 @@ impl Clock {
     pub fn schedule(&mut self, at: Millis, timer: Timer) {
         let at = at.max(self.now);
         self.seq += 1;
-        self.queue.push(Reverse((at, self.seq, timer)));
+        self.queue.insert((at, self.seq), timer);
     }
 
     /// Schedules `timer` after `delay` milliseconds.
@@ -63,7 +61,7 @@ impl Clock {
 
     /// The time of the next timer, if any.
     pub fn next_due(&self) -> Option<Millis> {
-        self.queue.peek().map(|Reverse((t, _, _))| *t)
+        self.queue.get_min().map(|((t, _), _)| *t)
     }
 
     /// Removes and returns every timer due at exactly the earliest due time, if it is `<= limit`,
@@ -77,11 +75,11 @@ impl Clock {
         }
         self.now = self.now.max(t);
         let mut out = Vec::new();
-        while let Some(Reverse((at, _, _))) = self.queue.peek() {
-            if *at != t {
+        while let Some(&key) = self.queue.get_min().map(|(k, _)| k) {
+            if key.0 != t {
                 break;
             }
-            if let Some(Reverse((_, _, timer))) = self.queue.pop() {
+            if let Some(timer) = self.queue.remove(&key) {
                 out.push(timer);
             }
         }

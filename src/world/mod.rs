@@ -33,7 +33,7 @@ use serde_json::Value;
 use api::kinds::{self, KindInfo};
 use audit::{Actor, AuditEntry, AuditLog};
 use clock::{Clock, Millis, Timer};
-use nodes::{NodeRuntime, PodRuntime};
+use nodes::NodeRuntime;
 use registry::Registry;
 use seed::Seed;
 use store::Store;
@@ -97,7 +97,7 @@ pub struct World {
     /// Node-local state (image caches, disks) by node name.
     pub nodes: BTreeMap<String, NodeRuntime>,
     /// Kubelet state of each pod by pod uid.
-    pub pods: BTreeMap<String, PodRuntime>,
+    pub pods: nodes::PodRuntimes,
     /// Simulation durations.
     pub timings: Timings,
     /// Volume provisioners running in the cluster (StorageClass `provisioner` names).
@@ -141,10 +141,10 @@ pub struct World {
     actor: Actor,
     event_seq: u64,
     ip_seq: BTreeMap<String, u32>,
-    resyncs: BTreeSet<Millis>,
+    resyncs: imbl::OrdSet<Millis>,
     /// Objects to put back on their controller's work queue at an instant (upstream's
     /// `enqueueAfter`).
-    requeues: BTreeMap<Millis, BTreeSet<(store::Queue, store::ObjKey)>>,
+    requeues: imbl::OrdMap<Millis, imbl::OrdSet<(store::Queue, store::ObjKey)>>,
     /// Resync timers fired so far: time-sensitive controllers run again after each.
     resyncs_fired: u64,
     /// Events by what aggregates them, and in the order they were recorded (persistent
@@ -176,7 +176,7 @@ impl World {
             store: Store::default(),
             registry: Registry::default(),
             nodes: BTreeMap::new(),
-            pods: BTreeMap::new(),
+            pods: nodes::PodRuntimes::new(),
             timings: Timings::default(),
             provisioners: BTreeSet::new(),
             scheduled_imports: BTreeSet::new(),
@@ -197,8 +197,8 @@ impl World {
             actor: Actor::default(),
             event_seq: 0,
             ip_seq: BTreeMap::new(),
-            resyncs: BTreeSet::new(),
-            requeues: BTreeMap::new(),
+            resyncs: imbl::OrdSet::new(),
+            requeues: imbl::OrdMap::new(),
             resyncs_fired: 0,
             event_index: imbl::OrdMap::new(),
             event_order: imbl::Vector::new(),
@@ -317,14 +317,17 @@ impl World {
         match t {
             Timer::Resync => {
                 let now = self.clock.now();
-                self.resyncs.retain(|t| *t > now);
+                while let Some(&t) = self.resyncs.get_min().filter(|t| **t <= now) {
+                    self.resyncs.remove(&t);
+                }
                 self.resyncs_fired += 1;
-                let later = self.requeues.split_off(&(now + 1));
-                for (q, (ns, name)) in std::mem::replace(&mut self.requeues, later)
-                    .into_values()
-                    .flatten()
-                {
-                    self.store.enqueue(q, &ns, &name);
+                while let Some(&t) = self.requeues.get_min().map(|(t, _)| t) {
+                    if t > now {
+                        break;
+                    }
+                    for (q, (ns, name)) in self.requeues.remove(&t).unwrap_or_default() {
+                        self.store.enqueue(q, &ns, &name);
+                    }
                 }
             }
             Timer::Kubelet { pod_uid } => nodes::kubelet::on_timer(self, &pod_uid),
@@ -337,7 +340,7 @@ impl World {
 
     /// Makes controllers run again at `at` (once per instant, however often it is asked).
     pub fn resync_at(&mut self, at: Millis) {
-        if at > self.clock.now() && self.resyncs.insert(at) {
+        if at > self.clock.now() && self.resyncs.insert(at).is_none() {
             self.clock.schedule(at, Timer::Resync);
         }
     }

@@ -8,54 +8,65 @@ use crate::world::World;
 use crate::world::api::kinds;
 use crate::world::api::meta;
 use crate::world::api::selector::Selector;
+use crate::world::store::Queue;
 
-/// Keeps every Service's Endpoints in step with its pods.
+/// Keeps the Services on the controller's work queue (`store::queues`: Services and
+/// Endpoints written, pods of their namespace written) in step with their pods, in key order.
 pub fn run(world: &mut World) {
     let Some(svc_kind) = kinds::by_kind("Service") else {
         return;
     };
-    let services: Vec<Value> = world.store.list(svc_kind, None).cloned().collect();
-    for svc in services {
-        let ns = meta::namespace(&svc).to_string();
-        let name = meta::name(&svc).to_string();
-        let desired = if meta::name(&svc) == "kubernetes" && ns == "default" {
-            Some(
-                json!([{"addresses": [{"ip": "10.0.0.10"}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]),
-            )
-        } else {
-            desired_subsets(world, &svc)
-        };
-        let Some(subsets) = desired else { continue };
-        let existing = world.object("Endpoints", &ns, &name).cloned();
-        let mut labels = meta::path(&svc, &["metadata", "labels"])
-            .cloned()
-            .unwrap_or(json!({}));
-        if meta::str_at(&svc, &["spec", "clusterIP"]) == Some("None") {
-            labels["service.kubernetes.io/headless"] = json!("");
+    let mut last = None;
+    while let Some(key) = world.store.next_queued(Queue::Services, last.as_ref()) {
+        world.stats.syncs += 1;
+        if let Some(svc) = world.store.get_shared(svc_kind, &key.0, &key.1) {
+            sync(world, &svc);
         }
-        match existing {
-            None => {
-                let mut ep = json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns}});
-                if labels.as_object().is_some_and(|m| !m.is_empty()) {
-                    ep["metadata"]["labels"] = labels;
-                }
-                if subsets.as_array().is_some_and(|a| !a.is_empty()) {
+        last = Some(key);
+    }
+}
+
+/// `syncService`: the Service's Endpoints created or brought up to date.
+fn sync(world: &mut World, svc: &Value) {
+    let ns = meta::namespace(svc).to_string();
+    let name = meta::name(svc).to_string();
+    let desired = if meta::name(svc) == "kubernetes" && ns == "default" {
+        Some(
+            json!([{"addresses": [{"ip": "10.0.0.10"}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]),
+        )
+    } else {
+        desired_subsets(world, svc)
+    };
+    let Some(subsets) = desired else { return };
+    let existing = world.object("Endpoints", &ns, &name).cloned();
+    let mut labels = meta::path(svc, &["metadata", "labels"])
+        .cloned()
+        .unwrap_or(json!({}));
+    if meta::str_at(svc, &["spec", "clusterIP"]) == Some("None") {
+        labels["service.kubernetes.io/headless"] = json!("");
+    }
+    match existing {
+        None => {
+            let mut ep = json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns}});
+            if labels.as_object().is_some_and(|m| !m.is_empty()) {
+                ep["metadata"]["labels"] = labels;
+            }
+            if subsets.as_array().is_some_and(|a| !a.is_empty()) {
+                ep["subsets"] = subsets;
+            }
+            let _ = world.create_internal(ep);
+        }
+        Some(mut ep) => {
+            let cur = ep.get("subsets").cloned().unwrap_or(json!([]));
+            if cur != subsets {
+                if subsets.as_array().is_some_and(|a| a.is_empty()) {
+                    if let Some(m) = ep.as_object_mut() {
+                        m.remove("subsets");
+                    }
+                } else {
                     ep["subsets"] = subsets;
                 }
-                let _ = world.create_internal(ep);
-            }
-            Some(mut ep) => {
-                let cur = ep.get("subsets").cloned().unwrap_or(json!([]));
-                if cur != subsets {
-                    if subsets.as_array().is_some_and(|a| a.is_empty()) {
-                        if let Some(m) = ep.as_object_mut() {
-                            m.remove("subsets");
-                        }
-                    } else {
-                        ep["subsets"] = subsets;
-                    }
-                    world.write_discard(ep);
-                }
+                world.write_discard(ep);
             }
         }
     }

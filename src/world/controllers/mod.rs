@@ -1,8 +1,8 @@
 //! Controllers with the upstream algorithms, run in rounds in a fixed order until a whole round
 //! changes nothing. A controller runs in a round only when something it watches changed; the
-//! Deployment and ReplicaSet controllers then sync only the objects on their work queues
-//! (`store::queues`), the scheduler only the pending pods that may now fit, and the others
-//! every object they own.
+//! Deployment, ReplicaSet and endpoints controllers then sync only the objects on their work
+//! queues (`store::queues`), the scheduler only the pending pods that may now fit, and the
+//! others every object they own.
 
 pub mod deployment;
 pub mod endpoints;
@@ -208,6 +208,41 @@ mod tests {
             syncs: after.syncs - before.syncs,
             scheduling_tries: after.scheduling_tries - before.scheduling_tries,
         }
+    }
+
+    /// The work one more Service and its deployment cost next to `n` others in the same
+    /// namespace, each Service selecting its own deployment's pods.
+    fn cost_of_one_more_service(n: usize) -> Stats {
+        let mut world = World::new(7);
+        let service = |world: &mut World, name: &str| {
+            let s = json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": name, "namespace": "default"},
+                "spec": {"selector": {"app": name}, "ports": [{"port": 80}]}});
+            world.create(s, false).expect("created");
+        };
+        for i in 0..n {
+            service(&mut world, &format!("d{i}"));
+            create_deployment(&mut world, &format!("d{i}"));
+        }
+        let before = world.stats;
+        service(&mut world, "last");
+        create_deployment(&mut world, "last");
+        let after = world.stats;
+        Stats {
+            rounds: after.rounds - before.rounds,
+            instants: after.instants - before.instants,
+            syncs: after.syncs - before.syncs,
+            scheduling_tries: after.scheduling_tries - before.scheduling_tries,
+        }
+    }
+
+    /// The endpoints controller syncs the Services that select a changed pod, not every
+    /// Service of the namespace: one more Service costs the same among 200 as among 100.
+    #[test]
+    fn cost_of_a_service_does_not_grow_with_the_world() {
+        let (small, large) = (cost_of_one_more_service(100), cost_of_one_more_service(200));
+        assert_eq!(small, large);
+        assert!(large.syncs < 30, "{large:?}");
     }
 
     /// A command's work does not grow with the objects it does not touch: with the nodes full

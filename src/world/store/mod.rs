@@ -210,6 +210,10 @@ impl Store {
         {
             self.counts.placements += 1;
         }
+        // The pod as it was, for the Services that selected it.
+        let old_pod = old_slot
+            .filter(|o| kind.plural == "pods" && !o.is_unbuilt())
+            .map(|o| o.get().clone());
         let old = old_slot.map(index_keys);
         let (mut owners, was_uncontrolled) = match old {
             Some((uid, owners)) => {
@@ -227,6 +231,7 @@ impl Store {
             owners: Owners::Listed(&owners),
             uncontrolled: was_uncontrolled || uncontrolled,
             removed: false,
+            pods: [old_pod.as_deref(), Some(&obj)],
         });
         let names = self
             .resources
@@ -274,7 +279,7 @@ impl Store {
 
     /// Changes a stored object in place, with the resourceVersion and index upkeep of
     /// [`Store::put`]. Nothing is copied when no one else holds the object. `f` must leave its
-    /// namespace, name, uid and ownerReferences alone: only the indexes that follow other
+    /// namespace, name, uid, ownerReferences and labels alone: only the indexes that follow other
     /// fields (being deleted, a pod's node) are brought up to date.
     pub fn modify(
         &mut self,
@@ -286,7 +291,11 @@ impl Store {
         let plural = kind.plural;
         let obj = Rc::make_mut(Self::slot_mut(&mut self.resources, plural, ns, name)?);
         #[cfg(debug_assertions)]
-        let identity = (meta::uid(obj).to_string(), owner_uids(obj));
+        let identity = (
+            meta::uid(obj).to_string(),
+            owner_uids(obj),
+            meta::path(obj, &["metadata", "labels"]).cloned(),
+        );
         let was_bound = plural == "pods" && is_bound(obj);
         f(obj);
         if was_bound || plural == "pods" && is_bound(obj) {
@@ -295,8 +304,12 @@ impl Store {
         #[cfg(debug_assertions)]
         debug_assert_eq!(
             identity,
-            (meta::uid(obj).to_string(), owner_uids(obj)),
-            "Store::modify changed an object's uid or owners"
+            (
+                meta::uid(obj).to_string(),
+                owner_uids(obj),
+                meta::path(obj, &["metadata", "labels"]).cloned()
+            ),
+            "Store::modify changed an object's uid, owners or labels"
         );
         self.counts.stamp(plural, obj);
         let deleting = meta::is_deleting(obj);
@@ -436,6 +449,7 @@ impl Store {
             owners: Owners::Listed(&owners),
             uncontrolled,
             removed: true,
+            pods: [(!slot.is_unbuilt()).then(|| &**slot.get()), None],
         });
         Some(slot)
     }

@@ -12,14 +12,27 @@
 //! - a Pod written or removed: the ReplicaSets it names as owners (before and after), or, for
 //!   one without a controller, every ReplicaSet of its namespace; a Pod removed: also the
 //!   Deployments that own those ReplicaSets (a Recreate rollout waits for old pods to go), and
-//!   the ReplicaSets waiting for room in a full world.
+//!   the ReplicaSets waiting for room in a full world; and every Service of its namespace
+//!   (upstream's endpoints controller queues those whose selector matches the pod's old or new
+//!   labels; a Service whose selector does not match syncs to what it had);
+//! - a Service or an Endpoints written or removed: the Service of that name (the endpoints
+//!   controller's queue).
 
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::index::{is_bound, ref_uids};
 use super::{ObjKey, ObjRef, Store};
 use crate::world::api::meta;
+
+/// The resources whose writes feed a work queue.
+const ROUTED: [&str; 5] = [
+    "deployments",
+    "replicasets",
+    "pods",
+    "services",
+    "endpoints",
+];
 
 /// A controller's work queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,6 +41,8 @@ pub enum Queue {
     Deployments,
     /// The ReplicaSet controller's.
     ReplicaSets,
+    /// The endpoints controller's (Services).
+    Services,
 }
 
 impl Queue {
@@ -36,6 +51,7 @@ impl Queue {
         match self {
             Queue::Deployments => "deployments",
             Queue::ReplicaSets => "replicasets",
+            Queue::Services => "services",
         }
     }
 }
@@ -50,10 +66,10 @@ struct Keys {
     /// Objects whose last sync could not do everything (a create failed, a kubelab limit
     /// hit): synced again whenever the controller looks at anything, as a level-triggered
     /// controller would.
-    retry: BTreeSet<ObjKey>,
+    retry: imbl::OrdSet<ObjKey>,
     /// Objects whose sync comes out differently once the clock is past an instant (a progress
     /// deadline): from then on, synced again whenever the controller looks at anything.
-    retry_after: BTreeMap<i64, BTreeSet<ObjKey>>,
+    retry_after: imbl::OrdMap<i64, imbl::OrdSet<ObjKey>>,
 }
 
 /// The work queues, with what feeds them besides writes.
@@ -61,9 +77,10 @@ struct Keys {
 pub(super) struct Queues {
     deployments: Keys,
     replicasets: Keys,
+    services: Keys,
     /// ReplicaSets short of pods because the world holds as many as kubelab allows: looked at
     /// again when a pod goes.
-    waiting_for_room: BTreeSet<ObjKey>,
+    waiting_for_room: imbl::OrdSet<ObjKey>,
 }
 
 impl Queues {
@@ -71,6 +88,7 @@ impl Queues {
         match q {
             Queue::Deployments => &mut self.deployments,
             Queue::ReplicaSets => &mut self.replicasets,
+            Queue::Services => &mut self.services,
         }
     }
 }
@@ -84,6 +102,9 @@ pub(super) struct Change<'a> {
     pub(super) owners: Owners<'a>,
     pub(super) uncontrolled: bool,
     pub(super) removed: bool,
+    /// For a pod: the object before and after the write (the Services selecting either one
+    /// are queued).
+    pub(super) pods: [Option<&'a Value>; 2],
 }
 
 /// The owner uids a write concerns.
@@ -123,6 +144,7 @@ impl Store {
         match q {
             Queue::Deployments => !self.queues.deployments.queued.is_empty(),
             Queue::ReplicaSets => !self.queues.replicasets.queued.is_empty(),
+            Queue::Services => !self.queues.services.queued.is_empty(),
         }
     }
 
@@ -154,11 +176,12 @@ impl Store {
         let plural = q.plural();
         let place = |(ns, name): ObjKey| (plural, ns, name);
         keys.queued.extend(keys.retry.iter().cloned().map(place));
-        while let Some(entry) = keys.retry_after.first_entry() {
-            if *entry.key() >= now {
+        while let Some(&t) = keys.retry_after.get_min().map(|(t, _)| t) {
+            if t >= now {
                 break;
             }
-            keys.queued.extend(entry.remove().into_iter().map(place));
+            let due = keys.retry_after.remove(&t).unwrap_or_default();
+            keys.queued.extend(due.into_iter().map(place));
         }
     }
 
@@ -181,7 +204,11 @@ impl Store {
                     self.enqueue_namespace("deployments", c.ns, Queue::Deployments);
                 }
             }
+            "services" | "endpoints" => self.enqueue(Queue::Services, c.ns, c.name),
             "pods" => {
+                for pod in c.pods.into_iter().flatten() {
+                    self.enqueue_services_selecting(c.ns, pod);
+                }
                 self.enqueue_owners(c, "replicasets", Queue::ReplicaSets);
                 if c.uncontrolled {
                     self.enqueue_namespace("replicasets", c.ns, Queue::ReplicaSets);
@@ -243,6 +270,32 @@ impl Store {
         }
     }
 
+    /// Queues the Services of a namespace whose selector selects a pod (upstream's
+    /// `GetPodServiceMemberships`). A Service without a selector has no Endpoints managed.
+    fn enqueue_services_selecting(&mut self, ns: &str, pod: &Value) {
+        let Some(services) = self.resources.get("services").and_then(|r| r.get(ns)) else {
+            return;
+        };
+        let labels = meta::path(pod, &["metadata", "labels"]).and_then(Value::as_object);
+        let queued = &mut self.queues.services.queued;
+        for (name, svc) in services.iter() {
+            if svc.is_unbuilt() {
+                continue;
+            }
+            let Some(sel) = meta::path(svc.get(), &["spec", "selector"]).and_then(Value::as_object)
+            else {
+                continue;
+            };
+            let selects = !sel.is_empty()
+                && sel
+                    .iter()
+                    .all(|(k, v)| labels.and_then(|l| l.get(k.as_str())) == Some(v));
+            if selects {
+                queued.insert(("services", ns.to_string(), name.clone()));
+            }
+        }
+    }
+
     /// Queues every object of `plural` in a namespace.
     fn enqueue_namespace(&mut self, plural: &str, ns: &str, q: Queue) {
         let Some(names) = self.resources.get(plural).and_then(|r| r.get(ns)) else {
@@ -263,7 +316,7 @@ impl Store {
         name: &str,
         obj: &Value,
     ) {
-        if !matches!(plural, "deployments" | "replicasets" | "pods") {
+        if !ROUTED.contains(&plural) {
             return;
         }
         self.route(&Change {
@@ -273,12 +326,13 @@ impl Store {
             owners: Owners::Of(obj),
             uncontrolled: self.is_uncontrolled(plural, ns, name),
             removed: false,
+            pods: [Some(obj), None],
         });
     }
 
     /// Routes a status write. A pending pod's status is the scheduler's business too.
     pub(super) fn route_status_write(&mut self, plural: &'static str, ns: &str, name: &str) {
-        if !matches!(plural, "deployments" | "replicasets" | "pods") {
+        if !ROUTED.contains(&plural) {
             return;
         }
         // A second handle for a moment: routing reads the object while it changes the queues.
