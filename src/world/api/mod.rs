@@ -3,6 +3,7 @@
 
 pub mod defaults;
 pub mod error;
+pub mod go_base64;
 pub mod go_values;
 pub mod gocmp;
 pub mod kinds;

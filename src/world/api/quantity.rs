@@ -591,4 +591,22 @@ mod tests {
         );
         assert!(Quantity::from_json(&serde_json::json!(true)).is_err());
     }
+
+    /// `ParseQuantity`'s verdicts and errors as the schema's decoder reports them.
+    #[test]
+    fn verdicts_as_parse_quantity() {
+        for ok in [
+            "1", "0", "500m", "1Gi", "1.5Gi", "-1", "+2k", "1e3", "1E-3", "1.", ".5", "Gi", "800E",
+        ] {
+            assert!(Quantity::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", "abc", "1Gb", "1 Gi", "true", "{}", "1.2.3", "1e3x", "1KiB",
+        ] {
+            assert_eq!(Quantity::parse(bad).err(), Some(ERR_FORMAT_WRONG), "{bad}");
+        }
+        for bad in ["1iG", "1ee"] {
+            assert_eq!(Quantity::parse(bad).err(), Some(ERR_SUFFIX), "{bad}");
+        }
+    }
 }

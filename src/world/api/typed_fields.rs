@@ -39,7 +39,8 @@ pub fn decode(kind: &KindInfo, obj: &mut Value) -> Result<(), ApiError> {
     {
         for v in data.values_mut() {
             let Value::String(s) = v else { continue };
-            let bytes = go_base64_decode(s).map_err(fail)?;
+            let bytes =
+                super::go_base64::decode(s).map_err(|at| fail(super::go_base64::error_text(at)))?;
             use base64::Engine as _;
             *v = Value::String(base64::engine::general_purpose::STANDARD.encode(bytes));
         }
@@ -174,137 +175,5 @@ fn resources(r: Option<&mut Value>, f: &mut dyn FnMut(&mut serde_json::Map<Strin
 fn pvc_spec(spec: Option<&mut Value>, f: &mut dyn FnMut(&mut serde_json::Map<String, Value>)) {
     if let Some(s) = spec {
         resources(s.get_mut("resources"), f);
-    }
-}
-
-/// Go's `base64.StdEncoding.DecodeString`: `\r` and `\n` skipped, padding required, the unused
-/// bits of the last quantum ignored (not strict); the error is `CorruptInputError`'s text.
-pub fn go_base64_decode(s: &str) -> Result<Vec<u8>, String> {
-    let corrupt = |at: usize| format!("illegal base64 data at input byte {at}");
-    let val = |c: u8| -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        }
-    };
-    let src = s.as_bytes();
-    let mut out = Vec::with_capacity(src.len() / 4 * 3);
-    let mut si = 0;
-    // Go's decodeQuantum, one quantum of four characters at a time.
-    while si < src.len() {
-        let mut dbuf = [0u32; 4];
-        let mut dlen = 4;
-        let mut j = 0;
-        while j < 4 {
-            if si == src.len() {
-                if j == 0 {
-                    return Ok(out);
-                }
-                if j == 1 {
-                    return Err(corrupt(si - j));
-                }
-                // Padding is required (StdEncoding).
-                return Err(corrupt(si - j));
-            }
-            let c = src[si];
-            si += 1;
-            if c == b'\n' || c == b'\r' {
-                continue;
-            }
-            if let Some(v) = val(c) {
-                dbuf[j] = v;
-                j += 1;
-                continue;
-            }
-            if c != b'=' {
-                return Err(corrupt(si - 1));
-            }
-            // Padding.
-            match j {
-                0 | 1 => return Err(corrupt(si - 1)),
-                2 => {
-                    // "==" expected: skip newlines to the next character.
-                    while si < src.len() && (src[si] == b'\n' || src[si] == b'\r') {
-                        si += 1;
-                    }
-                    if si == src.len() {
-                        return Err(corrupt(src.len()));
-                    }
-                    if src[si] != b'=' {
-                        return Err(corrupt(si - 1));
-                    }
-                    si += 1;
-                }
-                _ => {}
-            }
-            while si < src.len() && (src[si] == b'\n' || src[si] == b'\r') {
-                si += 1;
-            }
-            if si < src.len() {
-                // Trailing garbage after the padding.
-                return Err(corrupt(si));
-            }
-            dlen = j;
-            break;
-        }
-        let v = (dbuf[0] << 18) | (dbuf[1] << 12) | (dbuf[2] << 6) | dbuf[3];
-        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
-        match dlen {
-            4 => out.extend_from_slice(&bytes),
-            3 => out.extend_from_slice(&bytes[..2]),
-            2 => out.push(bytes[0]),
-            _ => {}
-        }
-        if dlen < 4 {
-            return Ok(out);
-        }
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn go_base64() {
-        // Non-zero padding bits are ignored by Go's (non-strict) decoder.
-        assert_eq!(go_base64_decode("cm9vda==").unwrap(), b"roou");
-        assert_eq!(go_base64_decode("cm9vdA==").unwrap(), b"root");
-        assert_eq!(go_base64_decode("cm9v\ndA==\n").unwrap(), b"root");
-        assert_eq!(go_base64_decode("").unwrap(), b"");
-        assert_eq!(go_base64_decode("YWJj").unwrap(), b"abc");
-        assert_eq!(
-            go_base64_decode("cm9vdA").unwrap_err(),
-            "illegal base64 data at input byte 4"
-        );
-        assert_eq!(
-            go_base64_decode("root!").unwrap_err(),
-            "illegal base64 data at input byte 4"
-        );
-        assert_eq!(
-            go_base64_decode("a").unwrap_err(),
-            "illegal base64 data at input byte 0"
-        );
-        assert_eq!(
-            go_base64_decode("cm9vdA==x").unwrap_err(),
-            "illegal base64 data at input byte 8"
-        );
-        assert_eq!(
-            go_base64_decode("cm9vd===").unwrap_err(),
-            "illegal base64 data at input byte 5"
-        );
-        assert_eq!(
-            go_base64_decode("cm9vdA=").unwrap_err(),
-            "illegal base64 data at input byte 7"
-        );
-        assert_eq!(
-            go_base64_decode("my password").unwrap_err(),
-            "illegal base64 data at input byte 2"
-        );
     }
 }

@@ -205,8 +205,8 @@ impl Decoder {
             }
             Shape::Bytes => match value {
                 Value::String(s) => {
-                    if let Err(at) = go_base64_check(s.as_bytes()) {
-                        self.save(format!("illegal base64 data at input byte {at}"));
+                    if let Err(at) = crate::world::api::go_base64::decode(s) {
+                        self.save(crate::world::api::go_base64::error_text(at));
                     }
                     Ok(())
                 }
@@ -230,8 +230,8 @@ impl Decoder {
                     Value::Bool(b) => b.to_string(),
                     other => serde_json::to_string(other).unwrap_or_default(),
                 };
-                match super::quantity_syntax::check(&text) {
-                    Ok(()) => Ok(()),
+                match crate::world::api::quantity::Quantity::parse(&text) {
+                    Ok(_) => Ok(()),
                     Err(e) => self.stop(e.to_string()),
                 }
             }
@@ -347,62 +347,6 @@ pub fn go_number(n: &serde_json::Number) -> String {
     } else {
         format!("{f}")
     }
-}
-
-/// Go's `base64.StdEncoding.Decode` error position (`illegal base64 data at input byte N`):
-/// newlines are skipped, padding is required and nothing may follow it.
-fn go_base64_check(src: &[u8]) -> Result<(), usize> {
-    fn is_alpha(c: u8) -> bool {
-        c.is_ascii_alphanumeric() || c == b'+' || c == b'/'
-    }
-    let mut si = 0;
-    while si < src.len() {
-        let mut j = 0;
-        while j < 4 {
-            if si == src.len() {
-                if j == 0 {
-                    return Ok(());
-                }
-                return Err(si - j);
-            }
-            let c = src[si];
-            si += 1;
-            if is_alpha(c) {
-                j += 1;
-                continue;
-            }
-            if c == b'\n' || c == b'\r' {
-                continue;
-            }
-            if c != b'=' {
-                return Err(si - 1);
-            }
-            match j {
-                0 | 1 => return Err(si - 1),
-                2 => {
-                    while si < src.len() && (src[si] == b'\n' || src[si] == b'\r') {
-                        si += 1;
-                    }
-                    if si == src.len() {
-                        return Err(src.len());
-                    }
-                    if src[si] != b'=' {
-                        return Err(si - 1);
-                    }
-                    si += 1;
-                }
-                _ => {}
-            }
-            while si < src.len() && (src[si] == b'\n' || src[si] == b'\r') {
-                si += 1;
-            }
-            if si < src.len() {
-                return Err(si);
-            }
-            return Ok(());
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -599,17 +543,6 @@ mod tests {
             Some("json: cannot unmarshal bool into Go value of type int32")
         );
         assert_eq!(conv(json!({"spec": {"replicas": 3.0, "foo": 1}})), None);
-    }
-
-    #[test]
-    fn base64_positions_as_go() {
-        assert_eq!(go_base64_check(b"cm9vda=="), Ok(()));
-        assert_eq!(go_base64_check(b"cm9v\nda=="), Ok(()));
-        assert_eq!(go_base64_check(b"cm9vd"), Err(4));
-        assert_eq!(go_base64_check(b"cm9v!a=="), Err(4));
-        assert_eq!(go_base64_check(b"cm9vda="), Err(7));
-        assert_eq!(go_base64_check(b"cm9vda==x"), Err(8));
-        assert_eq!(go_base64_check(b""), Ok(()));
     }
 
     #[test]

@@ -6,7 +6,6 @@
 
 pub mod decode;
 pub mod documents;
-pub mod quantity_syntax;
 pub mod request;
 pub mod shape;
 
