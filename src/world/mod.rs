@@ -31,7 +31,7 @@ use serde_json::Value;
 use api::kinds::{self, KindInfo};
 use audit::{Actor, AuditEntry, AuditLog};
 use clock::{Clock, Millis, Timer};
-use nodes::{NodeRuntime, PodRuntime};
+use nodes::NodeRuntime;
 use registry::Registry;
 use seed::Seed;
 use store::Store;
@@ -95,7 +95,7 @@ pub struct World {
     /// Node-local state (image caches, disks) by node name.
     pub nodes: BTreeMap<String, NodeRuntime>,
     /// Kubelet state of each pod by pod uid.
-    pub pods: BTreeMap<String, PodRuntime>,
+    pub pods: nodes::PodRuntimes,
     /// Simulation durations.
     pub timings: Timings,
     /// Volume provisioners running in the cluster (StorageClass `provisioner` names).
@@ -166,7 +166,7 @@ impl World {
             store: Store::default(),
             registry: Registry::default(),
             nodes: BTreeMap::new(),
-            pods: BTreeMap::new(),
+            pods: nodes::PodRuntimes::default(),
             timings: Timings::default(),
             provisioners: BTreeSet::new(),
             scheduled_imports: BTreeSet::new(),

@@ -7,6 +7,7 @@ pub mod host_path;
 pub mod image_gc;
 pub mod image_store;
 pub mod kubelet;
+pub mod pod_runtimes;
 pub mod pod_status;
 pub mod process;
 pub mod scheduler;
@@ -14,6 +15,7 @@ pub mod scheduler;
 use std::collections::BTreeMap;
 
 pub use image_store::{CachedImage, PullRecord};
+pub use pod_runtimes::PodRuntimes;
 
 use super::clock::Millis;
 
