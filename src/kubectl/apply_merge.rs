@@ -39,3 +39,62 @@ pub fn apply_patch(
     let result = strategic_merge(kind, current, &patch)?;
     Ok((patch, result))
 }
+
+/// The patch as kubectl's `CreateThreeWayMergePatch` sends it, for messages that show it: the
+/// apply patch without what `current` already has (kubelab applies the fuller patch of
+/// [`apply_patch`], to the same result). Lists that differ are shown whole (kubectl would add
+/// `$setElementOrder` directives).
+pub fn sent_patch(patch: &Value, current: &Value) -> Value {
+    match (patch, current) {
+        (Value::Object(p), Value::Object(c)) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in p {
+                match c.get(k) {
+                    Some(cur) if cur == v => {}
+                    Some(cur)
+                        if (v.is_object() && cur.is_object())
+                            || (v.is_array() && cur.is_array()) =>
+                    {
+                        let inner = sent_patch(v, cur);
+                        if inner.as_object().is_some_and(|m| !m.is_empty()) {
+                            out.insert(k.clone(), inner);
+                        }
+                    }
+                    _ => {
+                        out.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        // A list of objects whose items only restate what the live items hold (plus what the
+        // server defaulted) is no change.
+        (Value::Array(p), Value::Array(c))
+            if p.len() == c.len()
+                && p.iter().zip(c).all(|(pi, ci)| {
+                    pi.is_object() && sent_patch(pi, ci).as_object().is_some_and(|m| m.is_empty())
+                }) =>
+        {
+            Value::Object(serde_json::Map::new())
+        }
+        _ => patch.clone(),
+    }
+}
+
+#[cfg(test)]
+mod sent_patch_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_changes_and_deletions() {
+        let patch = json!({"apiVersion": "v1", "data": {"a": "2", "b": null}, "foo": 1,
+            "metadata": {"name": "x", "annotations": {"k": "new"}}});
+        let current = json!({"apiVersion": "v1", "data": {"a": "1", "b": "x"},
+            "metadata": {"name": "x", "annotations": {"k": "old"}}});
+        assert_eq!(
+            sent_patch(&patch, &current),
+            json!({"data": {"a": "2", "b": null}, "foo": 1, "metadata": {"annotations": {"k": "new"}}})
+        );
+    }
+}

@@ -7,6 +7,7 @@ use super::flags::Flags;
 use super::outcome::Failure;
 use crate::printers::name::DryRun;
 use crate::world::api::meta;
+use crate::world::api::schema::FieldValidation;
 
 /// `--dry-run` (`none|client|server`; a bare `--dry-run` means client).
 pub fn dry_run(f: &dyn Flags) -> Result<DryRun, Failure> {
@@ -20,6 +21,30 @@ pub fn dry_run(f: &dyn Flags) -> Result<DryRun, Failure> {
         other => Err(Failure::Message(format!(
             "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
         ))),
+    }
+}
+
+/// `--validate` (`GetValidationDirective`): `strict`/`true` (default; bare `--validate`),
+/// `warn`, `ignore`/`false`, or any other `strconv.ParseBool` spelling.
+pub fn validation(f: &dyn Flags) -> Result<FieldValidation, Failure> {
+    let v = f.string("validate").unwrap_or_else(|| "strict".into());
+    Ok(match v.as_str() {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" | "strict" => FieldValidation::Strict,
+        "0" | "f" | "F" | "FALSE" | "false" | "False" | "ignore" => FieldValidation::Ignore,
+        "warn" => FieldValidation::Warn,
+        other => {
+            return Err(Failure::Message(format!(
+                "invalid - validate option \"{other}\"; must be one of: strict (or true), warn, ignore (or false)"
+            )));
+        }
+    })
+}
+
+/// Prints the warnings the API server sent with the last requests (`Warning: ...` on stderr, as
+/// client-go's default warning handler).
+pub fn print_warnings(ctx: &mut Ctx<'_>) {
+    for w in ctx.world.take_warnings() {
+        ctx.io.err(&format!("Warning: {w}\n"));
     }
 }
 

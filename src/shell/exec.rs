@@ -268,6 +268,7 @@ impl<'a> Exec<'a> {
             }
             status = self.run_and_or(ao, stdin, fds);
             self.state.last_status = status;
+            self.run_traps(fds);
         }
         status
     }
@@ -584,6 +585,11 @@ impl<'a> Exec<'a> {
             self.finish_redirects(pending, fds);
             return status;
         }
+        if argv[0] == "exec" {
+            let status = self.exec_builtin(&argv[1..], s.redirects.is_empty(), &stdin2, fds2);
+            self.finish_redirects(pending, fds);
+            return status;
+        }
         let saved_vars = if assigns.is_empty() {
             None
         } else {
@@ -657,6 +663,27 @@ impl<'a> Exec<'a> {
             return status;
         }
         self.run_host(argv, stdin, fds)
+    }
+
+    /// `exec CMD ARGS...`: the command replaces the shell, so the shell ends with its status
+    /// when it returns. `exec` with redirections alone would redirect the rest of the script:
+    /// kubelab says it does not support that rather than ignore them.
+    fn exec_builtin(&mut self, argv: &[String], bare: bool, stdin: &[u8], fds: Fds) -> i32 {
+        if argv.is_empty() {
+            if bare {
+                return 0;
+            }
+            self.write(
+                fds.err,
+                b"kubelab does not support exec with redirections alone (redirecting the rest of the script)\n",
+            );
+            return 2;
+        }
+        let status = self.invoke(argv, stdin, fds);
+        if self.stop.is_none() {
+            self.stop = Some(Stop::Exit(status));
+        }
+        status
     }
 
     /// Runs a host program (kubectl, oc, ... on the workstation; a container's programs).

@@ -21,6 +21,7 @@ pub mod profile;
 mod scan;
 mod split;
 pub mod state;
+mod trap;
 pub mod vfs;
 
 use std::rc::Rc;
@@ -73,6 +74,11 @@ pub trait Host {
     /// Virtual Unix time in seconds (for `date`).
     fn now(&self) -> i64 {
         1_740_992_400
+    }
+    /// A signal sent to the shell since it last asked (`"TERM"`), for its traps
+    /// (`shell/trap.rs`). Only a container's main process gets any.
+    fn take_signal(&mut self) -> Option<&'static str> {
+        None
     }
     /// Whether `pause(u64::MAX, ..)` really waits for ever (a container's main process): `tail
     /// -f /dev/null` then waits; elsewhere kubelab says it does not follow files.
@@ -180,6 +186,9 @@ pub struct Shell {
     streams: Option<Vec<(bool, Vec<u8>)>>,
     /// The terminal's output is only shown, not kept (see [`Shell::stream_only`]).
     stream_only: bool,
+    /// The input is the whole script of a shell that ends with it (a container's `sh -c`):
+    /// its EXIT trap runs at the end.
+    pub exit_trap: bool,
 }
 
 impl Shell {
@@ -192,6 +201,7 @@ impl Shell {
             terminal: None,
             streams: None,
             stream_only: false,
+            exit_trap: false,
         }
     }
 
@@ -335,14 +345,22 @@ impl Shell {
             }
             x.io.chunks = Some(first);
         }
-        let status = x.run_list(
-            &list,
-            stdin,
-            exec::Fds {
-                out: exec::STDOUT,
-                err: exec::STDERR,
-            },
-        );
+        let fds = exec::Fds {
+            out: exec::STDOUT,
+            err: exec::STDERR,
+        };
+        let mut status = x.run_list(&list, stdin, fds);
+        if self.exit_trap && x.state.traps.contains_key(&0) {
+            let was_exit = matches!(x.stop, Some(exec::Stop::Exit(_)));
+            let ended = match x.stop {
+                Some(exec::Stop::Exit(c)) => c,
+                _ => status,
+            };
+            status = x.run_exit_trap(ended, fds);
+            if was_exit || status != ended {
+                x.stop = Some(exec::Stop::Exit(status));
+            }
+        }
         let (status, exit) = match x.stop.clone() {
             Some(exec::Stop::Exit(c)) => (c, Some(c)),
             Some(exec::Stop::Abort) => (130, None),

@@ -32,6 +32,8 @@ pub struct ShellState {
     pub script_named: bool,
     /// The functions defined so far, by name.
     pub functions: BTreeMap<String, std::sync::Arc<super::ast::Command>>,
+    /// The traps set (`trap`), by signal number.
+    pub traps: super::trap::Traps,
 }
 
 /// Whether `s` is a shell variable name (a letter or `_`, then letters, digits and `_`).
@@ -57,6 +59,7 @@ impl ShellState {
             interactive: false,
             script_named: false,
             functions: BTreeMap::new(),
+            traps: BTreeMap::new(),
         };
         for (k, v) in [
             ("HOME", HOME),

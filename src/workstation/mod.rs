@@ -225,7 +225,19 @@ fn run_with_editor(
     if let Some(mut session) = config.exec_session.take() {
         let (mut out, ended) = collect(shell, |sink| world.shell_input(&mut session, input, sink));
         match ended {
-            // kubectl returns when the shell does, with its status.
+            // kubectl attach returns 0 when the main process ends (the attach stream has no
+            // exit status), after its message.
+            Some(_) if session.is_attached() => {
+                if let Some(m) = session.ended_message() {
+                    let line = format!("{m}\n");
+                    out.stdout.extend(line.as_bytes());
+                    out.combined.extend(line.as_bytes());
+                    shell.to_terminal(line.as_bytes());
+                }
+                out.status = 0;
+                shell.state.last_status = 0;
+            }
+            // kubectl exec returns when the shell does, with its status.
             Some(status) => {
                 if status != 0 {
                     let line = format!("command terminated with exit code {status}\n");

@@ -15,6 +15,7 @@ pub mod controllers;
 pub mod default_world;
 pub mod dns;
 pub mod events;
+pub mod field_validation;
 pub mod network;
 pub mod nodes;
 pub mod openshift;
@@ -126,6 +127,10 @@ pub struct World {
     pub nfs_hosts: BTreeMap<String, runtime::NfsHost>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
+    /// The warnings of the last requests (`unknown field "spec.foo"` under
+    /// `fieldValidation=Warn`), as the apiserver's `Warning` headers; drained by the front end
+    /// (`World::take_warnings`).
+    pub warnings: Vec<String>,
     /// Counters of the simulation's work (for benchmarks and diagnostics).
     pub stats: Stats,
     /// Whether API writes run the controllers to quiescence before returning (tests that step
@@ -179,6 +184,7 @@ impl World {
             nfs_servers: BTreeMap::new(),
             nfs_hosts: BTreeMap::new(),
             notices: Vec::new(),
+            warnings: Vec::new(),
             settle_on_write: true,
             stats: Stats::default(),
             audit: AuditLog::default(),
@@ -224,7 +230,7 @@ impl World {
         self.audit.iter()
     }
 
-    fn audit_request(
+    pub(crate) fn audit_request(
         &mut self,
         verb: &str,
         kind: &KindInfo,

@@ -637,7 +637,7 @@ impl World {
     }
 }
 
-fn code_of(r: &Result<Value, ApiError>) -> u16 {
+pub(super) fn code_of(r: &Result<Value, ApiError>) -> u16 {
     use super::api::error::Reason::*;
     match r {
         Ok(_) => 200,

@@ -42,6 +42,7 @@ impl FlagSpec {
             (FlagType::Bool, _) => Some("true"),
             (_, "dry-run") => Some("unchanged"),
             (_, "cascade") => Some("background"),
+            (_, "validate") => Some("strict"),
             _ => None,
         }
     }

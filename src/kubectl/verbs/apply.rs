@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use crate::kubectl::apply_merge::{apply_patch, last_applied_annotation};
-use crate::kubectl::common::{dry_run, object_namespace, record};
+use crate::kubectl::apply_merge::{apply_patch, last_applied_annotation, sent_patch};
+use crate::kubectl::common::{dry_run, object_namespace, print_warnings, record, validation};
 use crate::kubectl::context::Ctx;
 use crate::kubectl::files::read_sourced;
 use crate::kubectl::flags::Flags;
@@ -13,6 +13,7 @@ use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::kubectl::output::{self, OBJECT_FORMATS, Output};
 use crate::printers::name::{DryRun, qualified_name, success};
 use crate::world::api::meta;
+use crate::world::api::schema::Body;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -23,8 +24,10 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             "server-side apply (--server-side)".into(),
         ));
     }
-    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    // kubectl's order: --dry-run, then --validate, then the printer.
     let dry = dry_run(f)?;
+    let fv = validation(f)?;
+    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
     let names = f.strings("filename");
     if names.is_empty() && f.strings("kustomize").is_empty() {
         return Err(Failure::Message("must specify one of -f and -k".into()));
@@ -71,9 +74,10 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             None => {
                 let r = match dry {
                     DryRun::Client => Ok(modified.clone()),
-                    DryRun::Server => ctx.world.create(modified.clone(), true),
-                    DryRun::None => ctx.world.create(modified.clone(), false),
+                    DryRun::Server => ctx.world.create_validated(modified.clone(), true, fv),
+                    DryRun::None => ctx.world.create_validated(modified.clone(), false, fv),
                 };
+                print_warnings(ctx);
                 ("created", r)
             }
             Some(cur) => {
@@ -95,17 +99,22 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                         errors.push(Failure::Message(e.to_string()));
                         continue;
                     }
-                    Ok((_patch, merged)) => {
+                    Ok((patch, merged)) => {
                         let unchanged = merged == cur;
+                        let sent = sent_patch(&patch, &cur);
+                        let body = Body::StrategicPatch(&sent);
                         let r = if unchanged {
                             Ok(cur.clone())
                         } else {
                             match dry {
                                 DryRun::Client => Ok(merged),
-                                DryRun::Server => ctx.world.update(merged, true),
-                                DryRun::None => ctx.world.update(merged, false),
+                                DryRun::Server => {
+                                    ctx.world.update_validated(merged, true, fv, body)
+                                }
+                                DryRun::None => ctx.world.update_validated(merged, false, fv, body),
                             }
                         };
+                        print_warnings(ctx);
                         (if unchanged { "unchanged" } else { "configured" }, r)
                     }
                 }

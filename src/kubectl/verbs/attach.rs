@@ -4,8 +4,14 @@
 //! prompt, try pressing enter.`, then the container's output from now on, as the process writes
 //! it, until the container stops. The wait is bounded in virtual time as `logs -f` is.
 //!
-//! Not simulated, said plainly: `-i` (kubelab's main processes read no input) and attaching
-//! through another kind of object (`deployment/NAME`).
+//! With `-i`, a main process that reads its input (a shell in a container with `stdin: true`)
+//! gets the inputs that follow, as an `exec -it` session does, until it exits
+//! (`World::attach_main`, `runtime/attach.rs`); kubectl then prints its `Session ended, resume
+//! using ...` line (only with a raw terminal and restartPolicy Always, as attach.go's
+//! `reattachMessage`).
+//!
+//! Not simulated, said plainly: `-i` to any other process (kubelab gives input only to such a
+//! shell) and attaching through another kind of object (`deployment/NAME`).
 
 use serde_json::Value;
 
@@ -135,16 +141,25 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         .to_string();
     let allocated = container.get("tty").and_then(Value::as_bool) == Some(true);
     let stdin = f.boolean("stdin");
-    if stdin {
-        return Err(Failure::Unsupported(
-            "kubectl attach -i (kubelab's containers' main processes read no input)".into(),
-        ));
+    // attach.go: a TTY only if the container allocated one (and always if it did); then
+    // SetupTTY: with -i, a raw terminal only when kubectl's input is one.
+    let mut tty = f.boolean("tty");
+    if tty && !allocated {
+        tty = false;
+        if !quiet {
+            ctx.io.err(&format!(
+                "error: Unable to use a TTY - container {cname} did not allocate one\n"
+            ));
+        }
+    } else if !tty && allocated {
+        tty = true;
     }
-    if f.boolean("tty") && !allocated && !quiet {
-        ctx.io.err(&format!(
-            "error: Unable to use a TTY - container {cname} did not allocate one\n"
-        ));
+    let terminal = ctx.waits.interactive && ctx.stdin.is_empty();
+    if stdin && tty && !terminal && !quiet {
+        ctx.io
+            .err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
     }
+    let raw = stdin && tty && terminal;
     if !quiet {
         ctx.io
             .err("If you don't see a command prompt, try pressing enter.\n");
@@ -161,5 +176,30 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             "unable to upgrade connection: container not found (\"{cname}\")"
         )));
     };
+    if stdin {
+        let always = meta::str_at(&pod, &["spec", "restartPolicy"]).unwrap_or("Always") == "Always";
+        let message = (!quiet && raw && always).then(|| {
+            let name = meta::name(&pod);
+            match meta::path(&pod, &["spec", "ephemeralContainers"])
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|e| e.get("name").and_then(Value::as_str) == Some(&cname)))
+            {
+                true => format!(
+                    "Session ended, the ephemeral container will not be restarted but may be reattached using '{} {name} -c {cname} -i -t' if it is still running",
+                    f.command_line_name()
+                ),
+                false => format!(
+                    "Session ended, resume using '{} {name} -c {cname} -i -t' command when the pod is running",
+                    f.command_line_name()
+                ),
+            }
+        });
+        let session = ctx
+            .world
+            .attach_main(&pod, &cname, raw, message)
+            .map_err(Failure::Unsupported)?;
+        ctx.config.exec_session = Some(session);
+        return Ok(());
+    }
     super::logs_exec::follow(ctx, &uid, &cname, c.logs.len())
 }

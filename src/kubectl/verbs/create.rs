@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::kubectl::common::{dry_run, object_namespace, record};
+use crate::kubectl::common::{dry_run, object_namespace, print_warnings, record, validation};
 use crate::kubectl::context::Ctx;
 use crate::kubectl::files::read_sourced;
 use crate::kubectl::flags::Flags;
@@ -15,8 +15,10 @@ use crate::world::api::meta;
 
 /// `kubectl create -f FILE...`.
 pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
-    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    // kubectl's order: --dry-run, then --validate, then the printer.
     let dry = dry_run(f)?;
+    let fv = validation(f)?;
+    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
     let names = f.strings("filename");
     let (objs, read_error) = read_sourced(ctx, &names);
     if objs.is_empty() && read_error.is_none() {
@@ -55,9 +57,10 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }
         let result = match dry {
             DryRun::Client => Ok(obj.clone()),
-            DryRun::Server => ctx.world.create(obj.clone(), true),
-            DryRun::None => ctx.world.create(obj.clone(), false),
+            DryRun::Server => ctx.world.create_validated(obj.clone(), true, fv),
+            DryRun::None => ctx.world.create_validated(obj.clone(), false, fv),
         };
+        print_warnings(ctx);
         match result {
             Ok(created) => match out {
                 Output::Default => ctx
@@ -97,6 +100,7 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) -> CmdResult {
     let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
     let dry = dry_run(f)?;
+    let fv = validation(f)?;
     let kind = ctx.world.kind_of(&obj)?;
     record(f, &mut obj);
     if f.boolean("save-config") {
@@ -126,7 +130,9 @@ pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) 
                     Value::String(ctx.namespace(explicit_ns.as_deref())),
                 );
             }
-            match ctx.world.create(send, dry == DryRun::Server) {
+            let created = ctx.world.create_validated(send, dry == DryRun::Server, fv);
+            print_warnings(ctx);
+            match created {
                 Ok(o) => o,
                 Err(e) => {
                     // kubectl wraps every error of a create subcommand (`failed to create

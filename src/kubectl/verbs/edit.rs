@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::targets;
+use crate::kubectl::common::{print_warnings, validation};
 use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::manifest::parse_manifests;
@@ -11,11 +12,14 @@ use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::printers::name::success;
 use crate::printers::yaml::to_yaml;
 use crate::world::api::meta;
+use crate::world::api::patch::strategic::three_way_patch;
+use crate::world::api::schema::Body;
 
 const HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,\n# and an empty file will abort the edit. If an error occurs while saving this file will be\n# reopened with the relevant failures.\n#\n";
 
 /// `kubectl edit`.
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    let fv = validation(f)?;
     let args: Vec<String> = f.args().to_vec();
     for (kind, obj) in targets::resolve(ctx, f, &args, false)? {
         let obj = obj?;
@@ -59,7 +63,13 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             ));
         }
         meta::remove_path(&mut new, &["metadata", "resourceVersion"]);
-        ctx.world.update(new, false)?;
+        // kubectl edit sends a strategic merge patch from what it showed to what was saved.
+        let patch = three_way_patch(Some(&shown), &new);
+        let updated = ctx
+            .world
+            .update_validated(new, false, fv, Body::StrategicPatch(&patch));
+        print_warnings(ctx);
+        updated?;
         ctx.io.out(&success(
             kind,
             meta::name(&obj),

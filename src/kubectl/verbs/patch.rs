@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::targets;
-use crate::kubectl::common::dry_run;
+use crate::kubectl::common::{dry_run, print_warnings};
 use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::manifest::parse_manifests;
@@ -13,6 +13,7 @@ use crate::kubectl::output::{self, OBJECT_FORMATS, Output};
 use crate::printers::name::{DryRun, qualified_name, success};
 use crate::world::api::meta;
 use crate::world::api::patch;
+use crate::world::api::schema::{Body, FieldValidation};
 
 /// `kubectl patch`.
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
@@ -73,6 +74,26 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 continue;
             }
         };
+        // kubectl patch sends no `fieldValidation` (it has no --validate flag): the server's
+        // default, Warn, applies; the patched object is decoded first, so a patch that only
+        // adds unknown fields changes nothing.
+        let mut patched = patched;
+        let decoded = if dry == DryRun::Client || patched == obj {
+            Ok(())
+        } else {
+            let form = if ty == "strategic" {
+                Body::StrategicPatch(&body)
+            } else {
+                Body::Object
+            };
+            ctx.world
+                .decode_body("patch", &mut patched, FieldValidation::Warn, form)
+        };
+        print_warnings(ctx);
+        if let Err(e) = decoded {
+            errors.push(Failure::Api(e));
+            continue;
+        }
         let changed = patched != obj;
         let result = if !changed || dry == DryRun::Client {
             patched

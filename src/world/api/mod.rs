@@ -7,6 +7,7 @@ pub mod kinds;
 pub mod meta;
 pub mod patch;
 pub mod quantity;
+pub mod schema;
 pub mod selector;
 pub mod validation;
 

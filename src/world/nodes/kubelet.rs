@@ -262,14 +262,68 @@ fn terminate(world: &mut World, uid: &str, pod: &Value) {
                 rt.terminating_until = Some(until);
             }
             if until > now {
-                wake(world, uid, until);
+                // SIGTERM to the scripts: a trap for it runs when the script next wakes.
+                for (name, _, _) in &running {
+                    world.signal_main_process(pod, name, "TERM");
+                }
+                terminating(world, uid, pod, until);
             } else {
                 finish_termination(world, uid, pod);
             }
         }
         Some(until) if until <= now => finish_termination(world, uid, pod),
-        Some(until) => wake(world, uid, until),
+        Some(until) => terminating(world, uid, pod, until),
     }
+}
+
+/// From the last script's exit to the pod's removal during a termination.
+const CLEANUP_MS: Millis = 100;
+
+/// A pod's grace period runs (until `until`): its scripts go on in virtual time (a trap for
+/// SIGTERM runs, a loop goes on); when every container that runs a script has ended, the pod
+/// goes before the grace period is over.
+fn terminating(world: &mut World, uid: &str, pod: &Value, until: Millis) {
+    let now = world.now();
+    let count = world.pods.get(uid).map_or(0, |r| r.containers.len());
+    for i in 0..count {
+        let due = world.pods.get(uid).and_then(|r| {
+            let c = &r.containers[i];
+            // (A process kubelab held back does not start now.)
+            (c.is_running() && c.process.as_ref().is_some_and(|p| p.live && p.started))
+                .then_some(c.wakes_at)
+        });
+        if let Some(Some(at)) = due
+            && at <= now
+        {
+            wake_process(world, uid, pod, i);
+        }
+    }
+    let Some(rt) = world.pods.get(uid) else {
+        return;
+    };
+    let running: Vec<&ContainerRuntime> = rt.containers.iter().filter(|c| c.is_running()).collect();
+    let ended = |c: &&ContainerRuntime| {
+        c.process.as_ref().is_some_and(|p| p.live) && c.exits_at.is_some_and(|(at, _)| at <= now)
+    };
+    if !running.is_empty() && running.iter().all(ended) {
+        // The runtime reports the exits and the kubelet removes the pod a moment later (so
+        // that `logs -f` sees the last lines).
+        let at = (now + CLEANUP_MS).min(until);
+        if let Some(rt) = world.pods.get_mut(uid) {
+            rt.terminating_until = Some(at);
+        }
+        wake(world, uid, at);
+        return;
+    }
+    let next = running
+        .iter()
+        .filter(|c| c.process.as_ref().is_some_and(|p| p.live && p.started))
+        .filter_map(|c| c.wakes_at)
+        .filter(|at| *at > now)
+        .chain([until])
+        .min()
+        .unwrap_or(until);
+    wake(world, uid, next);
 }
 
 fn finish_termination(world: &mut World, uid: &str, pod: &Value) {
@@ -1209,18 +1263,59 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     if plan.live {
         let outcome = world.start_main_process(pod, &name, &plan.argv);
         process_ran(world, uid, pod, i, outcome);
-    } else if let Some(s) = world.start_image_server(pod, &name, &plan.argv)
+    } else {
+        image_server_started(world, uid, pod, i, &plan.argv);
+    }
+}
+
+/// The image's own server that kubelab simulates (redis, mysql) has started as container
+/// `i`'s process `argv`: it read its configuration or environment, and writes its log, or its
+/// error and exits.
+fn image_server_started(world: &mut World, uid: &str, pod: &Value, i: usize, argv: &[String]) {
+    let now = world.now();
+    let Some(name) = world
+        .pods
+        .get(uid)
+        .and_then(|r| r.containers.get(i))
+        .map(|c| c.name.clone())
+    else {
+        return;
+    };
+    if let Some(s) = world.start_image_server(pod, &name, argv)
         && let Some(c) = world
             .pods
             .get_mut(uid)
             .and_then(|r| r.containers.get_mut(i))
     {
-        // The server read its configuration or environment: its log, or its error and exit.
-        c.logs = s.logs;
+        c.logs.extend(s.logs);
         if let Some(code) = s.exit {
             c.exits_at = Some((now, code));
         }
     }
+}
+
+/// Container `i`'s script ran the image's own server in the foreground: the server is its
+/// process from now on (`plan`), as when the container's command names it: it serves, logs
+/// what it logs at start, becomes ready after its start-up time if the container is not ready
+/// yet, and stops on SIGTERM in its own time.
+fn start_server(world: &mut World, uid: &str, pod: &Value, i: usize, plan: Process) {
+    let now = world.now();
+    let Some(c) = world.pods.get_mut(uid).map(|r| &mut r.containers[i]) else {
+        return;
+    };
+    let (name, init) = (c.name.clone(), c.init);
+    let ready = c.ready || c.ready_at.is_some();
+    c.logs.extend(plan.logs.iter().cloned());
+    c.exits_at = plan.exit.map(|(after, code)| (now + after, code));
+    c.process = Some(plan.clone());
+    if !ready && !init {
+        let spec = container_spec(pod, &name, init);
+        c.ready_at = readiness_delay(spec, &plan).map(|ms| now + ms);
+    }
+    if let Some(at) = c.ready_at.into_iter().chain(c.exits_at.map(|e| e.0)).min() {
+        wake(world, uid, at);
+    }
+    image_server_started(world, uid, pod, i, &plan.argv);
 }
 
 /// The sleep of container `i`'s main process is over: it runs on. A process the world does not
@@ -1299,6 +1394,10 @@ fn process_ran(world: &mut World, uid: &str, pod: &Value, i: usize, outcome: Out
                 );
             }
         }
+        Outcome::Server(plan) => {
+            c.wakes_at = None;
+            start_server(world, uid, pod, i, *plan);
+        }
         Outcome::Full => {
             c.wakes_at = Some(now + RECHECK);
             let limit = world.processes.limit;
@@ -1317,6 +1416,24 @@ fn process_ran(world: &mut World, uid: &str, pod: &Value, i: usize, outcome: Out
                 );
             }
         }
+    }
+}
+
+impl World {
+    /// The interactive main process (a shell reading its terminal, `kubectl attach -i`) of
+    /// the container instance `container_id` of pod `uid` ended with `status`: the container
+    /// exits now, and restarts as its pod's restartPolicy says.
+    pub(crate) fn main_process_ended(&mut self, uid: &str, container_id: &str, status: i32) {
+        let now = self.now();
+        let Some(c) = self.pods.get_mut(uid).and_then(|r| {
+            r.containers
+                .iter_mut()
+                .find(|c| c.container_id == container_id && c.is_running())
+        }) else {
+            return;
+        };
+        c.exits_at = Some((now, status));
+        wake(self, uid, now);
     }
 }
 

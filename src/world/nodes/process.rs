@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use crate::world::clock::Millis;
-use crate::world::registry::Image;
+use crate::world::registry::{Image, ImageSpec};
 
 /// The plan of a container's process.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,9 @@ pub struct Process {
     pub live: bool,
     /// The live process has started (kubelab may hold one back: `runtime::MAX_PROCESSES`).
     pub started: bool,
+    /// A shell reading its terminal in a container with `stdin: true`: it waits for input
+    /// until `kubectl attach -i` gives it some (`runtime/attach.rs`), and ends when it exits.
+    pub interactive: bool,
 }
 
 fn strings(v: Option<&Value>) -> Option<Vec<String>> {
@@ -43,10 +46,125 @@ fn strings(v: Option<&Value>) -> Option<Vec<String>> {
     })
 }
 
+/// The image's declared behaviour as the process of `argv` (the image's own server, or the
+/// image run as built).
+fn behaviour(argv: &[String], spec: &ImageSpec) -> Process {
+    let behavior = &spec.behavior;
+    Process {
+        argv: argv.to_vec(),
+        logs: behavior.logs.clone(),
+        exit: behavior.exit_code.map(|c| (behavior.run_ms, c)),
+        ready_ms: behavior.ready_ms,
+        stop_ms: behavior.stop_ms,
+        http: behavior.http.clone(),
+        start_error: None,
+        live: false,
+        started: false,
+        interactive: false,
+    }
+}
+
+/// The shell waits for what is typed (`kubectl attach -i`); without `stdin: true` it would
+/// read EOF and exit 0 at once. As PID 1 it ignores SIGTERM.
+fn waits_for_input(p: &mut Process) {
+    p.logs.clear();
+    p.http.clear();
+    p.exit = None;
+    p.stop_ms = Millis::MAX / 4;
+    p.interactive = true;
+}
+
+/// A shell with nothing to run but what it reads from its input (`sh`, `/bin/bash`, `sh -i`).
+pub fn is_bare_shell(argv: &[String]) -> bool {
+    argv.first().is_some_and(|p| {
+        matches!(
+            crate::shell::vfs::file_name(p),
+            "sh" | "bash" | "ash" | "dash"
+        )
+    }) && argv[1..]
+        .iter()
+        .all(|a| matches!(a.as_str(), "-i" | "-l" | "--login" | "-s"))
+}
+
+/// Whether `argv` runs the image's own server in the foreground (what the image's
+/// ENTRYPOINT/CMD start, with other arguments: `nginx -g 'daemon off;'`, `redis-server
+/// /conf`, `mongod --bind_ip_all`, `docker-entrypoint.sh mysqld`, `httpd-foreground`; and
+/// httpd's `httpd -DFOREGROUND`), whether the container's command names it or a script runs
+/// it (`runtime/processes.rs`). Shells are never the server. nginx without `daemon off;`
+/// forks a daemon and returns at once: not the foreground server ([`starts_daemon`]).
+pub fn runs_image_server(argv: &[String], spec: &ImageSpec) -> bool {
+    let Some(program) = argv.first() else {
+        return false;
+    };
+    let base = crate::shell::vfs::file_name(program);
+    if matches!(base, "sh" | "bash" | "ash" | "dash") {
+        return false;
+    }
+    let cfg = &spec.config;
+    let named = |list: &[String]| {
+        list.first()
+            .is_some_and(|p| p == program || crate::shell::vfs::file_name(p) == base)
+    };
+    let args = &argv[1..];
+    if base == "nginx" {
+        return named(&cfg.cmd) && nginx_foreground(args);
+    }
+    let httpd_image = cfg.cmd.first().is_some_and(|c| c == "httpd-foreground");
+    if base == "httpd" && httpd_image {
+        // httpd-foreground is `exec httpd -DFOREGROUND "$@"`; other options are not modelled
+        // (httpd then says plainly that kubelab does not simulate them).
+        return matches!(args, [d] if d == "-DFOREGROUND")
+            || matches!(args, [d, f] if d == "-D" && f == "FOREGROUND");
+    }
+    if base == "httpd-foreground" && httpd_image {
+        return args.is_empty();
+    }
+    named(&cfg.entrypoint) || named(&cfg.cmd)
+}
+
+/// nginx's `-g 'daemon off;'` keeps it in the foreground. Other options and directives are not
+/// modelled: nginx with them is not taken for the server (the program then says plainly that
+/// kubelab does not simulate them).
+fn nginx_foreground(args: &[String]) -> bool {
+    match args {
+        [g, directives] if g == "-g" => {
+            let list: Vec<Vec<&str>> = directives
+                .split(';')
+                .map(|d| d.split_whitespace().collect::<Vec<_>>())
+                .filter(|d| !d.is_empty())
+                .collect();
+            list == [vec!["daemon", "off"]]
+        }
+        _ => false,
+    }
+}
+
+/// Whether `argv` is the image's nginx started as a daemon (no `daemon off;`): the master
+/// process forks and the command returns 0 at once, the server running on in the background.
+pub fn starts_daemon(argv: &[String], spec: &ImageSpec) -> bool {
+    let Some(program) = argv.first() else {
+        return false;
+    };
+    crate::shell::vfs::file_name(program) == "nginx"
+        && argv.len() == 1
+        && spec
+            .config
+            .cmd
+            .first()
+            .is_some_and(|c| crate::shell::vfs::file_name(c) == "nginx")
+}
+
+/// The plan of the image's own server when a script runs it (`argv`, as the shell expanded
+/// it): the same behaviour as when the container's command names it.
+pub fn server_plan(argv: &[String], spec: &ImageSpec) -> Process {
+    let mut p = behaviour(argv, spec);
+    p.started = true;
+    p
+}
+
 /// Plans the process of `container` (a pod spec container) running `image`.
 pub fn plan(container: &Value, image: &Image) -> Process {
     let cfg = &image.spec.config;
-    let behavior = &image.spec.behavior;
     let command = strings(container.get("command"));
     let args = strings(container.get("args"));
     let (entry, cmd) = match (&command, &args) {
@@ -56,18 +174,13 @@ pub fn plan(container: &Value, image: &Image) -> Process {
     };
     let argv: Vec<String> = entry.iter().chain(cmd.iter()).cloned().collect();
     let own = command.is_none() && args.is_none();
-    let mut p = Process {
-        argv: argv.clone(),
-        logs: behavior.logs.clone(),
-        exit: behavior.exit_code.map(|c| (behavior.run_ms, c)),
-        ready_ms: behavior.ready_ms,
-        stop_ms: behavior.stop_ms,
-        http: behavior.http.clone(),
-        start_error: None,
-        live: false,
-        started: false,
-    };
+    let mut p = behaviour(&argv, &image.spec);
+    let interactive =
+        container.get("stdin").and_then(Value::as_bool) == Some(true) && is_bare_shell(&argv);
     if own {
+        if interactive {
+            waits_for_input(&mut p);
+        }
         return p;
     }
     let Some(program) = argv.first() else {
@@ -96,13 +209,17 @@ pub fn plan(container: &Value, image: &Image) -> Process {
         p.exit = None;
         return p;
     }
-    let is_image_server =
-        cfg.entrypoint.first() == Some(program) || cfg.cmd.first() == Some(program);
-    if is_image_server && !matches!(program.as_str(), "sh" | "/bin/sh" | "bash" | "/bin/bash") {
+    if interactive {
+        waits_for_input(&mut p);
+        p.ready_ms = 100;
+        return p;
+    }
+    if runs_image_server(&argv, &image.spec) {
         // The image's own program with other arguments: same behaviour.
         return p;
     }
-    // A shell script or a plain utility: it runs for real, in virtual time.
+    // A shell script or a plain utility: it runs for real, in virtual time (and becomes the
+    // image's server if it runs it: `runtime/processes.rs`).
     p.http.clear();
     p.logs.clear();
     p.exit = None;
@@ -137,5 +254,83 @@ mod tests {
         assert!(plan_of(serde_json::json!({"command": ["sleep", "3600"]})).live);
         let missing = plan_of(serde_json::json!({"command": ["git", "clone"]}));
         assert!(!missing.live && missing.start_error.is_some());
+    }
+
+    #[test]
+    fn the_image_server_whether_the_command_or_a_script_names_it() {
+        use crate::world::registry::defaults::default_registry;
+        let reg = default_registry();
+        let spec = |r: &str| reg.resolve(r).expect("image").image.spec.clone();
+        let argv = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let nginx = spec("nginx:1.25");
+        assert!(runs_image_server(
+            &argv(&["nginx", "-g", "daemon off;"]),
+            &nginx
+        ));
+        assert!(runs_image_server(
+            &argv(&["/usr/sbin/nginx", "-g", "daemon off;"]),
+            &nginx
+        ));
+        assert!(!runs_image_server(&argv(&["nginx"]), &nginx));
+        assert!(starts_daemon(&argv(&["nginx"]), &nginx));
+        assert!(!runs_image_server(
+            &argv(&["nginx", "-c", "x", "-g", "daemon off;"]),
+            &nginx
+        ));
+        assert!(!runs_image_server(&argv(&["sh", "-c", "nginx"]), &nginx));
+        let httpd = spec("httpd:2.4");
+        assert!(runs_image_server(&argv(&["httpd-foreground"]), &httpd));
+        assert!(runs_image_server(&argv(&["httpd", "-DFOREGROUND"]), &httpd));
+        assert!(runs_image_server(
+            &argv(&["httpd", "-D", "FOREGROUND"]),
+            &httpd
+        ));
+        assert!(!runs_image_server(&argv(&["httpd", "-k", "start"]), &httpd));
+        assert!(!runs_image_server(
+            &argv(&["httpd", "-DFOREGROUND", "-e", "debug"]),
+            &httpd
+        ));
+        assert!(!runs_image_server(
+            &argv(&["httpd-foreground", "-X"]),
+            &httpd
+        ));
+        let redis = spec("redis:7.2");
+        assert!(runs_image_server(&argv(&["redis-server", "/conf"]), &redis));
+        assert!(runs_image_server(
+            &argv(&["docker-entrypoint.sh", "redis-server"]),
+            &redis
+        ));
+        assert!(!runs_image_server(&argv(&["redis-server"]), &nginx));
+        let p = server_plan(&argv(&["nginx", "-g", "daemon off;"]), &nginx);
+        assert!(!p.live && p.http.contains_key(&80) && p.started);
+    }
+
+    #[test]
+    fn a_shell_with_stdin_waits_for_input_without_it_reads_eof() {
+        use crate::world::registry::defaults::default_registry;
+        let reg = default_registry();
+        let image = reg.resolve("busybox:1.36").expect("image").image;
+        let p = plan(&serde_json::json!({"stdin": true}), &image);
+        assert!(p.interactive && p.exit.is_none() && !p.live);
+        let p = plan(
+            &serde_json::json!({"stdin": true, "command": ["sh", "-i"]}),
+            &image,
+        );
+        assert!(p.interactive && !p.live);
+        let p = plan(&serde_json::json!({}), &image);
+        assert!(!p.interactive && p.exit == Some((100, 0)));
+        let p = plan(
+            &serde_json::json!({"stdin": true, "command": ["sh", "-c", "read x"]}),
+            &image,
+        );
+        assert!(!p.interactive && p.live);
+        let p = plan(
+            &serde_json::json!({"stdin": true, "command": ["bash"]}),
+            &image,
+        );
+        assert!(
+            !p.interactive && p.start_error.is_some(),
+            "busybox has no bash"
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! working directory. What the command writes is kept: in the volume it lands on, or in the
 //! container instance's writable layer (gone when the container is replaced).
 
+mod attach;
 pub mod curl;
 mod files;
 mod host;
@@ -22,6 +23,7 @@ mod ps;
 mod pv_data;
 mod read;
 pub mod redis;
+mod script_servers;
 mod session;
 mod shell;
 mod tar;

@@ -57,9 +57,11 @@ pub(super) enum Request {
     /// It sleeps `ms` (`u64::MAX`: for ever), handing back its files and what it wrote since it
     /// last suspended.
     Sleep { ms: u64, vfs: Vfs, log: Vec<u8> },
-    /// It runs a program the world provides, on its files.
+    /// It runs a program the world provides, on its files (and hands over what it wrote
+    /// since it last suspended).
     Exec {
         argv: Vec<String>,
+        log: Vec<u8>,
         stdin: Vec<u8>,
         env: Vec<(String, String)>,
         cwd: String,
@@ -69,8 +71,13 @@ pub(super) enum Request {
 
 /// The world's answer.
 pub(super) enum Answer {
-    /// The sleep is over: the files as they are now, and the time.
-    Woke { vfs: Vfs, now_ms: i64 },
+    /// The sleep is over: the files as they are now, the time, and a signal sent meanwhile
+    /// (`"TERM"`: the pod is being deleted), for the script's traps.
+    Woke {
+        vfs: Vfs,
+        now_ms: i64,
+        signal: Option<&'static str>,
+    },
     /// The program ran: its status (None: not found), its output, the files.
     Ran {
         status: Option<i32>,
@@ -113,6 +120,8 @@ struct ProcessHost<'y> {
     interrupt: Arc<AtomicBool>,
     log: Rc<RefCell<Vec<u8>>>,
     depth: usize,
+    /// A signal delivered to PID 1 (the script's own shell, not a shell it runs).
+    signal: Option<&'static str>,
 }
 
 impl Host for ProcessHost<'_> {
@@ -124,8 +133,10 @@ impl Host for ProcessHost<'_> {
             out,
             ..
         } = call;
+        let log = std::mem::take(&mut *self.log.borrow_mut());
         let answer = self.y.suspend(Request::Exec {
             argv: argv.to_vec(),
+            log,
             stdin: stdin.to_vec(),
             env: shell.environment().into_iter().collect(),
             cwd: shell.cwd().to_string(),
@@ -194,9 +205,16 @@ impl Host for ProcessHost<'_> {
             log,
         });
         match answer {
-            Answer::Woke { vfs, now_ms } => {
+            Answer::Woke {
+                vfs,
+                now_ms,
+                signal,
+            } => {
                 shell.vfs = vfs;
                 self.now_ms = now_ms;
+                if signal.is_some() {
+                    self.signal = signal;
+                }
             }
             Answer::Ran { vfs, .. } | Answer::Shell { vfs, .. } => shell.vfs = vfs,
         }
@@ -206,6 +224,13 @@ impl Host for ProcessHost<'_> {
 
     fn waits_forever(&self) -> bool {
         true
+    }
+
+    fn take_signal(&mut self) -> Option<&'static str> {
+        if self.depth > 0 {
+            return None;
+        }
+        self.signal.take()
     }
 
     fn now(&self) -> i64 {
@@ -297,6 +322,7 @@ pub(super) fn run(start: Start, y: &mut Y) -> Finished {
         interrupt,
         log: log.clone(),
         depth: 0,
+        signal: None,
     };
     let out = sh.run_with_stdin(&script, &stdin, &mut host);
     let killed = host.killed.get();

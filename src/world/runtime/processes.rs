@@ -16,10 +16,12 @@ use crate::coroutine::{Coroutine, Step};
 use crate::shell::{Call, Host, Profile};
 use crate::world::World;
 use crate::world::clock::Millis;
+use crate::world::registry::ImageSpec;
 
 use super::Target;
 use super::files::Mounted;
 use super::process_host::{self, Answer, Finished, ImageTable, Request, Start};
+use super::script_servers::{self, Runs};
 
 /// Main processes running at once in one world (as the pods are bounded).
 pub const MAX_PROCESSES: usize = 256;
@@ -36,6 +38,8 @@ struct Live {
     uid: String,
     /// What it wrote after its last full line.
     partial: Vec<u8>,
+    /// A signal sent to it, handed over when it next wakes.
+    signal: Option<&'static str>,
 }
 
 /// The running main processes, by container id. A clone has none (see the module's notes).
@@ -82,7 +86,7 @@ impl Processes {
 }
 
 /// Where a process stands after the world ran it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// It sleeps until this time (None: for ever).
     Sleeping(Option<Millis>),
@@ -91,6 +95,11 @@ pub enum Outcome {
     Exited { status: i32, killed: bool },
     /// [`MAX_PROCESSES`] run already: it did not start.
     Full,
+    /// It ran the image's own server in the foreground (`nginx -g 'daemon off;'`,
+    /// `redis-server /conf`, `exec mongod`): the server is the container's process now, with
+    /// this plan (the script's process is gone: the shell exec'ed it, as dash and ash do with
+    /// the last command of `sh -c`).
+    Server(Box<crate::world::nodes::process::Process>),
 }
 
 impl World {
@@ -151,8 +160,10 @@ impl World {
             co,
             uid: t.uid.clone(),
             partial: Vec::new(),
+            signal: None,
         };
-        self.drive(&t, live, step, mounted)
+        let image = self.container_spec_of(pod, &t);
+        self.drive(&t, image.as_ref(), live, step, mounted)
     }
 
     /// Wakes the sleeping main process of `container`: None when it has none (a clone of the
@@ -161,11 +172,33 @@ impl World {
         let t = self.target(pod, container);
         let mut live = self.processes.live.remove(&t.container_id)?;
         let (vfs, mounted) = self.open_files(pod, &t);
+        let signal = live.signal.take();
         let step = live.co.resume(Answer::Woke {
             vfs,
             now_ms: self.now(),
+            signal,
         });
-        Some(self.drive(&t, live, step, mounted))
+        let image = self.container_spec_of(pod, &t);
+        Some(self.drive(&t, image.as_ref(), live, step, mounted))
+    }
+
+    /// Sends `signal` (`"TERM"`) to the main process of `container`: its script's trap for it
+    /// runs when it next wakes (a foreground `sleep` ends first). False when it has no
+    /// running process.
+    pub(crate) fn signal_main_process(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        signal: &'static str,
+    ) -> bool {
+        let t = self.target(pod, container);
+        match self.processes.live.get_mut(&t.container_id) {
+            Some(l) => {
+                l.signal = Some(signal);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Drops the processes of `uid`'s containers that no longer run (stopped, replaced, or the
@@ -189,10 +222,24 @@ impl World {
         self.processes.live.remove(container_id);
     }
 
+    /// The image a target's container runs (what its node pulled).
+    fn container_spec_of(&self, pod: &Value, t: &Target) -> Option<ImageSpec> {
+        let name = self
+            .pods
+            .get(&t.uid)?
+            .containers
+            .iter()
+            .find(|c| c.container_id == t.container_id)?
+            .image_name
+            .clone();
+        self.container_image(pod, &name)
+    }
+
     /// Runs a started or resumed process until it sleeps or ends, answering what it asks.
     fn drive(
         &mut self,
         t: &Target,
+        image: Option<&ImageSpec>,
         mut live: Live,
         mut step: Step<Request, Finished>,
         mounted: Vec<Mounted>,
@@ -201,13 +248,37 @@ impl World {
             match step {
                 Step::Suspended(Request::Exec {
                     argv,
+                    log,
                     stdin,
                     env,
                     cwd,
                     vfs,
                 }) => {
-                    let answer = self.serve(t, &argv, &stdin, &env, &cwd, vfs);
-                    step = live.co.resume(answer);
+                    self.log(t, &mut live.partial, &log, false);
+                    let runs = script_servers::what_runs(t, image, &argv, &env, &cwd);
+                    match runs {
+                        Runs::Server(plan) => {
+                            // The server replaces the script: its files and output so far
+                            // are put back, its thread ends.
+                            self.close_files(t, vfs, &mounted);
+                            self.log(t, &mut live.partial, &[], true);
+                            return Outcome::Server(Box::new(plan));
+                        }
+                        Runs::Daemon(spec) => {
+                            // nginx forks its daemon and returns: the server answers from
+                            // now on, while the script goes on.
+                            self.serve_in_background(t, spec);
+                            step = live.co.resume(Answer::Ran {
+                                status: Some(0),
+                                out: Vec::new(),
+                                vfs,
+                            });
+                        }
+                        Runs::Program => {
+                            let answer = self.serve(t, &argv, &stdin, &env, &cwd, vfs);
+                            step = live.co.resume(answer);
+                        }
+                    }
                 }
                 Step::Suspended(Request::Sleep { ms, vfs, log }) => {
                     self.close_files(t, vfs, &mounted);
@@ -455,6 +526,33 @@ mod tests {
         w.advance(2_000);
         assert_eq!(exit_code(&w, "p"), Some(137));
         assert!(logs(&w, "p")[0].starts_with("kubelab: killed this container's process"));
+        assert!(w.processes.is_empty());
+    }
+
+    #[test]
+    fn sigterm_runs_the_scripts_trap_and_the_pod_goes_when_it_ends() {
+        let mut w = default_world::build(1);
+        w.create(
+            pod(
+                "p",
+                "trap 'echo term; exit 0' TERM; trap 'echo at exit' EXIT; while true; do sleep 5; done",
+            ),
+            false,
+        )
+        .expect("create");
+        w.advance(3_000);
+        let k = kinds::by_kind("Pod").expect("kind");
+        w.delete_internal(k, "default", "p").expect("delete");
+        w.settle();
+        // The trap waits for the foreground sleep, which started less than 5 s ago.
+        w.advance(500);
+        assert!(w.store.get(k, "default", "p").is_some());
+        assert!(logs(&w, "p").is_empty());
+        w.advance(5_000);
+        assert!(
+            w.store.get(k, "default", "p").is_none(),
+            "gone before the grace period"
+        );
         assert!(w.processes.is_empty());
     }
 }

@@ -57,7 +57,7 @@ impl Proc {
 
 /// PID 1 as `ps` shows it, from the container's command and whom it runs as, or `None` when
 /// kubelab does not know the processes it leads: a shell running a script (its children are not
-/// modelled), tini and other inits (their child is not modelled). mongo's entrypoint is
+/// modelled; a shell reading its input runs nothing else), tini and other inits (their child is not modelled). mongo's entrypoint is
 /// followed to the mongod it execs (docker-library/mongo `docker-entrypoint.sh`: a first
 /// argument that is an option gets `mongod` before it; as root, it runs itself again as
 /// `gosu mongodb`; without `--bind_ip`/`--bind_ip_all` it appends `--bind_ip_all`; `numactl
@@ -67,6 +67,10 @@ pub(super) fn main_process(argv: &[String], user: &str) -> Option<(Vec<String>, 
     let first = argv.first()?;
     let name = first.rsplit('/').next().unwrap_or(first);
     match name {
+        // A shell reading its input (`kubectl attach -i`) runs nothing else.
+        "sh" | "ash" | "bash" | "dash" if crate::world::nodes::process::is_bare_shell(argv) => {
+            Some((argv.to_vec(), user.to_string()))
+        }
         "sh" | "ash" | "bash" | "dash" | "tini" | "dumb-init" => None,
         "docker-entrypoint.sh" if super::mongo::is_mongod(argv) => {
             let mut args: Vec<String> = argv[1..].to_vec();

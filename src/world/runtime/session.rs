@@ -43,6 +43,9 @@ pub struct ExecSession {
     /// The program's PID in its container and its argv (`ps`).
     pid: u32,
     argv: Vec<String>,
+    /// The container's main process, attached to (`kubectl attach -i`, `attach.rs`): when it
+    /// exits, the container does.
+    pub(super) attached: Option<super::attach::Attached>,
 }
 
 impl PartialEq for ExecSession {
@@ -120,6 +123,36 @@ impl World {
         Ok(self.new_session(pod, &t, argv, tty, Program::Shell(state)))
     }
 
+    /// [`World::open_shell`] for the container's main process itself (PID 1: no new process
+    /// starts), attached (`attach.rs`).
+    pub(super) fn attach_shell(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        argv: &[String],
+        tty: bool,
+        attached: super::attach::Attached,
+    ) -> Result<ExecSession, ExecError> {
+        let t = self.target(pod, container);
+        let name = self.resolve(pod, &t, argv)?;
+        let dialect = super::shell::dialect_of(&name, (&*t.rootfs).into());
+        let profile = super::shell::profile((&*t.rootfs).into(), &Vfs::bare(), &argv[0], dialect);
+        let mut state = super::shell::session(Vfs::bare(), profile, &t.env, &t.cwd).state;
+        state.interactive = tty;
+        Ok(ExecSession {
+            pid: 1,
+            argv: argv.to_vec(),
+            namespace: meta::namespace(pod).to_string(),
+            pod: meta::name(pod).to_string(),
+            uid: t.uid.clone(),
+            container: t.container.clone(),
+            container_id: t.container_id.clone(),
+            tty,
+            program: Program::Shell(state),
+            attached: Some(attached),
+        })
+    }
+
     /// A session of `program` started by `argv` in the container `t` (its PID the next one).
     fn new_session(
         &mut self,
@@ -139,6 +172,7 @@ impl World {
             container_id: t.container_id.clone(),
             tty,
             program,
+            attached: None,
         }
     }
 
@@ -207,9 +241,9 @@ impl World {
             Program::RedisCli(r) => return super::redis::cli::input(self, &pod, r, input, out),
             Program::Mongo(m) => return self.mongo_input(m, input, out),
         };
-        let leader = (s.pid, s.argv.clone(), true);
-        self.in_container(&pod, &t, |host, vfs| {
-            host.leader = Some(leader);
+        let leader = s.attached.is_none().then(|| (s.pid, s.argv.clone(), true));
+        let ended = self.in_container(&pod, &t, |host, vfs| {
+            host.leader = leader;
             let programs =
                 super::shell::profile((&*t.rootfs).into(), &vfs, "", Dialect::Ash).programs;
             let mut sh = Shell::new(Vfs::bare());
@@ -226,6 +260,11 @@ impl World {
             let vfs = std::mem::take(&mut sh.state.vfs);
             *state = sh.state;
             (o.exit, vfs)
-        })
+        });
+        if let (Some(status), Some(_)) = (ended, &s.attached) {
+            // The container's main process exited: so does the container.
+            self.main_process_ended(&s.uid, &s.container_id, status);
+        }
+        ended
     }
 }

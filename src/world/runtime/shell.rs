@@ -218,6 +218,7 @@ pub(super) fn prepare_shell(
     sh.state.command_string = command_string;
     sh.state.script_named = named;
     sh.state.positional = positional;
+    sh.exit_trap = true;
     Ok(Prepared { sh, script, stdin })
 }
 
