@@ -33,17 +33,18 @@ pub type Payload = BTreeMap<String, (Vec<u8>, u32)>;
 /// What the atomic writer wrote into one volume, newest last: (when, files).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Written {
-    pub versions: Vec<(Millis, Payload)>,
+    /// Shared (`Rc`): copying a pod's record copies pointers, not the files.
+    pub versions: Vec<(Millis, std::rc::Rc<Payload>)>,
 }
 
 impl Written {
     /// The files written last, and when.
-    pub fn latest(&self) -> Option<&(Millis, Payload)> {
+    pub fn latest(&self) -> Option<&(Millis, std::rc::Rc<Payload>)> {
         self.versions.last()
     }
 
     /// The files a container started at `started` was given (a `subPath` mount's file).
-    pub fn as_of(&self, started: Millis) -> Option<&(Millis, Payload)> {
+    pub fn as_of(&self, started: Millis) -> Option<&(Millis, std::rc::Rc<Payload>)> {
         self.versions
             .iter()
             .rev()
@@ -211,7 +212,7 @@ pub fn sync(world: &mut World, uid: &str, pod: &Value) {
         };
         match rt.atomic.get(name).and_then(Written::latest) {
             None => writes.push((name.to_string(), files)),
-            Some((_, old)) if *old == files => {}
+            Some((_, old)) if **old == files => {}
             Some(_) if next_sync(start, now) == now => writes.push((name.to_string(), files)),
             Some(_) => later = true,
         }
@@ -225,7 +226,7 @@ pub fn sync(world: &mut World, uid: &str, pod: &Value) {
     rt.atomic_stale = later;
     for (name, files) in writes {
         let w = rt.atomic.entry(name).or_default();
-        w.versions.push((now, files));
+        w.versions.push((now, std::rc::Rc::new(files)));
         // Keep what a live container was given, and the newest.
         let keep_from = w
             .versions
@@ -289,10 +290,10 @@ mod tests {
     #[test]
     fn a_subpath_mount_keeps_its_version() {
         let mut w = Written::default();
-        w.versions.push((0, Payload::new()));
+        w.versions.push((0, Payload::new().into()));
         let mut p = Payload::new();
         p.insert("k".into(), (b"v2".to_vec(), 0o644));
-        w.versions.push((60_000, p));
+        w.versions.push((60_000, p.into()));
         assert_eq!(w.as_of(30_000).map(|v| v.0), Some(0));
         assert_eq!(w.as_of(60_000).map(|v| v.0), Some(60_000));
         assert_eq!(w.latest().map(|v| v.0), Some(60_000));

@@ -108,7 +108,7 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
                 }
             });
             let (files, at) = match written {
-                Some((at, files)) => (files.clone(), Some(*at)),
+                Some((at, files)) => ((**files).clone(), Some(*at)),
                 None => (
                     atomic_volumes::payload(world, pod, &src).unwrap_or_default(),
                     None,

@@ -143,7 +143,8 @@ fn atomic_tree(files: &Payload, tmpfs: bool, at: i64, seed: &str) -> Tree {
     t
 }
 
-/// The part of `/proc` kubelab builds: PID 1's command line (its argv, each ending in NUL).
+/// The part of `/proc` kubelab builds: PID 1's command line (its argv, each ending in NUL, as
+/// `ps` shows it).
 fn proc_tree(world: &World, pod: &Value, container: &str, at: i64) -> Tree {
     let mut t = Tree::new(Node::dir(0o555, 0, 0, at));
     let main = world
@@ -152,8 +153,10 @@ fn proc_tree(world: &World, pod: &Value, container: &str, at: i64) -> Tree {
         .and_then(|r| r.containers.iter().find(|c| c.name == container))
         .and_then(|c| c.process.as_ref());
     if let Some(p) = main {
+        // What the image's entrypoint execs, where kubelab follows it (mongo's mongod).
+        let argv = super::ps::main_process(&p.argv, "0").map_or_else(|| p.argv.clone(), |m| m.0);
         let mut cmdline = Vec::new();
-        for a in &p.argv {
+        for a in &argv {
             cmdline.extend_from_slice(a.as_bytes());
             cmdline.push(0);
         }

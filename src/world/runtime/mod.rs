@@ -88,6 +88,20 @@ impl World {
         container: &str,
         argv: &[String],
     ) -> Option<Started> {
+        // Only the images of those servers: the container's whole target (its environment
+        // above all) is not built at every start of every other container.
+        let image_name = self
+            .pods
+            .get(meta::uid(pod))?
+            .containers
+            .iter()
+            .find(|c| c.name == container)?
+            .image_name
+            .clone();
+        let rootfs = rootfs_of(&self.container_image(pod, &image_name)?);
+        if redis::Version::of(&rootfs).is_none() && !mysql::is_mysql(&rootfs) {
+            return None;
+        }
         redis::start(self, pod, container, argv)
             .or_else(|| mysql::start(self, pod, container, argv))
     }
