@@ -7,6 +7,7 @@ pub mod context;
 pub mod create_data;
 pub mod create_deployment;
 pub mod duration;
+pub mod explain;
 pub mod files;
 pub mod flags;
 pub mod manifest;
@@ -18,6 +19,7 @@ pub mod sorting;
 pub mod status;
 pub mod verbs;
 pub mod waiting;
+pub mod wordwrap;
 
 pub use context::{ClientConfig, Ctx, Io, NoFiles, Workstation};
 pub use outcome::{CmdResult, Failure};

@@ -1,5 +1,6 @@
 //! kubectl verbs, one file each, and the dispatcher from a command path to its verb.
 
+pub mod api_resources;
 pub mod apply;
 pub mod attach;
 pub mod cp;
@@ -7,6 +8,7 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod edit;
+pub mod explain;
 pub mod get;
 pub mod label;
 pub mod logs_exec;
@@ -53,6 +55,9 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ["edit"] => edit::run(ctx, f),
         ["wait"] => wait::run(ctx, f),
         ["version"] => version::run(ctx, f),
+        ["api-resources"] => api_resources::api_resources(ctx, f),
+        ["api-versions"] => api_resources::api_versions(ctx, f),
+        ["explain"] => explain::run(ctx, f),
         ["logs"] => logs_exec::logs(ctx, f),
         ["exec"] => logs_exec::exec(ctx, f),
         ["cp"] => cp::run(ctx, f),

@@ -18,7 +18,31 @@ pub struct KindInfo {
     pub short_names: &'static [&'static str],
     /// Whether objects live in a namespace.
     pub namespaced: bool,
+    /// The verbs discovery lists for the resource (sorted, as the apiserver serves them).
+    pub verbs: &'static [&'static str],
+    /// The categories discovery lists (`all` for what `kubectl get all` shows).
+    pub categories: &'static [&'static str],
 }
+
+/// Verbs of a resource with the whole REST storage (the usual case).
+const ALL_VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+/// Verbs of namespaces and projects: no `deletecollection`.
+const NO_COLLECTION_DELETE: &[&str] = &[
+    "create", "delete", "get", "list", "patch", "update", "watch",
+];
+/// Verbs of OpenShift's imagestreamtags: no `deletecollection`, no `watch`.
+const TAG_VERBS: &[&str] = &["create", "delete", "get", "list", "patch", "update"];
+/// Verbs of OpenShift's imagestreamimages: read only.
+const GET_ONLY: &[&str] = &["get"];
 
 impl KindInfo {
     /// `apps/v1` or `v1`.
@@ -51,39 +75,39 @@ impl KindInfo {
 }
 
 macro_rules! kinds {
-    ($( $kind:literal $group:literal $version:literal $plural:literal $singular:literal [$($short:literal),*] $ns:literal; )*) => {
+    ($( $kind:literal $group:literal $version:literal $plural:literal $singular:literal [$($short:literal),*] $ns:literal $verbs:ident [$($cat:literal),*]; )*) => {
         /// Every resource type served, in `kubectl api-resources` order (core first, then by group).
         pub const KINDS: &[KindInfo] = &[
-            $( KindInfo { kind: $kind, group: $group, version: $version, plural: $plural, singular: $singular, short_names: &[$($short),*], namespaced: $ns }, )*
+            $( KindInfo { kind: $kind, group: $group, version: $version, plural: $plural, singular: $singular, short_names: &[$($short),*], namespaced: $ns, verbs: $verbs, categories: &[$($cat),*] }, )*
         ];
     };
 }
 
 kinds! {
-    "ConfigMap" "" "v1" "configmaps" "configmap" ["cm"] true;
-    "Endpoints" "" "v1" "endpoints" "endpoints" ["ep"] true;
-    "Event" "" "v1" "events" "event" ["ev"] true;
-    "Namespace" "" "v1" "namespaces" "namespace" ["ns"] false;
-    "Node" "" "v1" "nodes" "node" ["no"] false;
-    "PersistentVolumeClaim" "" "v1" "persistentvolumeclaims" "persistentvolumeclaim" ["pvc"] true;
-    "PersistentVolume" "" "v1" "persistentvolumes" "persistentvolume" ["pv"] false;
-    "Pod" "" "v1" "pods" "pod" ["po"] true;
-    "Secret" "" "v1" "secrets" "secret" [] true;
-    "ServiceAccount" "" "v1" "serviceaccounts" "serviceaccount" ["sa"] true;
-    "Service" "" "v1" "services" "service" ["svc"] true;
-    "ControllerRevision" "apps" "v1" "controllerrevisions" "controllerrevision" [] true;
-    "DaemonSet" "apps" "v1" "daemonsets" "daemonset" ["ds"] true;
-    "Deployment" "apps" "v1" "deployments" "deployment" ["deploy"] true;
-    "ReplicaSet" "apps" "v1" "replicasets" "replicaset" ["rs"] true;
-    "StatefulSet" "apps" "v1" "statefulsets" "statefulset" ["sts"] true;
-    "CronJob" "batch" "v1" "cronjobs" "cronjob" ["cj"] true;
-    "Job" "batch" "v1" "jobs" "job" [] true;
-    "StorageClass" "storage.k8s.io" "v1" "storageclasses" "storageclass" ["sc"] false;
-    "ImageStreamImage" "image.openshift.io" "v1" "imagestreamimages" "imagestreamimage" ["isimage"] true;
-    "ImageStream" "image.openshift.io" "v1" "imagestreams" "imagestream" ["is"] true;
-    "ImageStreamTag" "image.openshift.io" "v1" "imagestreamtags" "imagestreamtag" ["istag"] true;
-    "Image" "image.openshift.io" "v1" "images" "image" [] false;
-    "Project" "project.openshift.io" "v1" "projects" "project" [] false;
+    "ConfigMap" "" "v1" "configmaps" "configmap" ["cm"] true ALL_VERBS [];
+    "Endpoints" "" "v1" "endpoints" "endpoints" ["ep"] true ALL_VERBS [];
+    "Event" "" "v1" "events" "event" ["ev"] true ALL_VERBS [];
+    "Namespace" "" "v1" "namespaces" "namespace" ["ns"] false NO_COLLECTION_DELETE [];
+    "Node" "" "v1" "nodes" "node" ["no"] false ALL_VERBS [];
+    "PersistentVolumeClaim" "" "v1" "persistentvolumeclaims" "persistentvolumeclaim" ["pvc"] true ALL_VERBS [];
+    "PersistentVolume" "" "v1" "persistentvolumes" "persistentvolume" ["pv"] false ALL_VERBS [];
+    "Pod" "" "v1" "pods" "pod" ["po"] true ALL_VERBS ["all"];
+    "Secret" "" "v1" "secrets" "secret" [] true ALL_VERBS [];
+    "ServiceAccount" "" "v1" "serviceaccounts" "serviceaccount" ["sa"] true ALL_VERBS [];
+    "Service" "" "v1" "services" "service" ["svc"] true ALL_VERBS ["all"];
+    "ControllerRevision" "apps" "v1" "controllerrevisions" "controllerrevision" [] true ALL_VERBS [];
+    "DaemonSet" "apps" "v1" "daemonsets" "daemonset" ["ds"] true ALL_VERBS ["all"];
+    "Deployment" "apps" "v1" "deployments" "deployment" ["deploy"] true ALL_VERBS ["all"];
+    "ReplicaSet" "apps" "v1" "replicasets" "replicaset" ["rs"] true ALL_VERBS ["all"];
+    "StatefulSet" "apps" "v1" "statefulsets" "statefulset" ["sts"] true ALL_VERBS ["all"];
+    "CronJob" "batch" "v1" "cronjobs" "cronjob" ["cj"] true ALL_VERBS ["all"];
+    "Job" "batch" "v1" "jobs" "job" [] true ALL_VERBS ["all"];
+    "StorageClass" "storage.k8s.io" "v1" "storageclasses" "storageclass" ["sc"] false ALL_VERBS [];
+    "ImageStreamImage" "image.openshift.io" "v1" "imagestreamimages" "imagestreamimage" ["isimage"] true GET_ONLY [];
+    "ImageStream" "image.openshift.io" "v1" "imagestreams" "imagestream" ["is"] true ALL_VERBS ["all"];
+    "ImageStreamTag" "image.openshift.io" "v1" "imagestreamtags" "imagestreamtag" ["istag"] true TAG_VERBS [];
+    "Image" "image.openshift.io" "v1" "images" "image" [] false ALL_VERBS [];
+    "Project" "project.openshift.io" "v1" "projects" "project" [] false NO_COLLECTION_DELETE [];
 }
 
 /// Looks a kind up by its `kind` name (case-sensitive, e.g. `Deployment`).
