@@ -436,14 +436,26 @@ impl World {
             env.push(p.clone());
         }
         env.push(("HOSTNAME".into(), meta::name(pod).to_string()));
-        for e in pod_env.iter().chain(svc_env.iter()) {
+        // The image's other variables next (reference §2, "env order"), then the kubelet's:
+        // the container's own replace an image's in its place; service links come after them
+        // and yield to them.
+        for e in &image_env {
             if !env.iter().any(|x| x.0 == e.0) {
                 env.push(e.clone());
             }
         }
-        for e in &image_env {
-            if !env.iter().any(|x| x.0 == e.0) {
-                env.push(e.clone());
+        for e in &pod_env {
+            match env.iter_mut().find(|x| x.0 == e.0) {
+                Some(x) => x.1 = e.1.clone(),
+                None => env.push(e.clone()),
+            }
+        }
+        for e in &svc_env {
+            if !pod_env.iter().any(|x| x.0 == e.0) {
+                match env.iter_mut().find(|x| x.0 == e.0) {
+                    Some(x) => x.1 = e.1.clone(),
+                    None => env.push(e.clone()),
+                }
             }
         }
         if !env.iter().any(|x| x.0 == "HOME") {

@@ -34,6 +34,10 @@ struct Def {
     http: &'static [(u16, &'static str)],
     exits: Option<i32>,
     multi_arch: bool,
+    /// ENV (`K=V`, in `docker inspect`'s order); empty: the base image's PATH alone.
+    env: &'static [&'static str],
+    /// WORKDIR; empty: `/`.
+    workdir: &'static str,
     /// The root file system (`rootfs/`); not part of the digest.
     rootfs: Family,
 }
@@ -54,6 +58,8 @@ const fn d(refs: &'static [&'static str], size_mb: u64, age_days: i64) -> Def {
         http: &[],
         exits: None,
         multi_arch: false,
+        env: &[],
+        workdir: "",
         rootfs: Family::DEFAULT,
     }
 }
@@ -124,6 +130,17 @@ fn defs() -> Vec<Def> {
             cmd: &["httpd-foreground"],
             ports: &["80/tcp"],
             http: &[(80, HTTPD_PAGE)],
+            // docker-library/httpd 2.4/Dockerfile: `ENV HTTPD_PREFIX`, `ENV PATH
+            // $HTTPD_PREFIX/bin:$PATH` (PATH keeps its place in the list), `WORKDIR
+            // $HTTPD_PREFIX`, then the version, the tarball's sha256 and no patches.
+            env: &[
+                "PATH=/usr/local/apache2/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "HTTPD_PREFIX=/usr/local/apache2",
+                "HTTPD_VERSION=2.4.62",
+                "HTTPD_SHA256=674188e7bf44ced82da8db522da946849e22080d73d16c93f7f4df89e25729ec",
+                "HTTPD_PATCHES=",
+            ],
+            workdir: "/usr/local/apache2",
             rootfs: Family::Httpd24,
             ..d(&["httpd:2.4", "httpd:latest"], 58, 60)
         },
@@ -323,8 +340,12 @@ fn spec_for(def: &Def, arch: &str) -> ImageSpec {
     spec.config.entrypoint = strings(def.entrypoint);
     spec.config.cmd = strings(def.cmd);
     spec.config.exposed_ports = strings(def.ports);
-    spec.config.env =
-        vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()];
+    spec.config.env = if def.env.is_empty() {
+        vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()]
+    } else {
+        strings(def.env)
+    };
+    spec.config.working_dir = def.workdir.to_string();
     spec.behavior.http = def.http.iter().map(|(p, b)| (*p, b.to_string())).collect();
     if let Some(code) = def.exits {
         spec.behavior.exit_code = Some(code);

@@ -211,6 +211,18 @@ impl Host for ContainerHost<'_> {
                 out(true, &stderr);
                 Some(status)
             }
+            "httpd" => {
+                // The binary's time is when the image built it (`Server built:`).
+                let built = shell
+                    .vfs
+                    .stat("/usr/local/apache2/bin/httpd")
+                    .map_or(0, |s| s.node.mtime);
+                let (stdout, stderr, status) =
+                    super::webserver::httpd_program(&self.rootfs, args, &self.image, built);
+                out(false, &stdout);
+                out(true, &stderr);
+                Some(status)
+            }
             // Cluster DNS, through the container's own resolv.conf and hosts file.
             "nslookup" | "getent" => {
                 let read = |p: &str| {

@@ -26,6 +26,7 @@ pub mod redis;
 mod script_servers;
 mod session;
 mod shell;
+mod start_logs;
 mod tar;
 pub mod tarball;
 mod webserver;
@@ -104,6 +105,7 @@ impl World {
         }
         redis::start(self, pod, container, argv)
             .or_else(|| mysql::start(self, pod, container, argv))
+            .or_else(|| self.web_server_start(pod, container, argv))
     }
 }
 

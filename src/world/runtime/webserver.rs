@@ -233,6 +233,43 @@ pub(super) fn nginx_program(
     }
 }
 
+/// `httpd ARGS` in a container of `rootfs`: (stdout, stderr, status). `httpd -v` prints the
+/// version and the build time (`show_compile_settings`' first lines: `__DATE__ __TIME__`, the
+/// day padded with a space) on stdout; the rest is kubelab's notice. `built`: Unix seconds.
+pub(super) fn httpd_program(
+    rootfs: &Rc<RootFs>,
+    args: &[String],
+    image: &str,
+    built: i64,
+) -> (Vec<u8>, Vec<u8>, i32) {
+    let version = family_of(rootfs).and_then(server_of).and_then(|s| match s {
+        Server::Httpd { version } => Some(version),
+        Server::Nginx { .. } => None,
+    });
+    match (args, version) {
+        ([a], Some(v)) if a == "-v" => {
+            let (y, mo, d, h, mi, s, _) = civil(built.saturating_mul(1000));
+            let month = MONTHS[(mo as usize).saturating_sub(1) % 12];
+            (
+                format!(
+                    "Server version: Apache/{v} (Unix)\nServer built:   {month} {d:>2} {y} {h:02}:{mi:02}:{s:02}\n"
+                )
+                .into_bytes(),
+                vec![],
+                0,
+            )
+        }
+        _ => {
+            let what = match args.first() {
+                Some(a) => format!("httpd {a}"),
+                None => "httpd (a second server)".to_string(),
+            };
+            let (msg, status) = super::host::not_simulated(&what, image);
+            (vec![], msg, status)
+        }
+    }
+}
+
 /// What the servers' tests share: a request and an image's files.
 #[cfg(test)]
 pub(super) mod testing {
