@@ -47,7 +47,8 @@ impl Exec<'_> {
     }
 
     /// `wait [PID...]`: with no operand, waits for every job and returns 0; else the status
-    /// of the last PID (127 for a PID that is not this shell's job).
+    /// of the last PID (bash: 127 for a PID that is not this shell's job; dash and ash skip
+    /// it silently, 127 when no PID was a job).
     pub(crate) fn wait_builtin(&mut self, args: &[String], fds: Fds) -> i32 {
         let dialect = self.state.profile.dialect;
         let mut args = args;
@@ -79,12 +80,17 @@ impl Exec<'_> {
                 self.error(fds, &msg);
                 return 2;
             };
-            status = self.host.wait_job(Some(pid), self.state);
-            if status == 127 && matches!(dialect, Dialect::Bash | Dialect::Kubelab) {
-                self.error(
-                    fds,
-                    &format!("wait: pid {pid} is not a child of this shell"),
-                );
+            match self.host.wait_job(Some(pid), self.state) {
+                Some(s) => status = s,
+                // dash and ash keep the status of the last job found (127 if none was).
+                None if matches!(dialect, Dialect::Bash | Dialect::Kubelab) => {
+                    self.error(
+                        fds,
+                        &format!("wait: pid {pid} is not a child of this shell"),
+                    );
+                    status = 127;
+                }
+                None => {}
             }
         }
         status
@@ -149,5 +155,24 @@ mod tests {
         );
         assert!(crate::shell::parse::parse_jobs("& a").is_err());
         assert!(crate::shell::parse::parse_jobs("a & ;").is_err());
+    }
+
+    #[test]
+    fn wait_without_jobs_answers_as_bash() {
+        let mut sh = Shell::new(Vfs::default());
+        let out = sh.run(
+            "wait; echo $?; wait 5; echo $?; wait x; echo $?",
+            &mut NoHost::default(),
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n127\n2\n");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            err.contains("wait: pid 5 is not a child of this shell\n"),
+            "{err}"
+        );
+        assert!(
+            err.contains("wait: `x': not a pid or valid job spec\n"),
+            "{err}"
+        );
     }
 }

@@ -112,9 +112,9 @@ pub trait Host {
     }
 
     /// Waits for the background job `pid` this shell started (`None`: for all of them): its
-    /// exit status (127 for a PID that is not a job of this shell, as dash and ash answer).
-    fn wait_job(&mut self, _pid: Option<u32>, _shell: &mut ShellState) -> i32 {
-        127
+    /// exit status (0 for all), None for a PID that is not a job of this shell.
+    fn wait_job(&mut self, _pid: Option<u32>, _shell: &mut ShellState) -> Option<i32> {
+        None
     }
 }
 

@@ -70,7 +70,7 @@ enum Due {
     Start,
     Woke,
     Spawned(Result<u32, String>),
-    Waited(i32),
+    Waited(Option<i32>),
 }
 
 impl World {
@@ -374,10 +374,10 @@ fn next_due(live: &mut Live, now: Millis) -> Option<(u32, Due)> {
     let due = match wake {
         Wake::Now(None) => Due::Start,
         Wake::Now(Some(r)) => Due::Spawned(r),
-        Wake::Wait(Some(job)) => Due::Waited(live.ended.remove(&(pid, job)).unwrap_or(127)),
+        Wake::Wait(Some(job)) => Due::Waited(live.ended.remove(&(pid, job))),
         Wake::Wait(None) => {
             live.ended.retain(|(parent, _), _| *parent != pid);
-            Due::Waited(0)
+            Due::Waited(Some(0))
         }
         Wake::At(_) | Wake::Never => Due::Woke,
     };

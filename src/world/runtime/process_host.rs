@@ -106,8 +106,12 @@ pub(super) enum Answer {
         vfs: Vfs,
         now_ms: i64,
     },
-    /// The job waited for ended with this status (127: not a job of this process).
-    Waited { status: i32, vfs: Vfs, now_ms: i64 },
+    /// The job waited for ended with this status (None: not a job of this process).
+    Waited {
+        status: Option<i32>,
+        vfs: Vfs,
+        now_ms: i64,
+    },
 }
 
 /// How a process ended.
@@ -274,7 +278,7 @@ impl Host for ProcessHost<'_> {
         }
     }
 
-    fn wait_job(&mut self, pid: Option<u32>, shell: &mut ShellState) -> i32 {
+    fn wait_job(&mut self, pid: Option<u32>, shell: &mut ShellState) -> Option<i32> {
         let log = std::mem::take(&mut *self.log.borrow_mut());
         let answer = self.y.suspend(Request::Wait {
             pid,
@@ -300,7 +304,7 @@ impl Host for ProcessHost<'_> {
             | Answer::Shell { vfs, .. }
             | Answer::Spawned { vfs, .. } => {
                 shell.vfs = vfs;
-                127
+                None
             }
         }
     }
