@@ -11,6 +11,8 @@ pub struct AndOr {
     pub first: Pipeline,
     /// The rest, with `true` for `&&` and `false` for `||`.
     pub rest: Vec<(bool, Pipeline)>,
+    /// Followed by `&`: run as a background job.
+    pub background: bool,
 }
 
 /// `a | b | c`, optionally negated with `!`.

@@ -266,7 +266,11 @@ impl<'a> Exec<'a> {
             if self.stop.is_some() {
                 break;
             }
-            status = self.run_and_or(ao, stdin, fds);
+            status = if ao.background {
+                self.background(ao, fds)
+            } else {
+                self.run_and_or(ao, stdin, fds)
+            };
             self.state.last_status = status;
             self.run_traps(fds);
         }

@@ -333,7 +333,11 @@ impl Exec<'_> {
         match n {
             "?" => self.state.last_status.to_string(),
             "$" => "1000".into(),
-            "!" => String::new(),
+            "!" => self
+                .state
+                .last_job
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
             "#" => self.state.positional.len().to_string(),
             "@" | "*" => self.state.positional.join(" "),
             // `$0`: the shell's name (`sh -c SCRIPT NAME` sets it); the workstation's is bash.

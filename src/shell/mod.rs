@@ -13,6 +13,7 @@ pub mod escape;
 pub mod exec;
 mod expand;
 mod func;
+pub mod jobs;
 mod param;
 pub mod parse;
 mod pattern;
@@ -92,6 +93,27 @@ pub trait Host {
     /// The program at the absolute path `path`, if there is one (a container's shell running
     /// `/bin/ls`: `ls`). The workstation's shell never asks.
     fn program_at(&self, _path: &str) -> Option<String> {
+        None
+    }
+
+    /// Whether `cmd &` runs background jobs here (a container's main process): else the shell
+    /// refuses an input with `&` before any of it runs.
+    fn background_jobs(&self) -> bool {
+        false
+    }
+
+    /// Starts `job` in the background (its files are the shell's, handed over and back):
+    /// its PID, or an error message when it could not start.
+    fn spawn(&mut self, _job: jobs::Job, _shell: &mut ShellState) -> Result<u32, String> {
+        Err(format!(
+            "kubelab: the kubelab shell does not support {}\n",
+            parse::NO_JOBS
+        ))
+    }
+
+    /// Waits for the background job `pid` this shell started (`None`: for all of them): its
+    /// exit status (0 for all), None for a PID that is not a job of this shell.
+    fn wait_job(&mut self, _pid: Option<u32>, _shell: &mut ShellState) -> Option<i32> {
         None
     }
 }
@@ -268,7 +290,12 @@ impl Shell {
         let mut warning = String::new();
         let mut text = std::borrow::Cow::Borrowed(input);
         let list = loop {
-            let error = match parse::parse(&text) {
+            let parsed = if host.background_jobs() {
+                parse::parse_jobs(&text)
+            } else {
+                parse::parse(&text)
+            };
+            let error = match parsed {
                 Ok(l) => break l,
                 // The input ends inside a command, as a script can: bash ends an open
                 // here-document there with a warning and runs it; a trailing `\` is dropped.

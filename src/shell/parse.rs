@@ -48,7 +48,21 @@ pub fn parse(src: &str) -> Result<List, ParseError> {
         static SEEN: RefCell<HashMap<String, Result<List, ParseError>>> =
             RefCell::new(HashMap::new());
     }
-    remembered(&SEEN, src, parse_uncached)
+    remembered(&SEEN, src, |s| parse_uncached(s, false))
+}
+
+/// What a shell that cannot run background jobs says of `&` (nothing of the input runs).
+pub const NO_JOBS: &str =
+    "background jobs (`&`) here: only a container's main process and its shells run them";
+
+/// Parses a complete input of a shell that runs background jobs (`a &`): a container's main
+/// process ([`parse`] refuses them).
+pub fn parse_jobs(src: &str) -> Result<List, ParseError> {
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Result<List, ParseError>>> =
+            RefCell::new(HashMap::new());
+    }
+    remembered(&SEEN, src, |s| parse_uncached(s, true))
 }
 
 /// Parses the word of `${x:-word}` (or the text of `$(( ))`) on its own: its quotes and
@@ -90,7 +104,7 @@ fn too_deep() -> ParseError {
     ParseError::Unsupported(format!("nesting deeper than {MAX_NESTING} levels"))
 }
 
-fn parse_uncached(src: &str) -> Result<List, ParseError> {
+fn parse_uncached(src: &str, jobs: bool) -> Result<List, ParseError> {
     let scanned = Scanner::scan(src);
     if scanned.depth > MAX_NESTING {
         return Err(too_deep());
@@ -110,6 +124,7 @@ fn parse_uncached(src: &str) -> Result<List, ParseError> {
     let program = pairs.next().expect("program");
     let mut b = Builder {
         bodies: scanned.bodies.into_iter(),
+        jobs,
         unsupported: None,
         body_lines: 0,
         newlines: text
@@ -138,6 +153,7 @@ fn parse_word_uncached(src: &str) -> Result<Word, ParseError> {
     };
     let mut b = Builder {
         bodies: Vec::new().into_iter(),
+        jobs: false,
         unsupported: None,
         body_lines: 0,
         newlines: Vec::new(),
@@ -222,9 +238,6 @@ fn explain(text: &str, e: pest::error::Error<Rule>) -> ParseError {
     if rest.starts_with('&') && text[..pos].ends_with(';') {
         return ParseError::Unsupported("bash's `;&` and `;;&` case terminators".into());
     }
-    if rest.starts_with('&') && !rest.starts_with("&&") && !rest.starts_with("&>") {
-        return ParseError::Unsupported("background jobs (`&`)".into());
-    }
     let token = first_token(rest);
     ParseError::Syntax(format!("syntax error near unexpected token `{token}'"))
 }
@@ -249,6 +262,8 @@ fn first_token(rest: &str) -> String {
 /// Builds the syntax tree from the parse, taking heredoc bodies in order.
 struct Builder {
     bodies: std::vec::IntoIter<Heredoc>,
+    /// Whether `&` runs background jobs (else the input is refused, [`NO_JOBS`]).
+    jobs: bool,
     /// A construct met that kubelab does not run (a function definition).
     unsupported: Option<String>,
     /// Lines of the heredoc bodies taken so far (cut out of the text the grammar sees), to
@@ -260,12 +275,22 @@ struct Builder {
 
 impl Builder {
     fn list(&mut self, p: Pair<'_, Rule>) -> List {
-        List(
-            p.into_inner()
-                .filter(|x| x.as_rule() == Rule::and_or)
-                .map(|x| self.and_or(x))
-                .collect(),
-        )
+        let mut list: Vec<AndOr> = Vec::new();
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::and_or => list.push(self.and_or(x)),
+                Rule::amp => {
+                    if let Some(last) = list.last_mut() {
+                        last.background = true;
+                    }
+                    if !self.jobs && self.unsupported.is_none() {
+                        self.unsupported = Some(NO_JOBS.into());
+                    }
+                }
+                _ => {}
+            }
+        }
+        List(list)
     }
 
     fn and_or(&mut self, p: Pair<'_, Rule>) -> AndOr {
@@ -277,7 +302,11 @@ impl Builder {
             let pl = self.pipeline(inner.next().expect("pipeline"));
             rest.push((and, pl));
         }
-        AndOr { first, rest }
+        AndOr {
+            first,
+            rest,
+            background: false,
+        }
     }
 
     fn pipeline(&mut self, p: Pair<'_, Rule>) -> Pipeline {
@@ -518,7 +547,21 @@ impl Builder {
                     .map(|l| self.list(l))
                     .unwrap_or_default(),
             ),
-            Rule::backtick => Part::CommandSub(parse(&inner_text(x)).unwrap_or_default()),
+            Rule::backtick => {
+                let text = inner_text(x);
+                let list = if self.jobs {
+                    parse_jobs(&text)
+                } else {
+                    parse(&text)
+                };
+                if let Err(ParseError::Unsupported(what)) = &list
+                    && what == NO_JOBS
+                    && self.unsupported.is_none()
+                {
+                    self.unsupported = Some(what.clone());
+                }
+                Part::CommandSub(list.unwrap_or_default())
+            }
             Rule::param => Part::Param(inner_text(x)),
             Rule::var => Part::Var(x.as_str()[1..].to_string()),
             Rule::escaped => Part::Quoted(x.as_str()[1..].to_string()),
@@ -548,7 +591,7 @@ mod tests {
         ];
         for _ in 0..2 {
             for i in inputs {
-                assert_eq!(parse(i), parse_uncached(i), "{i}");
+                assert_eq!(parse(i), parse_uncached(i, false), "{i}");
             }
         }
         assert_ne!(parse("kubectl get pods"), parse("kubectl get nodes"));

@@ -34,6 +34,8 @@ pub struct ShellState {
     pub functions: BTreeMap<String, std::sync::Arc<super::ast::Command>>,
     /// The traps set (`trap`), by signal number.
     pub traps: super::trap::Traps,
+    /// The PID of the last background job started (`$!`).
+    pub last_job: Option<u32>,
 }
 
 /// Whether `s` is a shell variable name (a letter or `_`, then letters, digits and `_`).
@@ -60,6 +62,7 @@ impl ShellState {
             script_named: false,
             functions: BTreeMap::new(),
             traps: BTreeMap::new(),
+            last_job: None,
         };
         for (k, v) in [
             ("HOME", HOME),

@@ -36,7 +36,7 @@ pub const UNAVAILABLE: &[&str] = &[
 /// builtins stand for programs: a container's shell runs them only if its image has them).
 pub const SHELL_BUILTINS: &[&str] = &[
     ":", "[", "break", "cd", "continue", "echo", "exit", "export", "false", "local", "printf",
-    "pwd", "return", "shift", "test", "trap", "true", "type", "unset",
+    "pwd", "return", "shift", "test", "trap", "true", "type", "unset", "wait",
 ];
 
 /// A builtin's result.
@@ -92,6 +92,7 @@ pub(crate) fn run(x: &mut Exec<'_>, argv: &[String], stdin: &[u8], fds: Fds) -> 
         "sleep" => misc::sleep(x, args),
         "exit" => return Some(misc::exit(x, args, fds)),
         "trap" => return Some(x.trap_builtin(args, fds)),
+        "wait" => return Some(x.wait_builtin(args, fds)),
         "break" | "continue" => return Some(misc::loop_control(x, &argv[0], args, fds)),
         "return" => return Some(x.return_builtin(args, fds)),
         "local" => return Some(x.local_builtin(args, fds)),

@@ -10,6 +10,7 @@ pub mod curl;
 mod files;
 mod host;
 mod httpd_http;
+mod jobs;
 pub mod mongo;
 pub mod mysql;
 mod nfs_host;

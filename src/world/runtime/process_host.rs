@@ -17,7 +17,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::coroutine::Yielder;
-use crate::shell::{Call, Dialect, Host, Limits, ShellState, Terminal, Userland, Vfs};
+use crate::shell::jobs::Job;
+use crate::shell::{Call, Dialect, Host, Limits, Shell, ShellState, Terminal, Userland, Vfs};
 
 use super::shell::{ImageShells, Prepared, Run};
 
@@ -67,6 +68,19 @@ pub(super) enum Request {
         cwd: String,
         vfs: Vfs,
     },
+    /// It starts a background job (`cmd &`), handing over its files and output so far.
+    Spawn {
+        job: Box<crate::shell::jobs::Job>,
+        vfs: Vfs,
+        log: Vec<u8>,
+    },
+    /// It waits for its background job `pid` (None: all of them), handing over its files
+    /// and output so far.
+    Wait {
+        pid: Option<u32>,
+        vfs: Vfs,
+        log: Vec<u8>,
+    },
 }
 
 /// The world's answer.
@@ -86,6 +100,18 @@ pub(super) enum Answer {
     },
     /// The program is a shell (this one: `dash` for a Debian `sh`): the process runs it itself.
     Shell { program: String, vfs: Vfs },
+    /// The background job started with this PID, or could not (the message).
+    Spawned {
+        pid: Result<u32, String>,
+        vfs: Vfs,
+        now_ms: i64,
+    },
+    /// The job waited for ended with this status (None: not a job of this process).
+    Waited {
+        status: Option<i32>,
+        vfs: Vfs,
+        now_ms: i64,
+    },
 }
 
 /// How a process ended.
@@ -182,7 +208,7 @@ impl Host for ProcessHost<'_> {
                 self.depth -= 1;
                 Some(status)
             }
-            Answer::Woke { vfs, .. } => {
+            Answer::Woke { vfs, .. } | Answer::Spawned { vfs, .. } | Answer::Waited { vfs, .. } => {
                 shell.vfs = vfs;
                 None
             }
@@ -216,10 +242,71 @@ impl Host for ProcessHost<'_> {
                     self.signal = signal;
                 }
             }
-            Answer::Ran { vfs, .. } | Answer::Shell { vfs, .. } => shell.vfs = vfs,
+            Answer::Ran { vfs, .. }
+            | Answer::Shell { vfs, .. }
+            | Answer::Spawned { vfs, .. }
+            | Answer::Waited { vfs, .. } => shell.vfs = vfs,
         }
         self.steps.set(0);
         true
+    }
+
+    fn background_jobs(&self) -> bool {
+        true
+    }
+
+    fn spawn(&mut self, job: Job, shell: &mut ShellState) -> Result<u32, String> {
+        let log = std::mem::take(&mut *self.log.borrow_mut());
+        let answer = self.y.suspend(Request::Spawn {
+            job: Box::new(job),
+            vfs: std::mem::take(&mut shell.vfs),
+            log,
+        });
+        match answer {
+            Answer::Spawned { pid, vfs, now_ms } => {
+                shell.vfs = vfs;
+                self.now_ms = now_ms;
+                pid
+            }
+            Answer::Woke { vfs, .. }
+            | Answer::Ran { vfs, .. }
+            | Answer::Shell { vfs, .. }
+            | Answer::Waited { vfs, .. } => {
+                shell.vfs = vfs;
+                Err("kubelab: the background job did not start\n".into())
+            }
+        }
+    }
+
+    fn wait_job(&mut self, pid: Option<u32>, shell: &mut ShellState) -> Option<i32> {
+        let log = std::mem::take(&mut *self.log.borrow_mut());
+        let answer = self.y.suspend(Request::Wait {
+            pid,
+            vfs: std::mem::take(&mut shell.vfs),
+            log,
+        });
+        match answer {
+            Answer::Waited {
+                status,
+                vfs,
+                now_ms,
+            } => {
+                shell.vfs = vfs;
+                if now_ms != self.now_ms {
+                    // Time passed while it waited.
+                    self.steps.set(0);
+                }
+                self.now_ms = now_ms;
+                status
+            }
+            Answer::Woke { vfs, .. }
+            | Answer::Ran { vfs, .. }
+            | Answer::Shell { vfs, .. }
+            | Answer::Spawned { vfs, .. } => {
+                shell.vfs = vfs;
+                None
+            }
+        }
     }
 
     fn waits_forever(&self) -> bool {
@@ -328,6 +415,60 @@ pub(super) fn run(start: Start, y: &mut Y) -> Finished {
     let killed = host.killed.get();
     Finished {
         status: out.status,
+        vfs: std::mem::take(&mut sh.state.vfs),
+        log: std::mem::take(&mut *log.borrow_mut()),
+        killed,
+    }
+}
+
+/// How a background job's process starts: the job, the image's programs, its files and the
+/// virtual time.
+pub(super) struct JobStart {
+    pub job: Job,
+    pub image: Arc<ImageTable>,
+    pub vfs: Vfs,
+    pub now_ms: i64,
+}
+
+/// A background job's process: runs the job's command in a copy of the shell that started it
+/// until it ends. Its output goes to the container's log, as its parent's.
+pub(super) fn run_job(start: JobStart, y: &mut Y) -> Finished {
+    let JobStart {
+        job,
+        image,
+        vfs,
+        now_ms,
+    } = start;
+    let log: Rc<RefCell<Vec<u8>>> = Rc::default();
+    let interrupt = Arc::new(AtomicBool::new(false));
+    let limits = Limits {
+        loop_iterations: u64::MAX,
+        loop_virtual_ms: u64::MAX,
+        output_bytes: OUTPUT_BYTES,
+        ..Limits::default()
+    };
+    let mut state = job.state;
+    state.vfs = vfs;
+    let mut sh = Shell::for_job(state, limits, interrupt.clone());
+    let to_log = log.clone();
+    sh.stream_only(Terminal(Rc::new(move |b: &[u8]| {
+        to_log.borrow_mut().extend_from_slice(b)
+    })));
+    let mut host = ProcessHost {
+        y,
+        image,
+        now_ms,
+        steps: Cell::new(0),
+        killed: Cell::new(false),
+        interrupt,
+        log: log.clone(),
+        depth: 0,
+        signal: None,
+    };
+    let status = sh.run_job(&job.list, &mut host);
+    let killed = host.killed.get();
+    Finished {
+        status,
         vfs: std::mem::take(&mut sh.state.vfs),
         log: std::mem::take(&mut *log.borrow_mut()),
         killed,

@@ -12,39 +12,37 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::coroutine::{Coroutine, Step};
+use crate::coroutine::Coroutine;
 use crate::shell::{Call, Host, Profile};
 use crate::world::World;
 use crate::world::clock::Millis;
 use crate::world::registry::ImageSpec;
 
 use super::Target;
-use super::files::Mounted;
-use super::process_host::{self, Answer, Finished, ImageTable, Request, Start};
-use super::script_servers::{self, Runs};
+use super::process_host::{self, Answer, ImageTable, Start};
 
 /// Main processes running at once in one world (as the pods are bounded).
 pub const MAX_PROCESSES: usize = 256;
 
 /// The stack of a process's thread: the shell engine is a recursive interpreter.
-const STACK_BYTES: usize = 8 << 20;
+pub(super) const STACK_BYTES: usize = 8 << 20;
 
-type Co = Coroutine<Answer, Request, Finished>;
-
-/// A suspended process.
-struct Live {
-    co: Co,
+/// The processes of a container: PID 1 (its main process) and the background jobs its shells
+/// started (`jobs.rs`).
+pub(super) struct Live {
     /// The pod it runs in.
-    uid: String,
-    /// What it wrote after its last full line.
-    partial: Vec<u8>,
-    /// A signal sent to it, handed over when it next wakes.
-    signal: Option<&'static str>,
+    pub uid: String,
+    /// A signal sent to PID 1, handed over when it next wakes.
+    pub signal: Option<&'static str>,
+    /// Its processes by PID.
+    pub procs: BTreeMap<u32, super::jobs::Proc>,
+    /// Background jobs that ended and were not waited for: their statuses by (parent, PID).
+    pub ended: BTreeMap<(u32, u32), i32>,
 }
 
 /// The running main processes, by container id. A clone has none (see the module's notes).
 pub struct Processes {
-    live: BTreeMap<String, Live>,
+    pub(super) live: BTreeMap<String, Live>,
     /// How many may run at once ([`MAX_PROCESSES`]).
     pub limit: usize,
 }
@@ -74,9 +72,9 @@ impl std::fmt::Debug for Processes {
 }
 
 impl Processes {
-    /// How many run.
+    /// How many run (main processes and background jobs).
     pub fn len(&self) -> usize {
-        self.live.len()
+        self.live.values().map(|l| l.procs.len()).sum()
     }
 
     /// Whether none runs.
@@ -138,7 +136,7 @@ impl World {
                 killed: false,
             };
         }
-        if self.processes.live.len() >= self.processes.limit {
+        if self.processes.len() >= self.processes.limit {
             return Outcome::Full;
         }
         let (vfs, mounted) = self.open_files(pod, &t);
@@ -156,30 +154,24 @@ impl World {
             now_ms: self.now(),
         };
         let (co, step) = Coroutine::start(STACK_BYTES, move |y| process_host::run(start, y));
-        let live = Live {
-            co,
+        let mut live = Live {
             uid: t.uid.clone(),
-            partial: Vec::new(),
             signal: None,
+            procs: BTreeMap::new(),
+            ended: BTreeMap::new(),
         };
+        live.procs.insert(1, super::jobs::Proc::main(co));
         let image = self.container_spec_of(pod, &t);
-        self.drive(&t, image.as_ref(), live, step, mounted)
+        self.schedule(pod, &t, image.as_ref(), live, Some((1, step, mounted)))
     }
 
     /// Wakes the sleeping main process of `container`: None when it has none (a clone of the
     /// world, or a process that could not start), for the kubelet to start it again.
     pub(crate) fn resume_main_process(&mut self, pod: &Value, container: &str) -> Option<Outcome> {
         let t = self.target(pod, container);
-        let mut live = self.processes.live.remove(&t.container_id)?;
-        let (vfs, mounted) = self.open_files(pod, &t);
-        let signal = live.signal.take();
-        let step = live.co.resume(Answer::Woke {
-            vfs,
-            now_ms: self.now(),
-            signal,
-        });
+        let live = self.processes.live.remove(&t.container_id)?;
         let image = self.container_spec_of(pod, &t);
-        Some(self.drive(&t, image.as_ref(), live, step, mounted))
+        Some(self.schedule(pod, &t, image.as_ref(), live, None))
     }
 
     /// Sends `signal` (`"TERM"`) to the main process of `container`: its script's trap for it
@@ -192,6 +184,7 @@ impl World {
         signal: &'static str,
     ) -> bool {
         let t = self.target(pod, container);
+        // PID 1 only, as the kubelet signals a container.
         match self.processes.live.get_mut(&t.container_id) {
             Some(l) => {
                 l.signal = Some(signal);
@@ -223,7 +216,7 @@ impl World {
     }
 
     /// The image a target's container runs (what its node pulled).
-    fn container_spec_of(&self, pod: &Value, t: &Target) -> Option<ImageSpec> {
+    pub(super) fn container_spec_of(&self, pod: &Value, t: &Target) -> Option<ImageSpec> {
         let name = self
             .pods
             .get(&t.uid)?
@@ -235,76 +228,9 @@ impl World {
         self.container_image(pod, &name)
     }
 
-    /// Runs a started or resumed process until it sleeps or ends, answering what it asks.
-    fn drive(
-        &mut self,
-        t: &Target,
-        image: Option<&ImageSpec>,
-        mut live: Live,
-        mut step: Step<Request, Finished>,
-        mounted: Vec<Mounted>,
-    ) -> Outcome {
-        loop {
-            match step {
-                Step::Suspended(Request::Exec {
-                    argv,
-                    log,
-                    stdin,
-                    env,
-                    cwd,
-                    vfs,
-                }) => {
-                    self.log(t, &mut live.partial, &log, false);
-                    let runs = script_servers::what_runs(t, image, &argv, &env, &cwd);
-                    match runs {
-                        Runs::Server(plan) => {
-                            // The server replaces the script: its files and output so far
-                            // are put back, its thread ends.
-                            self.close_files(t, vfs, &mounted);
-                            self.log(t, &mut live.partial, &[], true);
-                            return Outcome::Server(Box::new(plan));
-                        }
-                        Runs::Daemon(spec) => {
-                            // nginx forks its daemon and returns: the server answers from
-                            // now on, while the script goes on.
-                            self.serve_in_background(t, spec);
-                            step = live.co.resume(Answer::Ran {
-                                status: Some(0),
-                                out: Vec::new(),
-                                vfs,
-                            });
-                        }
-                        Runs::Program => {
-                            let answer = self.serve(t, &argv, &stdin, &env, &cwd, vfs);
-                            step = live.co.resume(answer);
-                        }
-                    }
-                }
-                Step::Suspended(Request::Sleep { ms, vfs, log }) => {
-                    self.close_files(t, vfs, &mounted);
-                    self.log(t, &mut live.partial, &log, false);
-                    let until = (ms != u64::MAX).then(|| {
-                        let ms = Millis::try_from(ms).unwrap_or(Millis::MAX / 4);
-                        self.now().saturating_add(ms.min(Millis::MAX / 4))
-                    });
-                    self.processes.live.insert(t.container_id.clone(), live);
-                    return Outcome::Sleeping(until);
-                }
-                Step::Finished(f) => {
-                    self.close_files(t, f.vfs, &mounted);
-                    self.log(t, &mut live.partial, &f.log, true);
-                    return Outcome::Exited {
-                        status: f.status,
-                        killed: f.killed,
-                    };
-                }
-            }
-        }
-    }
-
     /// Runs a program the process asked for: a shell goes back to the process (it runs shells
     /// itself); anything else runs here, on the process's files, as in `kubectl exec`.
-    fn serve(
+    pub(super) fn serve(
         &mut self,
         t: &Target,
         argv: &[String],
@@ -364,7 +290,7 @@ impl World {
 
     /// Appends what a process wrote to its container's log, line by line (`end`: the process
     /// ended, a last line without a newline counts).
-    fn log(&mut self, t: &Target, partial: &mut Vec<u8>, bytes: &[u8], end: bool) {
+    pub(super) fn log(&mut self, t: &Target, partial: &mut Vec<u8>, bytes: &[u8], end: bool) {
         partial.extend_from_slice(bytes);
         let mut lines = Vec::new();
         let mut from = 0;
@@ -554,5 +480,79 @@ mod tests {
             "gone before the grace period"
         );
         assert!(w.processes.is_empty());
+    }
+
+    #[test]
+    fn a_background_job_runs_in_virtual_time_beside_the_script() {
+        let mut w = default_world::build(1);
+        w.create(
+            pod(
+                "p",
+                "(sleep 3; echo job done; exit 5) & echo started $!; sleep 1; echo main; wait $!; echo waited $?",
+            ),
+            false,
+        )
+        .expect("create");
+        w.advance(1_500);
+        assert_eq!(logs(&w, "p")[0], "started 2");
+        assert_eq!(w.processes.len(), 2, "the script and its job");
+        w.advance(10_000);
+        let l = logs(&w, "p");
+        assert_eq!(l[1..], ["main", "job done", "waited 5"], "{l:?}");
+        assert_eq!(exit_code(&w, "p"), Some(0));
+        assert!(w.processes.is_empty());
+    }
+
+    #[test]
+    fn jobs_die_with_pid_1_and_share_its_files() {
+        let mut w = default_world::build(1);
+        w.create(
+            pod(
+                "p",
+                "while true; do echo x >> /tmp/f; sleep 1; done & sleep 3; wc -l < /tmp/f",
+            ),
+            false,
+        )
+        .expect("create");
+        w.advance(10_000);
+        assert_eq!(logs(&w, "p"), ["3"]);
+        assert_eq!(exit_code(&w, "p"), Some(0));
+        assert!(w.processes.is_empty(), "the job went with the container");
+    }
+
+    #[test]
+    fn wait_for_all_and_for_an_unknown_pid() {
+        let mut w = default_world::build(1);
+        w.create(
+            pod(
+                "p",
+                "sleep 2 & sleep 4 & wait; echo all $?; wait 77; echo unknown $?; (exit 4) & wait $! 78; echo kept $?; wait",
+            ),
+            false,
+        )
+        .expect("create");
+        w.advance(2_000);
+        assert!(logs(&w, "p").is_empty());
+        w.advance(10_000);
+        // ash, as dash, skips a PID that is not its job: the status is the last job's.
+        assert_eq!(logs(&w, "p"), ["all 0", "unknown 127", "kept 4"]);
+    }
+
+    #[test]
+    fn a_job_that_never_lets_time_pass_is_killed_alone() {
+        let mut w = default_world::build(1);
+        w.create(
+            pod("p", "while true; do :; done & sleep 2; echo main goes on"),
+            false,
+        )
+        .expect("create");
+        w.advance(10_000);
+        let l = logs(&w, "p");
+        assert!(
+            l[0].starts_with("kubelab: killed background job 2"),
+            "{l:?}"
+        );
+        assert_eq!(l[1], "main goes on");
+        assert_eq!(exit_code(&w, "p"), Some(0));
     }
 }
