@@ -82,8 +82,9 @@ pub struct Started {
 }
 
 impl World {
-    /// Starts the image's own server that kubelab simulates (redis, mysql) as container
-    /// `container`'s main process `argv`; `None` for any other program.
+    /// Starts the image's own server that kubelab simulates (redis, mysql; nginx and httpd
+    /// for their start logs) as container `container`'s main process `argv`; `None` for any
+    /// other program.
     pub(crate) fn start_image_server(
         &mut self,
         pod: &Value,
@@ -91,7 +92,8 @@ impl World {
         argv: &[String],
     ) -> Option<Started> {
         // Only the images of those servers: the container's whole target (its environment
-        // above all) is not built at every start of every other container.
+        // above all) is not built at every start of every other container (the web servers
+        // look at the image's family first).
         let image_name = self
             .pods
             .get(meta::uid(pod))?
@@ -101,12 +103,12 @@ impl World {
             .image_name
             .clone();
         let rootfs = rootfs_of(&self.container_image(pod, &image_name)?);
-        if redis::Version::of(&rootfs).is_none() && !mysql::is_mysql(&rootfs) {
-            return None;
+        if redis::Version::of(&rootfs).is_some() || mysql::is_mysql(&rootfs) {
+            return redis::start(self, pod, container, argv)
+                .or_else(|| mysql::start(self, pod, container, argv));
         }
-        redis::start(self, pod, container, argv)
-            .or_else(|| mysql::start(self, pod, container, argv))
-            .or_else(|| self.web_server_start(pod, container, argv))
+        // nginx and httpd: their start logs (the web server itself answers from `webserver`).
+        self.web_server_start(pod, container, argv)
     }
 }
 
