@@ -11,9 +11,10 @@ use serde_json::{Value, json};
 use super::error::{ApiError, FieldCause, cause};
 use super::go_values::go_value;
 use super::gocmp;
+use super::gocmp::quote as go_quote;
 use super::meta::{self, path};
 use super::quantity::Quantity;
-use super::validation::{go_label_selector, go_quote};
+use super::validation::go_label_selector;
 
 const POD_UPDATABLE: &str = "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 const PVC_IMMUTABLE: &str = "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims";

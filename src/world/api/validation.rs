@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::error::{FieldCause, cause};
+use super::gocmp::quote as go_quote;
 use super::meta::{self, path};
 use super::selector::Selector;
 
@@ -108,23 +109,6 @@ pub fn config_map_key(v: &str) -> Vec<String> {
         _ => {}
     }
     errs
-}
-
-/// Go `%q` of a string (enough for names and images: escapes `"` and `\` and control chars).
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Go `%#v` of a `map[string]string`.

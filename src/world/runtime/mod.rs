@@ -82,6 +82,13 @@ pub struct Started {
 }
 
 impl World {
+    /// The image name container `container` of `pod` runs, as its kubelet record has it.
+    pub(super) fn image_name_of(&self, pod: &Value, container: &str) -> Option<String> {
+        let rt = self.pods.get(meta::uid(pod))?;
+        let c = rt.containers.iter().find(|c| c.name == container)?;
+        Some(c.image_name.clone())
+    }
+
     /// Starts the image's own server that kubelab simulates (redis, mysql; nginx and httpd
     /// for their start logs) as container `container`'s main process `argv`; `None` for any
     /// other program.
@@ -94,14 +101,7 @@ impl World {
         // Only the images of those servers: the container's whole target (its environment
         // above all) is not built at every start of every other container (the web servers
         // look at the image's family first).
-        let image_name = self
-            .pods
-            .get(meta::uid(pod))?
-            .containers
-            .iter()
-            .find(|c| c.name == container)?
-            .image_name
-            .clone();
+        let image_name = self.image_name_of(pod, container)?;
         let rootfs = rootfs_of(&self.container_image(pod, &image_name)?);
         if redis::Version::of(&rootfs).is_some() || mysql::is_mysql(&rootfs) {
             return redis::start(self, pod, container, argv)

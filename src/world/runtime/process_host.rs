@@ -150,6 +150,48 @@ struct ProcessHost<'y> {
     signal: Option<&'static str>,
 }
 
+impl<'y> ProcessHost<'y> {
+    /// The host of a process that starts at `now_ms`, writing to `log`.
+    fn new(
+        y: &'y mut Y,
+        image: Arc<ImageTable>,
+        now_ms: i64,
+        interrupt: Arc<AtomicBool>,
+        log: Rc<RefCell<Vec<u8>>>,
+    ) -> Self {
+        ProcessHost {
+            y,
+            image,
+            now_ms,
+            steps: Cell::new(0),
+            killed: Cell::new(false),
+            interrupt,
+            log,
+            depth: 0,
+            signal: None,
+        }
+    }
+}
+
+/// A process runs for as long as the cluster does: its loops are bounded by the commands it
+/// runs between sleeps (`ProcessHost::now`), not by the workstation's per-input bounds.
+fn process_limits() -> Limits {
+    Limits {
+        loop_iterations: u64::MAX,
+        loop_virtual_ms: u64::MAX,
+        output_bytes: OUTPUT_BYTES,
+        ..Limits::default()
+    }
+}
+
+/// Sends the shell's output (both streams, as the container's log merges them) to `log`.
+fn stream_to_log(sh: &mut Shell, log: &Rc<RefCell<Vec<u8>>>) {
+    let to_log = log.clone();
+    sh.stream_only(Terminal(Rc::new(move |b: &[u8]| {
+        to_log.borrow_mut().extend_from_slice(b)
+    })));
+}
+
 impl Host for ProcessHost<'_> {
     fn exec(&mut self, call: Call<'_>) -> Option<i32> {
         let Call {
@@ -386,31 +428,11 @@ pub(super) fn run(start: Start, y: &mut Y) -> Finished {
             };
         }
     };
-    // A process runs for as long as the cluster does: its loops are bounded by the commands
-    // it runs between sleeps (`ProcessHost::now`), not by the workstation's per-input bounds.
-    sh.limits = Limits {
-        loop_iterations: u64::MAX,
-        loop_virtual_ms: u64::MAX,
-        output_bytes: OUTPUT_BYTES,
-        ..Limits::default()
-    };
+    sh.limits = process_limits();
     let interrupt = Arc::new(AtomicBool::new(false));
     sh.set_interrupt(interrupt.clone());
-    let to_log = log.clone();
-    sh.stream_only(Terminal(Rc::new(move |b: &[u8]| {
-        to_log.borrow_mut().extend_from_slice(b)
-    })));
-    let mut host = ProcessHost {
-        y,
-        image,
-        now_ms,
-        steps: Cell::new(0),
-        killed: Cell::new(false),
-        interrupt,
-        log: log.clone(),
-        depth: 0,
-        signal: None,
-    };
+    stream_to_log(&mut sh, &log);
+    let mut host = ProcessHost::new(y, image, now_ms, interrupt, log.clone());
     let out = sh.run_with_stdin(&script, &stdin, &mut host);
     let killed = host.killed.get();
     Finished {
@@ -441,30 +463,11 @@ pub(super) fn run_job(start: JobStart, y: &mut Y) -> Finished {
     } = start;
     let log: Rc<RefCell<Vec<u8>>> = Rc::default();
     let interrupt = Arc::new(AtomicBool::new(false));
-    let limits = Limits {
-        loop_iterations: u64::MAX,
-        loop_virtual_ms: u64::MAX,
-        output_bytes: OUTPUT_BYTES,
-        ..Limits::default()
-    };
     let mut state = job.state;
     state.vfs = vfs;
-    let mut sh = Shell::for_job(state, limits, interrupt.clone());
-    let to_log = log.clone();
-    sh.stream_only(Terminal(Rc::new(move |b: &[u8]| {
-        to_log.borrow_mut().extend_from_slice(b)
-    })));
-    let mut host = ProcessHost {
-        y,
-        image,
-        now_ms,
-        steps: Cell::new(0),
-        killed: Cell::new(false),
-        interrupt,
-        log: log.clone(),
-        depth: 0,
-        signal: None,
-    };
+    let mut sh = Shell::for_job(state, process_limits(), interrupt.clone());
+    stream_to_log(&mut sh, &log);
+    let mut host = ProcessHost::new(y, image, now_ms, interrupt, log.clone());
     let status = sh.run_job(&job.list, &mut host);
     let killed = host.killed.get();
     Finished {

@@ -114,13 +114,26 @@ impl World {
         argv: &[String],
         tty: bool,
     ) -> Result<ExecSession, ExecError> {
+        let (t, state) = self.shell_state(pod, container, argv, tty)?;
+        Ok(self.new_session(pod, &t, argv, tty, Program::Shell(state)))
+    }
+
+    /// The container's target and the state of a shell `argv` opens in it (its dialect and
+    /// profile, the container's environment and working directory).
+    fn shell_state(
+        &mut self,
+        pod: &Value,
+        container: &str,
+        argv: &[String],
+        tty: bool,
+    ) -> Result<(super::Target, ShellState), ExecError> {
         let t = self.target(pod, container);
         let name = self.resolve(pod, &t, argv)?;
         let dialect = super::shell::dialect_of(&name, (&*t.rootfs).into());
         let profile = super::shell::profile((&*t.rootfs).into(), &Vfs::bare(), &argv[0], dialect);
         let mut state = super::shell::session(Vfs::bare(), profile, &t.env, &t.cwd).state;
         state.interactive = tty;
-        Ok(self.new_session(pod, &t, argv, tty, Program::Shell(state)))
+        Ok((t, state))
     }
 
     /// [`World::open_shell`] for the container's main process itself (PID 1: no new process
@@ -133,12 +146,7 @@ impl World {
         tty: bool,
         attached: super::attach::Attached,
     ) -> Result<ExecSession, ExecError> {
-        let t = self.target(pod, container);
-        let name = self.resolve(pod, &t, argv)?;
-        let dialect = super::shell::dialect_of(&name, (&*t.rootfs).into());
-        let profile = super::shell::profile((&*t.rootfs).into(), &Vfs::bare(), &argv[0], dialect);
-        let mut state = super::shell::session(Vfs::bare(), profile, &t.env, &t.cwd).state;
-        state.interactive = tty;
+        let (t, state) = self.shell_state(pod, container, argv, tty)?;
         Ok(ExecSession {
             pid: 1,
             argv: argv.to_vec(),

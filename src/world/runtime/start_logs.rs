@@ -44,14 +44,7 @@ impl World {
         container: &str,
         argv: &[String],
     ) -> Option<Started> {
-        let image_name = self
-            .pods
-            .get(meta::uid(pod))?
-            .containers
-            .iter()
-            .find(|c| c.name == container)?
-            .image_name
-            .clone();
+        let image_name = self.image_name_of(pod, container)?;
         let RootFsSource::Shipped(family) = self.container_image(pod, &image_name)?.rootfs else {
             return None;
         };

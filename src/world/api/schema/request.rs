@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::decode::{decode, decode_patched, go_number};
 use super::documents;
 use crate::world::api::error::{ApiError, Reason, cause};
+use crate::world::api::gocmp::quote as go_quote;
 use crate::world::api::kinds::KindInfo;
 
 /// The `fieldValidation` query parameter of a write.
@@ -123,33 +124,6 @@ fn go_format_into(v: &Value, out: &mut String, depth: usize) {
             out.push(']');
         }
     }
-}
-
-/// Go's `%q` (`strconv.Quote`): double quotes, `\"` and `\\`, the usual short escapes, other
-/// control characters as `\x..`/`\u....`; printable Unicode is kept.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
