@@ -290,4 +290,57 @@ mod tests {
         assert_eq!(nginx_escape("a\"b\\c\u{1}"), "a\\x22b\\x5Cc\\x01");
         assert_eq!(httpd_escape("a\"b"), "a\\\"b");
     }
+
+    /// The image's nginx.conf logs `main` to /var/log/nginx/access.log, a link to /dev/stdout;
+    /// `access_log off;` in the server, or a file, logs nothing to the container's log.
+    #[test]
+    fn nginx_configurations() {
+        use crate::world::registry::rootfs::Family;
+        let c = Client {
+            addr: "10.244.1.5".into(),
+            agent: "Wget".into(),
+        };
+        let lines = |vfs: &Vfs| {
+            let conf = nginx_conf::load(vfs, "/etc/nginx/nginx.conf", "/etc/nginx").unwrap();
+            let site = nginx_conf::site_for(&conf, "/etc/nginx", 80, "web", "/")
+                .unwrap()
+                .unwrap();
+            nginx_lines(vfs, &conf, "/etc/nginx", &site, &logged(&c, 200, 615))
+        };
+        let mut vfs = super::super::webserver::testing::image(Family::Nginx127);
+        assert_eq!(
+            lines(&vfs),
+            vec![
+                "10.244.1.5 - - [07/Dec/2026:04:19:20 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"Wget\" \"-\""
+            ]
+        );
+        let conf = |text: &str| text.as_bytes().to_vec();
+        vfs.write(
+            "/etc/nginx/nginx.conf",
+            &conf("events {} http { server { listen 80; access_log off; } }"),
+            false,
+        )
+        .unwrap();
+        assert!(lines(&vfs).is_empty());
+        vfs.write(
+            "/etc/nginx/nginx.conf",
+            &conf("events {} http { access_log /tmp/a.log; server { listen 80; } }"),
+            false,
+        )
+        .unwrap();
+        assert!(lines(&vfs).is_empty());
+        // No directive: `combined` to the packages' path.
+        vfs.write(
+            "/etc/nginx/nginx.conf",
+            &conf("events {} http { server { listen 80; } }"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            lines(&vfs),
+            vec![
+                "10.244.1.5 - - [07/Dec/2026:04:19:20 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"Wget\""
+            ]
+        );
+    }
 }
