@@ -54,13 +54,16 @@ pub enum Pick {
 impl World {
     /// `GET http://host:port/path` from `from`: the host name resolved as the origin's resolver
     /// does (cluster DNS, `src/world/dns/`), then the connection to the address: a pod's, or a
-    /// Service's cluster IP load-balanced round-robin over its ready endpoints.
+    /// Service's cluster IP load-balanced round-robin over its ready endpoints. `agent`: the
+    /// client's User-Agent (what a web server's access log shows, with the client's address:
+    /// `client_addr`).
     pub fn http_get(
         &mut self,
         from: Origin<'_>,
         host: &str,
         port: u16,
         path: &str,
+        agent: &str,
     ) -> Result<HttpResponse, NetError> {
         let entry = match from {
             Origin::Pod(pod) => self.resolve_from_pod(pod, host),
@@ -85,6 +88,10 @@ impl World {
         } else {
             addrs[0].clone()
         };
+        let client = super::runtime::access_log::Client {
+            addr: self.client_addr(from, &ip),
+            agent: agent.to_string(),
+        };
         // The loopback address is the pod's own network namespace.
         let ip = match from {
             Origin::Pod(pod) if ip == "127.0.0.1" => meta::str_at(pod, &["status", "podIP"])
@@ -98,7 +105,41 @@ impl World {
                 host: host.to_string(),
                 port,
             })?;
-        self.answer(&pod, target, (host, port), path)
+        self.answer(&pod, target, (host, port), path, &client)
+    }
+
+    /// The source address a server sees for a connection from `from` to `ip`: a pod's own IP
+    /// (kube-proxy forwards pod-to-Service traffic without SNAT), `127.0.0.1` to itself over
+    /// loopback. The workstation is outside the pod network: its connections enter the cluster
+    /// through the control-plane node (the first node), which masquerades them to its
+    /// InternalIP.
+    fn client_addr(&self, from: Origin<'_>, ip: &str) -> String {
+        match from {
+            Origin::Pod(_) if ip == "127.0.0.1" => ip.to_string(),
+            Origin::Pod(pod) => meta::str_at(pod, &["status", "podIP"])
+                .unwrap_or("")
+                .to_string(),
+            Origin::Workstation(_) => super::api::kinds::by_kind("Node")
+                .and_then(|k| {
+                    let nodes: Vec<&Value> = self.store.list(k, None).collect();
+                    let node = nodes
+                        .iter()
+                        .find(|n| {
+                            meta::path(n, &["metadata", "labels"])
+                                .and_then(|l| l.get("node-role.kubernetes.io/control-plane"))
+                                .is_some()
+                        })
+                        .or(nodes.first())?;
+                    meta::path(node, &["status", "addresses"])?
+                        .as_array()?
+                        .iter()
+                        .find(|a| a.get("type").and_then(Value::as_str) == Some("InternalIP"))?
+                        .get("address")?
+                        .as_str()
+                        .map(str::to_string)
+                })
+                .unwrap_or_default(),
+        }
     }
 
     /// Where the pod network delivers a connection to `ip:port`, for every client (curl, wget,
@@ -194,11 +235,12 @@ impl World {
     /// container that listens there, a web server from its files (`runtime/webserver.rs`),
     /// any other image its declared body; refused when nothing listens.
     fn answer(
-        &self,
+        &mut self,
         pod: &Value,
         port: u16,
         (host, host_port): (&str, u16),
         path: &str,
+        client: &super::runtime::access_log::Client,
     ) -> Result<HttpResponse, NetError> {
         let refused = || NetError::Refused {
             host: host.to_string(),
@@ -218,7 +260,15 @@ impl World {
             port,
             now: self.now().div_euclid(1000),
         };
-        if let Some(a) = self.web_answer(pod, &name, &req) {
+        if let Some((a, lines)) = self.web_answer(pod, &name, &req, client) {
+            // The server's access log, written to the container's log as it answers.
+            if let Some(c) = self
+                .pods
+                .get_mut(meta::uid(pod))
+                .and_then(|rt| rt.containers.iter_mut().find(|c| c.name == name))
+            {
+                c.logs.extend(lines);
+            }
             return Ok(HttpResponse {
                 status: a.status,
                 reason: a.reason,

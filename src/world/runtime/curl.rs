@@ -10,6 +10,10 @@ use serde_json::Value;
 use crate::world::World;
 use crate::world::network::{NetError, Origin};
 
+/// The User-Agent curl sends (`curl/VERSION`). kubelab does not model which curl each image
+/// carries: every curl is the one of reference §6's access log (`curl/8.5.0`).
+pub const USER_AGENT: &str = "curl/8.5.0";
+
 /// curl's options that kubelab reads.
 struct Opts {
     silent: bool,
@@ -132,7 +136,7 @@ fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<
     };
     // (`localhost` in a pod is the pod's own address: `World::http_get`.)
     let quiet = silent && !show_error;
-    match world.http_get(origin, &host, port, path) {
+    match world.http_get(origin, &host, port, path, USER_AGENT) {
         Ok(r) => {
             if fail && r.status >= 400 {
                 return (

@@ -5,6 +5,7 @@
 //! working directory. What the command writes is kept: in the volume it lands on, or in the
 //! container instance's writable layer (gone when the container is replaced).
 
+pub mod access_log;
 mod attach;
 pub mod curl;
 mod files;

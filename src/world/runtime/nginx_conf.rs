@@ -289,6 +289,9 @@ pub(super) struct Site {
     pub default_type: String,
     /// `server_tokens` (the version in `Server:` and in error pages).
     pub tokens: bool,
+    /// The `access_log` directives' arguments in effect (a level that has any replaces the
+    /// inherited ones); None when no level has one (nginx's compiled-in default).
+    pub access_logs: Option<Vec<Vec<String>>>,
 }
 
 /// Directives that do not change a static file's answer to `curl`.
@@ -319,6 +322,14 @@ const INERT: &[&str] = &[
 
 /// The settings of a block, over its parent's.
 fn apply(site: &mut Site, ds: &[Directive], prefix: &str) -> Result<(), String> {
+    let logs: Vec<Vec<String>> = ds
+        .iter()
+        .filter(|d| d.name == "access_log")
+        .map(|d| d.args.clone())
+        .collect();
+    if !logs.is_empty() {
+        site.access_logs = Some(logs);
+    }
     for d in ds {
         match d.name.as_str() {
             "root" => {
@@ -390,6 +401,7 @@ pub(super) fn site_for(
         types: vec![("html".into(), "text/html".into())],
         default_type: "text/plain".into(),
         tokens: true,
+        access_logs: None,
     };
     let Some(http) = conf
         .iter()

@@ -168,14 +168,17 @@ pub(super) fn readable(node: &crate::shell::vfs::Node, (uid, gid): (u32, u32)) -
 }
 
 impl World {
-    /// What the web server of `container` in `pod` answers, when the container runs nginx or
-    /// httpd of a shipped image; None for any other container (its image's declared answer).
+    /// What the web server of `container` in `pod` answers to `client`, when the container
+    /// runs nginx or httpd of a shipped image, with the lines its access log writes to the
+    /// container's log (`access_log.rs`); None for any other container (its image's declared
+    /// answer).
     pub(crate) fn web_answer(
         &self,
         pod: &Value,
         container: &str,
         req: &Request<'_>,
-    ) -> Option<Answer> {
+        client: &super::access_log::Client,
+    ) -> Option<(Answer, Vec<String>)> {
         let rt = self.pods.get(crate::world::api::meta::uid(pod))?;
         let c = rt.containers.iter().find(|c| c.name == container)?;
         let spec = self.container_image(pod, &c.image_name)?;
@@ -192,13 +195,45 @@ impl World {
             t.built,
             self.layers.get(&t.container_id).map(|l| &**l),
         );
+        let logged = |a: &Answer| super::access_log::Logged {
+            client,
+            method: "GET",
+            uri: req.uri,
+            status: a.status,
+            bytes: a.body.len(),
+            now: req.now,
+        };
         Some(match server {
             Server::Nginx {
                 version,
                 prefix,
                 worker,
-            } => super::nginx_http::nginx(&vfs, version, prefix, worker, req),
-            Server::Httpd { version } => super::httpd_http::httpd(&vfs, version, req),
+            } => {
+                let a = super::nginx_http::nginx(&vfs, version, prefix, worker, req);
+                // The server and location the request took (its URI as sent, normalized).
+                let lines = super::nginx_conf::load(&vfs, "/etc/nginx/nginx.conf", prefix)
+                    .ok()
+                    .and_then(|conf| {
+                        let uri = clean_path(req.uri).unwrap_or_else(|| "/".into());
+                        let site =
+                            super::nginx_conf::site_for(&conf, prefix, req.port, req.host, &uri)
+                                .ok()??;
+                        Some(super::access_log::nginx_lines(
+                            &vfs,
+                            &conf,
+                            prefix,
+                            &site,
+                            &logged(&a),
+                        ))
+                    })
+                    .unwrap_or_default();
+                (a, lines)
+            }
+            Server::Httpd { version } => {
+                let a = super::httpd_http::httpd(&vfs, version, req);
+                let line = super::access_log::httpd_line(&logged(&a));
+                (a, vec![line])
+            }
         })
     }
 }

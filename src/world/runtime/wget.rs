@@ -7,6 +7,10 @@ use crate::shell::{ShellState, Sink};
 use crate::world::World;
 use crate::world::network::NetError;
 
+/// The User-Agent busybox wget sends (networking/wget.c: `User-Agent: Wget`, the default of
+/// its `-U`).
+const USER_AGENT: &str = "Wget";
+
 /// What one `wget` needs of the container it runs in.
 pub(super) struct From<'a> {
     /// The pod's namespace (short names resolve there).
@@ -131,7 +135,7 @@ fn one(
         Some(p) => crate::world::network::Origin::Pod(p),
         None => crate::world::network::Origin::Workstation(from.namespace),
     };
-    let got = world.http_get(origin, &host, port, path);
+    let got = world.http_get(origin, &host, port, path, USER_AGENT);
     let body = match got {
         // A redirect is followed (busybox gives up after 5: `too many redirections`).
         Ok(r) if matches!(r.status, 301 | 302 | 303 | 307 | 308) => {
