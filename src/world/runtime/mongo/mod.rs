@@ -120,16 +120,18 @@ impl World {
                 "after docker-entrypoint.sh's first-run initialisation (MONGO_INITDB_ROOT_USERNAME, /docker-entrypoint-initdb.d)".into(),
             );
         }
-        // A data directory that already holds data (a volume kept across restarts).
-        let (vfs, _) = super::files::assemble(
-            self,
-            pod,
-            container,
-            &t.rootfs,
-            t.built,
-            self.layers.get(&t.container_id).map(|l| &**l),
-        );
-        if vfs.is_file("/data/db/_mdb_catalog.wt") || vfs.is_file("/data/db/storage.bson") {
+        // A data directory that already holds data (a volume kept across restarts; a new
+        // container instance's own layer is empty): only looked at when a volume holds
+        // `/data/db`, so that starting mongo containers stays cheap.
+        let data_volume = pod["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["name"].as_str() == Some(container))
+            .flat_map(|c| c["volumeMounts"].as_array().into_iter().flatten())
+            .filter_map(|m| m["mountPath"].as_str())
+            .any(|p| matches!(p.trim_end_matches('/'), "/data/db" | "/data" | ""));
+        if data_volume && self.holds_data(pod, container, &t) {
             return not_simulated("on a data directory that already holds data".into());
         }
         let mem_kb = crate::world::api::meta::str_at(pod, &["spec", "nodeName"])
@@ -148,5 +150,20 @@ impl World {
             logs: start_log::lines(&start),
             exit: None,
         })
+    }
+}
+
+impl World {
+    /// Whether mongod's data directory in `container` already holds data.
+    fn holds_data(&self, pod: &Value, container: &str, t: &super::Target) -> bool {
+        let (vfs, _) = super::files::assemble(
+            self,
+            pod,
+            container,
+            &t.rootfs,
+            t.built,
+            self.layers.get(&t.container_id).map(|l| &**l),
+        );
+        vfs.is_file("/data/db/_mdb_catalog.wt") || vfs.is_file("/data/db/storage.bson")
     }
 }
