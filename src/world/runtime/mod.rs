@@ -108,6 +108,9 @@ impl World {
             return redis::start(self, pod, container, argv)
                 .or_else(|| mysql::start(self, pod, container, argv));
         }
+        if mongo::is_mongod(argv) {
+            return self.mongod_start(pod, container, argv);
+        }
         // nginx and httpd: their start logs (the web server itself answers from `webserver`).
         self.web_server_start(pod, container, argv)
     }

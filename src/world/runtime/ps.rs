@@ -201,7 +201,7 @@ fn container_facts(world: &World, container_id: &str) -> (Option<Millis>, u64) {
 }
 
 /// A memory quantity in kB (`4031008Ki`, `4Gi`, bytes).
-fn kilobytes(q: &str) -> Option<u64> {
+pub(super) fn kilobytes(q: &str) -> Option<u64> {
     let (num, mul) = match q {
         q if q.ends_with("Ki") => (&q[..q.len() - 2], 1),
         q if q.ends_with("Mi") => (&q[..q.len() - 2], 1 << 10),
