@@ -14,8 +14,8 @@
 //! httpd (docker-library/httpd): the Dockerfile edits httpd.conf to `CustomLog /proc/self/fd/1
 //! common`: `%h %l %u %t "%r" %>s %b` (`%b`: `-` for an empty body).
 //!
-//! Not simulated: an access log written to a file (the line is not written), `if=`,
-//! `buffer=`/`flush=` (the line is written at once).
+//! Not simulated: an access log written to a file (the line is not written); `if=`,
+//! `buffer=`, `flush=` and `gzip=` (kubelab's notice goes to the log instead of the line).
 
 use crate::calendar::{MONTHS, civil};
 use crate::shell::Vfs;
@@ -223,10 +223,15 @@ pub(super) fn nginx_lines(
         if !is_container_log(vfs, &path) {
             continue;
         }
-        let name = args
-            .get(1)
-            .filter(|a| !a.contains('='))
-            .map_or("combined", String::as_str);
+        // `if=`, `buffer=`, `flush=`, `gzip=`: said plainly instead of a line they would change.
+        if let Some(opt) = args.iter().skip(1).find(|a| a.contains('=')) {
+            let opt = opt.split('=').next().unwrap_or_default();
+            out.push(format!(
+                "kubelab does not simulate the nginx access_log parameter {opt}="
+            ));
+            continue;
+        }
+        let name = args.get(1).map_or("combined", String::as_str);
         match format_text(http, name) {
             Some(f) => out.push(render(&f, r)),
             None => out.push(format!(

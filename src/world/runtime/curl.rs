@@ -23,7 +23,10 @@ struct Opts {
     url: Option<String>,
 }
 
-/// Parses curl's command line; an unknown option is curl's error (stderr, status).
+/// Parses curl's command line. An option kubelab does not read (`-L`, `-v`, `-H`, `-I`, `-o`,
+/// ... and any curl lacks) gets kubelab's plain notice (status 2), never curl's "is unknown",
+/// which would be false for curl's real options. `-k` (plain HTTP: no effect in curl either)
+/// and the time limits (kubelab's connections answer or fail at once) are taken.
 fn options(args: &[String]) -> Result<Opts, (Vec<u8>, i32)> {
     let mut o = Opts {
         silent: false,
@@ -40,12 +43,12 @@ fn options(args: &[String]) -> Result<Opts, (Vec<u8>, i32)> {
             "-S" | "--show-error" => o.show_error = true,
             "-i" | "--include" => o.include = true,
             "-f" | "--fail" => o.fail = true,
-            "-L" | "--location" | "-k" | "--insecure" | "-v" | "--verbose" => {}
-            "-m" | "--max-time" | "--connect-timeout" | "-H" | "--header" => i += 1,
+            "-k" | "--insecure" => {}
+            "-m" | "--max-time" | "--connect-timeout" => i += 1,
             s if s.starts_with('-')
                 && s.len() > 1
                 && !s.starts_with("--")
-                && s[1..].chars().all(|c| "sSifLkv".contains(c)) =>
+                && s[1..].chars().all(|c| "sSifk".contains(c)) =>
             {
                 o.silent |= s.contains('s');
                 o.show_error |= s.contains('S');
@@ -53,7 +56,10 @@ fn options(args: &[String]) -> Result<Opts, (Vec<u8>, i32)> {
                 o.fail |= s.contains('f');
             }
             s if s.starts_with('-') => {
-                return Err((format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n").into_bytes(), 2));
+                return Err((
+                    format!("kubelab does not support the curl option {s}\n").into_bytes(),
+                    2,
+                ));
             }
             s => o.url = Some(s.to_string()),
         }
