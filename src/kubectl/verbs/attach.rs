@@ -21,6 +21,8 @@ use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::world::api::{kinds, meta};
 
+use super::logs_exec::container_names;
+
 /// The containers of a pod a name may pick (containers, init containers, ephemeral ones).
 fn find(pod: &Value, name: &str) -> Option<Value> {
     ["containers", "initContainers", "ephemeralContainers"]
@@ -31,18 +33,6 @@ fn find(pod: &Value, name: &str) -> Option<Value> {
         .cloned()
 }
 
-fn names(pod: &Value, list: &str) -> Vec<String> {
-    meta::path(pod, &["spec", list])
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c.get("name").and_then(Value::as_str))
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// `podcmd.FindOrDefaultContainerByName`: `-c`, else the annotation's container when it
 /// exists, else the first (with a notice when there are others).
 fn pick(ctx: &mut Ctx<'_>, pod: &Value, name: &str, quiet: bool) -> Result<Value, String> {
@@ -50,7 +40,7 @@ fn pick(ctx: &mut Ctx<'_>, pod: &Value, name: &str, quiet: bool) -> Result<Value
         return find(pod, name)
             .ok_or_else(|| format!("container {name} not found in pod {}", meta::name(pod)));
     }
-    let apps = names(pod, "containers");
+    let apps = container_names(pod, "containers");
     if apps.is_empty() {
         return Err(format!(
             "pod {}/{} does not have any containers",
@@ -64,8 +54,8 @@ fn pick(ctx: &mut Ctx<'_>, pod: &Value, name: &str, quiet: bool) -> Result<Value
     {
         return Ok(c);
     }
-    let inits = names(pod, "initContainers");
-    let ephemeral = names(pod, "ephemeralContainers");
+    let inits = container_names(pod, "initContainers");
+    let ephemeral = container_names(pod, "ephemeralContainers");
     if !quiet && (apps.len() > 1 || !inits.is_empty() || !ephemeral.is_empty()) {
         let mut all = apps.clone();
         all.extend(ephemeral.iter().map(|e| format!("{e} (ephem)")));

@@ -51,7 +51,8 @@ fn target_pod(ctx: &mut Ctx<'_>, ns: &str, arg: &str) -> Result<Value, Failure> 
     Ok(first)
 }
 
-fn container_names(pod: &Value, list: &str) -> Vec<String> {
+/// The names of a pod's containers in `list` (`containers`, `initContainers`, ...).
+pub(super) fn container_names(pod: &Value, list: &str) -> Vec<String> {
     meta::path(pod, &["spec", list])
         .and_then(Value::as_array)
         .map(|a| {

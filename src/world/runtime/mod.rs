@@ -90,8 +90,8 @@ impl World {
         Some(c.image_name.clone())
     }
 
-    /// Starts the image's own server that kubelab simulates (redis, mysql; nginx and httpd
-    /// for their start logs) as container `container`'s main process `argv`; `None` for any
+    /// Starts the image's own server that kubelab simulates (redis, mysql; mongod, nginx and
+    /// httpd for their start logs) as container `container`'s main process `argv`; `None` for any
     /// other program.
     pub(crate) fn start_image_server(
         &mut self,
@@ -103,7 +103,8 @@ impl World {
         // above all) is not built at every start of every other container (the web servers
         // look at the image's family first).
         let image_name = self.image_name_of(pod, container)?;
-        let rootfs = rootfs_of(&self.container_image(pod, &image_name)?);
+        let image = self.container_image(pod, &image_name)?;
+        let rootfs = rootfs_of(&image);
         if redis::Version::of(&rootfs).is_some() || mysql::is_mysql(&rootfs) {
             return redis::start(self, pod, container, argv)
                 .or_else(|| mysql::start(self, pod, container, argv));
@@ -112,7 +113,7 @@ impl World {
             return self.mongod_start(pod, container, argv);
         }
         // nginx and httpd: their start logs (the web server itself answers from `webserver`).
-        self.web_server_start(pod, container, argv)
+        self.web_server_start(pod, container, argv, &image)
     }
 }
 

@@ -43,9 +43,9 @@ impl World {
         pod: &Value,
         container: &str,
         argv: &[String],
+        image: &super::ImageSpec,
     ) -> Option<Started> {
-        let image_name = self.image_name_of(pod, container)?;
-        let RootFsSource::Shipped(family) = self.container_image(pod, &image_name)?.rootfs else {
+        let RootFsSource::Shipped(family) = image.rootfs else {
             return None;
         };
         let logs = match server_of(family)? {
