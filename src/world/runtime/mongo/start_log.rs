@@ -9,7 +9,9 @@
 //! `OpenSSL 1.1.1  11 Sep 2018`; 4.4.29: git `f4dda329…`, Ubuntu 20.04's `OpenSSL 1.1.1f  31 Mar
 //! 2020`); WiredTiger's cache is half of the node's memory less 1 GiB, at least 256 MiB
 //! (`WiredTigerKVEngine`'s default: 1399M on a 3822 MiB machine in a real log); the data
-//! directory (the image's volume, on the node's ext4 disk) gets the XFS advice. Approximated:
+//! directory (the image's volume, on the node's ext4 disk) gets the XFS advice (mongod warns on
+//! `EXT4_SUPER_MAGIC`; 4.2's text form, a blank `STORAGE` line and the two `** WARNING`/`**
+//! See` lines, checked against real 3.6/4.0 logs of the same format). Approximated:
 //! the milliseconds between lines (those of the real logs), the UUIDs of the collections mongod
 //! creates and the thread address in WiredTiger's messages (drawn from the container's id).
 //!
