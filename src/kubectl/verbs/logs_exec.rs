@@ -214,9 +214,9 @@ pub fn logs(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                     meta::name(&pod)
                 ))));
             }
-            c.previous_logs.clone()
+            c.previous_logs.lines()
         }
-        (Some(c), false) if !c.container_id.is_empty() => c.logs.clone(),
+        (Some(c), false) if !c.container_id.is_empty() => c.logs.lines(),
         _ => {
             let why = match waiting_reason(&pod, &container).as_deref() {
                 Some("ErrImagePull" | "ImagePullBackOff") => {
@@ -274,14 +274,14 @@ pub(crate) fn follow(ctx: &mut Ctx<'_>, uid: &str, container: &str, mut shown: u
                     && c.container_id == first.container_id =>
             {
                 (
-                    &c.logs[..],
+                    c.logs.lines(),
                     matches!(c.state, ContainerState::Running { .. }),
                 )
             }
             // The instance followed ended and was replaced (a restart): its last lines are the
             // previous instance's now.
-            Some(c) if c.restart_count == first.restart_count + 1 => (&c.previous_logs[..], false),
-            _ => (&[][..], false),
+            Some(c) if c.restart_count == first.restart_count + 1 => (c.previous_logs.lines(), false),
+            _ => (Vec::new(), false),
         };
         for l in lines.iter().skip(shown) {
             ctx.io.out(&format!("{l}\n"));

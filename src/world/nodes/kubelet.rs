@@ -1249,7 +1249,7 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     if let Some(rt) = world.pods.get_mut(uid) {
         let c = &mut rt.containers[i];
         c.container_id = cid;
-        c.logs = plan.logs.clone();
+        c.logs = plan.logs.clone().into();
         c.ready = false;
         c.ready_at = if init {
             None
@@ -1287,7 +1287,7 @@ fn image_server_started(world: &mut World, uid: &str, pod: &Value, i: usize, arg
             .get_mut(uid)
             .and_then(|r| r.containers.get_mut(i))
     {
-        c.logs.extend(s.logs);
+        c.logs.append(s.logs);
         if let Some(code) = s.exit {
             c.exits_at = Some((now, code));
         }

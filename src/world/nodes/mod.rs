@@ -7,6 +7,7 @@ pub mod host_path;
 pub mod image_gc;
 pub mod image_store;
 pub mod kubelet;
+pub mod logs;
 pub mod pod_runtimes;
 pub mod pod_status;
 pub mod process;
@@ -129,9 +130,9 @@ pub struct ContainerRuntime {
     /// When the next attempt may happen (back-off end).
     pub retry_at: Option<Millis>,
     /// Log lines written so far (by instance: current and previous).
-    pub logs: Vec<String>,
+    pub logs: logs::Logs,
     /// Logs of the previous instance (`kubectl logs --previous`).
-    pub previous_logs: Vec<String>,
+    pub previous_logs: logs::Logs,
     /// When the current state was entered.
     pub since: Millis,
     /// The running process's plan (HTTP answers, exit), while it runs.
@@ -160,8 +161,8 @@ impl ContainerRuntime {
             crash_backoff: 0,
             pull_backoff: 0,
             retry_at: None,
-            logs: Vec::new(),
-            previous_logs: Vec::new(),
+            logs: logs::Logs::new(),
+            previous_logs: logs::Logs::new(),
             since: 0,
             process: None,
         }

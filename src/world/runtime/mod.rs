@@ -78,7 +78,7 @@ pub(crate) struct Target {
 /// mysql's entrypoint checking its environment): its log, and its exit when it failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Started {
-    pub logs: Vec<String>,
+    pub logs: crate::world::nodes::logs::Logs,
     pub exit: Option<i32>,
 }
 

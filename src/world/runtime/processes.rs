@@ -340,7 +340,7 @@ mod tests {
     }
 
     fn logs(w: &World, name: &str) -> Vec<String> {
-        w.pods[&uid(w, name)].containers[0].logs.clone()
+        w.pods[&uid(w, name)].containers[0].logs.lines()
     }
 
     fn exit_code(w: &World, name: &str) -> Option<i32> {

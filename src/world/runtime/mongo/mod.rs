@@ -89,7 +89,7 @@ impl World {
             Some(super::Started {
                 logs: vec![format!(
                     "kubelab does not simulate mongod's start log {what}"
-                )],
+                )].into(),
                 exit: None,
             })
         };
@@ -139,15 +139,18 @@ impl World {
             .and_then(|n| crate::world::api::meta::str_at(n, &["status", "capacity", "memory"]))
             .and_then(super::ps::kilobytes)
             .unwrap_or(4 << 20);
-        let start = start_log::Start {
+        let start = start_log::Deferred {
             version,
             now: self.now(),
-            host: &t.hostname,
+            host: t.hostname.clone(),
             mem_kb,
             seed: crate::world::seed::fnv1a32(t.container_id.as_bytes()) as u64,
         };
+        // Written out when someone reads the log (dozens of lines per start).
+        let mut logs = crate::world::nodes::logs::Logs::new();
+        logs.later(std::rc::Rc::new(start));
         Some(super::Started {
-            logs: start_log::lines(&start),
+            logs,
             exit: None,
         })
     }

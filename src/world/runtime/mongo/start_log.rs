@@ -134,6 +134,27 @@ fn wt_prefix(now: Millis, seed: u64, n: u64) -> String {
     format!("[{}:{us}][1:{}]", now.div_euclid(1000), thread(seed))
 }
 
+/// The facts a start log is made of, kept in the container's log until it is read.
+pub struct Deferred {
+    pub version: Version,
+    pub now: Millis,
+    pub host: String,
+    pub mem_kb: u64,
+    pub seed: u64,
+}
+
+impl crate::world::nodes::logs::LogSource for Deferred {
+    fn lines(&self) -> Vec<String> {
+        lines(&Start {
+            version: self.version,
+            now: self.now,
+            host: &self.host,
+            mem_kb: self.mem_kb,
+            seed: self.seed,
+        })
+    }
+}
+
 /// The start log.
 pub fn lines(s: &Start) -> Vec<String> {
     match s.version {

@@ -137,7 +137,7 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
         )
     }) {
         return Some(Started {
-            logs: vec![format!("kubelab does not simulate mysqld {a}")],
+            logs: vec![format!("kubelab does not simulate mysqld {a}")].into(),
             exit: Some(126),
         });
     }
@@ -145,7 +145,7 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
         return Some(Started {
             logs: vec![format!(
                 "kubelab does not simulate mysqld with arguments ({a} ...)"
-            )],
+            )].into(),
             exit: Some(126),
         });
     }
@@ -187,14 +187,14 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
             "Database is uninitialized and password option is not specified\n    You need to specify one of the following as an environment variable:\n    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD",
         ));
         return Some(Started {
-            logs,
+            logs: logs.into(),
             exit: Some(1),
         });
     }
     if user == "root" {
         logs.extend(log(now, "ERROR", "MYSQL_USER=\"root\", MYSQL_USER and MYSQL_PASSWORD are for configuring a regular user and cannot be used for the root user\n    Remove MYSQL_USER=\"root\" and use one of the following to control the root user password:\n    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD"));
         return Some(Started {
-            logs,
+            logs: logs.into(),
             exit: Some(1),
         });
     }
@@ -255,7 +255,7 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
     };
     world.prune_layers();
     world.mysql.insert(t.container_id.clone(), Rc::new(server));
-    Some(Started { logs, exit: None })
+    Some(Started { logs: logs.into(), exit: None })
 }
 
 #[cfg(test)]

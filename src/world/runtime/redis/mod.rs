@@ -194,7 +194,7 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
         )
     }) {
         return Some(Started {
-            logs: vec![format!("kubelab does not simulate redis-server {a}")],
+            logs: vec![format!("kubelab does not simulate redis-server {a}")].into(),
             exit: Some(126),
         });
     }
@@ -213,7 +213,7 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
                     ),
                 };
                 return Some(Started {
-                    logs: vec![log_line(now, 'C', '#', &msg)],
+                    logs: vec![log_line(now, 'C', '#', &msg)].into(),
                     exit: Some(1),
                 });
             }
@@ -227,7 +227,7 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
         config::Loaded::Ok(p, n) => (p, n),
         config::Loaded::Fatal(lines) => {
             return Some(Started {
-                logs: lines,
+                logs: lines.into(),
                 exit: Some(1),
             });
         }
@@ -296,7 +296,7 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
     }
     world.prune_layers();
     world.redis.insert(t.container_id.clone(), Rc::new(server));
-    Some(Started { logs, exit: None })
+    Some(Started { logs: logs.into(), exit: None })
 }
 
 /// Why redis-cli could not connect (hiredis's `errstr`).
