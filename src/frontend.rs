@@ -25,22 +25,20 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     for w in &inv.warnings {
         ctx.io.err(&format!("{w}\n"));
     }
-    if inv.help
-        && program == "kubectl"
-        && let Some(text) = help_text(&crate::kubectl::flags::Flags::path(&inv).join(" "))
+    let path = crate::kubectl::flags::Flags::path(&inv).join(" ");
+    if program == "kubectl"
+        && let Some(status) = kubectl_help(ctx, &path, inv.help)
     {
-        ctx.io.out(text);
-        return 0;
+        return status;
     }
     if inv.help {
         let f = Failure::Unsupported(format!(
-            "help texts (\"{} --help\"); the kubectl documentation has them",
+            "help texts (\"{} --help\"); the oc documentation has them",
             crate::kubectl::flags::Flags::command_line_name(&inv)
         ));
         ctx.io.err(&f.render());
         return 1;
     }
-    let path = crate::kubectl::flags::Flags::path(&inv).join(" ");
     let missing: Vec<String> = required_flags(&path)
         .iter()
         .filter(|n| !crate::kubectl::flags::Flags::changed(&inv, n))
@@ -214,11 +212,33 @@ fn oc_supported_flags(path: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-/// The help texts kubelab has, recorded from kubectl v1.32.4 (tests/inputs/kubectl_help).
-fn help_text(path: &str) -> Option<&'static str> {
-    match path {
-        "cp" => Some(include_str!("../tests/inputs/kubectl_help/cp.txt")),
-        "attach" => Some(include_str!("../tests/inputs/kubectl_help/attach.txt")),
-        _ => None,
+/// kubectl's help (recorded from kubectl v1.32.4, `kubectl::help`): `--help` of a command
+/// kubelab runs, of a group of such commands, or of kubectl itself, on standard output with
+/// status 0; a group named without its subcommand (`kubectl rollout`) prints its help as
+/// kubectl does (standard output for `rollout`, standard error otherwise) with status 1.
+/// `--help` of a command kubelab does not run says so plainly. `None`: not a help request.
+fn kubectl_help(ctx: &mut Ctx<'_>, path: &str, asked: bool) -> Option<i32> {
+    use crate::kubectl::{help, verbs};
+    let known = path.is_empty() || verbs::verb(path).is_some() || verbs::is_group(path);
+    if asked {
+        match help::text(path) {
+            Some(text) if known => {
+                ctx.io.out(text);
+                return Some(0);
+            }
+            _ => {
+                let f = Failure::Unsupported(format!("\"kubectl {path}\""));
+                ctx.io.err(&f.render());
+                return Some(1);
+            }
+        }
     }
+    let bare_group = path.is_empty() || (verbs::verb(path).is_none() && verbs::is_group(path));
+    let text = help::text(path).filter(|_| bare_group)?;
+    if path.is_empty() || path == "rollout" {
+        ctx.io.out(text);
+    } else {
+        ctx.io.err(text);
+    }
+    Some(if path.is_empty() { 0 } else { 1 })
 }

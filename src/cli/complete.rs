@@ -10,10 +10,6 @@ use rustyline::{Context, Helper};
 use crate::world::World;
 use crate::world::api::kinds::{self, KINDS};
 
-const VERBS: &[&str] = &[
-    "annotate", "apply", "create", "delete", "describe", "edit", "get", "label", "patch",
-    "rollout", "scale", "set", "version", "wait",
-];
 const OC_VERBS: &[&str] = &[
     "debug",
     "image",
@@ -24,7 +20,20 @@ const OC_VERBS: &[&str] = &[
     "tag",
     "whoami",
 ];
-const ROLLOUT: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
+/// The words kubectl's command table (`workstation::kubectl_commands`) has after `prefix`
+/// (`[]`: the verbs; `["rollout"]`: its subcommands), sorted and without repeats.
+fn command_words(prefix: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = crate::workstation::kubectl_commands()
+        .filter_map(|path| {
+            let words: Vec<&str> = path.split(' ').collect();
+            (words.len() > prefix.len() && words[..prefix.len()] == *prefix)
+                .then(|| words[prefix.len()].to_string())
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
 
 /// Completion candidates, refreshed from the world before each prompt.
 pub struct Completion {
@@ -75,13 +84,13 @@ impl Completion {
                 v
             }
             [p] if *p == "kubectl" || *p == "oc" => {
-                let mut v: Vec<String> = VERBS.iter().map(|s| s.to_string()).collect();
+                let mut v = command_words(&[]);
                 if *p == "oc" {
                     v.extend(OC_VERBS.iter().map(|s| s.to_string()));
                 }
                 v
             }
-            [_, "rollout"] => ROLLOUT.iter().map(|s| s.to_string()).collect(),
+            [_, "rollout"] => command_words(&["rollout"]),
             [_, "rollout", _] => ["deployment/", "statefulset/"]
                 .iter()
                 .map(|s| s.to_string())
@@ -156,3 +165,25 @@ impl Hinter for Completion {
 impl Highlighter for Completion {}
 impl Validator for Completion {}
 impl Helper for Completion {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_come_from_the_command_table() {
+        let c = Completion {
+            names: Vec::new(),
+            lab: false,
+        };
+        let verbs = c.candidates(&["kubectl"]);
+        for v in ["get", "logs", "exec", "cp", "attach", "rollout", "explain"] {
+            assert!(verbs.contains(&v.to_string()), "{v}: {verbs:?}");
+        }
+        assert_eq!(
+            c.candidates(&["kubectl", "rollout"]),
+            ["history", "pause", "restart", "resume", "status", "undo"]
+        );
+        assert!(c.candidates(&["oc"]).contains(&"import-image".to_string()));
+    }
+}

@@ -10,6 +10,7 @@ pub mod duration;
 pub mod explain;
 pub mod files;
 pub mod flags;
+pub mod help;
 pub mod manifest;
 pub(crate) mod manifest_yaml;
 pub mod outcome;

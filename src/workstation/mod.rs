@@ -16,6 +16,12 @@ use crate::world::World;
 
 pub use files::ShellFiles;
 
+/// The command paths of every kubectl command kubelab runs (`get`, `rollout status`), from
+/// kubectl's one command table.
+pub fn kubectl_commands() -> impl Iterator<Item = &'static str> {
+    crate::kubectl::verbs::COMMANDS.iter().map(|(p, _)| *p)
+}
+
 /// Virtual time between two inputs of a session.
 pub const THINK_TIME_MS: i64 = 1000;
 

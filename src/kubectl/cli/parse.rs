@@ -192,9 +192,13 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
         i += 1;
     }
     let key = path.join(" ");
+    // kubectl alone or a group without its subcommand (`kubectl rollout`): kubectl prints the
+    // help text (the front end does, from the recorded texts); parse the global flags.
+    let bare = program == "kubectl"
+        && (path.is_empty() || (is_group(program, &key) && !known(program, &key)));
     let Some(specs) = specs_for(program, &path).or_else(|| {
         // A known top-level command kubelab has no flag table for: parse with globals only.
-        (!path.is_empty()).then(|| global.clone())
+        (!path.is_empty() || bare).then(|| global.clone())
     }) else {
         if path.is_empty() {
             return Err(Failure::Unsupported(format!(
@@ -203,7 +207,7 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
         }
         return Err(Failure::Unsupported(format!("\"{program} {key}\"")));
     };
-    if is_group(program, &key) && !known(program, &key) {
+    if is_group(program, &key) && !known(program, &key) && !bare {
         return Err(Failure::Unsupported(format!(
             "\"{program} {key}\" without a subcommand (its help text)"
         )));

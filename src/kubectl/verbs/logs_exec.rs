@@ -280,7 +280,9 @@ pub(crate) fn follow(ctx: &mut Ctx<'_>, uid: &str, container: &str, mut shown: u
             }
             // The instance followed ended and was replaced (a restart): its last lines are the
             // previous instance's now.
-            Some(c) if c.restart_count == first.restart_count + 1 => (c.previous_logs.lines(), false),
+            Some(c) if c.restart_count == first.restart_count + 1 => {
+                (c.previous_logs.lines(), false)
+            }
             _ => (Vec::new(), false),
         };
         for l in lines.iter().skip(shown) {

@@ -24,51 +24,79 @@ use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
 
-/// Runs the verb named by the command path.
-pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
-    let path = f.path();
-    let p: Vec<&str> = path.iter().map(String::as_str).collect();
-    match p.as_slice() {
-        ["get"] => get::run(ctx, f),
-        ["describe"] => describe::run(ctx, f),
-        ["create"] => create::from_files(ctx, f),
-        ["create", "deployment"] => create_deployment(ctx, f),
-        ["create", "configmap"] => create_data(
+/// A verb: runs one command path with its parsed flags.
+pub type Verb = fn(&mut Ctx<'_>, &dyn Flags) -> CmdResult;
+
+/// Every kubectl command kubelab runs, by command path: dispatch, `--help` and the prompt's
+/// completion read this one table.
+pub const COMMANDS: &[(&str, Verb)] = &[
+    ("get", get::run),
+    ("describe", describe::run),
+    ("create", create::from_files),
+    ("create deployment", create_deployment),
+    ("create configmap", |ctx, f| {
+        create_data(
             ctx,
             f,
             crate::kubectl::create_data::DataKind::ConfigMap,
             "configmap",
-        ),
-        ["create", "secret", "generic"] => create_data(
+        )
+    }),
+    ("create secret generic", |ctx, f| {
+        create_data(
             ctx,
             f,
             crate::kubectl::create_data::DataKind::Secret,
             "secret",
-        ),
-        ["apply"] => apply::run(ctx, f),
-        ["delete"] => delete::run(ctx, f),
-        ["scale"] => scale::run(ctx, f),
-        ["set", "image"] => set_image::run(ctx, f),
-        ["label"] => label::run(ctx, f, label::Which::Labels),
-        ["annotate"] => label::run(ctx, f, label::Which::Annotations),
-        ["patch"] => patch::run(ctx, f),
-        ["edit"] => edit::run(ctx, f),
-        ["wait"] => wait::run(ctx, f),
-        ["version"] => version::run(ctx, f),
-        ["api-resources"] => api_resources::api_resources(ctx, f),
-        ["api-versions"] => api_resources::api_versions(ctx, f),
-        ["explain"] => explain::run(ctx, f),
-        ["logs"] => logs_exec::logs(ctx, f),
-        ["exec"] => logs_exec::exec(ctx, f),
-        ["cp"] => cp::run(ctx, f),
-        ["attach"] => attach::run(ctx, f),
-        ["rollout", "status"] => rollout::status_cmd(ctx, f),
-        ["rollout", "history"] => rollout::history(ctx, f),
-        ["rollout", "undo"] => rollout::undo(ctx, f),
-        ["rollout", "pause"] => rollout::pause(ctx, f, true),
-        ["rollout", "resume"] => rollout::pause(ctx, f, false),
-        ["rollout", "restart"] => rollout::restart(ctx, f),
-        _ => Err(Failure::Unsupported(format!(
+        )
+    }),
+    ("apply", apply::run),
+    ("delete", delete::run),
+    ("scale", scale::run),
+    ("set image", set_image::run),
+    ("label", |ctx, f| label::run(ctx, f, label::Which::Labels)),
+    ("annotate", |ctx, f| {
+        label::run(ctx, f, label::Which::Annotations)
+    }),
+    ("patch", patch::run),
+    ("edit", edit::run),
+    ("wait", wait::run),
+    ("version", version::run),
+    ("api-resources", api_resources::api_resources),
+    ("api-versions", api_resources::api_versions),
+    ("explain", explain::run),
+    ("logs", logs_exec::logs),
+    ("exec", logs_exec::exec),
+    ("cp", cp::run),
+    ("attach", attach::run),
+    ("rollout status", rollout::status_cmd),
+    ("rollout history", rollout::history),
+    ("rollout undo", rollout::undo),
+    ("rollout pause", |ctx, f| rollout::pause(ctx, f, true)),
+    ("rollout resume", |ctx, f| rollout::pause(ctx, f, false)),
+    ("rollout restart", rollout::restart),
+];
+
+/// The verb of a command path (`create deployment`), if kubelab runs it.
+pub fn verb(path: &str) -> Option<Verb> {
+    COMMANDS.iter().find(|(p, _)| *p == path).map(|(_, v)| *v)
+}
+
+/// Whether `path` is a group of commands (`rollout`, `create secret`) of which kubelab runs
+/// at least one.
+pub fn is_group(path: &str) -> bool {
+    COMMANDS.iter().any(|(p, _)| {
+        p.strip_prefix(path)
+            .is_some_and(|rest| rest.starts_with(' '))
+    })
+}
+
+/// Runs the verb named by the command path.
+pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    let path = f.path().join(" ");
+    match verb(&path) {
+        Some(run) => run(ctx, f),
+        None => Err(Failure::Unsupported(format!(
             "\"{}\"",
             f.command_line_name()
         ))),

@@ -145,11 +145,7 @@ mod tests {
         assert_eq!(l.len(), 5);
         assert!(!l.is_empty());
         assert!(Logs::new().is_empty());
-        let plain = Logs::from(
-            ["first", "a", "b", "c", "last"]
-                .map(String::from)
-                .to_vec(),
-        );
+        let plain = Logs::from(["first", "a", "b", "c", "last"].map(String::from).to_vec());
         assert_eq!(l, plain);
         assert_eq!(l.clone(), l);
     }

@@ -52,7 +52,10 @@ impl World {
             Server::Nginx { version, .. } => self.nginx_start(pod, container, argv, version),
             Server::Httpd { version } => self.httpd_start(pod, container, argv, version),
         };
-        Some(Started { logs: logs.into(), exit: None })
+        Some(Started {
+            logs: logs.into(),
+            exit: None,
+        })
     }
 
     fn nginx_start(

@@ -89,7 +89,8 @@ impl World {
             Some(super::Started {
                 logs: vec![format!(
                     "kubelab does not simulate mongod's start log {what}"
-                )].into(),
+                )]
+                .into(),
                 exit: None,
             })
         };
@@ -149,10 +150,7 @@ impl World {
         // Written out when someone reads the log (dozens of lines per start).
         let mut logs = crate::world::nodes::logs::Logs::new();
         logs.later(std::rc::Rc::new(start));
-        Some(super::Started {
-            logs,
-            exit: None,
-        })
+        Some(super::Started { logs, exit: None })
     }
 }
 

@@ -145,7 +145,8 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
         return Some(Started {
             logs: vec![format!(
                 "kubelab does not simulate mysqld with arguments ({a} ...)"
-            )].into(),
+            )]
+            .into(),
             exit: Some(126),
         });
     }
@@ -255,7 +256,10 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
     };
     world.prune_layers();
     world.mysql.insert(t.container_id.clone(), Rc::new(server));
-    Some(Started { logs: logs.into(), exit: None })
+    Some(Started {
+        logs: logs.into(),
+        exit: None,
+    })
 }
 
 #[cfg(test)]

@@ -296,7 +296,10 @@ pub fn start(world: &mut World, pod: &Value, container: &str, argv: &[String]) -
     }
     world.prune_layers();
     world.redis.insert(t.container_id.clone(), Rc::new(server));
-    Some(Started { logs: logs.into(), exit: None })
+    Some(Started {
+        logs: logs.into(),
+        exit: None,
+    })
 }
 
 /// Why redis-cli could not connect (hiredis's `errstr`).
