@@ -10,12 +10,15 @@ use super::outcome::Failure;
 use crate::printers::jsonpath::{JsonPath, relaxed};
 
 /// Sorts `objs` in place by the field `expr` names.
-pub fn sort_by(objs: &mut [Value], expr: &str) -> Result<(), Failure> {
+pub fn sort_by<V: Clone + std::borrow::Borrow<Value>>(
+    objs: &mut [V],
+    expr: &str,
+) -> Result<(), Failure> {
     let t = relaxed(expr).map_err(Failure::Message)?;
     let jp = JsonPath::parse(&t).map_err(Failure::Message)?;
     if !objs.is_empty() {
         let any = objs.iter().any(|o| {
-            jp.find(o)
+            jp.find(o.borrow())
                 .map(|r| r.iter().any(|x| !x.is_empty()))
                 .unwrap_or(false)
         });
@@ -25,10 +28,13 @@ pub fn sort_by(objs: &mut [Value], expr: &str) -> Result<(), Failure> {
             )));
         }
     }
-    let mut keyed: Vec<(Option<Value>, Value)> = objs
+    let mut keyed: Vec<(Option<Value>, V)> = objs
         .iter()
         .map(|o| {
-            let k = jp.find(o).ok().and_then(|r| r.into_iter().flatten().next());
+            let k = jp
+                .find(o.borrow())
+                .ok()
+                .and_then(|r| r.into_iter().flatten().next());
             (k, o.clone())
         })
         .collect();

@@ -714,7 +714,12 @@ fn service_cells(svc: &Value, wide: bool, now: Millis) -> Vec<String> {
 }
 
 /// The whole table of one kind as rows of cells (header first unless `no_headers`).
-pub fn table(kind: &str, objs: &[Value], opts: &TableOptions, now: Millis) -> Vec<Vec<String>> {
+pub fn table<V: std::borrow::Borrow<Value>>(
+    kind: &str,
+    objs: &[V],
+    opts: &TableOptions,
+    now: Millis,
+) -> Vec<Vec<String>> {
     let (base, wide_cols) = headers(kind);
     let mut header: Vec<String> = Vec::new();
     if opts.with_namespace {
@@ -735,6 +740,7 @@ pub fn table(kind: &str, objs: &[Value], opts: &TableOptions, now: Millis) -> Ve
         rows.push(header);
     }
     for o in objs {
+        let o: &Value = o.borrow();
         let mut row = Vec::new();
         if opts.with_namespace {
             row.push(meta::namespace(o).to_string());

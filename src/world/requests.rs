@@ -233,6 +233,30 @@ impl World {
         self.list_quiet(kind, ns, selector)
     }
 
+    /// Lists as [`World::list`] does, handing out the stored objects shared instead of copies
+    /// (what a printer reads in a world of thousands of objects).
+    pub fn list_shared(
+        &mut self,
+        kind: &KindInfo,
+        ns: Option<&str>,
+        selector: Option<&Selector>,
+    ) -> Vec<std::rc::Rc<Value>> {
+        let ns = if kind.namespaced { ns } else { None };
+        self.audit_request("list", kind, ns.unwrap_or(""), "", "", 200);
+        if matches!(kind.kind, "ImageStreamTag" | "Project") {
+            return self
+                .list_quiet(kind, ns, selector)
+                .into_iter()
+                .map(std::rc::Rc::new)
+                .collect();
+        }
+        self.store
+            .list_shared_in(kind, ns)
+            .filter(|o| selector.is_none_or(|s| s.matches(&meta::labels(o))))
+            .cloned()
+            .collect()
+    }
+
     /// Lists without auditing (controllers, printers).
     pub fn list_quiet(
         &self,

@@ -2,6 +2,8 @@
 //! custom-columns`, several kinds at once, label and field selectors, `-A`, `--show-labels`,
 //! `-L`, `--sort-by`, `--ignore-not-found`, `-f`, and a bounded `--watch`.
 
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use crate::kubectl::context::Ctx;
@@ -141,7 +143,7 @@ impl GetOptions {
 
     /// Run: gather the objects of every requested kind, then print.
     pub fn run(&self, ctx: &mut Ctx<'_>) -> CmdResult {
-        let mut groups: Vec<(&'static KindInfo, Vec<Value>, bool)> = Vec::new();
+        let mut groups: Vec<(&'static KindInfo, Vec<Rc<Value>>, bool)> = Vec::new();
         let mut errors: Vec<Failure> = Vec::new();
         for obj in &self.from_files {
             let kind = ctx.world.kind_of(obj)?;
@@ -166,9 +168,9 @@ impl GetOptions {
                 } else {
                     Some(self.namespace.as_str())
                 };
-                let objs: Vec<Value> = ctx
+                let objs: Vec<Rc<Value>> = ctx
                     .world
-                    .list(r.kind, ns, self.selector.as_ref())
+                    .list_shared(r.kind, ns, self.selector.as_ref())
                     .into_iter()
                     .filter(|o| self.matches_fields(o))
                     .collect();
@@ -225,11 +227,17 @@ impl GetOptions {
                 }
             }
             Output::CustomColumns(spec) => {
-                let all: Vec<Value> = groups.iter().flat_map(|g| g.1.clone()).collect();
+                let all: Vec<Value> = groups
+                    .iter()
+                    .flat_map(|g| g.1.iter().map(|o| Value::clone(o)))
+                    .collect();
                 text = crate::kubectl::output::custom_columns(spec, &all, self.table.no_headers)?;
             }
             out => {
-                let mut all: Vec<Value> = groups.iter().flat_map(|g| g.1.clone()).collect();
+                let mut all: Vec<Value> = groups
+                    .iter()
+                    .flat_map(|g| g.1.iter().map(|o| Value::clone(o)))
+                    .collect();
                 if self.show_managed_fields {
                     all = all
                         .iter()
@@ -272,7 +280,7 @@ impl GetOptions {
     fn watch(
         &self,
         ctx: &mut Ctx<'_>,
-        groups: &[(&'static KindInfo, Vec<Value>, bool)],
+        groups: &[(&'static KindInfo, Vec<Rc<Value>>, bool)],
     ) -> CmdResult {
         let Some((kind, _, _)) = groups.first() else {
             return Ok(());
@@ -339,14 +347,14 @@ impl GetOptions {
 }
 
 fn push(
-    groups: &mut Vec<(&'static KindInfo, Vec<Value>, bool)>,
+    groups: &mut Vec<(&'static KindInfo, Vec<Rc<Value>>, bool)>,
     kind: &'static KindInfo,
     obj: Value,
     named: bool,
 ) {
     match groups.iter_mut().find(|g| g.0 == kind) {
-        Some(g) => g.1.push(obj),
-        None => groups.push((kind, vec![obj], named)),
+        Some(g) => g.1.push(Rc::new(obj)),
+        None => groups.push((kind, vec![Rc::new(obj)], named)),
     }
 }
 

@@ -160,6 +160,15 @@ impl Store {
             .flat_map(|(_, names)| names.values().map(Slot::get))
     }
 
+    /// Shared handles on the objects of a kind, optionally within one namespace, in key order.
+    pub fn list_shared_in<'a>(
+        &'a self,
+        kind: &KindInfo,
+        ns: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
+        self.slots(kind, ns)
+    }
+
     /// Shared handles on every object of a kind, in key order (namespace, then name).
     pub fn iter_shared<'a>(&'a self, kind: &KindInfo) -> impl Iterator<Item = &'a Rc<Value>> + 'a {
         self.slots(kind, None)
