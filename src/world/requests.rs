@@ -169,7 +169,7 @@ impl World {
             self.admit(kind, &mut obj)?;
         }
         let mut errs = validation::validate(if custom { "" } else { kind.kind }, &obj, None);
-        errs.extend(self.custom_defaults_and_validation(kind, &mut obj));
+        errs.extend(self.custom_defaults_and_validation(kind, &mut obj, false));
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind.kind, &name, errs));
         }
@@ -373,7 +373,8 @@ impl World {
             errs.extend(update_validation::validate_update(kind.kind, &obj, &old)?);
             errs
         };
-        errs.extend(self.custom_defaults_and_validation(kind, &mut obj));
+        errs.extend(self.custom_defaults_and_validation(kind, &mut obj, true));
+        errs.extend(self.crd_update_checks(kind, &mut obj, &old));
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind.kind, &name, errs));
         }

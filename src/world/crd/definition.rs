@@ -63,14 +63,15 @@ fn s<'a>(obj: &'a Value, keys: &[&str]) -> &'a str {
     meta::str_at(obj, keys).unwrap_or("")
 }
 
-/// `ValidateCustomResourceDefinition` for the common cases.
-pub fn validate(obj: &Value) -> Vec<FieldCause> {
+/// `ValidateCustomResourceDefinition` for the common cases (`update`: the spec checks of
+/// `ValidateCustomResourceDefinitionUpdate`, without the name rule of a create).
+pub fn validate(obj: &Value, update: bool) -> Vec<FieldCause> {
     let mut errs = Vec::new();
     let name = meta::name(obj);
     let plural = s(obj, &["spec", "names", "plural"]);
     let group = s(obj, &["spec", "group"]);
     // (an empty or malformed name is reported by the checks every kind gets)
-    if !name.is_empty() && name != format!("{plural}.{group}") {
+    if !update && !name.is_empty() && name != format!("{plural}.{group}") {
         errs.push(cause(
             "metadata.name",
             format!(
@@ -516,7 +517,7 @@ mod tests {
     fn a_good_crd_passes_and_is_defaulted() {
         let mut o = crd();
         apply_defaults(&mut o);
-        assert!(validate(&o).is_empty(), "{:?}", validate(&o));
+        assert!(validate(&o, false).is_empty(), "{:?}", validate(&o, false));
         assert_eq!(o["spec"]["names"]["singular"], json!("crontab"));
         assert_eq!(o["spec"]["names"]["listKind"], json!("CronTabList"));
         assert_eq!(o["status"]["storedVersions"], json!(["v1"]));
@@ -528,7 +529,7 @@ mod tests {
         o["metadata"]["name"] = json!("crontab.stable.example.com");
         apply_defaults(&mut o);
         assert_eq!(
-            render(validate(&o)),
+            render(validate(&o, false)),
             [
                 "metadata.name: Invalid value: \"crontab.stable.example.com\": must be spec.names.plural+\".\"+spec.group"
             ]
@@ -537,7 +538,7 @@ mod tests {
         o["spec"].as_object_mut().unwrap().remove("versions");
         apply_defaults(&mut o);
         assert_eq!(
-            render(validate(&o)),
+            render(validate(&o, false)),
             [
                 "spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion(nil): must have exactly one version marked as storage version"
             ]
@@ -547,7 +548,7 @@ mod tests {
             json!({"properties": {"n": {"type": "int"}}});
         apply_defaults(&mut o);
         assert_eq!(
-            render(validate(&o)),
+            render(validate(&o, false)),
             [
                 "spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields",
                 "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[n].type: Unsupported value: \"int\": supported values: \"array\", \"boolean\", \"integer\", \"number\", \"object\", \"string\""

@@ -77,6 +77,7 @@ impl World {
         &self,
         kind: &KindInfo,
         obj: &mut Value,
+        update: bool,
     ) -> Vec<FieldCause> {
         if let Some(served) = self.custom_resource(kind) {
             let version = served.preferred();
@@ -86,7 +87,7 @@ impl World {
         }
         if kind.kind == CRD && kind.group == "apiextensions.k8s.io" {
             definition::apply_defaults(obj);
-            return definition::validate(obj);
+            return definition::validate(obj, update);
         }
         Vec::new()
     }
@@ -100,6 +101,96 @@ impl World {
         let conflict = self.crd_conflict(obj);
         let now = rfc3339(self.clock.now());
         definition::set_status(obj, &now, conflict);
+    }
+
+    /// A CRD update: the immutable fields (`validateCustomResourceDefinitionSpecUpdate`:
+    /// group and plural always, scope and kind once Established), then the status the naming
+    /// controller keeps (accepted names follow the spec when free; conditions keep their
+    /// transition times while they say the same; the new storage version joins
+    /// `storedVersions`).
+    pub(crate) fn crd_update_checks(
+        &self,
+        kind: &KindInfo,
+        obj: &mut Value,
+        old: &Value,
+    ) -> Vec<FieldCause> {
+        if kind.kind != CRD || self.is_custom(kind) {
+            return Vec::new();
+        }
+        let established = meta::condition(old, "Established")
+            .and_then(|c| c.get("status"))
+            .and_then(Value::as_str)
+            == Some("True");
+        let mut errs = Vec::new();
+        let mut immutable: Vec<(&str, &[&str])> = vec![
+            ("spec.group", &["spec", "group"]),
+            ("spec.names.plural", &["spec", "names", "plural"]),
+        ];
+        if established {
+            immutable.insert(0, ("spec.scope", &["spec", "scope"]));
+            immutable.insert(1, ("spec.names.kind", &["spec", "names", "kind"]));
+        }
+        for (field, keys) in immutable {
+            let new = meta::str_at(obj, keys).unwrap_or("");
+            if meta::str_at(old, keys).unwrap_or("") != new {
+                errs.push(crate::world::api::error::cause(
+                    field,
+                    format!(
+                        "Invalid value: {}: field is immutable",
+                        crate::world::api::gocmp::quote(new)
+                    ),
+                ));
+            }
+        }
+        if !errs.is_empty() {
+            return errs;
+        }
+        let mut stored: Vec<Value> = meta::path(old, &["status", "storedVersions"])
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let conflict = self.crd_conflict(obj);
+        let now = rfc3339(self.clock.now());
+        definition::set_status(obj, &now, conflict);
+        if let (Some(new), Some(before)) = (
+            meta::path(obj, &["status", "conditions"])
+                .and_then(Value::as_array)
+                .cloned(),
+            meta::path(old, &["status", "conditions"]).and_then(Value::as_array),
+        ) {
+            let same = |a: &Value, b: &Value| {
+                ["type", "status", "reason", "message"]
+                    .iter()
+                    .all(|k| a.get(k) == b.get(k))
+            };
+            let kept: Vec<Value> = new
+                .iter()
+                .map(|c| {
+                    before
+                        .iter()
+                        .find(|b| same(b, c))
+                        .cloned()
+                        .unwrap_or_else(|| c.clone())
+                })
+                .collect();
+            meta::set_path(obj, &["status", "conditions"], Value::Array(kept));
+        }
+        if let Some(v) = meta::path(obj, &["spec", "versions"])
+            .and_then(Value::as_array)
+            .and_then(|vs| {
+                vs.iter()
+                    .find(|v| meta::bool_at(v, &["storage"]) == Some(true))
+            })
+            .and_then(|v| v.get("name"))
+            .cloned()
+            && !stored.contains(&v)
+        {
+            stored.push(v);
+        }
+        if !stored.is_empty() {
+            meta::set_path(obj, &["status", "storedVersions"], Value::Array(stored));
+        }
+        errs
     }
 
     /// The naming controller's check: a name already accepted by another CRD of the group.
