@@ -18,6 +18,22 @@ pub const CRD: &str = "CustomResourceDefinition";
 
 const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 
+/// `objectmeta.GetObjectMetaWithOptions` with `DropMalformedFields`, as the custom resource
+/// codec decodes: metadata fields of the wrong type are dropped one by one, silently.
+fn drop_malformed_metadata(m: &mut Value) {
+    let Some(map) = m.as_object_mut() else {
+        *m = Value::Object(Default::default());
+        return;
+    };
+    let keys: Vec<String> = map.keys().cloned().collect();
+    for k in keys {
+        let mut one = serde_json::json!({ k.clone(): map[&k].clone() });
+        if decode::decode(OBJECT_META, &mut one).error.is_some() {
+            map.remove(&k);
+        }
+    }
+}
+
 impl World {
     /// Whether user writes leave the object's `status` alone (the status subresource).
     pub fn status_is_subresource(&self, kind: &KindInfo) -> bool {
@@ -46,6 +62,9 @@ impl World {
         if let Some(m) = obj.get_mut("metadata") {
             let d = decode::decode(OBJECT_META, m);
             unknown.extend(d.unknown.iter().map(|p| format!("metadata.{p}")));
+            if d.error.is_some() {
+                drop_malformed_metadata(m);
+            }
         }
         let mut pruned = schema::prune(obj, &version.schema);
         unknown.append(&mut pruned);
