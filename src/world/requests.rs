@@ -683,6 +683,7 @@ pub(super) fn code_of(r: &Result<Value, ApiError>) -> u16 {
             BadRequest => 400,
             Forbidden => 403,
             MethodNotAllowed => 405,
+            UnsupportedMediaType => 415,
             InternalError => 500,
             KubelabLimit => 429,
         },
