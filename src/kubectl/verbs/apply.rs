@@ -43,9 +43,12 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     }
     let mut errors = Vec::new();
     let mut printed = Vec::new();
-    for s in objs {
+    // kubectl apply maps every object to its resource before applying any (`GetObjects`), so a
+    // custom resource in the same files as its CRD is not found yet.
+    let kinds: Vec<_> = objs.iter().map(|s| ctx.world.kind_of(&s.object)).collect();
+    for (s, kind) in objs.into_iter().zip(kinds) {
         let mut obj = s.object;
-        let kind = match ctx.world.kind_of(&obj) {
+        let kind = match kind {
             Ok(k) => k,
             Err(_) => {
                 errors.push(Failure::Message(format!(
