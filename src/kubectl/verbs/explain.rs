@@ -48,6 +48,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let custom_version = ctx
         .world
         .custom_resource(kind)
+        .filter(|s| s.info.group == group)
         .and_then(|s| s.version(&version))
         .map(|v| v.schema.clone());
     if !served_kinds
