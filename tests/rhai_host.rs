@@ -233,3 +233,48 @@ fn pushed_images_carry_files_and_programs() {
         assert!(err.contains(want), "{src}\n got: {err}\nwant: {want}");
     }
 }
+
+#[test]
+fn custom_resources_are_read_by_their_names() {
+    let world = Rc::new(RefCell::new(World::new(7)));
+    {
+        let mut w = world.borrow_mut();
+        let crd = serde_json::json!({
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "crontabs.stable.example.com"},
+            "spec": {"group": "stable.example.com", "scope": "Namespaced",
+                "names": {"plural": "crontabs", "kind": "CronTab", "shortNames": ["ct"]},
+                "versions": [{"name": "v1", "served": true, "storage": true,
+                    "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                        "spec": {"type": "object", "properties": {
+                            "replicas": {"type": "integer", "default": 2}}}}}}}]}});
+        w.create(crd, false).unwrap();
+        let ct = serde_json::json!({"apiVersion": "stable.example.com/v1", "kind": "CronTab",
+            "metadata": {"name": "c1"}, "spec": {}});
+        w.create(ct, false).unwrap();
+    }
+    let host = Host::new(
+        world,
+        Rc::new(|_: &str, _: &[u8]| {
+            Ok(CommandOutput {
+                stdout: String::new(),
+                stderr: String::new(),
+                status: 0,
+            })
+        }),
+    );
+    let engine = script::engine::build(&script::engine::Limits::default(), Default::default());
+    let mut scope = script::scope_for(&host);
+    for src in [
+        r#"cluster.get("ct", "c1").spec.replicas"#,
+        r#"cluster.get("crontabs.stable.example.com", "c1").spec.replicas"#,
+        r#"cluster.list("CronTab")[0].spec.replicas"#,
+    ] {
+        let v = engine.eval_with_scope::<Dynamic>(&mut scope, src).unwrap();
+        assert_eq!(v.as_int().unwrap(), 2, "{src}");
+    }
+    let v = engine
+        .eval_with_scope::<Dynamic>(&mut scope, r#"cluster.exists("crontab", "nope")"#)
+        .unwrap();
+    assert!(!v.as_bool().unwrap());
+}

@@ -40,6 +40,37 @@ pub fn apply_patch(
     Ok((patch, result))
 }
 
+/// What `kubectl apply` does to a kind without a strategic merge schema (custom resources):
+/// a three-way JSON merge patch (`jsonmergepatch.CreateThreeWayJSONMergePatch`: fields the
+/// last-applied configuration had and the manifest dropped become `null`, lists are replaced
+/// whole) applied to `current` as RFC 7386 says. The patch and the result.
+pub fn apply_json_merge(
+    original: Option<&Value>,
+    modified: &Value,
+    current: &Value,
+) -> (Value, Value) {
+    fn go(original: Option<&Value>, modified: &Value, depth: usize) -> Value {
+        match (original, modified) {
+            (Some(Value::Object(o)), Value::Object(m)) if depth < 64 => {
+                let mut out = serde_json::Map::new();
+                for k in o.keys() {
+                    if !m.contains_key(k) {
+                        out.insert(k.clone(), Value::Null);
+                    }
+                }
+                for (k, v) in m {
+                    out.insert(k.clone(), go(o.get(k), v, depth + 1));
+                }
+                Value::Object(out)
+            }
+            _ => modified.clone(),
+        }
+    }
+    let patch = go(original, modified, 0);
+    let result = crate::world::api::patch::merge_patch(current, &patch);
+    (patch, result)
+}
+
 /// The patch as kubectl's `CreateThreeWayMergePatch` sends it, for messages that show it: the
 /// apply patch without what `current` already has (kubelab applies the fuller patch of
 /// [`apply_patch`], to the same result). Lists that differ are shown whole (kubectl would add

@@ -21,17 +21,17 @@ const MAX_DEPTH: usize = 64;
 
 /// A schema node as the v3 template sees it.
 #[derive(Clone, Copy)]
-enum Node {
+enum Node<'a> {
     /// A node without a reference.
-    Plain(&'static Value),
+    Plain(&'a Value),
     /// A bare `{$ref}` (v3 keeps these as they are).
-    Ref(&'static str),
+    Ref(&'a str),
     /// v2 `{$ref, description, ...}`: v3's `{description, allOf: [{$ref}]}`.
-    Wrapper(&'static Value, &'static str),
+    Wrapper(&'a Value, &'a str),
 }
 
-impl Node {
-    fn of(v: &'static Value) -> Node {
+impl<'a> Node<'a> {
+    fn of(v: &'a Value) -> Node<'a> {
         match ref_name(v) {
             Some(r) if v.get("description").is_some() => Node::Wrapper(v, r),
             Some(r) => Node::Ref(r),
@@ -40,7 +40,7 @@ impl Node {
     }
 
     /// `index $.schema "$ref"`.
-    fn reference(self) -> Option<&'static str> {
+    fn reference(self) -> Option<&'a str> {
         match self {
             Node::Ref(r) => Some(r),
             _ => None,
@@ -48,7 +48,7 @@ impl Node {
     }
 
     /// `or (resolveRef $ref $.Document) $.schema`.
-    fn resolved(self) -> Resolved {
+    fn resolved(self) -> Resolved<'a> {
         match self {
             Node::Plain(v) => Resolved::Value(Some(v)),
             // An unresolvable reference leaves the bare `{$ref}`, which has no other keys.
@@ -60,25 +60,25 @@ impl Node {
 
 /// The resolved schema whose keys the template reads.
 #[derive(Clone, Copy)]
-enum Resolved {
-    Value(Option<&'static Value>),
-    Wrapper(&'static Value, &'static str),
+enum Resolved<'a> {
+    Value(Option<&'a Value>),
+    Wrapper(&'a Value, &'a str),
 }
 
 /// A Go template truth test of a map value: present and non-empty.
-fn truthy_object(v: Option<&'static Value>) -> Option<&'static Value> {
+fn truthy_object(v: Option<&Value>) -> Option<&Value> {
     v.filter(|x| x.as_object().is_some_and(|m| !m.is_empty()))
 }
 
-impl Resolved {
-    fn value(self) -> Option<&'static Value> {
+impl<'a> Resolved<'a> {
+    fn value(self) -> Option<&'a Value> {
         match self {
             Resolved::Value(v) => v,
             Resolved::Wrapper(..) => None,
         }
     }
 
-    fn description(self) -> Option<&'static str> {
+    fn description(self) -> Option<&'a str> {
         let v = match self {
             Resolved::Value(v) => v?,
             Resolved::Wrapper(v, _) => v,
@@ -86,7 +86,7 @@ impl Resolved {
         v.get("description")?.as_str().filter(|d| !d.is_empty())
     }
 
-    fn properties(self) -> Option<&'static Map<String, Value>> {
+    fn properties(self) -> Option<&'a Map<String, Value>> {
         self.value()?
             .get("properties")?
             .as_object()
@@ -100,16 +100,16 @@ impl Resolved {
             .is_some_and(|r| r.iter().any(|x| x.as_str() == Some(name)))
     }
 
-    fn items(self) -> Option<Node> {
+    fn items(self) -> Option<Node<'a>> {
         truthy_object(self.value()?.get("items")).map(Node::of)
     }
 
     /// `additionalProperties` when it is a schema (not a bool, not empty).
-    fn additional(self) -> Option<Node> {
+    fn additional(self) -> Option<Node<'a>> {
         truthy_object(self.value()?.get("additionalProperties")).map(Node::of)
     }
 
-    fn all_of(self) -> Vec<Node> {
+    fn all_of(self) -> Vec<Node<'a>> {
         match self {
             Resolved::Wrapper(_, r) => vec![Node::Ref(r)],
             Resolved::Value(v) => v
@@ -131,7 +131,7 @@ fn type_of(v: &Value) -> Option<&str> {
 }
 
 /// The template's `typeGuess`: `string`, `[]Container`, `map[string]Quantity`, `Object`, ...
-fn type_guess(n: Node, depth: usize) -> String {
+fn type_guess(n: Node<'_>, depth: usize) -> String {
     if depth > MAX_DEPTH {
         return "Object".into();
     }
@@ -173,7 +173,7 @@ fn type_guess(n: Node, depth: usize) -> String {
 
 /// The template's `description`: the node's own description, then those of its `allOf`
 /// members, `items` and `additionalProperties`, each followed by a newline.
-fn description(n: Node, out: &mut String, depth: usize) {
+fn description(n: Node<'_>, out: &mut String, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -194,7 +194,13 @@ fn description(n: Node, out: &mut String, depth: usize) {
 }
 
 /// The template's `fieldDetail`.
-fn field_detail(name: &str, holder: Resolved, schema: Node, short: bool, level: usize) -> String {
+fn field_detail(
+    name: &str,
+    holder: Resolved<'_>,
+    schema: Node<'_>,
+    short: bool,
+    level: usize,
+) -> String {
     let amount = level * 2;
     let mut out = indent(amount, name);
     out.push('\t');
@@ -203,6 +209,25 @@ fn field_detail(name: &str, holder: Resolved, schema: Node, short: bool, level: 
     out.push('>');
     if holder.required(name) {
         out.push_str(" -required-");
+    }
+    let converter_artifact = matches!(name, "apiVersion" | "kind")
+        && holder
+            .value()
+            .is_some_and(|h| h.get("x-kubernetes-group-version-kind").is_some());
+    if !converter_artifact && let Some(values) = schema.own_enum() {
+        out.push('\n');
+        out.push_str(&" ".repeat(amount));
+        out.push_str("enum: ");
+        for (i, v) in values.iter().enumerate() {
+            if i >= 4 {
+                out.push_str(", ....");
+                break;
+            }
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&enum_element(v));
+        }
     }
     out.push('\n');
     if !short {
@@ -220,9 +245,35 @@ fn field_detail(name: &str, holder: Resolved, schema: Node, short: bool, level: 
     out
 }
 
-impl Node {
+/// How the template prints an enum element: strings as they are (`""` for the empty one),
+/// other values as Go prints them.
+fn enum_element(v: &Value) -> String {
+    match v {
+        Value::String(t) if t.is_empty() => "\"\"".into(),
+        Value::String(t) => t.clone(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => crate::world::crd::values::go_float(n.as_f64().unwrap_or(0.0)),
+        },
+        other => other.to_string(),
+    }
+}
+
+impl<'a> Node<'a> {
+    /// The field schema's own `enum` list (the shipped built-in definitions have none but the
+    /// converter's on `apiVersion`/`kind`; custom resources' schemas have theirs).
+    fn own_enum(self) -> Option<&'a Vec<Value>> {
+        match self {
+            Node::Plain(v) | Node::Wrapper(v, _) => v
+                .get("enum")
+                .and_then(Value::as_array)
+                .filter(|a| !a.is_empty()),
+            Node::Ref(_) => None,
+        }
+    }
+
     /// `$fieldSchema.description`: the node's own key, without following a bare `$ref`.
-    fn resolved_own_description(self) -> Option<&'static str> {
+    fn resolved_own_description(self) -> Option<&'a str> {
         let v = match self {
             Node::Plain(v) | Node::Wrapper(v, _) => v,
             Node::Ref(_) => return None,
@@ -232,7 +283,12 @@ impl Node {
 }
 
 /// The template's `fieldList`.
-fn field_list(n: Node, level: usize, history: &BTreeSet<&'static str>, recursive: bool) -> String {
+fn field_list<'a>(
+    n: Node<'a>,
+    level: usize,
+    history: &BTreeSet<&'a str>,
+    recursive: bool,
+) -> String {
     if level > MAX_DEPTH {
         return String::new();
     }
@@ -272,10 +328,10 @@ fn field_list(n: Node, level: usize, history: &BTreeSet<&'static str>, recursive
 
 /// The template's `output`: follows `path`, then prints FIELD, DESCRIPTION and FIELDS. Empty
 /// when the path does not lead anywhere.
-fn output(
-    n: Node,
+fn output<'a>(
+    n: Node<'a>,
     path: &[String],
-    history: &BTreeSet<&'static str>,
+    history: &BTreeSet<&'a str>,
     recursive: bool,
     depth: usize,
 ) -> String {
@@ -312,7 +368,18 @@ fn output(
         let sub = Node::of(sub);
         let mut out = String::new();
         if rest.is_empty() {
-            out.push_str(&format!("FIELD: {first} <{}>\n\n\n", type_guess(sub, 0)));
+            out.push_str(&format!("FIELD: {first} <{}>\n", type_guess(sub, 0)));
+            let converter_artifact = matches!(first.as_str(), "apiVersion" | "kind")
+                && r.value()
+                    .is_some_and(|h| h.get("x-kubernetes-group-version-kind").is_some());
+            if !converter_artifact && let Some(values) = sub.own_enum() {
+                out.push_str("ENUM:");
+                for v in values {
+                    out.push_str("\n    ");
+                    out.push_str(&enum_element(v));
+                }
+            }
+            out.push_str("\n\n");
         }
         out.push_str(&output(sub, rest, &BTreeSet::new(), recursive, depth + 1));
         return out;
@@ -332,9 +399,9 @@ fn output(
     String::new()
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// A resolved schema handed on as a schema (`dict "schema" $resolved`).
-    fn resolved_as_node(r: Resolved) -> Node {
+    fn resolved_as_node(r: Resolved<'a>) -> Node<'a> {
         match r {
             Resolved::Value(Some(v)) => Node::Plain(v),
             Resolved::Value(None) => Node::Plain(&Value::Null),
@@ -348,7 +415,13 @@ impl Node {
 /// exist`, naming the path's last element).
 pub fn render(definition: &str, path: &[String], recursive: bool) -> Option<String> {
     let def = documents::definition(definition)?;
-    let out = output(Node::Plain(def), path, &BTreeSet::new(), recursive, 0);
+    render_schema(def, path, recursive)
+}
+
+/// [`render`] over a schema given as a value (a custom resource's published schema, whose
+/// `$ref`s name the shipped definitions).
+pub fn render_schema(schema: &Value, path: &[String], recursive: bool) -> Option<String> {
+    let out = output(Node::Plain(schema), path, &BTreeSet::new(), recursive, 0);
     (!out.is_empty()).then_some(out)
 }
 

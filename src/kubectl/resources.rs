@@ -3,7 +3,8 @@
 //! category.
 
 use super::outcome::Failure;
-use crate::world::api::kinds::{self, KindInfo};
+use crate::world::World;
+use crate::world::api::kinds::KindInfo;
 
 /// The `all` category, in discovery order.
 pub const ALL: &[&str] = &[
@@ -26,26 +27,41 @@ pub struct Request {
     pub names: Vec<String>,
 }
 
-/// Resolves a type as typed (`deploy`, `pods`, `deployments.apps`).
-pub fn resolve_type(t: &str) -> Result<&'static KindInfo, Failure> {
-    kinds::resolve(t)
+/// Resolves a type as typed (`deploy`, `pods`, `deployments.apps`, a custom resource's names).
+pub fn resolve_type(world: &World, t: &str) -> Result<&'static KindInfo, Failure> {
+    world
+        .resolve_kind(t)
         .ok_or_else(|| Failure::Message(format!("the server doesn't have a resource type \"{t}\"")))
 }
 
-fn expand(types: &str) -> Result<Vec<&'static KindInfo>, Failure> {
+/// The kinds of a category (`all`, or one a CRD declares), in discovery order; empty when no
+/// served resource has it.
+fn category(world: &World, t: &str) -> Vec<&'static KindInfo> {
+    let mut out: Vec<&'static KindInfo> = Vec::new();
+    if t == "all" {
+        out.extend(ALL.iter().filter_map(|p| world.resolve_kind(p)));
+    }
+    for s in world.custom_resources() {
+        if s.info.categories.contains(&t) && !out.contains(&s.info) {
+            out.push(s.info);
+        }
+    }
+    out
+}
+
+fn expand(world: &World, types: &str) -> Result<Vec<&'static KindInfo>, Failure> {
     let mut out: Vec<&'static KindInfo> = Vec::new();
     for t in types.split(',').filter(|t| !t.is_empty()) {
-        if t == "all" {
-            for p in ALL {
-                if let Some(k) = kinds::resolve(p)
-                    && !out.contains(&k)
-                {
+        let members = category(world, t);
+        if !members.is_empty() {
+            for k in members {
+                if !out.contains(&k) {
                     out.push(k);
                 }
             }
             continue;
         }
-        let k = resolve_type(t)?;
+        let k = resolve_type(world, t)?;
         if !out.contains(&k) {
             out.push(k);
         }
@@ -55,7 +71,7 @@ fn expand(types: &str) -> Result<Vec<&'static KindInfo>, Failure> {
 
 /// Parses the positional arguments of `get`, `describe`, `delete`, `label`, ...
 /// An empty result means no resource was named.
-pub fn parse(args: &[String]) -> Result<Vec<Request>, Failure> {
+pub fn parse(world: &World, args: &[String]) -> Result<Vec<Request>, Failure> {
     let Some(first) = args.first() else {
         return Ok(vec![]);
     };
@@ -73,7 +89,7 @@ pub fn parse(args: &[String]) -> Result<Vec<Request>, Failure> {
                         .to_string(),
                 ));
             }
-            let k = resolve_type(t)?;
+            let k = resolve_type(world, t)?;
             match out.iter_mut().find(|r| r.kind == k) {
                 Some(r) => r.names.push(name.to_string()),
                 None => out.push(Request {
@@ -89,7 +105,7 @@ pub fn parse(args: &[String]) -> Result<Vec<Request>, Failure> {
             "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into(),
         ));
     }
-    let kinds = expand(first)?;
+    let kinds = expand(world, first)?;
     let names: Vec<String> = args[1..].to_vec();
     Ok(kinds
         .into_iter()
@@ -110,6 +126,8 @@ mod tests {
 
     #[test]
     fn forms() {
+        let w = World::empty(1, 0);
+        let parse = |a: &[String]| super::parse(&w, a);
         let r = parse(&s(&["deploy,rs", "mongo"])).unwrap();
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].kind.kind, "Deployment");

@@ -48,7 +48,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             ));
             continue;
         }
-        for r in resources::parse(std::slice::from_ref(a))? {
+        for r in resources::parse(ctx.world, std::slice::from_ref(a))? {
             for n in &r.names {
                 let mut o = ctx.world.get(r.kind, &ns, n)?;
                 let has_template = meta::path(&o, &["spec", "template"]).is_some();

@@ -165,7 +165,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             return Err(Failure::Unsupported(format!("--{g} (build triggers)")));
         }
     }
-    let requests = resources::parse(f.args())?;
+    let requests = resources::parse(ctx.world, f.args())?;
     if requests.is_empty() {
         return Err(Failure::Message(
             "one or more resources must be specified as <resource> <name> or <resource>/<name>"

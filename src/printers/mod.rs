@@ -9,6 +9,7 @@
 //!   shared with `kubectl::manifest`.
 
 pub mod age;
+pub mod custom_table;
 pub mod describe;
 pub mod go_number;
 pub(crate) mod go_sort;

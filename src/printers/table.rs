@@ -135,6 +135,7 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             vec!["IMAGE NAME"],
         ),
         "Project" => (vec!["NAME", "DISPLAY NAME", "STATUS"], vec![]),
+        "CustomResourceDefinition" => (vec!["NAME", "CREATED AT"], vec![]),
         _ => (vec!["NAME", "AGE"], vec![]),
     }
 }
@@ -287,6 +288,10 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
                 created(obj, now),
             ]
         }
+        "CustomResourceDefinition" => vec![
+            name,
+            s(meta::str_at(obj, &["metadata", "creationTimestamp"])),
+        ],
         "PersistentVolume" => pv_cells(obj, wide, now),
         "PersistentVolumeClaim" => pvc_cells(obj, wide, now),
         _ => vec![name, created(obj, now)],
@@ -721,13 +726,35 @@ pub fn table<V: std::borrow::Borrow<Value>>(
     now: Millis,
 ) -> Vec<Vec<String>> {
     let (base, wide_cols) = headers(kind);
+    let base: Vec<String> = base.iter().map(|h| h.to_string()).collect();
+    let wide_cols: Vec<String> = wide_cols.iter().map(|h| h.to_string()).collect();
+    table_of(
+        &base,
+        &wide_cols,
+        objs,
+        opts,
+        kind != "Event",
+        &|o: &Value, wide: bool| cells(kind, o, wide, now),
+    )
+}
+
+/// A table from its columns and a row function, with kubectl's additions (NAMESPACE, kind
+/// prefix when `prefix_names`, `-L`, `--show-labels`, cells cut at a line break).
+pub fn table_of<V: std::borrow::Borrow<Value>>(
+    base: &[String],
+    wide_cols: &[String],
+    objs: &[V],
+    opts: &TableOptions,
+    prefix_names: bool,
+    cells: &dyn Fn(&Value, bool) -> Vec<String>,
+) -> Vec<Vec<String>> {
     let mut header: Vec<String> = Vec::new();
     if opts.with_namespace {
         header.push("NAMESPACE".into());
     }
-    header.extend(base.iter().map(|h| h.to_string()));
+    header.extend(base.iter().cloned());
     if opts.wide {
-        header.extend(wide_cols.iter().map(|h| h.to_string()));
+        header.extend(wide_cols.iter().cloned());
     }
     for l in &opts.label_columns {
         header.push(l.rsplit('/').next().unwrap_or(l).to_ascii_uppercase());
@@ -745,9 +772,9 @@ pub fn table<V: std::borrow::Borrow<Value>>(
         if opts.with_namespace {
             row.push(meta::namespace(o).to_string());
         }
-        let mut c = cells(kind, o, opts.wide, now);
+        let mut c = cells(o, opts.wide);
         if let (Some(prefix), Some(first)) = (&opts.kind_prefix, c.first_mut())
-            && kind != "Event"
+            && prefix_names
         {
             *first = format!("{prefix}/{first}");
         }

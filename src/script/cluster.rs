@@ -20,8 +20,8 @@ type Res<T> = Result<T, Box<EvalAltResult>>;
 #[derive(Clone)]
 pub struct Cluster(pub Host);
 
-fn kind_of(f: &str, kind: &str) -> Res<&'static KindInfo> {
-    kinds::resolve(kind).ok_or_else(|| format!("cluster.{f}: unknown kind \"{kind}\" (try \"deployment\", \"pod\", \"replicaset\", ...)").into())
+fn kind_of(world: &crate::world::World, f: &str, kind: &str) -> Res<&'static KindInfo> {
+    world.resolve_kind(kind).ok_or_else(|| format!("cluster.{f}: unknown kind \"{kind}\" (try \"deployment\", \"pod\", \"replicaset\", ...)").into())
 }
 
 /// Seconds as milliseconds (a number of seconds given to `cluster.advance`).
@@ -93,7 +93,7 @@ impl Cluster {
 
     fn lookup(&self, f: &str, kind: &str, name: &str, ns: &str) -> Res<std::rc::Rc<Value>> {
         self.0.charge(&format!("cluster.{f}"), CALL_COST)?;
-        let k = kind_of(f, kind)?;
+        let k = kind_of(&self.0.world.borrow(), f, kind)?;
         let ns = if k.namespaced { ns } else { "" };
         let w = self.0.world.borrow();
         w.store.get_shared(k, ns, name).ok_or_else(|| {
@@ -129,7 +129,7 @@ impl Cluster {
     /// `cluster.exists(kind, name, namespace)`.
     pub fn exists_in(&mut self, kind: &str, name: &str, ns: &str) -> Res<bool> {
         self.0.charge("cluster.exists", CALL_COST)?;
-        let k = kind_of("exists", kind)?;
+        let k = kind_of(&self.0.world.borrow(), "exists", kind)?;
         let ns = if k.namespaced { ns } else { "" };
         Ok(self.0.world.borrow().store.contains(k, ns, name))
     }
@@ -144,7 +144,7 @@ impl Cluster {
     /// `cluster.list(kind, namespace)`; `"*"` lists every namespace.
     pub fn list_in(&mut self, kind: &str, ns: &str) -> Res<Array> {
         self.0.charge("cluster.list", CALL_COST)?;
-        let k = kind_of("list", kind)?;
+        let k = kind_of(&self.0.world.borrow(), "list", kind)?;
         let w = self.0.world.borrow();
         let ns = if !k.namespaced || ns == "*" {
             None
@@ -393,7 +393,7 @@ impl Cluster {
     /// `cluster.rollout_history(kind, name)`: the revisions of a Deployment, oldest first, as
     /// `#{revision, image, images, change_cause, replicaset}`.
     pub fn rollout_history(&mut self, kind: &str, name: &str) -> Res<Array> {
-        let k = kind_of("rollout_history", kind)?;
+        let k = kind_of(&self.0.world.borrow(), "rollout_history", kind)?;
         if k.kind != "Deployment" {
             return Err(format!(
                 "cluster.rollout_history: only deployments have a revision history here, not {}",
@@ -492,7 +492,7 @@ impl Cluster {
             Ok(()) => Dynamic::TRUE,
             Err(why) => Dynamic::from(format!(
                 "{} {name}: {why}",
-                kind_of("matches", kind)?.singular
+                kind_of(&self.0.world.borrow(), "matches", kind)?.singular
             )),
         })
     }

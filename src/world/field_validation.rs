@@ -50,7 +50,11 @@ impl World {
         body: Body<'_>,
     ) -> Result<(), ApiError> {
         let kind = self.kind_of(obj)?;
-        match schema::check(kind, obj, validation, body) {
+        let answer = match self.decode_custom(kind, obj, validation) {
+            Some(answer) => answer,
+            None => schema::check(kind, obj, validation, body),
+        };
+        match answer {
             Ok(w) => {
                 self.warnings.extend(w);
                 Ok(())

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod budget;
 pub mod clock;
 pub mod controllers;
+pub mod crd;
 pub mod default_world;
 pub mod dns;
 pub mod events;
@@ -30,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use api::kinds::{self, KindInfo};
+use api::kinds::KindInfo;
 use audit::{Actor, AuditEntry, AuditLog};
 use clock::{Clock, Millis, Timer};
 use nodes::NodeRuntime;
@@ -165,6 +166,8 @@ pub struct World {
     pub(crate) managed: imbl::OrdMap<String, std::rc::Rc<managed::Managed>>,
     /// The field manager of the current user requests.
     pub(crate) field_writer: Option<api::managed_fields::Writer>,
+    /// The custom resources the stored CRDs serve ([`crd`]).
+    pub(crate) crds: crd::Registry,
 }
 
 impl World {
@@ -209,6 +212,7 @@ impl World {
             scheduler: Default::default(),
             managed: imbl::OrdMap::new(),
             field_writer: None,
+            crds: crd::Registry::default(),
         }
     }
 
@@ -385,7 +389,7 @@ impl World {
 
     /// Looks a kind up or fails with the apiserver's 404 for unknown types.
     pub fn kind(&self, kind: &str) -> Result<&'static KindInfo, ApiError> {
-        kinds::by_kind(kind).ok_or_else(|| {
+        self.kind_named(kind).ok_or_else(|| {
             ApiError::bad_request(format!(
                 "the server could not find the requested resource ({kind})"
             ))
@@ -394,6 +398,6 @@ impl World {
 
     /// A stored object by kind name, namespace and name (borrowed).
     pub fn object(&self, kind: &str, ns: &str, name: &str) -> Option<&Value> {
-        self.store.get(kinds::by_kind(kind)?, ns, name)
+        self.store.get(self.kind_named(kind)?, ns, name)
     }
 }

@@ -30,6 +30,7 @@ pub fn has_status_subresource(kind: &str) -> bool {
             | "Job"
             | "CronJob"
             | "ImageStream"
+            | "CustomResourceDefinition"
     )
 }
 
@@ -44,6 +45,7 @@ pub fn has_generation(kind: &str) -> bool {
             | "Job"
             | "CronJob"
             | "ImageStream"
+            | "CustomResourceDefinition"
     )
 }
 
@@ -153,19 +155,26 @@ impl World {
             }
         }
         // Nodes allow all fields, status included, to be set on create (node strategy).
-        if has_status_subresource(kind.kind)
+        if self.status_is_subresource(kind)
             && kind.kind != "Node"
             && let Some(m) = obj.as_object_mut()
         {
             m.remove("status");
         }
-        typed_fields::decode(kind, &mut obj)?;
-        self.prepare_secret(kind, &mut obj);
-        defaults::apply(kind.kind, &mut obj);
-        self.admit(kind, &mut obj)?;
-        let errs = validation::validate(kind.kind, &obj, None);
+        let custom = self.is_custom(kind);
+        if !custom {
+            typed_fields::decode(kind, &mut obj)?;
+            self.prepare_secret(kind, &mut obj);
+            defaults::apply(kind.kind, &mut obj);
+            self.admit(kind, &mut obj)?;
+        }
+        let mut errs = validation::validate(if custom { "" } else { kind.kind }, &obj, None);
+        errs.extend(self.custom_defaults_and_validation(kind, &mut obj, false));
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind.kind, &name, errs));
+        }
+        if let Some(e) = self.crd_unsupported(kind, &obj) {
+            return Err(e);
         }
         meta::set_path(&mut obj, &["metadata", "uid"], json!(self.seed.uid()));
         meta::set_path(
@@ -173,14 +182,17 @@ impl World {
             &["metadata", "creationTimestamp"],
             json!(rfc3339(self.clock.now())),
         );
-        if has_generation(kind.kind) {
+        if has_generation(kind.kind) || custom {
             meta::set_path(&mut obj, &["metadata", "generation"], json!(1));
         }
         self.strategy(kind, &mut obj, None);
+        self.crd_status_on_create(kind, &mut obj);
         if dry_run {
             return Ok(Rc::new(obj));
         }
-        Ok(self.store.put_shared(kind, obj).clone())
+        let stored = self.store.put_shared(kind, obj).clone();
+        self.after_crd_write(kind);
+        Ok(stored)
     }
 
     fn prepare_secret(&self, kind: &KindInfo, obj: &mut Value) {
@@ -363,7 +375,7 @@ impl World {
                 }
             }
         }
-        if has_status_subresource(kind.kind) {
+        if self.status_is_subresource(kind) {
             match old.get("status") {
                 Some(s) => obj["status"] = s.clone(),
                 None => {
@@ -373,16 +385,25 @@ impl World {
                 }
             }
         }
-        typed_fields::decode(kind, &mut obj)?;
-        self.prepare_secret(kind, &mut obj);
-        update_validation::prepare_update(kind.kind, &mut obj, &old);
-        defaults::apply(kind.kind, &mut obj);
-        let mut errs = validation::validate(kind.kind, &obj, Some(&old));
-        errs.extend(update_validation::validate_update(kind.kind, &obj, &old)?);
+        let custom = self.is_custom(kind);
+        let mut errs = if custom {
+            validation::validate("", &obj, Some(&old))
+        } else {
+            typed_fields::decode(kind, &mut obj)?;
+            self.prepare_secret(kind, &mut obj);
+            update_validation::prepare_update(kind.kind, &mut obj, &old);
+            defaults::apply(kind.kind, &mut obj);
+            let mut errs = validation::validate(kind.kind, &obj, Some(&old));
+            errs.extend(update_validation::validate_update(kind.kind, &obj, &old)?);
+            errs
+        };
+        errs.extend(self.custom_defaults_and_validation(kind, &mut obj, true));
+        errs.extend(self.crd_update_checks(kind, &mut obj, &old));
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind.kind, &name, errs));
         }
         bump_generation(kind.kind, &old, &mut obj, true);
+        self.custom_generation(kind, &old, &mut obj);
         self.strategy(kind, &mut obj, Some(&old));
         if dry_run {
             return Ok(obj);
@@ -392,6 +413,7 @@ impl World {
         }
         let stored = self.store.put(kind, obj).clone();
         self.record_user_write(kind, Some(&old), &stored);
+        self.after_crd_write(kind);
         Ok(stored)
     }
 
@@ -423,7 +445,7 @@ impl World {
 
     /// [`World::write`] handing back a shared handle on the stored object instead of a copy.
     pub fn write_shared(&mut self, mut obj: Value) -> Rc<Value> {
-        let Some(kind) = kinds::by_kind(meta::kind(&obj)) else {
+        let Some(kind) = self.kind_named(meta::kind(&obj)) else {
             return Rc::new(obj);
         };
         if self.write_unchanged(kind, &mut obj) {
@@ -437,7 +459,7 @@ impl World {
 
     /// [`World::write`] without copying the stored object back out (controllers' hot paths).
     pub fn write_discard(&mut self, mut obj: Value) {
-        let Some(kind) = kinds::by_kind(meta::kind(&obj)) else {
+        let Some(kind) = self.kind_named(meta::kind(&obj)) else {
             return;
         };
         if !self.write_unchanged(kind, &mut obj) {
@@ -559,9 +581,12 @@ impl World {
             }))
         } else {
             drop(obj);
-            return Ok(self
+            self.delete_crd_objects(kind, name);
+            let removed = self
                 .remove_object(kind, ns, name)
-                .expect("the object was just read"));
+                .expect("the object was just read");
+            self.after_crd_write(kind);
+            return Ok(removed);
         };
         let Some(mark) = mark else {
             return Ok(obj);
@@ -608,7 +633,7 @@ impl World {
         kind: &str,
         ns: &'a str,
     ) -> impl Iterator<Item = &'a Value> + 'a {
-        kinds::by_kind(kind)
+        self.kind_named(kind)
             .into_iter()
             .flat_map(move |k| self.store.list(k, Some(ns)))
     }
@@ -655,10 +680,10 @@ impl World {
     pub fn kind_of(&self, obj: &Value) -> Result<&'static KindInfo, ApiError> {
         let k = meta::kind(obj);
         let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-        kinds::by_kind_and_api_version(k, api_version)
+        self.kind_for(k, api_version)
             .or_else(|| {
                 if api_version.is_empty() {
-                    kinds::by_kind(k)
+                    self.kind_named(k)
                 } else {
                     None
                 }
@@ -682,6 +707,7 @@ pub(super) fn code_of(r: &Result<Value, ApiError>) -> u16 {
             BadRequest => 400,
             Forbidden => 403,
             MethodNotAllowed => 405,
+            UnsupportedMediaType => 415,
             InternalError => 500,
             KubelabLimit => 429,
         },

@@ -34,8 +34,9 @@ pub fn api_resources(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let namespaced = f.changed("namespaced").then(|| f.boolean("namespaced"));
     let verbs = f.strings("verbs");
     let categories = f.strings("categories");
-    let mut rows: Vec<&KindInfo> = KINDS
-        .iter()
+    let served = ctx.world.served_kinds();
+    let mut rows: Vec<&KindInfo> = served
+        .into_iter()
         .filter(|k| group.as_deref().is_none_or(|g| g == k.group))
         .filter(|k| namespaced.is_none_or(|n| n == k.namespaced))
         .filter(|k| verbs.iter().all(|v| k.verbs.contains(&v.as_str())))
@@ -95,13 +96,20 @@ pub fn api_resources(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 /// `kubectl api-versions`: every served group/version, `sort.Strings` order.
 pub fn api_versions(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     unexpected_arguments(f)?;
-    ctx.io.out(&versions_text());
+    let mut versions: Vec<String> = Vec::new();
+    for s in ctx.world.custom_resources() {
+        for v in &s.versions {
+            versions.push(format!("{}/{}", s.info.group, v.name));
+        }
+    }
+    ctx.io.out(&versions_text(versions));
     Ok(())
 }
 
 /// The lines `api-versions` prints.
-fn versions_text() -> String {
+fn versions_text(custom: Vec<String>) -> String {
     let mut versions: Vec<String> = KINDS.iter().map(KindInfo::api_version).collect();
+    versions.extend(custom);
     versions.sort();
     versions.dedup();
     versions.iter().map(|v| format!("{v}\n")).collect()
@@ -126,8 +134,8 @@ mod tests {
     #[test]
     fn versions_are_go_sorted_with_core_last() {
         assert_eq!(
-            versions_text(),
-            "apps/v1\nbatch/v1\nimage.openshift.io/v1\nproject.openshift.io/v1\nstorage.k8s.io/v1\nv1\n"
+            versions_text(vec!["stable.example.com/v1".into()]),
+            "apiextensions.k8s.io/v1\napps/v1\nbatch/v1\nimage.openshift.io/v1\nproject.openshift.io/v1\nstable.example.com/v1\nstorage.k8s.io/v1\nv1\n"
         );
     }
 }

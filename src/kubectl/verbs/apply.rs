@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 
-use crate::kubectl::apply_merge::{apply_patch, last_applied_annotation, sent_patch};
+use crate::kubectl::apply_merge::{
+    apply_json_merge, apply_patch, last_applied_annotation, sent_patch,
+};
 use crate::kubectl::common::{dry_run, object_namespace, print_warnings, record, validation};
 use crate::kubectl::context::Ctx;
 use crate::kubectl::files::read_sourced;
@@ -41,9 +43,12 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     }
     let mut errors = Vec::new();
     let mut printed = Vec::new();
-    for s in objs {
+    // kubectl apply maps every object to its resource before applying any (`GetObjects`), so a
+    // custom resource in the same files as its CRD is not found yet.
+    let kinds: Vec<_> = objs.iter().map(|s| ctx.world.kind_of(&s.object)).collect();
+    for (s, kind) in objs.into_iter().zip(kinds) {
         let mut obj = s.object;
-        let kind = match ctx.world.kind_of(&obj) {
+        let kind = match kind {
             Ok(k) => k,
             Err(_) => {
                 errors.push(Failure::Message(format!(
@@ -94,7 +99,13 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                         f.program()
                     ));
                 }
-                match apply_patch(kind.kind, original.as_ref(), &modified, &cur) {
+                let patched = if ctx.world.custom_resource(kind).is_some() {
+                    Ok(apply_json_merge(original.as_ref(), &modified, &cur))
+                } else {
+                    apply_patch(kind.kind, original.as_ref(), &modified, &cur)
+                };
+                let custom = ctx.world.custom_resource(kind).is_some();
+                match patched {
                     Err(e) => {
                         errors.push(Failure::Message(e.to_string()));
                         continue;
@@ -102,7 +113,12 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                     Ok((patch, merged)) => {
                         let unchanged = merged == cur;
                         let sent = sent_patch(&patch, &cur);
-                        let body = Body::StrategicPatch(&sent);
+                        // A custom resource gets a JSON merge patch: decoded as a whole object.
+                        let body = if custom {
+                            Body::Object
+                        } else {
+                            Body::StrategicPatch(&sent)
+                        };
                         let r = if unchanged {
                             Ok(cur.clone())
                         } else {

@@ -101,7 +101,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         _ => unreachable!("checked above"),
     };
     let pk = kinds::by_kind("Pod").expect("Pod");
-    match kinds::resolve(&kind) {
+    match ctx.world.resolve_kind(&kind) {
         Some(k) if k.kind == "Pod" => {}
         Some(_) => {
             return Err(Failure::Unsupported(format!(

@@ -78,7 +78,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             errors.push(e);
         }
     } else {
-        let requests = resources::parse(f.args())?;
+        let requests = resources::parse(ctx.world, f.args())?;
         if requests.is_empty() {
             return Err(Failure::Raw(
                 "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(),

@@ -11,7 +11,7 @@ use crate::world::api::selector::Selector;
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let ns = ctx.namespace(f.string("namespace").as_deref());
     let all_ns = f.boolean("all-namespaces");
-    let requests = resources::parse(f.args())?;
+    let requests = resources::parse(ctx.world, f.args())?;
     if requests.is_empty() && f.strings("filename").is_empty() {
         return Err(Failure::Raw(format!(
             "You must specify the type of resource to describe. Use \"{p} api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee '{p} describe -h' for help and examples\n",

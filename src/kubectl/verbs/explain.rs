@@ -2,10 +2,11 @@
 //! v2 plaintext template in [`crate::kubectl::explain`]).
 
 use crate::kubectl::context::Ctx;
-use crate::kubectl::explain::{header, render};
+use crate::kubectl::explain::{header, render, render_schema};
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
-use crate::world::api::kinds::{self, KINDS, KindInfo};
+use crate::world::World;
+use crate::world::api::kinds::KindInfo;
 use crate::world::api::schema::documents;
 
 /// `kubectl explain RESOURCE[.FIELD...] [--recursive] [--api-version=G/V] [-o plaintext]`.
@@ -25,7 +26,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let recursive = f.boolean("recursive");
     let api_version = f.string("api-version").unwrap_or_default();
     let format = f.string("output").unwrap_or_else(|| "plaintext".into());
-    let (kind, fields) = parse_request(&args[0], api_version.is_empty())?;
+    let (kind, fields) = parse_request(ctx.world, &args[0], api_version.is_empty())?;
     match format.as_str() {
         "plaintext" => {}
         "plaintext-openapiv2" => {
@@ -43,9 +44,17 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     };
     let gvr = format!("{group}/{version}, Resource={}", kind.plural);
     // The server's OpenAPI v3 paths: one document per served group/version.
-    if !KINDS
+    let served_kinds = ctx.world.served_kinds();
+    let custom_version = ctx
+        .world
+        .custom_resource(kind)
+        .filter(|s| s.info.group == group)
+        .and_then(|s| s.version(&version))
+        .map(|v| v.schema.clone());
+    if !served_kinds
         .iter()
         .any(|k| k.group == group && k.version == version)
+        && custom_version.is_none()
     {
         return Err(Failure::Message(format!(
             "couldn't find resource for \"{gvr}\""
@@ -55,8 +64,23 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         return Err(Failure::Message(format!("unrecognized format: {format}")));
     }
     // The template finds the kind from the resource's path in that document.
-    let Some(served) = KINDS
-        .iter()
+    if let Some(schema) = custom_version {
+        ctx.io.out(&header(&group, kind.kind, &version));
+        let published = crate::world::crd::published_schema(&schema);
+        return match render_schema(&published, &fields, recursive) {
+            Some(text) => {
+                ctx.io.out(&text);
+                ctx.io.out("\n");
+                Ok(())
+            }
+            None => Err(Failure::Message(format!(
+                "field \"{}\" does not exist",
+                fields.last().map(String::as_str).unwrap_or("")
+            ))),
+        };
+    }
+    let Some(served) = served_kinds
+        .into_iter()
         .find(|k| k.group == group && k.version == version && k.plural == kind.plural)
     else {
         return Err(Failure::Message(format!(
@@ -91,6 +115,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 /// JSONPath-like argument, resolved as kubectl's RESTMapper does) and the field path. With
 /// `matching_prefix` (no `--api-version`), a leading `plural.group` names the resource.
 fn parse_request(
+    world: &World,
     arg: &str,
     matching_prefix: bool,
 ) -> Result<(&'static KindInfo, Vec<String>), Failure> {
@@ -107,7 +132,7 @@ fn parse_request(
         )));
     }
     let resource = segments[0];
-    let Some(kind) = kinds::resolve(resource) else {
+    let Some(kind) = world.resolve_kind(resource) else {
         return Err(Failure::Message(format!(
             "the server doesn't have a resource type \"{resource}\""
         )));
@@ -142,6 +167,8 @@ mod tests {
 
     #[test]
     fn resources_and_field_paths() {
+        let w = World::empty(1, 0);
+        let parse_request = |a: &str, p: bool| super::parse_request(&w, a, p);
         let (k, f) = parse_request("deployments.apps.spec.replicas", true).unwrap();
         assert_eq!(
             (k.kind, f),

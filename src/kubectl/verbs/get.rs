@@ -20,6 +20,25 @@ use crate::world::api::kinds::KindInfo;
 use crate::world::api::meta;
 use crate::world::api::selector::Selector;
 
+/// The table of objects of one kind: a custom resource's printer columns, or the built-in
+/// kind's columns.
+fn table_rows<V: std::borrow::Borrow<Value>>(
+    world: &crate::world::World,
+    kind: &KindInfo,
+    objs: &[V],
+    opts: &TableOptions,
+) -> Vec<Vec<String>> {
+    match world.custom_resource(kind) {
+        Some(served) => crate::printers::custom_table::table(
+            &served.preferred().columns,
+            objs,
+            opts,
+            world.now(),
+        ),
+        None => table::table(kind.kind, objs, opts, world.now()),
+    }
+}
+
 /// How long a `--watch` follows changes in virtual time before kubelab stops it.
 pub const WATCH_LIMIT_MS: i64 = 5 * 60 * 1000;
 
@@ -79,7 +98,7 @@ impl GetOptions {
         } else {
             files::read_manifests(ctx, &filenames, f.boolean("recursive"))?
         };
-        let requests = resources::parse(f.args())?;
+        let requests = resources::parse(ctx.world, f.args())?;
         if requests.is_empty() && from_files.is_empty() {
             return Err(Failure::Raw(
                 "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n"
@@ -210,7 +229,7 @@ impl GetOptions {
                     if self.chunk_names {
                         opts.kind_prefix = Some(kind.qualified_singular());
                     }
-                    let rows = table::table(kind.kind, objs, &opts, ctx.world.now());
+                    let rows = table_rows(ctx.world, kind, objs, &opts);
                     if !first {
                         text.push('\n');
                     }
@@ -331,11 +350,11 @@ impl GetOptions {
                 }
                 seen.insert(key, rv);
                 let line = match &self.output {
-                    Output::Default | Output::Wide => tabwriter::table(&table::table(
-                        kind.kind,
+                    Output::Default | Output::Wide => tabwriter::table(&table_rows(
+                        ctx.world,
+                        kind,
                         std::slice::from_ref(&o),
                         &opts,
-                        ctx.world.now(),
                     )),
                     Output::Name => format!("{}\n", qualified_name(kind, meta::name(&o))),
                     out => output::print_structured(out, std::slice::from_ref(&o), false, false)?,

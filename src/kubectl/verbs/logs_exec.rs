@@ -16,7 +16,7 @@ fn target_pod(ctx: &mut Ctx<'_>, ns: &str, arg: &str) -> Result<Value, Failure> 
     let pk = kinds::by_kind("Pod").expect("Pod");
     let (kind, name) = match arg.split_once('/') {
         Some((k, n)) => (
-            kinds::resolve(k).ok_or_else(|| {
+            ctx.world.resolve_kind(k).ok_or_else(|| {
                 Failure::Message(format!("the server doesn't have a resource type \"{k}\""))
             })?,
             n,

@@ -61,6 +61,16 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 continue;
             }
         };
+        if ty == "strategic" && ctx.world.custom_resource(kind).is_some() {
+            // The custom resource handler accepts no strategic merge patch (apiserver's
+            // `negotiation.NewUnsupportedMediaTypeError` with the CRD handler's patch types).
+            errors.push(Failure::Api(crate::world::ApiError {
+                reason: crate::world::Reason::UnsupportedMediaType,
+                message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml".into(),
+                causes: vec![],
+            }));
+            continue;
+        }
         let patched = match ty.as_str() {
             "json" => patch::json_patch(&obj, &body).map_err(|e| Failure::Message(e.to_string())),
             "merge" => Ok(patch::merge_patch(&obj, &body)),

@@ -35,10 +35,24 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 continue;
             }
         };
-        if !matches!(
-            kind.kind,
-            "Deployment" | "ReplicaSet" | "StatefulSet" | "Job"
-        ) {
+        // A custom resource scales through its `subresources.scale.specReplicasPath`.
+        let custom_path: Option<Vec<String>> = ctx
+            .world
+            .custom_resource(kind)
+            .and_then(|s| s.preferred().scale.clone())
+            .map(|sc| {
+                sc.spec_replicas_path
+                    .trim_start_matches('.')
+                    .split('.')
+                    .map(str::to_string)
+                    .collect()
+            });
+        if custom_path.is_none()
+            && !matches!(
+                kind.kind,
+                "Deployment" | "ReplicaSet" | "StatefulSet" | "Job"
+            )
+        {
             errors.push(Failure::Message(format!("cannot scale kind {}", kind.kind)));
             continue;
         }
@@ -47,7 +61,10 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         } else {
             "replicas"
         };
-        let have = meta::int_at(&obj, &["spec", field]).unwrap_or(1);
+        let path: Vec<String> =
+            custom_path.unwrap_or_else(|| vec!["spec".to_string(), field.to_string()]);
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        let have = meta::int_at(&obj, &keys).unwrap_or(1);
         if let Some(c) = current
             && c != have
         {
@@ -56,7 +73,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             )));
             continue;
         }
-        obj["spec"][field] = json!(replicas);
+        meta::set_path(&mut obj, &keys, json!(replicas));
         if dry != DryRun::Client
             && let Err(e) = ctx.world.update(obj.clone(), dry == DryRun::Server)
         {

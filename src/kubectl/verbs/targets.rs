@@ -58,7 +58,7 @@ pub fn resolve(
         }
         return Ok(out);
     }
-    let requests = resources::parse(args)?;
+    let requests = resources::parse(ctx.world, args)?;
     if requests.is_empty() {
         return Err(Failure::Message("required resource not specified".into()));
     }

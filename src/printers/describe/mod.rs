@@ -3,6 +3,7 @@
 
 pub mod common;
 pub mod config;
+pub mod generic;
 pub mod node;
 pub mod workloads;
 pub mod writer;
@@ -25,6 +26,17 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "ConfigMap" => Some(config::configmap(obj, &events, now)),
         "Secret" => Some(config::secret(obj)),
         "ImageStream" => Some(crate::printers::openshift::describe_imagestream(obj, now)),
+        _ if world
+            .kind_for(
+                meta::kind(obj),
+                meta::str_at(obj, &["apiVersion"]).unwrap_or(""),
+            )
+            .is_some_and(|k| {
+                world.custom_resource(k).is_some() || k.kind == "CustomResourceDefinition"
+            }) =>
+        {
+            Some(generic::describe(obj, &events, now))
+        }
         _ => None,
     }
 }

@@ -20,6 +20,8 @@ pub enum Reason {
     Forbidden,
     /// 405 / unsupported.
     MethodNotAllowed,
+    /// 415: a body (e.g. a patch type) the resource does not accept.
+    UnsupportedMediaType,
     /// 500.
     InternalError,
     /// Not an API server's answer: one of kubelab's own bounds on the simulated cluster (its
@@ -38,6 +40,7 @@ impl Reason {
             Reason::BadRequest => "BadRequest",
             Reason::Forbidden => "Forbidden",
             Reason::MethodNotAllowed => "MethodNotAllowed",
+            Reason::UnsupportedMediaType => "UnsupportedMediaType",
             Reason::InternalError => "InternalError",
             Reason::KubelabLimit => "KubelabLimit",
         }

@@ -95,6 +95,7 @@ kinds! {
     "Secret" "" "v1" "secrets" "secret" [] true ALL_VERBS [];
     "ServiceAccount" "" "v1" "serviceaccounts" "serviceaccount" ["sa"] true ALL_VERBS [];
     "Service" "" "v1" "services" "service" ["svc"] true ALL_VERBS ["all"];
+    "CustomResourceDefinition" "apiextensions.k8s.io" "v1" "customresourcedefinitions" "customresourcedefinition" ["crd", "crds"] false ALL_VERBS [];
     "ControllerRevision" "apps" "v1" "controllerrevisions" "controllerrevision" [] true ALL_VERBS [];
     "DaemonSet" "apps" "v1" "daemonsets" "daemonset" ["ds"] true ALL_VERBS ["all"];
     "Deployment" "apps" "v1" "deployments" "deployment" ["deploy"] true ALL_VERBS ["all"];

@@ -5,7 +5,6 @@
 use serde_json::Value;
 
 use crate::world::World;
-use crate::world::api::kinds;
 use crate::world::api::meta;
 
 /// One pass over what changed: objects that may have lost their owners, and objects marked for
@@ -43,12 +42,12 @@ pub fn run(world: &mut World) {
         }
     }
     for (plural, ns, name) in orphans {
-        if let Some(k) = kinds::KINDS.iter().find(|k| k.plural == plural) {
+        if let Some(k) = world.kind_with_plural(plural) {
             let _ = world.delete_internal(k, &ns, &name);
         }
     }
     for (plural, ns, name) in finalize {
-        if let Some(k) = kinds::KINDS.iter().find(|k| k.plural == plural) {
+        if let Some(k) = world.kind_with_plural(plural) {
             world.remove_object(k, &ns, &name);
         }
     }
@@ -63,7 +62,7 @@ pub fn run(world: &mut World) {
             })
             .collect();
         if dependents.is_empty() {
-            let Some(k) = kinds::KINDS.iter().find(|k| k.plural == plural) else {
+            let Some(k) = world.kind_with_plural(plural) else {
                 continue;
             };
             if let Some(mut o) = world.store.get(k, &ns, &name).cloned() {
@@ -88,7 +87,7 @@ pub fn run(world: &mut World) {
                 if deleting {
                     continue;
                 }
-                if let Some(k) = kinds::KINDS.iter().find(|k| k.plural == p) {
+                if let Some(k) = world.kind_with_plural(p) {
                     let _ = world.delete_foreground_internal(k, &dns, &dname);
                 }
             }

@@ -24,8 +24,9 @@ pub fn run(world: &mut World) {
     for (ns, deleting) in namespaces {
         if deleting {
             let mut left = 0;
-            let contents: Vec<(&'static kinds::KindInfo, String, bool)> = kinds::KINDS
-                .iter()
+            let contents: Vec<(&'static kinds::KindInfo, String, bool)> = world
+                .served_kinds()
+                .into_iter()
                 .filter(|k| k.namespaced)
                 .flat_map(|k| {
                     world

@@ -192,6 +192,9 @@ pub fn definition(name: &str) -> Option<&'static Value> {
 /// The Go package a served group/version lives in upstream: `("", "v1")` -> `io.k8s.api.core.v1`,
 /// `("storage.k8s.io", "v1")` -> `io.k8s.api.storage.v1`, `("apps", "v1")` -> `io.k8s.api.apps.v1`.
 fn package_of_group(group: &str, version: &str) -> String {
+    if group == "apiextensions.k8s.io" {
+        return format!("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.{version}");
+    }
     let short = if group.is_empty() {
         "core"
     } else {
