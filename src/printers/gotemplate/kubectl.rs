@@ -1,6 +1,7 @@
 //! kubectl's `-o go-template` printer (cli-runtime `printers/template.go` as of kubectl 1.32):
 //! the template is named `output`, has Go's builtins plus `exists` and `base64decode`, and
-//! runs on the object as `json.Unmarshal` gives it (every number a float64). Missing keys
+//! runs on the object as apimachinery's `json.Unmarshal` gives it (whole numbers int64, others
+//! float64). Missing keys
 //! print `<no value>` (`--allow-missing-template-keys`, true by default) or fail with
 //! `map has no entry for key "x"`.
 
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use gotmpl::{MissingKey, Template, TemplateError, Value};
 
-use super::convert::from_json;
+use super::convert::from_json_typed;
 use super::sprig_util::{add, err};
 
 /// A parsed kubectl template.
@@ -62,16 +63,24 @@ impl GoTemplatePrinter {
 
     /// Prints one object. `raw_json` is Go's compact JSON of it (for the debugging text).
     pub fn print(&self, obj: &serde_json::Value, raw_json: &str) -> Result<String, PrintError> {
-        let data = from_json(obj);
-        match self.template.execute_to_string(&data) {
-            Ok(s) => Ok(s),
-            Err(e) => Err(self.failure(&e, raw_json, &data)),
+        let data = from_json_typed(obj);
+        let mut out = String::new();
+        match self.template.execute_fmt(&mut out, &data) {
+            Ok(()) => Ok(out),
+            Err(e) => Err(self.failure(out, &e, raw_json, &data)),
         }
     }
 
-    fn failure(&self, e: &TemplateError, raw_json: &str, data: &Value) -> PrintError {
+    /// `partial` is what the template wrote before failing (Go streams it to stdout).
+    fn failure(
+        &self,
+        partial: String,
+        e: &TemplateError,
+        raw_json: &str,
+        data: &Value,
+    ) -> PrintError {
         let stdout = format!(
-            "Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{}\n\traw data was:\n\t\t{raw_json}\n\tobject given to template engine was:\n\t\t{data}\n\n",
+            "{partial}Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{}\n\traw data was:\n\t\t{raw_json}\n\tobject given to template engine was:\n\t\t{data}\n\n",
             self.raw
         );
         PrintError {

@@ -163,7 +163,7 @@ pub enum TemplateError {
         location: String,
         /// The template being executed.
         name: String,
-        /// The node's text, cut to 20 characters plus `...`.
+        /// The node's text (Go's `Node.String()`).
         context: String,
         /// The error message.
         message: String,

@@ -345,7 +345,7 @@ impl<'a> Executor<'a> {
 
     /// kubelab patch: gives an error the position and text of `node` (once; an error already
     /// located deeper keeps its place).
-    fn locate(&self, pos: Pos, node: &dyn Fn(&mut String), sig: ExecSignal) -> ExecSignal {
+    fn locate(&self, pos: Pos, node: &dyn Fn(&mut String, &str), sig: ExecSignal) -> ExecSignal {
         let ExecSignal::Err(e) = sig else {
             return sig;
         };
@@ -370,14 +370,8 @@ impl<'a> Executor<'a> {
         };
         let line = 1 + before.matches('\n').count();
         let mut text = String::new();
-        node(&mut text);
-        let context = if text.len() > 20 {
-            let mut cut: String = text.chars().take(20).collect();
-            cut.push_str("...");
-            cut
-        } else {
-            text
-        };
+        node(&mut text, src);
+        let context = text;
         TemplateError::Located {
             location: format!("{}:{line}:{col}", origin.parse_name),
             name: self.current.to_string(),
@@ -650,19 +644,29 @@ impl<'a> Executor<'a> {
             Some(t) => Arc::clone(t),
             None => {
                 let name = tmpl.name.to_string();
-                let text = |out: &mut String| {
+                let text = |out: &mut String, src: &str| {
                     out.push_str("{{template ");
                     crate::go::go_quote_into(out, &name);
                     if let Some(p) = &tmpl.pipe {
                         out.push(' ');
-                        crate::node_text::pipe(p, out);
+                        crate::node_text::pipe(p, out, src);
                     }
                     out.push_str("}}");
                 };
                 let mut q = String::new();
                 crate::go::go_quote_into(&mut q, &name);
+                // Go places a `{{template}}` node at its name.
+                let at = self
+                    .origins
+                    .and_then(|o| o.get(&*self.current))
+                    .and_then(|o| {
+                        let rest = o.src.get(tmpl.pos.offset..)?;
+                        let i = rest.find(['"', '`'])?;
+                        Some(Pos::new(tmpl.pos.offset + i, tmpl.pos.line))
+                    })
+                    .unwrap_or(tmpl.pos);
                 return Err(self.locate(
-                    tmpl.pos,
+                    at,
                     &text,
                     TemplateError::Exec(format!("template {q} not defined")).into(),
                 ));
@@ -750,7 +754,7 @@ impl<'a> Executor<'a> {
             let val = self.eval_function_call(dot, name, &cmd.args[1..], piped, cmd)?;
             return self
                 .walk_fields(val, fields)
-                .map_err(|e| self.locate(first.pos(), &|o| crate::node_text::expr(first, o), e));
+                .map_err(|e| self.locate(first.pos(), &|o, src| crate::node_text::expr(first, o, src), e));
         }
 
         // Non-function command: cannot accept piped values or extra arguments.
@@ -782,15 +786,20 @@ impl<'a> Executor<'a> {
                         .into(),
                         other => other,
                     };
-                    self.locate(cmd.pos, &|o| crate::node_text::command(cmd, o), e)
+                    self.locate(cmd.pos, &|o, src| crate::node_text::command(cmd, o, src), e)
                 });
             }
             let _ = expr_name(first);
             let mut text = String::new();
-            crate::node_text::expr(first, &mut text);
+            let src = self
+                .origins
+                .and_then(|o| o.get(&*self.current))
+                .map(|o| Arc::clone(&o.src))
+                .unwrap_or_else(|| Arc::from(""));
+            crate::node_text::expr(first, &mut text, &src);
             return Err(self.locate(
                 first.pos(),
-                &|o| crate::node_text::expr(first, o),
+                &|o, src| crate::node_text::expr(first, o, src),
                 TemplateError::Exec(format!("can't give argument to non-function {text}")).into(),
             ));
         }
@@ -888,7 +897,7 @@ impl<'a> Executor<'a> {
                 }
                 other => other,
             };
-            self.locate(cmd.pos, &|o| crate::node_text::command(cmd, o), e)
+            self.locate(cmd.pos, &|o, src| crate::node_text::command(cmd, o, src), e)
         })
     }
 
@@ -956,7 +965,7 @@ impl<'a> Executor<'a> {
                     Some(f) if fields.len() > 1 => Pos::new(pos.offset + 1 + f.len(), pos.line),
                     _ => *pos,
                 };
-                self.locate(at, &|o| crate::node_text::expr(expr, o), e)
+                self.locate(at, &|o, src| crate::node_text::expr(expr, o, src), e)
             }),
 
             Expr::Variable(pos, name, fields) => {
@@ -972,7 +981,7 @@ impl<'a> Executor<'a> {
                     Pos::new(pos.offset + name.len(), pos.line)
                 };
                 self.walk_fields(val, fields)
-                    .map_err(|e| self.locate(at, &|o| crate::node_text::expr(expr, o), e))
+                    .map_err(|e| self.locate(at, &|o, src| crate::node_text::expr(expr, o, src), e))
             }
 
             Expr::String(_, s) => Ok(Value::String(Arc::clone(s))),
@@ -1004,7 +1013,7 @@ impl<'a> Executor<'a> {
             Expr::Chain(pos, inner, fields) => {
                 let val = self.eval_expr(dot, inner)?;
                 self.walk_fields(val, fields)
-                    .map_err(|e| self.locate(*pos, &|o| crate::node_text::expr(expr, o), e))
+                    .map_err(|e| self.locate(*pos, &|o, src| crate::node_text::expr(expr, o, src), e))
             }
         }
     }

@@ -402,11 +402,8 @@ fn compare_eq(left: &Value, right: &Value) -> Result<bool> {
         #[cfg(feature = "html")]
         (Value::Safe { s: a, .. }, Value::String(b))
         | (Value::String(b), Value::Safe { s: a, .. }) => Ok(a == b),
-        _ => Err(TemplateError::Exec(format!(
-            "incompatible types for comparison: {} and {}",
-            left.type_name(),
-            right.type_name()
-        ))),
+        _ => Err(// kubelab patch: Go's `errBadComparison` text.
+            TemplateError::Exec("incompatible types for comparison".into())),
     }
 }
 
@@ -444,11 +441,8 @@ fn compare_order(left: &Value, right: &Value) -> Result<Ordering> {
         (Value::Safe { s: a, .. }, Value::String(b)) => Ok(a.cmp(b)),
         #[cfg(feature = "html")]
         (Value::String(a), Value::Safe { s: b, .. }) => Ok(a.cmp(b)),
-        _ if left.type_name() != right.type_name() => Err(TemplateError::Exec(format!(
-            "incompatible types for comparison: {} and {}",
-            left.type_name(),
-            right.type_name()
-        ))),
+        _ if left.type_name() != right.type_name() => Err(// kubelab patch: Go's `errBadComparison` text.
+            TemplateError::Exec("incompatible types for comparison".into())),
         _ => Err(TemplateError::Exec("invalid type for comparison".into())),
     }
 }

@@ -6,7 +6,7 @@ use alloc::string::String;
 use crate::parse::{CommandNode, Expr, Number, PipeNode};
 
 /// The text Go prints for an expression node.
-pub(crate) fn expr(e: &Expr, out: &mut String) {
+pub(crate) fn expr(e: &Expr, out: &mut String, src: &str) {
     match e {
         Expr::Dot(_) => out.push('.'),
         Expr::Field(_, fields) => {
@@ -24,6 +24,9 @@ pub(crate) fn expr(e: &Expr, out: &mut String) {
         }
         Expr::Identifier(_, name) => out.push_str(name),
         Expr::String(_, s) => crate::go::go_quote_into(out, s),
+        Expr::Number(pos, _) if !number_text(src, pos.offset).is_empty() => {
+            out.push_str(number_text(src, pos.offset));
+        }
         Expr::Number(_, n) => {
             use core::fmt::Write;
             let _ = match n {
@@ -34,14 +37,14 @@ pub(crate) fn expr(e: &Expr, out: &mut String) {
         }
         Expr::Bool(_, b) => out.push_str(if *b { "true" } else { "false" }),
         Expr::Nil(_) => out.push_str("nil"),
-        Expr::Pipe(_, p) => pipe(p, out),
+        Expr::Pipe(_, p) => pipe(p, out, src),
         Expr::Chain(_, inner, fields) => {
             if matches!(inner.as_ref(), Expr::Pipe(..)) {
                 out.push('(');
-                expr(inner, out);
+                expr(inner, out, src);
                 out.push(')');
             } else {
-                expr(inner, out);
+                expr(inner, out, src);
             }
             for f in fields {
                 out.push('.');
@@ -51,8 +54,30 @@ pub(crate) fn expr(e: &Expr, out: &mut String) {
     }
 }
 
+/// A number literal as written in the source (Go keeps `1.0`, `0x1F`, `'a'`).
+fn number_text(src: &str, offset: usize) -> &str {
+    let Some(rest) = src.get(offset..) else {
+        return "";
+    };
+    if rest.starts_with('\'') {
+        let end = rest[1..].find('\'').map_or(0, |i| i + 2);
+        return &rest[..end];
+    }
+    let mut end = 0;
+    let mut prev = ' ';
+    for (i, c) in rest.char_indices() {
+        let sign_ok = (c == '+' || c == '-') && (i == 0 || matches!(prev, 'e' | 'E' | 'p' | 'P'));
+        if !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || sign_ok) {
+            break;
+        }
+        end = i + c.len_utf8();
+        prev = c;
+    }
+    &rest[..end]
+}
+
 /// A pipeline: `$x := a | b`.
-pub(crate) fn pipe(p: &PipeNode, out: &mut String) {
+pub(crate) fn pipe(p: &PipeNode, out: &mut String, src: &str) {
     if !p.decl.is_empty() {
         for (i, d) in p.decl.iter().enumerate() {
             if i > 0 {
@@ -66,22 +91,22 @@ pub(crate) fn pipe(p: &PipeNode, out: &mut String) {
         if i > 0 {
             out.push_str(" | ");
         }
-        command(c, out);
+        command(c, out, src);
     }
 }
 
 /// A command: its arguments joined by spaces, pipelines in parentheses.
-pub(crate) fn command(c: &CommandNode, out: &mut String) {
+pub(crate) fn command(c: &CommandNode, out: &mut String, src: &str) {
     for (i, a) in c.args.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
         if matches!(a, Expr::Pipe(..)) {
             out.push('(');
-            expr(a, out);
+            expr(a, out, src);
             out.push(')');
         } else {
-            expr(a, out);
+            expr(a, out, src);
         }
     }
 }
