@@ -229,3 +229,109 @@ fn charts_render_as_helm_does() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// kubelab's answer for one snippet: the rendered text or `ERROR: ` and Helm's error.
+fn snippet(body: &str, helpers: &str, values_yaml: &str) -> String {
+    let templates = vec![
+        ("templates/t.yaml".to_string(), body.to_string()),
+        ("templates/_helpers.tpl".to_string(), helpers.to_string()),
+    ];
+    let chart = RenderChart {
+        name: "mychart",
+        version: "0.1.0",
+        app_version: Some("1.16.0"),
+        description: None,
+        api_version: "v2",
+        chart_type: None,
+        templates: &templates,
+        files: &[],
+        subcharts: &[],
+        values_yaml,
+    };
+    let values = coalesce_values(values_yaml, &[]).unwrap();
+    let release = RenderRelease {
+        name: "rel",
+        namespace: "default",
+        revision: 1,
+        is_install: true,
+        is_upgrade: false,
+        service: "Helm",
+    };
+    let caps = Capabilities {
+        kube_version: KUBE_VERSION.into(),
+        api_versions: vec![],
+        helm_version: "v3.21.4".into(),
+        helm_git_commit: String::new(),
+        go_version: "go1.25.0".into(),
+    };
+    let lookup: Lookup = Arc::new(|_: &str, _: &str, _: &str, _: &str| None);
+    match render(&chart, &values, &release, &caps, &lookup) {
+        Ok(r) => r
+            .files
+            .into_iter()
+            .find(|(p, _)| p == "mychart/templates/t.yaml")
+            .map(|(_, t)| t)
+            .unwrap_or_default(),
+        Err(e) => format!("ERROR: {e}"),
+    }
+}
+
+/// Sprig and Helm functions, values semantics and Helm's error texts, case by case
+/// (tests/inputs/helm/snippets.txt), against the oracle's answers in snippets.expected.
+#[test]
+fn snippets_render_as_helm_does() {
+    let dir = inputs();
+    let cases = std::fs::read_to_string(dir.join("snippets.txt")).unwrap();
+    let helpers = std::fs::read_to_string(dir.join("snippets.helpers.tpl")).unwrap();
+    let values = std::fs::read_to_string(dir.join("snippets.values.yaml")).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/run.sh");
+    let live = Command::new("sh")
+        .arg(&script)
+        .arg("snippets")
+        .arg(dir.join("snippets.txt"))
+        .arg(dir.join("snippets.values.yaml"))
+        .arg(dir.join("snippets.helpers.tpl"))
+        .output()
+        .ok();
+    let expected_path = dir.join("snippets.expected");
+    if let Some(o) = &live {
+        match o.status.code() {
+            Some(0) => {
+                let text = String::from_utf8_lossy(&o.stdout).into_owned();
+                if std::env::var_os("KUBELAB_RECORD_HELM").is_some() {
+                    std::fs::write(&expected_path, &text).unwrap();
+                }
+                assert_eq!(
+                    text,
+                    std::fs::read_to_string(&expected_path).unwrap(),
+                    "the live oracle differs from snippets.expected"
+                );
+            }
+            _ => println!(
+                "snippets: live oracle {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            ),
+        }
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap();
+    let mut ours = String::new();
+    for c in cases.split("=== ").skip(1) {
+        let (name, body) = c.split_once('\n').unwrap();
+        ours.push_str(&format!(
+            "=== {name}\n{}\n",
+            snippet(body, &helpers, &values)
+        ));
+    }
+    let mut diffs = Vec::new();
+    for (e, o) in expected.split("=== ").zip(ours.split("=== ")) {
+        if e != o {
+            diffs.push(format!("--- helm:\n{e}--- kubelab:\n{o}"));
+        }
+    }
+    assert!(
+        diffs.is_empty() && expected == ours,
+        "{} snippets differ:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}

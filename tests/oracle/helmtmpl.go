@@ -5,9 +5,12 @@
 // Debian's Go packages and builds offline in GOPATH mode (see run.sh).
 //
 // usage: helmtmpl CHARTDIR RELEASE NAMESPACE KUBEVERSION [VALUESFILE] [notes]
+//        helmtmpl snippets CASES VALUES HELPERS   (see snippets.go)
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/ioutil"
 	"os"
@@ -73,7 +76,63 @@ func fail(err error) {
 	os.Exit(1)
 }
 
+// helmFuncs is Sprig plus the functions Helm's engine adds, with include bound to t.
+func helmFuncs(t *template.Template) template.FuncMap {
+	funcs := sprig.TxtFuncMap()
+	delete(funcs, "env")
+	delete(funcs, "expandenv")
+	funcs["toYaml"] = func(v interface{}) string {
+		data, err := yaml.Marshal(v)
+		if err != nil {
+			return ""
+		}
+		return strings.TrimSuffix(string(data), "\n")
+	}
+	funcs["toJson"] = func(v interface{}) string {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return ""
+		}
+		return string(data)
+	}
+	funcs["fromYaml"] = func(s string) map[string]interface{} {
+		m := map[string]interface{}{}
+		if err := yaml.Unmarshal([]byte(s), &m); err != nil {
+			m["Error"] = err.Error()
+		}
+		return m
+	}
+	funcs["fromJson"] = func(s string) map[string]interface{} {
+		m := map[string]interface{}{}
+		if err := json.Unmarshal([]byte(s), &m); err != nil {
+			m["Error"] = err.Error()
+		}
+		return m
+	}
+	funcs["include"] = func(name string, data interface{}) (string, error) {
+		var buf strings.Builder
+		err := t.ExecuteTemplate(&buf, name, data)
+		return buf.String(), err
+	}
+	funcs["required"] = func(warn string, val interface{}) (interface{}, error) {
+		if val == nil {
+			return val, fmt.Errorf("HELM_ERR_START%sHELM_ERR_END", warn)
+		} else if s, ok := val.(string); ok && s == "" {
+			return val, fmt.Errorf("HELM_ERR_START%sHELM_ERR_END", warn)
+		}
+		return val, nil
+	}
+	funcs["fail"] = func(msg string) (string, error) {
+		return "", errors.New("HELM_ERR_START" + msg + "HELM_ERR_END")
+	}
+	return funcs
+}
+
 func main() {
+	if os.Args[1] == "snippets" {
+		snippets(os.Args[2], os.Args[3], os.Args[4])
+		return
+	}
 	dir, release, ns, kv := os.Args[1], os.Args[2], os.Args[3], os.Args[4]
 	var meta chartMeta
 	raw, err := ioutil.ReadFile(filepath.Join(dir, "Chart.yaml"))
@@ -128,30 +187,7 @@ func main() {
 	})
 
 	t := template.New("gotpl").Option("missingkey=zero")
-	funcs := sprig.TxtFuncMap()
-	delete(funcs, "env")
-	delete(funcs, "expandenv")
-	funcs["toYaml"] = func(v interface{}) string {
-		data, err := yaml.Marshal(v)
-		if err != nil {
-			return ""
-		}
-		return strings.TrimSuffix(string(data), "\n")
-	}
-	funcs["include"] = func(name string, data interface{}) (string, error) {
-		var buf strings.Builder
-		err := t.ExecuteTemplate(&buf, name, data)
-		return buf.String(), err
-	}
-	funcs["required"] = func(warn string, val interface{}) (interface{}, error) {
-		if val == nil {
-			return val, fmt.Errorf("HELM_ERR_START%sHELM_ERR_END", warn)
-		} else if s, ok := val.(string); ok && s == "" {
-			return val, fmt.Errorf("HELM_ERR_START%sHELM_ERR_END", warn)
-		}
-		return val, nil
-	}
-	t.Funcs(funcs)
+	t.Funcs(helmFuncs(t))
 	for _, k := range keys {
 		if _, err := t.New(k).Parse(tpls[k]); err != nil {
 			fail(err)

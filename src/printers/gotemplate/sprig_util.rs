@@ -46,10 +46,13 @@ pub fn want_at_least(name: &str, args: &[Value], n: usize) -> Result<(), Templat
 pub fn string_arg(v: &Value) -> Result<String, TemplateError> {
     match v {
         Value::String(s) => Ok(s.to_string()),
-        other => Err(TemplateError::Exec(format!(
-            "wrong type for value; expected string; got {}",
-            go_type(other)
-        ))),
+        other => Err(TemplateError::ArgType {
+            addr: other as *const Value as usize,
+            message: format!(
+                "wrong type for value; expected string; got {}",
+                go_type(other)
+            ),
+        }),
     }
 }
 
@@ -58,10 +61,10 @@ pub fn int_arg(v: &Value) -> Result<i64, TemplateError> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Uint(u) => Ok(*u as i64),
-        other => Err(TemplateError::Exec(format!(
-            "wrong type for value; expected int; got {}",
-            go_type(other)
-        ))),
+        other => Err(TemplateError::ArgType {
+            addr: other as *const Value as usize,
+            message: format!("wrong type for value; expected int; got {}", go_type(other)),
+        }),
     }
 }
 

@@ -169,6 +169,17 @@ pub enum TemplateError {
         message: String,
     },
 
+    /// kubelab patch: an argument of the wrong type for a function (`addr` is the address of the
+    /// offending argument in the call's argument slice, so the engine can point at its node);
+    /// Go reports it at the argument, without `error calling`.
+    #[error("{message}")]
+    ArgType {
+        /// `args[i] as *const Value as usize` of the offending argument.
+        addr: usize,
+        /// `wrong type for value; expected int; got float64`.
+        message: String,
+    },
+
     /// kubelab patch: an error returned by a template function, shown as its bare message
     /// (Go prints `error calling NAME: MESSAGE`).
     #[error("{0}")]

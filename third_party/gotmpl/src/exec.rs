@@ -211,10 +211,21 @@ pub struct Origin {
     pub src: Arc<str>,
 }
 
+/// kubelab patch: where Go's parser places an expression node: a field chain `.a.b.c` at its
+/// second segment, a variable with fields `$x.a` at its first field.
+fn go_pos(e: &Expr) -> Pos {
+    match e {
+        Expr::Field(pos, f) if f.len() > 1 => Pos::new(pos.offset + 1 + f[0].len(), pos.line),
+        Expr::Variable(pos, name, f) if !f.is_empty() => Pos::new(pos.offset + name.len(), pos.line),
+        e => e.pos(),
+    }
+}
+
 /// kubelab patch: the bare message of an error, as Go's `errorf` would word it.
 pub(crate) fn go_message(e: &TemplateError) -> String {
     match e {
         TemplateError::Exec(s) | TemplateError::Func(s) => s.clone(),
+        TemplateError::ArgType { message, .. } => message.clone(),
         other => other.to_string(),
     }
 }
@@ -607,7 +618,17 @@ impl<'a> Executor<'a> {
                 }
             }
             other => {
-                return Err(TemplateError::NotIterable(other.type_name().to_string()).into());
+                // kubelab patch: Go's text, at the pipeline's last evaluated node.
+                let err: ExecSignal =
+                    TemplateError::Exec(format!("range can't iterate over {other}")).into();
+                return Err(match branch.pipe.commands.last().and_then(|c| c.args.first()) {
+                    Some(first) => self.locate(
+                        go_pos(first),
+                        &|o, src| crate::node_text::expr(first, o, src),
+                        err,
+                    ),
+                    None => err,
+                });
             }
         }
 
@@ -888,8 +909,22 @@ impl<'a> Executor<'a> {
             args.push(piped_val);
         }
 
-        // kubelab patch: Go's `error calling NAME: ...` at the command.
+        // kubelab patch: Go's `error calling NAME: ...` at the command; an argument of the wrong
+        // type is reported at the argument.
         self.invoke_func(name, func, &args).map_err(|e| {
+            if let ExecSignal::Err(inner) = &e
+                && let TemplateError::ArgType { addr, .. } = **inner
+            {
+                let base = args.as_ptr() as usize;
+                let size = core::mem::size_of::<Value>().max(1);
+                let idx = addr.wrapping_sub(base) / size;
+                if let Some(expr) = arg_exprs.get(idx)
+                    && addr >= base
+                {
+                    return self.locate(go_pos(expr), &|o, src| crate::node_text::expr(expr, o, src), e);
+                }
+                return self.locate(cmd.pos, &|o, src| crate::node_text::command(cmd, o, src), e);
+            }
             let e = match e {
                 ExecSignal::Err(inner) if !matches!(*inner, TemplateError::RecursionLimit) => {
                     TemplateError::Exec(format!("error calling {name}: {}", go_message(&inner)))

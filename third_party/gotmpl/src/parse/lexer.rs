@@ -190,6 +190,8 @@ pub struct Lexer<'a> {
     right_delim: &'a str,
     line: usize,
     parse_name: Option<&'a str>,
+    /// kubelab patch: the line the current action started on (Go's `actionLine`).
+    action_line: usize,
 }
 
 impl<'a> Lexer<'a> {
@@ -207,6 +209,7 @@ impl<'a> Lexer<'a> {
             left_delim,
             right_delim,
             line: 1,
+            action_line: 1,
             parse_name: None,
         }
     }
@@ -350,6 +353,20 @@ impl<'a> Lexer<'a> {
         self.start = self.pos;
     }
 
+    /// kubelab patch: Go adds where the action started when the error is on a later line
+    /// (`unclosed action started at NAME:LINE`).
+    fn unclosed_action(&self) -> TemplateError {
+        if self.line != self.action_line {
+            self.error(alloc::format!(
+                "unclosed action started at {}:{}",
+                self.parse_name.unwrap_or(""),
+                self.action_line
+            ))
+        } else {
+            self.error("unclosed action")
+        }
+    }
+
     fn error(&self, msg: impl Into<String>) -> TemplateError {
         // Cold path: error construction. `col` is derived on demand rather
         // than carried through scanning because every `next_char` / `backup`
@@ -392,6 +409,7 @@ impl<'a> Lexer<'a> {
                 self.skip(self.left_delim.len() + 1);
                 self.ignore();
                 self.emit(TokenKind::LeftTrimDelim);
+                self.action_line = self.line;
                 trim_leading = self.lex_action_body()?;
                 continue;
             }
@@ -406,6 +424,7 @@ impl<'a> Lexer<'a> {
                 self.skip(ld_len);
                 self.ignore();
                 self.emit(TokenKind::LeftDelim);
+                self.action_line = self.line;
                 trim_leading = self.lex_action_body()?;
                 continue;
             }
@@ -524,7 +543,7 @@ impl<'a> Lexer<'a> {
             self.ignore();
 
             if self.pos >= self.input.len() {
-                return Err(self.error("unclosed action"));
+                return Err(self.unclosed_action());
             }
 
             if self.at_right_trim(ws_before) {
@@ -543,7 +562,7 @@ impl<'a> Lexer<'a> {
             }
 
             let Some(ch) = self.peek() else {
-                return Err(self.error("unclosed action"));
+                return Err(self.unclosed_action());
             };
 
             match ch {

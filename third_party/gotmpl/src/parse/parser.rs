@@ -216,6 +216,13 @@ impl<'a> Parser<'a> {
                     self.next(); // consume delimiter
 
                     match self.peek().kind {
+                        // kubelab patch: Go rejects `{{end}}`/`{{else}}` outside a block.
+                        TokenKind::End if self.depth == 1 => {
+                            return Err(self.error("unexpected {{end}}"));
+                        }
+                        TokenKind::Else if self.depth == 1 => {
+                            return Err(self.error("unexpected {{else}}"));
+                        }
                         TokenKind::End => {
                             self.next();
                             self.expect_close_delim()?;
