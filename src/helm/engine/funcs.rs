@@ -43,8 +43,11 @@ pub fn helm_funcs(slot: &Arc<OnceLock<Template>>, lookup: super::Lookup) -> Func
                     gotmpl::go_quote(&name)
                 )))
             } else {
-                set.execute_template_to_string(&name, &a[1])
-                    .map(|t| Value::String(Arc::from(t.as_str())))
+                // Deep (recursive) includes grow the stack on the heap instead of overflowing.
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                    set.execute_template_to_string(&name, &a[1])
+                        .map(|t| Value::String(Arc::from(t.as_str())))
+                })
             };
             depth.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
             result

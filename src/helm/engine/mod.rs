@@ -370,3 +370,140 @@ fn cleanup_exec_error(err: &str) -> String {
     }
     err.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps() -> Capabilities {
+        Capabilities {
+            kube_version: "v1.32.0".into(),
+            api_versions: vec!["v1".into(), "apps/v1".into()],
+            helm_version: "v3.21.4".into(),
+            helm_git_commit: String::new(),
+            go_version: "go1.25.0".into(),
+        }
+    }
+
+    fn release() -> RenderRelease<'static> {
+        RenderRelease {
+            name: "r",
+            namespace: "ns",
+            revision: 2,
+            is_install: false,
+            is_upgrade: true,
+            service: "Helm",
+        }
+    }
+
+    fn chart<'a>(
+        name: &'a str,
+        templates: &'a [(String, String)],
+        files: &'a [(String, Vec<u8>)],
+        subcharts: &'a [RenderChart<'a>],
+        values_yaml: &'a str,
+    ) -> RenderChart<'a> {
+        RenderChart {
+            name,
+            version: "1.0.0",
+            app_version: None,
+            description: None,
+            api_version: "v2",
+            chart_type: None,
+            templates,
+            files,
+            subcharts,
+            values_yaml,
+        }
+    }
+
+    fn t(path: &str, text: &str) -> (String, String) {
+        (path.to_string(), text.to_string())
+    }
+
+    fn none() -> Lookup {
+        Arc::new(|_: &str, _: &str, _: &str, _: &str| None)
+    }
+
+    #[test]
+    fn subcharts_get_their_values_and_globals_and_parent_defines_win() {
+        let sub_t = [
+            t("templates/_h.tpl", r#"{{ define "shared" }}sub{{ end }}"#),
+            t(
+                "templates/cm.yaml",
+                "{{ .Values.color }} {{ .Values.size }} {{ .Values.global.env }} {{ .Chart.Name }} {{ .Template.Name }} {{ include \"shared\" . }}",
+            ),
+        ];
+        let subs = [chart("sub", &sub_t, &[], &[], "color: blue\nsize: 1\n")];
+        let top_t = [
+            t("templates/_h.tpl", r#"{{ define "shared" }}top{{ end }}"#),
+            t(
+                "templates/a.yaml",
+                "{{ .Values.sub.color }} {{ .Release.Revision }} {{ .Release.IsUpgrade }}",
+            ),
+            t("templates/NOTES.txt", "notes for {{ .Release.Name }}"),
+        ];
+        let top = chart(
+            "top",
+            &top_t,
+            &[],
+            &subs,
+            "global:\n  env: prod\nsub:\n  color: red\n",
+        );
+        let values = coalesce_values(top.values_yaml, &[]).unwrap();
+        let r = render(&top, &values, &release(), &caps(), &none()).unwrap();
+        assert_eq!(
+            r.files,
+            vec![
+                t(
+                    "top/charts/sub/templates/cm.yaml",
+                    "red 1 prod sub top/charts/sub/templates/cm.yaml top"
+                ),
+                t("top/templates/a.yaml", "red 2 true"),
+            ]
+        );
+        assert_eq!(r.notes.as_deref(), Some("notes for r"));
+    }
+
+    #[test]
+    fn methods_files_capabilities_tpl_and_lookup() {
+        let files = [("config/app.conf".to_string(), b"a=1\nb=2".to_vec())];
+        let tpl = [t(
+            "templates/x.yaml",
+            "{{ .Files.Get \"config/app.conf\" | b64enc }} {{ .Capabilities.APIVersions.Has \"apps/v1\" }} {{ .Capabilities.APIVersions.Has \"x/v9\" }} {{ .Capabilities.KubeVersion.Minor }} {{ tpl .Values.tmpl . }} {{ (lookup \"v1\" \"Namespace\" \"\" \"kube-system\").metadata.name }} {{ len (lookup \"v1\" \"Pod\" \"ns\" \"none\") }}",
+        )];
+        let c = chart(
+            "c",
+            &tpl,
+            &files,
+            &[],
+            "tmpl: '{{ .Release.Namespace }}-{{ .Values.num }}'\nnum: 3\n",
+        );
+        let values = coalesce_values(c.values_yaml, &[]).unwrap();
+        let lookup: Lookup = Arc::new(|_: &str, kind: &str, _: &str, name: &str| {
+            (kind == "Namespace").then(|| serde_json::json!({"metadata": {"name": name}}))
+        });
+        let r = render(&c, &values, &release(), &caps(), &lookup).unwrap();
+        assert_eq!(
+            r.files[0].1,
+            "YT0xCmI9Mg== true false 32 ns-3 kube-system 0"
+        );
+    }
+
+    #[test]
+    fn recursive_include_stops_with_helms_error() {
+        let tpl = [t(
+            "templates/x.yaml",
+            "{{ define \"loop\" }}{{ include \"loop\" . }}{{ end }}{{ include \"loop\" . }}",
+        )];
+        let c = chart("c", &tpl, &[], &[], "");
+        let values = coalesce_values("", &[]).unwrap();
+        let err = render(&c, &values, &release(), &caps(), &none()).unwrap_err();
+        assert!(
+            err.contains(
+                "rendering template has a nested reference name: loop: unable to execute template"
+            ),
+            "{err}"
+        );
+    }
+}
