@@ -8,6 +8,7 @@ pub mod kubectl;
 pub mod semver;
 pub mod sprig_collections;
 pub mod sprig_misc;
+pub mod sprig_more;
 pub mod sprig_strings;
 pub mod sprig_util;
 
@@ -22,5 +23,6 @@ pub fn sprig() -> FuncMap {
     sprig_strings::register(&mut m);
     sprig_collections::register(&mut m);
     sprig_misc::register(&mut m);
+    sprig_more::register(&mut m);
     m
 }
