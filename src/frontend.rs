@@ -119,6 +119,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     match result {
         Ok(()) => 0,
         Err(f) => {
+            ctx.io.out(f.stdout());
             ctx.io.err(&f.render());
             f.status()
         }

@@ -11,6 +11,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("printers", &["world"]),
     ("kubectl", &["printers", "world"]),
     ("oc", &["kubectl", "printers", "world"]),
+    ("helm", &["kubectl", "printers", "world"]),
     ("frontend.rs", &["kubectl", "oc", "world"]),
     (
         "workstation",

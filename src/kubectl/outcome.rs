@@ -20,6 +20,12 @@ pub enum Failure {
     Many(Vec<Failure>),
     /// Text printed as given, with an exit status other than 1 (a wait stopped by Ctrl-C: 130).
     Exit { text: String, status: i32 },
+    /// A failure after the command already wrote `stdout` (kubectl's go-template printer
+    /// writes its partial output and a debugging block before failing).
+    WithOutput {
+        stdout: String,
+        failure: Box<Failure>,
+    },
 }
 
 impl Failure {
@@ -27,6 +33,7 @@ impl Failure {
     pub fn status(&self) -> i32 {
         match self {
             Failure::Exit { status, .. } => *status,
+            Failure::WithOutput { failure, .. } => failure.status(),
             _ => 1,
         }
     }
@@ -58,6 +65,7 @@ impl Failure {
             }
             Failure::Unsupported(what) => format!("error: kubelab does not support {what}\n"),
             Failure::Exit { text, .. } => text.clone(),
+            Failure::WithOutput { failure, .. } => failure.render(),
             Failure::Many(all) => all
                 .iter()
                 .map(|f| match f {
@@ -65,6 +73,16 @@ impl Failure {
                     other => other.render(),
                 })
                 .collect(),
+        }
+    }
+}
+
+impl Failure {
+    /// What the command wrote to stdout before failing.
+    pub fn stdout(&self) -> &str {
+        match self {
+            Failure::WithOutput { stdout, .. } => stdout,
+            _ => "",
         }
     }
 }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::context::Workstation;
+use super::flags::Flags;
 use super::outcome::Failure;
 use crate::printers::jsonpath::{JsonPath, relaxed, text_of};
 use crate::printers::{json, tabwriter, yaml};
@@ -25,7 +26,70 @@ pub enum Output {
     JsonPath { template: String, as_json: bool },
     /// `-o custom-columns=…`.
     CustomColumns(String),
+    /// `-o go-template=…`, `go-template-file=…`, `template=…`, `templatefile=…`, or `--template`
+    /// (`allow_missing` is `--allow-missing-template-keys`).
+    GoTemplate {
+        template: String,
+        allow_missing: bool,
+    },
 }
+
+/// Reads `-o`, `--template` and `--allow-missing-template-keys` as kubectl's `PrintFlags` do:
+/// a `--template` without `-o` means `-o go-template`, and for the template formats the
+/// `--template` value wins over the text after `=`.
+pub fn parse_flags(
+    f: &dyn Flags,
+    allowed: &str,
+    files: &dyn Workstation,
+) -> Result<Output, Failure> {
+    let output = f.string("output").unwrap_or_default();
+    let template = f.string("template").filter(|t| !t.is_empty());
+    let allow_missing =
+        !f.changed("allow-missing-template-keys") || f.boolean("allow-missing-template-keys");
+    let format = if output.is_empty() && template.is_some() {
+        "go-template".to_string()
+    } else {
+        output
+    };
+    let name = format.split_once('=').map_or(format.as_str(), |(n, _)| n);
+    if !TEMPLATE_FORMATS.contains(&name) {
+        return parse(Some(&format), allowed, files);
+    }
+    let (name, arg) = match template {
+        Some(t) => (name, t),
+        None => match format.split_once('=') {
+            Some((n, a)) => (n, a.to_string()),
+            None => (name, String::new()),
+        },
+    };
+    if arg.is_empty() {
+        return Err(Failure::Message(
+            "template format specified but no template given".into(),
+        ));
+    }
+    let template = if name.ends_with("file") {
+        files
+            .read_file(&arg)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| Failure::Message(format!("error reading --template {arg}, {e}")))?
+    } else {
+        arg
+    };
+    crate::printers::gotemplate::kubectl::GoTemplatePrinter::parse(&template, allow_missing)
+        .map_err(Failure::Message)?;
+    Ok(Output::GoTemplate {
+        template,
+        allow_missing,
+    })
+}
+
+/// The `-o` names of the Go-template printer.
+const TEMPLATE_FORMATS: &[&str] = &[
+    "go-template",
+    "go-template-file",
+    "template",
+    "templatefile",
+];
 
 /// The formats `kubectl get` accepts.
 pub const GET_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
@@ -87,11 +151,30 @@ pub fn parse(
                 "custom-columns format specified but no custom columns given".into(),
             ));
         }
-        ("go-template" | "go-template-file" | "template" | "templatefile", _) => {
-            return Err(Failure::Unsupported(
-                "Go templates (-o go-template); use -o jsonpath=... or -o custom-columns=..."
-                    .into(),
+        ("go-template" | "go-template-file" | "template" | "templatefile", None) => {
+            return Err(Failure::Message(
+                "template format specified but no template given".into(),
             ));
+        }
+        ("go-template" | "template", Some(t)) => {
+            crate::printers::gotemplate::kubectl::GoTemplatePrinter::parse(t, true)
+                .map_err(Failure::Message)?;
+            Output::GoTemplate {
+                template: t.to_string(),
+                allow_missing: true,
+            }
+        }
+        ("go-template-file" | "templatefile", Some(p)) => {
+            let t = files
+                .read_file(p)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .map_err(|e| Failure::Message(format!("error reading --template {p}, {e}")))?;
+            crate::printers::gotemplate::kubectl::GoTemplatePrinter::parse(&t, true)
+                .map_err(Failure::Message)?;
+            Output::GoTemplate {
+                template: t,
+                allow_missing: true,
+            }
         }
         _ => return Err(unmatched()),
     })
@@ -131,8 +214,33 @@ pub fn print_structured(
             json::to_json_sorted(&doc)
         }),
         Output::JsonPath { template, as_json } => jsonpath(template, *as_json, &doc),
+        Output::GoTemplate {
+            template,
+            allow_missing,
+        } => go_template(template, *allow_missing, &doc, typed),
         _ => Ok(String::new()),
     }
+}
+
+/// `-o go-template=...` (cli-runtime `template.go`): on an execution error kubectl has already
+/// written the partial output and a debugging block to stdout, then fails.
+fn go_template(
+    template: &str,
+    allow_missing: bool,
+    doc: &Value,
+    typed: bool,
+) -> Result<String, Failure> {
+    use crate::printers::gotemplate::kubectl::GoTemplatePrinter;
+    let printer = GoTemplatePrinter::parse(template, allow_missing).map_err(Failure::Message)?;
+    let raw = if typed {
+        json::to_json_typed_compact(doc)
+    } else {
+        json::to_json_compact(doc)
+    };
+    printer.print(doc, &raw).map_err(|e| Failure::WithOutput {
+        stdout: e.stdout,
+        failure: Box::new(Failure::Message(e.error)),
+    })
 }
 
 /// `-o jsonpath=...` (cli-runtime `jsonpath.go`).

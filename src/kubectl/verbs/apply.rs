@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     // kubectl's order: --dry-run, then --validate, then the printer.
     let dry = dry_run(f)?;
     let fv = validation(f)?;
-    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    let out = output::parse_flags(f, OBJECT_FORMATS, &*ctx.files)?;
     let names = f.strings("filename");
     if names.is_empty() && f.strings("kustomize").is_empty() {
         return Err(Failure::Message("must specify one of -f and -k".into()));

@@ -18,7 +18,7 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     // kubectl's order: --dry-run, then --validate, then the printer.
     let dry = dry_run(f)?;
     let fv = validation(f)?;
-    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    let out = output::parse_flags(f, OBJECT_FORMATS, &*ctx.files)?;
     let names = f.strings("filename");
     let (objs, read_error) = read_sourced(ctx, &names);
     if objs.is_empty() && read_error.is_none() {
@@ -98,7 +98,7 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 /// Sends (or prints, for `--dry-run=client`) an object built by a `create <object>` subcommand;
 /// `what` is kubectl's word in `failed to create <what>: ...`.
 pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) -> CmdResult {
-    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    let out = output::parse_flags(f, OBJECT_FORMATS, &*ctx.files)?;
     let dry = dry_run(f)?;
     let fv = validation(f)?;
     let kind = ctx.world.kind_of(&obj)?;

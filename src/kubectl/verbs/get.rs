@@ -91,7 +91,7 @@ fn field_value(obj: &Value, field: &str) -> Option<String> {
 impl GetOptions {
     /// Complete and validate from the command line.
     pub fn new(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Result<GetOptions, Failure> {
-        let output = output::parse(f.string("output").as_deref(), GET_FORMATS, &*ctx.files)?;
+        let output = output::parse_flags(f, GET_FORMATS, &*ctx.files)?;
         let filenames = f.strings("filename");
         let from_files = if filenames.is_empty() {
             vec![]

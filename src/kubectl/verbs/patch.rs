@@ -18,7 +18,7 @@ use crate::world::api::schema::{Body, FieldValidation};
 /// `kubectl patch`.
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let dry = dry_run(f)?;
-    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    let out = output::parse_flags(f, OBJECT_FORMATS, &*ctx.files)?;
     let text = match (f.string("patch"), f.string("patch-file")) {
         (Some(p), _) if !p.is_empty() => p,
         (_, Some(file)) if !file.is_empty() => {
