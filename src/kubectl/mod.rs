@@ -17,6 +17,7 @@ pub mod output;
 pub mod resources;
 pub mod sorting;
 pub mod status;
+pub mod typed;
 pub mod verbs;
 pub mod waiting;
 pub mod wordwrap;

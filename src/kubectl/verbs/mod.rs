@@ -9,13 +9,19 @@ pub mod delete;
 pub mod describe;
 pub mod edit;
 pub mod explain;
+pub mod expose;
 pub mod get;
 pub mod label;
 pub mod logs_exec;
 pub mod patch;
 pub mod rollout;
+pub mod run;
 pub mod scale;
+pub mod set_common;
+pub mod set_env;
 pub mod set_image;
+pub mod set_misc;
+pub mod set_resources;
 pub mod targets;
 pub mod version;
 pub mod wait;
@@ -49,9 +55,15 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ["delete"] => delete::run(ctx, f),
         ["scale"] => scale::run(ctx, f),
         ["set", "image"] => set_image::run(ctx, f),
+        ["set", "env"] => set_env::run(ctx, f),
+        ["set", "resources"] => set_resources::run(ctx, f),
+        ["set", "serviceaccount"] => set_misc::serviceaccount(ctx, f),
+        ["set", "selector"] => set_misc::selector(ctx, f),
+        ["expose"] => expose::run(ctx, f),
         ["label"] => label::run(ctx, f, label::Which::Labels),
         ["annotate"] => label::run(ctx, f, label::Which::Annotations),
         ["patch"] => patch::run(ctx, f),
+        ["run"] => run::run(ctx, f),
         ["edit"] => edit::run(ctx, f),
         ["wait"] => wait::run(ctx, f),
         ["version"] => version::run(ctx, f),
