@@ -261,6 +261,13 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     }
     let mut errors = Vec::new();
     for obj in sources {
+        if f.program() == "oc" && meta::kind(&obj) == "Service" {
+            errors.push(Failure::Unsupported(
+                "\"oc expose\" of a Service: oc makes a Route of it, and kubelab has no Routes"
+                    .into(),
+            ));
+            continue;
+        }
         let mut svc = match build(f, &obj) {
             Ok(s) => s,
             Err(e) => {

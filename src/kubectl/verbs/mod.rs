@@ -7,6 +7,7 @@ pub mod cp;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod diff;
 pub mod edit;
 pub mod explain;
 pub mod expose;
@@ -14,6 +15,7 @@ pub mod get;
 pub mod label;
 pub mod logs_exec;
 pub mod patch;
+pub mod replace;
 pub mod rollout;
 pub mod run;
 pub mod scale;
@@ -64,6 +66,8 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ["annotate"] => label::run(ctx, f, label::Which::Annotations),
         ["patch"] => patch::run(ctx, f),
         ["run"] => run::run(ctx, f),
+        ["diff"] => diff::run(ctx, f),
+        ["replace"] => replace::run(ctx, f),
         ["edit"] => edit::run(ctx, f),
         ["wait"] => wait::run(ctx, f),
         ["version"] => version::run(ctx, f),
