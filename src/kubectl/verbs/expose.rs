@@ -31,7 +31,7 @@ fn parse_map(s: &str) -> Result<BTreeMap<String, String>, Failure> {
                 out.insert(k.to_string(), v.to_string());
             }
             _ => {
-                return Err(Failure::Message(format!("invalid label spec: {part}")));
+                return Err(Failure::Message(format!("unexpected label spec: {part}")));
             }
         }
     }

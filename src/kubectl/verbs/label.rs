@@ -76,6 +76,14 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags, which: Which) -> CmdResult {
             }
         };
         let current = meta::string_map(&obj, &["metadata", field]);
+        // --list: the object's labels (annotations), `key=value` lines; kubectl walks a Go map
+        // (random order), kubelab sorts.
+        if f.boolean("list") && set.is_empty() && remove.is_empty() {
+            for (k, v) in &current {
+                ctx.io.out(&format!("{k}={v}\n"));
+            }
+            continue;
+        }
         if !overwrite {
             let conflicts: Vec<String> = set
                 .iter()

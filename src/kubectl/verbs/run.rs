@@ -78,6 +78,7 @@ fn parse_annotations(list: &[String]) -> Result<BTreeMap<String, String>, Failur
 fn parse_envs(list: &[String]) -> Result<Vec<Value>, Failure> {
     list.iter()
         .map(|e| match e.split_once('=') {
+            Some((n, "")) if env_name_ok(n) => Ok(json!({"name": n})),
             Some((n, v)) if env_name_ok(n) => Ok(json!({"name": n, "value": v})),
             _ => Err(Failure::Message(format!("invalid env: {e}"))),
         })
@@ -109,7 +110,9 @@ struct RunOptions {
 
 fn options(f: &dyn Flags) -> Result<RunOptions, Failure> {
     let dry = dry_run(f)?;
-    let args = f.args();
+    // The name and the container's arguments: the words before `--` and after it alike.
+    let mut args: Vec<String> = f.args().to_vec();
+    args.extend(f.dash_args().iter().cloned());
     let Some(name) = args.first() else {
         return Err(usage(f, "NAME is required for run"));
     };
@@ -187,8 +190,7 @@ fn options(f: &dyn Flags) -> Result<RunOptions, Failure> {
             ))
         })?)
     };
-    let mut container_args: Vec<String> = args[1..].to_vec();
-    container_args.extend(f.dash_args().iter().cloned());
+    let container_args: Vec<String> = args[1..].to_vec();
     Ok(RunOptions {
         name: name.clone(),
         image,

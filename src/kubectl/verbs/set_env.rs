@@ -35,7 +35,12 @@ fn parse_env(specs: &[String]) -> Result<Vec<Change>, Failure> {
                     "{k:?} is not a valid key name: {ENV_NAME_MSG}"
                 )));
             }
-            out.push(Change::Set(json!({"name": k, "value": v})));
+            // An empty value is Go's omitted `value`.
+            out.push(Change::Set(if v.is_empty() {
+                json!({"name": k})
+            } else {
+                json!({"name": k, "value": v})
+            }));
         } else if let Some(k) = s.strip_suffix('-') {
             out.push(Change::Remove(k.to_string()));
         } else {
@@ -164,9 +169,10 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         .position(|a| is_env_arg(a))
         .unwrap_or(args.len());
     let (res_args, env_args) = args.split_at(split);
-    if let Some(bad) = env_args.iter().find(|a| !is_env_arg(a)) {
+    if env_args.iter().any(|a| !is_env_arg(a)) {
         return Err(Failure::Message(format!(
-            "all resources must be specified before environment changes: {bad}"
+            "all resources must be specified before environment changes: {}",
+            env_args.join(" ")
         )));
     }
     let files = f.strings("filename");

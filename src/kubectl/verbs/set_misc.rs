@@ -69,7 +69,11 @@ pub fn selector(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 map.insert(k.clone(), v.clone());
                 continue;
             }
-            Requirement::NotEquals(k, v) => (k, "NotIn", vec![v.clone()]),
+            Requirement::NotEquals(..) => {
+                return Err(Failure::Message(
+                    "\"!=\" is not a valid label selector operator".into(),
+                ));
+            }
             Requirement::In(k, vs) => (k, "In", vs.clone()),
             Requirement::NotIn(k, vs) => (k, "NotIn", vs.clone()),
             Requirement::Exists(k) => (k, "Exists", Vec::new()),
