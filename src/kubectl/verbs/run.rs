@@ -506,11 +506,13 @@ fn attach(
                 return Ok(());
             }
         }
+        // handleAttachPod: the lines written before the attach, then attach's notice, then
+        // the output from then on.
+        let shown = print_logs(ctx, &uid, &name);
         if !o.quiet {
             ctx.io
                 .err("If you don't see a command prompt, try pressing enter.\n");
         }
-        let shown = 0;
         super::logs_exec::follow(ctx, &uid, &name, shown)?;
     } else {
         print_logs(ctx, &uid, &name);
@@ -523,8 +525,8 @@ fn attach(
     Err(Failure::Exit { text: err, status })
 }
 
-/// The whole log of a container that has ended (`logOpts` without follow).
-fn print_logs(ctx: &mut Ctx<'_>, uid: &str, container: &str) {
+/// The log of a container so far (`logOpts` without follow); how many lines.
+fn print_logs(ctx: &mut Ctx<'_>, uid: &str, container: &str) -> usize {
     let lines: Vec<String> = ctx
         .world
         .pods
@@ -532,9 +534,10 @@ fn print_logs(ctx: &mut Ctx<'_>, uid: &str, container: &str) {
         .and_then(|r| r.containers.iter().find(|c| c.name == container))
         .map(|c| c.logs.clone())
         .unwrap_or_default();
-    for l in lines {
+    for l in &lines {
         ctx.io.out(&format!("{l}\n"));
     }
+    lines.len()
 }
 
 /// What kubectl does after the attached part: waits for the exit code when it wants one (the
