@@ -290,10 +290,11 @@ fn build_service(o: &RunOptions, selector: &BTreeMap<String, String>) -> Value {
 
 /// `--overrides` applied to a built object as `--override-type` says (`cmdutil.Overrider`).
 pub(crate) fn apply_overrides(f: &dyn Flags, kind: &str, obj: Value) -> Result<Value, Failure> {
+    // Read even without --overrides: kubectl takes it and does nothing then.
+    let ty = f.string("override-type").unwrap_or_else(|| "merge".into());
     let Some(text) = f.string("overrides").filter(|o| !o.is_empty()) else {
         return Ok(obj);
     };
-    let ty = f.string("override-type").unwrap_or_else(|| "merge".into());
     let patch: Result<Value, _> = serde_json::from_str(&text);
     use crate::world::api::patch;
     let invalid = || Failure::Message("Invalid JSON Patch".into());
