@@ -129,7 +129,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 /// Flags cobra requires (`MarkFlagRequired`) per command path.
 fn required_flags(path: &str) -> &'static [&'static str] {
     match path {
-        "create deployment" => &["image"],
+        "create deployment" | "run" => &["image"],
         "scale" => &["replicas"],
         "create cronjob" => &["image", "schedule"],
         "autoscale" => &["max"],

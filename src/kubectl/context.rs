@@ -77,6 +77,8 @@ pub struct ClientConfig {
     /// An open shell on an NFS server (`ssh 10.0.2.5`): the shell sends the next inputs there
     /// until it exits.
     pub host_session: Option<crate::world::runtime::HostSession>,
+    /// What `kubectl run --rm -it` does when its session ends (delete the pod, exit code).
+    pub after_attach: Option<crate::kubectl::verbs::run::AfterAttach>,
 }
 
 impl Default for ClientConfig {
@@ -88,6 +90,7 @@ impl Default for ClientConfig {
             debug_session: None,
             exec_session: None,
             host_session: None,
+            after_attach: None,
         }
     }
 }

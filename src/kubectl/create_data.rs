@@ -31,7 +31,7 @@ pub struct Sources {
 }
 
 const CONFIG_KEY_MSG: &str = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
-const ENV_NAME_MSG: &str = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+pub(crate) const ENV_NAME_MSG: &str = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
 
 fn config_key_ok(k: &str) -> bool {
     !k.is_empty()
@@ -43,7 +43,7 @@ fn config_key_ok(k: &str) -> bool {
         && !k.starts_with("..")
 }
 
-fn env_name_ok(k: &str) -> bool {
+pub(crate) fn env_name_ok(k: &str) -> bool {
     let mut it = k.chars();
     match it.next() {
         Some(c) if c.is_ascii_alphabetic() || matches!(c, '-' | '_' | '.') => {}

@@ -18,6 +18,8 @@ pub mod output;
 pub mod resources;
 pub mod sorting;
 pub mod status;
+pub mod typed;
+pub mod unified_diff;
 pub mod verbs;
 pub mod waiting;
 pub mod wordwrap;

@@ -241,7 +241,22 @@ fn run_with_editor(
                     shell.to_terminal(line.as_bytes());
                 }
                 out.status = 0;
-                shell.state.last_status = 0;
+                // kubectl run --rm / --restart=Never|OnFailure: what it does after the session.
+                if let Some((o, e, status)) =
+                    crate::kubectl::verbs::run::session_ended(world, config)
+                {
+                    for (is_err, b) in [(false, o), (true, e)] {
+                        if is_err {
+                            out.stderr.extend(b.as_bytes());
+                        } else {
+                            out.stdout.extend(b.as_bytes());
+                        }
+                        out.combined.extend(b.as_bytes());
+                        shell.to_terminal(b.as_bytes());
+                    }
+                    out.status = status;
+                }
+                shell.state.last_status = out.status;
             }
             // kubectl exec returns when the shell does, with its status.
             Some(status) => {

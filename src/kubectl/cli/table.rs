@@ -205,6 +205,7 @@ pub const ALIASES: &[(&str, &str, &str)] = &[
     ("create", "cj", "cronjob"),
     ("create", "is", "imagestream"),
     ("create", "istag", "imagestreamtag"),
+    ("set", "sa", "serviceaccount"),
     ("top", "pods", "pod"),
     ("top", "po", "pod"),
     ("top", "nodes", "node"),

@@ -1,11 +1,11 @@
 //! `kubectl label` and `kubectl annotate` (`kubectl pkg/cmd/label`, `pkg/cmd/annotate`).
 
-use super::targets;
 use crate::kubectl::common::dry_run;
 use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
-use crate::printers::name::{DryRun, success};
+use crate::kubectl::output::{self, OBJECT_FORMATS, Output};
+use crate::printers::name::{DryRun, qualified_name, success};
 use crate::world::api::meta;
 
 /// Which metadata map a command edits.
@@ -51,7 +51,17 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags, which: Which) -> CmdResult {
             Which::Annotations => "at least one annotation update is required".into(),
         }));
     }
-    let list = targets::resolve(ctx, f, res_args, true)?;
+    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    let local = f.boolean("local");
+    let local_missing = match which {
+        Which::Labels => {
+            "can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set"
+        }
+        Which::Annotations => {
+            "can only use local files by -f rsrc.yaml or --filename=rsrc.json when --local=true is set"
+        }
+    };
+    let list = super::set_common::objects(ctx, f, res_args, local_missing)?;
     let field = match which {
         Which::Labels => "labels",
         Which::Annotations => "annotations",
@@ -66,6 +76,14 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags, which: Which) -> CmdResult {
             }
         };
         let current = meta::string_map(&obj, &["metadata", field]);
+        // --list: the object's labels (annotations), `key=value` lines; kubectl walks a Go map
+        // (random order), kubelab sorts.
+        if f.boolean("list") && set.is_empty() && remove.is_empty() {
+            for (k, v) in &current {
+                ctx.io.out(&format!("{k}={v}\n"));
+            }
+            continue;
+        }
         if !overwrite {
             let conflicts: Vec<String> = set
                 .iter()
@@ -110,14 +128,27 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags, which: Which) -> CmdResult {
             Which::Labels if !remove.is_empty() && set.is_empty() => "unlabeled",
             Which::Labels => "labeled",
         };
-        if updated != obj
-            && dry != DryRun::Client
-            && let Err(e) = ctx.world.update(updated.clone(), dry == DryRun::Server)
-        {
-            errors.push(Failure::Api(e));
-            continue;
+        let mut result = updated.clone();
+        if updated != obj && dry != DryRun::Client && !local {
+            match ctx.world.update(updated, dry == DryRun::Server) {
+                Ok(o) => result = o,
+                Err(e) => {
+                    errors.push(Failure::Api(e));
+                    continue;
+                }
+            }
         }
-        ctx.io.out(&success(kind, meta::name(&updated), op, dry));
+        // --local changes nothing on the server and prints no dry-run suffix.
+        let dry = if local { DryRun::None } else { dry };
+        match &out {
+            Output::Default => ctx.io.out(&success(kind, meta::name(&result), op, dry)),
+            Output::Name => ctx
+                .io
+                .out(&format!("{}\n", qualified_name(kind, meta::name(&result)))),
+            o => ctx
+                .io
+                .out(&output::print_structured(o, &[result], false, false)?),
+        }
     }
     match errors.len() {
         0 => Ok(()),

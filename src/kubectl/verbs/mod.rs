@@ -7,15 +7,23 @@ pub mod cp;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod diff;
 pub mod edit;
 pub mod explain;
+pub mod expose;
 pub mod get;
 pub mod label;
 pub mod logs_exec;
 pub mod patch;
+pub mod replace;
 pub mod rollout;
+pub mod run;
 pub mod scale;
+pub mod set_common;
+pub mod set_env;
 pub mod set_image;
+pub mod set_misc;
+pub mod set_resources;
 pub mod targets;
 pub mod version;
 pub mod wait;
@@ -54,11 +62,19 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("delete", delete::run),
     ("scale", scale::run),
     ("set image", set_image::run),
+    ("set env", set_env::run),
+    ("set resources", set_resources::run),
+    ("set serviceaccount", set_misc::serviceaccount),
+    ("set selector", set_misc::selector),
+    ("expose", expose::run),
     ("label", |ctx, f| label::run(ctx, f, label::Which::Labels)),
     ("annotate", |ctx, f| {
         label::run(ctx, f, label::Which::Annotations)
     }),
     ("patch", patch::run),
+    ("run", run::run),
+    ("diff", diff::run),
+    ("replace", replace::run),
     ("edit", edit::run),
     ("wait", wait::run),
     ("version", version::run),

@@ -52,8 +52,19 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }
     };
     let args: Vec<String> = f.args().to_vec();
+    let local = f.boolean("local");
+    if local && !args.is_empty() {
+        return Err(Failure::Message(
+            "cannot specify --local and server resources".into(),
+        ));
+    }
+    let found = if local {
+        super::set_common::objects(ctx, f, &args, super::expose::NO_RESOURCES)?
+    } else {
+        targets::resolve(ctx, f, &args, false)?
+    };
     let mut errors = Vec::new();
-    for (kind, obj) in targets::resolve(ctx, f, &args, false)? {
+    for (kind, obj) in found {
         let obj = match obj {
             Ok(o) => o,
             Err(e) => {
@@ -88,7 +99,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         // default, Warn, applies; the patched object is decoded first, so a patch that only
         // adds unknown fields changes nothing.
         let mut patched = patched;
-        let decoded = if dry == DryRun::Client || patched == obj {
+        let decoded = if dry == DryRun::Client || patched == obj || local {
             Ok(())
         } else {
             let form = if ty == "strategic" {
@@ -105,7 +116,9 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             continue;
         }
         let changed = patched != obj;
-        let result = if !changed || dry == DryRun::Client {
+        // --local changes nothing on the server and prints no dry-run suffix.
+        let dry = if local { DryRun::None } else { dry };
+        let result = if !changed || dry == DryRun::Client || local {
             patched
         } else {
             let mut p = patched;

@@ -2,12 +2,11 @@
 
 use serde_json::{Value, json};
 
-use super::targets;
 use crate::kubectl::common::{dry_run, record};
 use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
-use crate::printers::name::{DryRun, success};
+use crate::kubectl::output::{self, OBJECT_FORMATS};
 use crate::world::api::meta;
 
 fn spec_path(kind: &str) -> Option<&'static [&'static str]> {
@@ -46,7 +45,13 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             }
         }
     }
-    let list = targets::resolve(ctx, f, res_args, true)?;
+    let list = super::set_common::objects(
+        ctx,
+        f,
+        res_args,
+        "you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'",
+    )?;
+    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
     if images.is_empty() {
         return Err(Failure::Message(
             "at least one image update is required".into(),
@@ -105,14 +110,11 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             continue;
         }
         record(f, &mut updated);
-        if dry != DryRun::Client
-            && let Err(e) = ctx.world.update(updated.clone(), dry == DryRun::Server)
+        if let Err(e) =
+            super::set_common::send_and_print(ctx, f, kind, updated, "image updated", &out, dry)
         {
-            errors.push(Failure::Api(e));
-            continue;
+            errors.push(e);
         }
-        ctx.io
-            .out(&success(kind, meta::name(&updated), "image updated", dry));
     }
     match errors.len() {
         0 => Ok(()),
