@@ -133,6 +133,7 @@ fn required_flags(path: &str) -> &'static [&'static str] {
         "create deployment" => &["image"],
         "scale" => &["replicas"],
         "create cronjob" => &["image", "schedule"],
+        "create service externalname" => &["external-name"],
         "autoscale" => &["max"],
         _ => &[],
     }

@@ -97,7 +97,20 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 
 /// Sends (or prints, for `--dry-run=client`) an object built by a `create <object>` subcommand;
 /// `what` is kubectl's word in `failed to create <what>: ...`.
-pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) -> CmdResult {
+pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, obj: Value, what: &str) -> CmdResult {
+    send_built_as(ctx, f, obj, Some(&format!("failed to create {what}: ")))
+}
+
+/// [`send_built`] with kubectl's own wrapping of the server's error: `Some(prefix)` prints
+/// `error: <prefix><status message>` (each subcommand words it its own way, e.g. `failed to
+/// create secret ` without a colon), `None` prints the API error as `CheckErr` does
+/// (`Error from server (AlreadyExists): ...`).
+pub fn send_built_as(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
+    mut obj: Value,
+    wrap: Option<&str>,
+) -> CmdResult {
     let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
     let dry = dry_run(f)?;
     let fv = validation(f)?;
@@ -135,16 +148,17 @@ pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) 
             match created {
                 Ok(o) => o,
                 Err(e) => {
-                    // kubectl wraps every error of a create subcommand (`failed to create
-                    // deployment: %v`), so the status message shows, not CheckErr's form.
+                    // Most create subcommands wrap the error (`failed to create deployment:
+                    // %v`), so the status message shows, not CheckErr's form.
+                    let Some(prefix) = wrap else {
+                        return Err(Failure::Api(e));
+                    };
                     let message = if e.reason == crate::world::Reason::Invalid {
                         status_message_invalid(kind, meta::name(&obj), &e)
                     } else {
                         e.message.clone()
                     };
-                    return Err(Failure::Message(format!(
-                        "failed to create {what}: {message}"
-                    )));
+                    return Err(Failure::Message(format!("{prefix}{message}")));
                 }
             }
         }

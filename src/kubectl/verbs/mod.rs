@@ -5,6 +5,7 @@ pub mod apply;
 pub mod attach;
 pub mod cp;
 pub mod create;
+pub mod create_generators;
 pub mod delete;
 pub mod describe;
 pub mod edit;
@@ -28,6 +29,9 @@ use crate::kubectl::outcome::{CmdResult, Failure};
 pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let path = f.path();
     let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    if let Some(result) = create_generators::dispatch(ctx, f, &p) {
+        return result;
+    }
     match p.as_slice() {
         ["get"] => get::run(ctx, f),
         ["describe"] => describe::run(ctx, f),
@@ -43,7 +47,7 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             ctx,
             f,
             crate::kubectl::create_data::DataKind::Secret,
-            "secret",
+            "secret ",
         ),
         ["apply"] => apply::run(ctx, f),
         ["delete"] => delete::run(ctx, f),
@@ -132,5 +136,11 @@ fn create_data(
         &*ctx.files,
     )
     .map_err(Failure::Message)?;
-    create::send_built(ctx, f, obj, what)
+    // kubectl words them `failed to create configmap: %v` and `failed to create secret %v`.
+    let prefix = if what.ends_with(' ') {
+        format!("failed to create {what}")
+    } else {
+        format!("failed to create {what}: ")
+    };
+    create::send_built_as(ctx, f, obj, Some(&prefix))
 }
