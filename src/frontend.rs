@@ -134,6 +134,7 @@ fn required_flags(path: &str) -> &'static [&'static str] {
         "scale" => &["replicas"],
         "create cronjob" => &["image", "schedule"],
         "create service externalname" => &["external-name"],
+        "create clusterrolebinding" => &["clusterrole"],
         "autoscale" => &["max"],
         _ => &[],
     }

@@ -75,8 +75,8 @@ fn int_or_string(v: &str) -> Value {
     }
 }
 
-/// `metav1.ParseToLabelSelector`: equality requirements become `matchLabels`, the others
-/// `matchExpressions` (`!=` is `NotIn` with one value).
+/// `metav1.ParseToLabelSelector`: equality requirements become `matchLabels`, set-based ones
+/// `matchExpressions`; `!=` has no LabelSelector form and is refused.
 pub fn label_selector(s: &str) -> Result<Value, String> {
     let sel = Selector::parse(s)?;
     let mut labels = Map::new();
@@ -93,7 +93,9 @@ pub fn label_selector(s: &str) -> Result<Value, String> {
             Requirement::Equals(k, v) => {
                 labels.insert(k, json!(v));
             }
-            Requirement::NotEquals(k, v) => exprs.push(expr(k, "NotIn", vec![v])),
+            Requirement::NotEquals(..) => {
+                return Err("\"!=\" is not a valid label selector operator".into());
+            }
             Requirement::In(k, vs) => exprs.push(expr(k, "In", vs)),
             Requirement::NotIn(k, vs) => exprs.push(expr(k, "NotIn", vs)),
             Requirement::Exists(k) => exprs.push(expr(k, "Exists", vec![])),
@@ -173,11 +175,12 @@ mod tests {
             validate_pdb("a=b", "1Gb", "").unwrap_err(),
             "invalid format specified for min-available"
         );
-        let p = pdb("p", "app in (a,b),tier!=db", "", "1").unwrap();
+        let p = pdb("p", "app in (a,b),!old", "", "1").unwrap();
         assert_eq!(p.pointer("/spec/maxUnavailable"), Some(&json!(1)));
         assert_eq!(
             p.pointer("/spec/selector/matchExpressions/1/operator"),
-            Some(&json!("NotIn"))
+            Some(&json!("DoesNotExist"))
         );
+        assert!(pdb("p", "a!=b", "1", "").is_err());
     }
 }

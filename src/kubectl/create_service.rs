@@ -98,10 +98,10 @@ fn port_name_errors(name: &str) -> Vec<&'static str> {
         errs.push("must contain at least one letter (a-z)");
     }
     if name.contains("--") {
-        errs.push("must not contain consecutive hyphens (--)");
+        errs.push("must not contain consecutive hyphens");
     }
     if !name.is_empty() && (name.starts_with('-') || name.ends_with('-')) {
-        errs.push("must not begin or end with a hyphen (-)");
+        errs.push("must not begin or end with a hyphen");
     }
     errs
 }

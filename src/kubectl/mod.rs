@@ -13,6 +13,7 @@ pub mod create_rbac;
 pub mod create_secret_typed;
 pub mod create_service;
 pub mod create_tls_pair;
+pub mod create_token;
 pub mod duration;
 pub mod explain;
 pub mod files;

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::create;
 use crate::kubectl::common::{dry_run, validation};
 use crate::kubectl::context::Ctx;
+use crate::kubectl::create_token;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::kubectl::output::{self, OBJECT_FORMATS};
@@ -70,6 +71,7 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags, path: &[&str]) -> Option<CmdRe
         ["create", "priorityclass"] => priority_class(ctx, f),
         ["create", "secret", "docker-registry"] => secret_docker(ctx, f),
         ["create", "secret", "tls"] => secret_tls(ctx, f),
+        ["create", "token"] => token(ctx, f),
         _ => return None,
     })
 }
@@ -349,4 +351,86 @@ fn secret_tls(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         f.boolean("append-hash"),
     );
     create::send_built_as(ctx, f, obj, Some(&wrap("secret")))
+}
+
+fn token(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    let args = f.args();
+    if args.len() != 1 {
+        return Err(Failure::Usage {
+            command: f.command_line_name(),
+            message: format!("exactly one NAME is required, got {}", args.len()),
+        });
+    }
+    let name = args[0].clone();
+    let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
+    let duration = crate::kubectl::duration::parse_go_duration(&text(f, "duration")).unwrap_or(0);
+    let audiences = f.strings("audience");
+    let (bound_kind, bound_name, bound_uid) = (
+        text(f, "bound-object-kind"),
+        text(f, "bound-object-name"),
+        text(f, "bound-object-uid"),
+    );
+    create_token::validate(duration, &audiences, &bound_kind, &bound_name, &bound_uid)
+        .map_err(Failure::Message)?;
+    let ns = ctx.namespace(f.string("namespace").as_deref());
+    let fail = |m: String| Failure::Message(format!("failed to create token: {m}"));
+    let sa_kind = crate::world::api::kinds::by_kind("ServiceAccount").expect("served");
+    let sa = ctx
+        .world
+        .get(sa_kind, &ns, &name)
+        .map_err(|e| fail(e.message))?;
+    let expiration = if duration > 0 { duration / 1000 } else { 3600 };
+    if expiration < 600 {
+        return Err(fail(format!(
+            "TokenRequest.authentication.k8s.io \"{name}\" is invalid: spec.expirationSeconds: Invalid value: {expiration}: may not specify a duration less than 10 minutes"
+        )));
+    }
+    let bound = if bound_kind.is_empty() {
+        None
+    } else {
+        let kind = crate::world::api::kinds::by_kind(&bound_kind).expect("Node, Pod or Secret");
+        let obj_ns = if kind.namespaced { ns.as_str() } else { "" };
+        let obj = ctx
+            .world
+            .get(kind, obj_ns, &bound_name)
+            .map_err(|e| fail(e.message))?;
+        let uid = crate::world::api::meta::str_at(&obj, &["metadata", "uid"])
+            .unwrap_or("")
+            .to_string();
+        if !bound_uid.is_empty() && bound_uid != uid {
+            return Err(fail(format!(
+                "the UID in the bound object reference ({bound_uid}) does not match the UID in record. The object might have been deleted and then recreated"
+            )));
+        }
+        Some((bound_kind.clone(), bound_name.clone(), uid))
+    };
+    let now = ctx.world.now();
+    let claims = create_token::Claims {
+        namespace: ns,
+        sa: (
+            name,
+            crate::world::api::meta::str_at(&sa, &["metadata", "uid"])
+                .unwrap_or("")
+                .to_string(),
+        ),
+        audiences: if audiences.is_empty() {
+            vec![create_token::ISSUER.to_string()]
+        } else {
+            audiences.clone()
+        },
+        iat: now.div_euclid(1000),
+        expiration,
+        jti: ctx.world.seed.uid(),
+        bound,
+    };
+    if f.changed("output") {
+        let expires = crate::world::clock::rfc3339(now + expiration * 1000);
+        let obj = create_token::token_request(&claims, &audiences, &expires);
+        ctx.io
+            .out(&output::print_structured(&out, &[obj], false, true)?);
+    } else {
+        // kubectl adds the newline only on a terminal; kubelab's prompt is one.
+        ctx.io.out(&format!("{}\n", create_token::token(&claims)));
+    }
+    Ok(())
 }
