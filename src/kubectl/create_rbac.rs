@@ -161,9 +161,14 @@ fn resource_for(r: &ResourceArg) -> Result<(String, String), String> {
             || k.plural == r.resource
     }) {
         Some(k) => Ok((k.group.to_string(), k.plural.to_string())),
+        // The mapper's NoResourceMatchError, as kubectl's CheckErr words it.
+        None if r.group.is_empty() => Err(format!(
+            "the server doesn't have a resource type {:?}",
+            r.resource
+        )),
         None => Err(format!(
-            "no matches for {}/, Resource={}",
-            r.group, r.resource
+            "the server doesn't have a resource type {:?} in group {:?}",
+            r.resource, r.group
         )),
     }
 }
@@ -378,7 +383,7 @@ mod tests {
         let bad = RoleOptions::new(&s(&["get"]), &s(&["foos"]), &[], &[]);
         assert_eq!(
             validate_role(&bad, &mut w).unwrap_err(),
-            "no matches for /, Resource=foos"
+            "the server doesn't have a resource type \"foos\""
         );
         let bind = RoleOptions::new(&s(&["bind"]), &s(&["pods"]), &[], &[]);
         assert_eq!(

@@ -108,28 +108,51 @@ pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, obj: Value, what: &str) -> C
 pub fn send_built_as(
     ctx: &mut Ctx<'_>,
     f: &dyn Flags,
+    obj: Value,
+    wrap: Option<&str>,
+) -> CmdResult {
+    send_built_with(ctx, f, obj, wrap, true)
+}
+
+/// [`send_built_as`] for the subcommands that never read `--save-config` (`create service
+/// ...`: kubectl accepts the flag and leaves the annotation out).
+pub fn send_built_without_save_config(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
+    obj: Value,
+    wrap: Option<&str>,
+) -> CmdResult {
+    send_built_with(ctx, f, obj, wrap, false)
+}
+
+fn send_built_with(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
     mut obj: Value,
     wrap: Option<&str>,
+    save_config: bool,
 ) -> CmdResult {
     let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
     let dry = dry_run(f)?;
     let fv = validation(f)?;
     let kind = ctx.world.kind_of(&obj)?;
-    record(f, &mut obj);
-    if f.boolean("save-config") {
-        let la = crate::kubectl::apply_merge::last_applied_typed(&obj);
-        meta::set_annotation(
-            &mut obj,
-            "kubectl.kubernetes.io/last-applied-configuration",
-            &la,
-        );
-    }
+    // The builders set an explicit `-n` before the annotation is made, so it is part of it.
     let explicit_ns = f.string("namespace").filter(|n| !n.is_empty());
     if kind.namespaced && explicit_ns.is_some() {
         meta::set_path(
             &mut obj,
             &["metadata", "namespace"],
             Value::String(ctx.namespace(explicit_ns.as_deref())),
+        );
+    }
+    record(f, &mut obj);
+    // Read either way: a subcommand that ignores the flag does so as kubectl does (no notice).
+    if f.boolean("save-config") && save_config {
+        let la = crate::kubectl::apply_merge::last_applied_typed(&obj);
+        meta::set_annotation(
+            &mut obj,
+            "kubectl.kubernetes.io/last-applied-configuration",
+            &la,
         );
     }
     let result = match dry {

@@ -102,7 +102,7 @@ fn service(ctx: &mut Ctx<'_>, f: &dyn Flags, ty: &'static str) -> CmdResult {
     };
     create_service::validate(&o).map_err(Failure::Message)?;
     let obj = create_service::build(&o).map_err(Failure::Message)?;
-    create::send_built_as(ctx, f, obj, Some(&wrap(&format!("{ty} service"))))
+    create::send_built_without_save_config(ctx, f, obj, Some(&wrap(&format!("{ty} service"))))
 }
 
 fn job(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
