@@ -1,5 +1,5 @@
-//! API-server validation of the RBAC kinds and PriorityClass (`k/k pkg/apis/rbac/validation`,
-//! `pkg/apis/scheduling/validation`): the messages of the common mistakes, with upstream's
+//! API-server validation of the RBAC kinds, PriorityClass and Ingress paths (`k/k
+//! pkg/apis/rbac/validation`, `pkg/apis/scheduling/validation`, `pkg/apis/networking/validation`): the messages of the common mistakes, with upstream's
 //! field paths (`rules[0].verbs: Required value: ...`, `roleRef.kind: Unsupported value: ...`).
 
 use serde_json::Value;
@@ -17,6 +17,7 @@ pub fn validate(kind: &str, obj: &Value, errs: &mut Vec<FieldCause>) {
         "ClusterRole" if obj.get("aggregationRule").is_none_or(Value::is_null) => {
             rules(obj, false, errs)
         }
+        "Ingress" => ingress_paths(obj, errs),
         "RoleBinding" => binding(obj, true, errs),
         "ClusterRoleBinding" => binding(obj, false, errs),
         "PriorityClass" => {
@@ -104,6 +105,72 @@ fn rules(obj: &Value, namespaced: bool, errs: &mut Vec<FieldCause>) {
                 at("resources"),
                 "Required value: resource rules must supply at least one resource",
             ));
+        }
+    }
+}
+
+/// `validateHTTPIngressPath`: a path type is required, and Exact and Prefix paths are absolute
+/// and clean.
+fn ingress_paths(obj: &Value, errs: &mut Vec<FieldCause>) {
+    let rules = obj
+        .pointer("/spec/rules")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (i, rule) in rules.iter().enumerate() {
+        let paths = rule
+            .pointer("/http/paths")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for (j, p) in paths.iter().enumerate() {
+            let at = |f: &str| format!("spec.rules[{i}].http.paths[{j}].{f}");
+            let path = p.get("path").and_then(Value::as_str).unwrap_or("");
+            match p.get("pathType").and_then(Value::as_str) {
+                None => errs.push(cause(
+                    at("pathType"),
+                    "Required value: pathType must be specified",
+                )),
+                Some("Exact" | "Prefix") => {
+                    if !path.starts_with('/') {
+                        errs.push(cause(
+                            at("path"),
+                            format!("Invalid value: {}: must be an absolute path", quote(path)),
+                        ));
+                    }
+                    for seq in ["//", "/./", "/../", "%2f", "%2F"] {
+                        if !path.is_empty() && path.contains(seq) {
+                            errs.push(cause(
+                                at("path"),
+                                format!("Invalid value: {}: must not contain '{seq}'", quote(path)),
+                            ));
+                        }
+                    }
+                    for suffix in ["/..", "/."] {
+                        if path.ends_with(suffix) {
+                            errs.push(cause(
+                                at("path"),
+                                format!(
+                                    "Invalid value: {}: cannot end with '{suffix}'",
+                                    quote(path)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                Some("ImplementationSpecific") => {
+                    if !path.is_empty() && !path.starts_with('/') {
+                        errs.push(cause(
+                            at("path"),
+                            format!("Invalid value: {}: must be an absolute path", quote(path)),
+                        ));
+                    }
+                }
+                Some(other) => errs.push(cause(
+                    at("pathType"),
+                    unsupported(other, &["Exact", "ImplementationSpecific", "Prefix"]),
+                )),
+            }
         }
     }
 }
@@ -213,5 +280,16 @@ mod tests {
             "Unsupported value: \"Role\": supported values: \"ClusterRole\""
         );
         assert_eq!(errs[1].field, "subjects[0].namespace");
+        let mut errs = Vec::new();
+        validate(
+            "Ingress",
+            &json!({"spec": {"rules": [{"http": {"paths": [{"path": "/"}, {"path": "api", "pathType": "Prefix"}]}}]}}),
+            &mut errs,
+        );
+        assert_eq!(errs[0].detail, "Required value: pathType must be specified");
+        assert_eq!(
+            errs[1].detail,
+            "Invalid value: \"api\": must be an absolute path"
+        );
     }
 }
