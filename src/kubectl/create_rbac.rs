@@ -264,7 +264,9 @@ pub fn validate_cluster_role(o: &RoleOptions, warnings: &mut Vec<String>) -> Res
             if !url.starts_with('/') {
                 return Err("nonResourceURL should start with /".into());
             }
-            if url[..url.len() - 1].contains('*') {
+            // Everything before the last character (Go slices off its last byte).
+            let last = url.chars().last().map_or(0, char::len_utf8);
+            if url[..url.len() - last].contains('*') {
                 return Err(
                     "nonResourceURL only supports wildcard matches when '*' is at the end".into(),
                 );
@@ -385,6 +387,14 @@ mod tests {
             validate_role(&bad, &mut w).unwrap_err(),
             "the server doesn't have a resource type \"foos\""
         );
+        let mut w = Vec::new();
+        let wild = RoleOptions::new(&s(&["get"]), &[], &[], &s(&["/a*b", "/é"]));
+        assert_eq!(
+            validate_cluster_role(&wild, &mut w).unwrap_err(),
+            "nonResourceURL only supports wildcard matches when '*' is at the end"
+        );
+        let accent = RoleOptions::new(&s(&["get"]), &[], &[], &s(&["/é", "/x/*"]));
+        assert!(validate_cluster_role(&accent, &mut w).is_ok());
         let bind = RoleOptions::new(&s(&["bind"]), &s(&["pods"]), &[], &[]);
         assert_eq!(
             validate_role(&bind, &mut w).unwrap_err(),

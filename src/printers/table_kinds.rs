@@ -336,7 +336,11 @@ fn ingress_address(obj: &Value, wide: bool) -> String {
     all.dedup();
     let r = all.join(",");
     if !wide && r.len() > 16 {
-        format!("{}...", &r[..13.min(r.len())])
+        let mut cut = 13;
+        while !r.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}...", &r[..cut])
     } else {
         r
     }
