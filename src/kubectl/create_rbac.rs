@@ -155,11 +155,8 @@ fn resource_for(r: &ResourceArg) -> Result<(String, String), String> {
     } else {
         format!("{}.{}", r.resource, r.group)
     };
-    match kinds::resolve(&typed).filter(|k| {
-        !k.kind.eq_ignore_ascii_case(&r.resource)
-            || k.singular == r.resource
-            || k.plural == r.resource
-    }) {
+    // `resolve` lower-cases as the mapper does (`Pod` is `pod`, the singular).
+    match kinds::resolve(&typed) {
         Some(k) => Ok((k.group.to_string(), k.plural.to_string())),
         // The mapper's NoResourceMatchError, as kubectl's CheckErr words it.
         None if r.group.is_empty() => Err(format!(
@@ -370,7 +367,7 @@ mod tests {
     fn rules_group_by_api_group() {
         let o = RoleOptions::new(
             &s(&["get", "list", "get"]),
-            &s(&["pods", "deployments.apps", "rs", "pods/log"]),
+            &s(&["Pod", "deployments.apps", "rs", "pods/log"]),
             &[],
             &[],
         );
