@@ -132,6 +132,8 @@ fn required_flags(path: &str) -> &'static [&'static str] {
         "create deployment" | "run" => &["image"],
         "scale" => &["replicas"],
         "create cronjob" => &["image", "schedule"],
+        "create service externalname" => &["external-name"],
+        "create clusterrolebinding" => &["clusterrole"],
         "autoscale" => &["max"],
         _ => &[],
     }

@@ -229,6 +229,32 @@ pub fn build(
     Ok(obj)
 }
 
+/// A Secret of `secret_type` holding `pairs` (`create secret tls|docker-registry`), with
+/// `--append-hash`'s name suffix when asked.
+pub fn secret_of(
+    name: &str,
+    pairs: &[(&str, &[u8])],
+    secret_type: &str,
+    append_hash: bool,
+) -> Value {
+    let data: Map<String, Value> = pairs
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                json!(base64::engine::general_purpose::STANDARD.encode(v)),
+            )
+        })
+        .collect();
+    let mut obj = json!({"apiVersion": "v1", "data": data, "kind": "Secret",
+        "metadata": {"creationTimestamp": null, "name": name}, "type": secret_type});
+    if append_hash {
+        let h = hash(DataKind::Secret, &obj);
+        obj["metadata"]["name"] = json!(format!("{name}-{h}"));
+    }
+    obj
+}
+
 /// `hash.ConfigMapHash` / `hash.SecretHash`: sha256 of a small JSON encoding, its first ten
 /// hex digits with `0 1 3 a e` replaced by `g h k m t`.
 fn hash(kind: DataKind, obj: &Value) -> String {

@@ -28,6 +28,9 @@ pub struct TableOptions {
 
 /// The columns of a kind: (normal headers, extra `-o wide` headers).
 pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
+    if let Some(h) = super::table_kinds::headers(kind) {
+        return h;
+    }
     match kind {
         "Pod" => (
             vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
@@ -170,6 +173,9 @@ fn containers_images(obj: &Value, spec_path: &[&str]) -> (String, String) {
 
 /// The cells of one object (without kubectl's additions).
 pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
+    if let Some(row) = super::table_kinds::cells(kind, obj, wide, now) {
+        return row;
+    }
     let name = meta::name(obj).to_string();
     let mut row = match kind {
         "Pod" => return pod_cells(obj, wide, now),

@@ -40,6 +40,7 @@ const ROOTS: &[(&str, &str)] = &[
     ("networking.k8s.io/v1", "Ingress"),
     ("policy/v1", "PodDisruptionBudget"),
     ("scheduling.k8s.io/v1", "PriorityClass"),
+    ("authentication.k8s.io/v1", "TokenRequest"),
 ];
 
 /// What a JSON value is, as far as key order goes.

@@ -97,26 +97,62 @@ pub fn from_files(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 
 /// Sends (or prints, for `--dry-run=client`) an object built by a `create <object>` subcommand;
 /// `what` is kubectl's word in `failed to create <what>: ...`.
-pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) -> CmdResult {
+pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, obj: Value, what: &str) -> CmdResult {
+    send_built_as(ctx, f, obj, Some(&format!("failed to create {what}: ")))
+}
+
+/// [`send_built`] with kubectl's own wrapping of the server's error: `Some(prefix)` prints
+/// `error: <prefix><status message>` (each subcommand words it its own way, e.g. `failed to
+/// create secret ` without a colon), `None` prints the API error as `CheckErr` does
+/// (`Error from server (AlreadyExists): ...`).
+pub fn send_built_as(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
+    obj: Value,
+    wrap: Option<&str>,
+) -> CmdResult {
+    send_built_with(ctx, f, obj, wrap, true)
+}
+
+/// [`send_built_as`] for the subcommands that never read `--save-config` (`create service
+/// ...`: kubectl accepts the flag and leaves the annotation out).
+pub fn send_built_without_save_config(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
+    obj: Value,
+    wrap: Option<&str>,
+) -> CmdResult {
+    send_built_with(ctx, f, obj, wrap, false)
+}
+
+fn send_built_with(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
+    mut obj: Value,
+    wrap: Option<&str>,
+    save_config: bool,
+) -> CmdResult {
     let out = output::parse_flags(f, OBJECT_FORMATS, &*ctx.files)?;
     let dry = dry_run(f)?;
     let fv = validation(f)?;
     let kind = ctx.world.kind_of(&obj)?;
-    record(f, &mut obj);
-    if f.boolean("save-config") {
-        let la = crate::kubectl::apply_merge::last_applied_typed(&obj);
-        meta::set_annotation(
-            &mut obj,
-            "kubectl.kubernetes.io/last-applied-configuration",
-            &la,
-        );
-    }
+    // The builders set an explicit `-n` before the annotation is made, so it is part of it.
     let explicit_ns = f.string("namespace").filter(|n| !n.is_empty());
     if kind.namespaced && explicit_ns.is_some() {
         meta::set_path(
             &mut obj,
             &["metadata", "namespace"],
             Value::String(ctx.namespace(explicit_ns.as_deref())),
+        );
+    }
+    record(f, &mut obj);
+    // Read either way: a subcommand that ignores the flag does so as kubectl does (no notice).
+    if f.boolean("save-config") && save_config {
+        let la = crate::kubectl::apply_merge::last_applied_typed(&obj);
+        meta::set_annotation(
+            &mut obj,
+            "kubectl.kubernetes.io/last-applied-configuration",
+            &la,
         );
     }
     let result = match dry {
@@ -135,16 +171,17 @@ pub fn send_built(ctx: &mut Ctx<'_>, f: &dyn Flags, mut obj: Value, what: &str) 
             match created {
                 Ok(o) => o,
                 Err(e) => {
-                    // kubectl wraps every error of a create subcommand (`failed to create
-                    // deployment: %v`), so the status message shows, not CheckErr's form.
+                    // Most create subcommands wrap the error (`failed to create deployment:
+                    // %v`), so the status message shows, not CheckErr's form.
+                    let Some(prefix) = wrap else {
+                        return Err(Failure::Api(e));
+                    };
                     let message = if e.reason == crate::world::Reason::Invalid {
                         status_message_invalid(kind, meta::name(&obj), &e)
                     } else {
                         e.message.clone()
                     };
-                    return Err(Failure::Message(format!(
-                        "failed to create {what}: {message}"
-                    )));
+                    return Err(Failure::Message(format!("{prefix}{message}")));
                 }
             }
         }

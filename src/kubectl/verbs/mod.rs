@@ -5,6 +5,7 @@ pub mod apply;
 pub mod attach;
 pub mod cp;
 pub mod create;
+pub mod create_generators;
 pub mod delete;
 pub mod describe;
 pub mod diff;
@@ -58,6 +59,35 @@ pub const COMMANDS: &[(&str, Verb)] = &[
             "secret",
         )
     }),
+    ("create namespace", create_generators::namespace),
+    ("create serviceaccount", create_generators::serviceaccount),
+    ("create service clusterip", |ctx, f| {
+        create_generators::service(ctx, f, crate::kubectl::create_service::CLUSTER_IP)
+    }),
+    ("create service nodeport", |ctx, f| {
+        create_generators::service(ctx, f, crate::kubectl::create_service::NODE_PORT)
+    }),
+    ("create service loadbalancer", |ctx, f| {
+        create_generators::service(ctx, f, crate::kubectl::create_service::LOAD_BALANCER)
+    }),
+    ("create service externalname", |ctx, f| {
+        create_generators::service(ctx, f, crate::kubectl::create_service::EXTERNAL_NAME)
+    }),
+    ("create job", create_generators::job),
+    ("create cronjob", create_generators::cronjob),
+    ("create quota", create_generators::quota),
+    ("create role", |ctx, f| create_generators::role(ctx, f, false)),
+    ("create clusterrole", |ctx, f| create_generators::role(ctx, f, true)),
+    ("create rolebinding", |ctx, f| create_generators::binding(ctx, f, false)),
+    ("create clusterrolebinding", |ctx, f| {
+        create_generators::binding(ctx, f, true)
+    }),
+    ("create ingress", create_generators::ingress),
+    ("create poddisruptionbudget", create_generators::pdb),
+    ("create priorityclass", create_generators::priority_class),
+    ("create secret docker-registry", create_generators::secret_docker),
+    ("create secret tls", create_generators::secret_tls),
+    ("create token", create_generators::token),
     ("apply", apply::run),
     ("delete", delete::run),
     ("scale", scale::run),
@@ -176,5 +206,11 @@ fn create_data(
         &*ctx.files,
     )
     .map_err(Failure::Message)?;
-    create::send_built(ctx, f, obj, what)
+    // kubectl words them `failed to create configmap: %v` and `failed to create secret %v`.
+    let prefix = if what.ends_with(' ') {
+        format!("failed to create {what}")
+    } else {
+        format!("failed to create {what}: ")
+    };
+    create::send_built_as(ctx, f, obj, Some(&prefix))
 }

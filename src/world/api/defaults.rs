@@ -74,7 +74,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
             );
             pod_template(obj, &["spec", "template"]);
         }
-        _ => {}
+        _ => super::defaults_policy::apply(kind, obj),
     }
 }
 
@@ -177,7 +177,8 @@ fn daemonset(obj: &mut Value) {
     pod_template(obj, &["spec", "template"]);
 }
 
-fn pod_template(obj: &mut Value, at: &[&str]) {
+/// The defaults of a pod template at `at` (its spec's, and a null creationTimestamp).
+pub(super) fn pod_template(obj: &mut Value, at: &[&str]) {
     let tpl = path_mut(obj, at);
     // A template's creationTimestamp is serialized as null (metav1.Time zero value).
     let ts = path_mut(tpl, &["metadata", "creationTimestamp"]);

@@ -2,6 +2,7 @@
 //! access, label selectors, defaulting, validation and patching.
 
 pub mod defaults;
+pub mod defaults_policy;
 pub mod error;
 pub mod go_base64;
 pub mod go_values;
@@ -16,6 +17,7 @@ pub mod selector;
 pub mod typed_fields;
 pub mod update_validation;
 pub mod validation;
+pub mod validation_policy;
 
 pub use error::{ApiError, Reason};
 pub use kinds::KindInfo;

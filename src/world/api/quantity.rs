@@ -124,6 +124,16 @@ impl Quantity {
         }
     }
 
+    /// `v` milli-units written in `format` (a sum of quantities, as `Quantity.Add` leaves it).
+    pub fn from_milli(v: i128, format: Format) -> Quantity {
+        let mut q = Quantity::from_i128(v);
+        if !q.digits.is_empty() {
+            q.exp = -3;
+        }
+        q.format = format;
+        q
+    }
+
     /// The text as given when `ParseQuantity` keeps it (the `s` field of a Go `Quantity`).
     pub fn kept(&self) -> Option<&str> {
         self.kept.as_deref()

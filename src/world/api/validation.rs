@@ -135,6 +135,8 @@ fn name_rule(kind: &str) -> fn(&str) -> Vec<String> {
     match kind {
         "Namespace" | "Project" => dns1123_label,
         "Service" => dns1035_label,
+        // `ValidateRBACName`: any path segment (`system:aggregate-to-view` is a valid name).
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => path_segment,
         // Images are named by digest (`sha256:…`): OpenShift checks them as path segments.
         "Image" | "ImageStreamTag" | "ImageStreamImage" => path_segment,
         _ => dns1123_subdomain,
@@ -185,7 +187,7 @@ pub fn validate(kind: &str, obj: &Value, update_of: Option<&Value>) -> Vec<Field
                 }
             }
         }
-        _ => {}
+        _ => super::validation_policy::validate(kind, obj, &mut errs),
     }
     errs
 }

@@ -8,6 +8,7 @@ pub mod deployment;
 pub mod endpoints;
 pub mod gc;
 pub mod namespace;
+pub mod quota;
 pub mod replicaset;
 pub mod statefulset;
 pub mod volumes;
@@ -118,6 +119,9 @@ pub fn round(world: &mut World) -> bool {
     }
     if due(world, "endpoints", &["services", "pods"], false) {
         endpoints::run(world);
+    }
+    if due(world, "quota", quota::WATCHES, false) {
+        quota::run(world);
     }
     if due(world, "imports", &["imagestreams"], false) {
         crate::world::openshift::import::run(world);
