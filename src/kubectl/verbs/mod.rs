@@ -76,16 +76,25 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("create job", create_generators::job),
     ("create cronjob", create_generators::cronjob),
     ("create quota", create_generators::quota),
-    ("create role", |ctx, f| create_generators::role(ctx, f, false)),
-    ("create clusterrole", |ctx, f| create_generators::role(ctx, f, true)),
-    ("create rolebinding", |ctx, f| create_generators::binding(ctx, f, false)),
+    ("create role", |ctx, f| {
+        create_generators::role(ctx, f, false)
+    }),
+    ("create clusterrole", |ctx, f| {
+        create_generators::role(ctx, f, true)
+    }),
+    ("create rolebinding", |ctx, f| {
+        create_generators::binding(ctx, f, false)
+    }),
     ("create clusterrolebinding", |ctx, f| {
         create_generators::binding(ctx, f, true)
     }),
     ("create ingress", create_generators::ingress),
     ("create poddisruptionbudget", create_generators::pdb),
     ("create priorityclass", create_generators::priority_class),
-    ("create secret docker-registry", create_generators::secret_docker),
+    (
+        "create secret docker-registry",
+        create_generators::secret_docker,
+    ),
     ("create secret tls", create_generators::secret_tls),
     ("create token", create_generators::token),
     ("apply", apply::run),
