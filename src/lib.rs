@@ -20,6 +20,7 @@ pub mod calendar;
 pub mod cli;
 pub mod coroutine;
 pub mod frontend;
+pub mod helm;
 pub mod kubectl;
 pub mod lab;
 pub mod oc;
