@@ -6,18 +6,32 @@
 
 pub mod archive;
 pub mod chart;
+pub mod chartcmds;
+pub mod charts;
 pub mod cli;
+pub mod engine;
 pub mod fetch;
+pub mod inspect;
+pub mod install;
+pub mod kube;
+pub mod lifecycle;
+pub mod locate;
+pub mod manifests;
 pub mod output;
 pub mod paths;
+pub mod release;
+pub mod render;
 pub mod repo;
 pub mod repo_file;
 pub mod repo_index;
 pub mod search;
 pub mod semver;
 pub mod sites;
+pub mod storage;
 pub mod times;
 pub mod uitable;
+pub mod uninstall;
+pub mod upgrade;
 
 use crate::kubectl::context::Ctx;
 use cli::{ParseError, Parsed};
@@ -137,6 +151,19 @@ fn dispatch(h: &mut Helm<'_, '_>) -> Res {
         "repo index" => repo_index::index_cmd(h),
         "search repo" => search::search_repo(h),
         "env" => paths::env_cmd(h),
+        "create" => chartcmds::create(h),
+        "package" => chartcmds::package(h),
+        "lint" => chartcmds::lint(h),
+        p if p.starts_with("show ") => chartcmds::show(h),
+        "template" => install::template(h),
+        "install" => install::install(h),
+        "upgrade" => upgrade::upgrade(h),
+        "rollback" => upgrade::rollback(h),
+        "uninstall" => uninstall::uninstall(h),
+        "list" => inspect::list(h),
+        "status" => inspect::status(h),
+        "history" => inspect::history(h),
+        p if p.starts_with("get ") => inspect::get(h),
         "version" => paths::version(h),
         "repo" | "search" | "get" | "show" => Err(HelmError(format!(
             "kubelab does not support help texts (\"helm {}\" prints its subcommands); the Helm documentation has them",

@@ -8,7 +8,7 @@ use crate::kubectl::context::Workstation;
 
 /// Helm v3.21.4's version and the commit of its tag.
 pub const VERSION: &str = "v3.21.4";
-const GIT_COMMIT: &str = "813176c51bb5c181dbbd7901298ddcc104cd3417";
+pub const GIT_COMMIT: &str = "813176c51bb5c181dbbd7901298ddcc104cd3417";
 
 /// The client's paths.
 #[derive(Debug, Clone)]
@@ -20,7 +20,8 @@ pub struct Paths {
     pub repo_cache: String,
     pub registry_config: String,
     pub plugins: String,
-    debug: bool,
+    /// `--debug` or `HELM_DEBUG`.
+    pub debug: bool,
 }
 
 fn env(files: &dyn Workstation, name: &str) -> Option<String> {
@@ -158,4 +159,4 @@ pub fn version(h: &mut Helm<'_, '_>) -> Res {
 /// The Go release the v3.21.4 binaries were built with: its release workflow asks for Go
 /// `1.26` (the newest patch at build time, not recorded in the tag), so kubelab prints the
 /// minor version only (docs/helm.md).
-const GO_VERSION: &str = "go1.26";
+pub const GO_VERSION: &str = "go1.26";

@@ -22,7 +22,24 @@ struct Site {
     charts: fn() -> Vec<ChartFiles>,
 }
 
-const SITES: &[Site] = &[];
+const SITES: &[Site] = &[Site {
+    base: "https://raw.githubusercontent.com/gasbugs/helm-charts/main",
+    mtime: 1_631_430_000,
+    created: "2021-09-12T07:00:00Z",
+    charts: gasbugs,
+}];
+
+fn gasbugs() -> Vec<ChartFiles> {
+    super::charts::gasbugs_charts()
+        .into_iter()
+        .map(|(_, files)| {
+            files
+                .into_iter()
+                .map(|(p, t)| (p, t.into_bytes()))
+                .collect()
+        })
+        .collect()
+}
 
 /// Every (URL, bytes) the built-in sites serve.
 fn files() -> &'static Vec<(String, Vec<u8>)> {
