@@ -17,7 +17,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "workstation",
         &["frontend", "helm", "kubectl", "oc", "shell", "world"],
     ),
-    ("script", &["kubectl", "printers", "world"]),
+    ("script", &["helm", "kubectl", "printers", "world"]),
     ("lab", &["script", "shell"]),
     (
         "runner",

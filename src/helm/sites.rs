@@ -58,12 +58,8 @@ fn files() -> &'static Vec<(String, Vec<u8>)> {
                 };
                 let tgz = chart.package(site.mtime);
                 let name = format!("{}-{}.tgz", chart.name(), chart.version());
-                index.add(
-                    &chart,
-                    format!("{}/{name}", site.base),
-                    digest(&tgz),
-                    site.created,
-                );
+                // `helm repo index .` without --url: a URL relative to the repository.
+                index.add(&chart, name.clone(), digest(&tgz), site.created);
                 out.push((format!("{}/{name}", site.base), tgz));
             }
             index.sort();
