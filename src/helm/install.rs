@@ -217,7 +217,6 @@ pub fn run_install(
     if let Err(e) = result {
         rel.info.status = "failed".into();
         rel.info.description = format!("Release \"{}\" failed: {e}", a.name);
-        rel.info.last_deployed = Some(world.now());
         let _ = storage::update(world, &rel);
         if a.atomic {
             super::uninstall::uninstall_release(world, &a.ns, &a.name, false, "")
