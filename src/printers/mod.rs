@@ -12,6 +12,7 @@ pub mod age;
 pub mod describe;
 pub mod go_number;
 pub(crate) mod go_sort;
+pub mod gotemplate;
 pub mod json;
 pub mod jsonpath;
 pub mod name;
