@@ -20,15 +20,18 @@ fn octal(field: &mut [u8], value: u64) {
 
 fn header(name: &str, size: usize, mtime: i64) -> [u8; 512] {
     let mut h = [0u8; 512];
-    let (prefix, name) = if name.len() > 100 {
-        match name[..name.len().min(156)].rfind('/') {
-            Some(i) if name.len() - i - 1 <= 100 && i <= 155 => (&name[..i], &name[i + 1..]),
-            _ => ("", &name[..100]),
+    // ustar: a name over 100 bytes is split at a `/` into prefix (155) and name (100); a name
+    // that cannot be split is cut (bytes, so no character boundary matters here).
+    let b = name.as_bytes();
+    let (prefix, name): (&[u8], &[u8]) = if b.len() > 100 {
+        match b[..b.len().min(156)].iter().rposition(|&c| c == b'/') {
+            Some(i) if b.len() - i - 1 <= 100 => (&b[..i], &b[i + 1..]),
+            _ => (&[], &b[..100]),
         }
     } else {
-        ("", name)
+        (&[], b)
     };
-    h[..name.len()].copy_from_slice(name.as_bytes());
+    h[..name.len()].copy_from_slice(name);
     octal(&mut h[100..108], 0o644);
     octal(&mut h[108..116], 0);
     octal(&mut h[116..124], 0);
@@ -37,7 +40,7 @@ fn header(name: &str, size: usize, mtime: i64) -> [u8; 512] {
     h[156] = b'0';
     h[257..263].copy_from_slice(b"ustar\0");
     h[263..265].copy_from_slice(b"00");
-    h[345..345 + prefix.len()].copy_from_slice(prefix.as_bytes());
+    h[345..345 + prefix.len()].copy_from_slice(prefix);
     h[148..156].copy_from_slice(b"        ");
     let sum: u32 = h.iter().map(|&b| b as u32).sum();
     let s = format!("{sum:06o}\0 ");
@@ -152,5 +155,10 @@ mod tests {
         assert_eq!(z, gzip(&t, 1_700_000_000));
         assert_eq!(&z[..3], &[0x1f, 0x8b, 0x08]);
         assert_eq!(gunzip(&z).unwrap(), t);
+        // Long and non-ASCII names never panic.
+        let long = format!("{}/{}", "é".repeat(80), "x".repeat(90));
+        let t = tar(&[(long.clone(), vec![1])], 0);
+        assert_eq!(untar(&t).unwrap()[0].0, long);
+        let _ = tar(&[("é".repeat(120), vec![])], 0);
     }
 }

@@ -26,6 +26,9 @@ pub struct InstallArgs {
     pub atomic: bool,
     pub description: String,
     pub timeout: i64,
+    /// `--replace` (set by `upgrade --install` over an uninstalled release): re-use the name of
+    /// a release whose last revision is uninstalled or failed.
+    pub replace: bool,
 }
 
 /// `NameAndChart`.
@@ -116,6 +119,7 @@ pub fn install_args(h: &mut Helm<'_, '_>, client_only: bool) -> Result<InstallAr
         atomic: h.p.bool("atomic"),
         description: h.p.get("description").unwrap_or("").to_string(),
         timeout: timeout_ms(&h.p),
+        replace: false,
     })
 }
 
@@ -124,12 +128,16 @@ pub fn install_args(h: &mut Helm<'_, '_>, client_only: bool) -> Result<InstallAr
 pub fn run_install(
     h: &mut Helm<'_, '_>,
     a: InstallArgs,
-) -> Result<Release, (String, Option<Release>)> {
+) -> Result<Release, (String, Option<Box<Release>>)> {
     validate_name(&a.name).map_err(|e| (e, None))?;
+    let mut replaced = None;
     if !a.dry_run {
         let hist = storage::history(h.ctx.world, &a.ns, &a.name);
-        if !hist.is_empty() {
-            return Err(("cannot re-use a name that is still in use".into(), None));
+        if let Some(last) = hist.last() {
+            if !(a.replace && matches!(last.info.status.as_str(), "uninstalled" | "failed")) {
+                return Err(("cannot re-use a name that is still in use".into(), None));
+            }
+            replaced = Some(last.clone());
         }
     }
     let values =
@@ -170,7 +178,7 @@ pub fn run_install(
         Err(e) => {
             rel.info.status = "failed".into();
             rel.info.description = format!("failed to render resource: {e}");
-            return Err((e, Some(rel)));
+            return Err((e, Some(Box::new(rel))));
         }
     };
     rel.hooks = out.hooks;
@@ -200,6 +208,16 @@ pub fn run_install(
             && e.reason != crate::world::api::error::Reason::AlreadyExists
         {
             return Err((format!("failed to create resource: {}", e.message), None));
+        }
+    }
+    if let Some(mut last) = replaced {
+        // `replaceRelease`: the new revision is numbered after the old one, which is
+        // superseded unless it failed.
+        rel.version = last.version + 1;
+        if last.info.status != "failed" {
+            last.info.status = "superseded".into();
+            last.info.description = "superseded by new release".into();
+            let _ = storage::update(world, &last);
         }
     }
     storage::create(world, &rel).map_err(|e| (e, None))?;

@@ -39,6 +39,17 @@ pub fn timeout_ms(p: &super::cli::Parsed) -> i64 {
 
 const DEADLINE: &str = "context deadline exceeded";
 
+/// The longest wait kubelab simulates (virtual time), as its other waits.
+const MAX_WAIT_MS: i64 = 3_600_000;
+
+/// The error of a wait that ran out: Go's, or kubelab's when its own limit stopped it first.
+fn expired(timeout: i64) -> String {
+    if timeout > MAX_WAIT_MS {
+        return "kubelab: stopped waiting after 1h of virtual time (kubelab's limit; --timeout asked for more)".into();
+    }
+    DEADLINE.into()
+}
+
 fn is_ready(world: &World, r: &Resource) -> bool {
     let Some(obj) = world.store.get(r.kind, r.namespace(), r.name()) else {
         return false;
@@ -62,7 +73,7 @@ fn is_ready(world: &World, r: &Resource) -> bool {
                     .any(|c| c["type"] == "Ready" && c["status"] == "True")
             }),
         "Deployment" => {
-            let want = spec_replicas(&obj);
+            let want = spec_replicas(obj);
             let unavailable = match obj.pointer("/spec/strategy/rollingUpdate/maxUnavailable") {
                 Some(Value::Number(n)) => n.as_i64().unwrap_or(0),
                 Some(Value::String(s)) if s.ends_with('%') => {
@@ -75,15 +86,15 @@ fn is_ready(world: &World, r: &Resource) -> bool {
                 }
                 _ => want * 25 / 100,
             };
-            status_i(&obj, "observedGeneration")
+            status_i(obj, "observedGeneration")
                 >= obj
                     .pointer("/metadata/generation")
                     .and_then(Value::as_i64)
                     .unwrap_or(0)
-                && status_i(&obj, "updatedReplicas") >= want
-                && status_i(&obj, "readyReplicas") >= want - unavailable
+                && status_i(obj, "updatedReplicas") >= want
+                && status_i(obj, "readyReplicas") >= want - unavailable
         }
-        "StatefulSet" | "ReplicaSet" => status_i(&obj, "readyReplicas") >= spec_replicas(&obj),
+        "StatefulSet" | "ReplicaSet" => status_i(obj, "readyReplicas") >= spec_replicas(obj),
         "PersistentVolumeClaim" => {
             obj.pointer("/status/phase").and_then(Value::as_str) == Some("Bound")
         }
@@ -92,7 +103,8 @@ fn is_ready(world: &World, r: &Resource) -> bool {
 }
 
 /// `--wait`: polls every 2 s of virtual time until every object is ready or the timeout passes.
-pub fn wait_ready(world: &mut World, resources: &[Resource], timeout: i64) -> Result<(), String> {
+pub fn wait_ready(world: &mut World, resources: &[Resource], asked: i64) -> Result<(), String> {
+    let timeout = asked.min(MAX_WAIT_MS);
     let start = world.now();
     loop {
         world.settle();
@@ -100,14 +112,15 @@ pub fn wait_ready(world: &mut World, resources: &[Resource], timeout: i64) -> Re
             return Ok(());
         }
         if world.now() - start >= timeout {
-            return Err(DEADLINE.into());
+            return Err(expired(asked));
         }
         world.advance(2000.min(timeout - (world.now() - start)).max(1));
     }
 }
 
 /// Waits for a hook object: a Pod until it succeeded (or failed), a Job until complete.
-fn watch_until_ready(world: &mut World, r: &Resource, timeout: i64) -> Result<(), String> {
+fn watch_until_ready(world: &mut World, r: &Resource, asked: i64) -> Result<(), String> {
+    let timeout = asked.min(MAX_WAIT_MS);
     let start = world.now();
     loop {
         world.settle();
@@ -145,7 +158,7 @@ fn watch_until_ready(world: &mut World, r: &Resource, timeout: i64) -> Result<()
             _ => return Ok(()),
         }
         if world.now() - start >= timeout {
-            return Err(DEADLINE.into());
+            return Err(expired(asked));
         }
         world.advance(1000);
     }

@@ -128,10 +128,17 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         return 1;
     }
     let paths = paths::Paths::new(&*ctx.files, &p);
-    ctx.world.set_actor("helm", &argv.join(" "));
+    ctx.world
+        .set_actor(&format!("Helm/{}", &paths::VERSION[1..]), &argv.join(" "));
+    ctx.world
+        .set_field_writer(Some(crate::world::api::managed_fields::Writer {
+            manager: "helm".into(),
+            subresource: None,
+        }));
     let mut h = Helm { ctx, p, paths };
     let result = dispatch(&mut h);
     h.ctx.world.set_actor("", "");
+    h.ctx.world.set_field_writer(None);
     h.ctx.world.settle();
     match result {
         Ok(()) => 0,

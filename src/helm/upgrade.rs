@@ -88,7 +88,8 @@ pub fn upgrade(h: &mut Helm<'_, '_>) -> Res {
                     super::output::js(&name)
                 ));
             }
-            let a = super::install::install_args(h, false).map_err(|e| HelmError(e))?;
+            let mut a = super::install::install_args(h, false).map_err(HelmError)?;
+            a.replace = hist.last().is_some_and(|r| r.info.status == "uninstalled");
             let rel = super::install::run_install(h, a).map_err(|(e, _)| HelmError(e))?;
             let hide = h.p.bool("hide-notes");
             super::inspect::print_release(h, &rel, false, hide);
