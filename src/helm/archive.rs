@@ -18,7 +18,7 @@ fn octal(field: &mut [u8], value: u64) {
     field[width] = 0;
 }
 
-fn header(name: &str, size: usize, mtime: i64) -> [u8; 512] {
+fn header(name: &str, size: usize, mtime: i64, flag: u8) -> [u8; 512] {
     let mut h = [0u8; 512];
     // ustar: a name over 100 bytes is split at a `/` into prefix (155) and name (100); a name
     // that cannot be split is cut (bytes, so no character boundary matters here).
@@ -37,7 +37,7 @@ fn header(name: &str, size: usize, mtime: i64) -> [u8; 512] {
     octal(&mut h[116..124], 0);
     octal(&mut h[124..136], size as u64);
     octal(&mut h[136..148], mtime.max(0) as u64);
-    h[156] = b'0';
+    h[156] = flag;
     h[257..263].copy_from_slice(b"ustar\0");
     h[263..265].copy_from_slice(b"00");
     h[345..345 + prefix.len()].copy_from_slice(prefix);
@@ -48,14 +48,57 @@ fn header(name: &str, size: usize, mtime: i64) -> [u8; 512] {
     h
 }
 
+/// Whether ustar's name (100) and prefix (155) fields hold the path.
+fn fits_ustar(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() <= 100
+        || b[..b.len().min(156)]
+            .iter()
+            .rposition(|&c| c == b'/')
+            .is_some_and(|i| b.len() - i - 1 <= 100)
+}
+
+/// One PAX record: `LEN key=value\n`, LEN counting itself.
+fn pax_record(key: &str, value: &str) -> Vec<u8> {
+    let body = format!(" {key}={value}\n");
+    let mut len = body.len() + 1;
+    while format!("{len}").len() + body.len() != len {
+        len += 1;
+    }
+    format!("{len}{body}").into_bytes()
+}
+
+/// The `path` of PAX records, if any.
+fn pax_path(data: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(data);
+    text.lines()
+        .find_map(|l| {
+            l.split_once(' ')
+                .and_then(|(_, kv)| kv.strip_prefix("path="))
+        })
+        .map(str::to_string)
+}
+
 /// The tar stream of `files` (paths inside the archive, bytes), in order.
 pub fn tar(files: &[(String, Vec<u8>)], mtime: i64) -> Vec<u8> {
     let mut out = Vec::new();
-    for (name, data) in files {
-        out.extend_from_slice(&header(name, data.len(), mtime));
+    let mut entry = |out: &mut Vec<u8>, name: &str, data: &[u8], flag: u8| {
+        out.extend_from_slice(&header(name, data.len(), mtime, flag));
         out.extend_from_slice(data);
         let pad = (512 - data.len() % 512) % 512;
         out.extend(std::iter::repeat_n(0u8, pad));
+    };
+    for (name, data) in files {
+        if !fits_ustar(name) {
+            // A PAX extended header carries the whole path, as Go's archive/tar writes it.
+            entry(
+                &mut out,
+                "PaxHeaders.0/path",
+                &pax_record("path", name),
+                b'x',
+            );
+        }
+        entry(&mut out, name, data, b'0');
     }
     out.extend(std::iter::repeat_n(0u8, 1024));
     out
@@ -109,6 +152,7 @@ fn field_num(b: &[u8]) -> usize {
 pub fn untar(data: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut out = Vec::new();
     let mut i = 0;
+    let mut pax_name: Option<String> = None;
     while i + 512 <= data.len() {
         let h = &data[i..i + 512];
         if h.iter().all(|&b| b == 0) {
@@ -127,8 +171,10 @@ pub fn untar(data: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
         if end > data.len() {
             return Err("unexpected EOF".into());
         }
-        if matches!(h[156], b'0' | 0) {
-            out.push((name, data[start..end].to_vec()));
+        match h[156] {
+            b'x' => pax_name = pax_path(&data[start..end]),
+            b'0' | 0 => out.push((pax_name.take().unwrap_or(name), data[start..end].to_vec())),
+            _ => pax_name = None,
         }
         i = start + size.div_ceil(512) * 512;
     }
@@ -159,6 +205,11 @@ mod tests {
         let long = format!("{}/{}", "é".repeat(80), "x".repeat(90));
         let t = tar(&[(long.clone(), vec![1])], 0);
         assert_eq!(untar(&t).unwrap()[0].0, long);
-        let _ = tar(&[("é".repeat(120), vec![])], 0);
+        let name = "é".repeat(120);
+        assert_eq!(
+            untar(&tar(&[(name.clone(), vec![])], 0)).unwrap()[0].0,
+            name
+        );
+        assert_eq!(pax_record("path", "a"), b"9 path=a\n");
     }
 }
