@@ -82,7 +82,7 @@ fn pax_path(data: &[u8]) -> Option<String> {
 /// The tar stream of `files` (paths inside the archive, bytes), in order.
 pub fn tar(files: &[(String, Vec<u8>)], mtime: i64) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut entry = |out: &mut Vec<u8>, name: &str, data: &[u8], flag: u8| {
+    let entry = |out: &mut Vec<u8>, name: &str, data: &[u8], flag: u8| {
         out.extend_from_slice(&header(name, data.len(), mtime, flag));
         out.extend_from_slice(data);
         let pad = (512 - data.len() % 512) % 512;
