@@ -2,7 +2,8 @@
 //! the course's mongo exercise end to end (target: under 5 ms), the latency of one
 //! `kubectl get pods` on 300 pods, and a session of 500 `kubectl create deployment` lines
 //! (its cost grows with its length, not its square), with one more such command in the
-//! world it leaves next to the same command in a fresh world.
+//! world it leaves next to the same command in a fresh world; `helm install` of the
+//! `helm create` chart (target: a few milliseconds).
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use kubelab::workstation::{Workstation, run_script};
@@ -62,6 +63,21 @@ fn benches(c: &mut Criterion) {
                 false,
             )
         })
+    });
+    // `helm install` of the `helm create` chart from the workstation's files: locate, load,
+    // render, store the release Secret, create the objects (the repository and chart are made
+    // once; each iteration installs into a copy of that workstation).
+    let mut chart = Workstation::new(default_world::build(1));
+    run_script(&mut chart, "helm create mychart\n", false);
+    g.bench_function("helm_install_default_chart", |b| {
+        b.iter_batched(
+            || chart.clone(),
+            |mut ws| {
+                let out = ws.run("helm install web ./mychart");
+                (ws, out)
+            },
+            BatchSize::LargeInput,
+        )
     });
     g.finish();
     let mut g = c.benchmark_group("commands");

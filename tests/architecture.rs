@@ -11,13 +11,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("printers", &["world"]),
     ("kubectl", &["printers", "world"]),
     ("oc", &["kubectl", "printers", "world"]),
-    ("helm", &["kubectl", "printers", "world"]),
+    ("helm", &["kubectl", "printers", "world", "calendar"]),
     ("frontend.rs", &["kubectl", "oc", "world"]),
     (
         "workstation",
-        &["frontend", "kubectl", "oc", "shell", "world"],
+        &["frontend", "helm", "kubectl", "oc", "shell", "world"],
     ),
-    ("script", &["kubectl", "printers", "world"]),
+    ("script", &["helm", "kubectl", "printers", "world"]),
     ("lab", &["script", "shell"]),
     (
         "runner",

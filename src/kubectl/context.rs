@@ -121,6 +121,10 @@ pub trait Workstation {
     fn create_file(&mut self, path: &str, _data: &[u8]) -> Result<(), String> {
         Err(format!("open {path}: read-only file system"))
     }
+    /// `os.Remove(path)` of a file (helm's cache files); the error is Go's.
+    fn remove_file(&mut self, path: &str) -> Result<(), String> {
+        Err(format!("remove {path}: read-only file system"))
+    }
 }
 
 /// One entry of the workstation's files as `os.Lstat` shows it (`kubectl cp`).

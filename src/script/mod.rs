@@ -5,6 +5,7 @@
 pub mod cluster;
 pub mod convert;
 pub mod engine;
+pub mod helm;
 pub mod host;
 pub mod matching;
 pub mod meter;
@@ -22,6 +23,7 @@ use rhai::{Engine, Scope};
 /// Registers every host type and global helper with the engine.
 pub fn register_all(engine: &mut Engine) {
     cluster::register(engine);
+    helm::register(engine);
     registry::register(engine);
     node::register(engine);
 }

@@ -123,4 +123,12 @@ impl KubectlFiles for ShellFiles<'_> {
             .write(&p, data, false)
             .map_err(|e| format!("write {path}: {}", go_errno(e)))
     }
+
+    fn remove_file(&mut self, path: &str) -> Result<(), String> {
+        let p = self.state.resolve(path);
+        self.state
+            .vfs
+            .remove_file(&p)
+            .map_err(|e| format!("remove {path}: {}", go_errno(e)))
+    }
 }

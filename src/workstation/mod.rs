@@ -56,7 +56,7 @@ impl Host for WorldHost<'_> {
             interrupt,
         } = call;
         match argv[0].as_str() {
-            "kubectl" | "oc" | "k" => {}
+            "kubectl" | "oc" | "k" | "helm" => {}
             p if edit::EDITOR_COMMANDS.contains(&p) => {
                 let edited = self.editor.edit_file(argv, shell);
                 out(true, &edited.stderr);
@@ -110,7 +110,11 @@ impl Host for WorldHost<'_> {
                 broken: false,
             },
         };
-        let status = crate::frontend::run(&mut ctx, &argv);
+        let status = if argv[0] == "helm" {
+            crate::helm::run(&mut ctx, &argv)
+        } else {
+            crate::frontend::run(&mut ctx, &argv)
+        };
         ctx.flush();
         // kubectl is killed by SIGPIPE when a write finds the reader of its pipe gone.
         Some(if ctx.waits.broken { 141 } else { status })
@@ -126,7 +130,13 @@ impl Host for WorldHost<'_> {
     }
 
     fn programs(&self) -> Vec<String> {
-        vec!["kubectl".into(), "oc".into(), "curl".into(), "ssh".into()]
+        vec![
+            "kubectl".into(),
+            "oc".into(),
+            "helm".into(),
+            "curl".into(),
+            "ssh".into(),
+        ]
     }
 }
 

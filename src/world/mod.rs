@@ -26,6 +26,7 @@ pub mod requests;
 pub mod runtime;
 pub mod seed;
 pub mod store;
+pub mod web_hosts;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -127,6 +128,8 @@ pub struct World {
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// The NFS servers as hosts (`ssh`): name and own files, by address.
     pub nfs_hosts: BTreeMap<String, runtime::NfsHost>,
+    /// Files served at URLs (chart repositories; `web_hosts.rs`).
+    pub web_hosts: web_hosts::WebHosts,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
     /// The warnings of the last requests (`unknown field "spec.foo"` under
@@ -191,6 +194,7 @@ impl World {
             processes: runtime::Processes::default(),
             nfs_servers: BTreeMap::new(),
             nfs_hosts: BTreeMap::new(),
+            web_hosts: web_hosts::WebHosts::default(),
             notices: Vec::new(),
             warnings: Vec::new(),
             settle_on_write: true,

@@ -28,8 +28,8 @@ use super::exec::{Exec, Fds};
 /// Commands a student might try that the workstation does not have, answered plainly.
 pub const UNAVAILABLE: &[&str] = &[
     "awk", "vi", "vim", "nano", "emacs", "watch", "python", "python3", "perl", "ssh", "scp",
-    "sudo", "apt", "apt-get", "yum", "dnf", "docker", "podman", "helm", "wget", "git", "make",
-    "less", "more", "top", "ps", "kill", "nohup",
+    "sudo", "apt", "apt-get", "yum", "dnf", "docker", "podman", "wget", "git", "make", "less",
+    "more", "top", "ps", "kill", "nohup",
 ];
 
 /// The shell's builtins proper, which every shell has whatever its image holds (the other

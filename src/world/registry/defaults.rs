@@ -46,6 +46,8 @@ const NGINX_PAGE: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to ngi
 const HTTPD_PAGE: &str = "<html><body><h1>It works!</h1></body></html>\n";
 const NGINX_EP: &[&str] = &["/docker-entrypoint.sh"];
 const NGINX_CMD: &[&str] = &["nginx", "-g", "daemon off;"];
+/// nginx:1.16.0 predates the `/docker-entrypoint.sh` of the official image (1.19+).
+const NGINX_CMD_116_EP: &[&str] = &[];
 
 const fn d(refs: &'static [&'static str], size_mb: u64, age_days: i64) -> Def {
     Def {
@@ -102,6 +104,16 @@ fn defs() -> Vec<Def> {
             http: &[(80, NGINX_PAGE)],
             rootfs: Family::Nginx125,
             ..d(&["nginx:1.25", "nginx:1.25.5"], 71, 200)
+        },
+        // The image `helm create` charts of the course default to (appVersion 1.16.0). Its root
+        // file system is kubelab's nginx one (the 1.25 files), not 1.16.0's Debian stretch.
+        Def {
+            entrypoint: NGINX_CMD_116_EP,
+            cmd: NGINX_CMD,
+            ports: &["80/tcp"],
+            http: &[(80, NGINX_PAGE)],
+            rootfs: Family::Nginx125,
+            ..d(&["nginx:1.16.0"], 44, 1700)
         },
         Def {
             entrypoint: NGINX_EP,
