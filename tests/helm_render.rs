@@ -12,8 +12,7 @@ use std::sync::Arc;
 
 use kubelab::helm::charts::{ChartFiles, gasbugs_charts, scaffold_files};
 use kubelab::helm::engine::{
-    Capabilities, Lookup, RenderChart, RenderRelease, UserValues, coalesce_values, manifests,
-    render,
+    Capabilities, Lookup, RenderChart, RenderRelease, UserValues, coalesce_values, render,
 };
 
 struct Case {
@@ -159,8 +158,11 @@ fn ours(case: &Case) -> String {
     if case.notes {
         return rendered.notes.unwrap_or_default();
     }
-    let (m, h) = manifests::split_and_sort(&rendered.files);
-    manifests::template_output(&m, &h)
+    // The path `helm template` takes: the command line's sort into hooks and manifests, the
+    // release's manifest text, then `helm template`'s assembly.
+    let (hooks, sorted) = kubelab::helm::manifests::sort_manifests(&rendered.files).unwrap();
+    let manifest = kubelab::helm::manifests::manifest_text(&sorted);
+    kubelab::helm::manifests::template_text(&manifest, &hooks, false)
 }
 
 /// The oracle's output, or why it cannot run.

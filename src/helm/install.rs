@@ -284,14 +284,8 @@ pub fn template(h: &mut Helm<'_, '_>) -> Res {
         }
         Err((e, _)) => return Err(HelmError(e)),
     };
-    let mut manifests = format!("{}\n", rel.manifest.trim());
-    let skip_tests = h.p.bool("skip-tests");
-    for k in &rel.hooks {
-        if skip_tests && k.events.iter().any(|e| e == "test") {
-            continue;
-        }
-        manifests.push_str(&format!("---\n# Source: {}\n{}\n", k.path, k.manifest));
-    }
+    let manifests =
+        super::manifests::template_text(&rel.manifest, &rel.hooks, h.p.bool("skip-tests"));
     let show = h.p.all("show-only");
     if show.is_empty() {
         h.out(&manifests);

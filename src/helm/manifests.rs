@@ -247,6 +247,19 @@ pub fn manifest_text(manifests: &[Manifest]) -> String {
         .collect()
 }
 
+/// `helm template`'s text: the release's manifest trimmed plus a newline, then each hook as
+/// `---\n# Source: PATH\nDOC\n` (test hooks left out when `skip_tests`).
+pub fn template_text(manifest: &str, hooks: &[Hook], skip_tests: bool) -> String {
+    let mut out = format!("{}\n", manifest.trim());
+    for k in hooks {
+        if skip_tests && k.events.iter().any(|e| e == "test") {
+            continue;
+        }
+        out.push_str(&format!("---\n# Source: {}\n{}\n", k.path, k.manifest));
+    }
+    out
+}
+
 /// The documents of a stored manifest, sorted for uninstall (`UninstallOrder`).
 pub fn uninstall_sorted(objects: &mut [Value]) {
     stable_sort_by_kind(

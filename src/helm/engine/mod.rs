@@ -7,11 +7,12 @@
 //! - [`coalesce_values`] — the chart's `values.yaml` overlaid with `-f`/`--set`/`--set-string`;
 //! - [`render`] — every template of a chart (and its subcharts) rendered, in Helm's order,
 //!   partials (`_*.tpl`) not emitted, `NOTES.txt` separate, errors in Helm's text;
-//! - [`manifests::split_and_sort`] — the rendered files cut into documents, hooks taken out,
-//!   manifests in Helm's install order, as `helm template`/`install` print and apply them.
+//!
+//! The rendered files are cut into documents, hooks taken out and manifests put in Helm's
+//! install order by the command line (`helm::manifests`), for `template`, `install` and
+//! `upgrade` alike.
 
 pub mod funcs;
-pub mod manifests;
 pub mod strvals;
 pub mod values;
 
