@@ -7,6 +7,7 @@
 pub mod deployment;
 pub mod endpoints;
 pub mod gc;
+pub mod job;
 pub mod namespace;
 pub mod replicaset;
 pub mod statefulset;
@@ -99,6 +100,9 @@ pub fn round(world: &mut World) -> bool {
         true,
     ) {
         statefulset::run(world);
+    }
+    if due(world, "job", &["jobs", "pods"], true) {
+        job::run(world);
     }
     if due(world, "gc", &["@removals", "@deleting"], false) || world.store.has_maybe_orphans() {
         gc::run(world);
