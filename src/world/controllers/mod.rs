@@ -4,6 +4,7 @@
 //! queues (`store::queues`), the scheduler only the pending pods that may now fit, and the
 //! others every object they own.
 
+pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
 pub mod gc;
@@ -100,6 +101,14 @@ pub fn round(world: &mut World) -> bool {
         true,
     ) {
         statefulset::run(world);
+    }
+    if due(
+        world,
+        "daemonset",
+        &["daemonsets", "pods", "nodes", "controllerrevisions"],
+        true,
+    ) {
+        daemonset::run(world);
     }
     if due(world, "job", &["jobs", "pods"], true) {
         job::run(world);
