@@ -61,6 +61,14 @@ pub fn apply(kind: &str, obj: &mut Value) {
                 m.insert("kubernetes.io/metadata.name".into(), Value::String(name));
             }
         }
+        "CronJob" => {
+            // `SetDefaults_CronJob`.
+            default(obj, &["spec", "concurrencyPolicy"], json!("Allow"));
+            default(obj, &["spec", "suspend"], json!(false));
+            default(obj, &["spec", "successfulJobsHistoryLimit"], json!(3));
+            default(obj, &["spec", "failedJobsHistoryLimit"], json!(1));
+            pod_template(obj, &["spec", "jobTemplate", "spec", "template"]);
+        }
         "Job" => {
             // `SetDefaults_Job`: completions and parallelism are 1 when both are unset; a
             // Job with only parallelism is a work queue (completions stay unset).

@@ -4,6 +4,7 @@
 //! queues (`store::queues`), the scheduler only the pending pods that may now fit, and the
 //! others every object they own.
 
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
@@ -109,6 +110,9 @@ pub fn round(world: &mut World) -> bool {
         true,
     ) {
         daemonset::run(world);
+    }
+    if due(world, "cronjob", &["cronjobs", "jobs"], true) {
+        cronjob::run(world);
     }
     if due(world, "job", &["jobs", "pods"], true) {
         job::run(world);
