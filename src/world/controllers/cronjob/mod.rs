@@ -8,6 +8,7 @@
 //! schedule time (+100 ms, as upstream's `nextScheduleDelta`).
 
 pub mod schedule;
+pub mod validation;
 
 use serde_json::{Value, json};
 
@@ -333,7 +334,7 @@ fn schedule_next(world: &mut World, cj: &Value, status: &mut Value, now: Millis)
             "MissSchedule",
             &format!(
                 "Missed scheduled time to start a job: {}",
-                rfc1123z(scheduled)
+                crate::world::clock::rfc1123z(scheduled)
             ),
             &source(),
         );
@@ -447,20 +448,6 @@ fn new_job(cj: &Value, name: &str, scheduled: &str) -> Value {
     md["annotations"] = ann;
     json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": md,
         "spec": tpl.get("spec").cloned().unwrap_or(json!({}))})
-}
-
-/// Go's `time.RFC1123Z` in UTC: `Mon, 03 Mar 2025 09:05:00 +0000`.
-fn rfc1123z(t: Millis) -> String {
-    let (y, mo, d, h, mi, s, wd) = crate::calendar::civil(t);
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{}, {d:02} {} {y} {h:02}:{mi:02}:{s:02} +0000",
-        DAYS[wd as usize],
-        MONTHS[(mo - 1) as usize]
-    )
 }
 
 /// Deletes finished Jobs beyond `successfulJobsHistoryLimit` and `failedJobsHistoryLimit`,
