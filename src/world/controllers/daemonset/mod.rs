@@ -127,6 +127,30 @@ fn create_pod(world: &mut World, ds: &Value, node: &str, hash: &str) {
     }
 }
 
+/// Whether a node should run the daemon pod (and keep one running): the pod as the
+/// controller makes it for that node. Pinning only matters when the template has required
+/// node affinity terms of its own (their `matchFields` are replaced); without them the pinned
+/// term matches its node, so the spec is checked as it is, without a copy per node.
+fn eligibility(base_spec: &Value, node: &Value) -> (bool, bool) {
+    let has_terms = meta::path(
+        base_spec,
+        &[
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ],
+    )
+    .and_then(Value::as_array)
+    .is_some_and(|a| !a.is_empty());
+    if !has_terms {
+        return predicates::node_should_run(base_spec, node);
+    }
+    let mut spec = base_spec.clone();
+    template::pin_to_node(&mut spec, meta::name(node));
+    predicates::node_should_run(&spec, node)
+}
+
 /// What the controller knows of one node.
 struct NodeView {
     should_run: bool,
@@ -157,9 +181,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     );
     let mut view: BTreeMap<String, NodeView> = BTreeMap::new();
     for node in world.store.list(node_kind, None) {
-        let mut spec = base_spec.clone();
-        template::pin_to_node(&mut spec, meta::name(node));
-        let (should_run, keep_running) = predicates::node_should_run(&spec, node);
+        let (should_run, keep_running) = eligibility(&base_spec, node);
         view.insert(
             meta::name(node).to_string(),
             NodeView {
@@ -401,9 +423,7 @@ fn write_status(world: &mut World, ds: &Value, hash: &str, min_ready: i64) {
     let (mut desired, mut current, mut mis, mut ready, mut updated, mut available) =
         (0, 0, 0, 0, 0, 0);
     for node in world.store.list(node_kind, None) {
-        let mut spec = base_spec.clone();
-        template::pin_to_node(&mut spec, meta::name(node));
-        let (should_run, _) = predicates::node_should_run(&spec, node);
+        let (should_run, _) = eligibility(&base_spec, node);
         let pods = per_node.get_mut(meta::name(node));
         if should_run {
             desired += 1;
