@@ -185,5 +185,41 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(scale, benches);
+/// A DaemonSet tolerating every taint on 1,000 nodes: its 1,000 pods created and running,
+/// then a rolling update with `maxUnavailable: 10%` to the end (issue 17: well under a
+/// second).
+fn daemonset_benches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scale");
+    g.sample_size(10);
+    let nodes = world_with_nodes(1000, 110, 20_000);
+    g.bench_function("daemonset_rollout_1000_nodes", |b| {
+        b.iter_batched(
+            || nodes.clone(),
+            |mut w| {
+                w.create_internal(json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+                    "metadata": {"name": "agent", "namespace": "default"},
+                    "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                        "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "10%"}},
+                        "template": {"metadata": {"labels": {"app": "agent"}},
+                            "spec": {"tolerations": [{"operator": "Exists"}],
+                                "containers": [{"name": "c", "image": "nginx:1.25"}]}}}}))
+                    .expect("create");
+                w.advance(120_000);
+                let k = kinds::by_kind("DaemonSet").expect("kind");
+                let mut d = w.get(k, "default", "agent").expect("get");
+                d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.27");
+                w.update(d, false).expect("update");
+                w.advance(600_000);
+                let d = w.get(k, "default", "agent").expect("get");
+                assert_eq!(d["status"]["updatedNumberScheduled"], json!(1001));
+                assert_eq!(d["status"]["numberAvailable"], json!(1001));
+                w
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(scale, daemonset_benches, benches);
 criterion_main!(scale);

@@ -23,6 +23,7 @@ pub mod table_kinds;
 pub mod tabwriter;
 pub mod typed_order;
 pub mod units;
+pub mod workload_table;
 pub mod yaml;
 pub(crate) mod yaml_analyze;
 pub(crate) mod yaml_emitter;

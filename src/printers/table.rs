@@ -132,6 +132,18 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             vec!["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
             vec!["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
+        "CronJob" => (
+            vec![
+                "NAME",
+                "SCHEDULE",
+                "TIMEZONE",
+                "SUSPEND",
+                "ACTIVE",
+                "LAST SCHEDULE",
+                "AGE",
+            ],
+            vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         "ImageStream" => (vec!["NAME", "IMAGE REPOSITORY", "TAGS", "UPDATED"], vec![]),
         "ImageStreamTag" => (
             vec!["NAME", "IMAGE REFERENCE", "UPDATED"],
@@ -179,6 +191,9 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
     let name = meta::name(obj).to_string();
     let mut row = match kind {
         "Pod" => return pod_cells(obj, wide, now),
+        "DaemonSet" => return super::workload_table::daemonset(obj, wide, now),
+        "Job" => return super::workload_table::job(obj, wide, now),
+        "CronJob" => return super::workload_table::cronjob(obj, wide, now),
         "Deployment" => vec![
             name,
             format!(

@@ -435,6 +435,9 @@ impl World {
             "ImageStream" => imagestream::prepare(self, obj, old),
             _ => {}
         }
+        if kind.kind == "Job" && old.is_none() {
+            crate::world::controllers::job::admission::prepare_for_create(obj);
+        }
     }
 
     /// An internal write by a controller: no validation or admission, generation kept in step.

@@ -1,6 +1,7 @@
 //! `kubectl describe` output per kind (`kubectl pkg/describe/describe.go`), read-only over the
 //! world.
 
+pub mod batch;
 pub mod common;
 pub mod config;
 pub mod generic;
@@ -21,6 +22,9 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "Deployment" => Some(workloads::deployment(world, obj, &events, now)),
         "ReplicaSet" => Some(workloads::replicaset(world, obj, &events, now)),
         "Pod" => Some(workloads::pod(obj, &events, now)),
+        "DaemonSet" => Some(batch::daemonset(world, obj, &events, now)),
+        "Job" => Some(batch::job(obj, &events, now)),
+        "CronJob" => Some(batch::cronjob(obj, &events, now)),
         "Node" => Some(node::node(world, obj, &events, now)),
         "Namespace" => Some(node::namespace(obj)),
         "ConfigMap" => Some(config::configmap(obj, &events, now)),

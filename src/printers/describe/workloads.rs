@@ -60,7 +60,7 @@ fn conditions_with_reason(w: &mut Writer, obj: &Value) {
     }
 }
 
-fn controlled_by(obj: &Value) -> Option<String> {
+pub(super) fn controlled_by(obj: &Value) -> Option<String> {
     meta::controller_of(obj).map(|(k, n, _)| format!("{k}/{n}"))
 }
 

@@ -61,9 +61,23 @@ pub fn apply(kind: &str, obj: &mut Value) {
                 m.insert("kubernetes.io/metadata.name".into(), Value::String(name));
             }
         }
+        "CronJob" => {
+            // `SetDefaults_CronJob`.
+            default(obj, &["spec", "concurrencyPolicy"], json!("Allow"));
+            default(obj, &["spec", "suspend"], json!(false));
+            default(obj, &["spec", "successfulJobsHistoryLimit"], json!(3));
+            default(obj, &["spec", "failedJobsHistoryLimit"], json!(1));
+            pod_template(obj, &["spec", "jobTemplate", "spec", "template"]);
+        }
         "Job" => {
+            // `SetDefaults_Job`: completions and parallelism are 1 when both are unset; a
+            // Job with only parallelism is a work queue (completions stay unset).
+            if path(obj, &["spec", "completions"]).is_none()
+                && path(obj, &["spec", "parallelism"]).is_none()
+            {
+                default(obj, &["spec", "completions"], json!(1));
+            }
             default(obj, &["spec", "parallelism"], json!(1));
-            default(obj, &["spec", "completions"], json!(1));
             default(obj, &["spec", "backoffLimit"], json!(6));
             default(obj, &["spec", "completionMode"], json!("NonIndexed"));
             default(obj, &["spec", "suspend"], json!(false));

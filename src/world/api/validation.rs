@@ -176,6 +176,15 @@ pub fn validate(kind: &str, obj: &Value, update_of: Option<&Value>) -> Vec<Field
             workload(kind, obj, update_of, &mut errs)
         }
         "Pod" => pod_spec(path(obj, &["spec"]), "spec", false, &mut errs),
+        "CronJob" => {
+            for (field, msg, value) in crate::world::controllers::cronjob::validation::problems(obj)
+            {
+                errs.push(match value {
+                    Some(v) => invalid_str(&field, &v, &msg),
+                    None => cause(field, msg),
+                });
+            }
+        }
         "ConfigMap" | "Secret" => {
             for section in ["data", "binaryData", "stringData"] {
                 if let Some(m) = obj.get(section).and_then(Value::as_object) {

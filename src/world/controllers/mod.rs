@@ -4,9 +4,12 @@
 //! queues (`store::queues`), the scheduler only the pending pods that may now fit, and the
 //! others every object they own.
 
+pub mod cronjob;
+pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
 pub mod gc;
+pub mod job;
 pub mod namespace;
 pub mod quota;
 pub mod replicaset;
@@ -100,6 +103,20 @@ pub fn round(world: &mut World) -> bool {
         true,
     ) {
         statefulset::run(world);
+    }
+    if due(
+        world,
+        "daemonset",
+        &["daemonsets", "pods", "nodes", "controllerrevisions"],
+        true,
+    ) {
+        daemonset::run(world);
+    }
+    if due(world, "cronjob", &["cronjobs", "jobs"], true) {
+        cronjob::run(world);
+    }
+    if due(world, "job", &["jobs", "pods"], true) {
+        job::run(world);
     }
     if due(world, "gc", &["@removals", "@deleting"], false) || world.store.has_maybe_orphans() {
         gc::run(world);

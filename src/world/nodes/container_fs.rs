@@ -364,7 +364,19 @@ impl World {
                     "status.hostIP" => meta::str_at(pod, &["status", "hostIP"])
                         .unwrap_or("")
                         .to_string(),
-                    _ => String::new(),
+                    // The downward API's `metadata.labels['k']` and `metadata.annotations['k']`.
+                    _ => fp
+                        .strip_prefix("metadata.labels['")
+                        .map(|k| ("labels", k))
+                        .or_else(|| {
+                            fp.strip_prefix("metadata.annotations['")
+                                .map(|k| ("annotations", k))
+                        })
+                        .and_then(|(m, k)| {
+                            let k = k.strip_suffix("']")?;
+                            meta::str_at(pod, &["metadata", m, k]).map(str::to_string)
+                        })
+                        .unwrap_or_default(),
                 }
             } else {
                 String::new()

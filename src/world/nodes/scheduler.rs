@@ -371,6 +371,10 @@ fn choose(
         } else if !selector
             .iter()
             .all(|(k, v)| meta::labels(node).get(k) == Some(v))
+            || !crate::world::controllers::daemonset::predicates::fits_node_affinity(
+                pod.get("spec").unwrap_or(&Value::Null),
+                node,
+            )
         {
             Some("node(s) didn't match Pod's node affinity/selector".to_string())
         } else {

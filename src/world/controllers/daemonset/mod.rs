@@ -1,0 +1,482 @@
+//! The DaemonSet controller (`k/k pkg/controller/daemon/daemon_controller.go`, `update.go`):
+//! one pod on every node that should run it (`predicates`), pinned to its node
+//! (`template`); failed daemon pods are killed and replaced; a node that stops qualifying
+//! loses its pod (unless only NoSchedule taints changed). RollingUpdate replaces old pods
+//! node by node within `maxUnavailable` (deleting first) or `maxSurge` (the new pod beside the
+//! old one until it is available); OnDelete leaves old pods alone. Revisions are
+//! ControllerRevisions (`revisions`); the status counts nodes, as upstream's
+//! `updateDaemonSetStatus`.
+
+pub mod predicates;
+pub mod revisions;
+pub mod template;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::replicaset::{is_available, ready_since};
+use crate::world::World;
+use crate::world::api::kinds;
+use crate::world::api::meta;
+use crate::world::clock::parse_rfc3339;
+use crate::world::events::Source;
+
+fn source() -> Source {
+    Source::component("daemonset-controller")
+}
+
+/// Syncs every DaemonSet once.
+pub fn run(world: &mut World) {
+    let Some(k) = kinds::by_kind("DaemonSet") else {
+        return;
+    };
+    let keys: Vec<(String, String)> = world
+        .store
+        .list(k, None)
+        .map(|s| (meta::namespace(s).to_string(), meta::name(s).to_string()))
+        .collect();
+    for (ns, name) in keys {
+        world.stats.syncs += 1;
+        sync(world, &ns, &name);
+    }
+}
+
+fn hash_of(pod: &Value) -> String {
+    meta::labels(pod)
+        .get("controller-revision-hash")
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The node a daemon pod is on, or pinned to while unscheduled.
+fn node_of(pod: &Value) -> Option<String> {
+    if let Some(n) = meta::str_at(pod, &["spec", "nodeName"]) {
+        return Some(n.to_string());
+    }
+    let terms = meta::path(
+        pod,
+        &[
+            "spec",
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ],
+    )?
+    .as_array()?;
+    terms.iter().find_map(|t| {
+        t.get("matchFields")?.as_array()?.iter().find_map(|f| {
+            (f.get("key")?.as_str()? == "metadata.name").then(|| {
+                f.get("values")?
+                    .as_array()?
+                    .first()?
+                    .as_str()
+                    .map(str::to_string)
+            })?
+        })
+    })
+}
+
+fn created_at(p: &Value) -> i64 {
+    meta::str_at(p, &["metadata", "creationTimestamp"])
+        .and_then(parse_rfc3339)
+        .unwrap_or(0)
+}
+
+fn delete_pod(world: &mut World, ds: &Value, pod: &Value) {
+    let Some(k) = kinds::by_kind("Pod") else {
+        return;
+    };
+    if world
+        .delete_internal(k, meta::namespace(pod), meta::name(pod))
+        .is_ok()
+    {
+        world.record_event(
+            ds,
+            None,
+            "Normal",
+            "SuccessfulDelete",
+            &format!("Deleted pod: {}", meta::name(pod)),
+            &source(),
+        );
+    }
+}
+
+fn create_pod(world: &mut World, ds: &Value, node: &str, hash: &str) {
+    match world.create_internal(template::new_pod(ds, node, hash)) {
+        Ok(p) => {
+            let name = meta::name(&p).to_string();
+            world.record_event(
+                ds,
+                None,
+                "Normal",
+                "SuccessfulCreate",
+                &format!("Created pod: {name}"),
+                &source(),
+            );
+        }
+        Err(e) => world.record_event(
+            ds,
+            None,
+            "Warning",
+            "FailedCreate",
+            &format!("Error creating: {}", e.message),
+            &source(),
+        ),
+    }
+}
+
+/// Whether a node should run the daemon pod (and keep one running): the pod as the
+/// controller makes it for that node. Pinning only matters when the template has required
+/// node affinity terms of its own (their `matchFields` are replaced); without them the pinned
+/// term matches its node, so the spec is checked as it is, without a copy per node.
+fn eligibility(base_spec: &Value, node: &Value) -> (bool, bool) {
+    let has_terms = meta::path(
+        base_spec,
+        &[
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ],
+    )
+    .and_then(Value::as_array)
+    .is_some_and(|a| !a.is_empty());
+    if !has_terms {
+        return predicates::node_should_run(base_spec, node);
+    }
+    let mut spec = base_spec.clone();
+    template::pin_to_node(&mut spec, meta::name(node));
+    predicates::node_should_run(&spec, node)
+}
+
+/// What the controller knows of one node.
+struct NodeView {
+    should_run: bool,
+    keep_running: bool,
+    /// Daemon pods on the node, oldest first (those being deleted included).
+    pods: Vec<Value>,
+}
+
+fn sync(world: &mut World, ns: &str, name: &str) {
+    let (Some(ds_kind), Some(node_kind)) = (kinds::by_kind("DaemonSet"), kinds::by_kind("Node"))
+    else {
+        return;
+    };
+    let Some(ds) = world.store.get(ds_kind, ns, name).cloned() else {
+        return;
+    };
+    if meta::is_deleting(&ds) {
+        return;
+    }
+    let Some(hash) = revisions::ensure_current(world, &ds) else {
+        return;
+    };
+    let now = world.now();
+    let min_ready = meta::int_at(&ds, &["spec", "minReadySeconds"]).unwrap_or(0);
+    let uid = meta::uid(&ds).to_string();
+    let base_spec = template::with_tolerations(
+        meta::path(&ds, &["spec", "template", "spec"]).unwrap_or(&json!({})),
+    );
+    let mut view: BTreeMap<String, NodeView> = BTreeMap::new();
+    for node in world.store.list(node_kind, None) {
+        let (should_run, keep_running) = eligibility(&base_spec, node);
+        view.insert(
+            meta::name(node).to_string(),
+            NodeView {
+                should_run,
+                keep_running,
+                pods: Vec::new(),
+            },
+        );
+    }
+    let mut owned: Vec<Value> = world
+        .store
+        .dependents_of(&uid)
+        .into_iter()
+        .filter(|r| r.0 == "pods")
+        .filter_map(|r| world.store.get_ref(&r).cloned())
+        .filter(|p| meta::controller_uid(p) == Some(uid.as_str()))
+        .collect();
+    owned.sort_by(|a, b| {
+        created_at(a)
+            .cmp(&created_at(b))
+            .then_with(|| meta::name(a).cmp(meta::name(b)))
+    });
+    let mut orphans_of_gone_nodes = Vec::new();
+    for p in owned {
+        match node_of(&p).and_then(|n| view.get_mut(&n)) {
+            Some(v) => v.pods.push(p),
+            None => orphans_of_gone_nodes.push(p),
+        }
+    }
+    for p in &orphans_of_gone_nodes {
+        if !meta::is_deleting(p) {
+            delete_pod(world, &ds, p);
+        }
+    }
+
+    let surge_allowed = {
+        let desired = view.values().filter(|v| v.should_run).count() as i64;
+        let rolling = meta::str_at(&ds, &["spec", "updateStrategy", "type"])
+            .unwrap_or("RollingUpdate")
+            == "RollingUpdate";
+        let ru = meta::path(&ds, &["spec", "updateStrategy", "rollingUpdate"]);
+        let surge = meta::scaled_int_or_percent(ru.and_then(|r| r.get("maxSurge")), desired, true)
+            .unwrap_or(0);
+        rolling && surge > 0
+    };
+
+    // manage: create, kill failed pods, remove extras and pods on nodes that no longer qualify.
+    for (node, v) in &view {
+        let live: Vec<&Value> = v.pods.iter().filter(|p| !meta::is_deleting(p)).collect();
+        if v.should_run && v.pods.is_empty() {
+            create_pod(world, &ds, node, &hash);
+            continue;
+        }
+        if v.keep_running {
+            let mut running: Vec<&Value> = Vec::new();
+            for p in live {
+                if meta::str_at(p, &["status", "phase"]) == Some("Failed") {
+                    world.record_event(
+                        &ds,
+                        None,
+                        "Warning",
+                        "FailedDaemonPod",
+                        &format!(
+                            "Found failed daemon pod {}/{} on node {node}, will try to kill it",
+                            meta::namespace(p),
+                            meta::name(p)
+                        ),
+                        &source(),
+                    );
+                    delete_pod(world, &ds, p);
+                } else if meta::str_at(p, &["status", "phase"]) == Some("Succeeded") {
+                    delete_pod(world, &ds, p);
+                } else {
+                    running.push(p);
+                }
+            }
+            // More than one pod: keep the oldest (with surge, the oldest old and newest new).
+            if running.len() > 1 {
+                let keep: Vec<&Value> = if surge_allowed {
+                    let old = running.iter().find(|p| hash_of(p) != hash).copied();
+                    let new = running.iter().rev().find(|p| hash_of(p) == hash).copied();
+                    old.into_iter().chain(new).collect()
+                } else {
+                    vec![running[0]]
+                };
+                for p in running {
+                    if !keep.iter().any(|k| meta::name(k) == meta::name(p)) {
+                        delete_pod(world, &ds, p);
+                    }
+                }
+            }
+        } else {
+            for p in live {
+                delete_pod(world, &ds, p);
+            }
+        }
+    }
+
+    // Rolling update.
+    let strategy =
+        meta::str_at(&ds, &["spec", "updateStrategy", "type"]).unwrap_or("RollingUpdate");
+    if strategy == "RollingUpdate" {
+        rolling_update(world, &ds, &hash, &view, min_ready, now);
+    }
+
+    // Status from what is stored now.
+    write_status(world, &ds, &hash, min_ready);
+    let live: Vec<String> = world
+        .store
+        .dependents_of(&uid)
+        .into_iter()
+        .filter(|r| r.0 == "pods")
+        .filter_map(|r| world.store.get_ref(&r).map(hash_of))
+        .collect();
+    revisions::cleanup(world, &ds, &hash, &live);
+}
+
+fn rolling_update(
+    world: &mut World,
+    ds: &Value,
+    hash: &str,
+    view: &BTreeMap<String, NodeView>,
+    min_ready: i64,
+    now: i64,
+) {
+    let desired = view.values().filter(|v| v.should_run).count() as i64;
+    let ru = meta::path(ds, &["spec", "updateStrategy", "rollingUpdate"]);
+    let max_surge =
+        meta::scaled_int_or_percent(ru.and_then(|r| r.get("maxSurge")), desired, true).unwrap_or(0);
+    let max_unavailable =
+        meta::scaled_int_or_percent(ru.and_then(|r| r.get("maxUnavailable")), desired, true)
+            .unwrap_or(if max_surge > 0 { 0 } else { 1 });
+    let available = |p: &Value| {
+        let ok = is_available(p, min_ready, now);
+        if !ok
+            && min_ready > 0
+            && let Some(t) = ready_since(p)
+        {
+            return Err(t + min_ready * 1000 + 1);
+        }
+        Ok(ok)
+    };
+    let mut wake = None;
+    let mut avail = |p: &Value| match available(p) {
+        Ok(b) => b,
+        Err(at) => {
+            wake = Some(wake.map_or(at, |w: i64| w.min(at)));
+            false
+        }
+    };
+    // (old pod, new pod) per node that should run and has pods.
+    let mut pairs: Vec<(&str, Option<&Value>, Option<&Value>)> = Vec::new();
+    for (node, v) in view {
+        if !v.should_run {
+            continue;
+        }
+        let live: Vec<&Value> = v.pods.iter().filter(|p| !meta::is_deleting(p)).collect();
+        if live.is_empty() {
+            continue;
+        }
+        let new = live.iter().find(|p| hash_of(p) == hash).copied();
+        let old = live.iter().find(|p| hash_of(p) != hash).copied();
+        pairs.push((node.as_str(), old, new));
+    }
+    if max_surge == 0 {
+        let mut unavailable = 0;
+        let mut must = Vec::new();
+        let mut candidates = Vec::new();
+        // Nodes that should run but have no pod yet count as unavailable.
+        unavailable += view
+            .values()
+            .filter(|v| v.should_run && v.pods.iter().all(meta::is_deleting))
+            .count() as i64;
+        for (_, old, new) in &pairs {
+            match (old, new) {
+                (None, Some(n)) if !avail(n) => unavailable += 1,
+                (Some(o), None) => {
+                    if !avail(o) {
+                        must.push(*o);
+                    } else {
+                        candidates.push(*o);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let room = (max_unavailable - unavailable).clamp(0, candidates.len() as i64) as usize;
+        for p in must.into_iter().chain(candidates.into_iter().take(room)) {
+            delete_pod(world, ds, p);
+        }
+    } else {
+        let mut surging = pairs
+            .iter()
+            .filter(|(_, o, n)| o.is_some() && n.is_some())
+            .count() as i64;
+        for (node, old, new) in &pairs {
+            match (old, new) {
+                (Some(o), None) => {
+                    if !avail(o) {
+                        create_pod(world, ds, node, hash);
+                    } else if surging < max_surge {
+                        surging += 1;
+                        create_pod(world, ds, node, hash);
+                    }
+                }
+                (Some(o), Some(n)) if avail(n) => delete_pod(world, ds, o),
+                _ => {}
+            }
+        }
+    }
+    if let Some(at) = wake {
+        world.resync_at(at);
+    }
+}
+
+fn write_status(world: &mut World, ds: &Value, hash: &str, min_ready: i64) {
+    let (Some(node_kind), Some(ds_kind)) = (kinds::by_kind("Node"), kinds::by_kind("DaemonSet"))
+    else {
+        return;
+    };
+    let now = world.now();
+    let uid = meta::uid(ds).to_string();
+    let mut per_node: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for r in world.store.dependents_of(&uid) {
+        if r.0 != "pods" {
+            continue;
+        }
+        if let Some(p) = world.store.get_ref(&r)
+            && meta::controller_uid(p) == Some(uid.as_str())
+            && !meta::is_deleting(p)
+            && let Some(n) = node_of(p)
+        {
+            per_node.entry(n).or_default().push(p.clone());
+        }
+    }
+    let base_spec = template::with_tolerations(
+        meta::path(ds, &["spec", "template", "spec"]).unwrap_or(&json!({})),
+    );
+    let (mut desired, mut current, mut mis, mut ready, mut updated, mut available) =
+        (0, 0, 0, 0, 0, 0);
+    for node in world.store.list(node_kind, None) {
+        let (should_run, _) = eligibility(&base_spec, node);
+        let pods = per_node.get_mut(meta::name(node));
+        if should_run {
+            desired += 1;
+            if let Some(pods) = pods.filter(|p| !p.is_empty()) {
+                current += 1;
+                pods.sort_by_key(created_at);
+                let p = &pods[0];
+                let running = meta::str_at(p, &["status", "phase"]) == Some("Running");
+                if running && ready_since(p).is_some() {
+                    ready += 1;
+                    if is_available(p, min_ready, now) {
+                        available += 1;
+                    }
+                }
+                if pods.iter().any(|p| hash_of(p) == hash) {
+                    updated += 1;
+                }
+            }
+        } else if pods.is_some_and(|p| !p.is_empty()) {
+            mis += 1;
+        }
+    }
+    let mut st = serde_json::Map::new();
+    st.insert("currentNumberScheduled".into(), json!(current));
+    st.insert("desiredNumberScheduled".into(), json!(desired));
+    st.insert("numberMisscheduled".into(), json!(mis));
+    st.insert("numberReady".into(), json!(ready));
+    let mut put = |k: &str, v: i64| {
+        if v != 0 {
+            st.insert(k.into(), json!(v));
+        }
+    };
+    put(
+        "observedGeneration",
+        meta::int_at(ds, &["metadata", "generation"]).unwrap_or(0),
+    );
+    put("updatedNumberScheduled", updated);
+    put("numberAvailable", available);
+    put("numberUnavailable", desired - available);
+    put(
+        "collisionCount",
+        meta::int_at(ds, &["status", "collisionCount"]).unwrap_or(0),
+    );
+    let st = Value::Object(st);
+    let Some(stored) = world
+        .store
+        .get(ds_kind, meta::namespace(ds), meta::name(ds))
+    else {
+        return;
+    };
+    if stored.get("status") != Some(&st) {
+        let mut d = stored.clone();
+        d["status"] = st;
+        world.write_discard(d);
+    }
+}
