@@ -199,7 +199,7 @@ fn lint_chart(h: &mut Helm<'_, '_>, path: &str) -> (Vec<Finding>, bool) {
             path: "Chart.yaml".into(),
             msg: "version is required".into(),
         });
-    } else if super::semver::Version::parse(&s("version")).is_none() {
+    } else if crate::printers::gotemplate::semver::Version::parse(&s("version")).is_err() {
         out.push(Finding {
             sev: "ERROR",
             path: "Chart.yaml".into(),

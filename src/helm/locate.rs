@@ -8,7 +8,7 @@ use super::chart::{Chart, load_archive, load_dir};
 use super::fetch;
 use super::repo_file::RepoFile;
 use super::repo_index::{IndexFile, field};
-use super::semver::{Constraint, Version};
+use crate::printers::gotemplate::semver::{Constraint, Version};
 
 /// `IndexFile.Get(name, version)`: the chart version, or helm's error.
 pub fn index_get(i: &IndexFile, name: &str, version: &str) -> Result<serde_json::Value, String> {
@@ -19,9 +19,9 @@ pub fn index_get(i: &IndexFile, name: &str, version: &str) -> Result<serde_json:
         return Err("no chart version found".into());
     }
     let constraint = if version.is_empty() {
-        Constraint::parse("*")
+        Constraint::parse("*").ok()
     } else {
-        Some(Constraint::parse(version).ok_or_else(|| format!("improper constraint: {version}"))?)
+        Some(Constraint::parse(version).map_err(|_| format!("improper constraint: {version}"))?)
     };
     if !version.is_empty()
         && let Some(v) = vs.iter().find(|v| field(v, "version") == version)
@@ -29,10 +29,10 @@ pub fn index_get(i: &IndexFile, name: &str, version: &str) -> Result<serde_json:
         return Ok(v.clone());
     }
     for v in vs {
-        let Some(parsed) = Version::parse(field(v, "version")) else {
+        let Some(parsed) = Version::parse(field(v, "version")).ok() else {
             continue;
         };
-        if constraint.as_ref().is_some_and(|c| c.check(&parsed)) {
+        if constraint.as_ref().is_some_and(|c| c.matches(&parsed)) {
             return Ok(v.clone());
         }
     }

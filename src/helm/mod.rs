@@ -25,7 +25,6 @@ pub mod repo;
 pub mod repo_file;
 pub mod repo_index;
 pub mod search;
-pub mod semver;
 pub mod sites;
 pub mod storage;
 pub mod times;

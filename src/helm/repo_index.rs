@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::chart::load_archive;
-use super::semver::Version;
 use super::{Helm, Res};
+use crate::printers::gotemplate::semver::Version;
 
 /// A loaded index: chart name → versions (each the JSON of a `ChartVersion`), newest first.
 #[derive(Debug, Clone, Default)]
@@ -27,8 +27,8 @@ fn sort_versions(list: &mut [Value]) {
     // sort.Sort(sort.Reverse(ChartVersions)): unparsable versions go last.
     list.sort_by(|a, b| {
         let (x, y) = (
-            Version::parse(field(a, "version")),
-            Version::parse(field(b, "version")),
+            Version::parse(field(a, "version")).ok(),
+            Version::parse(field(b, "version")).ok(),
         );
         match (x, y) {
             (Some(x), Some(y)) => y.cmp(&x),
@@ -59,7 +59,7 @@ impl IndexFile {
                             .filter(|e| e.is_object())
                             .filter(|e| {
                                 !field(e, "name").is_empty()
-                                    && Version::parse(field(e, "version")).is_some()
+                                    && Version::parse(field(e, "version")).is_ok()
                             })
                             .cloned()
                             .collect()

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::output::{arr, js, obj, yaml_of};
 use super::repo_file::RepoFile;
 use super::repo_index::{IndexFile, field};
-use super::semver::{Constraint, Version};
 use super::{Helm, Res};
+use crate::printers::gotemplate::semver::{Constraint, Version};
 
 const MAX_SCORE: usize = 25;
 
@@ -126,11 +126,11 @@ pub fn search_repo(h: &mut Helm<'_, '_>) -> Res {
             .cmp(&b.score)
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| {
-                let v = |h: &Hit| Version::parse(field(&h.chart, "version"));
+                let v = |h: &Hit| Version::parse(field(&h.chart, "version")).ok();
                 v(b).cmp(&v(a))
             })
     });
-    let constraint = Constraint::parse(&version).ok_or_else(|| {
+    let constraint = Constraint::parse(&version).map_err(|_| {
         format!("an invalid version/constraint format: improper constraint: {version}")
     })?;
     let versions = h.p.bool("versions");
@@ -139,10 +139,10 @@ pub fn search_repo(h: &mut Helm<'_, '_>) -> Res {
         if !versions && data.iter().any(|d| d.name == hit.name) {
             continue;
         }
-        let Some(v) = Version::parse(field(&hit.chart, "version")) else {
+        let Some(v) = Version::parse(field(&hit.chart, "version")).ok() else {
             continue;
         };
-        if constraint.check(&v) {
+        if constraint.matches(&v) {
             data.push(hit);
         }
     }

@@ -48,6 +48,18 @@ impl Version {
     }
 }
 
+impl Ord for Version {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.cmp_core(o)
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
 /// Prerelease order: none is greater than any; dot-separated identifiers compared numerically
 /// when both are numbers.
 fn cmp_pre(a: &str, b: &str) -> Ordering {
@@ -267,5 +279,24 @@ mod tests {
         assert!(ok("1.2.x", "1.2.7"));
         assert!(ok(">= 1.2, < 3.0.0 || >= 4.2.3", "4.3.0"));
         assert!(ok("1.0 - 2.0", "1.5.0"));
+    }
+
+    #[test]
+    fn helm_search_constraints() {
+        assert!(ok(">0.0.0", "0.1.0"));
+        assert!(!ok(">0.0.0", "0.1.0-rc1"));
+        assert!(ok(">0.0.0-0", "0.1.0-rc1"));
+        assert!(ok("0.1.0", "0.1.0"));
+        assert!(!ok("0.1.0", "0.1.1"));
+        assert!(ok("^1.2.0", "1.9.0"));
+        assert!(!ok("^1.2.0", "2.0.0"));
+        assert!(ok("~1.2.0", "1.2.9"));
+        assert!(!ok("~1.2.0", "1.3.0"));
+        assert!(ok("1.x", "1.4.0"));
+        assert!(ok(">=1.0, <2.0", "1.5.0"));
+        assert!(ok("<1.0 || >=3", "3.1.0"));
+        assert!(Version::parse("1.16.0").unwrap() > Version::parse("1.16.0-rc.1").unwrap());
+        assert!(Version::parse("v2").is_ok());
+        assert!(Version::parse("abc").is_err());
     }
 }
