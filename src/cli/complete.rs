@@ -68,7 +68,7 @@ impl Completion {
                     .iter()
                     .map(|s| s.to_string())
                     .collect();
-                v.extend(["kubectl", "oc"].map(String::from));
+                v.extend(["kubectl", "oc", "helm"].map(String::from));
                 v.extend(
                     crate::workstation::edit::EDITOR_COMMANDS
                         .iter()
