@@ -35,6 +35,28 @@ pub fn settle(world: &mut World) {
     ));
 }
 
+/// Syncs every object of `kind` once, in key order (the controllers without a work queue yet:
+/// StatefulSet, DaemonSet, Job, CronJob), counting each sync in `World::stats`.
+pub(crate) fn sync_every(world: &mut World, kind: &str, sync: fn(&mut World, &str, &str)) {
+    let Some(k) = crate::world::api::kinds::by_kind(kind) else {
+        return;
+    };
+    let keys: Vec<(String, String)> = world
+        .store
+        .list(k, None)
+        .map(|s| {
+            (
+                crate::world::api::meta::namespace(s).to_string(),
+                crate::world::api::meta::name(s).to_string(),
+            )
+        })
+        .collect();
+    for (ns, name) in keys {
+        world.stats.syncs += 1;
+        sync(world, &ns, &name);
+    }
+}
+
 /// Whether a controller has anything to look at: something it watches was written (or, for
 /// time-sensitive controllers, the clock moved) since its last run.
 fn due(world: &mut World, name: &'static str, watches: &[&str], time_sensitive: bool) -> bool {

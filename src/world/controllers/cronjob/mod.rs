@@ -27,18 +27,7 @@ fn source() -> Source {
 
 /// Syncs every CronJob once.
 pub fn run(world: &mut World) {
-    let Some(k) = kinds::by_kind("CronJob") else {
-        return;
-    };
-    let keys: Vec<(String, String)> = world
-        .store
-        .list(k, None)
-        .map(|s| (meta::namespace(s).to_string(), meta::name(s).to_string()))
-        .collect();
-    for (ns, name) in keys {
-        world.stats.syncs += 1;
-        sync(world, &ns, &name);
-    }
+    super::sync_every(world, "CronJob", sync);
 }
 
 fn job_condition(job: &Value) -> Option<&'static str> {

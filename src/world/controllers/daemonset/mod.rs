@@ -28,18 +28,7 @@ fn source() -> Source {
 
 /// Syncs every DaemonSet once.
 pub fn run(world: &mut World) {
-    let Some(k) = kinds::by_kind("DaemonSet") else {
-        return;
-    };
-    let keys: Vec<(String, String)> = world
-        .store
-        .list(k, None)
-        .map(|s| (meta::namespace(s).to_string(), meta::name(s).to_string()))
-        .collect();
-    for (ns, name) in keys {
-        world.stats.syncs += 1;
-        sync(world, &ns, &name);
-    }
+    super::sync_every(world, "DaemonSet", sync);
 }
 
 fn hash_of(pod: &Value) -> String {

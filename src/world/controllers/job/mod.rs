@@ -34,18 +34,7 @@ fn source() -> Source {
 
 /// Syncs every Job once, then lets go of deleted pods whose Job is gone.
 pub fn run(world: &mut World) {
-    let Some(k) = kinds::by_kind("Job") else {
-        return;
-    };
-    let keys: Vec<(String, String)> = world
-        .store
-        .list(k, None)
-        .map(|s| (meta::namespace(s).to_string(), meta::name(s).to_string()))
-        .collect();
-    for (ns, name) in keys {
-        world.stats.syncs += 1;
-        sync(world, &ns, &name);
-    }
+    super::sync_every(world, "Job", sync);
     release_orphans(world);
 }
 

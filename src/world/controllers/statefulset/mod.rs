@@ -20,17 +20,7 @@ fn source() -> Source {
 
 /// Syncs every StatefulSet once.
 pub fn run(world: &mut World) {
-    let Some(k) = kinds::by_kind("StatefulSet") else {
-        return;
-    };
-    let keys: Vec<(String, String)> = world
-        .store
-        .list(k, None)
-        .map(|s| (meta::namespace(s).to_string(), meta::name(s).to_string()))
-        .collect();
-    for (ns, name) in keys {
-        sync(world, &ns, &name);
-    }
+    super::sync_every(world, "StatefulSet", sync);
 }
 
 fn ordinal_of(set: &str, pod: &str) -> Option<i64> {
