@@ -726,17 +726,22 @@ fn service_cells(svc: &Value, wide: bool, now: Millis) -> Vec<String> {
         created(svc, now),
     ];
     if wide {
-        let sel = meta::string_map(svc, &["spec", "selector"]);
-        row.push(if sel.is_empty() {
-            "<none>".into()
-        } else {
-            sel.iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        });
+        row.push(format_labels(svc, &["spec", "selector"]));
     }
     row
+}
+
+/// `labels.FormatLabels` of the string map at `path`: `k=v,k2=v2` in key order, `<none>` when
+/// empty (selectors, node selectors, template labels in `-o wide` columns).
+pub fn format_labels(obj: &Value, path: &[&str]) -> String {
+    let m = meta::string_map(obj, path);
+    if m.is_empty() {
+        return "<none>".into();
+    }
+    m.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The whole table of one kind as rows of cells (header first unless `no_headers`).

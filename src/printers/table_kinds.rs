@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use super::age::age;
+use super::table::format_labels;
 use crate::world::api::meta;
 use crate::world::api::quantity::Quantity;
 use crate::world::api::selector::format_label_selector;
@@ -84,18 +85,6 @@ fn containers_images(obj: &Value, path: &[&str]) -> (String, String) {
         .unwrap_or_default()
     };
     (pick("name"), pick("image"))
-}
-
-/// `labels.FormatLabels`: `k=v,k2=v2` sorted, `<none>` when empty.
-fn format_labels(obj: &Value, path: &[&str]) -> String {
-    let m = meta::string_map(obj, path);
-    if m.is_empty() {
-        return "<none>".into();
-    }
-    m.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// The cells of one object of a kind this file prints, `None` for the others.

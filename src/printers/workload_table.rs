@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::age::{age, human_duration};
+use super::table::format_labels;
 use crate::world::api::meta;
 use crate::world::api::selector::format_label_selector;
 use crate::world::clock::{Millis, parse_rfc3339};
@@ -35,18 +36,6 @@ fn wide_cells(obj: &Value, spec: &[&str], selector: &[&str]) -> [String; 3] {
         .map(format_label_selector)
         .unwrap_or_else(|| "<none>".into());
     [pick("name"), pick("image"), sel]
-}
-
-/// `labels.FormatLabels`: `k=v,...` in key order, `<none>` when empty.
-fn format_labels(obj: &Value, keys: &[&str]) -> String {
-    let m = meta::string_map(obj, keys);
-    if m.is_empty() {
-        return "<none>".into();
-    }
-    m.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE.

@@ -35,6 +35,33 @@ pub fn settle(world: &mut World) {
     ));
 }
 
+/// Deletes a pod its controller no longer wants and records `SuccessfulDelete` (`Deleted pod:
+/// NAME`) on the owner, as the DaemonSet and Job controllers do.
+pub(crate) fn delete_owned_pod(
+    world: &mut World,
+    owner: &serde_json::Value,
+    pod: &serde_json::Value,
+    source: &crate::world::events::Source,
+) {
+    use crate::world::api::meta;
+    let Some(k) = crate::world::api::kinds::by_kind("Pod") else {
+        return;
+    };
+    if world
+        .delete_internal(k, meta::namespace(pod), meta::name(pod))
+        .is_ok()
+    {
+        world.record_event(
+            owner,
+            None,
+            "Normal",
+            "SuccessfulDelete",
+            &format!("Deleted pod: {}", meta::name(pod)),
+            source,
+        );
+    }
+}
+
 /// Syncs every object of `kind` once, in key order (the controllers without a work queue yet:
 /// StatefulSet, DaemonSet, Job, CronJob), counting each sync in `World::stats`.
 pub(crate) fn sync_every(world: &mut World, kind: &str, sync: fn(&mut World, &str, &str)) {

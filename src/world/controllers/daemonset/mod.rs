@@ -74,22 +74,7 @@ fn created_at(p: &Value) -> i64 {
 }
 
 fn delete_pod(world: &mut World, ds: &Value, pod: &Value) {
-    let Some(k) = kinds::by_kind("Pod") else {
-        return;
-    };
-    if world
-        .delete_internal(k, meta::namespace(pod), meta::name(pod))
-        .is_ok()
-    {
-        world.record_event(
-            ds,
-            None,
-            "Normal",
-            "SuccessfulDelete",
-            &format!("Deleted pod: {}", meta::name(pod)),
-            &source(),
-        );
-    }
+    super::delete_owned_pod(world, ds, pod, &source());
 }
 
 fn create_pod(world: &mut World, ds: &Value, node: &str, hash: &str) {

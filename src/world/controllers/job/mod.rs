@@ -232,22 +232,7 @@ fn census(
 }
 
 fn delete_pod(world: &mut World, job: &Value, pod: &Value) {
-    let Some(k) = kinds::by_kind("Pod") else {
-        return;
-    };
-    if world
-        .delete_internal(k, meta::namespace(pod), meta::name(pod))
-        .is_ok()
-    {
-        world.record_event(
-            job,
-            None,
-            "Normal",
-            "SuccessfulDelete",
-            &format!("Deleted pod: {}", meta::name(pod)),
-            &source(),
-        );
-    }
+    super::delete_owned_pod(world, job, pod, &source());
 }
 
 fn create_pod(world: &mut World, job: &Value, index: Option<i64>) -> bool {
