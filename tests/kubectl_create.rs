@@ -81,27 +81,6 @@ fn setup() -> String {
     s
 }
 
-/// klog's time and process id (`E1207 18:24:56.090627    8677 run.go:72]`) left out.
-fn without_klog_header(s: &str) -> String {
-    s.lines()
-        .map(|l| {
-            let b = l.as_bytes();
-            let klog = b.len() > 22
-                && matches!(b[0], b'E' | b'W' | b'I')
-                && b[1..5].iter().all(u8::is_ascii_digit)
-                && b[5] == b' '
-                && b[14] == b'.';
-            if klog {
-                let rest = l[21..].trim_start();
-                let rest = rest.split_once(' ').map_or(rest, |(_, r)| r);
-                format!("{} {rest}\n", &l[..1])
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn create_generators_match_recorded_kubectl() {
     let all = cases();
@@ -111,7 +90,7 @@ fn create_generators_match_recorded_kubectl() {
     for c in &all {
         let (out, err, status) = common::kubelab(&format!("{setup}{}\n", c.line));
         if out != c.stdout
-            || without_klog_header(&err) != without_klog_header(&c.stderr)
+            || common::without_klog_header(&err) != common::without_klog_header(&c.stderr)
             || status != c.status
         {
             failures.push(format!(

@@ -41,29 +41,6 @@ fn recorded() -> Vec<(String, String, i32)> {
     out
 }
 
-/// klog's header (`E1207 18:11:04.780188   1000 `) without its time and process id, which are
-/// the host's in the recording and the world's in kubelab.
-fn untimed(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            let b = l.as_bytes();
-            let klog = b.len() > 22
-                && matches!(b[0], b'E' | b'W' | b'I')
-                && b[1..5].iter().all(u8::is_ascii_digit)
-                && b[5] == b' '
-                && b[8] == b':';
-            if klog {
-                // level+date, time, process id, then the source and message.
-                let tail = l.split_whitespace().skip(3).collect::<Vec<_>>().join(" ");
-                format!("{}<klog> {tail}", &l[..1])
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// A shell script writing the fixture manifests, then the command line.
 fn script(line: &str) -> String {
     let mut s = String::new();
@@ -94,7 +71,9 @@ fn recorded_corpus_is_byte_identical() {
         let (o, e, s) = kubelab(&script(line));
         // recorded.txt keeps `$(...)`'s text: trailing newlines dropped, then one added.
         let got = format!("{}\n", format!("{o}{e}").trim_end_matches('\n'));
-        if untimed(&got) != untimed(expected) || s != *status {
+        if common::without_klog_header(&got) != common::without_klog_header(expected)
+            || s != *status
+        {
             failures.push(format!(
                 "$ {line}\n--- kubectl (exit {status})\n{expected}--- kubelab (exit {s})\n{got}"
             ));

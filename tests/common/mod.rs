@@ -72,3 +72,25 @@ pub fn real(line: &str) -> (String, String, i32) {
         o.status.code().unwrap_or(-1),
     )
 }
+
+/// klog's time and process id (`E1207 18:24:56.090627    8677 run.go:72]`) left out: the host's
+/// in a recording of the real kubectl, the world's in kubelab.
+pub fn without_klog_header(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            let b = l.as_bytes();
+            let klog = b.len() > 22
+                && matches!(b[0], b'E' | b'W' | b'I')
+                && b[1..5].iter().all(u8::is_ascii_digit)
+                && b[5] == b' '
+                && b[14] == b'.';
+            if klog {
+                let rest = l[21..].trim_start();
+                let rest = rest.split_once(' ').map_or(rest, |(_, r)| r);
+                format!("{} {rest}\n", &l[..1])
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect()
+}
