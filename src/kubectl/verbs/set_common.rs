@@ -40,6 +40,19 @@ pub fn no_pod_spec(kind: &KindInfo, name: &str) -> Failure {
     ))
 }
 
+/// A target of a `set` command that has a pod template, with the path of its pod spec; the
+/// target's own failure, or kubectl's "no pod template" error, otherwise.
+pub fn with_pod_spec(
+    kind: &KindInfo,
+    obj: Result<Value, Failure>,
+) -> Result<(Value, &'static [&'static str]), Failure> {
+    let obj = obj?;
+    match pod_spec_path(kind.kind) {
+        Some(path) => Ok((obj, path)),
+        None => Err(no_pod_spec(kind, meta::name(&obj))),
+    }
+}
+
 /// The objects a `set` command acts on. With `--local`, only the `-f` files are read
 /// (`local_missing` is kubectl's error when there are none).
 pub fn objects(

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::set_common::{self, container_matches, no_pod_spec, pod_spec_path};
+use super::set_common::{self, container_matches};
 use crate::kubectl::common::dry_run;
 use crate::kubectl::context::Ctx;
 use crate::kubectl::create_data::{ENV_NAME_MSG, env_name_ok};
@@ -217,18 +217,14 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let ns = ctx.namespace(f.string("namespace").as_deref());
     let mut errors = Vec::new();
     for (kind, obj) in targets {
-        let obj = match obj {
-            Ok(o) => o,
+        let (obj, path) = match set_common::with_pod_spec(kind, obj) {
+            Ok(x) => x,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
         let name = meta::name(&obj).to_string();
-        let Some(path) = pod_spec_path(kind.kind) else {
-            errors.push(no_pod_spec(kind, &name));
-            continue;
-        };
         let mut updated = obj.clone();
         let mut matched = 0;
         let mut failure = None;

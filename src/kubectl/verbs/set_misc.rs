@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::set_common::{self, no_pod_spec, pod_spec_path};
+use super::set_common;
 use crate::kubectl::common::dry_run;
 use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
@@ -25,16 +25,12 @@ pub fn serviceaccount(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let targets = set_common::objects(ctx, f, res_args, super::expose::NO_RESOURCES)?;
     let mut errors = Vec::new();
     for (kind, obj) in targets {
-        let obj = match obj {
-            Ok(o) => o,
+        let (obj, path) = match set_common::with_pod_spec(kind, obj) {
+            Ok(x) => x,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
-        };
-        let Some(path) = pod_spec_path(kind.kind) else {
-            errors.push(no_pod_spec(kind, meta::name(&obj)));
-            continue;
         };
         let mut updated = obj.clone();
         let mut keys: Vec<&str> = path.to_vec();
