@@ -6,53 +6,11 @@
 
 mod common;
 
+use common::recorded::{Recorded, read_recorded};
 use common::{have_kubectl, kubelab, real};
 
-struct Recorded {
-    line: String,
-    stdout: String,
-    stderr: String,
-    status: i32,
-}
-
 fn recorded() -> Vec<Recorded> {
-    let text = include_str!("inputs/kubectl_gotemplate/recorded.txt");
-    let mut out = Vec::new();
-    let mut lines = text.split_inclusive('\n').peekable();
-    while let Some(l) = lines.next() {
-        let Some(cmd) = l.strip_prefix("$ ") else {
-            continue;
-        };
-        let mut section = 0;
-        let (mut stdout, mut stderr, mut status) = (String::new(), String::new(), 0);
-        for l in lines.by_ref() {
-            if let Some(code) = l.strip_prefix("--- exit ") {
-                status = code.trim().parse().unwrap();
-                break;
-            }
-            if l == "--- stdout\n" {
-                section = 1;
-                continue;
-            }
-            // "--- stderr" may follow output without a final newline
-            if let Some(before) = l.strip_suffix("--- stderr\n") {
-                stdout.push_str(before);
-                section = 2;
-                continue;
-            }
-            match section {
-                1 => stdout.push_str(l),
-                _ => stderr.push_str(l),
-            }
-        }
-        out.push(Recorded {
-            line: cmd.trim_end().to_string(),
-            stdout,
-            stderr,
-            status,
-        });
-    }
-    out
+    read_recorded(include_str!("inputs/kubectl_gotemplate/recorded.txt"))
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `-f/--filename` sources (`cli-runtime` resource builder): files and directories of the
-//! workstation, `-` for standard input, and a few well-known URLs the course uses (the
-//! simulated network has no internet; unknown URLs fail as an unreachable server would).
+//! workstation, `-` for standard input, a few well-known URLs the course uses, and the files
+//! the lab's web hosts serve (`world/web_hosts.rs`); any other URL is not reachable from the
+//! lab's world, which kubelab says plainly.
 
 use serde_json::Value;
 
@@ -31,12 +32,26 @@ fn read_source(ctx: &Ctx<'_>, name: &str) -> Result<Vec<(String, String)>, Failu
         )]);
     }
     if name.starts_with("http://") || name.starts_with("https://") {
-        return match KNOWN_URLS.iter().find(|(u, _)| *u == name) {
-            Some((_, text)) => Ok(vec![(name.to_string(), text.to_string())]),
-            None => Err(Failure::Message(format!(
+        if let Some((_, text)) = KNOWN_URLS.iter().find(|(u, _)| *u == name) {
+            return Ok(vec![(name.to_string(), text.to_string())]);
+        }
+        // The lab's web hosts (`world/web_hosts.rs`): a file they serve, or their real 404.
+        let hosts = &ctx.world.web_hosts;
+        if let Some(bytes) = hosts.get(name) {
+            return Ok(vec![(
+                name.to_string(),
+                String::from_utf8_lossy(bytes).into_owned(),
+            )]);
+        }
+        if hosts.reachable(name) {
+            return Err(Failure::Message(format!(
                 "unable to read URL \"{name}\", server reported 404 Not Found, status code=404"
-            ))),
-        };
+            )));
+        }
+        return Err(Failure::Unsupported(format!(
+            "reading {name}: it is not reachable from the lab's world (no web host of the lab serves {})",
+            crate::world::web_hosts::origin(name).unwrap_or(name)
+        )));
     }
     if ctx.files.is_dir(name) {
         let entries = ctx.files.list_dir(name).map_err(Failure::Message)?;
@@ -76,6 +91,10 @@ pub fn read_sourced(ctx: &Ctx<'_>, names: &[String]) -> (Vec<Sourced>, Option<Fa
             for object in flatten_lists(parsed.objects) {
                 if let Err(e) = validate_object(&source, &object) {
                     return (out, Some(Failure::Message(e.to_string())));
+                }
+                if let Some(e) = crate::world::api::schema::decode::decode_object_meta(&object) {
+                    let msg = format!("unable to decode \"{source}\": {e}");
+                    return (out, Some(Failure::Message(msg)));
                 }
                 out.push(Sourced {
                     source: source.clone(),

@@ -23,7 +23,11 @@ pub enum Output {
     /// `-o json`.
     Json,
     /// `-o jsonpath=…` (`as_json` for `jsonpath-as-json`).
-    JsonPath { template: String, as_json: bool },
+    JsonPath {
+        template: String,
+        as_json: bool,
+        allow_missing: bool,
+    },
     /// `-o custom-columns=…`.
     CustomColumns(String),
     /// `-o go-template=…`, `go-template-file=…`, `template=…`, `templatefile=…`, or `--template`
@@ -53,7 +57,16 @@ pub fn parse_flags(
     };
     let name = format.split_once('=').map_or(format.as_str(), |(n, _)| n);
     if !TEMPLATE_FORMATS.contains(&name) {
-        return parse(Some(&format), allowed, files);
+        return parse(Some(&format), allowed, files).map(|o| match o {
+            Output::JsonPath {
+                template, as_json, ..
+            } => Output::JsonPath {
+                template,
+                as_json,
+                allow_missing,
+            },
+            other => other,
+        });
     }
     let (name, arg) = match template {
         Some(t) => (name, t),
@@ -130,14 +143,17 @@ pub fn parse(
         ("jsonpath", Some(t)) => Output::JsonPath {
             template: t.to_string(),
             as_json: false,
+            allow_missing: true,
         },
         ("jsonpath-as-json", Some(t)) => Output::JsonPath {
             template: t.to_string(),
             as_json: true,
+            allow_missing: true,
         },
         ("jsonpath-file", Some(p)) => Output::JsonPath {
             template: read(p)?,
             as_json: false,
+            allow_missing: true,
         },
         ("jsonpath" | "jsonpath-as-json" | "jsonpath-file", None) => {
             return Err(Failure::Message(
@@ -213,7 +229,11 @@ pub fn print_structured(
         } else {
             json::to_json_sorted(&doc)
         }),
-        Output::JsonPath { template, as_json } => jsonpath(template, *as_json, &doc),
+        Output::JsonPath {
+            template,
+            as_json,
+            allow_missing,
+        } => jsonpath(template, *as_json, *allow_missing, &doc, typed),
         Output::GoTemplate {
             template,
             allow_missing,
@@ -243,10 +263,25 @@ fn go_template(
     })
 }
 
-/// `-o jsonpath=...` (cli-runtime `jsonpath.go`).
-fn jsonpath(template: &str, as_json: bool, doc: &Value) -> Result<String, Failure> {
+/// `-o jsonpath=...` (cli-runtime `jsonpath.go`). An object kubectl built itself (`typed`) is
+/// handed to the engine through Go's JSON round trip, so its numbers are float64s there.
+fn jsonpath(
+    template: &str,
+    as_json: bool,
+    allow_missing: bool,
+    doc: &Value,
+    typed: bool,
+) -> Result<String, Failure> {
     let jp = JsonPath::parse(template)
-        .map_err(|e| Failure::Message(format!("error parsing jsonpath {template}, {e}")))?;
+        .map_err(|e| Failure::Message(format!("error parsing jsonpath {template}, {e}")))?
+        .allow_missing_keys(allow_missing);
+    let floats;
+    let doc = if typed {
+        floats = as_floats(doc);
+        &floats
+    } else {
+        doc
+    };
     let result = if as_json {
         // kubectl's JSONPath printer ends the JSON with a newline (recorded:
         // tests/inputs/kubectl_run, `-o jsonpath-as-json`).
@@ -256,10 +291,26 @@ fn jsonpath(template: &str, as_json: bool, doc: &Value) -> Result<String, Failur
     };
     result.map_err(|e| {
         Failure::Message(format!(
-            "error executing jsonpath {template:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n",
-            crate::printers::jsonpath::compact_json(doc)
+            "error executing jsonpath {}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n",
+            crate::world::api::gocmp::quote(template),
+            crate::printers::jsonpath::go_syntax(doc)
         ))
     })
+}
+
+/// Every number as a float64, as `json.Unmarshal` into `interface{}` decodes them.
+fn as_floats(v: &Value) -> Value {
+    match v {
+        Value::Number(n) if !n.is_f64() => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| v.clone(), Value::Number),
+        Value::Array(a) => Value::Array(a.iter().map(as_floats).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, x)| (k.clone(), as_floats(x))).collect())
+        }
+        other => other.clone(),
+    }
 }
 
 /// The text a jsonpath expression (relaxed: `.status.phase` or `{.status.phase}`) finds in an

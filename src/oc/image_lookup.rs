@@ -19,7 +19,9 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let args = f.args().to_vec();
     let is_kind = kinds::by_kind("ImageStream")
         .ok_or_else(|| Failure::Message("no ImageStream kind".into()))?;
-    if args.is_empty() || f.boolean("list") {
+    // `--list` is read whether or not names are given (it is the flag that chose this branch).
+    let list = f.boolean("list");
+    if args.is_empty() || list {
         let mut table = String::from("NAME\tLOCAL\n");
         for is in ctx.world.list(is_kind, Some(&ns), None) {
             table.push_str(&format!(

@@ -48,6 +48,17 @@ pub fn start(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         .and_then(|v| v.as_str())
         .unwrap_or("")
         .to_string();
+    let command = f.dash_args().to_vec();
+    // `oc debug node/x -- CMD`: the debug pod runs CMD without a shell; kubelab runs the
+    // forms that enter the host (`chroot /host CMD...`), the only ones its node image has.
+    if !command.is_empty()
+        && command.get(..2) != Some(&["chroot".to_string(), "/host".to_string()][..])
+    {
+        return Err(Failure::Unsupported(format!(
+            "\"oc debug {target} -- {}\": the node debug pod runs only `chroot /host COMMAND`",
+            command.join(" ")
+        )));
+    }
     ctx.io.err(&format!(
         "Temporary namespace openshift-debug-{ns_suffix} is created for debugging node...\n"
     ));
@@ -56,14 +67,47 @@ pub fn start(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         simple.trim_matches('-')
     ));
     ctx.io.err("To use host binaries, run `chroot /host`\n");
+    let namespace = format!("openshift-debug-{ns_suffix}");
+    if !command.is_empty() {
+        return one_shot(ctx, node, &namespace, &command[2..]);
+    }
     ctx.io.err(&format!(
         "Pod IP: {ip}\nIf you don't see a command prompt, try pressing enter.\n"
     ));
     ctx.config.debug_session = Some(DebugSession {
         node: node.to_string(),
-        namespace: format!("openshift-debug-{ns_suffix}"),
+        namespace,
         chrooted: false,
     });
+    Ok(())
+}
+
+/// The one-shot form: the command's output is the debug pod's log (stdout and stderr both, on
+/// oc's stdout), then the pod and the temporary namespace go; a failing command ends with oc's
+/// `non-zero exit code from debug container`.
+fn one_shot(ctx: &mut Ctx<'_>, node: &str, namespace: &str, host_command: &[String]) -> CmdResult {
+    let mut session = DebugSession {
+        node: node.to_string(),
+        namespace: namespace.to_string(),
+        chrooted: true,
+    };
+    // `chroot /host` alone runs the host's shell, which ends at once without a terminal.
+    let status = if host_command.is_empty() {
+        0
+    } else {
+        let (out, err, status, _) = run_line(ctx.world, &mut session, &host_command.join(" "));
+        ctx.io.out(&out);
+        ctx.io.out(&err);
+        status
+    };
+    ctx.io.err(&format!(
+        "\nRemoving debug pod ...\nTemporary namespace {namespace} was removed.\n"
+    ));
+    if status != 0 {
+        return Err(Failure::Message(
+            "non-zero exit code from debug container".into(),
+        ));
+    }
     Ok(())
 }
 

@@ -506,9 +506,20 @@ impl World {
         opts: &DeleteOptions,
     ) -> Result<Value, ApiError> {
         let ns = if kind.namespaced { ns } else { "" };
-        let r = self
-            .delete_inner(kind, ns, name, opts)
-            .map(Rc::unwrap_or_clone);
+        let r = match kind.kind {
+            // A Project is a view of its Namespace: deleting one deletes the namespace (the
+            // openshift-apiserver's project storage proxies the delete).
+            "Project" => match self.kind_named("Namespace") {
+                Some(ns_kind) => self
+                    .delete_inner(ns_kind, "", name, opts)
+                    .map(|o| crate::world::openshift::virtual_resources::project_of(&o))
+                    .map_err(|_| ApiError::not_found(kind, name)),
+                None => Err(ApiError::not_found(kind, name)),
+            },
+            _ => self
+                .delete_inner(kind, ns, name, opts)
+                .map(Rc::unwrap_or_clone),
+        };
         self.audit_request("delete", kind, ns, name, "", code_of(&r));
         if r.is_ok() && !opts.dry_run && self.settle_on_write {
             self.settle();

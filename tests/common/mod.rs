@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fuzz;
+pub mod recorded;
 
 use kubelab::workstation::{Workstation, run_script};
 use kubelab::world::default_world;

@@ -63,6 +63,18 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             }
         };
         let ns = object_namespace(ctx, f, &obj, kind.namespaced)?;
+        if meta::name(&obj).is_empty() {
+            // apply GETs the live object first; client-go refuses a GET without a name.
+            errors.push(Failure::Message(format!(
+                "error when retrieving current configuration of:\nResource: \"{gv}, Resource={}\", GroupVersionKind: \"{gv}, Kind={}\"\nName: \"\", Namespace: \"{}\"\nfrom server for: \"{}\": resource name may not be empty",
+                kind.plural,
+                kind.kind,
+                if kind.namespaced { ns.as_str() } else { "" },
+                s.source,
+                gv = format_args!("{}/{}", kind.group, kind.version),
+            )));
+            continue;
+        }
         if kind.namespaced {
             meta::set_path(
                 &mut obj,

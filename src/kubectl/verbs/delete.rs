@@ -73,7 +73,16 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let mut errors: Vec<Failure> = Vec::new();
     if !filenames.is_empty() {
         let (refs, err) = file_references(ctx, f, &filenames);
-        targets.extend(refs?);
+        for (kind, ons, name, source) in refs? {
+            if name.is_empty() {
+                // client-go refuses a request for an object without a name before sending it.
+                errors.push(Failure::Message(format!(
+                    "error when deleting \"{source}\": resource name may not be empty"
+                )));
+                continue;
+            }
+            targets.push((kind, ons, name));
+        }
         if let Some(e) = err {
             errors.push(e);
         }

@@ -93,6 +93,14 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             );
         }
         let name = meta::name(&obj).to_string();
+        if name.is_empty() {
+            // client-go refuses a request for an object without a name before sending it.
+            errors.push(Failure::Message(format!(
+                "error when replacing \"{}\": resource name may not be empty",
+                s.source
+            )));
+            continue;
+        }
         let wrap = |mut e: crate::world::ApiError, verb: &str| {
             if e.reason != crate::world::Reason::Invalid {
                 e.message = format!("error when {verb} \"{}\": {}", s.source, e.message);

@@ -16,7 +16,7 @@ use crate::world::api::selector::Selector;
 pub type Target = (&'static KindInfo, Result<Value, Failure>);
 
 /// An object named in a file: its kind, namespace and name.
-pub type FileRef = (&'static KindInfo, String, String);
+pub type FileRef = (&'static KindInfo, String, String, String);
 
 /// The objects the `-f` files name (kind, namespace per `object_namespace`,
 /// name), and the error reading the files ran into, if any: the objects read
@@ -32,7 +32,12 @@ pub fn file_references(
         .map(|s| {
             let kind = ctx.world.kind_of(&s.object)?;
             let ons = object_namespace(ctx, f, &s.object, kind.namespaced)?;
-            Ok((kind, ons, meta::name(&s.object).to_string()))
+            Ok((
+                kind,
+                ons,
+                meta::name(&s.object).to_string(),
+                s.source.clone(),
+            ))
         })
         .collect();
     (refs, err)
@@ -53,7 +58,7 @@ pub fn resolve(
         if let Some(e) = err {
             return Err(e);
         }
-        for (kind, ons, name) in refs? {
+        for (kind, ons, name, _) in refs? {
             out.push((kind, ctx.world.get(kind, &ons, &name).map_err(Failure::Api)));
         }
         return Ok(out);

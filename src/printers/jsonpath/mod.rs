@@ -2,10 +2,14 @@
 //! `-o custom-columns=...` use it: missing keys print nothing (kubectl sets `AllowMissingKeys`),
 //! strings print raw, maps and lists as compact Go JSON, several results are joined by spaces.
 
+mod go_fmt;
 pub mod parse;
+
+pub use go_fmt::go_syntax;
 
 use serde_json::Value;
 
+use self::go_fmt::{go_type, go_value};
 use self::parse::{Node, Segment};
 use super::go_number::go_json_number;
 use super::json::write_string;
@@ -14,6 +18,8 @@ use super::json::write_string;
 #[derive(Debug, Clone)]
 pub struct JsonPath {
     segments: Vec<Segment>,
+    /// `AllowMissingKeys(false)`: a field found nowhere is an error (`X is not found`).
+    strict: bool,
 }
 
 impl JsonPath {
@@ -21,20 +27,29 @@ impl JsonPath {
     pub fn parse(template: &str) -> Result<JsonPath, String> {
         Ok(JsonPath {
             segments: parse::parse(template)?,
+            strict: false,
         })
+    }
+
+    /// `AllowMissingKeys(allow)`: kubectl's `-o jsonpath` printer follows
+    /// `--allow-missing-template-keys` (default true); custom columns, `--sort-by` and `wait`
+    /// always allow missing keys.
+    pub fn allow_missing_keys(mut self, allow: bool) -> JsonPath {
+        self.strict = !allow;
+        self
     }
 
     /// Every value each action finds, in order (custom columns use this).
     pub fn find(&self, root: &Value) -> Result<Vec<Vec<Value>>, String> {
         let mut out = Vec::new();
-        collect(&self.segments, root, root, &mut out)?;
+        collect(&self.segments, root, root, self.strict, &mut out)?;
         Ok(out)
     }
 
     /// Executes the template against `root` as `kubectl -o jsonpath` prints it.
     pub fn execute(&self, root: &Value) -> Result<String, String> {
         let mut out = String::new();
-        run(&self.segments, root, root, &mut out)?;
+        run(&self.segments, root, root, self.strict, &mut out)?;
         Ok(out)
     }
 
@@ -49,15 +64,16 @@ fn collect(
     segs: &[Segment],
     root: &Value,
     cur: &Value,
+    strict: bool,
     out: &mut Vec<Vec<Value>>,
 ) -> Result<(), String> {
     for s in segs {
         match s {
             Segment::Text(_) => {}
-            Segment::Action(nodes) => out.push(eval(nodes, root, cur)?),
+            Segment::Action(nodes) => out.push(eval(nodes, root, cur, strict)?),
             Segment::Range(nodes, body) => {
-                for v in eval(nodes, root, cur)? {
-                    collect(body, root, &v, out)?;
+                for v in eval(nodes, root, cur, strict)? {
+                    collect(body, root, &v, strict, out)?;
                 }
             }
         }
@@ -65,12 +81,18 @@ fn collect(
     Ok(())
 }
 
-fn run(segs: &[Segment], root: &Value, cur: &Value, out: &mut String) -> Result<(), String> {
+fn run(
+    segs: &[Segment],
+    root: &Value,
+    cur: &Value,
+    strict: bool,
+    out: &mut String,
+) -> Result<(), String> {
     for s in segs {
         match s {
             Segment::Text(t) => out.push_str(t),
             Segment::Action(nodes) => {
-                let results = eval(nodes, root, cur)?;
+                let results = eval(nodes, root, cur, strict)?;
                 for (i, r) in results.iter().enumerate() {
                     out.push_str(&text_of(r));
                     if i + 1 != results.len() {
@@ -79,8 +101,8 @@ fn run(segs: &[Segment], root: &Value, cur: &Value, out: &mut String) -> Result<
                 }
             }
             Segment::Range(nodes, body) => {
-                for v in eval(nodes, root, cur)? {
-                    run(body, root, &v, out)?;
+                for v in eval(nodes, root, cur, strict)? {
+                    run(body, root, &v, strict, out)?;
                 }
             }
         }
@@ -149,149 +171,247 @@ fn write_compact(out: &mut String, v: &Value) {
     }
 }
 
-/// Evaluates one action's nodes from the current value.
-fn eval(nodes: &[Node], root: &Value, cur: &Value) -> Result<Vec<Value>, String> {
-    let mut vals: Vec<Value> = vec![cur.clone()];
+/// Evaluates one action's nodes from the current value, as client-go's `JSONPath.walk` does
+/// node by node over the whole list of current values.
+fn eval(nodes: &[Node], root: &Value, cur: &Value, strict: bool) -> Result<Vec<Value>, String> {
+    walk(nodes, root, vec![cur.clone()], strict)
+}
+
+fn walk(
+    nodes: &[Node],
+    root: &Value,
+    mut vals: Vec<Value>,
+    strict: bool,
+) -> Result<Vec<Value>, String> {
     for node in nodes {
-        let mut next = Vec::new();
-        match node {
-            Node::Root => next.push(root.clone()),
-            Node::Current => next.push(cur.clone()),
-            Node::Literal(l) => next.push(l.clone()),
-            Node::Field(name) => {
-                for v in &vals {
-                    if let Value::Object(m) = v
-                        && let Some(x) = m.get(name)
-                    {
-                        next.push(x.clone());
-                    }
-                }
-            }
-            Node::Wildcard => {
-                for v in &vals {
-                    match v {
-                        Value::Array(a) => next.extend(a.iter().cloned()),
-                        Value::Object(m) => {
-                            let mut keys: Vec<&String> = m.keys().collect();
-                            keys.sort();
-                            next.extend(keys.into_iter().map(|k| m[k.as_str()].clone()));
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            Node::Recursive => {
-                for v in &vals {
-                    descend(v, &mut next);
-                }
-            }
-            Node::Array {
-                start,
-                end,
-                step,
-                index,
-            } => {
-                for v in &vals {
-                    let Value::Array(a) = v else { continue };
-                    let len = a.len() as i64;
-                    let norm = |x: i64| if x < 0 { x + len } else { x };
-                    let s = start.map(norm).unwrap_or(0);
-                    let e = end.map(norm).unwrap_or(len);
-                    if *index {
-                        if s < 0 || s >= len {
-                            return Err(format!(
-                                "array index out of bounds: index {}, length {len}",
-                                start.unwrap_or(0)
-                            ));
-                        }
-                        next.push(a[s as usize].clone());
-                        continue;
-                    }
-                    let s = s.clamp(0, len);
-                    let e = e.clamp(0, len);
-                    let st = step.unwrap_or(1).max(1) as usize;
-                    if s < e {
-                        next.extend(a[s as usize..e as usize].iter().step_by(st).cloned());
-                    }
-                }
-            }
-            Node::Union(paths) => {
-                for v in &vals {
-                    for p in paths {
-                        next.extend(eval(p, root, v)?);
-                    }
-                }
-            }
-            Node::Filter { left, op, right } => {
-                for v in &vals {
-                    let items: Vec<&Value> = match v {
-                        Value::Array(a) => a.iter().collect(),
-                        other => vec![other],
-                    };
-                    for item in items {
-                        let l = eval(left, root, item)?;
-                        if op == "exists" {
-                            if !l.is_empty() {
-                                next.push(item.clone());
-                            }
-                            continue;
-                        }
-                        let r = eval(right, root, item)?;
-                        let (Some(lv), Some(rv)) = (l.first(), r.first()) else {
-                            continue;
-                        };
-                        if compare(lv, op, rv)? {
-                            next.push(item.clone());
-                        }
-                    }
-                }
-            }
-        }
-        vals = next;
+        vals = step(node, root, vals, strict)?;
     }
     Ok(vals)
 }
 
+fn step(node: &Node, root: &Value, vals: Vec<Value>, strict: bool) -> Result<Vec<Value>, String> {
+    let mut next = Vec::new();
+    match node {
+        Node::Root => next.push(root.clone()),
+        Node::Current => return Ok(vals),
+        Node::End => return Err("not in range, nothing to end".into()),
+        Node::Literal(l) => next.extend(vals.iter().map(|_| l.clone())),
+        Node::Field(name) => {
+            // evalField: no input, no output; a key found nowhere is an error only without
+            // AllowMissingKeys.
+            if vals.is_empty() {
+                return Ok(next);
+            }
+            for v in &vals {
+                if let Value::Object(m) = v
+                    && let Some(x) = m.get(name)
+                {
+                    next.push(x.clone());
+                }
+            }
+            if next.is_empty() && strict {
+                return Err(format!("{name} is not found"));
+            }
+        }
+        Node::Wildcard => {
+            for v in &vals {
+                match v {
+                    Value::Array(a) => next.extend(a.iter().cloned()),
+                    Value::Object(m) => {
+                        let mut keys: Vec<&String> = m.keys().collect();
+                        keys.sort();
+                        next.extend(keys.into_iter().map(|k| m[k.as_str()].clone()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Node::Recursive => {
+            for v in &vals {
+                descend(v, &mut next);
+            }
+        }
+        Node::Array {
+            start,
+            end,
+            step,
+            index,
+        } => {
+            for v in &vals {
+                let a = match v {
+                    Value::Null => continue,
+                    Value::Array(a) => a,
+                    other => return Err(format!("{} is not array or slice", go_type(other))),
+                };
+                let len = a.len() as i64;
+                // client-go's three params: (known, value, derived); `[i]` is `[i:i+1]` with
+                // a derived end.
+                let mut s = start.unwrap_or(0);
+                if s < 0 {
+                    s += len;
+                }
+                let (mut e, derived) = if *index {
+                    (start.unwrap_or(0) + 1, true)
+                } else {
+                    (end.unwrap_or(len), false)
+                };
+                if e < 0 || (e == 0 && derived) {
+                    e += len;
+                }
+                if e == s {
+                    continue;
+                }
+                if s >= len || s < 0 {
+                    return Err(format!(
+                        "array index out of bounds: index {s}, length {len}"
+                    ));
+                }
+                if e > len || e < 0 {
+                    return Err(format!(
+                        "array index out of bounds: index {}, length {len}",
+                        e - 1
+                    ));
+                }
+                if s > e {
+                    return Err(format!(
+                        "starting index {s} is greater than ending index {e}"
+                    ));
+                }
+                let st = match step {
+                    Some(st) if *st <= 0 => return Err("step must be > 0".into()),
+                    Some(st) => *st as usize,
+                    None => 1,
+                };
+                next.extend(a[s as usize..e as usize].iter().step_by(st).cloned());
+            }
+        }
+        Node::Union(paths) => {
+            // evalUnion: each branch over every current value, branch after branch.
+            for p in paths {
+                next.extend(walk(p, root, vals.clone(), strict)?);
+            }
+        }
+        Node::Filter { left, op, right } => {
+            for v in &vals {
+                let items = match v {
+                    Value::Array(a) => a,
+                    other => {
+                        return Err(format!(
+                            "{} is not array or slice and cannot be filtered",
+                            go_value(other)
+                        ));
+                    }
+                };
+                for item in items {
+                    let l = eval(left, root, item, strict);
+                    if op == "exists" {
+                        if l.is_ok_and(|l| !l.is_empty()) {
+                            next.push(item.clone());
+                        }
+                        continue;
+                    }
+                    let l = l?;
+                    let lv = match l.as_slice() {
+                        [] => continue,
+                        [one] => one,
+                        _ => return Err("can only compare one element at a time".into()),
+                    };
+                    let r = eval(right, root, item, strict)?;
+                    let rv = match r.as_slice() {
+                        [] => continue,
+                        [one] => one,
+                        _ => return Err("can only compare one element at a time".into()),
+                    };
+                    if compare(lv, op, rv)? {
+                        next.push(item.clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok(next)
+}
+
+/// `..` (evalRecursive): every value below that has something inside it (objects, lists and
+/// non-empty strings), the current one first; scalars are reached only through a field.
 fn descend(v: &Value, out: &mut Vec<Value>) {
-    out.push(v.clone());
     match v {
-        Value::Array(a) => a.iter().for_each(|x| descend(x, out)),
-        Value::Object(m) => {
+        Value::Array(a) if !a.is_empty() => {
+            out.push(v.clone());
+            a.iter().for_each(|x| descend(x, out));
+        }
+        Value::Object(m) if !m.is_empty() => {
+            out.push(v.clone());
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
             keys.into_iter().for_each(|k| descend(&m[k.as_str()], out));
         }
+        Value::String(s) if !s.is_empty() => out.push(v.clone()),
         _ => {}
     }
 }
 
-fn compare(l: &Value, op: &str, r: &Value) -> Result<bool, String> {
-    use std::cmp::Ordering;
-    let ord = match (l, r) {
-        (Value::Number(a), Value::Number(b)) => a
-            .as_f64()
-            .unwrap_or(0.0)
-            .partial_cmp(&b.as_f64().unwrap_or(0.0)),
-        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
-        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
-        _ => {
-            return match op {
-                "==" => Ok(false),
-                "!=" => Ok(true),
-                _ => Err("incompatible types for comparison".into()),
-            };
+#[derive(PartialEq, Clone, Copy)]
+enum Kind {
+    Bool,
+    Int,
+    Uint,
+    Float,
+    Str,
+}
+
+fn kind_of(v: &Value) -> Result<Kind, String> {
+    match v {
+        Value::Bool(_) => Ok(Kind::Bool),
+        Value::Number(n) if n.is_i64() => Ok(Kind::Int),
+        Value::Number(n) if n.is_u64() => Ok(Kind::Uint),
+        Value::Number(_) => Ok(Kind::Float),
+        Value::String(_) => Ok(Kind::Str),
+        _ => Err("invalid type for comparison".into()),
+    }
+}
+
+/// The forked text/template `eq`/`lt` of client-go: kinds must match (signed and unsigned
+/// integers compare across), booleans only with `==`/`!=`.
+fn go_eq(l: &Value, r: &Value) -> Result<bool, String> {
+    let (k1, k2) = (kind_of(l)?, kind_of(r)?);
+    let same = match (k1, k2, l, r) {
+        (Kind::Int | Kind::Uint, Kind::Int | Kind::Uint, Value::Number(a), Value::Number(b)) => {
+            a.as_i128() == b.as_i128()
         }
+        _ if k1 != k2 => return Err("incompatible types for comparison".into()),
+        (_, _, Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        _ => l == r,
     };
-    let Some(o) = ord else { return Ok(false) };
-    Ok(match op {
-        "==" => o == Ordering::Equal,
-        "!=" => o != Ordering::Equal,
-        "<" => o == Ordering::Less,
-        ">" => o == Ordering::Greater,
-        "<=" => o != Ordering::Greater,
-        ">=" => o != Ordering::Less,
-        _ => false,
-    })
+    Ok(same)
+}
+
+fn go_lt(l: &Value, r: &Value) -> Result<bool, String> {
+    let (k1, k2) = (kind_of(l)?, kind_of(r)?);
+    match (k1, k2, l, r) {
+        (Kind::Int | Kind::Uint, Kind::Int | Kind::Uint, Value::Number(a), Value::Number(b)) => {
+            Ok(a.as_i128() < b.as_i128())
+        }
+        _ if k1 != k2 => Err("incompatible types for comparison".into()),
+        (Kind::Bool, ..) => Err("invalid type for comparison".into()),
+        (_, _, Value::Number(a), Value::Number(b)) => {
+            Ok(a.as_f64().unwrap_or(0.0) < b.as_f64().unwrap_or(0.0))
+        }
+        (_, _, Value::String(a), Value::String(b)) => Ok(a < b),
+        _ => Err("invalid type for comparison".into()),
+    }
+}
+
+fn compare(l: &Value, op: &str, r: &Value) -> Result<bool, String> {
+    match op {
+        "==" => go_eq(l, r),
+        "!=" => go_eq(l, r).map(|b| !b),
+        "<" => go_lt(l, r),
+        "<=" => Ok(go_lt(l, r)? || go_eq(l, r)?),
+        ">" => Ok(!(go_lt(l, r)? || go_eq(l, r)?)),
+        ">=" => go_lt(l, r).map(|b| !b),
+        other => Err(format!("unrecognized filter operator {other}")),
+    }
 }
 
 /// kubectl's `RelaxedJSONPathExpression` (custom columns, `--sort-by`): `.a.b` and `a.b` become

@@ -35,6 +35,8 @@ pub enum Node {
     Root,
     /// `@`.
     Current,
+    /// An `{end}` outside any `{range}`: an execution error.
+    End,
 }
 
 /// A parsed template.
@@ -91,7 +93,9 @@ impl Parser {
             let trimmed = inner.trim();
             if trimmed == "end" {
                 if depth == 0 {
-                    return Err("not in range, nothing to end".into());
+                    // client-go fails here only when it executes the template.
+                    out.push(Segment::Action(vec![Node::End]));
+                    continue;
                 }
                 return Ok((out, true));
             }
@@ -351,7 +355,8 @@ fn bracket(chars: &[char], i: &mut usize) -> Result<Node, String> {
             {
                 array(p)?
             } else {
-                return Err(format!("invalid array index {t}"));
+                // client-go parses each part of a union as its own `[part]`.
+                return Err(format!("invalid array index {p}"));
             };
             parts.push(vec![n]);
         }

@@ -117,6 +117,12 @@ fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<
     let Some(url) = url else {
         return (vec![], b"curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n".to_vec(), 2);
     };
+    let quiet = silent && !show_error;
+    // The lab's web hosts (`world/web_hosts.rs`) answer over http and https alike.
+    if world.web_hosts.reachable(&url) {
+        let body = world.web_hosts.get(&url).map(<[u8]>::to_vec);
+        return web_host_answer(body, include, fail, quiet);
+    }
     let rest = url.strip_prefix("http://").unwrap_or(&url);
     if url.starts_with("https://") {
         return (
@@ -141,7 +147,6 @@ fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<
         None => (hostport.to_string(), 80),
     };
     // (`localhost` in a pod is the pod's own address: `World::http_get`.)
-    let quiet = silent && !show_error;
     match world.http_get(origin, &host, port, path, USER_AGENT) {
         Ok(r) => {
             if fail && r.status >= 400 {
@@ -198,4 +203,36 @@ fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<
             7,
         ),
     }
+}
+
+/// A lab web host's answer: the file (200), or 404 for a path it does not serve.
+fn web_host_answer(
+    body: Option<Vec<u8>>,
+    include: bool,
+    fail: bool,
+    quiet: bool,
+) -> (Vec<u8>, Vec<u8>, i32) {
+    let status = if body.is_some() { 200 } else { 404 };
+    if fail && body.is_none() {
+        let err = if quiet {
+            vec![]
+        } else {
+            b"curl: (22) The requested URL returned error: 404\n".to_vec()
+        };
+        return (vec![], err, 22);
+    }
+    let body = body.unwrap_or_else(|| b"404: Not Found".to_vec());
+    let mut out = Vec::new();
+    if include {
+        let reason = if status == 200 { "OK" } else { "Not Found" };
+        out.extend(
+            format!(
+                "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        );
+    }
+    out.extend(body);
+    (out, vec![], 0)
 }

@@ -46,6 +46,25 @@ pub fn decode_patched(definition: &str, obj: &mut Value) -> Decoded {
     decode_as(definition, obj, true)
 }
 
+/// How kubectl's resource builder decodes an object's `metadata` before anything is sent
+/// (client-go's unstructured decoding reads it as an `ObjectMeta`): the first type error, e.g.
+/// `json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.name of type string`.
+/// A `metadata` that is not an object is left to the server.
+pub fn decode_object_meta(obj: &Value) -> Option<String> {
+    let meta = obj.get("metadata").filter(|m| m.is_object())?;
+    let node = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "metadata": { "$ref": "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" }
+        }
+    });
+    let mut value = serde_json::json!({ "metadata": meta.clone() });
+    let mut d = Decoder::default();
+    let mut path = String::new();
+    let _ = d.value(&node, &mut value, &mut path, 0, None);
+    d.hard.or(d.saved)
+}
+
 fn decode_as(definition: &str, obj: &mut Value, converter: bool) -> Decoded {
     let node = serde_json::json!({ "$ref": format!("#/$defs/{definition}") });
     let mut d = Decoder {
