@@ -26,10 +26,29 @@ const REVISION: &str = "deployment.kubernetes.io/revision";
 fn one(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Result<Vec<(&'static KindInfo, Value)>, Failure> {
     let args: Vec<String> = f.args().to_vec();
     let mut out = Vec::new();
-    for (k, o) in targets::resolve(ctx, f, &args, true)? {
+    for (k, o) in targets::resolve_type_lists_all(ctx, f, &args)? {
         out.push((k, o?));
     }
     Ok(out)
+}
+
+/// `No resources found in NS namespace.` on stderr: what status, pause, resume and restart say
+/// when a type alone names nothing.
+fn none_found(ctx: &mut Ctx<'_>, f: &dyn Flags) {
+    let ns = ctx.namespace(f.string("namespace").as_deref());
+    ctx.io
+        .err(&format!("No resources found in {ns} namespace.\n"));
+}
+
+/// The `--revision` of status and history: negative is refused before anything is read.
+fn revision_flag(f: &dyn Flags) -> Result<i64, Failure> {
+    let r = f.int("revision")?.unwrap_or(0);
+    if r < 0 {
+        return Err(Failure::Message(format!(
+            "revision must be a positive integer: {r}"
+        )));
+    }
+    Ok(r)
 }
 
 fn parse_timeout(s: &str) -> Result<i64, Failure> {
@@ -57,9 +76,13 @@ fn view(kind: &str, obj: &Value, revision: Option<i64>) -> Result<Status, Failur
 /// `rollout status`.
 pub fn status_cmd(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let watch = f.string("watch").as_deref() != Some("false");
-    let revision = f.int("revision")?.filter(|r| *r > 0);
+    let revision = Some(revision_flag(f)?).filter(|r| *r > 0);
     let timeout = parse_timeout(&f.string("timeout").unwrap_or_default())?;
-    for (kind, obj) in one(ctx, f)? {
+    let targets = one(ctx, f)?;
+    if targets.is_empty() {
+        none_found(ctx, f);
+    }
+    for (kind, obj) in targets {
         let ns = meta::namespace(&obj).to_string();
         let name = meta::name(&obj).to_string();
         let wait = Wait::new(ctx, (timeout > 0).then_some(timeout), STATUS_LIMIT_MS);
@@ -126,7 +149,7 @@ fn sts_revisions(ctx: &Ctx<'_>, s: &Value) -> Vec<Value> {
 
 /// `rollout history`.
 pub fn history(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
-    let want = f.int("revision")?.unwrap_or(0);
+    let want = revision_flag(f)?;
     for (kind, obj) in one(ctx, f)? {
         // (revision, change-cause, template)
         let revs: Vec<(i64, String, Value)> = match kind.kind {
@@ -355,7 +378,11 @@ fn undo_sts(
 pub fn pause(ctx: &mut Ctx<'_>, f: &dyn Flags, pause: bool) -> CmdResult {
     let dry = dry_run(f)?;
     let mut errors = Vec::new();
-    for (kind, d) in one(ctx, f)? {
+    let targets = one(ctx, f)?;
+    if targets.is_empty() {
+        none_found(ctx, f);
+    }
+    for (kind, d) in targets {
         if kind.kind != "Deployment" {
             errors.push(Failure::Message(format!(
                 "{} \"{}\" {} is not supported",
@@ -405,7 +432,11 @@ pub fn pause(ctx: &mut Ctx<'_>, f: &dyn Flags, pause: bool) -> CmdResult {
 /// `rollout restart`.
 pub fn restart(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let dry = dry_run(f)?;
-    for (kind, o) in one(ctx, f)? {
+    let targets = one(ctx, f)?;
+    if targets.is_empty() {
+        none_found(ctx, f);
+    }
+    for (kind, o) in targets {
         if !matches!(kind.kind, "Deployment" | "StatefulSet" | "DaemonSet") {
             return Err(Failure::Message(format!(
                 "restarting is not supported for {}",

@@ -50,6 +50,27 @@ pub fn resolve(
     args: &[String],
     allow_all: bool,
 ) -> Result<Vec<Target>, Failure> {
+    resolve_with(ctx, f, args, allow_all, false)
+}
+
+/// The objects named by the command line as the builder's `ResourceTypeOrNameArgs(true, ...)`
+/// reads it (the rollout verbs): a type alone names every object of that type in the
+/// namespace, narrowed by `-l`.
+pub fn resolve_type_lists_all(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
+    args: &[String],
+) -> Result<Vec<Target>, Failure> {
+    resolve_with(ctx, f, args, true, true)
+}
+
+fn resolve_with(
+    ctx: &mut Ctx<'_>,
+    f: &dyn Flags,
+    args: &[String],
+    allow_all: bool,
+    type_lists_all: bool,
+) -> Result<Vec<Target>, Failure> {
     let ns = ctx.namespace(f.string("namespace").as_deref());
     let mut out: Vec<Target> = Vec::new();
     let filenames = f.strings("filename");
@@ -71,7 +92,7 @@ pub fn resolve(
     let all = allow_all && f.boolean("all");
     for r in requests {
         if r.names.is_empty() {
-            if !(all || selector.is_some()) || !allow_all {
+            if !(all || selector.is_some() || type_lists_all) || !allow_all {
                 return Err(Failure::Message(
                     "resource(s) were provided, but no name was specified".into(),
                 ));
