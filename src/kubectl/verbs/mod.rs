@@ -10,6 +10,7 @@ pub mod delete;
 pub mod describe;
 pub mod diff;
 pub mod edit;
+pub mod events;
 pub mod explain;
 pub mod expose;
 pub mod get;
@@ -120,6 +121,7 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("api-resources", api_resources::api_resources),
     ("api-versions", api_resources::api_versions),
     ("explain", explain::run),
+    ("events", events::run),
     ("logs", logs_exec::logs),
     ("exec", logs_exec::exec),
     ("cp", cp::run),
