@@ -15,6 +15,7 @@ pub mod explain;
 pub mod expose;
 pub mod get;
 pub mod label;
+pub mod logs;
 pub mod logs_exec;
 pub mod patch;
 pub mod replace;
@@ -122,7 +123,7 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("api-versions", api_resources::api_versions),
     ("explain", explain::run),
     ("events", events::run),
-    ("logs", logs_exec::logs),
+    ("logs", logs::logs),
     ("exec", logs_exec::exec),
     ("cp", cp::run),
     ("attach", attach::run),
