@@ -958,7 +958,7 @@ fn format_endpoints(ep: &Value) -> String {
 }
 
 /// `GetAccessModesAsString`: RWO, ROX, RWX, RWOP in that order.
-fn access_modes(modes: Option<&Value>) -> String {
+pub(crate) fn access_modes(modes: Option<&Value>) -> String {
     let list: Vec<&str> = modes
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
@@ -976,7 +976,7 @@ fn access_modes(modes: Option<&Value>) -> String {
     .join(",")
 }
 
-fn storage_class_of(obj: &Value) -> String {
+pub(crate) fn storage_class_of(obj: &Value) -> String {
     meta::annotation(obj, "volume.beta.kubernetes.io/storage-class")
         .or_else(|| meta::str_at(obj, &["spec", "storageClassName"]))
         .unwrap_or("")
