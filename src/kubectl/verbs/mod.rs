@@ -3,6 +3,7 @@
 pub mod api_resources;
 pub mod apply;
 pub mod attach;
+pub mod cluster_info;
 pub mod cp;
 pub mod create;
 pub mod create_generators;
@@ -123,6 +124,7 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("api-versions", api_resources::api_versions),
     ("explain", explain::run),
     ("events", events::run),
+    ("cluster-info", cluster_info::run),
     ("logs", logs::logs),
     ("exec", logs_exec::exec),
     ("cp", cp::run),
