@@ -192,7 +192,8 @@ impl EventsOptions {
                     "kind": "EventList",
                     "metadata": {},
                 });
-                output::print_structured(out, &[doc], false, false)
+                // kubectl prints its typed EventList: JSON in Go struct field order.
+                output::print_structured(out, &[doc], false, true)
             }
         }
     }
@@ -245,7 +246,7 @@ impl EventsOptions {
                     Output::Default | Output::Name => {
                         self.print(std::slice::from_ref(&e), headers, now)?
                     }
-                    out => output::print_structured(out, std::slice::from_ref(&e), false, false)?,
+                    out => output::print_structured(out, std::slice::from_ref(&e), false, true)?,
                 };
                 headers = false;
                 ctx.io.out(&text);
