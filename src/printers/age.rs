@@ -1,10 +1,16 @@
-//! Relative times as kubectl prints them (`apimachinery pkg/util/duration` `HumanDuration`).
+//! Relative times as kubectl prints them (`apimachinery pkg/util/duration`: `HumanDuration`
+//! and `ShortHumanDuration`). Every age, LAST SEEN and duration kubectl prints goes through
+//! these two functions.
+//!
+//! Go computes `int(d.Seconds())`, which truncates toward zero: a clock skew of up to 1.999 s
+//! in the future prints `0s`, and only from two whole seconds on `<invalid>`.
 
 use crate::world::clock::{Millis, parse_rfc3339};
 
 /// `HumanDuration` of a duration in milliseconds.
 pub fn human_duration(ms: Millis) -> String {
-    let secs = ms.div_euclid(1000);
+    // Truncation toward zero, as Go's int(d.Seconds()).
+    let secs = ms / 1000;
     if secs < -1 {
         return "<invalid>".to_string();
     }
@@ -61,6 +67,32 @@ pub fn human_duration(ms: Millis) -> String {
     format!("{}y", hours / 24 / 365)
 }
 
+/// `ShortHumanDuration` of a duration in milliseconds (`1m`, `5h`, `3d`, `2y`).
+pub fn short_human_duration(ms: Millis) -> String {
+    let secs = ms / 1000;
+    if secs < -1 {
+        return "<invalid>".into();
+    }
+    if secs < 0 {
+        return "0s".into();
+    }
+    if secs < 60 {
+        return format!("{secs}s");
+    }
+    let m = secs / 60;
+    if m < 60 {
+        return format!("{m}m");
+    }
+    let h = m / 60;
+    if h < 24 {
+        return format!("{h}h");
+    }
+    if h < 24 * 365 {
+        return format!("{}d", h / 24);
+    }
+    format!("{}y", h / 24 / 365)
+}
+
 /// The AGE cell of a timestamp (`<unknown>` when missing or malformed).
 pub fn age(timestamp: Option<&str>, now: Millis) -> String {
     match timestamp.and_then(parse_rfc3339) {
@@ -94,9 +126,33 @@ mod tests {
             (729 * 24 * 3600 * s, "729d"),
             (730 * 24 * 3600 * s, "2y"),
             (-500, "0s"),
+            (-1000, "0s"),
+            (-1999, "0s"),
+            (-2000, "<invalid>"),
             (-3000, "<invalid>"),
+            (1999, "1s"),
         ] {
             assert_eq!(human_duration(ms), want, "{ms}");
+        }
+    }
+
+    #[test]
+    fn short_form_truncates_as_go() {
+        let s = 1000;
+        for (ms, want) in [
+            (-1999, "0s"),
+            (-2000, "<invalid>"),
+            (59 * s, "59s"),
+            (60 * s, "1m"),
+            (3599 * s, "59m"),
+            (3600 * s, "1h"),
+            (86_399 * s, "23h"),
+            (86_400 * s, "1d"),
+            (364 * 86_400 * s, "364d"),
+            (365 * 86_400 * s, "1y"),
+            (800 * 86_400 * s, "2y"),
+        ] {
+            assert_eq!(short_human_duration(ms), want, "{ms}");
         }
     }
 }

@@ -229,7 +229,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
             s(meta::str_at(obj, &["status", "phase"])),
             created(obj, now),
         ],
-        "Event" => return event_cells(obj, now),
+        "Event" => return event_cells(obj, wide, now),
         "ConfigMap" => {
             let n = ["data", "binaryData"]
                 .iter()
@@ -609,33 +609,91 @@ fn node_cells(node: &Value, wide: bool, now: Millis) -> Vec<String> {
     row
 }
 
-fn event_cells(ev: &Value, now: Millis) -> Vec<String> {
-    let last = meta::str_at(ev, &["lastTimestamp"])
-        .or_else(|| meta::str_at(ev, &["eventTime"]))
-        .or_else(|| meta::str_at(ev, &["firstTimestamp"]));
-    let count = meta::int_at(ev, &["count"]).unwrap_or(1);
-    let first = meta::str_at(ev, &["firstTimestamp"]);
-    let last_seen = if count > 1 {
-        format!("{} (x{count} over {})", age(last, now), age(first, now))
-    } else {
-        age(last, now)
+/// The server's event columns with `-o wide`: the wide ones sit between the others
+/// (`printers.go` column definitions, priority 1 shown in order).
+const EVENT_WIDE_HEADERS: &[&str] = &[
+    "LAST SEEN",
+    "TYPE",
+    "REASON",
+    "OBJECT",
+    "SUBOBJECT",
+    "SOURCE",
+    "MESSAGE",
+    "FIRST SEEN",
+    "COUNT",
+    "NAME",
+];
+
+/// The age of an event time field, `<unknown>` when unset (`translateTimestampSince`).
+fn event_age(ev: &Value, field: &str, now: Millis) -> Option<String> {
+    meta::str_at(ev, &[field])
+        .filter(|t| !t.is_empty())
+        .map(|t| age(Some(t), now))
+}
+
+/// `printEvent` (k/k `pkg/printers/internalversion/printers.go`): LAST SEEN is the last
+/// timestamp alone (the `(xN over M)` form is `kubectl events`' and describe's), FIRST SEEN
+/// falls back to `eventTime`, COUNT to the series' count.
+fn event_cells(ev: &Value, wide: bool, now: Millis) -> Vec<String> {
+    let first = event_age(ev, "firstTimestamp", now)
+        .or_else(|| event_age(ev, "eventTime", now))
+        .unwrap_or_else(|| "<unknown>".into());
+    let mut last = event_age(ev, "lastTimestamp", now).unwrap_or_else(|| first.clone());
+    let mut count = meta::int_at(ev, &["count"]).unwrap_or(0);
+    if ev.get("series").is_some_and(Value::is_object) {
+        last = meta::str_at(ev, &["series", "lastObservedTime"])
+            .filter(|t| !t.is_empty())
+            .map(|t| age(Some(t), now))
+            .unwrap_or_else(|| "<unknown>".into());
+        count = meta::int_at(ev, &["series", "count"]).unwrap_or(0);
+    } else if count == 0 {
+        count = 1;
+    }
+    let kind = meta::str_at(ev, &["involvedObject", "kind"])
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let obj = match meta::str_at(ev, &["involvedObject", "name"]).filter(|n| !n.is_empty()) {
+        Some(n) => format!("{kind}/{n}"),
+        None => kind,
     };
-    let obj = format!(
-        "{}/{}",
-        meta::str_at(ev, &["involvedObject", "kind"])
-            .unwrap_or("")
-            .to_ascii_lowercase(),
-        meta::str_at(ev, &["involvedObject", "name"]).unwrap_or("")
-    );
     let message = s(ev.get("message").and_then(Value::as_str))
         .trim()
         .to_string();
+    let ty = s(ev.get("type").and_then(Value::as_str));
+    let reason = s(ev.get("reason").and_then(Value::as_str));
+    if !wide {
+        return vec![last, ty, reason, obj, message];
+    }
+    let first_non_empty = |a: Option<&str>, b: Option<&str>| {
+        a.filter(|x| !x.is_empty())
+            .or(b.filter(|x| !x.is_empty()))
+            .unwrap_or("")
+            .to_string()
+    };
+    let component = first_non_empty(
+        meta::str_at(ev, &["source", "component"]),
+        meta::str_at(ev, &["reportingComponent"]),
+    );
+    let instance = first_non_empty(
+        meta::str_at(ev, &["source", "host"]),
+        meta::str_at(ev, &["reportingInstance"]),
+    );
+    let source = if instance.is_empty() {
+        component
+    } else {
+        format!("{component}, {instance}")
+    };
     vec![
-        last_seen,
-        s(ev.get("type").and_then(Value::as_str)),
-        s(ev.get("reason").and_then(Value::as_str)),
+        last,
+        ty,
+        reason,
         obj,
+        s(meta::str_at(ev, &["involvedObject", "fieldPath"])),
+        source,
         message,
+        first,
+        count.to_string(),
+        meta::name(ev).to_string(),
     ]
 }
 
@@ -751,7 +809,11 @@ pub fn table<V: std::borrow::Borrow<Value>>(
     opts: &TableOptions,
     now: Millis,
 ) -> Vec<Vec<String>> {
-    let (base, wide_cols) = headers(kind);
+    let (mut base, mut wide_cols) = headers(kind);
+    if kind == "Event" && opts.wide {
+        base = EVENT_WIDE_HEADERS.to_vec();
+        wide_cols = vec![];
+    }
     let base: Vec<String> = base.iter().map(|h| h.to_string()).collect();
     let wide_cols: Vec<String> = wide_cols.iter().map(|h| h.to_string()).collect();
     table_of(
@@ -896,7 +958,7 @@ fn format_endpoints(ep: &Value) -> String {
 }
 
 /// `GetAccessModesAsString`: RWO, ROX, RWX, RWOP in that order.
-fn access_modes(modes: Option<&Value>) -> String {
+pub(crate) fn access_modes(modes: Option<&Value>) -> String {
     let list: Vec<&str> = modes
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
@@ -914,7 +976,7 @@ fn access_modes(modes: Option<&Value>) -> String {
     .join(",")
 }
 
-fn storage_class_of(obj: &Value) -> String {
+pub(crate) fn storage_class_of(obj: &Value) -> String {
     meta::annotation(obj, "volume.beta.kubernetes.io/storage-class")
         .or_else(|| meta::str_at(obj, &["spec", "storageClassName"]))
         .unwrap_or("")

@@ -41,6 +41,8 @@ const ROOTS: &[(&str, &str)] = &[
     ("policy/v1", "PodDisruptionBudget"),
     ("scheduling.k8s.io/v1", "PriorityClass"),
     ("authentication.k8s.io/v1", "TokenRequest"),
+    ("v1", "EventList"),
+    ("v1", "Event"),
 ];
 
 /// What a JSON value is, as far as key order goes.

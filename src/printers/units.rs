@@ -40,32 +40,8 @@ pub fn human_duration(ms: Millis) -> String {
     format!("{} years", (ms / 3_600_000) / 24 / 365)
 }
 
-/// apimachinery `ShortHumanDuration`.
-pub fn short_human_duration(ms: Millis) -> String {
-    let secs = ms.div_euclid(1000);
-    if secs < -1 {
-        return "<invalid>".into();
-    }
-    if secs < 0 {
-        return "0s".into();
-    }
-    if secs < 60 {
-        return format!("{secs}s");
-    }
-    let m = secs / 60;
-    if m < 60 {
-        return format!("{m}m");
-    }
-    let h = m / 60;
-    if h < 24 {
-        return format!("{h}h");
-    }
-    let d = h / 24;
-    if d < 365 {
-        return format!("{d}d");
-    }
-    format!("{}y", d / 365)
-}
+/// apimachinery `ShortHumanDuration` (one implementation, in `age`).
+pub use super::age::short_human_duration;
 
 /// Go `%.<prec>g`.
 fn go_g(v: f64, prec: usize) -> String {

@@ -262,12 +262,13 @@ impl World {
         };
         if let Some((a, lines)) = self.web_answer(pod, &name, &req, client) {
             // The server's access log, written to the container's log as it answers.
+            let now = self.now();
             if let Some(c) = self
                 .pods
                 .get_mut(meta::uid(pod))
                 .and_then(|rt| rt.containers.iter_mut().find(|c| c.name == name))
             {
-                c.logs.extend(lines);
+                c.logs.at(now).extend(lines);
             }
             return Ok(HttpResponse {
                 status: a.status,

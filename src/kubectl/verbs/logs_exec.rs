@@ -1,4 +1,4 @@
-//! `kubectl logs` and `kubectl exec`: what a container printed, and a command run inside it
+//! `kubectl exec` and what `kubectl logs` (logs.rs) shares with it: what a container printed, and a command run inside it
 //! (`World::exec`: any program of its image, through the shell engine, against its files).
 
 use serde_json::Value;
@@ -7,12 +7,24 @@ use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::kubectl::waiting::Wait;
-use crate::world::api::{ApiError, kinds, meta};
+use crate::world::api::{kinds, meta};
 use crate::world::nodes::ContainerState;
 
 /// The pod a `logs`/`exec` argument names: `NAME`, `pod/NAME`, or `deployment/NAME` (its first
 /// pod, with kubectl's notice).
 fn target_pod(ctx: &mut Ctx<'_>, ns: &str, arg: &str) -> Result<Value, Failure> {
+    let mut pods = target_pods(ctx, ns, arg, false)?;
+    Ok(pods.remove(0))
+}
+
+/// The pods a `logs`/`exec` argument names: the pod, or for a workload its first pod (with
+/// kubectl's notice when it has several) or, with `all` (`logs --all-pods`), all of them.
+pub(super) fn target_pods(
+    ctx: &mut Ctx<'_>,
+    ns: &str,
+    arg: &str,
+    all: bool,
+) -> Result<Vec<Value>, Failure> {
     let pk = kinds::by_kind("Pod").expect("Pod");
     let (kind, name) = match arg.split_once('/') {
         Some((k, n)) => (
@@ -24,7 +36,7 @@ fn target_pod(ctx: &mut Ctx<'_>, ns: &str, arg: &str) -> Result<Value, Failure> 
         None => (pk, arg),
     };
     if kind.kind == "Pod" {
-        return Ok(ctx.world.get(pk, ns, name)?);
+        return Ok(vec![ctx.world.get(pk, ns, name)?]);
     }
     let owner = ctx.world.get(kind, ns, name)?;
     let sel = meta::path(&owner, &["spec", "selector"])
@@ -41,6 +53,9 @@ fn target_pod(ctx: &mut Ctx<'_>, ns: &str, arg: &str) -> Result<Value, Failure> 
         .first()
         .cloned()
         .ok_or_else(|| Failure::Message("timed out waiting for the condition".to_string()))?;
+    if all {
+        return Ok(pods);
+    }
     if pods.len() > 1 {
         ctx.io.err(&format!(
             "Found {} pods, using pod/{}\n",
@@ -48,7 +63,7 @@ fn target_pod(ctx: &mut Ctx<'_>, ns: &str, arg: &str) -> Result<Value, Failure> 
             meta::name(&first)
         ));
     }
-    Ok(first)
+    Ok(vec![first])
 }
 
 /// The names of a pod's containers in `list` (`containers`, `initContainers`, ...).
@@ -78,11 +93,13 @@ fn all_container_names(pod: &Value) -> String {
 /// Which command picks the container: they differ only in what a wrong
 /// `kubectl.kubernetes.io/default-container` annotation does.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Picker {
+pub(super) enum Picker {
     /// `podcmd.FindOrDefaultContainerByName`: a wrong annotation is an error.
     Exec { quiet: bool },
     /// `logsForObject`: a wrong annotation is a notice, then the first container.
     Logs,
+    /// `logsForObject` for `--all-pods`: as `Logs`, without the "Defaulted container" notice.
+    LogsQuiet,
     /// `kubectl cp`'s execs: as exec's, their notices sent where the exec's `ErrOut` goes.
     Cp(Notices),
 }
@@ -100,7 +117,7 @@ pub(crate) enum Notices {
 /// The container to use: `-c`, else the default-container annotation, else the first (with
 /// kubectl's "Defaulted container" notice when there are several), as kubectl's podcmd and
 /// logsForObject do.
-fn pick_container(
+pub(super) fn pick_container(
     ctx: &mut Ctx<'_>,
     pod: &Value,
     flag: Option<String>,
@@ -131,7 +148,7 @@ fn pick_container(
             // podcmd.FindOrDefaultContainerByName (exec's Run, which cp goes through): a
             // default naming no container is an error.
             (false, Picker::Exec { .. } | Picker::Cp(_)) => return Err(not_valid(d)),
-            (false, Picker::Logs) => ctx.io.err(&format!(
+            (false, Picker::Logs | Picker::LogsQuiet) => ctx.io.err(&format!(
                 "Default container name {d:?} not found in pod {}\n",
                 meta::name(pod)
             )),
@@ -150,7 +167,7 @@ fn pick_container(
             all_container_names(pod)
         );
         match picker {
-            Picker::Exec { quiet: true } | Picker::Cp(Notices::Dropped) => {}
+            Picker::Exec { quiet: true } | Picker::Cp(Notices::Dropped) | Picker::LogsQuiet => {}
             Picker::Cp(Notices::Stdout) => ctx.io.out(&notice),
             _ => ctx.io.err(&notice),
         }
@@ -158,7 +175,7 @@ fn pick_container(
     Ok(first)
 }
 
-fn waiting_reason(pod: &Value, container: &str) -> Option<String> {
+pub(super) fn waiting_reason(pod: &Value, container: &str) -> Option<String> {
     for list in ["containerStatuses", "initContainerStatuses"] {
         if let Some(st) = meta::path(pod, &["status", list])
             .and_then(Value::as_array)
@@ -174,79 +191,6 @@ fn waiting_reason(pod: &Value, container: &str) -> Option<String> {
         }
     }
     Some("ContainerCreating".into())
-}
-
-/// `kubectl logs POD [-c C] [--previous] [--tail N]`.
-pub fn logs(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
-    let args = f.args();
-    if args.is_empty() || args.len() > 2 {
-        return Err(Failure::Usage {
-            command: f.command_line_name(),
-            message: "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command".into(),
-        });
-    }
-    if args.len() == 2 && f.changed("container") {
-        return Err(Failure::Message(
-            "only one of -c or an inline [CONTAINER] arg is allowed".into(),
-        ));
-    }
-    let ns = ctx.namespace(f.string("namespace").as_deref());
-    let pod = target_pod(ctx, &ns, &args[0])?;
-    let container = pick_container(
-        ctx,
-        &pod,
-        f.string("container").or_else(|| args.get(1).cloned()),
-        Picker::Logs,
-    )?;
-    let uid = meta::uid(&pod).to_string();
-    let previous = f.boolean("previous");
-    let rt = ctx
-        .world
-        .pods
-        .get(&uid)
-        .and_then(|r| r.containers.iter().find(|c| c.name == container))
-        .cloned();
-    let lines: Vec<String> = match (&rt, previous) {
-        (Some(c), true) => {
-            if c.restart_count == 0 {
-                return Err(Failure::Api(ApiError::bad_request(format!(
-                    "previous terminated container \"{container}\" in pod \"{}\" not found",
-                    meta::name(&pod)
-                ))));
-            }
-            c.previous_logs.lines()
-        }
-        (Some(c), false) if !c.container_id.is_empty() => c.logs.lines(),
-        _ => {
-            let why = match waiting_reason(&pod, &container).as_deref() {
-                Some("ErrImagePull" | "ImagePullBackOff") => {
-                    "trying and failing to pull image".to_string()
-                }
-                Some(r) => r.to_string(),
-                None => "ContainerCreating".to_string(),
-            };
-            return Err(Failure::Api(ApiError::bad_request(format!(
-                "container \"{container}\" in pod \"{}\" is waiting to start: {why}",
-                meta::name(&pod)
-            ))));
-        }
-    };
-    let tail = f.int("tail")?.unwrap_or(-1);
-    let shown = if tail >= 0 {
-        &lines[lines.len().saturating_sub(tail as usize)..]
-    } else {
-        &lines[..]
-    };
-    let mut out = String::new();
-    for l in shown {
-        out.push_str(l);
-        out.push('\n');
-    }
-    ctx.io.out(&out);
-    if f.boolean("follow") && !previous {
-        follow(ctx, &uid, &container, rt.map(|c| c.logs.len()).unwrap_or(0))?;
-    }
-    Ok(())
 }
 
 /// How long `logs -f` follows a running container in virtual time when nothing else ends it.

@@ -3,6 +3,7 @@
 pub mod api_resources;
 pub mod apply;
 pub mod attach;
+pub mod cluster_info;
 pub mod cp;
 pub mod create;
 pub mod create_generators;
@@ -10,10 +11,12 @@ pub mod delete;
 pub mod describe;
 pub mod diff;
 pub mod edit;
+pub mod events;
 pub mod explain;
 pub mod expose;
 pub mod get;
 pub mod label;
+pub mod logs;
 pub mod logs_exec;
 pub mod patch;
 pub mod replace;
@@ -120,7 +123,9 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("api-resources", api_resources::api_resources),
     ("api-versions", api_resources::api_versions),
     ("explain", explain::run),
-    ("logs", logs_exec::logs),
+    ("events", events::run),
+    ("cluster-info", cluster_info::run),
+    ("logs", logs::logs),
     ("exec", logs_exec::exec),
     ("cp", cp::run),
     ("attach", attach::run),

@@ -19,7 +19,7 @@ fn selector(obj: &Value, keys: &[&str]) -> String {
 }
 
 /// `labels.FormatLabels`.
-fn format_labels(obj: &Value, keys: &[&str]) -> String {
+pub(super) fn format_labels(obj: &Value, keys: &[&str]) -> String {
     let m = meta::string_map(obj, keys);
     if m.is_empty() {
         return "<none>".into();

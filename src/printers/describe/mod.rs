@@ -5,7 +5,10 @@ pub mod batch;
 pub mod common;
 pub mod config;
 pub mod generic;
+pub mod network;
 pub mod node;
+pub mod statefulset;
+pub mod storage;
 pub mod workloads;
 pub mod writer;
 
@@ -29,6 +32,14 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "Namespace" => Some(node::namespace(obj)),
         "ConfigMap" => Some(config::configmap(obj, &events, now)),
         "Secret" => Some(config::secret(obj)),
+        "StatefulSet" => Some(statefulset::statefulset(world, obj, &events, now)),
+        "Service" => Some(network::service(world, obj, &events, now)),
+        "Endpoints" => Some(network::endpoints(obj, &events, now)),
+        "PersistentVolumeClaim" => Some(storage::pvc(world, obj, &events, now)),
+        "PersistentVolume" => storage::pv(obj, &events, now),
+        "StorageClass" => storage::storage_class(obj, &events, now),
+        // kubectl has no describer of its own for events: its generic describer prints them.
+        "Event" => Some(generic::describe(obj, &events, now)),
         "ImageStream" => Some(crate::printers::openshift::describe_imagestream(obj, now)),
         _ if world
             .kind_for(

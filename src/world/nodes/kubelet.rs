@@ -1249,7 +1249,8 @@ fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Val
     if let Some(rt) = world.pods.get_mut(uid) {
         let c = &mut rt.containers[i];
         c.container_id = cid;
-        c.logs = plan.logs.clone().into();
+        c.logs = Default::default();
+        c.logs.at(now).extend(plan.logs.iter().cloned());
         c.ready = false;
         c.ready_at = if init {
             None
@@ -1287,7 +1288,7 @@ fn image_server_started(world: &mut World, uid: &str, pod: &Value, i: usize, arg
             .get_mut(uid)
             .and_then(|r| r.containers.get_mut(i))
     {
-        c.logs.append(s.logs);
+        c.logs.at(now).append(s.logs);
         if let Some(code) = s.exit {
             c.exits_at = Some((now, code));
         }
@@ -1305,7 +1306,7 @@ fn start_server(world: &mut World, uid: &str, pod: &Value, i: usize, plan: Proce
     };
     let (name, init) = (c.name.clone(), c.init);
     let ready = c.ready || c.ready_at.is_some();
-    c.logs.extend(plan.logs.iter().cloned());
+    c.logs.at(now).extend(plan.logs.iter().cloned());
     c.exits_at = plan.exit.map(|(after, code)| (now + after, code));
     c.process = Some(plan.clone());
     if !ready && !init {
@@ -1376,7 +1377,7 @@ fn process_ran(world: &mut World, uid: &str, pod: &Value, i: usize, outcome: Out
             c.wakes_at = None;
             c.exits_at = Some((now, if killed { 137 } else { status }));
             if killed {
-                c.logs.push(format!(
+                c.logs.at(now).push(format!(
                     "kubelab: killed this container's process: it ran {} commands without letting virtual time pass (kubelab's limit; a loop needs a sleep)",
                     crate::world::runtime::MAX_STEPS
                 ));

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::rc::Rc;
 
+use crate::world::clock::Millis;
+
 /// Lines kept as the facts they are made of, written out on reading.
 pub trait LogSource {
     /// The lines, in order (the same every time).
@@ -18,10 +20,13 @@ enum Chunk {
     Later(Rc<dyn LogSource>),
 }
 
-/// A container instance's log.
+/// A container instance's log. Every line carries the virtual time it was written at (what
+/// `kubectl logs --timestamps` and `--since` read): the time set last with [`Logs::at`].
 #[derive(Clone, Default)]
 pub struct Logs {
-    chunks: Vec<Chunk>,
+    chunks: Vec<(Millis, Chunk)>,
+    /// The time of the lines written next.
+    now: Millis,
 }
 
 impl Logs {
@@ -30,11 +35,17 @@ impl Logs {
         Self::default()
     }
 
+    /// Lines written from now on are written at `t` (virtual time).
+    pub fn at(&mut self, t: Millis) -> &mut Self {
+        self.now = t;
+        self
+    }
+
     /// Appends one line.
     pub fn push(&mut self, line: String) {
         match self.chunks.last_mut() {
-            Some(Chunk::Lines(v)) => v.push(line),
-            _ => self.chunks.push(Chunk::Lines(vec![line])),
+            Some((t, Chunk::Lines(v))) if *t == self.now => v.push(line),
+            _ => self.chunks.push((self.now, Chunk::Lines(vec![line]))),
         }
     }
 
@@ -45,28 +56,33 @@ impl Logs {
         }
     }
 
-    /// Appends another log's lines (its deferred parts stay deferred).
+    /// Appends another log's lines, written now (its deferred parts stay deferred).
     pub fn append(&mut self, other: Logs) {
-        for c in other.chunks {
+        for (_, c) in other.chunks {
             match c {
                 Chunk::Lines(v) => self.extend(v),
-                later => self.chunks.push(later),
+                later => self.chunks.push((self.now, later)),
             }
         }
     }
 
     /// Appends lines that are written out only when the log is read.
     pub fn later(&mut self, source: Rc<dyn LogSource>) {
-        self.chunks.push(Chunk::Later(source));
+        self.chunks.push((self.now, Chunk::Later(source)));
     }
 
     /// Every line, in order.
     pub fn lines(&self) -> Vec<String> {
+        self.stamped().into_iter().map(|(_, l)| l).collect()
+    }
+
+    /// Every line with the time it was written at, in order.
+    pub fn stamped(&self) -> Vec<(Millis, String)> {
         let mut out = Vec::new();
-        for c in &self.chunks {
+        for (t, c) in &self.chunks {
             match c {
-                Chunk::Lines(v) => out.extend(v.iter().cloned()),
-                Chunk::Later(s) => out.extend(s.lines()),
+                Chunk::Lines(v) => out.extend(v.iter().map(|l| (*t, l.clone()))),
+                Chunk::Later(s) => out.extend(s.lines().into_iter().map(|l| (*t, l))),
             }
         }
         out
@@ -76,7 +92,7 @@ impl Logs {
     pub fn len(&self) -> usize {
         self.chunks
             .iter()
-            .map(|c| match c {
+            .map(|(_, c)| match c {
                 Chunk::Lines(v) => v.len(),
                 Chunk::Later(s) => s.lines().len(),
             })
@@ -85,7 +101,7 @@ impl Logs {
 
     /// Whether nothing was written.
     pub fn is_empty(&self) -> bool {
-        self.chunks.iter().all(|c| match c {
+        self.chunks.iter().all(|(_, c)| match c {
             Chunk::Lines(v) => v.is_empty(),
             Chunk::Later(s) => s.lines().is_empty(),
         })
@@ -107,7 +123,7 @@ impl PartialEq for Logs {
                 .chunks
                 .iter()
                 .zip(&other.chunks)
-                .all(|(a, b)| match (a, b) {
+                .all(|((_, a), (_, b))| match (a, b) {
                     (Chunk::Lines(x), Chunk::Lines(y)) => x == y,
                     (Chunk::Later(x), Chunk::Later(y)) => Rc::ptr_eq(x, y),
                     _ => false,
@@ -148,5 +164,17 @@ mod tests {
         let plain = Logs::from(["first", "a", "b", "c", "last"].map(String::from).to_vec());
         assert_eq!(l, plain);
         assert_eq!(l.clone(), l);
+    }
+
+    #[test]
+    fn lines_keep_the_time_they_were_written_at() {
+        let mut l = Logs::new();
+        l.at(1000).push("one".into());
+        l.push("two".into());
+        l.at(2500).later(Rc::new(Three));
+        l.at(4000).push("last".into());
+        let stamps: Vec<Millis> = l.stamped().iter().map(|(t, _)| *t).collect();
+        assert_eq!(stamps, [1000, 1000, 2500, 2500, 2500, 4000]);
+        assert_eq!(l.lines(), ["one", "two", "a", "b", "c", "last"]);
     }
 }

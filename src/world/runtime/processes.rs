@@ -310,12 +310,13 @@ impl World {
         if lines.is_empty() {
             return;
         }
+        let now = self.now();
         if let Some(c) = self.pods.get_mut(&t.uid).and_then(|r| {
             r.containers
                 .iter_mut()
                 .find(|c| c.container_id == t.container_id)
         }) {
-            c.logs.extend(lines);
+            c.logs.at(now).extend(lines);
         }
     }
 }
