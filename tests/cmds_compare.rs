@@ -7,28 +7,11 @@
 mod common;
 
 use common::kubelab;
+use common::recorded::read_combined;
 
 #[test]
 fn events_logs_cluster_info_match_recorded_kubectl() {
-    let recorded = include_str!("inputs/kubectl_cmds/recorded.txt");
-    let mut cases: Vec<(String, String, i32)> = Vec::new();
-    let mut cur: Option<(String, String)> = None;
-    for line in recorded.lines() {
-        if let Some(cmd) = line.strip_prefix("$ ")
-            && cur.is_none()
-        {
-            cur = Some((cmd.to_string(), String::new()));
-        } else if let Some(code) = line
-            .strip_prefix("[exit ")
-            .and_then(|r| r.strip_suffix(']'))
-            && let Some((cmd, out)) = cur.take()
-        {
-            cases.push((cmd, out, code.parse().unwrap()));
-        } else if let Some((_, out)) = cur.as_mut() {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
+    let cases = read_combined(include_str!("inputs/kubectl_cmds/recorded.txt"));
     assert!(cases.len() >= 25, "{} cases", cases.len());
     let mut failures = Vec::new();
     for (cmd, want, code) in &cases {

@@ -5,8 +5,9 @@
 
 mod common;
 
-use common::recorded::{Recorded, read_recorded};
-use common::{have_kubectl, kubelab, real};
+use common::recorded::{
+    Recorded, assert_kubelab_matches, assert_recording_is_fresh, read_recorded,
+};
 
 fn recorded() -> Vec<Recorded> {
     read_recorded(include_str!("inputs/kubectl_jsonpath/recorded.txt"))
@@ -14,42 +15,10 @@ fn recorded() -> Vec<Recorded> {
 
 #[test]
 fn jsonpath_matches_recorded_kubectl() {
-    let cases = recorded();
-    assert!(cases.len() >= 40);
-    let mut failures = Vec::new();
-    for c in &cases {
-        let got = kubelab(&c.line);
-        if (got.0.as_str(), got.1.as_str(), got.2)
-            != (c.stdout.as_str(), c.stderr.as_str(), c.status)
-        {
-            failures.push(format!(
-                "$ {}\n--- kubectl (status {})\n{}{}--- kubelab (status {})\n{}{}",
-                c.line, c.status, c.stdout, c.stderr, got.2, got.0, got.1
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert_kubelab_matches(&recorded(), 40);
 }
 
 #[test]
 fn jsonpath_matches_live_kubectl() {
-    if !have_kubectl() {
-        println!("skipped: kubectl is not on PATH; compared with the recorded answers only");
-        return;
-    }
-    for c in recorded() {
-        let live = real(&c.line);
-        assert_eq!(
-            (live.0.as_str(), live.1.as_str(), live.2),
-            (c.stdout.as_str(), c.stderr.as_str(), c.status),
-            "the recording of `{}` is stale: run tests/inputs/kubectl_jsonpath/record.sh",
-            c.line
-        );
-    }
+    assert_recording_is_fresh(&recorded(), "tests/inputs/kubectl_jsonpath/record.sh");
 }

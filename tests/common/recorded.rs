@@ -48,3 +48,75 @@ pub fn read_recorded(text: &str) -> Vec<Recorded> {
     }
     out
 }
+
+/// Runs every recorded line in kubelab and requires kubectl's stdout, stderr and exit status.
+pub fn assert_kubelab_matches(cases: &[Recorded], at_least: usize) {
+    assert!(cases.len() >= at_least, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for c in cases {
+        let got = super::kubelab(&c.line);
+        if (got.0.as_str(), got.1.as_str(), got.2)
+            != (c.stdout.as_str(), c.stderr.as_str(), c.status)
+        {
+            failures.push(format!(
+                "$ {}\n--- kubectl (status {})\n{}{}--- kubelab (status {})\n{}{}",
+                c.line, c.status, c.stdout, c.stderr, got.2, got.0, got.1
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// Runs every recorded line in the real kubectl when one is on PATH (else says "skipped"):
+/// the recording must still be what kubectl answers (`record` names the script to run again).
+pub fn assert_recording_is_fresh(cases: &[Recorded], record: &str) {
+    if !super::have_kubectl() {
+        println!("skipped: kubectl is not on PATH; compared with the recorded answers only");
+        return;
+    }
+    for c in cases {
+        let live = super::real(&c.line);
+        assert_eq!(
+            (live.0.as_str(), live.1.as_str(), live.2),
+            (c.stdout.as_str(), c.stderr.as_str(), c.status),
+            "the recording of `{}` is stale: run {record}",
+            c.line
+        );
+    }
+}
+
+/// A recording of `$ LINE`, the combined stdout+stderr, then `[exit N]` (the record.sh scripts
+/// of kubectl_run, kubectl_cmds and kubectl_validate): (line, output, status).
+pub fn read_combined(text: &str) -> Vec<(String, String, i32)> {
+    let mut out = Vec::new();
+    let mut cur: Option<(String, String)> = None;
+    for line in text.split_inclusive('\n') {
+        if let Some(cmd) = line.strip_prefix("$ ")
+            && cur.is_none()
+        {
+            cur = Some((cmd.trim_end_matches('\n').to_string(), String::new()));
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("[exit ")
+            && let Some((c, body)) = cur.take()
+        {
+            let status: i32 = rest
+                .trim_end()
+                .trim_end_matches(']')
+                .parse()
+                .expect("status");
+            out.push((c, body, status));
+            continue;
+        }
+        if let Some((_, body)) = cur.as_mut() {
+            body.push_str(line);
+        }
+    }
+    out
+}

@@ -2,7 +2,9 @@
 //! the command tree, `--flag=value`, `--flag value`, `-n ns`, `-nns`, `-oyaml`, combined bools,
 //! flags anywhere, `--`, and cobra's and pflag's exact error texts.
 
-use super::table::{ALIASES, FlagSpec, FlagType, KUBECTL_COMMANDS, OC_COMMANDS, table};
+use super::table::{
+    ALIASES, FlagSpec, FlagType, KUBECTL_COMMANDS, OC_COMMANDS, OC_CREATE_ONLY, table,
+};
 use crate::kubectl::duration::parse_go_duration;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::Failure;
@@ -181,6 +183,8 @@ pub fn parse(program: &str, argv: &[String]) -> Result<Invocation, Failure> {
             && (known(program, &resolved) || is_group(program, &resolved))
         {
             path = resolved.split(' ').map(str::to_string).collect();
+        } else if program == "oc" && path == ["create"] && OC_CREATE_ONLY.contains(&a.as_str()) {
+            return Err(Failure::Unsupported(format!("\"oc create {a}\"")));
         } else if is_group(program, &path.join(" ")) && !known(program, &path.join(" ")) {
             return Err(Failure::Raw(format!(
                 "error: unknown command \"{a}\"\nSee '{program} {} -h' for help and examples\n",

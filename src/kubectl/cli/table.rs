@@ -195,6 +195,20 @@ pub const OC_COMMANDS: &[&str] = &[
     "whoami",
 ];
 
+/// `oc create` subcommands oc adds to kubectl's (openshift/oc `kubectlwrappers/wrappers.go`)
+/// that kubelab does not run, with their aliases.
+pub const OC_CREATE_ONLY: &[&str] = &[
+    "build",
+    "clusterquota",
+    "clusterresourcequota",
+    "dc",
+    "deploymentconfig",
+    "identity",
+    "route",
+    "user",
+    "useridentitymapping",
+];
+
 /// Subcommand aliases: (group, alias, name).
 pub const ALIASES: &[(&str, &str, &str)] = &[
     ("create", "deploy", "deployment"),

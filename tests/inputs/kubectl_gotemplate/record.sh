@@ -1,20 +1,5 @@
 #!/usr/bin/env bash
-# Records what the real kubectl (v1.32, offline: --dry-run=client needs no cluster) prints for
-# each line of cases.txt into recorded.txt: the command, its stdout, its stderr and its exit
-# status, each block introduced by a marker line. tests/gotemplate_compare.rs compares kubelab
-# with these answers, and with a live kubectl when one is on PATH.
-set -u
+# Records kubectl v1.32's answers to cases.txt (`-o go-template` and friends) into recorded.txt
+# for tests/gotemplate_compare.rs (format: tests/inputs/record_split.sh).
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-cd "$work"
-export HOME="$work" KUBECONFIG="$work/config"
-while IFS= read -r line; do
-  echo "\$ $line"
-  sh -c "$line" >"$work/out" 2>"$work/err"
-  rc=$?
-  echo "--- stdout"
-  cat "$work/out"
-  echo "--- stderr"
-  cat "$work/err"
-  echo "--- exit $rc"
-done < "$here/cases.txt" > "$here/recorded.txt"
+exec "$here/../record_split.sh" "$here"
