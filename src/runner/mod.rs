@@ -5,6 +5,7 @@
 pub mod expect;
 pub mod grade;
 pub mod lint;
+pub mod report;
 pub mod run;
 pub mod session;
 pub mod student;
