@@ -83,7 +83,7 @@ fn go_templates_match_recorded_kubectl() {
 #[test]
 fn go_templates_match_live_kubectl() {
     if !have_kubectl() {
-        println!("skipped: kubectl is not on PATH; compared with the recorded answers only");
+        common::skipped("kubectl not found; compared with the recorded answers only");
         return;
     }
     for c in recorded() {
