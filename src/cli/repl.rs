@@ -180,7 +180,7 @@ pub(super) fn repl(mut d: Driver, o: &Options) -> i32 {
             &d.ws().config.namespace,
             lab_mode,
         )));
-        let prompt = d.ws().prompt();
+        let prompt = d.prompt();
         let input = match read_input(&mut rl, &prompt, &mut lines, d.ws().reads_lines()) {
             Read::Input(s) => s,
             Read::Nothing => continue,

@@ -120,6 +120,27 @@ impl Driver {
         }
     }
 
+    /// The interactive prompt: a program's own (`mongo>`, a container's shell), or the
+    /// student's place ([`crate::lab::prompt`], coloured on a terminal).
+    pub(super) fn prompt(&self) -> String {
+        let ws = self.ws();
+        let c = &ws.config;
+        if c.exec_session.is_some() || c.host_session.is_some() || c.debug_session.is_some() {
+            return ws.prompt();
+        }
+        let template = match &self.kind {
+            Kind::Lab(l) => l.lab.prompt.as_deref(),
+            Kind::Plain(_) => None,
+        };
+        let place = crate::lab::prompt::Place {
+            namespace: &c.namespace,
+            user: &c.user,
+            server: &c.server,
+        };
+        let colour = super::style::stdout();
+        crate::lab::prompt::render(template, place, &|s: &str| super::style::place(s, colour))
+    }
+
     pub(super) fn world(&self) -> &World {
         &self.ws().world
     }

@@ -141,6 +141,16 @@ pub fn error(text: &str) -> String {
     }
 }
 
+/// The prompt's place (namespace, user, server), coloured when `on`. rustyline measures the
+/// prompt's width without its escape sequences.
+pub fn place(text: &str, on: bool) -> String {
+    if on {
+        paint(CYAN, text)
+    } else {
+        text.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
