@@ -273,3 +273,11 @@ fn no_colour_when_no_color_is_set_or_through_pipes() {
     let (out, _, _) = kubelab(&["grade", "--help"]);
     assert!(!out.contains('\u{1b}'));
 }
+
+/// The cookbook of docs/authoring.md: each check passes on the world it is written for.
+#[test]
+fn the_authoring_cookbook_runs_with_full_marks() {
+    let (out, _, code) = kubelab(&["run", "tests/inputs/cookbook.lab"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.ends_with("score: 9/9\n"), "{out}");
+}
