@@ -281,3 +281,40 @@ fn the_authoring_cookbook_runs_with_full_marks() {
     assert_eq!(code, 0, "{out}");
     assert!(out.ends_with("score: 9/9\n"), "{out}");
 }
+
+/// A Rhai error in a check or an assert: `kubelab run` and `kubelab lint` show it at its place
+/// in the lab file with a caret, as a parse error is shown; a student's grade keeps one line.
+#[test]
+fn rhai_runtime_errors_get_a_caret() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = dir.path().join("e.lab");
+    std::fs::write(
+        &lab,
+        "lab \"E\"\n\ntask \"t\" {\n    $ echo hi\n    hi\n\n    assert \"a\" { cluster.get(\"pod\", \"x\") == 1 }\n\n    check 1 \"errs\" {\n        let d = cluster.get(\"deployment\", \"nope\");\n        d.spec.replicas == 1\n    }\n}\n",
+    )
+    .unwrap();
+    let l = lab.to_str().unwrap();
+    let (out, _, code) = kubelab(&["run", l]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        format!(
+            "== {l}: E\n-- task 1: t\n$ echo hi\nhi\n!! assert a: FAILED ({l}:7:26: Runtime error: cluster.get: no pod \"x\" in namespace \"default\")\n\
+             !! error: Runtime error: cluster.get: no pod \"x\" in namespace \"default\"\n!!  --> {l}:7:26\n!!   |\n!! 7 |     assert \"a\" {{ cluster.get(\"pod\", \"x\") == 1 }}\n!!   |                          ^\n\
+             -- checks\nFAIL 0/1  errs\n       {l}:10:25: Runtime error: cluster.get: no deployment \"nope\" in namespace \"default\"\n\
+             \x20      error: Runtime error: cluster.get: no deployment \"nope\" in namespace \"default\"\n         --> {l}:10:25\n          |\n       10 |         let d = cluster.get(\"deployment\", \"nope\");\n          |                         ^\nscore: 0/1\n"
+        )
+    );
+    let (out, _, code) = kubelab(&["lint", l]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(&format!(
+            "(cluster.get: no deployment \"nope\" in namespace \"default\")\n        --> {l}:10:25\n"
+        )) || out.contains("    10 |         let d = cluster.get(\"deployment\", \"nope\");\n"),
+        "{out}"
+    );
+    let s = dir.path().join("s");
+    std::fs::write(&s, "echo hi\n").unwrap();
+    let (out, _, _) = kubelab(&["grade", l, s.to_str().unwrap()]);
+    assert!(!out.contains('^'), "{out}");
+}
