@@ -132,6 +132,10 @@ fn the_rules_mark_what_they_are_for() {
         ),
         BTreeMap::from([(1, "$".into())])
     );
+    assert_eq!(
+        cap("prompt", "match", "prompt \"[{user}@{project}]$ \""),
+        BTreeMap::from([(1, "prompt".into()), (2, "\"[{user}@{project}]$ \"".into())])
+    );
     let setup = rule(&g, "setup", "begin");
     assert!(setup.is_match("setup { registry.push(\"x\"); }").unwrap());
     let comment = rule(&g, "comment", "match");
