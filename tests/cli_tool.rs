@@ -259,7 +259,7 @@ fn grade_reports_json_against_the_schema_junit_and_csv() {
     assert_eq!(
         rows,
         vec![
-            "session,earned,total,1. the deployment was paused (1 points),2. http-go runs v2 after one rollout (2 points),note",
+            "session,earned,total,1. the deployment was paused (1 point),2. http-go runs v2 after one rollout (2 points),note",
             &format!("{s},1,3,1,0,"),
             &format!("{s},1,3,1,0,"),
         ]

@@ -281,7 +281,8 @@ fn csv_field(s: &str) -> String {
 pub fn to_csv(lab: &Lab, grades: &[Grade]) -> String {
     let mut header = vec!["session".to_string(), "earned".into(), "total".into()];
     for (i, c) in lab.checks.iter().enumerate() {
-        header.push(format!("{}. {} ({} points)", i + 1, c.what, c.points));
+        let unit = if c.points == 1 { "point" } else { "points" };
+        header.push(format!("{}. {} ({} {unit})", i + 1, c.what, c.points));
     }
     header.push("note".into());
     let mut out = String::new();
