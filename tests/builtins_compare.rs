@@ -55,7 +55,11 @@ fn have_gnu_tools() -> bool {
 
 fn compare(lines: &[&str]) {
     if !have_gnu_tools() {
-        eprintln!("GNU sed/grep/coreutils are not installed: skipping the comparison");
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: GNU sed/grep/coreutils not found; no comparison with them"
+        );
         return;
     }
     let mut failures = Vec::new();

@@ -161,9 +161,10 @@ fn a_record_is_never_overwritten_and_resume_goes_on_with_it() {
             2
         )
     );
-    let (out, _, _) = kubelab(&["--help"], "");
+    let (out, _, code) = kubelab(&["shell", "--help"], "");
+    assert_eq!(code, 0);
     assert!(
-        out.contains("kubelab shell [LAB] [--echo] [--record FILE [--resume]]"),
+        out.contains("Usage: kubelab shell [OPTIONS] [LAB]") && out.contains("--record <FILE>"),
         "{out}"
     );
 }

@@ -3,7 +3,7 @@
 //! in two processes gives the same transcript, and grading its own solution the same report.
 
 use kubelab::lab;
-use kubelab::runner::{grade, run};
+use kubelab::runner::{grade, report, run};
 
 fn labs() -> Vec<(String, lab::Lab)> {
     let mut names: Vec<String> = std::fs::read_dir("labs")
@@ -38,7 +38,7 @@ fn everything(labs: &[(String, lab::Lab)]) -> Vec<(String, String)> {
         .map(|(path, lab)| {
             let report = run::run_lab(lab, 1, false);
             let g = grade::grade(lab, "solution", &solution(path), 1);
-            (report.text, grade::to_json(&[g]))
+            (report.text, report::to_json(lab, &[g]))
         })
         .collect()
 }

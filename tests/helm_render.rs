@@ -226,7 +226,10 @@ fn charts_render_as_helm_does() {
                     ));
                 }
             }
-            Err(why) => println!("{}: live oracle {why}", case.name),
+            Err(why) => {
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stderr(), "{}: live oracle {why}", case.name);
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -68,7 +68,7 @@ fn jq_matches_the_real_jq() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !have {
-        eprintln!("jq is not on PATH: skipping the comparison with the real jq");
+        common::skipped("jq not found; no comparison with the real jq");
         return;
     }
     let mut failures = Vec::new();

@@ -106,7 +106,7 @@ const ERRORS: &[&str] = &[
 
 fn compare(lines: &[&str]) {
     if !have_kubectl() {
-        eprintln!("kubectl is not on PATH: skipping the comparison with the real kubectl");
+        common::skipped("kubectl not found; no comparison with the real kubectl");
         return;
     }
     let mut failures = Vec::new();
@@ -176,7 +176,7 @@ const CREATE_DATA: &[&str] = &[
 fn create_configmap_and_secret_dry_run_match_kubectl() {
     assert!(CREATE_DATA.len() >= 15);
     if !have_kubectl() {
-        eprintln!("kubectl is not on PATH: skipping the comparison with the real kubectl");
+        common::skipped("kubectl not found; no comparison with the real kubectl");
         return;
     }
     let dir = std::env::temp_dir().join(format!("kubelab-data-{}", std::process::id()));

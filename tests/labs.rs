@@ -2,7 +2,7 @@
 //! wrong student sessions get the partial scores they deserve.
 
 use kubelab::lab;
-use kubelab::runner::{grade, lint, run};
+use kubelab::runner::{grade, lint, report, run};
 
 fn load(name: &str) -> lab::Lab {
     let path = format!("labs/{name}");
@@ -126,11 +126,11 @@ fn grade_formats() {
         "kubectl create deployment mongo --image=mongo:4.2 --replicas=10\n",
         1,
     );
-    let json = grade::to_json(std::slice::from_ref(&g));
+    let json = report::to_json(&l, std::slice::from_ref(&g));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v[0]["session"], "alice.txt");
-    assert_eq!(v[0]["total"], 8);
-    let junit = grade::to_junit(&[g]);
+    assert_eq!(v["sessions"][0]["session"], "alice.txt");
+    assert_eq!(v["sessions"][0]["total"], 8);
+    let junit = report::to_junit(&l, &[g]);
     assert!(
         junit.contains("<testsuite name=\"alice.txt\" tests=\"4\""),
         "{junit}"

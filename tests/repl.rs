@@ -441,3 +441,34 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// The prompt shows where the student is: bash's `$ ` in `default`, the namespace in front once
+/// the student moved to another one; a lab's `prompt "TEMPLATE"` replaces it.
+#[test]
+fn the_prompt_shows_the_namespace_or_the_labs_template() {
+    let home = tempfile::tempdir().unwrap();
+    let Some(p) = Pane::start("prompt", "", Some(home.path()), &[]) else {
+        return;
+    };
+    p.line("oc new-project dev > /dev/null");
+    p.line("echo moved");
+    p.wait_end("moved\n(dev) $");
+    p.line("oc project default");
+    p.wait_end("6443\".\n$");
+    drop(p);
+
+    let lab = home.path().join("p.lab");
+    std::fs::write(
+        &lab,
+        "lab \"p\"\n\nprompt \"[{user}@{project}]$ \"\n\ntask \"t\" {\n    $ kubectl create namespace dev\n\n    check 1 \"dev\" { cluster.exists(\"namespace\", \"dev\") }\n}\n",
+    )
+    .unwrap();
+    let args = format!("'{}'", lab.display());
+    let Some(p) = Pane::start("prompt-lab", &args, Some(home.path()), &[("NO_COLOR", "1")]) else {
+        return;
+    };
+    p.wait_end("[kubernetes-admin@default]$");
+    p.line("oc new-project dev > /dev/null");
+    p.line("echo moved");
+    p.wait_end("moved\n[kubernetes-admin@dev]$");
+}

@@ -36,7 +36,11 @@ fn kubectl_available() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !found {
-        eprintln!("kubectl not found on PATH: skipping the live comparison with kubectl");
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: kubectl not found; no live comparison with kubectl"
+        );
     }
     found
 }

@@ -107,7 +107,11 @@ fn edited(rng: &mut Rng, edits: usize) -> String {
 #[test]
 fn unified_hunks_match_gnu_diff() {
     if !have_diff() {
-        eprintln!("skipped: no diff program on this host to compare with");
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: diff not found; no comparison with GNU diff"
+        );
         return;
     }
     let dir = std::env::temp_dir().join(format!("kubelab-udiff-{}", std::process::id()));

@@ -1,5 +1,5 @@
-//! `kubelab grade LAB SESSION... [--format text|json|junit] [--jobs N] [--seed N]
-//! [--session-timeout SECONDS]`: sessions are graded in parallel in worker processes
+//! `kubelab grade LAB SESSION... [--format text|json|junit|csv] [--jobs N] [--seed N]
+//! [--session-timeout SECONDS] [--fail-under POINTS|PERCENT%]`: sessions are graded in parallel in worker processes
 //! ([`super::worker`]), each under a wall-clock ceiling; a progress bar shows on a terminal.
 
 use std::io::{IsTerminal, Read};
@@ -7,109 +7,79 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::worker::{self, DEFAULT_TIMEOUT_SECS, Isolation};
+use super::args::{Format, GradeArgs};
+use super::worker::{self, Isolation};
 use crate::lab;
 use crate::runner::grade::{self, Grade};
-
-const USAGE: &str = "kubelab grade: usage: kubelab grade LAB SESSION... [--format text|json|junit] [--jobs N] [--seed N] [--session-timeout SECONDS]";
+use crate::runner::report;
 
 /// `kubelab grade`.
-pub fn main(args: &[String]) -> i32 {
-    let mut format = "text".to_string();
-    let mut seed = 1;
-    let mut jobs = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let mut timeout = Duration::from_secs(DEFAULT_TIMEOUT_SECS);
-    let mut files = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let (name, inline) = match a.split_once('=') {
-            Some((k, v)) if k.starts_with('-') => (k, Some(v)),
-            _ => (a.as_str(), None),
-        };
-        let mut value = || inline.map(str::to_string).or_else(|| it.next().cloned());
-        let bad = |flag: &str, what: &str, v: Option<String>| {
-            eprintln!(
-                "kubelab grade: {flag} needs {what} (got \"{}\")",
-                v.unwrap_or_default()
-            );
-            2
-        };
-        match name {
-            "--format" => format = value().unwrap_or_default(),
-            "--seed" => {
-                let v = value();
-                match v.as_deref().map(str::parse) {
-                    Some(Ok(n)) => seed = n,
-                    _ => return bad("--seed", "a number", v),
-                }
-            }
-            "--jobs" | "-j" => {
-                let v = value();
-                match v.as_deref().map(str::parse::<usize>) {
-                    Some(Ok(n)) if n > 0 => jobs = n,
-                    _ => return bad(name, "a number of processes greater than 0", v),
-                }
-            }
-            "--session-timeout" => {
-                match worker::parse_timeout("--session-timeout", "grade", value().as_deref()) {
-                    Ok(t) => timeout = t,
-                    Err(e) => {
-                        eprintln!("{e}");
-                        return 2;
-                    }
-                }
-            }
-            s if s.starts_with('-') => {
-                eprintln!("kubelab grade: unknown flag {a}");
-                return 2;
-            }
-            _ => files.push(a.clone()),
-        }
-    }
-    if !matches!(format.as_str(), "text" | "json" | "junit") {
-        eprintln!("kubelab grade: --format is text, json or junit (got \"{format}\")");
-        return 2;
-    }
-    if files.len() < 2 {
-        eprintln!("{USAGE}");
-        return 2;
-    }
-    let lab = match lab::load(&files[0]) {
+pub(super) fn main(a: GradeArgs) -> i32 {
+    let jobs = match a.jobs {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    };
+    let timeout = Duration::from_secs(a.session_timeout);
+    let lab = match lab::load(&a.lab) {
         Ok(l) => l,
         Err(e) => {
-            eprint!("{e}");
+            eprint!("{}", super::style::diagnostics(&e.to_string()));
             return 1;
         }
     };
-    let sessions: Vec<(String, String)> = files[1..]
-        .iter()
-        .map(|f| (f.clone(), read_session(f)))
-        .collect();
+    // Every session is read before any is graded: a file that is missing or unreadable is an
+    // error, never a session that earned nothing.
+    let mut sessions = Vec::new();
+    let mut unreadable = false;
+    for f in &a.sessions {
+        match read_session(f) {
+            Ok(text) => sessions.push((f.clone(), text)),
+            Err(e) => {
+                eprintln!(
+                    "{}",
+                    super::style::error(&format!(
+                        "kubelab grade: cannot read the session {f}: {e}"
+                    ))
+                );
+                unreadable = true;
+            }
+        }
+    }
+    if unreadable {
+        eprintln!("kubelab grade: nothing was graded");
+        return 1;
+    }
     let progress = std::io::stderr().is_terminal();
     let grades = match Isolation::this_program(timeout) {
-        Some(iso) => grade_isolated(&lab, &sessions, seed, jobs, progress, &iso),
-        None => grade_all(&lab, &sessions, seed, jobs, progress),
+        Some(iso) => grade_isolated(&lab, &sessions, a.seed, jobs, progress, &iso),
+        None => grade_all(&lab, &sessions, a.seed, jobs, progress),
     };
-    match format.as_str() {
-        "json" => print!("{}", grade::to_json(&grades)),
-        "junit" => print!("{}", grade::to_junit(&grades)),
-        _ => grades.iter().for_each(|g| print!("{}", grade::to_text(g))),
+    let text = match a.format {
+        Format::Json => report::to_json(&lab, &grades),
+        Format::Junit => report::to_junit(&lab, &grades),
+        Format::Csv => report::to_csv(&lab, &grades),
+        Format::Text => {
+            let all: String = grades.iter().map(grade::to_text).collect();
+            super::style::report(&all, super::style::stdout())
+        }
+    };
+    print!("{text}");
+    match a.fail_under {
+        Some(bar) if grades.iter().any(|g| bar.fails(g.earned, g.total)) => 1,
+        _ => 0,
     }
-    0
 }
 
 /// A session file's text: at most a little more than grading replays (the grader notes the
 /// cut), so a huge file is never read whole.
-fn read_session(path: &str) -> String {
+fn read_session(path: &str) -> std::io::Result<String> {
     let mut bytes = Vec::new();
-    match std::fs::File::open(path)
-        .and_then(|f| f.take(grade::MAX_BYTES as u64 + 4).read_to_end(&mut bytes))
-    {
-        Ok(_) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(e) => format!("# unreadable session: {e}\n"),
-    }
+    std::fs::File::open(path)?
+        .take(grade::MAX_BYTES as u64 + 4)
+        .read_to_end(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn bar(len: usize, progress: bool) -> Option<indicatif::ProgressBar> {

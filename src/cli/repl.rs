@@ -100,6 +100,19 @@ fn read_input(rl: &mut Line, prompt: &str, lines: &mut usize, one_line: bool) ->
 fn show(d: &Driver, out: &RunOutput) {
     let mut so = std::io::stdout().lock();
     let _ = so.write_all(d.unshown(out));
+    show_end(d, &mut so);
+}
+
+/// The lab shell's own answers (`tasks`, `check`), coloured on a terminal; a command's output
+/// is never changed.
+fn show_lab_answer(d: &Driver, out: &RunOutput) {
+    let text = String::from_utf8_lossy(d.unshown(out));
+    let mut so = std::io::stdout().lock();
+    let _ = so.write_all(super::style::report(&text, super::style::stdout()).as_bytes());
+    show_end(d, &mut so);
+}
+
+fn show_end(d: &Driver, so: &mut std::io::StdoutLock<'_>) {
     if d.interrupted() {
         let _ = so.write_all(b"\n");
     }
@@ -166,7 +179,10 @@ pub(super) fn repl(mut d: Driver, o: &Options) -> i32 {
     let mut history = HistoryFile::from_env();
     history.load(&mut rl);
     match &mut d.kind {
-        super::shell::Kind::Lab(l) => print!("{}", l.welcome()),
+        super::shell::Kind::Lab(l) => print!(
+            "{}",
+            super::style::report(&l.welcome(), super::style::stdout())
+        ),
         super::shell::Kind::Plain(_) => println!(
             "kubelab: a simulated cluster (nodes control-plane, worker-1, worker-2). Type kubectl or oc commands; Ctrl-D leaves."
         ),
@@ -180,7 +196,7 @@ pub(super) fn repl(mut d: Driver, o: &Options) -> i32 {
             &d.ws().config.namespace,
             lab_mode,
         )));
-        let prompt = d.ws().prompt();
+        let prompt = d.prompt();
         let input = match read_input(&mut rl, &prompt, &mut lines, d.ws().reads_lines()) {
             Read::Input(s) => s,
             Read::Nothing => continue,
@@ -196,7 +212,11 @@ pub(super) fn repl(mut d: Driver, o: &Options) -> i32 {
             continue;
         }
         let out = d.input(&input);
-        show(&d, &out);
+        if d.is_lab() && matches!(input.trim(), "tasks" | "check") {
+            show_lab_answer(&d, &out);
+        } else {
+            show(&d, &out);
+        }
         status = out.status;
         d.save_record();
         if let Some(code) = out.exit {

@@ -5,65 +5,46 @@
 
 use std::time::Duration;
 
-use super::worker::{self, DEFAULT_TIMEOUT_SECS, Isolation};
+use clap::Parser;
+
+use super::args::{Cli, Command, LintArgs, NAME, RunArgs};
+use super::style;
+use super::worker::{self, Isolation};
 use crate::lab;
 use crate::runner::{lint, run};
 
-struct Flags {
-    labs: Vec<String>,
-    bless: bool,
-    seed: u64,
-    timeout: Duration,
+/// What `kubelab run` and `kubelab lint` were asked.
+pub(super) struct Flags {
+    pub(super) labs: Vec<String>,
+    pub(super) bless: bool,
+    pub(super) seed: u64,
+    pub(super) timeout: Duration,
 }
 
-fn labs_and_flags(args: &[String], cmd: &str) -> Result<Flags, String> {
-    let mut f = Flags {
-        labs: Vec::new(),
-        bless: false,
-        seed: 1,
-        timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let (name, inline) = match a.split_once('=') {
-            Some((k, v)) if k.starts_with("--") => (k, Some(v)),
-            _ => (a.as_str(), None),
-        };
-        match name {
-            "--bless" if cmd == "run" && inline.is_none() => f.bless = true,
-            "--seed" => {
-                f.seed = inline
-                    .or_else(|| it.next().map(String::as_str))
-                    .and_then(|s| s.parse().ok())
-                    .ok_or(format!("kubelab {cmd}: --seed needs a number"))?
-            }
-            "--lab-timeout" => {
-                let v = inline.or_else(|| it.next().map(String::as_str));
-                f.timeout = worker::parse_timeout("--lab-timeout", cmd, v)?;
-            }
-            s if s.starts_with('-') => return Err(format!("kubelab {cmd}: unknown flag {a}")),
-            _ => f.labs.push(a.to_string()),
+impl Flags {
+    pub(super) fn run(a: RunArgs) -> Flags {
+        Flags {
+            labs: a.labs,
+            bless: a.bless,
+            seed: a.seed,
+            timeout: Duration::from_secs(a.lab_timeout),
         }
     }
-    if f.labs.is_empty() {
-        return Err(format!(
-            "kubelab {cmd}: name at least one lab file, e.g. kubelab {cmd} labs/mongo-rollout.lab"
-        ));
+
+    pub(super) fn lint(a: LintArgs) -> Flags {
+        Flags {
+            labs: a.labs,
+            bless: false,
+            seed: a.seed,
+            timeout: Duration::from_secs(a.lab_timeout),
+        }
     }
-    Ok(f)
 }
 
 /// `kubelab run` and `kubelab lint`: each lab in a worker process under the wall-clock ceiling.
-fn each_lab_isolated(args: &[String], cmd: &str) -> i32 {
-    let flags = match labs_and_flags(args, cmd) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
-        }
-    };
+fn each_lab_isolated(flags: &Flags, cmd: &str) -> i32 {
     let Some(iso) = Isolation::this_program(flags.timeout) else {
-        return each_lab(args, cmd);
+        return each_lab(flags, cmd);
     };
     let doing = if cmd == "run" {
         "running this lab"
@@ -93,16 +74,9 @@ fn each_lab_isolated(args: &[String], cmd: &str) -> i32 {
     status
 }
 
-/// Parses the flags, loads each lab (a malformed one prints its diagnostic and fails), and runs
-/// it in this process; the exit status: 2 for bad flags, 1 if any lab failed.
-fn each_lab(args: &[String], cmd: &str) -> i32 {
-    let flags = match labs_and_flags(args, cmd) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
-        }
-    };
+/// Loads each lab (a malformed one prints its diagnostic and fails), and runs it in this
+/// process; the exit status: 1 if any lab failed.
+fn each_lab(flags: &Flags, cmd: &str) -> i32 {
     let mut status = 0;
     for path in &flags.labs {
         match lab::load(path) {
@@ -117,7 +91,7 @@ fn each_lab(args: &[String], cmd: &str) -> i32 {
                 }
             }
             Err(e) => {
-                eprint!("{e}");
+                eprint!("{}", style::diagnostics(&e));
                 status = 1;
             }
         }
@@ -127,7 +101,7 @@ fn each_lab(args: &[String], cmd: &str) -> i32 {
 
 fn run_one(path: &str, lab: &lab::Lab, bless: bool, seed: u64) -> bool {
     let report = run::run_lab(lab, seed, bless);
-    print!("{}", report.text);
+    print!("{}", style::report(&report.text, style::stdout()));
     match &report.blessed {
         Some(text) => match std::fs::write(path, text) {
             Ok(()) => {
@@ -148,27 +122,30 @@ fn run_one(path: &str, lab: &lab::Lab, bless: bool, seed: u64) -> bool {
 
 fn lint_one(path: &str, l: &lab::Lab, seed: u64) -> bool {
     let problems = lint::lint(l, seed);
+    let mut out = String::new();
     if problems.is_empty() {
-        println!(
-            "{path}: ok ({} check{} can fail and pass)",
+        out = format!(
+            "{path}: ok ({} check{} can fail and pass)\n",
             l.checks.len(),
             if l.checks.len() == 1 { "" } else { "s" }
         );
     }
     for p in &problems {
-        println!("{p}");
+        out.push_str(p);
+        out.push('\n');
     }
+    print!("{}", style::report(&out, style::stdout()));
     problems.is_empty()
 }
 
 /// `kubelab run`.
-pub fn main_run(args: &[String]) -> i32 {
-    each_lab_isolated(args, "run")
+pub(super) fn main_run(args: RunArgs) -> i32 {
+    each_lab_isolated(&Flags::run(args), "run")
 }
 
 /// `kubelab lint`.
-pub fn main_lint(args: &[String]) -> i32 {
-    each_lab_isolated(args, "lint")
+pub(super) fn main_lint(args: LintArgs) -> i32 {
+    each_lab_isolated(&Flags::lint(args), "lint")
 }
 
 /// `kubelab __lab-worker run|lint FLAGS... LAB`: one lab, in this (worker) process.
@@ -181,10 +158,25 @@ pub fn main_lab_worker(args: &[String]) -> i32 {
         eprintln!("kubelab {}: run or lint", worker::LAB_WORKER);
         return 2;
     };
-    let rest = args[1..].to_vec();
+    let argv = [NAME, cmd.as_str()]
+        .into_iter()
+        .chain(args[1..].iter().map(String::as_str));
+    let flags = match Cli::try_parse_from(argv) {
+        Ok(Cli {
+            command: Command::Run(a),
+        }) => Flags::run(a),
+        Ok(Cli {
+            command: Command::Lint(a),
+        }) => Flags::lint(a),
+        Ok(_) => return 2,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
     let cmd = cmd.clone();
     worker::on_big_stack(move || {
-        let status = each_lab(&rest, &cmd);
+        let status = each_lab(&flags, &cmd);
         use std::io::Write;
         let _ = std::io::stdout().flush();
         status

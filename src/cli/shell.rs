@@ -8,6 +8,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::args::ShellArgs;
 use super::record::{self, Existing};
 use crate::runner::student::StudentSession;
 use crate::shell::{RunOutput, Terminal, echo_lines};
@@ -24,51 +25,16 @@ pub(super) struct Options {
     pub(super) instructor: bool,
 }
 
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options {
-        echo: false,
-        seed: 1,
-        lab: None,
-        record: None,
-        resume: false,
-        instructor: false,
+/// The flags, with what clap cannot say: --record needs a lab, --resume a record.
+fn options(a: ShellArgs) -> Result<Options, String> {
+    let o = Options {
+        echo: a.echo,
+        seed: a.seed,
+        lab: a.lab,
+        record: a.record,
+        resume: a.resume,
+        instructor: a.instructor,
     };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--echo" => o.echo = true,
-            "--instructor" => o.instructor = true,
-            "--resume" => o.resume = true,
-            "--seed" => {
-                o.seed = it
-                    .next()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or("kubelab shell: --seed needs a number")?
-            }
-            "--record" => {
-                o.record = Some(
-                    it.next()
-                        .cloned()
-                        .ok_or("kubelab shell: --record needs a file name")?,
-                )
-            }
-            s if s.starts_with("--seed=") => {
-                o.seed = s[7..]
-                    .parse()
-                    .map_err(|_| "kubelab shell: --seed needs a number")?
-            }
-            s if s.starts_with("--record=") => o.record = Some(s[9..].to_string()),
-            other if other.starts_with('-') => {
-                return Err(format!("kubelab shell: unknown flag {other}"));
-            }
-            other => {
-                if o.lab.is_some() {
-                    return Err("kubelab shell: one lab at a time".into());
-                }
-                o.lab = Some(other.to_string());
-            }
-        }
-    }
     if o.record.is_some() && o.lab.is_none() {
         return Err("kubelab shell: --record needs a lab (kubelab shell LAB --record FILE)".into());
     }
@@ -154,6 +120,27 @@ impl Driver {
         }
     }
 
+    /// The interactive prompt: a program's own (`mongo>`, a container's shell), or the
+    /// student's place ([`crate::lab::prompt`], coloured on a terminal).
+    pub(super) fn prompt(&self) -> String {
+        let ws = self.ws();
+        let c = &ws.config;
+        if c.exec_session.is_some() || c.host_session.is_some() || c.debug_session.is_some() {
+            return ws.prompt();
+        }
+        let template = match &self.kind {
+            Kind::Lab(l) => l.lab.prompt.as_deref(),
+            Kind::Plain(_) => None,
+        };
+        let place = crate::lab::prompt::Place {
+            namespace: &c.namespace,
+            user: &c.user,
+            server: &c.server,
+        };
+        let colour = super::style::stdout();
+        crate::lab::prompt::render(template, place, &|s: &str| super::style::place(s, colour))
+    }
+
     pub(super) fn world(&self) -> &World {
         &self.ws().world
     }
@@ -183,8 +170,8 @@ impl Driver {
 }
 
 /// Runs `kubelab shell`.
-pub fn main(args: &[String]) -> i32 {
-    let o = match parse(args) {
+pub(super) fn main(args: ShellArgs) -> i32 {
+    let o = match options(args) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");
@@ -197,7 +184,7 @@ pub fn main(args: &[String]) -> i32 {
             let lab = match crate::lab::load(path) {
                 Ok(l) => l,
                 Err(e) => {
-                    eprint!("{e}");
+                    eprint!("{}", super::style::diagnostics(&e));
                     return 1;
                 }
             };

@@ -428,17 +428,6 @@ pub fn run_lab_worker(iso: &Isolation, args: &[String], doing: &str) -> Result<i
     }
 }
 
-/// Parses a wall-clock ceiling in seconds (a positive whole number).
-pub fn parse_timeout(flag: &str, cmd: &str, value: Option<&str>) -> Result<Duration, String> {
-    match value.map(str::parse::<u64>) {
-        Some(Ok(n)) if n > 0 => Ok(Duration::from_secs(n)),
-        _ => Err(format!(
-            "kubelab {cmd}: {flag} needs a number of seconds greater than 0 (got \"{}\")",
-            value.unwrap_or("")
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,18 +461,5 @@ mod tests {
             death(Some(ExitStatus::from_raw(3 << 8)), "", "x"),
             "kubelab crashed while x (exited with status 3)"
         );
-    }
-
-    #[test]
-    fn timeouts_are_positive_seconds() {
-        assert_eq!(
-            parse_timeout("--session-timeout", "grade", Some("5")),
-            Ok(Duration::from_secs(5))
-        );
-        assert_eq!(
-            parse_timeout("--session-timeout", "grade", Some("0")),
-            Err("kubelab grade: --session-timeout needs a number of seconds greater than 0 (got \"0\")".into())
-        );
-        assert!(parse_timeout("--lab-timeout", "run", None).is_err());
     }
 }

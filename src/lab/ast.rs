@@ -85,6 +85,8 @@ pub struct Lab {
     pub title: String,
     /// `intro`.
     pub intro: Option<String>,
+    /// `prompt "TEMPLATE"`: the student's prompt ([`super::prompt`]).
+    pub prompt: Option<String>,
     /// `setup` blocks, in order.
     pub setups: Vec<Block>,
     /// Tasks, in order.

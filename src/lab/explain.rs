@@ -128,6 +128,7 @@ fn usage(keyword: &str) -> String {
         "task" => "write `task \"TITLE\" {` on its own line, the task's items, then `}`".into(),
         "setup" => "write `setup {`, Rhai code, then `}`".into(),
         "intro" => "write `intro \"\"\"` text `\"\"\"`".into(),
+        "prompt" => "write `prompt \"TEMPLATE\"`, e.g. `prompt \"[{user}@{project}]$ \"`".into(),
         _ => "a lab file starts with `lab \"TITLE\"`".into(),
     }
 }

@@ -7,6 +7,7 @@ mod explain;
 pub mod parse;
 pub mod positions;
 mod program_steps;
+pub mod prompt;
 
 pub use ast::*;
 pub use diagnostics::Diagnostic;

@@ -15,7 +15,9 @@ use super::positions::Lines;
 #[grammar = "../grammar/lab.pest"]
 pub(super) struct LabParser;
 
-pub(super) const KEYWORDS: &[&str] = &["lab", "intro", "setup", "task", "hint", "check", "assert"];
+pub(super) const KEYWORDS: &[&str] = &[
+    "lab", "intro", "prompt", "setup", "task", "hint", "check", "assert",
+];
 
 /// The file being parsed: its name, text and line index.
 pub(super) struct Src<'a> {
@@ -64,6 +66,7 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
         text: text.to_string(),
         title: String::new(),
         intro: None,
+        prompt: None,
         setups: Vec::new(),
         tasks: Vec::new(),
         checks: Vec::new(),
@@ -80,6 +83,23 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
                         .help("merge the two intro texts into one"));
                 }
                 lab.intro = Some(text_of(p.into_inner().next().expect("text")));
+            }
+            Rule::prompt => {
+                if lab.prompt.is_some() {
+                    return Err(src
+                        .at(&p, "a lab has one `prompt`")
+                        .help("keep one `prompt \"TEMPLATE\"` line"));
+                }
+                let s = p.into_inner().next().expect("string");
+                let (line, col) = src.line_col(&s.as_span());
+                let template = string_of(s);
+                if let Err((at, msg)) = super::prompt::check(&template) {
+                    let col = col + 1 + template[..at].chars().count();
+                    return Err(src.at_line(line, col, msg).help(
+                        "e.g. `prompt \"[{user}@{project}]$ \"`; docs/lab-language.md, \"The prompt\"",
+                    ));
+                }
+                lab.prompt = Some(template);
             }
             Rule::setup => lab
                 .setups

@@ -36,6 +36,10 @@ pub struct Grade {
     pub total: u32,
     /// Why replaying stopped early, if it did.
     pub note: Option<String>,
+    /// How long the session lasted on the simulated cluster's clock (from the start, or the
+    /// last reset, to the end), in milliseconds.
+    #[serde(default)]
+    pub virtual_ms: i64,
 }
 
 impl Grade {
@@ -53,11 +57,13 @@ impl Grade {
                     earned: 0,
                     reason: None,
                     task: c.task.map(|t| t + 1),
+                    error: false,
                 })
                 .collect(),
             earned: 0,
             total: lab.total_points(),
             note: Some(why),
+            virtual_ms: 0,
         }
     }
 }
@@ -70,6 +76,8 @@ pub struct Replayed {
     pub commands: usize,
     /// Why replaying stopped early, and what else a grader should know.
     pub notes: Vec<String>,
+    /// The session's length on the simulated clock (since the start or the last reset).
+    pub virtual_ms: i64,
 }
 
 /// Replays a record (or a plain file of command lines) on a fresh lab world, as the student's
@@ -93,6 +101,8 @@ pub fn replay(lab: &Lab, text: &str, seed: u64) -> Result<Replayed, String> {
     };
     let mut s = LabSession::start(lab, seed)?;
     let start = s.ws.world.now();
+    // Where the session's clock started (a reset starts it over).
+    let mut since = start;
     guard::take_incidents();
     let mut incidents = Vec::new();
     let mut commands = 0;
@@ -115,7 +125,10 @@ pub fn replay(lab: &Lab, text: &str, seed: u64) -> Result<Replayed, String> {
             _ if exited => {}
             Some(Mark::Reset) => {
                 match LabSession::start(lab, seed) {
-                    Ok(fresh) => s = fresh,
+                    Ok(fresh) => {
+                        s = fresh;
+                        since = s.ws.world.now();
+                    }
                     Err(e) => notes.push(e),
                 }
                 guard::take_incidents();
@@ -159,10 +172,12 @@ pub fn replay(lab: &Lab, text: &str, seed: u64) -> Result<Replayed, String> {
     }
     // Outcomes the record kept but no command took are not for later commands.
     s.ws.editor.clear_replays();
+    let virtual_ms = s.ws.world.now() - since;
     Ok(Replayed {
         session: s,
         commands,
         notes,
+        virtual_ms,
     })
 }
 
@@ -172,6 +187,7 @@ pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
     let Replayed {
         session: mut s,
         notes,
+        virtual_ms,
         ..
     } = match replay(lab, text, seed) {
         Ok(r) => r,
@@ -183,6 +199,7 @@ pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
                 earned: 0,
                 total,
                 note: Some(e),
+                virtual_ms: 0,
             };
         }
     };
@@ -197,6 +214,7 @@ pub fn grade(lab: &Lab, name: &str, text: &str, seed: u64) -> Grade {
         earned,
         total,
         note: (!notes.is_empty()).then(|| notes.join("; ")),
+        virtual_ms,
     }
 }
 
@@ -208,43 +226,6 @@ pub fn to_text(g: &Grade) -> String {
     }
     out.push_str(&super::run::format_checks(&g.checks));
     out
-}
-
-/// `--format json`: one JSON document for all sessions.
-pub fn to_json(grades: &[Grade]) -> String {
-    let mut s = serde_json::to_string_pretty(grades).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-/// `--format junit`: one test suite per session, one test case per check.
-pub fn to_junit(grades: &[Grade]) -> String {
-    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
-    let mut report = Report::new("kubelab");
-    for g in grades {
-        let mut suite = TestSuite::new(g.session.clone());
-        for c in &g.checks {
-            let status = if c.earned == c.points {
-                TestCaseStatus::success()
-            } else {
-                let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                st.set_message(
-                    c.reason
-                        .clone()
-                        .unwrap_or_else(|| "the check is not met".into()),
-                );
-                st
-            };
-            let mut tc = TestCase::new(format!("{} [{} points]", c.what, c.points), status);
-            tc.set_classname(g.lab.clone());
-            suite.add_test_case(tc);
-        }
-        if let Some(n) = &g.note {
-            suite.set_system_err(n.clone());
-        }
-        report.add_test_suite(suite);
-    }
-    report.to_string().unwrap_or_default()
 }
 
 #[cfg(test)]

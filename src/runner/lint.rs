@@ -49,8 +49,15 @@ pub fn lint(lab: &Lab, seed: u64) -> Vec<String> {
                 .clone()
                 .map(|r| format!(" ({r})"))
                 .unwrap_or_default();
+            let at = a
+                .reason
+                .as_deref()
+                .filter(|_| a.error)
+                .and_then(|r| super::rhai_errors::render(lab, r, "    "))
+                .map(|d| format!("\n{}", d.trim_end()))
+                .unwrap_or_default();
             problems.push(format!(
-                "{}:{}: check \"{}\" fails after the reference solution{why}",
+                "{}:{}: check \"{}\" fails after the reference solution{why}{at}",
                 lab.path, c.line, c.what
             ));
         }

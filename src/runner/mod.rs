@@ -5,6 +5,8 @@
 pub mod expect;
 pub mod grade;
 pub mod lint;
+pub mod report;
+pub mod rhai_errors;
 pub mod run;
 pub mod session;
 pub mod student;

@@ -51,12 +51,20 @@ impl RunReport {
 
 /// Formats check outcomes and the score.
 pub fn format_checks(checks: &[CheckOutcome]) -> String {
+    checks_text(checks, &|_: &CheckOutcome| None)
+}
+
+/// Check outcomes and the score, with `more` under a check's reason.
+fn checks_text(checks: &[CheckOutcome], more: &dyn Fn(&CheckOutcome) -> Option<String>) -> String {
     let mut out = String::new();
     for c in checks {
         let mark = if c.earned == c.points { "PASS" } else { "FAIL" };
         out.push_str(&format!("{mark} {}/{}  {}\n", c.earned, c.points, c.what));
         if let Some(r) = &c.reason {
             out.push_str(&format!("       {r}\n"));
+        }
+        if let Some(m) = more(c) {
+            out.push_str(&m);
         }
     }
     let e: u32 = checks.iter().map(|c| c.earned).sum();
@@ -129,19 +137,26 @@ pub fn run_lab(lab: &Lab, seed: u64, bless: bool) -> RunReport {
                     }
                 }
                 Item::Assert(a) => {
-                    let line = assert_line(&mut s, a, &mut r.failed_asserts);
+                    let line = assert_line(lab, &mut s, a, &mut r.failed_asserts);
                     r.text.push_str(&line);
                 }
             }
         }
     }
     for a in &lab.final_asserts {
-        let line = assert_line(&mut s, a, &mut r.failed_asserts);
+        let line = assert_line(lab, &mut s, a, &mut r.failed_asserts);
         r.text.push_str(&line);
     }
     r.text.push_str("-- checks\n");
     r.checks = lab.checks.iter().map(|c| s.check(c)).collect();
-    r.text.push_str(&format_checks(&r.checks));
+    // The lab's own errors at their place in the file, for its author.
+    r.text
+        .push_str(&checks_text(&r.checks, &|c: &CheckOutcome| {
+            c.reason
+                .as_deref()
+                .filter(|_| c.error)
+                .and_then(|why| super::rhai_errors::render(lab, why, "       "))
+        }));
     if bless && !rewrites.is_empty() {
         let mut lines: Vec<String> = lab.text.lines().map(str::to_string).collect();
         rewrites.sort_by_key(|r| std::cmp::Reverse(r.0));
@@ -160,7 +175,7 @@ pub fn run_lab(lab: &Lab, seed: u64, bless: bool) -> RunReport {
 }
 
 /// The transcript line of one assert (in a task or after the last one), counting failures.
-fn assert_line(s: &mut LabSession, a: &Assert, failed: &mut usize) -> String {
+fn assert_line(lab: &Lab, s: &mut LabSession, a: &Assert, failed: &mut usize) -> String {
     match s.eval(&a.block) {
         Ok(v) if v.as_bool().unwrap_or(false) => format!("assert {}: ok\n", a.what),
         Ok(v) => {
@@ -174,7 +189,8 @@ fn assert_line(s: &mut LabSession, a: &Assert, failed: &mut usize) -> String {
         }
         Err(e) => {
             *failed += 1;
-            format!("!! assert {}: FAILED ({e})\n", a.what)
+            let at = super::rhai_errors::render(lab, &e, "!! ").unwrap_or_default();
+            format!("!! assert {}: FAILED ({e})\n{at}", a.what)
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct CheckOutcome {
     pub reason: Option<String>,
     /// The task it belongs to (1-based), if any.
     pub task: Option<usize>,
+    /// The check could not be evaluated (a Rhai error, or a value that is not a verdict): the
+    /// lab's fault, not the student's.
+    #[serde(default)]
+    pub error: bool,
 }
 
 /// A block compiled by the session engine, remembered per thread: every session of a lab
@@ -204,23 +208,24 @@ impl LabSession {
 
     /// Evaluates a check: `true` earns its points; `false` or a reason string earns none.
     pub fn check(&mut self, c: &Check) -> CheckOutcome {
-        let (earned, reason) = match self.eval(&c.block) {
+        let (earned, reason, error) = match self.eval(&c.block) {
             Ok(v) if v.is_bool() => {
                 if v.as_bool().unwrap_or(false) {
-                    (c.points, None)
+                    (c.points, None, false)
                 } else {
-                    (0, None)
+                    (0, None, false)
                 }
             }
-            Ok(v) if v.is_string() => (0, Some(v.into_string().unwrap_or_default())),
+            Ok(v) if v.is_string() => (0, Some(v.into_string().unwrap_or_default()), false),
             Ok(v) => (
                 0,
                 Some(format!(
                     "the check returned {} `{v}`; a check returns true, false or a reason string",
                     v.type_name()
                 )),
+                true,
             ),
-            Err(e) => (0, Some(e)),
+            Err(e) => (0, Some(e), true),
         };
         CheckOutcome {
             what: c.what.clone(),
@@ -228,6 +233,7 @@ impl LabSession {
             earned,
             reason,
             task: c.task.map(|t| t + 1),
+            error,
         }
     }
 }

@@ -46,6 +46,13 @@ pub fn transcript(script: &str) -> String {
     String::from_utf8(o).unwrap()
 }
 
+/// Says that a comparison with a real program did not run, where `cargo test` shows it: on the
+/// process's standard error itself (the test harness captures only `print!`/`eprint!`).
+pub fn skipped(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
+
 /// Whether the real kubectl is on PATH.
 pub fn have_kubectl() -> bool {
     std::process::Command::new("kubectl")

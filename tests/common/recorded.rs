@@ -77,7 +77,7 @@ pub fn assert_kubelab_matches(cases: &[Recorded], at_least: usize) {
 /// the recording must still be what kubectl answers (`record` names the script to run again).
 pub fn assert_recording_is_fresh(cases: &[Recorded], record: &str) {
     if !super::have_kubectl() {
-        println!("skipped: kubectl is not on PATH; compared with the recorded answers only");
+        super::skipped("kubectl not found; compared with the recorded answers only");
         return;
     }
     for c in cases {
