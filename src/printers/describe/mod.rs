@@ -6,6 +6,7 @@ pub mod common;
 pub mod config;
 pub mod generic;
 pub mod node;
+pub mod policy;
 pub mod workloads;
 pub mod writer;
 
@@ -26,7 +27,9 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "Job" => Some(batch::job(obj, &events, now)),
         "CronJob" => Some(batch::cronjob(obj, &events, now)),
         "Node" => Some(node::node(world, obj, &events, now)),
-        "Namespace" => Some(node::namespace(obj)),
+        "Namespace" => Some(node::namespace(world, obj)),
+        "ResourceQuota" => Some(policy::quota(obj)),
+        "LimitRange" => Some(policy::limit_range(obj)),
         "ConfigMap" => Some(config::configmap(obj, &events, now)),
         "Secret" => Some(config::secret(obj)),
         "ImageStream" => Some(crate::printers::openshift::describe_imagestream(obj, now)),
