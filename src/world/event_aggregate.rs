@@ -11,7 +11,7 @@ use crate::world::clock::Millis;
 const MAX_EVENTS: usize = 10;
 /// `defaultAggregateIntervalInSeconds`, in milliseconds.
 const INTERVAL_MS: Millis = 600_000;
-/// `maxLruCacheEntries`: kubelab forgets the oldest records past this many.
+/// `maxLruCacheEntries`: kubelab forgets records past this many.
 const MAX_RECORDS: usize = 4096;
 
 /// The combined message's prefix.
@@ -34,14 +34,19 @@ impl World {
         }
         self.event_aggregates.insert(key.to_string(), (record, now));
         if self.event_aggregates.len() > MAX_RECORDS {
-            let oldest = self
+            // Upstream's LRU forgets the least recently used record; kubelab forgets the
+            // expired ones, and all of them if that is not enough (amortised: no scan per event).
+            let live: imbl::OrdMap<String, (imbl::OrdSet<String>, Millis)> = self
                 .event_aggregates
                 .iter()
-                .min_by_key(|(k, (_, t))| (*t, (*k).clone()))
-                .map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                self.event_aggregates.remove(&k);
-            }
+                .filter(|(_, (_, t))| now - t <= INTERVAL_MS)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            self.event_aggregates = if live.len() > MAX_RECORDS / 2 {
+                imbl::OrdMap::new()
+            } else {
+                live
+            };
         }
         combine.then(|| format!("{COMBINED}{message}"))
     }
