@@ -57,10 +57,13 @@ pub fn run(world: &mut World) {
     }
 }
 
-/// The kinds whose objects can charge a quota resource (the evaluators that match it).
-fn kinds_for(resource: &str) -> Vec<&'static KindInfo> {
+/// The kinds (built in, then the served custom resources) whose objects can charge a quota
+/// resource (the evaluators that match it).
+fn kinds_for(world: &World, resource: &str) -> Vec<&'static KindInfo> {
+    let custom = world.custom_resources().iter().map(|s| s.info);
     kinds::KINDS
         .iter()
+        .chain(custom)
         .filter(|k| {
             eval::evaluator(k).is_some_and(|ev| {
                 !eval::matching_resources(ev, k, std::iter::once(resource)).is_empty()
@@ -80,7 +83,7 @@ fn usage_of(
     let now = world.clock.now();
     let mut by_kind: Vec<(&'static KindInfo, Vec<&str>)> = Vec::new();
     for r in hard.keys() {
-        for k in kinds_for(r) {
+        for k in kinds_for(world, r) {
             match by_kind.iter_mut().find(|(x, _)| std::ptr::eq(*x, k)) {
                 Some((_, rs)) => rs.push(r),
                 None => by_kind.push((k, vec![r])),
@@ -119,7 +122,13 @@ mod tests {
 
     #[test]
     fn resources_map_to_the_kinds_that_charge_them() {
-        let names = |r: &str| kinds_for(r).iter().map(|k| k.kind).collect::<Vec<_>>();
+        let world = World::new(1);
+        let names = |r: &str| {
+            kinds_for(&world, r)
+                .iter()
+                .map(|k| k.kind)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(names("requests.cpu"), ["Pod"]);
         assert_eq!(names("requests.storage"), ["PersistentVolumeClaim"]);
         assert_eq!(names("count/deployments.apps"), ["Deployment"]);
