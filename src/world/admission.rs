@@ -1,6 +1,7 @@
 //! Stateful admission on create: what the apiserver's admission plugins and registry strategies
 //! add using cluster state (service account token volumes, default tolerations, the default
-//! StorageClass, Service cluster IPs and node ports).
+//! StorageClass, Service cluster IPs and node ports, the LimitRanger's defaults), and the
+//! validating plugins after validation (LimitRanger's checks, ResourceQuota).
 
 use crate::world::api::meta::Field;
 use serde_json::{Value, json};
@@ -26,7 +27,11 @@ impl World {
     /// Runs the admission plugins for a create.
     pub(crate) fn admit(&mut self, kind: &KindInfo, obj: &mut Value) -> Result<(), ApiError> {
         match kind.kind {
-            "Pod" => self.admit_pod(obj),
+            "Pod" => {
+                self.admit_pod(obj)?;
+                self.limit_ranger_defaults(obj);
+                Ok(())
+            }
             "Service" => self.admit_service(obj),
             "PersistentVolumeClaim" => {
                 self.admit_pvc(obj);
@@ -39,6 +44,19 @@ impl World {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Runs the validating admission plugins (after validation, before the write): the
+    /// LimitRanger's checks, then ResourceQuota (which charges the quotas unless `dry_run`).
+    pub(crate) fn admit_validate(
+        &mut self,
+        kind: &KindInfo,
+        obj: &Value,
+        old: Option<&Value>,
+        dry_run: bool,
+    ) -> Result<(), ApiError> {
+        self.limit_ranger_validate(kind, obj, old)?;
+        self.admit_quota(kind, obj, old, dry_run)
     }
 
     fn admit_pod(&mut self, pod: &mut Value) -> Result<(), ApiError> {

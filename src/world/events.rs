@@ -142,13 +142,26 @@ impl World {
             return;
         };
         let now = rfc3339(self.clock.now());
+        // Similar events (same object, source, type and reason) combine past the tenth
+        // message (`event_aggregate.rs`); the combined one is found by that key alone.
+        let similar = format!(
+            "{uid}\u{0}{reason}\u{0}\u{1}\u{0}{event_type}\u{0}{}\u{0}{}",
+            source.component,
+            source.host.as_deref().unwrap_or("")
+        );
+        let combined = self.aggregate_event(&similar, message);
+        let message = combined.as_deref().unwrap_or(message);
         // Aggregate with an identical earlier event.
         let parts = [
             uid.as_str(),
             reason,
-            message,
+            if combined.is_some() { "\u{1}" } else { message },
             event_type,
-            field_path.unwrap_or(""),
+            if combined.is_some() {
+                ""
+            } else {
+                field_path.unwrap_or("")
+            },
             &source.component,
         ];
         let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
@@ -165,6 +178,7 @@ impl World {
             let count = e.field("count").and_then(Value::as_i64).unwrap_or(1) + 1;
             e["count"] = json!(count);
             e["lastTimestamp"] = json!(now);
+            e["message"] = json!(message);
             self.store.put(event_kind, e);
             return;
         }

@@ -7,6 +7,8 @@
 //! [`clock`] and the [`seed`].
 
 pub mod admission;
+pub mod admission_limits;
+pub mod admission_quota;
 pub mod api;
 pub mod audit;
 pub mod budget;
@@ -15,12 +17,14 @@ pub mod controllers;
 pub mod crd;
 pub mod default_world;
 pub mod dns;
+pub mod event_aggregate;
 pub mod events;
 pub mod field_validation;
 mod managed;
 pub mod network;
 pub mod nodes;
 pub mod openshift;
+pub mod quota_eval;
 pub mod registry;
 pub mod requests;
 pub mod runtime;
@@ -155,6 +159,10 @@ pub struct World {
     /// structures, shared by snapshots of the world until one is written).
     event_index: imbl::OrdMap<String, (String, String)>,
     event_order: imbl::Vector<(String, String)>,
+    /// Failed syncs in a row per controller key (`controllers/backoff.rs`).
+    pub(crate) sync_failures: imbl::OrdMap<String, u32>,
+    /// The event recorder's aggregation records (`event_aggregate.rs`).
+    event_aggregates: imbl::OrdMap<String, (imbl::OrdSet<String>, Millis)>,
     lb_counter: BTreeMap<String, usize>,
     controller_marks: BTreeMap<&'static str, (u64, u64)>,
     /// What users' objects weigh (kubelab's bounds on the world's size).
@@ -209,6 +217,8 @@ impl World {
             resyncs_fired: 0,
             event_index: imbl::OrdMap::new(),
             event_order: imbl::Vector::new(),
+            sync_failures: imbl::OrdMap::new(),
+            event_aggregates: imbl::OrdMap::new(),
             lb_counter: BTreeMap::new(),
             controller_marks: BTreeMap::new(),
             pod_facts: Default::default(),

@@ -176,6 +176,7 @@ impl World {
         if let Some(e) = self.crd_unsupported(kind, &obj) {
             return Err(e);
         }
+        self.admit_validate(kind, &obj, None, dry_run)?;
         meta::set_path(&mut obj, &["metadata", "uid"], json!(self.seed.uid()));
         meta::set_path(
             &mut obj,
@@ -402,6 +403,7 @@ impl World {
         if !errs.is_empty() {
             return Err(ApiError::invalid(kind.kind, &name, errs));
         }
+        self.admit_validate(kind, &obj, Some(&old), dry_run)?;
         bump_generation(kind.kind, &old, &mut obj, true);
         self.custom_generation(kind, &old, &mut obj);
         self.strategy(kind, &mut obj, Some(&old));

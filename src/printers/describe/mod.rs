@@ -7,6 +7,7 @@ pub mod config;
 pub mod generic;
 pub mod network;
 pub mod node;
+pub mod policy;
 pub mod statefulset;
 pub mod storage;
 pub mod workloads;
@@ -29,7 +30,9 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "Job" => Some(batch::job(obj, &events, now)),
         "CronJob" => Some(batch::cronjob(obj, &events, now)),
         "Node" => Some(node::node(world, obj, &events, now)),
-        "Namespace" => Some(node::namespace(obj)),
+        "Namespace" => Some(node::namespace(world, obj)),
+        "ResourceQuota" => Some(policy::quota(obj)),
+        "LimitRange" => Some(policy::limit_range(obj)),
         "ConfigMap" => Some(config::configmap(obj, &events, now)),
         "Secret" => Some(config::secret(obj)),
         "StatefulSet" => Some(statefulset::statefulset(world, obj, &events, now)),

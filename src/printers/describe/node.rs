@@ -318,8 +318,8 @@ pub fn node(world: &World, node: &Value, evs: &[Value], now: i64) -> String {
     w.finish()
 }
 
-/// `describeNamespace` (no quotas or limit ranges exist in kubelab).
-pub fn namespace(ns: &Value) -> String {
+/// `describeNamespace`, with the namespace's quotas and limit ranges.
+pub fn namespace(world: &World, ns: &Value) -> String {
     let mut w = Writer::default();
     w.line(LEVEL_0, &format!("Name:\t{}", meta::name(ns)));
     labels_multiline(&mut w, "Labels", meta::path(ns, &["metadata", "labels"]));
@@ -335,9 +335,12 @@ pub fn namespace(ns: &Value) -> String {
             meta::str_at(ns, &["status", "phase"]).unwrap_or("")
         ),
     );
+    let name = meta::name(ns);
     w.line(LEVEL_0, "");
-    w.line(LEVEL_0, "No resource quota.");
+    let quotas: Vec<&Value> = world.object_list("ResourceQuota", name).collect();
+    super::policy::namespace_quotas(&mut w, &quotas);
     w.line(LEVEL_0, "");
-    w.line(LEVEL_0, "No LimitRange resource.");
+    let ranges: Vec<&Value> = world.object_list("LimitRange", name).collect();
+    super::policy::namespace_limit_ranges(&mut w, &ranges);
     w.finish()
 }

@@ -26,6 +26,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
         "StatefulSet" => statefulset(obj),
         "DaemonSet" => daemonset(obj),
         "Pod" => {
+            requests_from_limits(path_mut(obj, &["spec"]));
             pod_spec(path_mut(obj, &["spec"]));
             // PrepareForCreate: a new pod is Pending until the kubelet reports.
             default(obj, &["status", "phase"], json!("Pending"));
@@ -203,6 +204,36 @@ pub(super) fn pod_template(obj: &mut Value, at: &[&str]) {
 }
 
 /// Pod spec defaults shared by pods and templates.
+/// `SetDefaults_Pod` (pods only, not templates): a container that sets a limit but no request
+/// for a resource requests its limit.
+fn requests_from_limits(spec: &mut Value) {
+    for list in ["containers", "initContainers"] {
+        let Some(cs) = spec.get_mut(list).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for c in cs {
+            let Some(limits) = path(c, &["resources", "limits"])
+                .and_then(Value::as_object)
+                .cloned()
+            else {
+                continue;
+            };
+            if limits.is_empty() {
+                continue;
+            }
+            let requests = path_mut(c, &["resources", "requests"]);
+            if !requests.is_object() {
+                *requests = json!({});
+            }
+            if let Some(r) = requests.as_object_mut() {
+                for (k, v) in limits {
+                    r.entry(k).or_insert(v);
+                }
+            }
+        }
+    }
+}
+
 pub fn pod_spec(spec: &mut Value) {
     if !spec.is_object() {
         *spec = json!({});

@@ -395,6 +395,49 @@ fn deployment_strategy(obj: &Value, errs: &mut Vec<FieldCause>) {
     }
 }
 
+/// `ValidateResourceRequirements`: a request may not exceed its limit (and must equal it for
+/// resources that cannot be overcommitted: hugepages and extended resources). Resources in
+/// name order (upstream walks a map).
+fn requests_within_limits(c: &Value, at: &str, errs: &mut Vec<FieldCause>) {
+    use super::quantity::Quantity;
+    let list = |which: &str| {
+        path(c, &["resources", which])
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (requests, limits) = (list("requests"), list("limits"));
+    let mut names: Vec<&String> = requests.keys().collect();
+    names.sort();
+    for name in names {
+        let (Some(req), Some(lim)) = (
+            requests.get(name).and_then(|v| Quantity::from_json(v).ok()),
+            limits.get(name).and_then(|v| Quantity::from_json(v).ok()),
+        ) else {
+            continue;
+        };
+        let native = !name.contains('/') || name.contains("kubernetes.io/");
+        let overcommit = native && !name.starts_with("hugepages-");
+        let field = format!("{at}.resources.requests");
+        if !overcommit && req != lim {
+            errs.push(invalid_str(
+                &field,
+                &req.canonical(),
+                &format!("must be equal to {name} limit of {}", lim.canonical()),
+            ));
+        } else if req > lim {
+            errs.push(invalid_str(
+                &field,
+                &req.canonical(),
+                &format!(
+                    "must be less than or equal to {name} limit of {}",
+                    lim.canonical()
+                ),
+            ));
+        }
+    }
+}
+
 fn pod_spec(spec: Option<&Value>, at: &str, template: bool, errs: &mut Vec<FieldCause>) {
     let containers = spec
         .and_then(|s| s.get("containers"))
@@ -445,6 +488,7 @@ fn pod_spec(spec: Option<&Value>, at: &str, template: bool, errs: &mut Vec<Field
                         format!("Unsupported value: {}: supported values: \"Always\", \"IfNotPresent\", \"Never\"", go_quote(pp)),
                     ));
             }
+            requests_within_limits(c, &p, errs);
             if let Some(ports) = c.get("ports").and_then(Value::as_array) {
                 for (j, port) in ports.iter().enumerate() {
                     let cp = port

@@ -4,6 +4,7 @@
 //! queues (`store::queues`), the scheduler only the pending pods that may now fit, and the
 //! others every object they own.
 
+pub mod backoff;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;

@@ -209,16 +209,33 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         .map(|a| (a.fully_labeled, a.ready_since))
         .collect();
     let diff = owned.len() as i64 - want;
+    let mut failure: Option<crate::world::ApiError> = None;
     if diff < 0 {
         let total_pods = world.store.count(pod_kind);
         let room = world.timings.max_pods.saturating_sub(total_pods) as i64;
         let n = (-diff).min(BURST).min(room);
-        for _ in 0..n {
-            if !create_pod(world, &rs) {
-                // Tried again whenever the controller looks at anything, as a level-triggered
-                // controller would.
-                world.store.retry(Queue::ReplicaSets, ns, name);
+        // `slowStartBatch`: batches of 1, 2, 4, ... pods; a batch with a failure ends the
+        // sync, which is tried again after the rate limiter's back-off.
+        let (mut batch, mut remaining) = (n.min(1), n);
+        while batch > 0 && failure.is_none() {
+            for _ in 0..batch {
+                if let Err(e) = create_pod(world, &rs)
+                    && failure.is_none()
+                {
+                    failure = Some(e);
+                }
             }
+            remaining -= batch;
+            batch = (2 * batch).min(remaining);
+        }
+        match &failure {
+            Some(e) if e.reason == crate::world::api::Reason::Forbidden => {
+                super::backoff::failed(world, Queue::ReplicaSets, ns, name);
+            }
+            // Tried again whenever the controller looks at anything, as a level-triggered
+            // controller would.
+            Some(_) => world.store.retry(Queue::ReplicaSets, ns, name),
+            None => super::backoff::forget(world, Queue::ReplicaSets, ns, name),
         }
         if n < (-diff).min(BURST) {
             world.store.wait_for_room(ns, name);
@@ -251,11 +268,11 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             }
         }
     }
-    write_status(world, &rs, &tally);
+    write_status(world, &rs, &tally, failure.map(|e| e.message).as_deref());
 }
 
-/// Creates a pod from the template; false if the API server refused it.
-fn create_pod(world: &mut World, rs: &Value) -> bool {
+/// Creates a pod from the template; the API server's error if it refused it.
+fn create_pod(world: &mut World, rs: &Value) -> Result<(), crate::world::ApiError> {
     // Built field by field: `json!` would serialise the template into a second copy.
     let tpl = meta::path(rs, &["spec", "template"]);
     let mut md = serde_json::Map::new();
@@ -297,7 +314,7 @@ fn create_pod(world: &mut World, rs: &Value) -> bool {
                 &format!("Created pod: {}", meta::name(&p)),
                 &source(),
             );
-            true
+            Ok(())
         }
         Err(e) => {
             world.record_event(
@@ -308,7 +325,7 @@ fn create_pod(world: &mut World, rs: &Value) -> bool {
                 &format!("Error creating: {}", e.message),
                 &source(),
             );
-            false
+            Err(e)
         }
     }
 }
@@ -328,8 +345,15 @@ pub(crate) fn dependents<'a>(
         .filter_map(move |r| world.store.get_ref(r))
 }
 
-/// Writes the status from the active pods' (fully labelled, ready since) pairs.
-fn write_status(world: &mut World, rs: &Value, active: &[(bool, Option<Millis>)]) {
+/// Writes the status from the active pods' (fully labelled, ready since) pairs, with the
+/// `ReplicaFailure` condition while pod creation fails (`calculateStatus`: set with the first
+/// error, kept as it is while creation keeps failing, removed after a sync without error).
+fn write_status(
+    world: &mut World,
+    rs: &Value,
+    active: &[(bool, Option<Millis>)],
+    failure: Option<&str>,
+) {
     let now = world.now();
     let min_ready = meta::int_at(rs, &["spec", "minReadySeconds"]).unwrap_or(0);
     let mut fully = 0;
@@ -368,8 +392,28 @@ fn write_status(world: &mut World, rs: &Value, active: &[(bool, Option<Millis>)]
             st.insert(k.to_string(), json!(v));
         }
     }
-    if let Some(c) = meta::path(rs, &["status", "conditions"]) {
-        st.insert("conditions".into(), c.clone());
+    let mut conds: Vec<Value> = meta::path(rs, &["status", "conditions"])
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let has_failure = conds
+        .iter()
+        .any(|c| c.field("type").and_then(Value::as_str) == Some("ReplicaFailure"));
+    match failure {
+        Some(msg) if !has_failure => conds.push(json!({
+            "lastTransitionTime": crate::world::clock::rfc3339(now),
+            "message": msg,
+            "reason": "FailedCreate",
+            "status": "True",
+            "type": "ReplicaFailure",
+        })),
+        None if has_failure => {
+            conds.retain(|c| c.field("type").and_then(Value::as_str) != Some("ReplicaFailure"));
+        }
+        _ => {}
+    }
+    if !conds.is_empty() {
+        st.insert("conditions".into(), Value::Array(conds));
     }
     let st = Value::Object(st);
     if rs.field("status") != Some(&st)
