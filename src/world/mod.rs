@@ -16,6 +16,7 @@ pub mod crd;
 pub mod default_world;
 pub mod dns;
 pub mod events;
+pub mod eviction;
 pub mod field_validation;
 mod managed;
 pub mod network;

@@ -7,13 +7,16 @@
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoints;
 pub mod gc;
 pub mod job;
 pub mod namespace;
+pub mod nodelifecycle;
 pub mod quota;
 pub mod replicaset;
 pub mod statefulset;
+pub mod taint_eviction;
 pub mod volumes;
 
 use super::World;
@@ -214,6 +217,16 @@ pub fn round(world: &mut World) -> bool {
     ) || world.any_namespace_terminating()
     {
         namespace::run(world);
+    }
+    // Issue 17's node controllers: node taints, NoExecute evictions, budgets' status.
+    if due(world, "nodelifecycle", &["nodes"], false) {
+        nodelifecycle::run(world);
+    }
+    if due(world, "taint_eviction", &["nodes", "pods"], true) {
+        taint_eviction::run(world);
+    }
+    if due(world, "disruption", &["poddisruptionbudgets", "pods"], true) {
+        disruption::run(world);
     }
     if due(
         world,
