@@ -350,7 +350,7 @@ fn drain_node(ctx: &mut Ctx<'_>, o: &Opts, node: &str) -> Result<(), DrainError>
                     ctx.io.err(&format!("pod/{}\n", meta::name(p)));
                 }
             }
-            Err(DrainError::Failed(vec![aggregate(&errs)]))
+            Err(DrainError::Failed(errs))
         }
         Err(stopped) => Err(stopped),
     }
@@ -505,7 +505,7 @@ fn evict_pods(ctx: &mut Ctx<'_>, o: &Opts, pods: &[Value]) -> Result<(), DrainEr
     if errs.is_empty() {
         Ok(())
     } else {
-        Err(DrainError::Failed(vec![aggregate(&errs)]))
+        Err(DrainError::Failed(errs))
     }
 }
 

@@ -230,66 +230,93 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             "at least one resource name must be specified since 'all' parameter is not set".into(),
         ));
     }
+    // The builder continues on errors: every node is visited, the errors are gathered.
+    let mut errors: Vec<Failure> = Vec::new();
     let nodes: Vec<Value> = if all || !selector.is_empty() {
         let sel = Selector::parse(&selector).map_err(Failure::Message)?;
         ctx.world.list(node_kind, None, Some(&sel))
     } else {
         let mut v = Vec::new();
         for name in &resources[1..] {
-            v.push(ctx.world.get(node_kind, "", name)?);
+            match ctx.world.get(node_kind, "", name) {
+                Ok(n) => v.push(n),
+                Err(e) => errors.push(Failure::Api(e)),
+            }
         }
         v
     };
     let overwrite = f.boolean("overwrite");
     for node in nodes {
-        let old = taints::of_node(&node).to_vec();
-        if !overwrite {
-            let exists: Vec<&str> = add
-                .iter()
-                .flat_map(|a| {
-                    old.iter()
-                        .filter(|o| {
-                            o.field("key").and_then(Value::as_str) == Some(a.key.as_str())
-                                && o.field("effect").and_then(Value::as_str)
-                                    == Some(a.effect.as_str())
-                        })
-                        .map(|_| a.key.as_str())
-                })
-                .collect();
-            if !exists.is_empty() {
-                return Err(Failure::Message(format!(
-                    "node {} already has {} taint(s) with same effect(s) and --overwrite is false",
-                    meta::name(&node),
-                    exists.join(",")
-                )));
-            }
+        if let Err(e) = taint_one(ctx, &out, node, overwrite, &add, &remove, dry) {
+            errors.push(e);
         }
-        let (op, next) = reorganize(&old, overwrite, &add, &remove)?;
-        let mut updated = node.clone();
-        if next.is_empty() {
-            meta::remove_path(&mut updated, &["spec", "taints"]);
-        } else {
-            meta::set_path(&mut updated, &["spec", "taints"], Value::Array(next));
+    }
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => Err(Failure::Many(errors)),
+    }
+}
+
+/// Updates one node's taints and prints the result.
+fn taint_one(
+    ctx: &mut Ctx<'_>,
+    out: &Output,
+    node: Value,
+    overwrite: bool,
+    add: &[Taint],
+    remove: &[Taint],
+    dry: DryRun,
+) -> CmdResult {
+    let Some(node_kind) = kinds::by_kind("Node") else {
+        return Ok(());
+    };
+    let old = taints::of_node(&node).to_vec();
+    if !overwrite {
+        let exists: Vec<&str> = add
+            .iter()
+            .flat_map(|a| {
+                old.iter()
+                    .filter(|o| {
+                        o.field("key").and_then(Value::as_str) == Some(a.key.as_str())
+                            && o.field("effect").and_then(Value::as_str) == Some(a.effect.as_str())
+                    })
+                    .map(|_| a.key.as_str())
+            })
+            .collect();
+        if !exists.is_empty() {
+            return Err(Failure::Message(format!(
+                "node {} already has {} taint(s) with same effect(s) and --overwrite is false",
+                meta::name(&node),
+                exists.join(",")
+            )));
         }
-        let result = if dry == DryRun::Client {
-            updated
-        } else {
-            ctx.world
-                .update(updated, dry == DryRun::Server)
-                .map_err(|e: ApiError| Failure::Api(e))?
-        };
-        match &out {
-            Output::Default => ctx
-                .io
-                .out(&success(node_kind, meta::name(&result), op, dry)),
-            Output::Name => ctx.io.out(&format!(
-                "{}\n",
-                qualified_name(node_kind, meta::name(&result))
-            )),
-            o => ctx
-                .io
-                .out(&output::print_structured(o, &[result], false, false)?),
-        }
+    }
+    let (op, next) = reorganize(&old, overwrite, add, remove)?;
+    let mut updated = node.clone();
+    if next.is_empty() {
+        meta::remove_path(&mut updated, &["spec", "taints"]);
+    } else {
+        meta::set_path(&mut updated, &["spec", "taints"], Value::Array(next));
+    }
+    let result = if dry == DryRun::Client {
+        updated
+    } else {
+        ctx.world
+            .update(updated, dry == DryRun::Server)
+            .map_err(|e: ApiError| Failure::Api(e))?
+    };
+    match out {
+        Output::Default => ctx
+            .io
+            .out(&success(node_kind, meta::name(&result), op, dry)),
+        Output::Name => ctx.io.out(&format!(
+            "{}\n",
+            qualified_name(node_kind, meta::name(&result))
+        )),
+        o => ctx
+            .io
+            .out(&output::print_structured(o, &[result], false, false)?),
     }
     Ok(())
 }

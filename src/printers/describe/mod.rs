@@ -6,6 +6,7 @@ pub mod common;
 pub mod config;
 pub mod generic;
 pub mod node;
+pub mod pdb;
 pub mod workloads;
 pub mod writer;
 
@@ -27,6 +28,7 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "CronJob" => Some(batch::cronjob(obj, &events, now)),
         "Node" => Some(node::node(world, obj, &events, now)),
         "Namespace" => Some(node::namespace(obj)),
+        "PodDisruptionBudget" => Some(pdb::pdb(obj, &events, now)),
         "ConfigMap" => Some(config::configmap(obj, &events, now)),
         "Secret" => Some(config::secret(obj)),
         "ImageStream" => Some(crate::printers::openshift::describe_imagestream(obj, now)),

@@ -23,7 +23,11 @@ pub fn run(world: &mut World) {
         return;
     };
     let now = world.now();
-    // Nodes with NoExecute taints: name → (taints, when the last of them was added).
+    // Nodes with NoExecute taints: name → (taints, when the last of them was first seen: its
+    // `timeAdded` if it has one, else the instant this controller first saw it).
+    let mut seen = std::mem::take(&mut world.taints_seen);
+    let mut still: std::collections::BTreeMap<(String, String, String), Millis> =
+        Default::default();
     let tainted: Vec<(String, Vec<Value>, Millis)> = world
         .store
         .iter_shared(node_kind)
@@ -33,18 +37,33 @@ pub fn run(world: &mut World) {
                 .filter(|t| t.field("effect").and_then(Value::as_str) == Some("NoExecute"))
                 .cloned()
                 .collect();
-            if ts.is_empty() {
-                return None;
+            let mut added = 0;
+            for t in &ts {
+                let k = (
+                    meta::name(n).to_string(),
+                    t.field("key")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    t.field("value")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                );
+                let at = t
+                    .field("timeAdded")
+                    .and_then(Value::as_str)
+                    .and_then(parse_rfc3339)
+                    .or_else(|| seen.remove(&k))
+                    .unwrap_or(now);
+                still.insert(k, at);
+                added = added.max(at);
             }
-            let added = ts
-                .iter()
-                .filter_map(|t| t.field("timeAdded").and_then(Value::as_str))
-                .filter_map(parse_rfc3339)
-                .max()
-                .unwrap_or(now);
-            Some((meta::name(n).to_string(), ts, added))
+            (!ts.is_empty()).then(|| (meta::name(n).to_string(), ts, added))
         })
         .collect();
+    seen.clear();
+    world.taints_seen = still;
     if tainted.is_empty() {
         return;
     }
