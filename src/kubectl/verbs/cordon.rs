@@ -16,6 +16,23 @@ use crate::world::api::selector::Selector;
 /// The nodes a cordon, uncordon or drain command names: `NODE...` or `-l SELECTOR`, with
 /// kubectl's usage errors; the first node that does not exist fails the command.
 pub fn nodes(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Result<Vec<Value>, Failure> {
+    check_usage(f)?;
+    let args = f.args();
+    let selector = f.string("selector").unwrap_or_default();
+    let kind = kinds::by_kind("Node").ok_or_else(|| Failure::Message("no nodes".into()))?;
+    if args.is_empty() {
+        let sel = Selector::parse(&selector).map_err(Failure::Message)?;
+        return Ok(ctx.world.list(kind, None, Some(&sel)));
+    }
+    let mut out = Vec::new();
+    for name in args {
+        out.push(ctx.world.get(kind, "", name)?);
+    }
+    Ok(out)
+}
+
+/// The usage errors kubectl checks first: no node and no selector, or both.
+pub fn check_usage(f: &dyn Flags) -> Result<(), Failure> {
     let args = f.args();
     let selector = f.string("selector").unwrap_or_default();
     let use_line = f.path().join(" ");
@@ -31,16 +48,7 @@ pub fn nodes(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Result<Vec<Value>, Failure> {
             f.command_line_name()
         )));
     }
-    let kind = kinds::by_kind("Node").ok_or_else(|| Failure::Message("no nodes".into()))?;
-    if args.is_empty() {
-        let sel = Selector::parse(&selector).map_err(Failure::Message)?;
-        return Ok(ctx.world.list(kind, None, Some(&sel)));
-    }
-    let mut out = Vec::new();
-    for name in args {
-        out.push(ctx.world.get(kind, "", name)?);
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// Cordons (`desired`) or uncordons every node; `drain` cordons first through this too.
@@ -90,6 +98,7 @@ pub fn cordon_all(
 
 /// `kubectl cordon` (`desired` true) and `kubectl uncordon`.
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags, desired: bool) -> CmdResult {
+    check_usage(f)?;
     let dry = dry_run(f)?;
     let nodes = nodes(ctx, f)?;
     cordon_all(ctx, &nodes, desired, dry)

@@ -228,10 +228,7 @@ fn go_duration(ms: Millis) -> String {
 
 /// `kubectl drain`.
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
-    let nodes_given = !f.args().is_empty() || f.changed("selector");
-    if !nodes_given {
-        cordon::nodes(ctx, f)?;
-    }
+    cordon::check_usage(f)?;
     let dry = dry_run(f)?;
     let pod_selector = match f.string("pod-selector").filter(|s| !s.is_empty()) {
         Some(s) => Some(Selector::parse(&s).map_err(|_| {
