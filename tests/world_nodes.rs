@@ -249,8 +249,8 @@ fn unreachable_node_evicts_after_300_seconds() {
     assert_eq!(
         taint_keys(&w, "worker-2"),
         vec![
-            "node.kubernetes.io/unreachable:NoSchedule",
-            "node.kubernetes.io/unreachable:NoExecute"
+            "node.kubernetes.io/unreachable:NoExecute",
+            "node.kubernetes.io/unreachable:NoSchedule"
         ]
     );
     w.advance(299_000);
@@ -283,8 +283,8 @@ fn unreachable_node_evicts_after_300_seconds() {
     assert_eq!(
         taint_keys(&w, "worker-1"),
         vec![
-            "node.kubernetes.io/not-ready:NoSchedule",
-            "node.kubernetes.io/not-ready:NoExecute"
+            "node.kubernetes.io/not-ready:NoExecute",
+            "node.kubernetes.io/not-ready:NoSchedule"
         ]
     );
 }

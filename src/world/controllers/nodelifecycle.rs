@@ -30,9 +30,12 @@ fn wanted(node: &Value) -> Vec<(&'static str, &'static str)> {
         Some("Unknown") | None => Some(UNREACHABLE),
         _ => None,
     };
+    // The NoExecute taint first: the node health monitor adds it as soon as it sees the
+    // condition; the NoSchedule pass follows on the node's update (a real NotReady node
+    // lists them in that order).
     if let Some(k) = key {
-        out.push((k, "NoSchedule"));
         out.push((k, "NoExecute"));
+        out.push((k, "NoSchedule"));
     }
     out
 }
@@ -66,8 +69,41 @@ pub fn run(world: &mut World) {
         if next.as_slice() == current {
             continue;
         }
+        let has = |ts: &[Value], key: &str| {
+            ts.iter()
+                .any(|t| t.field("key").and_then(Value::as_str) == Some(key))
+        };
+        let name = meta::name(&node).to_string();
+        let mut events: Vec<(&str, crate::world::events::Source)> = Vec::new();
+        let kubelet = crate::world::events::Source::on_host("kubelet", &name);
+        match (has(current, UNSCHEDULABLE), has(&next, UNSCHEDULABLE)) {
+            (false, true) => events.push(("NodeNotSchedulable", kubelet.clone())),
+            (true, false) => events.push(("NodeSchedulable", kubelet.clone())),
+            _ => {}
+        }
+        let down = |ts: &[Value]| has(ts, NOT_READY) || has(ts, UNREACHABLE);
+        match (down(current), down(&next)) {
+            (false, true) => events.push((
+                "NodeNotReady",
+                crate::world::events::Source::component("node-controller"),
+            )),
+            (true, false) => events.push(("NodeReady", kubelet)),
+            _ => {}
+        }
         let mut n = (*node).clone();
         drop(node);
+        // The events the kubelet (schedulable, ready again) and the node controller (not
+        // ready) record: `Node NAME status is now: REASON`.
+        for (reason, source) in events {
+            world.record_event(
+                &n,
+                None,
+                "Normal",
+                reason,
+                &format!("Node {name} status is now: {reason}"),
+                &source,
+            );
+        }
         if next.is_empty() {
             meta::remove_path(&mut n, &["spec", "taints"]);
         } else {
