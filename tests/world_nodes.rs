@@ -262,22 +262,28 @@ fn unreachable_node_evicts_after_300_seconds() {
     }
     w.advance(1_000);
     for name in &on_2 {
-        assert!(
-            w.object("Pod", "default", name)
-                .is_none_or(meta::is_deleting),
-            "{name} evicted at 300 s"
-        );
+        let p = w.object("Pod", "default", name).expect("Terminating");
+        assert!(meta::is_deleting(p), "{name} evicted at 300 s");
+        assert!(meta::condition(p, "DisruptionTarget").is_some());
     }
     w.advance(30_000);
+    // The node's kubelet is unreachable: the evicted pods stay Terminating.
+    for name in &on_2 {
+        assert!(w.object("Pod", "default", name).is_some(), "{name}");
+    }
     let now: Vec<Value> = pods(&w, "web");
     assert_eq!(now.len(), 2);
     assert!(
         now.iter()
             .all(|p| meta::str_at(p, &["spec", "nodeName"]) == Some("worker-1"))
     );
-    // Ready again: the taints go.
+    // Ready again: the taints go, and the kubelet finishes the evicted pods.
     set_node_ready(&mut w, "worker-2", "True");
     assert!(taint_keys(&w, "worker-2").is_empty());
+    w.advance(60_000);
+    for name in &on_2 {
+        assert!(w.object("Pod", "default", name).is_none(), "{name} gone");
+    }
     // Ready=False gives the not-ready taints instead.
     set_node_ready(&mut w, "worker-1", "False");
     assert_eq!(

@@ -241,7 +241,12 @@ pub fn round(world: &mut World) -> bool {
     ) {
         scheduler::run(world);
     }
-    if due(world, "kubelet", &["pods", "configmaps", "secrets"], false) {
+    if due(
+        world,
+        "kubelet",
+        &["pods", "configmaps", "secrets", "nodes"],
+        false,
+    ) {
         kubelet::run(world);
     }
     world.store.writes() != before
