@@ -193,24 +193,55 @@ impl NodeHandle {
         })
     }
 
-    /// `node.set_ready(false)`: makes the node NotReady (no new pods are scheduled on it).
+    /// `node.set_ready(false)`: the node's kubelet stops posting status, as the node lifecycle
+    /// controller then records it: every condition `Unknown` (`NodeStatusUnknown`, `Kubelet
+    /// stopped posting node status.`), which taints the node `node.kubernetes.io/unreachable`
+    /// (NoSchedule, NoExecute). `set_ready(true)`: the kubelet posts its usual conditions again.
     pub fn set_ready(&mut self, ready: bool) -> Res<()> {
+        let now = crate::world::clock::rfc3339(self.host.world_mut().now());
         self.set_spec("node.set_ready", |n| {
             if let Some(conds) = meta::path_mut(n, &["status", "conditions"]).as_array_mut() {
                 for c in conds.iter_mut() {
-                    if c.get("type").and_then(serde_json::Value::as_str) == Some("Ready") {
-                        c["status"] = json!(if ready { "True" } else { "Unknown" });
-                        c["reason"] = json!(if ready {
-                            "KubeletReady"
-                        } else {
-                            "NodeStatusUnknown"
-                        });
-                        c["message"] = json!(if ready {
-                            "kubelet is posting ready status"
-                        } else {
-                            "Kubelet stopped posting node status."
-                        });
+                    let ty = c
+                        .get("type")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let (status, reason, message) = match (ready, ty.as_str()) {
+                        (false, _) => (
+                            "Unknown",
+                            "NodeStatusUnknown",
+                            "Kubelet stopped posting node status.",
+                        ),
+                        (true, "Ready") => {
+                            ("True", "KubeletReady", "kubelet is posting ready status")
+                        }
+                        (true, "MemoryPressure") => (
+                            "False",
+                            "KubeletHasSufficientMemory",
+                            "kubelet has sufficient memory available",
+                        ),
+                        (true, "DiskPressure") => (
+                            "False",
+                            "KubeletHasNoDiskPressure",
+                            "kubelet has no disk pressure",
+                        ),
+                        (true, "PIDPressure") => (
+                            "False",
+                            "KubeletHasSufficientPID",
+                            "kubelet has sufficient PID available",
+                        ),
+                        _ => continue,
+                    };
+                    if c.get("status").and_then(serde_json::Value::as_str) != Some(status) {
+                        c["lastTransitionTime"] = json!(now);
                     }
+                    if ready {
+                        c["lastHeartbeatTime"] = json!(now);
+                    }
+                    c["status"] = json!(status);
+                    c["reason"] = json!(reason);
+                    c["message"] = json!(message);
                 }
             }
         })

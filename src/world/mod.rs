@@ -19,6 +19,7 @@ pub mod default_world;
 pub mod dns;
 pub mod event_aggregate;
 pub mod events;
+pub mod eviction;
 pub mod field_validation;
 mod managed;
 pub mod network;
@@ -179,6 +180,9 @@ pub struct World {
     pub(crate) field_writer: Option<api::managed_fields::Writer>,
     /// The custom resources the stored CRDs serve ([`crd`]).
     pub(crate) crds: crd::Registry,
+    /// When the taint eviction controller first saw each NoExecute taint, by node, key and
+    /// value (`controllers::taint_eviction`).
+    pub(crate) taints_seen: BTreeMap<(String, String, String), Millis>,
 }
 
 impl World {
@@ -227,6 +231,7 @@ impl World {
             managed: imbl::OrdMap::new(),
             field_writer: None,
             crds: crd::Registry::default(),
+            taints_seen: BTreeMap::new(),
         }
     }
 

@@ -725,7 +725,7 @@ pub(super) fn code_of(r: &Result<Value, ApiError>) -> u16 {
             MethodNotAllowed => 405,
             UnsupportedMediaType => 415,
             InternalError => 500,
-            KubelabLimit => 429,
+            KubelabLimit | TooManyRequests => 429,
         },
     }
 }

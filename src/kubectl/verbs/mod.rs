@@ -4,12 +4,14 @@ pub mod api_resources;
 pub mod apply;
 pub mod attach;
 pub mod cluster_info;
+pub mod cordon;
 pub mod cp;
 pub mod create;
 pub mod create_generators;
 pub mod delete;
 pub mod describe;
 pub mod diff;
+pub mod drain;
 pub mod edit;
 pub mod events;
 pub mod explain;
@@ -28,6 +30,7 @@ pub mod set_env;
 pub mod set_image;
 pub mod set_misc;
 pub mod set_resources;
+pub mod taint;
 pub mod targets;
 pub mod version;
 pub mod wait;
@@ -135,6 +138,10 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("rollout pause", |ctx, f| rollout::pause(ctx, f, true)),
     ("rollout resume", |ctx, f| rollout::pause(ctx, f, false)),
     ("rollout restart", rollout::restart),
+    ("cordon", |ctx, f| cordon::run(ctx, f, true)),
+    ("uncordon", |ctx, f| cordon::run(ctx, f, false)),
+    ("drain", drain::run),
+    ("taint", taint::run),
 ];
 
 /// The verb of a command path (`create deployment`), if kubelab runs it.

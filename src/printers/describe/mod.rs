@@ -7,6 +7,7 @@ pub mod config;
 pub mod generic;
 pub mod network;
 pub mod node;
+pub mod pdb;
 pub mod policy;
 pub mod statefulset;
 pub mod storage;
@@ -33,6 +34,7 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "Namespace" => Some(node::namespace(world, obj)),
         "ResourceQuota" => Some(policy::quota(obj)),
         "LimitRange" => Some(policy::limit_range(obj)),
+        "PodDisruptionBudget" => Some(pdb::pdb(obj, &events, now)),
         "ConfigMap" => Some(config::configmap(obj, &events, now)),
         "Secret" => Some(config::secret(obj)),
         "StatefulSet" => Some(statefulset::statefulset(world, obj, &events, now)),

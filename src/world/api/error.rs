@@ -24,6 +24,8 @@ pub enum Reason {
     UnsupportedMediaType,
     /// 500.
     InternalError,
+    /// 429 (an eviction a PodDisruptionBudget does not allow now).
+    TooManyRequests,
     /// Not an API server's answer: one of kubelab's own bounds on the simulated cluster (its
     /// message says so plainly and is printed as `error: <message>`).
     KubelabLimit,
@@ -42,6 +44,7 @@ impl Reason {
             Reason::MethodNotAllowed => "MethodNotAllowed",
             Reason::UnsupportedMediaType => "UnsupportedMediaType",
             Reason::InternalError => "InternalError",
+            Reason::TooManyRequests => "TooManyRequests",
             Reason::KubelabLimit => "KubelabLimit",
         }
     }

@@ -10,6 +10,7 @@ pub mod gocmp;
 pub mod kinds;
 pub mod managed_fields;
 pub mod meta;
+pub mod names;
 pub mod patch;
 pub mod quantity;
 pub mod schema;

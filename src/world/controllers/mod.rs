@@ -8,13 +8,16 @@ pub mod backoff;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoints;
 pub mod gc;
 pub mod job;
 pub mod namespace;
+pub mod nodelifecycle;
 pub mod quota;
 pub mod replicaset;
 pub mod statefulset;
+pub mod taint_eviction;
 pub mod volumes;
 
 use super::World;
@@ -216,6 +219,16 @@ pub fn round(world: &mut World) -> bool {
     {
         namespace::run(world);
     }
+    // Issue 17's node controllers: node taints, NoExecute evictions, budgets' status.
+    if due(world, "nodelifecycle", &["nodes"], false) {
+        nodelifecycle::run(world);
+    }
+    if due(world, "taint_eviction", &["nodes", "pods"], true) {
+        taint_eviction::run(world);
+    }
+    if due(world, "disruption", &["poddisruptionbudgets", "pods"], true) {
+        disruption::run(world);
+    }
     if due(
         world,
         "scheduler",
@@ -229,7 +242,12 @@ pub fn round(world: &mut World) -> bool {
     ) {
         scheduler::run(world);
     }
-    if due(world, "kubelet", &["pods", "configmaps", "secrets"], false) {
+    if due(
+        world,
+        "kubelet",
+        &["pods", "configmaps", "secrets", "nodes"],
+        false,
+    ) {
         kubelet::run(world);
     }
     world.store.writes() != before

@@ -34,9 +34,25 @@ pub fn run(world: &mut World) -> bool {
     // Only pods written since the last look can be newly bound or newly deleting; a new node
     // means looking at every pod once (pods may wait, bound to a node that did not exist).
     let written = world.store.take_written_pods();
-    let everything = !world.nodes.keys().eq(world.kubelet_nodes.iter());
+    // The nodes whose kubelet runs: not those that stopped posting status (Ready Unknown, a
+    // node made unreachable): their new and deleted pods wait until the node is back
+    // (an evicted pod stays Terminating), when every pod is looked at again.
+    let up: Vec<String> = world
+        .nodes
+        .keys()
+        .filter(|n| {
+            world.object("Node", "", n).is_none_or(|node| {
+                meta::condition(node, "Ready")
+                    .and_then(|c| c.get("status"))
+                    .and_then(Value::as_str)
+                    != Some("Unknown")
+            })
+        })
+        .cloned()
+        .collect();
+    let everything = up != world.kubelet_nodes;
     if everything {
-        world.kubelet_nodes = world.nodes.keys().cloned().collect();
+        world.kubelet_nodes = up.clone();
     }
     let candidates: Box<dyn Iterator<Item = &Value>> = if everything {
         Box::new(world.store.list(pod_kind, None))
@@ -51,7 +67,7 @@ pub fn run(world: &mut World) -> bool {
         let Some(node) = meta::str_at(p, &["spec", "nodeName"]) else {
             continue;
         };
-        if !world.nodes.contains_key(node) {
+        if !up.iter().any(|n| n == node) {
             continue;
         }
         let uid = meta::uid(p);

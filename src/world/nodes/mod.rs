@@ -12,6 +12,7 @@ pub mod pod_runtimes;
 pub mod pod_status;
 pub mod process;
 pub mod scheduler;
+pub mod taints;
 
 use std::collections::BTreeMap;
 

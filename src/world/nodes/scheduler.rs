@@ -306,28 +306,6 @@ fn requests(pod: &Value, res: &str) -> i128 {
         .unwrap_or(0)
 }
 
-fn tolerates(pod: &Value, taint: &Value) -> bool {
-    let key = taint.field("key").and_then(Value::as_str).unwrap_or("");
-    let effect = taint.field("effect").and_then(Value::as_str).unwrap_or("");
-    let value = taint.field("value").and_then(Value::as_str).unwrap_or("");
-    meta::path(pod, &["spec", "tolerations"])
-        .and_then(Value::as_array)
-        .is_some_and(|ts| {
-            ts.iter().any(|t| {
-                let tk = t.field("key").and_then(Value::as_str).unwrap_or("");
-                let te = t.field("effect").and_then(Value::as_str).unwrap_or("");
-                let op = t
-                    .field("operator")
-                    .and_then(Value::as_str)
-                    .unwrap_or("Equal");
-                let tv = t.field("value").and_then(Value::as_str).unwrap_or("");
-                (tk.is_empty() && op == "Exists" || tk == key)
-                    && (te.is_empty() || te == effect)
-                    && (op == "Exists" || tv == value)
-            })
-        })
-}
-
 fn choose(
     pod: &Value,
     nodes: &[&Value],
@@ -354,20 +332,27 @@ fn choose(
                         matches!(
                             t.field("effect").and_then(Value::as_str),
                             Some("NoSchedule" | "NoExecute")
-                        ) && !tolerates(pod, t)
+                        ) && !super::taints::pod_tolerates(pod, t)
                     })
                     .cloned()
             });
-        let reason = if meta::bool_at(node, &["spec", "unschedulable"]) == Some(true) {
+        // NodeUnschedulable lets through a pod that tolerates the unschedulable taint.
+        let unschedulable = meta::bool_at(node, &["spec", "unschedulable"]) == Some(true)
+            && !super::taints::pod_tolerates(
+                pod,
+                &json!({"key": super::taints::UNSCHEDULABLE, "effect": "NoSchedule"}),
+            );
+        let reason = if unschedulable {
             Some("node(s) were unschedulable".to_string())
-        } else if !ready {
-            Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string())
         } else if let Some(t) = untolerated {
             Some(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
                 t.field("key").and_then(Value::as_str).unwrap_or(""),
                 t.field("value").and_then(Value::as_str).unwrap_or("")
             ))
+        } else if !ready {
+            // A node not Ready before the node lifecycle controller tainted it.
+            Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string())
         } else if !selector
             .iter()
             .all(|(k, v)| meta::labels(node).get(k) == Some(v))
