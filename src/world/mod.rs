@@ -79,7 +79,8 @@ pub struct Stats {
     pub rounds: u64,
     /// Distinct instants at which timers fired.
     pub instants: u64,
-    /// Objects synced by the controllers that work from queues (Deployments, ReplicaSets).
+    /// Objects synced by the controllers that work from queues (Deployments, ReplicaSets,
+    /// StatefulSets, DaemonSets, Jobs, CronJobs, Services).
     pub syncs: u64,
     /// Pending pods the scheduler tried to place.
     pub scheduling_tries: u64,

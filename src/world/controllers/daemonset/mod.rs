@@ -21,14 +21,15 @@ use crate::world::api::kinds;
 use crate::world::api::meta;
 use crate::world::clock::parse_rfc3339;
 use crate::world::events::Source;
+use crate::world::store::Queue;
 
 fn source() -> Source {
     Source::component("daemonset-controller")
 }
 
-/// Syncs every DaemonSet once.
+/// Syncs the DaemonSets on the work queue.
 pub fn run(world: &mut World) {
-    super::sync_every(world, "DaemonSet", sync);
+    super::sync_queue(world, Queue::DaemonSets, sync);
 }
 
 fn hash_of(pod: &Value) -> String {
@@ -367,7 +368,7 @@ fn rolling_update(
         }
     }
     if let Some(at) = wake {
-        world.resync_at(at);
+        world.requeue_at(Queue::DaemonSets, meta::namespace(ds), meta::name(ds), at);
     }
 }
 
