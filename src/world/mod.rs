@@ -84,7 +84,8 @@ pub struct Stats {
     pub rounds: u64,
     /// Distinct instants at which timers fired.
     pub instants: u64,
-    /// Objects synced by the controllers that work from queues (Deployments, ReplicaSets).
+    /// Objects synced by the controllers that work from queues (Deployments, ReplicaSets,
+    /// StatefulSets, DaemonSets, Jobs, CronJobs, Services).
     pub syncs: u64,
     /// Pending pods the scheduler tried to place.
     pub scheduling_tries: u64,
@@ -170,6 +171,8 @@ pub struct World {
     pub(crate) budget: budget::Budget,
     /// What the ReplicaSet controller works out of each pod, by object identity.
     pub(crate) pod_facts: controllers::replicaset::PodFactsMemo,
+    /// Which nodes should run each DaemonSet's pods ([`controllers::daemonset::eligibility`]).
+    pub(crate) daemon_nodes: controllers::daemonset::eligibility::EligibilityMemo,
     /// The nodes the kubelets last looked at all pods for (a new node means a full look).
     pub(crate) kubelet_nodes: Vec<String>,
     /// What the scheduler remembers between runs.
@@ -226,6 +229,7 @@ impl World {
             lb_counter: BTreeMap::new(),
             controller_marks: BTreeMap::new(),
             pod_facts: Default::default(),
+            daemon_nodes: Default::default(),
             kubelet_nodes: Vec::new(),
             scheduler: Default::default(),
             managed: imbl::OrdMap::new(),

@@ -1,8 +1,8 @@
 //! Controllers with the upstream algorithms, run in rounds in a fixed order until a whole round
 //! changes nothing. A controller runs in a round only when something it watches changed; the
-//! Deployment, ReplicaSet and endpoints controllers then sync only the objects on their work
-//! queues (`store::queues`), the scheduler only the pending pods that may now fit, and the
-//! others every object they own.
+//! Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob and endpoints controllers then
+//! sync only the objects on their work queues (`store::queues`), the scheduler only the pending
+//! pods that may now fit, and the others every object they own.
 
 pub mod backoff;
 pub mod cronjob;
@@ -19,6 +19,9 @@ pub mod replicaset;
 pub mod statefulset;
 pub mod taint_eviction;
 pub mod volumes;
+
+#[cfg(test)]
+mod queue_costs;
 
 use super::World;
 use super::nodes::{kubelet, scheduler};
@@ -66,25 +69,35 @@ pub(crate) fn delete_owned_pod(
     }
 }
 
-/// Syncs every object of `kind` once, in key order (the controllers without a work queue yet:
-/// StatefulSet, DaemonSet, Job, CronJob), counting each sync in `World::stats`.
-pub(crate) fn sync_every(world: &mut World, kind: &str, sync: fn(&mut World, &str, &str)) {
-    let Some(k) = crate::world::api::kinds::by_kind(kind) else {
-        return;
-    };
-    let keys: Vec<(String, String)> = world
-        .store
-        .list(k, None)
-        .map(|s| {
-            (
-                crate::world::api::meta::namespace(s).to_string(),
-                crate::world::api::meta::name(s).to_string(),
-            )
-        })
-        .collect();
-    for (ns, name) in keys {
+/// Syncs the objects on a work queue in key order, counting each sync in `World::stats` (the
+/// StatefulSet, DaemonSet, Job and CronJob controllers; see `store::queues` for what queues
+/// them). An object queued ahead during the pass is synced in it, one queued behind in the next
+/// round, as a pass over every object in key order would. An object whose sync wrote anything
+/// (an event included) is synced again the next time the controller is due, as such a pass
+/// would have done; one whose sync changed nothing waits for a write that concerns it or for
+/// the instant it asked for (`World::requeue_at`).
+pub(crate) fn sync_queue(world: &mut World, q: Queue, sync: fn(&mut World, &str, &str)) {
+    let mut after: Option<(String, String)> = None;
+    while let Some(key) = world.store.next_queued(q, after.as_ref()) {
         world.stats.syncs += 1;
-        sync(world, &ns, &name);
+        let before = world.store.writes();
+        sync(world, &key.0, &key.1);
+        if world.store.writes() != before {
+            world.store.retry(q, &key.0, &key.1);
+        }
+        after = Some(key);
+    }
+}
+
+/// Runs a queued controller for a round: the objects to retry go back on its queue when
+/// something it watches changed (`due`), then it syncs its queue if that holds anything.
+fn run_queued(world: &mut World, due: bool, q: Queue, run: fn(&mut World)) {
+    if due {
+        let now = world.now();
+        world.store.requeue_retries(q, now);
+    }
+    if world.store.has_queued(q) {
+        run(world);
     }
 }
 
@@ -144,7 +157,9 @@ pub fn round(world: &mut World) -> bool {
     if world.store.has_queued(Queue::ReplicaSets) {
         replicaset::run(world);
     }
-    if due(
+    // The workload controllers of issue 17 work from queues too; what they watch as a whole
+    // puts back the objects whose last sync wrote something.
+    let d = due(
         world,
         "statefulset",
         &[
@@ -154,22 +169,21 @@ pub fn round(world: &mut World) -> bool {
             "persistentvolumeclaims",
         ],
         true,
-    ) {
-        statefulset::run(world);
-    }
-    if due(
+    );
+    run_queued(world, d, Queue::StatefulSets, statefulset::run);
+    let d = due(
         world,
         "daemonset",
         &["daemonsets", "pods", "nodes", "controllerrevisions"],
         true,
-    ) {
-        daemonset::run(world);
-    }
-    if due(world, "cronjob", &["cronjobs", "jobs"], true) {
-        cronjob::run(world);
-    }
-    if due(world, "job", &["jobs", "pods"], true) {
-        job::run(world);
+    );
+    run_queued(world, d, Queue::DaemonSets, daemonset::run);
+    let d = due(world, "cronjob", &["cronjobs", "jobs"], true);
+    run_queued(world, d, Queue::CronJobs, cronjob::run);
+    let d = due(world, "job", &["jobs", "pods"], true);
+    run_queued(world, d, Queue::Jobs, job::run);
+    if d {
+        job::release_orphans(world);
     }
     if due(world, "gc", &["@removals", "@deleting"], false) || world.store.has_maybe_orphans() {
         gc::run(world);

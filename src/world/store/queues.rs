@@ -16,7 +16,14 @@
 //!   (upstream's endpoints controller queues those whose selector matches the pod's old or new
 //!   labels; a Service whose selector does not match syncs to what it had);
 //! - a Service or an Endpoints written or removed: the Service of that name (the endpoints
-//!   controller's queue).
+//!   controller's queue);
+//! - a StatefulSet, DaemonSet, Job or CronJob written or removed: itself; a Job also the
+//!   CronJobs it names as owners (upstream's `addJob`/`updateJob`/`deleteJob` of the CronJob
+//!   controller);
+//! - a Pod written or removed: also the StatefulSets, DaemonSets and Jobs it names as owners,
+//!   and, for one without a controller, every StatefulSet of its namespace (any may adopt it);
+//! - a ControllerRevision written or removed: the StatefulSets and DaemonSets it names;
+//! - a Node written or removed: every DaemonSet (upstream's `addNode`/`updateNode`).
 
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -26,12 +33,32 @@ use super::{ObjKey, ObjRef, Store};
 use crate::world::api::meta;
 
 /// The resources whose writes feed a work queue.
-const ROUTED: [&str; 5] = [
+const ROUTED: [&str; 11] = [
     "deployments",
     "replicasets",
     "pods",
     "services",
     "endpoints",
+    "statefulsets",
+    "daemonsets",
+    "jobs",
+    "cronjobs",
+    "controllerrevisions",
+    "nodes",
+];
+
+/// The owners a pod write concerns, and the queues they go on.
+const POD_OWNERS: [(&str, Queue); 4] = [
+    ("replicasets", Queue::ReplicaSets),
+    ("statefulsets", Queue::StatefulSets),
+    ("daemonsets", Queue::DaemonSets),
+    ("jobs", Queue::Jobs),
+];
+
+/// The owners a ControllerRevision write concerns.
+const REVISION_OWNERS: [(&str, Queue); 2] = [
+    ("statefulsets", Queue::StatefulSets),
+    ("daemonsets", Queue::DaemonSets),
 ];
 
 /// A controller's work queue.
@@ -43,6 +70,14 @@ pub enum Queue {
     ReplicaSets,
     /// The endpoints controller's (Services).
     Services,
+    /// The StatefulSet controller's.
+    StatefulSets,
+    /// The DaemonSet controller's.
+    DaemonSets,
+    /// The Job controller's.
+    Jobs,
+    /// The CronJob controller's.
+    CronJobs,
 }
 
 impl Queue {
@@ -52,6 +87,10 @@ impl Queue {
             Queue::Deployments => "deployments",
             Queue::ReplicaSets => "replicasets",
             Queue::Services => "services",
+            Queue::StatefulSets => "statefulsets",
+            Queue::DaemonSets => "daemonsets",
+            Queue::Jobs => "jobs",
+            Queue::CronJobs => "cronjobs",
         }
     }
 }
@@ -78,6 +117,10 @@ pub(super) struct Queues {
     deployments: Keys,
     replicasets: Keys,
     services: Keys,
+    statefulsets: Keys,
+    daemonsets: Keys,
+    jobs: Keys,
+    cronjobs: Keys,
     /// ReplicaSets short of pods because the world holds as many as kubelab allows: looked at
     /// again when a pod goes.
     waiting_for_room: imbl::OrdSet<ObjKey>,
@@ -89,6 +132,22 @@ impl Queues {
             Queue::Deployments => &mut self.deployments,
             Queue::ReplicaSets => &mut self.replicasets,
             Queue::Services => &mut self.services,
+            Queue::StatefulSets => &mut self.statefulsets,
+            Queue::DaemonSets => &mut self.daemonsets,
+            Queue::Jobs => &mut self.jobs,
+            Queue::CronJobs => &mut self.cronjobs,
+        }
+    }
+
+    fn keys_ref(&self, q: Queue) -> &Keys {
+        match q {
+            Queue::Deployments => &self.deployments,
+            Queue::ReplicaSets => &self.replicasets,
+            Queue::Services => &self.services,
+            Queue::StatefulSets => &self.statefulsets,
+            Queue::DaemonSets => &self.daemonsets,
+            Queue::Jobs => &self.jobs,
+            Queue::CronJobs => &self.cronjobs,
         }
     }
 }
@@ -141,11 +200,7 @@ impl Store {
 
     /// Whether a work queue holds anything.
     pub fn has_queued(&self, q: Queue) -> bool {
-        match q {
-            Queue::Deployments => !self.queues.deployments.queued.is_empty(),
-            Queue::ReplicaSets => !self.queues.replicasets.queued.is_empty(),
-            Queue::Services => !self.queues.services.queued.is_empty(),
-        }
+        !self.queues.keys_ref(q).queued.is_empty()
     }
 
     /// Marks an object whose sync could not do everything, or whose sync checks for a warning
@@ -205,13 +260,23 @@ impl Store {
                 }
             }
             "services" | "endpoints" => self.enqueue(Queue::Services, c.ns, c.name),
+            "statefulsets" => self.enqueue(Queue::StatefulSets, c.ns, c.name),
+            "daemonsets" => self.enqueue(Queue::DaemonSets, c.ns, c.name),
+            "cronjobs" => self.enqueue(Queue::CronJobs, c.ns, c.name),
+            "jobs" => {
+                self.enqueue(Queue::Jobs, c.ns, c.name);
+                self.enqueue_owners(c, "cronjobs", Queue::CronJobs);
+            }
+            "controllerrevisions" => self.enqueue_owners_among(c, &REVISION_OWNERS),
+            "nodes" => self.enqueue_every("daemonsets", Queue::DaemonSets),
             "pods" => {
                 for pod in c.pods.into_iter().flatten() {
                     self.enqueue_services_selecting(c.ns, pod);
                 }
-                self.enqueue_owners(c, "replicasets", Queue::ReplicaSets);
+                self.enqueue_owners_among(c, &POD_OWNERS);
                 if c.uncontrolled {
                     self.enqueue_namespace("replicasets", c.ns, Queue::ReplicaSets);
+                    self.enqueue_namespace("statefulsets", c.ns, Queue::StatefulSets);
                 }
                 if let (true, Owners::Listed(owners)) = (c.removed, &c.owners) {
                     for o in owners.iter() {
@@ -239,18 +304,33 @@ impl Store {
     }
 
     /// Queues the objects of `plural` among the owners a write concerns.
-    fn enqueue_owners(&mut self, c: &Change<'_>, plural: &str, q: Queue) {
+    fn enqueue_owners(&mut self, c: &Change<'_>, plural: &'static str, q: Queue) {
+        self.enqueue_owners_among(c, &[(plural, q)]);
+    }
+
+    /// Queues the owners a write concerns that are of one of the `(plural, queue)` kinds, on
+    /// that kind's queue (one look at each owner reference, whatever the number of kinds).
+    fn enqueue_owners_among(&mut self, c: &Change<'_>, kinds: &[(&'static str, Queue)]) {
+        let queue = |uids: &imbl::OrdMap<String, ObjRef>, queues: &mut Queues, uid: &str| {
+            let Some(r) = uids.get(uid) else {
+                return;
+            };
+            if let Some((_, q)) = kinds.iter().find(|(p, _)| *p == r.0) {
+                let queued = &mut queues.keys(*q).queued;
+                if !queued.contains(r) {
+                    queued.insert(r.clone());
+                }
+            }
+        };
         match c.owners {
-            Owners::Listed(owners) => self.enqueue_uids(owners, plural, q),
+            Owners::Listed(owners) => {
+                for uid in owners {
+                    queue(&self.uids, &mut self.queues, uid);
+                }
+            }
             Owners::Of(obj) => {
-                let queued = &mut self.queues.keys(q).queued;
                 for uid in ref_uids(obj) {
-                    if let Some(r) = self.uids.get(uid)
-                        && r.0 == plural
-                        && !queued.contains(r)
-                    {
-                        queued.insert(r.clone());
-                    }
+                    queue(&self.uids, &mut self.queues, uid);
                 }
             }
         }
@@ -304,6 +384,19 @@ impl Store {
         let queued = &mut self.queues.keys(q).queued;
         for name in names.keys() {
             queued.insert((q.plural(), ns.to_string(), name.clone()));
+        }
+    }
+
+    /// Queues every object of `plural`, in every namespace.
+    fn enqueue_every(&mut self, plural: &str, q: Queue) {
+        let Some(by_ns) = self.resources.get(plural) else {
+            return;
+        };
+        let queued = &mut self.queues.keys(q).queued;
+        for (ns, names) in by_ns {
+            for name in names.keys() {
+                queued.insert((q.plural(), ns.clone(), name.clone()));
+            }
         }
     }
 

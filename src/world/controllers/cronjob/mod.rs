@@ -17,6 +17,7 @@ use crate::world::api::kinds;
 use crate::world::api::meta;
 use crate::world::clock::{Millis, parse_rfc3339, rfc3339};
 use crate::world::events::Source;
+use crate::world::store::Queue;
 use schedule::Schedule;
 
 const NEXT_SCHEDULE_DELTA_MS: Millis = 100;
@@ -25,9 +26,9 @@ fn source() -> Source {
     Source::component("cronjob-controller")
 }
 
-/// Syncs every CronJob once.
+/// Syncs the CronJobs on the work queue.
 pub fn run(world: &mut World) {
-    super::sync_every(world, "CronJob", sync);
+    super::sync_queue(world, Queue::CronJobs, sync);
 }
 
 fn job_condition(job: &Value) -> Option<&'static str> {
@@ -115,7 +116,12 @@ fn wake_next(world: &mut World, cj: &Value, now: Millis, s: &Schedule) {
         None => now,
     };
     if let Some(n) = s.next(from) {
-        world.resync_at(n + NEXT_SCHEDULE_DELTA_MS);
+        world.requeue_at(
+            Queue::CronJobs,
+            meta::namespace(cj),
+            meta::name(cj),
+            n + NEXT_SCHEDULE_DELTA_MS,
+        );
     }
 }
 

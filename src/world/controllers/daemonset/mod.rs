@@ -7,11 +7,13 @@
 //! ControllerRevisions (`revisions`); the status counts nodes, as upstream's
 //! `updateDaemonSetStatus`.
 
+pub mod eligibility;
 pub mod predicates;
 pub mod revisions;
 pub mod template;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde_json::{Value, json};
 
@@ -21,14 +23,15 @@ use crate::world::api::kinds;
 use crate::world::api::meta;
 use crate::world::clock::parse_rfc3339;
 use crate::world::events::Source;
+use crate::world::store::Queue;
 
 fn source() -> Source {
     Source::component("daemonset-controller")
 }
 
-/// Syncs every DaemonSet once.
+/// Syncs the DaemonSets on the work queue.
 pub fn run(world: &mut World) {
-    super::sync_every(world, "DaemonSet", sync);
+    super::sync_queue(world, Queue::DaemonSets, sync);
 }
 
 fn hash_of(pod: &Value) -> String {
@@ -101,44 +104,22 @@ fn create_pod(world: &mut World, ds: &Value, node: &str, hash: &str) {
     }
 }
 
-/// Whether a node should run the daemon pod (and keep one running): the pod as the
-/// controller makes it for that node. Pinning only matters when the template has required
-/// node affinity terms of its own (their `matchFields` are replaced); without them the pinned
-/// term matches its node, so the spec is checked as it is, without a copy per node.
-fn eligibility(base_spec: &Value, node: &Value) -> (bool, bool) {
-    let has_terms = meta::path(
-        base_spec,
-        &[
-            "affinity",
-            "nodeAffinity",
-            "requiredDuringSchedulingIgnoredDuringExecution",
-            "nodeSelectorTerms",
-        ],
-    )
-    .and_then(Value::as_array)
-    .is_some_and(|a| !a.is_empty());
-    if !has_terms {
-        return predicates::node_should_run(base_spec, node);
-    }
-    let mut spec = base_spec.clone();
-    template::pin_to_node(&mut spec, meta::name(node));
-    predicates::node_should_run(&spec, node)
-}
-
 /// What the controller knows of one node.
 struct NodeView {
     should_run: bool,
     keep_running: bool,
-    /// Daemon pods on the node, oldest first (those being deleted included).
-    pods: Vec<Value>,
+    /// Daemon pods on the node, oldest first (those being deleted included), shared with the
+    /// store.
+    pods: Vec<Rc<Value>>,
 }
 
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let (Some(ds_kind), Some(node_kind)) = (kinds::by_kind("DaemonSet"), kinds::by_kind("Node"))
+    let (Some(ds_kind), Some(pod_kind)) = (kinds::by_kind("DaemonSet"), kinds::by_kind("Pod"))
     else {
         return;
     };
     let Some(ds) = world.store.get(ds_kind, ns, name).cloned() else {
+        world.daemon_nodes.forget(ns, name);
         return;
     };
     if meta::is_deleting(&ds) {
@@ -153,24 +134,24 @@ fn sync(world: &mut World, ns: &str, name: &str) {
     let base_spec = template::with_tolerations(
         meta::path(&ds, &["spec", "template", "spec"]).unwrap_or(&json!({})),
     );
-    let mut view: BTreeMap<String, NodeView> = BTreeMap::new();
-    for node in world.store.list(node_kind, None) {
-        let (should_run, keep_running) = eligibility(&base_spec, node);
-        view.insert(
-            meta::name(node).to_string(),
-            NodeView {
-                should_run,
-                keep_running,
+    let eligible = eligibility::nodes(world, &ds, &base_spec);
+    let mut view: BTreeMap<String, NodeView> = eligible
+        .nodes
+        .iter()
+        .map(|(node, a)| {
+            let v = NodeView {
+                should_run: a.should_run,
+                keep_running: a.keep_running,
                 pods: Vec::new(),
-            },
-        );
-    }
-    let mut owned: Vec<Value> = world
+            };
+            (node.clone(), v)
+        })
+        .collect();
+    let mut owned: Vec<Rc<Value>> = world
         .store
-        .dependents_of(&uid)
-        .into_iter()
+        .dependents_iter(&uid)
         .filter(|r| r.0 == "pods")
-        .filter_map(|r| world.store.get_ref(&r).cloned())
+        .filter_map(|r| world.store.get_shared(pod_kind, &r.1, &r.2))
         .filter(|p| meta::controller_uid(p) == Some(uid.as_str()))
         .collect();
     owned.sort_by(|a, b| {
@@ -204,7 +185,12 @@ fn sync(world: &mut World, ns: &str, name: &str) {
 
     // manage: create, kill failed pods, remove extras and pods on nodes that no longer qualify.
     for (node, v) in &view {
-        let live: Vec<&Value> = v.pods.iter().filter(|p| !meta::is_deleting(p)).collect();
+        let live: Vec<&Value> = v
+            .pods
+            .iter()
+            .map(|p| &**p)
+            .filter(|p| !meta::is_deleting(p))
+            .collect();
         if v.should_run && v.pods.is_empty() {
             create_pod(world, &ds, node, &hash);
             continue;
@@ -312,7 +298,12 @@ fn rolling_update(
         if !v.should_run {
             continue;
         }
-        let live: Vec<&Value> = v.pods.iter().filter(|p| !meta::is_deleting(p)).collect();
+        let live: Vec<&Value> = v
+            .pods
+            .iter()
+            .map(|p| &**p)
+            .filter(|p| !meta::is_deleting(p))
+            .collect();
         if live.is_empty() {
             continue;
         }
@@ -327,7 +318,7 @@ fn rolling_update(
         // Nodes that should run but have no pod yet count as unavailable.
         unavailable += view
             .values()
-            .filter(|v| v.should_run && v.pods.iter().all(meta::is_deleting))
+            .filter(|v| v.should_run && v.pods.iter().all(|p| meta::is_deleting(p)))
             .count() as i64;
         for (_, old, new) in &pairs {
             match (old, new) {
@@ -367,43 +358,44 @@ fn rolling_update(
         }
     }
     if let Some(at) = wake {
-        world.resync_at(at);
+        world.requeue_at(Queue::DaemonSets, meta::namespace(ds), meta::name(ds), at);
     }
 }
 
 fn write_status(world: &mut World, ds: &Value, hash: &str, min_ready: i64) {
-    let (Some(node_kind), Some(ds_kind)) = (kinds::by_kind("Node"), kinds::by_kind("DaemonSet"))
+    let (Some(pod_kind), Some(ds_kind)) = (kinds::by_kind("Pod"), kinds::by_kind("DaemonSet"))
     else {
         return;
     };
     let now = world.now();
     let uid = meta::uid(ds).to_string();
-    let mut per_node: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for r in world.store.dependents_of(&uid) {
+    let mut per_node: BTreeMap<String, Vec<Rc<Value>>> = BTreeMap::new();
+    for r in world.store.dependents_iter(&uid) {
         if r.0 != "pods" {
             continue;
         }
-        if let Some(p) = world.store.get_ref(&r)
-            && meta::controller_uid(p) == Some(uid.as_str())
-            && !meta::is_deleting(p)
-            && let Some(n) = node_of(p)
+        if let Some(p) = world.store.get_shared(pod_kind, &r.1, &r.2)
+            && meta::controller_uid(&p) == Some(uid.as_str())
+            && !meta::is_deleting(&p)
+            && let Some(n) = node_of(&p)
         {
-            per_node.entry(n).or_default().push(p.clone());
+            per_node.entry(n).or_default().push(p);
         }
     }
     let base_spec = template::with_tolerations(
         meta::path(ds, &["spec", "template", "spec"]).unwrap_or(&json!({})),
     );
+    let eligible = eligibility::nodes(world, ds, &base_spec);
     let (mut desired, mut current, mut mis, mut ready, mut updated, mut available) =
         (0, 0, 0, 0, 0, 0);
-    for node in world.store.list(node_kind, None) {
-        let (should_run, _) = eligibility(&base_spec, node);
-        let pods = per_node.get_mut(meta::name(node));
+    for (node, a) in &eligible.nodes {
+        let should_run = a.should_run;
+        let pods = per_node.get_mut(node.as_str());
         if should_run {
             desired += 1;
             if let Some(pods) = pods.filter(|p| !p.is_empty()) {
                 current += 1;
-                pods.sort_by_key(created_at);
+                pods.sort_by_key(|p| created_at(p));
                 let p = &pods[0];
                 let running = meta::str_at(p, &["status", "phase"]) == Some("Running");
                 if running && ready_since(p).is_some() {

@@ -21,6 +21,7 @@ use crate::world::api::kinds;
 use crate::world::api::meta;
 use crate::world::clock::{Millis, parse_rfc3339, rfc3339};
 use crate::world::events::Source;
+use crate::world::store::Queue;
 use conditions::{MSG_BACKOFF, MSG_COMPLETIONS, MSG_DEADLINE};
 use failure_policy::Verdict;
 
@@ -32,15 +33,15 @@ fn source() -> Source {
     Source::component("job-controller")
 }
 
-/// Syncs every Job once, then lets go of deleted pods whose Job is gone.
+/// Syncs the Jobs on the work queue (the round then lets go of deleted pods whose Job is
+/// gone: [`release_orphans`]).
 pub fn run(world: &mut World) {
-    super::sync_every(world, "Job", sync);
-    release_orphans(world);
+    super::sync_queue(world, Queue::Jobs, sync);
 }
 
 /// Removes the tracking finalizer from pods being deleted whose Job no longer counts them
 /// (upstream's orphan pod handling), so that they can go.
-fn release_orphans(world: &mut World) {
+pub(crate) fn release_orphans(world: &mut World) {
     let Some(pod_kind) = kinds::by_kind("Pod") else {
         return;
     };
@@ -369,7 +370,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
             Some(("DeadlineExceeded", MSG_DEADLINE.to_string()))
         } else {
             if let Some(d) = deadline {
-                world.resync_at(d);
+                world.requeue_at(Queue::Jobs, ns, name, d);
             }
             None
         };
@@ -525,7 +526,7 @@ fn manage(
         if room > 0
             && let Some(at) = backoff_until(job, all).filter(|at| *at > now)
         {
-            world.resync_at(at);
+            world.requeue_at(Queue::Jobs, meta::namespace(job), meta::name(job), at);
             return;
         }
         for i in 0..n {
@@ -565,7 +566,7 @@ fn manage(
         return;
     }
     if let Some(at) = backoff_until(job, all).filter(|at| *at > now) {
-        world.resync_at(at);
+        world.requeue_at(Queue::Jobs, meta::namespace(job), meta::name(job), at);
         return;
     }
     for _ in 0..missing {
@@ -592,6 +593,6 @@ fn expire(world: &mut World, job: &Value, now: Millis) {
             let _ = world.delete_foreground_internal(k, meta::namespace(job), meta::name(job));
         }
     } else {
-        world.resync_at(at);
+        world.requeue_at(Queue::Jobs, meta::namespace(job), meta::name(job), at);
     }
 }

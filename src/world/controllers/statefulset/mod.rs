@@ -13,14 +13,15 @@ use crate::world::api::kinds;
 use crate::world::api::meta;
 use crate::world::api::selector::Selector;
 use crate::world::events::Source;
+use crate::world::store::Queue;
 
 fn source() -> Source {
     Source::component("statefulset-controller")
 }
 
-/// Syncs every StatefulSet once.
+/// Syncs the StatefulSets on the work queue.
 pub fn run(world: &mut World) {
-    super::sync_every(world, "StatefulSet", sync);
+    super::sync_queue(world, Queue::StatefulSets, sync);
 }
 
 fn ordinal_of(set: &str, pod: &str) -> Option<i64> {
@@ -326,7 +327,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
                 }
                 if !healthy(&p, min_ready, now) && monotonic {
                     if let Some(t) = ready_since(&p) {
-                        world.resync_at(t + min_ready * 1000 + 1);
+                        world.requeue_at(Queue::StatefulSets, ns, name, t + min_ready * 1000 + 1);
                     }
                     blocked = true;
                     break;
