@@ -15,6 +15,26 @@ use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::CmdResult;
 
+/// Whether a command path is one of oc's own verbs (not kubectl's).
+pub fn is_oc_path(path: &str) -> bool {
+    matches!(
+        path,
+        "new-project"
+            | "project"
+            | "projects"
+            | "tag"
+            | "import-image"
+            | "create imagestream"
+            | "create imagestreamtag"
+            | "set image-lookup"
+            | "set triggers"
+            | "image info"
+            | "debug"
+            | "rsh"
+            | "whoami"
+    )
+}
+
 /// Runs an oc-only verb; None when the path is a kubectl verb.
 pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Option<CmdResult> {
     let path = f.path();

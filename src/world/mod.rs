@@ -21,6 +21,7 @@ mod managed;
 pub mod network;
 pub mod nodes;
 pub mod openshift;
+pub mod rbac;
 pub mod registry;
 pub mod requests;
 pub mod runtime;
@@ -171,6 +172,8 @@ pub struct World {
     pub(crate) field_writer: Option<api::managed_fields::Writer>,
     /// The custom resources the stored CRDs serve ([`crd`]).
     pub(crate) crds: crd::Registry,
+    /// The lab's users and who makes the current requests ([`rbac`]).
+    pub auth: rbac::Auth,
 }
 
 impl World {
@@ -217,6 +220,7 @@ impl World {
             managed: imbl::OrdMap::new(),
             field_writer: None,
             crds: crd::Registry::default(),
+            auth: rbac::Auth::default(),
         }
     }
 
@@ -271,6 +275,12 @@ impl World {
             code,
             command: self.actor.command.clone(),
             user_agent: self.actor.user_agent.clone(),
+            user: self
+                .auth
+                .requester
+                .as_ref()
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
         });
     }
 

@@ -3,6 +3,8 @@
 pub mod api_resources;
 pub mod apply;
 pub mod attach;
+pub mod auth;
+pub mod config;
 pub mod cp;
 pub mod create;
 pub mod create_generators;
@@ -130,6 +132,21 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("rollout pause", |ctx, f| rollout::pause(ctx, f, true)),
     ("rollout resume", |ctx, f| rollout::pause(ctx, f, false)),
     ("rollout restart", rollout::restart),
+    ("auth can-i", auth::can_i),
+    ("auth whoami", auth::whoami),
+    ("config current-context", config::current_context),
+    ("config view", config::view),
+    ("config get-contexts", config::get_contexts),
+    ("config get-clusters", config::get_clusters),
+    ("config get-users", config::get_users),
+    ("config use-context", config::use_context),
+    ("config set-context", config::set_context),
+    ("config set-credentials", config::set_credentials),
+    ("config set-cluster", config::set_cluster),
+    ("config delete-context", config::delete_context),
+    ("config delete-cluster", config::delete_cluster),
+    ("config delete-user", config::delete_user),
+    ("config rename-context", config::rename_context),
 ];
 
 /// The verb of a command path (`create deployment`), if kubelab runs it.
