@@ -77,7 +77,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.io.err(&f.render());
         return 1;
     }
-    if !path.starts_with("config") {
+    let authenticates_itself = path.starts_with("config")
+        || (program == "oc" && matches!(path.as_str(), "login" | "logout"));
+    if !authenticates_itself {
         match crate::kubectl::verbs::auth::requester(ctx, &inv) {
             Ok(user) => ctx.world.set_requester(Some(user)),
             Err(f) => {
@@ -242,7 +244,15 @@ fn oc_supported_flags(path: &str) -> Option<&'static [&'static str]> {
         ],
         "image info" => &["filter-by-os", "insecure"],
         "debug" => &[],
-        "whoami" => &[],
+        "whoami" => &["show-server", "show-token", "show-context"],
+        "login" => &[
+            "username",
+            "password",
+            "token",
+            "server",
+            "insecure-skip-tls-verify",
+        ],
+        "logout" => &[],
         _ => return None,
     })
 }

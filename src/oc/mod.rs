@@ -5,6 +5,7 @@ pub mod create_is;
 pub mod image_info;
 pub mod image_lookup;
 pub mod import_image;
+pub mod login;
 pub mod node_debug;
 pub mod project;
 pub mod rsh;
@@ -32,6 +33,8 @@ pub fn is_oc_path(path: &str) -> bool {
             | "debug"
             | "rsh"
             | "whoami"
+            | "login"
+            | "logout"
     )
 }
 
@@ -52,11 +55,9 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Option<CmdResult> {
         ["image", "info"] => image_info::run(ctx, f),
         ["debug"] => node_debug::start(ctx, f),
         ["rsh"] => rsh::run(ctx, f),
-        ["whoami"] => {
-            let u = ctx.config.user.clone();
-            ctx.io.out(&format!("{u}\n"));
-            Ok(())
-        }
+        ["whoami"] => login::whoami(ctx, f),
+        ["login"] => login::login(ctx, f),
+        ["logout"] => login::logout(ctx, f),
         _ => return None,
     })
 }

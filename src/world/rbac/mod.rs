@@ -90,6 +90,8 @@ pub struct Auth {
     pub update_subresource: &'static str,
     /// Users added since the workstation's kubeconfig last took them in.
     pub added: Vec<String>,
+    /// Tokens the OAuth server handed out (`oc login`), to the user they stand for.
+    pub tokens: BTreeMap<String, String>,
 }
 
 impl Default for Auth {
@@ -100,6 +102,7 @@ impl Default for Auth {
             update_verb: "update",
             update_subresource: "",
             added: Vec::new(),
+            tokens: BTreeMap::new(),
         }
     }
 }
@@ -136,6 +139,9 @@ impl Auth {
 
     /// The lab user a bearer token belongs to.
     pub fn by_token(&self, token: &str) -> Option<UserInfo> {
+        if let Some(name) = self.tokens.get(token) {
+            return self.user_info(name);
+        }
         let (name, _) = self
             .users
             .iter()
