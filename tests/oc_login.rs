@@ -130,3 +130,50 @@ fn login_lists_the_projects_the_user_may_see() {
         "{cat}"
     );
 }
+
+#[test]
+fn a_logged_in_user_provisions_its_own_projects() {
+    let mut ws = session();
+    assert_eq!(run(&mut ws, "oc login -u developer -p developer").1, 0);
+    assert_eq!(
+        run(&mut ws, "kubectl auth whoami"),
+        (
+            "ATTRIBUTE   VALUE\nUsername    developer\nGroups      [system:authenticated:oauth system:authenticated]\n".into(),
+            0
+        )
+    );
+    let (out, s) = run(&mut ws, "oc new-project mine");
+    assert_eq!(s, 0, "{out}");
+    assert!(
+        out.starts_with("Now using project \"mine\" on server"),
+        "{out}"
+    );
+    assert_eq!(
+        run(&mut ws, "kubectl create deployment web --image=nginx"),
+        ("deployment.apps/web created\n".into(), 0)
+    );
+    assert_eq!(
+        run(
+            &mut ws,
+            "kubectl get rolebinding admin -o jsonpath='{.subjects[0].name}'"
+        ),
+        ("developer".into(), 0)
+    );
+    assert_eq!(
+        run(&mut ws, "kubectl get pods -n default"),
+        ("Error from server (Forbidden): pods is forbidden: User \"developer\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"\n".into(), 1)
+    );
+    // A user authenticated by a plain token (not through OAuth) may not.
+    assert_eq!(
+        run(&mut ws, "kubectl config use-context developer@kubernetes"),
+        ("Switched to context \"developer@kubernetes\".\n".into(), 0)
+    );
+    assert_eq!(
+        run(&mut ws, "oc new-project other"),
+        (
+            "Error from server (Forbidden): You may not request a new project via this API.\n"
+                .into(),
+            1
+        )
+    );
+}

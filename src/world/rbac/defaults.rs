@@ -90,6 +90,8 @@ role system:monitoring
 url get|/healthz /healthz/* /livez /livez/* /metrics /metrics/slis /readyz /readyz/*
 role system:public-info-viewer
 url get|/healthz /livez /readyz /version /version/
+role self-provisioner
+create|project.openshift.io|projectrequests
 role system:service-account-issuer-discovery
 url get|/.well-known/openid-configuration /.well-known/openid-configuration/ /openid/v1/jwks /openid/v1/jwks/
 "
@@ -183,6 +185,8 @@ pub const BINDINGS: &[DefaultBinding] = &[
         "cluster-admin",
         &[("Group", "kubeadm:cluster-admins")],
     ),
+    // OpenShift's: every user who logged in through the OAuth server may request projects.
+    ("self-provisioners", "self-provisioner", &[("Group", OAUTH)]),
     (
         "system:basic-user",
         "system:basic-user",
@@ -212,6 +216,9 @@ pub const BINDINGS: &[DefaultBinding] = &[
         &[("Group", "system:serviceaccounts")],
     ),
 ];
+
+/// The group OpenShift's OAuth server puts the users it authenticates in.
+pub const OAUTH: &str = "system:authenticated:oauth";
 
 #[cfg(test)]
 mod tests {

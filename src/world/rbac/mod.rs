@@ -140,7 +140,10 @@ impl Auth {
     /// The lab user a bearer token belongs to.
     pub fn by_token(&self, token: &str) -> Option<UserInfo> {
         if let Some(name) = self.tokens.get(token) {
-            return self.user_info(name);
+            let mut u = self.user_info(name)?;
+            u.groups
+                .insert(u.groups.len() - 1, defaults::OAUTH.to_string());
+            return Some(u);
         }
         let (name, _) = self
             .users
