@@ -438,3 +438,52 @@ pub fn whoami(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     ctx.io.out(&text);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(verbs: &[&str], groups: &[&str], resources: &[&str], names: &[&str]) -> Rule {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
+        Rule {
+            verbs: v(verbs),
+            api_groups: v(groups),
+            resources: v(resources),
+            resource_names: v(names),
+            non_resource_urls: vec![],
+        }
+    }
+
+    // kubectl's BreakdownRule + CompactRules + SortableRuleSlice: one row per group, resource
+    // and name, verbs merged in the order met, rows sorted by the rule's String() (verbs first).
+    #[test]
+    fn rules_are_broken_down_merged_and_sorted_as_kubectl_does() {
+        let rules = vec![
+            rule(&["get", "list"], &[""], &["pods", "services"], &[]),
+            rule(&["watch"], &[""], &["pods"], &[]),
+            rule(&["get"], &[""], &["configmaps"], &["a", "b"]),
+            rule(&["create"], &["apps"], &["deployments/scale"], &[]),
+        ];
+        let rows: Vec<(String, String, String)> = compact(&rules)
+            .iter()
+            .map(|r| {
+                (
+                    resource_group(r),
+                    go_list(&r.resource_names),
+                    go_list(&r.verbs),
+                )
+            })
+            .collect();
+        let row = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(
+            rows,
+            vec![
+                row("deployments.apps/scale", "[]", "[create]"),
+                row("pods", "[]", "[get list watch]"),
+                row("services", "[]", "[get list]"),
+                row("configmaps", "[a]", "[get]"),
+                row("configmaps", "[b]", "[get]"),
+            ]
+        );
+    }
+}
