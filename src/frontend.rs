@@ -71,6 +71,35 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             &path_words,
             manager.as_deref(),
         )));
+    if let Err(f) = crate::kubectl::verbs::config::load(ctx) {
+        ctx.world.set_actor("", "");
+        ctx.world.set_field_writer(None);
+        ctx.io.err(&f.render());
+        return 1;
+    }
+    let authenticates_itself = path.starts_with("config")
+        || (program == "oc" && matches!(path.as_str(), "login" | "logout"));
+    if !authenticates_itself {
+        match crate::kubectl::verbs::auth::requester(ctx, &inv) {
+            Ok(user) => ctx.world.set_requester(Some(user)),
+            Err(f) => {
+                ctx.world.set_actor("", "");
+                ctx.world.set_field_writer(None);
+                ctx.io.out(f.stdout());
+                ctx.io.err(&f.render());
+                return f.status();
+            }
+        }
+    }
+    (
+        ctx.world.auth.update_verb,
+        ctx.world.auth.update_subresource,
+    ) = match path.as_str() {
+        "replace" => ("update", ""),
+        "scale" => ("patch", "scale"),
+        p if program == "oc" && crate::oc::is_oc_path(p) => ("update", ""),
+        _ => ("patch", ""),
+    };
     ctx.world.settle();
     // Within one command the controllers do not run between its requests (a real apiserver
     // answers a command's requests faster than the controllers react); they catch up after.
@@ -85,6 +114,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.world.settle_on_write = settle_on_write;
         ctx.world.set_actor("", "");
         ctx.world.set_field_writer(None);
+        ctx.world.set_requester(None);
         ctx.io
             .err(&Failure::Unsupported(format!("the flag --{flag} of \"oc {path}\"")).render());
         return 1;
@@ -96,8 +126,12 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     };
     ctx.world.settle_on_write = settle_on_write;
     ctx.world.set_field_writer(None);
+    ctx.world.set_requester(None);
+    ctx.world.auth.update_verb = "update";
+    ctx.world.auth.update_subresource = "";
     ctx.world.settle();
     ctx.world.set_actor("", "");
+    crate::kubectl::verbs::config::save(ctx);
     // Flags the verb never looked at: say so rather than pretend they took effect.
     let ignored: Vec<String> = inv
         .unread_flags()
@@ -210,7 +244,15 @@ fn oc_supported_flags(path: &str) -> Option<&'static [&'static str]> {
         ],
         "image info" => &["filter-by-os", "insecure"],
         "debug" => &[],
-        "whoami" => &[],
+        "whoami" => &["show-server", "show-token", "show-context"],
+        "login" => &[
+            "username",
+            "password",
+            "token",
+            "server",
+            "insecure-skip-tls-verify",
+        ],
+        "logout" => &[],
         _ => return None,
     })
 }

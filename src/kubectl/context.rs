@@ -79,6 +79,46 @@ pub struct ClientConfig {
     pub host_session: Option<crate::world::runtime::HostSession>,
     /// What `kubectl run --rm -it` does when its session ends (delete the pod, exit code).
     pub after_attach: Option<crate::kubectl::verbs::run::AfterAttach>,
+    /// The kubeconfig's clusters, users and contexts (`crate::kubectl::kubeconfig`); the
+    /// current context gives `namespace` and `user`.
+    pub kubeconfig: serde_json::Value,
+    /// The kubeconfig changed since the workstation's file was last written.
+    pub kubeconfig_dirty: bool,
+}
+
+impl ClientConfig {
+    /// After a change of the kubeconfig: the current context's namespace and user become the
+    /// client's, and the file is to be written.
+    pub fn kubeconfig_changed(&mut self) {
+        use crate::kubectl::kubeconfig as kc;
+        self.kubeconfig_dirty = true;
+        let cur = kc::current(&self.kubeconfig).to_string();
+        self.namespace = kc::context_field(&self.kubeconfig, &cur, "namespace")
+            .filter(|n| !n.is_empty())
+            .unwrap_or("default")
+            .to_string();
+        self.user = kc::context_field(&self.kubeconfig, &cur, "user")
+            .unwrap_or("")
+            .to_string();
+    }
+
+    /// After a command that may have changed the namespace alone (`oc project`): the current
+    /// context keeps it, as oc writes it into the kubeconfig.
+    pub fn keep_namespace(&mut self) {
+        use crate::kubectl::kubeconfig as kc;
+        let cur = kc::current(&self.kubeconfig).to_string();
+        if cur.is_empty() || kc::entry(&self.kubeconfig, "contexts", &cur).is_none() {
+            return;
+        }
+        let in_file = kc::context_field(&self.kubeconfig, &cur, "namespace")
+            .filter(|n| !n.is_empty())
+            .unwrap_or("default");
+        if in_file != self.namespace {
+            kc::entry_mut(&mut self.kubeconfig, "contexts", &cur)["namespace"] =
+                serde_json::json!(self.namespace.clone());
+            self.kubeconfig_dirty = true;
+        }
+    }
 }
 
 impl Default for ClientConfig {
@@ -91,6 +131,8 @@ impl Default for ClientConfig {
             exec_session: None,
             host_session: None,
             after_attach: None,
+            kubeconfig: crate::kubectl::kubeconfig::admin_conf("https://api.ocp4.example.com:6443"),
+            kubeconfig_dirty: false,
         }
     }
 }

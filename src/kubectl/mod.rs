@@ -19,6 +19,7 @@ pub mod explain;
 pub mod files;
 pub mod flags;
 pub mod help;
+pub mod kubeconfig;
 pub mod manifest;
 pub(crate) mod manifest_yaml;
 pub mod outcome;

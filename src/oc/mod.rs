@@ -5,6 +5,7 @@ pub mod create_is;
 pub mod image_info;
 pub mod image_lookup;
 pub mod import_image;
+pub mod login;
 pub mod node_debug;
 pub mod project;
 pub mod rsh;
@@ -14,6 +15,28 @@ pub mod triggers;
 use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::CmdResult;
+
+/// Whether a command path is one of oc's own verbs (not kubectl's).
+pub fn is_oc_path(path: &str) -> bool {
+    matches!(
+        path,
+        "new-project"
+            | "project"
+            | "projects"
+            | "tag"
+            | "import-image"
+            | "create imagestream"
+            | "create imagestreamtag"
+            | "set image-lookup"
+            | "set triggers"
+            | "image info"
+            | "debug"
+            | "rsh"
+            | "whoami"
+            | "login"
+            | "logout"
+    )
+}
 
 /// Runs an oc-only verb; None when the path is a kubectl verb.
 pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Option<CmdResult> {
@@ -32,11 +55,9 @@ pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Option<CmdResult> {
         ["image", "info"] => image_info::run(ctx, f),
         ["debug"] => node_debug::start(ctx, f),
         ["rsh"] => rsh::run(ctx, f),
-        ["whoami"] => {
-            let u = ctx.config.user.clone();
-            ctx.io.out(&format!("{u}\n"));
-            Ok(())
-        }
+        ["whoami"] => login::whoami(ctx, f),
+        ["login"] => login::login(ctx, f),
+        ["logout"] => login::logout(ctx, f),
         _ => return None,
     })
 }

@@ -27,12 +27,50 @@ pub fn new_project(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             causes: vec![],
         }));
     }
+    let requester = ctx.world.auth.requester.clone();
+    let nk =
+        kinds::by_kind("Namespace").ok_or_else(|| Failure::Message("no Namespace kind".into()))?;
+    // A user who may not create namespaces requests the project as a self-provisioner: the
+    // project request makes the namespace and binds `admin` in it to the user.
+    let self_provisioned =
+        requester.is_some() && ctx.world.authorize_kind("create", nk, "", "", "").is_err();
+    if self_provisioned {
+        let req = crate::world::rbac::Request::resource(
+            "create",
+            "project.openshift.io",
+            "projectrequests",
+            "",
+            "",
+        );
+        if ctx.world.authorize(&req).is_err() {
+            return Err(Failure::Api(crate::world::ApiError {
+                reason: crate::world::Reason::Forbidden,
+                message: "You may not request a new project via this API.".into(),
+                causes: vec![],
+            }));
+        }
+    }
+    let user = requester
+        .as_ref()
+        .map_or_else(|| ctx.config.user.clone(), |u| u.name.clone());
     let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "annotations": {
         "openshift.io/description": f.string("description").unwrap_or_default(),
         "openshift.io/display-name": f.string("display-name").unwrap_or_default(),
-        "openshift.io/requester": ctx.config.user,
+        "openshift.io/requester": user,
     }}});
-    ctx.world.create(ns, false)?;
+    if self_provisioned {
+        ctx.world.set_requester(None);
+        let made = ctx.world.create(ns, false).and_then(|_| {
+            ctx.world.create(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                "metadata": {"name": "admin", "namespace": name},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "admin"},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]}), false)
+        });
+        ctx.world.set_requester(requester);
+        made?;
+    } else {
+        ctx.world.create(ns, false)?;
+    }
     ctx.config.namespace = name.clone();
     if f.boolean("skip-config-write") {
         return Ok(());

@@ -303,6 +303,56 @@ impl Cluster {
         Ok(())
     }
 
+    /// `cluster.add_user(name)`: a user of the cluster (no groups but
+    /// `system:authenticated`), with credentials and a context `NAME@kubernetes` in the
+    /// student's kubeconfig. No role is bound to it.
+    pub fn add_user(&mut self, name: &str) -> Res<()> {
+        self.add_user_with(name, rhai::Map::new())
+    }
+
+    /// `cluster.add_user(name, #{groups: [...], password: "..."})`: the same, in groups, with
+    /// the password `oc login -u NAME -p PASSWORD` takes.
+    pub fn add_user_with(&mut self, name: &str, opts: rhai::Map) -> Res<()> {
+        self.0.charge("cluster.add_user", CALL_COST)?;
+        if name.is_empty()
+            || name.len() > 253
+            || name.chars().any(|c| c.is_whitespace() || c == '/')
+            || name.starts_with("system:")
+        {
+            return Err(format!("cluster.add_user: invalid user name \"{name}\"").into());
+        }
+        let mut groups = Vec::new();
+        let mut password = String::new();
+        for (k, v) in opts {
+            match k.as_str() {
+                "groups" => {
+                    let arr = v.try_cast::<rhai::Array>().ok_or_else(|| {
+                        "cluster.add_user: groups must be an array of strings".to_string()
+                    })?;
+                    for g in arr {
+                        let g = g.into_string().map_err(|_| {
+                            "cluster.add_user: groups must be an array of strings".to_string()
+                        })?;
+                        groups.push(g);
+                    }
+                }
+                "password" => {
+                    password = v
+                        .into_string()
+                        .map_err(|_| "cluster.add_user: password must be a string".to_string())?;
+                }
+                other => {
+                    return Err(format!(
+                        "cluster.add_user: unknown option \"{other}\" (groups, password)"
+                    )
+                    .into());
+                }
+            }
+        }
+        self.0.world_mut().auth.add_user(name, groups, &password);
+        Ok(())
+    }
+
     /// `cluster.add_nfs_server(server, export, name)`: the same, with the server's host name
     /// (its prompt, and `ssh NAME` reaches it).
     pub fn add_nfs_server_named(&mut self, server: &str, export: &str, name: &str) -> Res<()> {
@@ -547,6 +597,8 @@ pub fn register(engine: &mut Engine) {
         .register_fn("advance", Cluster::advance_seconds)
         .register_fn("advance", Cluster::advance_seconds_float)
         .register_fn("add_nfs_server", Cluster::add_nfs_server)
+        .register_fn("add_user", Cluster::add_user)
+        .register_fn("add_user", Cluster::add_user_with)
         .register_fn("add_nfs_server", Cluster::add_nfs_server_named)
         .register_fn("nfs_read", Cluster::nfs_read)
         .register_fn("nfs_write", Cluster::nfs_write)

@@ -26,6 +26,9 @@ pub struct AuditEntry {
     pub command: String,
     /// `kubectl`, `oc`, `rhai`, ...
     pub user_agent: String,
+    /// Who made it (`kubernetes-admin`, a lab's user, whom `--as` named); empty when nobody
+    /// was authenticated.
+    pub user: String,
 }
 
 impl AuditEntry {
@@ -41,6 +44,7 @@ impl AuditEntry {
             "code": self.code,
             "command": self.command,
             "userAgent": self.user_agent,
+            "user": self.user,
         })
     }
 }

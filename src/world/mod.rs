@@ -26,6 +26,7 @@ pub mod network;
 pub mod nodes;
 pub mod openshift;
 pub mod quota_eval;
+pub mod rbac;
 pub mod registry;
 pub mod requests;
 pub mod runtime;
@@ -186,6 +187,8 @@ pub struct World {
     /// When the taint eviction controller first saw each NoExecute taint, by node, key and
     /// value (`controllers::taint_eviction`).
     pub(crate) taints_seen: BTreeMap<(String, String, String), Millis>,
+    /// The lab's users and who makes the current requests ([`rbac`]).
+    pub auth: rbac::Auth,
 }
 
 impl World {
@@ -236,6 +239,7 @@ impl World {
             field_writer: None,
             crds: crd::Registry::default(),
             taints_seen: BTreeMap::new(),
+            auth: rbac::Auth::default(),
         }
     }
 
@@ -290,6 +294,12 @@ impl World {
             code,
             command: self.actor.command.clone(),
             user_agent: self.actor.user_agent.clone(),
+            user: self
+                .auth
+                .requester
+                .as_ref()
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
         });
     }
 

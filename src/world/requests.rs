@@ -76,14 +76,21 @@ impl World {
     /// Creates an object (POST). `dry_run` runs everything but the write.
     pub fn create(&mut self, obj: Value, dry_run: bool) -> Result<Value, ApiError> {
         let kind = self.kind_of(&obj)?;
-        let result = self.within_budget(&obj, None).and_then(|weight| {
-            let created = self.create_inner(kind, obj, dry_run)?;
-            if !dry_run {
-                self.budget.record(meta::uid(&created), weight);
-                self.record_user_write(kind, None, &created);
-            }
-            Ok(Rc::unwrap_or_clone(created))
-        });
+        let ns = match meta::namespace(&obj) {
+            "" => "default",
+            n => n,
+        };
+        let result = self.authorize_kind("create", kind, ns, "", "");
+        let result = result
+            .and_then(|()| self.within_budget(&obj, None))
+            .and_then(|weight| {
+                let created = self.create_inner(kind, obj, dry_run)?;
+                if !dry_run {
+                    self.budget.record(meta::uid(&created), weight);
+                    self.record_user_write(kind, None, &created);
+                }
+                Ok(Rc::unwrap_or_clone(created))
+            });
         let (ns, name) = match &result {
             Ok(o) => (meta::namespace(o).to_string(), meta::name(o).to_string()),
             Err(_) => (String::new(), String::new()),
@@ -217,6 +224,7 @@ impl World {
     pub fn get(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Result<Value, ApiError> {
         let ns = if kind.namespaced { ns } else { "" };
         let r = match kind.kind {
+            _ if let Err(e) = self.authorize_kind("get", kind, ns, name, "") => Err(e),
             "ImageStreamTag" => {
                 crate::world::openshift::virtual_resources::get_istag(self, ns, name)
             }
@@ -310,13 +318,17 @@ impl World {
             .store
             .get(kind, ns, meta::name(&obj))
             .map(|o| meta::uid(o).to_string());
-        let r = self.within_budget(&obj, uid.as_deref()).and_then(|weight| {
-            let updated = self.update_inner(kind, obj, dry_run)?;
-            if !dry_run {
-                self.budget.record(meta::uid(&updated), weight);
-            }
-            Ok(updated)
-        });
+        let (verb, sub) = (self.auth.update_verb, self.auth.update_subresource);
+        let r = self.authorize_kind(verb, kind, ns, meta::name(&obj), sub);
+        let r = r
+            .and_then(|()| self.within_budget(&obj, uid.as_deref()))
+            .and_then(|weight| {
+                let updated = self.update_inner(kind, obj, dry_run)?;
+                if !dry_run {
+                    self.budget.record(meta::uid(&updated), weight);
+                }
+                Ok(updated)
+            });
         let (ns, name) = match &r {
             Ok(o) => (meta::namespace(o).to_string(), meta::name(o).to_string()),
             Err(_) => (String::new(), String::new()),
@@ -508,20 +520,22 @@ impl World {
         opts: &DeleteOptions,
     ) -> Result<Value, ApiError> {
         let ns = if kind.namespaced { ns } else { "" };
-        let r = match kind.kind {
-            // A Project is a view of its Namespace: deleting one deletes the namespace (the
-            // openshift-apiserver's project storage proxies the delete).
-            "Project" => match self.kind_named("Namespace") {
-                Some(ns_kind) => self
-                    .delete_inner(ns_kind, "", name, opts)
-                    .map(|o| crate::world::openshift::virtual_resources::project_of(&o))
-                    .map_err(|_| ApiError::not_found(kind, name)),
-                None => Err(ApiError::not_found(kind, name)),
-            },
-            _ => self
-                .delete_inner(kind, ns, name, opts)
-                .map(Rc::unwrap_or_clone),
-        };
+        let r = self
+            .authorize_kind("delete", kind, ns, name, "")
+            .and_then(|()| match kind.kind {
+                // A Project is a view of its Namespace: deleting one deletes the namespace (the
+                // openshift-apiserver's project storage proxies the delete).
+                "Project" => match self.kind_named("Namespace") {
+                    Some(ns_kind) => self
+                        .delete_inner(ns_kind, "", name, opts)
+                        .map(|o| crate::world::openshift::virtual_resources::project_of(&o))
+                        .map_err(|_| ApiError::not_found(kind, name)),
+                    None => Err(ApiError::not_found(kind, name)),
+                },
+                _ => self
+                    .delete_inner(kind, ns, name, opts)
+                    .map(Rc::unwrap_or_clone),
+            });
         self.audit_request("delete", kind, ns, name, "", code_of(&r));
         if r.is_ok() && !opts.dry_run && self.settle_on_write {
             self.settle();

@@ -110,6 +110,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 } else {
                     Some(ns.as_str())
                 };
+                ctx.world.authorize_list(r.kind, list_ns)?;
                 for o in ctx.world.list(r.kind, list_ns, sel.as_ref()) {
                     targets.push((
                         r.kind,

@@ -39,6 +39,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             } else {
                 Some(ns.as_str())
             };
+            ctx.world.authorize_list(r.kind, list_ns)?;
             objs.extend(ctx.world.list(r.kind, list_ns, sel.as_ref()));
         } else {
             for n in &r.names {

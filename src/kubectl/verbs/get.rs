@@ -187,6 +187,10 @@ impl GetOptions {
                 } else {
                     Some(self.namespace.as_str())
                 };
+                if let Err(e) = ctx.world.authorize_list(r.kind, ns) {
+                    errors.push(Failure::Api(e));
+                    continue;
+                }
                 let objs: Vec<Rc<Value>> = ctx
                     .world
                     .list_shared(r.kind, ns, self.selector.as_ref())

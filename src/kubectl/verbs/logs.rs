@@ -256,6 +256,11 @@ impl LogsOptions {
     /// limit), with the prefix; the stream to follow, if any.
     fn consume(&self, ctx: &mut Ctx<'_>, r: &Request) -> Result<Option<Stream>, Failure> {
         let name = meta::name(&r.pod).to_string();
+        // The log is the pod's `log` subresource: the user needs `get pods/log`.
+        if let Some(pk) = crate::world::api::kinds::by_kind("Pod") {
+            ctx.world
+                .authorize_kind("get", pk, meta::namespace(&r.pod), &name, "log")?;
+        }
         let uid = meta::uid(&r.pod).to_string();
         let rt = ctx
             .world

@@ -279,6 +279,11 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             quiet: f.boolean("quiet"),
         },
     )?;
+    if let Some(pk) = kinds::by_kind("Pod") {
+        let ns = meta::namespace(&pod).to_string();
+        ctx.world
+            .authorize_kind("create", pk, &ns, meta::name(&pod), "exec")?;
+    }
     if !is_running(&pod, &container) {
         return Err(Failure::Message(format!(
             "unable to upgrade connection: container not found (\"{container}\")"
@@ -382,6 +387,8 @@ pub(crate) fn exec_target(
 ) -> Result<(Value, String), Failure> {
     let pk = kinds::by_kind("Pod").expect("Pod");
     let pod = ctx.world.get(pk, ns, pod_name)?;
+    ctx.world
+        .authorize_kind("create", pk, ns, pod_name, "exec")?;
     if let Some(phase @ ("Succeeded" | "Failed")) = meta::str_at(&pod, &["status", "phase"]) {
         return Err(Failure::Message(format!(
             "cannot exec into a container in a completed pod; current phase is {phase}"

@@ -3,7 +3,9 @@
 pub mod api_resources;
 pub mod apply;
 pub mod attach;
+pub mod auth;
 pub mod cluster_info;
+pub mod config;
 pub mod cordon;
 pub mod cp;
 pub mod create;
@@ -142,6 +144,21 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("uncordon", |ctx, f| cordon::run(ctx, f, false)),
     ("drain", drain::run),
     ("taint", taint::run),
+    ("auth can-i", auth::can_i),
+    ("auth whoami", auth::whoami),
+    ("config current-context", config::current_context),
+    ("config view", config::view),
+    ("config get-contexts", config::get_contexts),
+    ("config get-clusters", config::get_clusters),
+    ("config get-users", config::get_users),
+    ("config use-context", config::use_context),
+    ("config set-context", config::set_context),
+    ("config set-credentials", config::set_credentials),
+    ("config set-cluster", config::set_cluster),
+    ("config delete-context", config::delete_context),
+    ("config delete-cluster", config::delete_cluster),
+    ("config delete-user", config::delete_user),
+    ("config rename-context", config::rename_context),
 ];
 
 /// The verb of a command path (`create deployment`), if kubelab runs it.

@@ -106,6 +106,10 @@ fn resolve_with(
             } else {
                 None
             };
+            if let Err(e) = ctx.world.authorize_list(r.kind, list_ns) {
+                out.push((r.kind, Err(Failure::Api(e))));
+                continue;
+            }
             for o in ctx.world.list(r.kind, list_ns, sel.as_ref()) {
                 out.push((r.kind, Ok(o)));
             }

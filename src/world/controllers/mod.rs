@@ -101,6 +101,28 @@ fn run_queued(world: &mut World, due: bool, q: Queue, run: fn(&mut World)) {
     }
 }
 
+/// Syncs every object of `kind` once, in key order, counting each sync in `World::stats`: the
+/// controllers that still scan (the disruption controller: budgets are few).
+pub(crate) fn sync_every(world: &mut World, kind: &str, sync: fn(&mut World, &str, &str)) {
+    let Some(k) = crate::world::api::kinds::by_kind(kind) else {
+        return;
+    };
+    let keys: Vec<(String, String)> = world
+        .store
+        .list(k, None)
+        .map(|s| {
+            (
+                crate::world::api::meta::namespace(s).to_string(),
+                crate::world::api::meta::name(s).to_string(),
+            )
+        })
+        .collect();
+    for (ns, name) in keys {
+        world.stats.syncs += 1;
+        sync(world, &ns, &name);
+    }
+}
+
 /// Whether a controller has anything to look at: something it watches was written (or, for
 /// time-sensitive controllers, the clock moved) since its last run.
 fn due(world: &mut World, name: &'static str, watches: &[&str], time_sensitive: bool) -> bool {
