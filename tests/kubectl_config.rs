@@ -5,6 +5,8 @@
 //! must print the same bytes (as `2>&1`) and end with the same exit status. No kubectl is
 //! needed to run this test.
 
+mod common;
+
 use kubelab::workstation::Workstation;
 use kubelab::world::default_world;
 
@@ -13,31 +15,7 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/inputs/kubectl_con
 /// (command line, expected output, expected status) from recorded.txt.
 fn recorded() -> Vec<(String, String, i32)> {
     let text = std::fs::read_to_string(format!("{DIR}/recorded.txt")).expect("recorded.txt");
-    let mut out = Vec::new();
-    let mut cur: Option<(String, String)> = None;
-    for line in text.split_inclusive('\n') {
-        if let Some(cmd) = line.strip_prefix("$ ")
-            && cur.is_none()
-        {
-            cur = Some((cmd.trim_end_matches('\n').to_string(), String::new()));
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("[exit ")
-            && let Some((c, body)) = cur.take()
-        {
-            let status: i32 = rest
-                .trim_end()
-                .trim_end_matches(']')
-                .parse()
-                .expect("status");
-            out.push((c, body, status));
-            continue;
-        }
-        if let Some((_, body)) = cur.as_mut() {
-            body.push_str(line);
-        }
-    }
-    out
+    common::recorded::read_combined(&text)
 }
 
 #[test]

@@ -8,24 +8,7 @@ use common::{have_kubectl, kubelab, real};
 
 /// The recorded cases: (command line, expected output, exit status).
 fn recorded() -> Vec<(String, String, i32)> {
-    let text = include_str!("inputs/kubectl_nodes/recorded.txt");
-    let mut out = Vec::new();
-    let mut cur: Option<(String, String)> = None;
-    for line in text.lines() {
-        if let Some(cmd) = line.strip_prefix("$ ") {
-            cur = Some((cmd.to_string(), String::new()));
-        } else if let Some(code) = line
-            .strip_prefix("[exit ")
-            .and_then(|r| r.strip_suffix(']'))
-        {
-            let (cmd, body) = cur.take().expect("a command before its exit status");
-            out.push((cmd, body, code.parse().expect("exit status")));
-        } else if let Some((_, body)) = cur.as_mut() {
-            body.push_str(line);
-            body.push('\n');
-        }
-    }
-    out
+    common::recorded::read_combined(include_str!("inputs/kubectl_nodes/recorded.txt"))
 }
 
 #[test]
@@ -42,7 +25,7 @@ fn kubelab_matches_the_recorded_kubectl() {
 #[test]
 fn kubelab_matches_a_live_kubectl() {
     if !have_kubectl() {
-        eprintln!("skipped: kubectl is not on PATH");
+        common::skipped("kubectl not found; compared with the recorded answers only");
         return;
     }
     for (cmd, _, _) in recorded() {

@@ -15,9 +15,19 @@ pub fn time_of(v: Option<&str>) -> String {
     v.and_then(parse_rfc3339).map(rfc1123z).unwrap_or_default()
 }
 
-/// `printLabelsMultilineWithIndent`.
+/// `printLabelsMultiline`.
 pub fn labels_multiline(w: &mut Writer, title: &str, labels: Option<&Value>) {
-    w.write(LEVEL_0, &format!("{title}:\t"));
+    labels_multiline_with_indent(w, "", title, labels);
+}
+
+/// `printLabelsMultilineWithIndent`: `key=value` lines, sorted, `<none>` when empty.
+pub fn labels_multiline_with_indent(
+    w: &mut Writer,
+    indent: &str,
+    title: &str,
+    labels: Option<&Value>,
+) {
+    w.write(LEVEL_0, &format!("{indent}{title}:\t"));
     let mut keys: Vec<(&String, &str)> = labels
         .and_then(Value::as_object)
         .map(|m| {
@@ -33,7 +43,7 @@ pub fn labels_multiline(w: &mut Writer, title: &str, labels: Option<&Value>) {
     keys.sort();
     for (i, (k, v)) in keys.iter().enumerate() {
         if i != 0 {
-            w.write(LEVEL_0, "\t");
+            w.write(LEVEL_0, &format!("{indent}\t"));
         }
         w.write_line(&format!("{k}={v}"));
     }

@@ -13,26 +13,7 @@ use crate::world::clock::Millis;
 /// `printLabelsMultilineWithIndent` with the indent `  ` (claim templates' labels and
 /// annotations, both as `key=value`).
 fn map_indented(w: &mut Writer, title: &str, m: Option<&Value>) {
-    w.write(LEVEL_0, &format!("  {title}:\t"));
-    let mut keys: Vec<(&String, &str)> = m
-        .and_then(Value::as_object)
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| (k, v.as_str().unwrap_or("")))
-                .collect()
-        })
-        .unwrap_or_default();
-    if keys.is_empty() {
-        w.write_line("<none>");
-        return;
-    }
-    keys.sort();
-    for (i, (k, v)) in keys.iter().enumerate() {
-        if i != 0 {
-            w.write(LEVEL_0, "  \t");
-        }
-        w.write_line(&format!("{k}={v}"));
-    }
+    super::common::labels_multiline_with_indent(w, "  ", title, m);
 }
 
 /// `describeVolumeClaimTemplates`.
