@@ -1,6 +1,8 @@
 //! kubectl's jsonpath dialect (`client-go util/jsonpath`), as `kubectl get -o jsonpath=...` and
 //! `-o custom-columns=...` use it: missing keys print nothing (kubectl sets `AllowMissingKeys`),
 //! strings print raw, maps and lists as compact Go JSON, several results are joined by spaces.
+//! Where client-go walks a map (`*`, `..`), it follows Go's random map order; kubelab walks the
+//! keys in sorted order, so `{..name}` prints the same on every run (a real kubectl may not).
 
 mod go_fmt;
 pub mod parse;
