@@ -92,6 +92,18 @@ pub struct Stats {
     pub scheduling_tries: u64,
 }
 
+impl Stats {
+    /// The work done since `before` was read.
+    pub fn since(self, before: Stats) -> Stats {
+        Stats {
+            rounds: self.rounds - before.rounds,
+            instants: self.instants - before.instants,
+            syncs: self.syncs - before.syncs,
+            scheduling_tries: self.scheduling_tries - before.scheduling_tries,
+        }
+    }
+}
+
 /// The whole simulated cluster.
 #[derive(Debug, Clone)]
 pub struct World {

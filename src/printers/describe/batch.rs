@@ -18,17 +18,7 @@ fn selector(obj: &Value, keys: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-/// `labels.FormatLabels`.
-pub(super) fn format_labels(obj: &Value, keys: &[&str]) -> String {
-    let m = meta::string_map(obj, keys);
-    if m.is_empty() {
-        return "<none>".into();
-    }
-    m.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
+pub(super) use crate::printers::table::format_labels;
 
 fn int(obj: &Value, keys: &[&str]) -> i64 {
     meta::int_at(obj, keys).unwrap_or(0)
@@ -77,24 +67,7 @@ pub fn daemonset(world: &World, ds: &Value, evs: &[Value], now: i64) -> String {
     ] {
         w.line(LEVEL_0, &format!("{text}: {}", int(ds, &["status", key])));
     }
-    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
-    for p in world
-        .object_list("Pod", meta::namespace(ds))
-        .filter(|p| meta::controller_uid(p) == Some(meta::uid(ds)))
-    {
-        match meta::str_at(p, &["status", "phase"]) {
-            Some("Running") => running += 1,
-            Some("Succeeded") => succeeded += 1,
-            Some("Failed") => failed += 1,
-            _ => waiting += 1,
-        }
-    }
-    w.line(
-        LEVEL_0,
-        &format!(
-            "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
-        ),
-    );
+    super::common::pods_status(&mut w, world, ds, None);
     pod_template(&mut w, meta::path(ds, &["spec", "template"]));
     events(&mut w, evs, now);
     w.finish()

@@ -789,3 +789,32 @@ pub fn events(w: &mut Writer, evs: &[Value], now: i64) {
         );
     }
 }
+
+/// `getPodStatusForController`: the `Pods Status:` line of a controller's describer, counting
+/// the pods it controls (and, for a ReplicaSet, that its selector selects) by phase.
+pub fn pods_status(
+    w: &mut Writer,
+    world: &crate::world::World,
+    owner: &Value,
+    selector: Option<&crate::world::api::selector::Selector>,
+) {
+    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
+    for p in world
+        .object_list("Pod", meta::namespace(owner))
+        .filter(|p| selector.is_none_or(|s| s.matches_object(p)))
+        .filter(|p| meta::controller_uid(p) == Some(meta::uid(owner)))
+    {
+        match meta::str_at(p, &["status", "phase"]) {
+            Some("Running") => running += 1,
+            Some("Succeeded") => succeeded += 1,
+            Some("Failed") => failed += 1,
+            _ => waiting += 1,
+        }
+    }
+    w.line(
+        LEVEL_0,
+        &format!(
+            "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
+        ),
+    );
+}

@@ -100,24 +100,7 @@ pub fn statefulset(world: &World, ss: &Value, evs: &[Value], now: Millis) -> Str
             _ => {}
         }
     }
-    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
-    for p in world
-        .object_list("Pod", meta::namespace(ss))
-        .filter(|p| meta::controller_uid(p) == Some(meta::uid(ss)))
-    {
-        match meta::str_at(p, &["status", "phase"]) {
-            Some("Running") => running += 1,
-            Some("Succeeded") => succeeded += 1,
-            Some("Failed") => failed += 1,
-            _ => waiting += 1,
-        }
-    }
-    w.line(
-        LEVEL_0,
-        &format!(
-            "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
-        ),
-    );
+    super::common::pods_status(&mut w, world, ss, None);
     pod_template(&mut w, meta::path(ss, &["spec", "template"]));
     claim_templates(&mut w, ss);
     events(&mut w, evs, now);

@@ -211,23 +211,7 @@ pub fn replicaset(world: &World, rs: &Value, evs: &[Value], now: i64) -> String 
     let sel = meta::path(rs, &["spec", "selector"])
         .map(Selector::from_label_selector)
         .unwrap_or_default();
-    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
-    for p in world
-        .object_list("Pod", meta::namespace(rs))
-        .filter(|p| sel.matches_object(p) && meta::controller_uid(p) == Some(meta::uid(rs)))
-    {
-        match meta::str_at(p, &["status", "phase"]) {
-            Some("Running") => running += 1,
-            Some("Succeeded") => succeeded += 1,
-            Some("Failed") => failed += 1,
-            _ => waiting += 1,
-        }
-    }
-    w.write(LEVEL_0, "Pods Status:\t");
-    w.line(
-        LEVEL_0,
-        &format!("{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"),
-    );
+    super::common::pods_status(&mut w, world, rs, Some(&sel));
     pod_template(&mut w, meta::path(rs, &["spec", "template"]));
     conditions_with_reason(&mut w, rs);
     events(&mut w, evs, now);

@@ -326,13 +326,7 @@ mod tests {
         }
         let before = world.stats;
         create_deployment(&mut world, "last");
-        let after = world.stats;
-        Stats {
-            rounds: after.rounds - before.rounds,
-            instants: after.instants - before.instants,
-            syncs: after.syncs - before.syncs,
-            scheduling_tries: after.scheduling_tries - before.scheduling_tries,
-        }
+        world.stats.since(before)
     }
 
     /// The work one more Service and its deployment cost next to `n` others in the same
@@ -352,13 +346,7 @@ mod tests {
         let before = world.stats;
         service(&mut world, "last");
         create_deployment(&mut world, "last");
-        let after = world.stats;
-        Stats {
-            rounds: after.rounds - before.rounds,
-            instants: after.instants - before.instants,
-            syncs: after.syncs - before.syncs,
-            scheduling_tries: after.scheduling_tries - before.scheduling_tries,
-        }
+        world.stats.since(before)
     }
 
     /// The endpoints controller syncs the Services that select a changed pod, not every

@@ -73,13 +73,7 @@ fn cost_of_one_more(n: usize, make: fn(&str) -> Value) -> Stats {
     }
     let before = world.stats;
     create(&mut world, "last");
-    let after = world.stats;
-    Stats {
-        rounds: after.rounds - before.rounds,
-        instants: after.instants - before.instants,
-        syncs: after.syncs - before.syncs,
-        scheduling_tries: after.scheduling_tries - before.scheduling_tries,
-    }
+    world.stats.since(before)
 }
 
 fn assert_flat(make: fn(&str) -> Value) {
