@@ -19,6 +19,7 @@ pub mod jsonpath;
 pub mod name;
 pub mod openshift;
 pub mod table;
+pub mod table_hpa;
 pub mod table_kinds;
 pub mod tabwriter;
 pub mod typed_order;

@@ -31,6 +31,9 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
     if let Some(h) = super::table_kinds::headers(kind) {
         return h;
     }
+    if kind == "HorizontalPodAutoscaler" {
+        return super::table_hpa::headers();
+    }
     match kind {
         "Pod" => (
             vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
@@ -187,6 +190,9 @@ fn containers_images(obj: &Value, spec_path: &[&str]) -> (String, String) {
 pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
     if let Some(row) = super::table_kinds::cells(kind, obj, wide, now) {
         return row;
+    }
+    if kind == "HorizontalPodAutoscaler" {
+        return super::table_hpa::cells(obj, now);
     }
     let name = meta::name(obj).to_string();
     let mut row = match kind {

@@ -9,6 +9,7 @@ pub mod helm;
 pub mod host;
 pub mod matching;
 pub mod meter;
+pub mod metrics;
 pub mod node;
 pub mod registry;
 
@@ -24,6 +25,7 @@ use rhai::{Engine, Scope};
 pub fn register_all(engine: &mut Engine) {
     cluster::register(engine);
     helm::register(engine);
+    metrics::register(engine);
     registry::register(engine);
     node::register(engine);
 }

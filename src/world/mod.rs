@@ -22,6 +22,7 @@ pub mod events;
 pub mod eviction;
 pub mod field_validation;
 mod managed;
+pub mod metrics;
 pub mod network;
 pub mod nodes;
 pub mod openshift;
@@ -186,6 +187,11 @@ pub struct World {
     pub(crate) pod_facts: controllers::replicaset::PodFactsMemo,
     /// Which nodes should run each DaemonSet's pods ([`controllers::daemonset::eligibility`]).
     pub(crate) daemon_nodes: controllers::daemonset::eligibility::EligibilityMemo,
+    /// Resource metrics lab scripts set, and whether metrics-server serves them
+    /// (`metrics/`).
+    pub metrics: metrics::Metrics,
+    /// The HorizontalPodAutoscaler controller's schedule and memory (`controllers/hpa/`).
+    pub(crate) hpa: controllers::hpa::Memo,
     /// The nodes the kubelets last looked at all pods for (a new node means a full look).
     pub(crate) kubelet_nodes: Vec<String>,
     /// What the scheduler remembers between runs.
@@ -245,6 +251,8 @@ impl World {
             controller_marks: BTreeMap::new(),
             pod_facts: Default::default(),
             daemon_nodes: Default::default(),
+            metrics: Default::default(),
+            hpa: Default::default(),
             kubelet_nodes: Vec::new(),
             scheduler: Default::default(),
             managed: imbl::OrdMap::new(),

@@ -102,6 +102,11 @@ pub fn api_versions(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             versions.push(format!("{}/{}", s.info.group, v.name));
         }
     }
+    // The older HPA version the API server also serves, and metrics-server's aggregated API.
+    versions.push("autoscaling/v1".into());
+    if crate::world::metrics::api_available(ctx.world) {
+        versions.push("metrics.k8s.io/v1beta1".into());
+    }
     ctx.io.out(&versions_text(versions));
     Ok(())
 }
@@ -135,7 +140,7 @@ mod tests {
     fn versions_are_go_sorted_with_core_last() {
         assert_eq!(
             versions_text(vec!["stable.example.com/v1".into()]),
-            "apiextensions.k8s.io/v1\napps/v1\nbatch/v1\ncoordination.k8s.io/v1\nimage.openshift.io/v1\nnetworking.k8s.io/v1\nnode.k8s.io/v1\npolicy/v1\nproject.openshift.io/v1\nrbac.authorization.k8s.io/v1\nscheduling.k8s.io/v1\nstable.example.com/v1\nstorage.k8s.io/v1\nv1\n"
+            "apiextensions.k8s.io/v1\napps/v1\nautoscaling/v2\nbatch/v1\ncoordination.k8s.io/v1\nimage.openshift.io/v1\nnetworking.k8s.io/v1\nnode.k8s.io/v1\npolicy/v1\nproject.openshift.io/v1\nrbac.authorization.k8s.io/v1\nscheduling.k8s.io/v1\nstable.example.com/v1\nstorage.k8s.io/v1\nv1\n"
         );
     }
 }

@@ -209,7 +209,7 @@ fn aggregate(errs: &[String]) -> String {
 }
 
 /// Go's `time.Duration.String` for whole milliseconds.
-fn go_duration(ms: Millis) -> String {
+pub(crate) fn go_duration(ms: Millis) -> String {
     if ms == 0 {
         return "0s".into();
     }

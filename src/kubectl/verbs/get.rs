@@ -383,5 +383,27 @@ fn push(
 
 /// `kubectl get`.
 pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
+    if let Some(path) = f.string("raw").filter(|p| !p.is_empty()) {
+        return raw(ctx, &path);
+    }
     GetOptions::new(ctx, f)?.run(ctx)
+}
+
+/// `kubectl get --raw PATH`: the server's body as it is. kubelab answers the paths of the
+/// metrics API (`world::metrics::api`) and says plainly that it does not serve the others raw.
+fn raw(ctx: &mut Ctx<'_>, path: &str) -> CmdResult {
+    match crate::world::metrics::api::raw(ctx.world, path) {
+        Some(Ok(body)) => {
+            ctx.io.out(&format!("{body}\n"));
+            Ok(())
+        }
+        Some(Err((_, message))) => Err(Failure::Api(crate::world::ApiError {
+            reason: crate::world::Reason::NotFound,
+            message,
+            causes: vec![],
+        })),
+        None => Err(Failure::Unsupported(format!(
+            "\"get --raw {path}\" (only the metrics.k8s.io paths are served raw)"
+        ))),
+    }
 }

@@ -4,6 +4,7 @@ pub mod api_resources;
 pub mod apply;
 pub mod attach;
 pub mod auth;
+pub mod autoscale;
 pub mod cluster_info;
 pub mod config;
 pub mod cordon;
@@ -34,6 +35,7 @@ pub mod set_misc;
 pub mod set_resources;
 pub mod taint;
 pub mod targets;
+pub mod top;
 pub mod version;
 pub mod wait;
 
@@ -140,6 +142,9 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("rollout pause", |ctx, f| rollout::pause(ctx, f, true)),
     ("rollout resume", |ctx, f| rollout::pause(ctx, f, false)),
     ("rollout restart", rollout::restart),
+    ("autoscale", autoscale::run),
+    ("top pod", top::pod),
+    ("top node", top::node),
     ("cordon", |ctx, f| cordon::run(ctx, f, true)),
     ("uncordon", |ctx, f| cordon::run(ctx, f, false)),
     ("drain", drain::run),

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod common;
 pub mod config;
 pub mod generic;
+pub mod hpa;
 pub mod network;
 pub mod node;
 pub mod pdb;
@@ -35,6 +36,7 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "ResourceQuota" => Some(policy::quota(obj)),
         "LimitRange" => Some(policy::limit_range(obj)),
         "PodDisruptionBudget" => Some(pdb::pdb(obj, &events, now)),
+        "HorizontalPodAutoscaler" => Some(hpa::hpa(obj, &events, now)),
         "ConfigMap" => Some(config::configmap(obj, &events, now)),
         "Secret" => Some(config::secret(obj)),
         "StatefulSet" => Some(statefulset::statefulset(world, obj, &events, now)),

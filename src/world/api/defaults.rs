@@ -24,6 +24,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
             pod_template(obj, &["spec", "template"]);
         }
         "StatefulSet" => statefulset(obj),
+        "HorizontalPodAutoscaler" => crate::world::controllers::hpa::set_defaults(obj),
         "DaemonSet" => daemonset(obj),
         "Pod" => {
             requests_from_limits(path_mut(obj, &["spec"]));

@@ -105,6 +105,7 @@ kinds! {
     "Deployment" "apps" "v1" "deployments" "deployment" ["deploy"] true ALL_VERBS ["all"];
     "ReplicaSet" "apps" "v1" "replicasets" "replicaset" ["rs"] true ALL_VERBS ["all"];
     "StatefulSet" "apps" "v1" "statefulsets" "statefulset" ["sts"] true ALL_VERBS ["all"];
+    "HorizontalPodAutoscaler" "autoscaling" "v2" "horizontalpodautoscalers" "horizontalpodautoscaler" ["hpa"] true ALL_VERBS ["all"];
     "CronJob" "batch" "v1" "cronjobs" "cronjob" ["cj"] true ALL_VERBS ["all"];
     "Job" "batch" "v1" "jobs" "job" [] true ALL_VERBS ["all"];
     "Lease" "coordination.k8s.io" "v1" "leases" "lease" [] true ALL_VERBS [];

@@ -11,6 +11,7 @@ pub mod deployment;
 pub mod disruption;
 pub mod endpoints;
 pub mod gc;
+pub mod hpa;
 pub mod job;
 pub mod namespace;
 pub mod nodelifecycle;
@@ -206,6 +207,9 @@ pub fn round(world: &mut World) -> bool {
     run_queued(world, d, Queue::Jobs, job::run);
     if d {
         job::release_orphans(world);
+    }
+    if due(world, "hpa", &["horizontalpodautoscalers"], true) {
+        hpa::run(world);
     }
     if due(world, "gc", &["@removals", "@deleting"], false) || world.store.has_maybe_orphans() {
         gc::run(world);
