@@ -631,6 +631,14 @@ pub fn from_v1(v1: &Value) -> Value {
 /// `minReplicas` 1, a CPU utilization target of 80 % without metrics, the behavior's unset
 /// fields when it has one, and the status a new object starts with.
 pub fn set_defaults(obj: &mut Value) {
+    // `currentMetrics` and `desiredReplicas` have no omitempty in autoscaling/v2.
+    if let Some(o) = obj.as_object_mut() {
+        let status = o.entry("status").or_insert_with(|| json!({}));
+        if let Some(st) = status.as_object_mut() {
+            st.entry("currentMetrics").or_insert(Value::Null);
+            st.entry("desiredReplicas").or_insert(json!(0));
+        }
+    }
     let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else {
         return;
     };
