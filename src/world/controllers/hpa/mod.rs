@@ -211,6 +211,11 @@ fn resource_metric(
     selector: &Selector,
     resource: &str,
 ) -> Result<BTreeMap<String, calc::PodMetric>, String> {
+    if !crate::world::metrics::api_available(world) {
+        return Err(format!(
+            "unable to get metrics for resource {resource}: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)"
+        ));
+    }
     let list: Vec<_> = crate::world::metrics::list_pod_metrics(world, Some(ns))
         .into_iter()
         .filter(|m| selector.matches(&m.labels))
