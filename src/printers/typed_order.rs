@@ -39,6 +39,7 @@ const ROOTS: &[(&str, &str)] = &[
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
     ("networking.k8s.io/v1", "Ingress"),
     ("policy/v1", "PodDisruptionBudget"),
+    ("autoscaling/v1", "HorizontalPodAutoscaler"),
     ("scheduling.k8s.io/v1", "PriorityClass"),
     ("authentication.k8s.io/v1", "TokenRequest"),
     ("v1", "EventList"),

@@ -18,6 +18,7 @@ pub mod selector;
 pub mod typed_fields;
 pub mod update_validation;
 pub mod validation;
+pub mod validation_hpa;
 pub mod validation_policy;
 
 pub use error::{ApiError, Reason};

@@ -18,6 +18,7 @@ pub fn validate(kind: &str, obj: &Value, errs: &mut Vec<FieldCause>) {
             rules(obj, false, errs)
         }
         "Ingress" => ingress_paths(obj, errs),
+        "HorizontalPodAutoscaler" => super::validation_hpa::validate(obj, errs),
         "RoleBinding" => binding(obj, true, errs),
         "ClusterRoleBinding" => binding(obj, false, errs),
         "PriorityClass" => {
