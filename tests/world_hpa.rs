@@ -226,3 +226,54 @@ fn without_metrics_server_there_are_no_metrics() {
     w.advance(16_000);
     assert!(hpa_events(&w).contains(&"FailedGetResourceMetric failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)".to_string()));
 }
+
+#[test]
+fn metrics_come_after_a_scrape_share_loads_and_stop_at_the_cpu_limit() {
+    use kubelab::world::metrics;
+    let mut w = World::new(1);
+    w.create(
+        deployment(
+            2,
+            json!({"requests": {"cpu": "100m"}, "limits": {"cpu": "200m"}}),
+        ),
+        false,
+    )
+    .unwrap();
+    w.advance(5_000);
+    // Running, but not seen by two scrapes yet.
+    assert!(metrics::list_pod_metrics(&w, Some("default")).is_empty());
+    w.advance(30_000);
+    let idle = metrics::list_pod_metrics(&w, Some("default"));
+    assert_eq!(idle.len(), 2);
+    assert!(idle.iter().all(|m| m.totals().0 == 1));
+    // 300m shared by the two pods: 150m each plus their idle 1m.
+    load(&mut w, 300);
+    // Seen from the next scrape on.
+    assert!(
+        metrics::list_pod_metrics(&w, Some("default"))
+            .iter()
+            .all(|m| m.totals().0 == 1)
+    );
+    w.advance(15_000);
+    let shared: Vec<i64> = metrics::list_pod_metrics(&w, Some("default"))
+        .iter()
+        .map(|m| m.totals().0)
+        .collect();
+    assert_eq!(shared, vec![151, 151]);
+    // 1000m: each pod is throttled at its 200m limit.
+    load(&mut w, 1000);
+    w.advance(15_000);
+    assert!(
+        metrics::list_pod_metrics(&w, Some("default"))
+            .iter()
+            .all(|m| m.totals().0 == 200)
+    );
+    // A usage set for one container replaces its figures.
+    let first = idle[0].name.clone();
+    w.metrics.usage.insert(
+        ("default".into(), first.clone(), "nginx".into()),
+        (42, 64 * 1024 * 1024),
+    );
+    let m = metrics::pod_metrics(&w, "default", &first).unwrap();
+    assert_eq!(m.totals(), (42, 64 * 1024 * 1024));
+}
