@@ -147,6 +147,8 @@ pub struct World {
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// The NFS servers as hosts (`ssh`): name and own files, by address.
     pub nfs_hosts: BTreeMap<String, runtime::NfsHost>,
+    /// The raw disks labs added to nodes (`node.add_disk`), by node (`nodes/block_devices.rs`).
+    pub node_disks: nodes::block_devices::AddedDisks,
     /// Files served at URLs (chart repositories; `web_hosts.rs`).
     pub web_hosts: web_hosts::WebHosts,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
@@ -224,6 +226,7 @@ impl World {
             processes: runtime::Processes::default(),
             nfs_servers: BTreeMap::new(),
             nfs_hosts: BTreeMap::new(),
+            node_disks: BTreeMap::new(),
             web_hosts: web_hosts::WebHosts::default(),
             notices: Vec::new(),
             warnings: Vec::new(),
