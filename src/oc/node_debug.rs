@@ -154,6 +154,12 @@ pub fn run_line(
             (String::new(), String::new(), 0, true)
         }
         ["crictl", rest @ ..] if session.chrooted => crictl(world, &session.node, rest),
+        // The debug pod is privileged and sees the node's /sys: lsblk lists the node's
+        // devices inside and outside the chroot.
+        ["lsblk", rest @ ..] => {
+            let (out, err, status) = world.lsblk(&session.node, rest);
+            (out, err, status, true)
+        }
         ["crictl", ..] => (
             String::new(),
             "sh: crictl: command not found\n".into(),
@@ -162,7 +168,9 @@ pub fn run_line(
         ),
         [cmd, ..] => (
             String::new(),
-            format!("sh: {cmd}: kubelab's node debug shell only has chroot, crictl and exit\n"),
+            format!(
+                "sh: {cmd}: kubelab's node debug shell only has chroot, crictl, lsblk and exit\n"
+            ),
             127,
             true,
         ),

@@ -2,9 +2,11 @@
 //! engine they run in, and partial-object matching. Every host type is registered here, in
 //! [`register_all`], and nowhere else.
 
+pub mod cloud;
 pub mod cluster;
 pub mod convert;
 pub mod engine;
+pub mod git;
 pub mod helm;
 pub mod host;
 pub mod matching;
@@ -26,6 +28,8 @@ pub fn register_all(engine: &mut Engine) {
     cluster::register(engine);
     helm::register(engine);
     metrics::register(engine);
+    git::register(engine);
+    cloud::register(engine);
     registry::register(engine);
     node::register(engine);
 }

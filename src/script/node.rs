@@ -128,6 +128,29 @@ impl NodeHandle {
         Ok(digest)
     }
 
+    /// `node.add_disk(name, size)`: a new empty disk on the node (`sdb` to `sdz`, a size such
+    /// as `"100G"`): no partition, no file system, as `lsblk` then shows it and rook's OSD
+    /// prepare job wants it. Adding a name the node has is an error.
+    pub fn add_disk(&mut self, name: &str, size: &str) -> Res<()> {
+        use crate::world::nodes::block_devices::{AddedDisk, check_name, parse_size};
+        self.host.charge("node.add_disk", CALL_COST)?;
+        check_name(name).map_err(|e| format!("node.add_disk: {e}"))?;
+        let size = parse_size(size).map_err(|e| format!("node.add_disk: {e}"))?;
+        let mut w = self.host.world_mut();
+        if !w.nodes.contains_key(&self.name) {
+            return Err("node.add_disk: node gone".into());
+        }
+        let disks = w.node_disks.entry(self.name.clone()).or_default();
+        if disks.iter().any(|d| d.name == name) {
+            return Err(format!("node.add_disk: {} already has a disk {name}", self.name).into());
+        }
+        disks.push(AddedDisk {
+            name: name.to_string(),
+            size,
+        });
+        Ok(())
+    }
+
     /// `node.disk_usage()`: image filesystem usage in percent.
     pub fn disk_usage(&mut self) -> Res<i64> {
         self.host.charge("node.disk_usage", CALL_COST)?;
@@ -259,6 +282,7 @@ pub fn register(engine: &mut Engine) {
         .register_fn("pulls", NodeHandle::pulls)
         .register_fn("pull", NodeHandle::pull)
         .register_fn("disk_usage", NodeHandle::disk_usage)
+        .register_fn("add_disk", NodeHandle::add_disk)
         .register_fn("fill_disk", NodeHandle::fill_disk)
         .register_fn("fill_disk", NodeHandle::fill_disk_float)
         .register_fn("cordon", NodeHandle::cordon)

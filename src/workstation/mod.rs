@@ -4,6 +4,7 @@
 
 pub mod edit;
 mod files;
+mod git;
 pub mod guard;
 mod script;
 mod ssh;
@@ -73,6 +74,7 @@ impl Host for WorldHost<'_> {
                     out,
                 ));
             }
+            "git" => return Some(git::git(self.world, shell, &argv[1..], out)),
             "curl" => {
                 let ns = self.config.namespace.clone();
                 let (stdout, stderr, status) =
@@ -136,6 +138,7 @@ impl Host for WorldHost<'_> {
             "helm".into(),
             "curl".into(),
             "ssh".into(),
+            "git".into(),
         ]
     }
 }

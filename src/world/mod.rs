@@ -13,6 +13,7 @@ pub mod api;
 pub mod audit;
 pub mod budget;
 pub mod clock;
+pub mod cloud;
 pub mod controllers;
 pub mod crd;
 pub mod default_world;
@@ -21,6 +22,7 @@ pub mod event_aggregate;
 pub mod events;
 pub mod eviction;
 pub mod field_validation;
+pub mod git_hosts;
 mod managed;
 pub mod metrics;
 pub mod network;
@@ -30,6 +32,7 @@ pub mod quota_eval;
 pub mod rbac;
 pub mod registry;
 pub mod requests;
+pub mod rook;
 pub mod runtime;
 pub mod seed;
 pub mod store;
@@ -148,8 +151,14 @@ pub struct World {
     pub nfs_servers: BTreeMap<String, BTreeSet<String>>,
     /// The NFS servers as hosts (`ssh`): name and own files, by address.
     pub nfs_hosts: BTreeMap<String, runtime::NfsHost>,
+    /// The raw disks labs added to nodes (`node.add_disk`), by node (`nodes/block_devices.rs`).
+    pub node_disks: nodes::block_devices::AddedDisks,
     /// Files served at URLs (chart repositories; `web_hosts.rs`).
     pub web_hosts: web_hosts::WebHosts,
+    /// Git repositories served at URLs (`git clone`; `git_hosts.rs`).
+    pub git_hosts: git_hosts::GitHosts,
+    /// The cloud under the cluster (`cloud.rs`; None: none, as a kubeadm cluster on VMs).
+    pub cloud: Option<cloud::Cloud>,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
     /// The warnings of the last requests (`unknown field "spec.foo"` under
@@ -230,7 +239,10 @@ impl World {
             processes: runtime::Processes::default(),
             nfs_servers: BTreeMap::new(),
             nfs_hosts: BTreeMap::new(),
+            node_disks: BTreeMap::new(),
             web_hosts: web_hosts::WebHosts::default(),
+            git_hosts: git_hosts::GitHosts::default(),
+            cloud: None,
             notices: Vec::new(),
             warnings: Vec::new(),
             settle_on_write: true,

@@ -338,11 +338,9 @@ fn sync_claim(world: &mut World, pvc: &Value) {
         }
         return;
     }
-    let provisioner = sc
-        .get("provisioner")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    // CSI migration: on a cloud, an in-tree provisioner is served by its CSI driver.
+    let provisioner =
+        world.serving_provisioner(sc.get("provisioner").and_then(Value::as_str).unwrap_or(""));
     if meta::annotation(pvc, "volume.kubernetes.io/storage-provisioner").is_none() {
         let mut c = pvc.clone();
         meta::set_annotation(
@@ -449,7 +447,9 @@ pub fn provision(world: &mut World, ns: &str, claim: &str) {
             "volumeMode": volume_mode(&pvc),
         },
     });
-    if let Some(n) = &node {
+    if world.cloud_pv(&mut pv, &provisioner, "", node.as_deref()) {
+        // The cloud's disk (`world/cloud.rs`).
+    } else if let Some(n) = &node {
         if provisioner == "rancher.io/local-path" {
             meta::set_annotation(&mut pv, "local.path.provisioner/selected-node", n);
             pv["spec"]["hostPath"] = json!({"path": format!("/opt/local-path-provisioner/{name}_{ns}_{claim}"), "type": "DirectoryOrCreate"});
@@ -460,6 +460,7 @@ pub fn provision(world: &mut World, ns: &str, claim: &str) {
     } else {
         pv["spec"]["csi"] = json!({"driver": provisioner, "volumeHandle": name});
     }
+    let provisioner = world.serving_provisioner(&provisioner);
     if world.create_internal(pv).is_ok() {
         let src = Source::component(&format!(
             "{provisioner}_{}",

@@ -2,12 +2,14 @@
 //! node that pulls images by policy, starts containers, reports status and terminates pods.
 
 pub mod atomic_volumes;
+pub mod block_devices;
 pub mod container_fs;
 pub mod host_path;
 pub mod image_gc;
 pub mod image_store;
 pub mod kubelet;
 pub mod logs;
+pub mod lsblk;
 pub mod pod_runtimes;
 pub mod pod_status;
 pub mod process;

@@ -475,26 +475,21 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
         if meta::str_at(pvc, &["status", "phase"]) == Some("Bound") {
             let pv = meta::str_at(pvc, &["spec", "volumeName"])
                 .and_then(|n| world.object("PersistentVolume", "", n));
+            // The nodes the volume's required node affinity admits (its terms ORed, a term's
+            // expressions ANDed, on the nodes' labels: a hostname or a zone).
             let nodes: Option<Vec<String>> = pv
-                .and_then(|pv| {
-                    meta::path(
-                        pv,
-                        &[
-                            "spec",
-                            "nodeAffinity",
-                            "required",
-                            "nodeSelectorTerms",
-                            "0",
-                            "matchExpressions",
-                            "0",
-                            "values",
-                        ],
-                    )
-                })
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
+                .and_then(|pv| meta::path(pv, &["spec", "nodeAffinity", "required"]))
+                .map(|required| {
+                    let spec = serde_json::json!({"affinity": {"nodeAffinity": {
+                        "requiredDuringSchedulingIgnoredDuringExecution": required}}});
+                    world
+                        .object_list("Node", "")
+                        .filter(|n| {
+                            crate::world::controllers::daemonset::predicates::fits_node_affinity(
+                                &spec, n,
+                            )
+                        })
+                        .map(|n| meta::name(n).to_string())
                         .collect()
                 });
             if let Some(n) = nodes {

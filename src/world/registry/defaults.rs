@@ -40,6 +40,8 @@ struct Def {
     workdir: &'static str,
     /// The root file system (`rootfs/`); not part of the digest.
     rootfs: Family,
+    /// Lines the image's own program writes at its start.
+    logs: &'static [&'static str],
 }
 
 const NGINX_PAGE: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n";
@@ -63,6 +65,7 @@ const fn d(refs: &'static [&'static str], size_mb: u64, age_days: i64) -> Def {
         env: &[],
         workdir: "",
         rootfs: Family::DEFAULT,
+        logs: &[],
     }
 }
 
@@ -334,8 +337,66 @@ fn defs() -> Vec<Def> {
                 100,
             )
         },
+        Def {
+            entrypoint: &["/usr/local/bin/rook"],
+            multi_arch: true,
+            rootfs: Family::RookCeph17,
+            logs: ROOK_NOT_SIMULATED,
+            ..d(&["rook/ceph:v1.7.11"], 420, 1500)
+        },
+        Def {
+            entrypoint: &["/usr/bin/ceph"],
+            multi_arch: true,
+            rootfs: Family::Ceph16,
+            ..d(&["quay.io/ceph/ceph:v16.2.6"], 380, 1560)
+        },
+        Def {
+            entrypoint: &["/usr/local/bin/cephcsi"],
+            multi_arch: true,
+            rootfs: Family::CephCsi34,
+            ..d(&["quay.io/cephcsi/cephcsi:v3.4.0"], 310, 1530)
+        },
+        Def {
+            entrypoint: &["/csi-node-driver-registrar"],
+            multi_arch: true,
+            rootfs: Family::CsiSidecars,
+            ..d(
+                &["k8s.gcr.io/sig-storage/csi-node-driver-registrar:v2.3.0"],
+                9,
+                1540,
+            )
+        },
+        Def {
+            entrypoint: &["/csi-provisioner"],
+            multi_arch: true,
+            rootfs: Family::CsiSidecars,
+            ..d(&["k8s.gcr.io/sig-storage/csi-provisioner:v3.0.0"], 23, 1530)
+        },
+        Def {
+            entrypoint: &["/csi-resizer"],
+            multi_arch: true,
+            rootfs: Family::CsiSidecars,
+            ..d(&["k8s.gcr.io/sig-storage/csi-resizer:v1.3.0"], 21, 1530)
+        },
+        Def {
+            entrypoint: &["/csi-snapshotter"],
+            multi_arch: true,
+            rootfs: Family::CsiSidecars,
+            ..d(&["k8s.gcr.io/sig-storage/csi-snapshotter:v4.2.0"], 21, 1550)
+        },
+        Def {
+            entrypoint: &["/csi-attacher"],
+            multi_arch: true,
+            rootfs: Family::CsiSidecars,
+            ..d(&["k8s.gcr.io/sig-storage/csi-attacher:v3.3.0"], 20, 1540)
+        },
     ]
 }
+
+/// What the rook operator's container says: the operator is not simulated yet (docs/rook.md).
+const ROOK_NOT_SIMULATED: &[&str] = &[
+    "kubelab does not simulate the Rook operator (rook ceph operator) in rook/ceph:v1.7.11 yet: CephCluster, CephBlockPool and the other Ceph resources are stored, but nothing creates the Ceph daemons, the CSI driver or their volumes",
+];
 
 fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
@@ -359,6 +420,7 @@ fn spec_for(def: &Def, arch: &str) -> ImageSpec {
     };
     spec.config.working_dir = def.workdir.to_string();
     spec.behavior.http = def.http.iter().map(|(p, b)| (*p, b.to_string())).collect();
+    spec.behavior.logs = strings(def.logs);
     if let Some(code) = def.exits {
         spec.behavior.exit_code = Some(code);
         spec.behavior.run_ms = 100;

@@ -41,6 +41,10 @@ pub enum Family {
     Ubi9Nginx120,
     Ubi9Php81,
     Mysql80,
+    Ceph16,
+    RookCeph17,
+    CephCsi34,
+    CsiSidecars,
 }
 
 /// Every family with its canonical name (what `base:` takes), in documentation order.
@@ -76,6 +80,10 @@ pub const FAMILIES: &[(Family, &str)] = &[
     (Family::Ubi9Nginx120, "ubi9/nginx-120"),
     (Family::Ubi9Php81, "ubi9/php-81"),
     (Family::Mysql80, "mysql:8.0"),
+    (Family::Ceph16, "ceph:v16"),
+    (Family::RookCeph17, "rook/ceph:v1.7"),
+    (Family::CephCsi34, "cephcsi:v3.4"),
+    (Family::CsiSidecars, "csi-sidecars"),
 ];
 
 /// Short names (the newest version of a family).
@@ -140,7 +148,7 @@ impl Family {
     }
 
     fn build(self) -> RootFs {
-        use super::{alpine, apps, busybox, debian, mongo, nginx, rhel, ubuntu};
+        use super::{alpine, apps, busybox, ceph, debian, mongo, nginx, rhel, ubuntu};
         use crate::shell::Userland;
         match self {
             Family::Scratch => {
@@ -175,6 +183,10 @@ impl Family {
             Family::Ubi9Nginx120 => rhel::ubi9_nginx120(),
             Family::Ubi9Php81 => rhel::ubi9_php81(),
             Family::Mysql80 => rhel::mysql80(),
+            Family::Ceph16 => ceph::ceph16(),
+            Family::RookCeph17 => ceph::rook_ceph17(),
+            Family::CephCsi34 => ceph::cephcsi34(),
+            Family::CsiSidecars => ceph::csi_sidecars(),
         }
     }
 }

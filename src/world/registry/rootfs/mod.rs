@@ -12,6 +12,7 @@ mod apps;
 mod bookworm;
 mod build;
 mod busybox;
+mod ceph;
 pub mod custom;
 mod debian;
 mod family;

@@ -75,7 +75,7 @@ nobody:x:65534:
 ";
 
 /// The RHEL skeleton every flavour shares (merged /usr, coreutils, bash as /bin/sh).
-fn el_base(os: &str) -> Builder {
+pub(super) fn el_base(os: &str) -> Builder {
     let mut b = Builder::new(os, Userland::Gnu, Some(Dialect::Bash));
     build::fhs(&mut b);
     build::merged_usr(&mut b);
