@@ -31,6 +31,9 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
     if let Some(h) = super::table_kinds::headers(kind) {
         return h;
     }
+    if let Some(h) = super::table_traffic::headers(kind) {
+        return h;
+    }
     match kind {
         "Pod" => (
             vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
@@ -186,6 +189,9 @@ fn containers_images(obj: &Value, spec_path: &[&str]) -> (String, String) {
 /// The cells of one object (without kubectl's additions).
 pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
     if let Some(row) = super::table_kinds::cells(kind, obj, wide, now) {
+        return row;
+    }
+    if let Some(row) = super::table_traffic::cells(kind, obj, wide, now) {
         return row;
     }
     let name = meta::name(obj).to_string();

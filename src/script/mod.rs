@@ -11,6 +11,7 @@ pub mod matching;
 pub mod meter;
 pub mod node;
 pub mod registry;
+pub mod traffic;
 
 pub use cluster::Cluster;
 pub use host::{CommandOutput, Host};

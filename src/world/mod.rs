@@ -32,6 +32,7 @@ pub mod requests;
 pub mod runtime;
 pub mod seed;
 pub mod store;
+pub mod traffic;
 pub mod web_hosts;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -149,6 +150,8 @@ pub struct World {
     pub nfs_hosts: BTreeMap<String, runtime::NfsHost>,
     /// Files served at URLs (chart repositories; `web_hosts.rs`).
     pub web_hosts: web_hosts::WebHosts,
+    /// Load balancer addresses and the ingress controller's state (`traffic/`).
+    pub traffic: traffic::Traffic,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
     /// The warnings of the last requests (`unknown field "spec.foo"` under
@@ -225,6 +228,7 @@ impl World {
             nfs_servers: BTreeMap::new(),
             nfs_hosts: BTreeMap::new(),
             web_hosts: web_hosts::WebHosts::default(),
+            traffic: traffic::Traffic::default(),
             notices: Vec::new(),
             warnings: Vec::new(),
             settle_on_write: true,
