@@ -128,11 +128,19 @@ fn tidy(route: &mut Value) {
 fn create_and_print(ctx: &mut Ctx<'_>, f: &dyn Flags, mut route: Value, verb: &str) -> CmdResult {
     let dry = dry_run(f)?;
     let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
-    tidy(&mut route);
     let k = kinds::by_kind("Route").ok_or_else(|| Failure::Message("no Route kind".into()))?;
     let result = if dry == DryRun::Client {
+        // The client's object as oc serializes it: the namespace only when one was given.
+        if !f.changed("namespace")
+            && let Some(m) = route.get_mut("metadata").and_then(Value::as_object_mut)
+        {
+            m.remove("namespace");
+        }
+        meta::set_path(&mut route, &["metadata", "creationTimestamp"], Value::Null);
+        route["status"] = json!({});
         route
     } else {
+        tidy(&mut route);
         ctx.world.create(route, dry == DryRun::Server)?
     };
     match out {
@@ -204,7 +212,12 @@ pub fn create(ctx: &mut Ctx<'_>, f: &dyn Flags, termination: &str) -> CmdResult 
         None => service,
         Some(("svc" | "service" | "services", n)) => n.to_string(),
         Some((t, _)) => {
-            return Err(Failure::Message(format!("cannot expose {t} as routes")));
+            let what = ctx
+                .world
+                .resolve_kind(t)
+                .map(|k| k.qualified_plural())
+                .unwrap_or_else(|| t.to_string());
+            return Err(Failure::Message(format!("cannot expose {what} as routes")));
         }
     };
     if service.is_empty() {
