@@ -38,8 +38,8 @@ fn path(p: &str, kind: &str, svc: &str) -> Value {
 /// ClusterIP Services.
 fn world() -> World {
     let mut w = World::new(3);
-    w.traffic.pool = kubelab::world::traffic::parse_pool("192.168.49.240-192.168.49.241")
-        .expect("pool");
+    w.traffic.pool =
+        kubelab::world::traffic::parse_pool("192.168.49.240-192.168.49.241").expect("pool");
     install(&mut w).expect("ingress-nginx");
     for n in ["a", "b", "c"] {
         w.create(deployment(n, "nginx"), false).expect("deployment");
@@ -75,8 +75,10 @@ fn load_balancers_take_the_pool_in_order_and_give_addresses_back() {
         ctrl["status"]["loadBalancer"],
         json!({"ingress": [{"ip": "192.168.49.240", "ipMode": "VIP"}]})
     );
-    w.create(service("lb1", "LoadBalancer"), false).expect("lb1");
-    w.create(service("lb2", "LoadBalancer"), false).expect("lb2");
+    w.create(service("lb1", "LoadBalancer"), false)
+        .expect("lb1");
+    w.create(service("lb2", "LoadBalancer"), false)
+        .expect("lb2");
     w.settle();
     let ips = |w: &World, n: &str| {
         kubelab::world::traffic::load_balancers::ingress_ips(
@@ -116,9 +118,15 @@ fn exact_paths_win_over_prefixes_and_longer_paths_over_shorter() {
     w.settle();
     assert_eq!(decide(&w, "shop.example.com", "/foo"), proxied_to(&w, "c"));
     assert_eq!(decide(&w, "shop.example.com", "/foo/"), proxied_to(&w, "b"));
-    assert_eq!(decide(&w, "shop.example.com", "/foo/bar"), proxied_to(&w, "b"));
+    assert_eq!(
+        decide(&w, "shop.example.com", "/foo/bar"),
+        proxied_to(&w, "b")
+    );
     // Prefix matches whole path elements: /foobar is not under /foo.
-    assert_eq!(decide(&w, "shop.example.com", "/foobar"), proxied_to(&w, "a"));
+    assert_eq!(
+        decide(&w, "shop.example.com", "/foobar"),
+        proxied_to(&w, "a")
+    );
     assert_eq!(decide(&w, "SHOP.example.com:80", "/"), proxied_to(&w, "a"));
     // A host no rule names goes to the default server: nginx's 404 without host-less rules.
     assert_eq!(decide(&w, "other.example.com", "/"), Decision::Status(404));
@@ -140,8 +148,14 @@ fn wildcard_hosts_default_servers_and_backends() {
     w.settle();
     assert_eq!(decide(&w, "www.example.com", "/x"), proxied_to(&w, "a"));
     // One label only: a.b.example.com is not matched by *.example.com.
-    assert_eq!(decide(&w, "a.b.example.com", "/anything"), proxied_to(&w, "b"));
-    assert_eq!(decide(&w, "a.b.example.com", "/nothing"), proxied_to(&w, "c"));
+    assert_eq!(
+        decide(&w, "a.b.example.com", "/anything"),
+        proxied_to(&w, "b")
+    );
+    assert_eq!(
+        decide(&w, "a.b.example.com", "/nothing"),
+        proxied_to(&w, "c")
+    );
     // A backend Service that does not exist: nginx's 503.
     assert_eq!(decide(&w, "gone.example.org", "/"), Decision::Status(503));
 }
@@ -165,9 +179,8 @@ fn ingresses_of_other_classes_are_left_alone() {
     .expect("ingress");
     w.settle();
     assert_eq!(decide(&w, "x.example.com", "/"), Decision::Status(404));
-    let status = |w: &World, n: &str| {
-        w.object("Ingress", "default", n).expect("ingress")["status"].clone()
-    };
+    let status =
+        |w: &World, n: &str| w.object("Ingress", "default", n).expect("ingress")["status"].clone();
     assert_eq!(
         status(&w, "mine"),
         json!({"loadBalancer": {"ingress": [{"ip": "192.168.49.240"}]}})
@@ -226,7 +239,10 @@ fn routes_are_admitted_and_reach_their_services() {
     w.settle();
     let r = w.object("Route", "default", "a").expect("route");
     assert_eq!(r["spec"]["host"], "a-default.apps.ocp4.example.com");
-    assert_eq!(r["status"]["ingress"][0]["conditions"][0]["type"], "Admitted");
+    assert_eq!(
+        r["status"]["ingress"][0]["conditions"][0]["type"],
+        "Admitted"
+    );
     let answer = w
         .http_get(
             Origin::Workstation("default"),
@@ -237,4 +253,35 @@ fn routes_are_admitted_and_reach_their_services() {
         )
         .expect("answer");
     assert!(answer.pod.starts_with("a-"));
+}
+
+#[test]
+fn client_ip_affinity_keeps_a_client_on_one_endpoint() {
+    let mut w = World::new(5);
+    let mut d = deployment("web", "nginx");
+    d["spec"]["replicas"] = json!(3);
+    w.create(d, false).expect("deployment");
+    let mut sticky = service("web", "ClusterIP");
+    sticky["spec"]["sessionAffinity"] = json!("ClientIP");
+    sticky["spec"]["sessionAffinityConfig"] = json!({"clientIP": {"timeoutSeconds": 60}});
+    w.create(sticky, false).expect("service");
+    let mut plain = service("plain", "ClusterIP");
+    plain["spec"]["selector"] = json!({"app": "web"});
+    w.create(plain, false).expect("service");
+    w.advance(30_000);
+    let get = |w: &mut World, host: &str| {
+        w.http_get(Origin::Workstation("default"), host, 80, "/", "curl/8.5.0")
+            .expect("answer")
+            .pod
+    };
+    let first = get(&mut w, "web");
+    for _ in 0..4 {
+        assert_eq!(get(&mut w, "web"), first);
+    }
+    // Without affinity the connections take the endpoints in turn.
+    let spread: std::collections::BTreeSet<String> = (0..3).map(|_| get(&mut w, "plain")).collect();
+    assert_eq!(spread.len(), 3);
+    // Past the timeout the client is balanced again (the next endpoint in turn).
+    w.advance(61_000);
+    assert_ne!(get(&mut w, "web"), first);
 }

@@ -119,7 +119,7 @@ impl World {
             _ => ip,
         };
         let (pod, target) = self
-            .route(&ip, port, Pick::InTurn)
+            .route_from(&ip, port, Pick::InTurn, Some(&client.addr))
             .ok_or(NetError::Refused {
                 host: host.to_string(),
                 port,
@@ -249,6 +249,20 @@ impl World {
     /// own way (curl's `Connection refused`, hiredis's, mysql's `ERROR 2003`); whether anything
     /// listens on the pod's port is the client's to ask.
     pub fn route(&mut self, ip: &str, port: u16, pick: Pick) -> Option<(Value, u16)> {
+        self.route_from(ip, port, pick, None)
+    }
+
+    /// `route` for a connection from `client` (its source address): a Service with
+    /// `sessionAffinity: ClientIP` sends a client's connections to the endpoint its first one
+    /// went to while that endpoint is ready and within the affinity timeout
+    /// (`traffic/affinity.rs`).
+    pub fn route_from(
+        &mut self,
+        ip: &str,
+        port: u16,
+        pick: Pick,
+        client: Option<&str>,
+    ) -> Option<(Value, u16)> {
         if let Some(pod) = self.pod_by_ip(ip) {
             return Some((pod, port));
         }
@@ -276,7 +290,9 @@ impl World {
         if addrs.is_empty() {
             return None;
         }
+        let sticky = client.and_then(|c| self.affinity_pick(&svc, c, &addrs));
         let ip = match pick {
+            _ if sticky.is_some() => sticky.unwrap_or_default(),
             Pick::First => addrs[0].clone(),
             Pick::InTurn => {
                 let key = format!("{}/{}", meta::namespace(&svc), meta::name(&svc));
@@ -286,6 +302,9 @@ impl World {
                 ip
             }
         };
+        if let Some(c) = client {
+            self.affinity_remember(&svc, c, &ip);
+        }
         let pod = self.pod_by_ip(&ip)?;
         let target = match svc_port.get("targetPort") {
             Some(Value::Number(t)) => t.as_u64().unwrap_or(port as u64) as u16,

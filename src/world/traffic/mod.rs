@@ -4,6 +4,7 @@
 //! default router's Routes (`world/openshift/routes.rs`). `World::http_get` reaches all of
 //! them from the workstation.
 
+pub mod affinity;
 pub mod ingress;
 pub mod load_balancers;
 
@@ -18,6 +19,8 @@ pub struct Traffic {
     pub pool: Vec<String>,
     /// The Ingresses (uid, generation) the ingress controller has synced (its `Sync` event).
     pub synced: std::collections::BTreeSet<(String, i64)>,
+    /// `sessionAffinity: ClientIP`: (Service, client address) to (endpoint, last use).
+    pub affinity: std::collections::BTreeMap<(String, String), (String, i64)>,
 }
 
 /// Parses a MetalLB-style address list: `A.B.C.D`, `A.B.C.D-A.B.C.E` or `A.B.C.D/NN`
