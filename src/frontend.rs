@@ -169,6 +169,7 @@ fn required_flags(path: &str) -> &'static [&'static str] {
         "create service externalname" => &["external-name"],
         "create clusterrolebinding" => &["clusterrole"],
         "autoscale" => &["max"],
+        "create route edge" | "create route passthrough" | "create route reencrypt" => &["service"],
         _ => &[],
     }
 }

@@ -8,6 +8,7 @@ pub mod import_image;
 pub mod login;
 pub mod node_debug;
 pub mod project;
+pub mod routes;
 pub mod rsh;
 pub mod tag;
 pub mod triggers;
@@ -35,6 +36,9 @@ pub fn is_oc_path(path: &str) -> bool {
             | "whoami"
             | "login"
             | "logout"
+            | "create route edge"
+            | "create route passthrough"
+            | "create route reencrypt"
     )
 }
 
@@ -42,7 +46,15 @@ pub fn is_oc_path(path: &str) -> bool {
 pub fn dispatch(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Option<CmdResult> {
     let path = f.path();
     let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    if p.as_slice() == ["expose"] {
+        return routes::expose(ctx, f);
+    }
     Some(match p.as_slice() {
+        [
+            "create",
+            "route",
+            t @ ("edge" | "passthrough" | "reencrypt"),
+        ] => routes::create(ctx, f, t),
         ["new-project"] => project::new_project(ctx, f),
         ["project"] => project::project(ctx, f),
         ["projects"] => project::projects(ctx, f),

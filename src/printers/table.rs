@@ -34,6 +34,9 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
     if kind == "HorizontalPodAutoscaler" {
         return super::table_hpa::headers();
     }
+    if let Some(h) = super::table_traffic::headers(kind) {
+        return h;
+    }
     match kind {
         "Pod" => (
             vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
@@ -193,6 +196,9 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
     }
     if kind == "HorizontalPodAutoscaler" {
         return super::table_hpa::cells(obj, now);
+    }
+    if let Some(row) = super::table_traffic::cells(kind, obj, wide, now) {
+        return row;
     }
     let name = meta::name(obj).to_string();
     let mut row = match kind {

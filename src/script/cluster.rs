@@ -603,6 +603,8 @@ pub fn register(engine: &mut Engine) {
         .register_fn("nfs_read", Cluster::nfs_read)
         .register_fn("nfs_write", Cluster::nfs_write)
         .register_fn("now", Cluster::now)
+        .register_fn("load_balancer_pool", Cluster::load_balancer_pool)
+        .register_fn("install_ingress_nginx", Cluster::install_ingress_nginx)
         .register_fn("events", Cluster::events)
         .register_fn("audit", Cluster::audit)
         .register_fn("rollout_history", Cluster::rollout_history)

@@ -14,6 +14,7 @@ pub mod meter;
 pub mod metrics;
 pub mod node;
 pub mod registry;
+pub mod traffic;
 
 pub use cluster::Cluster;
 pub use host::{CommandOutput, Host};

@@ -36,6 +36,7 @@ pub mod rook;
 pub mod runtime;
 pub mod seed;
 pub mod store;
+pub mod traffic;
 pub mod web_hosts;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -159,6 +160,8 @@ pub struct World {
     pub git_hosts: git_hosts::GitHosts,
     /// The cloud under the cluster (`cloud.rs`; None: none, as a kubeadm cluster on VMs).
     pub cloud: Option<cloud::Cloud>,
+    /// Load balancer addresses and the ingress controller's state (`traffic/`).
+    pub traffic: traffic::Traffic,
     /// Notices for the user (e.g. a cap that was hit), drained by the front end.
     pub notices: Vec<String>,
     /// The warnings of the last requests (`unknown field "spec.foo"` under
@@ -243,6 +246,7 @@ impl World {
             web_hosts: web_hosts::WebHosts::default(),
             git_hosts: git_hosts::GitHosts::default(),
             cloud: None,
+            traffic: traffic::Traffic::default(),
             notices: Vec::new(),
             warnings: Vec::new(),
             settle_on_write: true,

@@ -65,6 +65,25 @@ impl World {
         path: &str,
         agent: &str,
     ) -> Result<HttpResponse, NetError> {
+        self.http_request(from, host, port, path, agent, None)
+    }
+
+    /// `http_get` with the Host header the client sends (`curl -H 'Host: x'`, `--resolve`):
+    /// `host` is where the connection goes, `host_header` (default: `host`) what the servers
+    /// and the ingress controller and router match their rules against.
+    pub fn http_request(
+        &mut self,
+        from: Origin<'_>,
+        host: &str,
+        port: u16,
+        path: &str,
+        agent: &str,
+        host_header: Option<&str>,
+    ) -> Result<HttpResponse, NetError> {
+        let header = host_header.unwrap_or(host).to_string();
+        if let Some(answer) = self.router_request(from, host, &header, port, path, agent) {
+            return answer;
+        }
         let entry = match from {
             Origin::Pod(pod) => self.resolve_from_pod(pod, host),
             Origin::Workstation(ns) => {
@@ -100,12 +119,91 @@ impl World {
             _ => ip,
         };
         let (pod, target) = self
-            .route(&ip, port, Pick::InTurn)
+            .route_from(&ip, port, Pick::InTurn, Some(&client.addr))
             .ok_or(NetError::Refused {
                 host: host.to_string(),
                 port,
             })?;
-        self.answer(&pod, target, (host, port), path, &client)
+        if target == 80 && super::traffic::ingress::is_controller_pod(&pod) {
+            return self.ingress_request(&pod, (&header, port), path, agent);
+        }
+        self.answer(&pod, target, (&header, port), path, &client)
+    }
+
+    /// What a pod answers on `port` (the router's way to an endpoint).
+    pub(crate) fn answer_pod(
+        &mut self,
+        pod: &Value,
+        port: u16,
+        host: (&str, u16),
+        path: &str,
+        client: &super::runtime::access_log::Client,
+    ) -> Result<HttpResponse, NetError> {
+        self.answer(pod, port, host, path, client)
+    }
+
+    /// The address the cluster's edge (the control-plane node) gives connections from outside.
+    pub(crate) fn edge_addr(&self) -> String {
+        self.client_addr(Origin::Workstation(""), "")
+    }
+
+    /// A request the ingress controller's pod received: proxied as its rules say
+    /// (`traffic/ingress.rs`), or its own error page.
+    fn ingress_request(
+        &mut self,
+        controller: &Value,
+        (host, port): (&str, u16),
+        path: &str,
+        agent: &str,
+    ) -> Result<HttpResponse, NetError> {
+        use super::traffic::ingress::{Decision, decide, error_page};
+        let status = match decide(self, host, path) {
+            Decision::Proxy {
+                cluster_ip,
+                port: svc_port,
+            } => {
+                match self.route(&cluster_ip, svc_port, Pick::InTurn) {
+                    Some((pod, target)) => {
+                        let client = super::runtime::access_log::Client {
+                            addr: meta::str_at(controller, &["status", "podIP"])
+                                .unwrap_or("")
+                                .to_string(),
+                            agent: agent.to_string(),
+                        };
+                        match self.answer(&pod, target, (host, port), path, &client) {
+                            Ok(r) => return Ok(r),
+                            // nginx answers 502 when the upstream refuses the connection.
+                            Err(_) => 502,
+                        }
+                    }
+                    None => 503,
+                }
+            }
+            Decision::Status(s) => s,
+        };
+        let (reason, body) = if status == 502 {
+            (
+                "Bad Gateway",
+                "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n".to_string(),
+            )
+        } else {
+            error_page(status)
+        };
+        Ok(HttpResponse {
+            status,
+            reason,
+            headers: vec![
+                (
+                    "Date".into(),
+                    super::runtime::http_date(self.now().div_euclid(1000)),
+                ),
+                ("Content-Type".into(), "text/html".into()),
+                ("Content-Length".into(), body.len().to_string()),
+                ("Connection".into(), "keep-alive".into()),
+            ],
+            body,
+            pod: meta::name(controller).to_string(),
+        })
     }
 
     /// The source address a server sees for a connection from `from` to `ip`: a pod's own IP
@@ -151,15 +249,35 @@ impl World {
     /// own way (curl's `Connection refused`, hiredis's, mysql's `ERROR 2003`); whether anything
     /// listens on the pod's port is the client's to ask.
     pub fn route(&mut self, ip: &str, port: u16, pick: Pick) -> Option<(Value, u16)> {
+        self.route_from(ip, port, pick, None)
+    }
+
+    /// `route` for a connection from `client` (its source address): a Service with
+    /// `sessionAffinity: ClientIP` sends a client's connections to the endpoint its first one
+    /// went to while that endpoint is ready and within the affinity timeout
+    /// (`traffic/affinity.rs`).
+    pub fn route_from(
+        &mut self,
+        ip: &str,
+        port: u16,
+        pick: Pick,
+        client: Option<&str>,
+    ) -> Option<(Value, u16)> {
         if let Some(pod) = self.pod_by_ip(ip) {
             return Some((pod, port));
         }
-        let svc = self.service_by_cluster_ip(ip)?;
-        let svc_port = meta::path(&svc, &["spec", "ports"])
-            .and_then(Value::as_array)?
-            .iter()
-            .find(|p| p.get("port").and_then(Value::as_u64) == Some(port as u64))?
-            .clone();
+        let (svc, svc_port) = match self.service_by_cluster_ip(ip) {
+            Some(svc) => {
+                let p = meta::path(&svc, &["spec", "ports"])
+                    .and_then(Value::as_array)?
+                    .iter()
+                    .find(|p| p.get("port").and_then(Value::as_u64) == Some(port as u64))?
+                    .clone();
+                (svc, p)
+            }
+            // From outside: a load balancer's address or a node port (`traffic/`).
+            None => self.external_service(ip, port)?,
+        };
         let ep = self.object("Endpoints", meta::namespace(&svc), meta::name(&svc))?;
         let addrs: Vec<String> = meta::path(ep, &["subsets", "0", "addresses"])
             .and_then(Value::as_array)
@@ -172,7 +290,9 @@ impl World {
         if addrs.is_empty() {
             return None;
         }
+        let sticky = client.and_then(|c| self.affinity_pick(&svc, c, &addrs));
         let ip = match pick {
+            _ if sticky.is_some() => sticky.unwrap_or_default(),
             Pick::First => addrs[0].clone(),
             Pick::InTurn => {
                 let key = format!("{}/{}", meta::namespace(&svc), meta::name(&svc));
@@ -182,6 +302,9 @@ impl World {
                 ip
             }
         };
+        if let Some(c) = client {
+            self.affinity_remember(&svc, c, &ip);
+        }
         let pod = self.pod_by_ip(&ip)?;
         let target = match svc_port.get("targetPort") {
             Some(Value::Number(t)) => t.as_u64().unwrap_or(port as u64) as u16,

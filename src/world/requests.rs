@@ -31,6 +31,8 @@ pub fn has_status_subresource(kind: &str) -> bool {
             | "CronJob"
             | "ImageStream"
             | "CustomResourceDefinition"
+            | "Ingress"
+            | "Route"
     )
 }
 
@@ -173,6 +175,9 @@ impl World {
             typed_fields::decode(kind, &mut obj)?;
             self.prepare_secret(kind, &mut obj);
             defaults::apply(kind.kind, &mut obj);
+            if kind.kind == "Route" {
+                crate::world::openshift::routes::prepare(&mut obj);
+            }
             self.admit(kind, &mut obj)?;
         }
         let mut errs = validation::validate(if custom { "" } else { kind.kind }, &obj, None);

@@ -204,7 +204,6 @@ pub const OC_CREATE_ONLY: &[&str] = &[
     "dc",
     "deploymentconfig",
     "identity",
-    "route",
     "user",
     "useridentitymapping",
 ];

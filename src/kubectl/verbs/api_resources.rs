@@ -140,7 +140,7 @@ mod tests {
     fn versions_are_go_sorted_with_core_last() {
         assert_eq!(
             versions_text(vec!["stable.example.com/v1".into()]),
-            "apiextensions.k8s.io/v1\napps/v1\nautoscaling/v2\nbatch/v1\ncoordination.k8s.io/v1\nimage.openshift.io/v1\nnetworking.k8s.io/v1\nnode.k8s.io/v1\npolicy/v1\nproject.openshift.io/v1\nrbac.authorization.k8s.io/v1\nscheduling.k8s.io/v1\nstable.example.com/v1\nstorage.k8s.io/v1\nv1\n"
+            "apiextensions.k8s.io/v1\napps/v1\nautoscaling/v2\nbatch/v1\ncoordination.k8s.io/v1\ndiscovery.k8s.io/v1\nimage.openshift.io/v1\nnetworking.k8s.io/v1\nnode.k8s.io/v1\npolicy/v1\nproject.openshift.io/v1\nrbac.authorization.k8s.io/v1\nroute.openshift.io/v1\nscheduling.k8s.io/v1\nstable.example.com/v1\nstorage.k8s.io/v1\nv1\n"
         );
     }
 }

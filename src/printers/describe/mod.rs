@@ -4,8 +4,10 @@
 pub mod batch;
 pub mod common;
 pub mod config;
+pub mod discovery;
 pub mod generic;
 pub mod hpa;
+pub mod ingress;
 pub mod network;
 pub mod node;
 pub mod pdb;
@@ -42,6 +44,18 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
         "StatefulSet" => Some(statefulset::statefulset(world, obj, &events, now)),
         "Service" => Some(network::service(world, obj, &events, now)),
         "Endpoints" => Some(network::endpoints(obj, &events, now)),
+        "EndpointSlice" => Some(discovery::endpointslice(obj, &events, now)),
+        "Ingress" => Some(ingress::ingress(world, obj, &events, now)),
+        "Route" => Some(crate::printers::routes::describe_route(
+            obj,
+            &|name| {
+                world
+                    .object("Endpoints", meta::namespace(obj), name)
+                    .cloned()
+                    .ok_or_else(|| format!("endpoints \"{name}\" not found"))
+            },
+            now,
+        )),
         "PersistentVolumeClaim" => Some(storage::pvc(world, obj, &events, now)),
         "PersistentVolume" => storage::pv(obj, &events, now),
         "StorageClass" => storage::storage_class(obj, &events, now),

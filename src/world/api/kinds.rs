@@ -109,6 +109,7 @@ kinds! {
     "CronJob" "batch" "v1" "cronjobs" "cronjob" ["cj"] true ALL_VERBS ["all"];
     "Job" "batch" "v1" "jobs" "job" [] true ALL_VERBS ["all"];
     "Lease" "coordination.k8s.io" "v1" "leases" "lease" [] true ALL_VERBS [];
+    "EndpointSlice" "discovery.k8s.io" "v1" "endpointslices" "endpointslice" [] true ALL_VERBS [];
     "IngressClass" "networking.k8s.io" "v1" "ingressclasses" "ingressclass" [] false ALL_VERBS [];
     "Ingress" "networking.k8s.io" "v1" "ingresses" "ingress" ["ing"] true ALL_VERBS [];
     "NetworkPolicy" "networking.k8s.io" "v1" "networkpolicies" "networkpolicy" ["netpol"] true ALL_VERBS [];
@@ -125,6 +126,7 @@ kinds! {
     "ImageStreamTag" "image.openshift.io" "v1" "imagestreamtags" "imagestreamtag" ["istag"] true TAG_VERBS [];
     "Image" "image.openshift.io" "v1" "images" "image" [] false ALL_VERBS [];
     "Project" "project.openshift.io" "v1" "projects" "project" [] false NO_COLLECTION_DELETE [];
+    "Route" "route.openshift.io" "v1" "routes" "route" [] true ALL_VERBS ["all"];
 }
 
 /// Looks a kind up by its `kind` name (case-sensitive, e.g. `Deployment`).

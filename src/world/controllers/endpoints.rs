@@ -21,6 +21,7 @@ pub fn run(world: &mut World) {
         world.stats.syncs += 1;
         if let Some(svc) = world.store.get_shared(svc_kind, &key.0, &key.1) {
             sync(world, &svc);
+            super::endpointslices::sync(world, &svc);
         }
         last = Some(key);
     }

@@ -10,6 +10,7 @@ pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
 pub mod endpoints;
+pub mod endpointslices;
 pub mod gc;
 pub mod hpa;
 pub mod job;
@@ -227,8 +228,28 @@ pub fn round(world: &mut World) -> bool {
     ) {
         volumes::run(world);
     }
-    if due(world, "endpoints", &["services", "pods"], false) {
+    if due(
+        world,
+        "endpoints",
+        &["services", "pods", "@removals"],
+        false,
+    ) {
         endpoints::run(world);
+    }
+    // Issue 17's traffic: load balancer addresses, then the ingress controller's status.
+    if due(world, "loadbalancers", &["services"], false) {
+        crate::world::traffic::load_balancers::run(world);
+    }
+    if due(
+        world,
+        "ingress",
+        &["ingresses", "ingressclasses", "services", "pods"],
+        false,
+    ) {
+        crate::world::traffic::ingress::run(world);
+    }
+    if due(world, "routes", &["routes"], false) {
+        crate::world::openshift::routes::run(world);
     }
     if due(world, "quota", quota::WATCHES, false) {
         quota::run(world);

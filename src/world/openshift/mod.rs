@@ -4,5 +4,6 @@
 pub mod imagestream;
 pub mod import;
 pub mod lookup;
+pub mod routes;
 pub mod triggers;
 pub mod virtual_resources;

@@ -193,6 +193,19 @@ fn defs() -> Vec<Def> {
             rootfs: Family::Alpine319,
             ..d(&["alpine:3.19", "alpine:latest"], 3, 80)
         },
+        // The ingress-nginx controller (`world/traffic/ingress.rs` answers for it on port 80).
+        Def {
+            entrypoint: &["/usr/bin/dumb-init", "--"],
+            cmd: &["/nginx-ingress-controller"],
+            ports: &["80/tcp", "443/tcp", "8443/tcp"],
+            http: &[(80, "")],
+            rootfs: Family::IngressNginx,
+            ..d(
+                &["registry.k8s.io/ingress-nginx/controller:v1.12.0"],
+                105,
+                20,
+            )
+        },
         Def {
             entrypoint: &["docker-entrypoint.sh"],
             cmd: &["mysqld"],

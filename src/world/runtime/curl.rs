@@ -21,9 +21,13 @@ struct Opts {
     include: bool,
     fail: bool,
     url: Option<String>,
+    /// `-H 'Host: x'`: the Host header sent instead of the URL's host.
+    host_header: Option<String>,
+    /// `--resolve HOST:PORT:ADDR`: where connections to HOST:PORT go.
+    resolve: Vec<(String, u16, String)>,
 }
 
-/// Parses curl's command line. An option kubelab does not read (`-L`, `-v`, `-H`, `-I`, `-o`,
+/// Parses curl's command line. An option kubelab does not read (`-L`, `-v`, `-I`, `-o`,
 /// ... and any curl lacks) gets kubelab's plain notice (status 2), never curl's "is unknown",
 /// which would be false for curl's real options. `-k` (plain HTTP: no effect in curl either)
 /// and the time limits (kubelab's connections answer or fail at once) are taken.
@@ -34,6 +38,8 @@ fn options(args: &[String]) -> Result<Opts, (Vec<u8>, i32)> {
         include: false,
         fail: false,
         url: None,
+        host_header: None,
+        resolve: Vec::new(),
     };
     let mut i = 0;
     while i < args.len() {
@@ -45,6 +51,38 @@ fn options(args: &[String]) -> Result<Opts, (Vec<u8>, i32)> {
             "-f" | "--fail" => o.fail = true,
             "-k" | "--insecure" => {}
             "-m" | "--max-time" | "--connect-timeout" => i += 1,
+            // Headers are sent; kubelab's servers, the ingress controller and the router look
+            // at the Host header alone, as they route by it.
+            "-H" | "--header" => {
+                i += 1;
+                let h = args.get(i).map(String::as_str).unwrap_or("");
+                if let Some((name, value)) = h.split_once(':')
+                    && name.trim().eq_ignore_ascii_case("host")
+                {
+                    o.host_header = Some(value.trim().to_string()).filter(|v| !v.is_empty());
+                }
+            }
+            "--resolve" => {
+                i += 1;
+                let r = args.get(i).map(String::as_str).unwrap_or("");
+                let mut parts = r.splitn(3, ':');
+                match (
+                    parts.next(),
+                    parts.next().map(str::parse::<u16>),
+                    parts.next(),
+                ) {
+                    (Some(h), Some(Ok(p)), Some(a)) if !h.is_empty() && !a.is_empty() => {
+                        o.resolve.push((h.to_ascii_lowercase(), p, a.to_string()))
+                    }
+                    _ => {
+                        return Err((
+                            format!("curl: (49) Couldn't parse CURLOPT_RESOLVE entry '{r}'\n")
+                                .into_bytes(),
+                            49,
+                        ));
+                    }
+                }
+            }
             s if s.starts_with('-')
                 && s.len() > 1
                 && !s.starts_with("--")
@@ -110,6 +148,8 @@ fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<
         include,
         fail,
         url,
+        host_header,
+        resolve,
     } = match options(args) {
         Ok(o) => o,
         Err((stderr, status)) => return (vec![], stderr, status),
@@ -147,7 +187,13 @@ fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<
         None => (hostport.to_string(), 80),
     };
     // (`localhost` in a pod is the pod's own address: `World::http_get`.)
-    match world.http_get(origin, &host, port, path, USER_AGENT) {
+    let header = host_header.unwrap_or_else(|| host.clone());
+    let connect = resolve
+        .iter()
+        .find(|(h, p, _)| *h == host.to_ascii_lowercase() && *p == port)
+        .map(|(_, _, a)| a.clone())
+        .unwrap_or_else(|| host.clone());
+    match world.http_request(origin, &connect, port, path, USER_AGENT, Some(&header)) {
         Ok(r) => {
             if fail && r.status >= 400 {
                 return (

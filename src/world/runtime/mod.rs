@@ -51,7 +51,7 @@ pub use process_host::{MAX_STEPS, OUTPUT_BYTES};
 pub use processes::{MAX_PROCESSES, Outcome, Processes};
 pub use session::{ExecSession, Opened};
 pub use webserver::Answer;
-pub(crate) use webserver::Request;
+pub(crate) use webserver::{Request, http_date};
 
 /// A container a command runs in: its instance, image, environment, working directory.
 pub(crate) struct Target {

@@ -16,7 +16,7 @@
 //!   (upstream's endpoints controller queues those whose selector matches the pod's old or new
 //!   labels; a Service whose selector does not match syncs to what it had);
 //! - a Service or an Endpoints written or removed: the Service of that name (the endpoints
-//!   controller's queue);
+//!   controller's queue); an EndpointSlice removed: the Service that owns it;
 //! - a StatefulSet, DaemonSet, Job or CronJob written or removed: itself; a Job also the
 //!   CronJobs it names as owners (upstream's `addJob`/`updateJob`/`deleteJob` of the CronJob
 //!   controller);
@@ -260,6 +260,8 @@ impl Store {
                 }
             }
             "services" | "endpoints" => self.enqueue(Queue::Services, c.ns, c.name),
+            // A slice removed: its Service, whose controller makes it again.
+            "endpointslices" if c.removed => self.enqueue_owners(c, "services", Queue::Services),
             "statefulsets" => self.enqueue(Queue::StatefulSets, c.ns, c.name),
             "daemonsets" => self.enqueue(Queue::DaemonSets, c.ns, c.name),
             "cronjobs" => self.enqueue(Queue::CronJobs, c.ns, c.name),

@@ -246,3 +246,14 @@ pub fn webapp_color() -> RootFs {
     b.dir("/opt/templates", 0o755, 0, 0);
     b.finish()
 }
+
+/// `registry.k8s.io/ingress-nginx/controller`: the controller on Alpine (`ENTRYPOINT
+/// ["/usr/bin/dumb-init", "--"]`, `/nginx-ingress-controller` and the nginx it configures).
+/// kubelab answers for it on port 80 (`world/traffic/ingress.rs`).
+pub fn ingress_nginx() -> RootFs {
+    let mut b = alpine319();
+    b.programs("/usr/bin", &["dumb-init"]);
+    b.programs("/", &["nginx-ingress-controller", "dbg", "wait-shutdown"]);
+    b.programs("/usr/bin", &["nginx"]);
+    b.finish()
+}
