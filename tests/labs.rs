@@ -29,6 +29,32 @@ fn labs_lint_clean() {
     }
 }
 
+/// Every shipped lab has its texts in Korean too: in Korean it runs with full marks (the checks
+/// do not depend on the language), lints clean, and no text lacks its translation.
+#[test]
+fn labs_in_korean_run_clean_lint_clean_and_are_translated_throughout() {
+    for e in std::fs::read_dir("labs").unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        let base = load(&name);
+        assert_eq!(base.languages(), vec![lab::Lang::Ko], "{name}");
+        assert_eq!(
+            lab::translations::missing(&base),
+            Vec::<String>::new(),
+            "{name}"
+        );
+        let ko = base.localized(lab::Lang::Ko);
+        assert_ne!(ko.title, base.title, "{name}");
+        let report = run::run_lab(&ko, 1, false);
+        assert!(
+            report.ok(),
+            "{name} does not pass in Korean:\n{}",
+            report.text
+        );
+        assert_eq!(lint::lint(&ko, 1), Vec::<String>::new(), "{name}");
+    }
+}
+
 fn score(lab: &str, session: &str) -> (u32, Vec<u32>, Vec<Option<String>>) {
     let l = load(lab);
     let g = grade::grade(&l, "session", session, 1);
