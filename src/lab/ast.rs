@@ -134,14 +134,15 @@ impl Lab {
     /// `lang`; a text without a translation stays English. The translations are kept, so the
     /// English texts (stable identifiers for reports) are still at hand through [`Lab::base`].
     pub fn localized(&self, lang: Lang) -> Lab {
-        let mut l = self.clone();
+        let b = self.base();
+        let mut l = b.clone();
         l.shown = lang;
-        l.title = pick(&self.title, &self.title_alt, lang).to_string();
-        l.intro = self
+        l.title = pick(&b.title, &b.title_alt, lang).to_string();
+        l.intro = b
             .intro
             .as_deref()
-            .map(|i| pick(i, &self.intro_alt, lang).to_string());
-        for (t, base) in l.tasks.iter_mut().zip(&self.tasks) {
+            .map(|i| pick(i, &b.intro_alt, lang).to_string());
+        for (t, base) in l.tasks.iter_mut().zip(&b.tasks) {
             t.title = pick(&base.title, &base.title_alt, lang).to_string();
             for (h, (b, alt)) in t
                 .hints
@@ -151,10 +152,10 @@ impl Lab {
                 *h = pick(b, alt, lang).to_string();
             }
         }
-        for (c, base) in l.checks.iter_mut().zip(&self.checks) {
+        for (c, base) in l.checks.iter_mut().zip(&b.checks) {
             c.what = pick(&base.what, &base.what_alt, lang).to_string();
         }
-        l.base = Some(Box::new(self.base().clone()));
+        l.base = Some(Box::new(b.clone()));
         l
     }
 
