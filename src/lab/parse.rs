@@ -78,6 +78,8 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
         base: None,
     };
     let file = pairs.into_iter().next().expect("file");
+    // Where the first `intro LANG` is (for an error when the English intro is missing).
+    let mut first_translated_intro = (1, 1);
     for p in file.into_inner() {
         match p.as_rule() {
             Rule::lab_decl => {
@@ -97,6 +99,9 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
                             .help("merge the two intro texts into one"));
                     }
                     let text = text_of(inner.next().expect("text"));
+                    if lab.intro_alt.is_empty() {
+                        first_translated_intro = src.line_col(&p.as_span());
+                    }
                     lab.intro_alt.push((lang, text));
                     continue;
                 }
@@ -139,18 +144,14 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
         }
     }
     if let (None, Some((lang, _))) = (&lab.intro, lab.intro_alt.first()) {
-        let line = lab
-            .text
-            .lines()
-            .position(|l| l.trim_start().starts_with(&format!("intro {lang}")))
-            .map_or(1, |i| i + 1);
+        let (line, col) = first_translated_intro;
         return Err(src
             .at_line(
                 line,
-                1,
+                col,
                 format!("`intro {lang}` translates an intro the lab does not have"),
             )
-            .width(5 + 1 + lang.code().len())
+            .width(6 + lang.code().len())
             .help(
                 "write the English `intro \"\"\"...\"\"\"` too: it is shown when no translation is",
             ));
