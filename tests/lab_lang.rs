@@ -149,6 +149,20 @@ fn a_word_that_only_looks_like_a_tag_stays_in_its_command_or_code() {
     );
 }
 
+#[test]
+fn translated_items_at_the_very_end_of_a_file() {
+    // No final newline: the last item ends at the end of the file.
+    let l = lab::parse("t.lab", "lab \"T\" ko \"티\"").unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(l.title_alt, vec![(Lang::Ko, "티".to_string())]);
+    let l = lab::parse("t.lab", "lab \"T\"\n\ncheck 1 \"a\" ko \"에이\" { true }")
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(l.checks[0].what_alt, vec![(Lang::Ko, "에이".to_string())]);
+    assert_eq!(l.checks[0].block.source.trim(), "true");
+    let l = lab::parse("t.lab", "lab \"T\"\n\nintro \"a\"\nintro ko \"가\"")
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(l.localized(Lang::Ko).intro.as_deref(), Some("가"));
+}
+
 fn lab_file(dir: &tempfile::TempDir) -> String {
     let p = dir.path().join("scale.lab");
     std::fs::write(&p, LAB).unwrap();

@@ -210,7 +210,8 @@ fn alternates<'a>(
     pairs: impl Iterator<Item = Pair<'a, Rule>>,
 ) -> Result<Alternates, Diagnostic> {
     let mut out: Alternates = Vec::new();
-    for p in pairs {
+    // An item at the end of the file ends with an EOI token.
+    for p in pairs.filter(|p| matches!(p.as_rule(), Rule::alternate | Rule::alternate_text)) {
         let mut inner = p.into_inner();
         let tag = inner.next().expect("lang_tag");
         let lang = lang_of(src, &tag)?;
@@ -262,7 +263,7 @@ fn build_check(src: &Src<'_>, p: Pair<'_, Rule>, task: Option<usize>) -> Result<
         .help("give the check a smaller number of points")
     })?;
     let what = string_of(inner.next().expect("what"));
-    let rest: Vec<Pair<'_, Rule>> = inner.collect();
+    let rest: Vec<Pair<'_, Rule>> = inner.filter(|p| p.as_rule() != Rule::EOI).collect();
     let (alt, block) = rest.split_at(rest.len().saturating_sub(1));
     let what_alt = alternates(src, alt.iter().cloned())?;
     let block = block_of(src, block.first().cloned().expect("block"));
