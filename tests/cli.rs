@@ -4,8 +4,12 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn kubelab(args: &[&str], stdin: &str) -> (String, String, i32) {
+    // Lab texts in English, whatever the machine's locale.
     let mut child = Command::new(env!("CARGO_BIN_EXE_kubelab"))
         .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -64,6 +64,7 @@ fn every_lab_gives_the_same_bytes_in_two_processes() {
     let run = || {
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_kubelab"))
             .arg("run")
+            .args(["--lang", "en"])
             .args(&labs)
             .output()
             .expect("kubelab runs");

@@ -100,7 +100,8 @@ fn the_rules_mark_what_they_are_for() {
         cap("lab", "match", "lab \"Pause and resume a rollout\""),
         BTreeMap::from([
             (1, "lab".into()),
-            (2, "\"Pause and resume a rollout\"".into())
+            (2, "\"Pause and resume a rollout\"".into()),
+            (3, "".into())
         ])
     );
     assert_eq!(
@@ -113,15 +114,49 @@ fn the_rules_mark_what_they_are_for() {
             (1, "check".into()),
             (2, "2".into()),
             (3, "\"http-go runs \\\"v2\\\"\"".into()),
+            (4, "".into()),
+            (5, "{".into())
+        ])
+    );
+    // A translated text (docs/lab-language.md, "Texts in several languages").
+    assert_eq!(
+        cap(
+            "check",
+            "begin",
+            "    check 2 \"web runs\" ko \"web이 \\\"실행\\\" 중\" {"
+        ),
+        BTreeMap::from([
+            (1, "check".into()),
+            (2, "2".into()),
+            (3, "\"web runs\"".into()),
+            (4, " ko \"web이 \\\"실행\\\" 중\"".into()),
+            (5, "{".into())
+        ])
+    );
+    assert_eq!(
+        cap("task", "match", "task \"Resume\" ko \"재개하기\" {"),
+        BTreeMap::from([
+            (1, "task".into()),
+            (2, "\"Resume\"".into()),
+            (3, " ko \"재개하기\"".into()),
             (4, "{".into())
         ])
+    );
+    assert_eq!(
+        cap("translation", "match", "ko \"재개하기\""),
+        BTreeMap::from([(1, "ko".into()), (2, "\"재개하기\"".into())])
+    );
+    assert_eq!(
+        cap("language-tag", "match", "intro ko \"\"\""),
+        BTreeMap::from([(1, "ko".into())])
     );
     assert_eq!(
         cap("task", "match", "task \"Deploy and pause\" {"),
         BTreeMap::from([
             (1, "task".into()),
             (2, "\"Deploy and pause\"".into()),
-            (3, "{".into())
+            (3, "".into()),
+            (4, "{".into())
         ])
     );
     assert_eq!(

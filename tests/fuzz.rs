@@ -104,9 +104,12 @@ fn fuzz_lab_files() {
                 } else {
                     String::new()
                 };
+                // The translated copy and the translation warnings, as `--lang ko` and lint make them.
+                let ko = lab.localized(kubelab::lab::Lang::Ko);
+                let missing = kubelab::lab::translations::missing(&lab).len();
                 format!(
-                    "{} {} {}\n{lint}",
-                    lab.title,
+                    "{} {} {} {missing}\n{lint}",
+                    ko.title,
                     lab.checks.len(),
                     lab.tasks.len()
                 )

@@ -4,6 +4,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::lab::Lang;
+
 /// The binary's name, in completions and help.
 pub const NAME: &str = "kubelab";
 
@@ -126,6 +128,9 @@ pub struct ShellArgs {
     /// Instructor mode: `solve` runs the current task's reference solution
     #[arg(long)]
     pub instructor: bool,
+    /// The language of the lab's texts (default: from LC_ALL, LC_MESSAGES or LANG, else en)
+    #[arg(long, value_name = "LANG", value_parser = lang)]
+    pub lang: Option<Lang>,
     /// The seed of the simulated cluster's names and choices
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
@@ -140,6 +145,9 @@ pub struct RunArgs {
     /// Rewrite the expected outputs that no longer match
     #[arg(long)]
     pub bless: bool,
+    /// The language of the lab's texts (default: from LC_ALL, LC_MESSAGES or LANG, else en)
+    #[arg(long, value_name = "LANG", value_parser = lang)]
+    pub lang: Option<Lang>,
     /// The seed of the simulated cluster's names and choices
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
@@ -154,6 +162,9 @@ pub struct LintArgs {
     /// Lab files
     #[arg(value_name = "LAB", required = true)]
     pub labs: Vec<String>,
+    /// The language of the lab's texts (default: from LC_ALL, LC_MESSAGES or LANG, else en)
+    #[arg(long, value_name = "LANG", value_parser = lang)]
+    pub lang: Option<Lang>,
     /// The seed of the simulated cluster's names and choices
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
@@ -187,6 +198,9 @@ pub struct GradeArgs {
     /// The report's format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// The language of the lab's texts in the report (identifiers stay English) (default: from LC_ALL, LC_MESSAGES or LANG, else en)
+    #[arg(long, value_name = "LANG", value_parser = lang)]
+    pub lang: Option<Lang>,
     /// Sessions graded at once (default: the number of CPUs)
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub jobs: Option<u16>,
@@ -247,6 +261,20 @@ pub struct CompletionsArgs {
     /// The shell the script is for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `--lang`: a language kubelab has lab texts for.
+fn lang(s: &str) -> Result<Lang, String> {
+    Lang::from_code(s).ok_or_else(|| {
+        let codes: Vec<&str> = crate::lab::lang::ALL.iter().map(|l| l.code()).collect();
+        format!("kubelab has lab texts in: {}", codes.join(", "))
+    })
+}
+
+/// The language to show lab texts in: `--lang`, else the environment's locale (`LC_ALL`,
+/// `LC_MESSAGES`, `LANG`), else English.
+pub fn chosen_lang(flag: Option<Lang>) -> Lang {
+    flag.unwrap_or_else(|| Lang::from_env(|v| std::env::var(v).ok()))
 }
 
 /// A number of seconds greater than 0.

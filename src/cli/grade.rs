@@ -56,12 +56,17 @@ pub(super) fn main(a: GradeArgs) -> i32 {
         Some(iso) => grade_isolated(&lab, &sessions, a.seed, jobs, progress, &iso),
         None => grade_all(&lab, &sessions, a.seed, jobs, progress),
     };
+    // Graded in English (stable identifiers); reported with the chosen language's texts too.
+    let lab = lab.localized(super::args::chosen_lang(a.lang));
     let text = match a.format {
         Format::Json => report::to_json(&lab, &grades),
         Format::Junit => report::to_junit(&lab, &grades),
         Format::Csv => report::to_csv(&lab, &grades),
         Format::Text => {
-            let all: String = grades.iter().map(grade::to_text).collect();
+            let all: String = grades
+                .iter()
+                .map(|g| grade::to_text(&report::localize(&lab, g)))
+                .collect();
             super::style::report(&all, super::style::stdout())
         }
     };

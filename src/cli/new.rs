@@ -9,6 +9,8 @@ const SKELETON: &str = r#"# {PATH}: a kubelab lab. Lines starting with '#' outsi
 #          kubelab lint {PATH}    (every check can fail, and passes after the solution)
 #          kubelab shell {PATH}   (the student's prompt: tasks, hint, check, reset)
 # The language: docs/lab-language.md; the tutorial and a cookbook of checks: docs/authoring.md.
+# Texts in Korean follow the English ones after `ko` (`task "Scale it" ko "스케일링하기" {`, and
+# `intro ko """..."""`); `kubelab shell --lang ko {PATH}` shows them.
 lab "{TITLE}"
 
 # Shown when the student starts the lab.

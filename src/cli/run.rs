@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use super::args::{Cli, Command, LintArgs, NAME, RunArgs};
+use super::args::{Cli, Command, LintArgs, NAME, RunArgs, chosen_lang};
 use super::style;
 use super::worker::{self, Isolation};
-use crate::lab;
+use crate::lab::{self, Lang};
 use crate::runner::{lint, run};
 
 /// What `kubelab run` and `kubelab lint` were asked.
@@ -19,6 +19,7 @@ pub(super) struct Flags {
     pub(super) bless: bool,
     pub(super) seed: u64,
     pub(super) timeout: Duration,
+    pub(super) lang: Lang,
 }
 
 impl Flags {
@@ -28,6 +29,7 @@ impl Flags {
             bless: a.bless,
             seed: a.seed,
             timeout: Duration::from_secs(a.lab_timeout),
+            lang: chosen_lang(a.lang),
         }
     }
 
@@ -37,6 +39,7 @@ impl Flags {
             bless: false,
             seed: a.seed,
             timeout: Duration::from_secs(a.lab_timeout),
+            lang: chosen_lang(a.lang),
         }
     }
 }
@@ -54,6 +57,8 @@ fn each_lab_isolated(flags: &Flags, cmd: &str) -> i32 {
     let mut status = 0;
     for path in &flags.labs {
         let mut a = vec![cmd.to_string(), "--seed".into(), flags.seed.to_string()];
+        // The language as chosen here, whatever the worker's environment says.
+        a.extend(["--lang".into(), flags.lang.code().into()]);
         if flags.bless {
             a.push("--bless".into());
         }
@@ -81,6 +86,7 @@ fn each_lab(flags: &Flags, cmd: &str) -> i32 {
     for path in &flags.labs {
         match lab::load(path) {
             Ok(l) => {
+                let l = l.localized(flags.lang);
                 let ok = if cmd == "run" {
                     run_one(path, &l, flags.bless, flags.seed)
                 } else {
@@ -133,6 +139,10 @@ fn lint_one(path: &str, l: &lab::Lab, seed: u64) -> bool {
     for p in &problems {
         out.push_str(p);
         out.push('\n');
+    }
+    // Texts translated into some language but not all: said, not failed (English is shown).
+    for w in crate::lab::translations::missing(l) {
+        out.push_str(&format!("warning: {w}\n"));
     }
     print!("{}", style::report(&out, style::stdout()));
     problems.is_empty()

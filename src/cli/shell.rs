@@ -23,6 +23,7 @@ pub(super) struct Options {
     pub(super) record: Option<String>,
     pub(super) resume: bool,
     pub(super) instructor: bool,
+    pub(super) lang: crate::lab::Lang,
 }
 
 /// The flags, with what clap cannot say: --record needs a lab, --resume a record.
@@ -34,6 +35,7 @@ fn options(a: ShellArgs) -> Result<Options, String> {
         record: a.record,
         resume: a.resume,
         instructor: a.instructor,
+        lang: super::args::chosen_lang(a.lang),
     };
     if o.record.is_some() && o.lab.is_none() {
         return Err("kubelab shell: --record needs a lab (kubelab shell LAB --record FILE)".into());
@@ -182,7 +184,7 @@ pub(super) fn main(args: ShellArgs) -> i32 {
         None => Kind::Plain(Box::new(Workstation::new(default_world::build(o.seed)))),
         Some(path) => {
             let lab = match crate::lab::load(path) {
-                Ok(l) => l,
+                Ok(l) => l.localized(o.lang),
                 Err(e) => {
                     eprint!("{}", super::style::diagnostics(&e));
                     return 1;

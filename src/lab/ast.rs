@@ -1,5 +1,7 @@
 //! The syntax tree of a lab file.
 
+use super::lang::{Alternates, Lang, pick};
+
 /// A Rhai block: its source and where its first character is in the lab file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
@@ -16,8 +18,10 @@ pub struct Block {
 pub struct Check {
     /// Points it is worth.
     pub points: u32,
-    /// What it checks (shown to the student).
+    /// What it checks (shown to the student), in English.
     pub what: String,
+    /// Its translations.
+    pub what_alt: Alternates,
     /// The Rhai expression.
     pub block: Block,
     /// Line of the `check` keyword.
@@ -64,10 +68,14 @@ pub enum Item {
 /// `task "TITLE" { ... }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
-    /// The title.
+    /// The title, in English.
     pub title: String,
-    /// Hints, in order.
+    /// Its translations.
+    pub title_alt: Alternates,
+    /// Hints, in order, in English.
     pub hints: Vec<String>,
+    /// Each hint's translations (as many as hints).
+    pub hints_alt: Vec<Alternates>,
     /// Steps and asserts, in order.
     pub items: Vec<Item>,
     /// Line of the `task` keyword.
@@ -81,10 +89,14 @@ pub struct Lab {
     pub path: String,
     /// The file's text.
     pub text: String,
-    /// `lab "TITLE"`.
+    /// `lab "TITLE"`, in English.
     pub title: String,
-    /// `intro`.
+    /// Its translations.
+    pub title_alt: Alternates,
+    /// `intro`, in English.
     pub intro: Option<String>,
+    /// `intro LANG """..."""`: the intro's translations.
+    pub intro_alt: Alternates,
     /// `prompt "TEMPLATE"`: the student's prompt ([`super::prompt`]).
     pub prompt: Option<String>,
     /// `setup` blocks, in order.
@@ -95,6 +107,10 @@ pub struct Lab {
     pub checks: Vec<Check>,
     /// Asserts after the last task.
     pub final_asserts: Vec<Assert>,
+    /// The language its texts are shown in ([`Lab::localized`]).
+    pub shown: Lang,
+    /// The lab as written, when this is a [`Lab::localized`] copy.
+    pub base: Option<Box<Lab>>,
 }
 
 impl Lab {
@@ -112,5 +128,56 @@ impl Lab {
                 Item::Step(s) => Some(s),
                 _ => None,
             })
+    }
+
+    /// The lab with its texts (title, intro, task titles, hints, check descriptions) in
+    /// `lang`; a text without a translation stays English. The translations are kept, so the
+    /// English texts (stable identifiers for reports) are still at hand through [`Lab::base`].
+    pub fn localized(&self, lang: Lang) -> Lab {
+        let b = self.base();
+        let mut l = b.clone();
+        l.shown = lang;
+        l.title = pick(&b.title, &b.title_alt, lang).to_string();
+        l.intro = b
+            .intro
+            .as_deref()
+            .map(|i| pick(i, &b.intro_alt, lang).to_string());
+        for (t, base) in l.tasks.iter_mut().zip(&b.tasks) {
+            t.title = pick(&base.title, &base.title_alt, lang).to_string();
+            for (h, (b, alt)) in t
+                .hints
+                .iter_mut()
+                .zip(base.hints.iter().zip(&base.hints_alt))
+            {
+                *h = pick(b, alt, lang).to_string();
+            }
+        }
+        for (c, base) in l.checks.iter_mut().zip(&b.checks) {
+            c.what = pick(&base.what, &base.what_alt, lang).to_string();
+        }
+        l.base = Some(Box::new(b.clone()));
+        l
+    }
+
+    /// The lab with its English texts (itself unless it was [`Lab::localized`]).
+    pub fn base(&self) -> &Lab {
+        self.base.as_deref().unwrap_or(self)
+    }
+
+    /// The languages its texts are written in besides English, in [`super::lang::ALL`]'s order.
+    pub fn languages(&self) -> Vec<Lang> {
+        let b = self.base();
+        let mut used: Vec<Lang> = Vec::new();
+        let mut add = |alt: &Alternates| used.extend(alt.iter().map(|(l, _)| *l));
+        add(&b.title_alt);
+        add(&b.intro_alt);
+        for t in &b.tasks {
+            add(&t.title_alt);
+            t.hints_alt.iter().for_each(&mut add);
+        }
+        b.checks.iter().for_each(|c| add(&c.what_alt));
+        used.sort();
+        used.dedup();
+        used
     }
 }

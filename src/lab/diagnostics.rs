@@ -76,15 +76,46 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "{pad} |")?;
         let shown = self.source_line.replace('\t', " ");
         writeln!(f, "{num} | {shown}")?;
-        let before: String = shown
-            .chars()
-            .take(self.col - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        writeln!(f, "{pad} | {before}{}", "^".repeat(self.width))?;
+        // Columns count characters; the caret goes under them as a terminal shows them (a
+        // Korean syllable is two columns wide).
+        let cols = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        let before: usize = shown.chars().take(self.col - 1).map(cols).sum();
+        let under: Vec<char> = shown.chars().skip(self.col - 1).take(self.width).collect();
+        let carets =
+            under.iter().map(|c| cols(*c)).sum::<usize>() + self.width.saturating_sub(under.len());
+        writeln!(
+            f,
+            "{pad} | {}{}",
+            " ".repeat(before),
+            "^".repeat(carets.max(1))
+        )?;
         if let Some(h) = &self.help {
             writeln!(f, "{pad} = help: {h}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_caret_is_under_wide_text_as_a_terminal_shows_it() {
+        let d = Diagnostic::at_line(
+            "x.lab",
+            "task \"롤아웃\" kr \"x\" {",
+            1,
+            12,
+            "unknown language `kr`",
+        )
+        .width(2);
+        let text = d.to_string();
+        assert!(
+            text.ends_with("1 | task \"롤아웃\" kr \"x\" {\n  |               ^^\n"),
+            "{text}"
+        );
+        let d = Diagnostic::at_line("x.lab", "hint \"롤아웃\"", 1, 7, "m").width(3);
+        assert!(d.to_string().ends_with("  |       ^^^^^^\n"), "{d}");
     }
 }

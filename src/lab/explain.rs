@@ -92,6 +92,9 @@ fn malformed(file: &Src<'_>, p: &Pair<'_, Rule>, word: &str) -> Diagnostic {
                     "expected the check's description in double quotes",
                 );
             }
+            if let Some((at, msg)) = translation_problem(src, src.len() - after.len()) {
+                return d(col + src[..at].chars().count(), &msg);
+            }
             if !src.contains('{') {
                 return d(end_col, "expected `{` starting the check's Rhai expression");
             }
@@ -108,6 +111,9 @@ fn malformed(file: &Src<'_>, p: &Pair<'_, Rule>, word: &str) -> Diagnostic {
                     &format!("expected the {word}'s {what} in double quotes"),
                 );
             }
+            if let Some((at, msg)) = translation_problem(src, word.len()) {
+                return d(col + src[..at].chars().count(), &msg);
+            }
             if matches!(word, "task" | "assert") && !src.contains('{') {
                 return d(end_col, "expected `{` at the end of the line");
             }
@@ -120,11 +126,53 @@ fn malformed(file: &Src<'_>, p: &Pair<'_, Rule>, word: &str) -> Diagnostic {
     d(col, &format!("malformed `{word}`"))
 }
 
+/// After an item's first quoted text (which starts at or after byte `from` of `line`): a
+/// language tag without its text in quotes. The byte where the text should be, and what to say.
+fn translation_problem(line: &str, from: usize) -> Option<(usize, String)> {
+    let b = line.as_bytes();
+    let mut i = from + line.get(from..)?.find('"')?;
+    let skip_string = |mut i: usize| -> Option<usize> {
+        i += 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'"' => return Some(i + 1),
+                _ => i += 1,
+            }
+        }
+        None
+    };
+    i = skip_string(i)?;
+    loop {
+        while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let tag = &line[start..i];
+        while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+            i += 1;
+        }
+        if b.get(i) != Some(&b'"') {
+            return Some((
+                i,
+                format!("expected the `{tag}` text in double quotes after its language tag"),
+            ));
+        }
+        i = skip_string(i)?;
+    }
+}
+
 fn usage(keyword: &str) -> String {
     match keyword {
         "check" => "write `check POINTS \"WHAT IT CHECKS\" { RHAI EXPRESSION }`, e.g. `check 2 \"mongo runs\" { cluster.exists(\"deployment\", \"mongo\") }`".into(),
         "assert" => "write `assert \"WHAT\" { RHAI EXPRESSION }`".into(),
-        "hint" => "write `hint \"TEXT\"`".into(),
+        "hint" => "write `hint \"TEXT\"`, and any translation after it: `hint \"TEXT\" ko \"번역\"`".into(),
         "task" => "write `task \"TITLE\" {` on its own line, the task's items, then `}`".into(),
         "setup" => "write `setup {`, Rhai code, then `}`".into(),
         "intro" => "write `intro \"\"\"` text `\"\"\"`".into(),

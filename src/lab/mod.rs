@@ -4,13 +4,16 @@
 pub mod ast;
 pub mod diagnostics;
 mod explain;
+pub mod lang;
 pub mod parse;
 pub mod positions;
 mod program_steps;
 pub mod prompt;
+pub mod translations;
 
 pub use ast::*;
 pub use diagnostics::Diagnostic;
+pub use lang::Lang;
 pub use parse::parse;
 
 /// Reads and parses a lab file from disk.

@@ -9,6 +9,7 @@ use pest_derive::Parser;
 use super::ast::*;
 use super::diagnostics::Diagnostic;
 use super::explain::{explain, stray};
+use super::lang::{Alternates, Lang};
 use super::positions::Lines;
 
 #[derive(Parser)]
@@ -65,24 +66,51 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
         path: path.to_string(),
         text: text.to_string(),
         title: String::new(),
+        title_alt: Vec::new(),
         intro: None,
+        intro_alt: Vec::new(),
         prompt: None,
         setups: Vec::new(),
         tasks: Vec::new(),
         checks: Vec::new(),
         final_asserts: Vec::new(),
+        shown: Lang::En,
+        base: None,
     };
     let file = pairs.into_iter().next().expect("file");
+    // Where the first `intro LANG` is (for an error when the English intro is missing).
+    let mut first_translated_intro = (1, 1);
     for p in file.into_inner() {
         match p.as_rule() {
-            Rule::lab_decl => lab.title = string_of(p.into_inner().next().expect("string")),
+            Rule::lab_decl => {
+                let mut inner = p.into_inner();
+                lab.title = string_of(inner.next().expect("string"));
+                lab.title_alt = alternates(&src, inner)?;
+            }
             Rule::intro => {
+                let mut inner = p.clone().into_inner();
+                let first = inner.next().expect("text");
+                if first.as_rule() == Rule::lang_tag {
+                    let lang = lang_of(&src, &first)?;
+                    if lab.intro_alt.iter().any(|(l, _)| *l == lang) {
+                        return Err(src
+                            .at(&p, &format!("a lab has one `intro {lang}`"))
+                            .width(6 + lang.code().len())
+                            .help("merge the two intro texts into one"));
+                    }
+                    let text = text_of(inner.next().expect("text"));
+                    if lab.intro_alt.is_empty() {
+                        first_translated_intro = src.line_col(&p.as_span());
+                    }
+                    lab.intro_alt.push((lang, text));
+                    continue;
+                }
                 if lab.intro.is_some() {
                     return Err(src
                         .at(&p, "a lab has one `intro`")
                         .help("merge the two intro texts into one"));
                 }
-                lab.intro = Some(text_of(p.into_inner().next().expect("text")));
+                lab.intro = Some(text_of(first));
             }
             Rule::prompt => {
                 if lab.prompt.is_some() {
@@ -115,6 +143,19 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
             _ => {}
         }
     }
+    if let (None, Some((lang, _))) = (&lab.intro, lab.intro_alt.first()) {
+        let (line, col) = first_translated_intro;
+        return Err(src
+            .at_line(
+                line,
+                col,
+                format!("`intro {lang}` translates an intro the lab does not have"),
+            )
+            .width(6 + lang.code().len())
+            .help(
+                "write the English `intro \"\"\"...\"\"\"` too: it is shown when no translation is",
+            ));
+    }
     check_total(&src, &lab.checks)?;
     check_rhai(&lab)?;
     Ok(lab)
@@ -137,6 +178,52 @@ fn string_of(p: Pair<'_, Rule>) -> String {
         }
     }
     out
+}
+
+/// The language of a tag, or an error at the tag.
+fn lang_of(src: &Src<'_>, tag: &Pair<'_, Rule>) -> Result<Lang, Diagnostic> {
+    let code = tag.as_str();
+    match Lang::from_code(code) {
+        Some(Lang::En) => Err(src
+            .at(tag, "`en` cannot tag a translation: a lab's untagged texts are English")
+            .width(code.len())
+            .help("write the English text first, untagged, then its translations, e.g. `task \"Roll out\" ko \"롤아웃하기\" {`")),
+        Some(l) => Ok(l),
+        None => {
+            let known: Vec<&str> = super::lang::ALL[1..].iter().map(|l| l.code()).collect();
+            let hint = if code == "kr" || code == "kor" {
+                "Korean's tag is `ko` (ISO 639-1)".to_string()
+            } else {
+                format!("kubelab has texts for: {}", known.join(", "))
+            };
+            Err(src
+                .at(tag, &format!("unknown language `{code}`"))
+                .width(code.len())
+                .help(hint))
+        }
+    }
+}
+
+/// The translations after a text: `(alternate | alternate_text)*` pairs.
+fn alternates<'a>(
+    src: &Src<'_>,
+    pairs: impl Iterator<Item = Pair<'a, Rule>>,
+) -> Result<Alternates, Diagnostic> {
+    let mut out: Alternates = Vec::new();
+    // An item at the end of the file ends with an EOI token.
+    for p in pairs.filter(|p| matches!(p.as_rule(), Rule::alternate | Rule::alternate_text)) {
+        let mut inner = p.into_inner();
+        let tag = inner.next().expect("lang_tag");
+        let lang = lang_of(src, &tag)?;
+        if out.iter().any(|(l, _)| *l == lang) {
+            return Err(src
+                .at(&tag, &format!("a second `{lang}` text"))
+                .width(tag.as_str().len())
+                .help("keep one translation per language"));
+        }
+        out.push((lang, text_of(inner.next().expect("text"))));
+    }
+    Ok(out)
 }
 
 fn text_of(p: Pair<'_, Rule>) -> String {
@@ -176,10 +263,14 @@ fn build_check(src: &Src<'_>, p: Pair<'_, Rule>, task: Option<usize>) -> Result<
         .help("give the check a smaller number of points")
     })?;
     let what = string_of(inner.next().expect("what"));
-    let block = block_of(src, inner.next().expect("block"));
+    let rest: Vec<Pair<'_, Rule>> = inner.filter(|p| p.as_rule() != Rule::EOI).collect();
+    let (alt, block) = rest.split_at(rest.len().saturating_sub(1));
+    let what_alt = alternates(src, alt.iter().cloned())?;
+    let block = block_of(src, block.first().cloned().expect("block"));
     Ok(Check {
         points,
         what,
+        what_alt,
         block,
         line,
         task,
@@ -232,20 +323,31 @@ fn build_task(
     let line = src.line_col(&p.as_span()).0;
     let mut inner = p.into_inner();
     let title = string_of(inner.next().expect("title"));
+    let rest: Vec<Pair<'_, Rule>> = inner.collect();
+    let n_alt = rest
+        .iter()
+        .take_while(|x| x.as_rule() == Rule::alternate)
+        .count();
+    let title_alt = alternates(src, rest[..n_alt].iter().cloned())?;
+    let body = rest.get(n_alt).cloned();
     let mut task = Task {
         title,
+        title_alt,
         hints: Vec::new(),
+        hints_alt: Vec::new(),
         items: Vec::new(),
         line,
     };
-    let Some(body) = inner.next() else {
+    let Some(body) = body else {
         return Ok(task);
     };
     for x in body.into_inner() {
         match x.as_rule() {
-            Rule::hint => task
-                .hints
-                .push(text_of(x.into_inner().next().expect("hint"))),
+            Rule::hint => {
+                let mut inner = x.into_inner();
+                task.hints.push(text_of(inner.next().expect("hint")));
+                task.hints_alt.push(alternates(src, inner)?);
+            }
             Rule::check => checks.push(build_check(src, x, Some(index))?),
             Rule::assert => task.items.push(Item::Assert(build_assert(src, x))),
             Rule::step_indented | Rule::step_flush => {

@@ -5,6 +5,7 @@
 pub mod expect;
 pub mod grade;
 pub mod lint;
+pub mod messages;
 pub mod report;
 pub mod rhai_errors;
 pub mod run;

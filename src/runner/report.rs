@@ -10,13 +10,15 @@ use crate::lab::Lab;
 /// The JSON report's format name.
 pub const REPORT_KIND: &str = "kubelab-grade-report";
 /// The JSON report's schema version: raised when a field changes meaning or goes away (a new
-/// field does not raise it).
-pub const REPORT_VERSION: u32 = 1;
+/// field does not raise it). Version 2 made `lang` and the `display_*` texts required (a lab's
+/// texts in the chosen language); nothing of version 1 changed.
+pub const REPORT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
     kind: &'static str,
     version: u32,
+    lang: &'static str,
     lab: JsonLab<'a>,
     sessions: Vec<JsonSession<'a>>,
 }
@@ -25,6 +27,7 @@ struct JsonReport<'a> {
 struct JsonLab<'a> {
     path: &'a str,
     title: &'a str,
+    display_title: &'a str,
     total: u32,
     tasks: Vec<TaskRef<'a>>,
 }
@@ -33,6 +36,7 @@ struct JsonLab<'a> {
 struct TaskRef<'a> {
     index: usize,
     title: &'a str,
+    display_title: &'a str,
 }
 
 #[derive(Serialize)]
@@ -53,6 +57,7 @@ struct JsonSession<'a> {
 struct JsonTask<'a> {
     index: usize,
     title: &'a str,
+    display_title: &'a str,
     earned: u32,
     total: u32,
     done: bool,
@@ -62,6 +67,7 @@ struct JsonTask<'a> {
 struct JsonCheck<'a> {
     index: usize,
     what: &'a str,
+    display_what: &'a str,
     task: Option<TaskRef<'a>>,
     points: u32,
     earned: u32,
@@ -80,16 +86,40 @@ fn status(c: &super::CheckOutcome) -> &'static str {
     }
 }
 
+/// A task by its index (from 1) and English title, with its title in the lab's language.
 fn task_ref(lab: &Lab, task: Option<usize>) -> Option<TaskRef<'_>> {
     let i = task?;
-    lab.tasks.get(i.checked_sub(1)?).map(|t| TaskRef {
+    let t = lab.base().tasks.get(i.checked_sub(1)?)?;
+    Some(TaskRef {
         index: i,
         title: &t.title,
+        display_title: lab.tasks.get(i - 1).map_or(&t.title, |d| &d.title),
     })
 }
 
+/// The text a check is shown by in the lab's language (`what` is the English one).
+fn display_what<'a>(lab: &'a Lab, index: usize, what: &'a str) -> &'a str {
+    lab.checks.get(index).map_or(what, |c| c.what.as_str())
+}
+
+/// A grade with the texts of `lab`'s language (the lab's title, what each check checks), for
+/// reports people read; grading itself names checks in English.
+pub fn localize(lab: &Lab, g: &Grade) -> Grade {
+    let mut g = g.clone();
+    g.lab = lab.title.clone();
+    for (i, c) in g.checks.iter_mut().enumerate() {
+        if let Some(l) = lab.checks.get(i) {
+            c.what = l.what.clone();
+        }
+    }
+    g
+}
+
 /// `--format json`: one JSON document for all sessions (`docs/grade-report.schema.json`).
+/// Tasks and checks are identified by index and English text; `display_*` give the texts in
+/// `lab`'s language ([`Lab::localized`]).
 pub fn to_json(lab: &Lab, grades: &[Grade]) -> String {
+    let base = lab.base();
     let sessions = grades
         .iter()
         .map(|g| JsonSession {
@@ -101,17 +131,19 @@ pub fn to_json(lab: &Lab, grades: &[Grade]) -> String {
             errors: g.checks.iter().filter(|c| status(c) == "error").count(),
             virtual_seconds: g.virtual_ms as f64 / 1000.0,
             note: g.note.as_deref(),
-            tasks: lab
+            tasks: base
                 .tasks
                 .iter()
+                .zip(&lab.tasks)
                 .enumerate()
-                .map(|(i, t)| {
+                .map(|(i, (t, d))| {
                     let mine = g.checks.iter().filter(|c| c.task == Some(i + 1));
                     let (earned, total) =
                         mine.fold((0, 0), |(e, p), c| (e + c.earned, p + c.points));
                     JsonTask {
                         index: i + 1,
                         title: &t.title,
+                        display_title: &d.title,
                         earned,
                         total,
                         done: total > 0 && earned == total,
@@ -125,6 +157,7 @@ pub fn to_json(lab: &Lab, grades: &[Grade]) -> String {
                 .map(|(i, c)| JsonCheck {
                     index: i + 1,
                     what: &c.what,
+                    display_what: display_what(lab, i, &c.what),
                     task: task_ref(lab, c.task),
                     points: c.points,
                     earned: c.earned,
@@ -137,18 +170,14 @@ pub fn to_json(lab: &Lab, grades: &[Grade]) -> String {
     let report = JsonReport {
         kind: REPORT_KIND,
         version: REPORT_VERSION,
+        lang: lab.shown.code(),
         lab: JsonLab {
             path: &lab.path,
-            title: &lab.title,
+            title: &base.title,
+            display_title: &lab.title,
             total: lab.total_points(),
-            tasks: lab
-                .tasks
-                .iter()
-                .enumerate()
-                .map(|(i, t)| TaskRef {
-                    index: i + 1,
-                    title: &t.title,
-                })
+            tasks: (1..=lab.tasks.len())
+                .filter_map(|i| task_ref(lab, Some(i)))
                 .collect(),
         },
         sessions,
@@ -224,6 +253,12 @@ pub fn to_junit(lab: &Lab, grades: &[Grade]) -> String {
         let p = "            ";
         property(&mut out, p, "lab", &lab.path);
         property(&mut out, p, "lab.title", &g.lab);
+        // A lab shown in another language: its texts in that language too.
+        let translated = lab.shown != crate::lab::Lang::En;
+        if translated {
+            property(&mut out, p, "lang", lab.shown.code());
+            property(&mut out, p, "lab.display_title", &lab.title);
+        }
         property(&mut out, p, "points.earned", &g.earned.to_string());
         property(&mut out, p, "points.total", &g.total.to_string());
         out.push_str("        </properties>\n");
@@ -242,6 +277,9 @@ pub fn to_junit(lab: &Lab, grades: &[Grade]) -> String {
             let p = "                ";
             property(&mut out, p, "points", &c.points.to_string());
             property(&mut out, p, "points.earned", &c.earned.to_string());
+            if translated {
+                property(&mut out, p, "display_what", display_what(lab, i, &c.what));
+            }
             out.push_str("            </properties>\n");
             let reason = c.reason.as_deref();
             match status(c) {
@@ -280,7 +318,8 @@ fn csv_field(s: &str) -> String {
 /// checks), and the grading note. Lines end with CRLF, as RFC 4180 and spreadsheets want.
 pub fn to_csv(lab: &Lab, grades: &[Grade]) -> String {
     let mut header = vec!["session".to_string(), "earned".into(), "total".into()];
-    for (i, c) in lab.checks.iter().enumerate() {
+    // The checks' English texts: a gradebook's columns stay the same whatever the language.
+    for (i, c) in lab.base().checks.iter().enumerate() {
         let unit = if c.points == 1 { "point" } else { "points" };
         header.push(format!("{}. {} ({} {unit})", i + 1, c.what, c.points));
     }
@@ -383,7 +422,7 @@ mod tests {
         let c = &v["sessions"][0]["checks"];
         assert_eq!(
             c[0]["task"],
-            serde_json::json!({"index": 1, "title": "one"})
+            serde_json::json!({"index": 1, "title": "one", "display_title": "one"})
         );
         assert_eq!(c[0]["status"], "fail");
         assert_eq!(c[1]["status"], "error");

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::grade::RESET_MARK;
+use super::messages;
 use super::run::format_checks;
 use super::session::{CheckOutcome, LabSession};
 use crate::lab::{Item, Lab};
@@ -167,7 +168,7 @@ impl StudentSession {
         }
         let o = self.outcomes();
         out.push_str(&self.tasks_text(&o));
-        out.push_str("Type `tasks`, `hint`, `check` or `reset` at any time.\n");
+        out.push_str(messages::welcome_footer(self.lab.shown));
         out
     }
 
@@ -209,6 +210,7 @@ impl StudentSession {
     /// Handles one input: a meta-command or a shell command.
     pub fn input(&mut self, input: &str) -> RunOutput {
         let word = input.trim();
+        let lang = self.lab.shown;
         let text = |s: String| RunOutput {
             stdout: s.clone().into_bytes(),
             combined: s.into_bytes(),
@@ -227,27 +229,31 @@ impl StudentSession {
             }
             "hint" => {
                 let o = self.outcomes();
-                let Some(t) = self.current_task(&o) else { return text("Every task is done.\n".into()) };
+                let Some(t) = self.current_task(&o) else {
+                    return text(messages::all_done(lang).into());
+                };
                 let hints = &self.lab.tasks[t].hints;
                 if hints.is_empty() {
-                    return text(format!("No hint for task {}.\n", t + 1));
+                    return text(messages::no_hint(lang, t + 1));
                 }
                 let n = self.hints_shown[t].min(hints.len() - 1);
                 self.hints_shown[t] = (n + 1).min(hints.len());
-                text(format!("hint ({}/{}) for task {}: {}\n", n + 1, hints.len(), t + 1, hints[n]))
+                text(messages::hint(lang, n + 1, hints.len(), t + 1, &hints[n]))
             }
             "reset" => match LabSession::start(&self.lab, self.seed) {
                 Ok(s) => {
                     self.session = s;
                     self.apply_interactive();
                     self.record.push(RESET_MARK.into());
-                    text("The lab was reset: a fresh cluster and workstation.\n".into())
+                    text(messages::reset_done(lang).into())
                 }
-                Err(e) => text(format!("reset failed: {e}\n")),
+                Err(e) => text(messages::reset_failed(lang, &e)),
             },
             "solve" if self.instructor => {
                 let o = self.outcomes();
-                let Some(t) = self.current_task(&o) else { return text("Every task is done.\n".into()) };
+                let Some(t) = self.current_task(&o) else {
+                    return text(messages::all_done(lang).into());
+                };
                 let mut out = RunOutput::default();
                 let steps: Vec<String> = self.lab.tasks[t]
                     .items
@@ -262,7 +268,10 @@ impl StudentSession {
                 self.record.push(format!("{SOLVE_MARK}{}", t + 1));
                 for cmd in steps {
                     // Shown at once like the commands' own output, at the interactive prompt.
-                    self.session.ws.shell.to_terminal(echo_lines(&cmd).as_bytes());
+                    self.session
+                        .ws
+                        .shell
+                        .to_terminal(echo_lines(&cmd).as_bytes());
                     out.combined.extend(echo_lines(&cmd).as_bytes());
                     out.stdout.extend(echo_lines(&cmd).as_bytes());
                     let r = self.run_recorded(&cmd);
@@ -274,7 +283,7 @@ impl StudentSession {
                 self.record.push(SOLVE_END_MARK.into());
                 out
             }
-            "help" => text("Lab commands: tasks (progress), hint (next hint), check (score so far), reset (start over).\nEverything else runs in the workstation shell.\n".into()),
+            "help" => text(messages::help(lang).into()),
             _ => self.run_recorded(input),
         }
     }
