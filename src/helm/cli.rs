@@ -286,6 +286,13 @@ pub const COMMANDS: &[Command] = &[
         flags: "devel||b",
     },
     Command {
+        path: "test",
+        aliases: &[],
+        use_args: "[RELEASE]",
+        args: Args::Exact(1),
+        flags: "*timeout||d *logs||b *filter||l *hide-notes||b",
+    },
+    Command {
         path: "env",
         aliases: &[],
         use_args: "",
@@ -311,7 +318,6 @@ const UNSUPPORTED: &[&str] = &[
     "fetch",
     "push",
     "registry",
-    "test",
     "verify",
 ];
 

@@ -27,6 +27,7 @@ pub mod repo_index;
 pub mod search;
 pub mod sites;
 pub mod storage;
+pub mod testing;
 pub mod times;
 pub mod uitable;
 pub mod uninstall;
@@ -171,6 +172,7 @@ fn dispatch(h: &mut Helm<'_, '_>) -> Res {
         "history" => inspect::history(h),
         p if p.starts_with("get ") => inspect::get(h),
         "version" => paths::version(h),
+        "test" => testing::test(h),
         "repo" | "search" | "get" | "show" => Err(HelmError(format!(
             "kubelab does not support help texts (\"helm {}\" prints its subcommands); the Helm documentation has them",
             h.p.path
