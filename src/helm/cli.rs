@@ -286,6 +286,13 @@ pub const COMMANDS: &[Command] = &[
         flags: "devel||b",
     },
     Command {
+        path: "pull",
+        aliases: &["fetch"],
+        use_args: "[chart URL | repo/chartname] [...]",
+        args: Args::Min(1),
+        flags: "*devel||b *untar||b prov||b *untardir||s *destination|d|s",
+    },
+    Command {
         path: "test",
         aliases: &[],
         use_args: "[RELEASE]",
@@ -314,8 +321,6 @@ const UNSUPPORTED: &[&str] = &[
     "dependency",
     "dep",
     "plugin",
-    "pull",
-    "fetch",
     "push",
     "registry",
     "verify",
@@ -364,7 +369,7 @@ fn all_flags(cmd: &Command) -> Vec<Flag> {
             v.extend(flag_specs(CHART_PATH));
             v.extend(flag_specs(VALUES));
         }
-        p if p.starts_with("show ") => v.extend(flag_specs(CHART_PATH)),
+        p if p.starts_with("show ") || p == "pull" => v.extend(flag_specs(CHART_PATH)),
         _ => {}
     }
     if cmd.path == "template" {

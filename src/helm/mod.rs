@@ -19,6 +19,7 @@ pub mod locate;
 pub mod manifests;
 pub mod output;
 pub mod paths;
+pub mod pull;
 pub mod release;
 pub mod render;
 pub mod repo;
@@ -173,6 +174,7 @@ fn dispatch(h: &mut Helm<'_, '_>) -> Res {
         p if p.starts_with("get ") => inspect::get(h),
         "version" => paths::version(h),
         "test" => testing::test(h),
+        "pull" => pull::pull(h),
         "repo" | "search" | "get" | "show" => Err(HelmError(format!(
             "kubelab does not support help texts (\"helm {}\" prints its subcommands); the Helm documentation has them",
             h.p.path
