@@ -62,7 +62,7 @@ pub struct Command {
 
 const GLOBAL: &str = "burst-limit||i *debug|| kube-apiserver||s kube-as-group||a kube-as-user||s kube-ca-file||s kube-context||s kube-insecure-skip-tls-verify||b kube-tls-server-name||s kube-token||s kubeconfig||s *namespace|n|s qps||f registry-config||s *repository-cache||s *repository-config||s";
 
-const VALUES: &str = "*values|f|l *set||a *set-string||a set-file||a set-json||a set-literal||a";
+const VALUES: &str = "*values|f|l *set||a *set-string||a *set-file||a *set-json||a *set-literal||a";
 const CHART_PATH: &str = "*version||s verify||b keyring||s repo||s username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s pass-credentials||b";
 const INSTALL: &str = "*create-namespace||b *dry-run||s force||b no-hooks||b replace||b *timeout||d *wait||b wait-for-jobs||b *generate-name|g|b name-template||s *description||s devel||b dependency-update||b disable-openapi-validation||b *atomic||b skip-crds||b render-subchart-notes||b skip-schema-validation||b labels|l|m enable-dns||b *hide-notes||b take-ownership||b post-renderer||s post-renderer-args||a";
 
@@ -80,7 +80,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         use_args: "PATH",
         args: Args::Any,
-        flags: "*strict||b with-subcharts||b *quiet||b skip-schema-validation||b kube-version||s *values|f|l *set||a *set-string||a set-file||a set-json||a set-literal||a",
+        flags: "*strict||b with-subcharts||b *quiet||b skip-schema-validation||b kube-version||s *values|f|l *set||a *set-string||a *set-file||a *set-json||a *set-literal||a",
     },
     Command {
         path: "template",
