@@ -373,7 +373,7 @@ fn all_flags(cmd: &Command) -> Vec<Flag> {
         _ => {}
     }
     if cmd.path == "template" {
-        v.extend(flag_specs("*show-only|s|a output-dir||s validate||b include-crds||b *skip-tests||b is-upgrade||b kube-version||s api-versions|a|l release-name||b"));
+        v.extend(flag_specs("*show-only|s|a *output-dir||s validate||b include-crds||b *skip-tests||b is-upgrade||b kube-version||s api-versions|a|l *release-name||b"));
     }
     v.extend(flag_specs(GLOBAL));
     v

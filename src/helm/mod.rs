@@ -17,6 +17,7 @@ pub mod kube;
 pub mod lifecycle;
 pub mod locate;
 pub mod manifests;
+pub mod outdir;
 pub mod output;
 pub mod paths;
 pub mod pull;
