@@ -286,6 +286,34 @@ pub const COMMANDS: &[Command] = &[
         flags: "devel||b",
     },
     Command {
+        path: "dependency",
+        aliases: &["dep", "dependencies"],
+        use_args: "update|build|list",
+        args: Args::None,
+        flags: "",
+    },
+    Command {
+        path: "dependency list",
+        aliases: &["ls"],
+        use_args: "CHART",
+        args: Args::Max(1),
+        flags: "*max-col-width||u",
+    },
+    Command {
+        path: "dependency build",
+        aliases: &[],
+        use_args: "CHART",
+        args: Args::Max(1),
+        flags: "verify||b keyring||s skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
+    },
+    Command {
+        path: "dependency update",
+        aliases: &["up"],
+        use_args: "CHART",
+        args: Args::Max(1),
+        flags: "verify||b keyring||s skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
+    },
+    Command {
         path: "pull",
         aliases: &["fetch"],
         use_args: "[chart URL | repo/chartname] [...]",
@@ -316,15 +344,7 @@ pub const COMMANDS: &[Command] = &[
 ];
 
 /// Real helm commands kubelab does not simulate.
-const UNSUPPORTED: &[&str] = &[
-    "completion",
-    "dependency",
-    "dep",
-    "plugin",
-    "push",
-    "registry",
-    "verify",
-];
+const UNSUPPORTED: &[&str] = &["completion", "plugin", "push", "registry", "verify"];
 
 fn flag_specs(s: &'static str) -> impl Iterator<Item = Flag> {
     s.split(' ').filter(|w| !w.is_empty()).map(|w| {

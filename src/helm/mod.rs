@@ -9,6 +9,7 @@ pub mod chart;
 pub mod chartcmds;
 pub mod charts;
 pub mod cli;
+pub mod dependency;
 pub mod engine;
 pub mod fetch;
 pub mod inspect;
@@ -176,7 +177,8 @@ fn dispatch(h: &mut Helm<'_, '_>) -> Res {
         "version" => paths::version(h),
         "test" => testing::test(h),
         "pull" => pull::pull(h),
-        "repo" | "search" | "get" | "show" => Err(HelmError(format!(
+        "dependency list" => dependency::list(h),
+        "repo" | "search" | "get" | "show" | "dependency" => Err(HelmError(format!(
             "kubelab does not support help texts (\"helm {}\" prints its subcommands); the Helm documentation has them",
             h.p.path
         ))),
