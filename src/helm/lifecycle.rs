@@ -309,3 +309,20 @@ pub fn manifest_resources(manifest: &str, ns: &str) -> Vec<Resource> {
 pub fn keep_policy(obj: &Value) -> bool {
     meta::str_at(obj, &["metadata", "annotations", "helm.sh/resource-policy"]) == Some("keep")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multierror_lists_as_go_multierror() {
+        assert_eq!(
+            multierror(&["pod a failed".into()]),
+            "1 error occurred:\n\t* pod a failed\n\n"
+        );
+        assert_eq!(
+            multierror(&["x".into(), "y".into()]),
+            "2 errors occurred:\n\t* x\n\t* y\n\n"
+        );
+    }
+}
