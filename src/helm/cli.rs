@@ -62,7 +62,7 @@ pub struct Command {
 
 const GLOBAL: &str = "burst-limit||i *debug|| kube-apiserver||s kube-as-group||a kube-as-user||s kube-ca-file||s kube-context||s kube-insecure-skip-tls-verify||b kube-tls-server-name||s kube-token||s kubeconfig||s *namespace|n|s qps||f registry-config||s *repository-cache||s *repository-config||s";
 
-const VALUES: &str = "*values|f|l *set||a *set-string||a set-file||a set-json||a set-literal||a";
+const VALUES: &str = "*values|f|l *set||a *set-string||a *set-file||a *set-json||a *set-literal||a";
 const CHART_PATH: &str = "*version||s verify||b keyring||s repo||s username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s pass-credentials||b";
 const INSTALL: &str = "*create-namespace||b *dry-run||s force||b no-hooks||b replace||b *timeout||d *wait||b wait-for-jobs||b *generate-name|g|b name-template||s *description||s devel||b dependency-update||b disable-openapi-validation||b *atomic||b skip-crds||b render-subchart-notes||b skip-schema-validation||b labels|l|m enable-dns||b *hide-notes||b take-ownership||b post-renderer||s post-renderer-args||a";
 
@@ -80,7 +80,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         use_args: "PATH",
         args: Args::Any,
-        flags: "*strict||b with-subcharts||b *quiet||b skip-schema-validation||b kube-version||s *values|f|l *set||a *set-string||a set-file||a set-json||a set-literal||a",
+        flags: "*strict||b with-subcharts||b *quiet||b skip-schema-validation||b kube-version||s *values|f|l *set||a *set-string||a *set-file||a *set-json||a *set-literal||a",
     },
     Command {
         path: "template",
@@ -286,6 +286,48 @@ pub const COMMANDS: &[Command] = &[
         flags: "devel||b",
     },
     Command {
+        path: "dependency",
+        aliases: &["dep", "dependencies"],
+        use_args: "update|build|list",
+        args: Args::None,
+        flags: "",
+    },
+    Command {
+        path: "dependency list",
+        aliases: &["ls"],
+        use_args: "CHART",
+        args: Args::Max(1),
+        flags: "*max-col-width||u",
+    },
+    Command {
+        path: "dependency build",
+        aliases: &[],
+        use_args: "CHART",
+        args: Args::Max(1),
+        flags: "verify||b keyring||s skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
+    },
+    Command {
+        path: "dependency update",
+        aliases: &["up"],
+        use_args: "CHART",
+        args: Args::Max(1),
+        flags: "verify||b keyring||s skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
+    },
+    Command {
+        path: "pull",
+        aliases: &["fetch"],
+        use_args: "[chart URL | repo/chartname] [...]",
+        args: Args::Min(1),
+        flags: "*devel||b *untar||b prov||b *untardir||s *destination|d|s",
+    },
+    Command {
+        path: "test",
+        aliases: &[],
+        use_args: "[RELEASE]",
+        args: Args::Exact(1),
+        flags: "*timeout||d *logs||b *filter||l *hide-notes||b",
+    },
+    Command {
         path: "env",
         aliases: &[],
         use_args: "",
@@ -302,18 +344,7 @@ pub const COMMANDS: &[Command] = &[
 ];
 
 /// Real helm commands kubelab does not simulate.
-const UNSUPPORTED: &[&str] = &[
-    "completion",
-    "dependency",
-    "dep",
-    "plugin",
-    "pull",
-    "fetch",
-    "push",
-    "registry",
-    "test",
-    "verify",
-];
+const UNSUPPORTED: &[&str] = &["completion", "plugin", "push", "registry", "verify"];
 
 fn flag_specs(s: &'static str) -> impl Iterator<Item = Flag> {
     s.split(' ').filter(|w| !w.is_empty()).map(|w| {
@@ -358,11 +389,11 @@ fn all_flags(cmd: &Command) -> Vec<Flag> {
             v.extend(flag_specs(CHART_PATH));
             v.extend(flag_specs(VALUES));
         }
-        p if p.starts_with("show ") => v.extend(flag_specs(CHART_PATH)),
+        p if p.starts_with("show ") || p == "pull" => v.extend(flag_specs(CHART_PATH)),
         _ => {}
     }
     if cmd.path == "template" {
-        v.extend(flag_specs("*show-only|s|a output-dir||s validate||b include-crds||b *skip-tests||b is-upgrade||b kube-version||s api-versions|a|l release-name||b"));
+        v.extend(flag_specs("*show-only|s|a *output-dir||s validate||b include-crds||b *skip-tests||b is-upgrade||b kube-version||s api-versions|a|l *release-name||b"));
     }
     v.extend(flag_specs(GLOBAL));
     v

@@ -284,8 +284,15 @@ pub fn template(h: &mut Helm<'_, '_>) -> Res {
         }
         Err((e, _)) => return Err(HelmError(e)),
     };
-    let manifests =
-        super::manifests::template_text(&rel.manifest, &rel.hooks, h.p.bool("skip-tests"));
+    let skip_tests = h.p.bool("skip-tests");
+    let manifests = match h.p.get("output-dir").map(str::to_string) {
+        // The documents go to files; the manifest Helm prints is then empty.
+        Some(dir) => {
+            super::outdir::write_all(h, &dir, &rel.name, &rel.manifest, &rel.hooks, skip_tests)?;
+            "\n".to_string()
+        }
+        None => super::manifests::template_text(&rel.manifest, &rel.hooks, skip_tests),
+    };
     let show = h.p.all("show-only");
     if show.is_empty() {
         h.out(&manifests);

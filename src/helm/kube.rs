@@ -159,12 +159,23 @@ fn create_one(world: &mut World, r: &Resource) -> Result<(), String> {
         .map_err(|e| format!("failed to create resource: {}", e.message))
 }
 
-/// `KubeClient.Create`.
+/// `KubeClient.Create` (`perform(resources, createResource)`): every object is created, the
+/// apiserver's errors gathered as hashicorp/multierror prints them.
 pub fn create(world: &mut World, resources: &[Resource]) -> Result<(), String> {
-    for r in resources {
-        create_one(world, r)?;
+    let errs: Vec<String> = resources
+        .iter()
+        .filter_map(|r| {
+            world
+                .create_validated(r.obj.clone(), false, FieldValidation::Strict)
+                .err()
+                .map(|e| e.message)
+        })
+        .collect();
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(super::lifecycle::multierror(&errs))
     }
-    Ok(())
 }
 
 /// `KubeClient.Update(original, target)`: creates what is new, patches what exists with a

@@ -164,11 +164,41 @@ fn watch_until_ready(world: &mut World, r: &Resource, asked: i64) -> Result<(), 
     }
 }
 
+/// hashicorp/go-multierror's text of a list of errors.
+pub fn multierror(errs: &[String]) -> String {
+    if errs.len() == 1 {
+        return format!("1 error occurred:\n\t* {}\n\n", errs[0]);
+    }
+    let points: Vec<String> = errs.iter().map(|e| format!("* {e}")).collect();
+    format!(
+        "{} errors occurred:\n\t{}\n\n",
+        errs.len(),
+        points.join("\n\t")
+    )
+}
+
+/// Deletes a hook's objects and waits until they are gone (`WaitForDelete`: a Pod's graceful
+/// deletion takes virtual time), at most kubelab's wait limit.
 fn delete_hook(world: &mut World, h: &Hook, ns: &str) {
-    if let Ok(res) = kube::build(&h.manifest, ns) {
-        for r in res {
-            let _ = world.delete(r.kind, r.namespace(), r.name(), &Default::default());
+    if h.kind == "CustomResourceDefinition" {
+        return;
+    }
+    let Ok(res) = kube::build(&h.manifest, ns) else {
+        return;
+    };
+    for r in &res {
+        let _ = world.delete(r.kind, r.namespace(), r.name(), &Default::default());
+    }
+    let start = world.now();
+    loop {
+        world.settle();
+        let left = res
+            .iter()
+            .any(|r| world.store.get(r.kind, r.namespace(), r.name()).is_some());
+        if !left || world.now() - start >= MAX_WAIT_MS {
+            return;
         }
+        world.advance(1000);
     }
 }
 
@@ -215,9 +245,16 @@ pub fn exec_hooks(
                 r.hooks[i].path
             ));
         }
-        let result = res
+        // `perform`: every object watched, the errors gathered as hashicorp/multierror does.
+        let errs: Vec<String> = res
             .iter()
-            .try_for_each(|x| watch_until_ready(world, x, timeout));
+            .filter_map(|x| watch_until_ready(world, x, timeout).err())
+            .collect();
+        let result = if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(multierror(&errs))
+        };
         r.hooks[i].last_run_completed = Some(world.now());
         if let Err(e) = result {
             r.hooks[i].last_run_phase = "Failed".into();
@@ -227,6 +264,19 @@ pub fn exec_hooks(
                 .any(|p| p == "hook-failed")
             {
                 delete_hook(world, &r.hooks[i], &ns);
+            }
+            // The hooks that succeeded before it are deleted as their policy says.
+            for &j in &idx {
+                if j == i {
+                    break;
+                }
+                if r.hooks[j]
+                    .delete_policies
+                    .iter()
+                    .any(|p| p == "hook-succeeded")
+                {
+                    delete_hook(world, &r.hooks[j], &ns);
+                }
             }
             return Err(e);
         }
@@ -258,4 +308,21 @@ pub fn manifest_resources(manifest: &str, ns: &str) -> Vec<Resource> {
 /// Whether an object asks to be kept on uninstall (`helm.sh/resource-policy: keep`).
 pub fn keep_policy(obj: &Value) -> bool {
     meta::str_at(obj, &["metadata", "annotations", "helm.sh/resource-policy"]) == Some("keep")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multierror_lists_as_go_multierror() {
+        assert_eq!(
+            multierror(&["pod a failed".into()]),
+            "1 error occurred:\n\t* pod a failed\n\n"
+        );
+        assert_eq!(
+            multierror(&["x".into(), "y".into()]),
+            "2 errors occurred:\n\t* x\n\t* y\n\n"
+        );
+    }
 }

@@ -63,11 +63,29 @@ pub fn locate(h: &mut Helm<'_, '_>, name: &str, version: &str) -> Result<Chart, 
     if name.starts_with('/') || name.starts_with('.') {
         return Err(format!("path \"{name}\" not found"));
     }
+    let (url, bytes) = download(h, name, version)?;
+    let file = url.rsplit('/').next().unwrap_or("chart.tgz").to_string();
+    let cache = h.paths.repo_cache.clone();
+    h.ctx.files.mkdir_all(&cache)?;
+    h.ctx
+        .files
+        .create_file(&format!("{cache}/{file}"), &bytes)?;
+    load_archive(&bytes)
+}
+
+/// `ChartDownloader.ResolveChartVersion` and the getter: an `oci://` reference refused, an
+/// http(s) URL fetched as it is, `REPO/CHART` through the repository's cached index; the URL
+/// and the archive's bytes.
+pub fn download(
+    h: &mut Helm<'_, '_>,
+    name: &str,
+    version: &str,
+) -> Result<(String, Vec<u8>), String> {
     let repo_path = h.paths.repo_config.clone();
     let rf = RepoFile::load(&*h.ctx.files, &repo_path)?.unwrap_or_default();
     if name.starts_with("http://") || name.starts_with("https://") {
         let bytes = fetch::get(h.ctx.world, name).map_err(|e| e.message())?;
-        return load_archive(&bytes);
+        return Ok((name.to_string(), bytes));
     }
     if name.starts_with("oci://") {
         return Err(
@@ -109,11 +127,5 @@ pub fn locate(h: &mut Helm<'_, '_>, name: &str, version: &str) -> Result<Chart, 
     };
     let url = fetch::resolve_reference(&rc.url, first);
     let bytes = fetch::get(h.ctx.world, &url).map_err(|e| e.message())?;
-    let file = url.rsplit('/').next().unwrap_or("chart.tgz").to_string();
-    let cache = h.paths.repo_cache.clone();
-    h.ctx.files.mkdir_all(&cache)?;
-    h.ctx
-        .files
-        .create_file(&format!("{cache}/{file}"), &bytes)?;
-    load_archive(&bytes)
+    Ok((url, bytes))
 }

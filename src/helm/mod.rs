@@ -9,6 +9,7 @@ pub mod chart;
 pub mod chartcmds;
 pub mod charts;
 pub mod cli;
+pub mod dependency;
 pub mod engine;
 pub mod fetch;
 pub mod inspect;
@@ -17,8 +18,10 @@ pub mod kube;
 pub mod lifecycle;
 pub mod locate;
 pub mod manifests;
+pub mod outdir;
 pub mod output;
 pub mod paths;
+pub mod pull;
 pub mod release;
 pub mod render;
 pub mod repo;
@@ -27,6 +30,7 @@ pub mod repo_index;
 pub mod search;
 pub mod sites;
 pub mod storage;
+pub mod testing;
 pub mod times;
 pub mod uitable;
 pub mod uninstall;
@@ -171,7 +175,10 @@ fn dispatch(h: &mut Helm<'_, '_>) -> Res {
         "history" => inspect::history(h),
         p if p.starts_with("get ") => inspect::get(h),
         "version" => paths::version(h),
-        "repo" | "search" | "get" | "show" => Err(HelmError(format!(
+        "test" => testing::test(h),
+        "pull" => pull::pull(h),
+        "dependency list" => dependency::list(h),
+        "repo" | "search" | "get" | "show" | "dependency" => Err(HelmError(format!(
             "kubelab does not support help texts (\"helm {}\" prints its subcommands); the Helm documentation has them",
             h.p.path
         ))),

@@ -23,23 +23,44 @@ pub const KUBE_VERSION: &str = "v1.32.4";
 pub fn user_values(h: &Helm<'_, '_>) -> Result<Vec<UserValues>, String> {
     let mut out = Vec::new();
     for f in h.p.all("values") {
-        let bytes = if f.starts_with("http://") || f.starts_with("https://") {
-            super::fetch::get(h.ctx.world, &f).map_err(|e| e.message())?
-        } else if f == "-" {
-            h.ctx.stdin.to_vec()
-        } else {
-            h.ctx
-                .files
-                .read_file(&f)
-                .map_err(|_| format!("open {f}: no such file or directory"))?
-        };
+        let bytes = read_values_file(h, &f)?;
         out.push(UserValues::File(
             String::from_utf8_lossy(&bytes).into_owned(),
         ));
     }
+    out.extend(h.p.all("set-json").into_iter().map(UserValues::SetJson));
     out.extend(h.p.all("set").into_iter().map(UserValues::Set));
     out.extend(h.p.all("set-string").into_iter().map(UserValues::SetString));
+    for arg in h.p.all("set-file") {
+        let wrap = |e: String| format!("failed parsing --set-file data: {e}");
+        let mut pairs = Vec::new();
+        for (key, path) in engine::strvals::file_pairs(&arg).map_err(wrap)? {
+            let bytes = read_values_file(h, &path).map_err(wrap)?;
+            pairs.push((key, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+        out.push(UserValues::SetFile(pairs));
+    }
+    out.extend(
+        h.p.all("set-literal")
+            .into_iter()
+            .map(UserValues::SetLiteral),
+    );
     Ok(out)
+}
+
+/// `values.readFile`: `-` is standard input, an http(s) URL is fetched from the world, anything
+/// else is a workstation file.
+fn read_values_file(h: &Helm<'_, '_>, f: &str) -> Result<Vec<u8>, String> {
+    if f.starts_with("http://") || f.starts_with("https://") {
+        super::fetch::get(h.ctx.world, f).map_err(|e| e.message())
+    } else if f.trim() == "-" {
+        Ok(h.ctx.stdin.to_vec())
+    } else {
+        h.ctx
+            .files
+            .read_file(f)
+            .map_err(|_| format!("open {f}: no such file or directory"))
+    }
 }
 
 /// The user-supplied values as one map (`release.config`).

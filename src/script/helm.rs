@@ -99,6 +99,22 @@ fn helm_releases(c: &mut Cluster, ns: &str) -> Res<Array> {
             );
             m.insert("values".into(), super::convert::to_dynamic(&r.config));
             m.insert("manifest".into(), r.manifest.clone().into());
+            let hooks: Array = r
+                .hooks
+                .iter()
+                .map(|h| {
+                    let mut hm = Map::new();
+                    hm.insert("name".into(), h.name.clone().into());
+                    hm.insert("kind".into(), h.kind.clone().into());
+                    hm.insert(
+                        "events".into(),
+                        Dynamic::from_array(h.events.iter().map(|e| e.clone().into()).collect()),
+                    );
+                    hm.insert("phase".into(), h.last_run_phase.clone().into());
+                    Dynamic::from_map(hm)
+                })
+                .collect();
+            m.insert("hooks".into(), Dynamic::from_array(hooks));
             Dynamic::from_map(m)
         })
         .collect())

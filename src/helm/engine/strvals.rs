@@ -35,6 +35,80 @@ pub fn parse_into(arg: &str, dst: &mut Map<String, Value>, strings: bool) -> Res
     Ok(())
 }
 
+/// `--set-json` (`strvals.ParseJSON`): `key=JSON` pairs; each value is read as one JSON
+/// document (numbers float64, as `json.Decoder` gives them), then blanks and a comma; an empty
+/// value sets `null`. Any failure is Helm's `failed parsing --set-json data ARG`.
+pub fn parse_json_into(arg: &str, dst: &mut Map<String, Value>) -> Result<(), String> {
+    let fail = || format!("failed parsing --set-json data {arg}");
+    let mut rest = arg;
+    while !rest.is_empty() {
+        let Some(eq) = find_unescaped(rest, '=') else {
+            return Err(fail());
+        };
+        let key = &rest[..eq];
+        let path = parse_path(key).map_err(|_| fail())?;
+        rest = &rest[eq + 1..];
+        let (empty, after) = empty_val(rest);
+        if empty {
+            set_path(dst, &path, Value::Null)?;
+            rest = after;
+            continue;
+        }
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+        let value = match stream.next() {
+            Some(Ok(v)) => v,
+            _ => return Err(fail()),
+        };
+        let used = stream.byte_offset();
+        set_path(dst, &path, super::values::floats(value))?;
+        rest = empty_val(&rest[used..]).1;
+    }
+    Ok(())
+}
+
+/// strvals' `emptyVal`: skips blanks; a comma or the end means an empty value (consumed).
+fn empty_val(s: &str) -> (bool, &str) {
+    let t = s.trim_start_matches(char::is_whitespace);
+    if t.is_empty() {
+        return (true, t);
+    }
+    if let Some(after) = t.strip_prefix(',') {
+        return (true, after);
+    }
+    (false, t)
+}
+
+/// `--set-literal` (`strvals.ParseLiteralInto`): one `key=value` whose value is everything
+/// after the first `=`, kept as a string (commas, braces and backslashes included).
+pub fn parse_literal_into(arg: &str, dst: &mut Map<String, Value>) -> Result<(), String> {
+    let Some(eq) = find_unescaped(arg, '=') else {
+        return Err(format!("key {:?} has no value", unescape(arg)));
+    };
+    let path = parse_path(&arg[..eq])?;
+    set_path(dst, &path, Value::String(arg[eq + 1..].to_string()))
+}
+
+/// `--set-file` before its files are read: each `key=path` pair (the path unescaped).
+pub fn file_pairs(arg: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for pair in split_top(arg, ',') {
+        if pair.is_empty() {
+            continue;
+        }
+        let Some(eq) = find_unescaped(&pair, '=') else {
+            return Err(format!("key {:?} has no value", unescape(&pair)));
+        };
+        out.push((pair[..eq].to_string(), unescape(&pair[eq + 1..])));
+    }
+    Ok(out)
+}
+
+/// Sets `key` (a `--set` path) to a string: a `--set-file` file's content.
+pub fn set_string(key: &str, value: &str, dst: &mut Map<String, Value>) -> Result<(), String> {
+    let path = parse_path(key)?;
+    set_path(dst, &path, Value::String(value.to_string()))
+}
+
 #[derive(Debug, Clone)]
 enum Step {
     Key(String),
@@ -226,6 +300,35 @@ mod tests {
         let mut m = Map::new();
         parse_into(arg, &mut m, false).unwrap();
         Value::Object(m)
+    }
+
+    #[test]
+    fn json_literal_and_file_values() {
+        let mut m = Map::new();
+        parse_json_into(r#"a.b={"x":[1,"y"]}, c=[true] ,d="s,t",e="#, &mut m).unwrap();
+        assert_eq!(
+            Value::Object(m),
+            // The blank after a comma belongs to the next key, as in Go.
+            serde_json::json!({"a": {"b": {"x": [1.0, "y"]}}, " c": [true], "d": "s,t", "e": null})
+        );
+        let mut m = Map::new();
+        assert_eq!(
+            parse_json_into("a={bad", &mut m).unwrap_err(),
+            "failed parsing --set-json data a={bad"
+        );
+        let mut m = Map::new();
+        parse_literal_into("a.b=x,{y}\\z", &mut m).unwrap();
+        assert_eq!(
+            Value::Object(m),
+            serde_json::json!({"a": {"b": "x,{y}\\z"}})
+        );
+        assert_eq!(
+            file_pairs("a=f.txt,b\\.c=x\\,y").unwrap(),
+            [
+                ("a".to_string(), "f.txt".to_string()),
+                ("b\\.c".to_string(), "x,y".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -15,6 +15,12 @@ pub enum UserValues {
     Set(String),
     /// One `--set-string` argument.
     SetString(String),
+    /// One `--set-json` argument.
+    SetJson(String),
+    /// `--set-file` pairs: the key path and the file's content.
+    SetFile(Vec<(String, String)>),
+    /// One `--set-literal` argument.
+    SetLiteral(String),
 }
 
 /// Parses a values document (an empty document is an empty map). Errors are Helm's
@@ -46,7 +52,7 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 /// Every number as a float64 (what `json.Unmarshal` into `interface{}` gives).
-fn floats(v: Value) -> Value {
+pub(crate) fn floats(v: Value) -> Value {
     match v {
         Value::Number(n) => {
             Number::from_f64(n.as_f64().unwrap_or(0.0)).map_or(Value::Null, Value::Number)
@@ -71,6 +77,15 @@ pub fn coalesce_values(chart_values_yaml: &str, user: &[UserValues]) -> Result<V
             }
             UserValues::Set(s) => super::strvals::parse_into(s, &mut merged, false)?,
             UserValues::SetString(s) => super::strvals::parse_into(s, &mut merged, true)?,
+            UserValues::SetJson(s) => super::strvals::parse_json_into(s, &mut merged)?,
+            UserValues::SetFile(pairs) => {
+                for (k, content) in pairs {
+                    super::strvals::set_string(k, content, &mut merged)
+                        .map_err(|e| format!("failed parsing --set-file data: {e}"))?;
+                }
+            }
+            UserValues::SetLiteral(s) => super::strvals::parse_literal_into(s, &mut merged)
+                .map_err(|e| format!("failed parsing --set-literal data: {e}"))?,
         }
     }
     let mut out = merged;
