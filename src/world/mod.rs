@@ -95,6 +95,9 @@ pub struct Stats {
     pub syncs: u64,
     /// Pending pods the scheduler tried to place.
     pub scheduling_tries: u64,
+    /// Nodes and pods the node controllers looked at (the DaemonSet controller's nodes, the
+    /// node lifecycle controller's nodes, the taint eviction controller's nodes and pods).
+    pub looks: u64,
 }
 
 impl Stats {
@@ -105,6 +108,7 @@ impl Stats {
             instants: self.instants - before.instants,
             syncs: self.syncs - before.syncs,
             scheduling_tries: self.scheduling_tries - before.scheduling_tries,
+            looks: self.looks - before.looks,
         }
     }
 }
@@ -204,6 +208,8 @@ pub struct World {
     pub metrics: metrics::Metrics,
     /// The HorizontalPodAutoscaler controller's schedule and memory (`controllers/hpa/`).
     pub(crate) hpa: controllers::hpa::Memo,
+    /// What the DaemonSet controller remembers of each node ([`controllers::daemonset::state`]).
+    pub(crate) daemon_states: controllers::daemonset::state::DaemonStates,
     /// The nodes the kubelets last looked at all pods for (a new node means a full look).
     pub(crate) kubelet_nodes: Vec<String>,
     /// What the scheduler remembers between runs.
@@ -214,9 +220,9 @@ pub struct World {
     pub(crate) field_writer: Option<api::managed_fields::Writer>,
     /// The custom resources the stored CRDs serve ([`crd`]).
     pub(crate) crds: crd::Registry,
-    /// When the taint eviction controller first saw each NoExecute taint, by node, key and
-    /// value (`controllers::taint_eviction`).
-    pub(crate) taints_seen: BTreeMap<(String, String, String), Millis>,
+    /// What the taint eviction controller remembers: when it first saw each NoExecute taint,
+    /// the tainted nodes, the pods due for eviction later (`controllers::taint_eviction`).
+    pub(crate) taint_eviction: controllers::taint_eviction::TaintState,
     /// The lab's users and who makes the current requests ([`rbac`]).
     pub auth: rbac::Auth,
 }
@@ -269,12 +275,13 @@ impl World {
             daemon_nodes: Default::default(),
             metrics: Default::default(),
             hpa: Default::default(),
+            daemon_states: Default::default(),
             kubelet_nodes: Vec::new(),
             scheduler: Default::default(),
             managed: imbl::OrdMap::new(),
             field_writer: None,
             crds: crd::Registry::default(),
-            taints_seen: BTreeMap::new(),
+            taint_eviction: Default::default(),
             auth: rbac::Auth::default(),
         }
     }

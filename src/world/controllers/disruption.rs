@@ -3,8 +3,9 @@
 //! allowed, the `DisruptionAllowed` condition) from the pods its selector selects, and forgets
 //! the evictions it was told of (`disruptedPods`) once their pods are gone or two minutes old.
 //!
-//! It syncs every PodDisruptionBudget whenever a pod or a budget was written (a scan: budgets
-//! are few; it has no work queue).
+//! It syncs the budgets on its work queue (`store::budget_queue`): a budget written, the budgets
+//! selecting a pod written, and those whose controllers' scale changed the next time it looks;
+//! a budget with evictions under way is queued again when the first of them times out.
 
 use serde_json::{Map, Value, json};
 
@@ -14,14 +15,15 @@ use crate::world::api::meta::{self, Field};
 use crate::world::api::selector::Selector;
 use crate::world::clock::{Millis, parse_rfc3339, rfc3339};
 use crate::world::events::Source;
+use crate::world::store::Queue;
 
 /// How long an eviction the API server recorded in `disruptedPods` counts before the
 /// controller forgets it (`DeletionTimeout`).
 const DELETION_TIMEOUT_MS: Millis = 2 * 60 * 1000;
 
-/// Syncs every PodDisruptionBudget.
+/// Syncs the PodDisruptionBudgets on the work queue.
 pub fn run(world: &mut World) {
-    super::sync_every(world, "PodDisruptionBudget", sync);
+    super::sync_queue(world, Queue::Budgets, sync);
 }
 
 /// Whether a pod is Ready (`IsPodReady`).
@@ -150,7 +152,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         }
     }
     if let Some(at) = recheck {
-        world.resync_at(at);
+        world.requeue_at(Queue::Budgets, ns, name, at);
     }
     let generation = meta::int_at(&pdb, &["metadata", "generation"]).unwrap_or(1);
     let mut status = pdb.field("status").cloned().unwrap_or_else(|| json!({}));

@@ -1,8 +1,9 @@
 //! Controllers with the upstream algorithms, run in rounds in a fixed order until a whole round
 //! changes nothing. A controller runs in a round only when something it watches changed; the
-//! Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob and endpoints controllers then
-//! sync only the objects on their work queues (`store::queues`), the scheduler only the pending
-//! pods that may now fit, and the others every object they own.
+//! Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, endpoints, node lifecycle,
+//! taint eviction and disruption controllers then sync only the objects on their work queues
+//! (`store::queues`), the scheduler only the pending pods that may now fit, and the others
+//! every object they own.
 
 pub mod backoff;
 pub mod cronjob;
@@ -22,6 +23,8 @@ pub mod statefulset;
 pub mod taint_eviction;
 pub mod volumes;
 
+#[cfg(test)]
+mod node_costs;
 #[cfg(test)]
 mod queue_costs;
 
@@ -100,28 +103,6 @@ fn run_queued(world: &mut World, due: bool, q: Queue, run: fn(&mut World)) {
     }
     if world.store.has_queued(q) {
         run(world);
-    }
-}
-
-/// Syncs every object of `kind` once, in key order, counting each sync in `World::stats`: the
-/// controllers that still scan (the disruption controller: budgets are few).
-pub(crate) fn sync_every(world: &mut World, kind: &str, sync: fn(&mut World, &str, &str)) {
-    let Some(k) = crate::world::api::kinds::by_kind(kind) else {
-        return;
-    };
-    let keys: Vec<(String, String)> = world
-        .store
-        .list(k, None)
-        .map(|s| {
-            (
-                crate::world::api::meta::namespace(s).to_string(),
-                crate::world::api::meta::name(s).to_string(),
-            )
-        })
-        .collect();
-    for (ns, name) in keys {
-        world.stats.syncs += 1;
-        sync(world, &ns, &name);
     }
 }
 
@@ -287,9 +268,8 @@ pub fn round(world: &mut World) -> bool {
     if due(world, "taint_eviction", &["nodes", "pods"], true) {
         taint_eviction::run(world);
     }
-    if due(world, "disruption", &["poddisruptionbudgets", "pods"], true) {
-        disruption::run(world);
-    }
+    let d = due(world, "disruption", &["poddisruptionbudgets", "pods"], true);
+    run_queued(world, d, Queue::Budgets, disruption::run);
     if due(
         world,
         "scheduler",

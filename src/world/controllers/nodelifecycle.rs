@@ -6,7 +6,8 @@
 //! `node.kubernetes.io/unreachable`; the taints go when the node is schedulable or Ready again.
 //! Taints it adds carry `timeAdded` (`SwapNodeControllerTaint`) and go after the node's others.
 //!
-//! It looks at every node when nodes were written (a scan: nodes are few).
+//! It looks at the nodes written since its last run (`Queue::NodeLifecycle`, upstream's node
+//! handlers): a node nothing wrote keeps the taints its last look gave it.
 
 use serde_json::{Value, json};
 
@@ -15,6 +16,7 @@ use crate::world::api::kinds;
 use crate::world::api::meta::{self, Field};
 use crate::world::clock::rfc3339;
 use crate::world::nodes::taints::{self, NOT_READY, UNREACHABLE, UNSCHEDULABLE};
+use crate::world::store::Queue;
 
 /// The controller's taints a node should carry: (key, effect).
 fn wanted(node: &Value) -> Vec<(&'static str, &'static str)> {
@@ -40,12 +42,19 @@ fn wanted(node: &Value) -> Vec<(&'static str, &'static str)> {
     out
 }
 
-/// Keeps every node's controller taints as its spec and conditions say.
+/// Keeps the controller taints of the nodes written since its last run as their spec and
+/// conditions say.
 pub fn run(world: &mut World) {
     let Some(node_kind) = kinds::by_kind("Node") else {
         return;
     };
-    let nodes: Vec<std::rc::Rc<Value>> = world.store.iter_shared(node_kind).cloned().collect();
+    let nodes: Vec<std::rc::Rc<Value>> = world
+        .store
+        .take_queued(Queue::NodeLifecycle)
+        .into_iter()
+        .filter_map(|(_, name)| world.store.get_shared(node_kind, "", &name))
+        .collect();
+    world.stats.looks += nodes.len() as u64;
     let now = rfc3339(world.now());
     for node in nodes {
         let want = wanted(&node);

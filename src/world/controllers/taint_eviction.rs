@@ -5,8 +5,13 @@
 //! Before deleting it adds the `DisruptionTarget` condition (`DeletionByTaintManager`) and
 //! records `TaintManagerEviction` (`Marking for deletion Pod NS/NAME`).
 //!
-//! It runs when nodes or pods were written, or at an eviction instant it asked for; it looks
-//! at the pods of the nodes that have NoExecute taints (a scan of the pods, only then).
+//! It runs when nodes or pods were written, or at an eviction instant it asked for, and looks
+//! at what changed (upstream's node and pod handlers feeding its queues): the nodes written
+//! since its last run (`Queue::TaintNodes`), whose NoExecute taints it remembers; when those
+//! changed, the pods on that node; the pods on a node written since (`Queue::TaintPods`); and
+//! the pods whose eviction instant has come.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
@@ -16,6 +21,65 @@ use crate::world::api::meta::{self, Field};
 use crate::world::clock::{Millis, parse_rfc3339, rfc3339};
 use crate::world::events::Source;
 use crate::world::nodes::taints;
+use crate::world::store::{ObjKey, Queue};
+
+/// What the controller remembers between runs.
+#[derive(Debug, Clone, Default)]
+pub struct TaintState {
+    /// When each NoExecute taint (node, key, value) was first seen: its `timeAdded` if it has
+    /// one, else the instant this controller first saw it.
+    seen: BTreeMap<(String, String, String), Millis>,
+    /// Nodes with NoExecute taints: name -> (those taints, when the last of them was seen).
+    tainted: BTreeMap<String, (Vec<Value>, Millis)>,
+    /// Pods that tolerate their node's taints for a while, by the instant they stop to.
+    pending: BTreeMap<Millis, BTreeSet<ObjKey>>,
+}
+
+impl TaintState {
+    /// Brings a node's remembered taints up to date; true if they changed.
+    fn look_at_node(&mut self, name: &str, node: Option<&Value>, now: Millis) -> bool {
+        let start = (name.to_string(), String::new(), String::new());
+        let old_seen: Vec<(String, String)> = self
+            .seen
+            .range(start..)
+            .take_while(|(k, _)| k.0 == name)
+            .map(|(k, _)| (k.1.clone(), k.2.clone()))
+            .collect();
+        let mut before: BTreeMap<(String, String), Millis> = BTreeMap::new();
+        for (key, value) in old_seen {
+            let k = (name.to_string(), key, value);
+            if let Some(at) = self.seen.remove(&k) {
+                before.insert((k.1, k.2), at);
+            }
+        }
+        let ts: Vec<Value> = node
+            .map(taints::of_node)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|t| t.field("effect").and_then(Value::as_str) == Some("NoExecute"))
+            .cloned()
+            .collect();
+        let mut added = 0;
+        for t in &ts {
+            let text = |f: &str| t.field(f).and_then(Value::as_str).unwrap_or("").to_string();
+            let (key, value) = (text("key"), text("value"));
+            let at = t
+                .field("timeAdded")
+                .and_then(Value::as_str)
+                .and_then(parse_rfc3339)
+                .or_else(|| before.remove(&(key.clone(), value.clone())))
+                .unwrap_or(now);
+            self.seen.insert((name.to_string(), key, value), at);
+            added = added.max(at);
+        }
+        let entry = (!ts.is_empty()).then_some((ts, added));
+        let old = match &entry {
+            Some(e) => self.tainted.insert(name.to_string(), e.clone()),
+            None => self.tainted.remove(name),
+        };
+        old != entry
+    }
+}
 
 /// Deletes the pods the NoExecute taints of their nodes no longer let stay.
 pub fn run(world: &mut World) {
@@ -23,81 +87,74 @@ pub fn run(world: &mut World) {
         return;
     };
     let now = world.now();
-    // Nodes with NoExecute taints: name → (taints, when the last of them was first seen: its
-    // `timeAdded` if it has one, else the instant this controller first saw it).
-    let mut seen = std::mem::take(&mut world.taints_seen);
-    let mut still: std::collections::BTreeMap<(String, String, String), Millis> =
-        Default::default();
-    let tainted: Vec<(String, Vec<Value>, Millis)> = world
-        .store
-        .iter_shared(node_kind)
-        .filter_map(|n| {
-            let ts: Vec<Value> = taints::of_node(n)
-                .iter()
-                .filter(|t| t.field("effect").and_then(Value::as_str) == Some("NoExecute"))
-                .cloned()
-                .collect();
-            let mut added = 0;
-            for t in &ts {
-                let k = (
-                    meta::name(n).to_string(),
-                    t.field("key")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                    t.field("value")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                );
-                let at = t
-                    .field("timeAdded")
-                    .and_then(Value::as_str)
-                    .and_then(parse_rfc3339)
-                    .or_else(|| seen.remove(&k))
-                    .unwrap_or(now);
-                still.insert(k, at);
-                added = added.max(at);
-            }
-            (!ts.is_empty()).then(|| (meta::name(n).to_string(), ts, added))
-        })
-        .collect();
-    seen.clear();
-    world.taints_seen = still;
-    if tainted.is_empty() {
-        return;
+    let mut state = std::mem::take(&mut world.taint_eviction);
+    // The pods to look at: those written on a node, those whose instant has come, and every
+    // pod of a node whose taints changed.
+    let mut pods: BTreeSet<ObjKey> = world.store.take_queued(Queue::TaintPods);
+    while let Some((&t, _)) = state.pending.first_key_value() {
+        if t > now {
+            break;
+        }
+        pods.extend(state.pending.remove(&t).unwrap_or_default());
+    }
+    let mut changed: BTreeSet<String> = BTreeSet::new();
+    for (_, name) in world.store.take_queued(Queue::TaintNodes) {
+        world.stats.looks += 1;
+        let node = world.store.get(node_kind, "", &name);
+        if state.look_at_node(&name, node, now) && state.tainted.contains_key(&name) {
+            changed.insert(name);
+        }
+    }
+    if !changed.is_empty() {
+        pods.extend(
+            world
+                .store
+                .list(pod_kind, None)
+                .filter(|p| {
+                    meta::str_at(p, &["spec", "nodeName"]).is_some_and(|n| changed.contains(n))
+                })
+                .map(|p| (meta::namespace(p).to_string(), meta::name(p).to_string())),
+        );
     }
     let mut doomed: Vec<(String, String)> = Vec::new();
     let mut later: Vec<Millis> = Vec::new();
-    for pod in world.store.list(pod_kind, None) {
-        let Some(node) = meta::str_at(pod, &["spec", "nodeName"]) else {
-            continue;
-        };
-        let Some((_, ts, added)) = tainted.iter().find(|(n, _, _)| n == node) else {
-            continue;
-        };
-        if meta::is_deleting(pod)
-            || matches!(
-                meta::str_at(pod, &["status", "phase"]),
-                Some("Succeeded" | "Failed")
-            )
-        {
-            continue;
-        }
-        let refs: Vec<&Value> = ts.iter().collect();
-        match taints::min_toleration_seconds(pod, &refs) {
-            None => doomed.push((meta::namespace(pod).into(), meta::name(pod).into())),
-            Some(None) => {}
-            Some(Some(secs)) => {
-                let at = added + secs * 1000;
-                if at <= now {
-                    doomed.push((meta::namespace(pod).into(), meta::name(pod).into()));
-                } else {
-                    later.push(at);
+    if !state.tainted.is_empty() {
+        world.stats.looks += pods.len() as u64;
+        for key in pods {
+            let Some(pod) = world.store.get(pod_kind, &key.0, &key.1) else {
+                continue;
+            };
+            let Some(node) = meta::str_at(pod, &["spec", "nodeName"]) else {
+                continue;
+            };
+            let Some((ts, added)) = state.tainted.get(node) else {
+                continue;
+            };
+            if meta::is_deleting(pod)
+                || matches!(
+                    meta::str_at(pod, &["status", "phase"]),
+                    Some("Succeeded" | "Failed")
+                )
+            {
+                continue;
+            }
+            let refs: Vec<&Value> = ts.iter().collect();
+            match taints::min_toleration_seconds(pod, &refs) {
+                None => doomed.push(key),
+                Some(None) => {}
+                Some(Some(secs)) => {
+                    let at = added + secs * 1000;
+                    if at <= now {
+                        doomed.push(key);
+                    } else {
+                        later.push(at);
+                        state.pending.entry(at).or_default().insert(key);
+                    }
                 }
             }
         }
     }
+    world.taint_eviction = state;
     for at in later {
         world.resync_at(at);
     }

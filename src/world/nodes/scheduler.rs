@@ -306,7 +306,29 @@ fn requests(pod: &Value, res: &str) -> i128 {
         .unwrap_or(0)
 }
 
+/// The node for a pod, or why none fits. A pod whose required node affinity names its nodes
+/// (a daemon pod) is tried against those first: no other node can fit, so one of them fitting
+/// is the answer; only when none fits are all nodes looked at, for the message.
 fn choose(
+    pod: &Value,
+    nodes: &[&Value],
+    loads: &BTreeMap<String, NodeLoad>,
+) -> Result<String, String> {
+    let spec = pod.get("spec").unwrap_or(&Value::Null);
+    if let Some(names) = crate::world::controllers::daemonset::predicates::pinned_node_names(spec) {
+        let few: Vec<&Value> = nodes
+            .iter()
+            .copied()
+            .filter(|n| names.contains(&meta::name(n)))
+            .collect();
+        if let Ok(n) = choose_among(pod, &few, loads) {
+            return Ok(n);
+        }
+    }
+    choose_among(pod, nodes, loads)
+}
+
+fn choose_among(
     pod: &Value,
     nodes: &[&Value],
     loads: &BTreeMap<String, NodeLoad>,
@@ -315,7 +337,7 @@ fn choose(
         return Ok(n.to_string());
     }
     let owner = meta::controller_of(pod).map(|(_, _, uid)| uid);
-    let selector = meta::string_map(pod, &["spec", "nodeSelector"]);
+    let (cpu_request, memory_request) = (requests(pod, "cpu"), requests(pod, "memory"));
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
     let mut best: Option<(usize, usize, String)> = None;
     for node in nodes {
@@ -353,14 +375,10 @@ fn choose(
         } else if !ready {
             // A node not Ready before the node lifecycle controller tainted it.
             Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string())
-        } else if !selector
-            .iter()
-            .all(|(k, v)| meta::labels(node).get(k) == Some(v))
-            || !crate::world::controllers::daemonset::predicates::fits_node_affinity(
-                pod.get("spec").unwrap_or(&Value::Null),
-                node,
-            )
-        {
+        } else if !crate::world::controllers::daemonset::predicates::fits_node_affinity(
+            pod.get("spec").unwrap_or(&Value::Null),
+            node,
+        ) {
             Some("node(s) didn't match Pod's node affinity/selector".to_string())
         } else {
             let empty = NodeLoad::default();
@@ -377,9 +395,9 @@ fn choose(
             let (cpu_used, mem_used) = (load.cpu, load.memory);
             if load.count >= cap_pods {
                 Some("Too many pods".to_string())
-            } else if cpu_used + requests(pod, "cpu") > cpu_alloc {
+            } else if cpu_used + cpu_request > cpu_alloc {
                 Some("Insufficient cpu".to_string())
-            } else if mem_used + requests(pod, "memory") > mem_alloc {
+            } else if mem_used + memory_request > mem_alloc {
                 Some("Insufficient memory".to_string())
             } else {
                 let siblings = owner

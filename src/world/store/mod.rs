@@ -13,11 +13,14 @@ use std::rc::Rc;
 use super::api::kinds::KindInfo;
 use super::api::meta;
 
+mod budget_queue;
 mod counts;
+mod daemon_pods;
 mod index;
 mod queues;
 mod slot;
 use counts::Counts;
+pub use daemon_pods::daemon_pod_node;
 use index::{index_keys, is_bound, is_terminal, owner_uids};
 pub use queues::Queue;
 use queues::{Change, Owners, Queues};
@@ -70,6 +73,8 @@ pub struct Store {
     /// Objects carrying one of the watched annotations (`index::INDEXED_ANNOTATIONS`):
     /// annotation -> objects.
     annotated: BTreeMap<&'static str, BTreeSet<ObjRef>>,
+    /// Daemon pods by DaemonSet and node, and the nodes each DaemonSet has to look at again.
+    daemon_pods: daemon_pods::DaemonPods,
 }
 
 impl Default for Store {
@@ -91,6 +96,7 @@ impl Default for Store {
             maybe_orphans: BTreeSet::new(),
             queues: Queues::default(),
             annotated: BTreeMap::new(),
+            daemon_pods: Default::default(),
         }
     }
 }
@@ -447,6 +453,9 @@ impl Store {
         }
         let (uid, owners) = index_keys(&slot);
         let uncontrolled = self.unindex(&r, Some(&uid), &owners);
+        if kind.plural == "daemonsets" {
+            self.forget_daemonset(&uid);
+        }
         for d in self.dependents_of(&uid) {
             self.maybe_orphans.insert(d);
         }

@@ -23,7 +23,10 @@
 //! - a Pod written or removed: also the StatefulSets, DaemonSets and Jobs it names as owners,
 //!   and, for one without a controller, every StatefulSet of its namespace (any may adopt it);
 //! - a ControllerRevision written or removed: the StatefulSets and DaemonSets it names;
-//! - a Node written or removed: every DaemonSet (upstream's `addNode`/`updateNode`).
+//! - a Node written or removed: every DaemonSet (upstream's `addNode`/`updateNode`), and the
+//!   node itself on the node lifecycle and taint eviction controllers' queues;
+//! - a Pod on a node written: itself on the taint eviction controller's queue;
+//! - the disruption controller's queue: see `budget_queue`.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -33,7 +36,7 @@ use super::{ObjKey, ObjRef, Store};
 use crate::world::api::meta;
 
 /// The resources whose writes feed a work queue.
-const ROUTED: [&str; 11] = [
+const ROUTED: [&str; 13] = [
     "deployments",
     "replicasets",
     "pods",
@@ -45,6 +48,8 @@ const ROUTED: [&str; 11] = [
     "cronjobs",
     "controllerrevisions",
     "nodes",
+    "poddisruptionbudgets",
+    "replicationcontrollers",
 ];
 
 /// The owners a pod write concerns, and the queues they go on.
@@ -78,6 +83,14 @@ pub enum Queue {
     Jobs,
     /// The CronJob controller's.
     CronJobs,
+    /// The node lifecycle controller's (nodes written).
+    NodeLifecycle,
+    /// The taint eviction controller's nodes (nodes written).
+    TaintNodes,
+    /// The taint eviction controller's pods (pods on a node written).
+    TaintPods,
+    /// The disruption controller's (`store::budget_queue`).
+    Budgets,
 }
 
 impl Queue {
@@ -91,6 +104,9 @@ impl Queue {
             Queue::DaemonSets => "daemonsets",
             Queue::Jobs => "jobs",
             Queue::CronJobs => "cronjobs",
+            Queue::NodeLifecycle | Queue::TaintNodes => "nodes",
+            Queue::TaintPods => "pods",
+            Queue::Budgets => "poddisruptionbudgets",
         }
     }
 }
@@ -121,6 +137,10 @@ pub(super) struct Queues {
     daemonsets: Keys,
     jobs: Keys,
     cronjobs: Keys,
+    node_lifecycle: Keys,
+    taint_nodes: Keys,
+    taint_pods: Keys,
+    budgets: Keys,
     /// ReplicaSets short of pods because the world holds as many as kubelab allows: looked at
     /// again when a pod goes.
     waiting_for_room: imbl::OrdSet<ObjKey>,
@@ -136,6 +156,10 @@ impl Queues {
             Queue::DaemonSets => &mut self.daemonsets,
             Queue::Jobs => &mut self.jobs,
             Queue::CronJobs => &mut self.cronjobs,
+            Queue::NodeLifecycle => &mut self.node_lifecycle,
+            Queue::TaintNodes => &mut self.taint_nodes,
+            Queue::TaintPods => &mut self.taint_pods,
+            Queue::Budgets => &mut self.budgets,
         }
     }
 
@@ -148,6 +172,10 @@ impl Queues {
             Queue::DaemonSets => &self.daemonsets,
             Queue::Jobs => &self.jobs,
             Queue::CronJobs => &self.cronjobs,
+            Queue::NodeLifecycle => &self.node_lifecycle,
+            Queue::TaintNodes => &self.taint_nodes,
+            Queue::TaintPods => &self.taint_pods,
+            Queue::Budgets => &self.budgets,
         }
     }
 }
@@ -196,6 +224,14 @@ impl Store {
         let next = (next.1, next.2);
         keys.retry.remove(&next);
         Some(next)
+    }
+
+    /// Takes everything on a work queue, in key order.
+    pub fn take_queued(&mut self, q: Queue) -> BTreeSet<ObjKey> {
+        std::mem::take(&mut self.queues.keys(q).queued)
+            .into_iter()
+            .map(|(_, ns, name)| (ns, name))
+            .collect()
     }
 
     /// Whether a work queue holds anything.
@@ -250,6 +286,23 @@ impl Store {
 
     /// Queues the objects whose sync a write or removal may change (see the module's routing).
     pub(super) fn route(&mut self, c: &Change<'_>) {
+        if c.plural == "pods" {
+            let now = if c.removed {
+                None
+            } else {
+                c.pods.iter().rev().flatten().next().copied()
+            };
+            self.track_daemon_pod(c.ns, c.name, now);
+            if now.is_some_and(is_bound) {
+                self.enqueue(Queue::TaintPods, c.ns, c.name);
+            }
+        }
+        self.route_budgets(c);
+        if c.plural == "nodes" {
+            self.track_daemon_node(c.name);
+            self.enqueue(Queue::NodeLifecycle, "", c.name);
+            self.enqueue(Queue::TaintNodes, "", c.name);
+        }
         match c.plural {
             "deployments" => self.enqueue(Queue::Deployments, c.ns, c.name),
             "replicasets" => {

@@ -25,7 +25,11 @@ pub struct NodeAnswer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Eligible {
     uid: String,
-    spec: Value,
+    /// The pod spec (tolerations added) the answers are for.
+    pub spec: Value,
+    /// The store's count of node writes when the answers were worked out: unchanged, every
+    /// answer holds without a look at the nodes.
+    node_writes: u64,
     pub nodes: BTreeMap<String, NodeAnswer>,
 }
 
@@ -74,6 +78,7 @@ pub fn nodes(world: &mut World, ds: &Value, base_spec: &Value) -> Rc<Eligible> {
         return Rc::new(Eligible {
             uid: uid.to_string(),
             spec: base_spec.clone(),
+            node_writes: 0,
             nodes: BTreeMap::new(),
         });
     };
@@ -83,7 +88,11 @@ pub fn nodes(world: &mut World, ds: &Value, base_spec: &Value) -> Rc<Eligible> {
         .get(&key)
         .filter(|e| e.uid == uid && e.spec == *base_spec)
         .cloned();
+    let node_writes = world.store.kind_writes(node_kind.plural);
     if let Some(old) = &old {
+        if old.node_writes == node_writes {
+            return old.clone();
+        }
         let same = old.nodes.len() == world.store.count(node_kind)
             && world
                 .store
@@ -121,6 +130,7 @@ pub fn nodes(world: &mut World, ds: &Value, base_spec: &Value) -> Rc<Eligible> {
     let e = Rc::new(Eligible {
         uid: uid.to_string(),
         spec: base_spec.clone(),
+        node_writes,
         nodes,
     });
     world.daemon_nodes.0.insert(key, e.clone());

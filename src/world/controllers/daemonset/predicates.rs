@@ -8,12 +8,22 @@ use serde_json::Value;
 
 use crate::world::api::meta;
 
+/// A node's label, read in place (a label whose value is not a string is none).
+fn node_label<'a>(node: &'a Value, key: &str) -> Option<&'a str> {
+    meta::path(node, &["metadata", "labels"])
+        .and_then(|l| l.get(key))
+        .and_then(Value::as_str)
+}
+
 /// Whether a node satisfies a pod's nodeSelector and required node affinity.
 pub fn fits_node_affinity(pod_spec: &Value, node: &Value) -> bool {
-    let labels = meta::labels(node);
-    let selector_ok = meta::string_map(pod_spec, &["nodeSelector"])
-        .iter()
-        .all(|(k, v)| labels.get(k) == Some(v));
+    let selector_ok = pod_spec
+        .get("nodeSelector")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k, v.as_str()?)))
+        .all(|(k, v)| node_label(node, k) == Some(v));
     if !selector_ok {
         return false;
     }
@@ -32,6 +42,40 @@ pub fn fits_node_affinity(pod_spec: &Value, node: &Value) -> bool {
     terms.iter().any(|t| term_matches(t, node))
 }
 
+/// The only nodes a pod's required node affinity can match, when every term names them with
+/// a `metadata.name In` match field (a daemon pod pinned to its node); None otherwise.
+pub fn pinned_node_names(pod_spec: &Value) -> Option<Vec<&str>> {
+    let terms = meta::path(
+        pod_spec,
+        &[
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ],
+    )?
+    .as_array()?;
+    let mut names = Vec::new();
+    for t in terms {
+        let pin = t
+            .get("matchFields")
+            .and_then(Value::as_array)?
+            .iter()
+            .find(|f| {
+                f.get("key").and_then(Value::as_str) == Some("metadata.name")
+                    && f.get("operator").and_then(Value::as_str) == Some("In")
+            })?;
+        names.extend(
+            pin.get("values")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str),
+        );
+    }
+    Some(names)
+}
+
 fn term_matches(term: &Value, node: &Value) -> bool {
     let exprs = term.get("matchExpressions").and_then(Value::as_array);
     let fields = term.get("matchFields").and_then(Value::as_array);
@@ -39,10 +83,9 @@ fn term_matches(term: &Value, node: &Value) -> bool {
         // An empty term matches nothing.
         return false;
     }
-    let labels = meta::labels(node);
     let ok_exprs = exprs.into_iter().flatten().all(|e| {
         let key = e.get("key").and_then(Value::as_str).unwrap_or("");
-        requirement(e, labels.get(key).map(String::as_str))
+        requirement(e, node_label(node, key))
     });
     let ok_fields = fields.into_iter().flatten().all(|e| {
         let key = e.get("key").and_then(Value::as_str).unwrap_or("");

@@ -59,10 +59,21 @@ pub fn ensure_current(world: &mut World, ds: &Value) -> Option<String> {
     Some(hash)
 }
 
-/// Deletes revisions no live pod uses beyond the history limit, lowest revision first.
-pub fn cleanup(world: &mut World, ds: &Value, current: &str, live: &[String]) {
+/// Deletes revisions no live pod uses beyond the history limit, lowest revision first. `live`
+/// lists the revision hashes of the DaemonSet's pods; it is asked only when there are more
+/// revisions than the limit.
+pub fn cleanup(
+    world: &mut World,
+    ds: &Value,
+    current: &str,
+    live: impl FnOnce(&World) -> Vec<String>,
+) {
     let limit = meta::int_at(ds, &["spec", "revisionHistoryLimit"]).unwrap_or(10);
     let revs = owned(world, ds);
+    if revs.len() as i64 <= limit {
+        return;
+    }
+    let live = live(world);
     let old: Vec<&Value> = revs
         .iter()
         .filter(|r| {
