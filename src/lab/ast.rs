@@ -87,6 +87,9 @@ pub struct Lab {
     pub intro: Option<String>,
     /// `prompt "TEMPLATE"`: the student's prompt ([`super::prompt`]).
     pub prompt: Option<String>,
+    /// `world "kubernetes"` / `world "openshift"`: the cluster the lab runs on (None: kubelab's
+    /// default world, a kubeadm cluster that also serves OpenShift's API).
+    pub world: Option<String>,
     /// `setup` blocks, in order.
     pub setups: Vec<Block>,
     /// Tasks, in order.
@@ -96,6 +99,9 @@ pub struct Lab {
     /// Asserts after the last task.
     pub final_asserts: Vec<Assert>,
 }
+
+/// The worlds a lab may name with `world "NAME"`.
+pub const WORLDS: &[&str] = &["kubernetes", "openshift"];
 
 impl Lab {
     /// The total points of the checks.

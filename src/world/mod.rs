@@ -21,6 +21,7 @@ pub mod event_aggregate;
 pub mod events;
 pub mod eviction;
 pub mod field_validation;
+pub mod kube_system;
 mod managed;
 pub mod network;
 pub mod nodes;
@@ -201,6 +202,9 @@ pub struct World {
     pub(crate) taints_seen: BTreeMap<(String, String, String), Millis>,
     /// The lab's users and who makes the current requests ([`rbac`]).
     pub auth: rbac::Auth,
+    /// Which cluster this is (`world` item of a lab: plain Kubernetes, OpenShift, kubelab's
+    /// default).
+    pub flavour: default_world::Flavour,
 }
 
 impl World {
@@ -252,6 +256,7 @@ impl World {
             crds: crd::Registry::default(),
             taints_seen: BTreeMap::new(),
             auth: rbac::Auth::default(),
+            flavour: default_world::Flavour::default(),
         }
     }
 

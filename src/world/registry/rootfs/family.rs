@@ -41,6 +41,12 @@ pub enum Family {
     Ubi9Nginx120,
     Ubi9Php81,
     Mysql80,
+    KubeEtcd,
+    KubeControlPlane,
+    KubeProxy,
+    CoreDns,
+    MetricsServer,
+    Flannel,
 }
 
 /// Every family with its canonical name (what `base:` takes), in documentation order.
@@ -76,6 +82,12 @@ pub const FAMILIES: &[(Family, &str)] = &[
     (Family::Ubi9Nginx120, "ubi9/nginx-120"),
     (Family::Ubi9Php81, "ubi9/php-81"),
     (Family::Mysql80, "mysql:8.0"),
+    (Family::KubeEtcd, "etcd:3.5"),
+    (Family::KubeControlPlane, "kube-apiserver:v1.32"),
+    (Family::KubeProxy, "kube-proxy:v1.32"),
+    (Family::CoreDns, "coredns:1.11"),
+    (Family::MetricsServer, "metrics-server:0.7"),
+    (Family::Flannel, "flannel:0.26"),
 ];
 
 /// Short names (the newest version of a family).
@@ -175,6 +187,12 @@ impl Family {
             Family::Ubi9Nginx120 => rhel::ubi9_nginx120(),
             Family::Ubi9Php81 => rhel::ubi9_php81(),
             Family::Mysql80 => rhel::mysql80(),
+            Family::KubeEtcd => super::kube::etcd(),
+            Family::KubeControlPlane => super::kube::control_plane(),
+            Family::KubeProxy => super::kube::kube_proxy(),
+            Family::CoreDns => super::kube::coredns(),
+            Family::MetricsServer => super::kube::metrics_server(),
+            Family::Flannel => super::kube::flannel(),
         }
     }
 }

@@ -15,6 +15,7 @@ mod busybox;
 pub mod custom;
 mod debian;
 mod family;
+mod kube;
 mod mongo;
 mod nginx;
 mod nginx_texts;
