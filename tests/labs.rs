@@ -52,6 +52,7 @@ const TRANSLATED: &[&str] = &[
     "mongo-rollout",
     "nfs-volume",
     "pause-resume",
+    "plain-kubernetes",
     "pv-pvc-httpd",
     "quotas",
     "rbac",

@@ -99,6 +99,9 @@ pub struct Lab {
     pub intro_alt: Alternates,
     /// `prompt "TEMPLATE"`: the student's prompt ([`super::prompt`]).
     pub prompt: Option<String>,
+    /// `world "kubernetes"` / `world "openshift"`: the cluster the lab runs on (None: kubelab's
+    /// default world, a kubeadm cluster that also serves OpenShift's API).
+    pub world: Option<String>,
     /// `setup` blocks, in order.
     pub setups: Vec<Block>,
     /// Tasks, in order.
@@ -112,6 +115,9 @@ pub struct Lab {
     /// The lab as written, when this is a [`Lab::localized`] copy.
     pub base: Option<Box<Lab>>,
 }
+
+/// The worlds a lab may name with `world "NAME"`.
+pub const WORLDS: &[&str] = &["kubernetes", "openshift"];
 
 impl Lab {
     /// The total points of the checks.

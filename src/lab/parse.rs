@@ -70,6 +70,7 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
         intro: None,
         intro_alt: Vec::new(),
         prompt: None,
+        world: None,
         setups: Vec::new(),
         tasks: Vec::new(),
         checks: Vec::new(),
@@ -128,6 +129,21 @@ pub fn parse(path: &str, text: &str) -> Result<Lab, Diagnostic> {
                     ));
                 }
                 lab.prompt = Some(template);
+            }
+            Rule::world => {
+                if lab.world.is_some() {
+                    return Err(src
+                        .at(&p, "a lab has one `world`")
+                        .help("keep one `world \"kubernetes\"` or `world \"openshift\"` line"));
+                }
+                let s = p.into_inner().next().expect("string");
+                let name = string_of(s.clone());
+                if !super::ast::WORLDS.contains(&name.as_str()) {
+                    return Err(src
+                        .at(&s, &format!("unknown world \"{name}\""))
+                        .help("`world \"kubernetes\"` (a plain kubeadm cluster) or `world \"openshift\"`; without a `world` line a lab runs on kubelab's default world"));
+                }
+                lab.world = Some(name);
             }
             Rule::setup => lab
                 .setups

@@ -75,7 +75,13 @@ impl LabSession {
         let meter = Rc::new(Meter::new(limits.operations));
         let engine = engine::build(&limits, meter.clone());
         let mut s = LabSession {
-            ws: Workstation::new(default_world::build(seed)),
+            ws: Workstation::new(default_world::build_flavour(
+                seed,
+                lab.world
+                    .as_deref()
+                    .and_then(default_world::Flavour::parse)
+                    .unwrap_or_default(),
+            )),
             engine,
             meter,
             path: lab.path.clone(),

@@ -60,14 +60,23 @@ impl World {
     }
 
     fn admit_pod(&mut self, pod: &mut Value) -> Result<(), ApiError> {
+        // The ServiceAccount admission leaves the kubelet's mirror pods alone.
+        let mirror = meta::annotation(pod, "kubernetes.io/config.mirror").is_some();
+        // Priority admission: the value of the pod's PriorityClass.
+        let class_value = meta::str_at(pod, &["spec", "priorityClassName"])
+            .and_then(|c| self.object("PriorityClass", "", c))
+            .and_then(|c| c.field("value"))
+            .and_then(Value::as_i64);
         let spec = meta::path_mut(pod, &["spec"]);
-        let sa = spec
-            .field("serviceAccountName")
-            .and_then(Value::as_str)
-            .unwrap_or("default")
-            .to_string();
-        spec["serviceAccountName"] = json!(sa);
-        spec["serviceAccount"] = json!(sa);
+        if !mirror {
+            let sa = spec
+                .field("serviceAccountName")
+                .and_then(Value::as_str)
+                .unwrap_or("default")
+                .to_string();
+            spec["serviceAccountName"] = json!(sa);
+            spec["serviceAccount"] = json!(sa);
+        }
         if spec.field("enableServiceLinks").is_none() {
             spec["enableServiceLinks"] = json!(true);
         }
@@ -75,7 +84,7 @@ impl World {
             spec["preemptionPolicy"] = json!("PreemptLowerPriority");
         }
         if spec.field("priority").is_none() {
-            spec["priority"] = json!(0);
+            spec["priority"] = json!(class_value.unwrap_or(0));
         }
         // DefaultTolerationSeconds.
         let mut tolerations: Vec<Value> = spec
@@ -87,14 +96,24 @@ impl World {
             "node.kubernetes.io/not-ready",
             "node.kubernetes.io/unreachable",
         ] {
-            if !tolerations
-                .iter()
-                .any(|t| t.field("key").and_then(Value::as_str) == Some(key))
-            {
+            // A toleration of every key (`operator: Exists` without a key) covers it too.
+            if !tolerations.iter().any(|t| {
+                let k = t.field("key").and_then(Value::as_str).unwrap_or("");
+                k == key
+                    || (k.is_empty()
+                        && t.field("operator").and_then(Value::as_str) == Some("Exists")
+                        && matches!(
+                            t.field("effect").and_then(Value::as_str).unwrap_or(""),
+                            "" | "NoExecute"
+                        ))
+            }) {
                 tolerations.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
             }
         }
         spec["tolerations"] = Value::Array(tolerations);
+        if mirror {
+            return Ok(());
+        }
         // ServiceAccount admission: the projected token volume mounted in every container.
         let automount = spec
             .field("automountServiceAccountToken")

@@ -6,9 +6,11 @@ use serde_json::{Value, json};
 
 use super::World;
 use super::clock::{DEFAULT_START, Timer, rfc3339};
+use super::kube_system;
 use super::nodes::NodeRuntime;
 use super::nodes::image_gc;
 use super::registry::defaults::default_registry;
+use super::seed::Seed;
 
 /// How long before the class the cluster was installed (node and namespace AGE).
 pub const CLUSTER_AGE_MS: i64 = 10 * 86_400_000;
@@ -76,68 +78,152 @@ fn node_object(name: &str, control_plane: bool, ip: &str, created: &str) -> Valu
     })
 }
 
-thread_local! {
-    /// Default worlds already built on this thread, by seed: building one hashes every image
-    /// of the registry, cloning one is cheaper. Worlds are deterministic, so a clone is the
-    /// same world.
-    static BUILT: std::cell::RefCell<Vec<(u64, World)>> = const { std::cell::RefCell::new(Vec::new()) };
+/// Which cluster a lab's world is (`world` item of the lab language; docs/lab-language.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Flavour {
+    /// kubelab's world before labs chose: a kubeadm cluster that also serves OpenShift's API
+    /// (the `openshift` namespace with its sample ImageStreams, `oc` kinds).
+    #[default]
+    Default,
+    /// A plain kubeadm cluster: no OpenShift namespace or kinds.
+    Kubernetes,
+    /// An OpenShift cluster: the `openshift-*` namespaces a student sees first.
+    OpenShift,
 }
 
-/// Builds the default world (a clone of one built before on this thread with the same seed).
+impl Flavour {
+    /// The flavour a lab names (`kubernetes`, `openshift`), if any.
+    pub fn parse(name: &str) -> Option<Flavour> {
+        match name {
+            "kubernetes" => Some(Flavour::Kubernetes),
+            "openshift" => Some(Flavour::OpenShift),
+            _ => None,
+        }
+    }
+}
+
+/// The seed the cluster's installation draws from: what the default world holds before the lab
+/// starts is the same whatever the lab's seed, and does not use up the lab's stream.
+const INSTALL_SEED: u64 = 0x6b75_6265_6164_6d00;
+
+/// Where the lab's stream starts: the draws the default world made of it before kube-system was
+/// populated (issue 17), so that every name and uid a lab generates stays what it was.
+pub const LAB_STREAM_START: u64 = 54;
+
+/// How long `kubeadm init` and the add-ons take to come up, and the workers to join after.
+const INSTALL_MS: i64 = 60_000;
+
+thread_local! {
+    /// Default worlds already built on this thread, by flavour: building one hashes every image
+    /// of the registry and starts kube-system's pods, cloning one is cheaper. Worlds are
+    /// deterministic and independent of the lab's seed until the lab starts, so a clone is the
+    /// same world.
+    static BUILT: std::cell::RefCell<Vec<(Flavour, World)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Builds the default world (a clone of one built before on this thread).
 pub fn build(seed: u64) -> World {
-    if let Some(w) = BUILT.with(|b| {
+    build_flavour(seed, Flavour::Default)
+}
+
+/// Builds the world of `flavour` for a lab seeded with `seed`.
+pub fn build_flavour(seed: u64, flavour: Flavour) -> World {
+    let base = BUILT.with(|b| {
         b.borrow()
             .iter()
-            .find(|(s, _)| *s == seed)
+            .find(|(f, _)| *f == flavour)
             .map(|(_, w)| w.clone())
-    }) {
-        return w;
-    }
-    let w = build_fresh(seed);
-    BUILT.with(|b| {
-        let mut b = b.borrow_mut();
-        if b.len() >= 4 {
-            b.remove(0);
-        }
-        b.push((seed, w.clone()));
     });
+    let mut w = match base {
+        Some(w) => w,
+        None => {
+            let w = build_base(flavour);
+            BUILT.with(|b| b.borrow_mut().push((flavour, w.clone())));
+            w
+        }
+    };
+    w.seed = Seed::new(seed).skipped(LAB_STREAM_START);
     w
 }
 
 /// Builds the default world from scratch.
 pub fn build_fresh(seed: u64) -> World {
-    let mut w = World::empty(seed, DEFAULT_START - CLUSTER_AGE_MS);
+    let mut w = build_base(Flavour::Default);
+    w.seed = Seed::new(seed).skipped(LAB_STREAM_START);
+    w
+}
+
+fn add_node(
+    w: &mut World,
+    i: usize,
+    name: &str,
+    control_plane: bool,
+    created: &str,
+    flavour: Flavour,
+) {
+    let ip = format!("10.0.0.{}", 10 + i);
+    let mut obj = node_object(name, control_plane, &ip, created);
+    if flavour == Flavour::OpenShift {
+        // OpenShift 4's node roles.
+        let role = if control_plane { "master" } else { "worker" };
+        obj["metadata"]["labels"][format!("node-role.kubernetes.io/{role}")] = json!("");
+    }
+    obj["spec"]["podCIDR"] = json!(format!("10.244.{i}.0/24"));
+    obj["spec"]["podCIDRs"] = json!([format!("10.244.{i}.0/24")]);
+    // Nodes keep the status they are created with (node strategy).
+    let _ = w.create_internal(obj);
+    w.nodes.insert(
+        name.to_string(),
+        NodeRuntime::new(name, i as u32, 50 * 1_000_000_000),
+    );
+    w.clock.after(
+        image_gc::PERIOD_MS,
+        Timer::NodeHousekeeping {
+            node: name.to_string(),
+        },
+    );
+    if let Some(lease) = kube_system::node_lease(w, name, DEFAULT_START) {
+        let _ = w.create_internal(lease);
+    }
+}
+
+/// The cluster as the course's administrators left it, ten days before the class: `kubeadm
+/// init` on the control plane with flannel and metrics-server, then the workers joining.
+fn build_base(flavour: Flavour) -> World {
+    // The workers join ten days before the class (the nodes' AGE), once the control plane is up.
+    let installed = DEFAULT_START - CLUSTER_AGE_MS - INSTALL_MS;
+    let mut w = World::empty(INSTALL_SEED, installed);
+    w.flavour = flavour;
     w.registry = default_registry();
+    kube_system::images::push(&mut w.registry);
     w.provisioners.insert("rancher.io/local-path".to_string());
     let created = rfc3339(w.now());
-    for ns in [
-        "default",
-        "kube-system",
-        "kube-public",
-        "kube-node-lease",
-        "openshift",
-    ] {
+    let mut namespaces: Vec<&str> = kube_system::NAMESPACES.to_vec();
+    if flavour != Flavour::OpenShift {
+        namespaces.push(kube_system::CNI_NAMESPACE);
+    }
+    if flavour != Flavour::Kubernetes {
+        namespaces.push("openshift");
+    }
+    for ns in namespaces {
         let _ = w.create_internal(
             json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
         );
     }
-    for (i, (name, cp)) in NODES.iter().enumerate() {
-        let ip = format!("10.0.0.{}", 10 + i);
-        let mut obj = node_object(name, *cp, &ip, &created);
-        obj["spec"]["podCIDR"] = json!(format!("10.244.{i}.0/24"));
-        obj["spec"]["podCIDRs"] = json!([format!("10.244.{i}.0/24")]);
-        // Nodes keep the status they are created with (node strategy).
+    // The API server's bootstrap policy.
+    for obj in super::rbac::bootstrap::objects(flavour != Flavour::Kubernetes) {
         let _ = w.create_internal(obj);
-        w.nodes.insert(
-            name.to_string(),
-            NodeRuntime::new(name, i as u32, 50 * 1_000_000_000),
-        );
-        w.clock.after(
-            image_gc::PERIOD_MS,
-            Timer::NodeHousekeeping {
-                node: name.to_string(),
-            },
-        );
+    }
+    let (cp, cp_is_cp) = NODES[0];
+    add_node(&mut w, 0, cp, cp_is_cp, &created, flavour);
+    kube_system::install(&mut w, cp, flavour != Flavour::OpenShift);
+    w.advance(INSTALL_MS);
+    let joined = rfc3339(w.now());
+    for (i, (name, is_cp)) in NODES.iter().enumerate().skip(1) {
+        add_node(&mut w, i, name, *is_cp, &joined, flavour);
+    }
+    if flavour == Flavour::OpenShift {
+        kube_system::openshift::install(&mut w);
     }
     let _ = w.create_internal(json!({
         "apiVersion": "storage.k8s.io/v1",
@@ -147,7 +233,20 @@ pub fn build_fresh(seed: u64) -> World {
         "reclaimPolicy": "Delete",
         "volumeBindingMode": "WaitForFirstConsumer",
     }));
-    // OpenShift samples in the `openshift` namespace (`oc get istag -n openshift | grep php`).
+    if flavour != Flavour::Kubernetes {
+        openshift_samples(&mut w);
+    }
+    w.advance(INSTALL_MS);
+    w.settle();
+    w.clock.set(DEFAULT_START);
+    w.settle();
+    // The installation's events are older than the API server's event TTL (one hour).
+    w.forget_events();
+    w
+}
+
+/// OpenShift samples in the `openshift` namespace (`oc get istag -n openshift | grep php`).
+fn openshift_samples(w: &mut World) {
     for (name, tags) in [
         (
             "php",
@@ -181,10 +280,6 @@ pub fn build_fresh(seed: u64) -> World {
             "spec": {"tags": tags},
         }));
     }
-    w.settle();
-    w.clock.set(DEFAULT_START);
-    w.settle();
-    w
 }
 
 #[cfg(test)]

@@ -244,6 +244,26 @@ impl World {
             .any(|(_, (ns, name))| self.store.contains(k, ns, name))
     }
 
+    /// Forgets every event and what aggregates them (the default world's installation is
+    /// older than the API server's one-hour event TTL); the recorder's sequence starts again.
+    pub(crate) fn forget_events(&mut self) {
+        let Some(k) = kinds::by_kind("Event") else {
+            return;
+        };
+        let names: Vec<(String, String)> = self
+            .store
+            .list(k, None)
+            .map(|e| (meta::namespace(e).to_string(), meta::name(e).to_string()))
+            .collect();
+        for (ns, name) in names {
+            self.store.discard(k, &ns, &name);
+        }
+        self.event_index = imbl::OrdMap::new();
+        self.event_order = imbl::Vector::new();
+        self.event_aggregates = imbl::OrdMap::new();
+        self.event_seq = 0;
+    }
+
     /// Events about the object with `uid`, oldest first (by first timestamp, then name).
     pub fn events_for(&self, uid: &str) -> Vec<Value> {
         let Some(k) = kinds::by_kind("Event") else {

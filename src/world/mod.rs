@@ -23,6 +23,7 @@ pub mod events;
 pub mod eviction;
 pub mod field_validation;
 pub mod git_hosts;
+pub mod kube_system;
 mod managed;
 pub mod metrics;
 pub mod network;
@@ -225,6 +226,9 @@ pub struct World {
     pub(crate) taint_eviction: controllers::taint_eviction::TaintState,
     /// The lab's users and who makes the current requests ([`rbac`]).
     pub auth: rbac::Auth,
+    /// Which cluster this is (`world` item of a lab: plain Kubernetes, OpenShift, kubelab's
+    /// default).
+    pub flavour: default_world::Flavour,
 }
 
 impl World {
@@ -283,6 +287,7 @@ impl World {
             crds: crd::Registry::default(),
             taint_eviction: Default::default(),
             auth: rbac::Auth::default(),
+            flavour: default_world::Flavour::default(),
         }
     }
 

@@ -4,6 +4,22 @@
 /// The alphabet of generated names (`apimachinery pkg/util/rand`): no vowels, no 0/1/3.
 pub const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
+/// SplitMix64's increment.
+const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Its inverse modulo 2^64 (GAMMA is odd).
+const GAMMA_INVERSE: u64 = inverse(GAMMA);
+
+/// The inverse of an odd number modulo 2^64 (Newton's iteration, each step doubling the bits).
+const fn inverse(a: u64) -> u64 {
+    let mut x = a;
+    let mut i = 0;
+    while i < 5 {
+        x = x.wrapping_mul(2u64.wrapping_sub(a.wrapping_mul(x)));
+        i += 1;
+    }
+    x
+}
+
 /// A small deterministic generator (SplitMix64).
 #[derive(Debug, Clone)]
 pub struct Seed {
@@ -18,9 +34,23 @@ impl Seed {
         }
     }
 
+    /// The generator as it is after `n` more draws of [`Seed::next_u64`] (SplitMix64's state is
+    /// a counter, so this costs nothing).
+    pub fn skipped(mut self, n: u64) -> Self {
+        self.state = self.state.wrapping_add(GAMMA.wrapping_mul(n));
+        self
+    }
+
+    /// How many draws of [`Seed::next_u64`] lead from `earlier` to this generator.
+    pub fn draws_since(&self, earlier: &Seed) -> u64 {
+        self.state
+            .wrapping_sub(earlier.state)
+            .wrapping_mul(GAMMA_INVERSE)
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        self.state = self.state.wrapping_add(GAMMA);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -113,6 +143,19 @@ mod tests {
         let u = Seed::new(1).uid();
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
+    }
+
+    #[test]
+    fn skipping_draws_is_drawing() {
+        let start = Seed::new(9);
+        let mut a = start.clone();
+        for _ in 0..37 {
+            a.next_u64();
+        }
+        assert_eq!(a.draws_since(&start), 37);
+        let mut b = start.clone().skipped(37);
+        assert_eq!(a.next_u64(), b.next_u64());
+        assert_eq!(GAMMA.wrapping_mul(GAMMA_INVERSE), 1);
     }
 
     #[test]

@@ -20,9 +20,16 @@ pub fn kubelab(script: &str) -> (String, String, i32) {
 
 /// Runs a script with `--echo` on a fresh default world: the transcript a student sees. A
 /// comment line `# nfs-server: ADDRESS EXPORT [NAME]` at the top adds that NFS server to the
-/// world first (what a lab's `cluster.add_nfs_server` does).
+/// world first (what a lab's `cluster.add_nfs_server` does); a line `# world: FLAVOUR` starts
+/// on that world (a lab's `world "FLAVOUR"` item).
 pub fn transcript(script: &str) -> String {
-    let mut world = default_world::build(1);
+    let flavour = script
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| l.strip_prefix("# world: "))
+        .and_then(|f| default_world::Flavour::parse(f.trim()))
+        .unwrap_or_default();
+    let mut world = default_world::build_flavour(1, flavour);
     for line in script.lines().take_while(|l| l.starts_with('#')) {
         let Some(rest) = line.strip_prefix("# nfs-server: ") else {
             continue;

@@ -278,8 +278,9 @@ pub fn round(world: &mut World) -> bool {
             "nodes",
             "persistentvolumeclaims",
             "persistentvolumes",
+            "storageclasses",
         ],
-        false,
+        true,
     ) {
         scheduler::run(world);
     }

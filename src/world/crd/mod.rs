@@ -294,12 +294,22 @@ impl World {
     /// Resolves what a user typed (`crontabs`, `ct`, `CronTab`, `crontabs.stable.example.com`)
     /// among the built-in kinds, then the served custom resources.
     pub fn resolve_kind(&self, name: &str) -> Option<&'static KindInfo> {
-        kinds::resolve(name).or_else(|| self.crds.resolve(name))
+        kinds::resolve(name)
+            .filter(|k| self.serves(k))
+            .or_else(|| self.crds.resolve(name))
+    }
+
+    /// Whether this cluster serves a built-in kind: a plain Kubernetes world
+    /// ([`Flavour::Kubernetes`](crate::world::default_world::Flavour)) has none of OpenShift's
+    /// API groups.
+    pub fn serves(&self, k: &KindInfo) -> bool {
+        self.flavour != crate::world::default_world::Flavour::Kubernetes
+            || !k.group.ends_with("openshift.io")
     }
 
     /// A served kind by its `kind` name (built-in kinds first).
     pub fn kind_named(&self, kind: &str) -> Option<&'static KindInfo> {
-        kinds::by_kind(kind).or_else(|| {
+        kinds::by_kind(kind).filter(|k| self.serves(k)).or_else(|| {
             self.crds
                 .all()
                 .iter()
@@ -310,16 +320,18 @@ impl World {
 
     /// A served kind by `kind` and `apiVersion` (any served version of a custom resource).
     pub fn kind_for(&self, kind: &str, api_version: &str) -> Option<&'static KindInfo> {
-        kinds::by_kind_and_api_version(kind, api_version).or_else(|| {
-            let (group, version) = api_version.split_once('/')?;
-            self.crds
-                .all()
-                .iter()
-                .find(|s| {
-                    s.info.kind == kind && s.info.group == group && s.version(version).is_some()
-                })
-                .map(|s| s.info)
-        })
+        kinds::by_kind_and_api_version(kind, api_version)
+            .filter(|k| self.serves(k))
+            .or_else(|| {
+                let (group, version) = api_version.split_once('/')?;
+                self.crds
+                    .all()
+                    .iter()
+                    .find(|s| {
+                        s.info.kind == kind && s.info.group == group && s.version(version).is_some()
+                    })
+                    .map(|s| s.info)
+            })
     }
 
     /// A served kind by its resource plural (the store's key).
@@ -338,7 +350,8 @@ impl World {
 
     /// Every served resource: the built-in table, then the custom resources by CRD name.
     pub fn served_kinds(&self) -> Vec<&'static KindInfo> {
-        let mut out: Vec<&'static KindInfo> = kinds::KINDS.iter().collect();
+        let mut out: Vec<&'static KindInfo> =
+            kinds::KINDS.iter().filter(|k| self.serves(k)).collect();
         out.extend(self.crds.all().iter().map(|s| s.info));
         out
     }

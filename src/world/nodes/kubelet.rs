@@ -183,7 +183,19 @@ fn sync_pod(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
         let node = meta::str_at(&pod, &["spec", "nodeName"])
             .unwrap_or("")
             .to_string();
-        let ip = world.next_pod_ip(&node);
+        // A pod on the host's network has its node's address.
+        let host_ip = (meta::bool_at(&pod, &["spec", "hostNetwork"]) == Some(true))
+            .then(|| {
+                world
+                    .object("Node", "", &node)
+                    .and_then(|n| meta::str_at(n, &["status", "addresses", "0", "address"]))
+                    .map(str::to_string)
+            })
+            .flatten();
+        let ip = match host_ip {
+            Some(ip) => ip,
+            None => world.next_pod_ip(&node),
+        };
         let mut containers = Vec::new();
         let has_init = meta::path(&pod, &["spec", "initContainers"])
             .and_then(Value::as_array)

@@ -10,7 +10,7 @@ use crate::world::World;
 use crate::world::api::kinds::{self, KindInfo};
 use crate::world::api::meta;
 use crate::world::api::quantity::parse_milli;
-use crate::world::clock::rfc3339;
+use crate::world::clock::{Millis, rfc3339};
 use crate::world::events::Source;
 use crate::world::store::ObjKey;
 
@@ -22,22 +22,71 @@ pub(crate) struct Memo {
     /// The pods on each node, with [`Store::placements`](crate::world::store::Store) when
     /// they were counted.
     loads: Option<(u64, BTreeMap<String, NodeLoad>)>,
+    /// The pending pods that failed to schedule: failed attempts in a row and the instant of
+    /// the last (upstream's scheduling queue backs a pod off before it tries it again).
+    backoff: BTreeMap<ObjKey, (u32, Millis, Inputs)>,
+    /// The nodes' writes count and [`node_facts`] then.
+    node_facts: Option<(u64, u64)>,
+}
+
+/// The scheduling queue's back-off after `attempts` failed attempts: 1 s doubling, at most
+/// 10 s (`podInitialBackoffDuration`, `podMaxBackoffDuration`).
+pub fn backoff_ms(attempts: u32) -> Millis {
+    let doublings = attempts.saturating_sub(1).min(4);
+    (1_000 * (1 << doublings)).min(10_000)
 }
 
 /// What a pending pod's placement depends on besides the pod itself: what pods hold on
 /// nodes, nodes, claims, volumes and classes.
 type Inputs = (u64, u64, u64, u64, u64, usize);
 
-fn inputs(world: &World) -> Inputs {
+fn inputs(world: &mut World) -> Inputs {
+    let nodes = node_facts(world);
     let s = &world.store;
     (
         s.placements(),
-        s.kind_writes("nodes"),
+        nodes,
         s.kind_writes("persistentvolumeclaims"),
         s.kind_writes("persistentvolumes"),
         s.kind_writes("storageclasses"),
         world.nodes.len(),
     )
+}
+
+/// A fingerprint of what placements read of the nodes (labels, taints, `unschedulable`,
+/// allocatable, readiness), recomputed only when nodes were written: a node's status written by
+/// its kubelet (images, heartbeats) does not make pending pods worth trying again, as upstream's
+/// queueing hints skip such node updates.
+fn node_facts(world: &mut World) -> u64 {
+    let writes = world.store.kind_writes("nodes");
+    if let Some((at, facts)) = world.scheduler.node_facts
+        && at == writes
+    {
+        return facts;
+    }
+    let mut text = String::new();
+    if let Some(k) = kinds::by_kind("Node") {
+        for n in world.store.list(k, None) {
+            text.push_str(meta::name(n));
+            for part in [
+                meta::path(n, &["metadata", "labels"]),
+                meta::path(n, &["spec", "taints"]),
+                meta::path(n, &["spec", "unschedulable"]),
+                meta::path(n, &["status", "allocatable"]),
+                meta::condition(n, "Ready").and_then(|c| c.field("status")),
+            ] {
+                text.push('\u{0}');
+                if let Some(v) = part {
+                    text.push_str(&v.to_string());
+                }
+            }
+            text.push('\n');
+        }
+    }
+    let facts =
+        u64::from(crate::world::seed::fnv1a32(text.as_bytes())) | ((text.len() as u64) << 32);
+    world.scheduler.node_facts = Some((writes, facts));
+    facts
 }
 
 /// The pods on each node (those not in a terminal phase), from the memo when no pod on a node
@@ -64,12 +113,22 @@ fn loads(world: &mut World, pod_kind: &KindInfo) -> BTreeMap<String, NodeLoad> {
 /// message, so while nothing it depends on changed only the pods written since the last run
 /// are tried (upstream's scheduler parks such pods until a cluster event may help them); once
 /// a placement changes the inputs, every pending pod after it is tried, and the next run tries
-/// them all, as a pass over every pending pod in key order would.
+/// them all, as a pass over every pending pod in key order would. A pod that failed is not
+/// tried again before its back-off ([`backoff_ms`]) has passed since its last attempt: the
+/// scheduler looks again at that instant (upstream's backoff queue, flushed every second).
 pub fn run(world: &mut World) -> bool {
     let (Some(pod_kind), Some(node_kind)) = (kinds::by_kind("Pod"), kinds::by_kind("Node")) else {
         return false;
     };
     let written = world.store.take_written_unscheduled();
+    // Pods no longer pending leave the back-off records.
+    if !world.scheduler.backoff.is_empty() {
+        let mut backoff = std::mem::take(&mut world.scheduler.backoff);
+        backoff.retain(|k, _| world.store.is_unscheduled(k));
+        world.scheduler.backoff = backoff;
+    }
+    let now = world.now();
+    let mut deferred: Option<Millis> = None;
     let start = inputs(world);
     let mut all = world.scheduler.tried != Some(start);
     world.scheduler.tried = None;
@@ -109,9 +168,24 @@ pub fn run(world: &mut World) -> bool {
         if !all && inputs(world) != start {
             all = true;
         }
+        let current = inputs(world);
+        if let Some(&(attempts, last, tried_with)) =
+            world.scheduler.backoff.get(after.as_ref().expect("set"))
+        {
+            // Nothing it depends on changed since it failed: it would fail the same way.
+            if tried_with == current {
+                continue;
+            }
+            let ready = last + backoff_ms(attempts);
+            if now < ready {
+                deferred = Some(deferred.map_or(ready, |d| d.min(ready)));
+                continue;
+            }
+        }
         world.stats.scheduling_tries += 1;
         let (allowed, annotate) = match volume_check(world, &pod) {
             VolumeCheck::Fail(msg) => {
+                failed(world, after.as_ref().expect("set"), now);
                 unschedulable(world, &pod, &msg);
                 continue;
             }
@@ -152,6 +226,7 @@ pub fn run(world: &mut World) -> bool {
         }
         match chosen {
             Ok(node) => {
+                world.scheduler.backoff.remove(after.as_ref().expect("set"));
                 placed.entry(node.clone()).or_default().add(&pod);
                 let (ns, name) = (
                     meta::namespace(&pod).to_string(),
@@ -188,6 +263,7 @@ pub fn run(world: &mut World) -> bool {
                 changed = true;
             }
             Err(msg) => {
+                failed(world, after.as_ref().expect("set"), now);
                 if unschedulable(world, &pod, &msg) {
                     changed = true;
                 }
@@ -195,7 +271,10 @@ pub fn run(world: &mut World) -> bool {
         }
     }
     let end = inputs(world);
-    if end == start {
+    if let Some(at) = deferred {
+        // Pods held back must be tried at the end of their back-off whatever changes by then.
+        world.resync_at(at);
+    } else if end == start {
         world.scheduler.tried = Some(end);
     }
     if own_exact && end.0 == start.0 + own_placements {
@@ -428,6 +507,17 @@ fn choose_among(
     ))
 }
 
+/// Counts a failed attempt of the pod at `key` at `now`, against what it depended on then.
+fn failed(world: &mut World, key: &ObjKey, now: Millis) {
+    let with = inputs(world);
+    let e = world
+        .scheduler
+        .backoff
+        .entry(key.clone())
+        .or_insert((0, now, with));
+    *e = (e.0.saturating_add(1), now, with);
+}
+
 /// Marks a pod unschedulable with `msg` (once per distinct message). True if it wrote.
 fn unschedulable(world: &mut World, pod: &Value, msg: &str) -> bool {
     let already = meta::condition(pod, "PodScheduled")
@@ -537,5 +627,45 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
         VolumeCheck::Ready(allowed)
     } else {
         VolumeCheck::SelectNode(select)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `podInitialBackoffDuration` 1 s, doubled per failed attempt, capped at
+    /// `podMaxBackoffDuration` 10 s (upstream's `calculateBackoffDuration`).
+    #[test]
+    fn backoff_doubles_from_one_second_to_ten() {
+        let got: Vec<Millis> = (1..=7).map(backoff_ms).collect();
+        assert_eq!(got, [1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000]);
+        assert_eq!(backoff_ms(u32::MAX), 10_000);
+    }
+
+    /// A pod blocked by cordoned nodes is placed as soon as one is uncordoned (its back-off
+    /// long past), and not tried in between while nothing changed.
+    #[test]
+    fn a_pending_pod_is_tried_again_when_its_node_comes_back() {
+        let mut w = crate::world::default_world::build(1);
+        for n in ["worker-1", "worker-2"] {
+            let mut node = w.object("Node", "", n).cloned().expect("node");
+            node["spec"]["unschedulable"] = serde_json::json!(true);
+            w.write_discard(node);
+        }
+        w.create_internal(serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "p", "namespace": "default"},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}))
+            .expect("created");
+        w.settle();
+        let tries = w.stats.scheduling_tries;
+        w.advance(30_000);
+        assert_eq!(w.stats.scheduling_tries, tries, "nothing changed: no retry");
+        let mut node = w.object("Node", "", "worker-2").cloned().expect("node");
+        node["spec"]["unschedulable"] = serde_json::json!(false);
+        w.write_discard(node);
+        w.settle();
+        let pod = w.object("Pod", "default", "p").expect("pod");
+        assert_eq!(meta::str_at(pod, &["spec", "nodeName"]), Some("worker-2"));
     }
 }

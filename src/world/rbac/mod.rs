@@ -8,6 +8,7 @@
 //! `--as` impersonates); controllers' and lab scripts' own writes have none and are never
 //! checked. The default roles and bindings of a cluster are built in ([`defaults`]).
 
+pub mod bootstrap;
 pub mod defaults;
 pub mod rules;
 

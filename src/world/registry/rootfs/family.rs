@@ -46,6 +46,12 @@ pub enum Family {
     RookCeph17,
     CephCsi34,
     CsiSidecars,
+    KubeEtcd,
+    KubeControlPlane,
+    KubeProxy,
+    CoreDns,
+    MetricsServer,
+    Flannel,
 }
 
 /// Every family with its canonical name (what `base:` takes), in documentation order.
@@ -86,6 +92,12 @@ pub const FAMILIES: &[(Family, &str)] = &[
     (Family::RookCeph17, "rook/ceph:v1.7"),
     (Family::CephCsi34, "cephcsi:v3.4"),
     (Family::CsiSidecars, "csi-sidecars"),
+    (Family::KubeEtcd, "etcd:3.5"),
+    (Family::KubeControlPlane, "kube-apiserver:v1.32"),
+    (Family::KubeProxy, "kube-proxy:v1.32"),
+    (Family::CoreDns, "coredns:1.11"),
+    (Family::MetricsServer, "metrics-server:0.7"),
+    (Family::Flannel, "flannel:0.26"),
 ];
 
 /// Short names (the newest version of a family).
@@ -190,6 +202,12 @@ impl Family {
             Family::RookCeph17 => ceph::rook_ceph17(),
             Family::CephCsi34 => ceph::cephcsi34(),
             Family::CsiSidecars => ceph::csi_sidecars(),
+            Family::KubeEtcd => super::kube::etcd(),
+            Family::KubeControlPlane => super::kube::control_plane(),
+            Family::KubeProxy => super::kube::kube_proxy(),
+            Family::CoreDns => super::kube::coredns(),
+            Family::MetricsServer => super::kube::metrics_server(),
+            Family::Flannel => super::kube::flannel(),
         }
     }
 }

@@ -16,6 +16,7 @@ mod ceph;
 pub mod custom;
 mod debian;
 mod family;
+mod kube;
 mod mongo;
 mod nginx;
 mod nginx_texts;
