@@ -263,8 +263,13 @@ impl World {
         pick: Pick,
         client: Option<&str>,
     ) -> Option<(Value, u16)> {
-        if let Some(pod) = self.pod_by_ip(ip) {
-            return Some((pod, port));
+        // kube-proxy's rules take a node port before the node's own processes (the host-network
+        // pods that share the node's address) see the connection.
+        let external = self.external_service(ip, port);
+        if external.is_none() {
+            if let Some(pod) = self.pod_by_ip(ip) {
+                return Some((pod, port));
+            }
         }
         let (svc, svc_port) = match self.service_by_cluster_ip(ip) {
             Some(svc) => {
@@ -276,7 +281,7 @@ impl World {
                 (svc, p)
             }
             // From outside: a load balancer's address or a node port (`traffic/`).
-            None => self.external_service(ip, port)?,
+            None => external?,
         };
         let ep = self.object("Endpoints", meta::namespace(&svc), meta::name(&svc))?;
         let addrs: Vec<String> = meta::path(ep, &["subsets", "0", "addresses"])
