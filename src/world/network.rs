@@ -266,10 +266,10 @@ impl World {
         // kube-proxy's rules take a node port before the node's own processes (the host-network
         // pods that share the node's address) see the connection.
         let external = self.external_service(ip, port);
-        if external.is_none() {
-            if let Some(pod) = self.pod_by_ip(ip) {
-                return Some((pod, port));
-            }
+        if external.is_none()
+            && let Some(pod) = self.pod_by_ip(ip)
+        {
+            return Some((pod, port));
         }
         let (svc, svc_port) = match self.service_by_cluster_ip(ip) {
             Some(svc) => {
@@ -313,20 +313,7 @@ impl World {
         let pod = self.pod_by_ip(&ip)?;
         let target = match svc_port.get("targetPort") {
             Some(Value::Number(t)) => t.as_u64().unwrap_or(port as u64) as u16,
-            Some(Value::String(name)) => meta::path(&pod, &["spec", "containers"])
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .flat_map(|c| {
-                    c.get("ports")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                })
-                .find(|cp| cp.get("name").and_then(Value::as_str) == Some(name.as_str()))
-                .and_then(|cp| cp.get("containerPort"))
-                .and_then(Value::as_u64)
-                .unwrap_or(0) as u16,
+            Some(Value::String(name)) => meta::container_port_named(&pod, name).unwrap_or(0) as u16,
             _ => port,
         };
         Some((pod, target))

@@ -303,6 +303,23 @@ pub fn scaled_int_or_percent(v: Option<&Value>, total: i64, round_up: bool) -> O
     }
 }
 
+/// The number of the container port called `name` in a pod's containers (a Service's named
+/// `targetPort`), if one is.
+pub fn container_port_named(pod: &Value, name: &str) -> Option<i64> {
+    path(pod, &["spec", "containers"])?
+        .as_array()?
+        .iter()
+        .flat_map(|c| {
+            c.get("ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .find(|cp| cp.get("name").and_then(Value::as_str) == Some(name))?
+        .get("containerPort")?
+        .as_i64()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -235,20 +235,7 @@ fn desired(world: &World, svc: &Value) -> Value {
 fn slice_port(p: &Value, pod: &Value) -> Value {
     let target = match p.get("targetPort") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(0),
-        Some(Value::String(name)) => meta::path(pod, &["spec", "containers"])
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .flat_map(|c| {
-                c.get("ports")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-            })
-            .find(|cp| cp.get("name").and_then(Value::as_str) == Some(name.as_str()))
-            .and_then(|cp| cp.get("containerPort"))
-            .and_then(Value::as_i64)
-            .unwrap_or(0),
+        Some(Value::String(name)) => meta::container_port_named(pod, name).unwrap_or(0),
         _ => p.get("port").and_then(Value::as_i64).unwrap_or(0),
     };
     let mut out = json!({
