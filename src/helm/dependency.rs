@@ -7,34 +7,9 @@
 use serde_json::Value;
 
 use super::chart::{Chart, load_archive, load_dir};
+use super::pull::{clean, join};
 use super::{Helm, HelmError, Res};
 use crate::printers::gotemplate::semver::{Constraint, Version};
-
-/// `filepath.Clean` of a relative or absolute path.
-fn clean(p: &str) -> String {
-    let abs = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for c in p.split('/') {
-        match c {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|l| *l != "..") => {
-                parts.pop();
-            }
-            ".." if abs => {}
-            c => parts.push(c),
-        }
-    }
-    let s = parts.join("/");
-    match (abs, s.is_empty()) {
-        (true, _) => format!("/{s}"),
-        (false, true) => ".".into(),
-        (false, false) => s,
-    }
-}
-
-fn join(a: &str, b: &str) -> String {
-    clean(&format!("{a}/{b}"))
-}
 
 fn load(h: &Helm<'_, '_>, path: &str) -> Result<Chart, String> {
     if h.ctx.files.is_dir(path) {

@@ -7,8 +7,9 @@ use super::chart::load_archive;
 use super::locate::download;
 use super::{Helm, HelmError, Res};
 
-/// `filepath.Join` of two relative or absolute parts, cleaned.
-fn join(a: &str, b: &str) -> String {
+/// Two paths joined and cleaned; an absolute `b` stands for itself (a path given on the
+/// command line, resolved against a directory).
+pub(super) fn join(a: &str, b: &str) -> String {
     if b.starts_with('/') {
         return clean(b);
     }
@@ -16,7 +17,7 @@ fn join(a: &str, b: &str) -> String {
 }
 
 /// `filepath.Clean`.
-fn clean(p: &str) -> String {
+pub(super) fn clean(p: &str) -> String {
     let abs = p.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for c in p.split('/') {

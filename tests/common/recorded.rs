@@ -120,3 +120,29 @@ pub fn read_combined(text: &str) -> Vec<(String, String, i32)> {
     }
     out
 }
+
+/// Runs each `read_combined` case through kubelab and asserts the same combined output (without
+/// the trailing newlines a shell's `$(...)` drops) and exit status, naming every case that
+/// differs; at least `at_least` cases must have been recorded.
+#[allow(dead_code)]
+pub fn assert_combined_matches(cases: &[(String, String, i32)], at_least: usize) {
+    assert!(cases.len() >= at_least, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for (cmd, want, code) in cases {
+        let (out, err, status) = super::kubelab(cmd);
+        let got = format!("{out}{err}");
+        let (got, want) = (got.trim_end_matches('\n'), want.trim_end_matches('\n'));
+        if got != want || status != *code {
+            failures.push(format!(
+                "$ {cmd}\n--- kubectl (status {code})\n{want}\n--- kubelab (status {status})\n{got}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
