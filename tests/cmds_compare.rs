@@ -1,5 +1,5 @@
 //! kubelab against answers recorded from the real kubectl v1.32 (tests/inputs/kubectl_cmds/,
-//! recorded by its record.sh) for `events`, `logs` and `cluster-info`: flag and validation
+//! recorded by its record.sh) for `events`, `logs`, `cluster-info`, `port-forward` and `exec`: flag and validation
 //! errors and help texts, which kubectl gives without a cluster. Byte-identical output (stdout
 //! and stderr together, as the recording captures them, without the trailing newlines a
 //! shell's `$(...)` drops) and the same exit status. Needs no kubectl.

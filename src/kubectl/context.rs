@@ -84,6 +84,8 @@ pub struct ClientConfig {
     pub kubeconfig: serde_json::Value,
     /// The kubeconfig changed since the workstation's file was last written.
     pub kubeconfig_dirty: bool,
+    /// The forwards `kubectl port-forward` keeps beside the prompt (`verbs/port_forward.rs`).
+    pub port_forwards: Vec<crate::kubectl::verbs::port_forward::Forward>,
 }
 
 impl ClientConfig {
@@ -133,6 +135,7 @@ impl Default for ClientConfig {
             after_attach: None,
             kubeconfig: crate::kubectl::kubeconfig::admin_conf("https://api.ocp4.example.com:6443"),
             kubeconfig_dirty: false,
+            port_forwards: Vec::new(),
         }
     }
 }

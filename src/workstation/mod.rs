@@ -77,8 +77,13 @@ impl Host for WorldHost<'_> {
             "git" => return Some(git::git(self.world, shell, &argv[1..], out)),
             "curl" => {
                 let ns = self.config.namespace.clone();
-                let (stdout, stderr, status) =
-                    crate::world::runtime::curl::curl(self.world, &ns, &argv[1..], None);
+                let forwards = forwarded(self.world, self.config);
+                let (stdout, stderr, status) = crate::world::runtime::curl::curl_workstation(
+                    self.world,
+                    &ns,
+                    &argv[1..],
+                    &forwards,
+                );
                 if !out(false, &stdout) {
                     let (msg, status) = crate::world::runtime::curl::write_failed(&argv[1..]);
                     out(true, &msg);
@@ -233,6 +238,37 @@ fn collect<R>(shell: &mut Shell, run: impl FnOnce(crate::shell::Sink<'_>) -> R) 
     (out, r)
 }
 
+/// The port forwards that still reach a running pod, as curl connects to them.
+fn forwarded(
+    world: &World,
+    config: &mut ClientConfig,
+) -> Vec<crate::world::runtime::curl::Forwarded> {
+    use crate::kubectl::verbs::port_forward::alive;
+    config.port_forwards.retain(|fw| alive(world, fw).is_some());
+    config
+        .port_forwards
+        .iter()
+        .filter_map(|fw| {
+            let pod = alive(world, fw)?;
+            let mut hosts = Vec::new();
+            for a in &fw.addresses {
+                let names: &[&str] = match a.as_str() {
+                    "127.0.0.1" | "0.0.0.0" => &["localhost", "127.0.0.1"],
+                    "::1" | "::" => &["localhost", "[::1]"],
+                    _ => &[],
+                };
+                hosts.extend(names.iter().map(|n| n.to_string()));
+            }
+            Some(crate::world::runtime::curl::Forwarded {
+                hosts,
+                local: fw.local,
+                pod,
+                remote: fw.remote,
+            })
+        })
+        .collect()
+}
+
 fn run_with_editor(
     world: &mut World,
     shell: &mut Shell,
@@ -241,6 +277,10 @@ fn run_with_editor(
     stdin: &[u8],
     editor: &mut edit::Editor,
 ) -> RunOutput {
+    // In scripts a port forward lasts for the input after the one that made it.
+    if !editor.is_interactive() {
+        crate::kubectl::verbs::port_forward::age(&mut config.port_forwards);
+    }
     if let Some(mut session) = config.exec_session.take() {
         let (mut out, ended) = collect(shell, |sink| world.shell_input(&mut session, input, sink));
         match ended {

@@ -9,7 +9,10 @@
 
 use serde_json::Value;
 
-use super::logs_exec::{Picker, container_names, pick_container, target_pods, waiting_reason};
+use super::logs_exec::{
+    POD_RUNNING_TIMEOUT_ERROR, Picker, container_names, pick_container, pod_running_timeout_value,
+    target_pods, waiting_reason,
+};
 use crate::kubectl::context::Ctx;
 use crate::kubectl::duration::parse_go_duration;
 use crate::kubectl::flags::Flags;
@@ -22,6 +25,9 @@ use crate::world::nodes::ContainerState;
 
 /// How long `logs -f` follows running containers in virtual time when nothing else ends it.
 pub const FOLLOW_LIMIT_MS: i64 = 60 * 60 * 1000;
+
+/// logs' default `--pod-running-timeout`.
+const POD_TIMEOUT_DEFAULT: Millis = 20_000;
 
 /// The tail a selector's requests get unless `--tail` is given (`selectorTail`).
 const SELECTOR_TAIL: i64 = 10;
@@ -52,6 +58,8 @@ struct LogsOptions {
     since_time: Option<Millis>,
     since_seconds: Option<i64>,
     tail: Option<i64>,
+    /// `--pod-running-timeout`: how long a workload without pods is watched for one.
+    pod_timeout: Millis,
 }
 
 /// `kubectl logs`.
@@ -88,6 +96,11 @@ fn complete(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Result<(LogsOptions, Objects), 
         f.string("container").filter(|c| !c.is_empty())
     };
     let all_pods = f.boolean("all-pods");
+    // GetPodRunningTimeoutFlag's error is returned as it is (not a usage error) by logs.
+    let pod_timeout = pod_running_timeout_value(f, POD_TIMEOUT_DEFAULT);
+    if pod_timeout <= 0 {
+        return Err(Failure::Message(POD_RUNNING_TIMEOUT_ERROR.into()));
+    }
     let namespace = ctx.namespace(f.string("namespace").as_deref());
     // ToLogOptions: --since-time first.
     let since_time = match f.string("since-time").filter(|s| !s.is_empty()) {
@@ -126,6 +139,7 @@ fn complete(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Result<(LogsOptions, Objects), 
         since_time,
         since_seconds,
         tail,
+        pod_timeout,
     };
     // The builder: the named object (its NotFound said with the namespace), or the pods a
     // selector selects.
@@ -209,18 +223,21 @@ impl LogsOptions {
                 }
             }
             Objects::One(arg) => {
-                let pods =
-                    target_pods(ctx, &self.namespace, &arg, self.all_pods).map_err(
-                        |e| match e {
-                            Failure::Api(a) if a.reason == Reason::NotFound => {
-                                Failure::Message(format!(
-                                    "error from server (NotFound): {} in namespace \"{}\"",
-                                    a.message, self.namespace
-                                ))
-                            }
-                            other => other,
-                        },
-                    )?;
+                let pods = target_pods(
+                    ctx,
+                    &self.namespace,
+                    &arg,
+                    self.all_pods,
+                    self.pod_timeout,
+                    "cannot get the logs from",
+                )
+                .map_err(|e| match e {
+                    Failure::Api(a) if a.reason == Reason::NotFound => Failure::Message(format!(
+                        "error from server (NotFound): {} in namespace \"{}\"",
+                        a.message, self.namespace
+                    )),
+                    other => other,
+                })?;
                 for p in pods {
                     self.requests_of(ctx, p, self.all_pods, &mut out)?;
                 }

@@ -4,26 +4,38 @@
 use serde_json::Value;
 
 use crate::kubectl::context::Ctx;
+use crate::kubectl::duration::parse_go_duration;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
 use crate::kubectl::waiting::Wait;
 use crate::world::api::{kinds, meta};
+use crate::world::clock::Millis;
 use crate::world::nodes::ContainerState;
 
 /// The pod a `logs`/`exec` argument names: `NAME`, `pod/NAME`, or `deployment/NAME` (its first
 /// pod, with kubectl's notice).
-fn target_pod(ctx: &mut Ctx<'_>, ns: &str, arg: &str) -> Result<Value, Failure> {
-    let mut pods = target_pods(ctx, ns, arg, false)?;
+pub(super) fn target_pod(
+    ctx: &mut Ctx<'_>,
+    ns: &str,
+    arg: &str,
+    timeout: Millis,
+) -> Result<Value, Failure> {
+    let mut pods = target_pods(ctx, ns, arg, false, timeout, "cannot attach to")?;
     Ok(pods.remove(0))
 }
 
 /// The pods a `logs`/`exec` argument names: the pod, or for a workload its first pod (with
 /// kubectl's notice when it has several) or, with `all` (`logs --all-pods`), all of them.
+/// A workload without pods is watched for one until `timeout` (`--pod-running-timeout`) in
+/// virtual time, as `polymorphichelpers.GetPodList` does. `wrap` begins the error of a Service
+/// without a selector (`cannot attach to`, `cannot get the logs from`).
 pub(super) fn target_pods(
     ctx: &mut Ctx<'_>,
     ns: &str,
     arg: &str,
     all: bool,
+    timeout: Millis,
+    wrap: &str,
 ) -> Result<Vec<Value>, Failure> {
     let pk = kinds::by_kind("Pod").expect("Pod");
     let (kind, name) = match arg.split_once('/') {
@@ -39,20 +51,53 @@ pub(super) fn target_pods(
         return Ok(vec![ctx.world.get(pk, ns, name)?]);
     }
     let owner = ctx.world.get(kind, ns, name)?;
-    let sel = meta::path(&owner, &["spec", "selector"])
-        .map(crate::world::api::selector::Selector::from_label_selector)
-        .unwrap_or_default();
-    let mut pods: Vec<Value> = ctx
-        .world
-        .list(pk, Some(ns), Some(&sel))
-        .into_iter()
-        .filter(|p| !meta::is_deleting(p))
-        .collect();
-    pods.sort_by(|a, b| meta::name(a).cmp(meta::name(b)));
-    let first = pods
-        .first()
-        .cloned()
-        .ok_or_else(|| Failure::Message("timed out waiting for the condition".to_string()))?;
+    use crate::world::api::selector::Selector;
+    let sel = if kind.kind == "Service" {
+        // A Service's selector is a plain map (`SelectorsForObject`).
+        let map: std::collections::BTreeMap<String, String> =
+            meta::path(&owner, &["spec", "selector"])
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default();
+        if map.is_empty() {
+            return Err(Failure::Message(format!(
+                "{wrap} *v1.Service: invalid service '{name}': Service is defined without a selector"
+            )));
+        }
+        Selector::from_map(&map)
+    } else {
+        meta::path(&owner, &["spec", "selector"])
+            .map(Selector::from_label_selector)
+            .unwrap_or_default()
+    };
+    let list = |ctx: &mut Ctx<'_>| -> Vec<Value> {
+        let mut pods: Vec<Value> = ctx
+            .world
+            .list(pk, Some(ns), Some(&sel))
+            .into_iter()
+            .filter(|p| !meta::is_deleting(p))
+            .collect();
+        pods.sort_by(|a, b| meta::name(a).cmp(meta::name(b)));
+        pods
+    };
+    let mut pods = list(ctx);
+    if pods.is_empty() {
+        // Watch until a pod is added or modified, or the timeout passes.
+        let wait = Wait::new(ctx, Some(timeout), timeout);
+        while pods.is_empty() {
+            wait.next(ctx).map_err(|end| {
+                end.failure(Failure::Message(
+                    "timed out waiting for the condition".to_string(),
+                ))
+            })?;
+            pods = list(ctx);
+        }
+    }
+    let first = pods[0].clone();
     if all {
         return Ok(pods);
     }
@@ -65,6 +110,34 @@ pub(super) fn target_pods(
     }
     Ok(vec![first])
 }
+
+/// `--pod-running-timeout` (`cmdutil.GetPodRunningTimeoutFlag`), as a usage error when it is not
+/// above zero; `default` when it is not given (exec and port-forward: 1m, logs: 20s).
+pub(super) fn pod_running_timeout(f: &dyn Flags, default: Millis) -> Result<Millis, Failure> {
+    let ms = pod_running_timeout_value(f, default);
+    if ms <= 0 {
+        return Err(Failure::Usage {
+            command: f.command_line_name(),
+            message: POD_RUNNING_TIMEOUT_ERROR.into(),
+        });
+    }
+    Ok(ms)
+}
+
+/// GetPodRunningTimeoutFlag's error.
+pub(super) const POD_RUNNING_TIMEOUT_ERROR: &str = "--pod-running-timeout must be higher than zero";
+
+/// The flag's value in milliseconds, `default` when it is not given (the flag parser has
+/// checked its syntax).
+pub(super) fn pod_running_timeout_value(f: &dyn Flags, default: Millis) -> Millis {
+    match f.string("pod-running-timeout") {
+        Some(v) => parse_go_duration(&v).unwrap_or(0),
+        None => default,
+    }
+}
+
+/// The default `--pod-running-timeout` of exec, attach and port-forward.
+pub(super) const ONE_MINUTE: Millis = 60_000;
 
 /// The names of a pod's containers in `list` (`containers`, `initContainers`, ...).
 pub(super) fn container_names(pod: &Value, list: &str) -> Vec<String> {
@@ -254,6 +327,7 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                     .into(),
         });
     }
+    let timeout = pod_running_timeout(f, ONE_MINUTE)?;
     if args.is_empty() {
         return Err(Failure::Message(
             "pod, type/name or --filename must be specified".into(),
@@ -265,7 +339,7 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         ));
     }
     let ns = ctx.namespace(f.string("namespace").as_deref());
-    let pod = target_pod(ctx, &ns, &args[0])?;
+    let pod = target_pod(ctx, &ns, &args[0], timeout)?;
     if let Some(phase @ ("Succeeded" | "Failed")) = meta::str_at(&pod, &["status", "phase"]) {
         return Err(Failure::Message(format!(
             "cannot exec into a container in a completed pod; current phase is {phase}"

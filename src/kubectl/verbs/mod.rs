@@ -24,6 +24,7 @@ pub mod label;
 pub mod logs;
 pub mod logs_exec;
 pub mod patch;
+pub mod port_forward;
 pub mod replace;
 pub mod rollout;
 pub mod run;
@@ -136,6 +137,7 @@ pub const COMMANDS: &[(&str, Verb)] = &[
     ("exec", logs_exec::exec),
     ("cp", cp::run),
     ("attach", attach::run),
+    ("port-forward", port_forward::run),
     ("rollout status", rollout::status_cmd),
     ("rollout history", rollout::history),
     ("rollout undo", rollout::undo),

@@ -118,6 +118,27 @@ pub fn write_failed(args: &[String]) -> (Vec<u8>, i32) {
     (msg.to_vec(), 23)
 }
 
+/// A local port `kubectl port-forward` serves on the workstation: connections to one of
+/// `hosts` (`localhost`, `127.0.0.1`, `[::1]`, ...) on `local` reach `pod`'s `remote` port over
+/// the pod's loopback.
+pub struct Forwarded {
+    pub hosts: Vec<String>,
+    pub local: u16,
+    pub pod: Value,
+    pub remote: u16,
+}
+
+/// curl run at the workstation with its port forwards: (stdout, stderr, exit status).
+/// `localhost` without a forward on the port refuses the connection.
+pub fn curl_workstation(
+    world: &mut World,
+    namespace: &str,
+    args: &[String],
+    forwards: &[Forwarded],
+) -> (Vec<u8>, Vec<u8>, i32) {
+    run(world, Origin::Workstation(namespace), args, forwards)
+}
+
 /// What curl printed: (stdout, stderr, exit status). From the workstation (`localhost` None),
 /// names resolve through cluster DNS with the search list of `namespace`; in a pod (`localhost`
 /// is its IP), through the pod's own resolv.conf and hosts file.
@@ -132,16 +153,21 @@ pub fn curl(
         .and_then(|ip| world.pod_by_ip(ip))
     {
         Some(pod) => curl_from_pod(world, &pod, args),
-        None => run(world, Origin::Workstation(namespace), args),
+        None => run(world, Origin::Workstation(namespace), args, &[]),
     }
 }
 
 /// curl run in `pod` (args without the program's name): (stdout, stderr, exit status).
 pub fn curl_from_pod(world: &mut World, pod: &Value, args: &[String]) -> (Vec<u8>, Vec<u8>, i32) {
-    run(world, Origin::Pod(pod), args)
+    run(world, Origin::Pod(pod), args, &[])
 }
 
-fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<u8>, i32) {
+fn run(
+    world: &mut World,
+    origin: Origin<'_>,
+    args: &[String],
+    forwards: &[Forwarded],
+) -> (Vec<u8>, Vec<u8>, i32) {
     let Opts {
         silent,
         show_error,
@@ -193,7 +219,40 @@ fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<
         .find(|(h, p, _)| *h == host.to_ascii_lowercase() && *p == port)
         .map(|(_, _, a)| a.clone())
         .unwrap_or_else(|| host.clone());
-    match world.http_request(origin, &connect, port, path, USER_AGENT, Some(&header)) {
+    let answer = match origin {
+        Origin::Workstation(_) if is_loopback(&connect) => {
+            match forwards.iter().find(|f| {
+                f.local == port && f.hosts.iter().any(|h| h.eq_ignore_ascii_case(&connect))
+            }) {
+                // The kubelet's forward connects to the port inside the pod's network
+                // namespace: the server sees 127.0.0.1. Nothing listening there: kubectl
+                // closes the accepted connection and curl reads nothing.
+                Some(f) => {
+                    let client = super::access_log::Client {
+                        addr: "127.0.0.1".into(),
+                        agent: USER_AGENT.into(),
+                    };
+                    match world.answer_pod(&f.pod, f.remote, (&header, port), path, &client) {
+                        Err(NetError::Refused { .. }) => {
+                            let err = if quiet {
+                                vec![]
+                            } else {
+                                b"curl: (52) Empty reply from server\n".to_vec()
+                            };
+                            return (vec![], err, 52);
+                        }
+                        other => other,
+                    }
+                }
+                None => Err(NetError::Refused {
+                    host: connect.clone(),
+                    port,
+                }),
+            }
+        }
+        _ => world.http_request(origin, &connect, port, path, USER_AGENT, Some(&header)),
+    };
+    match answer {
         Ok(r) => {
             if fail && r.status >= 400 {
                 return (
@@ -249,6 +308,15 @@ fn run(world: &mut World, origin: Origin<'_>, args: &[String]) -> (Vec<u8>, Vec<
             7,
         ),
     }
+}
+
+/// The workstation's own addresses: `localhost`, `127.0.0.1` (and the rest of 127/8), `[::1]`.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A lab web host's answer: the file (200), or 404 for a path it does not serve.
