@@ -12,6 +12,7 @@ pub mod network;
 pub mod node;
 pub mod pdb;
 pub mod policy;
+mod pv_sources;
 pub mod statefulset;
 pub mod storage;
 pub mod workloads;

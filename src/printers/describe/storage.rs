@@ -218,7 +218,8 @@ fn node_affinity(w: &mut Writer, pv: &Value) {
     }
 }
 
-/// The `Source:` block of the volume sources kubelab describes; None for the others.
+/// The `Source:` block of the volume source, in describePersistentVolume's order; None when
+/// the volume has none kubectl knows (it prints `<unknown>`).
 fn source(pv: &Value) -> Option<String> {
     let spec = pv.get("spec")?;
     let b = |v: Option<&Value>| v.and_then(Value::as_bool).unwrap_or(false);
@@ -229,6 +230,9 @@ fn source(pv: &Value) -> Option<String> {
             meta::str_at(h, &["type"]).unwrap_or("<none>")
         ));
     }
+    if let Some(other) = super::pv_sources::source(spec) {
+        return Some(other);
+    }
     if let Some(n) = spec.get("nfs") {
         return Some(format!(
             "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}",
@@ -237,11 +241,17 @@ fn source(pv: &Value) -> Option<String> {
             b(n.get("readOnly"))
         ));
     }
+    if let Some(other) = super::pv_sources::source_after_nfs(spec) {
+        return Some(other);
+    }
     if let Some(l) = spec.get("local") {
         return Some(format!(
             "Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n    Path:\t{}",
             str_at(l, &["path"])
         ));
+    }
+    if let Some(other) = super::pv_sources::source_after_local(spec) {
+        return Some(other);
     }
     if let Some(c) = spec.get("csi") {
         let attrs = meta::string_map(c, &["volumeAttributes"]);
@@ -263,9 +273,9 @@ fn source(pv: &Value) -> Option<String> {
     None
 }
 
-/// `describePersistentVolume`; None for a volume source kubelab does not describe.
+/// `describePersistentVolume`.
 pub fn pv(pv: &Value, evs: &[Value], now: Millis) -> Option<String> {
-    let source = source(pv)?;
+    let source = source(pv);
     let mut w = Writer::default();
     w.line(LEVEL_0, &format!("Name:\t{}", meta::name(pv)));
     labels_multiline(&mut w, "Labels", meta::path(pv, &["metadata", "labels"]));
@@ -318,7 +328,10 @@ pub fn pv(pv: &Value, evs: &[Value], now: Millis) -> Option<String> {
         &format!("Message:\t{}", str_at(pv, &["status", "message"])),
     );
     w.line(LEVEL_0, "Source:");
-    w.line(LEVEL_2, &source);
+    match source {
+        Some(s) => w.line(LEVEL_2, &s),
+        None => w.line(LEVEL_1, "<unknown>"),
+    }
     events(&mut w, evs, now);
     Some(w.finish())
 }
