@@ -13,6 +13,7 @@ pub mod node;
 pub mod pdb;
 pub mod policy;
 mod pv_sources;
+mod rbac;
 pub mod statefulset;
 pub mod storage;
 pub mod workloads;
@@ -57,6 +58,10 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
             },
             now,
         )),
+        "Role" | "ClusterRole" => Some(rbac::role(obj)),
+        "RoleBinding" | "ClusterRoleBinding" => Some(rbac::binding(obj)),
+        "ServiceAccount" => Some(rbac::service_account(world, obj, &events, now)),
+        "PriorityClass" => Some(rbac::priority_class(obj, &events, now)),
         "PersistentVolumeClaim" => Some(storage::pvc(world, obj, &events, now)),
         "PersistentVolume" => storage::pv(obj, &events, now),
         "StorageClass" => storage::storage_class(obj, &events, now),
