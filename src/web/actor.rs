@@ -339,6 +339,7 @@ impl Live {
                     }
                     let input = t.lines.take();
                     self.complete_input(t, input);
+                    return;
                 }
             }
             Event::Interrupt => {
