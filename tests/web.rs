@@ -324,3 +324,60 @@ async fn a_student_solves_a_lab_in_the_browser_terminal_and_it_survives_a_restar
     );
     srv.stop().await;
 }
+
+/// `reset` asks first, as at `kubelab shell`'s prompt; two terminals of one student drive one
+/// world; the host's editor is never started for a web session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_asks_and_two_terminals_share_the_world() {
+    let dir = labs_dir();
+    let srv = server(dir.path()).await;
+    let addr = srv.addr;
+    let kim = join(addr, "%EA%B9%80%EB%AF%BC%EC%A7%80").await;
+    let mut one = terminal(addr, &kim).await;
+    let mut two = terminal(addr, &kim).await;
+    read_until(&mut one, "$ ").await;
+    read_until(&mut two, "$ ").await;
+    let made = type_command(&mut one, "kubectl create deployment web --image=nginx").await;
+    assert!(made.ends_with("deployment.apps/web created\n$ "), "{made}");
+    let seen = type_command(&mut two, "kubectl get deployment -o name").await;
+    assert_eq!(
+        seen,
+        "kubectl get deployment -o name\ndeployment.apps/web\n$ "
+    );
+
+    // No host program: `kubectl edit` says where kubelab opens an editor.
+    let edit = type_command(&mut one, "kubectl edit deployment web").await;
+    assert!(edit.contains("kubelab opens the editor"), "{edit}");
+
+    // `reset`: the terminal first, then the question; no keeps the lab.
+    ws_keys(&mut one, "reset\r").await;
+    let asked = read_until(&mut one, "[y/N] ").await;
+    assert_eq!(
+        asked,
+        format!(
+            "reset\n{}{}",
+            kubelab::cli::repl::TERMINAL_RESET,
+            kubelab::cli::repl::RESET_QUESTION
+        )
+    );
+    let kept = type_command(&mut one, "n").await;
+    assert_eq!(kept, format!("n\n{}\n$ ", kubelab::cli::repl::RESET_KEPT));
+    ws_keys(&mut one, "reset\r").await;
+    read_until(&mut one, "[y/N] ").await;
+    type_command(&mut one, "y").await;
+    let gone = type_command(&mut two, "kubectl get deployment -o name").await;
+    assert_eq!(
+        gone,
+        "kubectl get deployment -o name\nNo resources found in default namespace.\n$ "
+    );
+    let (status, _, page) = http(addr, "GET", "/", &[("Cookie", &kim)], "").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<b>김민지</b>"), "{page}");
+    srv.stop().await;
+}
+
+async fn ws_keys(ws: &mut Ws, keys: &str) {
+    ws.send(Message::Binary(keys.as_bytes().to_vec().into()))
+        .await
+        .unwrap();
+}
