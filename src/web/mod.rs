@@ -176,9 +176,10 @@ pub fn main(a: WebArgs) -> i32 {
             eprintln!("kubelab web: not served (it does not load):\n{s}");
         }
         let url = format!("http://{}", server.addr);
+        let n = server.labs.len();
+        let labs = if n == 1 { "lab" } else { "labs" };
         println!(
-            "kubelab web: {} labs at {url}/ (sessions kept in {})",
-            server.labs.len(),
+            "kubelab web: {n} {labs} at {url}/ (sessions kept in {})",
             server.database
         );
         println!(
