@@ -14,9 +14,12 @@
     rows: 32,
     fontFamily: "monospace",
     fontSize: 14,
+    lineHeight: 1.2,
     scrollback: 5000,
   });
   term.open(document.getElementById("terminal"));
+  // For the browser tests (tests/web_browser.rs), which read what the terminal shows.
+  window.kubelabTerminal = term;
   var enc = new TextEncoder();
   var ws = null;
 

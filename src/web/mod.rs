@@ -46,12 +46,14 @@ pub struct Server {
     pub labs: Vec<String>,
     pub skipped: Vec<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    stopping: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Server {
     /// Stops listening and waits for the server's task to end.
     pub async fn stop(mut self) {
+        let _ = self.stopping.send(true);
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
@@ -110,6 +112,7 @@ pub async fn start(o: Options) -> Result<Server, String> {
     }
     let names = labs.keys().cloned().collect();
     let instructor_token = signer.instructor_token();
+    let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let app = Arc::new(routes::App {
         labs,
         db: db.clone(),
@@ -117,6 +120,7 @@ pub async fn start(o: Options) -> Result<Server, String> {
         worlds: actor::Worlds::new(db),
         seed: o.seed,
         next_term: AtomicU64::new(1),
+        stopping: stopping_rx,
     });
     let listener = tokio::net::TcpListener::bind(&o.listen)
         .await
@@ -141,6 +145,7 @@ pub async fn start(o: Options) -> Result<Server, String> {
         labs: names,
         skipped,
         stop: Some(stop),
+        stopping,
         task,
     })
 }

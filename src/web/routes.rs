@@ -43,6 +43,9 @@ pub struct App {
     pub worlds: Worlds,
     pub seed: u64,
     pub next_term: AtomicU64,
+    /// Set when the server stops: its terminals close (an upgraded connection outlives
+    /// axum's graceful shutdown otherwise).
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 type Shared = State<Arc<App>>;
@@ -181,7 +184,13 @@ async fn drive(app: Arc<App>, row: SessionRow, lab: String, socket: WebSocket) {
             }
         }
     });
-    while let Some(Ok(m)) = from_page.next().await {
+    let mut stopping = app.stopping.clone();
+    loop {
+        let m = tokio::select! {
+            m = from_page.next() => m,
+            _ = stopping.wait_for(|s| *s) => break,
+        };
+        let Some(Ok(m)) = m else { break };
         let bytes = match m {
             Message::Binary(b) => b.to_vec(),
             Message::Text(t) => t.as_str().as_bytes().to_vec(),
