@@ -238,7 +238,33 @@ async fn a_student_solves_a_lab_in_the_browser_terminal_and_it_survives_a_restar
     );
     let (status, _, grid) = http(addr, "GET", &format!("/instructor?token={token}"), &[], "").await;
     assert_eq!(status, 200);
-    assert!(grid.contains("<td>Alice</td>"), "{grid}");
+    assert!(grid.contains(">Alice</a></td>"), "{grid}");
+    // Each student's transcript: the record `kubelab grade` reads.
+    let s = &j["sessions"][0];
+    assert_eq!(s["earned"].as_u64(), Some(total as u64));
+    let (status, _, rec) = http(
+        addr,
+        "GET",
+        "/api/instructor/sessions/1/record",
+        &[("Authorization", &bearer)],
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{rec}");
+    assert!(
+        rec.contains("cat <<EOF | kubectl apply -f -\napiVersion: v1\n"),
+        "{rec}"
+    );
+    let (status, _, _) = http(addr, "GET", "/api/instructor/sessions/1/record", &[], "").await;
+    assert_eq!(status, 401);
+    // Another site's page cannot open Alice's terminal with her cookie.
+    let mut req = format!("ws://{addr}/ws/labs/{LAB}")
+        .into_client_request()
+        .unwrap();
+    req.headers_mut().insert("Cookie", alice.parse().unwrap());
+    req.headers_mut()
+        .insert("Origin", "http://evil.example".parse().unwrap());
+    assert!(tokio_tungstenite::connect_async(req).await.is_err());
 
     // A restart on the same database: the cookie still works, the world is rebuilt.
     drop(ws);

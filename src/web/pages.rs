@@ -152,8 +152,11 @@ pub fn lab(name: &str, lab: &Lab) -> String {
     )
 }
 
+/// A lab on the instructor's page: its name, the lab, and each session's id and grade.
+pub type LabGrades = (String, Lab, Vec<(i64, Grade)>);
+
 /// The instructor's page: each lab's roster × tasks grid, with the export links.
-pub fn instructor(labs: &[(String, Lab, Vec<Grade>)], token: &str) -> String {
+pub fn instructor(labs: &[LabGrades], token: &str) -> String {
     let mut b = String::from("<main>\n<h1>kubelab: the class</h1>\n");
     for (name, lab, grades) in labs {
         b.push_str(&format!(
@@ -178,8 +181,12 @@ pub fn instructor(labs: &[(String, Lab, Vec<Grade>)], token: &str) -> String {
             b.push_str(&format!("<th title=\"{}\">{}</th>", esc(&t.title), i + 1));
         }
         b.push_str("<th>total</th></tr>\n");
-        for g in grades {
-            b.push_str(&format!("<tr><td>{}</td>", esc(&g.session)));
+        for (id, g) in grades {
+            b.push_str(&format!(
+                "<tr><td><a href=\"/api/instructor/sessions/{id}/record?token={}\">{}</a></td>",
+                esc(token),
+                esc(&g.session)
+            ));
             for i in 0..lab.tasks.len() {
                 let (e, p) = g
                     .checks

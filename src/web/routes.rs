@@ -61,6 +61,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/labs/{lab}/hint/{task}", post(hint))
         .route("/instructor", get(instructor))
         .route("/api/instructor/labs/{lab}/{file}", get(grades))
+        .route("/api/instructor/sessions/{id}/record", get(record))
         .route("/assets/{*path}", get(asset))
         .with_state(app)
 }
@@ -158,12 +159,32 @@ async fn terminal(
     Path(lab): Path<String>,
     ws: WebSocketUpgrade,
 ) -> Response {
+    if !same_origin(&headers) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "a terminal opens only from this server's own pages",
+        );
+    }
     let (row, _) = match session(&app, &headers, &lab) {
         Ok(s) => s,
         Err(r) => return r,
     };
     ws.max_message_size(MAX_MESSAGE)
         .on_upgrade(move |socket| drive(app, row, lab, socket))
+}
+
+/// Whether a WebSocket request comes from a page of this server: a browser sends `Origin`, and
+/// its host must be the one the request was sent to (another site's page cannot open a
+/// student's terminal with their cookie). A client that sends no `Origin` is not a browser page.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    matches!((origin_host, host), (Some(o), Some(h)) if o == h)
 }
 
 /// One terminal: keys in, the world's bytes out.
@@ -302,8 +323,9 @@ fn instructor_ok(app: &App, headers: &HeaderMap, q: &Token) -> bool {
 }
 
 /// Every session of a lab graded from its stored record, as `kubelab grade` grades a record.
-async fn grade_lab(app: &Arc<App>, lab: &str) -> Result<Vec<Grade>, String> {
+async fn grade_lab(app: &Arc<App>, lab: &str) -> Result<Vec<(i64, Grade)>, String> {
     let rows = app.db.sessions_of(lab)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut sessions = Vec::new();
     for r in rows {
         sessions.push((r.student_name.clone(), app.db.record(r.id)?, r.seed));
@@ -330,6 +352,7 @@ async fn grade_lab(app: &Arc<App>, lab: &str) -> Result<Vec<Grade>, String> {
             .unwrap_or_default()
     })
     .await
+    .map(|g| ids.into_iter().zip(g).collect())
     .map_err(|e| format!("grading stopped: {e}"))
 }
 
@@ -343,7 +366,7 @@ async fn instructor(State(app): Shared, headers: HeaderMap, Query(q): Query<Toke
             Ok(g) => {
                 let g = g
                     .iter()
-                    .map(|g| report::localize(&served.shown, g))
+                    .map(|(id, g)| (*id, report::localize(&served.shown, g)))
                     .collect();
                 all.push((name.clone(), served.shown.clone(), g));
             }
@@ -377,8 +400,8 @@ async fn grades(
             );
         }
     };
-    let g = match grade_lab(&app, &lab).await {
-        Ok(g) => g,
+    let g: Vec<Grade> = match grade_lab(&app, &lab).await {
+        Ok(g) => g.into_iter().map(|(_, g)| g).collect(),
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &e),
     };
     let body = match file.as_str() {
@@ -387,6 +410,26 @@ async fn grades(
         _ => report::to_junit(&served.shown, &g),
     };
     ([(header::CONTENT_TYPE, format)], body).into_response()
+}
+
+/// A session's record, as `kubelab grade` and `kubelab shell --resume` read it: the student's
+/// transcript of inputs.
+async fn record(
+    State(app): Shared,
+    headers: HeaderMap,
+    Query(q): Query<Token>,
+    Path(id): Path<i64>,
+) -> Response {
+    if !instructor_ok(&app, &headers, &q) {
+        return error(StatusCode::UNAUTHORIZED, "the instructor token is needed");
+    }
+    match app.db.record(id) {
+        Ok(r) if !r.is_empty() => {
+            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], r).into_response()
+        }
+        Ok(_) => error(StatusCode::NOT_FOUND, "no record for this session"),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
 }
 
 async fn asset(Path(path): Path<String>) -> Response {
