@@ -4,6 +4,7 @@
 //! lines exactly as students type them, and a lab language to write graded exercises in.
 //!
 //! ## Layers (each may import only the layers below it)
+//! - `web`: `kubelab web`, the browser classroom (docs/web.md).
 //! - [`cli`]: kubelab's own command line (`run`, `grade`, `lint`, `shell`).
 //! - `runner`: executes labs (setup, reference solution, expected output, checks, score).
 //! - `script`: the Rhai host (`cluster`, `registry`, `node`).
@@ -28,6 +29,7 @@ pub mod printers;
 pub mod runner;
 pub mod script;
 pub mod shell;
+pub mod web;
 pub mod workstation;
 pub mod world;
 

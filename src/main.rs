@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(kubelab::cli::main());
+    std::process::exit(kubelab::cli::main_with(kubelab::web::main));
 }

@@ -24,6 +24,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["lab", "script", "shell", "workstation", "world"],
     ),
     ("cli", &["lab", "runner", "shell", "workstation", "world"]),
+    (
+        "web",
+        &["cli", "lab", "runner", "shell", "workstation", "world"],
+    ),
 ];
 
 fn files(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

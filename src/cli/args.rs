@@ -64,7 +64,18 @@ pub enum Command {
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
+    /// Serve the labs to a class in the browser (lab pages, terminals, an instructor page)
+    #[command(after_help = WEB_EXAMPLES)]
+    Web(WebArgs),
 }
+
+const WEB_EXAMPLES: &str = "Examples:
+  kubelab web labs/ --listen 127.0.0.1:8080
+  kubelab web labs/ --listen 0.0.0.0:8080 --database sqlite:class.db
+
+Sessions are kept in the database (default: kubelab-web.db in the labs directory, created on \
+the first start) as their command records; a restart rebuilds each world by replay. The \
+instructor token is printed at start. See docs/web.md.";
 
 const SHELL_EXAMPLES: &str = "Examples:
   kubelab shell                                   the default cluster (control-plane, worker-1, worker-2)
@@ -261,6 +272,26 @@ pub struct CompletionsArgs {
     /// The shell the script is for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `kubelab web`.
+#[derive(Debug, Args)]
+pub struct WebArgs {
+    /// The directory of the labs to serve (its `*.lab` files)
+    #[arg(value_name = "LABS_DIR", default_value = "labs")]
+    pub labs: String,
+    /// The address to listen on (port 0: any free port, printed at start)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Where sessions are kept: sqlite:PATH (default: LABS_DIR/kubelab-web.db)
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// The seed of each new session's simulated cluster
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// The language of the lab's texts (default: from LC_ALL, LC_MESSAGES or LANG, else en)
+    #[arg(long, value_name = "LANG", value_parser = lang)]
+    pub lang: Option<Lang>,
 }
 
 /// `--lang`: a language kubelab has lab texts for.

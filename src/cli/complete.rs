@@ -124,16 +124,12 @@ impl Completion {
     }
 }
 
-impl Completer for Completion {
-    type Candidate = Pair;
-
-    fn complete(
-        &self,
-        line: &str,
-        pos: usize,
-        _ctx: &Context<'_>,
-    ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let head = &line[..pos];
+impl Completion {
+    /// The word under the cursor (`pos`, a byte offset in `line`) starts at the byte offset
+    /// returned; the candidates for it, sorted and without repeats. The interactive prompt and
+    /// `kubelab web`'s terminal both complete with it.
+    pub fn complete_at(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
+        let head = line.get(..pos).unwrap_or(line);
         let start = head.rfind(' ').map(|i| i + 1).unwrap_or(0);
         let prefix = &head[start..];
         let words: Vec<&str> = head[..start]
@@ -147,6 +143,20 @@ impl Completer for Completion {
             .collect();
         c.sort();
         c.dedup();
+        (start, c)
+    }
+}
+
+impl Completer for Completion {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let (start, c) = self.complete_at(line, pos);
         Ok((
             start,
             c.into_iter()

@@ -1,24 +1,33 @@
 //! kubelab's own command line: `kubelab shell | run | grade | lint | new | completions`,
 //! parsed by clap ([`args`]).
 
-mod args;
-mod complete;
+pub mod args;
+pub mod complete;
 mod grade;
 mod history;
 mod new;
 mod record;
-mod repl;
+pub mod repl;
 mod run;
 mod shell;
-mod style;
+pub mod style;
 pub mod worker;
 
 use clap::{CommandFactory, Parser};
 
 use args::{Cli, Command};
 
-/// Entry point of the `kubelab` binary; returns the process exit code.
+/// Entry point of a `kubelab` binary without the web server: `kubelab web` says so.
 pub fn main() -> i32 {
+    main_with(|_| {
+        eprintln!("kubelab: this build does not include `kubelab web`");
+        2
+    })
+}
+
+/// Entry point of the `kubelab` binary; returns the process exit code. `web` serves
+/// `kubelab web` (the `web` layer sits above this one: it is handed in, not imported).
+pub fn main_with(web: fn(args::WebArgs) -> i32) -> i32 {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The worker processes kubelab starts itself are not part of its command line.
     match argv.get(1).and_then(|a| a.to_str()) {
@@ -46,6 +55,7 @@ pub fn main() -> i32 {
         Command::Lint(a) => run::main_lint(a),
         Command::Grade(a) => grade::main(a),
         Command::New(a) => new::main(a),
+        Command::Web(a) => web(a),
         Command::Completions(a) => {
             let mut cmd = Cli::command();
             clap_complete::generate(a.shell, &mut cmd, args::NAME, &mut std::io::stdout());

@@ -21,11 +21,13 @@ use crate::shell::eof::{AtEof, Lines, at_eof};
 /// What `reset` sends the terminal first: RIS (`ESC c`), the full reset with which the real
 /// `reset` starts on every terminal type (xterm's, tmux's, screen's and the Linux console's
 /// `rs1` all begin with it).
-pub(super) const TERMINAL_RESET: &str = "\x1bc";
+pub const TERMINAL_RESET: &str = "\x1bc";
+
+/// What `reset` says when the student answered no.
+pub const RESET_KEPT: &str = "The lab was kept; only the terminal was reset.";
 
 /// The question `reset` asks in a lab.
-pub(super) const RESET_QUESTION: &str =
-    "Reset the lab? Everything done in this session is lost [y/N] ";
+pub const RESET_QUESTION: &str = "Reset the lab? Everything done in this session is lost [y/N] ";
 
 type Line = rustyline::Editor<Completion, DefaultHistory>;
 
@@ -137,7 +139,7 @@ fn reset(d: &mut Driver, rl: &mut Line) {
         let out = d.input("reset\n");
         show(d, &out);
     } else {
-        println!("The lab was kept; only the terminal was reset.");
+        println!("{RESET_KEPT}");
     }
 }
 
