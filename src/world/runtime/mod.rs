@@ -7,6 +7,7 @@
 
 pub mod access_log;
 mod attach;
+pub mod ceph;
 pub mod curl;
 mod files;
 mod host;
