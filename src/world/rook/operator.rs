@@ -609,7 +609,10 @@ fn mgr(world: &mut World, pod: &str, ns: &str, cluster: &Value) {
     if !ready(world, ns, "rook-ceph-mgr-a") {
         return;
     }
+    // The modules are configured in goroutines (`mgr.go` configureModules); kubelab writes
+    // their lines in one fixed order.
     i(world, "successful modules: balancer");
+    i(world, "successful modules: mgr module(s) from the spec");
     i(world, "successful modules: prometheus");
     i(world, "setting ceph dashboard \"admin\" login creds");
     i(world, "successfully set ceph dashboard creds");
@@ -686,7 +689,12 @@ fn osds(world: &mut World, pod: &str, ns: &str, cluster: &Value) {
     let mut id = 0u32;
     for n in &nodes {
         let disks = world.node_disks.get(n).cloned().unwrap_or_default();
+        i(
+            world,
+            &format!("OSD orchestration status for node {n} is \"completed\""),
+        );
         for d in disks {
+            i(world, &format!("creating OSD {id} on node {n:?}"));
             let msg = format!("Processing OSD {id} on node {n:?}");
             set_status(world, cluster, "Progressing", &msg, "ClusterProgressing");
             create(world, o::osd_deployment(ns, id, n, &d.name, cluster));
@@ -699,7 +707,6 @@ fn osds(world: &mut World, pod: &str, ns: &str, cluster: &Value) {
             });
             id += 1;
         }
-        i(world, &format!("finished running OSDs on node {n:?}"));
     }
     create(
         world,
