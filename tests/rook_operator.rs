@@ -263,3 +263,45 @@ fn two_workers_cannot_hold_three_mons() {
         "deployment.apps/rook-ceph-mon-a\ndeployment.apps/rook-ceph-mon-b\n"
     );
 }
+
+#[test]
+fn fewer_nodes_than_mons_fails_validation_as_rook_reports_it() {
+    let mut ws = Workstation::new(default_world::build(1));
+    ok(
+        &mut ws,
+        "git clone --single-branch --branch release-1.7 https://github.com/rook/rook.git",
+    );
+    ok(&mut ws, "cd rook/cluster/examples/kubernetes/ceph");
+    let _ = run(
+        &mut ws,
+        "kubectl create -f crds.yaml -f common.yaml -f operator.yaml",
+    );
+    ok(
+        &mut ws,
+        "kubectl -n rook-ceph rollout status deploy/rook-ceph-operator",
+    );
+    ok(&mut ws, "kubectl delete node worker-2");
+    ok(&mut ws, "kubectl create -f cluster.yaml");
+    ok(&mut ws, "sleep 10");
+    let err = "failed to reconcile cluster \"rook-ceph\": failed to configure local ceph cluster: failed to perform validation before cluster creation: cannot start 3 mons on 2 node(s) when allowMultiplePerNode is false";
+    let log = ok(
+        &mut ws,
+        "kubectl -n rook-ceph logs deploy/rook-ceph-operator",
+    );
+    assert!(
+        log.contains(&format!(
+            " E | ceph-cluster-controller: failed to reconcile CephCluster \"rook-ceph/rook-ceph\". {err}\n"
+        )),
+        "{log}"
+    );
+    let events = ok(
+        &mut ws,
+        "kubectl -n rook-ceph get events --field-selector involvedObject.kind=CephCluster -o jsonpath='{.items[*].reason}: {.items[*].message}'",
+    );
+    assert_eq!(events, format!("ReconcileFailed: {err}"));
+    let mons = ok(
+        &mut ws,
+        "kubectl -n rook-ceph get deploy -l app=rook-ceph-mon -o name",
+    );
+    assert_eq!(mons, "");
+}

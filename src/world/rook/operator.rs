@@ -108,6 +108,12 @@ pub fn run(world: &mut World) {
         log_start(world, &pod);
     }
     let clusters: Vec<Value> = world.store.list(ck, None).cloned().collect();
+    // A deleted CephCluster's Ceph cluster is gone (its daemons go with the garbage collector).
+    world.rook.clusters.retain(|ns, s| {
+        clusters
+            .iter()
+            .any(|c| meta::namespace(c) == ns && meta::uid(c) == s.cluster_uid)
+    });
     for c in clusters {
         if meta::is_deleting(&c) {
             continue;
@@ -271,6 +277,15 @@ fn storage_nodes(world: &World) -> Vec<String> {
 fn reconcile_cluster(world: &mut World, pod: &str, op_ns: &str, cluster: &Value) {
     let ns = meta::namespace(cluster).to_string();
     let i = |w: &mut World, pkg: &str, m: &str| log(w, pod, 'I', pkg, m);
+    // A CephCluster created again is a new cluster.
+    if world
+        .rook
+        .clusters
+        .get(&ns)
+        .is_some_and(|s| s.cluster_uid != meta::uid(cluster))
+    {
+        world.rook.clusters.remove(&ns);
+    }
     if !world.rook.clusters.contains_key(&ns) {
         let fsid = world.seed.uid();
         world.rook.clusters.insert(
@@ -293,6 +308,39 @@ fn reconcile_cluster(world: &mut World, pod: &str, op_ns: &str, cluster: &Value)
             "ceph-cluster-controller",
             "clusterInfo not yet found, must be a new cluster.",
         );
+        // `preClusterStartValidation`, before the version is detected (`cluster.go`).
+        let count = meta::int_at(cluster, &["spec", "mon", "count"]).unwrap_or(3);
+        let nodes = world.object_list("Node", "").count();
+        let multiple =
+            meta::bool_at(cluster, &["spec", "mon", "allowMultiplePerNode"]) == Some(true);
+        if !multiple && count as usize > nodes {
+            let err = format!(
+                "failed to reconcile cluster \"{}\": failed to configure local ceph cluster: failed to perform validation before cluster creation: cannot start {count} mons on {nodes} node(s) when allowMultiplePerNode is false",
+                meta::name(cluster)
+            );
+            log(
+                world,
+                pod,
+                'E',
+                "ceph-cluster-controller",
+                &format!(
+                    "failed to reconcile CephCluster \"{ns}/{}\". {err}",
+                    meta::name(cluster)
+                ),
+            );
+            world.record_event(
+                cluster,
+                None,
+                "Warning",
+                "ReconcileFailed",
+                &err,
+                &crate::world::events::Source::component("rook-ceph-cluster-controller"),
+            );
+            if let Some(state) = world.rook.clusters.get_mut(&ns) {
+                state.step = Step::Failed;
+            }
+            return;
+        }
         set_status(
             world,
             cluster,
@@ -322,24 +370,6 @@ fn reconcile_cluster(world: &mut World, pod: &str, op_ns: &str, cluster: &Value)
             "Configuring the Ceph cluster",
             "ClusterProgressing",
         );
-        let count = meta::int_at(cluster, &["spec", "mon", "count"]).unwrap_or(3);
-        let nodes = world.object_list("Node", "").count().max(world.nodes.len());
-        let multiple =
-            meta::bool_at(cluster, &["spec", "mon", "allowMultiplePerNode"]) == Some(true);
-        if !multiple && count as usize > nodes {
-            let msg = format!(
-                "cannot start {count} mons on {nodes} node(s) when allowMultiplePerNode is false"
-            );
-            log(world, pod, 'E', "ceph-cluster-controller", &msg);
-            set_status(
-                world,
-                cluster,
-                "Error",
-                &format!("failed to create cluster: failed to start ceph monitors: {msg}"),
-                "ClusterProgressing",
-            );
-            return;
-        }
         set_status(
             world,
             cluster,
@@ -362,6 +392,7 @@ fn reconcile_cluster(world: &mut World, pod: &str, op_ns: &str, cluster: &Value)
         Step::Mons => mons(world, pod, &ns, cluster),
         Step::Mgr => mgr(world, pod, &ns, cluster),
         Step::Osds => osds(world, pod, &ns, cluster),
+        Step::Failed => {}
         Step::Ready => {
             crash_collectors(world, &ns, cluster);
             set_health(world, cluster);
@@ -731,6 +762,17 @@ fn osds(world: &mut World, pod: &str, ns: &str, cluster: &Value) {
         "Ready",
         "Cluster created successfully",
         "ClusterCreated",
+    );
+    world.record_event(
+        cluster,
+        None,
+        "Normal",
+        "ReconcileSucceeded",
+        &format!(
+            "successfully configured CephCluster \"{ns}/{}\"",
+            meta::name(cluster)
+        ),
+        &crate::world::events::Source::component("rook-ceph-cluster-controller"),
     );
     set_health(world, cluster);
 }

@@ -24,6 +24,8 @@ pub enum Step {
     Mgr,
     Osds,
     Ready,
+    /// The cluster failed validation (too few nodes for the mons): nothing more is done.
+    Failed,
 }
 
 /// A monitor: its id (`a`), node and address (its Service's cluster IP).
