@@ -58,6 +58,7 @@ const TRANSLATED: &[&str] = &[
     "rbac",
     "recreate-vs-rolling",
     "redis-config",
+    "rook-ceph",
     "statefulset",
     "storageclass",
 ];

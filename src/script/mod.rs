@@ -9,6 +9,7 @@ pub mod engine;
 pub mod git;
 pub mod helm;
 pub mod host;
+pub mod join;
 pub mod matching;
 pub mod meter;
 pub mod metrics;
@@ -31,6 +32,7 @@ pub fn register_all(engine: &mut Engine) {
     metrics::register(engine);
     git::register(engine);
     cloud::register(engine);
+    join::register(engine);
     registry::register(engine);
     node::register(engine);
 }

@@ -187,6 +187,47 @@ fn add_node(
     }
 }
 
+/// Maximum nodes a world holds (`World::join_worker`'s bound).
+pub const MAX_NODES: usize = 16;
+
+impl World {
+    /// A worker joins the cluster now (`kubeadm join`, as the installation's workers did): its
+    /// Node object with the next address and pod subnet, its runtime, its lease; the
+    /// DaemonSets' pods follow at the next settle. Errors name what is wrong.
+    pub fn join_worker(&mut self, name: &str) -> Result<(), String> {
+        let valid = !name.is_empty()
+            && name.len() <= 63
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && !name.starts_with(['-', '.'])
+            && !name.ends_with(['-', '.']);
+        if !valid {
+            return Err(format!(
+                "\"{name}\" is not a valid node name (a DNS subdomain)"
+            ));
+        }
+        if self.nodes.contains_key(name) {
+            return Err(format!("node \"{name}\" already exists"));
+        }
+        if self.nodes.len() >= MAX_NODES {
+            return Err(format!("kubelab's worlds hold at most {MAX_NODES} nodes"));
+        }
+        // The next index after every node's (addresses and pod subnets stay distinct).
+        let i = self
+            .nodes
+            .values()
+            .map(|n| n.pod_subnet as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let created = rfc3339(self.now());
+        let flavour = self.flavour;
+        add_node(self, i, name, false, &created, flavour);
+        self.settle();
+        Ok(())
+    }
+}
+
 /// The cluster as the course's administrators left it, ten days before the class: `kubeadm
 /// init` on the control plane with flannel and metrics-server, then the workers joining.
 fn build_base(flavour: Flavour) -> World {

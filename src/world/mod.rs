@@ -133,6 +133,8 @@ pub struct World {
     pub timings: Timings,
     /// Volume provisioners running in the cluster (StorageClass `provisioner` names).
     pub provisioners: BTreeSet<String>,
+    /// The rook operator's Ceph clusters (`world/rook/`).
+    pub rook: rook::Rook,
     /// Image streams with a periodic import queued (`import/<ns>/<name>`).
     pub scheduled_imports: BTreeSet<String>,
     /// What volumes hold, by where it lives: `emptydir/<pod uid>/<volume>` (gone with the pod),
@@ -243,6 +245,7 @@ impl World {
             pods: nodes::PodRuntimes::new(),
             timings: Timings::default(),
             provisioners: BTreeSet::new(),
+            rook: rook::Rook::default(),
             scheduled_imports: BTreeSet::new(),
             volume_data: BTreeMap::new(),
             layers: BTreeMap::new(),
@@ -446,6 +449,13 @@ impl World {
     /// (`<provisioner>_<pod>_<uuid>` uses this as `<pod>_<uuid>`).
     pub fn provisioner_instance(&self, provisioner: &str) -> String {
         let h = seed::fnv1a32(provisioner.as_bytes());
+        // The leader of a rook CSI provisioner is one of its Deployment's pods.
+        if let Some(pod) = rook::rbd::provisioner_pod(self, provisioner) {
+            return format!(
+                "{pod}_{h:08x}-0000-4000-8000-{:012x}",
+                u64::from(h) * 65_537
+            );
+        }
         let short = provisioner
             .rsplit(['/', '.'])
             .next()

@@ -31,6 +31,25 @@ pub fn transcript(script: &str) -> String {
         .unwrap_or_default();
     let mut world = default_world::build_flavour(1, flavour);
     for line in script.lines().take_while(|l| l.starts_with('#')) {
+        // `# node: NAME` joins a worker, `# disk: NODE NAME SIZE` adds an empty disk (as the
+        // labs' `cluster.add_node` and `node.add_disk`).
+        if let Some(name) = line.strip_prefix("# node: ") {
+            world.join_worker(name.trim()).unwrap();
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# disk: ") {
+            use kubelab::world::nodes::block_devices::{AddedDisk, parse_size};
+            let w: Vec<&str> = rest.split_whitespace().collect();
+            world
+                .node_disks
+                .entry(w[0].to_string())
+                .or_default()
+                .push(AddedDisk {
+                    name: w[1].to_string(),
+                    size: parse_size(w[2]).unwrap(),
+                });
+            continue;
+        }
         let Some(rest) = line.strip_prefix("# nfs-server: ") else {
             continue;
         };

@@ -196,6 +196,23 @@ pub fn round(world: &mut World) -> bool {
     if due(world, "gc", &["@removals", "@deleting"], false) || world.store.has_maybe_orphans() {
         gc::run(world);
     }
+    // The rook operator (`world/rook/operator.rs`), while its pod runs.
+    if due(
+        world,
+        "rook",
+        &[
+            "cephclusters",
+            "cephblockpools",
+            "deployments",
+            "jobs",
+            "nodes",
+            "pods",
+            "persistentvolumes",
+        ],
+        false,
+    ) {
+        crate::world::rook::operator::run(world);
+    }
     if due(
         world,
         "volumes",

@@ -447,7 +447,30 @@ pub fn provision(world: &mut World, ns: &str, claim: &str) {
             "volumeMode": volume_mode(&pvc),
         },
     });
-    if world.cloud_pv(&mut pv, &provisioner, "", node.as_deref()) {
+    // The RBD driver of a rook cluster (`world/rook/rbd.rs`).
+    let rbd = world.rbd_volume(&mut pv, &sc, &pvc);
+    if let Some(Err(why)) = rbd {
+        let src = Source::component(&format!(
+            "{provisioner}_{}",
+            world.provisioner_instance(&provisioner)
+        ));
+        world.record_event(
+            &pvc,
+            None,
+            "Warning",
+            "ProvisioningFailed",
+            &format!("failed to provision volume with StorageClass \"{class}\": {why}"),
+            &src,
+        );
+        world.clock.after(
+            10 * PROVISION_MS,
+            crate::world::clock::Timer::Named(format!("provision/{ns}/{claim}")),
+        );
+        return;
+    }
+    if rbd.is_some() {
+        // ceph-csi's image (`world/rook/rbd.rs`).
+    } else if world.cloud_pv(&mut pv, &provisioner, "", node.as_deref()) {
         // The cloud's disk (`world/cloud.rs`).
     } else if let Some(n) = &node {
         if provisioner == "rancher.io/local-path" {

@@ -214,10 +214,25 @@ pub fn plan(container: &Value, image: &Image) -> Process {
         p.ready_ms = 100;
         return p;
     }
+    // The Ceph daemons rook runs (`world/rook/daemons.rs`).
+    let ceph = matches!(
+        image.spec.rootfs,
+        crate::world::registry::rootfs::RootFsSource::Shipped(
+            crate::world::registry::rootfs::Family::Ceph16
+                | crate::world::registry::rootfs::Family::RookCeph17
+        )
+    );
+    if let Some(exit) = crate::world::rook::daemons::plan(&argv, ceph) {
+        p.http.clear();
+        p.logs.clear();
+        p.exit = exit.map(|ms| (ms, 0));
+        return p;
+    }
     if runs_image_server(&argv, &image.spec) {
         // The image's own program with other arguments: same behaviour.
         return p;
     }
+
     // A shell script or a plain utility: it runs for real, in virtual time (and becomes the
     // image's server if it runs it: `runtime/processes.rs`).
     p.http.clear();

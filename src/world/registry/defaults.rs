@@ -354,7 +354,6 @@ fn defs() -> Vec<Def> {
             entrypoint: &["/usr/local/bin/rook"],
             multi_arch: true,
             rootfs: Family::RookCeph17,
-            logs: ROOK_NOT_SIMULATED,
             ..d(&["rook/ceph:v1.7.11"], 420, 1500)
         },
         Def {
@@ -405,11 +404,6 @@ fn defs() -> Vec<Def> {
         },
     ]
 }
-
-/// What the rook operator's container says: the operator is not simulated yet (docs/rook.md).
-const ROOK_NOT_SIMULATED: &[&str] = &[
-    "kubelab does not simulate the Rook operator (rook ceph operator) in rook/ceph:v1.7.11 yet: CephCluster, CephBlockPool and the other Ceph resources are stored, but nothing creates the Ceph daemons, the CSI driver or their volumes",
-];
 
 fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()

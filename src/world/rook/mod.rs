@@ -3,6 +3,15 @@
 //! (`world/git_hosts.rs`). They are written in kubelab's own words, with the real kinds, names,
 //! namespaces, labels, images and the fields the seed and the operator use (docs/rook.md).
 
+pub mod daemons;
+pub mod health;
+pub mod objects;
+pub mod operator;
+pub mod rbd;
+pub mod state;
+
+pub use state::Rook;
+
 /// Where the examples live in the repository.
 pub const EXAMPLES: &str = "cluster/examples/kubernetes/ceph";
 

@@ -150,6 +150,13 @@ impl Host for ContainerHost<'_> {
             "mysql" => Some(super::mysql::client::in_container(
                 self, args, stdin, shell, out,
             )),
+            "ceph" | "rados" => {
+                let (o, e, status) =
+                    super::ceph::run(self.world, &self.namespace, &self.image, &program, args);
+                out(false, o.as_bytes());
+                out(true, e.as_bytes());
+                Some(status)
+            }
             "mongo" | "mongosh" => Some(super::mongo::run(self, argv, stdin, &mut shell.vfs, out)),
             "hostname" if args.is_empty() => {
                 out(false, format!("{}\n", self.hostname).as_bytes());

@@ -7,6 +7,7 @@
 
 pub mod access_log;
 mod attach;
+pub mod ceph;
 pub mod curl;
 mod files;
 mod host;
@@ -31,6 +32,7 @@ mod shell;
 mod start_logs;
 mod tar;
 pub mod tarball;
+mod toolbox;
 mod webserver;
 mod wget;
 
@@ -102,6 +104,9 @@ impl World {
         // Only the images of those servers: the container's whole target (its environment
         // above all) is not built at every start of every other container (the web servers
         // look at the image's family first).
+        if toolbox::is_toolbox(argv) {
+            return self.toolbox_start(pod, container, argv);
+        }
         let image_name = self.image_name_of(pod, container)?;
         let image = self.container_image(pod, &image_name)?;
         let rootfs = rootfs_of(&image);

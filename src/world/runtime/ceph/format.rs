@@ -1,0 +1,207 @@
+//! Ceph's ways of printing numbers and tables: `byte_u_t` (`0 B`, `3.0 GiB`, `297 GiB`: IEC
+//! units, at most 7 characters with the unit), `timespan_str` (`90s`, `3m`, `2h`, `5d`), the
+//! mgr's `format_bytes`/`format_dimless` (`20.4M`, `   0 `: five characters), `percentify`, and
+//! the `TextTable` layout (columns as wide as their widest cell, two spaces between them).
+
+/// `byte_u_t`: bytes with an IEC unit.
+pub fn bytes(v: u64) -> String {
+    const U: [&str; 7] = [" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"];
+    let mut n = v;
+    let mut index = 0;
+    while n >= 1024 && index < 6 {
+        n /= 1024;
+        index += 1;
+    }
+    let mult = 1u64 << (10 * index);
+    if index == 0 || v.is_multiple_of(mult) {
+        return format!("{n}{}", U[index]);
+    }
+    let x = v as f64 / mult as f64;
+    let mut s = String::new();
+    for precision in (0..=2).rev() {
+        s = format!("{x:.precision$}{}", U[index]);
+        if s.len() <= 7 {
+            break;
+        }
+    }
+    s
+}
+
+/// `timespan_str`: a duration in ceph's short form.
+pub fn timespan(ms: i64) -> String {
+    let ms = ms.max(0) as u64;
+    if ms < 2000 {
+        let s = ms as f64 / 1000.0;
+        // C++ stream output of a float: up to 6 significant digits, no trailing zeros.
+        let mut t = format!("{s:.6}");
+        let digits = t.chars().filter(char::is_ascii_digit).count();
+        if digits > 6 {
+            t = format!("{s:.5}");
+        }
+        let t = t.trim_end_matches('0').trim_end_matches('.');
+        return format!("{t}s");
+    }
+    let sec = ms / 1000;
+    if sec < 120 {
+        return format!("{sec}s");
+    }
+    let min = sec / 60;
+    if min < 120 {
+        return format!("{min}m");
+    }
+    let hr = min / 60;
+    if hr < 48 {
+        return format!("{hr}h");
+    }
+    let day = hr / 24;
+    if day < 14 {
+        return format!("{day}d");
+    }
+    let wk = day / 7;
+    if wk < 12 {
+        return format!("{wk}w");
+    }
+    let mn = day / 30;
+    if mn < 24 {
+        return format!("{mn}M");
+    }
+    format!("{}y", day / 365)
+}
+
+/// The mgr's `format_units` (`mgr_util.py`) in `width` characters.
+fn format_units(n: f64, width: usize, factor: f64) -> String {
+    const UNITS: [&str; 7] = [" ", "k", "M", "G", "T", "P", "E"];
+    let mut unit = 0;
+    while unit < 6 && format!("{}", (n / factor.powi(unit as i32)).floor() as i64).len() > width - 1
+    {
+        unit += 1;
+    }
+    let body = if unit > 0 {
+        let full = format!("{:.6}", n / factor.powi(unit as i32));
+        let mut t: String = full.chars().take(width - 1).collect();
+        if t.ends_with('.') {
+            t.pop();
+            t = format!(" {t}");
+        }
+        t
+    } else {
+        format!("{:>w$}", n as i64, w = width - 1)
+    };
+    format!("{body}{}", UNITS[unit])
+}
+
+/// `format_bytes(n, 5)`.
+pub fn mgr_bytes(n: u64) -> String {
+    format_units(n as f64, 5, 1024.0)
+}
+
+/// `format_dimless(n, 5)`.
+pub fn mgr_dimless(n: u64) -> String {
+    format_units(n as f64, 5, 1000.0)
+}
+
+/// `percentify`: `0` under 0.01, else two decimals.
+pub fn percent(v: f64) -> String {
+    if v < 0.01 {
+        "0".into()
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Column alignment.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A `TextTable`: the header and rows, each column as wide as its widest cell, two spaces
+/// between columns (the headers take their column's alignment).
+pub fn text_table(cols: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = cols.iter().map(|(h, _)| h.len()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(widths.len()) {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            let w = widths[i];
+            match cols[i].1 {
+                Align::Left => s.push_str(&format!("{c:<w$}")),
+                Align::Right => s.push_str(&format!("{c:>w$}")),
+            }
+        }
+        s.push('\n');
+        s
+    };
+    let mut out = line(cols.iter().map(|(h, _)| *h).collect());
+    for r in rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// A PrettyTable without borders, no left padding and two spaces of right padding (the mgr's
+/// `ceph osd status`): every cell, the last included, is followed by two spaces.
+pub fn pretty_table(cols: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = cols.iter().map(|(h, _)| h.len()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(widths.len()) {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let w = widths[i];
+            match cols[i].1 {
+                Align::Left => s.push_str(&format!("{c:<w$}  ")),
+                Align::Right => s.push_str(&format!("{c:>w$}  ")),
+            }
+        }
+        s.push('\n');
+        s
+    };
+    let mut out = line(cols.iter().map(|(h, _)| *h).collect());
+    for r in rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_units_as_ceph_prints_them() {
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(19), "19 B");
+        assert_eq!(bytes(12 << 10), "12 KiB");
+        assert_eq!(bytes(3 << 30), "3 GiB");
+        assert_eq!(bytes((3 << 30) + (1 << 20)), "3.0 GiB");
+        assert_eq!(bytes(300 << 30), "300 GiB");
+        assert_eq!(bytes((297 << 30) - 5), "297 GiB");
+        assert_eq!(bytes(1229), "1.2 KiB");
+    }
+
+    #[test]
+    fn timespans_and_mgr_units() {
+        assert_eq!(timespan(90_000), "90s");
+        assert_eq!(timespan(180_000), "3m");
+        assert_eq!(timespan(7_200_000), "2h");
+        assert_eq!(timespan(5 * 86_400_000), "5d");
+        assert_eq!(timespan(500), "0.5s");
+        assert_eq!(mgr_dimless(0), "   0 ");
+        assert_eq!(mgr_bytes(21_390_950), "20.4M");
+        assert_eq!(mgr_bytes(99 << 30), "99.0G");
+        assert_eq!(percent(0.001), "0");
+        assert_eq!(percent(1.0), "1.00");
+    }
+}
