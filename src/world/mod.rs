@@ -6,6 +6,7 @@
 //! clock moves to the next timer. Everything is deterministic: time, uids and names come from the
 //! [`clock`] and the [`seed`].
 
+use crate::world::api::kinds;
 pub mod admission;
 pub mod admission_limits;
 pub mod admission_quota;
@@ -358,7 +359,7 @@ impl World {
 
     /// Whether some namespace is being deleted.
     pub fn any_namespace_terminating(&self) -> bool {
-        api::kinds::by_kind("Namespace")
+        api::kinds::by_kind(kinds::NAMESPACE)
             .is_some_and(|k| self.store.list(k, None).any(api::meta::is_deleting))
     }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod go_base64;
 pub mod go_values;
 pub mod gocmp;
+pub mod kind_names;
 pub mod kinds;
 pub mod managed_fields;
 pub mod meta;

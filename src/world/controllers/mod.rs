@@ -5,6 +5,7 @@
 //! (`store::queues`), the scheduler only the pending pods that may now fit, and the others
 //! every object they own.
 
+use crate::world::api::kinds;
 pub mod backoff;
 pub mod cronjob;
 pub mod daemonset;
@@ -56,7 +57,7 @@ pub(crate) fn delete_owned_pod(
     source: &crate::world::events::Source,
 ) {
     use crate::world::api::meta;
-    let Some(k) = crate::world::api::kinds::by_kind("Pod") else {
+    let Some(k) = crate::world::api::kinds::by_kind(kinds::POD) else {
         return;
     };
     if world

@@ -27,7 +27,7 @@ const RECHECK: Millis = 10_000;
 
 /// Picks up newly bound pods and pods newly marked for deletion. True if anything changed.
 pub fn run(world: &mut World) -> bool {
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return false;
     };
     let mut todo: Vec<(String, String, String)> = Vec::new();
@@ -41,7 +41,7 @@ pub fn run(world: &mut World) -> bool {
         .nodes
         .keys()
         .filter(|n| {
-            world.object("Node", "", n).is_none_or(|node| {
+            world.object(kinds::NODE, "", n).is_none_or(|node| {
                 meta::condition(node, "Ready")
                     .and_then(|c| c.get("status"))
                     .and_then(Value::as_str)
@@ -106,7 +106,7 @@ pub fn on_timer(world: &mut World, pod_uid: &str) {
 }
 
 fn find_pod(world: &World, uid: &str, at: Option<(&str, &str)>) -> Option<std::rc::Rc<Value>> {
-    let k = kinds::by_kind("Pod")?;
+    let k = kinds::by_kind(kinds::POD)?;
     let (ns, name) = match (world.pods.get(uid), at) {
         (Some(rt), _) => (rt.namespace.as_str(), rt.name.as_str()),
         (None, Some(at)) => at,
@@ -187,7 +187,7 @@ fn sync_pod(world: &mut World, uid: &str, at: Option<(&str, &str)>) {
         let host_ip = (meta::bool_at(&pod, &["spec", "hostNetwork"]) == Some(true))
             .then(|| {
                 world
-                    .object("Node", "", &node)
+                    .object(kinds::NODE, "", &node)
                     .and_then(|n| meta::str_at(n, &["status", "addresses", "0", "address"]))
                     .map(str::to_string)
             })
@@ -355,7 +355,7 @@ fn terminating(world: &mut World, uid: &str, pod: &Value, until: Millis) {
 }
 
 fn finish_termination(world: &mut World, uid: &str, pod: &Value) {
-    if let Some(k) = kinds::by_kind("Pod") {
+    if let Some(k) = kinds::by_kind(kinds::POD) {
         world.remove_object(k, meta::namespace(pod), meta::name(pod));
     }
     world.forget_pod(uid);

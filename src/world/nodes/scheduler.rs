@@ -65,7 +65,7 @@ fn node_facts(world: &mut World) -> u64 {
         return facts;
     }
     let mut text = String::new();
-    if let Some(k) = kinds::by_kind("Node") {
+    if let Some(k) = kinds::by_kind(kinds::NODE) {
         for n in world.store.list(k, None) {
             text.push_str(meta::name(n));
             for part in [
@@ -117,7 +117,9 @@ fn loads(world: &mut World, pod_kind: &KindInfo) -> BTreeMap<String, NodeLoad> {
 /// tried again before its back-off ([`backoff_ms`]) has passed since its last attempt: the
 /// scheduler looks again at that instant (upstream's backoff queue, flushed every second).
 pub fn run(world: &mut World) -> bool {
-    let (Some(pod_kind), Some(node_kind)) = (kinds::by_kind("Pod"), kinds::by_kind("Node")) else {
+    let (Some(pod_kind), Some(node_kind)) =
+        (kinds::by_kind(kinds::POD), kinds::by_kind(kinds::NODE))
+    else {
         return false;
     };
     let written = world.store.take_written_unscheduled();
@@ -213,7 +215,11 @@ pub fn run(world: &mut World) -> bool {
             if let Ok(node) = &chosen {
                 for claim in annotate {
                     if let Some(mut c) = world
-                        .object("PersistentVolumeClaim", meta::namespace(&pod), &claim)
+                        .object(
+                            kinds::PERSISTENT_VOLUME_CLAIM,
+                            meta::namespace(&pod),
+                            &claim,
+                        )
                         .cloned()
                     {
                         meta::set_annotation(&mut c, "volume.kubernetes.io/selected-node", node);
@@ -572,7 +578,7 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
         let Some(claim) = meta::str_at(v, &["persistentVolumeClaim", "claimName"]) else {
             continue;
         };
-        let Some(pvc) = world.object("PersistentVolumeClaim", ns, claim) else {
+        let Some(pvc) = world.object(kinds::PERSISTENT_VOLUME_CLAIM, ns, claim) else {
             return fail(format!("persistentvolumeclaim \"{claim}\" not found"));
         };
         if meta::is_deleting(pvc) {
@@ -582,7 +588,7 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
         }
         if meta::str_at(pvc, &["status", "phase"]) == Some("Bound") {
             let pv = meta::str_at(pvc, &["spec", "volumeName"])
-                .and_then(|n| world.object("PersistentVolume", "", n));
+                .and_then(|n| world.object(kinds::PERSISTENT_VOLUME, "", n));
             // The nodes the volume's required node affinity admits (its terms ORed, a term's
             // expressions ANDed, on the nodes' labels: a hostname or a zone).
             let nodes: Option<Vec<String>> = pv
@@ -591,7 +597,7 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
                     let spec = serde_json::json!({"affinity": {"nodeAffinity": {
                         "requiredDuringSchedulingIgnoredDuringExecution": required}}});
                     world
-                        .object_list("Node", "")
+                        .object_list(kinds::NODE, "")
                         .filter(|n| {
                             crate::world::controllers::daemonset::predicates::fits_node_affinity(
                                 &spec, n,
@@ -610,7 +616,7 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
         }
         let class = crate::world::controllers::volumes::class_of(pvc);
         let wffc = world
-            .object("StorageClass", "", &class)
+            .object(kinds::STORAGE_CLASS, "", &class)
             .and_then(|sc| sc.field("volumeBindingMode"))
             .and_then(Value::as_str)
             == Some("WaitForFirstConsumer");

@@ -30,7 +30,7 @@ fn source() -> Source {
 /// would change nothing). One queued by a sync further on in this pass is synced in it, as a
 /// pass over every ReplicaSet would; one queued behind, in the next.
 pub fn run(world: &mut World) {
-    let pods = kinds::by_kind("Pod").map_or(0, |p| world.store.count(p));
+    let pods = kinds::by_kind(kinds::POD).map_or(0, |p| world.store.count(p));
     world.pod_facts.forget_gone(pods);
     let mut after: Option<(String, String)> = None;
     while let Some(key) = world.store.next_queued(Queue::ReplicaSets, after.as_ref()) {
@@ -94,8 +94,10 @@ fn active(
 }
 
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let (Some(rs_kind), Some(pod_kind)) = (kinds::by_kind("ReplicaSet"), kinds::by_kind("Pod"))
-    else {
+    let (Some(rs_kind), Some(pod_kind)) = (
+        kinds::by_kind(kinds::REPLICA_SET),
+        kinds::by_kind(kinds::POD),
+    ) else {
         return;
     };
     let Some(rs) = world.store.get_shared(rs_kind, ns, name) else {
@@ -417,7 +419,7 @@ fn write_status(
     }
     let st = Value::Object(st);
     if rs.field("status") != Some(&st)
-        && let Some(k) = kinds::by_kind("ReplicaSet")
+        && let Some(k) = kinds::by_kind(kinds::REPLICA_SET)
     {
         world
             .store
