@@ -198,7 +198,7 @@ pub struct World {
     /// The event recorder's aggregation records (`event_aggregate.rs`).
     event_aggregates: imbl::OrdMap<String, (imbl::OrdSet<String>, Millis)>,
     lb_counter: BTreeMap<String, usize>,
-    controller_marks: BTreeMap<&'static str, (u64, u64)>,
+    controller_marks: BTreeMap<&'static str, controllers::Mark>,
     /// What users' objects weigh (kubelab's bounds on the world's size).
     pub(crate) budget: budget::Budget,
     /// What the ReplicaSet controller works out of each pod, by object identity.

@@ -12,6 +12,7 @@ pub mod kinds;
 pub mod managed_fields;
 pub mod meta;
 pub mod names;
+pub mod objects;
 pub mod patch;
 pub mod quantity;
 pub mod schema;
