@@ -69,3 +69,62 @@ fn layers_import_only_layers_below() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The part of a source file before its test module (`#[cfg(test)]`), outside test files.
+fn code_before_tests(path: &std::path::Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    if name == "tests.rs" || path.components().any(|c| c.as_os_str() == "tests") {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let end = text
+        .match_indices("#[cfg(test)]\nmod ")
+        .find(|(i, _)| text[*i..].lines().nth(1).is_some_and(|l| l.ends_with('{')))
+        .map_or(text.len(), |(i, _)| i);
+    Some(text[..end].to_string())
+}
+
+/// Code that means a kind names it by its constant (`world::api::kinds::POD`), never by a string
+/// literal in a comparison, a discovery lookup or an object's `kind` field: the served kinds'
+/// names are the `kinds!` table's, and a misspelt literal would be a silent bug.
+#[test]
+fn kinds_are_named_by_their_constants() {
+    let table = std::fs::read_to_string("src/world/api/kinds.rs").unwrap();
+    let kinds: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix('"'))
+        .filter(|l| l.contains("\" \"") && l.ends_with(';'))
+        .filter_map(|l| l.split('"').next())
+        .collect();
+    assert!(kinds.contains(&"Pod") && kinds.len() > 40, "{kinds:?}");
+    let mut fs = Vec::new();
+    files(std::path::Path::new("src"), &mut fs);
+    fs.sort();
+    let mut problems = Vec::new();
+    for f in fs {
+        if f.ends_with("world/api/kinds.rs") || f.ends_with("world/api/kind_names.rs") {
+            continue;
+        }
+        let Some(code) = code_before_tests(&f) else {
+            continue;
+        };
+        for k in &kinds {
+            for form in [
+                format!("== \"{k}\""),
+                format!("!= \"{k}\""),
+                format!("\"{k}\" =="),
+                format!("by_kind(\"{k}\""),
+                format!("\"kind\": \"{k}\""),
+            ] {
+                if code.contains(&form) {
+                    problems.push(format!("{}: {form}", f.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "use world::api::kinds::*:\n{}",
+        problems.join("\n")
+    );
+}

@@ -3,6 +3,7 @@
 //! checked, the release stored as `pending-install`, hooks and objects created in the cluster,
 //! `--wait` in virtual time, then `deployed` (or `failed`, uninstalled again with `--atomic`).
 
+use crate::world::api::kinds;
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
@@ -203,7 +204,7 @@ pub fn run_install(
     }
     let world = &mut *h.ctx.world;
     if a.create_namespace {
-        let ns_obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": a.ns, "labels": {"name": a.ns}}});
+        let ns_obj = json!({"apiVersion": "v1", "kind": kinds::NAMESPACE, "metadata": {"name": a.ns, "labels": {"name": a.ns}}});
         if let Err(e) = world.create(ns_obj, false)
             && e.reason != crate::world::api::error::Reason::AlreadyExists
         {

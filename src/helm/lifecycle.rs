@@ -3,6 +3,7 @@
 //! succeed or a Job to complete, in virtual time), `--wait` for the release's objects (polled
 //! every 2 s of virtual time up to `--timeout`), and the storage steps.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::kube::{self, Resource};
@@ -65,14 +66,14 @@ fn is_ready(world: &World, r: &Resource) -> bool {
             .unwrap_or(0)
     };
     match r.kind.kind {
-        "Pod" => obj
+        kinds::POD => obj
             .pointer("/status/conditions")
             .and_then(Value::as_array)
             .is_some_and(|c| {
                 c.iter()
                     .any(|c| c["type"] == "Ready" && c["status"] == "True")
             }),
-        "Deployment" => {
+        kinds::DEPLOYMENT => {
             let want = spec_replicas(obj);
             let unavailable = match obj.pointer("/spec/strategy/rollingUpdate/maxUnavailable") {
                 Some(Value::Number(n)) => n.as_i64().unwrap_or(0),
@@ -94,8 +95,10 @@ fn is_ready(world: &World, r: &Resource) -> bool {
                 && status_i(obj, "updatedReplicas") >= want
                 && status_i(obj, "readyReplicas") >= want - unavailable
         }
-        "StatefulSet" | "ReplicaSet" => status_i(obj, "readyReplicas") >= spec_replicas(obj),
-        "PersistentVolumeClaim" => {
+        kinds::STATEFUL_SET | kinds::REPLICA_SET => {
+            status_i(obj, "readyReplicas") >= spec_replicas(obj)
+        }
+        kinds::PERSISTENT_VOLUME_CLAIM => {
             obj.pointer("/status/phase").and_then(Value::as_str) == Some("Bound")
         }
         _ => true,
@@ -180,7 +183,7 @@ pub fn multierror(errs: &[String]) -> String {
 /// Deletes a hook's objects and waits until they are gone (`WaitForDelete`: a Pod's graceful
 /// deletion takes virtual time), at most kubelab's wait limit.
 fn delete_hook(world: &mut World, h: &Hook, ns: &str) {
-    if h.kind == "CustomResourceDefinition" {
+    if h.kind == kinds::CUSTOM_RESOURCE_DEFINITION {
         return;
     }
     let Ok(res) = kube::build(&h.manifest, ns) else {

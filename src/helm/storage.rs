@@ -74,7 +74,7 @@ fn secret_object(r: &Release, time_label: (&str, i64)) -> Value {
         .collect();
     json!({
         "apiVersion": "v1",
-        "kind": "Secret",
+        "kind": kinds::SECRET,
         "metadata": {"name": key(&r.name, r.version), "namespace": r.namespace, "labels": labels},
         "type": "helm.sh/release.v1",
         "data": {"release": B64.encode(encode(r))},
@@ -82,7 +82,7 @@ fn secret_object(r: &Release, time_label: (&str, i64)) -> Value {
 }
 
 fn secret_kind() -> &'static crate::world::api::kinds::KindInfo {
-    kinds::by_kind("Secret").expect("Secret is a built-in kind")
+    kinds::by_kind(kinds::SECRET).expect("Secret is a built-in kind")
 }
 
 /// Why storage failed: helm's text.

@@ -115,7 +115,7 @@ fn pod_logs(
 
 /// A Pod's log as `GET pods/NAME/log` serves it without options (the only container's).
 fn log_of(h: &mut Helm<'_, '_>, ns: &str, pod: &str) -> Result<String, String> {
-    let pk = kinds::by_kind("Pod").ok_or("pods is not served")?;
+    let pk = kinds::by_kind(kinds::POD).ok_or("pods is not served")?;
     let obj = h
         .ctx
         .world

@@ -4,6 +4,7 @@
 //! `--append-hash`, `--type`, with kubectl's validation and error texts. Files are the
 //! workstation's.
 
+use crate::world::api::kinds;
 use base64::Engine;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -207,10 +208,10 @@ pub fn build(
     }
     let mut obj = match kind {
         DataKind::ConfigMap => {
-            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"creationTimestamp": null, "name": name}})
+            json!({"apiVersion": "v1", "kind": kinds::CONFIG_MAP, "metadata": {"creationTimestamp": null, "name": name}})
         }
         DataKind::Secret => {
-            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"creationTimestamp": null, "name": name}})
+            json!({"apiVersion": "v1", "kind": kinds::SECRET, "metadata": {"creationTimestamp": null, "name": name}})
         }
     };
     if !b.data.is_empty() {
@@ -246,7 +247,7 @@ pub fn secret_of(
             )
         })
         .collect();
-    let mut obj = json!({"apiVersion": "v1", "data": data, "kind": "Secret",
+    let mut obj = json!({"apiVersion": "v1", "data": data, "kind": kinds::SECRET,
         "metadata": {"creationTimestamp": null, "name": name}, "type": secret_type});
     if append_hash {
         let h = hash(DataKind::Secret, &obj);

@@ -4,6 +4,7 @@
 //! which kubelab draws from the world's seed), `--port` on the first container, the command
 //! after `--` on the first container.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 /// Builds the Deployment. `suffix` yields the random suffix kubectl appends to sanitized names.
@@ -40,7 +41,7 @@ pub fn create_deployment(
     }
     Ok(json!({
         "apiVersion": "apps/v1",
-        "kind": "Deployment",
+        "kind": kinds::DEPLOYMENT,
         "metadata": {"creationTimestamp": null, "labels": {"app": name}, "name": name},
         "spec": {
             "replicas": replicas,

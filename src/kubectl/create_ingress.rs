@@ -3,6 +3,7 @@
 //! Exact; rules of one host share it; `tls` adds the host to a TLS entry per secret),
 //! `--default-backend=svc:port`, `--class`, `--annotation=k=v`.
 
+use crate::world::api::kinds;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
@@ -166,7 +167,7 @@ pub fn build(
     }
     json!({
         "apiVersion": "networking.k8s.io/v1",
-        "kind": "Ingress",
+        "kind": kinds::INGRESS,
         "metadata": metadata,
         "spec": spec,
         "status": {"loadBalancer": {}},

@@ -4,6 +4,7 @@
 //! `OnFailure`). `create job --from=cronjob/NAME` copies the CronJob's job template, marked
 //! `cronjob.kubernetes.io/instantiate: manual` and owned by the CronJob.
 
+use crate::world::api::kinds;
 use serde_json::{Map, Value, json};
 
 /// `Validate()` of `create job`.
@@ -33,7 +34,7 @@ fn pod_template(name: &str, image: &str, command: &[String], restart: &str) -> V
 pub fn job(name: &str, image: &str, command: &[String]) -> Value {
     json!({
         "apiVersion": "batch/v1",
-        "kind": "Job",
+        "kind": kinds::JOB,
         "metadata": {"creationTimestamp": null, "name": name},
         "spec": {"template": pod_template(name, image, command, "Never")},
         "status": {},
@@ -55,7 +56,7 @@ pub fn cronjob(
     };
     json!({
         "apiVersion": "batch/v1",
-        "kind": "CronJob",
+        "kind": kinds::CRON_JOB,
         "metadata": {"creationTimestamp": null, "name": name},
         "spec": {
             "jobTemplate": {
@@ -91,7 +92,7 @@ pub fn job_from_cronjob(name: &str, cronjob: &Value) -> Value {
         "ownerReferences": [{
             "apiVersion": "batch/v1",
             "controller": true,
-            "kind": "CronJob",
+            "kind": kinds::CRON_JOB,
             "name": cronjob.pointer("/metadata/name").cloned().unwrap_or(json!("")),
             "uid": cronjob.pointer("/metadata/uid").cloned().unwrap_or(json!("")),
         }],
@@ -108,7 +109,7 @@ pub fn job_from_cronjob(name: &str, cronjob: &Value) -> Value {
     }
     json!({
         "apiVersion": "batch/v1",
-        "kind": "Job",
+        "kind": kinds::JOB,
         "metadata": metadata,
         "spec": spec,
         "status": {},

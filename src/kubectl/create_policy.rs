@@ -2,6 +2,7 @@
 //! priorityclass` build (`kubectl pkg/cmd/create/create_quota.go`, `create_pdb.go`,
 //! `create_priorityclass.go`), with kubectl's checks and error texts.
 
+use crate::world::api::kinds;
 use serde_json::{Map, Value, json};
 
 use crate::world::api::quantity::Quantity;
@@ -36,7 +37,7 @@ pub fn quota(name: &str, hard: &str, scopes: &str) -> Result<Value, String> {
     }
     Ok(json!({
         "apiVersion": "v1",
-        "kind": "ResourceQuota",
+        "kind": kinds::RESOURCE_QUOTA,
         "metadata": {"creationTimestamp": null, "name": name},
         "spec": spec,
         "status": {},
@@ -123,7 +124,7 @@ pub fn pdb(name: &str, selector: &str, min: &str, max: &str) -> Result<Value, St
     }
     Ok(json!({
         "apiVersion": "policy/v1",
-        "kind": "PodDisruptionBudget",
+        "kind": kinds::POD_DISRUPTION_BUDGET,
         "metadata": {"creationTimestamp": null, "name": name},
         "spec": spec,
         "status": {"currentHealthy": 0, "desiredHealthy": 0, "disruptionsAllowed": 0, "expectedPods": 0},
@@ -141,7 +142,7 @@ pub fn priority_class(
 ) -> Value {
     let mut pc = json!({
         "apiVersion": "scheduling.k8s.io/v1",
-        "kind": "PriorityClass",
+        "kind": kinds::PRIORITY_CLASS,
         "metadata": {"creationTimestamp": null, "name": name},
         "preemptionPolicy": preemption_policy,
         "value": value,

@@ -336,7 +336,7 @@ pub fn subjects(users: &[String], groups: &[String], sas: &[String]) -> Result<V
         if parts.len() != 2 || parts[0].is_empty() || parts[1].is_empty() {
             return Err("serviceaccount must be <namespace>:<name>".into());
         }
-        out.push(json!({"kind": "ServiceAccount", "name": parts[1], "namespace": parts[0]}));
+        out.push(json!({"kind": kinds::SERVICE_ACCOUNT, "name": parts[1], "namespace": parts[0]}));
     }
     Ok(Value::Array(out))
 }

@@ -3,6 +3,7 @@
 //! per `--tcp=port[:targetPort]` named after the pair (`:` becomes `-`), `--node-port` on every
 //! port, `--clusterip`, `--external-name`; with kubectl's checks and error texts.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 /// The service types, as `spec.type` spells them.
@@ -158,7 +159,7 @@ pub fn build(o: &ServiceOptions) -> Result<Value, String> {
     }
     Ok(json!({
         "apiVersion": "v1",
-        "kind": "Service",
+        "kind": kinds::SERVICE,
         "metadata": {"creationTimestamp": null, "labels": {"app": o.name}, "name": o.name},
         "spec": spec,
         "status": {"loadBalancer": {}},

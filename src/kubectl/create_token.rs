@@ -6,6 +6,7 @@
 //! bytes derived with SHA-256 from the signed text (the shape of an RS256 signature, not a
 //! verifiable one).
 
+use crate::world::api::kinds;
 use base64::Engine;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -44,7 +45,7 @@ pub fn validate(
             );
         }
     } else {
-        if !matches!(bound_kind, "Node" | "Pod" | "Secret") {
+        if !matches!(bound_kind, kinds::NODE | kinds::POD | kinds::SECRET) {
             return Err("supported --bound-object-kind values are Node, Pod, Secret".into());
         }
         if bound_name.is_empty() {

@@ -3,6 +3,7 @@
 //! `omitempty` never leaves out appear empty (`creationTimestamp: null`, `resources: {}`,
 //! `strategy: {}`, `status: {}`, a Service's `status.loadBalancer: {}`).
 
+use crate::world::api::kinds;
 use serde_json::{Map, Value, json};
 
 fn ensure(m: &mut Map<String, Value>, key: &str, v: Value) {
@@ -50,7 +51,7 @@ pub fn round_trip(obj: &Value) -> Value {
     };
     object_meta(m);
     match kind.as_str() {
-        "Pod" => {
+        kinds::POD => {
             if let Some(spec) = m.get_mut("spec") {
                 pod_spec(spec);
             }
@@ -61,16 +62,18 @@ pub fn round_trip(obj: &Value) -> Value {
         | "StatefulSet"
         | "DaemonSet"
         | "Job"
-        | "ReplicationController" => {
+        | kinds::REPLICATION_CONTROLLER => {
             if let Some(spec) = m.get_mut("spec").and_then(Value::as_object_mut) {
                 match kind.as_str() {
-                    "Deployment" => ensure(spec, "strategy", json!({})),
-                    "StatefulSet" | "DaemonSet" => ensure(spec, "updateStrategy", json!({})),
+                    kinds::DEPLOYMENT => ensure(spec, "strategy", json!({})),
+                    kinds::STATEFUL_SET | kinds::DAEMON_SET => {
+                        ensure(spec, "updateStrategy", json!({}))
+                    }
                     _ => {}
                 }
                 if let Some(t) = spec.get_mut("template") {
                     pod_template(t);
-                } else if kind != "ReplicationController" {
+                } else if kind != kinds::REPLICATION_CONTROLLER {
                     let mut t = json!({});
                     pod_template(&mut t);
                     spec.insert("template".into(), t);
@@ -78,7 +81,7 @@ pub fn round_trip(obj: &Value) -> Value {
             }
             ensure(m, "status", json!({}));
         }
-        "CronJob" => {
+        kinds::CRON_JOB => {
             if let Some(jt) = m
                 .get_mut("spec")
                 .and_then(|s| s.get_mut("jobTemplate"))
@@ -91,13 +94,13 @@ pub fn round_trip(obj: &Value) -> Value {
             }
             ensure(m, "status", json!({}));
         }
-        "Service" => {
+        kinds::SERVICE => {
             let st = m.entry("status").or_insert_with(|| json!({}));
             if let Some(st) = st.as_object_mut() {
                 ensure(st, "loadBalancer", json!({}));
             }
         }
-        "ConfigMap" | "Secret" | "ServiceAccount" => {}
+        kinds::CONFIG_MAP | kinds::SECRET | kinds::SERVICE_ACCOUNT => {}
         _ => ensure(m, "status", json!({})),
     }
     out

@@ -23,9 +23,9 @@ pub fn imagestream(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     }
     let dry = dry_run(f)?;
     let ns = ctx.namespace(f.string("namespace").as_deref());
-    let obj = json!({"apiVersion": "image.openshift.io/v1", "kind": "ImageStream", "metadata": {"name": args[0], "namespace": ns},
+    let obj = json!({"apiVersion": "image.openshift.io/v1", "kind": kinds::IMAGE_STREAM, "metadata": {"name": args[0], "namespace": ns},
         "spec": {"lookupPolicy": {"local": f.boolean("lookup-local")}}});
-    let k = kinds::by_kind("ImageStream")
+    let k = kinds::by_kind(kinds::IMAGE_STREAM)
         .ok_or_else(|| Failure::Message("no ImageStream kind".into()))?;
     if dry != DryRun::Client {
         ctx.world.create(obj, dry == DryRun::Server)?;
@@ -77,9 +77,9 @@ pub fn imagestreamtag(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 ));
             }
             let mut o = if parsed.id.is_empty() {
-                json!({"kind": "ImageStreamTag", "name": format!("{}:{}", parsed.name, if parsed.tag.is_empty() { "latest" } else { &parsed.tag })})
+                json!({"kind": kinds::IMAGE_STREAM_TAG, "name": format!("{}:{}", parsed.name, if parsed.tag.is_empty() { "latest" } else { &parsed.tag })})
             } else {
-                json!({"kind": "ImageStreamImage", "name": format!("{}@{}", parsed.name, parsed.id)})
+                json!({"kind": kinds::IMAGE_STREAM_IMAGE, "name": format!("{}@{}", parsed.name, parsed.id)})
             };
             if !parsed.namespace.is_empty() {
                 o["namespace"] = json!(parsed.namespace);
@@ -115,13 +115,13 @@ pub fn imagestreamtag(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     if !annotations.is_empty() {
         tag_ref["annotations"] = Value::Object(annotations);
     }
-    let k = kinds::by_kind("ImageStreamTag")
+    let k = kinds::by_kind(kinds::IMAGE_STREAM_TAG)
         .ok_or_else(|| Failure::Message("no ImageStreamTag kind".into()))?;
     if dry == DryRun::Client {
         ctx.io.out(&success(k, name, "created", dry));
         return Ok(());
     }
-    match ctx.world.object("ImageStream", &ns, stream).cloned() {
+    match ctx.world.object(kinds::IMAGE_STREAM, &ns, stream).cloned() {
         Some(mut is) => {
             if spec_tags(&is)
                 .iter()
@@ -141,7 +141,7 @@ pub fn imagestreamtag(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }
         None => {
             ctx.world.create(
-                json!({"apiVersion": "image.openshift.io/v1", "kind": "ImageStream", "metadata": {"name": stream, "namespace": ns}, "spec": {"tags": [tag_ref]}}),
+                json!({"apiVersion": "image.openshift.io/v1", "kind": kinds::IMAGE_STREAM, "metadata": {"name": stream, "namespace": ns}, "spec": {"tags": [tag_ref]}}),
                 dry == DryRun::Server,
             )?;
         }

@@ -17,7 +17,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let ns = ctx.namespace(f.string("namespace").as_deref());
     let enabled = f.string("enabled").as_deref() != Some("false");
     let args = f.args().to_vec();
-    let is_kind = kinds::by_kind("ImageStream")
+    let is_kind = kinds::by_kind(kinds::IMAGE_STREAM)
         .ok_or_else(|| Failure::Message("no ImageStream kind".into()))?;
     // `--list` is read whether or not names are given (it is the flag that chose this branch).
     let list = f.boolean("list");

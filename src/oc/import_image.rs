@@ -1,6 +1,7 @@
 //! `oc import-image IS[:TAG] [--from=PULLSPEC] [--confirm] [--scheduled] [--reference-policy]`
 //! (openshift/oc `pkg/cli/importimage/importimage.go`): a synchronous import.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use super::tag::Ref;
@@ -44,14 +45,14 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     if f.boolean("scheduled") {
         tag_ref["importPolicy"] = json!({"scheduled": true});
     }
-    match ctx.world.object("ImageStream", &ns, &stream).cloned() {
+    match ctx.world.object(kinds::IMAGE_STREAM, &ns, &stream).cloned() {
         None => {
             if !f.boolean("confirm") {
                 return Err(Failure::Message(format!(
                     "no image stream named \"{stream}\" exists, pass --confirm to create and import"
                 )));
             }
-            ctx.world.create(json!({"apiVersion": "image.openshift.io/v1", "kind": "ImageStream", "metadata": {"name": stream, "namespace": ns}, "spec": {"tags": [tag_ref]}}), false)?;
+            ctx.world.create(json!({"apiVersion": "image.openshift.io/v1", "kind": kinds::IMAGE_STREAM, "metadata": {"name": stream, "namespace": ns}, "spec": {"tags": [tag_ref]}}), false)?;
         }
         Some(mut is) => {
             match spec_tag(&is, &tag).cloned() {
@@ -98,7 +99,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     ctx.world.settle();
     let is = ctx
         .world
-        .object("ImageStream", &ns, &stream)
+        .object(kinds::IMAGE_STREAM, &ns, &stream)
         .cloned()
         .unwrap_or(Value::Null);
     let now = ctx.world.now();
@@ -128,7 +129,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         let digest = h.get("image").and_then(Value::as_str).unwrap_or("");
         let mut img = ctx
             .world
-            .object("Image", "", digest)
+            .object(kinds::IMAGE, "", digest)
             .cloned()
             .unwrap_or(json!({"metadata": {"name": digest}}));
         img["dockerImageReference"] = h

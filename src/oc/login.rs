@@ -38,7 +38,7 @@ fn cluster_nick(server: &str) -> String {
 
 /// The namespaces a user may see as projects (those where it may get the namespace), sorted.
 fn projects_of(ctx: &Ctx<'_>, user: &UserInfo) -> Vec<String> {
-    let Some(nk) = kinds::by_kind("Namespace") else {
+    let Some(nk) = kinds::by_kind(kinds::NAMESPACE) else {
         return vec![];
     };
     let mut out: Vec<String> = ctx

@@ -2,6 +2,7 @@
 //! `chroot /host`, `crictl images`, `crictl imagefsinfo`, `exit`, run against the node's
 //! simulated image store.
 
+use crate::world::api::kinds;
 use serde_json::json;
 
 use crate::kubectl::context::{Ctx, DebugSession};
@@ -43,7 +44,7 @@ pub fn start(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let ns_suffix = ctx.world.seed.suffix(5);
     let ip = ctx
         .world
-        .object("Node", "", node)
+        .object(kinds::NODE, "", node)
         .and_then(|n| crate::world::api::meta::path(n, &["status", "addresses", "0", "address"]))
         .and_then(|v| v.as_str())
         .unwrap_or("")

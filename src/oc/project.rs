@@ -19,8 +19,9 @@ pub fn new_project(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         });
     }
     let name = &args[0];
-    let k = kinds::by_kind("Project").ok_or_else(|| Failure::Message("no Project kind".into()))?;
-    if ctx.world.object("Namespace", "", name).is_some() {
+    let k =
+        kinds::by_kind(kinds::PROJECT).ok_or_else(|| Failure::Message("no Project kind".into()))?;
+    if ctx.world.object(kinds::NAMESPACE, "", name).is_some() {
         return Err(Failure::Api(crate::world::ApiError {
             reason: crate::world::Reason::AlreadyExists,
             message: format!("{} \"{name}\" already exists", k.qualified_singular()),
@@ -28,8 +29,8 @@ pub fn new_project(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         }));
     }
     let requester = ctx.world.auth.requester.clone();
-    let nk =
-        kinds::by_kind("Namespace").ok_or_else(|| Failure::Message("no Namespace kind".into()))?;
+    let nk = kinds::by_kind(kinds::NAMESPACE)
+        .ok_or_else(|| Failure::Message("no Namespace kind".into()))?;
     // A user who may not create namespaces requests the project as a self-provisioner: the
     // project request makes the namespace and binds `admin` in it to the user.
     let self_provisioned =
@@ -53,7 +54,7 @@ pub fn new_project(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let user = requester
         .as_ref()
         .map_or_else(|| ctx.config.user.clone(), |u| u.name.clone());
-    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "annotations": {
+    let ns = json!({"apiVersion": "v1", "kind": kinds::NAMESPACE, "metadata": {"name": name, "annotations": {
         "openshift.io/description": f.string("description").unwrap_or_default(),
         "openshift.io/display-name": f.string("display-name").unwrap_or_default(),
         "openshift.io/requester": user,
@@ -61,9 +62,9 @@ pub fn new_project(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     if self_provisioned {
         ctx.world.set_requester(None);
         let made = ctx.world.create(ns, false).and_then(|_| {
-            ctx.world.create(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            ctx.world.create(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kinds::ROLE_BINDING,
                 "metadata": {"name": "admin", "namespace": name},
-                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "admin"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": kinds::CLUSTER_ROLE, "name": "admin"},
                 "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]}), false)
         });
         ctx.world.set_requester(requester);
@@ -85,7 +86,7 @@ pub fn new_project(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 fn display(ctx: &Ctx<'_>, name: &str) -> String {
     match ctx
         .world
-        .object("Namespace", "", name)
+        .object(kinds::NAMESPACE, "", name)
         .and_then(|n| meta::annotation(n, "openshift.io/display-name"))
         .filter(|d| !d.is_empty())
     {
@@ -112,10 +113,10 @@ pub fn project(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             Ok(())
         }
         Some(name) => {
-            if ctx.world.object("Namespace", "", name).is_none() {
+            if ctx.world.object(kinds::NAMESPACE, "", name).is_none() {
                 let names: Vec<String> = ctx
                     .world
-                    .object_list("Namespace", "")
+                    .object_list(kinds::NAMESPACE, "")
                     .map(|n| meta::name(n).to_string())
                     .collect();
                 let list: String = names
@@ -151,7 +152,7 @@ pub fn project(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 pub fn projects(ctx: &mut Ctx<'_>, _f: &dyn Flags) -> CmdResult {
     let names: Vec<String> = ctx
         .world
-        .object_list("Namespace", "")
+        .object_list(kinds::NAMESPACE, "")
         .map(|n| meta::name(n).to_string())
         .collect();
     let cur = ctx.config.namespace.clone();

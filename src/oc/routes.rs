@@ -57,7 +57,7 @@ fn unsecured_route(
         json!({"kind": "", "name": service, "weight": null}),
     );
     let svc_kind =
-        kinds::by_kind("Service").ok_or_else(|| Failure::Message("no Service kind".into()))?;
+        kinds::by_kind(kinds::SERVICE).ok_or_else(|| Failure::Message("no Service kind".into()))?;
     match ctx.world.get(svc_kind, ns, service) {
         Err(_) => {
             if port.is_empty() {
@@ -108,7 +108,7 @@ fn unsecured_route(
     }
     md.insert("namespace".into(), json!(ns));
     Ok(
-        json!({"apiVersion": "route.openshift.io/v1", "kind": "Route", "metadata": md, "spec": spec}),
+        json!({"apiVersion": "route.openshift.io/v1", "kind": kinds::ROUTE, "metadata": md, "spec": spec}),
     )
 }
 
@@ -128,7 +128,7 @@ fn tidy(route: &mut Value) {
 fn create_and_print(ctx: &mut Ctx<'_>, f: &dyn Flags, mut route: Value, verb: &str) -> CmdResult {
     let dry = dry_run(f)?;
     let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
-    let k = kinds::by_kind("Route").ok_or_else(|| Failure::Message("no Route kind".into()))?;
+    let k = kinds::by_kind(kinds::ROUTE).ok_or_else(|| Failure::Message("no Route kind".into()))?;
     let result = if dry == DryRun::Client {
         // The client's object as oc serializes it: the namespace only when one was given.
         if !f.changed("namespace")
@@ -176,8 +176,8 @@ pub fn expose(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Option<CmdResult> {
         }
         let ns = ctx.namespace(f.string("namespace").as_deref());
         // The builder resolves the Service first: a missing one is the server's NotFound.
-        let svc_kind =
-            kinds::by_kind("Service").ok_or_else(|| Failure::Message("no Service kind".into()))?;
+        let svc_kind = kinds::by_kind(kinds::SERVICE)
+            .ok_or_else(|| Failure::Message("no Service kind".into()))?;
         ctx.world.get(svc_kind, &ns, &service)?;
         let name = f.string("name").unwrap_or_default();
         let port = f.string("port").unwrap_or_default();

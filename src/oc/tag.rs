@@ -1,6 +1,7 @@
 //! `oc tag` (openshift/oc `pkg/cli/tag/tag.go`): point image stream tags at container images,
 //! other tags (`--alias`), or fixed images; delete tags.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::kubectl::context::Ctx;
@@ -132,7 +133,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             let (dns, stream, tag) = parse_dest(d, &ns)?;
             let Some(mut is) = ctx
                 .world
-                .object("ImageStream", &dns, &stream)
+                .object(kinds::IMAGE_STREAM, &dns, &stream)
                 .cloned()
                 .filter(|is| {
                     spec_tags(is)
@@ -215,12 +216,12 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             "server in SOURCE is only allowed when providing a container image".into(),
         ));
     }
-    if kind == "ImageStreamTag" && src.tag.is_empty() {
+    if kind == kinds::IMAGE_STREAM_TAG && src.tag.is_empty() {
         return Err(Failure::Message(
             "--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE".into(),
         ));
     }
-    if kind == "ImageStreamImage" && src.id.is_empty() {
+    if kind == kinds::IMAGE_STREAM_IMAGE && src.id.is_empty() {
         return Err(Failure::Message(
             "--source=ImageStreamImage requires a valid <name>@<id> in SOURCE".into(),
         ));
@@ -243,8 +244,8 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     };
     let (from_kind, from_name, from_ns): (String, String, String) = match kind {
         "DockerImage" => ("DockerImage".into(), src.exact(), String::new()),
-        "ImageStreamTag" if !alias => {
-            let Some(is) = ctx.world.object("ImageStream", &src_ns, &src.name) else {
+        kinds::IMAGE_STREAM_TAG if !alias => {
+            let Some(is) = ctx.world.object(kinds::IMAGE_STREAM, &src_ns, &src.name) else {
                 return Err(Failure::Api(crate::world::ApiError {
                     reason: crate::world::Reason::NotFound,
                     message: format!("imagestreams.image.openshift.io \"{}\" not found", src.name),
@@ -282,7 +283,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 }
             }
         }
-        "ImageStreamTag" => (
+        kinds::IMAGE_STREAM_TAG => (
             "ImageStreamTag".into(),
             format!("{}:{}", src.name, src.tag),
             if src.namespace.is_empty() {
@@ -301,14 +302,15 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             },
         ),
     };
-    let shown_source = if from_kind == "ImageStreamImage" && kind == "ImageStreamTag" {
+    let shown_source = if from_kind == kinds::IMAGE_STREAM_IMAGE && kind == kinds::IMAGE_STREAM_TAG
+    {
         from_name.clone()
     } else {
         src.exact()
     };
     for d in &args[1..] {
         let (dns, stream, tag) = parse_dest(d, &ns)?;
-        if alias && (stream != src.name || dns != src_ns) && kind == "ImageStreamTag" {
+        if alias && (stream != src.name || dns != src_ns) && kind == kinds::IMAGE_STREAM_TAG {
             return Err(Failure::Message(
                 "cannot set alias across different Image Streams".into(),
             ));
@@ -342,7 +344,10 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         if from_kind == "DockerImage" {
             tag_ref["generation"] = json!(0);
         }
-        let existing = ctx.world.object("ImageStream", &dns, &stream).cloned();
+        let existing = ctx
+            .world
+            .object(kinds::IMAGE_STREAM, &dns, &stream)
+            .cloned();
         match existing {
             Some(mut is) => {
                 let mut tags: Vec<Value> = spec_tags(&is)
@@ -356,7 +361,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             }
             None => {
                 ctx.world.create(
-                    json!({"apiVersion": "image.openshift.io/v1", "kind": "ImageStream", "metadata": {"name": stream, "namespace": dns}, "spec": {"tags": [tag_ref]}}),
+                    json!({"apiVersion": "image.openshift.io/v1", "kind": kinds::IMAGE_STREAM, "metadata": {"name": stream, "namespace": dns}, "spec": {"tags": [tag_ref]}}),
                     false,
                 )?;
             }

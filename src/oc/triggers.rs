@@ -2,6 +2,7 @@
 //! DaemonSets and CronJobs: the `image.openshift.io/triggers` annotation and, for Deployments,
 //! the config-change trigger expressed as `spec.paused`.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::kubectl::context::Ctx;
@@ -15,7 +16,7 @@ use crate::world::openshift::triggers::{ANNOTATION, parse_field_path};
 
 fn containers_path(kind: &str) -> &'static [&'static str] {
     match kind {
-        "CronJob" => &[
+        kinds::CRON_JOB => &[
             "spec",
             "jobTemplate",
             "spec",
@@ -28,7 +29,7 @@ fn containers_path(kind: &str) -> &'static [&'static str] {
 }
 
 fn field_path(kind: &str, container: &str) -> String {
-    let prefix = if kind == "CronJob" {
+    let prefix = if kind == kinds::CRON_JOB {
         "spec.jobTemplate.spec.template.spec.containers"
     } else {
         "spec.template.spec.containers"
@@ -178,7 +179,10 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         for n in &r.names {
             let obj = ctx.world.get(r.kind, &ns, n)?;
             let kind = r.kind.kind;
-            if !matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob") {
+            if !matches!(
+                kind,
+                kinds::DEPLOYMENT | kinds::STATEFUL_SET | kinds::DAEMON_SET | kinds::CRON_JOB
+            ) {
                 return Err(Failure::Message(format!(
                     "{}/{n} does not support triggers",
                     r.kind.plural
@@ -186,7 +190,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             }
             let parsed = read_triggers(&obj);
             let config_auto =
-                kind != "Deployment" || meta::bool_at(&obj, &["spec", "paused"]) != Some(true);
+                kind != kinds::DEPLOYMENT || meta::bool_at(&obj, &["spec", "paused"]) != Some(true);
             if listing {
                 rows.push_str(&format!("{}/{n}\tconfig\t\t{config_auto}\n", r.kind.plural));
                 match parsed {
@@ -306,7 +310,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             }
             let mut next = obj.clone();
             meta::set_annotation(&mut next, ANNOTATION, &write_triggers(kind, &triggers, &ns));
-            if kind == "Deployment" {
+            if kind == kinds::DEPLOYMENT {
                 if config {
                     if let Some(s) = next.get_mut("spec").and_then(Value::as_object_mut) {
                         s.remove("paused");

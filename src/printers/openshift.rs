@@ -1,6 +1,7 @@
 //! oc printers for the image API: `oc get is|istag` tables, `oc describe is`
 //! (openshift/oc `pkg/helpers/describe`, openshift-apiserver `pkg/image/printers`).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::tabwriter::align;
@@ -303,7 +304,9 @@ pub fn describe_imagestream(is: &Value, now: Millis) -> String {
                     "DockerImage" if scheduled => {
                         format!("  updates automatically from registry {name}")
                     }
-                    "ImageStreamImage" if reference => format!("  reference to image {name}"),
+                    kinds::IMAGE_STREAM_IMAGE if reference => {
+                        format!("  reference to image {name}")
+                    }
                     _ if reference => format!("  reference to {name}"),
                     _ if scheduled => format!("  updates automatically from {name}"),
                     _ => format!("  tagged from {name}"),

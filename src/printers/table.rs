@@ -2,6 +2,7 @@
 //! (`k/k pkg/printers/internalversion/printers.go`), plus kubectl's additions (`--show-labels`,
 //! `-L`, the NAMESPACE column, kind prefixes).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::age::{age, human_duration};
@@ -31,27 +32,27 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
     if let Some(h) = super::table_kinds::headers(kind) {
         return h;
     }
-    if kind == "HorizontalPodAutoscaler" {
+    if kind == kinds::HORIZONTAL_POD_AUTOSCALER {
         return super::table_hpa::headers();
     }
     if let Some(h) = super::table_traffic::headers(kind) {
         return h;
     }
     match kind {
-        "Pod" => (
+        kinds::POD => (
             vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
             vec!["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
         ),
-        "Deployment" => (
+        kinds::DEPLOYMENT => (
             vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
             vec!["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
-        "ReplicaSet" => (
+        kinds::REPLICA_SET => (
             vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
             vec!["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
-        "StatefulSet" => (vec!["NAME", "READY", "AGE"], vec!["CONTAINERS", "IMAGES"]),
-        "DaemonSet" => (
+        kinds::STATEFUL_SET => (vec!["NAME", "READY", "AGE"], vec!["CONTAINERS", "IMAGES"]),
+        kinds::DAEMON_SET => (
             vec![
                 "NAME",
                 "DESIRED",
@@ -64,7 +65,7 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             ],
             vec!["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
-        "Node" => (
+        kinds::NODE => (
             vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
             vec![
                 "INTERNAL-IP",
@@ -74,15 +75,15 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
                 "CONTAINER-RUNTIME",
             ],
         ),
-        "Namespace" => (vec!["NAME", "STATUS", "AGE"], vec![]),
-        "Event" => (
+        kinds::NAMESPACE => (vec!["NAME", "STATUS", "AGE"], vec![]),
+        kinds::EVENT => (
             vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
             vec![],
         ),
-        "ConfigMap" => (vec!["NAME", "DATA", "AGE"], vec![]),
-        "Secret" => (vec!["NAME", "TYPE", "DATA", "AGE"], vec![]),
-        "ServiceAccount" => (vec!["NAME", "SECRETS", "AGE"], vec![]),
-        "Service" => (
+        kinds::CONFIG_MAP => (vec!["NAME", "DATA", "AGE"], vec![]),
+        kinds::SECRET => (vec!["NAME", "TYPE", "DATA", "AGE"], vec![]),
+        kinds::SERVICE_ACCOUNT => (vec!["NAME", "SECRETS", "AGE"], vec![]),
+        kinds::SERVICE => (
             vec![
                 "NAME",
                 "TYPE",
@@ -93,8 +94,8 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             ],
             vec!["SELECTOR"],
         ),
-        "Endpoints" => (vec!["NAME", "ENDPOINTS", "AGE"], vec![]),
-        "PersistentVolume" => (
+        kinds::ENDPOINTS => (vec!["NAME", "ENDPOINTS", "AGE"], vec![]),
+        kinds::PERSISTENT_VOLUME => (
             vec![
                 "NAME",
                 "CAPACITY",
@@ -109,7 +110,7 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             ],
             vec!["VOLUMEMODE"],
         ),
-        "PersistentVolumeClaim" => (
+        kinds::PERSISTENT_VOLUME_CLAIM => (
             vec![
                 "NAME",
                 "STATUS",
@@ -122,7 +123,7 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             ],
             vec!["VOLUMEMODE"],
         ),
-        "StorageClass" => (
+        kinds::STORAGE_CLASS => (
             vec![
                 "NAME",
                 "PROVISIONER",
@@ -133,12 +134,12 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             ],
             vec![],
         ),
-        "ControllerRevision" => (vec!["NAME", "CONTROLLER", "REVISION", "AGE"], vec![]),
-        "Job" => (
+        kinds::CONTROLLER_REVISION => (vec!["NAME", "CONTROLLER", "REVISION", "AGE"], vec![]),
+        kinds::JOB => (
             vec!["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
             vec!["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
-        "CronJob" => (
+        kinds::CRON_JOB => (
             vec![
                 "NAME",
                 "SCHEDULE",
@@ -150,13 +151,13 @@ pub fn headers(kind: &str) -> (Vec<&'static str>, Vec<&'static str>) {
             ],
             vec!["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
-        "ImageStream" => (vec!["NAME", "IMAGE REPOSITORY", "TAGS", "UPDATED"], vec![]),
-        "ImageStreamTag" => (
+        kinds::IMAGE_STREAM => (vec!["NAME", "IMAGE REPOSITORY", "TAGS", "UPDATED"], vec![]),
+        kinds::IMAGE_STREAM_TAG => (
             vec!["NAME", "IMAGE REFERENCE", "UPDATED"],
             vec!["IMAGE NAME"],
         ),
-        "Project" => (vec!["NAME", "DISPLAY NAME", "STATUS"], vec![]),
-        "CustomResourceDefinition" => (vec!["NAME", "CREATED AT"], vec![]),
+        kinds::PROJECT => (vec!["NAME", "DISPLAY NAME", "STATUS"], vec![]),
+        kinds::CUSTOM_RESOURCE_DEFINITION => (vec!["NAME", "CREATED AT"], vec![]),
         _ => (vec!["NAME", "AGE"], vec![]),
     }
 }
@@ -194,7 +195,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
     if let Some(row) = super::table_kinds::cells(kind, obj, wide, now) {
         return row;
     }
-    if kind == "HorizontalPodAutoscaler" {
+    if kind == kinds::HORIZONTAL_POD_AUTOSCALER {
         return super::table_hpa::cells(obj, now);
     }
     if let Some(row) = super::table_traffic::cells(kind, obj, wide, now) {
@@ -202,11 +203,11 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
     }
     let name = meta::name(obj).to_string();
     let mut row = match kind {
-        "Pod" => return pod_cells(obj, wide, now),
-        "DaemonSet" => return super::workload_table::daemonset(obj, wide, now),
-        "Job" => return super::workload_table::job(obj, wide, now),
-        "CronJob" => return super::workload_table::cronjob(obj, wide, now),
-        "Deployment" => vec![
+        kinds::POD => return pod_cells(obj, wide, now),
+        kinds::DAEMON_SET => return super::workload_table::daemonset(obj, wide, now),
+        kinds::JOB => return super::workload_table::job(obj, wide, now),
+        kinds::CRON_JOB => return super::workload_table::cronjob(obj, wide, now),
+        kinds::DEPLOYMENT => vec![
             name,
             format!(
                 "{}/{}",
@@ -217,7 +218,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
             i(obj, &["status", "availableReplicas"]).to_string(),
             created(obj, now),
         ],
-        "ReplicaSet" => vec![
+        kinds::REPLICA_SET => vec![
             name,
             meta::int_at(obj, &["spec", "replicas"])
                 .unwrap_or(1)
@@ -226,7 +227,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
             i(obj, &["status", "readyReplicas"]).to_string(),
             created(obj, now),
         ],
-        "StatefulSet" => vec![
+        kinds::STATEFUL_SET => vec![
             name,
             format!(
                 "{}/{}",
@@ -235,14 +236,14 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
             ),
             created(obj, now),
         ],
-        "Node" => return node_cells(obj, wide, now),
-        "Namespace" => vec![
+        kinds::NODE => return node_cells(obj, wide, now),
+        kinds::NAMESPACE => vec![
             name,
             s(meta::str_at(obj, &["status", "phase"])),
             created(obj, now),
         ],
-        "Event" => return event_cells(obj, wide, now),
-        "ConfigMap" => {
+        kinds::EVENT => return event_cells(obj, wide, now),
+        kinds::CONFIG_MAP => {
             let n = ["data", "binaryData"]
                 .iter()
                 .map(|k| {
@@ -253,7 +254,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
                 .sum::<usize>();
             vec![name, n.to_string(), created(obj, now)]
         }
-        "Secret" => {
+        kinds::SECRET => {
             let n = obj
                 .get("data")
                 .and_then(Value::as_object)
@@ -265,25 +266,25 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
                 created(obj, now),
             ]
         }
-        "Endpoints" => vec![name, format_endpoints(obj), created(obj, now)],
-        "ServiceAccount" => {
+        kinds::ENDPOINTS => vec![name, format_endpoints(obj), created(obj, now)],
+        kinds::SERVICE_ACCOUNT => {
             let n = obj
                 .get("secrets")
                 .and_then(Value::as_array)
                 .map_or(0, |a| a.len());
             vec![name, n.to_string(), created(obj, now)]
         }
-        "Service" => return service_cells(obj, wide, now),
-        "ImageStream" => return super::openshift::imagestream_cells(obj, now),
-        "ImageStreamTag" => return super::openshift::istag_cells(obj, wide, now),
-        "Project" => vec![
+        kinds::SERVICE => return service_cells(obj, wide, now),
+        kinds::IMAGE_STREAM => return super::openshift::imagestream_cells(obj, now),
+        kinds::IMAGE_STREAM_TAG => return super::openshift::istag_cells(obj, wide, now),
+        kinds::PROJECT => vec![
             name,
             meta::annotation(obj, "openshift.io/display-name")
                 .unwrap_or("")
                 .to_string(),
             s(meta::str_at(obj, &["status", "phase"])),
         ],
-        "StorageClass" => {
+        kinds::STORAGE_CLASS => {
             let default = meta::annotation(obj, "storageclass.kubernetes.io/is-default-class")
                 == Some("true")
                 || meta::annotation(obj, "storageclass.beta.kubernetes.io/is-default-class")
@@ -310,7 +311,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
                 created(obj, now),
             ]
         }
-        "ControllerRevision" => {
+        kinds::CONTROLLER_REVISION => {
             let owner = meta::controller_of(obj)
                 .map(|(k, n, _)| format!("{}/{n}", qualified(&k)))
                 .unwrap_or_else(|| "<none>".into());
@@ -321,24 +322,24 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Vec<String> {
                 created(obj, now),
             ]
         }
-        "CustomResourceDefinition" => vec![
+        kinds::CUSTOM_RESOURCE_DEFINITION => vec![
             name,
             s(meta::str_at(obj, &["metadata", "creationTimestamp"])),
         ],
-        "PersistentVolume" => pv_cells(obj, wide, now),
-        "PersistentVolumeClaim" => pvc_cells(obj, wide, now),
+        kinds::PERSISTENT_VOLUME => pv_cells(obj, wide, now),
+        kinds::PERSISTENT_VOLUME_CLAIM => pvc_cells(obj, wide, now),
         _ => vec![name, created(obj, now)],
     };
     if wide {
         match kind {
-            "Deployment" | "ReplicaSet" => {
+            kinds::DEPLOYMENT | kinds::REPLICA_SET => {
                 let (c, im) = containers_images(obj, &["spec", "template", "spec", "containers"]);
                 let sel = meta::path(obj, &["spec", "selector"])
                     .map(format_label_selector)
                     .unwrap_or_else(|| "<none>".into());
                 row.extend([c, im, sel]);
             }
-            "StatefulSet" => {
+            kinds::STATEFUL_SET => {
                 let (c, im) = containers_images(obj, &["spec", "template", "spec", "containers"]);
                 row.extend([c, im]);
             }
@@ -822,7 +823,7 @@ pub fn table<V: std::borrow::Borrow<Value>>(
     now: Millis,
 ) -> Vec<Vec<String>> {
     let (mut base, mut wide_cols) = headers(kind);
-    if kind == "Event" && opts.wide {
+    if kind == kinds::EVENT && opts.wide {
         base = EVENT_WIDE_HEADERS.to_vec();
         wide_cols = vec![];
     }
@@ -833,7 +834,7 @@ pub fn table<V: std::borrow::Borrow<Value>>(
         &wide_cols,
         objs,
         opts,
-        kind != "Event",
+        kind != kinds::EVENT,
         &|o: &Value, wide: bool| cells(kind, o, wide, now),
     )
 }

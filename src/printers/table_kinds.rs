@@ -5,6 +5,7 @@
 //! (`pkg/printers/internalversion/printers.go`). Kinds without a table handler there (Role,
 //! ClusterRole, LimitRange) get the default convertor's `NAME  CREATED AT` (RFC 3339).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::age::age;
@@ -19,18 +20,20 @@ type Headers = (Vec<&'static str>, Vec<&'static str>);
 /// The (normal, `-o wide`) headers of a kind this file prints, `None` for the others.
 pub fn headers(kind: &str) -> Option<Headers> {
     Some(match kind {
-        "Role" | "ClusterRole" | "LimitRange" => (vec!["NAME", "CREATED AT"], vec![]),
-        "ResourceQuota" => (vec!["NAME", "AGE", "REQUEST", "LIMIT"], vec![]),
-        "RoleBinding" | "ClusterRoleBinding" => (
+        kinds::ROLE | kinds::CLUSTER_ROLE | kinds::LIMIT_RANGE => {
+            (vec!["NAME", "CREATED AT"], vec![])
+        }
+        kinds::RESOURCE_QUOTA => (vec!["NAME", "AGE", "REQUEST", "LIMIT"], vec![]),
+        kinds::ROLE_BINDING | kinds::CLUSTER_ROLE_BINDING => (
             vec!["NAME", "ROLE", "AGE"],
             vec!["USERS", "GROUPS", "SERVICEACCOUNTS"],
         ),
-        "Ingress" => (
+        kinds::INGRESS => (
             vec!["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"],
             vec![],
         ),
-        "IngressClass" => (vec!["NAME", "CONTROLLER", "PARAMETERS", "AGE"], vec![]),
-        "PodDisruptionBudget" => (
+        kinds::INGRESS_CLASS => (vec!["NAME", "CONTROLLER", "PARAMETERS", "AGE"], vec![]),
+        kinds::POD_DISRUPTION_BUDGET => (
             vec![
                 "NAME",
                 "MIN AVAILABLE",
@@ -40,15 +43,15 @@ pub fn headers(kind: &str) -> Option<Headers> {
             ],
             vec![],
         ),
-        "PriorityClass" => (
+        kinds::PRIORITY_CLASS => (
             vec!["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
             vec![],
         ),
-        "NetworkPolicy" => (vec!["NAME", "POD-SELECTOR", "AGE"], vec![]),
-        "Lease" => (vec!["NAME", "HOLDER", "AGE"], vec![]),
-        "RuntimeClass" => (vec!["NAME", "HANDLER", "AGE"], vec![]),
-        "PodTemplate" => (vec!["NAME", "CONTAINERS", "IMAGES", "POD LABELS"], vec![]),
-        "ReplicationController" => (
+        kinds::NETWORK_POLICY => (vec!["NAME", "POD-SELECTOR", "AGE"], vec![]),
+        kinds::LEASE => (vec!["NAME", "HOLDER", "AGE"], vec![]),
+        kinds::RUNTIME_CLASS => (vec!["NAME", "HANDLER", "AGE"], vec![]),
+        kinds::POD_TEMPLATE => (vec!["NAME", "CONTAINERS", "IMAGES", "POD LABELS"], vec![]),
+        kinds::REPLICATION_CONTROLLER => (
             vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
             vec!["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
@@ -91,14 +94,14 @@ fn containers_images(obj: &Value, path: &[&str]) -> (String, String) {
 pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Option<Vec<String>> {
     let name = meta::name(obj).to_string();
     Some(match kind {
-        "Role" | "ClusterRole" | "LimitRange" => {
+        kinds::ROLE | kinds::CLUSTER_ROLE | kinds::LIMIT_RANGE => {
             vec![name, text(obj, &["metadata", "creationTimestamp"])]
         }
-        "ResourceQuota" => {
+        kinds::RESOURCE_QUOTA => {
             let (request, limit) = quota_columns(obj);
             vec![name, created(obj, now), request, limit]
         }
-        "RoleBinding" | "ClusterRoleBinding" => {
+        kinds::ROLE_BINDING | kinds::CLUSTER_ROLE_BINDING => {
             let mut row = vec![
                 name,
                 format!(
@@ -114,7 +117,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Option<Vec<Str
             }
             row
         }
-        "Ingress" => vec![
+        kinds::INGRESS => vec![
             name,
             meta::str_at(obj, &["spec", "ingressClassName"])
                 .unwrap_or("<none>")
@@ -131,7 +134,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Option<Vec<Str
             },
             created(obj, now),
         ],
-        "IngressClass" => {
+        kinds::INGRESS_CLASS => {
             let params = match meta::path(obj, &["spec", "parameters"]) {
                 Some(p) => {
                     let group = p.get("apiGroup").and_then(Value::as_str).unwrap_or("");
@@ -152,7 +155,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Option<Vec<Str
                 created(obj, now),
             ]
         }
-        "PodDisruptionBudget" => {
+        kinds::POD_DISRUPTION_BUDGET => {
             let field = |f: &str| {
                 meta::path(obj, &["spec", f])
                     .map(int_or_string)
@@ -168,7 +171,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Option<Vec<Str
                 created(obj, now),
             ]
         }
-        "PriorityClass" => vec![
+        kinds::PRIORITY_CLASS => vec![
             name,
             meta::int_at(obj, &["value"]).unwrap_or(0).to_string(),
             obj.get("globalDefault")
@@ -181,22 +184,22 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Option<Vec<Str
                 .unwrap_or("")
                 .to_string(),
         ],
-        "NetworkPolicy" => vec![
+        kinds::NETWORK_POLICY => vec![
             name,
             meta::path(obj, &["spec", "podSelector"])
                 .map(format_label_selector)
                 .unwrap_or_else(|| "<none>".into()),
             created(obj, now),
         ],
-        "Lease" => vec![
+        kinds::LEASE => vec![
             name,
             meta::str_at(obj, &["spec", "holderIdentity"])
                 .unwrap_or("<unset>")
                 .to_string(),
             created(obj, now),
         ],
-        "RuntimeClass" => vec![name, text(obj, &["handler"]), created(obj, now)],
-        "PodTemplate" => {
+        kinds::RUNTIME_CLASS => vec![name, text(obj, &["handler"]), created(obj, now)],
+        kinds::POD_TEMPLATE => {
             let (c, im) = containers_images(obj, &["template", "spec", "containers"]);
             vec![
                 name,
@@ -205,7 +208,7 @@ pub fn cells(kind: &str, obj: &Value, wide: bool, now: Millis) -> Option<Vec<Str
                 format_labels(obj, &["template", "metadata", "labels"]),
             ]
         }
-        "ReplicationController" => {
+        kinds::REPLICATION_CONTROLLER => {
             let mut row = vec![
                 name,
                 meta::int_at(obj, &["spec", "replicas"])
@@ -266,7 +269,7 @@ fn subjects(obj: &Value) -> (String, String, String) {
         match s.get("kind").and_then(Value::as_str) {
             Some("User") => users.push(name.to_string()),
             Some("Group") => groups.push(name.to_string()),
-            Some("ServiceAccount") => sas.push(format!(
+            Some(kinds::SERVICE_ACCOUNT) => sas.push(format!(
                 "{}/{name}",
                 s.get("namespace").and_then(Value::as_str).unwrap_or("")
             )),

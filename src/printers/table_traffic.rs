@@ -3,6 +3,7 @@
 //! (openshift-apiserver's route printer: `NAME HOST/PORT PATH SERVICES PORT TERMINATION
 //! WILDCARD`).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::age::age;
@@ -14,11 +15,11 @@ type Headers = (Vec<&'static str>, Vec<&'static str>);
 /// The (normal, `-o wide`) headers of a kind this file prints, `None` for the others.
 pub fn headers(kind: &str) -> Option<Headers> {
     Some(match kind {
-        "EndpointSlice" => (
+        kinds::ENDPOINT_SLICE => (
             vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
             vec![],
         ),
-        "Route" => (
+        kinds::ROUTE => (
             vec![
                 "NAME",
                 "HOST/PORT",
@@ -37,7 +38,7 @@ pub fn headers(kind: &str) -> Option<Headers> {
 /// The cells of one object of a kind this file prints.
 pub fn cells(kind: &str, obj: &Value, _wide: bool, now: Millis) -> Option<Vec<String>> {
     Some(match kind {
-        "EndpointSlice" => vec![
+        kinds::ENDPOINT_SLICE => vec![
             meta::name(obj).to_string(),
             meta::str_at(obj, &["addressType"])
                 .unwrap_or("")
@@ -46,7 +47,7 @@ pub fn cells(kind: &str, obj: &Value, _wide: bool, now: Millis) -> Option<Vec<St
             discovery_endpoints(obj),
             age(meta::str_at(obj, &["metadata", "creationTimestamp"]), now),
         ],
-        "Route" => super::routes::cells(obj),
+        kinds::ROUTE => super::routes::cells(obj),
         _ => return None,
     })
 }

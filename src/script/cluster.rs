@@ -162,7 +162,7 @@ impl Cluster {
         let sel = Selector::parse(selector).map_err(|e| format!("cluster.pods: {e}"))?;
         let ns = self.ns();
         let w = self.0.world.borrow();
-        let k = kinds::by_kind("Pod").ok_or("no Pod kind")?;
+        let k = kinds::by_kind(kinds::POD).ok_or("no Pod kind")?;
         let pods: Array = w
             .store
             .list(k, Some(&ns))
@@ -414,7 +414,7 @@ impl Cluster {
     pub fn events(&mut self) -> Res<Array> {
         self.0.charge("cluster.events", CALL_COST)?;
         let w = self.0.world.borrow();
-        let Some(k) = kinds::by_kind("Event") else {
+        let Some(k) = kinds::by_kind(kinds::EVENT) else {
             return Ok(Array::new());
         };
         let mut evs: Vec<&Value> = w.store.list(k, None).collect();
@@ -444,7 +444,7 @@ impl Cluster {
     /// `#{revision, image, images, change_cause, replicaset}`.
     pub fn rollout_history(&mut self, kind: &str, name: &str) -> Res<Array> {
         let k = kind_of(&self.0.world.borrow(), "rollout_history", kind)?;
-        if k.kind != "Deployment" {
+        if k.kind != kinds::DEPLOYMENT {
             return Err(format!(
                 "cluster.rollout_history: only deployments have a revision history here, not {}",
                 k.plural
@@ -456,7 +456,7 @@ impl Cluster {
         let uid = meta::uid(&d).to_string();
         let w = self.0.world.borrow();
         let mut revs: Vec<(i64, Map)> = w
-            .object_list("ReplicaSet", &ns)
+            .object_list(kinds::REPLICA_SET, &ns)
             .filter(|rs| meta::controller_of(rs).is_some_and(|(_, _, u)| u == uid))
             .filter_map(|rs| {
                 let rev: i64 = meta::annotation(rs, "deployment.kubernetes.io/revision")?

@@ -1,6 +1,7 @@
 //! The `node` host type (`cluster.node("worker-1")`): a node's image store, pulls and disk, and
 //! ways to stress it.
 
+use crate::world::api::kinds;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map};
 use serde_json::json;
 
@@ -192,7 +193,7 @@ impl NodeHandle {
         let rounds = self.host.rounds();
         {
             let mut w = self.host.world_mut();
-            if let Some(mut n) = w.object("Node", "", &self.name).cloned() {
+            if let Some(mut n) = w.object(kinds::NODE, "", &self.name).cloned() {
                 f(&mut n);
                 w.write(n);
                 w.settle();

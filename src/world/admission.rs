@@ -27,18 +27,18 @@ impl World {
     /// Runs the admission plugins for a create.
     pub(crate) fn admit(&mut self, kind: &KindInfo, obj: &mut Value) -> Result<(), ApiError> {
         match kind.kind {
-            "Pod" => {
+            kinds::POD => {
                 self.admit_pod(obj)?;
                 self.limit_ranger_defaults(obj);
                 Ok(())
             }
-            "Service" => self.admit_service(obj),
-            "PersistentVolumeClaim" => {
+            kinds::SERVICE => self.admit_service(obj),
+            kinds::PERSISTENT_VOLUME_CLAIM => {
                 self.admit_pvc(obj);
                 add_finalizer(obj, "kubernetes.io/pvc-protection");
                 Ok(())
             }
-            "PersistentVolume" => {
+            kinds::PERSISTENT_VOLUME => {
                 add_finalizer(obj, "kubernetes.io/pv-protection");
                 Ok(())
             }
@@ -64,7 +64,7 @@ impl World {
         let mirror = meta::annotation(pod, "kubernetes.io/config.mirror").is_some();
         // Priority admission: the value of the pod's PriorityClass.
         let class_value = meta::str_at(pod, &["spec", "priorityClassName"])
-            .and_then(|c| self.object("PriorityClass", "", c))
+            .and_then(|c| self.object(kinds::PRIORITY_CLASS, "", c))
             .and_then(|c| c.field("value"))
             .and_then(Value::as_i64);
         let spec = meta::path_mut(pod, &["spec"]);
@@ -210,7 +210,7 @@ impl World {
     }
 
     fn allocate_cluster_ip(&mut self) -> String {
-        let used: Vec<String> = kinds::by_kind("Service")
+        let used: Vec<String> = kinds::by_kind(kinds::SERVICE)
             .map(|k| {
                 self.store
                     .list(k, None)
@@ -233,7 +233,7 @@ impl World {
     }
 
     fn used_node_ports(&self) -> Vec<i64> {
-        kinds::by_kind("Service")
+        kinds::by_kind(kinds::SERVICE)
             .map(|k| {
                 self.store
                     .list(k, None)
@@ -266,7 +266,7 @@ impl World {
 
     /// The default StorageClass: newest with the default annotation, ties by name.
     pub fn default_storage_class(&self) -> Option<String> {
-        let k = kinds::by_kind("StorageClass")?;
+        let k = kinds::by_kind(kinds::STORAGE_CLASS)?;
         let mut defaults: Vec<(String, String)> = self
             .store
             .list(k, None)

@@ -25,7 +25,7 @@ const MAX_MILLI: i128 = (i64::MAX / 1000) as i128;
 impl World {
     /// The namespace's LimitRanges, in name order.
     fn limit_ranges(&self, ns: &str) -> Vec<Value> {
-        kinds::by_kind("LimitRange")
+        kinds::by_kind(kinds::LIMIT_RANGE)
             .map(|k| self.store.list(k, Some(ns)).cloned().collect())
             .unwrap_or_default()
     }

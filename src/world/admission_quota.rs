@@ -28,7 +28,7 @@ impl World {
         let Some(ev) = eval::evaluator(kind) else {
             return Ok(());
         };
-        let Some(quota_kind) = kinds::by_kind("ResourceQuota") else {
+        let Some(quota_kind) = kinds::by_kind(kinds::RESOURCE_QUOTA) else {
             return Ok(());
         };
         let ns = meta::namespace(obj).to_string();

@@ -9,6 +9,7 @@
 //! (docs/rook.md, /work/notes' reference). Without the option, a claim of an unknown
 //! provisioner stays Pending with the PV controller's ExternalProvisioning event.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use super::World;
@@ -62,7 +63,7 @@ fn gke_classes() -> Vec<Value> {
         }
         json!({
             "apiVersion": "storage.k8s.io/v1",
-            "kind": "StorageClass",
+            "kind": kinds::STORAGE_CLASS,
             "metadata": {
                 "name": name,
                 "annotations": annotations,
@@ -81,7 +82,7 @@ fn gke_classes() -> Vec<Value> {
     vec![
         json!({
             "apiVersion": "storage.k8s.io/v1",
-            "kind": "StorageClass",
+            "kind": kinds::STORAGE_CLASS,
             "metadata": {
                 "name": "standard",
                 "labels": {"addonmanager.kubernetes.io/mode": "EnsureExists"},
@@ -104,7 +105,7 @@ impl World {
         let cloud = Cloud::gke();
         let names: Vec<String> = self.nodes.keys().cloned().collect();
         for (i, name) in names.iter().enumerate() {
-            let Some(node) = self.object("Node", "", name).cloned() else {
+            let Some(node) = self.object(kinds::NODE, "", name).cloned() else {
                 continue;
             };
             let zone = cloud.zones[i % cloud.zones.len()].clone();
@@ -123,9 +124,9 @@ impl World {
             labels["beta.kubernetes.io/instance-type"] = json!("e2-medium");
             let _ = self.write(n);
         }
-        if let Some(sc) = self.object("StorageClass", "", "standard")
+        if let Some(sc) = self.object(kinds::STORAGE_CLASS, "", "standard")
             && sc.get("provisioner").and_then(Value::as_str) == Some("rancher.io/local-path")
-            && let Some(k) = super::api::kinds::by_kind("StorageClass")
+            && let Some(k) = super::api::kinds::by_kind(kinds::STORAGE_CLASS)
         {
             let _ = self.delete_internal(k, "", "standard");
         }
@@ -148,7 +149,7 @@ impl World {
 
     /// The zone of a node (its `topology.kubernetes.io/zone` label).
     fn node_zone(&self, node: &str) -> Option<String> {
-        self.object("Node", "", node)
+        self.object(kinds::NODE, "", node)
             .and_then(|n| meta::labels(n).get("topology.kubernetes.io/zone").cloned())
     }
 
@@ -179,7 +180,7 @@ impl World {
                     .nodes
                     .keys()
                     .filter(|n| {
-                        self.object("Node", "", n).is_some_and(|o| {
+                        self.object(kinds::NODE, "", n).is_some_and(|o| {
                             !meta::labels(o).contains_key("node-role.kubernetes.io/control-plane")
                         })
                     })

@@ -2,6 +2,7 @@
 //! namespaces, a default StorageClass, the OpenShift `openshift` namespace, and registries holding
 //! the course's images.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use super::World;
@@ -40,7 +41,7 @@ fn node_object(name: &str, control_plane: bool, ip: &str, created: &str) -> Valu
     let cond = |ty: &str, status: &str, reason: &str, msg: &str| json!({"lastHeartbeatTime": created, "lastTransitionTime": created, "message": msg, "reason": reason, "status": status, "type": ty});
     json!({
         "apiVersion": "v1",
-        "kind": "Node",
+        "kind": kinds::NODE,
         "metadata": {
             "annotations": {
                 "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/containerd/containerd.sock",
@@ -248,7 +249,7 @@ fn build_base(flavour: Flavour) -> World {
     }
     for ns in namespaces {
         let _ = w.create_internal(
-            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+            json!({"apiVersion": "v1", "kind": kinds::NAMESPACE, "metadata": {"name": ns}}),
         );
     }
     // The API server's bootstrap policy.
@@ -268,7 +269,7 @@ fn build_base(flavour: Flavour) -> World {
     }
     let _ = w.create_internal(json!({
         "apiVersion": "storage.k8s.io/v1",
-        "kind": "StorageClass",
+        "kind": kinds::STORAGE_CLASS,
         "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
         "provisioner": "rancher.io/local-path",
         "reclaimPolicy": "Delete",
@@ -316,7 +317,7 @@ fn openshift_samples(w: &mut World) {
             .map(|(t, from)| json!({"name": t, "from": {"kind": "DockerImage", "name": from}, "referencePolicy": {"type": "Local"}}))
             .collect();
         let _ = w.create_internal(json!({
-            "apiVersion": "image.openshift.io/v1", "kind": "ImageStream",
+            "apiVersion": "image.openshift.io/v1", "kind": kinds::IMAGE_STREAM,
             "metadata": {"name": name, "namespace": "openshift"},
             "spec": {"tags": tags},
         }));

@@ -138,7 +138,7 @@ impl World {
             n => n.to_string(),
         };
         let uid = meta::uid(obj).to_string();
-        let Some(event_kind) = kinds::by_kind("Event") else {
+        let Some(event_kind) = kinds::by_kind(kinds::EVENT) else {
             return;
         };
         let now = rfc3339(self.clock.now());
@@ -227,7 +227,7 @@ impl World {
     /// if given) is still stored, found through the aggregation index without reading every
     /// event.
     pub fn has_event(&self, uid: &str, reason: &str, message: Option<&str>) -> bool {
-        let Some(k) = kinds::by_kind("Event") else {
+        let Some(k) = kinds::by_kind(kinds::EVENT) else {
             return false;
         };
         let mut prefix = format!("{uid}\u{0}{reason}\u{0}");
@@ -247,7 +247,7 @@ impl World {
     /// Forgets every event and what aggregates them (the default world's installation is
     /// older than the API server's one-hour event TTL); the recorder's sequence starts again.
     pub(crate) fn forget_events(&mut self) {
-        let Some(k) = kinds::by_kind("Event") else {
+        let Some(k) = kinds::by_kind(kinds::EVENT) else {
             return;
         };
         let names: Vec<(String, String)> = self
@@ -266,7 +266,7 @@ impl World {
 
     /// Events about the object with `uid`, oldest first (by first timestamp, then name).
     pub fn events_for(&self, uid: &str) -> Vec<Value> {
-        let Some(k) = kinds::by_kind("Event") else {
+        let Some(k) = kinds::by_kind(kinds::EVENT) else {
             return vec![];
         };
         let mut v: Vec<Value> = self
@@ -293,7 +293,7 @@ impl World {
     /// not grow without bound either): the oldest created are dropped beyond the cap.
     fn prune_events(&mut self) {
         const CAP: usize = 20_000;
-        let Some(k) = kinds::by_kind("Event") else {
+        let Some(k) = kinds::by_kind(kinds::EVENT) else {
             return;
         };
         if self.event_order.len() <= CAP {

@@ -32,7 +32,7 @@ impl World {
     /// PodDisruptionBudget forbids it now.
     pub fn evict(&mut self, ns: &str, name: &str, opts: &DeleteOptions) -> Result<(), ApiError> {
         let r = self.evict_inner(ns, name, opts);
-        if let Some(k) = kinds::by_kind("Pod") {
+        if let Some(k) = kinds::by_kind(kinds::POD) {
             let code = match &r {
                 Ok(()) => 201,
                 Err(e) => super::requests::code_of(&Err(e.clone())),
@@ -46,7 +46,7 @@ impl World {
     }
 
     fn evict_inner(&mut self, ns: &str, name: &str, opts: &DeleteOptions) -> Result<(), ApiError> {
-        let pod_kind = kinds::by_kind("Pod").ok_or_else(|| ApiError::internal("no pods"))?;
+        let pod_kind = kinds::by_kind(kinds::POD).ok_or_else(|| ApiError::internal("no pods"))?;
         let pod = self
             .store
             .get(pod_kind, ns, name)
@@ -59,7 +59,7 @@ impl World {
         ) || meta::is_deleting(&pod);
         if !ignore {
             let pdbs: Vec<Value> = self
-                .object_list("PodDisruptionBudget", ns)
+                .object_list(kinds::POD_DISRUPTION_BUDGET, ns)
                 .filter(|b| {
                     meta::path(b, &["spec", "selector"])
                         .filter(|s| !s.is_null())

@@ -7,6 +7,7 @@
 //! they are created, to keep the controllers' hot paths free of it: their creator's entry is
 //! derived when shown, from the object as it is then, minus the fields later writers own.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 use std::rc::Rc;
 
@@ -97,17 +98,17 @@ impl World {
 
 /// Status is reset by the main resource's strategy, except a Node's on create.
 fn strips_status(kind: &str, create: bool) -> bool {
-    has_status_subresource(kind) && !(create && kind == "Node")
+    has_status_subresource(kind) && !(create && kind == kinds::NODE)
 }
 
 /// The entry of the component that created an object: what the object holds now, as created
 /// from the zero value, less the fields the recorded writers own.
 fn creator_entry(kind: &str, obj: &Value, recorded: &[Entry]) -> Option<Entry> {
     let manager = match kind {
-        "Event" => return None,
-        "Node" => "kubelet",
-        "Namespace" => "kube-apiserver",
-        "Service" if meta::name(obj) == "kubernetes" => "kube-apiserver",
+        kinds::EVENT => return None,
+        kinds::NODE => "kubelet",
+        kinds::NAMESPACE => "kube-apiserver",
+        kinds::SERVICE if meta::name(obj) == "kubernetes" => "kube-apiserver",
         _ => "kube-controller-manager",
     };
     let (mut set, _) = managed_fields::changes(kind, None, obj, strips_status(kind, true));

@@ -6,6 +6,7 @@
 //! clock moves to the next timer. Everything is deterministic: time, uids and names come from the
 //! [`clock`] and the [`seed`].
 
+use crate::world::api::kinds;
 pub mod admission;
 pub mod admission_limits;
 pub mod admission_quota;
@@ -199,7 +200,7 @@ pub struct World {
     /// The event recorder's aggregation records (`event_aggregate.rs`).
     event_aggregates: imbl::OrdMap<String, (imbl::OrdSet<String>, Millis)>,
     lb_counter: BTreeMap<String, usize>,
-    controller_marks: BTreeMap<&'static str, (u64, u64)>,
+    controller_marks: BTreeMap<&'static str, controllers::Mark>,
     /// What users' objects weigh (kubelab's bounds on the world's size).
     pub(crate) budget: budget::Budget,
     /// What the ReplicaSet controller works out of each pod, by object identity.
@@ -361,7 +362,7 @@ impl World {
 
     /// Whether some namespace is being deleted.
     pub fn any_namespace_terminating(&self) -> bool {
-        api::kinds::by_kind("Namespace")
+        api::kinds::by_kind(kinds::NAMESPACE)
             .is_some_and(|k| self.store.list(k, None).any(api::meta::is_deleting))
     }
 

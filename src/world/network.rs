@@ -2,6 +2,7 @@
 //! (`dns/`), cluster IPs load-balanced round-robin over ready endpoints, and what a container
 //! answers over HTTP.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::World;
@@ -217,7 +218,7 @@ impl World {
             Origin::Pod(pod) => meta::str_at(pod, &["status", "podIP"])
                 .unwrap_or("")
                 .to_string(),
-            Origin::Workstation(_) => super::api::kinds::by_kind("Node")
+            Origin::Workstation(_) => super::api::kinds::by_kind(kinds::NODE)
                 .and_then(|k| {
                     let nodes: Vec<&Value> = self.store.list(k, None).collect();
                     let node = nodes
@@ -283,7 +284,7 @@ impl World {
             // From outside: a load balancer's address or a node port (`traffic/`).
             None => external?,
         };
-        let ep = self.object("Endpoints", meta::namespace(&svc), meta::name(&svc))?;
+        let ep = self.object(kinds::ENDPOINTS, meta::namespace(&svc), meta::name(&svc))?;
         let addrs: Vec<String> = meta::path(ep, &["subsets", "0", "addresses"])
             .and_then(Value::as_array)
             .map(|a| {
@@ -322,7 +323,7 @@ impl World {
     /// The running pod with this IP.
     pub fn pod_by_ip(&self, ip: &str) -> Option<Value> {
         self.store
-            .list(super::api::kinds::by_kind("Pod")?, None)
+            .list(super::api::kinds::by_kind(kinds::POD)?, None)
             .find(|p| {
                 meta::str_at(p, &["status", "podIP"]) == Some(ip)
                     && !matches!(
@@ -339,7 +340,7 @@ impl World {
     }
 
     fn service_by_cluster_ip(&self, ip: &str) -> Option<Value> {
-        let k = super::api::kinds::by_kind("Service")?;
+        let k = super::api::kinds::by_kind(kinds::SERVICE)?;
         self.store
             .list(k, None)
             .find(|s| ip != "None" && meta::str_at(s, &["spec", "clusterIP"]) == Some(ip))

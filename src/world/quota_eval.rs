@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::api::kinds::KindInfo;
+use super::api::kinds::{self, KindInfo};
 use super::api::meta;
 use super::api::quantity::{Format, Quantity};
 use super::api::selector::Selector;
@@ -70,13 +70,13 @@ const STORAGE_CLASS_SUFFIX: &str = ".storageclass.storage.k8s.io/";
 
 /// The evaluator of a kind; None for kinds quota never charges (events, cluster-scoped kinds).
 pub fn evaluator(kind: &KindInfo) -> Option<Evaluator> {
-    if !kind.namespaced || kind.kind == "Event" {
+    if !kind.namespaced || kind.kind == kinds::EVENT {
         return None;
     }
     Some(match kind.kind {
-        "Pod" => Evaluator::Pod,
-        "Service" => Evaluator::Service,
-        "PersistentVolumeClaim" => Evaluator::Claim,
+        kinds::POD => Evaluator::Pod,
+        kinds::SERVICE => Evaluator::Service,
+        kinds::PERSISTENT_VOLUME_CLAIM => Evaluator::Claim,
         _ => Evaluator::Count,
     })
 }
@@ -380,7 +380,7 @@ fn pod_matches_scope(selector: &Value, pod: &Value) -> bool {
         Some("NotTerminating") => !is_terminating(pod),
         Some("BestEffort") => is_best_effort(pod),
         Some("NotBestEffort") => !is_best_effort(pod),
-        Some("PriorityClass") => {
+        Some(kinds::PRIORITY_CLASS) => {
             let class = meta::str_at(pod, &["spec", "priorityClassName"]).unwrap_or("");
             if selector.get("operator").and_then(Value::as_str) == Some("Exists") {
                 return !class.is_empty();

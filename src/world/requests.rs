@@ -117,7 +117,7 @@ impl World {
                 meta::set_path(&mut obj, &["metadata", "namespace"], json!("default"));
             }
             let ns = meta::namespace(&obj).to_string();
-            let ns_kind = kinds::by_kind("Namespace")
+            let ns_kind = kinds::by_kind(kinds::NAMESPACE)
                 .ok_or_else(|| ApiError::internal("no Namespace kind"))?;
             match self.store.get(ns_kind, "", &ns) {
                 None => return Err(ApiError::not_found(ns_kind, &ns)),
@@ -165,7 +165,7 @@ impl World {
         }
         // Nodes allow all fields, status included, to be set on create (node strategy).
         if self.status_is_subresource(kind)
-            && kind.kind != "Node"
+            && kind.kind != kinds::NODE
             && let Some(m) = obj.as_object_mut()
         {
             m.remove("status");
@@ -175,7 +175,7 @@ impl World {
             typed_fields::decode(kind, &mut obj)?;
             self.prepare_secret(kind, &mut obj);
             defaults::apply(kind.kind, &mut obj);
-            if kind.kind == "Route" {
+            if kind.kind == kinds::ROUTE {
                 crate::world::openshift::routes::prepare(&mut obj);
             }
             self.admit(kind, &mut obj)?;
@@ -209,7 +209,7 @@ impl World {
     }
 
     fn prepare_secret(&self, kind: &KindInfo, obj: &mut Value) {
-        if kind.kind != "Secret" {
+        if kind.kind != kinds::SECRET {
             return;
         }
         use base64::Engine as _;
@@ -230,13 +230,13 @@ impl World {
         let ns = if kind.namespaced { ns } else { "" };
         let r = match kind.kind {
             _ if let Err(e) = self.authorize_kind("get", kind, ns, name, "") => Err(e),
-            "ImageStreamTag" => {
+            kinds::IMAGE_STREAM_TAG => {
                 crate::world::openshift::virtual_resources::get_istag(self, ns, name)
             }
-            "ImageStreamImage" => {
+            kinds::IMAGE_STREAM_IMAGE => {
                 crate::world::openshift::virtual_resources::get_isimage(self, ns, name)
             }
-            "Project" => crate::world::openshift::virtual_resources::get_project(self, name),
+            kinds::PROJECT => crate::world::openshift::virtual_resources::get_project(self, name),
             _ => self
                 .store
                 .get(kind, ns, name)
@@ -269,7 +269,7 @@ impl World {
     ) -> Vec<std::rc::Rc<Value>> {
         let ns = if kind.namespaced { ns } else { None };
         self.audit_request("list", kind, ns.unwrap_or(""), "", "", 200);
-        if matches!(kind.kind, "ImageStreamTag" | "Project") {
+        if matches!(kind.kind, kinds::IMAGE_STREAM_TAG | kinds::PROJECT) {
             return self
                 .list_quiet(kind, ns, selector)
                 .into_iter()
@@ -291,10 +291,10 @@ impl World {
         selector: Option<&Selector>,
     ) -> Vec<Value> {
         let virtual_items = match kind.kind {
-            "ImageStreamTag" => Some(crate::world::openshift::virtual_resources::list_istags(
-                self, ns,
-            )),
-            "Project" => Some(crate::world::openshift::virtual_resources::list_projects(
+            kinds::IMAGE_STREAM_TAG => Some(
+                crate::world::openshift::virtual_resources::list_istags(self, ns),
+            ),
+            kinds::PROJECT => Some(crate::world::openshift::virtual_resources::list_projects(
                 self,
             )),
             _ => None,
@@ -441,20 +441,22 @@ impl World {
     fn strategy(&self, kind: &KindInfo, obj: &mut Value, old: Option<&Value>) {
         use super::openshift::{imagestream, lookup};
         match kind.kind {
-            "Pod" => lookup::admit(self, obj, &["spec"], old),
-            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
-                lookup::admit(self, obj, &["spec", "template", "spec"], old)
-            }
-            "CronJob" => lookup::admit(
+            kinds::POD => lookup::admit(self, obj, &["spec"], old),
+            kinds::DEPLOYMENT
+            | kinds::REPLICA_SET
+            | kinds::STATEFUL_SET
+            | kinds::DAEMON_SET
+            | kinds::JOB => lookup::admit(self, obj, &["spec", "template", "spec"], old),
+            kinds::CRON_JOB => lookup::admit(
                 self,
                 obj,
                 &["spec", "jobTemplate", "spec", "template", "spec"],
                 old,
             ),
-            "ImageStream" => imagestream::prepare(self, obj, old),
+            kinds::IMAGE_STREAM => imagestream::prepare(self, obj, old),
             _ => {}
         }
-        if kind.kind == "Job" && old.is_none() {
+        if kind.kind == kinds::JOB && old.is_none() {
             crate::world::controllers::job::admission::prepare_for_create(obj);
         }
     }
@@ -503,7 +505,7 @@ impl World {
     /// Checks a user write against kubelab's bounds on the world's size ([`super::budget`]);
     /// the object's weight.
     fn within_budget(&mut self, obj: &Value, uid: Option<&str>) -> Result<usize, ApiError> {
-        let events = kinds::by_kind("Event").map_or(0, |k| self.store.count(k));
+        let events = kinds::by_kind(kinds::EVENT).map_or(0, |k| self.store.count(k));
         let objects = self.store.len() - events;
         let store = &self.store;
         self.budget.check(obj, uid, objects, |u| store.has_uid(u))
@@ -530,7 +532,7 @@ impl World {
             .and_then(|()| match kind.kind {
                 // A Project is a view of its Namespace: deleting one deletes the namespace (the
                 // openshift-apiserver's project storage proxies the delete).
-                "Project" => match self.kind_named("Namespace") {
+                kinds::PROJECT => match self.kind_named(kinds::NAMESPACE) {
                     Some(ns_kind) => self
                         .delete_inner(ns_kind, "", name, opts)
                         .map(|o| crate::world::openshift::virtual_resources::project_of(&o))
@@ -570,7 +572,7 @@ impl World {
         let finalizers = meta::path(&obj, &["metadata", "finalizers"])
             .and_then(Value::as_array)
             .is_some_and(|a| !a.is_empty());
-        let graceful_pod = kind.kind == "Pod"
+        let graceful_pod = kind.kind == kinds::POD
             && meta::str_at(&obj, &["spec", "nodeName"]).is_some()
             && opts.grace_period != Some(0)
             && !matches!(
@@ -581,7 +583,7 @@ impl World {
         // (None: it is already marked and stays as it is).
         type Mark = Box<dyn FnOnce(&mut Value)>;
         let unless_marked = |m: Mark| if already { None } else { Some(m) };
-        let mark: Option<Mark> = if kind.kind == "Namespace" {
+        let mark: Option<Mark> = if kind.kind == kinds::NAMESPACE {
             unless_marked(Box::new(move |o: &mut Value| {
                 meta::set_path(o, &["metadata", "deletionTimestamp"], json!(rfc3339(now)));
                 meta::set_path(o, &["status", "phase"], json!("Terminating"));
@@ -678,7 +680,7 @@ impl World {
     pub fn remove_object(&mut self, kind: &KindInfo, ns: &str, name: &str) -> Option<Rc<Value>> {
         let removed = self.store.remove(kind, ns, name)?;
         self.forget_managed(meta::uid(&removed));
-        if kind.kind == "Pod" {
+        if kind.kind == kinds::POD {
             let uid = meta::uid(&removed).to_string();
             self.forget_pod(&uid);
         }
@@ -786,7 +788,7 @@ fn bump_generation(kind: &str, old: &Value, new: &mut Value, user: bool) {
     let generation = meta::int_at(old, &["metadata", "generation"]).unwrap_or(1);
     let spec_changed = old.get("spec") != new.get("spec");
     let ann_changed = user
-        && kind == "Deployment"
+        && kind == kinds::DEPLOYMENT
         && meta::path(old, &["metadata", "annotations"])
             != meta::path(new, &["metadata", "annotations"]);
     let next = if spec_changed || ann_changed {

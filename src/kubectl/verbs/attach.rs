@@ -100,9 +100,9 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         [k, n] => (k.clone(), n.clone()),
         _ => unreachable!("checked above"),
     };
-    let pk = kinds::by_kind("Pod").expect("Pod");
+    let pk = kinds::by_kind(kinds::POD).expect("Pod");
     match ctx.world.resolve_kind(&kind) {
-        Some(k) if k.kind == "Pod" => {}
+        Some(k) if k.kind == kinds::POD => {}
         Some(_) => {
             return Err(Failure::Unsupported(format!(
                 "kubectl attach to {kind}/{name} (attach to one of its pods by name)"

@@ -40,7 +40,7 @@ pub fn build_v1(
     }
     json!({
         "apiVersion": "autoscaling/v1",
-        "kind": "HorizontalPodAutoscaler",
+        "kind": kinds::HORIZONTAL_POD_AUTOSCALER,
         "metadata": {"creationTimestamp": null, "name": name},
         "spec": spec,
         "status": {"currentReplicas": 0, "desiredReplicas": 0},
@@ -152,7 +152,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 }
 
 fn print(ctx: &mut Ctx<'_>, out: &Output, obj: Value, op: &str, dry: DryRun) -> CmdResult {
-    let Some(kind) = kinds::by_kind("HorizontalPodAutoscaler") else {
+    let Some(kind) = kinds::by_kind(kinds::HORIZONTAL_POD_AUTOSCALER) else {
         return Ok(());
     };
     match out {

@@ -66,7 +66,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         .unwrap_or_else(|| "kube-system".to_string());
     let host = ctx.config.server.clone();
     let sel = Selector::parse("kubernetes.io/cluster-service=true").unwrap_or_default();
-    let sk = kinds::by_kind("Service").expect("Service is served");
+    let sk = kinds::by_kind(kinds::SERVICE).expect("Service is served");
     let services = ctx.world.list(sk, Some(&ns), Some(&sel));
     let mut out = format!("Kubernetes control plane is running at {host}\n");
     for svc in &services {

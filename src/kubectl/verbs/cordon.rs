@@ -19,7 +19,7 @@ pub fn nodes(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Result<Vec<Value>, Failure> {
     check_usage(f)?;
     let args = f.args();
     let selector = f.string("selector").unwrap_or_default();
-    let kind = kinds::by_kind("Node").ok_or_else(|| Failure::Message("no nodes".into()))?;
+    let kind = kinds::by_kind(kinds::NODE).ok_or_else(|| Failure::Message("no nodes".into()))?;
     if args.is_empty() {
         let sel = Selector::parse(&selector).map_err(Failure::Message)?;
         return Ok(ctx.world.list(kind, None, Some(&sel)));
@@ -58,7 +58,7 @@ pub fn cordon_all(
     desired: bool,
     dry: DryRun,
 ) -> Result<(), Failure> {
-    let Some(kind) = kinds::by_kind("Node") else {
+    let Some(kind) = kinds::by_kind(kinds::NODE) else {
         return Ok(());
     };
     let verb = if desired { "cordon" } else { "uncordon" };

@@ -4,6 +4,7 @@
 //! `Validate()`, builds the object with the pure builders of `kubectl/create_*.rs` and hands
 //! it to [`create::send_built_as`] (dry runs, printers, `--save-config`, the server).
 
+use crate::world::api::kinds;
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
@@ -46,14 +47,14 @@ fn wrap(what: &str) -> String {
 
 pub(super) fn namespace(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let name = complete(ctx, f)?;
-    let obj = json!({"apiVersion": "v1", "kind": "Namespace",
+    let obj = json!({"apiVersion": "v1", "kind": kinds::NAMESPACE,
         "metadata": {"creationTimestamp": null, "name": name}, "spec": {}, "status": {}});
     create::send_built_as(ctx, f, obj, None)
 }
 
 pub(super) fn serviceaccount(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let name = complete(ctx, f)?;
-    let obj = json!({"apiVersion": "v1", "kind": "ServiceAccount",
+    let obj = json!({"apiVersion": "v1", "kind": kinds::SERVICE_ACCOUNT,
         "metadata": {"creationTimestamp": null, "name": name}});
     create::send_built_as(ctx, f, obj, Some(&wrap("serviceaccount")))
 }
@@ -100,7 +101,7 @@ fn cronjob_for(ctx: &mut Ctx<'_>, f: &dyn Flags, from: &str) -> Result<Value, Fa
     };
     let ns = ctx.namespace(f.string("namespace").as_deref());
     let obj = ctx.world.get(kind, &ns, name).map_err(Failure::Api)?;
-    if kind.kind != "CronJob" {
+    if kind.kind != kinds::CRON_JOB {
         return Err(Failure::Message(format!(
             "unknown object type *v1.{}",
             kind.kind
@@ -342,7 +343,7 @@ pub(super) fn token(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         .map_err(Failure::Message)?;
     let ns = ctx.namespace(f.string("namespace").as_deref());
     let fail = |m: String| Failure::Message(format!("failed to create token: {m}"));
-    let sa_kind = crate::world::api::kinds::by_kind("ServiceAccount").expect("served");
+    let sa_kind = crate::world::api::kinds::by_kind(kinds::SERVICE_ACCOUNT).expect("served");
     let sa = ctx
         .world
         .get(sa_kind, &ns, &name)

@@ -7,6 +7,7 @@
 //! (`kubectl/unified_diff.rs`), with the temporary names and file times a run at the world's
 //! time would show. Exit status: 0 no differences, 1 differences, more on an error.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use crate::kubectl::apply_merge::{apply_patch, last_applied_annotation, sent_patch};
@@ -46,7 +47,7 @@ fn shown(obj: &Value, managed: bool) -> Result<String, Failure> {
 /// `diff.Masker`: a Secret's values are not shown; a changed one is `*** (before)` /
 /// `*** (after)`, an unchanged one `***`.
 fn mask(live: &mut Option<Value>, merged: &mut Value) {
-    if meta::kind(merged) != "Secret" {
+    if meta::kind(merged) != kinds::SECRET {
         return;
     }
     let take = |o: &Value| -> serde_json::Map<String, Value> {

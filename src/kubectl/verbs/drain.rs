@@ -88,12 +88,12 @@ fn filter(ctx: &Ctx<'_>, o: &Opts, pod: &Value) -> Status {
             let Some((kind, name, _)) = meta::controller_of(pod) else {
                 return Status::Okay;
             };
-            if kind != "DaemonSet" || terminal(pod) {
+            if kind != kinds::DAEMON_SET || terminal(pod) {
                 return Status::Okay;
             }
             if ctx
                 .world
-                .object("DaemonSet", meta::namespace(pod), &name)
+                .object(kinds::DAEMON_SET, meta::namespace(pod), &name)
                 .is_none()
             {
                 let msg = format!("daemonsets.apps \"{name}\" not found");
@@ -150,7 +150,7 @@ fn filter(ctx: &Ctx<'_>, o: &Opts, pod: &Value) -> Status {
 
 /// The node's pods and what the filters decided (`GetPodsForDeletion`).
 fn pods_for_deletion(ctx: &mut Ctx<'_>, o: &Opts, node: &str) -> Vec<(Value, Status)> {
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return vec![];
     };
     let pods: Vec<Value> = ctx
@@ -252,7 +252,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     };
     let nodes = cordon::nodes(ctx, f)?;
     cordon::cordon_all(ctx, &nodes, true, dry)?;
-    let Some(node_kind) = kinds::by_kind("Node") else {
+    let Some(node_kind) = kinds::by_kind(kinds::NODE) else {
         return Ok(());
     };
     let mut fatal: Vec<String> = Vec::new();
@@ -375,7 +375,7 @@ fn delete_options(o: &Opts) -> DeleteOptions {
 /// Whether the pod with this uid is gone (not found, or replaced by one of the same name).
 fn gone(ctx: &Ctx<'_>, pod: &Value, uid: &str) -> bool {
     ctx.world
-        .object("Pod", meta::namespace(pod), meta::name(pod))
+        .object(kinds::POD, meta::namespace(pod), meta::name(pod))
         .is_none_or(|p| meta::uid(p) != uid)
 }
 
@@ -509,7 +509,7 @@ fn evict_pods(ctx: &mut Ctx<'_>, o: &Opts, pods: &[Value]) -> Result<(), DrainEr
 /// `deletePods` (`--disable-eviction`): deletes every pod, then polls every second until they
 /// are gone or the timeout passes.
 fn delete_pods(ctx: &mut Ctx<'_>, o: &Opts, pods: &[Value]) -> Result<(), DrainError> {
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return Ok(());
     };
     let opts = delete_options(o);

@@ -108,7 +108,7 @@ impl EventsOptions {
     /// The events the server lists for this request (namespace and the `--for` field
     /// selector), in its order (namespace, name).
     fn list(&self, ctx: &mut Ctx<'_>, audit: bool) -> Vec<Value> {
-        let k = kinds::by_kind("Event").expect("Event is served");
+        let k = kinds::by_kind(kinds::EVENT).expect("Event is served");
         let ns = (!self.all_namespaces).then_some(self.namespace.as_str());
         let all = if audit {
             ctx.world.list(k, ns, None)

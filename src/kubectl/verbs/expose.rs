@@ -5,6 +5,7 @@
 //! and kubectl's errors (`couldn't find port via --port flag or introspection`, ...). Objects
 //! named in `-f` files are taken from the files, as kubectl's builder does.
 
+use crate::world::api::kinds;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
@@ -41,14 +42,14 @@ fn parse_map(s: &str) -> Result<BTreeMap<String, String>, Failure> {
 /// The pod spec of an object that has one (a pod, or a template).
 fn pod_spec(obj: &Value) -> Option<&Value> {
     match meta::kind(obj) {
-        "Pod" => obj.get("spec"),
+        kinds::POD => obj.get("spec"),
         _ => meta::path(obj, &["spec", "template", "spec"]),
     }
 }
 
 /// The ports an object offers (`PortsForObject`) and their protocols (`ProtocolsForObject`).
 fn ports_of(obj: &Value) -> Vec<(i64, String)> {
-    if meta::kind(obj) == "Service" {
+    if meta::kind(obj) == kinds::SERVICE {
         return meta::path(obj, &["spec", "ports"])
             .and_then(Value::as_array)
             .map(|ps| {
@@ -97,7 +98,7 @@ fn selector_of(obj: &Value) -> Result<BTreeMap<String, String>, Failure> {
         ))
     };
     match kind {
-        "Pod" => {
+        kinds::POD => {
             let l = meta::string_map(obj, &["metadata", "labels"]);
             if l.is_empty() {
                 return Err(Failure::Message(
@@ -106,7 +107,7 @@ fn selector_of(obj: &Value) -> Result<BTreeMap<String, String>, Failure> {
             }
             Ok(l)
         }
-        "Service" => {
+        kinds::SERVICE => {
             let s = meta::string_map(obj, &["spec", "selector"]);
             if s.is_empty() {
                 return Err(Failure::Message(
@@ -115,8 +116,8 @@ fn selector_of(obj: &Value) -> Result<BTreeMap<String, String>, Failure> {
             }
             Ok(s)
         }
-        "ReplicationController" => Ok(meta::string_map(obj, &["spec", "selector"])),
-        "Deployment" | "ReplicaSet" => {
+        kinds::REPLICATION_CONTROLLER => Ok(meta::string_map(obj, &["spec", "selector"])),
+        kinds::DEPLOYMENT | kinds::REPLICA_SET => {
             let what = kind.to_lowercase();
             let has_expr = meta::path(obj, &["spec", "selector", "matchExpressions"])
                 .and_then(Value::as_array)
@@ -221,7 +222,7 @@ fn build(f: &dyn Flags, obj: &Value) -> Result<Value, Failure> {
         spec.insert("loadBalancerIP".into(), json!(ip));
     }
     let svc = json!({
-        "kind": "Service",
+        "kind": kinds::SERVICE,
         "apiVersion": "v1",
         "metadata": md,
         "spec": spec,
@@ -261,7 +262,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     }
     let mut errors = Vec::new();
     for obj in sources {
-        if f.program() == "oc" && meta::kind(&obj) == "Service" {
+        if f.program() == "oc" && meta::kind(&obj) == kinds::SERVICE {
             errors.push(Failure::Unsupported(
                 "\"oc expose\" of a Service: oc makes a Route of it, and kubelab has no Routes"
                     .into(),

@@ -146,7 +146,7 @@ fn complete(ctx: &mut Ctx<'_>, f: &dyn Flags) -> Result<(LogsOptions, Objects), 
     let objects = match selector {
         Some(sel) => {
             let sel = Selector::parse(&sel).map_err(Failure::Message)?;
-            let pk = kinds::by_kind("Pod").expect("Pod");
+            let pk = kinds::by_kind(kinds::POD).expect("Pod");
             let pods = ctx.world.list(pk, Some(&namespace), Some(&sel));
             if pods.is_empty() {
                 ctx.io
@@ -274,7 +274,7 @@ impl LogsOptions {
     fn consume(&self, ctx: &mut Ctx<'_>, r: &Request) -> Result<Option<Stream>, Failure> {
         let name = meta::name(&r.pod).to_string();
         // The log is the pod's `log` subresource: the user needs `get pods/log`.
-        if let Some(pk) = crate::world::api::kinds::by_kind("Pod") {
+        if let Some(pk) = crate::world::api::kinds::by_kind(kinds::POD) {
             ctx.world
                 .authorize_kind("get", pk, meta::namespace(&r.pod), &name, "log")?;
         }

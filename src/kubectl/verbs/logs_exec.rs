@@ -37,7 +37,7 @@ pub(super) fn target_pods(
     timeout: Millis,
     wrap: &str,
 ) -> Result<Vec<Value>, Failure> {
-    let pk = kinds::by_kind("Pod").expect("Pod");
+    let pk = kinds::by_kind(kinds::POD).expect("Pod");
     let (kind, name) = match arg.split_once('/') {
         Some((k, n)) => (
             ctx.world.resolve_kind(k).ok_or_else(|| {
@@ -47,7 +47,7 @@ pub(super) fn target_pods(
         ),
         None => (pk, arg),
     };
-    if kind.kind == "Pod" {
+    if kind.kind == kinds::POD {
         return Ok(vec![ctx.world.get(pk, ns, name)?]);
     }
     let owner = ctx.world.get(kind, ns, name)?;
@@ -353,7 +353,7 @@ pub fn exec(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             quiet: f.boolean("quiet"),
         },
     )?;
-    if let Some(pk) = kinds::by_kind("Pod") {
+    if let Some(pk) = kinds::by_kind(kinds::POD) {
         let ns = meta::namespace(&pod).to_string();
         ctx.world
             .authorize_kind("create", pk, &ns, meta::name(&pod), "exec")?;
@@ -459,7 +459,7 @@ pub(crate) fn exec_target(
     container: Option<String>,
     notices: Notices,
 ) -> Result<(Value, String), Failure> {
-    let pk = kinds::by_kind("Pod").expect("Pod");
+    let pk = kinds::by_kind(kinds::POD).expect("Pod");
     let pod = ctx.world.get(pk, ns, pod_name)?;
     ctx.world
         .authorize_kind("create", pk, ns, pod_name, "exec")?;

@@ -1,6 +1,7 @@
 //! `kubectl rollout status|history|undo|pause|resume|restart`
 //! (`kubectl pkg/cmd/rollout`, `pkg/polymorphichelpers`).
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use super::targets;
@@ -64,9 +65,9 @@ fn parse_timeout(s: &str) -> Result<i64, Failure> {
 
 fn view(kind: &str, obj: &Value, revision: Option<i64>) -> Result<Status, Failure> {
     match kind {
-        "Deployment" => Ok(status::deployment(obj, revision)),
-        "StatefulSet" => Ok(status::statefulset(obj)),
-        "DaemonSet" => Ok(status::daemonset(obj)),
+        kinds::DEPLOYMENT => Ok(status::deployment(obj, revision)),
+        kinds::STATEFUL_SET => Ok(status::statefulset(obj)),
+        kinds::DAEMON_SET => Ok(status::daemonset(obj)),
         _ => Err(Failure::Message(format!(
             "no status viewer has been implemented for {kind}"
         ))),
@@ -123,7 +124,7 @@ pub fn status_cmd(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 fn owned_rss(ctx: &Ctx<'_>, d: &Value) -> Vec<Value> {
     let uid = meta::uid(d);
     ctx.world
-        .object_list("ReplicaSet", meta::namespace(d))
+        .object_list(kinds::REPLICA_SET, meta::namespace(d))
         .filter(|rs| meta::controller_uid(rs) == Some(uid))
         .cloned()
         .collect()
@@ -139,7 +140,7 @@ fn sts_revisions(ctx: &Ctx<'_>, s: &Value) -> Vec<Value> {
     let uid = meta::uid(s);
     let mut v: Vec<Value> = ctx
         .world
-        .object_list("ControllerRevision", meta::namespace(s))
+        .object_list(kinds::CONTROLLER_REVISION, meta::namespace(s))
         .filter(|r| meta::controller_uid(r) == Some(uid))
         .cloned()
         .collect();
@@ -153,7 +154,7 @@ pub fn history(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     for (kind, obj) in one(ctx, f)? {
         // (revision, change-cause, template)
         let revs: Vec<(i64, String, Value)> = match kind.kind {
-            "Deployment" => owned_rss(ctx, &obj)
+            kinds::DEPLOYMENT => owned_rss(ctx, &obj)
                 .into_iter()
                 .filter(|rs| revision_of(rs) > 0)
                 .map(|rs| {
@@ -169,7 +170,7 @@ pub fn history(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                     (revision_of(&rs), cause, tpl)
                 })
                 .collect(),
-            "StatefulSet" | "DaemonSet" => sts_revisions(ctx, &obj)
+            kinds::STATEFUL_SET | kinds::DAEMON_SET => sts_revisions(ctx, &obj)
                 .into_iter()
                 .map(|r| {
                     let mut tpl = meta::path(&r, &["data", "spec", "template"])
@@ -228,7 +229,7 @@ pub fn undo(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let to = f.int("to-revision")?.unwrap_or(0);
     let dry = dry_run(f)?;
     for (kind, d) in one(ctx, f)? {
-        if kind.kind != "Deployment" {
+        if kind.kind != kinds::DEPLOYMENT {
             return undo_sts(ctx, f, kind, d, to, dry);
         }
         let name = meta::name(&d).to_string();
@@ -331,7 +332,7 @@ fn undo_sts(
     to: i64,
     dry: DryRun,
 ) -> CmdResult {
-    if !matches!(kind.kind, "StatefulSet" | "DaemonSet") {
+    if !matches!(kind.kind, kinds::STATEFUL_SET | kinds::DAEMON_SET) {
         return Err(Failure::Message(format!(
             "no rollbacker has been implemented for \"{}\"",
             kind.kind
@@ -383,7 +384,7 @@ pub fn pause(ctx: &mut Ctx<'_>, f: &dyn Flags, pause: bool) -> CmdResult {
         none_found(ctx, f);
     }
     for (kind, d) in targets {
-        if kind.kind != "Deployment" {
+        if kind.kind != kinds::DEPLOYMENT {
             errors.push(Failure::Message(format!(
                 "{} \"{}\" {} is not supported",
                 kind.qualified_plural(),
@@ -437,14 +438,17 @@ pub fn restart(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         none_found(ctx, f);
     }
     for (kind, o) in targets {
-        if !matches!(kind.kind, "Deployment" | "StatefulSet" | "DaemonSet") {
+        if !matches!(
+            kind.kind,
+            kinds::DEPLOYMENT | kinds::STATEFUL_SET | kinds::DAEMON_SET
+        ) {
             return Err(Failure::Message(format!(
                 "restarting is not supported for {}",
                 kind.kind
             )));
         }
         let name = meta::name(&o).to_string();
-        if kind.kind == "Deployment" && meta::bool_at(&o, &["spec", "paused"]) == Some(true) {
+        if kind.kind == kinds::DEPLOYMENT && meta::bool_at(&o, &["spec", "paused"]) == Some(true) {
             return Err(Failure::Message(format!(
                 "{} \"{name}\" can't restart paused deployment (run rollout resume first)",
                 kind.qualified_plural()

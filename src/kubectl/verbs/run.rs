@@ -254,7 +254,7 @@ fn build_pod(o: &RunOptions, labels: &BTreeMap<String, String>) -> Value {
         md.insert("annotations".into(), meta::map_value(&o.annotations));
     }
     json!({
-        "kind": "Pod",
+        "kind": kinds::POD,
         "apiVersion": "v1",
         "metadata": md,
         "spec": {
@@ -277,7 +277,7 @@ fn build_service(o: &RunOptions, selector: &BTreeMap<String, String>) -> Value {
         md.insert("labels".into(), meta::map_value(l));
     }
     json!({
-        "kind": "Service",
+        "kind": kinds::SERVICE,
         "apiVersion": "v1",
         "metadata": md,
         "spec": {
@@ -430,7 +430,7 @@ fn attach(
                 .iter()
                 .map(|c| {
                     (
-                        if meta::kind(c) == "Service" {
+                        if meta::kind(c) == kinds::SERVICE {
                             "Service"
                         } else {
                             "Pod"
@@ -450,7 +450,7 @@ fn attach(
             )
         }),
     };
-    let pk = kinds::by_kind("Pod").expect("Pod");
+    let pk = kinds::by_kind(kinds::POD).expect("Pod");
     let ns = meta::namespace(pod).to_string();
     let name = meta::name(pod).to_string();
     let wait = Wait::new(ctx, Some(running_timeout(f)), 0);
@@ -548,7 +548,7 @@ pub fn finish(world: &mut World, after: &AfterAttach, skip_exit: bool) -> (Strin
     let mut err = String::new();
     let mut status = 0;
     if let (Some((ns, name)), false) = (&after.exit_code_of, skip_exit) {
-        let pk = kinds::by_kind("Pod").expect("Pod");
+        let pk = kinds::by_kind(kinds::POD).expect("Pod");
         let horizon = world.now() + 3_600_000;
         let mut ended = None;
         for _ in 0..10_000 {

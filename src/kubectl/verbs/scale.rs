@@ -1,5 +1,6 @@
 //! `kubectl scale` (`kubectl pkg/cmd/scale/scale.go`).
 
+use crate::world::api::kinds;
 use serde_json::json;
 
 use super::targets;
@@ -56,7 +57,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
             errors.push(Failure::Message(format!("cannot scale kind {}", kind.kind)));
             continue;
         }
-        let field = if kind.kind == "Job" {
+        let field = if kind.kind == kinds::JOB {
             "parallelism"
         } else {
             "replicas"

@@ -3,6 +3,7 @@
 //! server), the pod spec inside each kind, and how a changed object is sent and printed
 //! (`--local` and `--dry-run=client` print it; otherwise it is updated on the server).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::targets::{self, Target};
@@ -19,14 +20,14 @@ use crate::world::api::meta;
 /// Where a kind keeps its pod spec (`polymorphichelpers.UpdatePodSpecForObject`).
 pub fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
-        "Pod" => Some(&["spec"]),
+        kinds::POD => Some(&["spec"]),
         "Deployment"
         | "ReplicaSet"
         | "StatefulSet"
         | "DaemonSet"
         | "Job"
-        | "ReplicationController" => Some(&["spec", "template", "spec"]),
-        "CronJob" => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
+        | kinds::REPLICATION_CONTROLLER => Some(&["spec", "template", "spec"]),
+        kinds::CRON_JOB => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
         _ => None,
     }
 }

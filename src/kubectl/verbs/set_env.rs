@@ -74,8 +74,8 @@ fn from_source(ctx: &mut Ctx<'_>, f: &dyn Flags, from: &str) -> Result<Vec<Chang
     let (ty, name) = from.split_once('/').ok_or_else(unsupported)?;
     let kind = kinds::resolve(ty).ok_or_else(unsupported)?;
     let (field, ref_key) = match kind.kind {
-        "ConfigMap" => ("data", "configMapKeyRef"),
-        "Secret" => ("data", "secretKeyRef"),
+        kinds::CONFIG_MAP => ("data", "configMapKeyRef"),
+        kinds::SECRET => ("data", "secretKeyRef"),
         _ => return Err(unsupported()),
     };
     let ns = ctx.namespace(f.string("namespace").as_deref());
@@ -86,7 +86,7 @@ fn from_source(ctx: &mut Ctx<'_>, f: &dyn Flags, from: &str) -> Result<Vec<Chang
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
-    if kind.kind == "ConfigMap" {
+    if kind.kind == kinds::CONFIG_MAP {
         names.extend(
             meta::path(&obj, &["binaryData"])
                 .and_then(Value::as_object)

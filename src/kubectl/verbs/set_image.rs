@@ -1,5 +1,6 @@
 //! `kubectl set image` (`kubectl pkg/cmd/set/set_image.go`).
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::kubectl::common::{dry_run, record};
@@ -11,11 +12,13 @@ use crate::world::api::meta;
 
 fn spec_path(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
-        "Pod" => Some(&["spec"]),
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" => {
-            Some(&["spec", "template", "spec"])
-        }
-        "CronJob" => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
+        kinds::POD => Some(&["spec"]),
+        kinds::DEPLOYMENT
+        | kinds::REPLICA_SET
+        | kinds::STATEFUL_SET
+        | kinds::DAEMON_SET
+        | kinds::JOB => Some(&["spec", "template", "spec"]),
+        kinds::CRON_JOB => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
         _ => None,
     }
 }

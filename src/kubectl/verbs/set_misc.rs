@@ -1,6 +1,7 @@
 //! `kubectl set serviceaccount` and `kubectl set selector` as kubectl 1.32 does them
 //! (`pkg/cmd/set/set_serviceaccount.go`, `set_selector.go`), with `--local`, `--dry-run`, `-o`.
 
+use crate::world::api::kinds;
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
@@ -93,7 +94,7 @@ pub fn selector(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
                 continue;
             }
         };
-        if kind.kind != "Service" {
+        if kind.kind != kinds::SERVICE {
             errors.push(Failure::Message(
                 "setting a selector is only supported for Services".into(),
             ));

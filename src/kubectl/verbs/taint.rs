@@ -195,10 +195,11 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     }
     let (add, remove) = parse_taints(&changes).map_err(usage)?;
     let out = output::parse(f.string("output").as_deref(), OBJECT_FORMATS, &*ctx.files)?;
-    let node_kind = kinds::by_kind("Node").ok_or_else(|| Failure::Message("no nodes".into()))?;
+    let node_kind =
+        kinds::by_kind(kinds::NODE).ok_or_else(|| Failure::Message("no nodes".into()))?;
     let rtype = resources[0].to_lowercase();
     let kind = crate::kubectl::resources::resolve_type(ctx.world, &rtype)?;
-    if kind.kind != "Node" {
+    if kind.kind != kinds::NODE {
         return Err(Failure::Message(format!(
             "invalid resource type {rtype}, only node types are supported"
         )));
@@ -268,7 +269,7 @@ fn taint_one(
     remove: &[Taint],
     dry: DryRun,
 ) -> CmdResult {
-    let Some(node_kind) = kinds::by_kind("Node") else {
+    let Some(node_kind) = kinds::by_kind(kinds::NODE) else {
         return Ok(());
     };
     let old = taints::of_node(&node).to_vec();

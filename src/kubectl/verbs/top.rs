@@ -179,7 +179,7 @@ pub fn pod(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
 /// even with `-A`, as kubectl lists them) older than two minutes have no metrics: that pod is
 /// named; younger ones have none yet; no pods at all is no error.
 fn verify_empty(ctx: &mut Ctx<'_>, ns: &str, selector: Option<&Selector>) -> CmdResult {
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return Ok(());
     };
     let pods = ctx.world.list_shared(pod_kind, Some(ns), selector);
@@ -247,7 +247,7 @@ pub fn node(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     if list.is_empty() {
         return Err(Failure::Message("metrics not available yet".into()));
     }
-    let Some(node_kind) = kinds::by_kind("Node") else {
+    let Some(node_kind) = kinds::by_kind(kinds::NODE) else {
         return Ok(());
     };
     let nodes: Vec<std::rc::Rc<Value>> = if name.is_empty() {

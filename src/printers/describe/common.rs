@@ -1,6 +1,7 @@
 //! Pieces shared by describers (`kubectl pkg/describe/describe.go`): labels, annotations,
 //! tolerations, containers, volumes, pod templates and events.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, Writer};
@@ -800,7 +801,7 @@ pub fn pods_status(
 ) {
     let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
     for p in world
-        .object_list("Pod", meta::namespace(owner))
+        .object_list(kinds::POD, meta::namespace(owner))
         .filter(|p| selector.is_none_or(|s| s.matches_object(p)))
         .filter(|p| meta::controller_uid(p) == Some(meta::uid(owner)))
     {

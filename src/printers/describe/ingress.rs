@@ -2,6 +2,7 @@
 //! `describeBackendV1`, `describeIngressTLSV1`, `formatEndpointSlices` over the backend
 //! Service's EndpointSlices).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::common::{annotations_multiline, events, labels_multiline};
@@ -105,7 +106,7 @@ fn backend(world: &World, ns: &str, b: &Value) -> String {
         let sb = backend_name(svc_ref);
         let name = meta::str_at(svc_ref, &["name"]).unwrap_or("");
         let slices = crate::world::controllers::endpointslices::slices_of(world, ns, name);
-        let Some(svc) = world.object("Service", ns, name) else {
+        let Some(svc) = world.object(kinds::SERVICE, ns, name) else {
             return format!("{sb} (<error: services \"{name}\" not found>)");
         };
         let number = meta::int_at(svc_ref, &["port", "number"]).unwrap_or(0);

@@ -1,6 +1,7 @@
 //! `kubectl describe` output per kind (`kubectl pkg/describe/describe.go`), read-only over the
 //! world.
 
+use crate::world::api::kinds;
 pub mod batch;
 pub mod common;
 pub mod config;
@@ -29,52 +30,52 @@ pub fn describe(world: &World, obj: &Value) -> Option<String> {
     let events = world.events_for(meta::uid(obj));
     let now = world.now();
     match meta::kind(obj) {
-        "Deployment" => Some(workloads::deployment(world, obj, &events, now)),
-        "ReplicaSet" => Some(workloads::replicaset(world, obj, &events, now)),
-        "Pod" => Some(workloads::pod(obj, &events, now)),
-        "DaemonSet" => Some(batch::daemonset(world, obj, &events, now)),
-        "Job" => Some(batch::job(obj, &events, now)),
-        "CronJob" => Some(batch::cronjob(obj, &events, now)),
-        "Node" => Some(node::node(world, obj, &events, now)),
-        "Namespace" => Some(node::namespace(world, obj)),
-        "ResourceQuota" => Some(policy::quota(obj)),
-        "LimitRange" => Some(policy::limit_range(obj)),
-        "PodDisruptionBudget" => Some(pdb::pdb(obj, &events, now)),
-        "HorizontalPodAutoscaler" => Some(hpa::hpa(obj, &events, now)),
-        "ConfigMap" => Some(config::configmap(obj, &events, now)),
-        "Secret" => Some(config::secret(obj)),
-        "StatefulSet" => Some(statefulset::statefulset(world, obj, &events, now)),
-        "Service" => Some(network::service(world, obj, &events, now)),
-        "Endpoints" => Some(network::endpoints(obj, &events, now)),
-        "EndpointSlice" => Some(discovery::endpointslice(obj, &events, now)),
-        "Ingress" => Some(ingress::ingress(world, obj, &events, now)),
-        "Route" => Some(crate::printers::routes::describe_route(
+        kinds::DEPLOYMENT => Some(workloads::deployment(world, obj, &events, now)),
+        kinds::REPLICA_SET => Some(workloads::replicaset(world, obj, &events, now)),
+        kinds::POD => Some(workloads::pod(obj, &events, now)),
+        kinds::DAEMON_SET => Some(batch::daemonset(world, obj, &events, now)),
+        kinds::JOB => Some(batch::job(obj, &events, now)),
+        kinds::CRON_JOB => Some(batch::cronjob(obj, &events, now)),
+        kinds::NODE => Some(node::node(world, obj, &events, now)),
+        kinds::NAMESPACE => Some(node::namespace(world, obj)),
+        kinds::RESOURCE_QUOTA => Some(policy::quota(obj)),
+        kinds::LIMIT_RANGE => Some(policy::limit_range(obj)),
+        kinds::POD_DISRUPTION_BUDGET => Some(pdb::pdb(obj, &events, now)),
+        kinds::HORIZONTAL_POD_AUTOSCALER => Some(hpa::hpa(obj, &events, now)),
+        kinds::CONFIG_MAP => Some(config::configmap(obj, &events, now)),
+        kinds::SECRET => Some(config::secret(obj)),
+        kinds::STATEFUL_SET => Some(statefulset::statefulset(world, obj, &events, now)),
+        kinds::SERVICE => Some(network::service(world, obj, &events, now)),
+        kinds::ENDPOINTS => Some(network::endpoints(obj, &events, now)),
+        kinds::ENDPOINT_SLICE => Some(discovery::endpointslice(obj, &events, now)),
+        kinds::INGRESS => Some(ingress::ingress(world, obj, &events, now)),
+        kinds::ROUTE => Some(crate::printers::routes::describe_route(
             obj,
             &|name| {
                 world
-                    .object("Endpoints", meta::namespace(obj), name)
+                    .object(kinds::ENDPOINTS, meta::namespace(obj), name)
                     .cloned()
                     .ok_or_else(|| format!("endpoints \"{name}\" not found"))
             },
             now,
         )),
-        "Role" | "ClusterRole" => Some(rbac::role(obj)),
-        "RoleBinding" | "ClusterRoleBinding" => Some(rbac::binding(obj)),
-        "ServiceAccount" => Some(rbac::service_account(world, obj, &events, now)),
-        "PriorityClass" => Some(rbac::priority_class(obj, &events, now)),
-        "PersistentVolumeClaim" => Some(storage::pvc(world, obj, &events, now)),
-        "PersistentVolume" => storage::pv(obj, &events, now),
-        "StorageClass" => storage::storage_class(obj, &events, now),
+        kinds::ROLE | kinds::CLUSTER_ROLE => Some(rbac::role(obj)),
+        kinds::ROLE_BINDING | kinds::CLUSTER_ROLE_BINDING => Some(rbac::binding(obj)),
+        kinds::SERVICE_ACCOUNT => Some(rbac::service_account(world, obj, &events, now)),
+        kinds::PRIORITY_CLASS => Some(rbac::priority_class(obj, &events, now)),
+        kinds::PERSISTENT_VOLUME_CLAIM => Some(storage::pvc(world, obj, &events, now)),
+        kinds::PERSISTENT_VOLUME => storage::pv(obj, &events, now),
+        kinds::STORAGE_CLASS => storage::storage_class(obj, &events, now),
         // kubectl has no describer of its own for events: its generic describer prints them.
-        "Event" => Some(generic::describe(obj, &events, now)),
-        "ImageStream" => Some(crate::printers::openshift::describe_imagestream(obj, now)),
+        kinds::EVENT => Some(generic::describe(obj, &events, now)),
+        kinds::IMAGE_STREAM => Some(crate::printers::openshift::describe_imagestream(obj, now)),
         _ if world
             .kind_for(
                 meta::kind(obj),
                 meta::str_at(obj, &["apiVersion"]).unwrap_or(""),
             )
             .is_some_and(|k| {
-                world.custom_resource(k).is_some() || k.kind == "CustomResourceDefinition"
+                world.custom_resource(k).is_some() || k.kind == kinds::CUSTOM_RESOURCE_DEFINITION
             }) =>
         {
             Some(generic::describe(obj, &events, now))

@@ -8,6 +8,7 @@
 //! has its controller's slice (possibly empty: `Endpoints:` then shows nothing); one without a
 //! selector has slices only when someone wrote its Endpoints (mirrored).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::batch::format_labels;
@@ -102,7 +103,7 @@ fn format_endpoints(subsets: Option<&[Value]>, port_name: &str) -> String {
 
 /// The Service's endpoint slices, as subsets (see the module's comment).
 fn slices(world: &World, svc: &Value) -> Option<Vec<Value>> {
-    let ep = world.object("Endpoints", meta::namespace(svc), meta::name(svc));
+    let ep = world.object(kinds::ENDPOINTS, meta::namespace(svc), meta::name(svc));
     let has_selector = !meta::string_map(svc, &["spec", "selector"]).is_empty();
     match ep {
         Some(ep) => Some(array(ep, &["subsets"]).to_vec()),

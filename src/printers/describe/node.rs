@@ -1,5 +1,6 @@
 //! Describers of Nodes and Namespaces.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::common::{annotations_multiline, events, labels_multiline, time_of};
@@ -212,7 +213,7 @@ pub fn node(world: &World, node: &Value, evs: &[Value], now: i64) -> String {
             ),
         );
     }
-    let pods: Vec<&Value> = crate::world::api::kinds::by_kind("Pod")
+    let pods: Vec<&Value> = crate::world::api::kinds::by_kind(kinds::POD)
         .map(|k| {
             world
                 .store
@@ -337,10 +338,10 @@ pub fn namespace(world: &World, ns: &Value) -> String {
     );
     let name = meta::name(ns);
     w.line(LEVEL_0, "");
-    let quotas: Vec<&Value> = world.object_list("ResourceQuota", name).collect();
+    let quotas: Vec<&Value> = world.object_list(kinds::RESOURCE_QUOTA, name).collect();
     super::policy::namespace_quotas(&mut w, &quotas);
     w.line(LEVEL_0, "");
-    let ranges: Vec<&Value> = world.object_list("LimitRange", name).collect();
+    let ranges: Vec<&Value> = world.object_list(kinds::LIMIT_RANGE, name).collect();
     super::policy::namespace_limit_ranges(&mut w, &ranges);
     w.finish()
 }

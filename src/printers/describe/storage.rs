@@ -1,6 +1,7 @@
 //! `kubectl describe pvc|pv|storageclass` (`kubectl pkg/describe/describe.go`:
 //! `describePersistentVolumeClaim`, `describePersistentVolume`, `describeStorageClass`).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::batch::format_labels;
@@ -58,7 +59,9 @@ fn pods_multiline(w: &mut Writer, title: &str, mut pods: Vec<String>) {
 /// `getPodsForPVC`: pods of the namespace mounting the claim, then pods owning it.
 fn pods_for_claim(world: &World, pvc: &Value) -> Vec<String> {
     let name = meta::name(pvc);
-    let pods: Vec<&Value> = world.object_list("Pod", meta::namespace(pvc)).collect();
+    let pods: Vec<&Value> = world
+        .object_list(kinds::POD, meta::namespace(pvc))
+        .collect();
     let mut out: Vec<String> = Vec::new();
     for p in &pods {
         let vols = meta::path(p, &["spec", "volumes"]).and_then(Value::as_array);

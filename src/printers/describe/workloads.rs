@@ -1,5 +1,6 @@
 //! Describers of Deployments, ReplicaSets and Pods.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::common::{
@@ -131,7 +132,7 @@ pub fn deployment(world: &World, d: &Value, evs: &[Value], now: i64) -> String {
     conditions_with_reason(&mut w, d);
     let uid = meta::uid(d);
     let mut owned: Vec<&Value> = world
-        .object_list("ReplicaSet", meta::namespace(d))
+        .object_list(kinds::REPLICA_SET, meta::namespace(d))
         .filter(|rs| meta::controller_uid(rs) == Some(uid))
         .collect();
     owned.sort_by_key(|rs| {

@@ -2,6 +2,7 @@
 //! apiserver fills in on write. Pure functions over the object; stateful admission (service
 //! account volumes, default StorageClass, cluster IPs) lives in `world::admission`.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use super::meta::{path, path_mut};
@@ -17,27 +18,27 @@ fn default(obj: &mut Value, keys: &[&str], v: Value) {
 /// Applies the defaults of `kind` to `obj` in place.
 pub fn apply(kind: &str, obj: &mut Value) {
     match kind {
-        "Deployment" => deployment(obj),
-        "ReplicaSet" => {
+        kinds::DEPLOYMENT => deployment(obj),
+        kinds::REPLICA_SET => {
             default(obj, &["spec", "replicas"], json!(1));
             default_selector_from_template(obj);
             pod_template(obj, &["spec", "template"]);
         }
-        "StatefulSet" => statefulset(obj),
-        "HorizontalPodAutoscaler" => crate::world::controllers::hpa::set_defaults(obj),
-        "DaemonSet" => daemonset(obj),
-        "Pod" => {
+        kinds::STATEFUL_SET => statefulset(obj),
+        kinds::HORIZONTAL_POD_AUTOSCALER => crate::world::controllers::hpa::set_defaults(obj),
+        kinds::DAEMON_SET => daemonset(obj),
+        kinds::POD => {
             requests_from_limits(path_mut(obj, &["spec"]));
             pod_spec(path_mut(obj, &["spec"]));
             // PrepareForCreate: a new pod is Pending until the kubelet reports.
             default(obj, &["status", "phase"], json!("Pending"));
         }
-        "Service" => service(obj),
-        "PersistentVolumeClaim" => {
+        kinds::SERVICE => service(obj),
+        kinds::PERSISTENT_VOLUME_CLAIM => {
             default(obj, &["spec", "volumeMode"], json!("Filesystem"));
             default(obj, &["status", "phase"], json!("Pending"));
         }
-        "PersistentVolume" => {
+        kinds::PERSISTENT_VOLUME => {
             default(
                 obj,
                 &["spec", "persistentVolumeReclaimPolicy"],
@@ -46,12 +47,12 @@ pub fn apply(kind: &str, obj: &mut Value) {
             default(obj, &["spec", "volumeMode"], json!("Filesystem"));
             default(obj, &["status", "phase"], json!("Pending"));
         }
-        "StorageClass" => {
+        kinds::STORAGE_CLASS => {
             default(obj, &["reclaimPolicy"], json!("Delete"));
             default(obj, &["volumeBindingMode"], json!("Immediate"));
         }
-        "Secret" => default(obj, &["type"], json!("Opaque")),
-        "Namespace" => {
+        kinds::SECRET => default(obj, &["type"], json!("Opaque")),
+        kinds::NAMESPACE => {
             default(obj, &["spec", "finalizers"], json!(["kubernetes"]));
             default(obj, &["status", "phase"], json!("Active"));
             let name = super::meta::name(obj).to_string();
@@ -63,7 +64,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
                 m.insert("kubernetes.io/metadata.name".into(), Value::String(name));
             }
         }
-        "CronJob" => {
+        kinds::CRON_JOB => {
             // `SetDefaults_CronJob`.
             default(obj, &["spec", "concurrencyPolicy"], json!("Allow"));
             default(obj, &["spec", "suspend"], json!(false));
@@ -71,7 +72,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
             default(obj, &["spec", "failedJobsHistoryLimit"], json!(1));
             pod_template(obj, &["spec", "jobTemplate", "spec", "template"]);
         }
-        "Job" => {
+        kinds::JOB => {
             // `SetDefaults_Job`: completions and parallelism are 1 when both are unset; a
             // Job with only parallelism is a work queue (completions stay unset).
             if path(obj, &["spec", "completions"]).is_none()

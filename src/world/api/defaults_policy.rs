@@ -3,6 +3,7 @@
 //! batch}/v1/defaults.go`): LimitRange items, PriorityClass preemption, NetworkPolicy ports and
 //! policy types, RBAC role refs and subjects, ReplicationController, PodTemplate and CronJob.
 
+use crate::world::api::kinds;
 use serde_json::{Map, Value, json};
 
 use super::defaults::pod_template;
@@ -20,14 +21,14 @@ fn default(obj: &mut Value, keys: &[&str], v: Value) {
 /// Applies the defaults of `kind` (one of this file's) to `obj` in place.
 pub fn apply(kind: &str, obj: &mut Value) {
     match kind {
-        "LimitRange" => {
+        kinds::LIMIT_RANGE => {
             if let Some(items) = path_mut(obj, &["spec", "limits"]).as_array_mut() {
                 items.iter_mut().for_each(limit_range_item);
             }
         }
-        "PriorityClass" => default(obj, &["preemptionPolicy"], json!("PreemptLowerPriority")),
-        "NetworkPolicy" => network_policy(obj),
-        "RoleBinding" | "ClusterRoleBinding" => {
+        kinds::PRIORITY_CLASS => default(obj, &["preemptionPolicy"], json!("PreemptLowerPriority")),
+        kinds::NETWORK_POLICY => network_policy(obj),
+        kinds::ROLE_BINDING | kinds::CLUSTER_ROLE_BINDING => {
             let group = path_mut(obj, &["roleRef", "apiGroup"]);
             if group.as_str().is_none_or(str::is_empty) {
                 *group = json!(RBAC);
@@ -48,7 +49,7 @@ pub fn apply(kind: &str, obj: &mut Value) {
                 }
             }
         }
-        "ReplicationController" => {
+        kinds::REPLICATION_CONTROLLER => {
             let labels = path(obj, &["spec", "template", "metadata", "labels"]).cloned();
             if let Some(labels) = labels.filter(|l| l.as_object().is_some_and(|m| !m.is_empty())) {
                 if path(obj, &["spec", "selector"])
@@ -65,8 +66,8 @@ pub fn apply(kind: &str, obj: &mut Value) {
             default(obj, &["spec", "replicas"], json!(1));
             pod_template(obj, &["spec", "template"]);
         }
-        "PodTemplate" => pod_template(obj, &["template"]),
-        "CronJob" => {
+        kinds::POD_TEMPLATE => pod_template(obj, &["template"]),
+        kinds::CRON_JOB => {
             default(obj, &["spec", "concurrencyPolicy"], json!("Allow"));
             default(obj, &["spec", "suspend"], json!(false));
             default(obj, &["spec", "successfulJobsHistoryLimit"], json!(3));

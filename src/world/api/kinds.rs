@@ -1,6 +1,8 @@
 //! API discovery: every resource type the simulated API server serves, with its group, version,
 //! plural, short names and scope (what `kubectl api-resources` lists).
 
+pub use super::kind_names::*;
+
 /// One served resource type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KindInfo {

@@ -12,6 +12,7 @@
 //! are atomic is decided by field name, not by the OpenAPI schema; the controllers' status
 //! entries are not recorded as they write but derived when shown (see [`status_entry`]).
 
+use crate::world::api::kinds;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
@@ -105,25 +106,25 @@ pub fn zero_object(kind: &str) -> Value {
     let meta = json!({"creationTimestamp": null});
     let template = json!({"metadata": {"creationTimestamp": null}, "spec": {"containers": null}});
     match kind {
-        "Pod" => json!({"metadata": meta, "spec": {"containers": null}, "status": {}}),
-        "Deployment" => {
+        kinds::POD => json!({"metadata": meta, "spec": {"containers": null}, "status": {}}),
+        kinds::DEPLOYMENT => {
             json!({"metadata": meta, "spec": {"selector": null, "template": template, "strategy": {}}, "status": {}})
         }
-        "ReplicaSet" => {
+        kinds::REPLICA_SET => {
             json!({"metadata": meta, "spec": {"selector": null, "template": template}, "status": {"replicas": 0}})
         }
-        "StatefulSet" | "DaemonSet" => {
+        kinds::STATEFUL_SET | kinds::DAEMON_SET => {
             json!({"metadata": meta, "spec": {"selector": null, "template": template, "updateStrategy": {}}, "status": {}})
         }
-        "Job" => json!({"metadata": meta, "spec": {"template": template}, "status": {}}),
-        "CronJob" => {
+        kinds::JOB => json!({"metadata": meta, "spec": {"template": template}, "status": {}}),
+        kinds::CRON_JOB => {
             json!({"metadata": meta, "spec": {"jobTemplate": {"metadata": {"creationTimestamp": null}, "spec": {"template": template}}}, "status": {}})
         }
-        "Service" => json!({"metadata": meta, "spec": {}, "status": {"loadBalancer": {}}}),
-        "PersistentVolumeClaim" => {
+        kinds::SERVICE => json!({"metadata": meta, "spec": {}, "status": {"loadBalancer": {}}}),
+        kinds::PERSISTENT_VOLUME_CLAIM => {
             json!({"metadata": meta, "spec": {"resources": {}}, "status": {}})
         }
-        "PersistentVolume" | "Namespace" | "Node" => {
+        kinds::PERSISTENT_VOLUME | kinds::NAMESPACE | kinds::NODE => {
             json!({"metadata": meta, "spec": {}, "status": {}})
         }
         _ => json!({"metadata": meta}),
@@ -434,7 +435,7 @@ pub fn status_entry(kind: &str, obj: &Value) -> Option<Entry> {
         .get("status")
         .filter(|s| s.as_object().is_some_and(|m| !m.is_empty()))?;
     let manager = match kind {
-        "Pod" | "Node" => "kubelet",
+        kinds::POD | kinds::NODE => "kubelet",
         "Deployment"
         | "ReplicaSet"
         | "StatefulSet"
@@ -443,7 +444,7 @@ pub fn status_entry(kind: &str, obj: &Value) -> Option<Entry> {
         | "CronJob"
         | "PersistentVolume"
         | "PersistentVolumeClaim"
-        | "Namespace" => "kube-controller-manager",
+        | kinds::NAMESPACE => "kube-controller-manager",
         _ => return None,
     };
     let zero = zero_object(kind);
@@ -484,7 +485,7 @@ pub fn status_entry(kind: &str, obj: &Value) -> Option<Entry> {
 /// status conditions, when the controller last wrote).
 pub fn revision_entry(kind: &str, obj: &Value) -> Option<Entry> {
     const REVISION: &str = "deployment.kubernetes.io/revision";
-    if kind != "Deployment" {
+    if kind != kinds::DEPLOYMENT {
         return None;
     }
     let ann = obj.pointer("/metadata/annotations")?.as_object()?;

@@ -4,6 +4,7 @@
 //! A value they cannot read fails the whole request as the decoder does:
 //! `<Kind> in version "<version>" cannot be handled as a <Kind>: <decoder's message>` (400).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::error::ApiError;
@@ -34,7 +35,7 @@ pub fn decode(kind: &KindInfo, obj: &mut Value) -> Result<(), ApiError> {
     if let Some(e) = errors.into_iter().next() {
         return Err(fail(e));
     }
-    if kind.kind == "Secret"
+    if kind.kind == kinds::SECRET
         && let Some(data) = obj.get_mut("data").and_then(Value::as_object_mut)
     {
         for v in data.values_mut() {
@@ -56,12 +57,14 @@ fn for_each_quantity_map(
     f: &mut dyn FnMut(&mut serde_json::Map<String, Value>),
 ) {
     match kind {
-        "Pod" => pod_spec(obj.get_mut("spec"), f),
-        "PodTemplate" => pod_template(obj.get_mut("template"), f),
-        "Deployment" | "ReplicaSet" | "DaemonSet" | "Job" | "ReplicationController" => {
-            pod_template(at(obj, &["spec", "template"]), f)
-        }
-        "StatefulSet" => {
+        kinds::POD => pod_spec(obj.get_mut("spec"), f),
+        kinds::POD_TEMPLATE => pod_template(obj.get_mut("template"), f),
+        kinds::DEPLOYMENT
+        | kinds::REPLICA_SET
+        | kinds::DAEMON_SET
+        | kinds::JOB
+        | kinds::REPLICATION_CONTROLLER => pod_template(at(obj, &["spec", "template"]), f),
+        kinds::STATEFUL_SET => {
             pod_template(at(obj, &["spec", "template"]), f);
             if let Some(ts) =
                 at(obj, &["spec", "volumeClaimTemplates"]).and_then(Value::as_array_mut)
@@ -71,23 +74,23 @@ fn for_each_quantity_map(
                 }
             }
         }
-        "CronJob" => pod_template(at(obj, &["spec", "jobTemplate", "spec", "template"]), f),
-        "PersistentVolumeClaim" => {
+        kinds::CRON_JOB => pod_template(at(obj, &["spec", "jobTemplate", "spec", "template"]), f),
+        kinds::PERSISTENT_VOLUME_CLAIM => {
             pvc_spec(obj.get_mut("spec"), f);
             maps(at(obj, &["status", "capacity"]), f);
             maps(at(obj, &["status", "allocatedResources"]), f);
         }
-        "PersistentVolume" => maps(at(obj, &["spec", "capacity"]), f),
-        "Node" => {
+        kinds::PERSISTENT_VOLUME => maps(at(obj, &["spec", "capacity"]), f),
+        kinds::NODE => {
             maps(at(obj, &["status", "capacity"]), f);
             maps(at(obj, &["status", "allocatable"]), f);
         }
-        "ResourceQuota" => {
+        kinds::RESOURCE_QUOTA => {
             maps(at(obj, &["spec", "hard"]), f);
             maps(at(obj, &["status", "hard"]), f);
             maps(at(obj, &["status", "used"]), f);
         }
-        "LimitRange" => {
+        kinds::LIMIT_RANGE => {
             if let Some(ls) = at(obj, &["spec", "limits"]).and_then(Value::as_array_mut) {
                 for l in ls {
                     for k in [

@@ -6,6 +6,7 @@
 //! (`validateUpgradeDowngradeClusterIPs`, after the registry strategy's `normalizeClusterIPs`).
 //! The diffs in the pod, PVC and PV messages are go-cmp reports ([`super::gocmp`]).
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use super::error::{ApiError, FieldCause, cause};
@@ -26,7 +27,7 @@ const BETA_STORAGE_CLASS: &str = "volume.beta.kubernetes.io/storage-class";
 /// a Service's allocated cluster IPs and node ports when the new object leaves them out
 /// (`patchAllocatedValues`), then `normalizeClusterIPs`.
 pub fn prepare_update(kind: &str, new: &mut Value, old: &Value) {
-    if kind != "Service" {
+    if kind != kinds::SERVICE {
         return;
     }
     let old_ip = meta::str_at(old, &["spec", "clusterIP"])
@@ -96,13 +97,13 @@ fn path_mut_array<'a>(obj: &'a mut Value, keys: &[&str]) -> Option<&'a mut Vec<V
 pub fn validate_update(kind: &str, new: &Value, old: &Value) -> Result<Vec<FieldCause>, ApiError> {
     let mut errs = Vec::new();
     match kind {
-        "Pod" => pod(new, old, &mut errs),
-        "PersistentVolumeClaim" => pvc(new, old, &mut errs),
-        "PersistentVolume" => pv(new, old, &mut errs),
-        "StatefulSet" => statefulset(new, old, &mut errs),
-        "ConfigMap" | "Secret" => immutable_data(kind, new, old, &mut errs),
-        "Service" => service(new, old, &mut errs),
-        "Job" => job(new, old, &mut errs)?,
+        kinds::POD => pod(new, old, &mut errs),
+        kinds::PERSISTENT_VOLUME_CLAIM => pvc(new, old, &mut errs),
+        kinds::PERSISTENT_VOLUME => pv(new, old, &mut errs),
+        kinds::STATEFUL_SET => statefulset(new, old, &mut errs),
+        kinds::CONFIG_MAP | kinds::SECRET => immutable_data(kind, new, old, &mut errs),
+        kinds::SERVICE => service(new, old, &mut errs),
+        kinds::JOB => job(new, old, &mut errs)?,
         _ => {}
     }
     Ok(errs)
@@ -436,7 +437,7 @@ fn statefulset(new: &Value, old: &Value, errs: &mut Vec<FieldCause>) {
 }
 
 fn immutable_data(kind: &str, new: &Value, old: &Value, errs: &mut Vec<FieldCause>) {
-    if kind == "Secret" {
+    if kind == kinds::SECRET {
         let (n, o) = (
             meta::str_at(new, &["type"]).unwrap_or(""),
             meta::str_at(old, &["type"]).unwrap_or(""),
@@ -454,7 +455,7 @@ fn immutable_data(kind: &str, new: &Value, old: &Value, errs: &mut Vec<FieldCaus
     if meta::bool_at(new, &["immutable"]) != Some(true) {
         errs.push(cause("immutable", IMMUTABLE_SET));
     }
-    let sections: &[&str] = if kind == "Secret" {
+    let sections: &[&str] = if kind == kinds::SECRET {
         &["data"]
     } else {
         &["data", "binaryData"]

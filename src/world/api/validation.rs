@@ -1,6 +1,7 @@
 //! API-server validation with the real field paths and messages
 //! (`k/k pkg/apis/*/validation`, `apimachinery pkg/util/validation`).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::error::{FieldCause, cause};
@@ -133,12 +134,14 @@ fn invalid_str(field: &str, value: &str, msg: &str) -> FieldCause {
 /// How a kind's names are checked.
 fn name_rule(kind: &str) -> fn(&str) -> Vec<String> {
     match kind {
-        "Namespace" | "Project" => dns1123_label,
-        "Service" => dns1035_label,
+        kinds::NAMESPACE | kinds::PROJECT => dns1123_label,
+        kinds::SERVICE => dns1035_label,
         // `ValidateRBACName`: any path segment (`system:aggregate-to-view` is a valid name).
-        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => path_segment,
+        kinds::ROLE | kinds::CLUSTER_ROLE | kinds::ROLE_BINDING | kinds::CLUSTER_ROLE_BINDING => {
+            path_segment
+        }
         // Images are named by digest (`sha256:…`): OpenShift checks them as path segments.
-        "Image" | "ImageStreamTag" | "ImageStreamImage" => path_segment,
+        kinds::IMAGE | kinds::IMAGE_STREAM_TAG | kinds::IMAGE_STREAM_IMAGE => path_segment,
         _ => dns1123_subdomain,
     }
 }
@@ -172,11 +175,11 @@ pub fn validate(kind: &str, obj: &Value, update_of: Option<&Value>) -> Vec<Field
         }
     }
     match kind {
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => {
+        kinds::DEPLOYMENT | kinds::REPLICA_SET | kinds::STATEFUL_SET | kinds::DAEMON_SET => {
             workload(kind, obj, update_of, &mut errs)
         }
-        "Pod" => pod_spec(path(obj, &["spec"]), "spec", false, &mut errs),
-        "CronJob" => {
+        kinds::POD => pod_spec(path(obj, &["spec"]), "spec", false, &mut errs),
+        kinds::CRON_JOB => {
             for (field, msg, value) in crate::world::controllers::cronjob::validation::problems(obj)
             {
                 errs.push(match value {
@@ -185,7 +188,7 @@ pub fn validate(kind: &str, obj: &Value, update_of: Option<&Value>) -> Vec<Field
                 });
             }
         }
-        "ConfigMap" | "Secret" => {
+        kinds::CONFIG_MAP | kinds::SECRET => {
             for section in ["data", "binaryData", "stringData"] {
                 if let Some(m) = obj.get(section).and_then(Value::as_object) {
                     for k in m.keys() {
@@ -223,7 +226,7 @@ fn workload(kind: &str, obj: &Value, update_of: Option<&Value>, errs: &mut Vec<F
     if selector.is_none() {
         errs.push(cause("spec.selector", "Required value"));
     } else if sel_empty && let Some(s) = selector {
-        let what = if kind == "Deployment" {
+        let what = if kind == kinds::DEPLOYMENT {
             "deployment"
         } else {
             "replica set"
@@ -247,7 +250,7 @@ fn workload(kind: &str, obj: &Value, update_of: Option<&Value>, errs: &mut Vec<F
             ),
         ));
     }
-    if kind == "Deployment" {
+    if kind == kinds::DEPLOYMENT {
         deployment_strategy(obj, errs);
     }
     if let (Some(old), Some(new)) = (
@@ -255,7 +258,7 @@ fn workload(kind: &str, obj: &Value, update_of: Option<&Value>, errs: &mut Vec<F
         selector,
     ) && old != new
         // A StatefulSet's selector is covered by its forbidden-fields check (update_validation).
-        && kind != "StatefulSet"
+        && kind != kinds::STATEFUL_SET
     {
         errs.push(cause(
             "spec.selector",

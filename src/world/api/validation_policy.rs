@@ -2,6 +2,7 @@
 //! pkg/apis/rbac/validation`, `pkg/apis/scheduling/validation`, `pkg/apis/networking/validation`): the messages of the common mistakes, with upstream's
 //! field paths (`rules[0].verbs: Required value: ...`, `roleRef.kind: Unsupported value: ...`).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::error::{FieldCause, cause};
@@ -12,16 +13,16 @@ const RBAC: &str = "rbac.authorization.k8s.io";
 /// Appends the causes of `obj` (a `kind` this file knows) to `errs`.
 pub fn validate(kind: &str, obj: &Value, errs: &mut Vec<FieldCause>) {
     match kind {
-        "Role" => rules(obj, true, errs),
+        kinds::ROLE => rules(obj, true, errs),
         // An aggregated ClusterRole's rules are the controller's to fill.
-        "ClusterRole" if obj.get("aggregationRule").is_none_or(Value::is_null) => {
+        kinds::CLUSTER_ROLE if obj.get("aggregationRule").is_none_or(Value::is_null) => {
             rules(obj, false, errs)
         }
-        "Ingress" => ingress_paths(obj, errs),
-        "HorizontalPodAutoscaler" => super::validation_hpa::validate(obj, errs),
-        "RoleBinding" => binding(obj, true, errs),
-        "ClusterRoleBinding" => binding(obj, false, errs),
-        "PriorityClass" => {
+        kinds::INGRESS => ingress_paths(obj, errs),
+        kinds::HORIZONTAL_POD_AUTOSCALER => super::validation_hpa::validate(obj, errs),
+        kinds::ROLE_BINDING => binding(obj, true, errs),
+        kinds::CLUSTER_ROLE_BINDING => binding(obj, false, errs),
+        kinds::PRIORITY_CLASS => {
             let value = obj.get("value").and_then(Value::as_i64).unwrap_or(0);
             let name = super::meta::name(obj);
             if !name.starts_with("system-") && value > 1_000_000_000 {
@@ -224,7 +225,7 @@ fn binding(obj: &Value, namespaced: bool, errs: &mut Vec<FieldCause>) {
         }
         let group = get("apiGroup");
         match get("kind").as_str() {
-            "ServiceAccount" => {
+            kinds::SERVICE_ACCOUNT => {
                 if !group.is_empty() {
                     errs.push(cause(at("apiGroup"), unsupported(&group, &[""])));
                 }

@@ -40,7 +40,7 @@ pub fn pods_for(world: &World, pdb: &Value) -> Vec<std::rc::Rc<Value>> {
     let Some(sel) = meta::path(pdb, &["spec", "selector"]).filter(|s| !s.is_null()) else {
         return vec![];
     };
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return vec![];
     };
     let sel = Selector::from_label_selector(sel);
@@ -56,17 +56,21 @@ pub fn pods_for(world: &World, pdb: &Value) -> Vec<std::rc::Rc<Value>> {
 /// ReplicaSet's, StatefulSet's or ReplicationController's own; None when it has none of those.
 fn controller_scale(world: &World, ns: &str, kind: &str, name: &str) -> Option<(String, i64)> {
     let obj = world.object(kind, ns, name)?;
-    if kind == "ReplicaSet"
+    if kind == kinds::REPLICA_SET
         && let Some((k, n, _)) = meta::controller_of(obj)
-        && k == "Deployment"
+        && k == kinds::DEPLOYMENT
     {
-        let d = world.object("Deployment", ns, &n)?;
+        let d = world.object(kinds::DEPLOYMENT, ns, &n)?;
         return Some((
             meta::uid(d).to_string(),
             meta::int_at(d, &["spec", "replicas"]).unwrap_or(1),
         ));
     }
-    matches!(kind, "ReplicaSet" | "StatefulSet" | "ReplicationController").then(|| {
+    matches!(
+        kind,
+        kinds::REPLICA_SET | kinds::STATEFUL_SET | kinds::REPLICATION_CONTROLLER
+    )
+    .then(|| {
         (
             meta::uid(obj).to_string(),
             meta::int_at(obj, &["spec", "replicas"]).unwrap_or(1),
@@ -126,7 +130,10 @@ fn expected_and_desired(
 }
 
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let Some(pdb) = world.object("PodDisruptionBudget", ns, name).cloned() else {
+    let Some(pdb) = world
+        .object(kinds::POD_DISRUPTION_BUDGET, ns, name)
+        .cloned()
+    else {
         return;
     };
     let now = world.now();

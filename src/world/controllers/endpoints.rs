@@ -13,7 +13,7 @@ use crate::world::store::Queue;
 /// Keeps the Services on the controller's work queue (`store::queues`: Services and
 /// Endpoints written, pods of their namespace written) in step with their pods, in key order.
 pub fn run(world: &mut World) {
-    let Some(svc_kind) = kinds::by_kind("Service") else {
+    let Some(svc_kind) = kinds::by_kind(kinds::SERVICE) else {
         return;
     };
     let mut last = None;
@@ -39,7 +39,7 @@ fn sync(world: &mut World, svc: &Value) {
         desired_subsets(world, svc)
     };
     let Some(subsets) = desired else { return };
-    let existing = world.object("Endpoints", &ns, &name).cloned();
+    let existing = world.object(kinds::ENDPOINTS, &ns, &name).cloned();
     let mut labels = meta::path(svc, &["metadata", "labels"])
         .cloned()
         .unwrap_or(json!({}));
@@ -48,7 +48,7 @@ fn sync(world: &mut World, svc: &Value) {
     }
     match existing {
         None => {
-            let mut ep = json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns}});
+            let mut ep = json!({"apiVersion": "v1", "kind": kinds::ENDPOINTS, "metadata": {"name": name, "namespace": ns}});
             if labels.as_object().is_some_and(|m| !m.is_empty()) {
                 ep["metadata"]["labels"] = labels;
             }
@@ -86,7 +86,7 @@ fn desired_subsets(world: &World, svc: &Value) -> Option<Value> {
     let mut ready = Vec::new();
     let mut not_ready = Vec::new();
     let mut resolved_ports: Vec<Value> = Vec::new();
-    for pod in world.object_list("Pod", meta::namespace(svc)) {
+    for pod in world.object_list(kinds::POD, meta::namespace(svc)) {
         if !selector.matches(&meta::labels(pod)) || meta::is_deleting(pod) {
             continue;
         }
@@ -94,7 +94,7 @@ fn desired_subsets(world: &World, svc: &Value) -> Option<Value> {
             continue;
         };
         let mut addr = json!({"ip": ip, "nodeName": meta::str_at(pod, &["spec", "nodeName"]).unwrap_or(""),
-            "targetRef": {"kind": "Pod", "name": meta::name(pod), "namespace": meta::namespace(pod), "uid": meta::uid(pod)}});
+            "targetRef": {"kind": kinds::POD, "name": meta::name(pod), "namespace": meta::namespace(pod), "uid": meta::uid(pod)}});
         // endpointsliceutil.ShouldSetHostname: the pod's hostname when its subdomain names
         // this Service (what cluster DNS publishes as HOSTNAME.SERVICE.NS.svc).
         if let Some(h) = meta::str_at(pod, &["spec", "hostname"]).filter(|h| !h.is_empty())

@@ -20,6 +20,7 @@
 //! It runs in the endpoints controller's pass, on the same queue (Services, and the Services
 //! selecting a pod that changed), as upstream's two controllers are fed by the same informers.
 
+use crate::world::api::kinds;
 use serde_json::{Map, Value, json};
 
 use crate::world::World;
@@ -33,7 +34,7 @@ pub const MANAGED_BY: &str = "endpointslice-controller.k8s.io";
 /// The slices of a Service (by the `kubernetes.io/service-name` label), in name order.
 pub fn slices_of(world: &World, ns: &str, service: &str) -> Vec<Value> {
     world
-        .object_list("EndpointSlice", ns)
+        .object_list(kinds::ENDPOINT_SLICE, ns)
         .filter(|s| {
             meta::path(s, &["metadata", "labels", "kubernetes.io/service-name"])
                 .and_then(Value::as_str)
@@ -97,7 +98,7 @@ pub fn sync(world: &mut World, svc: &Value) {
         None => {
             let mut slice = json!({
                 "apiVersion": "discovery.k8s.io/v1",
-                "kind": "EndpointSlice",
+                "kind": kinds::ENDPOINT_SLICE,
                 "metadata": {"namespace": ns, "labels": labels},
             });
             if apiserver {
@@ -105,7 +106,7 @@ pub fn sync(world: &mut World, svc: &Value) {
             } else {
                 slice["metadata"]["generateName"] = json!(format!("{name}-"));
                 slice["metadata"]["ownerReferences"] = json!([{
-                    "apiVersion": "v1", "kind": "Service", "name": name,
+                    "apiVersion": "v1", "kind": kinds::SERVICE, "name": name,
                     "uid": meta::uid(svc), "controller": true, "blockOwnerDeletion": true,
                 }]);
             }
@@ -171,7 +172,7 @@ fn desired(world: &World, svc: &Value) -> Value {
         .unwrap_or_default();
     let mut endpoints: Vec<(String, Value)> = Vec::new();
     let mut ports: Option<Vec<Value>> = None;
-    for pod in world.object_list("Pod", meta::namespace(svc)) {
+    for pod in world.object_list(kinds::POD, meta::namespace(svc)) {
         if !selector.matches(&meta::labels(pod)) {
             continue;
         }
@@ -194,12 +195,12 @@ fn desired(world: &World, svc: &Value) -> Value {
         let mut ep = json!({
             "addresses": [ip],
             "conditions": {"ready": ready, "serving": serving || publish_not_ready, "terminating": terminating},
-            "targetRef": {"kind": "Pod", "name": meta::name(pod), "namespace": meta::namespace(pod), "uid": meta::uid(pod)},
+            "targetRef": {"kind": kinds::POD, "name": meta::name(pod), "namespace": meta::namespace(pod), "uid": meta::uid(pod)},
         });
         if let Some(node) = meta::str_at(pod, &["spec", "nodeName"]).filter(|n| !n.is_empty()) {
             ep["nodeName"] = json!(node);
             if let Some(zone) = world
-                .object("Node", "", node)
+                .object(kinds::NODE, "", node)
                 .and_then(|n| meta::path(n, &["metadata", "labels", "topology.kubernetes.io/zone"]))
                 .and_then(Value::as_str)
             {

@@ -5,6 +5,7 @@
 //! (`store::queues`), the scheduler only the pending pods that may now fit, and the others
 //! every object they own.
 
+use crate::world::api::kinds;
 pub mod backoff;
 pub mod cronjob;
 pub mod daemonset;
@@ -56,7 +57,7 @@ pub(crate) fn delete_owned_pod(
     source: &crate::world::events::Source,
 ) {
     use crate::world::api::meta;
-    let Some(k) = crate::world::api::kinds::by_kind("Pod") else {
+    let Some(k) = crate::world::api::kinds::by_kind(kinds::POD) else {
         return;
     };
     if world
@@ -108,30 +109,55 @@ fn run_queued(world: &mut World, due: bool, q: Queue, run: fn(&mut World)) {
 
 /// Whether a controller has anything to look at: something it watches was written (or, for
 /// time-sensitive controllers, the clock moved) since its last run.
+///
+/// It is asked about thirty times a round: when nothing at all was written or removed since the
+/// controller was last asked (the store's count of writes unchanged), what it watches is
+/// unchanged too, and only the resyncs are compared, without summing the kinds' counts.
 fn due(world: &mut World, name: &'static str, watches: &[&str], time_sensitive: bool) -> bool {
-    let writes: u64 = watches
-        .iter()
-        .map(|w| match *w {
-            "@removals" => world.store.removals(),
-            "@deleting" => world.store.deleting_writes(),
-            k => world.store.kind_writes(k),
-        })
-        .sum();
+    let s = &world.store;
+    let global = s.writes();
     let resyncs = if time_sensitive {
         world.resyncs_fired
     } else {
         0
     };
-    let mark = (writes, resyncs);
-    let last = world
-        .controller_marks
-        .entry(name)
-        .or_insert((u64::MAX, u64::MAX));
-    if *last == mark {
+    let last = world.controller_marks.entry(name).or_insert(Mark {
+        watched: u64::MAX,
+        resyncs: u64::MAX,
+        global: u64::MAX,
+    });
+    if last.global == global {
+        if last.resyncs == resyncs {
+            return false;
+        }
+        last.resyncs = resyncs;
+        return true;
+    }
+    let watched: u64 = watches
+        .iter()
+        .map(|w| match *w {
+            "@removals" => s.removals(),
+            "@deleting" => s.deleting_writes(),
+            k => s.kind_writes(k),
+        })
+        .sum();
+    last.global = global;
+    if (last.watched, last.resyncs) == (watched, resyncs) {
         return false;
     }
-    *last = mark;
+    (last.watched, last.resyncs) = (watched, resyncs);
     true
+}
+
+/// What a controller's [`due`] check saw the last time it was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mark {
+    /// The writes to what it watches.
+    watched: u64,
+    /// The resync timers fired (0 for controllers that are not time-sensitive).
+    resyncs: u64,
+    /// The store's writes (every write and removal counts there, whatever its kind).
+    global: u64,
 }
 
 /// One round: every controller syncs everything it watches once. True if anything changed.

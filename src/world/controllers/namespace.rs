@@ -13,7 +13,7 @@ pub const ROOT_CA: &str = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIKube
 
 /// One pass over every namespace.
 pub fn run(world: &mut World) {
-    let Some(ns_kind) = kinds::by_kind("Namespace") else {
+    let Some(ns_kind) = kinds::by_kind(kinds::NAMESPACE) else {
         return;
     };
     let namespaces: Vec<(String, bool)> = world
@@ -46,20 +46,30 @@ pub fn run(world: &mut World) {
             }
             continue;
         }
-        if ns == "default" && world.object("Service", "default", "kubernetes").is_none() {
+        if ns == "default"
+            && world
+                .object(kinds::SERVICE, "default", "kubernetes")
+                .is_none()
+        {
             // The API server recreates its own Service (e.g. after `kubectl delete all --all`).
             let _ = world.create_internal(json!({
-                "apiVersion": "v1", "kind": "Service",
+                "apiVersion": "v1", "kind": kinds::SERVICE,
                 "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
                 "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "type": "ClusterIP"},
             }));
         }
-        if world.object("ServiceAccount", &ns, "default").is_none() {
-            let _ = world.create_internal(json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": ns}}));
+        if world
+            .object(kinds::SERVICE_ACCOUNT, &ns, "default")
+            .is_none()
+        {
+            let _ = world.create_internal(json!({"apiVersion": "v1", "kind": kinds::SERVICE_ACCOUNT, "metadata": {"name": "default", "namespace": ns}}));
         }
-        if world.object("ConfigMap", &ns, "kube-root-ca.crt").is_none() {
+        if world
+            .object(kinds::CONFIG_MAP, &ns, "kube-root-ca.crt")
+            .is_none()
+        {
             let _ = world.create_internal(json!({
-                "apiVersion": "v1", "kind": "ConfigMap",
+                "apiVersion": "v1", "kind": kinds::CONFIG_MAP,
                 "metadata": {"name": "kube-root-ca.crt", "namespace": ns, "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
                 "data": {"ca.crt": ROOT_CA},
             }));

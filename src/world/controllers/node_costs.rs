@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 /// The default world with `workers` worker nodes (worker-1, worker-2 and copies of them).
 fn world_with_nodes(workers: usize) -> World {
     let mut w = World::new(7);
-    let nk = kinds::by_kind("Node").expect("kind");
+    let nk = kinds::by_kind(kinds::NODE).expect("kind");
     let template = w.get(nk, "", "worker-1").expect("node");
     for i in 3..=workers {
         let name = format!("worker-{i}");
@@ -38,7 +38,7 @@ fn world_with_nodes(workers: usize) -> World {
 
 /// A DaemonSet of nginx on every worker (the control plane's taint is not tolerated).
 fn daemonset() -> Value {
-    json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+    json!({"apiVersion": "apps/v1", "kind": kinds::DAEMON_SET,
         "metadata": {"name": "agent", "namespace": "default"},
         "spec": {"selector": {"matchLabels": {"app": "agent"}},
             "template": {"metadata": {"labels": {"app": "agent"}},
@@ -50,7 +50,7 @@ fn cost_among(n: usize, change: fn(&mut World)) -> Stats {
     let mut world = world_with_nodes(n);
     world.create(daemonset(), false).expect("created");
     world.advance(60_000);
-    let ds = kinds::by_kind("DaemonSet").expect("kind");
+    let ds = kinds::by_kind(kinds::DAEMON_SET).expect("kind");
     let d = world.get(ds, "default", "agent").expect("ds");
     assert_eq!(d["status"]["numberAvailable"], json!(n), "{}", d["status"]);
     let before = world.stats;
@@ -67,7 +67,7 @@ fn assert_flat(change: fn(&mut World)) -> Stats {
 }
 
 fn write_node(world: &mut World, name: &str, f: impl FnOnce(&mut Value)) {
-    let nk = kinds::by_kind("Node").expect("kind");
+    let nk = kinds::by_kind(kinds::NODE).expect("kind");
     let mut node = world.get(nk, "", name).expect("node");
     f(&mut node);
     world.write(node);
@@ -88,7 +88,7 @@ fn a_cordoned_node_costs_the_same_among_200_nodes() {
 #[test]
 fn a_deleted_daemon_pod_costs_the_same_among_200_nodes() {
     assert_flat(|w| {
-        let pk = kinds::by_kind("Pod").expect("kind");
+        let pk = kinds::by_kind(kinds::POD).expect("kind");
         let name = w
             .store
             .list(pk, Some("default"))
@@ -114,13 +114,13 @@ fn a_no_execute_taint_costs_the_same_among_200_nodes() {
 fn cost_of_one_more_budget(n: usize) -> Stats {
     let mut world = World::new(7);
     let add = |world: &mut World, name: &str| {
-        let d = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        let d = json!({"apiVersion": "apps/v1", "kind": kinds::DEPLOYMENT,
             "metadata": {"name": name, "namespace": "default"},
             "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
                 "template": {"metadata": {"labels": {"app": name}},
                     "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
         world.create(d, false).expect("created");
-        let pdb = json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+        let pdb = json!({"apiVersion": "policy/v1", "kind": kinds::POD_DISRUPTION_BUDGET,
             "metadata": {"name": name, "namespace": "default"},
             "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": name}}}});
         world.create(pdb, false).expect("created");

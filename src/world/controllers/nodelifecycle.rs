@@ -45,7 +45,7 @@ fn wanted(node: &Value) -> Vec<(&'static str, &'static str)> {
 /// Keeps the controller taints of the nodes written since its last run as their spec and
 /// conditions say.
 pub fn run(world: &mut World) {
-    let Some(node_kind) = kinds::by_kind("Node") else {
+    let Some(node_kind) = kinds::by_kind(kinds::NODE) else {
         return;
     };
     let nodes: Vec<std::rc::Rc<Value>> = world

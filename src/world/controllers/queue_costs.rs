@@ -2,12 +2,13 @@
 //! CronJob controllers sync what their work queues hold, so one more object of their kind
 //! costs the same among 200 of them as among 100.
 
+use crate::world::api::kinds;
 use crate::world::{Stats, World};
 use serde_json::{Value, json};
 
 /// A StatefulSet of one nginx pod.
 fn statefulset(name: &str) -> Value {
-    json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+    json!({"apiVersion": "apps/v1", "kind": kinds::STATEFUL_SET,
         "metadata": {"name": name, "namespace": "default"},
         "spec": {"replicas": 1, "serviceName": name,
             "selector": {"matchLabels": {"app": name}},
@@ -17,7 +18,7 @@ fn statefulset(name: &str) -> Value {
 
 /// A DaemonSet of nginx on the nodes that take it.
 fn daemonset(name: &str) -> Value {
-    json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+    json!({"apiVersion": "apps/v1", "kind": kinds::DAEMON_SET,
         "metadata": {"name": name, "namespace": "default"},
         "spec": {"selector": {"matchLabels": {"app": name}},
             "template": {"metadata": {"labels": {"app": name}},
@@ -26,7 +27,7 @@ fn daemonset(name: &str) -> Value {
 
 /// A Job whose one pod runs on (nginx does not exit).
 fn job(name: &str) -> Value {
-    json!({"apiVersion": "batch/v1", "kind": "Job",
+    json!({"apiVersion": "batch/v1", "kind": kinds::JOB,
         "metadata": {"name": name, "namespace": "default"},
         "spec": {"template": {"spec": {"restartPolicy": "Never",
             "containers": [{"name": "c", "image": "nginx"}]}}}})
@@ -34,7 +35,7 @@ fn job(name: &str) -> Value {
 
 /// A CronJob every five minutes.
 fn cronjob(name: &str) -> Value {
-    json!({"apiVersion": "batch/v1", "kind": "CronJob",
+    json!({"apiVersion": "batch/v1", "kind": kinds::CRON_JOB,
         "metadata": {"name": name, "namespace": "default"},
         "spec": {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": {"spec": {
             "restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}}}})
@@ -44,7 +45,7 @@ fn cronjob(name: &str) -> Value {
 /// and a full node does not change what one more object costs).
 fn roomy_world() -> World {
     let mut world = World::new(7);
-    let nk = crate::world::api::kinds::by_kind("Node").expect("kind");
+    let nk = crate::world::api::kinds::by_kind(kinds::NODE).expect("kind");
     let names: Vec<String> = world
         .store
         .list(nk, None)

@@ -34,7 +34,7 @@ pub const WATCHES: &[&str] = &[
 
 /// Brings every quota's status up to date.
 pub fn run(world: &mut World) {
-    let Some(kind) = kinds::by_kind("ResourceQuota") else {
+    let Some(kind) = kinds::by_kind(kinds::RESOURCE_QUOTA) else {
         return;
     };
     let quotas: Vec<Value> = world.store.list(kind, None).cloned().collect();

@@ -83,7 +83,9 @@ impl TaintState {
 
 /// Deletes the pods the NoExecute taints of their nodes no longer let stay.
 pub fn run(world: &mut World) {
-    let (Some(node_kind), Some(pod_kind)) = (kinds::by_kind("Node"), kinds::by_kind("Pod")) else {
+    let (Some(node_kind), Some(pod_kind)) =
+        (kinds::by_kind(kinds::NODE), kinds::by_kind(kinds::POD))
+    else {
         return;
     };
     let now = world.now();
@@ -164,7 +166,7 @@ pub fn run(world: &mut World) {
 }
 
 fn evict(world: &mut World, ns: &str, name: &str) {
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return;
     };
     let now = rfc3339(world.now());

@@ -135,7 +135,7 @@ fn bind(world: &mut World, pvc: &Value, pv: &Value) {
     meta::set_path(
         &mut pv,
         &["spec", "claimRef"],
-        json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": meta::name(pvc), "namespace": meta::namespace(pvc),
+        json!({"apiVersion": "v1", "kind": kinds::PERSISTENT_VOLUME_CLAIM, "name": meta::name(pvc), "namespace": meta::namespace(pvc),
             "resourceVersion": meta::str_at(pvc, &["metadata", "resourceVersion"]).unwrap_or(""), "uid": meta::uid(pvc)}),
     );
     if !prebound {
@@ -171,8 +171,8 @@ fn bind(world: &mut World, pvc: &Value, pv: &Value) {
 /// One pass of the binder over every claim and volume.
 pub fn run(world: &mut World) {
     let (Some(pvc_kind), Some(pv_kind)) = (
-        kinds::by_kind("PersistentVolumeClaim"),
-        kinds::by_kind("PersistentVolume"),
+        kinds::by_kind(kinds::PERSISTENT_VOLUME_CLAIM),
+        kinds::by_kind(kinds::PERSISTENT_VOLUME),
     ) else {
         return;
     };
@@ -192,8 +192,8 @@ pub fn run(world: &mut World) {
 
 fn sync_claim(world: &mut World, pvc: &Value) {
     let (Some(pv_kind), Some(sc_kind)) = (
-        kinds::by_kind("PersistentVolume"),
-        kinds::by_kind("StorageClass"),
+        kinds::by_kind(kinds::PERSISTENT_VOLUME),
+        kinds::by_kind(kinds::STORAGE_CLASS),
     ) else {
         return;
     };
@@ -395,7 +395,7 @@ fn sync_claim(world: &mut World, pvc: &Value) {
 /// Pods (not finished) that mount a claim.
 pub fn pods_using(world: &World, ns: &str, claim: &str) -> Vec<String> {
     world
-        .object_list("Pod", ns)
+        .object_list(kinds::POD, ns)
         .filter(|p| {
             !matches!(
                 meta::str_at(p, &["status", "phase"]),
@@ -417,14 +417,17 @@ pub fn pods_using(world: &World, ns: &str, claim: &str) -> Vec<String> {
 
 /// A provisioning timer fired: create the volume for the claim.
 pub fn provision(world: &mut World, ns: &str, claim: &str) {
-    let Some(pvc) = world.object("PersistentVolumeClaim", ns, claim).cloned() else {
+    let Some(pvc) = world
+        .object(kinds::PERSISTENT_VOLUME_CLAIM, ns, claim)
+        .cloned()
+    else {
         return;
     };
     if meta::str_at(&pvc, &["spec", "volumeName"]).is_some() || meta::is_deleting(&pvc) {
         return;
     }
     let class = class_of(&pvc);
-    let Some(sc) = world.object("StorageClass", "", &class).cloned() else {
+    let Some(sc) = world.object(kinds::STORAGE_CLASS, "", &class).cloned() else {
         return;
     };
     let provisioner = sc
@@ -435,12 +438,12 @@ pub fn provision(world: &mut World, ns: &str, claim: &str) {
     let name = format!("pvc-{}", meta::uid(&pvc));
     let node = meta::annotation(&pvc, "volume.kubernetes.io/selected-node").map(str::to_string);
     let mut pv = json!({
-        "apiVersion": "v1", "kind": "PersistentVolume",
+        "apiVersion": "v1", "kind": kinds::PERSISTENT_VOLUME,
         "metadata": {"name": name, "annotations": {"pv.kubernetes.io/provisioned-by": provisioner}},
         "spec": {
             "accessModes": meta::path(&pvc, &["spec", "accessModes"]).cloned().unwrap_or(json!(["ReadWriteOnce"])),
             "capacity": {"storage": meta::str_at(&pvc, &["spec", "resources", "requests", "storage"]).unwrap_or("1Gi")},
-            "claimRef": {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": claim, "namespace": ns,
+            "claimRef": {"apiVersion": "v1", "kind": kinds::PERSISTENT_VOLUME_CLAIM, "name": claim, "namespace": ns,
                 "resourceVersion": meta::str_at(&pvc, &["metadata", "resourceVersion"]).unwrap_or(""), "uid": meta::uid(&pvc)},
             "persistentVolumeReclaimPolicy": sc.get("reclaimPolicy").and_then(Value::as_str).unwrap_or("Delete"),
             "storageClassName": class,
@@ -519,7 +522,9 @@ fn sync_volume(world: &mut World, pv: &Value) {
         .unwrap_or("");
     let name = claim_ref.get("name").and_then(Value::as_str).unwrap_or("");
     let uid = claim_ref.get("uid").and_then(Value::as_str).unwrap_or("");
-    let claim = world.object("PersistentVolumeClaim", ns, name).cloned();
+    let claim = world
+        .object(kinds::PERSISTENT_VOLUME_CLAIM, ns, name)
+        .cloned();
     match claim {
         Some(c) if uid.is_empty() || meta::uid(&c) == uid => {
             let bound = meta::str_at(&c, &["spec", "volumeName"]) == Some(meta::name(pv));
@@ -556,7 +561,7 @@ fn reclaim(world: &mut World, pv: &Value, phase: &str, now: &str) {
     }
     match policy.as_str() {
         "Delete" => {
-            if let Some(k) = kinds::by_kind("PersistentVolume") {
+            if let Some(k) = kinds::by_kind(kinds::PERSISTENT_VOLUME) {
                 let mut p = pv.clone();
                 if let Some(f) = meta::path_mut(&mut p, &["metadata", "finalizers"]).as_array_mut()
                 {
@@ -605,8 +610,8 @@ fn reclaim(world: &mut World, pv: &Value, phase: &str, now: &str) {
 /// object.
 fn protection(world: &mut World) {
     let (Some(pvc_kind), Some(pv_kind)) = (
-        kinds::by_kind("PersistentVolumeClaim"),
-        kinds::by_kind("PersistentVolume"),
+        kinds::by_kind(kinds::PERSISTENT_VOLUME_CLAIM),
+        kinds::by_kind(kinds::PERSISTENT_VOLUME),
     ) else {
         return;
     };

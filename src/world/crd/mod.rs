@@ -282,7 +282,7 @@ pub fn published_schema(schema: &Value) -> Value {
 impl World {
     /// Rebuilds the served custom resources from the stored CRDs (after a CRD write).
     pub(crate) fn refresh_custom_resources(&mut self) {
-        let Some(k) = kinds::by_kind("CustomResourceDefinition") else {
+        let Some(k) = kinds::by_kind(kinds::CUSTOM_RESOURCE_DEFINITION) else {
             return;
         };
         let served: Vec<Served> = self.store.list(k, None).filter_map(served_of).collect();

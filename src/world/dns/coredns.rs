@@ -8,6 +8,7 @@
 //! kubeadm's `loadbalance` plugin shuffles them on every answer; kubelab answers them in the
 //! Endpoints object's order (by IP), the same every time.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -314,7 +315,7 @@ impl World {
         if r.namespace.is_empty() {
             return Ok(vec![]);
         }
-        if self.object("Namespace", "", &r.namespace).is_none() {
+        if self.object(kinds::NAMESPACE, "", &r.namespace).is_none() {
             return Err(());
         }
         if r.pod_or_svc == "pod" {
@@ -328,7 +329,7 @@ impl World {
         if r.service.is_empty() {
             return Ok(vec![]);
         }
-        let Some(svc) = self.object("Service", &r.namespace, &r.service) else {
+        let Some(svc) = self.object(kinds::SERVICE, &r.namespace, &r.service) else {
             return Err(());
         };
         let spec = svc.get("spec").cloned().unwrap_or(Value::Null);
@@ -354,7 +355,7 @@ impl World {
         }
         let headless = spec.get("clusterIP").and_then(Value::as_str) == Some("None");
         if headless || !r.endpoint.is_empty() {
-            let ep = self.object("Endpoints", &r.namespace, &r.service);
+            let ep = self.object(kinds::ENDPOINTS, &r.namespace, &r.service);
             for subset in ep
                 .and_then(|e| e.get("subsets"))
                 .and_then(Value::as_array)
@@ -431,7 +432,7 @@ impl World {
     /// `serviceRecordForIP`: the names of a Service's cluster IP, else of the endpoints
     /// addresses with that IP.
     pub(super) fn reverse_names(&self, ip: &str) -> Vec<String> {
-        let Some(svc_kind) = crate::world::api::kinds::by_kind("Service") else {
+        let Some(svc_kind) = crate::world::api::kinds::by_kind(kinds::SERVICE) else {
             return vec![];
         };
         for svc in self.store.list(svc_kind, None) {
@@ -455,7 +456,7 @@ impl World {
                 )];
             }
         }
-        let Some(ep_kind) = crate::world::api::kinds::by_kind("Endpoints") else {
+        let Some(ep_kind) = crate::world::api::kinds::by_kind(kinds::ENDPOINTS) else {
             return vec![];
         };
         let mut out = Vec::new();

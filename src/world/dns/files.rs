@@ -4,6 +4,7 @@
 //! `managedHostsFileContent`, `nodeHostsFileContent`) and `/etc/hostname`
 //! (`GeneratePodHostNameAndDomain`, `GetNodenameForKernel`).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::{CLUSTER_DNS_IP, CLUSTER_DOMAIN, NODE_NAMESERVER};
@@ -213,7 +214,7 @@ pub fn hosts_file(world: &World, pod: &Value) -> String {
     if host_network(pod) {
         let node = meta::str_at(pod, &["spec", "nodeName"]).unwrap_or("");
         let ip = world
-            .object("Node", "", node)
+            .object(kinds::NODE, "", node)
             .and_then(|n| meta::path(n, &["status", "addresses"]))
             .and_then(Value::as_array)
             .and_then(|a| {

@@ -3,6 +3,7 @@
 //! `kube-flannel.yml`) and metrics-server (its `components.yaml`), as the API server stores
 //! them after defaulting.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use super::images;
@@ -10,7 +11,7 @@ use super::images;
 /// The CoreDNS Deployment (2 replicas).
 pub fn coredns() -> Value {
     json!({
-        "apiVersion": "apps/v1", "kind": "Deployment",
+        "apiVersion": "apps/v1", "kind": kinds::DEPLOYMENT,
         "metadata": {"name": "coredns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}},
         "spec": {
             "replicas": 2,
@@ -55,7 +56,7 @@ pub fn coredns() -> Value {
 /// The `kube-dns` Service (the 10th address of the service range).
 pub fn kube_dns() -> Value {
     json!({
-        "apiVersion": "v1", "kind": "Service",
+        "apiVersion": "v1", "kind": kinds::SERVICE,
         "metadata": {
             "name": "kube-dns", "namespace": "kube-system",
             "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"},
@@ -76,7 +77,7 @@ pub fn kube_dns() -> Value {
 /// The kube-proxy DaemonSet (every node: it tolerates every taint).
 pub fn kube_proxy() -> Value {
     json!({
-        "apiVersion": "apps/v1", "kind": "DaemonSet",
+        "apiVersion": "apps/v1", "kind": kinds::DAEMON_SET,
         "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"k8s-app": "kube-proxy"}},
         "spec": {
             "selector": {"matchLabels": {"k8s-app": "kube-proxy"}},
@@ -118,7 +119,7 @@ pub fn kube_proxy() -> Value {
 /// and configuration to the node).
 pub fn flannel() -> Value {
     json!({
-        "apiVersion": "apps/v1", "kind": "DaemonSet",
+        "apiVersion": "apps/v1", "kind": kinds::DAEMON_SET,
         "metadata": {"name": "kube-flannel-ds", "namespace": "kube-flannel", "labels": {"app": "flannel", "k8s-app": "flannel", "tier": "node"}},
         "spec": {
             "selector": {"matchLabels": {"app": "flannel", "k8s-app": "flannel"}},
@@ -167,7 +168,7 @@ pub fn flannel() -> Value {
 /// `--kubelet-insecure-tls`, since the kubelets' serving certificates are self-signed.
 pub fn metrics_server() -> Value {
     json!({
-        "apiVersion": "apps/v1", "kind": "Deployment",
+        "apiVersion": "apps/v1", "kind": kinds::DEPLOYMENT,
         "metadata": {"name": "metrics-server", "namespace": "kube-system", "labels": {"k8s-app": "metrics-server"}},
         "spec": {
             "selector": {"matchLabels": {"k8s-app": "metrics-server"}},
@@ -200,7 +201,7 @@ pub fn metrics_server() -> Value {
 /// does not serve the APIService kind).
 pub fn metrics_server_service() -> Value {
     json!({
-        "apiVersion": "v1", "kind": "Service",
+        "apiVersion": "v1", "kind": kinds::SERVICE,
         "metadata": {"name": "metrics-server", "namespace": "kube-system", "labels": {"k8s-app": "metrics-server"}},
         "spec": {
             "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": "https"}],

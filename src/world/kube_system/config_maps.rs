@@ -2,6 +2,7 @@
 //! and flannel's, with the documents kubeadm writes for this cluster (control plane
 //! `10.0.0.10:6443`, service range 10.96.0.0/12, pods 10.244.0.0/16).
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::world::controllers::namespace::ROOT_CA;
@@ -223,7 +224,7 @@ const NET_CONF: &str = "{
 ";
 
 fn cm(ns: &str, name: &str, labels: Value, data: Value) -> Value {
-    let mut o = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": ns}, "data": data});
+    let mut o = json!({"apiVersion": "v1", "kind": kinds::CONFIG_MAP, "metadata": {"name": name, "namespace": ns}, "data": data});
     if labels.as_object().is_some_and(|l| !l.is_empty()) {
         o["metadata"]["labels"] = labels;
     }

@@ -4,6 +4,7 @@
 //! annotations (`pkg/kubelet/types`, `cmd/kubeadm/app/phases/controlplane/manifests.go`,
 //! `cmd/kubeadm/app/phases/etcd/local.go`).
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use super::images;
@@ -243,13 +244,13 @@ pub fn mirror_pod(
     }
     json!({
         "apiVersion": "v1",
-        "kind": "Pod",
+        "kind": kinds::POD,
         "metadata": {
             "name": format!("{component}-{node}"),
             "namespace": "kube-system",
             "labels": {"component": component, "tier": "control-plane"},
             "annotations": annotations,
-            "ownerReferences": [{"apiVersion": "v1", "controller": true, "kind": "Node", "name": node, "uid": node_uid}],
+            "ownerReferences": [{"apiVersion": "v1", "controller": true, "kind": kinds::NODE, "name": node, "uid": node_uid}],
         },
         "spec": {
             "containers": [{

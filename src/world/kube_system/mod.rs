@@ -9,6 +9,7 @@
 //! break them. The default world installs them as `kubeadm init` does, before the workers join
 //! (`default_world.rs`), so CoreDNS runs on the control-plane node.
 
+use crate::world::api::kinds;
 pub mod addons;
 pub mod config_maps;
 pub mod control_plane;
@@ -44,7 +45,7 @@ fn priority_classes() -> Vec<Value> {
     .into_iter()
     .map(|(name, value, description)| {
         json!({
-            "apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+            "apiVersion": "scheduling.k8s.io/v1", "kind": kinds::PRIORITY_CLASS,
             "metadata": {"name": name},
             "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority",
         })
@@ -53,7 +54,7 @@ fn priority_classes() -> Vec<Value> {
 }
 
 fn service_account(ns: &str, name: &str, labels: Option<Value>) -> Value {
-    let mut o = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": ns}});
+    let mut o = json!({"apiVersion": "v1", "kind": kinds::SERVICE_ACCOUNT, "metadata": {"name": name, "namespace": ns}});
     if let Some(l) = labels {
         o["metadata"]["labels"] = l;
     }
@@ -71,7 +72,7 @@ fn create(w: &mut World, obj: Value) {
 /// (`kubeadm` false) has the PriorityClasses and the controllers' accounts only: its control
 /// plane, DNS and network live in `openshift-*` namespaces ([`openshift`]).
 pub fn install(w: &mut World, node: &str, kubeadm: bool) {
-    let Some(n) = w.object("Node", "", node).cloned() else {
+    let Some(n) = w.object(kinds::NODE, "", node).cloned() else {
         return;
     };
     let node_uid = meta::uid(&n).to_string();
@@ -136,14 +137,14 @@ fn seen_stamp(t: Millis) -> String {
 /// The Lease the kubelet of `node` renews in `kube-node-lease` (every 10 s; kubelab writes
 /// the last renewal before `renewed`).
 pub fn node_lease(w: &World, node: &str, renewed: Millis) -> Option<Value> {
-    let n = w.object("Node", "", node)?;
+    let n = w.object(kinds::NODE, "", node)?;
     let renew = renewed - 2_000 - (meta::name(n).len() as Millis * 137) % 1_000;
     let s = rfc3339(renew);
     Some(json!({
-        "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+        "apiVersion": "coordination.k8s.io/v1", "kind": kinds::LEASE,
         "metadata": {
             "name": node, "namespace": "kube-node-lease",
-            "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": node, "uid": meta::uid(n)}],
+            "ownerReferences": [{"apiVersion": "v1", "kind": kinds::NODE, "name": node, "uid": meta::uid(n)}],
         },
         "spec": {
             "holderIdentity": node,

@@ -6,6 +6,7 @@
 //! workloads: the operators that manage them, the cluster's own control plane pods and
 //! ClusterOperators are not simulated.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::world::World;
@@ -87,7 +88,7 @@ fn push_images(w: &mut World) -> Vec<(&'static str, String)> {
 
 fn deployment(ns: &str, name: &str, labels: Value, replicas: u32, pod: Value) -> Value {
     json!({
-        "apiVersion": "apps/v1", "kind": "Deployment",
+        "apiVersion": "apps/v1", "kind": kinds::DEPLOYMENT,
         "metadata": {"name": name, "namespace": ns, "labels": labels.clone()},
         "spec": {
             "replicas": replicas,
@@ -100,7 +101,7 @@ fn deployment(ns: &str, name: &str, labels: Value, replicas: u32, pod: Value) ->
 /// Installs what the student sees of OpenShift (after the nodes joined).
 pub fn install(w: &mut World) {
     for ns in NAMESPACES {
-        let _ = w.create_internal(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"openshift.io/cluster-monitoring": "true"}}}));
+        let _ = w.create_internal(json!({"apiVersion": "v1", "kind": kinds::NAMESPACE, "metadata": {"name": ns, "labels": {"openshift.io/cluster-monitoring": "true"}}}));
     }
     let images = push_images(w);
     let image = |c: &str| {
@@ -115,7 +116,7 @@ pub fn install(w: &mut World) {
         ("openshift-image-registry", "registry"),
         ("openshift-console", "console"),
     ] {
-        let _ = w.create_internal(json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": ns}}));
+        let _ = w.create_internal(json!({"apiVersion": "v1", "kind": kinds::SERVICE_ACCOUNT, "metadata": {"name": sa, "namespace": ns}}));
     }
     let router_labels =
         json!({"ingresscontroller.operator.openshift.io/deployment-ingresscontroller": "default"});
@@ -162,7 +163,7 @@ pub fn install(w: &mut World) {
         }),
     ));
     let _ = w.create_internal(json!({
-        "apiVersion": "v1", "kind": "Service",
+        "apiVersion": "v1", "kind": kinds::SERVICE,
         "metadata": {"name": "image-registry", "namespace": "openshift-image-registry", "labels": registry_labels.clone()},
         "spec": {"ports": [{"name": "5000-tcp", "port": 5000, "protocol": "TCP", "targetPort": 5000}], "selector": registry_labels},
     }));
@@ -190,7 +191,7 @@ pub fn install(w: &mut World) {
         }),
     ));
     let _ = w.create_internal(json!({
-        "apiVersion": "v1", "kind": "Service",
+        "apiVersion": "v1", "kind": kinds::SERVICE,
         "metadata": {"name": "console", "namespace": "openshift-console", "labels": {"app": "console"}},
         "spec": {"ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 8443}], "selector": console_labels},
     }));

@@ -184,7 +184,7 @@ fn cpu_limit(container: &Value) -> Option<i64> {
 /// going to the first ones in name order).
 fn load_shares(world: &World, ns: &str) -> BTreeMap<String, i64> {
     let mut shares: BTreeMap<String, i64> = BTreeMap::new();
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return shares;
     };
     let at = last_scrape(world.now());
@@ -271,14 +271,14 @@ fn pod_metrics_with(
 
 /// The metrics of one pod, if it has them now.
 pub fn pod_metrics(world: &World, ns: &str, name: &str) -> Option<PodMetrics> {
-    let pod = world.object("Pod", ns, name)?;
+    let pod = world.object(kinds::POD, ns, name)?;
     pod_metrics_with(world, pod, &load_shares(world, ns))
 }
 
 /// The metrics of the pods of a namespace (every namespace with `None`), in namespace and
 /// name order; pods without metrics yet are left out, as metrics-server leaves them.
 pub fn list_pod_metrics(world: &World, ns: Option<&str>) -> Vec<PodMetrics> {
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return vec![];
     };
     let mut pods: Vec<&std::rc::Rc<Value>> = world.store.list_shared_in(pod_kind, ns).collect();
@@ -304,7 +304,7 @@ const NODE_SYSTEM: (i64, i64) = (45, 560 * MI);
 
 /// The metrics of every Ready node, in name order: the system's own use plus its pods'.
 pub fn list_node_metrics(world: &World) -> Vec<NodeMetrics> {
-    let Some(node_kind) = kinds::by_kind("Node") else {
+    let Some(node_kind) = kinds::by_kind(kinds::NODE) else {
         return vec![];
     };
     let at = last_scrape(world.now());
@@ -312,7 +312,7 @@ pub fn list_node_metrics(world: &World) -> Vec<NodeMetrics> {
     let mut by_node: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for m in &pods {
         let Some(node) = world
-            .object("Pod", &m.namespace, &m.name)
+            .object(kinds::POD, &m.namespace, &m.name)
             .and_then(|p| meta::str_at(p, &["spec", "nodeName"]))
         else {
             continue;

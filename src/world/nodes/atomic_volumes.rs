@@ -11,6 +11,7 @@
 //! observed 30-90 s in all). Mounts with `subPath` keep the file they were given when their
 //! container started: a version stays recorded while a container started under it lives.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -118,7 +119,7 @@ pub fn payload(world: &World, pod: &Value, s: &Source<'_>) -> Result<Payload, St
     let Some(obj) = world.object(s.kind, ns, s.name) else {
         return Ok(Payload::new());
     };
-    let decode = s.kind == "Secret";
+    let decode = s.kind == kinds::SECRET;
     let data = object_data(obj, decode);
     let Some(items) = s.src.get("items").and_then(Value::as_array) else {
         return Ok(data.into_iter().map(|(k, v)| (k, (v, mode))).collect());
@@ -253,7 +254,7 @@ fn oldest_start(rt: &PodRuntime) -> Millis {
 /// Wakes, at their next sync, the pods of `namespace` whose volumes project the ConfigMap or
 /// Secret `name` (it was written or removed).
 pub fn object_changed(world: &mut World, namespace: &str, name: &str) {
-    let Some(pk) = crate::world::api::kinds::by_kind("Pod") else {
+    let Some(pk) = crate::world::api::kinds::by_kind(kinds::POD) else {
         return;
     };
     let now = world.now();

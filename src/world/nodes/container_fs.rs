@@ -4,6 +4,7 @@
 //! account token) with where their content lives. `world/runtime/` lays them out as a file
 //! system for the container's programs.
 
+use crate::world::api::kinds;
 use base64::Engine as _;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -135,11 +136,11 @@ pub(crate) fn mounts(world: &World, pod: &Value, c: &Value) -> Vec<Mount> {
             Backing::Store(key)
         } else if let Some(claim) = meta::str_at(v, &["persistentVolumeClaim", "claimName"]) {
             let pv_name = world
-                .object("PersistentVolumeClaim", ns, claim)
+                .object(kinds::PERSISTENT_VOLUME_CLAIM, ns, claim)
                 .and_then(|c| meta::str_at(c, &["spec", "volumeName"]))
                 .unwrap_or("")
                 .to_string();
-            match world.object("PersistentVolume", "", &pv_name) {
+            match world.object(kinds::PERSISTENT_VOLUME, "", &pv_name) {
                 Some(pv) if pv.get("spec").and_then(|s| s.get("nfs")).is_some() => {
                     let (key, below) = crate::world::runtime::nfs_store(
                         world,
@@ -387,7 +388,7 @@ impl World {
         let mut svc_env: Vec<(String, String)> = Vec::new();
         let links = meta::bool_at(pod, &["spec", "enableServiceLinks"]) != Some(false);
         for (svc_ns, only) in [(ns, !links), ("default", true)] {
-            for s in self.object_list("Service", svc_ns) {
+            for s in self.object_list(kinds::SERVICE, svc_ns) {
                 if only && !(svc_ns == "default" && meta::name(s) == "kubernetes") {
                     continue;
                 }

@@ -3,6 +3,7 @@
 //! high threshold, unused images are removed least recently used first until usage is at or
 //! below the low threshold. An image used by any container on the node is never removed.
 
+use crate::world::api::kinds;
 use std::collections::BTreeSet;
 
 use crate::world::World;
@@ -67,7 +68,7 @@ pub fn collect(world: &mut World, node: &str) -> Vec<String> {
     }
     let still_high = rt.disk_used() > target;
     let freed = before.saturating_sub(rt.disk_used());
-    if still_high && let Some(obj) = world.object("Node", "", node).cloned() {
+    if still_high && let Some(obj) = world.object(kinds::NODE, "", node).cloned() {
         world.record_event(
                 &obj,
                 None,

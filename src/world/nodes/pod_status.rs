@@ -348,7 +348,7 @@ fn fingerprint(rt: &super::PodRuntime) -> u64 {
 /// Rewrites the pod's status from its runtime (only when something changed).
 pub fn write(world: &mut World, uid: &str) {
     let now = world.now();
-    let Some(k) = kinds::by_kind("Pod") else {
+    let Some(k) = kinds::by_kind(kinds::POD) else {
         return;
     };
     let Some(rt) = world.pods.get(uid) else {
@@ -364,7 +364,7 @@ pub fn write(world: &mut World, uid: &str) {
         return;
     };
     let host_ip = world
-        .object("Node", "", &rt.node)
+        .object(kinds::NODE, "", &rt.node)
         .and_then(|n| meta::path(n, &["status", "addresses"]))
         .and_then(Value::as_array)
         .and_then(|a| {

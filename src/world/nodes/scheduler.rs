@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::world::World;
 use crate::world::api::kinds::{self, KindInfo};
 use crate::world::api::meta;
-use crate::world::api::quantity::parse_milli;
+use crate::world::api::objects::{Node, Pod};
 use crate::world::clock::{Millis, rfc3339};
 use crate::world::events::Source;
 use crate::world::store::ObjKey;
@@ -65,7 +65,7 @@ fn node_facts(world: &mut World) -> u64 {
         return facts;
     }
     let mut text = String::new();
-    if let Some(k) = kinds::by_kind("Node") {
+    if let Some(k) = kinds::by_kind(kinds::NODE) {
         for n in world.store.list(k, None) {
             text.push_str(meta::name(n));
             for part in [
@@ -99,8 +99,8 @@ fn loads(world: &mut World, pod_kind: &KindInfo) -> BTreeMap<String, NodeLoad> {
         return loads;
     }
     let mut placed: BTreeMap<String, NodeLoad> = BTreeMap::new();
-    for p in world.store.list(pod_kind, None).filter(|p| !terminal(p)) {
-        if let Some(n) = meta::str_at(p, &["spec", "nodeName"]) {
+    for p in world.store.list(pod_kind, None).map(Pod::of) {
+        if let Some(n) = p.node_name().filter(|_| !p.is_terminal()) {
             placed.entry(n.to_string()).or_default().add(p);
         }
     }
@@ -117,7 +117,9 @@ fn loads(world: &mut World, pod_kind: &KindInfo) -> BTreeMap<String, NodeLoad> {
 /// tried again before its back-off ([`backoff_ms`]) has passed since its last attempt: the
 /// scheduler looks again at that instant (upstream's backoff queue, flushed every second).
 pub fn run(world: &mut World) -> bool {
-    let (Some(pod_kind), Some(node_kind)) = (kinds::by_kind("Pod"), kinds::by_kind("Node")) else {
+    let (Some(pod_kind), Some(node_kind)) =
+        (kinds::by_kind(kinds::POD), kinds::by_kind(kinds::NODE))
+    else {
         return false;
     };
     let written = world.store.take_written_unscheduled();
@@ -159,10 +161,7 @@ pub fn run(world: &mut World) -> bool {
     while let Some(key) = next(world, all, after.as_ref()) {
         let pod = world.store.get_shared(pod_kind, &key.0, &key.1);
         after = Some(key);
-        let Some(pod) = pod.filter(|p| {
-            meta::str_at(p, &["spec", "schedulerName"]).unwrap_or("default-scheduler")
-                == "default-scheduler"
-        }) else {
+        let Some(pod) = pod.filter(|p| Pod::of(p).scheduler_name() == "default-scheduler") else {
             continue;
         };
         if !all && inputs(world) != start {
@@ -213,7 +212,11 @@ pub fn run(world: &mut World) -> bool {
             if let Ok(node) = &chosen {
                 for claim in annotate {
                     if let Some(mut c) = world
-                        .object("PersistentVolumeClaim", meta::namespace(&pod), &claim)
+                        .object(
+                            kinds::PERSISTENT_VOLUME_CLAIM,
+                            meta::namespace(&pod),
+                            &claim,
+                        )
                         .cloned()
                     {
                         meta::set_annotation(&mut c, "volume.kubernetes.io/selected-node", node);
@@ -227,7 +230,7 @@ pub fn run(world: &mut World) -> bool {
         match chosen {
             Ok(node) => {
                 world.scheduler.backoff.remove(after.as_ref().expect("set"));
-                placed.entry(node.clone()).or_default().add(&pod);
+                placed.entry(node.clone()).or_default().add(Pod::of(&pod));
                 let (ns, name) = (
                     meta::namespace(&pod).to_string(),
                     meta::name(&pod).to_string(),
@@ -247,7 +250,7 @@ pub fn run(world: &mut World) -> bool {
                 };
                 own_placements += 1;
                 // A pod in a terminal phase is not counted when the loads are counted afresh.
-                own_exact &= !terminal(&p);
+                own_exact &= !Pod::of(&p).is_terminal();
                 world.record_event(
                     &p,
                     None,
@@ -293,21 +296,14 @@ struct NodeLoad {
 }
 
 impl NodeLoad {
-    fn add(&mut self, p: &Value) {
+    fn add(&mut self, p: Pod) {
         self.count += 1;
-        self.cpu += requests(p, "cpu");
-        self.memory += requests(p, "memory");
-        if let Some(o) = meta::controller_uid(p) {
-            *self.per_owner.entry(o.to_string()).or_default() += 1;
+        self.cpu += p.request_millis("cpu");
+        self.memory += p.request_millis("memory");
+        if let Some(o) = p.controller() {
+            *self.per_owner.entry(o.uid().to_string()).or_default() += 1;
         }
     }
-}
-
-fn terminal(p: &Value) -> bool {
-    matches!(
-        meta::str_at(p, &["status", "phase"]),
-        Some("Succeeded" | "Failed")
-    )
 }
 
 fn set_scheduled_condition(pod: &mut Value, ok: bool, msg: Option<&str>, now: &str) {
@@ -335,54 +331,7 @@ fn set_scheduled_condition(pod: &mut Value, ok: bool, msg: Option<&str>, now: &s
 
 /// The pod's QoS class (`BestEffort`, `Burstable`, `Guaranteed`).
 pub fn qos_class(pod: &Value) -> &'static str {
-    let cs: Vec<&Value> = meta::path(pod, &["spec", "containers"])
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
-    let mut any = false;
-    let mut guaranteed = !cs.is_empty();
-    for c in &cs {
-        let req = c
-            .field("resources")
-            .and_then(|r| r.field("requests"))
-            .and_then(Value::as_object);
-        let lim = c
-            .field("resources")
-            .and_then(|r| r.field("limits"))
-            .and_then(Value::as_object);
-        if req.is_some_and(|m| !m.is_empty()) || lim.is_some_and(|m| !m.is_empty()) {
-            any = true;
-        }
-        for res in ["cpu", "memory"] {
-            let l = lim.and_then(|m| m.get(res));
-            let r = req.and_then(|m| m.get(res)).or(l);
-            if l.is_none() || r != l {
-                guaranteed = false;
-            }
-        }
-    }
-    if !any {
-        "BestEffort"
-    } else if guaranteed {
-        "Guaranteed"
-    } else {
-        "Burstable"
-    }
-}
-
-fn requests(pod: &Value, res: &str) -> i128 {
-    meta::path(pod, &["spec", "containers"])
-        .and_then(Value::as_array)
-        .map(|cs| {
-            cs.iter()
-                .filter_map(|c| {
-                    meta::str_at(c, &["resources", "requests", res])
-                        .or_else(|| meta::str_at(c, &["resources", "limits", res]))
-                })
-                .filter_map(parse_milli)
-                .sum()
-        })
-        .unwrap_or(0)
+    Pod::of(pod).qos_class()
 }
 
 /// The node for a pod, or why none fits. A pod whose required node affinity names its nodes
@@ -412,65 +361,46 @@ fn choose_among(
     nodes: &[&Value],
     loads: &BTreeMap<String, NodeLoad>,
 ) -> Result<String, String> {
-    if let Some(n) = meta::str_at(pod, &["spec", "nodeName"]) {
+    let view = Pod::of(pod);
+    if let Some(n) = view.node_name() {
         return Ok(n.to_string());
     }
-    let owner = meta::controller_of(pod).map(|(_, _, uid)| uid);
-    let (cpu_request, memory_request) = (requests(pod, "cpu"), requests(pod, "memory"));
+    let owner = view.controller().map(|o| o.uid());
+    let (cpu_request, memory_request) = (view.request_millis("cpu"), view.request_millis("memory"));
+    // NodeUnschedulable lets through a pod that tolerates the unschedulable taint.
+    let tolerates_unschedulable = super::taints::pod_tolerates(
+        pod,
+        &json!({"key": super::taints::UNSCHEDULABLE, "effect": "NoSchedule"}),
+    );
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
-    let mut best: Option<(usize, usize, String)> = None;
-    for node in nodes {
-        let name = meta::name(node).to_string();
-        let ready = meta::condition(node, "Ready")
-            .and_then(|c| c.field("status"))
-            .and_then(Value::as_str)
-            == Some("True");
-        let untolerated = meta::path(node, &["spec", "taints"])
-            .and_then(Value::as_array)
-            .and_then(|ts| {
-                ts.iter()
-                    .find(|t| {
-                        matches!(
-                            t.field("effect").and_then(Value::as_str),
-                            Some("NoSchedule" | "NoExecute")
-                        ) && !super::taints::pod_tolerates(pod, t)
-                    })
-                    .cloned()
-            });
-        // NodeUnschedulable lets through a pod that tolerates the unschedulable taint.
-        let unschedulable = meta::bool_at(node, &["spec", "unschedulable"]) == Some(true)
-            && !super::taints::pod_tolerates(
-                pod,
-                &json!({"key": super::taints::UNSCHEDULABLE, "effect": "NoSchedule"}),
-            );
-        let reason = if unschedulable {
+    let mut best: Option<(usize, usize, &str)> = None;
+    for node in nodes.iter().map(|n| Node::of(n)) {
+        let name = node.name();
+        let untolerated = node
+            .taints()
+            .find(|t| t.blocks_scheduling() && !super::taints::pod_tolerates(pod, t.0));
+        let reason = if node.unschedulable() && !tolerates_unschedulable {
             Some("node(s) were unschedulable".to_string())
         } else if let Some(t) = untolerated {
             Some(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
-                t.field("key").and_then(Value::as_str).unwrap_or(""),
-                t.field("value").and_then(Value::as_str).unwrap_or("")
+                t.key(),
+                t.value()
             ))
-        } else if !ready {
+        } else if !node.is_ready() {
             // A node not Ready before the node lifecycle controller tainted it.
             Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string())
         } else if !crate::world::controllers::daemonset::predicates::fits_node_affinity(
-            pod.get("spec").unwrap_or(&Value::Null),
-            node,
+            view.spec(),
+            node.object(),
         ) {
             Some("node(s) didn't match Pod's node affinity/selector".to_string())
         } else {
             let empty = NodeLoad::default();
-            let load = loads.get(&name).unwrap_or(&empty);
-            let cap_pods = meta::str_at(node, &["status", "allocatable", "pods"])
-                .and_then(|s| s.parse::<usize>().ok())
-                .unwrap_or(110);
-            let cpu_alloc = meta::str_at(node, &["status", "allocatable", "cpu"])
-                .and_then(parse_milli)
-                .unwrap_or(i128::MAX);
-            let mem_alloc = meta::str_at(node, &["status", "allocatable", "memory"])
-                .and_then(parse_milli)
-                .unwrap_or(i128::MAX);
+            let load = loads.get(name).unwrap_or(&empty);
+            let cap_pods = node.pod_capacity();
+            let cpu_alloc = node.allocatable_millis("cpu").unwrap_or(i128::MAX);
+            let mem_alloc = node.allocatable_millis("memory").unwrap_or(i128::MAX);
             let (cpu_used, mem_used) = (load.cpu, load.memory);
             if load.count >= cap_pods {
                 Some("Too many pods".to_string())
@@ -481,11 +411,11 @@ fn choose_among(
             } else {
                 let siblings = owner
                     .as_ref()
-                    .and_then(|o| load.per_owner.get(o))
+                    .and_then(|o| load.per_owner.get(*o))
                     .copied()
                     .unwrap_or(0);
-                let key = (siblings, load.count, name.clone());
-                if best.as_ref().is_none_or(|b| key < *b) {
+                let key = (siblings, load.count, name);
+                if best.is_none_or(|b| key < b) {
                     best = Some(key);
                 }
                 None
@@ -496,7 +426,7 @@ fn choose_among(
         }
     }
     if let Some((_, _, n)) = best {
-        return Ok(n);
+        return Ok(n.to_string());
     }
     let total = nodes.len();
     let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
@@ -564,15 +494,11 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
     };
     let mut allowed: Option<Vec<String>> = None;
     let mut select = Vec::new();
-    for v in meta::path(pod, &["spec", "volumes"])
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let Some(claim) = meta::str_at(v, &["persistentVolumeClaim", "claimName"]) else {
+    for v in Pod::of(pod).volumes() {
+        let Some(claim) = v.claim_name() else {
             continue;
         };
-        let Some(pvc) = world.object("PersistentVolumeClaim", ns, claim) else {
+        let Some(pvc) = world.object(kinds::PERSISTENT_VOLUME_CLAIM, ns, claim) else {
             return fail(format!("persistentvolumeclaim \"{claim}\" not found"));
         };
         if meta::is_deleting(pvc) {
@@ -582,7 +508,7 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
         }
         if meta::str_at(pvc, &["status", "phase"]) == Some("Bound") {
             let pv = meta::str_at(pvc, &["spec", "volumeName"])
-                .and_then(|n| world.object("PersistentVolume", "", n));
+                .and_then(|n| world.object(kinds::PERSISTENT_VOLUME, "", n));
             // The nodes the volume's required node affinity admits (its terms ORed, a term's
             // expressions ANDed, on the nodes' labels: a hostname or a zone).
             let nodes: Option<Vec<String>> = pv
@@ -591,7 +517,7 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
                     let spec = serde_json::json!({"affinity": {"nodeAffinity": {
                         "requiredDuringSchedulingIgnoredDuringExecution": required}}});
                     world
-                        .object_list("Node", "")
+                        .object_list(kinds::NODE, "")
                         .filter(|n| {
                             crate::world::controllers::daemonset::predicates::fits_node_affinity(
                                 &spec, n,
@@ -610,7 +536,7 @@ fn volume_check(world: &World, pod: &Value) -> VolumeCheck {
         }
         let class = crate::world::controllers::volumes::class_of(pvc);
         let wffc = world
-            .object("StorageClass", "", &class)
+            .object(kinds::STORAGE_CLASS, "", &class)
             .and_then(|sc| sc.field("volumeBindingMode"))
             .and_then(Value::as_str)
             == Some("WaitForFirstConsumer");

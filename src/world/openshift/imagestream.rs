@@ -2,6 +2,7 @@
 //! `internal/imageutil/helpers.go`): defaults, spec-tag generations, tag history
 //! (`AddTagEventToImageStream`), aliases and tracking tags, and pull-spec resolution.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::world::World;
@@ -227,7 +228,7 @@ pub fn prepare(world: &World, is: &mut Value, old: Option<&Value>) {
                     heads_changed.push(tname.clone());
                 }
             }
-            "ImageStreamTag" => {
+            kinds::IMAGE_STREAM_TAG => {
                 let (stream, src_tag) = split_istag(&from, &name);
                 let src_ns = if from_ns.is_empty() {
                     ns.clone()
@@ -238,7 +239,7 @@ pub fn prepare(world: &World, is: &mut Value, old: Option<&Value>) {
                     head(is, &src_tag).cloned()
                 } else {
                     world
-                        .object("ImageStream", &src_ns, &stream)
+                        .object(kinds::IMAGE_STREAM, &src_ns, &stream)
                         .and_then(|s| head(s, &src_tag))
                         .cloned()
                 };
@@ -264,7 +265,7 @@ pub fn prepare(world: &World, is: &mut Value, old: Option<&Value>) {
                     }
                 }
             }
-            "ImageStreamImage" => {
+            kinds::IMAGE_STREAM_IMAGE => {
                 let (stream, id) = from
                     .split_once('@')
                     .map(|(s, i)| (s.to_string(), i.to_string()))
@@ -277,7 +278,7 @@ pub fn prepare(world: &World, is: &mut Value, old: Option<&Value>) {
                 let source = if stream == name && src_ns == ns {
                     Some(is.clone())
                 } else {
-                    world.object("ImageStream", &src_ns, &stream).cloned()
+                    world.object(kinds::IMAGE_STREAM, &src_ns, &stream).cloned()
                 };
                 let found = source.and_then(|s| {
                     meta::path(&s, &["status", "tags"])?
@@ -324,7 +325,7 @@ pub fn update_tracking(is: &mut Value, mut changed: Vec<String>) {
         };
         for t in spec_tags(is) {
             let (kind, from, from_ns) = from_of(&t);
-            if kind != "ImageStreamTag" || !(from_ns.is_empty() || from_ns == ns) {
+            if kind != kinds::IMAGE_STREAM_TAG || !(from_ns.is_empty() || from_ns == ns) {
                 continue;
             }
             let (stream, tag) = split_istag(&from, &name);

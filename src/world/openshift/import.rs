@@ -69,7 +69,7 @@ pub fn import_tags(
     tags: &[String],
     force: bool,
 ) -> Vec<(String, Result<(), String>)> {
-    let Some(k) = kinds::by_kind("ImageStream") else {
+    let Some(k) = kinds::by_kind(kinds::IMAGE_STREAM) else {
         return vec![];
     };
     let Some(mut is) = world.store.get(k, ns, name).cloned() else {
@@ -177,7 +177,7 @@ fn resolve_for_import(
 
 /// Creates the cluster-scoped Image object for an imported digest.
 fn ensure_image_object(world: &mut World, digest: &str, pull_spec: &str, image: Option<&Image>) {
-    if world.object("Image", "", digest).is_some() {
+    if world.object(kinds::IMAGE, "", digest).is_some() {
         return;
     }
     let Some(img) = image else { return };
@@ -189,7 +189,7 @@ fn ensure_image_object(world: &mut World, digest: &str, pull_spec: &str, image: 
         .collect();
     let obj = json!({
         "apiVersion": "image.openshift.io/v1",
-        "kind": "Image",
+        "kind": kinds::IMAGE,
         "metadata": {"name": digest, "annotations": {"image.openshift.io/dockerLayersOrder": "ascending"}},
         "dockerImageReference": pull_spec,
         "dockerImageMetadata": {
@@ -206,7 +206,7 @@ fn ensure_image_object(world: &mut World, digest: &str, pull_spec: &str, image: 
 
 /// The import controller: imports every pending tag, and keeps scheduled imports ticking.
 pub fn run(world: &mut World) {
-    let Some(k) = kinds::by_kind("ImageStream") else {
+    let Some(k) = kinds::by_kind(kinds::IMAGE_STREAM) else {
         return;
     };
     let streams: Vec<(String, String, Vec<String>)> = world
@@ -232,7 +232,7 @@ pub fn run(world: &mut World) {
 
 /// Makes sure a stream with scheduled tags has its next periodic import queued.
 pub fn schedule_if_needed(world: &mut World, ns: &str, name: &str) {
-    let Some(is) = world.object("ImageStream", ns, name) else {
+    let Some(is) = world.object(kinds::IMAGE_STREAM, ns, name) else {
         return;
     };
     let scheduled = spec_tags(is).iter().any(|t| {
@@ -249,7 +249,7 @@ pub fn on_scheduled(world: &mut World, ns: &str, name: &str) {
     world
         .scheduled_imports
         .remove(&format!("import/{ns}/{name}"));
-    let Some(is) = world.object("ImageStream", ns, name).cloned() else {
+    let Some(is) = world.object(kinds::IMAGE_STREAM, ns, name).cloned() else {
         return;
     };
     let tags: Vec<String> = spec_tags(&is)

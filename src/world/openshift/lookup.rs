@@ -2,6 +2,7 @@
 //! image that is a bare image stream tag (`keycloak:20.0`) is rewritten to the tag's pull spec
 //! when the stream in the object's namespace has lookup enabled.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::imagestream::{INTERNAL_REGISTRY, resolve_pull_spec, status_tag};
@@ -25,7 +26,7 @@ pub fn resolve(world: &World, ns: &str, image: &str, force: bool) -> Option<Stri
         return None;
     }
     let (name, tag) = local_name(image)?;
-    let is = world.object("ImageStream", ns, &name)?;
+    let is = world.object(kinds::IMAGE_STREAM, ns, &name)?;
     let enabled = force || meta::bool_at(is, &["spec", "lookupPolicy", "local"]) == Some(true);
     if !enabled {
         return None;

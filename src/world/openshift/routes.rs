@@ -19,6 +19,7 @@
 //! or path that no Route serves is not simulated: kubelab answers 503 with a body that says
 //! so.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::world::World;
@@ -59,7 +60,7 @@ pub fn prepare(obj: &mut Value) {
 /// (again when its host or wildcard policy changes).
 pub fn run(world: &mut World) {
     let routes: Vec<Value> = world
-        .object_list_all("Route")
+        .object_list_all(kinds::ROUTE)
         .filter(|r| !meta::is_deleting(r))
         .cloned()
         .collect();
@@ -104,7 +105,7 @@ fn route_for(world: &World, host: &str, path: &str) -> Option<Value> {
     let host = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
     let host = host.to_ascii_lowercase();
     let mut best: Option<(usize, &Value)> = None;
-    for r in world.object_list_all("Route") {
+    for r in world.object_list_all(kinds::ROUTE) {
         let admitted = meta::path(r, &["status", "ingress"])
             .and_then(Value::as_array)
             .into_iter()
@@ -193,7 +194,7 @@ impl World {
             .and_then(|route| {
                 let ns = meta::namespace(&route).to_string();
                 let svc_name = meta::str_at(&route, &["spec", "to", "name"])?.to_string();
-                let svc = self.object("Service", &ns, &svc_name)?.clone();
+                let svc = self.object(kinds::SERVICE, &ns, &svc_name)?.clone();
                 let sp = service_port(&svc, &route)?;
                 let ip = meta::str_at(&svc, &["spec", "clusterIP"])?.to_string();
                 self.route(&ip, sp, Pick::InTurn)

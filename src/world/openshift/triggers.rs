@@ -15,11 +15,13 @@ pub const ANNOTATION: &str = "image.openshift.io/triggers";
 /// Kinds the controller watches and where their pod spec lives.
 fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => {
-            Some(&["spec", "template", "spec"])
-        }
-        "CronJob" => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
-        "Pod" => Some(&["spec"]),
+        kinds::DEPLOYMENT
+        | kinds::STATEFUL_SET
+        | kinds::DAEMON_SET
+        | kinds::REPLICA_SET
+        | kinds::JOB => Some(&["spec", "template", "spec"]),
+        kinds::CRON_JOB => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
+        kinds::POD => Some(&["spec"]),
         _ => None,
     }
 }
@@ -65,7 +67,8 @@ pub fn apply(world: &World, obj: &Value) -> Option<Value> {
         if t.get("paused").and_then(Value::as_bool) == Some(true) {
             continue;
         }
-        if meta::str_at(t, &["from", "kind"]).unwrap_or("ImageStreamTag") != "ImageStreamTag" {
+        if meta::str_at(t, &["from", "kind"]).unwrap_or("ImageStreamTag") != kinds::IMAGE_STREAM_TAG
+        {
             continue;
         }
         let from = meta::str_at(t, &["from", "name"]).unwrap_or("");
@@ -73,7 +76,7 @@ pub fn apply(world: &World, obj: &Value) -> Option<Value> {
             .filter(|s| !s.is_empty())
             .unwrap_or(ns);
         let (stream, tag) = split_istag(from, "");
-        let Some(is) = world.object("ImageStream", from_ns, &stream) else {
+        let Some(is) = world.object(kinds::IMAGE_STREAM, from_ns, &stream) else {
             continue;
         };
         let Some(pull) = resolve_pull_spec(is, &tag) else {

@@ -12,7 +12,7 @@ use crate::world::api::meta;
 
 fn image_object(world: &World, digest: &str, pull_spec: &str) -> Value {
     let mut img = world
-        .object("Image", "", digest)
+        .object(kinds::IMAGE, "", digest)
         .cloned()
         .unwrap_or_else(|| json!({"metadata": {"name": digest}}));
     img["dockerImageReference"] = json!(pull_spec);
@@ -49,7 +49,7 @@ fn istag_of(world: &World, is: &Value, tag: &str) -> Option<Value> {
     }
     let mut obj = json!({
         "apiVersion": "image.openshift.io/v1",
-        "kind": "ImageStreamTag",
+        "kind": kinds::IMAGE_STREAM_TAG,
         "metadata": md,
         "tag": spec_tag(is, tag).cloned().unwrap_or(Value::Null),
         "generation": h.get("generation").cloned().unwrap_or(json!(0)),
@@ -64,7 +64,7 @@ fn istag_of(world: &World, is: &Value, tag: &str) -> Option<Value> {
 
 /// GET of an ImageStreamTag `stream:tag`.
 pub fn get_istag(world: &World, ns: &str, name: &str) -> Result<Value, ApiError> {
-    let k = kinds::by_kind("ImageStreamTag")
+    let k = kinds::by_kind(kinds::IMAGE_STREAM_TAG)
         .ok_or_else(|| ApiError::internal("no ImageStreamTag kind"))?;
     let Some((stream, tag)) = name.split_once(':') else {
         return Err(ApiError::bad_request(
@@ -72,14 +72,14 @@ pub fn get_istag(world: &World, ns: &str, name: &str) -> Result<Value, ApiError>
         ));
     };
     let is = world
-        .object("ImageStream", ns, stream)
+        .object(kinds::IMAGE_STREAM, ns, stream)
         .ok_or_else(|| ApiError::not_found(k, name))?;
     istag_of(world, is, tag).ok_or_else(|| ApiError::not_found(k, name))
 }
 
 /// LIST of ImageStreamTags (tags whose head has an image), by stream then tag.
 pub fn list_istags(world: &World, ns: Option<&str>) -> Vec<Value> {
-    let Some(k) = kinds::by_kind("ImageStream") else {
+    let Some(k) = kinds::by_kind(kinds::IMAGE_STREAM) else {
         return vec![];
     };
     let mut out = Vec::new();
@@ -104,7 +104,7 @@ pub fn list_istags(world: &World, ns: Option<&str>) -> Vec<Value> {
 
 /// GET of an ImageStreamImage `stream@sha256:…` (prefix matching allowed).
 pub fn get_isimage(world: &World, ns: &str, name: &str) -> Result<Value, ApiError> {
-    let k = kinds::by_kind("ImageStreamImage")
+    let k = kinds::by_kind(kinds::IMAGE_STREAM_IMAGE)
         .ok_or_else(|| ApiError::internal("no ImageStreamImage kind"))?;
     let Some((stream, id)) = name.split_once('@') else {
         return Err(ApiError::bad_request(
@@ -112,7 +112,7 @@ pub fn get_isimage(world: &World, ns: &str, name: &str) -> Result<Value, ApiErro
         ));
     };
     let is = world
-        .object("ImageStream", ns, stream)
+        .object(kinds::IMAGE_STREAM, ns, stream)
         .ok_or_else(|| ApiError::not_found(k, name))?;
     let found = meta::path(is, &["status", "tags"])
         .and_then(Value::as_array)
@@ -134,7 +134,7 @@ pub fn get_isimage(world: &World, ns: &str, name: &str) -> Result<Value, ApiErro
     let digest = e.get("image").and_then(Value::as_str).unwrap_or("");
     Ok(json!({
         "apiVersion": "image.openshift.io/v1",
-        "kind": "ImageStreamImage",
+        "kind": kinds::IMAGE_STREAM_IMAGE,
         "metadata": {"name": format!("{stream}@{digest}"), "namespace": ns, "uid": meta::uid(is),
             "creationTimestamp": e.get("created").cloned().unwrap_or(Value::Null)},
         "image": image_object(world, digest, e.get("dockerImageReference").and_then(Value::as_str).unwrap_or("")),
@@ -151,16 +151,16 @@ pub fn project_of(ns: &Value) -> Value {
 
 /// GET of a Project.
 pub fn get_project(world: &World, name: &str) -> Result<Value, ApiError> {
-    let k = kinds::by_kind("Project").ok_or_else(|| ApiError::internal("no Project kind"))?;
+    let k = kinds::by_kind(kinds::PROJECT).ok_or_else(|| ApiError::internal("no Project kind"))?;
     world
-        .object("Namespace", "", name)
+        .object(kinds::NAMESPACE, "", name)
         .map(project_of)
         .ok_or_else(|| ApiError::not_found(k, name))
 }
 
 /// LIST of Projects (every namespace: the lab user is a cluster administrator).
 pub fn list_projects(world: &World) -> Vec<Value> {
-    kinds::by_kind("Namespace")
+    kinds::by_kind(kinds::NAMESPACE)
         .map(|k| world.store.list(k, None).map(project_of).collect())
         .unwrap_or_default()
 }

@@ -6,6 +6,7 @@
 //! aggregation controller gathered; the authorizer reads stored roles first, so a student who
 //! edits or deletes one sees the effect.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use super::defaults::{self, DefaultRole};
@@ -78,7 +79,7 @@ pub fn objects(openshift: bool) -> Vec<Value> {
         }
         let rules: Vec<Value> = rules_of(d, 0).iter().map(rule_object).collect();
         let mut role = json!({
-            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": kinds::CLUSTER_ROLE,
             "metadata": md, "rules": rules,
         });
         if let Some(x) = &d.aggregates {
@@ -102,9 +103,9 @@ pub fn objects(openshift: bool) -> Vec<Value> {
             .map(|(kind, n)| json!({"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": n}))
             .collect();
         out.push(json!({
-            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": kinds::CLUSTER_ROLE_BINDING,
             "metadata": md,
-            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": kinds::CLUSTER_ROLE, "name": role},
             "subjects": subjects,
         }));
     }

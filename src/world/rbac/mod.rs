@@ -162,7 +162,7 @@ fn subject_applies(subject: &Value, user: &UserInfo, binding_ns: &str) -> bool {
     match kind {
         "User" => user.name == name,
         "Group" => user.groups.iter().any(|g| g == name),
-        "ServiceAccount" => {
+        kinds::SERVICE_ACCOUNT => {
             let ns = subject
                 .get("namespace")
                 .and_then(Value::as_str)
@@ -202,7 +202,7 @@ impl World {
     }
 
     fn cluster_role_rules_at(&self, name: &str, depth: usize) -> Option<Vec<Rule>> {
-        let kind = Self::rbac_kind("ClusterRole");
+        let kind = Self::rbac_kind(kinds::CLUSTER_ROLE);
         if let Some(stored) = self.store.get(kind, "", name) {
             return Some(match stored.get("aggregationRule") {
                 Some(agg) if !agg.is_null() => {
@@ -236,7 +236,7 @@ impl World {
         if depth >= AGGREGATION_DEPTH || selectors.is_empty() {
             return vec![];
         }
-        let kind = Self::rbac_kind("ClusterRole");
+        let kind = Self::rbac_kind(kinds::CLUSTER_ROLE);
         let mut members: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         for d in defaults::roles() {
             let labels = d
@@ -282,12 +282,12 @@ impl World {
             .and_then(Value::as_str)
             .unwrap_or("");
         match kind {
-            "Role" => self
+            kinds::ROLE => self
                 .store
-                .get(Self::rbac_kind("Role"), binding_ns, name)
+                .get(Self::rbac_kind(kinds::ROLE), binding_ns, name)
                 .map(Rule::all_of)
                 .ok_or_else(|| format!("role.rbac.authorization.k8s.io \"{name}\" not found")),
-            "ClusterRole" => self.cluster_role_rules(name).ok_or_else(|| {
+            kinds::CLUSTER_ROLE => self.cluster_role_rules(name).ok_or_else(|| {
                 format!("clusterrole.rbac.authorization.k8s.io \"{name}\" not found")
             }),
             _ => Err(format!("unsupported role reference kind: \"{kind}\"")),
@@ -320,7 +320,7 @@ impl World {
                 }
             }
         };
-        let crb = Self::rbac_kind("ClusterRoleBinding");
+        let crb = Self::rbac_kind(kinds::CLUSTER_ROLE_BINDING);
         for (name, role, subjects) in defaults::BINDINGS {
             if self.store.contains(crb, "", name) {
                 continue;
@@ -348,7 +348,7 @@ impl World {
         if !namespace.is_empty() {
             for b in self
                 .store
-                .list(Self::rbac_kind("RoleBinding"), Some(namespace))
+                .list(Self::rbac_kind(kinds::ROLE_BINDING), Some(namespace))
             {
                 if applies_to(b, user, namespace)
                     && take(&mut visit, self.role_ref_rules(b, namespace))

@@ -6,6 +6,7 @@
 //! belongs: the writable layer, and each writable volume's store. The world is single-threaded
 //! and nothing else runs while a command runs, so this is exact.
 
+use crate::world::api::kinds;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -331,7 +332,7 @@ pub(super) fn assemble(
     };
     // The node's address: an NFS mount names it as the client.
     let node_ip = meta::str_at(pod, &["spec", "nodeName"])
-        .and_then(|n| world.object("Node", "", n))
+        .and_then(|n| world.object(kinds::NODE, "", n))
         .and_then(|n| meta::str_at(n, &["status", "addresses", "0", "address"]))
         .unwrap_or("")
         .to_string();

@@ -6,6 +6,7 @@
 
 use crate::shell::vfs::{Kind, Node, Tree};
 use crate::world::World;
+use crate::world::api::kinds;
 use crate::world::api::meta;
 use crate::world::clock::parse_rfc3339;
 use crate::world::registry::rootfs::Family;
@@ -40,7 +41,7 @@ pub(crate) fn is_socket(path: &str) -> bool {
 /// A node's disk as nothing has written it yet (its files dated when the node joined).
 pub(super) fn fresh(world: &World, node: &str) -> Tree {
     let built = world
-        .object("Node", "", node)
+        .object(kinds::NODE, "", node)
         .and_then(|n| meta::str_at(n, &["metadata", "creationTimestamp"]))
         .and_then(parse_rfc3339)
         .unwrap_or(0)

@@ -13,6 +13,7 @@
 use super::host::ContainerHost;
 use crate::shell::{ShellState, Sink};
 use crate::world::World;
+use crate::world::api::kinds;
 use crate::world::clock::Millis;
 use crate::world::nodes::ContainerState;
 
@@ -193,7 +194,7 @@ fn container_facts(world: &World, container_id: &str) -> (Option<Millis>, u64) {
         _ => None,
     };
     let memory = world
-        .object("Node", "", &rt.node)
+        .object(kinds::NODE, "", &rt.node)
         .and_then(|n| crate::world::api::meta::str_at(n, &["status", "capacity", "memory"]))
         .and_then(kilobytes)
         .unwrap_or(4 << 20);

@@ -2,6 +2,7 @@
 //! `Delete` reclaim policy, scrubbed by `Recycle` (upstream's recycler pod runs
 //! `rm -rf /scrub/..?* /scrub/.[!.]* /scrub/*` over the volume).
 
+use crate::world::api::kinds;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -45,7 +46,7 @@ impl World {
     /// mounted or not. `Ok(None)`: no such file. An error for an unknown PV or one whose files
     /// are on each node (a hostPath volume without node affinity).
     pub fn pv_file(&self, pv: &str, path: &str) -> Result<Option<Vec<u8>>, String> {
-        let Some(obj) = self.object("PersistentVolume", "", pv) else {
+        let Some(obj) = self.object(kinds::PERSISTENT_VOLUME, "", pv) else {
             return Err(format!("persistentvolume \"{pv}\" not found"));
         };
         let (key, path) = match place(self, obj) {

@@ -231,7 +231,7 @@ impl World {
     /// Runs one input in an open container shell, writing its output to `out`. Returns the
     /// shell's exit status when it ended (`exit`, or its container is gone: 137, SIGKILL).
     pub fn shell_input(&mut self, s: &mut ExecSession, input: &str, out: Sink<'_>) -> Option<i32> {
-        let pk = kinds::by_kind("Pod")?;
+        let pk = kinds::by_kind(kinds::POD)?;
         let pod = self
             .store
             .get(pk, &s.namespace, &s.pod)

@@ -15,6 +15,7 @@
 //! host name has no fully qualified name in /etc/hosts, naming the pod's IP; then mpm_event's
 //! `AH00489` and core's `AH00094` with the command line as httpd rebuilds it (`-D FOREGROUND`).
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use crate::calendar::{MONTHS, WEEKDAYS, civil};
@@ -180,7 +181,7 @@ impl World {
             .collect();
         if notices {
             let kernel = meta::str_at(pod, &["spec", "nodeName"])
-                .and_then(|n| self.object("Node", "", n))
+                .and_then(|n| self.object(kinds::NODE, "", n))
                 .and_then(|n| meta::str_at(n, &["status", "nodeInfo", "kernelVersion"]))
                 .unwrap_or("")
                 .to_string();
@@ -237,7 +238,7 @@ impl World {
     /// The CPUs of the pod's node (its capacity), what `worker_processes auto` counts.
     fn node_cpus(&self, pod: &Value) -> u32 {
         meta::str_at(pod, &["spec", "nodeName"])
-            .and_then(|n| self.object("Node", "", n))
+            .and_then(|n| self.object(kinds::NODE, "", n))
             .and_then(|n| meta::str_at(n, &["status", "capacity", "cpu"]))
             .and_then(|c| c.parse::<u32>().ok())
             .unwrap_or(1)

@@ -23,6 +23,7 @@
 //! or has no ready endpoint: nginx's 503 page. TLS (port 443) is not simulated: kubelab's
 //! cluster serves plain HTTP.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::world::World;
@@ -61,12 +62,12 @@ fn selector() -> Value {
 /// Installs the controller's objects (what is already there is left as it is).
 pub fn install(world: &mut World) -> Result<(), String> {
     let objects = [
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE,
+        json!({"apiVersion": "v1", "kind": kinds::NAMESPACE, "metadata": {"name": NAMESPACE,
             "labels": {"app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/name": "ingress-nginx"}}}),
-        json!({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": kinds::INGRESS_CLASS,
             "metadata": {"name": CLASS, "labels": labels()},
             "spec": {"controller": CONTROLLER}}),
-        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        json!({"apiVersion": "apps/v1", "kind": kinds::DEPLOYMENT,
             "metadata": {"name": NAME, "namespace": NAMESPACE, "labels": labels()},
             "spec": {"minReadySeconds": 0, "revisionHistoryLimit": 10,
                 "selector": {"matchLabels": selector()},
@@ -85,7 +86,7 @@ pub fn install(world: &mut World) -> Result<(), String> {
                         "resources": {"requests": {"cpu": "100m", "memory": "90Mi"}}}],
                         "nodeSelector": {"kubernetes.io/os": "linux"},
                         "terminationGracePeriodSeconds": 300}}}}),
-        json!({"apiVersion": "v1", "kind": "Service",
+        json!({"apiVersion": "v1", "kind": kinds::SERVICE,
             "metadata": {"name": NAME, "namespace": NAMESPACE, "labels": labels()},
             "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local",
                 "ipFamilyPolicy": "SingleStack", "ipFamilies": ["IPv4"],
@@ -113,7 +114,7 @@ pub fn install(world: &mut World) -> Result<(), String> {
 pub fn handles(world: &World, ing: &Value) -> bool {
     let is_ours = |class: &str| {
         world
-            .object("IngressClass", "", class)
+            .object(kinds::INGRESS_CLASS, "", class)
             .and_then(|c| meta::str_at(c, &["spec", "controller"]))
             == Some(CONTROLLER)
     };
@@ -124,7 +125,7 @@ pub fn handles(world: &World, ing: &Value) -> bool {
         return c == CLASS;
     }
     // No class: the default IngressClass's controller takes it.
-    world.object_list_all("IngressClass").any(|c| {
+    world.object_list_all(kinds::INGRESS_CLASS).any(|c| {
         meta::str_at(c, &["spec", "controller"]) == Some(CONTROLLER)
             && meta::annotations(c)
                 .get("ingressclass.kubernetes.io/is-default-class")
@@ -135,7 +136,7 @@ pub fn handles(world: &World, ing: &Value) -> bool {
 
 /// The controller pod that is ready, if any.
 fn controller_ready(world: &World) -> bool {
-    world.object_list("Pod", NAMESPACE).any(|p| {
+    world.object_list(kinds::POD, NAMESPACE).any(|p| {
         is_controller_pod(p)
             && meta::condition(p, "Ready")
                 .and_then(|c| c.get("status"))
@@ -160,18 +161,18 @@ pub fn is_controller_pod(pod: &Value) -> bool {
 /// The status sync: the Ingresses of the class get the controller Service's load balancer
 /// addresses, and a `Sync` event when the controller first takes them or they change.
 pub fn run(world: &mut World) {
-    if world.object("Deployment", NAMESPACE, NAME).is_none() || !controller_ready(world) {
+    if world.object(kinds::DEPLOYMENT, NAMESPACE, NAME).is_none() || !controller_ready(world) {
         return;
     }
     let published: Vec<Value> = world
-        .object("Service", NAMESPACE, NAME)
+        .object(kinds::SERVICE, NAMESPACE, NAME)
         .map(super::load_balancers::ingress_ips)
         .unwrap_or_default()
         .into_iter()
         .map(|ip| json!({"ip": ip}))
         .collect();
     let ingresses: Vec<Value> = world
-        .object_list_all("Ingress")
+        .object_list_all(kinds::INGRESS)
         .filter(|i| !meta::is_deleting(i))
         .cloned()
         .collect();
@@ -247,7 +248,7 @@ pub fn decide(world: &World, host: &str, path: &str) -> Decision {
     let host = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
     let host = host.to_ascii_lowercase();
     let ingresses: Vec<&Value> = world
-        .object_list_all("Ingress")
+        .object_list_all(kinds::INGRESS)
         .filter(|i| !meta::is_deleting(i) && handles(world, i))
         .collect();
     let rules = |ing: &'_ Value| -> Vec<Value> {
@@ -310,7 +311,7 @@ pub fn decide(world: &World, host: &str, path: &str) -> Decision {
 /// The backend Service's cluster IP and port, when it has a ready endpoint.
 fn backend_target(world: &World, ns: &str, backend: &Value) -> Option<Decision> {
     let name = meta::str_at(backend, &["service", "name"])?;
-    let svc = world.object("Service", ns, name)?;
+    let svc = world.object(kinds::SERVICE, ns, name)?;
     let want = meta::path(backend, &["service", "port"])?;
     let port = meta::path(svc, &["spec", "ports"])
         .and_then(Value::as_array)?
@@ -321,7 +322,7 @@ fn backend_target(world: &World, ns: &str, backend: &Value) -> Option<Decision> 
             _ => false,
         })?;
     let ready = world
-        .object("Endpoints", ns, name)
+        .object(kinds::ENDPOINTS, ns, name)
         .and_then(|e| meta::path(e, &["subsets", "0", "addresses"]))
         .and_then(Value::as_array)
         .is_some_and(|a| !a.is_empty());

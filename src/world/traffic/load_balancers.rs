@@ -13,6 +13,7 @@
 //! InternalIP and a Service's node port, goes where kube-proxy sends it: to the Service, as a
 //! connection to its cluster IP would.
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::world::World;
@@ -37,7 +38,7 @@ pub fn ingress_ips(svc: &Value) -> Vec<String> {
 /// longer LoadBalancers, in key order.
 pub fn run(world: &mut World) {
     let services: Vec<Value> = world
-        .object_list_all("Service")
+        .object_list_all(kinds::SERVICE)
         .filter(|s| is_load_balancer(s) || !ingress_ips(s).is_empty())
         .cloned()
         .collect();
@@ -92,7 +93,7 @@ impl World {
                 .cloned()
                 .unwrap_or_default()
         };
-        for svc in self.object_list_all("Service") {
+        for svc in self.object_list_all(kinds::SERVICE) {
             if is_load_balancer(svc) && ingress_ips(svc).iter().any(|a| a == ip) {
                 let p = ports(svc)
                     .into_iter()
@@ -103,7 +104,7 @@ impl World {
         if !self.is_node_ip(ip) {
             return None;
         }
-        for svc in self.object_list_all("Service") {
+        for svc in self.object_list_all(kinds::SERVICE) {
             if !matches!(
                 meta::str_at(svc, &["spec", "type"]),
                 Some("NodePort" | "LoadBalancer")
@@ -122,7 +123,7 @@ impl World {
 
     /// Whether `ip` is a node's InternalIP.
     pub fn is_node_ip(&self, ip: &str) -> bool {
-        self.object_list_all("Node").any(|n| {
+        self.object_list_all(kinds::NODE).any(|n| {
             meta::path(n, &["status", "addresses"])
                 .and_then(Value::as_array)
                 .into_iter()

@@ -54,7 +54,7 @@ fn time_at(obj: &Value, keys: &[&str]) -> Option<Millis> {
 fn job_ref(job: &Value) -> Value {
     json!({
         "apiVersion": "batch/v1",
-        "kind": "Job",
+        "kind": kinds::JOB,
         "name": meta::name(job),
         "namespace": meta::namespace(job),
         "resourceVersion": meta::str_at(job, &["metadata", "resourceVersion"]).unwrap_or(""),
@@ -126,7 +126,7 @@ fn wake_next(world: &mut World, cj: &Value, now: Millis, s: &Schedule) {
 }
 
 fn delete_job(world: &mut World, cj: &Value, status: &mut Value, job: &Value) -> bool {
-    let Some(k) = kinds::by_kind("Job") else {
+    let Some(k) = kinds::by_kind(kinds::JOB) else {
         return false;
     };
     if world
@@ -166,7 +166,7 @@ fn active_uids(status: &Value) -> Vec<String> {
 }
 
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let Some(cj_kind) = kinds::by_kind("CronJob") else {
+    let Some(cj_kind) = kinds::by_kind(kinds::CRON_JOB) else {
         return;
     };
     let Some(cj) = world.store.get(cj_kind, ns, name).cloned() else {
@@ -367,7 +367,7 @@ fn schedule_next(world: &mut World, cj: &Value, status: &mut Value, now: Millis)
         return;
     }
     if policy == "Replace" {
-        let Some(job_kind) = kinds::by_kind("Job") else {
+        let Some(job_kind) = kinds::by_kind(kinds::JOB) else {
             return;
         };
         let refs: Vec<Value> = status
@@ -441,7 +441,7 @@ fn new_job(cj: &Value, name: &str, scheduled: &str) -> Value {
         .unwrap_or(json!({}));
     ann["batch.kubernetes.io/cronjob-scheduled-timestamp"] = json!(scheduled);
     md["annotations"] = ann;
-    json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": md,
+    json!({"apiVersion": "batch/v1", "kind": kinds::JOB, "metadata": md,
         "spec": tpl.get("spec").cloned().unwrap_or(json!({}))})
 }
 

@@ -74,7 +74,7 @@ fn answer(base_spec: &Value, node: &Value) -> (bool, bool) {
 pub fn nodes(world: &mut World, ds: &Value, base_spec: &Value) -> Rc<Eligible> {
     let key = (meta::namespace(ds).to_string(), meta::name(ds).to_string());
     let uid = meta::uid(ds);
-    let Some(node_kind) = kinds::by_kind("Node") else {
+    let Some(node_kind) = kinds::by_kind(kinds::NODE) else {
         return Rc::new(Eligible {
             uid: uid.to_string(),
             spec: base_spec.clone(),

@@ -94,7 +94,7 @@ enum Act {
 /// them would do nothing: the rolling update picks from the sets of nodes `state` keeps, and
 /// the status is written from its totals.
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let Some(ds_kind) = kinds::by_kind("DaemonSet") else {
+    let Some(ds_kind) = kinds::by_kind(kinds::DAEMON_SET) else {
         return;
     };
     let Some(ds) = world.store.get(ds_kind, ns, name).cloned() else {
@@ -396,7 +396,7 @@ fn rolling_update(
 }
 
 fn write_status(world: &mut World, ds: &Value, t: &state::Totals) {
-    let Some(ds_kind) = kinds::by_kind("DaemonSet") else {
+    let Some(ds_kind) = kinds::by_kind(kinds::DAEMON_SET) else {
         return;
     };
     let mut st = serde_json::Map::new();

@@ -49,7 +49,7 @@ pub fn ensure_current(world: &mut World, ds: &Value) -> Option<String> {
     labels["controller-revision-hash"] = json!(hash);
     let rev = json!({
         "apiVersion": "apps/v1",
-        "kind": "ControllerRevision",
+        "kind": kinds::CONTROLLER_REVISION,
         "metadata": {"name": format!("{}-{hash}", meta::name(ds)), "namespace": meta::namespace(ds),
             "labels": labels, "ownerReferences": [meta::controller_ref(ds)]},
         "data": data,
@@ -85,7 +85,7 @@ pub fn cleanup(
         })
         .collect();
     let excess = old.len() as i64 - limit;
-    let Some(k) = kinds::by_kind("ControllerRevision") else {
+    let Some(k) = kinds::by_kind(kinds::CONTROLLER_REVISION) else {
         return;
     };
     for r in old.into_iter().take(excess.max(0) as usize) {

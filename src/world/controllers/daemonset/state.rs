@@ -175,7 +175,7 @@ impl DaemonStates {
 /// The pods on `node` the DaemonSet `uid` controls (those being deleted too), oldest first,
 /// shared with the store.
 pub(super) fn pods_on(world: &World, uid: &str, node: &str) -> Vec<Rc<Value>> {
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return Vec::new();
     };
     let mut pods: Vec<(Millis, Rc<Value>)> = world

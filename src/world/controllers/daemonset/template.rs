@@ -5,6 +5,7 @@
 //! `pod-template-generation`, and the node pinned by a required node affinity term on
 //! `metadata.name` (`ReplaceDaemonSetPodNodeNameNodeAffinity`).
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::world::api::meta;
@@ -99,7 +100,7 @@ pub fn new_pod(ds: &Value, node: &str, hash: &str) -> Value {
     }
     let mut spec = with_tolerations(tpl.get("spec").unwrap_or(&json!({})));
     pin_to_node(&mut spec, node);
-    json!({"apiVersion": "v1", "kind": "Pod", "metadata": md, "spec": spec})
+    json!({"apiVersion": "v1", "kind": kinds::POD, "metadata": md, "spec": spec})
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ pub fn run(world: &mut World) {
 
 /// The ReplicaSets a deployment owns, adopting matching orphans.
 fn claim_replicasets(world: &mut World, d: &Value) -> Vec<Obj> {
-    let Some(rs_kind) = kinds::by_kind("ReplicaSet") else {
+    let Some(rs_kind) = kinds::by_kind(kinds::REPLICA_SET) else {
         return vec![];
     };
     let uid = meta::uid(d).to_string();
@@ -96,7 +96,7 @@ fn claim_replicasets(world: &mut World, d: &Value) -> Vec<Obj> {
 }
 
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let Some(k) = kinds::by_kind("Deployment") else {
+    let Some(k) = kinds::by_kind(kinds::DEPLOYMENT) else {
         return;
     };
     // Shared with the store: copied only when the controller writes it.
@@ -347,7 +347,7 @@ pub(crate) fn all_rss_and_sync_revision(
     }
     let mut rs = json!({
         "apiVersion": "apps/v1",
-        "kind": "ReplicaSet",
+        "kind": kinds::REPLICA_SET,
         "metadata": {"name": rs_name, "namespace": meta::namespace(&d), "labels": labels_v, "ownerReferences": [meta::controller_ref(&d)]},
         "spec": spec,
     });
@@ -359,7 +359,7 @@ pub(crate) fn all_rss_and_sync_revision(
     let created = match world.create_internal(rs) {
         Ok(c) => c,
         Err(e) => {
-            let existing = kinds::by_kind("ReplicaSet")
+            let existing = kinds::by_kind(kinds::REPLICA_SET)
                 .and_then(|k| world.store.get_shared(k, meta::namespace(&d), &rs_name));
             if let Some(ex) = existing {
                 let same_owner =
@@ -499,7 +499,7 @@ pub(crate) fn cleanup(world: &mut World, old: &[Obj], d: &Value) {
             .cmp(&revision(b))
             .then_with(|| by_creation(a, b))
     });
-    let Some(k) = kinds::by_kind("ReplicaSet") else {
+    let Some(k) = kinds::by_kind(kinds::REPLICA_SET) else {
         return;
     };
     for rs in cleanable.into_iter().take(diff as usize) {

@@ -1,6 +1,7 @@
 //! Recreate (`k/k pkg/controller/deployment/recreate.go`): scale every old ReplicaSet to zero,
 //! wait until their pods are gone, then create and scale up the new one.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::Obj;
@@ -65,7 +66,7 @@ fn old_pods_running(world: &World, new_rs: Option<&Value>, old: &[Obj]) -> bool 
     // Only pods that name an old ReplicaSet as an owner can count (the owners index).
     old_uids
         .iter()
-        .flat_map(|u| dependents(world, u, "Pod", ns))
+        .flat_map(|u| dependents(world, u, kinds::POD, ns))
         .any(|p| {
             let owner = meta::controller_of(p).map(|(_, _, u)| u);
             let Some(owner) = owner else { return false };

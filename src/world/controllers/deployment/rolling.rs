@@ -1,6 +1,7 @@
 //! RollingUpdate (`k/k pkg/controller/deployment/rolling.go`): scale the new ReplicaSet up within
 //! maxSurge, scale old ones down within maxUnavailable, one phase per sync.
 
+use crate::world::api::kinds;
 use serde_json::Value;
 
 use super::Obj;
@@ -70,7 +71,7 @@ pub(crate) fn refresh(world: &World, rss: &[Obj]) -> Vec<Obj> {
 }
 
 pub(crate) fn refresh_one(world: &World, rs: &Value) -> Option<Obj> {
-    let k = crate::world::api::kinds::by_kind("ReplicaSet")?;
+    let k = crate::world::api::kinds::by_kind(kinds::REPLICA_SET)?;
     world
         .store
         .get_shared(k, meta::namespace(rs), meta::name(rs))

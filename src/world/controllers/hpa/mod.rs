@@ -41,7 +41,7 @@ pub struct Memo {
 
 /// Syncs the HPAs whose period is up; schedules the new ones.
 pub fn run(world: &mut World) {
-    let Some(kind) = kinds::by_kind("HorizontalPodAutoscaler") else {
+    let Some(kind) = kinds::by_kind(kinds::HORIZONTAL_POD_AUTOSCALER) else {
         return;
     };
     let now = world.now();
@@ -143,7 +143,7 @@ fn scale_of(world: &World, ns: &str, hpa: &Value) -> Result<(Value, i32, Selecto
     let sel = meta::path(obj, &["spec", "selector"])
         .cloned()
         .unwrap_or(Value::Null);
-    let selector = if k.kind == "ReplicationController" {
+    let selector = if k.kind == kinds::REPLICATION_CONTROLLER {
         let m: BTreeMap<String, String> = sel
             .as_object()
             .map(|o| {
@@ -269,7 +269,7 @@ fn resource_proposal(
         (reason, wrapped.clone(), wrapped)
     };
     let pods: Vec<calc::PodFacts> = {
-        let Some(pk) = kinds::by_kind("Pod") else {
+        let Some(pk) = kinds::by_kind(kinds::POD) else {
             return Err(fail("no pod kind".into()));
         };
         let mut v: Vec<calc::PodFacts> = world
@@ -443,7 +443,10 @@ fn rules(hpa: &Value, dir: &str) -> normalize::Rules {
 
 /// `reconcileAutoscaler`.
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let Some(hpa) = world.object("HorizontalPodAutoscaler", ns, name).cloned() else {
+    let Some(hpa) = world
+        .object(kinds::HORIZONTAL_POD_AUTOSCALER, ns, name)
+        .cloned()
+    else {
         return;
     };
     let now = world.now();

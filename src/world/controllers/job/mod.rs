@@ -42,7 +42,7 @@ pub fn run(world: &mut World) {
 /// Removes the tracking finalizer from pods being deleted whose Job no longer counts them
 /// (upstream's orphan pod handling), so that they can go.
 pub(crate) fn release_orphans(world: &mut World) {
-    let Some(pod_kind) = kinds::by_kind("Pod") else {
+    let Some(pod_kind) = kinds::by_kind(kinds::POD) else {
         return;
     };
     let held: Vec<(String, String)> = world
@@ -53,7 +53,7 @@ pub(crate) fn release_orphans(world: &mut World) {
         .filter_map(|r| {
             let p = world.store.get_ref(&r)?;
             let owner_live = meta::controller_of(p)
-                .is_some_and(|(k, _, u)| k == "Job" && world.store.has_uid(&u));
+                .is_some_and(|(k, _, u)| k == kinds::JOB && world.store.has_uid(&u));
             (has_finalizer(p) && !owner_live).then(|| (r.1.clone(), r.2.clone()))
         })
         .collect();
@@ -281,7 +281,7 @@ fn deletion_order(pods: &mut [Value]) {
 }
 
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let Some(job_kind) = kinds::by_kind("Job") else {
+    let Some(job_kind) = kinds::by_kind(kinds::JOB) else {
         return;
     };
     let Some(job) = world.store.get(job_kind, ns, name).cloned() else {
@@ -589,7 +589,7 @@ fn expire(world: &mut World, job: &Value, now: Millis) {
     };
     let at = done.saturating_add(ttl.max(0).saturating_mul(1000));
     if now >= at {
-        if let Some(k) = kinds::by_kind("Job") {
+        if let Some(k) = kinds::by_kind(kinds::JOB) {
             let _ = world.delete_foreground_internal(k, meta::namespace(job), meta::name(job));
         }
     } else {

@@ -4,6 +4,7 @@
 //! and `JOB_COMPLETION_INDEX`), the tracking finalizer, and the sets of completion indexes
 //! (`completedIndexes`: `1,3-5`).
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::world::api::meta;
@@ -61,7 +62,7 @@ pub fn new_pod(job: &Value, index: Option<i64>) -> Value {
     }
     md.insert("finalizers".into(), json!([TRACKING_FINALIZER]));
     md.insert("ownerReferences".into(), json!([meta::controller_ref(job)]));
-    json!({"apiVersion": "v1", "kind": "Pod", "metadata": Value::Object(md), "spec": spec})
+    json!({"apiVersion": "v1", "kind": kinds::POD, "metadata": Value::Object(md), "spec": spec})
 }
 
 fn add_index_env(c: &mut Value) {

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::{is_active, ready_since};
-use crate::world::api::meta;
+use crate::world::api::objects::Pod;
 use crate::world::clock::Millis;
 
 /// What every sync asks of a pod that depends on the pod alone.
@@ -39,7 +39,7 @@ impl PodFactsMemo {
             .is_some_and(|(w, _)| w.strong_count() > 0 && std::ptr::eq(w.as_ptr(), &**pod));
         if !live {
             let facts = PodFacts {
-                controller: meta::controller_uid(pod).map(str::to_string),
+                controller: Pod::of(pod).controller().map(|o| o.uid().to_string()),
                 active: is_active(pod),
                 ready_since: ready_since(pod),
             };

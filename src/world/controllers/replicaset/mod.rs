@@ -3,6 +3,7 @@
 //! deletes the lowest-ranked ones, and reports status from the pods it saw.
 
 use crate::world::api::meta::Field;
+use crate::world::api::objects::{Pod, ReplicaSet};
 use serde_json::{Value, json};
 
 use crate::world::World;
@@ -30,7 +31,7 @@ fn source() -> Source {
 /// would change nothing). One queued by a sync further on in this pass is synced in it, as a
 /// pass over every ReplicaSet would; one queued behind, in the next.
 pub fn run(world: &mut World) {
-    let pods = kinds::by_kind("Pod").map_or(0, |p| world.store.count(p));
+    let pods = kinds::by_kind(kinds::POD).map_or(0, |p| world.store.count(p));
     world.pod_facts.forget_gone(pods);
     let mut after: Option<(String, String)> = None;
     while let Some(key) = world.store.next_queued(Queue::ReplicaSets, after.as_ref()) {
@@ -42,7 +43,7 @@ pub fn run(world: &mut World) {
 
 /// Whether a pod is Ready, and since when.
 pub fn ready_since(pod: &Value) -> Option<Millis> {
-    let c = meta::condition(pod, "Ready")?;
+    let c = Pod::of(pod).condition("Ready")?;
     if c.field("status").and_then(Value::as_str) != Some("True") {
         return None;
     }
@@ -63,11 +64,8 @@ pub fn is_available(pod: &Value, min_ready: i64, now: Millis) -> bool {
 }
 
 fn is_active(pod: &Value) -> bool {
-    !meta::is_deleting(pod)
-        && !matches!(
-            meta::str_at(pod, &["status", "phase"]),
-            Some("Succeeded" | "Failed")
-        )
+    let p = Pod::of(pod);
+    !p.meta().is_deleting() && !p.is_terminal()
 }
 
 /// An active pod the controller owns, shared with the store (never copied), with what every
@@ -94,8 +92,10 @@ fn active(
 }
 
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let (Some(rs_kind), Some(pod_kind)) = (kinds::by_kind("ReplicaSet"), kinds::by_kind("Pod"))
-    else {
+    let (Some(rs_kind), Some(pod_kind)) = (
+        kinds::by_kind(kinds::REPLICA_SET),
+        kinds::by_kind(kinds::POD),
+    ) else {
         return;
     };
     let Some(rs) = world.store.get_shared(rs_kind, ns, name) else {
@@ -187,7 +187,7 @@ fn sync(world: &mut World, ns: &str, name: &str) {
         meta::set_path(&mut p, &["metadata", "ownerReferences"], Value::Array(refs));
         world.write_discard(p);
     }
-    let mut want = meta::int_at(&rs, &["spec", "replicas"]).unwrap_or(1);
+    let mut want = ReplicaSet::of(&rs).replicas();
     let cap = world.timings.max_pods_per_controller;
     if want > cap {
         // Synced again whenever the controller looks at anything, as a pass over every
@@ -355,7 +355,7 @@ fn write_status(
     failure: Option<&str>,
 ) {
     let now = world.now();
-    let min_ready = meta::int_at(rs, &["spec", "minReadySeconds"]).unwrap_or(0);
+    let min_ready = ReplicaSet::of(rs).min_ready_seconds();
     let mut fully = 0;
     let mut ready = 0;
     let mut available = 0;
@@ -417,7 +417,7 @@ fn write_status(
     }
     let st = Value::Object(st);
     if rs.field("status") != Some(&st)
-        && let Some(k) = kinds::by_kind("ReplicaSet")
+        && let Some(k) = kinds::by_kind(kinds::REPLICA_SET)
     {
         world
             .store

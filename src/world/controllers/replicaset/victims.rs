@@ -1,6 +1,7 @@
 //! Which pods a ReplicaSet deletes when it has too many (`getPodsToDelete` with
 //! `ActivePodsWithRanks`).
 
+use crate::world::api::kinds;
 use crate::world::api::meta::Field;
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -81,7 +82,7 @@ pub(super) fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usi
     let ns = meta::namespace(rs);
     let owner = meta::controller_of(rs).map(|(_, _, u)| u);
     let siblings: Vec<String> = match &owner {
-        Some(o) => dependents(world, o, "ReplicaSet", ns)
+        Some(o) => dependents(world, o, kinds::REPLICA_SET, ns)
             .filter(|r| meta::controller_of(r).map(|(_, _, u)| u).as_ref() == Some(o))
             .map(|r| meta::uid(r).to_string())
             .collect(),
@@ -89,7 +90,7 @@ pub(super) fn pods_to_delete(world: &World, rs: &Value, owned: &[Active], n: usi
     };
     let mut related: Vec<&Value> = siblings
         .iter()
-        .flat_map(|s| dependents(world, s, "Pod", ns))
+        .flat_map(|s| dependents(world, s, kinds::POD, ns))
         .collect();
     related.sort_by_key(|p| meta::name(p));
     related.dedup_by_key(|p| meta::name(p));

@@ -84,7 +84,7 @@ fn new_pod(set: &Value, ordinal: i64, revision: &str) -> Value {
         }
         spec["volumes"] = Value::Array(vols);
     }
-    json!({"apiVersion": "v1", "kind": "Pod", "metadata": md, "spec": spec})
+    json!({"apiVersion": "v1", "kind": kinds::POD, "metadata": md, "spec": spec})
 }
 
 fn create_claims(world: &mut World, set: &Value, ordinal: i64) -> Vec<String> {
@@ -99,7 +99,7 @@ fn create_claims(world: &mut World, set: &Value, ordinal: i64) -> Vec<String> {
     for t in templates {
         let name = claim_name(&t, set, ordinal);
         if world
-            .object("PersistentVolumeClaim", meta::namespace(set), &name)
+            .object(kinds::PERSISTENT_VOLUME_CLAIM, meta::namespace(set), &name)
             .is_some()
         {
             continue;
@@ -116,7 +116,7 @@ fn create_claims(world: &mut World, set: &Value, ordinal: i64) -> Vec<String> {
         if let Some(a) = meta::path(&t, &["metadata", "annotations"]) {
             md["annotations"] = a.clone();
         }
-        let claim = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": md, "spec": t.get("spec").cloned().unwrap_or(json!({}))});
+        let claim = json!({"apiVersion": "v1", "kind": kinds::PERSISTENT_VOLUME_CLAIM, "metadata": md, "spec": t.get("spec").cloned().unwrap_or(json!({}))});
         match world.create_internal(claim) {
             Ok(_) => created.push(name),
             Err(e) => world.record_event(
@@ -138,8 +138,10 @@ fn create_claims(world: &mut World, set: &Value, ordinal: i64) -> Vec<String> {
 }
 
 fn sync(world: &mut World, ns: &str, name: &str) {
-    let (Some(sts_kind), Some(pod_kind)) = (kinds::by_kind("StatefulSet"), kinds::by_kind("Pod"))
-    else {
+    let (Some(sts_kind), Some(pod_kind)) = (
+        kinds::by_kind(kinds::STATEFUL_SET),
+        kinds::by_kind(kinds::POD),
+    ) else {
         return;
     };
     let Some(set) = world.store.get(sts_kind, ns, name).cloned() else {
@@ -409,7 +411,7 @@ fn write_status(world: &mut World, set: &Value, current: &str, update: &str, str
     let min_ready = meta::int_at(set, &["spec", "minReadySeconds"]).unwrap_or(0);
     let uid = meta::uid(set).to_string();
     let pods: Vec<Value> = world
-        .object_list("Pod", meta::namespace(set))
+        .object_list(kinds::POD, meta::namespace(set))
         .filter(|p| meta::controller_of(p).is_some_and(|(_, _, u)| u == uid))
         .cloned()
         .collect();
@@ -470,7 +472,7 @@ fn write_status(world: &mut World, set: &Value, current: &str, update: &str, str
 fn truncate_history(world: &mut World, set: &Value, current: &str, update: &str) {
     let limit = meta::int_at(set, &["spec", "revisionHistoryLimit"]).unwrap_or(10);
     let live: Vec<String> = world
-        .object_list("Pod", meta::namespace(set))
+        .object_list(kinds::POD, meta::namespace(set))
         .filter(|p| meta::controller_of(p).is_some_and(|(_, _, u)| u == meta::uid(set)))
         .map(revision_of)
         .collect();
@@ -486,7 +488,7 @@ fn truncate_history(world: &mut World, set: &Value, current: &str, update: &str)
     if excess <= 0 {
         return;
     }
-    let Some(k) = kinds::by_kind("ControllerRevision") else {
+    let Some(k) = kinds::by_kind(kinds::CONTROLLER_REVISION) else {
         return;
     };
     for r in history.into_iter().take(excess as usize) {

@@ -2,6 +2,7 @@
 //! ControllerRevision of a template, its hash (FNV-1 32 over the raw patch and the collision
 //! count), and revision numbering (an equal older revision is renumbered to the newest).
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 use crate::world::World;
@@ -28,7 +29,7 @@ pub fn hash(data: &Value, collision: i64) -> String {
 pub fn owned(world: &World, set: &Value) -> Vec<Value> {
     let uid = meta::uid(set);
     let mut v: Vec<Value> = world
-        .object_list("ControllerRevision", meta::namespace(set))
+        .object_list(kinds::CONTROLLER_REVISION, meta::namespace(set))
         .filter(|r| meta::controller_of(r).is_some_and(|(_, _, u)| u == uid))
         .cloned()
         .collect();
@@ -76,7 +77,7 @@ pub fn ensure_update_revision(
     labels["controller.kubernetes.io/hash"] = json!(h);
     let rev = json!({
         "apiVersion": "apps/v1",
-        "kind": "ControllerRevision",
+        "kind": kinds::CONTROLLER_REVISION,
         "metadata": {"name": format!("{}-{h}", meta::name(set)), "namespace": meta::namespace(set), "labels": labels, "ownerReferences": [meta::controller_ref(set)]},
         "data": data,
         "revision": max + 1,

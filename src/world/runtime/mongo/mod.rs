@@ -6,6 +6,7 @@
 //! images, on the same engine with its own banner and printing (`mongosh.rs`, `inspect.rs`);
 //! mongod's start log in the container's log (`start_log.rs`).
 
+use crate::world::api::kinds;
 mod connect;
 mod inspect;
 mod mongosh;
@@ -136,7 +137,7 @@ impl World {
             return not_simulated("on a data directory that already holds data".into());
         }
         let mem_kb = crate::world::api::meta::str_at(pod, &["spec", "nodeName"])
-            .and_then(|n| self.object("Node", "", n))
+            .and_then(|n| self.object(kinds::NODE, "", n))
             .and_then(|n| crate::world::api::meta::str_at(n, &["status", "capacity", "memory"]))
             .and_then(super::ps::kilobytes)
             .unwrap_or(4 << 20);

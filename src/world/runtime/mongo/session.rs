@@ -172,7 +172,7 @@ impl World {
         {
             return Some(f(vfs, now));
         }
-        let pk = kinds::by_kind("Pod")?;
+        let pk = kinds::by_kind(kinds::POD)?;
         let pod = self
             .store
             .get(pk, &server.namespace, &server.pod)
@@ -302,7 +302,7 @@ pub(in crate::world::runtime) fn run(
         .and_then(|(_, r)| {
             world
                 .store
-                .get(kinds::by_kind("Pod")?, &r.namespace, &r.name)
+                .get(kinds::by_kind(kinds::POD)?, &r.namespace, &r.name)
                 .cloned()
         })
     else {
