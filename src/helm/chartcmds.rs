@@ -130,6 +130,7 @@ pub fn package(h: &mut Helm<'_, '_>) -> Res {
         chart
             .validate()
             .map_err(|e| HelmError(format!("chart validation: {e}")))?;
+        super::subcharts::check(&chart)?;
         let dest_abs = abs(h, &dest);
         if !h.ctx.files.is_dir(&dest_abs) {
             h.ctx.files.mkdir_all(&dest_abs)?;

@@ -304,14 +304,14 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         use_args: "CHART",
         args: Args::Max(1),
-        flags: "verify||b keyring||s skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
+        flags: "verify||b keyring||s *skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
     },
     Command {
         path: "dependency update",
         aliases: &["up"],
         use_args: "CHART",
         args: Args::Max(1),
-        flags: "verify||b keyring||s skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
+        flags: "verify||b keyring||s *skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
     },
     Command {
         path: "pull",

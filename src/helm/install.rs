@@ -103,9 +103,7 @@ pub fn install_args(h: &mut Helm<'_, '_>, client_only: bool) -> Result<InstallAr
         "" | "application" => {}
         t => return Err(format!("{t} charts are not installable")),
     }
-    if chart.files.iter().any(|(p, _)| p.starts_with("charts/")) {
-        return Err("kubelab does not support charts with subcharts (a charts/ directory with charts in it)".into());
-    }
+    super::subcharts::check_for_install(&chart)?;
     let dry = dry_run_option(h, if client_only { "true" } else { "none" })?;
     Ok(InstallArgs {
         name,
@@ -140,8 +138,10 @@ pub fn run_install(
             replaced = Some(last.clone());
         }
     }
+    let mut chart = a.chart.clone();
+    super::subcharts::process(&mut chart, &a.user).map_err(|e| (e, None))?;
     let values =
-        super::engine::coalesce_values(&a.chart.values_yaml, &a.user).map_err(|e| (e, None))?;
+        super::engine::coalesce_values(&chart.values_yaml, &a.user).map_err(|e| (e, None))?;
     let config = render::merged_user_values(&a.user).map_err(|e| (e, None))?;
     let now = h.ctx.world.now();
     let mut rel = Release {
@@ -151,7 +151,7 @@ pub fn run_install(
             last_deployed: Some(now),
             ..Info::default()
         },
-        chart: a.chart.clone(),
+        chart: chart.clone(),
         config,
         manifest: String::new(),
         hooks: vec![],
@@ -164,15 +164,7 @@ pub fn run_install(
     } else {
         Some(&*h.ctx.world)
     };
-    let out = render::render(
-        &a.chart,
-        &values,
-        &a.name,
-        &a.ns,
-        1,
-        false,
-        world_for_lookup,
-    );
+    let out = render::render(&chart, &values, &a.name, &a.ns, 1, false, world_for_lookup);
     let out = match out {
         Ok(o) => o,
         Err(e) => {
