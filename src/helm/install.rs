@@ -29,6 +29,8 @@ pub struct InstallArgs {
     /// `--replace` (set by `upgrade --install` over an uninstalled release): re-use the name of
     /// a release whose last revision is uninstalled or failed.
     pub replace: bool,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
 }
 
 /// `NameAndChart`.
@@ -118,6 +120,7 @@ pub fn install_args(h: &mut Helm<'_, '_>, client_only: bool) -> Result<InstallAr
         description: h.p.get("description").unwrap_or("").to_string(),
         timeout: timeout_ms(&h.p),
         replace: false,
+        skip_schema_validation: h.p.bool("skip-schema-validation"),
     })
 }
 
@@ -142,6 +145,12 @@ pub fn run_install(
     super::subcharts::process(&mut chart, &a.user).map_err(|e| (e, None))?;
     let values =
         super::engine::coalesce_values(&chart.values_yaml, &a.user).map_err(|e| (e, None))?;
+    if !a.skip_schema_validation {
+        let all =
+            super::subcharts::with_texts(&chart, |rc| super::engine::coalesce_deps(rc, &values))
+                .map_err(|e| (e, None))?;
+        super::schema::check_values(&chart, &all).map_err(|e| (e, None))?;
+    }
     let config = render::merged_user_values(&a.user).map_err(|e| (e, None))?;
     let now = h.ctx.world.now();
     let mut rel = Release {

@@ -29,6 +29,7 @@ pub mod render;
 pub mod repo;
 pub mod repo_file;
 pub mod repo_index;
+pub mod schema;
 pub mod search;
 pub mod sites;
 pub mod storage;

@@ -141,6 +141,12 @@ pub fn upgrade(h: &mut Helm<'_, '_>) -> Res {
     super::subcharts::process(&mut chart, &user_for_render).map_err(fail)?;
     let values =
         super::engine::coalesce_values(&chart.values_yaml, &user_for_render).map_err(fail)?;
+    if !h.p.bool("skip-schema-validation") {
+        let all =
+            super::subcharts::with_texts(&chart, |rc| super::engine::coalesce_deps(rc, &values))
+                .map_err(fail)?;
+        super::schema::check_values(&chart, &all).map_err(fail)?;
+    }
     let revision = last.version + 1;
     let out = render::render(
         &chart,
