@@ -126,7 +126,7 @@ fn ours(case: &Case) -> String {
         chart_type: Some("application"),
         templates: &templates,
         files: &[],
-        subcharts: &[],
+        subcharts: vec![],
         values_yaml: get(&files, "values.yaml"),
     };
     let user: Vec<UserValues> = case
@@ -250,7 +250,7 @@ fn snippet(body: &str, helpers: &str, values_yaml: &str) -> String {
         chart_type: None,
         templates: &templates,
         files: &[],
-        subcharts: &[],
+        subcharts: vec![],
         values_yaml,
     };
     let values = coalesce_values(values_yaml, &[]).unwrap();

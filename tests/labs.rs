@@ -37,6 +37,7 @@ const TRANSLATED: &[&str] = &[
     "drain",
     "gke-storageclass",
     "helm-charts",
+    "helm-dependencies",
     "helm-test",
     "hpa",
     "http-go-rollback",

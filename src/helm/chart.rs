@@ -24,6 +24,11 @@ pub struct Chart {
     pub files: Vec<(String, Vec<u8>)>,
     /// values.schema.json.
     pub schema: Option<Vec<u8>>,
+    /// Chart.lock as JSON (`helm dependency update` writes it).
+    pub lock: Option<Value>,
+    /// The charts in `charts/` (archives and directories), by name: Helm's
+    /// `chart.Dependencies()` (Go's map order there; sorted here).
+    pub dependencies: Vec<Chart>,
 }
 
 fn meta_str<'a>(v: &'a Value, k: &str) -> &'a str {
@@ -71,8 +76,23 @@ impl Chart {
             templates: vec![],
             files: vec![],
             schema: None,
+            lock: None,
+            dependencies: vec![],
         };
+        // Files under charts/, by the subchart's name (its first path component).
+        let mut subcharts: std::collections::BTreeMap<String, Vec<(String, Vec<u8>)>> =
+            std::collections::BTreeMap::new();
         for (name, data) in files {
+            if let Some(rest) = name.strip_prefix("charts/")
+                && !name.ends_with(".prov")
+            {
+                let cname = rest.split('/').next().unwrap_or(rest).to_string();
+                subcharts
+                    .entry(cname)
+                    .or_default()
+                    .push((rest.to_string(), data));
+                continue;
+            }
             match name.as_str() {
                 "Chart.yaml" => {
                     let text = String::from_utf8_lossy(&data);
@@ -88,6 +108,12 @@ impl Chart {
                     c.has_values = true;
                 }
                 "values.schema.json" => c.schema = Some(data),
+                "Chart.lock" => {
+                    let text = String::from_utf8_lossy(&data);
+                    let v = crate::kubectl::manifest_yaml::yaml_document_to_json(&text)
+                        .map_err(|e| format!("cannot load Chart.lock: {e}"))?;
+                    c.lock = v;
+                }
                 n if n.starts_with("templates/") => c.templates.push((name, data)),
                 _ => c.files.push((name, data)),
             }
@@ -101,6 +127,30 @@ impl Chart {
             o.insert("apiVersion".into(), Value::String("v1".into()));
         }
         c.metadata = m;
+        for (n, files) in subcharts {
+            if n.starts_with('_') || n.starts_with('.') {
+                continue;
+            }
+            let sub = if n.ends_with(".tgz") {
+                let (fname, data) = &files[0];
+                if *fname != n {
+                    return Err(format!(
+                        "error unpacking subchart tar in {}: expected {n}, got {fname}",
+                        c.name()
+                    ));
+                }
+                load_archive(data)
+            } else {
+                let inner: Vec<(String, Vec<u8>)> = files
+                    .into_iter()
+                    .filter_map(|(f, d)| f.split_once('/').map(|(_, r)| (r.to_string(), d)))
+                    .collect();
+                Chart::from_files(inner)
+            };
+            let sub =
+                sub.map_err(|e| format!("error unpacking subchart {n} in {}: {e}", c.name()))?;
+            c.dependencies.push(sub);
+        }
         Ok(c)
     }
 
@@ -177,6 +227,14 @@ impl Chart {
     pub fn archive_files(&self) -> Vec<(String, Vec<u8>)> {
         let base = self.name().to_string();
         let mut out = vec![(format!("{base}/Chart.yaml"), self.chart_yaml().into_bytes())];
+        if self.api_version() == "v2"
+            && let Some(lock) = &self.lock
+        {
+            out.push((
+                format!("{base}/Chart.lock"),
+                crate::printers::yaml::to_yaml(lock).into_bytes(),
+            ));
+        }
         if self.has_values {
             out.push((
                 format!("{base}/values.yaml"),
@@ -188,6 +246,12 @@ impl Chart {
         }
         for (n, d) in self.templates.iter().chain(self.files.iter()) {
             out.push((format!("{base}/{n}"), d.clone()));
+        }
+        // Subcharts are written unpacked under charts/NAME/, as `writeTarContents` does.
+        for dep in &self.dependencies {
+            for (n, d) in dep.archive_files() {
+                out.push((format!("{base}/charts/{n}"), d));
+            }
         }
         out
     }

@@ -130,6 +130,7 @@ pub fn package(h: &mut Helm<'_, '_>) -> Res {
         chart
             .validate()
             .map_err(|e| HelmError(format!("chart validation: {e}")))?;
+        super::subcharts::check(&chart)?;
         let dest_abs = abs(h, &dest);
         if !h.ctx.files.is_dir(&dest_abs) {
             h.ctx.files.mkdir_all(&dest_abs)?;
@@ -230,7 +231,34 @@ fn lint_chart(h: &mut Helm<'_, '_>, path: &str) -> (Vec<Finding>, bool) {
             }),
             Ok(values) => {
                 let ns = h.namespace();
-                if let Err(e) =
+                let skip = h.p.bool("skip-schema-validation");
+                // The values rule: values.yaml and the overrides against values.schema.json.
+                if let (true, false, Some(schema)) = (chart.has_values, skip, &chart.schema) {
+                    match super::schema::validate_single(&values, schema) {
+                        Ok(None) => {}
+                        Ok(Some(e)) | Err(e) => out.push(Finding {
+                            sev: "ERROR",
+                            path: "values.yaml".into(),
+                            msg: e,
+                        }),
+                    }
+                }
+                // The templates rule validates the values it renders with first.
+                let checked = if skip {
+                    Ok(())
+                } else {
+                    super::subcharts::with_texts(&chart, |rc| {
+                        super::engine::coalesce_deps(rc, &values)
+                    })
+                    .and_then(|all| super::schema::check_values(&chart, &all))
+                };
+                if let Err(e) = checked {
+                    out.push(Finding {
+                        sev: "ERROR",
+                        path: "templates/".into(),
+                        msg: e,
+                    });
+                } else if let Err(e) =
                     super::render::render(&chart, &values, "test-release", &ns, 1, false, None)
                 {
                     out.push(Finding {

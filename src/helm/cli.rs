@@ -64,7 +64,7 @@ const GLOBAL: &str = "burst-limit||i *debug|| kube-apiserver||s kube-as-group||a
 
 const VALUES: &str = "*values|f|l *set||a *set-string||a *set-file||a *set-json||a *set-literal||a";
 const CHART_PATH: &str = "*version||s verify||b keyring||s repo||s username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s pass-credentials||b";
-const INSTALL: &str = "*create-namespace||b *dry-run||s force||b no-hooks||b replace||b *timeout||d *wait||b wait-for-jobs||b *generate-name|g|b name-template||s *description||s devel||b dependency-update||b disable-openapi-validation||b *atomic||b skip-crds||b render-subchart-notes||b skip-schema-validation||b labels|l|m enable-dns||b *hide-notes||b take-ownership||b post-renderer||s post-renderer-args||a";
+const INSTALL: &str = "*create-namespace||b *dry-run||s force||b no-hooks||b replace||b *timeout||d *wait||b wait-for-jobs||b *generate-name|g|b name-template||s *description||s devel||b dependency-update||b disable-openapi-validation||b *atomic||b skip-crds||b render-subchart-notes||b *skip-schema-validation||b labels|l|m enable-dns||b *hide-notes||b take-ownership||b post-renderer||s post-renderer-args||a";
 
 /// The commands kubelab answers (others: see [`unsupported_command`]).
 pub const COMMANDS: &[Command] = &[
@@ -80,7 +80,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         use_args: "PATH",
         args: Args::Any,
-        flags: "*strict||b with-subcharts||b *quiet||b skip-schema-validation||b kube-version||s *values|f|l *set||a *set-string||a *set-file||a *set-json||a *set-literal||a",
+        flags: "*strict||b with-subcharts||b *quiet||b *skip-schema-validation||b kube-version||s *values|f|l *set||a *set-string||a *set-file||a *set-json||a *set-literal||a",
     },
     Command {
         path: "template",
@@ -164,7 +164,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         use_args: "[RELEASE] [CHART]",
         args: Args::Exact(2),
-        flags: "*create-namespace||b *install|i|b devel||b *dry-run||s hide-secret||b recreate-pods||b force||b no-hooks||b disable-openapi-validation||b skip-crds||b *timeout||d *reset-values||b *reuse-values||b reset-then-reuse-values||b *wait||b wait-for-jobs||b *atomic||b *history-max||i cleanup-on-fail||b render-subchart-notes||b *hide-notes||b skip-schema-validation||b labels|l|m *description||s dependency-update||b enable-dns||b take-ownership||b post-renderer||s post-renderer-args||a *output|o|s",
+        flags: "*create-namespace||b *install|i|b devel||b *dry-run||s hide-secret||b recreate-pods||b force||b no-hooks||b disable-openapi-validation||b skip-crds||b *timeout||d *reset-values||b *reuse-values||b reset-then-reuse-values||b *wait||b wait-for-jobs||b *atomic||b *history-max||i cleanup-on-fail||b render-subchart-notes||b *hide-notes||b *skip-schema-validation||b labels|l|m *description||s dependency-update||b enable-dns||b take-ownership||b post-renderer||s post-renderer-args||a *output|o|s",
     },
     Command {
         path: "rollback",
@@ -304,14 +304,14 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         use_args: "CHART",
         args: Args::Max(1),
-        flags: "verify||b keyring||s skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
+        flags: "verify||b keyring||s *skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
     },
     Command {
         path: "dependency update",
         aliases: &["up"],
         use_args: "CHART",
         args: Args::Max(1),
-        flags: "verify||b keyring||s skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
+        flags: "verify||b keyring||s *skip-refresh||b username||s password||s cert-file||s key-file||s insecure-skip-tls-verify||b plain-http||b ca-file||s",
     },
     Command {
         path: "pull",

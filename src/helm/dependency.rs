@@ -2,7 +2,7 @@
 //! declares, each with its status against what `charts/` holds (an archive `NAME-*.tgz`: `ok`,
 //! `wrong version`, `misnamed`, `corrupt`, `too many matches`; an unpacked chart: `unpacked`,
 //! `wrong version`; nothing: `missing`), then a warning for each chart in `charts/` that
-//! Chart.yaml does not declare. `dependency build|update` are not simulated (docs/helm.md).
+//! Chart.yaml does not declare. `dependency build|update` are `dependency_update.rs`.
 
 use serde_json::Value;
 

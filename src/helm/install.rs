@@ -30,6 +30,8 @@ pub struct InstallArgs {
     /// `--replace` (set by `upgrade --install` over an uninstalled release): re-use the name of
     /// a release whose last revision is uninstalled or failed.
     pub replace: bool,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
 }
 
 /// `NameAndChart`.
@@ -104,9 +106,7 @@ pub fn install_args(h: &mut Helm<'_, '_>, client_only: bool) -> Result<InstallAr
         "" | "application" => {}
         t => return Err(format!("{t} charts are not installable")),
     }
-    if chart.files.iter().any(|(p, _)| p.starts_with("charts/")) {
-        return Err("kubelab does not support charts with subcharts (a charts/ directory with charts in it)".into());
-    }
+    super::subcharts::check_for_install(&chart)?;
     let dry = dry_run_option(h, if client_only { "true" } else { "none" })?;
     Ok(InstallArgs {
         name,
@@ -121,6 +121,7 @@ pub fn install_args(h: &mut Helm<'_, '_>, client_only: bool) -> Result<InstallAr
         description: h.p.get("description").unwrap_or("").to_string(),
         timeout: timeout_ms(&h.p),
         replace: false,
+        skip_schema_validation: h.p.bool("skip-schema-validation"),
     })
 }
 
@@ -141,8 +142,16 @@ pub fn run_install(
             replaced = Some(last.clone());
         }
     }
+    let mut chart = a.chart.clone();
+    super::subcharts::process(&mut chart, &a.user).map_err(|e| (e, None))?;
     let values =
-        super::engine::coalesce_values(&a.chart.values_yaml, &a.user).map_err(|e| (e, None))?;
+        super::engine::coalesce_values(&chart.values_yaml, &a.user).map_err(|e| (e, None))?;
+    if !a.skip_schema_validation {
+        let all =
+            super::subcharts::with_texts(&chart, |rc| super::engine::coalesce_deps(rc, &values))
+                .map_err(|e| (e, None))?;
+        super::schema::check_values(&chart, &all).map_err(|e| (e, None))?;
+    }
     let config = render::merged_user_values(&a.user).map_err(|e| (e, None))?;
     let now = h.ctx.world.now();
     let mut rel = Release {
@@ -152,7 +161,7 @@ pub fn run_install(
             last_deployed: Some(now),
             ..Info::default()
         },
-        chart: a.chart.clone(),
+        chart: chart.clone(),
         config,
         manifest: String::new(),
         hooks: vec![],
@@ -165,15 +174,7 @@ pub fn run_install(
     } else {
         Some(&*h.ctx.world)
     };
-    let out = render::render(
-        &a.chart,
-        &values,
-        &a.name,
-        &a.ns,
-        1,
-        false,
-        world_for_lookup,
-    );
+    let out = render::render(&chart, &values, &a.name, &a.ns, 1, false, world_for_lookup);
     let out = match out {
         Ok(o) => o,
         Err(e) => {

@@ -10,6 +10,7 @@ pub mod chartcmds;
 pub mod charts;
 pub mod cli;
 pub mod dependency;
+pub mod dependency_update;
 pub mod engine;
 pub mod fetch;
 pub mod inspect;
@@ -17,6 +18,7 @@ pub mod install;
 pub mod kube;
 pub mod lifecycle;
 pub mod locate;
+pub mod lock;
 pub mod manifests;
 pub mod outdir;
 pub mod output;
@@ -27,9 +29,11 @@ pub mod render;
 pub mod repo;
 pub mod repo_file;
 pub mod repo_index;
+pub mod schema;
 pub mod search;
 pub mod sites;
 pub mod storage;
+pub mod subcharts;
 pub mod testing;
 pub mod times;
 pub mod uitable;
@@ -178,6 +182,8 @@ fn dispatch(h: &mut Helm<'_, '_>) -> Res {
         "test" => testing::test(h),
         "pull" => pull::pull(h),
         "dependency list" => dependency::list(h),
+        "dependency build" => dependency_update::build(h),
+        "dependency update" => dependency_update::update(h),
         "repo" | "search" | "get" | "show" | "dependency" => Err(HelmError(format!(
             "kubelab does not support help texts (\"helm {}\" prints its subcommands); the Helm documentation has them",
             h.p.path

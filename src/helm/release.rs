@@ -133,7 +133,12 @@ pub fn metadata_json(m: &Value) -> String {
     }
     omit_empty_str(&mut f, "kubeVersion", &s("kubeVersion"));
     if nonempty("dependencies").is_some() {
-        f.push(("dependencies", raw("dependencies").unwrap_or_default()));
+        let deps = m
+            .get("dependencies")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        f.push(("dependencies", super::lock::dependencies_json(&deps)));
     }
     omit_empty_str(&mut f, "type", &s("type"));
     obj(&f)
@@ -179,7 +184,13 @@ impl Release {
         let values = chart_values(c);
         let chart = obj(&[
             ("metadata", metadata_json(&c.metadata)),
-            ("lock", "null".into()),
+            (
+                "lock",
+                match &c.lock {
+                    Some(l) => super::lock::lock_json(l),
+                    None => "null".into(),
+                },
+            ),
             ("templates", files_json(&c.templates)),
             (
                 "values",
@@ -255,6 +266,8 @@ impl Release {
                 .get("schema")
                 .and_then(Value::as_str)
                 .and_then(|x| B64.decode(x).ok()),
+            lock: c.get("lock").filter(|l| !l.is_null()).cloned(),
+            dependencies: vec![],
         };
         let hooks = v
             .get("hooks")

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::chart::Chart;
-use super::engine::{self, Capabilities, RenderChart, RenderRelease, UserValues};
+use super::engine::{self, Capabilities, RenderRelease, UserValues};
 use super::release::{Hook, Release};
 use super::{Helm, paths};
 use crate::world::World;
@@ -137,23 +137,6 @@ pub fn render(
     is_upgrade: bool,
     world: Option<&World>,
 ) -> Result<Output, String> {
-    let templates: Vec<(String, String)> = chart
-        .templates
-        .iter()
-        .map(|(p, d)| (p.clone(), String::from_utf8_lossy(d).into_owned()))
-        .collect();
-    let rc = RenderChart {
-        name: chart.name(),
-        version: chart.version(),
-        app_version: Some(chart.app_version()).filter(|s| !s.is_empty()),
-        description: Some(chart.description()).filter(|s| !s.is_empty()),
-        api_version: chart.api_version(),
-        chart_type: chart.metadata.get("type").and_then(Value::as_str),
-        templates: &templates,
-        files: &chart.files,
-        subcharts: &[],
-        values_yaml: &chart.values_yaml,
-    };
     let rr = RenderRelease {
         name,
         namespace: ns,
@@ -164,7 +147,9 @@ pub fn render(
     };
     LOOKUP_WORLD.with(|w| *w.borrow_mut() = world.cloned());
     let l: engine::Lookup = Arc::new(lookup);
-    let rendered = engine::render(&rc, values, &rr, &capabilities(), &l);
+    let rendered = super::subcharts::with_texts(chart, |rc| {
+        engine::render(rc, values, &rr, &capabilities(), &l)
+    });
     LOOKUP_WORLD.with(|w| *w.borrow_mut() = None);
     let rendered = rendered?;
     let (hooks, manifests) = super::manifests::sort_manifests(&rendered.files)?;

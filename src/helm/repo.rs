@@ -45,7 +45,7 @@ pub enum FetchError2 {
 }
 
 impl FetchError2 {
-    fn message(&self) -> String {
+    pub(super) fn message(&self) -> String {
         match self {
             FetchError2::Fetch(f) => f.message(),
             FetchError2::Index(s) => s.clone(),

@@ -98,9 +98,10 @@ pub fn upgrade(h: &mut Helm<'_, '_>) -> Res {
     }
     let fail = |e: String| HelmError(format!("UPGRADE FAILED: {e}"));
     let version = h.p.get("version").unwrap_or("").to_string();
-    let chart = super::locate::locate(h, &h.p.args[1].clone(), &version)?;
+    let mut chart = super::locate::locate(h, &h.p.args[1].clone(), &version)?;
     let user = render::user_values(h)?;
     chart.validate()?;
+    super::subcharts::check_for_install(&chart)?;
     if validate_name(&name).is_err() {
         return Err(fail(format!("release name is invalid: {name}")));
     }
@@ -137,8 +138,15 @@ pub fn upgrade(h: &mut Helm<'_, '_>) -> Res {
         )],
         _ => vec![],
     };
+    super::subcharts::process(&mut chart, &user_for_render).map_err(fail)?;
     let values =
         super::engine::coalesce_values(&chart.values_yaml, &user_for_render).map_err(fail)?;
+    if !h.p.bool("skip-schema-validation") {
+        let all =
+            super::subcharts::with_texts(&chart, |rc| super::engine::coalesce_deps(rc, &values))
+                .map_err(fail)?;
+        super::schema::check_values(&chart, &all).map_err(fail)?;
+    }
     let revision = last.version + 1;
     let out = render::render(
         &chart,

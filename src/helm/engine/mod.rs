@@ -34,7 +34,7 @@ pub type Value = serde_json::Value;
 pub type Lookup = Arc<dyn Fn(&str, &str, &str, &str) -> Option<serde_json::Value> + Send + Sync>;
 
 /// A chart to render.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RenderChart<'a> {
     pub name: &'a str,
     pub version: &'a str,
@@ -48,7 +48,7 @@ pub struct RenderChart<'a> {
     /// Other files for `.Files` (relative paths), e.g. `README.md`.
     pub files: &'a [(String, Vec<u8>)],
     /// Subcharts, rendered with their own values (`values[subchart name]`) and `.Values.global`.
-    pub subcharts: &'a [RenderChart<'a>],
+    pub subcharts: Vec<RenderChart<'a>>,
     /// The chart's own `values.yaml` (subcharts' defaults are coalesced in [`render`]).
     pub values_yaml: &'a str,
 }
@@ -199,30 +199,37 @@ fn by_path_len(a: &str, b: &str) -> std::cmp::Ordering {
     if ca == cb { a.cmp(b) } else { ca.cmp(&cb) }
 }
 
+/// `values` with every subchart's defaults and the parent's globals filled in (`coalesceDeps`):
+/// what `chartutil.MergeValues(chart, values)` gives.
+pub fn coalesce_deps(chart: &RenderChart, values: &Value) -> Result<Value, String> {
+    let mut m = values.as_object().cloned().unwrap_or_default();
+    coalesce_subcharts(chart, &mut m)?;
+    Ok(Value::Object(m))
+}
+
 /// Fills each subchart's values (`values[name]`) with its defaults and the parent's globals.
 fn coalesce_subcharts(
     chart: &RenderChart,
     vals: &mut serde_json::Map<String, Value>,
 ) -> Result<(), String> {
     let parent_global = vals.get("global").cloned();
-    for sub in chart.subcharts {
+    for sub in &chart.subcharts {
         let mut mine = match vals.remove(sub.name) {
             Some(Value::Object(m)) => m,
             _ => serde_json::Map::new(),
         };
-        if let Some(Value::Object(pg)) = &parent_global {
-            let g = mine
-                .entry("global".to_string())
-                .or_insert_with(|| Value::Object(Default::default()));
-            if let Value::Object(gm) = g {
-                for (k, v) in pg {
-                    match (gm.get_mut(k), v) {
-                        (Some(Value::Object(d)), Value::Object(s)) => {
-                            values::merge_maps(d, s.clone());
-                        }
-                        _ => {
-                            gm.insert(k.clone(), v.clone());
-                        }
+        // `coalesceGlobals` gives every subchart a `global` map, empty when nobody set one.
+        let g = mine
+            .entry("global".to_string())
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let (Some(Value::Object(pg)), Value::Object(gm)) = (&parent_global, g) {
+            for (k, v) in pg {
+                match (gm.get_mut(k), v) {
+                    (Some(Value::Object(d)), Value::Object(s)) => {
+                        values::merge_maps(d, s.clone());
+                    }
+                    _ => {
+                        gm.insert(k.clone(), v.clone());
                     }
                 }
             }
@@ -250,7 +257,7 @@ fn collect(
     scope.insert(Arc::from("Release"), release.clone());
     scope.insert(Arc::from("Capabilities"), caps.clone());
     scope.insert(Arc::from("Values"), from_json(values));
-    for sub in chart.subcharts {
+    for sub in &chart.subcharts {
         let sub_values = values
             .get(sub.name)
             .cloned()
@@ -401,7 +408,7 @@ mod tests {
         name: &'a str,
         templates: &'a [(String, String)],
         files: &'a [(String, Vec<u8>)],
-        subcharts: &'a [RenderChart<'a>],
+        subcharts: Vec<RenderChart<'a>>,
         values_yaml: &'a str,
     ) -> RenderChart<'a> {
         RenderChart {
@@ -435,7 +442,7 @@ mod tests {
                 "{{ .Values.color }} {{ .Values.size }} {{ .Values.global.env }} {{ .Chart.Name }} {{ .Template.Name }} {{ include \"shared\" . }}",
             ),
         ];
-        let subs = [chart("sub", &sub_t, &[], &[], "color: blue\nsize: 1\n")];
+        let subs = vec![chart("sub", &sub_t, &[], vec![], "color: blue\nsize: 1\n")];
         let top_t = [
             t("templates/_h.tpl", r#"{{ define "shared" }}top{{ end }}"#),
             t(
@@ -448,7 +455,7 @@ mod tests {
             "top",
             &top_t,
             &[],
-            &subs,
+            subs,
             "global:\n  env: prod\nsub:\n  color: red\n",
         );
         let values = coalesce_values(top.values_yaml, &[]).unwrap();
@@ -477,7 +484,7 @@ mod tests {
             "c",
             &tpl,
             &files,
-            &[],
+            vec![],
             "tmpl: '{{ .Release.Namespace }}-{{ .Values.num }}'\nnum: 3\n",
         );
         let values = coalesce_values(c.values_yaml, &[]).unwrap();
@@ -497,7 +504,7 @@ mod tests {
             "templates/x.yaml",
             "{{ define \"loop\" }}{{ include \"loop\" . }}{{ end }}{{ include \"loop\" . }}",
         )];
-        let c = chart("c", &tpl, &[], &[], "");
+        let c = chart("c", &tpl, &[], vec![], "");
         let values = coalesce_values("", &[]).unwrap();
         let err = render(&c, &values, &release(), &caps(), &none()).unwrap_err();
         assert!(

@@ -130,6 +130,7 @@ impl Host for ContainerHost<'_> {
                     namespace: &self.namespace,
                     pod_ip: &self.pod_ip,
                     image: &self.image,
+                    tty: self.tty,
                 },
                 args,
                 shell,

@@ -1,7 +1,10 @@
-//! busybox `wget` (networking/wget.c) in quiet mode (`wget -qO- http://svc`, `wget -q URL`):
-//! HTTP GET to Services and pods of the simulated cluster, as `curl` does, with busybox's
-//! errors. Its progress output (without `-q`) depends on the terminal and the clock, and is not
-//! simulated.
+//! busybox `wget` (networking/wget.c of busybox 1.36): HTTP GET to Services and pods of the
+//! simulated cluster, as `curl` does, with busybox's errors. Without `-q` it reports on stderr as
+//! busybox does when stderr is not a terminal (a pod's log, `kubectl exec` without `-t`): the
+//! `Connecting to` line, `saving to '...'` or `writing to stdout`, one progress line (the
+//! transfer takes no virtual time, so the bar is full and the estimate `0:00:00`; see
+//! [`progress_line`]) and `'...' saved` or `written to stdout`. On a terminal the bar's width is
+//! the terminal's, which kubelab does not know: that case is refused plainly.
 
 use crate::shell::{ShellState, Sink};
 use crate::world::World;
@@ -19,6 +22,8 @@ pub(super) struct From<'a> {
     pub pod_ip: &'a str,
     /// The image as the pod names it (kubelab's notices).
     pub image: &'a str,
+    /// Whether stderr is a terminal (`kubectl exec -t`).
+    pub tty: bool,
 }
 
 /// Runs `wget ARGS`; returns its exit status.
@@ -77,14 +82,20 @@ pub(super) fn wget(
             }
         }
     }
-    if !quiet {
-        return notice(out, "wget without -q (its progress output)");
+    if !quiet && from.tty {
+        return notice(out, "wget's progress bar on a terminal (its width)");
     }
     if urls.is_empty() {
         return notice(out, "wget without a URL (its usage text)");
     }
     for url in urls {
-        let status = one(world, &from, &url, output.as_deref(), shell, out, 0);
+        let how = How {
+            quiet,
+            output: output.as_deref(),
+            redirects: 0,
+            connect: true,
+        };
+        let status = one(world, &from, &url, how, shell, out);
         if status != 0 {
             return status;
         }
@@ -92,16 +103,30 @@ pub(super) fn wget(
     0
 }
 
+/// How one URL is fetched.
+#[derive(Clone, Copy)]
+struct How<'a> {
+    /// `-q`: nothing on stderr but errors.
+    quiet: bool,
+    /// `-O FILE` (`-` for stdout).
+    output: Option<&'a str>,
+    /// Redirects followed so far.
+    redirects: u32,
+    /// Whether a connection to a (new) host is made: busybox prints `Connecting to` then (a
+    /// redirect to a path on the same server reuses the address).
+    connect: bool,
+}
+
 /// Fetches one URL; its exit status.
 fn one(
     world: &mut World,
     from: &From<'_>,
     url: &str,
-    output: Option<&str>,
+    how: How<'_>,
     shell: &mut ShellState,
     out: Sink<'_>,
-    redirects: u32,
 ) -> i32 {
+    let output = how.output;
     let fail = |out: Sink<'_>, msg: String| {
         out(true, format!("wget: {msg}\n").as_bytes());
         1
@@ -125,12 +150,32 @@ fn one(
         },
         None => (hostport.to_string(), 80),
     };
+    let shown_host = host.clone();
     let host = match host.as_str() {
         "127.0.0.1" | "localhost" => from.pod_ip.to_string(),
         _ => host,
     };
     // Names resolve through the pod's own resolv.conf and hosts file.
     let pod = world.pod_by_ip(from.pod_ip);
+    if !how.quiet && how.connect {
+        // `Connecting to HOST[:PORT] (ADDRESS:PORT)` once the name resolved (a name that does
+        // not resolve fails below with `bad address`, before this line).
+        let address = if shown_host == "localhost" {
+            Some("127.0.0.1".to_string())
+        } else if shown_host.parse::<std::net::Ipv4Addr>().is_ok() {
+            Some(shown_host.clone())
+        } else {
+            pod.as_ref()
+                .and_then(|p| world.resolve_from_pod(p, &shown_host).ok())
+                .and_then(|e| e.addrs.first().cloned())
+        };
+        if let Some(address) = address {
+            out(
+                true,
+                format!("Connecting to {hostport} ({address}:{port})\n").as_bytes(),
+            );
+        }
+    }
     let origin = match &pod {
         Some(p) => crate::world::network::Origin::Pod(p),
         None => crate::world::network::Origin::Workstation(from.namespace),
@@ -145,7 +190,19 @@ fn one(
                 .find(|(k, _)| k.eq_ignore_ascii_case("Location"))
                 .map(|(_, v)| v.clone());
             return match location {
-                Some(l) if redirects < 5 => one(world, from, &l, output, shell, out, redirects + 1),
+                Some(l) if how.redirects < 5 => {
+                    // A path on the same server reuses the connection's address.
+                    let (next, connect) = match l.strip_prefix('/') {
+                        Some(p) => (format!("http://{hostport}/{p}"), false),
+                        None => (l, true),
+                    };
+                    let how = How {
+                        redirects: how.redirects + 1,
+                        connect,
+                        ..how
+                    };
+                    one(world, from, &next, how, shell, out)
+                }
                 Some(_) => fail(out, "too many redirections".into()),
                 None => fail(
                     out,
@@ -182,16 +239,51 @@ fn one(
             );
         }
     };
+    // The file's name in the progress line: the last component of where it goes.
+    let name_for = |target: &str| -> String {
+        let last = target.rsplit('/').next().unwrap_or(target);
+        if last.is_empty() {
+            target.to_string()
+        } else {
+            last.to_string()
+        }
+    };
+    let report_start = |out: Sink<'_>, target: Option<&str>| {
+        if !how.quiet {
+            let line = match target {
+                None => "writing to stdout\n".to_string(),
+                Some(t) => format!("saving to '{t}'\n"),
+            };
+            out(true, line.as_bytes());
+        }
+    };
+    let report_end = |out: Sink<'_>, target: Option<&str>, size: usize| {
+        if !how.quiet {
+            let name = target.map(name_for).unwrap_or_else(|| "-".to_string());
+            let mut text = progress_line(&name, size as u64);
+            text.push_str(&match target {
+                None => "written to stdout\n".to_string(),
+                Some(t) => format!("'{t}' saved\n"),
+            });
+            out(true, text.as_bytes());
+        }
+    };
     match output {
         Some("-") => {
+            report_start(out, None);
             out(false, body.as_bytes());
+            report_end(out, None, body.len());
             0
         }
         Some(file) => match shell
             .vfs
             .write(&shell.resolve(file), body.as_bytes(), false)
         {
-            Ok(()) => 0,
+            Ok(()) => {
+                report_start(out, Some(file));
+                report_end(out, Some(file), body.len());
+                0
+            }
             Err(e) => fail(out, format!("can't open '{file}': {e}")),
         },
         None => {
@@ -203,9 +295,109 @@ fn one(
                 return fail(out, format!("can't open '{name}': File exists"));
             }
             match shell.vfs.write(&target, body.as_bytes(), false) {
-                Ok(()) => 0,
+                Ok(()) => {
+                    report_start(out, Some(name));
+                    report_end(out, Some(name), body.len());
+                    0
+                }
                 Err(e) => fail(out, format!("can't open '{name}': {e}")),
             }
         }
+    }
+}
+
+/// The width busybox takes for a stderr that is not a terminal (`get_terminal_width`'s
+/// default); the bar is that minus 48 characters.
+const NOT_A_TTY_WIDTH: usize = 80;
+
+/// The progress line `bb_progress_update` prints at the end of a transfer when stderr is not
+/// a terminal: the file name padded (and cut) to 20 columns, then, when the size is known, the
+/// percentage and the bar of `*`, then the size in 5 columns (scaled past 99999 bytes, see
+/// [`size5`]) and the time estimate, which is `0:00:00` since no virtual time passed (`--:--:--`
+/// for an empty body, whose size counts as unknown).
+pub(crate) fn progress_line(name: &str, size: u64) -> String {
+    let shown: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .take(20)
+        .collect();
+    let mut line = format!("{shown:<20} ");
+    if size > 0 {
+        let bar = NOT_A_TTY_WIDTH - 48;
+        line.push_str(&format!("100% |{}| ", "*".repeat(bar)));
+    }
+    line.push_str(&size5(size));
+    if size > 0 {
+        line.push_str("  0:00:00 ETA\n");
+    } else {
+        line.push_str(" --:--:-- ETA\n");
+    }
+    line
+}
+
+/// A byte count in 5 columns as busybox's `smart_ulltoa5` writes it: up to 99999 the number
+/// right-aligned; past it, scaled by 1024 until it fits, as `12.3k` (below 100 units) or
+/// ` 123M` / `1234G` with the unit letter last.
+fn size5(bytes: u64) -> String {
+    const UNITS: &[u8] = b" kMGTPEZY";
+    if bytes <= 99_999 {
+        return format!("{bytes:>5}");
+    }
+    // Tenths of the unit, as the C code scales `bytes * 10`.
+    let mut tenths = bytes.saturating_mul(10);
+    let mut unit = 0;
+    loop {
+        tenths /= 1024;
+        unit += 1;
+        if tenths < 100_000 || unit + 1 >= UNITS.len() {
+            break;
+        }
+    }
+    let whole = tenths / 10;
+    let letter = UNITS[unit] as char;
+    if whole >= 100 {
+        format!("{:>4}{letter}", whole)
+    } else {
+        format!("{:>2}.{}{letter}", whole, tenths % 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_in_five_columns() {
+        assert_eq!(size5(0), "    0");
+        assert_eq!(size5(615), "  615");
+        assert_eq!(size5(99_999), "99999");
+        // 100000 * 10 / 1024 = 976 tenths: 97.6k
+        assert_eq!(size5(100_000), "97.6k");
+        // 5 MiB is 51200 tenths of a k: 5120k.
+        assert_eq!(size5(5 * 1024 * 1024), "5120k");
+        // 200 MiB is 2048000 tenths of a k, 2000 tenths of an M: 200M.
+        assert_eq!(size5(200 * 1024 * 1024), " 200M");
+    }
+
+    #[test]
+    fn the_final_line_of_a_pipe() {
+        assert_eq!(
+            progress_line("index.html", 615),
+            "index.html           100% |********************************|   615  0:00:00 ETA\n"
+        );
+        assert_eq!(
+            progress_line("-", 0),
+            "-                        0 --:--:-- ETA\n"
+        );
+        assert_eq!(
+            progress_line("a-very-long-file-name-indeed.html", 1),
+            "a-very-long-file-nam 100% |********************************|     1  0:00:00 ETA\n"
+        );
     }
 }
