@@ -195,6 +195,70 @@ fn grade_errors_and_exit_statuses() {
     }
 }
 
+/// Validates a JUnit report against the common schema's rules (`docs/junit.xsd`) with xmllint
+/// (Debian's libxml2-utils), saying visibly when xmllint is not there.
+fn assert_valid_junit(report: &str) {
+    use std::io::Write as _;
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: xmllint not found; the JUnit report was not validated against docs/junit.xsd"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.xml");
+    std::fs::write(&file, report).unwrap();
+    let out = Command::new("xmllint")
+        .args(["--noout", "--schema", "docs/junit.xsd"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{report}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn junit_schema_rejects_what_the_common_schema_rejects() {
+    use std::io::Write as _;
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        let _ = writeln!(std::io::stderr(), "skipped: xmllint not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ok = "<testsuites name=\"x\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"1.5\"><testsuite name=\"s\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"1.500\"><properties><property name=\"a\" value=\"b\"/></properties><testcase name=\"t\" classname=\"c\" time=\"0\"><failure message=\"m\" type=\"t\">why</failure></testcase><system-err>n</system-err></testsuite></testsuites>";
+    let bad = [
+        // `skipped` is not an attribute of <testsuites>.
+        ok.replacen("time=\"1.5\"", "time=\"1.5\" skipped=\"0\"", 1),
+        // No properties inside a test case.
+        ok.replace("<failure", "<properties/><failure"),
+        // A suite needs its counts.
+        ok.replace(" failures=\"1\" errors=\"0\" time=\"1.500\"", ""),
+        // A time is a number of seconds.
+        ok.replace("time=\"1.500\"", "time=\"1.5s\""),
+        // A property has a value.
+        ok.replace(" value=\"b\"", ""),
+    ];
+    let check = |xml: &str| {
+        let file = dir.path().join("r.xml");
+        std::fs::write(&file, xml).unwrap();
+        Command::new("xmllint")
+            .args(["--noout", "--schema", "docs/junit.xsd"])
+            .arg(&file)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(check(ok), "{ok}");
+    for b in &bad {
+        assert!(!check(b), "{b}");
+    }
+}
+
 #[test]
 fn grade_reports_json_against_the_schema_junit_and_csv() {
     let dir = tempfile::tempdir().unwrap();
@@ -248,16 +312,18 @@ fn grade_reports_json_against_the_schema_junit_and_csv() {
         out.contains("cluster.get: no deployment &quot;nope&quot;"),
         "{out}"
     );
-    let (out, _, _) = kubelab(&["grade", LAB, s, "--format", "junit"]);
+    assert_valid_junit(&out);
+    let (out, _, _) = kubelab(&["grade", LAB, s, s, "--format", "junit"]);
     assert!(
-        out.contains("<property name=\"points\" value=\"2\"/>"),
+        out.contains("<property name=\"check.2.points\" value=\"2\"/>"),
         "{out}"
     );
     assert!(
-        out.contains("<property name=\"points.earned\" value=\"1\"/>"),
+        out.contains("<property name=\"check.1.points.earned\" value=\"1\"/>"),
         "{out}"
     );
     assert!(out.contains("type=\"check failed\">"), "{out}");
+    assert_valid_junit(&out);
     let (out, _, _) = kubelab(&["grade", LAB, s, s, "--format", "csv"]);
     let rows: Vec<&str> = out.split_terminator("\r\n").collect();
     assert_eq!(

@@ -349,7 +349,7 @@ fn grade_reports_keep_english_identifiers_and_add_the_chosen_texts() {
         junit.contains("<property name=\"lab.display_title\" value=\"web 스케일링\"/>"),
         "{junit}"
     );
-    assert!(junit.contains("<property name=\"display_what\" value=\"web이 레플리카 3개로 &quot;실행&quot; 중이다\"/>"), "{junit}");
+    assert!(junit.contains("<property name=\"check.2.display_what\" value=\"web이 레플리카 3개로 &quot;실행&quot; 중이다\"/>"), "{junit}");
     let (junit_en, _, _) = kubelab(&["grade", &lab, s, "--format", "junit"], &[], "");
     assert!(!junit_en.contains("display"), "{junit_en}");
 }

@@ -220,7 +220,8 @@ fn property(out: &mut String, indent: &str, name: &str, value: &str) {
 
 /// `--format junit`: the common JUnit XML format. One `<testsuite>` per session (its
 /// properties: the lab, the points earned and possible; its `time`: the session's length on
-/// the simulated clock), one `<testcase>` per check (its points as properties): a check not
+/// the simulated clock; each check's points, `check.N.points` and `check.N.points.earned`, as
+/// the common schema has no properties in a test case), one `<testcase>` per check: a check not
 /// met is a `<failure>` whose body is the reason, a check that could not be evaluated (a Rhai
 /// error in the lab) an `<error>`; the grading note is the suite's `<system-err>`.
 pub fn to_junit(lab: &Lab, grades: &[Grade]) -> String {
@@ -261,6 +262,31 @@ pub fn to_junit(lab: &Lab, grades: &[Grade]) -> String {
         }
         property(&mut out, p, "points.earned", &g.earned.to_string());
         property(&mut out, p, "points.total", &g.total.to_string());
+        // The common schema has no properties inside a test case: each check's points are the
+        // suite's, named after the check's number (its test case's name starts with it).
+        for (i, c) in g.checks.iter().enumerate() {
+            let n = i + 1;
+            property(
+                &mut out,
+                p,
+                &format!("check.{n}.points"),
+                &c.points.to_string(),
+            );
+            property(
+                &mut out,
+                p,
+                &format!("check.{n}.points.earned"),
+                &c.earned.to_string(),
+            );
+            if translated {
+                property(
+                    &mut out,
+                    p,
+                    &format!("check.{n}.display_what"),
+                    display_what(lab, i, &c.what),
+                );
+            }
+        }
         out.push_str("        </properties>\n");
         for (i, c) in g.checks.iter().enumerate() {
             let classname = match task_ref(lab, c.task) {
@@ -273,14 +299,6 @@ pub fn to_junit(lab: &Lab, grades: &[Grade]) -> String {
                 xml(&c.what),
                 xml(&classname)
             ));
-            out.push_str("            <properties>\n");
-            let p = "                ";
-            property(&mut out, p, "points", &c.points.to_string());
-            property(&mut out, p, "points.earned", &c.earned.to_string());
-            if translated {
-                property(&mut out, p, "display_what", display_what(lab, i, &c.what));
-            }
-            out.push_str("            </properties>\n");
             let reason = c.reason.as_deref();
             match status(c) {
                 "error" => out.push_str(&format!(
@@ -400,7 +418,10 @@ mod tests {
         );
         assert!(x.contains("<testsuite name=\"s&lt;1&gt;\" tests=\"2\" failures=\"1\" errors=\"1\" skipped=\"0\" time=\"61.250\">"), "{x}");
         assert!(x.contains("<testcase name=\"1. a, &quot;quoted&quot;\" classname=\"T &amp; t / task 1: one\" time=\"0.000\">"), "{x}");
-        assert!(x.contains("<property name=\"points\" value=\"2\"/>"), "{x}");
+        assert!(
+            x.contains("<property name=\"check.1.points\" value=\"2\"/>"),
+            "{x}"
+        );
         assert!(x.contains("<failure message=\"the check is not met\" type=\"check failed\">no &lt;web&gt;</failure>"), "{x}");
         assert!(x.contains("<error message=\"the check could not be evaluated\" type=\"lab error\">t.lab:6:20: Variable not found: x</error>"), "{x}");
         assert!(x.contains("<system-err>n</system-err>"), "{x}");

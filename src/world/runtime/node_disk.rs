@@ -4,6 +4,8 @@
 //! hostPath volume mounts the entry at its path, so two volumes of the same node that overlap
 //! see each other's files, and a pod on another node sees another disk.
 
+use std::rc::Rc;
+
 use crate::shell::vfs::{Kind, Node, Tree};
 use crate::world::World;
 use crate::world::api::kinds;
@@ -40,16 +42,49 @@ pub(crate) fn is_socket(path: &str) -> bool {
 
 /// A node's disk as nothing has written it yet (its files dated when the node joined).
 pub(super) fn fresh(world: &World, node: &str) -> Tree {
+    (*fresh_shared(world, node)).clone()
+}
+
+/// How many fresh node disks [`FRESH`] keeps (one per join time: the default world's control
+/// plane and its workers joined at two instants).
+const FRESH_KEPT: usize = 4;
+
+thread_local! {
+    /// Fresh node disks by join time (seconds), most recent last: the disk depends on nothing
+    /// else, and laying out Ubuntu's files was a third of a process's start-up when every
+    /// hostPath check of kube-system's pods did it again (kubelab's cache; the tree is only read).
+    static FRESH: std::cell::RefCell<Vec<(i64, Rc<Tree>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`fresh`], shared: built once per join time and thread.
+fn fresh_shared(world: &World, node: &str) -> Rc<Tree> {
     let built = world
         .object(kinds::NODE, "", node)
         .and_then(|n| meta::str_at(n, &["metadata", "creationTimestamp"]))
         .and_then(parse_rfc3339)
         .unwrap_or(0)
         .div_euclid(1000);
+    if let Some(t) = FRESH.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(b, _)| *b == built)
+            .map(|(_, t)| t.clone())
+    }) {
+        return t;
+    }
     let mut t = (*super::files::image_tree(&Family::Ubuntu2204.rootfs(), built)).clone();
     for d in NODE_DIRS {
         t.put(d, Node::dir(0o755, 0, 0, built));
     }
+    let t = Rc::new(t);
+    FRESH.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= FRESH_KEPT {
+            c.remove(0);
+        }
+        c.push((built, t.clone()));
+    });
     t
 }
 
@@ -62,7 +97,7 @@ pub(crate) fn kind_at(world: &World, node: &str, path: &str) -> Option<Kind> {
     };
     match world.volume_data.get(&key(node)) {
         Some(t) => probe(t),
-        None => probe(&fresh(world, node)),
+        None => probe(&fresh_shared(world, node)),
     }
 }
 
@@ -88,5 +123,5 @@ pub(crate) fn create(world: &mut World, node: &str, path: &str, file: bool) {
         Node::dir(0o755, 0, 0, now)
     };
     t.put(&p, node);
-    world.volume_data.insert(k, std::rc::Rc::new(t));
+    world.volume_data.insert(k, Rc::new(t));
 }
