@@ -31,6 +31,11 @@ pub fn transcript(script: &str) -> String {
         .unwrap_or_default();
     let mut world = default_world::build_flavour(1, flavour);
     for line in script.lines().take_while(|l| l.starts_with('#')) {
+        // `# network-policy: on`: the world's CNI enforces NetworkPolicies (as a lab's
+        // `cluster.network_policy(true)`).
+        if line.strip_prefix("# network-policy: ") == Some("on") {
+            world.traffic.network_policy = true;
+        }
         let Some(rest) = line.strip_prefix("# nfs-server: ") else {
             continue;
         };

@@ -31,6 +31,8 @@ pub(super) fn wget(
 ) -> i32 {
     let mut quiet = false;
     let mut output: Option<String> = None;
+    // busybox's default network timeout (`G.timeout_seconds = 900`).
+    let mut timeout: u64 = 900;
     let mut urls = Vec::new();
     let mut i = 0;
     let notice = |out: Sink<'_>, what: &str| {
@@ -68,9 +70,17 @@ pub(super) fn wget(
                     let Some(value) = value else {
                         return notice(out, &format!("wget -{c} without its value"));
                     };
-                    // -T: a timeout; nothing in the cluster hangs, so it changes nothing.
                     if c == 'O' {
                         output = Some(value);
+                    } else {
+                        // -T: getopt32's `T:+`, a number (the alarm around the connection).
+                        match value.parse::<u32>() {
+                            Ok(t) => timeout = t as u64,
+                            Err(_) => {
+                                out(true, format!("wget: invalid number '{value}'\n").as_bytes());
+                                return 1;
+                            }
+                        }
                     }
                 }
                 _ => return notice(out, &format!("the wget option {a}")),
@@ -84,7 +94,15 @@ pub(super) fn wget(
         return notice(out, "wget without a URL (its usage text)");
     }
     for url in urls {
-        let status = one(world, &from, &url, output.as_deref(), shell, out, 0);
+        let status = one(
+            world,
+            (&from, timeout),
+            &url,
+            output.as_deref(),
+            shell,
+            out,
+            0,
+        );
         if status != 0 {
             return status;
         }
@@ -95,7 +113,7 @@ pub(super) fn wget(
 /// Fetches one URL; its exit status.
 fn one(
     world: &mut World,
-    from: &From<'_>,
+    (from, timeout): (&From<'_>, u64),
     url: &str,
     output: Option<&str>,
     shell: &mut ShellState,
@@ -145,7 +163,15 @@ fn one(
                 .find(|(k, _)| k.eq_ignore_ascii_case("Location"))
                 .map(|(_, v)| v.clone());
             return match location {
-                Some(l) if redirects < 5 => one(world, from, &l, output, shell, out, redirects + 1),
+                Some(l) if redirects < 5 => one(
+                    world,
+                    (from, timeout),
+                    &l,
+                    output,
+                    shell,
+                    out,
+                    redirects + 1,
+                ),
                 Some(_) => fail(out, "too many redirections".into()),
                 None => fail(
                     out,
@@ -167,6 +193,28 @@ fn one(
             );
         }
         Err(NetError::UnknownHost(h)) => return fail(out, format!("bad address '{h}'")),
+        // A NetworkPolicy dropped the connection: busybox's alarm (`-T`, 900 s by default;
+        // 0: none) or the kernel's ETIMEDOUT, whichever comes first.
+        Err(NetError::Dropped { host, .. }) => {
+            let kernel = crate::world::network_policy::KERNEL_CONNECT_TIMEOUT_MS;
+            if timeout > 0 && (timeout as i64) * 1000 < kernel {
+                world.advance(timeout as i64 * 1000);
+                return fail(out, "download timed out".into());
+            }
+            world.advance(kernel);
+            let ip = if host.parse::<std::net::Ipv4Addr>().is_ok() {
+                host
+            } else {
+                pod.as_ref()
+                    .and_then(|p| world.resolve_from_pod(p, &host).ok())
+                    .and_then(|e| e.addrs.first().cloned())
+                    .unwrap_or(host)
+            };
+            return fail(
+                out,
+                format!("can't connect to remote host ({ip}): Connection timed out"),
+            );
+        }
         Err(NetError::Refused { host, .. }) => {
             let ip = if host.parse::<std::net::Ipv4Addr>().is_ok() {
                 host
