@@ -9,6 +9,7 @@ use crate::world::api::kinds::KindInfo;
 /// The `all` category, in discovery order.
 pub const ALL: &[&str] = &[
     "pods",
+    "replicationcontrollers",
     "services",
     "daemonsets",
     "deployments",
