@@ -9,6 +9,7 @@ use crate::world::api::kinds::KindInfo;
 /// The `all` category, in discovery order.
 pub const ALL: &[&str] = &[
     "pods",
+    "replicationcontrollers",
     "services",
     "daemonsets",
     "deployments",
@@ -135,7 +136,8 @@ mod tests {
         assert_eq!(r[1].names, vec!["mongo"]);
         let r = parse(&s(&["deployment/mongo", "po/x"])).unwrap();
         assert_eq!((r[0].kind.kind, r[1].kind.kind), ("Deployment", "Pod"));
-        assert_eq!(parse(&s(&["all"])).unwrap().len(), 9);
+        // kubectl's `all`: pods, replicationcontrollers, services and the seven workload kinds.
+        assert_eq!(parse(&s(&["all"])).unwrap().len(), 10);
         assert_eq!(
             parse(&s(&["foo"])).unwrap_err().render(),
             "error: the server doesn't have a resource type \"foo\"\n"

@@ -604,6 +604,7 @@ pub fn register(engine: &mut Engine) {
         .register_fn("nfs_write", Cluster::nfs_write)
         .register_fn("now", Cluster::now)
         .register_fn("load_balancer_pool", Cluster::load_balancer_pool)
+        .register_fn("network_policy", Cluster::network_policy)
         .register_fn("install_ingress_nginx", Cluster::install_ingress_nginx)
         .register_fn("events", Cluster::events)
         .register_fn("audit", Cluster::audit)

@@ -24,6 +24,15 @@ impl Cluster {
         Ok(())
     }
 
+    /// `cluster.network_policy(true)`: the world's CNI enforces NetworkPolicies (a
+    /// Calico-like CNI, `world/network_policy/`); `false` (the default) is flannel's
+    /// behaviour: policies are stored and nothing enforces them.
+    pub fn network_policy(&mut self, on: bool) -> Res<()> {
+        self.0.charge("cluster.network_policy", CALL_COST)?;
+        self.0.world_mut().traffic.network_policy = on;
+        Ok(())
+    }
+
     /// `cluster.install_ingress_nginx()`: the ingress-nginx controller, as its deploy manifest
     /// installs it (namespace `ingress-nginx`, IngressClass `nginx`, Deployment and Service
     /// `ingress-nginx-controller`).

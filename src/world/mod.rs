@@ -28,6 +28,7 @@ pub mod kube_system;
 mod managed;
 pub mod metrics;
 pub mod network;
+pub mod network_policy;
 pub mod nodes;
 pub mod openshift;
 pub mod quota_eval;

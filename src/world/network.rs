@@ -15,6 +15,18 @@ pub enum NetError {
     UnknownHost(String),
     /// Nothing listens there (curl exit 7).
     Refused { host: String, port: u16 },
+    /// A NetworkPolicy dropped the connection (`network_policy/`): no answer comes, the
+    /// client gives up at its own or the kernel's connect time-out.
+    Dropped { host: String, port: u16 },
+}
+
+/// Why a connection found no program to talk to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreachable {
+    /// Nothing is at the address or port (the kernel answers with a reset).
+    Refused,
+    /// A NetworkPolicy drops the packets (no answer at all).
+    Dropped,
 }
 
 /// A successful HTTP exchange.
@@ -120,10 +132,16 @@ impl World {
             _ => ip,
         };
         let (pod, target) = self
-            .route_from(&ip, port, Pick::InTurn, Some(&client.addr))
-            .ok_or(NetError::Refused {
-                host: host.to_string(),
-                port,
+            .connect(&client.addr, &ip, port, Pick::InTurn)
+            .map_err(|e| match e {
+                Unreachable::Refused => NetError::Refused {
+                    host: host.to_string(),
+                    port,
+                },
+                Unreachable::Dropped => NetError::Dropped {
+                    host: host.to_string(),
+                    port,
+                },
             })?;
         if target == 80 && super::traffic::ingress::is_controller_pod(&pod) {
             return self.ingress_request(&pod, (&header, port), path, agent);
@@ -163,12 +181,13 @@ impl World {
                 cluster_ip,
                 port: svc_port,
             } => {
-                match self.route(&cluster_ip, svc_port, Pick::InTurn) {
-                    Some((pod, target)) => {
+                let addr = meta::str_at(controller, &["status", "podIP"])
+                    .unwrap_or("")
+                    .to_string();
+                match self.connect(&addr, &cluster_ip, svc_port, Pick::InTurn) {
+                    Ok((pod, target)) => {
                         let client = super::runtime::access_log::Client {
-                            addr: meta::str_at(controller, &["status", "podIP"])
-                                .unwrap_or("")
-                                .to_string(),
+                            addr,
                             agent: agent.to_string(),
                         };
                         match self.answer(&pod, target, (host, port), path, &client) {
@@ -177,12 +196,23 @@ impl World {
                             Err(_) => 502,
                         }
                     }
-                    None => 503,
+                    Err(Unreachable::Refused) => 503,
+                    // nginx gives up on an upstream that does not answer after
+                    // ingress-nginx's `proxy-connect-timeout` (5 s) with 504.
+                    Err(Unreachable::Dropped) => {
+                        self.advance(5_000);
+                        504
+                    }
                 }
             }
             Decision::Status(s) => s,
         };
-        let (reason, body) = if status == 502 {
+        let (reason, body) = if status == 504 {
+            (
+                "Gateway Time-out",
+                "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n".to_string(),
+            )
+        } else if status == 502 {
             (
                 "Bad Gateway",
                 "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n".to_string(),
@@ -238,6 +268,39 @@ impl World {
                         .map(str::to_string)
                 })
                 .unwrap_or_default(),
+        }
+    }
+
+    /// A connection from the address `client` (a pod's, `127.0.0.1` inside a pod, or an
+    /// address outside the pod network) to `ip:port`, for every client in the world (curl,
+    /// wget, redis-cli, mysql, the mongo shells, the ingress controller): where kube-proxy
+    /// delivers it (`route_from`), then whether the NetworkPolicies let it through when the
+    /// world's CNI enforces them (`network_policy/`).
+    pub fn connect(
+        &mut self,
+        client: &str,
+        ip: &str,
+        port: u16,
+        pick: Pick,
+    ) -> Result<(Value, u16), Unreachable> {
+        let (pod, target) = self
+            .route_from(ip, port, pick, Some(client))
+            .ok_or(Unreachable::Refused)?;
+        if !self.traffic.network_policy || client == "127.0.0.1" {
+            return Ok((pod, target));
+        }
+        use super::network_policy::{Peer, allows, on_pod_network};
+        let source = self.pod_by_ip(client).filter(on_pod_network);
+        let from = match &source {
+            // A pod to itself (its own address) stays inside its network namespace.
+            Some(s) if meta::uid(s) == meta::uid(&pod) => return Ok((pod, target)),
+            Some(s) => Peer::Pod(s),
+            None => Peer::Host(client),
+        };
+        if allows(self, from, &pod, target, "TCP") {
+            Ok((pod, target))
+        } else {
+            Err(Unreachable::Dropped)
         }
     }
 

@@ -50,6 +50,11 @@ pub fn transcript(script: &str) -> String {
                 });
             continue;
         }
+        // `# network-policy: on`: the world's CNI enforces NetworkPolicies (as a lab's
+        // `cluster.network_policy(true)`).
+        if line.strip_prefix("# network-policy: ") == Some("on") {
+            world.traffic.network_policy = true;
+        }
         let Some(rest) = line.strip_prefix("# nfs-server: ") else {
             continue;
         };

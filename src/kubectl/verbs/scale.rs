@@ -51,7 +51,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
         if custom_path.is_none()
             && !matches!(
                 kind.kind,
-                "Deployment" | "ReplicaSet" | "StatefulSet" | "Job"
+                "Deployment" | "ReplicaSet" | "StatefulSet" | "Job" | "ReplicationController"
             )
         {
             errors.push(Failure::Message(format!("cannot scale kind {}", kind.kind)));

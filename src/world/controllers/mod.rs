@@ -20,6 +20,7 @@ pub mod namespace;
 pub mod nodelifecycle;
 pub mod quota;
 pub mod replicaset;
+pub mod replication_controller;
 pub mod statefulset;
 pub mod taint_eviction;
 pub mod volumes;
@@ -187,6 +188,14 @@ pub fn round(world: &mut World) -> bool {
     }
     if world.store.has_queued(Queue::ReplicaSets) {
         replicaset::run(world);
+    }
+    if due(
+        world,
+        "replicationcontroller",
+        &["replicationcontrollers", "pods"],
+        true,
+    ) {
+        replication_controller::run(world);
     }
     // The workload controllers of issue 17 work from queues too; what they watch as a whole
     // puts back the objects whose last sync wrote something.

@@ -25,12 +25,39 @@ struct Opts {
     host_header: Option<String>,
     /// `--resolve HOST:PORT:ADDR`: where connections to HOST:PORT go.
     resolve: Vec<(String, u16, String)>,
+    /// `-m`/`--max-time` in milliseconds (0: none).
+    max_time: u64,
+    /// `--connect-timeout` in milliseconds (0: curl's default, 300 s).
+    connect_timeout: u64,
+}
+
+/// curl's `secs2ms`: fractional seconds, or the message of a bad value for `opt`.
+fn seconds(opt: &str, value: Option<&String>) -> Result<u64, (Vec<u8>, i32)> {
+    let bad = |why: &str| {
+        Err((
+            format!("curl: option {opt}: {why}\ncurl: try 'curl --help' or 'curl --manual' for more information\n")
+                .into_bytes(),
+            2,
+        ))
+    };
+    let Some(v) = value else {
+        return Err((
+            format!("curl: option {opt}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information\n")
+                .into_bytes(),
+            2,
+        ));
+    };
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && x < 0.0 => bad("expected a positive numerical parameter"),
+        Ok(x) if x.is_finite() && x <= 9_223_372_036.0 => Ok((x * 1000.0) as u64),
+        _ => bad("expected a proper numerical parameter"),
+    }
 }
 
 /// Parses curl's command line. An option kubelab does not read (`-L`, `-v`, `-I`, `-o`,
 /// ... and any curl lacks) gets kubelab's plain notice (status 2), never curl's "is unknown",
 /// which would be false for curl's real options. `-k` (plain HTTP: no effect in curl either)
-/// and the time limits (kubelab's connections answer or fail at once) are taken.
+/// and the time limits (a connection a NetworkPolicy drops waits for them) are taken.
 fn options(args: &[String]) -> Result<Opts, (Vec<u8>, i32)> {
     let mut o = Opts {
         silent: false,
@@ -40,6 +67,8 @@ fn options(args: &[String]) -> Result<Opts, (Vec<u8>, i32)> {
         url: None,
         host_header: None,
         resolve: Vec::new(),
+        max_time: 0,
+        connect_timeout: 0,
     };
     let mut i = 0;
     while i < args.len() {
@@ -50,7 +79,14 @@ fn options(args: &[String]) -> Result<Opts, (Vec<u8>, i32)> {
             "-i" | "--include" => o.include = true,
             "-f" | "--fail" => o.fail = true,
             "-k" | "--insecure" => {}
-            "-m" | "--max-time" | "--connect-timeout" => i += 1,
+            "-m" | "--max-time" => {
+                i += 1;
+                o.max_time = seconds(a, args.get(i))?;
+            }
+            "--connect-timeout" => {
+                i += 1;
+                o.connect_timeout = seconds(a, args.get(i))?;
+            }
             // Headers are sent; kubelab's servers, the ingress controller and the router look
             // at the Host header alone, as they route by it.
             "-H" | "--header" => {
@@ -176,6 +212,8 @@ fn run(
         url,
         host_header,
         resolve,
+        max_time,
+        connect_timeout,
     } = match options(args) {
         Ok(o) => o,
         Err((stderr, status)) => return (vec![], stderr, status),
@@ -298,6 +336,11 @@ fn run(
             },
             6,
         ),
+        Err(NetError::Dropped { host, port }) => {
+            let (waited, msg) = dropped(&host, port, max_time, connect_timeout);
+            world.advance(waited as i64);
+            (vec![], if quiet { vec![] } else { msg.into_bytes() }, 28)
+        }
         Err(NetError::Refused { host, port }) => (
             vec![],
             if quiet {
@@ -317,6 +360,43 @@ fn is_loopback(host: &str) -> bool {
         || host
             .parse::<std::net::Ipv4Addr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// How long curl 8.5 waits for a connection nobody answers, and what it says then (exit 28):
+/// `-m` is checked before the connection's own progress (`multi.c`, strictly past the limit:
+/// one millisecond more); `--connect-timeout` (default 300 s) by the connecting filter
+/// (`connect.c`, at the limit: `Timeout was reached`); without a limit under the kernel's
+/// 127 s, the kernel gives up first (ETIMEDOUT: `Couldn't connect to server`, exit 28).
+fn dropped(host: &str, port: u16, max_time: u64, connect_timeout: u64) -> (u64, String) {
+    let kernel = crate::world::network_policy::KERNEL_CONNECT_TIMEOUT_MS as u64;
+    let connect = if connect_timeout == 0 {
+        300_000
+    } else {
+        connect_timeout
+    };
+    if max_time > 0 && max_time <= connect.min(kernel) {
+        return (
+            max_time + 1,
+            format!(
+                "curl: (28) Connection timed out after {} milliseconds\n",
+                max_time + 1
+            ),
+        );
+    }
+    if connect < kernel {
+        return (
+            connect,
+            format!(
+                "curl: (28) Failed to connect to {host} port {port} after {connect} ms: Timeout was reached\n"
+            ),
+        );
+    }
+    (
+        kernel,
+        format!(
+            "curl: (28) Failed to connect to {host} port {port} after {kernel} ms: Couldn't connect to server\n"
+        ),
+    )
 }
 
 /// A lab web host's answer: the file (200), or 404 for a path it does not serve.

@@ -36,6 +36,8 @@ pub(super) fn wget(
 ) -> i32 {
     let mut quiet = false;
     let mut output: Option<String> = None;
+    // busybox's default network timeout (`G.timeout_seconds = 900`).
+    let mut timeout: u64 = 900;
     let mut urls = Vec::new();
     let mut i = 0;
     let notice = |out: Sink<'_>, what: &str| {
@@ -73,9 +75,17 @@ pub(super) fn wget(
                     let Some(value) = value else {
                         return notice(out, &format!("wget -{c} without its value"));
                     };
-                    // -T: a timeout; nothing in the cluster hangs, so it changes nothing.
                     if c == 'O' {
                         output = Some(value);
+                    } else {
+                        // -T: getopt32's `T:+`, a number (the alarm around the connection).
+                        match value.parse::<u32>() {
+                            Ok(t) => timeout = t as u64,
+                            Err(_) => {
+                                out(true, format!("wget: invalid number '{value}'\n").as_bytes());
+                                return 1;
+                            }
+                        }
                     }
                 }
                 _ => return notice(out, &format!("the wget option {a}")),
@@ -94,6 +104,7 @@ pub(super) fn wget(
             output: output.as_deref(),
             redirects: 0,
             connect: true,
+            timeout,
         };
         let status = one(world, &from, &url, how, shell, out);
         if status != 0 {
@@ -115,6 +126,8 @@ struct How<'a> {
     /// Whether a connection to a (new) host is made: busybox prints `Connecting to` then (a
     /// redirect to a path on the same server reuses the address).
     connect: bool,
+    /// `-T SEC`: busybox's alarm around the connection (900 by default; 0: none).
+    timeout: u64,
 }
 
 /// Fetches one URL; its exit status.
@@ -127,6 +140,7 @@ fn one(
     out: Sink<'_>,
 ) -> i32 {
     let output = how.output;
+    let timeout = how.timeout;
     let fail = |out: Sink<'_>, msg: String| {
         out(true, format!("wget: {msg}\n").as_bytes());
         1
@@ -224,6 +238,28 @@ fn one(
             );
         }
         Err(NetError::UnknownHost(h)) => return fail(out, format!("bad address '{h}'")),
+        // A NetworkPolicy dropped the connection: busybox's alarm (`-T`, 900 s by default;
+        // 0: none) or the kernel's ETIMEDOUT, whichever comes first.
+        Err(NetError::Dropped { host, .. }) => {
+            let kernel = crate::world::network_policy::KERNEL_CONNECT_TIMEOUT_MS;
+            if timeout > 0 && (timeout as i64) * 1000 < kernel {
+                world.advance(timeout as i64 * 1000);
+                return fail(out, "download timed out".into());
+            }
+            world.advance(kernel);
+            let ip = if host.parse::<std::net::Ipv4Addr>().is_ok() {
+                host
+            } else {
+                pod.as_ref()
+                    .and_then(|p| world.resolve_from_pod(p, &host).ok())
+                    .and_then(|e| e.addrs.first().cloned())
+                    .unwrap_or(host)
+            };
+            return fail(
+                out,
+                format!("can't connect to remote host ({ip}): Connection timed out"),
+            );
+        }
         Err(NetError::Refused { host, .. }) => {
             let ip = if host.parse::<std::net::Ipv4Addr>().is_ok() {
                 host

@@ -21,6 +21,10 @@ pub struct Traffic {
     pub synced: std::collections::BTreeSet<(String, i64)>,
     /// `sessionAffinity: ClientIP`: (Service, client address) to (endpoint, last use).
     pub affinity: std::collections::BTreeMap<(String, String), (String, i64)>,
+    /// Whether the world's CNI enforces NetworkPolicies (`cluster.network_policy(true)`, a
+    /// Calico-like CNI; `world/network_policy/`). Off: flannel's behaviour, policies stored
+    /// and never enforced.
+    pub network_policy: bool,
 }
 
 /// Parses a MetalLB-style address list: `A.B.C.D`, `A.B.C.D-A.B.C.E` or `A.B.C.D/NN`

@@ -235,7 +235,17 @@ pub fn connect(
                 }
                 Some(ip) => {
                     endpoint = peer(ip);
-                    world.route(ip, o.port, crate::world::network::Pick::First)
+                    match world.connect(own_ip, ip, o.port, crate::world::network::Pick::First) {
+                        Ok(found) => Some(found),
+                        Err(crate::world::network::Unreachable::Refused) => None,
+                        // The shells' words for a connection nobody answers (after their
+                        // connect time-out) are not recorded.
+                        Err(crate::world::network::Unreachable::Dropped) => {
+                            return Err(Failure::Notice(format!(
+                                "the mongo shell's message for a connection a NetworkPolicy drops ({addr})"
+                            )));
+                        }
+                    }
                 }
                 None => None,
             },

@@ -211,8 +211,21 @@ pub(in crate::world::runtime) fn in_container(
                 );
                 return 1;
             };
-            let found = world
-                .route(&ip, o.port, crate::world::network::Pick::First)
+            use crate::world::network::{Pick, Unreachable};
+            let client = if h == "127.0.0.1" { h } else { &host.pod_ip };
+            // The errno in the message: 111 (refused), or 110 when a NetworkPolicy drops the
+            // connection and the kernel gives up (the client sets no time-out of its own).
+            let mut errno = 111;
+            let found = match world.connect(client, &ip, o.port, Pick::First) {
+                Ok(found) => Some(found),
+                Err(Unreachable::Refused) => None,
+                Err(Unreachable::Dropped) => {
+                    world.advance(crate::world::network_policy::KERNEL_CONNECT_TIMEOUT_MS);
+                    errno = 110;
+                    None
+                }
+            };
+            let found = found
                 .filter(|(_, port)| *port == 3306)
                 .and_then(|(pod, _)| {
                     let rt = world.pods.get(crate::world::api::meta::uid(&pod))?;
@@ -234,7 +247,7 @@ pub(in crate::world::runtime) fn in_container(
                     out(
                         true,
                         format!(
-                            "ERROR 2003 (HY000): Can't connect to MySQL server on '{h}:{}' (111)\n",
+                            "ERROR 2003 (HY000): Can't connect to MySQL server on '{h}:{}' ({errno})\n",
                             o.port
                         )
                         .as_bytes(),

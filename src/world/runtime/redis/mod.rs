@@ -309,6 +309,9 @@ pub enum ConnectError {
     UnknownHost,
     /// Nothing listens there.
     Refused,
+    /// A NetworkPolicy dropped the connection: redis-cli connects without a time-out of its
+    /// own, the kernel gives up (ETIMEDOUT).
+    TimedOut,
 }
 
 impl ConnectError {
@@ -317,6 +320,7 @@ impl ConnectError {
         match self {
             ConnectError::UnknownHost => "Name or service not known",
             ConnectError::Refused => "Connection refused",
+            ConnectError::TimedOut => "Connection timed out",
         }
     }
 }
@@ -355,9 +359,15 @@ impl World {
             h if h.parse::<std::net::Ipv4Addr>().is_ok() => h.to_string(),
             h => resolve(self, h).ok_or(ConnectError::UnknownHost)?,
         };
-        let (pod, target) = self
-            .route(&ip, port, crate::world::network::Pick::First)
-            .ok_or(ConnectError::Refused)?;
+        use crate::world::network::{Pick, Unreachable};
+        let (pod, target) = match self.connect(own_ip, &ip, port, Pick::First) {
+            Ok(found) => found,
+            Err(Unreachable::Refused) => return Err(ConnectError::Refused),
+            Err(Unreachable::Dropped) => {
+                self.advance(crate::world::network_policy::KERNEL_CONNECT_TIMEOUT_MS);
+                return Err(ConnectError::TimedOut);
+            }
+        };
         self.redis_listening(&pod, target)
             .ok_or(ConnectError::Refused)
     }
