@@ -52,7 +52,7 @@ pub(super) fn target_pods(
     }
     let owner = ctx.world.get(kind, ns, name)?;
     use crate::world::api::selector::Selector;
-    let sel = if kind.kind == "Service" {
+    let sel = if kind.kind == kinds::SERVICE {
         // A Service's selector is a plain map (`SelectorsForObject`).
         let map: std::collections::BTreeMap<String, String> =
             meta::path(&owner, &["spec", "selector"])

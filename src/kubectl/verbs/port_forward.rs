@@ -17,7 +17,7 @@ use super::logs_exec::{ONE_MINUTE, pod_running_timeout, target_pod};
 use crate::kubectl::context::Ctx;
 use crate::kubectl::flags::Flags;
 use crate::kubectl::outcome::{CmdResult, Failure};
-use crate::world::api::meta;
+use crate::world::api::{kinds, meta};
 
 /// One forward the workstation keeps.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,7 +303,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     let pod = target_pod(ctx, &namespace, &args[0], timeout)?;
     let service = match args[0].split_once('/') {
         Some((k, n)) => match ctx.world.resolve_kind(k) {
-            Some(kind) if kind.kind == "Service" => Some(ctx.world.get(kind, &namespace, n)?),
+            Some(kind) if kind.kind == kinds::SERVICE => Some(ctx.world.get(kind, &namespace, n)?),
             _ => None,
         },
         None => None,
@@ -320,7 +320,7 @@ pub fn run(ctx: &mut Ctx<'_>, f: &dyn Flags) -> CmdResult {
     };
     // Validate (the pod and ports are never empty here).
     // Run: the pod as it is now must be running.
-    let pk = crate::world::api::kinds::by_kind("Pod").expect("Pod");
+    let pk = kinds::by_kind(kinds::POD).expect("Pod");
     let pod = ctx.world.get(pk, &namespace, meta::name(&pod))?;
     let phase = meta::str_at(&pod, &["status", "phase"]).unwrap_or("");
     if phase != "Running" {
@@ -441,7 +441,7 @@ pub fn prune(ctx: &mut Ctx<'_>) {
 
 /// The pod a forward reaches, while it runs.
 pub fn alive(world: &crate::world::World, fw: &Forward) -> Option<Value> {
-    let pk = crate::world::api::kinds::by_kind("Pod")?;
+    let pk = kinds::by_kind(kinds::POD)?;
     let pod = world.store.get(pk, &fw.namespace, &fw.pod)?;
     (meta::uid(pod) == fw.uid
         && meta::str_at(pod, &["status", "phase"]) == Some("Running")

@@ -237,7 +237,7 @@ pub fn binding(obj: &Value) -> String {
 /// it, a secret that does not exist marked `(not found)`.
 pub fn service_account(world: &World, sa: &Value, evs: &[Value], now: Millis) -> String {
     let ns = meta::namespace(sa);
-    let secrets: Vec<Value> = kinds::by_kind("Secret")
+    let secrets: Vec<Value> = kinds::by_kind(kinds::SECRET)
         .map(|k| world.store.list(k, Some(ns)).cloned().collect())
         .unwrap_or_default();
     let existing: Vec<&str> = secrets.iter().map(meta::name).collect();

@@ -29,7 +29,7 @@ fn source() -> Source {
 
 /// Syncs every ReplicationController, in namespace and name order.
 pub fn run(world: &mut World) {
-    let Some(kind) = kinds::by_kind("ReplicationController") else {
+    let Some(kind) = kinds::by_kind(kinds::REPLICATION_CONTROLLER) else {
         return;
     };
     let keys: Vec<(String, String)> = world
@@ -53,8 +53,8 @@ fn is_active(pod: &Value) -> bool {
 
 fn sync(world: &mut World, ns: &str, name: &str) {
     let (Some(rc_kind), Some(pod_kind)) = (
-        kinds::by_kind("ReplicationController"),
-        kinds::by_kind("Pod"),
+        kinds::by_kind(kinds::REPLICATION_CONTROLLER),
+        kinds::by_kind(kinds::POD),
     ) else {
         return;
     };
@@ -199,7 +199,7 @@ fn create_pod(world: &mut World, rc: &Value) -> Result<(), String> {
     }
     let pod = json!({
         "apiVersion": "v1",
-        "kind": "Pod",
+        "kind": kinds::POD,
         "metadata": Value::Object(md),
         "spec": tpl.and_then(|t| t.get("spec")).cloned().unwrap_or_else(|| json!({})),
     });
@@ -292,7 +292,7 @@ fn write_status(
     }
     let st = Value::Object(st);
     if rc.get("status") != Some(&st)
-        && let Some(k) = kinds::by_kind("ReplicationController")
+        && let Some(k) = kinds::by_kind(kinds::REPLICATION_CONTROLLER)
     {
         world
             .store

@@ -27,8 +27,8 @@ mod tests;
 use serde_json::Value;
 
 use super::World;
-use super::api::meta;
 use super::api::selector::Selector;
+use super::api::{kinds, meta};
 
 /// The kernel's connect time-out for a connection whose SYNs are dropped: Linux's default
 /// `net.ipv4.tcp_syn_retries = 6` with the initial retransmission time-out of 1 s doubles to
@@ -117,7 +117,7 @@ fn direction_allows(
     port: u16,
     protocol: &str,
 ) -> bool {
-    let Some(kind) = super::api::kinds::by_kind("NetworkPolicy") else {
+    let Some(kind) = kinds::by_kind(kinds::NETWORK_POLICY) else {
         return true;
     };
     let ns = meta::namespace(subject);

@@ -4,6 +4,7 @@
 //! `provision_spec.go`, `cluster/crash/add.go`), in kubelab's words. kubelab leaves out the
 //! host-path volumes, probes and init containers of the daemons (docs/rook.md).
 
+use crate::world::api::kinds;
 use serde_json::{Value, json};
 
 /// The Ceph image of the cluster (cluster.yaml's `cephVersion.image`).
@@ -44,7 +45,7 @@ fn args(list: &[&str]) -> Vec<String> {
 /// ConfigMap `rook-ceph-csi-config` (`csi/cluster_config.go`): the clusters' monitors.
 pub fn csi_config(ns: &str, json_list: &str, owner: &Value) -> Value {
     owned(
-        json!({"apiVersion": "v1", "kind": "ConfigMap",
+        json!({"apiVersion": "v1", "kind": kinds::CONFIG_MAP,
             "metadata": {"name": "rook-ceph-csi-config", "namespace": ns},
             "data": {"csi-cluster-config-json": json_list}}),
         owner,
@@ -101,7 +102,7 @@ pub fn plugin_daemonset(ns: &str, fs: &str, owner: &Value) -> Value {
         ),
     ];
     owned(
-        json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+        json!({"apiVersion": "apps/v1", "kind": kinds::DAEMON_SET,
         "metadata": {"name": app, "namespace": ns},
         "spec": {
             "selector": {"matchLabels": {"app": app}},
@@ -207,7 +208,7 @@ pub fn provisioner_deployment(ns: &str, fs: &str, replicas: i64, owner: &Value) 
         ]
     };
     owned(
-        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        json!({"apiVersion": "apps/v1", "kind": kinds::DEPLOYMENT,
         "metadata": {"name": app, "namespace": ns},
         "spec": {
             "replicas": replicas,
@@ -238,7 +239,7 @@ pub fn metrics_service(ns: &str, fs: &str, owner: &Value) -> Value {
         (9091, 9081)
     };
     owned(
-        json!({"apiVersion": "v1", "kind": "Service",
+        json!({"apiVersion": "v1", "kind": kinds::SERVICE,
         "metadata": {"name": format!("{plugin}-metrics"), "namespace": ns, "labels": {"app": "csi-metrics"}},
         "spec": {"selector": {"contains": format!("{plugin}-metrics")},
             "ports": [
@@ -279,7 +280,7 @@ fn daemon_deployment(
     dep_labels["ceph-version"] = json!("16.2.6-0");
     dep_labels["rook-version"] = json!("v1.7.11");
     owned(
-        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        json!({"apiVersion": "apps/v1", "kind": kinds::DEPLOYMENT,
             "metadata": {"name": name, "namespace": ns, "labels": dep_labels},
             "spec": {"replicas": 1, "strategy": {"type": "Recreate"},
                 "selector": {"matchLabels": selector},
@@ -293,7 +294,7 @@ pub fn mon_service(ns: &str, id: &str, owner: &Value) -> Value {
     let mut labels = daemon_labels("rook-ceph-mon", ns, "mon", id);
     labels["mon_cluster"] = json!(ns);
     owned(
-        json!({"apiVersion": "v1", "kind": "Service",
+        json!({"apiVersion": "v1", "kind": kinds::SERVICE,
         "metadata": {"name": format!("rook-ceph-mon-{id}"), "namespace": ns, "labels": labels},
         "spec": {"selector": {"app": "rook-ceph-mon", "mon": id, "mon_cluster": ns, "rook_cluster": ns, "ceph_daemon_id": id},
             "ports": [
@@ -368,13 +369,13 @@ pub fn mgr_services(ns: &str, owner: &Value) -> Vec<Value> {
     let labels = json!({"app": "rook-ceph-mgr", "rook_cluster": ns});
     vec![
         owned(
-            json!({"apiVersion": "v1", "kind": "Service",
+            json!({"apiVersion": "v1", "kind": kinds::SERVICE,
                 "metadata": {"name": "rook-ceph-mgr", "namespace": ns, "labels": labels},
                 "spec": {"selector": selector, "ports": [{"name": "http-metrics", "port": 9283, "protocol": "TCP", "targetPort": 9283}]}}),
             owner,
         ),
         owned(
-            json!({"apiVersion": "v1", "kind": "Service",
+            json!({"apiVersion": "v1", "kind": kinds::SERVICE,
                 "metadata": {"name": "rook-ceph-mgr-dashboard", "namespace": ns, "labels": labels},
                 "spec": {"selector": selector, "ports": [{"name": "https-dashboard", "port": 8443, "protocol": "TCP", "targetPort": 8443}]}}),
             owner,
@@ -394,7 +395,7 @@ pub fn prepare_job(ns: &str, node: &str, owner: &Value) -> Value {
                 {"name": "ROOK_DATA_DEVICES", "value": "[{\"id\":\"all\",\"storeConfig\":{\"osdsPerDevice\":1}}]"}],
         "securityContext": {"privileged": true, "runAsUser": 0}});
     let mut job = owned(
-        json!({"apiVersion": "batch/v1", "kind": "Job",
+        json!({"apiVersion": "batch/v1", "kind": kinds::JOB,
             "metadata": {"name": name, "namespace": ns, "labels": labels},
             "spec": {"template": {"metadata": {"name": "rook-ceph-osd", "labels": labels},
                 "spec": {"serviceAccountName": "rook-ceph-osd", "restartPolicy": "OnFailure",
@@ -462,7 +463,7 @@ pub fn crash_deployment(ns: &str, node: &str, owner: &Value) -> Value {
 /// A PodDisruptionBudget rook manages (`rook-ceph-mon-pdb`, `rook-ceph-osd`).
 pub fn budget(ns: &str, name: &str, app: &str, owner: &Value) -> Value {
     owned(
-        json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+        json!({"apiVersion": "policy/v1", "kind": kinds::POD_DISRUPTION_BUDGET,
             "metadata": {"name": name, "namespace": ns},
             "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": app}}}}),
         owner,
@@ -474,7 +475,7 @@ pub fn mon_secret(ns: &str, fsid: &str, mon_key: &str, admin_key: &str, owner: &
     use base64::Engine as _;
     let b = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     owned(
-        json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/rook",
+        json!({"apiVersion": "v1", "kind": kinds::SECRET, "type": "kubernetes.io/rook",
             "metadata": {"name": "rook-ceph-mon", "namespace": ns},
             "data": {"admin-secret": b(admin_key), "ceph-secret": b(admin_key),
                 "ceph-username": b("client.admin"), "fsid": b(fsid), "mon-secret": b(mon_key)}}),
@@ -497,7 +498,7 @@ pub fn csi_secret(ns: &str, name: &str, user: &str, key: &str, owner: &Value) ->
         "userKey"
     };
     owned(
-        json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/rook",
+        json!({"apiVersion": "v1", "kind": kinds::SECRET, "type": "kubernetes.io/rook",
             "metadata": {"name": name, "namespace": ns},
             "data": {id_key: b(user), key_key: b(key)}}),
         owner,
@@ -519,7 +520,7 @@ pub fn mon_endpoints(ns: &str, mons: &[(String, String, String)], owner: &Value)
     }
     let max_id = mons.len() as i64 - 1;
     owned(
-        json!({"apiVersion": "v1", "kind": "ConfigMap",
+        json!({"apiVersion": "v1", "kind": kinds::CONFIG_MAP,
             "metadata": {"name": "rook-ceph-mon-endpoints", "namespace": ns},
             "data": {"data": data.join(","),
                 "mapping": json!({"node": mapping}).to_string(),

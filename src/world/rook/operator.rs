@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::objects as o;
 use super::state::{CephState, Mon, Osd, Pool, Step};
 use crate::world::World;
-use crate::world::api::meta;
+use crate::world::api::{kinds, meta};
 use crate::world::clock::rfc3339_micro;
 
 /// The mon ids in order (`a`, `b`, `c`, ...).
@@ -132,7 +132,7 @@ pub fn run(world: &mut World) {
             world
                 .store
                 .get(
-                    crate::world::api::kinds::by_kind("PersistentVolume").expect("PV kind"),
+                    kinds::by_kind(kinds::PERSISTENT_VOLUME).expect("PV kind"),
                     "",
                     &i.pv,
                 )
