@@ -252,50 +252,18 @@ fn write_status(
             }
         }
     }
-    let mut st = serde_json::Map::new();
-    for (k, v) in [
+    let counts = [
         ("replicas", pods.len() as i64),
         ("fullyLabeledReplicas", fully),
         ("readyReplicas", ready),
         ("availableReplicas", available),
-        (
-            "observedGeneration",
-            meta::int_at(rc, &["metadata", "generation"]).unwrap_or(0),
-        ),
-    ] {
-        if v != 0 || k == "replicas" {
-            st.insert(k.to_string(), json!(v));
-        }
-    }
-    let mut conds: Vec<Value> = meta::path(rc, &["status", "conditions"])
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let has_failure = conds
-        .iter()
-        .any(|c| c.get("type").and_then(Value::as_str) == Some("ReplicaFailure"));
-    match failure {
-        Some(msg) if !has_failure => conds.push(json!({
-            "lastTransitionTime": crate::world::clock::rfc3339(now),
-            "message": msg,
-            "reason": "FailedCreate",
-            "status": "True",
-            "type": "ReplicaFailure",
-        })),
-        None if has_failure => {
-            conds.retain(|c| c.get("type").and_then(Value::as_str) != Some("ReplicaFailure"));
-        }
-        _ => {}
-    }
-    if !conds.is_empty() {
-        st.insert("conditions".into(), Value::Array(conds));
-    }
-    let st = Value::Object(st);
-    if rc.get("status") != Some(&st)
-        && let Some(k) = kinds::by_kind(kinds::REPLICATION_CONTROLLER)
-    {
-        world
-            .store
-            .set_status(k, meta::namespace(rc), meta::name(rc), st);
-    }
+    ];
+    super::replicaset::set_replica_status(
+        world,
+        kinds::REPLICATION_CONTROLLER,
+        rc,
+        counts,
+        failure,
+        now,
+    );
 }

@@ -377,22 +377,38 @@ fn write_status(
             }
         }
     }
-    let mut st = serde_json::Map::new();
-    for (k, v) in [
+    let counts = [
         ("replicas", active.len() as i64),
         ("fullyLabeledReplicas", fully),
         ("readyReplicas", ready),
         ("availableReplicas", available),
-        (
-            "observedGeneration",
-            meta::int_at(rs, &["metadata", "generation"]).unwrap_or(0),
-        ),
-    ] {
+    ];
+    set_replica_status(world, kinds::REPLICA_SET, rs, counts, failure, now);
+}
+
+/// Writes the status a ReplicaSet or a ReplicationController reports (both controllers keep it
+/// alike, `pkg/controller/replicaset/replica_set_utils.go`): its counts (a zero count left out,
+/// `replicas` always there), `observedGeneration`, and the `ReplicaFailure` condition, added
+/// while creating pods fails and removed once it no longer does. Unchanged status: no write.
+pub(in crate::world::controllers) fn set_replica_status(
+    world: &mut World,
+    kind: &str,
+    owner: &Value,
+    counts: [(&str, i64); 4],
+    failure: Option<&str>,
+    now: Millis,
+) {
+    let generation = meta::int_at(owner, &["metadata", "generation"]).unwrap_or(0);
+    let mut st = serde_json::Map::new();
+    for (k, v) in counts
+        .into_iter()
+        .chain([("observedGeneration", generation)])
+    {
         if v != 0 || k == "replicas" {
             st.insert(k.to_string(), json!(v));
         }
     }
-    let mut conds: Vec<Value> = meta::path(rs, &["status", "conditions"])
+    let mut conds: Vec<Value> = meta::path(owner, &["status", "conditions"])
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
@@ -416,11 +432,11 @@ fn write_status(
         st.insert("conditions".into(), Value::Array(conds));
     }
     let st = Value::Object(st);
-    if rs.field("status") != Some(&st)
-        && let Some(k) = kinds::by_kind(kinds::REPLICA_SET)
+    if owner.field("status") != Some(&st)
+        && let Some(k) = kinds::by_kind(kind)
     {
         world
             .store
-            .set_status(k, meta::namespace(rs), meta::name(rs), st);
+            .set_status(k, meta::namespace(owner), meta::name(owner), st);
     }
 }
