@@ -41,31 +41,23 @@ pub fn timespan(ms: i64) -> String {
         let t = t.trim_end_matches('0').trim_end_matches('.');
         return format!("{t}s");
     }
+    // Each unit while the count stays under its bound (seconds, minutes, hours, days, weeks,
+    // months of 30 days), then years of 365 days.
+    const UNITS: [(u64, u64, &str); 6] = [
+        (1, 120, "s"),
+        (60, 120, "m"),
+        (3_600, 48, "h"),
+        (86_400, 14, "d"),
+        (7 * 86_400, 12, "w"),
+        (30 * 86_400, 24, "M"),
+    ];
     let sec = ms / 1000;
-    if sec < 120 {
-        return format!("{sec}s");
+    for (size, bound, unit) in UNITS {
+        if sec / size < bound {
+            return format!("{}{unit}", sec / size);
+        }
     }
-    let min = sec / 60;
-    if min < 120 {
-        return format!("{min}m");
-    }
-    let hr = min / 60;
-    if hr < 48 {
-        return format!("{hr}h");
-    }
-    let day = hr / 24;
-    if day < 14 {
-        return format!("{day}d");
-    }
-    let wk = day / 7;
-    if wk < 12 {
-        return format!("{wk}w");
-    }
-    let mn = day / 30;
-    if mn < 24 {
-        return format!("{mn}M");
-    }
-    format!("{}y", day / 365)
+    format!("{}y", sec / (365 * 86_400))
 }
 
 /// The mgr's `format_units` (`mgr_util.py`) in `width` characters.
@@ -198,6 +190,15 @@ mod tests {
         assert_eq!(timespan(7_200_000), "2h");
         assert_eq!(timespan(5 * 86_400_000), "5d");
         assert_eq!(timespan(500), "0.5s");
+        // Each unit's bound (ceph's `timespan_str`): 119s, then minutes; 47h, then days;
+        // 13d, then weeks; 11w, then months; 23M, then years.
+        assert_eq!(timespan(119_000), "119s");
+        assert_eq!(timespan(120_000), "2m");
+        assert_eq!(timespan(47 * 3_600_000), "47h");
+        assert_eq!(timespan(48 * 3_600_000), "2d");
+        assert_eq!(timespan(14 * 86_400_000), "2w");
+        assert_eq!(timespan(84 * 86_400_000), "2M");
+        assert_eq!(timespan(720 * 86_400_000), "1y");
         assert_eq!(mgr_dimless(0), "   0 ");
         assert_eq!(mgr_bytes(21_390_950), "20.4M");
         assert_eq!(mgr_bytes(99 << 30), "99.0G");
