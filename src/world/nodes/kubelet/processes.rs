@@ -51,16 +51,17 @@ pub(super) fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize,
         let d = world.seed.next_u64();
         format!("{a:016x}{b:016x}{c:016x}{d:016x}")
     });
+    // The container is created either way; a start error fails it after that.
+    event(
+        world,
+        pod,
+        Some(&name),
+        init,
+        "Normal",
+        "Created",
+        &format!("Created container {name}"),
+    );
     if let Some(err) = plan.start_error.clone() {
-        event(
-            world,
-            pod,
-            Some(&name),
-            init,
-            "Normal",
-            "Created",
-            &format!("Created container {name}"),
-        );
         event(
             world,
             pod,
@@ -76,15 +77,6 @@ pub(super) fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize,
         exit_container_reason(world, uid, i, 128, "StartError", now, Some(err));
         return;
     }
-    event(
-        world,
-        pod,
-        Some(&name),
-        init,
-        "Normal",
-        "Created",
-        &format!("Created container {name}"),
-    );
     event(
         world,
         pod,
