@@ -12,11 +12,7 @@ pub(super) fn config_then_create(
 ) -> bool {
     let now = world.now();
     if let Some(msg) = config_error(world, pod, spec) {
-        let name = spec
-            .field("name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        let name = Container(spec).name().to_string();
         let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
         event(
             world,

@@ -12,7 +12,7 @@ use super::{ContainerRuntime, ContainerState, PodRuntime, PullRecord, pod_status
 use crate::world::World;
 use crate::world::api::kinds;
 use crate::world::api::meta;
-use crate::world::api::objects::Pod;
+use crate::world::api::objects::{Container, Pod};
 use crate::world::clock::{Millis, Timer};
 use crate::world::events::Source;
 use crate::world::registry::ImageRef;
@@ -422,11 +422,7 @@ fn step_container(world: &mut World, uid: &str, pod: &Value, i: usize, restart_p
                     && at > now
                 {
                     if matches!(reason.as_str(), "ErrImagePull") && now >= c.since + ERROR_SHOWN {
-                        let image = spec
-                            .field("image")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string();
+                        let image = Container(spec).image().to_string();
                         event(
                             world,
                             pod,

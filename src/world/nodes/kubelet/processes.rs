@@ -4,17 +4,9 @@ use super::*;
 
 pub(super) fn start_process(world: &mut World, uid: &str, pod: &Value, i: usize, spec: &Value) {
     let now = world.now();
-    let name = spec
-        .field("name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let name = Container(spec).name().to_string();
     let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
-    let image = spec
-        .field("image")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let image = Container(spec).image().to_string();
     let Some(node) = world.pods.get(uid).map(|r| r.node.clone()) else {
         return;
     };

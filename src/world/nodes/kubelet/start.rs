@@ -12,17 +12,9 @@ pub(super) fn begin_start(
     spec: &Value,
 ) -> bool {
     let now = world.now();
-    let name = spec
-        .field("name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let name = Container(spec).name().to_string();
     let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
-    let image = spec
-        .field("image")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let image = Container(spec).image().to_string();
     let policy = spec
         .field("imagePullPolicy")
         .and_then(Value::as_str)
@@ -208,17 +200,9 @@ pub(super) fn finish_pull(
     total: Millis,
 ) {
     let now = world.now();
-    let name = spec
-        .field("name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let name = Container(spec).name().to_string();
     let init = world.pods.get(uid).is_some_and(|r| r.containers[i].init);
-    let image = spec
-        .field("image")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let image = Container(spec).image().to_string();
     let Some(node) = world.pods.get(uid).map(|r| r.node.clone()) else {
         return;
     };
